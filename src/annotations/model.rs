@@ -1,0 +1,103 @@
+//! The data kept for one article, exactly as it is written to TOML.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the file layout changes incompatibly, so an old gloss can refuse
+/// a newer file instead of damaging it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where a passage is in the canonical text, kept redundantly (quote, context,
+/// offsets) so it can be found again after the text changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The exact text highlighted.
+    pub quote: String,
+    /// Up to about 32 characters of text before the quote.
+    #[serde(default)]
+    pub prefix: String,
+    /// Up to about 32 characters of text after the quote.
+    #[serde(default)]
+    pub suffix: String,
+    /// Start, in characters (Unicode scalar values) of the canonical text.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+}
+
+/// One highlighted passage with its note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    /// Stable identity (a ULID), used to merge copies of the same highlight.
+    pub id: String,
+    /// When it was made.
+    pub created: DateTime<Utc>,
+    /// When its note, colour, tags or anchor last changed; the newer copy wins a
+    /// merge.
+    pub updated: DateTime<Utc>,
+    /// A palette colour name ("yellow").
+    pub color: String,
+    /// Tags, from `#words` in the note.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The note, possibly empty or many lines long.
+    #[serde(default)]
+    pub note: String,
+    /// True when re-anchoring could not place it in the current text; the anchor
+    /// is then the last one that fit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub orphaned: bool,
+    /// Where the passage is.
+    pub anchor: Anchor,
+}
+
+/// The article a file belongs to, so annotations follow it when it moves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    /// Title when last seen.
+    #[serde(default)]
+    pub title: String,
+    /// Author when last seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Date as written when last seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Absolute path when last seen.
+    #[serde(default)]
+    pub path: String,
+    /// Hash of the canonical text when last seen ("sha256:<hex>").
+    #[serde(default)]
+    pub fingerprint: String,
+}
+
+/// Where the reader stopped: an offset plus a short quote so it survives a
+/// change of width and an edit of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadingPosition {
+    /// Character offset of the first visible text.
+    pub offset: usize,
+    /// A few words of text starting at `offset`.
+    #[serde(default)]
+    pub quote: String,
+    /// Fraction of the article read, 0.0 to 1.0, for the list pane.
+    #[serde(default)]
+    pub progress: f64,
+    /// When it was saved; the newer one wins a merge.
+    pub updated: DateTime<Utc>,
+}
+
+/// Everything stored for one article: the whole content of one TOML file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    /// [`SCHEMA_VERSION`] when written.
+    pub version: u32,
+    /// The article.
+    pub article: ArticleRecord,
+    /// The reading position, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<ReadingPosition>,
+    /// Highlights in document order.
+    #[serde(default, rename = "highlight")]
+    pub highlights: Vec<Highlight>,
+}

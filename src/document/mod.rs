@@ -1,0 +1,161 @@
+//! The document model: an article parsed into blocks of styled spans over one
+//! canonical text. Nothing here knows about terminals, so the model can be tested
+//! and reused (layout, anchoring, export) without a screen.
+//!
+//! Offsets are byte offsets into [`Document::text`], always on `char` boundaries.
+//! They are stable: parsing more of a large document only appends to the text, so
+//! an offset handed out once never changes meaning. Stored anchors use character
+//! offsets; [`Document::char_offset`] and [`Document::byte_offset`] convert.
+
+mod blocks;
+mod decode;
+mod meta;
+mod parse;
+mod sanitize;
+mod segment;
+
+pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
+pub use decode::{Decoded, DecodeError, decode};
+pub use meta::{Metadata, parse_date};
+pub use sanitize::{placeholder_for, sanitize};
+
+use std::ops::Range;
+
+/// How the source text is read: CommonMark, or plain paragraphs with no marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CommonMark via pulldown-cmark.
+    Markdown,
+    /// Blank-line separated paragraphs; no character has a special meaning.
+    Plain,
+}
+
+/// Options that change the canonical text, so two parses with equal options give
+/// equal offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Join paragraphs that a PDF page break split mid-sentence.
+    pub repair_page_breaks: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self {
+            repair_page_breaks: true,
+        }
+    }
+}
+
+/// An article: metadata plus blocks over one canonical text, parsed lazily so a
+/// multi-megabyte file shows its first screen before the rest is read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    blocks: Vec<Block>,
+    links: Vec<Link>,
+    meta: Metadata,
+    pending: parse::Pending,
+}
+
+impl Document {
+    /// Reads the header (front matter, title, byline) and the first blocks; the
+    /// rest is parsed on demand by [`Document::parse_more`].
+    pub fn new(source: &str, format: Format, options: ParseOptions) -> Self {
+        parse::start(source, format, options)
+    }
+
+    /// Parses the whole source at once: for tests, exports and anchoring, where
+    /// every offset is needed.
+    pub fn parse_complete(source: &str, format: Format, options: ParseOptions) -> Self {
+        let mut doc = Self::new(source, format, options);
+        doc.ensure_complete();
+        doc
+    }
+
+    /// The canonical text: what a reader sees, with markup removed, blocks joined
+    /// by a blank line ("\n\n") and hard line breaks as "\n". It holds no control
+    /// characters other than `\n` and `\t`.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Blocks parsed so far, in document order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// Link targets, for features that open or export them.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// Title, author and date, known before the body is parsed.
+    pub fn meta(&self) -> &Metadata {
+        &self.meta
+    }
+
+    /// True once every block of the source is in [`Document::blocks`].
+    pub fn is_complete(&self) -> bool {
+        self.pending.is_done()
+    }
+
+    /// Parses roughly `budget` more bytes of source; returns whether any block was
+    /// added. Lets the app parse a large article between frames.
+    pub fn parse_more(&mut self, budget: usize) -> bool {
+        parse::more(self, budget)
+    }
+
+    /// Parses whatever is left.
+    pub fn ensure_complete(&mut self) {
+        while !self.is_complete() {
+            self.parse_more(usize::MAX);
+        }
+    }
+
+    /// Fraction of the source parsed so far (1.0 when complete), for progress
+    /// estimates before the whole text is known.
+    pub fn parsed_fraction(&self) -> f64 {
+        self.pending.fraction()
+    }
+
+    /// Index of the block that holds `offset`, or the first block after it when
+    /// the offset falls between blocks; `None` past the last parsed block.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.range.end < offset);
+        (i < self.blocks.len()).then_some(i)
+    }
+
+    /// Converts a byte offset in the canonical text to a character offset, the
+    /// unit stored in annotation files and W3C selectors.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
+        self.text[..byte].chars().count()
+    }
+
+    /// Converts a character offset to a byte offset (clamped to the text's end).
+    pub fn byte_offset(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    /// The canonical text of a range, clamped to the text parsed so far.
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        let end = floor_char_boundary(&self.text, range.end.min(self.text.len()));
+        let start = floor_char_boundary(&self.text, range.start.min(end));
+        &self.text[start..end]
+    }
+}
+
+/// The largest char boundary at or below `i` (stable `str::floor_char_boundary`
+/// is not available on our minimum Rust).
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,2 @@
+//! Splitting source text into independently parsable segments.
+// STUB: replaced by the document work.

@@ -1,0 +1,22 @@
+//! gloss: a terminal reader with highlights, notes and exports.
+//!
+//! The crate is layered so that each part can be read and tested alone:
+//! [`document`] parses an article into blocks over one canonical text, [`layout`]
+//! wraps those blocks to a width, [`annotations`] anchors and stores highlights,
+//! [`app`] holds state changed only through actions, and [`ui`] draws that state.
+//! `main.rs` only calls [`run`].
+
+pub mod annotations;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod document;
+pub mod export;
+pub mod keymap;
+pub mod layout;
+pub mod library;
+pub mod paths;
+pub mod tui;
+pub mod ui;
+
+pub use cli::run;
