@@ -124,3 +124,90 @@ pub struct KeyConfig {
     /// Keys of the reader pane.
     pub reader: std::collections::BTreeMap<String, Action>,
 }
+
+// TEMPORARY (lead): minimal keymap so the app compiles; replaced by the config work.
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Which table a key is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere.
+    Global,
+    /// List pane.
+    List,
+    /// Reader pane.
+    Reader,
+    /// Annotations panel.
+    Panel,
+}
+
+/// One help line.
+#[derive(Debug, Clone)]
+pub struct HelpEntry {
+    /// Keys.
+    pub keys: String,
+    /// What they do.
+    pub description: &'static str,
+}
+
+/// One help section.
+#[derive(Debug, Clone)]
+pub struct HelpSection {
+    /// Title.
+    pub title: &'static str,
+    /// Lines.
+    pub entries: Vec<HelpEntry>,
+}
+
+/// Keys to actions.
+#[derive(Debug, Clone, Default)]
+pub struct Keymap;
+
+impl Keymap {
+    /// Looks a key up.
+    pub fn action(&self, context: Context, key: &KeyEvent) -> Option<Action> {
+        use Action::*;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let a = match (context, key.code, ctrl) {
+            (_, KeyCode::Char('c'), true) => Quit,
+            (_, KeyCode::Char('q'), false) => Quit,
+            (_, KeyCode::Char('?'), _) => Help,
+            (_, KeyCode::Tab, _) => SwitchFocus,
+            (Context::List, KeyCode::Char('j') | KeyCode::Down, _) => ListDown,
+            (Context::List, KeyCode::Char('k') | KeyCode::Up, _) => ListUp,
+            (Context::List, KeyCode::Char('g') | KeyCode::Home, _) => ListFirst,
+            (Context::List, KeyCode::Char('G') | KeyCode::End, _) => ListLast,
+            (Context::List, KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right, _) => OpenArticle,
+            (Context::List, KeyCode::Char('/'), _) => FilterList,
+            (Context::Reader, KeyCode::Char('j') | KeyCode::Down, _) => ScrollDown,
+            (Context::Reader, KeyCode::Char('k') | KeyCode::Up, _) => ScrollUp,
+            (Context::Reader, KeyCode::Char('f'), true) => PageDown,
+            (Context::Reader, KeyCode::Char('b'), true) => PageUp,
+            (Context::Reader, KeyCode::Char('d'), true) => HalfPageDown,
+            (Context::Reader, KeyCode::Char('u'), true) => HalfPageUp,
+            (Context::Reader, KeyCode::Char(' ') | KeyCode::PageDown, _) => PageDown,
+            (Context::Reader, KeyCode::PageUp, _) => PageUp,
+            (Context::Reader, KeyCode::Char('g') | KeyCode::Home, _) => Top,
+            (Context::Reader, KeyCode::Char('G') | KeyCode::End, _) => Bottom,
+            (Context::Reader, KeyCode::Char('}'), _) => NextParagraph,
+            (Context::Reader, KeyCode::Char('{'), _) => PrevParagraph,
+            (Context::Reader, KeyCode::Char('/'), _) => Search,
+            (Context::Reader, KeyCode::Char('n'), _) => SearchNext,
+            (Context::Reader, KeyCode::Char('N'), _) => SearchPrev,
+            (Context::Reader, KeyCode::Esc | KeyCode::Char('h') | KeyCode::Left, _) => Back,
+            _ => return None,
+        };
+        Some(a)
+    }
+
+    /// Help sections.
+    pub fn help(&self) -> Vec<HelpSection> {
+        vec![HelpSection {
+            title: "Anywhere",
+            entries: vec![HelpEntry {
+                keys: "q".into(),
+                description: "quit",
+            }],
+        }]
+    }
+}

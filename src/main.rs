@@ -1,3 +1,3 @@
-fn main() {
-    gloss::run();
+fn main() -> std::process::ExitCode {
+    gloss::run()
 }

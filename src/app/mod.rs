@@ -1,1 +1,455 @@
-//! placeholder
+//! Application state and the only way it changes: events become actions, and
+//! [`App::update`] applies an action. Anything that touches the outside world
+//! (reading files, saving) is returned as an [`Effect`] for the runtime to do, so
+//! the whole app can be driven in tests without a terminal.
+
+pub mod geometry;
+pub mod list;
+pub mod reader;
+pub mod search;
+
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use crate::config::Config;
+use crate::document::Document;
+use crate::keymap::{Action, Context, Keymap};
+use crate::library::Scan;
+use geometry::Areas;
+use list::ListState;
+use reader::Reader;
+
+/// Lines of the list pane each article takes (title, then byline and progress).
+pub const ENTRY_HEIGHT: usize = 2;
+
+/// Lines one mouse-wheel notch scrolls the reader.
+const WHEEL_LINES: isize = 3;
+
+/// Which pane receives keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The article list.
+    List,
+    /// The reader.
+    Reader,
+}
+
+/// A single-line text field shown in the status bar while typing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// What the text is for.
+    pub kind: InputKind,
+    /// The text typed so far.
+    pub text: String,
+}
+
+/// What a text field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Live filter of the list.
+    Filter,
+    /// Search in the article.
+    Search,
+}
+
+/// A line in the status bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The text.
+    pub text: String,
+    /// Shown in the error style.
+    pub error: bool,
+}
+
+/// Work for the runtime: things `update` must not do itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read article `index` and call [`App::show_article`].
+    Open(usize),
+    /// Save the reading position of the open article.
+    SavePosition {
+        /// The article.
+        article: usize,
+        /// Byte offset of the first visible text.
+        offset: usize,
+        /// Fraction read.
+        progress: f64,
+    },
+}
+
+/// Everything the ui draws.
+#[derive(Debug)]
+pub struct App {
+    /// Settings.
+    pub config: Config,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// The list pane.
+    pub list: ListState,
+    /// Reading progress per article (by index), for the list pane.
+    pub progress: Vec<Option<f64>>,
+    /// The open article.
+    pub reader: Option<Reader>,
+    /// Which pane has focus.
+    pub focus: Focus,
+    /// Whether the help overlay is shown, and its scroll.
+    pub help: Option<u16>,
+    /// A text field being typed in.
+    pub input: Option<Input>,
+    /// The status bar message.
+    pub message: Option<Message>,
+    /// The terminal size.
+    pub screen: Rect,
+    /// Set when the user asked to quit.
+    pub quit: bool,
+}
+
+impl App {
+    /// An app over a scanned library, with the list focused.
+    pub fn new(config: Config, keymap: Keymap, scan: Scan) -> Self {
+        let message = scan.summary().map(|text| Message { text, error: false });
+        let count = scan.articles.len();
+        Self {
+            config,
+            keymap,
+            list: ListState::new(scan.articles),
+            progress: vec![None; count],
+            reader: None,
+            focus: Focus::List,
+            help: None,
+            input: None,
+            message,
+            screen: Rect::default(),
+            quit: false,
+        }
+    }
+
+    /// The panes for the current screen.
+    pub fn areas(&self) -> Areas {
+        geometry::areas(
+            self.screen,
+            self.config.reader.list_width,
+            self.config.reader.reading_width,
+            self.focus == Focus::List,
+        )
+    }
+
+    /// Takes a new terminal size and re-lays out the reader.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.screen = Rect::new(0, 0, width, height);
+        self.fit_reader();
+    }
+
+    fn fit_reader(&mut self) {
+        let text = self.areas().text;
+        if let Some(reader) = &mut self.reader {
+            reader.resize(text.width, usize::from(text.height));
+        }
+        self.keep_selection_visible();
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let rows = usize::from(self.areas().list.height.saturating_sub(2)) / ENTRY_HEIGHT;
+        let rows = rows.max(1);
+        let list = &mut self.list;
+        if list.selected < list.scroll {
+            list.scroll = list.selected;
+        } else if list.selected >= list.scroll + rows {
+            list.scroll = list.selected + 1 - rows;
+        }
+    }
+
+    /// Shows a freshly loaded article, restoring the saved position if any.
+    pub fn show_article(
+        &mut self,
+        article: usize,
+        doc: Document,
+        offset: Option<usize>,
+        note: Option<String>,
+    ) {
+        let text = self.areas().text;
+        let mut reader = Reader::new(article, doc, text.width, usize::from(text.height));
+        if let Some(offset) = offset {
+            reader.restore(offset);
+        }
+        self.reader = Some(reader);
+        self.focus = Focus::Reader;
+        self.fit_reader();
+        if let Some(text) = note {
+            self.message = Some(Message { text, error: false });
+        }
+    }
+
+    /// Reports a failure in the status bar.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Parses more of the open article when idle; true while work remains.
+    pub fn idle(&mut self) -> bool {
+        self.reader
+            .as_mut()
+            .is_some_and(Reader::parse_in_background)
+    }
+
+    /// Turns a key press into actions and applies them.
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.message = None;
+        if self.input.is_some() {
+            return self.on_input_key(key);
+        }
+        if self.help.is_some() {
+            return self.on_help_key(key);
+        }
+        let context = match self.focus {
+            Focus::List => Context::List,
+            Focus::Reader => Context::Reader,
+        };
+        match self.keymap.action(context, &key) {
+            Some(action) => self.update(action),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_help_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let scroll = self.help.unwrap_or(0);
+        match key.code {
+            KeyCode::Char('j') | KeyCode::Down => self.help = Some(scroll.saturating_add(1)),
+            KeyCode::Char('k') | KeyCode::Up => self.help = Some(scroll.saturating_sub(1)),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.help = Some(scroll.saturating_add(10)),
+            KeyCode::PageUp => self.help = Some(scroll.saturating_sub(10)),
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return self.update(Action::Quit);
+            }
+            _ => self.help = None,
+        }
+        Vec::new()
+    }
+
+    fn on_input_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(input) = &mut self.input else {
+            return Vec::new();
+        };
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                let kind = input.kind;
+                self.input = None;
+                if kind == InputKind::Filter {
+                    self.list.set_filter("");
+                }
+            }
+            KeyCode::Enter => {
+                let input = self.input.take().unwrap_or(Input {
+                    kind: InputKind::Filter,
+                    text: String::new(),
+                });
+                if input.kind == InputKind::Search {
+                    self.run_search(&input.text);
+                }
+            }
+            KeyCode::Backspace => {
+                input.text.pop();
+                self.after_input_edit();
+            }
+            KeyCode::Char('u') if ctrl => {
+                input.text.clear();
+                self.after_input_edit();
+            }
+            KeyCode::Char('c') if ctrl => return self.update(Action::Quit),
+            KeyCode::Char(c) if !ctrl => {
+                input.text.push(c);
+                self.after_input_edit();
+            }
+            KeyCode::Down | KeyCode::Up if input.kind == InputKind::Filter => {
+                self.list
+                    .move_by(if key.code == KeyCode::Down { 1 } else { -1 });
+                self.keep_selection_visible();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// Pasted text goes into an open text field.
+    pub fn on_paste(&mut self, text: &str) {
+        if let Some(input) = &mut self.input {
+            input.text.extend(text.chars().filter(|c| !c.is_control()));
+            self.after_input_edit();
+        }
+    }
+
+    fn after_input_edit(&mut self) {
+        if let Some(Input {
+            kind: InputKind::Filter,
+            text,
+        }) = &self.input
+        {
+            let text = text.clone();
+            self.list.set_filter(&text);
+        }
+    }
+
+    fn run_search(&mut self, query: &str) {
+        let Some(reader) = &mut self.reader else {
+            return;
+        };
+        if query.is_empty() {
+            reader.search = None;
+            return;
+        }
+        reader.search(query);
+        let status = reader.search.as_ref().map(|s| s.status());
+        if let Some(text) = status {
+            let error = reader.search.as_ref().is_some_and(|s| s.matches.is_empty());
+            self.message = Some(Message { text, error });
+        }
+    }
+
+    /// Applies one action. This is the only place state changes in response to
+    /// the user.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match action {
+            Action::Quit => {
+                effects.extend(self.position_effect());
+                self.quit = true;
+            }
+            Action::Help => self.help = Some(0),
+            Action::SwitchFocus => {
+                self.focus = match self.focus {
+                    Focus::List if self.reader.is_some() => Focus::Reader,
+                    _ => Focus::List,
+                };
+                self.fit_reader();
+            }
+            Action::ListDown => self.list.move_by(1),
+            Action::ListUp => self.list.move_by(-1),
+            Action::ListFirst => self.list.select_edge(false),
+            Action::ListLast => self.list.select_edge(true),
+            Action::OpenArticle => effects.extend(self.open_selected()),
+            Action::FilterList => {
+                self.input = Some(Input {
+                    kind: InputKind::Filter,
+                    text: self.list.filter.clone(),
+                });
+            }
+            Action::Search => {
+                self.input = Some(Input {
+                    kind: InputKind::Search,
+                    text: String::new(),
+                });
+            }
+            Action::Back => {
+                effects.extend(self.position_effect());
+                self.focus = Focus::List;
+                self.fit_reader();
+            }
+            other => {
+                let message = self.reader_action(other);
+                if let Some(text) = message {
+                    self.message = Some(Message { text, error: false });
+                }
+                effects.extend(self.position_effect());
+            }
+        }
+        self.keep_selection_visible();
+        effects
+    }
+
+    /// Actions on the open article; returns a status message when there is one.
+    fn reader_action(&mut self, action: Action) -> Option<String> {
+        let reader = self.reader.as_mut()?;
+        match action {
+            Action::ScrollDown => reader.scroll(1),
+            Action::ScrollUp => reader.scroll(-1),
+            Action::PageDown => reader.page(1.0),
+            Action::PageUp => reader.page(-1.0),
+            Action::HalfPageDown => reader.page(0.5),
+            Action::HalfPageUp => reader.page(-0.5),
+            Action::Top => reader.to_top(),
+            Action::Bottom => reader.to_bottom(),
+            Action::NextParagraph => reader.paragraph(true),
+            Action::PrevParagraph => reader.paragraph(false),
+            Action::SearchNext | Action::SearchPrev => {
+                if reader.search.is_none() {
+                    return Some("no search yet: press / to search".into());
+                }
+                reader.search_step(action == Action::SearchPrev);
+                return reader.search.as_ref().map(|s| s.status());
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn open_selected(&mut self) -> Option<Effect> {
+        let index = self.list.selected_article()?;
+        if self.reader.as_ref().is_some_and(|r| r.article == index) {
+            self.focus = Focus::Reader;
+            self.fit_reader();
+            return None;
+        }
+        Some(Effect::Open(index))
+    }
+
+    /// The reading position to save for the open article.
+    fn position_effect(&mut self) -> Option<Effect> {
+        let reader = self.reader.as_mut()?;
+        let offset = reader.top_offset()?;
+        let progress = reader.progress();
+        let article = reader.article;
+        if let Some(slot) = self.progress.get_mut(article) {
+            *slot = Some(progress);
+        }
+        Some(Effect::SavePosition {
+            article,
+            offset,
+            progress,
+        })
+    }
+
+    /// Mouse: the wheel scrolls the pane under the pointer, a click on a list
+    /// entry opens it.
+    pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let areas = self.areas();
+        let at = Position::new(mouse.column, mouse.row);
+        let in_list = areas.list.contains(at);
+        let in_reader = areas.reader.contains(at);
+        match mouse.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = mouse.kind == MouseEventKind::ScrollDown;
+                if in_list {
+                    self.list.move_by(if down { 1 } else { -1 });
+                    self.keep_selection_visible();
+                } else if in_reader {
+                    if let Some(reader) = &mut self.reader {
+                        reader.scroll(if down { WHEEL_LINES } else { -WHEEL_LINES });
+                    }
+                    return self.position_effect().into_iter().collect();
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if in_list => {
+                let row = usize::from(mouse.row.saturating_sub(areas.list.y + 1));
+                let entry = self.list.scroll + row / ENTRY_HEIGHT;
+                if entry < self.list.visible.len() && mouse.row > areas.list.y {
+                    self.list.selected = entry;
+                    return self.update(Action::OpenArticle);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if in_reader && self.reader.is_some() => {
+                self.focus = Focus::Reader;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}

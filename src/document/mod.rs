@@ -15,7 +15,7 @@ mod sanitize;
 mod segment;
 
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
-pub use decode::{Decoded, DecodeError, decode};
+pub use decode::{DecodeError, Decoded, decode};
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{placeholder_for, sanitize};
 
@@ -158,4 +158,13 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// TEMPORARY (lead): replaced by the document work's detection.
+pub fn detect_format(ext: &str, _text: &str) -> Format {
+    if ext == "txt" {
+        Format::Plain
+    } else {
+        Format::Markdown
+    }
 }

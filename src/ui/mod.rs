@@ -1,1 +1,23 @@
-//! placeholder
+//! Drawing. Every function here reads [`App`] and writes to a frame; none keeps
+//! or changes state, so a frame is a pure picture of the app.
+
+mod help;
+mod list_pane;
+mod reader_pane;
+mod status_bar;
+pub mod theme;
+
+use ratatui::Frame;
+
+use crate::app::App;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let areas = app.areas();
+    list_pane::draw(frame, app, areas.list);
+    reader_pane::draw(frame, app, areas.reader, areas.text);
+    status_bar::draw(frame, app, areas.status);
+    if let Some(scroll) = app.help {
+        help::draw(frame, app, scroll);
+    }
+}

@@ -1,0 +1,181 @@
+//! The list pane's state: which articles are shown (after the filter) and which
+//! one is selected.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+
+use crate::library::Article;
+
+/// Articles plus the filter and selection over them.
+#[derive(Debug, Default)]
+pub struct ListState {
+    /// Every article, in library order.
+    pub articles: Vec<Article>,
+    /// Indices into `articles` that pass the filter, best match first.
+    pub visible: Vec<usize>,
+    /// Position in `visible` of the selected entry.
+    pub selected: usize,
+    /// The live filter text; empty shows everything.
+    pub filter: String,
+    /// First visible row of the list (kept by the ui between frames).
+    pub scroll: usize,
+}
+
+impl ListState {
+    /// A list over `articles` with nothing filtered.
+    pub fn new(articles: Vec<Article>) -> Self {
+        let visible = (0..articles.len()).collect();
+        Self {
+            articles,
+            visible,
+            ..Self::default()
+        }
+    }
+
+    /// The selected article's index in `articles`.
+    pub fn selected_article(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    /// Moves the selection by `delta`, clamped to the list.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// Selects the first or last entry.
+    pub fn select_edge(&mut self, last: bool) {
+        self.selected = if last {
+            self.visible.len().saturating_sub(1)
+        } else {
+            0
+        };
+    }
+
+    /// Selects the entry showing article `index`, if it passes the filter.
+    pub fn select_article(&mut self, index: usize) {
+        if let Some(pos) = self.visible.iter().position(|&i| i == index) {
+            self.selected = pos;
+        }
+    }
+
+    /// Sets the filter and re-ranks: the best match comes first and is selected.
+    pub fn set_filter(&mut self, filter: &str) {
+        self.filter = filter.to_string();
+        self.visible = rank(&self.articles, filter);
+        self.selected = 0;
+        self.scroll = 0;
+    }
+}
+
+/// Scores every article against the query. A contiguous (substring) match
+/// outranks a scattered one, and a match of whole words outranks both, so typing
+/// "border" finds "Border Patrol" before "Bored order".
+fn rank(articles: &[Article], query: &str) -> Vec<usize> {
+    let query = query.trim();
+    if query.is_empty() {
+        return (0..articles.len()).collect();
+    }
+    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let needle = query.to_lowercase();
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = articles
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let hay = haystack(a);
+            let fuzzy = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
+            let lower = hay.to_lowercase();
+            let bonus = if contains_word(&lower, &needle) {
+                2_000_000
+            } else if lower.contains(&needle) {
+                1_000_000
+            } else {
+                0
+            };
+            Some((fuzzy + bonus, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+fn haystack(a: &Article) -> String {
+    match &a.meta.author {
+        Some(author) => format!("{} {}", a.title, author),
+        None => a.title.clone(),
+    }
+}
+
+/// True when `needle` occurs in `hay` bounded by non-alphanumerics on both sides.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, m)| {
+        let before = hay[..i].chars().next_back();
+        let after = hay[i + m.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Metadata;
+    use crate::library::Source;
+
+    fn article(title: &str, author: &str) -> Article {
+        Article {
+            source: Source::Bundled("x.md", ""),
+            meta: Metadata {
+                title: Some(title.into()),
+                author: Some(author.into()),
+                ..Metadata::default()
+            },
+            title: title.into(),
+            lossy: false,
+        }
+    }
+
+    fn titles(list: &ListState) -> Vec<&str> {
+        list.visible
+            .iter()
+            .map(|&i| list.articles[i].title.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn whole_word_beats_substring_beats_scattered() {
+        let mut list = ListState::new(vec![
+            article("Bored order of things", "Ann"),
+            article("Borderlands", "Ben"),
+            article("The Border Patrol", "Cy"),
+        ]);
+        list.set_filter("border");
+        assert_eq!(
+            titles(&list),
+            ["The Border Patrol", "Borderlands", "Bored order of things"]
+        );
+        assert_eq!(list.selected_article(), Some(2));
+    }
+
+    #[test]
+    fn filter_matches_author_and_clearing_restores_all() {
+        let mut list = ListState::new(vec![article("One", "Ada Writer"), article("Two", "Bo")]);
+        list.set_filter("ada");
+        assert_eq!(titles(&list), ["One"]);
+        list.set_filter("");
+        assert_eq!(titles(&list), ["One", "Two"]);
+    }
+
+    #[test]
+    fn selection_is_clamped() {
+        let mut list = ListState::new(vec![article("a", "x"), article("b", "y")]);
+        list.move_by(5);
+        assert_eq!(list.selected, 1);
+        list.move_by(-9);
+        assert_eq!(list.selected, 0);
+        list.set_filter("zzzz");
+        list.move_by(1);
+        assert_eq!(list.selected_article(), None);
+    }
+}

@@ -1,0 +1,291 @@
+//! The reader pane's state: the open article, its layout at the current width and
+//! where the view is. Every motion here costs what it passes over, not the size
+//! of the article.
+
+use crate::document::{Document, floor_char_boundary};
+use crate::layout::{Layout, LineKind, LinePos};
+
+use super::search::Search;
+
+/// How much source to parse per step when the view needs more blocks: enough for
+/// several screens, small enough to keep a keypress instant.
+const PARSE_STEP: usize = 64 * 1024;
+
+/// How many lines stay visible above a search match or jump target.
+const CONTEXT_LINES: usize = 3;
+
+/// Layouts kept for recent widths, so resizing back and forth is free.
+const KEPT_WIDTHS: usize = 4;
+
+/// An open article and the view into it.
+#[derive(Debug)]
+pub struct Reader {
+    /// Index of the article in the library list.
+    pub article: usize,
+    /// The parsed article (growing while parsing continues in the background).
+    pub doc: Document,
+    /// Layouts by width, most recent first; the first is the current one.
+    layouts: Vec<Layout>,
+    /// The first screen line shown.
+    pub top: LinePos,
+    /// Lines the pane shows.
+    pub height: usize,
+    /// The active search, if any.
+    pub search: Option<Search>,
+}
+
+impl Reader {
+    /// A reader at the start of `doc`, laid out for a text column `width` wide.
+    pub fn new(article: usize, doc: Document, width: u16, height: usize) -> Self {
+        let mut reader = Self {
+            article,
+            doc,
+            layouts: vec![Layout::new(width)],
+            top: LinePos::default(),
+            height,
+            search: None,
+        };
+        reader.fill();
+        reader
+    }
+
+    /// The layout at the current width.
+    pub fn layout(&self) -> &Layout {
+        &self.layouts[0]
+    }
+
+    /// Adapts to a new pane size. The line holding the first visible text stays
+    /// at the top, whatever the new width.
+    pub fn resize(&mut self, width: u16, height: usize) {
+        self.height = height;
+        if width.max(1) != self.layout().width() {
+            let anchor = self.top_offset();
+            match self.layouts.iter().position(|l| l.width() == width.max(1)) {
+                Some(i) => {
+                    let layout = self.layouts.remove(i);
+                    self.layouts.insert(0, layout);
+                }
+                None => {
+                    self.layouts.insert(0, Layout::new(width));
+                    self.layouts.truncate(KEPT_WIDTHS);
+                }
+            }
+            if let Some(offset) = anchor {
+                self.top = self.locate(offset);
+            }
+        }
+        self.fill();
+    }
+
+    /// Parses and lays out enough for the current view; drawing then only reads.
+    pub fn fill(&mut self) {
+        loop {
+            let (top, height) = (self.top, self.height.max(1));
+            let Self { doc, layouts, .. } = self;
+            let got = layouts[0].lines_from(doc, top, height).len();
+            if got >= height || doc.is_complete() {
+                break;
+            }
+            doc.parse_more(PARSE_STEP);
+        }
+    }
+
+    /// Parses a little more in idle time; returns true while work remains.
+    pub fn parse_in_background(&mut self) -> bool {
+        if self.doc.is_complete() {
+            return false;
+        }
+        self.doc.parse_more(PARSE_STEP * 4);
+        !self.doc.is_complete()
+    }
+
+    /// The screen lines in view, in order.
+    pub fn visible(&mut self) -> Vec<LinePos> {
+        let (top, height) = (self.top, self.height);
+        let Self { doc, layouts, .. } = self;
+        layouts[0].lines_from(doc, top, height)
+    }
+
+    /// Byte offset of the first text in view, the anchor of the reading position.
+    pub fn top_offset(&mut self) -> Option<usize> {
+        let (top, height) = (self.top, self.height.max(1));
+        let Self { doc, layouts, .. } = self;
+        let layout = &mut layouts[0];
+        let lines = layout.lines_from(doc, top, height);
+        lines.into_iter().find_map(|pos| {
+            let line = layout.line(pos)?;
+            (line.kind == LineKind::Text).then_some(line.range.start)
+        })
+    }
+
+    /// The screen line that holds a text offset.
+    fn locate(&mut self, offset: usize) -> LinePos {
+        while self.doc.block_at(offset).is_none() && !self.doc.is_complete() {
+            self.doc.parse_more(PARSE_STEP);
+        }
+        let Self { doc, layouts, .. } = self;
+        layouts[0].locate(doc, offset).0
+    }
+
+    /// Scrolls by `delta` lines. Scrolling down stops when the last line of the
+    /// article reaches the bottom of the pane.
+    pub fn scroll(&mut self, delta: isize) {
+        if delta > 0 {
+            self.ensure_parsed_below(delta.unsigned_abs() + self.height);
+            let limit = self.bottom_top();
+            let Self { doc, layouts, .. } = self;
+            let next = layouts[0].step(doc, self.top, delta);
+            self.top = match limit {
+                Some(limit) if next > limit => limit.max(self.top),
+                _ => next,
+            };
+        } else {
+            let Self { doc, layouts, .. } = self;
+            self.top = layouts[0].step(doc, self.top, delta);
+        }
+        self.fill();
+    }
+
+    /// Makes sure `lines` lines below the top are parsed, when the source has them.
+    fn ensure_parsed_below(&mut self, lines: usize) {
+        loop {
+            let top = self.top;
+            let Self { doc, layouts, .. } = self;
+            if layouts[0].lines_from(doc, top, lines + 1).len() > lines || doc.is_complete() {
+                return;
+            }
+            doc.parse_more(PARSE_STEP);
+        }
+    }
+
+    /// The top line of the last page, once the end of the article is parsed.
+    fn bottom_top(&mut self) -> Option<LinePos> {
+        if !self.doc.is_complete() {
+            return None;
+        }
+        let height = self.height.max(1);
+        let Self { doc, layouts, .. } = self;
+        Some(layouts[0].last_page_top(doc, height))
+    }
+
+    /// Scrolls by a page (or half of one) in either direction.
+    pub fn page(&mut self, pages: f32) {
+        let lines = ((self.height as f32 * pages.abs()).round() as isize).max(1);
+        self.scroll(if pages < 0.0 { -lines } else { lines });
+    }
+
+    /// Goes to the start.
+    pub fn to_top(&mut self) {
+        self.top = LinePos::default();
+        self.fill();
+    }
+
+    /// Goes to the end (parsing whatever is left).
+    pub fn to_bottom(&mut self) {
+        self.doc.ensure_complete();
+        self.top = self.bottom_top().unwrap_or_default();
+        self.fill();
+    }
+
+    /// Moves the view to the start of the next (or previous) block.
+    pub fn paragraph(&mut self, forward: bool) {
+        let block = if forward {
+            if self.top.block + 1 >= self.doc.blocks().len() && !self.doc.is_complete() {
+                self.doc.parse_more(PARSE_STEP);
+            }
+            (self.top.block + 1).min(self.doc.blocks().len().saturating_sub(1))
+        } else if self.top.line > 0 {
+            self.top.block
+        } else {
+            self.top.block.saturating_sub(1)
+        };
+        let target = LinePos { block, line: 0 };
+        let limit = if forward { self.bottom_top() } else { None };
+        self.top = match limit {
+            Some(limit) if target > limit => limit.max(self.top),
+            _ => target,
+        };
+        self.fill();
+    }
+
+    /// Restores a saved reading position (a byte offset of the first visible text).
+    pub fn restore(&mut self, offset: usize) {
+        let offset = floor_char_boundary(self.doc.text(), offset);
+        self.top = self.locate(offset);
+        self.fill();
+    }
+
+    /// Brings a text offset into view with a few lines of context above it, unless
+    /// it is already comfortably visible.
+    pub fn reveal(&mut self, offset: usize) {
+        let pos = self.locate(offset);
+        let visible = self.visible();
+        let comfortable = visible
+            .iter()
+            .position(|p| *p == pos)
+            .is_some_and(|i| i >= CONTEXT_LINES.min(self.height / 3) && i + 1 < visible.len());
+        if !comfortable {
+            let context = CONTEXT_LINES.min(self.height.saturating_sub(1) / 2) as isize;
+            let Self { doc, layouts, .. } = self;
+            self.top = layouts[0].step(doc, pos, -context);
+        }
+        self.fill();
+    }
+
+    /// Runs a search over the whole article and moves to the first match at or
+    /// after the view.
+    pub fn search(&mut self, query: &str) {
+        self.doc.ensure_complete();
+        let mut search = Search::new(query, self.doc.text());
+        let from = self.top_offset().unwrap_or(0);
+        search.current = search.next_from(from, false);
+        let target = search.current.map(|i| search.matches[i].start);
+        self.search = Some(search);
+        if let Some(offset) = target {
+            self.reveal(offset);
+        }
+    }
+
+    /// Moves to the next (or previous) match of the active search.
+    pub fn search_step(&mut self, backward: bool) {
+        let Some(search) = &self.search else { return };
+        let from = match search.current {
+            Some(i) if backward => search.matches[i].start,
+            Some(i) => search.matches[i].start + 1,
+            None => 0,
+        };
+        let Some(i) = search.next_from(from, backward) else {
+            return;
+        };
+        let offset = search.matches[i].start;
+        if let Some(s) = &mut self.search {
+            s.current = Some(i);
+        }
+        self.reveal(offset);
+    }
+
+    /// Fraction read: how far the first visible text is into the article.
+    pub fn progress(&mut self) -> f64 {
+        let parsed = self.doc.text().len();
+        let Some(offset) = self.top_offset() else {
+            return if self.top.block > 0 { 1.0 } else { 0.0 };
+        };
+        let at_end = self.doc.is_complete() && self.bottom_top().is_some_and(|b| self.top >= b);
+        if at_end || parsed == 0 {
+            return if parsed == 0 { 0.0 } else { 1.0 };
+        }
+        let total = parsed as f64 / self.doc.parsed_fraction().max(1e-9);
+        (offset as f64 / total).clamp(0.0, 1.0)
+    }
+
+    /// The current layout's width in cells.
+    pub fn width(&self) -> u16 {
+        self.layout().width()
+    }
+
+    /// Lays out the block at `block` for hit-testing (mouse).
+    pub fn offset_at(&mut self, pos: LinePos, col: u16) -> Option<usize> {
+        let Self { doc, layouts, .. } = self;
+        layouts[0].offset_at(doc, pos, col)
+    }
+}

@@ -1,0 +1,134 @@
+//! Finding text in an article: every match of a query in the canonical text.
+
+use std::ops::Range;
+
+/// A search and where its matches are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    /// The query as typed.
+    pub query: String,
+    /// Byte ranges of every match, in order.
+    pub matches: Vec<Range<usize>>,
+    /// The match the reader was last moved to.
+    pub current: Option<usize>,
+}
+
+impl Search {
+    /// Finds every match of `query` in `text`. The search ignores case unless the
+    /// query has an upper-case letter ("smart case", as in vim and less).
+    pub fn new(query: &str, text: &str) -> Self {
+        Self {
+            query: query.to_string(),
+            matches: find_all(text, query),
+            current: None,
+        }
+    }
+
+    /// The first match at or after `offset` (wrapping to the first), or the last
+    /// match before `offset` (wrapping to the last) when `backward`.
+    pub fn next_from(&self, offset: usize, backward: bool) -> Option<usize> {
+        if self.matches.is_empty() {
+            return None;
+        }
+        if backward {
+            let i = self.matches.partition_point(|m| m.start < offset);
+            Some(if i == 0 {
+                self.matches.len() - 1
+            } else {
+                i - 1
+            })
+        } else {
+            let i = self.matches.partition_point(|m| m.start < offset);
+            Some(if i == self.matches.len() { 0 } else { i })
+        }
+    }
+
+    /// "3/17" style position for the status bar.
+    pub fn status(&self) -> String {
+        match (self.matches.len(), self.current) {
+            (0, _) => format!("no match for \"{}\"", self.query),
+            (n, Some(i)) => format!("match {}/{n} for \"{}\"", i + 1, self.query),
+            (n, None) => format!("{n} matches for \"{}\"", self.query),
+        }
+    }
+}
+
+fn fold(c: char, ignore_case: bool) -> char {
+    if ignore_case {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// Every non-overlapping match of `query` in `text`, compared char by char with
+/// simple case folding so byte offsets stay exact.
+fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let ignore_case = !query.chars().any(char::is_uppercase);
+    let needle: Vec<char> = query.chars().map(|c| fold(c, ignore_case)).collect();
+    let first = needle[0];
+    let mut out = Vec::new();
+    let mut next_free = 0;
+    for (start, c) in text.char_indices() {
+        if start < next_free || fold(c, ignore_case) != first {
+            continue;
+        }
+        let mut chars = text[start..].char_indices();
+        let mut end = start;
+        let matched = needle.iter().all(|&n| match chars.next() {
+            Some((i, c)) if fold(c, ignore_case) == n => {
+                end = start + i + c.len_utf8();
+                true
+            }
+            _ => false,
+        });
+        if matched {
+            out.push(start..end);
+            next_free = end;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smart_case() {
+        let text = "Zephyr zephyr ZEPHYR";
+        assert_eq!(Search::new("zephyr", text).matches.len(), 3);
+        assert_eq!(Search::new("Zephyr", text).matches, vec![0..6]);
+    }
+
+    #[test]
+    fn offsets_are_exact_with_multibyte_text() {
+        let text = "café Café caf";
+        let s = Search::new("café", text);
+        assert_eq!(
+            s.matches
+                .iter()
+                .map(|r| &text[r.clone()])
+                .collect::<Vec<_>>(),
+            ["café", "Café"]
+        );
+    }
+
+    #[test]
+    fn next_and_previous_wrap() {
+        let s = Search::new("a", "a.a.a");
+        assert_eq!(s.next_from(1, false), Some(1));
+        assert_eq!(s.next_from(5, false), Some(0));
+        assert_eq!(s.next_from(0, true), Some(2));
+        assert_eq!(s.next_from(3, true), Some(1));
+    }
+
+    #[test]
+    fn no_match_and_empty_query() {
+        assert!(Search::new("", "abc").matches.is_empty());
+        assert_eq!(Search::new("x", "abc").status(), "no match for \"x\"");
+    }
+}

@@ -1,0 +1,102 @@
+//! The list pane: one two-line entry per article.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::theme;
+use crate::app::{App, ENTRY_HEIGHT, Focus};
+
+/// Draws the list into `area` (nothing when the area is empty).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let list = &app.list;
+    let title = if list.filter.is_empty() {
+        format!(" Library ({}) ", list.articles.len())
+    } else {
+        format!(" Library ({}/{}) ", list.visible.len(), list.articles.len())
+    };
+    let border = if app.focus == Focus::List {
+        theme::FOCUSED_BORDER
+    } else {
+        theme::BORDER
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(title, theme::TITLE));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let width = usize::from(inner.width);
+    let mut lines = Vec::new();
+    let rows = usize::from(inner.height) / ENTRY_HEIGHT + 1;
+    for (pos, &index) in list.visible.iter().enumerate().skip(list.scroll).take(rows) {
+        let article = &list.articles[index];
+        let selected = pos == list.selected;
+        let mut detail: Vec<String> = Vec::new();
+        if let Some(author) = &article.meta.author {
+            detail.push(author.clone());
+        }
+        if let Some(date) = &article.meta.date_text {
+            detail.push(date.clone());
+        }
+        let progress = app.progress.get(index).copied().flatten();
+        let right = progress.map_or_else(String::new, |p| format!("{:>3.0}%", p * 100.0));
+        let left = fit(
+            &detail.join(" · "),
+            width.saturating_sub(right.chars().count() + 1),
+        );
+        let pad = width.saturating_sub(
+            unicode_width::UnicodeWidthStr::width(left.as_str()) + right.chars().count(),
+        );
+        let mut title_line =
+            Line::from(Span::styled(fit(&article.title, width), theme::ENTRY_TITLE));
+        let mut detail_line = Line::from(vec![
+            Span::styled(left, theme::ENTRY_DETAIL),
+            Span::raw(" ".repeat(pad)),
+            Span::styled(right, theme::ENTRY_DETAIL),
+        ]);
+        if selected {
+            title_line = title_line.patch_style(theme::SELECTED);
+            detail_line = detail_line.patch_style(theme::SELECTED);
+        }
+        lines.push(title_line);
+        lines.push(detail_line);
+    }
+    if list.visible.is_empty() {
+        let text = if list.articles.is_empty() {
+            "no articles"
+        } else {
+            "no match"
+        };
+        lines.push(Line::from(Span::styled(text, theme::ENTRY_DETAIL)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Shortens `s` to `width` cells, ending in "…" when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total = unicode_width::UnicodeWidthStr::width(s);
+    if total <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,98 @@
+//! The status bar: what is being typed, or the last message, or where the reader
+//! is; key hints on the right.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::list_pane::fit;
+use super::theme;
+use crate::app::{App, Focus, InputKind};
+
+/// Draws the status bar (nothing when the screen has no room for it).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let width = usize::from(area.width);
+    let (left, style) = left_text(app);
+    let hints = hints(app);
+    let left = fit(&left, width);
+    let room = width.saturating_sub(left.width() + 2);
+    let hints = if hints.width() <= room {
+        hints
+    } else {
+        String::new()
+    };
+    let pad = width.saturating_sub(left.width() + hints.width());
+    let line = Line::from(vec![
+        Span::styled(left, style),
+        Span::styled(" ".repeat(pad), theme::STATUS),
+        Span::styled(hints, theme::HINT),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(theme::STATUS), area);
+    if let Some(input) = &app.input {
+        let prompt = match input.kind {
+            InputKind::Filter => "filter: ",
+            InputKind::Search => "/",
+        };
+        let x = (prompt.width() + input.text.width()).min(width.saturating_sub(1));
+        frame.set_cursor_position((area.x + x as u16, area.y));
+    }
+}
+
+fn left_text(app: &App) -> (String, ratatui::style::Style) {
+    if let Some(input) = &app.input {
+        let prompt = match input.kind {
+            InputKind::Filter => "filter: ",
+            InputKind::Search => "/",
+        };
+        return (format!("{prompt}{}", input.text), theme::STATUS);
+    }
+    if let Some(message) = &app.message {
+        let style = if message.error {
+            theme::STATUS_ERROR
+        } else {
+            theme::STATUS
+        };
+        return (format!(" {}", message.text), style);
+    }
+    match (&app.reader, app.focus) {
+        (Some(reader), Focus::Reader) => {
+            let title = &app.list.articles[reader.article].title;
+            let percent = app
+                .progress
+                .get(reader.article)
+                .copied()
+                .flatten()
+                .unwrap_or(0.0);
+            let search = reader
+                .search
+                .as_ref()
+                .map(|s| format!(" · {}", s.status()))
+                .unwrap_or_default();
+            (
+                format!(" {title} · {:.0}%{search}", percent * 100.0),
+                theme::STATUS,
+            )
+        }
+        _ => {
+            let n = app.list.visible.len();
+            (
+                format!(" {n} article{}", if n == 1 { "" } else { "s" }),
+                theme::STATUS,
+            )
+        }
+    }
+}
+
+fn hints(app: &App) -> String {
+    let text = match (&app.input, app.focus) {
+        (Some(_), _) => "Enter confirm · Esc cancel ",
+        (None, Focus::List) => "Enter open · / filter · ? help · q quit ",
+        (None, Focus::Reader) => "Space page · / search · Esc list · ? help ",
+    };
+    text.to_string()
+}

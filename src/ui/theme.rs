@@ -1,0 +1,65 @@
+//! Every style the ui uses, in one place, so the look can change without
+//! touching drawing code. Colours are chosen to read on dark and light themes.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::document::SpanStyle;
+
+/// Border of the focused pane.
+pub const FOCUSED_BORDER: Style = Style::new().fg(Color::Cyan);
+/// Border of the other pane.
+pub const BORDER: Style = Style::new().fg(Color::DarkGray);
+/// Pane titles.
+pub const TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
+/// The selected list entry.
+pub const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
+/// Article titles in the list.
+pub const ENTRY_TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
+/// Author, date and counts in the list.
+pub const ENTRY_DETAIL: Style = Style::new().fg(Color::DarkGray);
+/// Headings in the reader.
+pub const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+/// Byline and date lines.
+pub const BYLINE: Style = Style::new()
+    .fg(Color::DarkGray)
+    .add_modifier(Modifier::ITALIC);
+/// Code blocks.
+pub const CODE_BLOCK: Style = Style::new().fg(Color::Green);
+/// Quote bars, bullets and rules.
+pub const DECORATION: Style = Style::new().fg(Color::DarkGray);
+/// Search matches.
+pub const MATCH: Style = Style::new().fg(Color::Black).bg(Color::Yellow);
+/// The current search match.
+pub const CURRENT_MATCH: Style = Style::new()
+    .fg(Color::Black)
+    .bg(Color::LightRed)
+    .add_modifier(Modifier::BOLD);
+/// The status bar.
+pub const STATUS: Style = Style::new().bg(Color::DarkGray).fg(Color::White);
+/// Error messages in the status bar.
+pub const STATUS_ERROR: Style = Style::new().bg(Color::Red).fg(Color::White);
+/// Key hints in the status bar.
+pub const HINT: Style = Style::new().bg(Color::DarkGray).fg(Color::Gray);
+/// Help overlay keys.
+pub const HELP_KEY: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+
+/// The style of inline markup.
+pub fn span(style: SpanStyle) -> Style {
+    let mut s = Style::new();
+    if style.emphasis {
+        s = s.add_modifier(Modifier::ITALIC);
+    }
+    if style.strong {
+        s = s.add_modifier(Modifier::BOLD);
+    }
+    if style.code {
+        s = s.fg(Color::Green);
+    }
+    if style.link {
+        s = s.fg(Color::Blue).add_modifier(Modifier::UNDERLINED);
+    }
+    if style.strike {
+        s = s.add_modifier(Modifier::CROSSED_OUT);
+    }
+    s
+}
