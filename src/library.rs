@@ -245,6 +245,5 @@ fn add(scan: &mut Scan, source: Source, options: Option<ParseOptions>) {
 }
 
 fn sort(scan: &mut Scan) {
-    scan.articles
-        .sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    scan.articles.sort_by_cached_key(|a| a.title.to_lowercase());
 }
