@@ -1,0 +1,200 @@
+//! Runs the real gloss binary in a pseudo-terminal and reads its screen through a
+//! terminal emulator (vt100), as a user would see it. Each session gets its own
+//! temporary XDG data and config folders, so tests never touch the user's files.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// How long to wait for the screen to show something before failing.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What the emulated terminal was asked to do besides drawing.
+#[derive(Default)]
+pub struct Events {
+    /// Window titles set (OSC 0/2).
+    pub titles: Vec<String>,
+    /// Clipboard writes (OSC 52), base64 as sent.
+    pub clipboard: Vec<String>,
+}
+
+impl vt100::Callbacks for Events {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles
+            .push(String::from_utf8_lossy(title).into_owned());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(String::from_utf8_lossy(name).into_owned());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _ty: &[u8], data: &[u8]) {
+        self.clipboard
+            .push(String::from_utf8_lossy(data).into_owned());
+    }
+}
+
+/// A running gloss in a pseudo-terminal.
+pub struct Gloss {
+    parser: Arc<Mutex<vt100::Parser<Events>>>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    /// The temporary home of this session (XDG folders inside).
+    pub home: Arc<tempfile::TempDir>,
+}
+
+/// Where the fixtures are.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh temporary home for XDG folders.
+pub fn temp_home() -> Arc<tempfile::TempDir> {
+    Arc::new(tempfile::tempdir().expect("temp dir"))
+}
+
+impl Gloss {
+    /// Starts gloss with `args` in a `cols` x `rows` terminal, with a new home.
+    pub fn start(args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::start_in(temp_home(), args, cols, rows)
+    }
+
+    /// Starts gloss with `args` using an existing home (to test persistence).
+    pub fn start_in(home: Arc<tempfile::TempDir>, args: &[&str], cols: u16, rows: u16) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gloss"));
+        cmd.args(args);
+        cmd.cwd(home.path());
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("GLOSS_DATA_DIR");
+        cmd.env_remove("VISUAL");
+        cmd.env_remove("EDITOR");
+        let child = pty.slave.spawn_command(cmd).expect("spawn gloss");
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            NonZeroU16::new(rows.max(1)).expect("rows"),
+            NonZeroU16::new(cols.max(1)).expect("cols"),
+            0,
+            Events::default(),
+        )));
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let sink = Arc::clone(&parser);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut p) = sink.lock() {
+                    p.process(&buf[..n]);
+                }
+            }
+        });
+        let writer = pty.master.take_writer().expect("pty writer");
+        Self {
+            parser,
+            master: pty.master,
+            writer,
+            child,
+            home,
+        }
+    }
+
+    /// The data directory gloss uses in this session.
+    pub fn data_dir(&self) -> PathBuf {
+        self.home.path().join("data/gloss")
+    }
+
+    /// Types raw bytes (keys as the terminal sends them).
+    pub fn send(&mut self, bytes: &str) {
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+        thread::sleep(Duration::from_millis(60));
+    }
+
+    /// The screen's text, rows joined by newlines.
+    pub fn screen(&self) -> String {
+        self.parser.lock().expect("parser").screen().contents()
+    }
+
+    /// Runs `f` on the emulator (for cell colours, titles, clipboard).
+    pub fn with_parser<T>(&self, f: impl FnOnce(&vt100::Parser<Events>) -> T) -> T {
+        f(&self.parser.lock().expect("parser"))
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the screen if not.
+    pub fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for {what}; screen was:\n{screen}");
+            }
+            thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until `text` is on screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Resizes the terminal, as a window resize would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+        if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
+            self.parser.lock().expect("parser").set_size(r, c);
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+
+    /// Waits for gloss to exit and returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            if start.elapsed() > TIMEOUT {
+                let _ = self.child.kill();
+                panic!("gloss did not exit; screen was:\n{}", self.screen());
+            }
+            thread::sleep(Duration::from_millis(30));
+        }
+    }
+}
+
+impl Drop for Gloss {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
