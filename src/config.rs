@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::keymap::{Context, Keymap};
+use crate::keymap::{Context, Keymap, KeymapError};
 use locate::{KeyPath, line_col, offset_of, path_at};
 
 /// All settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Folders (or files) opened when gloss is started without paths.
@@ -113,18 +113,6 @@ impl Default for ExportConfig {
         Self {
             format: "markdown".into(),
             folder: PathBuf::new(),
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            library: Vec::new(),
-            reader: ReaderConfig::default(),
-            highlights: HighlightConfig::default(),
-            export: ExportConfig::default(),
-            keys: crate::keymap::KeyConfig::default(),
         }
     }
 }
@@ -438,9 +426,15 @@ impl Config {
 
         if let Err(err) = Keymap::from_config(&self.keys) {
             let (context, key): (Context, &str) = err.location();
+            let problem = match &err {
+                KeymapError::BadKey { reason, .. } => format!("is not a key: {reason}"),
+                KeymapError::SameKey { first, .. } => {
+                    format!("is the same key as `{first}` in [keys.{context}]; keep one")
+                }
+            };
             return Err(invalid(
                 KeyPath::keys(&["keys", context.table_name(), key]),
-                format!("is not a usable key: {err}"),
+                problem,
             ));
         }
         Ok(())
