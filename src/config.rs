@@ -595,6 +595,19 @@ mod tests {
         assert!(text.contains("unknown action `pagedown`"), "{text}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "[\\[\\]a-z_.=\"#0-9 \n-]{0,80}") {
+            let _ = check(&text);
+        }
+
+        #[test]
+        fn reading_width_bound_is_exact(width in 0u16..200) {
+            let result = check(&format!("[reader]\nreading_width = {width}\n"));
+            proptest::prop_assert_eq!(result.is_ok(), width >= 20);
+        }
+    }
+
     #[test]
     fn missing_explicit_file_is_an_error() {
         let err = load(Some(Path::new("/nonexistent/gloss/config.toml"))).unwrap_err();

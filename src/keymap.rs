@@ -660,7 +660,11 @@ mod tests {
         assert_eq!(keys_of(list, "next article"), "j, ↓");
         assert_eq!(keys_of(list, "open the article"), "l, Enter, →");
         let reader = section(&help, "Reader");
-        assert_eq!(keys_of(reader, "one page down"), "PgDn, Space, Ctrl-f");
+        assert_eq!(keys_of(reader, "one page down"), "Space, PgDn, Ctrl-f");
+        assert_eq!(
+            keys_of(reader, "cancel selection, or back to the list"),
+            "h, Esc, ←"
+        );
         let panel = section(&help, "Annotations panel");
         assert_eq!(keys_of(panel, "jump to the annotation"), "Enter");
         // Entries follow the Action enum order.

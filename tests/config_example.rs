@@ -149,7 +149,7 @@ fn user_key_table_merges_over_defaults() {
     };
     assert_eq!(
         keys_for(Action::PageDown.description()),
-        "j, PgDn, Space, Ctrl-f"
+        "j, Space, PgDn, Ctrl-f"
     );
     assert_eq!(keys_for(Action::ScrollDown.description()), "↓");
     assert_eq!(keys_for(Action::ScrollUp.description()), "k, ↑");

@@ -89,15 +89,38 @@ impl KeySpec {
     }
 
     /// Order in which keys of one action are listed in the help: plain
-    /// characters first (what most users type), then named keys, then chords.
-    pub(crate) fn help_rank(&self) -> u8 {
-        if !self.modifiers.is_empty() {
+    /// characters first (what most users type), then named keys in a fixed
+    /// order, then chords; ties are broken by the shown text.
+    pub(crate) fn help_rank(&self) -> (u8, u8) {
+        let named = match self.code {
+            KeyCode::Char(' ') => 0,
+            KeyCode::Char(_) => 0,
+            KeyCode::Enter => 1,
+            KeyCode::Esc => 2,
+            KeyCode::Tab => 3,
+            KeyCode::BackTab => 4,
+            KeyCode::Backspace => 5,
+            KeyCode::Up => 6,
+            KeyCode::Down => 7,
+            KeyCode::Left => 8,
+            KeyCode::Right => 9,
+            KeyCode::Home => 10,
+            KeyCode::End => 11,
+            KeyCode::PageUp => 12,
+            KeyCode::PageDown => 13,
+            KeyCode::Delete => 14,
+            KeyCode::Insert => 15,
+            KeyCode::F(n) => 20_u8.saturating_add(n),
+            _ => u8::MAX,
+        };
+        let group = if !self.modifiers.is_empty() {
             2
         } else if matches!(self.code, KeyCode::Char(c) if c != ' ') {
             0
         } else {
             1
-        }
+        };
+        (group, named)
     }
 }
 
@@ -157,7 +180,9 @@ impl FromStr for KeySpec {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut modifiers = KeyModifiers::NONE;
-        let mut rest = s.trim();
+        // A lone character is the key itself, even a space; longer strings
+        // forgive stray spaces around them.
+        let mut rest = if s.chars().count() == 1 { s } else { s.trim() };
         while let Some((modifier, tail)) = strip_modifier(rest) {
             modifiers |= modifier;
             rest = tail;
@@ -216,6 +241,7 @@ impl fmt::Display for KeySpec {
 mod tests {
     use super::*;
     use crossterm::event::KeyEventState;
+    use proptest::strategy::Strategy;
 
     fn key(s: &str) -> KeySpec {
         s.parse().unwrap()
@@ -246,6 +272,8 @@ mod tests {
             );
         }
         assert_ne!(key("g"), key("G"));
+        assert_eq!(key(" "), key("space"));
+        assert_eq!(key(" ctrl-f "), key("ctrl-f"));
     }
 
     #[test]
@@ -400,6 +428,27 @@ mod tests {
         assert!(back.matches(&press(KeyCode::BackTab, KeyModifiers::NONE)));
         assert!(back.matches(&press(KeyCode::Tab, KeyModifiers::SHIFT)));
         assert!(!key("tab").matches(&press(KeyCode::BackTab, KeyModifiers::SHIFT)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,12}") {
+            let _ = text.parse::<KeySpec>();
+        }
+
+        #[test]
+        fn shown_characters_parse_back(
+            c in proptest::char::any().prop_filter("printable", |c| !c.is_control()),
+            ctrl: bool,
+            alt: bool,
+        ) {
+            let mut modifiers = KeyModifiers::NONE;
+            modifiers.set(KeyModifiers::CONTROL, ctrl);
+            modifiers.set(KeyModifiers::ALT, alt);
+            let k = KeySpec::new(KeyCode::Char(c), modifiers);
+            let back: KeySpec = k.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(back, k);
+        }
     }
 
     #[test]
