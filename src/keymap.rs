@@ -1,9 +1,19 @@
 //! Keys as data: every user intent is an [`Action`], and the keymap maps keys to
-//! actions per context. Defaults live in config.example.toml's `[keys]` tables
-//! and any key can be rebound in the user's config.
-// STUB parts: key parsing and default bindings are filled in by the config work.
+//! actions per context. Defaults live in [`KeyConfig::default`] (and, in the
+//! same words, in config.example.toml's `[keys]` tables); any key can be
+//! rebound in the user's config, and the help overlay is generated from the
+//! resulting keymap so it always shows the keys that really work.
 
+mod defaults;
+mod key;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
+
+pub use key::{KeyParseError, KeySpec};
 
 /// Everything a user can ask gloss to do. The app changes state only by
 /// handling these, so tests can drive it without a terminal.
@@ -112,102 +122,578 @@ pub enum Action {
     Export,
 }
 
-/// Key bindings per context as written in the config: key string to action.
-/// User tables are merged over the defaults key by key.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct KeyConfig {
-    /// Keys that work in every pane.
-    pub global: std::collections::BTreeMap<String, Action>,
-    /// Keys of the list pane.
-    pub list: std::collections::BTreeMap<String, Action>,
-    /// Keys of the reader pane.
-    pub reader: std::collections::BTreeMap<String, Action>,
+impl Action {
+    /// Short text for the help overlay, so that every action explains itself
+    /// wherever it is bound.
+    pub fn description(self) -> &'static str {
+        use Action::*;
+        match self {
+            Quit => "quit gloss",
+            Help => "show or hide this help",
+            SwitchFocus => "switch focus between list and reader",
+            ListDown => "next article",
+            ListUp => "previous article",
+            ListFirst => "first article",
+            ListLast => "last article",
+            OpenArticle => "open the article",
+            FilterList => "filter by title or author",
+            ScrollDown => "one line down",
+            ScrollUp => "one line up",
+            PageDown => "one page down",
+            PageUp => "one page up",
+            HalfPageDown => "half a page down",
+            HalfPageUp => "half a page up",
+            Top => "start of the article",
+            Bottom => "end of the article",
+            NextParagraph => "next paragraph",
+            PrevParagraph => "previous paragraph",
+            Search => "search the article",
+            SearchNext => "next match",
+            SearchPrev => "previous match",
+            Back => "cancel selection, or back to the list",
+            WordNext => "cursor to next word",
+            WordPrev => "cursor to previous word",
+            WordEnd => "cursor to end of word",
+            SentenceNext => "cursor to next sentence",
+            SentencePrev => "cursor to previous sentence",
+            Select => "start or stop a selection",
+            SelectSentence => "select the sentence",
+            SelectParagraph => "select the paragraph",
+            Highlight => "highlight in the default colour",
+            Color1 => "highlight in colour 1",
+            Color2 => "highlight in colour 2",
+            Color3 => "highlight in colour 3",
+            Color4 => "highlight in colour 4",
+            Color5 => "highlight in colour 5",
+            Annotate => "highlight and write a note, or edit the note",
+            Copy => "copy the selection",
+            ChangeColor => "change the highlight's colour",
+            Delete => "delete the highlight",
+            Undo => "undo the last delete",
+            NextHighlight => "next highlight",
+            PrevHighlight => "previous highlight",
+            ToggleNotes => "show or hide notes inline",
+            Reattach => "move the highlight onto the selection",
+            Panel => "open or close the annotations panel",
+            Export => "export notes",
+        }
+    }
+
+    /// The help text in one context: the annotations panel reuses list and
+    /// editing actions, which mean something slightly different there.
+    pub fn describe(self, context: Context) -> &'static str {
+        use Action::*;
+        match (context, self) {
+            (Context::Panel, ListDown) => "next annotation",
+            (Context::Panel, ListUp) => "previous annotation",
+            (Context::Panel, ListFirst) => "first annotation",
+            (Context::Panel, ListLast) => "last annotation",
+            (Context::Panel, OpenArticle) => "jump to the annotation",
+            (Context::Panel, Annotate) => "edit the note",
+            (Context::Panel, FilterList) => "filter annotations",
+            (Context::Panel, Back) => "close the panel",
+            (Context::Panel, Reattach) => "move the highlight onto the reader's selection",
+            (Context::Panel, Panel) => "close the panel",
+            _ => self.description(),
+        }
+    }
 }
 
-// TEMPORARY (lead): minimal keymap so the app compiles; replaced by the config work.
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-/// Which table a key is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where keys are read: each pane has its own table, and the global table
+/// fills in whatever a pane does not bind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
-    /// Everywhere.
+    /// Keys that work in every pane.
     Global,
-    /// List pane.
+    /// The article list.
     List,
-    /// Reader pane.
+    /// The reader pane.
     Reader,
-    /// Annotations panel.
+    /// The annotations panel.
     Panel,
 }
 
-/// One help line.
-#[derive(Debug, Clone)]
-pub struct HelpEntry {
-    /// Keys.
-    pub keys: String,
-    /// What they do.
-    pub description: &'static str,
+impl Context {
+    /// Every context, in the order the help overlay lists them.
+    pub const ALL: [Context; 4] = [
+        Context::Global,
+        Context::List,
+        Context::Reader,
+        Context::Panel,
+    ];
+
+    /// The table name under `[keys]` in the config, used in error messages.
+    pub fn table_name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "list",
+            Context::Reader => "reader",
+            Context::Panel => "panel",
+        }
+    }
+
+    /// Heading of this context's section in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Anywhere",
+            Context::List => "Article list",
+            Context::Reader => "Reader",
+            Context::Panel => "Annotations panel",
+        }
+    }
 }
 
-/// One help section.
-#[derive(Debug, Clone)]
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.table_name())
+    }
+}
+
+/// Key bindings per context as written in the config: key string to action.
+/// User tables are merged over the defaults key by key, so a user config only
+/// lists what it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeyConfig {
+    /// Keys that work in every pane.
+    pub global: BTreeMap<String, Action>,
+    /// Keys of the list pane.
+    pub list: BTreeMap<String, Action>,
+    /// Keys of the reader pane.
+    pub reader: BTreeMap<String, Action>,
+    /// Keys of the annotations panel.
+    pub panel: BTreeMap<String, Action>,
+}
+
+impl KeyConfig {
+    /// The table the config holds for one context.
+    pub fn table(&self, context: Context) -> &BTreeMap<String, Action> {
+        match context {
+            Context::Global => &self.global,
+            Context::List => &self.list,
+            Context::Reader => &self.reader,
+            Context::Panel => &self.panel,
+        }
+    }
+}
+
+fn table_of(entries: &[(&str, Action)]) -> BTreeMap<String, Action> {
+    entries
+        .iter()
+        .map(|(key, action)| ((*key).to_string(), *action))
+        .collect()
+}
+
+fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
+    match context {
+        Context::Global => defaults::GLOBAL,
+        Context::List => defaults::LIST,
+        Context::Reader => defaults::READER,
+        Context::Panel => defaults::PANEL,
+    }
+}
+
+impl Default for KeyConfig {
+    fn default() -> Self {
+        Self {
+            global: table_of(defaults::GLOBAL),
+            list: table_of(defaults::LIST),
+            reader: table_of(defaults::READER),
+            panel: table_of(defaults::PANEL),
+        }
+    }
+}
+
+/// A key table that cannot be used; reported before the terminal is touched.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    /// A key string that does not name a key.
+    #[error("invalid key `{key}` in [keys.{context}]: {reason}")]
+    BadKey {
+        /// Table the key is in.
+        context: Context,
+        /// The key as written.
+        key: String,
+        /// What is wrong with it.
+        reason: KeyParseError,
+    },
+    /// Two spellings of one key in the same table, so which action wins
+    /// would be a guess.
+    #[error("`{first}` and `{second}` in [keys.{context}] are the same key")]
+    SameKey {
+        /// Table the keys are in.
+        context: Context,
+        /// The first spelling.
+        first: String,
+        /// The second spelling, which names the same key.
+        second: String,
+    },
+}
+
+impl KeymapError {
+    /// The context and key string at fault, so the config loader can point at
+    /// the line.
+    pub fn location(&self) -> (Context, &str) {
+        match self {
+            KeymapError::BadKey { context, key, .. } => (*context, key),
+            KeymapError::SameKey {
+                context, second, ..
+            } => (*context, second),
+        }
+    }
+}
+
+/// The keys that work, per context, after merging the user's tables over
+/// the defaults. Looking up a key is a map lookup on a normalised [`KeySpec`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    tables: HashMap<Context, HashMap<KeySpec, Action>>,
+}
+
+/// One context's part of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelpSection {
-    /// Title.
+    /// Heading, e.g. "Reader".
     pub title: &'static str,
-    /// Lines.
+    /// One line per action bound in this context, in [`Action`] order.
     pub entries: Vec<HelpEntry>,
 }
 
-/// Keys to actions.
-#[derive(Debug, Clone, Default)]
-pub struct Keymap;
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpEntry {
+    /// All keys bound to the action, e.g. "j, ↓".
+    pub keys: String,
+    /// What the action does.
+    pub description: &'static str,
+}
+
+fn parse_table<'a>(
+    context: Context,
+    entries: impl IntoIterator<Item = (&'a str, Action)>,
+) -> Result<Vec<(KeySpec, Action)>, KeymapError> {
+    let mut seen: HashMap<KeySpec, &str> = HashMap::new();
+    let mut parsed = Vec::new();
+    for (text, action) in entries {
+        let key: KeySpec = text.parse().map_err(|reason| KeymapError::BadKey {
+            context,
+            key: text.to_string(),
+            reason,
+        })?;
+        if let Some(first) = seen.insert(key, text) {
+            return Err(KeymapError::SameKey {
+                context,
+                first: first.to_string(),
+                second: text.to_string(),
+            });
+        }
+        parsed.push((key, action));
+    }
+    Ok(parsed)
+}
 
 impl Keymap {
-    /// Looks a key up.
-    pub fn action(&self, context: Context, key: &KeyEvent) -> Option<Action> {
-        use Action::*;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        let a = match (context, key.code, ctrl) {
-            (_, KeyCode::Char('c'), true) => Quit,
-            (_, KeyCode::Char('q'), false) => Quit,
-            (_, KeyCode::Char('?'), _) => Help,
-            (_, KeyCode::Tab, _) => SwitchFocus,
-            (Context::List, KeyCode::Char('j') | KeyCode::Down, _) => ListDown,
-            (Context::List, KeyCode::Char('k') | KeyCode::Up, _) => ListUp,
-            (Context::List, KeyCode::Char('g') | KeyCode::Home, _) => ListFirst,
-            (Context::List, KeyCode::Char('G') | KeyCode::End, _) => ListLast,
-            (Context::List, KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right, _) => OpenArticle,
-            (Context::List, KeyCode::Char('/'), _) => FilterList,
-            (Context::Reader, KeyCode::Char('j') | KeyCode::Down, _) => ScrollDown,
-            (Context::Reader, KeyCode::Char('k') | KeyCode::Up, _) => ScrollUp,
-            (Context::Reader, KeyCode::Char('f'), true) => PageDown,
-            (Context::Reader, KeyCode::Char('b'), true) => PageUp,
-            (Context::Reader, KeyCode::Char('d'), true) => HalfPageDown,
-            (Context::Reader, KeyCode::Char('u'), true) => HalfPageUp,
-            (Context::Reader, KeyCode::Char(' ') | KeyCode::PageDown, _) => PageDown,
-            (Context::Reader, KeyCode::PageUp, _) => PageUp,
-            (Context::Reader, KeyCode::Char('g') | KeyCode::Home, _) => Top,
-            (Context::Reader, KeyCode::Char('G') | KeyCode::End, _) => Bottom,
-            (Context::Reader, KeyCode::Char('}'), _) => NextParagraph,
-            (Context::Reader, KeyCode::Char('{'), _) => PrevParagraph,
-            (Context::Reader, KeyCode::Char('/'), _) => Search,
-            (Context::Reader, KeyCode::Char('n'), _) => SearchNext,
-            (Context::Reader, KeyCode::Char('N'), _) => SearchPrev,
-            (Context::Reader, KeyCode::Esc | KeyCode::Char('h') | KeyCode::Left, _) => Back,
-            _ => return None,
-        };
-        Some(a)
+    /// Builds the keymap from the config: each user table is laid over the
+    /// defaults, a user entry replacing the default for the same key however
+    /// either is spelled.
+    pub fn from_config(config: &KeyConfig) -> Result<Keymap, KeymapError> {
+        let mut tables = HashMap::new();
+        for context in Context::ALL {
+            let mut table: HashMap<KeySpec, Action> =
+                parse_table(context, default_entries(context).iter().copied())?
+                    .into_iter()
+                    .collect();
+            let user = config
+                .table(context)
+                .iter()
+                .map(|(key, action)| (key.as_str(), *action));
+            table.extend(parse_table(context, user)?);
+            tables.insert(context, table);
+        }
+        Ok(Keymap { tables })
     }
 
-    /// Help sections.
+    /// The action a key press asks for in a context: the context's own table
+    /// first, then the global one. Text-input modes do not call this; the app
+    /// reads their keys itself.
+    pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        let key = KeySpec::from_event(event)?;
+        self.lookup(context, key)
+            .or_else(|| self.lookup(Context::Global, key))
+    }
+
+    fn lookup(&self, context: Context, key: KeySpec) -> Option<Action> {
+        self.tables.get(&context)?.get(&key).copied()
+    }
+
+    /// The keys bound to an action in one context (without the global
+    /// fallback), in help order; for hints like "press ? for help".
+    pub fn keys_for(&self, context: Context, action: Action) -> Vec<KeySpec> {
+        let mut keys: Vec<KeySpec> = self
+            .tables
+            .get(&context)
+            .into_iter()
+            .flatten()
+            .filter(|(_, a)| **a == action)
+            .map(|(k, _)| *k)
+            .collect();
+        keys.sort_by_cached_key(|k| (k.help_rank(), k.to_string()));
+        keys
+    }
+
+    /// The help overlay's content, generated from the bindings in force so a
+    /// rebound key shows up as rebound.
     pub fn help(&self) -> Vec<HelpSection> {
-        vec![HelpSection {
-            title: "Anywhere",
-            entries: vec![HelpEntry {
-                keys: "q".into(),
-                description: "quit",
-            }],
-        }]
+        Context::ALL
+            .into_iter()
+            .map(|context| {
+                let mut by_action: BTreeMap<Action, Vec<KeySpec>> = BTreeMap::new();
+                for (key, action) in self.tables.get(&context).into_iter().flatten() {
+                    by_action.entry(*action).or_default().push(*key);
+                }
+                let entries = by_action
+                    .into_iter()
+                    .map(|(action, mut keys)| {
+                        keys.sort_by_cached_key(|k| (k.help_rank(), k.to_string()));
+                        let keys = keys
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        HelpEntry {
+                            keys,
+                            description: action.describe(context),
+                        }
+                    })
+                    .collect();
+                HelpSection {
+                    title: context.title(),
+                    entries,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Default for Keymap {
+    /// The shipped bindings; cannot fail because they are tested to parse.
+    fn default() -> Self {
+        Keymap::from_config(&KeyConfig::default()).unwrap_or_else(|_| Keymap {
+            tables: HashMap::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ch(c: char) -> KeyEvent {
+        press(KeyCode::Char(c))
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn section<'a>(help: &'a [HelpSection], title: &str) -> &'a HelpSection {
+        help.iter().find(|s| s.title == title).unwrap()
+    }
+
+    fn keys_of(section: &HelpSection, description: &str) -> String {
+        section
+            .entries
+            .iter()
+            .find(|e| e.description == description)
+            .unwrap()
+            .keys
+            .clone()
+    }
+
+    #[test]
+    fn defaults_parse() {
+        Keymap::from_config(&KeyConfig::default()).unwrap();
+    }
+
+    #[test]
+    fn default_bindings_follow_the_issue() {
+        let map = Keymap::default();
+        use Action::*;
+        assert_eq!(map.action(Context::List, &ch('q')), Some(Quit));
+        assert_eq!(map.action(Context::Reader, &ctrl('c')), Some(Quit));
+        assert_eq!(map.action(Context::Reader, &ch('?')), Some(Help));
+        assert_eq!(
+            map.action(Context::Reader, &press(KeyCode::Tab)),
+            Some(SwitchFocus)
+        );
+        assert_eq!(map.action(Context::List, &ch('j')), Some(ListDown));
+        assert_eq!(
+            map.action(Context::List, &press(KeyCode::End)),
+            Some(ListLast)
+        );
+        assert_eq!(
+            map.action(Context::List, &press(KeyCode::Right)),
+            Some(OpenArticle)
+        );
+        assert_eq!(map.action(Context::Reader, &ch('j')), Some(ScrollDown));
+        assert_eq!(map.action(Context::Reader, &ch(' ')), Some(PageDown));
+        assert_eq!(map.action(Context::Reader, &ctrl('f')), Some(PageDown));
+        assert_eq!(map.action(Context::Reader, &ctrl('b')), Some(PageUp));
+        assert_eq!(map.action(Context::Reader, &ctrl('d')), Some(HalfPageDown));
+        assert_eq!(map.action(Context::Reader, &ch('}')), Some(NextParagraph));
+        assert_eq!(
+            map.action(Context::Reader, &press(KeyCode::Esc)),
+            Some(Back)
+        );
+        assert_eq!(map.action(Context::Reader, &ch('3')), Some(Color3));
+        assert_eq!(
+            map.action(Context::Reader, &press(KeyCode::Enter)),
+            Some(Annotate)
+        );
+        assert_eq!(
+            map.action(Context::Panel, &press(KeyCode::Enter)),
+            Some(OpenArticle)
+        );
+        assert_eq!(map.action(Context::Panel, &ch('e')), Some(Annotate));
+        assert_eq!(map.action(Context::Panel, &ch('a')), Some(Panel));
+        assert_eq!(map.action(Context::List, &ch('x')), None);
+    }
+
+    #[test]
+    fn shifted_capitals_reach_their_binding() {
+        let map = Keymap::default();
+        let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(map.action(Context::Reader, &shift_g), Some(Action::Bottom));
+        let shift_n = KeyEvent::new(KeyCode::Char('N'), KeyModifiers::SHIFT);
+        assert_eq!(
+            map.action(Context::Reader, &shift_n),
+            Some(Action::SearchPrev)
+        );
+        let shift_q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(map.action(Context::List, &shift_q), Some(Action::Help));
+    }
+
+    #[test]
+    fn pane_table_wins_over_global() {
+        let mut config = KeyConfig::default();
+        config.reader.insert("q".into(), Action::Back);
+        let map = Keymap::from_config(&config).unwrap();
+        assert_eq!(map.action(Context::Reader, &ch('q')), Some(Action::Back));
+        assert_eq!(map.action(Context::List, &ch('q')), Some(Action::Quit));
+        assert_eq!(map.action(Context::Global, &ch('q')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn user_entries_replace_defaults_key_by_key() {
+        let config = KeyConfig {
+            global: BTreeMap::new(),
+            list: BTreeMap::new(),
+            reader: [
+                ("J".to_string(), Action::PageDown),
+                ("Down".to_string(), Action::Bottom),
+            ]
+            .into_iter()
+            .collect(),
+            panel: BTreeMap::new(),
+        };
+        let map = Keymap::from_config(&config).unwrap();
+        assert_eq!(
+            map.action(Context::Reader, &ch('J')),
+            Some(Action::PageDown)
+        );
+        // "Down" replaces the default "down": same key, other spelling.
+        assert_eq!(
+            map.action(Context::Reader, &press(KeyCode::Down)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            map.action(Context::Reader, &ch('j')),
+            Some(Action::ScrollDown)
+        );
+        assert_eq!(map.action(Context::List, &ch('j')), Some(Action::ListDown));
+    }
+
+    #[test]
+    fn bad_keys_name_context_and_key() {
+        let mut config = KeyConfig::default();
+        config.panel.insert("ctrl-pagedwn".into(), Action::Back);
+        let err = Keymap::from_config(&config).unwrap_err();
+        assert_eq!(err.location(), (Context::Panel, "ctrl-pagedwn"));
+        let text = err.to_string();
+        assert!(text.contains("[keys.panel]"), "{text}");
+        assert!(text.contains("ctrl-pagedwn"), "{text}");
+    }
+
+    #[test]
+    fn two_spellings_of_one_key_are_an_error() {
+        let mut config = KeyConfig::default();
+        config.list.insert("Down".into(), Action::ListLast);
+        let err = Keymap::from_config(&config).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                KeymapError::SameKey {
+                    context: Context::List,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn help_lists_contexts_in_order_with_joined_keys() {
+        let help = Keymap::default().help();
+        let titles: Vec<_> = help.iter().map(|s| s.title).collect();
+        assert_eq!(
+            titles,
+            ["Anywhere", "Article list", "Reader", "Annotations panel"]
+        );
+        let global = section(&help, "Anywhere");
+        assert_eq!(keys_of(global, "quit gloss"), "q, Ctrl-c");
+        let list = section(&help, "Article list");
+        assert_eq!(keys_of(list, "next article"), "j, ↓");
+        assert_eq!(keys_of(list, "open the article"), "l, Enter, →");
+        let reader = section(&help, "Reader");
+        assert_eq!(keys_of(reader, "one page down"), "Space, PgDn, Ctrl-f");
+        assert_eq!(
+            keys_of(reader, "cancel selection, or back to the list"),
+            "h, Esc, ←"
+        );
+        let panel = section(&help, "Annotations panel");
+        assert_eq!(keys_of(panel, "jump to the annotation"), "Enter");
+        // Entries follow the Action enum order.
+        let order: Vec<_> = reader.entries.iter().map(|e| e.description).collect();
+        let scroll = order.iter().position(|d| *d == "one line down").unwrap();
+        let export = order.iter().position(|d| *d == "export notes").unwrap();
+        assert!(scroll < export);
+        assert_eq!(order.first(), Some(&"one line down"));
+    }
+
+    #[test]
+    fn help_shows_rebound_keys() {
+        let mut config = KeyConfig::default();
+        config.reader.insert("x".into(), Action::Highlight);
+        config.reader.insert("m".into(), Action::Copy);
+        let help = Keymap::from_config(&config).unwrap().help();
+        let reader = section(&help, "Reader");
+        assert_eq!(keys_of(reader, "highlight in the default colour"), "x");
+        assert_eq!(keys_of(reader, "copy the selection"), "m, y");
+    }
+
+    #[test]
+    fn every_action_has_a_description() {
+        let help = Keymap::default().help();
+        for s in &help {
+            for e in &s.entries {
+                assert!(!e.description.is_empty());
+                assert!(!e.keys.is_empty());
+            }
+        }
     }
 }

@@ -1,3 +1,7 @@
-fn main() -> std::process::ExitCode {
+//! The `gloss` binary; all logic lives in the library so it can be tested.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     gloss::run()
 }
