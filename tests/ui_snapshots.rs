@@ -1,0 +1,82 @@
+//! Whole frames drawn into ratatui's TestBackend and compared with insta
+//! snapshots: the list and reader at two sizes, search, and the help overlay.
+
+mod support;
+
+use gloss::app::{App, Effect};
+use gloss::config::Config;
+use gloss::document::ParseOptions;
+use gloss::keymap::{Action, Keymap};
+use gloss::library;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// An app over the fixture library, sized to `w` x `h`.
+fn app(w: u16, h: u16) -> App {
+    let scan = library::scan(&[support::fixtures().join("library")], ParseOptions::default());
+    let mut app = App::new(Config::default(), Keymap::default(), scan);
+    app.resize(w, h);
+    app
+}
+
+/// Runs actions, carrying out `Open` effects the way the runtime does.
+fn act(app: &mut App, actions: &[Action]) {
+    for &action in actions {
+        for effect in app.update(action) {
+            if let Effect::Open(i) = effect {
+                let loaded = library::load(&app.list.articles[i].source).expect("fixture loads");
+                let doc = loaded.document(ParseOptions::default());
+                app.show_article(i, doc, None, None);
+            }
+        }
+    }
+}
+
+fn frame(app: &App) -> TestBackend {
+    let (w, h) = (app.screen.width, app.screen.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    terminal.draw(|f| gloss::ui::draw(f, app)).expect("draw");
+    terminal.backend().clone()
+}
+
+#[test]
+fn list_and_reader_wide() {
+    let mut app = app(100, 24);
+    act(&mut app, &[Action::OpenArticle]);
+    insta::assert_snapshot!(frame(&app));
+}
+
+#[test]
+fn list_and_reader_narrow_scrolled() {
+    let mut app = app(50, 16);
+    act(&mut app, &[Action::ListDown, Action::OpenArticle, Action::PageDown]);
+    insta::assert_snapshot!(frame(&app));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app(80, 30);
+    act(&mut app, &[Action::Help]);
+    insta::assert_snapshot!(frame(&app));
+}
+
+#[test]
+fn search_highlights_matches() {
+    let mut app = app(100, 24);
+    act(&mut app, &[Action::OpenArticle]);
+    if let Some(reader) = &mut app.reader {
+        reader.search("zephyr");
+    }
+    insta::assert_snapshot!(frame(&app));
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (2, 1), (1, 3), (5, 2), (12, 4), (30, 3)] {
+        let mut app = app(w, h);
+        act(&mut app, &[Action::OpenArticle, Action::PageDown, Action::Bottom, Action::Help]);
+        let _ = frame(&app);
+        app.resize(w + 7, h + 3);
+        let _ = frame(&app);
+    }
+}
