@@ -9,13 +9,24 @@
 
 mod blocks;
 mod decode;
+mod detect;
+mod front_matter;
+mod header;
+mod markdown;
 mod meta;
+mod offsets;
 mod parse;
+mod piece;
+mod plain;
+mod repair;
 mod sanitize;
 mod segment;
+#[cfg(test)]
+mod tests;
 
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
 pub use decode::{DecodeError, Decoded, decode};
+pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{placeholder_for, sanitize};
 
@@ -54,6 +65,7 @@ pub struct Document {
     blocks: Vec<Block>,
     links: Vec<Link>,
     meta: Metadata,
+    index: offsets::CharIndex,
     pending: parse::Pending,
 }
 
@@ -129,15 +141,12 @@ impl Document {
     /// unit stored in annotation files and W3C selectors.
     pub fn char_offset(&self, byte: usize) -> usize {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
-        self.text[..byte].chars().count()
+        self.index.char_offset(&self.text, byte)
     }
 
     /// Converts a character offset to a byte offset (clamped to the text's end).
     pub fn byte_offset(&self, chars: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(chars)
-            .map_or(self.text.len(), |(i, _)| i)
+        self.index.byte_offset(&self.text, chars)
     }
 
     /// The canonical text of a range, clamped to the text parsed so far.
@@ -158,13 +167,4 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-/// TEMPORARY (lead): replaced by the document work's detection.
-pub fn detect_format(ext: &str, _text: &str) -> Format {
-    if ext == "txt" {
-        Format::Plain
-    } else {
-        Format::Markdown
-    }
 }

@@ -1,75 +1,158 @@
-//! Parsing source text into blocks, a segment at a time.
-// STUB: a minimal non-lazy parser so other layers can be built; replaced by the
-// document work.
+//! The lazy parsing driver: reads the header at once, then parses the body a
+//! segment at a time, appending blocks so offsets never change once handed out.
 
-use super::{Block, BlockKind, Container, Document, Format, Metadata, ParseOptions, sanitize};
+use super::front_matter;
+use super::header;
+use super::piece::Piece;
+use super::repair::ends_sentence;
+use super::segment::{Rules, next_segment};
+use super::{Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Default)]
+/// Source bytes parsed by [`Document::new`] beyond the header: enough for the
+/// first screens of any article.
+const FIRST_BUDGET: usize = 64 * 1024;
+
+/// What is left to parse.
+#[derive(Debug, Clone)]
 pub(super) struct Pending {
-    rest: Vec<String>,
-    total: usize,
+    source: Arc<str>,
+    format: Format,
+    options: ParseOptions,
+    /// Where the next segment search starts.
+    pos: usize,
+    /// Where the body started, for progress estimates.
+    body_start: usize,
+    /// A body paragraph that may continue in the next segment (page-break
+    /// repair looks one block ahead before committing it).
+    carry: Option<Piece>,
+    done: bool,
 }
 
 impl Pending {
     pub(super) fn is_done(&self) -> bool {
-        self.rest.is_empty()
+        self.done
     }
+
     pub(super) fn fraction(&self) -> f64 {
-        if self.total == 0 {
-            1.0
-        } else {
-            1.0 - self.rest.len() as f64 / self.total as f64
+        let total = self.source.len().saturating_sub(self.body_start);
+        if self.done || total == 0 {
+            return 1.0;
+        }
+        let parsed = self.pos.saturating_sub(self.body_start);
+        (parsed as f64 / total as f64).clamp(0.0, 1.0)
+    }
+
+    fn rules(&self) -> Rules {
+        match self.format {
+            Format::Markdown => Rules::Markdown,
+            Format::Plain => Rules::Plain,
         }
     }
 }
 
-pub(super) fn start(source: &str, _format: Format, _options: ParseOptions) -> Document {
-    let mut rest: Vec<String> = source
-        .split("\n\n")
-        .map(|p| p.trim().replace('\n', " "))
-        .filter(|p| !p.is_empty())
-        .collect();
-    rest.reverse();
-    let title = rest
-        .last()
-        .map(|t| t.trim_start_matches('#').trim().to_string());
-    let total = rest.len();
-    Document {
+pub(super) fn start(source: &str, format: Format, options: ParseOptions) -> Document {
+    let source: Arc<str> = Arc::from(source);
+    let (fm_meta, body_from) = front_matter::split(&source);
+    let header = header::read(&source, body_from, format);
+    let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
         links: Vec::new(),
-        meta: Metadata {
-            title,
-            ..Metadata::default()
+        meta: fm_meta.or(header.meta),
+        index: Default::default(),
+        pending: Pending {
+            source,
+            format,
+            options,
+            pos: header.body_start,
+            body_start: header.body_start,
+            carry: None,
+            done: false,
         },
-        pending: Pending { rest, total },
+    };
+    for piece in header.pieces {
+        commit(&mut doc, piece);
     }
+    more(&mut doc, FIRST_BUDGET);
+    doc
 }
 
 pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
-    let mut used = 0;
-    let mut added = false;
-    while used < budget {
-        let Some(p) = doc.pending.rest.pop() else {
+    let before = doc.blocks.len();
+    let mut used = 0usize;
+    while !doc.pending.done && (used == 0 || used < budget) {
+        let src = Arc::clone(&doc.pending.source);
+        let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {
+            doc.pending.pos = src.len();
+            if let Some(carry) = doc.pending.carry.take() {
+                commit(doc, carry);
+            }
+            doc.pending.done = true;
             break;
         };
-        used += p.len();
-        let (kind, body) = match p.strip_prefix("# ") {
-            Some(h) => (BlockKind::Heading(1), h.to_string()),
-            None => (BlockKind::Paragraph, p),
+        used = used.saturating_add(range.end - doc.pending.pos).max(1);
+        doc.pending.pos = range.end;
+        let segment = src.get(range).unwrap_or("");
+        let pieces = match doc.pending.format {
+            Format::Markdown => markdown::parse(segment),
+            Format::Plain => plain::parse(segment),
         };
-        if !doc.text.is_empty() {
-            doc.text.push_str("\n\n");
+        for piece in pieces {
+            feed(doc, piece);
         }
-        let start = doc.text.len();
-        doc.text.push_str(&sanitize(&body));
-        doc.blocks.push(Block {
-            kind,
-            range: start..doc.text.len(),
-            spans: Vec::new(),
-            container: Container::default(),
-        });
-        added = true;
     }
-    added
+    doc.blocks.len() > before
+}
+
+/// Passes a block through page-break repair: a joinable paragraph that does not
+/// end a sentence waits for the next block, and joins it when that is a body
+/// paragraph too.
+fn feed(doc: &mut Document, piece: Piece) {
+    let piece = match doc.pending.carry.take() {
+        Some(mut carry) if piece.joinable => {
+            carry.join(piece);
+            carry
+        }
+        Some(carry) => {
+            commit(doc, carry);
+            piece
+        }
+        None => piece,
+    };
+    if doc.pending.options.repair_page_breaks && piece.joinable && !ends_sentence(&piece.text) {
+        doc.pending.carry = Some(piece);
+    } else {
+        commit(doc, piece);
+    }
+}
+
+/// Appends a block to the canonical text, after a blank line when it is not the
+/// first.
+fn commit(doc: &mut Document, piece: Piece) {
+    if !doc.blocks.is_empty() {
+        doc.text.push_str("\n\n");
+    }
+    let base = doc.text.len();
+    doc.text.push_str(&piece.text);
+    let spans = piece
+        .spans
+        .into_iter()
+        .map(|(r, style)| Span {
+            range: base + r.start..base + r.end,
+            style,
+        })
+        .collect();
+    doc.links
+        .extend(piece.links.into_iter().map(|(r, url)| Link {
+            range: base + r.start..base + r.end,
+            url,
+        }));
+    doc.blocks.push(Block {
+        kind: piece.kind,
+        range: base..doc.text.len(),
+        spans,
+        container: piece.container,
+    });
+    doc.index.extend(&doc.text);
 }

@@ -1,2 +1,282 @@
 //! Splitting source text into independently parsable segments.
-// STUB: replaced by the document work.
+//!
+//! Lazy parsing needs places where the source can be cut without changing how
+//! either side parses. A blank line is such a place, except inside a fenced code
+//! block, before an indented line (a list item's continuation or indented code)
+//! and between two list items (a loose list must stay one list). Segments are
+//! found one at a time, so finding the next costs only the segment's length.
+
+use std::ops::Range;
+
+/// Which splitting rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rules {
+    /// CommonMark-aware: fences, indentation and list items hold segments together.
+    Markdown,
+    /// Every blank line separates paragraphs.
+    Plain,
+}
+
+/// One source line: its range without the newline, and where the next starts.
+struct Line {
+    range: Range<usize>,
+    next: usize,
+}
+
+/// The line starting at `from`, or `None` at the end of the source.
+fn line_at(src: &str, from: usize) -> Option<Line> {
+    if from >= src.len() {
+        return None;
+    }
+    let rest = src.get(from..)?;
+    Some(match rest.find('\n') {
+        Some(i) => Line {
+            range: from..from + i,
+            next: from + i + 1,
+        },
+        None => Line {
+            range: from..src.len(),
+            next: src.len(),
+        },
+    })
+}
+
+/// True for lines that hold only whitespace.
+pub(super) fn is_blank(line: &str) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
+/// True when the line starts with whitespace, so it may continue a list item or
+/// be indented code.
+fn is_indented(line: &str) -> bool {
+    line.starts_with([' ', '\t'])
+}
+
+/// Strips up to three leading spaces, the indentation CommonMark allows before a
+/// block marker; `None` when the line is indented further (or by a tab).
+fn block_indent(line: &str) -> Option<&str> {
+    let spaces = line.bytes().take_while(|&b| b == b' ').count();
+    if spaces > 3 || line.as_bytes().get(spaces) == Some(&b'\t') {
+        None
+    } else {
+        line.get(spaces..)
+    }
+}
+
+/// True when the line starts with a bullet (`-`, `*`, `+`) or ordered (`1.`,
+/// `1)`) list marker.
+pub(super) fn is_list_marker(line: &str) -> bool {
+    let Some(rest) = block_indent(line) else {
+        return false;
+    };
+    let after = if let Some(r) = rest.strip_prefix(['-', '*', '+']) {
+        r
+    } else {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 9 {
+            return false;
+        }
+        match rest.get(digits..).and_then(|r| r.strip_prefix(['.', ')'])) {
+            Some(r) => r,
+            None => return false,
+        }
+    };
+    after.is_empty() || after.starts_with([' ', '\t'])
+}
+
+/// A code fence: its character and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fence {
+    ch: u8,
+    len: usize,
+}
+
+/// The fence a line opens or closes, if it is a fence line at all.
+fn fence_of(line: &str) -> Option<(Fence, &str)> {
+    let rest = block_indent(line)?;
+    let ch = *rest.as_bytes().first()?;
+    if ch != b'`' && ch != b'~' {
+        return None;
+    }
+    let len = rest.bytes().take_while(|&b| b == ch).count();
+    if len < 3 {
+        return None;
+    }
+    Some((Fence { ch, len }, rest.get(len..).unwrap_or("")))
+}
+
+/// Tracks whether the scan is inside a fenced code block.
+#[derive(Default)]
+struct FenceState {
+    open: Option<Fence>,
+}
+
+impl FenceState {
+    fn feed(&mut self, line: &str) {
+        let Some((fence, info)) = fence_of(line) else {
+            return;
+        };
+        match self.open {
+            None => {
+                if fence.ch != b'`' || !info.contains('`') {
+                    self.open = Some(fence);
+                }
+            }
+            Some(open) => {
+                if fence.ch == open.ch && fence.len >= open.len && is_blank(info) {
+                    self.open = None;
+                }
+            }
+        }
+    }
+}
+
+/// The next segment at or after `from`: a byte range from the start of its first
+/// non-blank line to the end of its last non-blank line (newline excluded).
+/// `None` when only blank lines remain.
+pub(super) fn next_segment(src: &str, from: usize, rules: Rules) -> Option<Range<usize>> {
+    let mut pos = from;
+    let first = loop {
+        let line = line_at(src, pos)?;
+        if !is_blank(src.get(line.range.clone())?) {
+            break line;
+        }
+        pos = line.next;
+    };
+    let start = first.range.start;
+    let first_text = src.get(first.range.clone()).unwrap_or("");
+    let starts_list = rules == Rules::Markdown && is_list_marker(first_text);
+    let mut fences = FenceState::default();
+    if rules == Rules::Markdown {
+        fences.feed(first_text);
+    }
+    let mut end = first.range.end;
+    let mut pos = first.next;
+    loop {
+        let Some(line) = line_at(src, pos) else {
+            return Some(start..end);
+        };
+        let text = src.get(line.range.clone()).unwrap_or("");
+        if !is_blank(text) {
+            if rules == Rules::Markdown {
+                fences.feed(text);
+            }
+            end = line.range.end;
+            pos = line.next;
+            continue;
+        }
+        if fences.open.is_some() {
+            pos = line.next;
+            continue;
+        }
+        // A run of blank lines outside a fence: look at what follows it.
+        let mut after = line.next;
+        let next = loop {
+            match line_at(src, after) {
+                None => break None,
+                Some(l) if is_blank(src.get(l.range.clone()).unwrap_or("")) => after = l.next,
+                Some(l) => break Some(l),
+            }
+        };
+        let Some(next) = next else {
+            return Some(start..end);
+        };
+        let next_text = src.get(next.range.clone()).unwrap_or("");
+        let holds_together = rules == Rules::Markdown
+            && (is_indented(next_text) || (starts_list && is_list_marker(next_text)));
+        if !holds_together {
+            return Some(start..end);
+        }
+        pos = next.range.start;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(src: &str, rules: Rules) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(r) = next_segment(src, pos, rules) {
+            pos = r.end;
+            out.push(&src[r]);
+        }
+        out
+    }
+
+    #[test]
+    fn blank_lines_split_paragraphs() {
+        let src = "\n\nOne\nline two\n\n  \n\nTwo\n\n";
+        assert_eq!(segments(src, Rules::Markdown), ["One\nline two", "Two"]);
+        assert_eq!(segments("", Rules::Markdown), Vec::<&str>::new());
+        assert_eq!(segments("\n \n", Rules::Markdown), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn fences_of_any_length_hold_blank_lines() {
+        let src = "```rust\na\n\nb\n```\n\nafter\n\n~~~~\nx\n\n```\ny\n~~~~\n\nend";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            [
+                "```rust\na\n\nb\n```",
+                "after",
+                "~~~~\nx\n\n```\ny\n~~~~",
+                "end"
+            ]
+        );
+        // A shorter closing fence does not close; an unclosed fence runs to the end.
+        let src = "````\na\n```\n\nb\n````\n\nc";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            ["````\na\n```\n\nb\n````", "c"]
+        );
+        let src = "```\na\n\nb";
+        assert_eq!(segments(src, Rules::Markdown), ["```\na\n\nb"]);
+    }
+
+    #[test]
+    fn indented_lines_continue_the_segment() {
+        let src = "- item\n\n  more of item\n\n    code\n\npara";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            ["- item\n\n  more of item\n\n    code", "para"]
+        );
+    }
+
+    #[test]
+    fn loose_list_items_stay_together() {
+        let src = "- a\n\n- b\n\n* c\n\npara\n\n1. x\n\n2) y\n\n- z";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            ["- a\n\n- b\n\n* c", "para", "1. x\n\n2) y\n\n- z"]
+        );
+        // A paragraph followed by a list item is not a list segment.
+        assert_eq!(segments("p\n\n- a", Rules::Markdown), ["p", "- a"]);
+    }
+
+    #[test]
+    fn plain_rules_split_at_every_blank_line() {
+        let src = "```\na\n\n  b\n\n- c\n\n- d";
+        assert_eq!(segments(src, Rules::Plain), ["```\na", "  b", "- c", "- d"]);
+    }
+
+    #[test]
+    fn list_marker_shapes() {
+        assert!(is_list_marker("- a"));
+        assert!(is_list_marker("   * a"));
+        assert!(is_list_marker("+"));
+        assert!(is_list_marker("12. a"));
+        assert!(is_list_marker("3) a"));
+        assert!(!is_list_marker("-a"));
+        assert!(!is_list_marker("    - a"));
+        assert!(!is_list_marker("1.5 cups"));
+        assert!(!is_list_marker("1234567890. a"));
+    }
+
+    #[test]
+    fn long_single_line_is_one_segment() {
+        let src = "x".repeat(2_000_000);
+        assert_eq!(segments(&src, Rules::Markdown).len(), 1);
+    }
+}

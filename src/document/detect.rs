@@ -1,0 +1,135 @@
+//! Choosing between Markdown and plain text for a file, so `.txt` articles saved
+//! with Markdown marks render styled while true plain text keeps its `*` and `\`.
+
+use super::Format;
+
+/// How many leading lines are inspected.
+const SNIFF_LINES: usize = 200;
+
+/// The format to parse a file with, from its extension and (for anything but
+/// `.md`/`.markdown`) whether its first lines use Markdown marks.
+pub fn detect_format(extension: &str, text: &str) -> Format {
+    let ext = extension.trim_start_matches('.').to_ascii_lowercase();
+    if ext == "md" || ext == "markdown" {
+        return Format::Markdown;
+    }
+    if text.lines().take(SNIFF_LINES).any(has_markdown_mark) {
+        Format::Markdown
+    } else {
+        Format::Plain
+    }
+}
+
+/// True when a line uses a Markdown construct a plain-text author would not
+/// write by accident.
+fn has_markdown_mark(line: &str) -> bool {
+    let t = line.trim_start();
+    let heading = {
+        let hashes = t.bytes().take_while(|&b| b == b'#').count();
+        (1..=6).contains(&hashes) && t.as_bytes().get(hashes) == Some(&b' ')
+    };
+    let quote = t.starts_with("> ") || t == ">";
+    let list = t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || {
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=9).contains(&digits) && t.get(digits..).is_some_and(|r| r.starts_with(". "))
+    };
+    heading
+        || quote
+        || list
+        || line.contains("**")
+        || line.contains("__")
+        || has_link(line)
+        || has_escape(line)
+        || has_delimited(line, '*')
+        || has_delimited(line, '_')
+}
+
+/// `[text](url)`
+fn has_link(line: &str) -> bool {
+    line.match_indices("](").any(|(i, _)| {
+        line.get(..i).is_some_and(|head| head.contains('['))
+            && line.get(i + 2..).is_some_and(|tail| tail.contains(')'))
+    })
+}
+
+/// A backslash before ASCII punctuation, as in `\$` or `\*`.
+fn has_escape(line: &str) -> bool {
+    line.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && w[1].is_ascii_punctuation() && w[1] != b'\\')
+}
+
+/// `*word*` or `_word_`: a delimiter opening before a word character and closing
+/// after one, with no space just inside either end.
+fn has_delimited(line: &str, d: char) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let mut open: Option<usize> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        if c != d {
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        let after = chars.get(i + 1).copied();
+        let before_ok = before.is_none_or(|b| !b.is_alphanumeric());
+        match open {
+            Some(_)
+                if before.is_some_and(|b| !b.is_whitespace() && b != d)
+                    && after.is_none_or(|a| !a.is_alphanumeric()) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        if before_ok && after.is_some_and(char::is_alphanumeric) {
+            open = Some(i);
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_extensions_are_markdown() {
+        assert_eq!(detect_format("md", "plain"), Format::Markdown);
+        assert_eq!(detect_format(".Markdown", ""), Format::Markdown);
+    }
+
+    #[test]
+    fn txt_with_marks_is_markdown() {
+        for text in [
+            "Intro\n\n# Heading\n",
+            "some **bold** text",
+            "an *emphasised* word",
+            "an _emphasised_ word",
+            "see [here](https://x.org)",
+            "> quoted line",
+            "- item",
+            "* item",
+            "1. first",
+            "costs \\$500",
+        ] {
+            assert_eq!(detect_format("txt", text), Format::Markdown, "{text}");
+        }
+    }
+
+    #[test]
+    fn txt_without_marks_is_plain() {
+        for text in [
+            "Just words.\n\nMore words, 5 * 3 * 2 = 30.",
+            "snake_case_name and C:\\Users\\me",
+            "#hashtag and a price of $5",
+            "",
+        ] {
+            assert_eq!(detect_format("txt", text), Format::Plain, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_the_first_lines_are_inspected() {
+        let text = "plain\n".repeat(300) + "# late heading\n";
+        assert_eq!(detect_format("txt", &text), Format::Plain);
+    }
+}

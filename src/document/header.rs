@@ -1,0 +1,373 @@
+//! The article header: its title and the byline lines under it, read before the
+//! body so the list pane knows title, author and date without a full parse.
+
+use super::meta::{Metadata, parse_date};
+use super::piece::Piece;
+use super::segment::{Rules, is_blank, next_segment};
+use super::{BlockKind, Container, Format, markdown, plain};
+use std::ops::Range;
+
+/// A title taken from the first line of a longer paragraph is cut to about
+/// this many characters.
+const TITLE_CHARS: usize = 100;
+/// Byline and date lines are short.
+const BYLINE_CHARS: usize = 60;
+/// At most this many byline lines follow a title.
+const MAX_BYLINE_LINES: usize = 3;
+
+/// What the header yields: metadata, the blocks it consumed (title, bylines)
+/// and where body parsing resumes.
+pub(super) struct Header {
+    pub meta: Metadata,
+    pub pieces: Vec<Piece>,
+    pub body_start: usize,
+}
+
+/// Parses a source range as one segment in the document's format.
+fn parse(src: &str, format: Format) -> Vec<Piece> {
+    match format {
+        Format::Markdown => markdown::parse(src),
+        Format::Plain => plain::parse(src),
+    }
+}
+
+fn rules(format: Format) -> Rules {
+    match format {
+        Format::Markdown => Rules::Markdown,
+        Format::Plain => Rules::Plain,
+    }
+}
+
+/// Reads the title and byline starting at `from`.
+pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
+    let mut header = Header {
+        meta: Metadata::default(),
+        pieces: Vec::new(),
+        body_start: from,
+    };
+    let Some(first) = next_segment(src, from, rules(format)) else {
+        header.body_start = src.len();
+        return header;
+    };
+    let seg = src.get(first.clone()).unwrap_or("");
+    let Some(title_end) = title_block(seg, format).map(|len| first.start + len) else {
+        header.meta.title = first_line_title(seg, format);
+        return header;
+    };
+    let mut pieces = parse(src.get(first.start..title_end).unwrap_or(""), format);
+    let title = pieces
+        .first()
+        .map(|p| p.text.replace('\n', " ").trim().to_owned());
+    if pieces.len() != 1 || title.as_deref().is_none_or(str::is_empty) {
+        header.meta.title = first_line_title(seg, format);
+        return header;
+    }
+    for p in &mut pieces {
+        p.joinable = false;
+    }
+    header.meta.title = title;
+    header.pieces = pieces;
+    header.body_start = title_end;
+    read_byline(src, title_end, format, &mut header);
+    header
+}
+
+/// The length of the segment's leading title block when it has one: a level-1
+/// heading (ATX or setext), or a whole segment that is one short line.
+fn title_block(seg: &str, format: Format) -> Option<usize> {
+    let mut lines = seg.split('\n');
+    let first = lines.next().unwrap_or("");
+    if format == Format::Markdown {
+        if is_atx_h1(first) {
+            return Some(first.len());
+        }
+        if let Some(second) = lines.next()
+            && is_setext_h1_underline(second)
+        {
+            return Some(first.len() + 1 + second.len());
+        }
+    }
+    let single = !seg.contains('\n');
+    let t = seg.trim();
+    let looks_like_title =
+        single && t.chars().count() <= TITLE_CHARS && !t.ends_with(['.', ':', ';', ',']);
+    looks_like_title.then_some(seg.len())
+}
+
+/// `# Title` with at most three spaces before the `#`.
+fn is_atx_h1(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    line.len() - t.len() <= 3
+        && t.strip_prefix('#')
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+}
+
+/// `===` under a line makes it a level-1 heading.
+fn is_setext_h1_underline(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    line.len() - t.len() <= 3 && {
+        let t = t.trim_end();
+        !t.is_empty() && t.bytes().all(|b| b == b'=')
+    }
+}
+
+/// The first line of text as shown to a reader, cut to about 100 characters.
+fn first_line_title(seg: &str, format: Format) -> Option<String> {
+    let line = seg.split('\n').next().unwrap_or("");
+    let rendered = parse(line, format)
+        .into_iter()
+        .map(|p| p.text)
+        .find(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| super::sanitize(line.trim()).into_owned());
+    let rendered = rendered.split('\n').next().unwrap_or("").trim().to_owned();
+    (!rendered.is_empty()).then(|| truncate_title(&rendered))
+}
+
+/// Cuts a long line at a word boundary near [`TITLE_CHARS`] and marks the cut.
+fn truncate_title(s: &str) -> String {
+    if s.chars().count() <= TITLE_CHARS {
+        return s.to_owned();
+    }
+    let cut = s
+        .char_indices()
+        .nth(TITLE_CHARS)
+        .map_or(s.len(), |(i, _)| i);
+    let head = s.get(..cut).unwrap_or(s);
+    let head = match head.rfind(' ') {
+        Some(space) if space > cut / 2 => head.get(..space).unwrap_or(head),
+        _ => head,
+    };
+    format!("{}…", head.trim_end())
+}
+
+/// What one byline line says.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct BylineInfo {
+    author: Option<String>,
+    date: Option<(String, chrono::NaiveDate)>,
+}
+
+/// Reads byline lines after the title: short name or date lines, ending at a
+/// blank line (so a body paragraph's first line is never taken for one).
+fn read_byline(src: &str, title_end: usize, format: Format, header: &mut Header) {
+    let mut pos = title_end;
+    if src.get(pos..).is_some_and(|r| r.starts_with('\n')) {
+        pos += 1;
+    }
+    let mut accepted: Vec<(Range<usize>, Piece, BylineInfo)> = Vec::new();
+    let mut confirmed = 0;
+    loop {
+        let rest = src.get(pos..).unwrap_or("");
+        if rest.is_empty() {
+            confirmed = accepted.len();
+            break;
+        }
+        let len = rest.find('\n').unwrap_or(rest.len());
+        let line = rest.get(..len).unwrap_or("");
+        let next = pos + len + usize::from(len < rest.len());
+        if is_blank(line) {
+            confirmed = accepted.len();
+            pos = next;
+            continue;
+        }
+        if accepted.len() >= MAX_BYLINE_LINES {
+            break;
+        }
+        let Some((piece, info)) = byline_line(line, format) else {
+            break;
+        };
+        accepted.push((pos..pos + len, piece, info));
+        pos = next;
+    }
+    accepted.truncate(confirmed);
+    for (range, piece, info) in accepted {
+        header.body_start = range.end;
+        if header.meta.author.is_none() {
+            header.meta.author = info.author;
+        }
+        if header.meta.date.is_none()
+            && let Some((text, date)) = info.date
+        {
+            header.meta.date_text = Some(text);
+            header.meta.date = Some(date);
+        }
+        header.pieces.push(piece);
+    }
+}
+
+/// A source line rendered as a byline block, when it reads as one.
+fn byline_line(line: &str, format: Format) -> Option<(Piece, BylineInfo)> {
+    let mut line = line.trim_end();
+    if format == Format::Markdown {
+        line = line.strip_suffix('\\').unwrap_or(line).trim_end();
+    }
+    let mut pieces = parse(line, format);
+    if pieces.len() != 1 {
+        return None;
+    }
+    let mut piece = pieces.pop()?;
+    if piece.kind != BlockKind::Paragraph
+        || piece.container != Container::default()
+        || !piece.joinable
+        || piece.text.contains('\n')
+    {
+        return None;
+    }
+    let info = classify(&piece.text)?;
+    piece.kind = BlockKind::Byline;
+    piece.joinable = false;
+    Some((piece, info))
+}
+
+/// Separators between author and date on one byline line.
+const SEPARATORS: [&str; 5] = ["|", " · ", " • ", " — ", " – "];
+
+/// Reads a byline line: "Jane Doe", "By Jane Doe", "15 April 2021",
+/// "Jane Doe | March 3, 2020"; `None` when the line reads like prose.
+fn classify(text: &str) -> Option<BylineInfo> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > BYLINE_CHARS {
+        return None;
+    }
+    let mut info = BylineInfo::default();
+    if let Some(d) = parse_date(text) {
+        info.date = Some((text.to_owned(), d));
+        return Some(info);
+    }
+    let core = text.trim_end_matches(['"', '”', '’', '\'', ')', ']', '*', '_']);
+    if core.ends_with(['.', '!', '?', '…', ':', ';']) {
+        return None;
+    }
+    let mut parts = vec![text];
+    for sep in SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    let several = parts.len() > 1;
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if let Some(d) = parse_date(part) {
+            info.date.get_or_insert((part.to_owned(), d));
+            continue;
+        }
+        let (name, date) = split_trailing_date(part);
+        let name = author_name(name, several || date.is_some())?;
+        info.author.get_or_insert(name);
+        if let Some(d) = date {
+            info.date.get_or_insert(d);
+        }
+    }
+    (info.author.is_some() || info.date.is_some()).then_some(info)
+}
+
+/// "Jane Doe, March 3, 2020" or "Jane Doe on 3 March 2020": the name part and
+/// the date after it.
+fn split_trailing_date(part: &str) -> (&str, Option<(String, chrono::NaiveDate)>) {
+    for (i, _) in part.match_indices([',', ' ']) {
+        let (head, tail) = (part.get(..i).unwrap_or(""), part.get(i + 1..).unwrap_or(""));
+        let tail = tail.trim();
+        let tail = tail.strip_prefix("on ").unwrap_or(tail);
+        if let Some(d) = parse_date(tail) {
+            let head = head.trim().trim_end_matches(',');
+            let head = head.strip_suffix(" on").unwrap_or(head);
+            return (head, Some((tail.to_owned(), d)));
+        }
+    }
+    (part, None)
+}
+
+/// Lower-case words allowed inside a name ("Ursula von der Leyen").
+const NAME_PARTICLES: [&str; 16] = [
+    "and", "&", "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "di", "du",
+    "bin", "al",
+];
+
+/// The author named by a byline part, or `None` when it does not read as a
+/// name. A lone capitalised word counts only with a "By" or next to a date.
+fn author_name(part: &str, has_company: bool) -> Option<String> {
+    let part = part.trim();
+    let lower = part.to_lowercase();
+    for prefix in ["written by ", "words by ", "by "] {
+        if lower.starts_with(prefix) {
+            let name = part.get(prefix.len()..)?.trim();
+            return (!name.is_empty()).then(|| name.to_owned());
+        }
+    }
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let min_words = if has_company { 1 } else { 2 };
+    let name_like = (min_words..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            let w = w.trim_end_matches(',');
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !w.chars().any(|c| c.is_ascii_digit())
+                || NAME_PARTICLES.contains(&w)
+        })
+        && words
+            .first()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    name_like.then(|| part.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn info(text: &str) -> Option<(Option<String>, Option<NaiveDate>)> {
+        classify(text).map(|i| (i.author, i.date.map(|d| d.1)))
+    }
+
+    #[test]
+    fn byline_forms() {
+        let apr15 = NaiveDate::from_ymd_opt(2021, 4, 15);
+        assert_eq!(
+            info("Andrea Lobo"),
+            Some((Some("Andrea Lobo".into()), None))
+        );
+        assert_eq!(info("15 April 2021"), Some((None, apr15)));
+        assert_eq!(info("By Jane Doe"), Some((Some("Jane Doe".into()), None)));
+        assert_eq!(
+            info("Jane Doe | March 3, 2020"),
+            Some((Some("Jane Doe".into()), NaiveDate::from_ymd_opt(2020, 3, 3)))
+        );
+        assert_eq!(
+            info("Jane Doe, April 15, 2021"),
+            Some((Some("Jane Doe".into()), apr15))
+        );
+        assert_eq!(
+            info("Ursula von der Leyen"),
+            Some((Some("Ursula von der Leyen".into()), None))
+        );
+    }
+
+    #[test]
+    fn prose_is_not_a_byline() {
+        assert_eq!(info("The talks ended."), None);
+        assert_eq!(info("Introduction"), None);
+        assert_eq!(info("the talks went on"), None);
+        assert_eq!(info(&"Name ".repeat(20)), None);
+        assert_eq!(info("Jane Doe said so:"), None);
+    }
+
+    #[test]
+    fn titles_cut_at_a_word() {
+        let long = "word ".repeat(40);
+        let t = truncate_title(long.trim());
+        assert!(t.ends_with("word…"));
+        assert!(t.chars().count() <= TITLE_CHARS + 1);
+        assert_eq!(truncate_title("short"), "short");
+    }
+
+    #[test]
+    fn atx_and_setext_titles() {
+        assert!(is_atx_h1("# T"));
+        assert!(is_atx_h1("   #"));
+        assert!(!is_atx_h1("## T"));
+        assert!(!is_atx_h1("#T"));
+        assert!(!is_atx_h1("    # T"));
+        assert!(is_setext_h1_underline("==="));
+        assert!(!is_setext_h1_underline("=-="));
+    }
+}

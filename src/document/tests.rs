@@ -1,0 +1,677 @@
+//! Document-level tests: canonical text, blocks, metadata and laziness as a
+//! reader would notice them.
+
+use super::*;
+use proptest::prelude::*;
+
+fn md(src: &str) -> Document {
+    Document::parse_complete(src, Format::Markdown, ParseOptions::default())
+}
+
+fn plain(src: &str) -> Document {
+    Document::parse_complete(src, Format::Plain, ParseOptions::default())
+}
+
+fn no_repair(src: &str) -> Document {
+    Document::parse_complete(
+        src,
+        Format::Markdown,
+        ParseOptions {
+            repair_page_breaks: false,
+        },
+    )
+}
+
+fn texts(doc: &Document) -> Vec<&str> {
+    doc.blocks()
+        .iter()
+        .map(|b| doc.slice(b.range.clone()))
+        .collect()
+}
+
+fn kinds(doc: &Document) -> Vec<BlockKind> {
+    doc.blocks().iter().map(|b| b.kind.clone()).collect()
+}
+
+fn styled(doc: &Document) -> Vec<(&str, SpanStyle)> {
+    doc.blocks()
+        .iter()
+        .flat_map(|b| b.spans.iter())
+        .map(|s| (doc.slice(s.range.clone()), s.style))
+        .collect()
+}
+
+const EM: SpanStyle = SpanStyle {
+    emphasis: true,
+    strong: false,
+    code: false,
+    link: false,
+    strike: false,
+};
+const STRONG: SpanStyle = SpanStyle {
+    emphasis: false,
+    strong: true,
+    code: false,
+    link: false,
+    strike: false,
+};
+
+// ---- canonical text -------------------------------------------------------
+
+#[test]
+fn blocks_are_joined_by_blank_lines_and_breaks_resolved() {
+    let d = md("First line\nsoft break.\n\nHard  \nbreak.\n\nBack\\slash \\$500 & &amp; \\*x\\*.");
+    assert_eq!(
+        d.text(),
+        "First line soft break.\n\nHard\nbreak.\n\nBack\\slash $500 & & *x*."
+    );
+    assert_eq!(kinds(&d), vec![BlockKind::Paragraph; 3]);
+}
+
+#[test]
+fn smart_punctuation_is_off() {
+    let d = md("He said \"hi\" -- 'ok'...");
+    assert_eq!(d.text(), "He said \"hi\" -- 'ok'...");
+}
+
+#[test]
+fn inline_styles_become_spans() {
+    let d = md("a *em* **strong** `co de` ~~gone~~ ***both*** **out *in* out**.");
+    assert_eq!(d.text(), "a em strong co de gone both out in out.");
+    let s = styled(&d);
+    assert_eq!(s[0], ("em", EM));
+    assert_eq!(s[1], ("strong", STRONG));
+    assert_eq!(s[2].0, "co de");
+    assert!(s[2].1.code);
+    assert_eq!(s[3].0, "gone");
+    assert!(s[3].1.strike);
+    assert_eq!(s[4].0, "both");
+    assert!(s[4].1.strong && s[4].1.emphasis);
+    assert_eq!(s[5], ("out ", STRONG));
+    assert_eq!(s[6].0, "in");
+    assert!(s[6].1.strong && s[6].1.emphasis);
+    assert_eq!(s[7], (" out", STRONG));
+}
+
+#[test]
+fn links_are_styled_and_recorded() {
+    let d = md("See [the **site**](https://example.org/a) and <https://b.org>.");
+    assert_eq!(d.text(), "See the site and https://b.org.");
+    let links: Vec<(&str, &str)> = d
+        .links()
+        .iter()
+        .map(|l| (d.slice(l.range.clone()), l.url.as_str()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("the site", "https://example.org/a"),
+            ("https://b.org", "https://b.org")
+        ]
+    );
+    let s = styled(&d);
+    assert_eq!(s[0].0, "the ");
+    assert!(s[0].1.link && !s[0].1.strong);
+    assert_eq!(s[1].0, "site");
+    assert!(s[1].1.link && s[1].1.strong);
+}
+
+#[test]
+fn images_become_alt_text() {
+    let d = md("Look: ![a *red* boat](boat.png) here.");
+    assert_eq!(d.text(), "Look: a red boat here.");
+}
+
+#[test]
+fn html_is_kept_as_sanitized_text() {
+    let d = md("<div class=\"x\">\nhi\x1b[2J\n</div>\n\nText <b>bold</b> end.");
+    assert_eq!(
+        d.text(),
+        "<div class=\"x\">\nhi␛[2J\n</div>\n\nText <b>bold</b> end."
+    );
+    assert_eq!(kinds(&d), vec![BlockKind::Paragraph; 2]);
+}
+
+#[test]
+fn code_blocks_keep_lines_and_tabs() {
+    let d = md("```rust\nfn main() {\n\tlet x = 1;\n\n}\n```\n\n    indented\n    code\n\nafter");
+    assert_eq!(
+        texts(&d),
+        ["fn main() {\n\tlet x = 1;\n\n}", "indented\ncode", "after"]
+    );
+    assert_eq!(
+        d.blocks()[0].kind,
+        BlockKind::Code {
+            lang: "rust".into()
+        }
+    );
+    assert_eq!(
+        d.blocks()[1].kind,
+        BlockKind::Code {
+            lang: String::new()
+        }
+    );
+}
+
+#[test]
+fn headings_carry_their_level() {
+    let d = md("Intro para.\n\n## Two\n\n### Three *x*\n\nSetext\n------");
+    assert_eq!(
+        kinds(&d),
+        [
+            BlockKind::Paragraph,
+            BlockKind::Heading(2),
+            BlockKind::Heading(3),
+            BlockKind::Heading(2)
+        ]
+    );
+    assert_eq!(texts(&d)[2], "Three x");
+}
+
+#[test]
+fn table_rows_are_blocks_with_cells_joined() {
+    let d = md("Intro.\n\n| A | *B* |\n|---|---|\n| 1 | 2 |\n| 3 | |");
+    assert_eq!(texts(&d), ["Intro.", "A | B", "1 | 2", "3 | "]);
+    assert_eq!(d.blocks()[1].kind, BlockKind::TableRow { header: true });
+    assert_eq!(d.blocks()[2].kind, BlockKind::TableRow { header: false });
+    assert_eq!(styled(&d), [("B", EM)]);
+}
+
+#[test]
+fn rules_are_empty_blocks_between_blank_lines() {
+    let d = md("Above.\n\n---\n\nBelow.");
+    assert_eq!(d.text(), "Above.\n\n\n\nBelow.");
+    assert_eq!(d.blocks()[1].kind, BlockKind::Rule);
+    assert_eq!(d.blocks()[1].range, 8..8);
+}
+
+#[test]
+fn lists_set_depth_and_markers() {
+    let d = md("Intro.\n\n- one\n- two\n  - nested\n\n  two more\n\n3. three\n4. four");
+    assert_eq!(
+        texts(&d),
+        [
+            "Intro.", "one", "two", "nested", "two more", "three", "four"
+        ]
+    );
+    let c: Vec<(u8, Option<&str>)> = d
+        .blocks()
+        .iter()
+        .map(|b| (b.container.list_depth, b.container.marker.as_deref()))
+        .collect();
+    assert_eq!(
+        c,
+        [
+            (0, None),
+            (1, Some("•")),
+            (1, Some("•")),
+            (2, Some("•")),
+            (1, None),
+            (1, Some("3.")),
+            (1, Some("4."))
+        ]
+    );
+}
+
+#[test]
+fn loose_lists_stay_one_list() {
+    let d = md("Intro.\n\n1. one\n\n2. two\n\n   more\n\n3. three");
+    let markers: Vec<Option<&str>> = d
+        .blocks()
+        .iter()
+        .map(|b| b.container.marker.as_deref())
+        .collect();
+    assert_eq!(markers, [None, Some("1."), Some("2."), None, Some("3.")]);
+}
+
+#[test]
+fn quotes_set_depth() {
+    let d = md("Intro.\n\n> quoted\n>\n> > deeper\n\nout");
+    let q: Vec<u8> = d.blocks().iter().map(|b| b.container.quote_depth).collect();
+    assert_eq!(texts(&d), ["Intro.", "quoted", "deeper", "out"]);
+    assert_eq!(q, [0, 1, 2, 0]);
+}
+
+#[test]
+fn control_characters_never_reach_the_text() {
+    let evil = "# T\x1b]0;evil title\x07\n\nA\x1b[2J b\u{9b}c \u{202e}d `\x1b[1m` [x\x07](u\x1b)";
+    for d in [md(evil), plain(evil)] {
+        assert!(!d.text().chars().any(forbidden), "{:?}", d.text());
+        assert!(d.text().contains("␛[2J"));
+        let title = d.meta().title.clone().unwrap_or_default();
+        assert!(!title.chars().any(forbidden), "{title:?}");
+        assert!(d.links().iter().all(|l| !l.url.chars().any(forbidden)));
+    }
+}
+
+// ---- plain format ---------------------------------------------------------
+
+#[test]
+fn plain_text_has_no_special_characters() {
+    let d =
+        plain("Title here\n\nA *star* and \\$5\nnext line.\n\n# not a heading.\n\n- nor a list.");
+    assert_eq!(
+        texts(&d),
+        [
+            "Title here",
+            "A *star* and \\$5 next line.",
+            "# not a heading.",
+            "- nor a list."
+        ]
+    );
+    assert!(
+        d.blocks()
+            .iter()
+            .all(|b| b.kind == BlockKind::Paragraph && b.spans.is_empty())
+    );
+    assert_eq!(d.meta().title.as_deref(), Some("Title here"));
+}
+
+#[test]
+fn plain_text_repairs_page_breaks_too() {
+    let d = plain("Title\n\nBody text that was cut\n\nby a page.\n\nNext.");
+    assert_eq!(
+        texts(&d),
+        ["Title", "Body text that was cut by a page.", "Next."]
+    );
+}
+
+// ---- empty ----------------------------------------------------------------
+
+#[test]
+fn empty_sources_make_empty_documents() {
+    for src in ["", "\n\n  \n", "---\ntitle:\n---\n", "+++\n+++\n\n"] {
+        let d = Document::new(src, Format::Markdown, ParseOptions::default());
+        assert!(d.is_complete(), "{src:?}");
+        assert_eq!(d.text(), "");
+        assert!(d.blocks().is_empty());
+        assert_eq!(d.meta().title, None);
+        assert_eq!(d.parsed_fraction(), 1.0);
+    }
+    let d = md("---\ntitle: Only Meta\n---\n");
+    assert!(d.blocks().is_empty());
+    assert_eq!(d.meta().title.as_deref(), Some("Only Meta"));
+}
+
+// ---- metadata -------------------------------------------------------------
+
+#[test]
+fn news_article_header() {
+    let d = md("\n\n# US *announces* deal\n\nAndrea Lobo  \n15 April 2021\n\nFirst paragraph.");
+    let m = d.meta();
+    assert_eq!(m.title.as_deref(), Some("US announces deal"));
+    assert_eq!(m.author.as_deref(), Some("Andrea Lobo"));
+    assert_eq!(m.date_text.as_deref(), Some("15 April 2021"));
+    assert_eq!(m.date, chrono::NaiveDate::from_ymd_opt(2021, 4, 15));
+    assert_eq!(
+        kinds(&d),
+        [
+            BlockKind::Heading(1),
+            BlockKind::Byline,
+            BlockKind::Byline,
+            BlockKind::Paragraph
+        ]
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "US announces deal",
+            "Andrea Lobo",
+            "15 April 2021",
+            "First paragraph."
+        ]
+    );
+}
+
+#[test]
+fn byline_lines_in_separate_segments_or_one_line() {
+    let d = md("# T\n\nBy Jane Doe\n\nApril 15, 2021\n\nBody starts here.");
+    assert_eq!(d.meta().author.as_deref(), Some("Jane Doe"));
+    assert_eq!(d.meta().date_text.as_deref(), Some("April 15, 2021"));
+    assert_eq!(kinds(&d)[1..3], [BlockKind::Byline, BlockKind::Byline]);
+
+    let d = md("Title Without Hash\n\nJane Doe | March 3, 2020\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("Title Without Hash"));
+    assert_eq!(d.meta().author.as_deref(), Some("Jane Doe"));
+    assert_eq!(d.meta().date, chrono::NaiveDate::from_ymd_opt(2020, 3, 3));
+    assert_eq!(
+        kinds(&d),
+        [
+            BlockKind::Paragraph,
+            BlockKind::Byline,
+            BlockKind::Paragraph
+        ]
+    );
+}
+
+#[test]
+fn body_lines_are_not_bylines() {
+    // A name line directly followed by body text in the same paragraph.
+    let d = md("# T\n\nJane Doe\nwrote this paragraph.\n\nMore.");
+    assert_eq!(d.meta().author, None);
+    assert!(!kinds(&d).contains(&BlockKind::Byline));
+    // A sentence after the title.
+    let d = md("# T\n\nIt was a cold day.\n\nMore.");
+    assert_eq!(d.meta().author, None);
+    assert!(!kinds(&d).contains(&BlockKind::Byline));
+}
+
+#[test]
+fn title_falls_back_to_the_first_line() {
+    let long = format!(
+        "{} end of a long first line\nsecond line",
+        "word ".repeat(30)
+    );
+    let d = md(&long);
+    let t = d.meta().title.clone().unwrap_or_default();
+    assert!(t.starts_with("word word"));
+    assert!(t.chars().count() <= 101);
+    assert!(!t.contains("second"));
+
+    let d = md("Intro paragraph, not a heading.\n\n# Later Heading\n");
+    assert_eq!(
+        d.meta().title.as_deref(),
+        Some("Intro paragraph, not a heading.")
+    );
+
+    let d = md("## Section *two*\n\nText.");
+    assert_eq!(d.meta().title.as_deref(), Some("Section two"));
+}
+
+#[test]
+fn front_matter_is_metadata_not_text() {
+    let d = md("---\ntitle: From FM\nauthor: Ann\ndate: 2021-04-15\n---\n# Heading\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("From FM"));
+    assert_eq!(d.meta().author.as_deref(), Some("Ann"));
+    assert_eq!(d.meta().date, chrono::NaiveDate::from_ymd_opt(2021, 4, 15));
+    assert_eq!(d.text(), "Heading\n\nBody.");
+
+    let d = md("+++\ntitle = \"Toml\"\nby = \"Bo\"\n+++\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("Toml"));
+    assert_eq!(d.meta().author.as_deref(), Some("Bo"));
+    assert_eq!(d.text(), "Body.");
+}
+
+#[test]
+fn setext_title() {
+    let d = md("The Title\n=========\n\nBy Someone\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("The Title"));
+    assert_eq!(d.meta().author.as_deref(), Some("Someone"));
+    assert_eq!(kinds(&d)[0], BlockKind::Heading(1));
+}
+
+// ---- page-break repair ----------------------------------------------------
+
+const FIXTURE: &str = include_str!("../../tests/fixtures/document/page_breaks.md");
+
+#[test]
+fn fixture_page_breaks_are_joined() {
+    let d = md(FIXTURE);
+    let t = texts(&d);
+    for (a, b) in [
+        ("as reservoirs", "of cheap seasonal labour"),
+        ("hearing on the", "new ferry contract"),
+        ("by the Coast", "Guard in March"),
+        ("detentions of", "northbound travellers"),
+        ("which were in", "turn a reaction"),
+    ] {
+        let joined = format!("{a} {b}");
+        assert!(t.iter().any(|p| p.contains(&joined)), "{joined}");
+    }
+    let plain = no_repair(FIXTURE);
+    assert_eq!(plain.blocks().len(), d.blocks().len() + 5);
+    assert_eq!(
+        &t[..4],
+        [
+            "Harbour towns agree to share patrol boats along the northern coast",
+            "Marta Kessler",
+            "15 April 2021",
+            "Three harbour councils signed an agreement on Tuesday to pool their patrol boats and crews, a move officials described as a response to rising traffic on the northern shipping lanes."
+        ]
+    );
+    assert_eq!(d.meta().author.as_deref(), Some("Marta Kessler"));
+    assert_eq!(d.meta().date_text.as_deref(), Some("15 April 2021"));
+}
+
+#[test]
+fn fixture_without_repair_joins_nothing() {
+    let d = no_repair(FIXTURE);
+    let t = texts(&d);
+    assert!(t.contains(&"new ferry contract until after the spring holiday."));
+    assert!(t.iter().any(|p| p.ends_with("as reservoirs")));
+}
+
+#[test]
+fn page_break_chains_join_repeatedly() {
+    let d = md("Title.\n\nOne part\n\ntwo part\n\nthree part\n\nend.\n\nNext.");
+    assert_eq!(
+        texts(&d)[1..],
+        ["One part two part three part end.", "Next."]
+    );
+}
+
+#[test]
+fn page_break_repair_never_joins_structure() {
+    let cases = [
+        // heading after a fragment, fragment before a heading
+        "# T\n\nfragment\n\n## Heading\n\nbody.",
+        "# T\n\n## Heading without stop\n\nbody.",
+        // list items, quotes, code, tables, html, rules
+        "# T\n\nfragment\n\n- item\n\nbody.",
+        "# T\n\n- item without stop\n\nbody.",
+        "# T\n\n> quote without stop\n\nbody.",
+        "# T\n\nfragment\n\n> quote.",
+        "# T\n\n```\ncode\n```\n\nbody.",
+        "# T\n\nfragment\n\n```\ncode\n```",
+        "# T\n\n| a | b |\n|---|---|\n| c | d |\n\nbody.",
+        "# T\n\n<div>\nhtml\n</div>\n\nbody.",
+        "# T\n\nfragment\n\n<div>\nhtml\n</div>",
+        "# T\n\nfragment\n\n---\n\nbody.",
+    ];
+    for src in cases {
+        let a = md(src);
+        let b = no_repair(src);
+        assert_eq!(a.text(), b.text(), "{src}");
+    }
+}
+
+#[test]
+fn titles_bylines_and_the_last_paragraph_are_never_joined() {
+    let d = md("Short Title\n\nJane Doe\n\nBody fragment");
+    assert_eq!(texts(&d), ["Short Title", "Jane Doe", "Body fragment"]);
+    let d = md("# Title\n\nJane Doe  \n15 April 2021\n\nbody.");
+    assert_eq!(texts(&d), ["Title", "Jane Doe", "15 April 2021", "body."]);
+    // Sentence-final punctuation with closing marks ends a paragraph.
+    let d = md("# T\n\nHe said “go.”\n\nnext.\n\n(An aside.)\n\nlast");
+    assert_eq!(
+        texts(&d)[1..],
+        ["He said “go.”", "next.", "(An aside.)", "last"]
+    );
+}
+
+#[test]
+fn page_break_repair_works_lazily() {
+    let src = format!("# T\n\n{}", "a fragment\n\n".repeat(20_000) + "end.");
+    let mut d = Document::new(&src, Format::Markdown, ParseOptions::default());
+    assert!(!d.is_complete());
+    assert_eq!(d.blocks().len(), 1);
+    d.ensure_complete();
+    assert_eq!(d.blocks().len(), 2);
+    assert!(d.text().ends_with("a fragment a fragment end."));
+}
+
+// ---- laziness -------------------------------------------------------------
+
+#[test]
+fn new_parses_only_the_start_of_a_large_source() {
+    let para = "A sentence that ends properly, with *some* emphasis.\n\n";
+    let src = format!("# Big\n\n{}", para.repeat(100_000));
+    assert!(src.len() > 5_000_000);
+    let start = std::time::Instant::now();
+    let mut d = Document::new(&src, Format::Markdown, ParseOptions::default());
+    let elapsed = start.elapsed();
+    assert!(!d.is_complete());
+    assert!(d.text().len() < 200_000, "{}", d.text().len());
+    assert!(d.parsed_fraction() > 0.0 && d.parsed_fraction() < 0.05);
+    assert!(elapsed.as_millis() < 1000, "{elapsed:?}");
+    assert!(d.parse_more(10_000));
+    let before = d.parsed_fraction();
+    d.ensure_complete();
+    assert!(before < d.parsed_fraction());
+    assert_eq!(d.parsed_fraction(), 1.0);
+    assert_eq!(d.blocks().len(), 100_001);
+}
+
+#[test]
+fn a_two_megabyte_line_is_fine() {
+    let src = "word ".repeat(400_000);
+    let d = Document::parse_complete(&src, Format::Markdown, ParseOptions::default());
+    assert_eq!(d.blocks().len(), 1);
+    assert_eq!(d.text(), src.trim_end());
+}
+
+// ---- offsets --------------------------------------------------------------
+
+#[test]
+fn char_and_byte_offsets_round_trip() {
+    let src = "ünïcødé ✓ text. ".repeat(2_000);
+    let d = plain(&src);
+    let text = d.text();
+    for (chars, (byte, _)) in text.char_indices().enumerate().step_by(97) {
+        assert_eq!(d.char_offset(byte), chars);
+        assert_eq!(d.byte_offset(chars), byte);
+    }
+    let total = text.chars().count();
+    assert_eq!(d.char_offset(text.len()), total);
+    assert_eq!(d.char_offset(usize::MAX), total);
+    assert_eq!(d.byte_offset(total), text.len());
+    assert_eq!(d.byte_offset(total + 10), text.len());
+    // Offsets inside a character round down.
+    assert_eq!(d.char_offset(1), 0);
+    assert_eq!(d.block_at(0), Some(0));
+    assert_eq!(d.block_at(text.len() + 1), None);
+}
+
+// ---- properties -----------------------------------------------------------
+
+fn forbidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Markdown-heavy sources: lines drawn from constructs and punctuation.
+fn markdownish() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just(String::new()),
+        Just(String::new()),
+        Just("# Title".to_owned()),
+        Just("## Sub *head*".to_owned()),
+        Just("```".to_owned()),
+        Just("~~~~".to_owned()),
+        Just("- item".to_owned()),
+        Just("1. first".to_owned()),
+        Just("  continued".to_owned()),
+        Just("    code".to_owned()),
+        Just("> quote".to_owned()),
+        Just("| a | b |".to_owned()),
+        Just("|---|---|".to_owned()),
+        Just("---".to_owned()),
+        Just("+++".to_owned()),
+        Just("title: x".to_owned()),
+        Just("Andrea Lobo  ".to_owned()),
+        Just("15 April 2021".to_owned()),
+        Just("<div>".to_owned()),
+        Just("a fragment without stop".to_owned()),
+        Just("A full sentence.".to_owned()),
+        "[a-z *_`\\[\\]()!<>#\\\\$~|.-]{0,20}",
+        any::<String>().prop_map(|s| s.chars().take(12).collect()),
+    ];
+    prop::collection::vec(line, 0..40).prop_map(|lines| lines.join("\n"))
+}
+
+fn check_invariants(d: &Document) -> Result<(), TestCaseError> {
+    let text = d.text();
+    prop_assert!(!text.chars().any(forbidden));
+    let mut prev_end = 0;
+    for (i, b) in d.blocks().iter().enumerate() {
+        prop_assert!(b.range.start <= b.range.end);
+        prop_assert!(b.range.end <= text.len());
+        if i > 0 {
+            prop_assert!(b.range.start >= prev_end + 2, "blocks overlap or touch");
+            prop_assert_eq!(&text[prev_end..b.range.start], "\n\n");
+        } else {
+            prop_assert_eq!(b.range.start, 0);
+        }
+        prop_assert!(text.is_char_boundary(b.range.start));
+        prop_assert!(text.is_char_boundary(b.range.end));
+        let mut span_end = b.range.start;
+        for s in &b.spans {
+            prop_assert!(s.range.start >= span_end, "spans sorted and disjoint");
+            prop_assert!(s.range.start < s.range.end);
+            prop_assert!(s.range.end <= b.range.end);
+            prop_assert!(!s.style.is_plain());
+            span_end = s.range.end;
+        }
+        prev_end = b.range.end;
+    }
+    prop_assert_eq!(prev_end, text.len());
+    for l in d.links() {
+        prop_assert!(l.range.start <= l.range.end && l.range.end <= text.len());
+        prop_assert!(!l.url.chars().any(forbidden));
+    }
+    for field in [&d.meta().title, &d.meta().author, &d.meta().date_text] {
+        prop_assert!(!field.iter().flat_map(|s| s.chars()).any(forbidden));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn lazy_parsing_equals_complete_parsing(
+        src in markdownish(),
+        budgets in prop::collection::vec(0usize..200, 1..50),
+        plain_format in any::<bool>(),
+        repair in any::<bool>(),
+    ) {
+        let format = if plain_format { Format::Plain } else { Format::Markdown };
+        let options = ParseOptions { repair_page_breaks: repair };
+        let complete = Document::parse_complete(&src, format, options);
+        let mut lazy = Document::new(&src, format, options);
+        for b in budgets {
+            let before = lazy.parsed_fraction();
+            lazy.parse_more(b);
+            prop_assert!(lazy.parsed_fraction() >= before);
+        }
+        lazy.ensure_complete();
+        prop_assert_eq!(lazy.text(), complete.text());
+        prop_assert_eq!(lazy.blocks(), complete.blocks());
+        prop_assert_eq!(lazy.links(), complete.links());
+        prop_assert_eq!(lazy.meta(), complete.meta());
+    }
+
+    #[test]
+    fn markdownish_sources_keep_invariants(src in markdownish(), repair in any::<bool>()) {
+        let options = ParseOptions { repair_page_breaks: repair };
+        check_invariants(&Document::parse_complete(&src, Format::Markdown, options))?;
+        check_invariants(&Document::parse_complete(&src, Format::Plain, options))?;
+    }
+
+    #[test]
+    fn arbitrary_strings_keep_invariants(src in any::<String>()) {
+        check_invariants(&Document::parse_complete(&src, Format::Markdown, ParseOptions::default()))?;
+        check_invariants(&Document::parse_complete(&src, Format::Plain, ParseOptions::default()))?;
+    }
+
+    #[test]
+    fn char_offsets_match_counting(src in markdownish(), probe in 0usize..2000) {
+        let d = Document::parse_complete(&src, Format::Markdown, ParseOptions::default());
+        let text = d.text();
+        let byte = floor_char_boundary(text, probe.min(text.len()));
+        prop_assert_eq!(d.char_offset(probe), text[..byte].chars().count());
+        let expected = text.char_indices().nth(probe).map_or(text.len(), |(i, _)| i);
+        prop_assert_eq!(d.byte_offset(probe), expected);
+    }
+}
