@@ -1,12 +1,30 @@
 //! Layout: wraps document blocks to a width and maps text offsets to screen cells
 //! and back. Blocks are laid out one at a time and cached per width, so the cost
 //! of a frame follows what is visible, not the size of the document.
-// STUB bodies: a naive one-cell-per-char, no-wrap version so the app can be built;
-// the real wrapping (grapheme clusters, unicode-width, tabs) replaces it.
+
+mod cells;
+mod prefix;
+mod wrap;
+
+#[cfg(test)]
+mod proptests;
 
 use std::ops::Range;
 
-use crate::document::{BlockKind, Document};
+use crate::document::Document;
+
+pub use cells::{MAX_TAB_WIDTH, PLACEHOLDER};
+pub use prefix::{Prefixes, prefixes};
+pub use wrap::{WrapOptions, wrap_block};
+
+/// Tab stops used when the caller does not choose.
+pub const DEFAULT_TAB_WIDTH: u8 = 4;
+
+/// How many widths a [`LayoutCache`] remembers.
+pub const CACHED_WIDTHS: usize = 4;
+
+/// How far back a list paragraph looks for its item's marker to align with it.
+const MARKER_LOOKBACK: usize = 64;
 
 /// What a screen line shows besides text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +50,13 @@ pub struct ViewLine {
     /// Width of `prefix` in cells.
     pub prefix_width: u16,
     /// The canonical text shown on this line (trailing spaces at a wrap point
-    /// belong to the line that ends there).
+    /// belong to the line that ends there, and so does the `\n` of a hard break).
     pub range: Range<usize>,
+    /// Cells left for text after the prefix, so [`line_cells`] knows where the
+    /// edge is: whitespace past it is not drawn.
+    pub text_width: u16,
+    /// Tab stops of this layout, so [`line_cells`] expands tabs as wrapping did.
+    pub tab_width: u8,
 }
 
 /// A block's lines at one width.
@@ -59,19 +82,14 @@ pub struct Cell<'a> {
 
 /// Walks the grapheme clusters of a line with their columns: the one place where
 /// text becomes cells, shared by drawing and by offset mapping.
+///
+/// Zero-width clusters (a lone combining mark, a zero-width space) cannot be
+/// pointed at, so they join the cell before them (or after them at the start of
+/// a line). Whitespace hanging past the edge at a wrap point and the `\n` that
+/// ends a line yield no cell. A cluster wider than the whole text column (a CJK
+/// character at width 1) is drawn as a one-cell [`PLACEHOLDER`].
 pub fn line_cells<'a>(text: &'a str, line: &ViewLine) -> impl Iterator<Item = Cell<'a>> + 'a {
-    let start = line.range.start;
-    let mut col = line.prefix_width;
-    text[line.range.clone()].char_indices().map(move |(i, c)| {
-        let cell = Cell {
-            range: (start + i, start + i + c.len_utf8()),
-            col,
-            width: 1,
-            text: &text[start + i..start + i + c.len_utf8()],
-        };
-        col += 1;
-        cell
-    })
+    cells::LineCells::new(text, line)
 }
 
 /// A screen line identified by block and line within the block, so a position
@@ -84,18 +102,32 @@ pub struct LinePos {
     pub line: usize,
 }
 
-/// Every block laid out so far at one width.
+/// Every block laid out so far at one width. Blocks are laid out on demand and
+/// never change once laid out, so positions stay valid while the document
+/// grows.
 #[derive(Debug, Clone)]
 pub struct Layout {
     width: u16,
+    tab_width: u8,
     blocks: Vec<Option<BlockLines>>,
 }
 
+/// What [`Layout::ensure`] returns for a block that is not parsed (yet).
+static NO_LINES: BlockLines = BlockLines { lines: Vec::new() };
+
 impl Layout {
-    /// An empty layout for a text column `width` cells wide (at least 1).
+    /// An empty layout for a text column `width` cells wide (at least 1), with
+    /// tab stops every [`DEFAULT_TAB_WIDTH`] cells.
     pub fn new(width: u16) -> Self {
+        Self::with_tab_width(width, DEFAULT_TAB_WIDTH)
+    }
+
+    /// An empty layout with tab stops every `tab_width` cells (1 to
+    /// [`MAX_TAB_WIDTH`]), for readers who configure it.
+    pub fn with_tab_width(width: u16, tab_width: u8) -> Self {
         Self {
             width: width.max(1),
+            tab_width: tab_width.clamp(1, MAX_TAB_WIDTH),
             blocks: Vec::new(),
         }
     }
@@ -103,6 +135,11 @@ impl Layout {
     /// The width this layout wraps to.
     pub fn width(&self) -> u16 {
         self.width
+    }
+
+    /// The tab stops this layout expands tabs to.
+    pub fn tab_width(&self) -> u8 {
+        self.tab_width
     }
 
     /// The lines of a block if it has been laid out; drawing uses this so it
@@ -116,54 +153,89 @@ impl Layout {
         self.get(pos.block).and_then(|b| b.lines.get(pos.line))
     }
 
-    /// Lays out a block (once) and returns its lines.
+    /// Lays out a block (once) and returns its lines; no lines for a block that
+    /// is not parsed.
     pub fn ensure(&mut self, doc: &Document, block: usize) -> &BlockLines {
+        if block >= doc.blocks().len() {
+            return &NO_LINES;
+        }
         if self.blocks.len() <= block {
             self.blocks.resize(block + 1, None);
         }
-        let width = self.width;
-        self.blocks[block].get_or_insert_with(|| lay_out_block(doc, block, width))
+        let options = WrapOptions {
+            width: self.width,
+            tab_width: self.tab_width,
+        };
+        match self.blocks.get_mut(block) {
+            Some(slot) => slot.get_or_insert_with(|| lay_out_block(doc, block, options)),
+            None => &NO_LINES,
+        }
     }
 
-    /// Moves `delta` screen lines from `pos`, clamped to the blocks parsed so far.
+    /// Number of lines of a parsed block (at least 1: its blank separator).
+    fn line_count(&mut self, doc: &Document, block: usize) -> usize {
+        self.ensure(doc, block).lines.len().max(1)
+    }
+
+    /// `pos` moved onto a line that exists, or `None` for an empty document.
+    fn clamp(&mut self, doc: &Document, pos: LinePos) -> Option<LinePos> {
+        let last = doc.blocks().len().checked_sub(1)?;
+        let block = pos.block.min(last);
+        let n = self.line_count(doc, block);
+        Some(LinePos {
+            block,
+            line: pos.line.min(n - 1),
+        })
+    }
+
+    /// Moves `delta` screen lines from `pos`, clamped to the first line and to
+    /// the last line of the blocks parsed so far.
     pub fn step(&mut self, doc: &Document, pos: LinePos, delta: isize) -> LinePos {
-        let mut pos = pos;
-        let mut left = delta.unsigned_abs();
-        if doc.blocks().is_empty() {
+        let Some(mut pos) = self.clamp(doc, pos) else {
             return LinePos::default();
-        }
-        while left > 0 {
-            if delta > 0 {
-                let n = self.ensure(doc, pos.block).lines.len();
-                if pos.line + 1 < n {
-                    pos.line += 1;
-                } else if pos.block + 1 < doc.blocks().len() {
-                    pos = LinePos {
-                        block: pos.block + 1,
-                        line: 0,
-                    };
-                } else {
-                    break;
+        };
+        let last_block = doc.blocks().len().saturating_sub(1);
+        let mut left = delta.unsigned_abs();
+        if delta >= 0 {
+            loop {
+                let n = self.line_count(doc, pos.block);
+                let room = n - 1 - pos.line;
+                if left <= room {
+                    pos.line += left;
+                    return pos;
                 }
-            } else if pos.line > 0 {
-                pos.line -= 1;
-            } else if pos.block > 0 {
-                let n = self.ensure(doc, pos.block - 1).lines.len();
+                if pos.block >= last_block {
+                    pos.line = n - 1;
+                    return pos;
+                }
+                left -= room + 1;
                 pos = LinePos {
-                    block: pos.block - 1,
-                    line: n.saturating_sub(1),
+                    block: pos.block + 1,
+                    line: 0,
                 };
-            } else {
-                break;
             }
-            left -= 1;
         }
-        pos
+        loop {
+            if left <= pos.line {
+                pos.line -= left;
+                return pos;
+            }
+            if pos.block == 0 {
+                pos.line = 0;
+                return pos;
+            }
+            left -= pos.line + 1;
+            let block = pos.block - 1;
+            pos = LinePos {
+                block,
+                line: self.line_count(doc, block) - 1,
+            };
+        }
     }
 
     /// Lays out and returns up to `n` line positions starting at `pos`.
     pub fn lines_from(&mut self, doc: &Document, pos: LinePos, n: usize) -> Vec<LinePos> {
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(n.min(4096));
         let mut block = pos.block;
         let mut line = pos.line;
         while out.len() < n && block < doc.blocks().len() {
@@ -178,111 +250,311 @@ impl Layout {
         out
     }
 
-    /// The screen line and column of a text offset (the nearest place when the
-    /// offset falls between blocks).
+    /// The screen line and column of a text offset. An offset between blocks
+    /// maps to the start of the next block, one past the parsed text to the end
+    /// of the last block. Whitespace hanging past the edge and the `\n` of a
+    /// hard break map to just after the line's last cell (within the width).
     pub fn locate(&mut self, doc: &Document, offset: usize) -> (LinePos, u16) {
-        let Some(block) = doc.block_at(offset) else {
-            let last = doc.blocks().len().saturating_sub(1);
-            return (
-                LinePos {
-                    block: last,
-                    line: 0,
-                },
-                0,
-            );
+        let (block, offset) = match doc.block_at(offset) {
+            Some(block) => (block, offset),
+            None => match doc.blocks().len().checked_sub(1) {
+                Some(last) => (last, doc.blocks().get(last).map_or(0, |b| b.range.end)),
+                None => return (LinePos::default(), 0),
+            },
         };
-        let lines = self.ensure(doc, block).lines.clone();
-        for (i, l) in lines.iter().enumerate() {
-            if l.kind == LineKind::Text && offset <= l.range.end {
-                for cell in line_cells(doc.text(), l) {
-                    if cell.range.1 > offset {
-                        return (LinePos { block, line: i }, cell.col);
-                    }
-                }
-                return (
-                    LinePos { block, line: i },
-                    l.prefix_width + (l.range.end - l.range.start) as u16,
-                );
-            }
-        }
-        (LinePos { block, line: 0 }, 0)
+        let width = self.width;
+        let lines = self.ensure(doc, block);
+        let (line, col) = locate_in(doc.text(), lines, offset, width);
+        (LinePos { block, line }, col)
     }
 
-    /// The text offset under a column of a screen line, if the line shows text.
+    /// The text offset under a column of a screen line, if the line shows text:
+    /// the cell under the column, the line's last cell past its end, the line's
+    /// start when it has no cells.
     pub fn offset_at(&mut self, doc: &Document, pos: LinePos, col: u16) -> Option<usize> {
-        self.ensure(doc, pos.block);
-        let line = self.line(pos)?.clone();
-        if line.kind != LineKind::Text {
-            return None;
-        }
-        let mut last = None;
-        for cell in line_cells(doc.text(), &line) {
-            if col < cell.col + cell.width {
-                return Some(cell.range.0);
-            }
-            last = Some(cell.range.0);
-        }
-        last.or(Some(line.range.start))
+        let line = self.ensure(doc, pos.block).lines.get(pos.line)?;
+        offset_in(doc.text(), line, col)
     }
 
-    /// The top line of the last page, for jumping to the end.
+    /// The top line of the last page, for jumping to the end: the last line sits
+    /// at the bottom of a `height`-line screen, or the first line shows at the
+    /// top when everything fits.
     pub fn last_page_top(&mut self, doc: &Document, height: usize) -> LinePos {
-        let last = doc.blocks().len().saturating_sub(1);
-        let n = self.ensure(doc, last).lines.len();
+        let Some(last) = doc.blocks().len().checked_sub(1) else {
+            return LinePos::default();
+        };
+        let n = self.line_count(doc, last);
         let end = LinePos {
             block: last,
-            line: n.saturating_sub(1),
+            line: n - 1,
         };
-        self.step(doc, end, -(height.saturating_sub(1) as isize))
+        let up = isize::try_from(height.saturating_sub(1)).unwrap_or(isize::MAX);
+        self.step(doc, end, -up)
     }
 }
 
-fn lay_out_block(doc: &Document, index: usize, width: u16) -> BlockLines {
-    let block = &doc.blocks()[index];
-    let mut lines = Vec::new();
-    if block.kind == BlockKind::Rule {
-        lines.push(ViewLine {
-            block: index,
-            kind: LineKind::Rule,
-            prefix: String::new(),
-            prefix_width: 0,
-            range: block.range.clone(),
-        });
-    } else {
-        let text = doc.text();
-        let mut start = block.range.start;
-        let mut count = 0u16;
-        for (i, c) in text[block.range.clone()].char_indices() {
-            let at = block.range.start + i;
-            if c == '\n' || count == width {
-                lines.push(ViewLine {
-                    block: index,
-                    kind: LineKind::Text,
-                    prefix: String::new(),
-                    prefix_width: 0,
-                    range: start..at,
-                });
-                start = if c == '\n' { at + 1 } else { at };
-                count = 0;
+/// Layouts for the last few widths, so a reader resizing back and forth does not
+/// lay the article out again each time.
+#[derive(Debug, Clone)]
+pub struct LayoutCache {
+    tab_width: u8,
+    /// Least recently used first.
+    layouts: Vec<Layout>,
+}
+
+impl Default for LayoutCache {
+    fn default() -> Self {
+        Self::new(DEFAULT_TAB_WIDTH)
+    }
+}
+
+impl LayoutCache {
+    /// An empty cache whose layouts expand tabs to `tab_width`.
+    pub fn new(tab_width: u8) -> Self {
+        Self {
+            tab_width: tab_width.clamp(1, MAX_TAB_WIDTH),
+            layouts: Vec::with_capacity(CACHED_WIDTHS),
+        }
+    }
+
+    /// The layout for `width`, kept from earlier or made now (dropping the width
+    /// used least recently when [`CACHED_WIDTHS`] are kept).
+    pub fn get_mut(&mut self, width: u16) -> &mut Layout {
+        let width = width.max(1);
+        match self.layouts.iter().position(|l| l.width == width) {
+            Some(i) => {
+                let layout = self.layouts.remove(i);
+                self.layouts.push(layout);
             }
-            if c != '\n' {
-                count += 1;
+            None => {
+                if self.layouts.len() >= CACHED_WIDTHS {
+                    self.layouts.remove(0);
+                }
+                self.layouts
+                    .push(Layout::with_tab_width(width, self.tab_width));
             }
         }
-        lines.push(ViewLine {
-            block: index,
-            kind: LineKind::Text,
-            prefix: String::new(),
-            prefix_width: 0,
-            range: start..block.range.end,
-        });
+        let last = self.layouts.len() - 1;
+        &mut self.layouts[last]
     }
-    lines.push(ViewLine {
-        block: index,
-        kind: LineKind::Blank,
-        prefix: String::new(),
-        prefix_width: 0,
-        range: block.range.end..block.range.end,
-    });
-    BlockLines { lines }
+
+    /// Forgets every layout, for when another document is opened.
+    pub fn clear(&mut self) {
+        self.layouts.clear();
+    }
+}
+
+/// Lays out one block of `doc`, looking back a few blocks for the markers that
+/// set the indentation of the lists around it.
+fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLines {
+    let Some(block) = doc.blocks().get(index) else {
+        return BlockLines::default();
+    };
+    let indents = list_indents(doc, index);
+    wrap_block(
+        doc.text(),
+        block.range.clone(),
+        &block.kind,
+        &block.container,
+        &indents,
+        index,
+        options,
+    )
+}
+
+/// The indentation of each list level around block `index`: the width of the
+/// nearest earlier marker at that level plus its space, so a list item's second
+/// paragraph lines up with its first.
+fn list_indents(doc: &Document, index: usize) -> Vec<u16> {
+    let blocks = doc.blocks();
+    let depth = blocks
+        .get(index)
+        .map_or(0, |b| usize::from(b.container.list_depth));
+    let mut indents = vec![0u16; depth];
+    let mut missing = depth;
+    for block in blocks
+        .get(index.saturating_sub(MARKER_LOOKBACK)..index)
+        .unwrap_or(&[])
+        .iter()
+        .rev()
+    {
+        if missing == 0 || block.container.list_depth == 0 {
+            break;
+        }
+        let level = usize::from(block.container.list_depth);
+        if let (Some(marker), Some(slot)) = (&block.container.marker, indents.get_mut(level - 1))
+            && *slot == 0
+        {
+            let w = unicode_width::UnicodeWidthStr::width(marker.as_str()) + 1;
+            *slot = u16::try_from(w).unwrap_or(u16::MAX);
+            missing -= 1;
+        }
+    }
+    for slot in &mut indents {
+        if *slot == 0 {
+            *slot = prefix::DEFAULT_LIST_INDENT;
+        }
+    }
+    indents
+}
+
+/// Index of the line of `lines` that shows `offset`, and its column.
+fn locate_in(text: &str, lines: &BlockLines, offset: usize, width: u16) -> (usize, u16) {
+    let shown = lines
+        .lines
+        .iter()
+        .rposition(|l| l.kind != LineKind::Blank)
+        .unwrap_or(0);
+    let i = lines
+        .lines
+        .partition_point(|l| l.kind != LineKind::Blank && l.range.end <= offset)
+        .min(shown);
+    let Some(line) = lines.lines.get(i) else {
+        return (i, 0);
+    };
+    let mut after = line.prefix_width;
+    for cell in line_cells(text, line) {
+        if offset < cell.range.1 {
+            return (i, cell.col);
+        }
+        after = cell.col + cell.width;
+    }
+    (i, after.min(width.saturating_sub(1)))
+}
+
+/// The offset under `col` on `line`; see [`Layout::offset_at`].
+fn offset_in(text: &str, line: &ViewLine, col: u16) -> Option<usize> {
+    if line.kind != LineKind::Text {
+        return None;
+    }
+    let mut last = None;
+    for cell in line_cells(text, line) {
+        if col < cell.col + cell.width {
+            return Some(cell.range.0);
+        }
+        last = Some(cell.range.0);
+    }
+    last.or(Some(line.range.start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Format, ParseOptions};
+
+    fn doc(src: &str) -> Document {
+        Document::parse_complete(src, Format::Markdown, ParseOptions::default())
+    }
+
+    fn drawn(doc: &Document, layout: &mut Layout, block: usize) -> Vec<String> {
+        let lines = layout.ensure(doc, block).clone();
+        lines
+            .lines
+            .iter()
+            .map(|l| {
+                let mut s = l.prefix.clone();
+                s.extend(line_cells(doc.text(), l).map(|c| c.text));
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraph_wraps_and_ends_with_blank() {
+        let d = doc("# Title\n\nThe quick brown fox jumps over the lazy dog.");
+        let mut layout = Layout::new(16);
+        assert_eq!(drawn(&d, &mut layout, 0), ["Title", ""]);
+        assert_eq!(
+            drawn(&d, &mut layout, 1),
+            ["The quick brown ", "fox jumps over ", "the lazy dog.", ""]
+        );
+    }
+
+    #[test]
+    fn step_and_lines_from_cross_blocks_and_clamp() {
+        let d = doc("aaa bbb\n\nccc");
+        let mut layout = Layout::new(4);
+        // Block 0: "aaa ", "bbb", blank; block 1: "ccc", blank.
+        let p = |block, line| LinePos { block, line };
+        assert_eq!(layout.step(&d, p(0, 0), 3), p(1, 0));
+        assert_eq!(layout.step(&d, p(0, 0), 100), p(1, 1));
+        assert_eq!(layout.step(&d, p(1, 1), -4), p(0, 0));
+        assert_eq!(layout.step(&d, p(1, 0), -100), p(0, 0));
+        assert_eq!(
+            layout.lines_from(&d, p(0, 2), 10),
+            [p(0, 2), p(1, 0), p(1, 1)]
+        );
+        assert_eq!(layout.last_page_top(&d, 2), p(1, 0));
+        assert_eq!(layout.last_page_top(&d, 50), p(0, 0));
+    }
+
+    #[test]
+    fn empty_document_is_safe() {
+        let d = doc("");
+        let mut layout = Layout::new(1);
+        assert_eq!(layout.step(&d, LinePos::default(), 5), LinePos::default());
+        assert_eq!(layout.last_page_top(&d, 10), LinePos::default());
+        assert_eq!(layout.locate(&d, 10), (LinePos::default(), 0));
+        assert_eq!(layout.offset_at(&d, LinePos::default(), 0), None);
+        assert!(layout.lines_from(&d, LinePos::default(), 5).is_empty());
+    }
+
+    #[test]
+    fn locate_between_and_past_blocks() {
+        let d = doc("abc\n\ndef");
+        let mut layout = Layout::new(20);
+        let second = d.blocks()[1].range.start;
+        // In the separator: the start of the next block.
+        assert_eq!(
+            layout.locate(&d, second - 1),
+            (LinePos { block: 1, line: 0 }, 0)
+        );
+        // Past the end: after the last cell of the last block.
+        assert_eq!(layout.locate(&d, 999), (LinePos { block: 1, line: 0 }, 3));
+    }
+
+    #[test]
+    fn offset_at_clicks_past_the_end_and_on_separators() {
+        let d = doc("abc");
+        let mut layout = Layout::new(20);
+        let line = LinePos { block: 0, line: 0 };
+        assert_eq!(layout.offset_at(&d, line, 1), Some(1));
+        assert_eq!(layout.offset_at(&d, line, 15), Some(2));
+        assert_eq!(layout.offset_at(&d, LinePos { block: 0, line: 1 }, 0), None);
+    }
+
+    #[test]
+    fn cache_keeps_recent_widths() {
+        let d = doc("one two three four");
+        let mut cache = LayoutCache::default();
+        cache.get_mut(10).ensure(&d, 0);
+        cache.get_mut(20).ensure(&d, 0);
+        assert!(cache.get_mut(10).get(0).is_some(), "width 10 was kept");
+        for w in 30..30 + CACHED_WIDTHS as u16 {
+            cache.get_mut(w);
+        }
+        assert!(cache.get_mut(10).get(0).is_none(), "oldest width dropped");
+        assert_eq!(cache.get_mut(0).width(), 1);
+    }
+
+    #[test]
+    fn layout_follows_a_growing_document() {
+        let mut d = Document::new(
+            "first para\n\nsecond para\n\nthird",
+            Format::Markdown,
+            ParseOptions::default(),
+        );
+        let mut layout = Layout::new(20);
+        d.parse_more(1);
+        let before = d.blocks().len();
+        assert!(before >= 1);
+        let first = layout.ensure(&d, 0).clone();
+        assert!(layout.ensure(&d, before).lines.is_empty());
+        d.ensure_complete();
+        assert!(d.blocks().len() > before);
+        assert_eq!(layout.ensure(&d, 0), &first);
+        assert!(!layout.ensure(&d, before).lines.is_empty());
+        let end = layout.step(&d, LinePos::default(), isize::MAX);
+        assert_eq!(end.block, d.blocks().len() - 1);
+    }
 }

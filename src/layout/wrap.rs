@@ -1,0 +1,395 @@
+//! Breaking one block into screen lines: greedy first-fit over Unicode line
+//! break opportunities, measured in grapheme clusters. Works on a block's text,
+//! kind and container alone, so it is testable without a parsed document.
+
+use std::ops::Range;
+
+use unicode_linebreak::linebreaks;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::cells::{MAX_TAB_WIDTH, cluster_width, is_blank, tab_advance};
+use super::prefix::prefixes;
+use super::{BlockLines, LineKind, ViewLine};
+use crate::document::{BlockKind, Container};
+
+/// What a block's lines depend on besides the block itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrapOptions {
+    /// Width of the whole text column in cells, prefixes included (at least 1).
+    pub width: u16,
+    /// Tab stops every this many cells (1 to 8).
+    pub tab_width: u8,
+}
+
+/// Lays out the block `index` whose text is `text[range]`. `list_indents` gives
+/// the indentation of each enclosing list level (see [`prefixes`]).
+pub fn wrap_block(
+    text: &str,
+    range: Range<usize>,
+    kind: &BlockKind,
+    container: &Container,
+    list_indents: &[u16],
+    index: usize,
+    options: WrapOptions,
+) -> BlockLines {
+    let width = options.width.max(1);
+    let tab_width = options.tab_width.clamp(1, MAX_TAB_WIDTH);
+    let end = range.end.min(text.len());
+    let start = range.start.min(end);
+    let (start, end) = if text.get(start..end).is_some() {
+        (start, end)
+    } else {
+        (start, start)
+    };
+    let code = matches!(kind, BlockKind::Code { .. });
+    let pre = prefixes(container, code, list_indents, width);
+    let text_width = width.saturating_sub(pre.width).max(1);
+    let line = |kind, prefix: &str, prefix_width, range| ViewLine {
+        block: index,
+        kind,
+        prefix: prefix.to_string(),
+        prefix_width,
+        range,
+        text_width,
+        tab_width,
+    };
+    let mut lines = Vec::new();
+    if *kind == BlockKind::Rule {
+        lines.push(line(LineKind::Rule, &pre.first, pre.width, start..end));
+    } else {
+        let ranges = break_lines(
+            text,
+            start..end,
+            code,
+            usize::from(text_width),
+            usize::from(tab_width),
+        );
+        for (i, r) in ranges.into_iter().enumerate() {
+            let prefix = if i == 0 { &pre.first } else { &pre.rest };
+            lines.push(line(LineKind::Text, prefix, pre.width, r));
+        }
+    }
+    let mut blank = line(LineKind::Blank, "", 0, end..end);
+    blank.text_width = width;
+    lines.push(blank);
+    BlockLines { lines }
+}
+
+/// The line ranges of `text[range]`: each `\n` ends a line (and belongs to it),
+/// and each piece between is wrapped to `width` cells.
+fn break_lines(
+    text: &str,
+    range: Range<usize>,
+    code: bool,
+    width: usize,
+    tab_width: usize,
+) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let body = text.get(range.clone()).unwrap_or("");
+    let mut seg_start = range.start;
+    let mut pieces = body.split('\n').peekable();
+    while let Some(piece) = pieces.next() {
+        let last = pieces.peek().is_none();
+        // A trailing "\n" ends the last line; it does not open an empty one.
+        if last && piece.is_empty() && !out.is_empty() {
+            break;
+        }
+        wrap_segment(piece, seg_start, code, width, tab_width, &mut out);
+        seg_start += piece.len();
+        if !last {
+            if let Some(r) = out.last_mut() {
+                r.end += 1;
+            }
+            seg_start += 1;
+        }
+    }
+    if out.is_empty() {
+        out.push(range.start..range.start);
+    }
+    out
+}
+
+/// One grapheme cluster of a segment, as the wrapper sees it.
+struct Cluster {
+    start: usize,
+    /// Cells, except for tabs whose width depends on the column.
+    width: usize,
+    tab: bool,
+    blank: bool,
+    /// A line may start here.
+    break_before: bool,
+}
+
+/// Greedy first-fit wrapping of a segment without line feeds starting at byte
+/// `base`; pushes the line ranges to `out`.
+fn wrap_segment(
+    seg: &str,
+    base: usize,
+    code: bool,
+    width: usize,
+    tab_width: usize,
+    out: &mut Vec<Range<usize>>,
+) {
+    if seg.is_empty() {
+        out.push(base..base);
+        return;
+    }
+    let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
+    let clusters: Vec<Cluster> = seg
+        .grapheme_indices(true)
+        .map(|(i, g)| {
+            while breaks.next_if(|&b| b < i).is_some() {}
+            let break_before = !code && breaks.peek() == Some(&i);
+            let tab = g == "\t";
+            Cluster {
+                start: i,
+                width: if tab { 0 } else { cluster_width(g) },
+                tab,
+                blank: is_blank(g),
+                break_before,
+            }
+        })
+        .collect();
+    let n = clusters.len();
+    let pos = |k: usize| base + clusters.get(k).map_or(seg.len(), |c| c.start);
+    let mut i = 0;
+    while i < n {
+        let mut col = 0;
+        let mut last_break = None;
+        let mut hung = false;
+        let mut j = i;
+        let end = loop {
+            let Some(c) = clusters.get(j) else { break n };
+            if j > i && c.break_before {
+                last_break = Some(j);
+            }
+            if hung {
+                // Whitespace past the edge stays on this line, undrawn; so do
+                // invisible clusters. The next visible cluster starts a line.
+                if c.blank || (!c.tab && c.width == 0) {
+                    j += 1;
+                    continue;
+                }
+                break last_break.unwrap_or(j);
+            }
+            let advance = if c.tab {
+                tab_advance(col, tab_width, width)
+            } else {
+                Some(c.width)
+            };
+            if let Some(w) = advance.filter(|w| col + w <= width) {
+                col += w;
+                j += 1;
+                continue;
+            }
+            if !code && c.blank {
+                hung = true;
+                j += 1;
+                continue;
+            }
+            if j == i {
+                // Wider than the whole column: alone on its line, drawn as a
+                // placeholder by `line_cells`.
+                break i + 1;
+            }
+            break last_break.unwrap_or(j);
+        };
+        out.push(pos(i)..pos(end));
+        i = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(width: u16) -> WrapOptions {
+        WrapOptions {
+            width,
+            tab_width: 4,
+        }
+    }
+
+    /// The drawn text of each text line: prefix then cells.
+    fn render(text: &str, kind: &BlockKind, container: &Container, width: u16) -> Vec<String> {
+        let lines = wrap_block(text, 0..text.len(), kind, container, &[], 0, opts(width));
+        lines
+            .lines
+            .iter()
+            .filter(|l| l.kind != LineKind::Blank)
+            .map(|l| {
+                let mut s = l.prefix.clone();
+                for c in crate::layout::line_cells(text, l) {
+                    s.push_str(c.text);
+                }
+                s
+            })
+            .collect()
+    }
+
+    fn para(text: &str, width: u16) -> Vec<String> {
+        render(text, &BlockKind::Paragraph, &Container::default(), width)
+    }
+
+    fn code(text: &str, width: u16) -> Vec<String> {
+        let kind = BlockKind::Code {
+            lang: String::new(),
+        };
+        render(text, &kind, &Container::default(), width)
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(
+            para("the quick brown fox jumps", 10),
+            ["the quick ", "brown fox ", "jumps"]
+        );
+    }
+
+    #[test]
+    fn extra_spaces_at_wrap_point_hang_undrawn() {
+        let text = "abcdefghi   jk";
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            &BlockKind::Paragraph,
+            &Container::default(),
+            &[],
+            0,
+            opts(10),
+        );
+        // The spaces belong to the first line; only the one that fits is drawn.
+        assert_eq!(lines.lines[0].range, 0..12);
+        assert_eq!(lines.lines[1].range, 12..14);
+        assert_eq!(para(text, 10), ["abcdefghi ", "jk"]);
+    }
+
+    #[test]
+    fn long_word_breaks_at_grapheme_boundaries() {
+        assert_eq!(para("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(para("go abcdefghij", 4), ["go ", "abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn cjk_wraps_between_characters() {
+        assert_eq!(para("日本語の文章です", 6), ["日本語", "の文章", "です"]);
+    }
+
+    #[test]
+    fn wide_char_never_straddles_the_edge() {
+        assert_eq!(para("a日本", 4), ["a日", "本"]);
+    }
+
+    #[test]
+    fn emoji_take_two_cells() {
+        assert_eq!(para("😀😀😀", 5), ["😀😀", "😀"]);
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(para(&format!("{family}{family}"), 3), [family, family]);
+    }
+
+    #[test]
+    fn combining_mark_stays_with_its_base() {
+        let e = "e\u{301}";
+        assert_eq!(
+            para(&e.repeat(5), 2),
+            [e.repeat(2), e.repeat(2), e.to_string()]
+        );
+    }
+
+    #[test]
+    fn tabs_expand_to_stops_from_the_text_start() {
+        let got = code("a\tb\n\tc", 20);
+        assert_eq!(got, ["  a   b", "      c"]);
+    }
+
+    #[test]
+    fn hard_break_forces_a_line_and_belongs_to_it() {
+        let text = "one\ntwo";
+        assert_eq!(para(text, 20), ["one", "two"]);
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            &BlockKind::Paragraph,
+            &Container::default(),
+            &[],
+            0,
+            opts(20),
+        );
+        assert_eq!(lines.lines[0].range, 0..4);
+        assert_eq!(lines.lines[1].range, 4..7);
+    }
+
+    #[test]
+    fn code_keeps_empty_lines_and_breaks_only_at_width() {
+        assert_eq!(
+            code("a b c d e\n\nx", 6),
+            ["  a b ", "  c d ", "  e", "  ", "  x"]
+        );
+    }
+
+    #[test]
+    fn quote_and_list_prefixes_with_hanging_indent() {
+        let container = Container {
+            quote_depth: 1,
+            list_depth: 1,
+            marker: Some("12.".to_string()),
+        };
+        let got = render("alpha beta gamma", &BlockKind::Paragraph, &container, 14);
+        assert_eq!(got, ["│ 12. alpha ", "│     beta ", "│     gamma"]);
+    }
+
+    #[test]
+    fn rule_is_one_line_then_blank() {
+        let lines = wrap_block(
+            "",
+            0..0,
+            &BlockKind::Rule,
+            &Container::default(),
+            &[],
+            3,
+            opts(10),
+        );
+        let kinds: Vec<_> = lines.lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [LineKind::Rule, LineKind::Blank]);
+        assert!(lines.lines.iter().all(|l| l.block == 3));
+    }
+
+    #[test]
+    fn every_block_ends_with_one_blank_line() {
+        let text = "some words here";
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            &BlockKind::Heading(1),
+            &Container::default(),
+            &[],
+            0,
+            opts(5),
+        );
+        let last = lines.lines.last().unwrap();
+        assert_eq!(last.kind, LineKind::Blank);
+        assert_eq!(last.range, text.len()..text.len());
+        let blanks = lines
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Blank)
+            .count();
+        assert_eq!(blanks, 1);
+    }
+
+    #[test]
+    fn width_one_and_two_place_every_cluster() {
+        assert_eq!(para("ab c", 1), ["a", "b", "c"]);
+        assert_eq!(para("日本", 1), ["?", "?"]);
+        assert_eq!(para("日本", 2), ["日", "本"]);
+        let container = Container {
+            quote_depth: 2,
+            list_depth: 1,
+            marker: Some("•".to_string()),
+        };
+        let got = render("ab", &BlockKind::Paragraph, &container, 2);
+        assert_eq!(got, ["•a", " b"]);
+        let got = render("ab", &BlockKind::Paragraph, &container, 1);
+        assert_eq!(got, ["a", "b"]);
+    }
+}
