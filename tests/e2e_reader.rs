@@ -24,8 +24,14 @@ fn opens_a_folder_lists_titles_and_authors_and_quits_cleanly() {
     assert!(screen.contains("Ada Writer"), "author shown:\n{screen}");
     assert!(screen.contains("2 January 2024"), "date shown:\n{screen}");
     assert!(screen.contains("Beta Notes"), "{screen}");
-    assert!(screen.contains("Gamma in a Folder"), "nested folders are read:\n{screen}");
-    assert!(screen.contains("skipped"), "skipped files are counted:\n{screen}");
+    assert!(
+        screen.contains("Gamma in a Folder"),
+        "nested folders are read:\n{screen}"
+    );
+    assert!(
+        screen.contains("skipped"),
+        "skipped files are counted:\n{screen}"
+    );
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
@@ -39,7 +45,9 @@ fn opens_an_article_scrolls_and_goes_back() {
     let screen = g.wait_for("Paragraph 1.");
     assert!(!screen.contains("Paragraph 30."), "{screen}");
     g.send(" ");
-    let after_page = g.wait_until("a page further", |s| !s.contains("Paragraph 1.") && s.contains("Paragraph"));
+    let after_page = g.wait_until("a page further", |s| {
+        !s.contains("Paragraph 1.") && s.contains("Paragraph")
+    });
     g.send("G");
     let end = g.wait_for("Paragraph 40.");
     assert_ne!(after_page, end);
@@ -66,7 +74,10 @@ fn search_moves_to_matches_and_counts_them() {
     g.wait_for("2/3");
     g.send("n");
     let third = g.wait_for("3/3");
-    assert!(third.contains("zephyr"), "the view shows the match:\n{third}");
+    assert!(
+        third.contains("zephyr"),
+        "the view shows the match:\n{third}"
+    );
     g.send("N");
     g.wait_for("2/3");
     g.send("q");
@@ -93,7 +104,10 @@ fn resize_keeps_the_first_visible_text_at_the_top() {
     let after = g.wait_until("a redraw at the new size", |s| s.lines().count() == 14);
     if let Some(n) = top {
         let first = after.lines().nth(1).unwrap_or("");
-        assert!(first.contains(&format!("Paragraph {n}.")), "top line kept:\nbefore:\n{before}\nafter:\n{after}");
+        assert!(
+            first.contains(&format!("Paragraph {n}.")),
+            "top line kept:\nbefore:\n{before}\nafter:\n{after}"
+        );
     }
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
@@ -109,14 +123,28 @@ fn escape_sequences_in_articles_never_reach_the_terminal() {
     g.send("\r");
     g.send("\r");
     let screen = g.wait_for("PWNED-TITLE");
-    assert!(screen.contains('␛'), "ESC shown as a visible placeholder:\n{screen}");
+    assert!(
+        screen.contains('␛'),
+        "ESC shown as a visible placeholder:\n{screen}"
+    );
     g.with_parser(|p| {
         let events = p.callbacks();
-        assert!(events.titles.is_empty(), "title changed: {:?}", events.titles);
-        assert!(events.clipboard.is_empty(), "clipboard written: {:?}", events.clipboard);
+        assert!(
+            events.titles.is_empty(),
+            "title changed: {:?}",
+            events.titles
+        );
+        assert!(
+            events.clipboard.is_empty(),
+            "clipboard written: {:?}",
+            events.clipboard
+        );
         assert!(p.screen().alternate_screen(), "still on gloss's screen");
     });
-    assert!(screen.contains("Library"), "screen not cleared (row {row}):\n{screen}");
+    assert!(
+        screen.contains("Library"),
+        "screen not cleared (row {row}):\n{screen}"
+    );
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
@@ -140,7 +168,8 @@ fn bad_config_exits_2_before_touching_the_terminal() {
     let home = support::temp_home();
     let dir = home.path().join("config/gloss");
     std::fs::create_dir_all(&dir).expect("config dir");
-    std::fs::write(dir.join("config.toml"), "[reader]\nreading_widht = 70\n").expect("write config");
+    std::fs::write(dir.join("config.toml"), "[reader]\nreading_widht = 70\n")
+        .expect("write config");
     let mut g = Gloss::start_in(home, &[&library()], 80, 24);
     assert_eq!(g.wait_exit(), 2);
     let screen = g.screen();

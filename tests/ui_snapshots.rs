@@ -13,7 +13,10 @@ use ratatui::backend::TestBackend;
 
 /// An app over the fixture library, sized to `w` x `h`.
 fn app(w: u16, h: u16) -> App {
-    let scan = library::scan(&[support::fixtures().join("library")], ParseOptions::default());
+    let scan = library::scan(
+        &[support::fixtures().join("library")],
+        ParseOptions::default(),
+    );
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(w, h);
     app
@@ -49,7 +52,10 @@ fn list_and_reader_wide() {
 #[test]
 fn list_and_reader_narrow_scrolled() {
     let mut app = app(50, 16);
-    act(&mut app, &[Action::ListDown, Action::OpenArticle, Action::PageDown]);
+    act(
+        &mut app,
+        &[Action::ListDown, Action::OpenArticle, Action::PageDown],
+    );
     insta::assert_snapshot!(frame(&app));
 }
 
@@ -74,7 +80,15 @@ fn search_highlights_matches() {
 fn tiny_terminals_do_not_panic() {
     for (w, h) in [(1, 1), (2, 1), (1, 3), (5, 2), (12, 4), (30, 3)] {
         let mut app = app(w, h);
-        act(&mut app, &[Action::OpenArticle, Action::PageDown, Action::Bottom, Action::Help]);
+        act(
+            &mut app,
+            &[
+                Action::OpenArticle,
+                Action::PageDown,
+                Action::Bottom,
+                Action::Help,
+            ],
+        );
         let _ = frame(&app);
         app.resize(w + 7, h + 3);
         let _ = frame(&app);
