@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             detail.push(date.clone());
         }
         let progress = app.progress.get(index).copied().flatten();
-        let right = progress.map_or_else(String::new, |p| format!("{:>3.0}%", p * 100.0));
+        let right = format!("{:>3.0}%", progress.unwrap_or(0.0) * 100.0);
         let left = fit(
             &detail.join(" · "),
             width.saturating_sub(right.chars().count() + 1),
