@@ -14,8 +14,7 @@ use std::ops::Range;
 use crate::document::{Block, Document};
 
 pub use cells::{MAX_TAB_WIDTH, PLACEHOLDER};
-pub use prefix::{Prefixes, prefixes};
-pub use wrap::{WrapOptions, wrap_block};
+use wrap::{WrapOptions, wrap_block};
 
 /// Tab stops used when the caller does not choose.
 pub const DEFAULT_TAB_WIDTH: u8 = 4;
