@@ -11,11 +11,10 @@ mod proptests;
 
 use std::ops::Range;
 
-use crate::document::Document;
+use crate::document::{Block, Document};
 
 pub use cells::{MAX_TAB_WIDTH, PLACEHOLDER};
-pub use prefix::{Prefixes, prefixes};
-pub use wrap::{WrapOptions, wrap_block};
+use wrap::{WrapOptions, wrap_block};
 
 /// Tab stops used when the caller does not choose.
 pub const DEFAULT_TAB_WIDTH: u8 = 4;
@@ -350,7 +349,7 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
     let Some(block) = doc.blocks().get(index) else {
         return BlockLines::default();
     };
-    let indents = list_indents(doc, index);
+    let indents = list_indents(doc.blocks(), index);
     wrap_block(
         doc.text(),
         block.range.clone(),
@@ -365,8 +364,7 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
 /// The indentation of each list level around block `index`: the width of the
 /// nearest earlier marker at that level plus its space, so a list item's second
 /// paragraph lines up with its first.
-fn list_indents(doc: &Document, index: usize) -> Vec<u16> {
-    let blocks = doc.blocks();
+fn list_indents(blocks: &[Block], index: usize) -> Vec<u16> {
     let depth = blocks
         .get(index)
         .map_or(0, |b| usize::from(b.container.list_depth));
@@ -521,6 +519,36 @@ mod tests {
         assert_eq!(layout.offset_at(&d, line, 1), Some(1));
         assert_eq!(layout.offset_at(&d, line, 15), Some(2));
         assert_eq!(layout.offset_at(&d, LinePos { block: 0, line: 1 }, 0), None);
+    }
+
+    fn list_block(depth: u8, marker: Option<&str>) -> Block {
+        Block {
+            kind: crate::document::BlockKind::Paragraph,
+            range: 0..0,
+            spans: Vec::new(),
+            container: crate::document::Container {
+                quote_depth: 0,
+                list_depth: depth,
+                marker: marker.map(str::to_string),
+            },
+        }
+    }
+
+    #[test]
+    fn list_paragraphs_line_up_with_their_item_markers() {
+        let blocks = [
+            list_block(0, None),
+            list_block(1, Some("10.")),
+            list_block(2, Some("•")),
+            list_block(2, None),
+            list_block(1, None),
+        ];
+        // Second paragraph of the nested item: under "10. " then "• ".
+        assert_eq!(list_indents(&blocks, 3), [4, 2]);
+        assert_eq!(list_indents(&blocks, 4), [4]);
+        // No marker before (a new list after a plain paragraph): defaults.
+        let plain = [list_block(0, None), list_block(2, None)];
+        assert_eq!(list_indents(&plain, 1), [2, 2]);
     }
 
     #[test]
