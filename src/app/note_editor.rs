@@ -239,7 +239,7 @@ fn shorten(text: &str, width: usize) -> String {
 /// no separate field. Rules, chosen so ordinary prose does not produce tags:
 ///
 /// - the `#` starts the text or follows whitespace or an opening bracket or
-///   quote (`(`, `[`, `{`, `"`, `'`, `“`, `‘`, `«`) — so `C#`, `page#section`,
+///   quote (`(`, `[`, `{`, `"`, `'`, `“`, `‘`, `«`) or Markdown emphasis (`*`) — so `C#`, `page#section`,
 ///   `/#anchor`, `&#123;` and `##` are not tags;
 /// - the name is made of letters, digits (as Unicode defines both), `-`, `_`
 ///   and `/` (for `#lang/rust`), starts with a letter or digit, and ends at the
@@ -275,7 +275,7 @@ pub fn tags_from_note(note: &str) -> Vec<String> {
 }
 
 fn may_precede_tag(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '«')
+    c.is_whitespace() || matches!(c, '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '«' | '*')
 }
 
 /// The tag name at the start of `rest` (just after a `#`), if there is one.
@@ -581,8 +581,8 @@ mod tests {
     #[test]
     fn unicode_tags_work() {
         assert_eq!(
-            tags_from_note("#café #日本語 #Ωmega «#citation» “#quoted”"),
-            ["café", "日本語", "Ωmega", "citation", "quoted"]
+            tags_from_note("#café #日本語 #Ωmega «#citation» “#quoted” **#bold**"),
+            ["café", "日本語", "Ωmega", "citation", "quoted", "bold"]
         );
     }
 
@@ -600,5 +600,29 @@ mod tests {
     #[test]
     fn an_empty_note_has_no_tags() {
         assert!(tags_from_note("").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tags_are_found_in_the_note_and_unique(note in "(\\PC|#|\\s){0,80}") {
+            let tags = tags_from_note(&note);
+            let mut lower: Vec<String> = tags.iter().map(|t| t.to_lowercase()).collect();
+            for tag in &tags {
+                let written = format!("#{tag}");
+                proptest::prop_assert!(note.contains(&written));
+                proptest::prop_assert!(tag.chars().any(char::is_alphabetic));
+            }
+            lower.sort();
+            lower.dedup();
+            proptest::prop_assert_eq!(lower.len(), tags.len());
+        }
+
+        #[test]
+        fn any_paste_leaves_only_newlines_as_control_characters(text in "\\PC{0,40}|[\\x00-\\x1f a\u{e9}]{0,40}") {
+            let mut editor = NoteEditor::new("quote", "");
+            editor.on_paste(&text);
+            let result = editor.text();
+            proptest::prop_assert!(result.chars().all(|c| c == '\n' || !c.is_control()));
+        }
     }
 }

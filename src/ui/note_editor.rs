@@ -75,8 +75,8 @@ fn popup_area(screen: Rect) -> Rect {
     let width = size(screen.width, MIN_WIDTH);
     let height = size(screen.height, MIN_HEIGHT);
     Rect {
-        x: screen.x + (screen.width - width) / 2,
-        y: screen.y + (screen.height - height) / 2,
+        x: screen.x.saturating_add((screen.width - width) / 2),
+        y: screen.y.saturating_add((screen.height - height) / 2),
         width,
         height,
     }
@@ -162,6 +162,20 @@ mod tests {
         let text = screen_text(&render(&sample(), 10, 4));
         assert!(text.contains("Note — "), "{text}");
         assert!(text.contains("Ctrl-s"), "{text}");
+    }
+
+    #[test]
+    fn a_long_note_scrolls_to_keep_the_cursor_in_view() {
+        let note: Vec<String> = (1..=60).map(|n| format!("line {n}")).collect();
+        let mut editor = NoteEditor::new("quote", &note.join("\n"));
+        let text = screen_text(&render(&editor, 80, 24));
+        assert!(text.contains("line 60"), "{text}");
+        assert!(!text.contains("line 1 "), "{text}");
+        for _ in 0..60 {
+            editor.on_key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
+        }
+        let text = screen_text(&render(&editor, 80, 24));
+        assert!(text.contains("line 1 "), "{text}");
     }
 
     #[test]
