@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod document;
 pub mod export;
+pub mod external_editor;
 pub mod keymap;
 pub mod layout;
 pub mod library;

@@ -5,6 +5,7 @@
 
 pub mod geometry;
 pub mod list;
+pub mod note_editor;
 pub mod reader;
 pub mod search;
 

@@ -3,6 +3,7 @@
 
 mod help;
 mod list_pane;
+pub mod note_editor;
 mod reader_pane;
 mod status_bar;
 pub mod theme;
