@@ -171,7 +171,14 @@ impl App {
         note: Option<String>,
     ) {
         let text = self.areas().text;
-        let mut reader = Reader::new(article, doc, text.width, usize::from(text.height));
+        let tab_width = self.config.reader.tab_width;
+        let mut reader = Reader::new(
+            article,
+            doc,
+            text.width,
+            usize::from(text.height),
+            tab_width,
+        );
         if let Some(offset) = offset {
             reader.restore(offset);
         }

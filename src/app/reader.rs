@@ -3,7 +3,7 @@
 //! of the article.
 
 use crate::document::{Document, floor_char_boundary};
-use crate::layout::{Layout, LineKind, LinePos};
+use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 
 use super::search::Search;
 
@@ -14,9 +14,6 @@ const PARSE_STEP: usize = 64 * 1024;
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
 
-/// Layouts kept for recent widths, so resizing back and forth is free.
-const KEPT_WIDTHS: usize = 4;
-
 /// An open article and the view into it.
 #[derive(Debug)]
 pub struct Reader {
@@ -24,8 +21,10 @@ pub struct Reader {
     pub article: usize,
     /// The parsed article (growing while parsing continues in the background).
     pub doc: Document,
-    /// Layouts by width, most recent first; the first is the current one.
-    layouts: Vec<Layout>,
+    /// Layouts for recent widths, so resizing back and forth is free.
+    layouts: LayoutCache,
+    /// The text column's width.
+    width: u16,
     /// The first screen line shown.
     pub top: LinePos,
     /// Lines the pane shows.
@@ -36,11 +35,14 @@ pub struct Reader {
 
 impl Reader {
     /// A reader at the start of `doc`, laid out for a text column `width` wide.
-    pub fn new(article: usize, doc: Document, width: u16, height: usize) -> Self {
+    pub fn new(article: usize, doc: Document, width: u16, height: usize, tab_width: u8) -> Self {
+        let mut layouts = LayoutCache::new(tab_width);
+        layouts.get_mut(width);
         let mut reader = Self {
             article,
             doc,
-            layouts: vec![Layout::new(width)],
+            layouts,
+            width: width.max(1),
             top: LinePos::default(),
             height,
             search: None,
@@ -49,27 +51,23 @@ impl Reader {
         reader
     }
 
-    /// The layout at the current width.
-    pub fn layout(&self) -> &Layout {
-        &self.layouts[0]
+    /// The layout at the current width, for drawing.
+    pub fn layout(&self) -> Option<&Layout> {
+        self.layouts.current()
+    }
+
+    /// The document and the current layout, borrowed together.
+    fn parts(&mut self) -> (&mut Document, &mut Layout) {
+        (&mut self.doc, self.layouts.get_mut(self.width))
     }
 
     /// Adapts to a new pane size. The line holding the first visible text stays
     /// at the top, whatever the new width.
     pub fn resize(&mut self, width: u16, height: usize) {
         self.height = height;
-        if width.max(1) != self.layout().width() {
+        if width.max(1) != self.width {
             let anchor = self.top_offset();
-            match self.layouts.iter().position(|l| l.width() == width.max(1)) {
-                Some(i) => {
-                    let layout = self.layouts.remove(i);
-                    self.layouts.insert(0, layout);
-                }
-                None => {
-                    self.layouts.insert(0, Layout::new(width));
-                    self.layouts.truncate(KEPT_WIDTHS);
-                }
-            }
+            self.width = width.max(1);
             if let Some(offset) = anchor {
                 self.top = self.locate(offset);
             }
@@ -81,8 +79,8 @@ impl Reader {
     pub fn fill(&mut self) {
         loop {
             let (top, height) = (self.top, self.height.max(1));
-            let Self { doc, layouts, .. } = self;
-            let got = layouts[0].lines_from(doc, top, height).len();
+            let (doc, layout) = self.parts();
+            let got = layout.lines_from(doc, top, height).len();
             if got >= height || doc.is_complete() {
                 break;
             }
@@ -102,15 +100,14 @@ impl Reader {
     /// The screen lines in view, in order.
     pub fn visible(&mut self) -> Vec<LinePos> {
         let (top, height) = (self.top, self.height);
-        let Self { doc, layouts, .. } = self;
-        layouts[0].lines_from(doc, top, height)
+        let (doc, layout) = self.parts();
+        layout.lines_from(doc, top, height)
     }
 
     /// Byte offset of the first text in view, the anchor of the reading position.
     pub fn top_offset(&mut self) -> Option<usize> {
         let (top, height) = (self.top, self.height.max(1));
-        let Self { doc, layouts, .. } = self;
-        let layout = &mut layouts[0];
+        let (doc, layout) = self.parts();
         let lines = layout.lines_from(doc, top, height);
         lines.into_iter().find_map(|pos| {
             let line = layout.line(pos)?;
@@ -123,8 +120,8 @@ impl Reader {
         while self.doc.block_at(offset).is_none() && !self.doc.is_complete() {
             self.doc.parse_more(PARSE_STEP);
         }
-        let Self { doc, layouts, .. } = self;
-        layouts[0].locate(doc, offset).0
+        let (doc, layout) = self.parts();
+        layout.locate(doc, offset).0
     }
 
     /// Scrolls by `delta` lines. Scrolling down stops when the last line of the
@@ -133,15 +130,17 @@ impl Reader {
         if delta > 0 {
             self.ensure_parsed_below(delta.unsigned_abs() + self.height);
             let limit = self.bottom_top();
-            let Self { doc, layouts, .. } = self;
-            let next = layouts[0].step(doc, self.top, delta);
+            let top = self.top;
+            let (doc, layout) = self.parts();
+            let next = layout.step(doc, top, delta);
             self.top = match limit {
                 Some(limit) if next > limit => limit.max(self.top),
                 _ => next,
             };
         } else {
-            let Self { doc, layouts, .. } = self;
-            self.top = layouts[0].step(doc, self.top, delta);
+            let top = self.top;
+            let (doc, layout) = self.parts();
+            self.top = layout.step(doc, top, delta);
         }
         self.fill();
     }
@@ -150,8 +149,8 @@ impl Reader {
     fn ensure_parsed_below(&mut self, lines: usize) {
         loop {
             let top = self.top;
-            let Self { doc, layouts, .. } = self;
-            if layouts[0].lines_from(doc, top, lines + 1).len() > lines || doc.is_complete() {
+            let (doc, layout) = self.parts();
+            if layout.lines_from(doc, top, lines + 1).len() > lines || doc.is_complete() {
                 return;
             }
             doc.parse_more(PARSE_STEP);
@@ -164,8 +163,8 @@ impl Reader {
             return None;
         }
         let height = self.height.max(1);
-        let Self { doc, layouts, .. } = self;
-        Some(layouts[0].last_page_top(doc, height))
+        let (doc, layout) = self.parts();
+        Some(layout.last_page_top(doc, height))
     }
 
     /// Scrolls by a page (or half of one) in either direction.
@@ -226,8 +225,8 @@ impl Reader {
             .is_some_and(|i| i >= CONTEXT_LINES.min(self.height / 3) && i + 1 < visible.len());
         if !comfortable {
             let context = CONTEXT_LINES.min(self.height.saturating_sub(1) / 2) as isize;
-            let Self { doc, layouts, .. } = self;
-            self.top = layouts[0].step(doc, pos, -context);
+            let (doc, layout) = self.parts();
+            self.top = layout.step(doc, pos, -context);
         }
         self.fill();
     }
@@ -280,12 +279,12 @@ impl Reader {
 
     /// The current layout's width in cells.
     pub fn width(&self) -> u16 {
-        self.layout().width()
+        self.width
     }
 
     /// Lays out the block at `block` for hit-testing (mouse).
     pub fn offset_at(&mut self, pos: LinePos, col: u16) -> Option<usize> {
-        let Self { doc, layouts, .. } = self;
-        layouts[0].offset_at(doc, pos, col)
+        let (doc, layout) = self.parts();
+        layout.offset_at(doc, pos, col)
     }
 }

@@ -316,6 +316,11 @@ impl LayoutCache {
         }
     }
 
+    /// The layout used last (the current width), for drawing without `&mut`.
+    pub fn current(&self) -> Option<&Layout> {
+        self.layouts.last()
+    }
+
     /// The layout for `width`, kept from earlier or made now (dropping the width
     /// used least recently when [`CACHED_WIDTHS`] are kept).
     pub fn get_mut(&mut self, width: u16) -> &mut Layout {

@@ -56,7 +56,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
 }
 
 fn draw_text(buf: &mut Buffer, reader: &Reader, area: Rect) {
-    let layout = reader.layout();
+    let Some(layout) = reader.layout() else {
+        return;
+    };
     let matches = reader.search.as_ref().map(|s| (&s.matches[..], s.current));
     let mut pos = reader.top;
     for y in area.top()..area.bottom() {
