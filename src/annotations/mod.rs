@@ -7,9 +7,11 @@
 //! stored in an [`Anchor`] are CHARACTER offsets.
 
 mod anchor;
+mod format;
 mod fuzzy;
 mod model;
 mod reanchor;
+mod store;
 
 pub use anchor::{CharIndex, fingerprint};
 pub use model::{
@@ -18,3 +20,4 @@ pub use model::{
 pub use reanchor::{
     Locator, MIN_FUZZY_CHARS, Placement, PlacementKind, ReanchorReport, locate, reanchor_all,
 };
+pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};
