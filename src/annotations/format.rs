@@ -1,0 +1,282 @@
+//! Reading and writing one annotation file's TOML, keeping keys this version
+//! does not know about so a newer gloss (or a hand edit) loses nothing when an
+//! older one saves.
+//!
+//! Unknown keys are kept at the top level, in `[article]`, in `[position]`, in
+//! each `[[highlight]]` (matched by `id`) and in its `[highlight.anchor]`; they
+//! are written back after the known keys. Comments and the original layout
+//! are not kept: the file is regenerated on every save.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use toml::{Table, Value};
+
+use super::{Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition};
+
+/// Why a file could not be read, with where in it, as toml reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParseFailure {
+    pub message: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// A parsed file: the data model plus the keys it does not describe.
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
+    pub content: AnnotationFile,
+    pub extras: Extras,
+}
+
+/// Keys found in a file that the data model does not know.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extras {
+    top: Table,
+    article: Table,
+    position: Table,
+    /// By highlight id: the highlight's own unknown keys, and its anchor's.
+    highlights: HashMap<String, (Table, Table)>,
+}
+
+const TOP_KEYS: &[&str] = &["version", "article", "position", "highlight"];
+const ARTICLE_KEYS: &[&str] = &["title", "author", "date", "path", "fingerprint"];
+const POSITION_KEYS: &[&str] = &["offset", "quote", "progress", "updated"];
+const HIGHLIGHT_KEYS: &[&str] = &[
+    "id", "created", "updated", "color", "tags", "note", "orphaned", "anchor",
+];
+const ANCHOR_KEYS: &[&str] = &["quote", "prefix", "suffix", "start", "end"];
+
+/// Parses a whole file.
+pub(crate) fn parse(text: &str) -> Result<Parsed, ParseFailure> {
+    let content: AnnotationFile = toml::from_str(text).map_err(|e| failure(text, &e))?;
+    let raw: Table = toml::from_str(text).map_err(|e| failure(text, &e))?;
+    Ok(Parsed {
+        content,
+        extras: Extras::from_raw(&raw),
+    })
+}
+
+fn failure(text: &str, error: &toml::de::Error) -> ParseFailure {
+    let (line, column) = match error.span() {
+        Some(span) => {
+            let at = super::anchor::floor_boundary(text, span.start);
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[line_start..].chars().count() + 1;
+            (Some(line), Some(column))
+        }
+        None => (None, None),
+    };
+    ParseFailure {
+        message: error.message().trim().to_string(),
+        line,
+        column,
+    }
+}
+
+fn unknown(table: Option<&Value>, known: &[&str]) -> Table {
+    let Some(Value::Table(table)) = table else {
+        return Table::new();
+    };
+    table
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+impl Extras {
+    fn from_raw(raw: &Table) -> Self {
+        let top = raw
+            .iter()
+            .filter(|(k, _)| !TOP_KEYS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut highlights = HashMap::new();
+        if let Some(Value::Array(items)) = raw.get("highlight") {
+            for item in items {
+                let Value::Table(table) = item else { continue };
+                let Some(Value::String(id)) = table.get("id") else {
+                    continue;
+                };
+                let own = unknown(Some(item), HIGHLIGHT_KEYS);
+                let anchor = unknown(table.get("anchor"), ANCHOR_KEYS);
+                if !own.is_empty() || !anchor.is_empty() {
+                    highlights.insert(id.clone(), (own, anchor));
+                }
+            }
+        }
+        Self {
+            top,
+            article: unknown(raw.get("article"), ARTICLE_KEYS),
+            position: unknown(raw.get("position"), POSITION_KEYS),
+            highlights,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u32,
+    #[serde(flatten)]
+    extra: &'a Table,
+    article: WithExtra<'a, ArticleRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    position: Option<WithExtra<'a, ReadingPosition>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    highlight: Vec<HighlightOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct WithExtra<'a, T> {
+    #[serde(flatten)]
+    value: &'a T,
+    #[serde(flatten)]
+    extra: &'a Table,
+}
+
+#[derive(Serialize)]
+struct HighlightOut<'a> {
+    id: &'a str,
+    created: &'a chrono::DateTime<chrono::Utc>,
+    updated: &'a chrono::DateTime<chrono::Utc>,
+    color: &'a str,
+    tags: &'a [String],
+    note: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    orphaned: bool,
+    #[serde(flatten)]
+    extra: &'a Table,
+    anchor: WithExtra<'a, Anchor>,
+}
+
+/// Renders a file, then reads it back to make sure it holds exactly the same
+/// data: a note that would not survive is an error, not silent damage.
+pub(crate) fn render(content: &AnnotationFile, extras: &Extras) -> Result<String, String> {
+    let empty = Table::new();
+    let highlight = content
+        .highlights
+        .iter()
+        .map(|h: &Highlight| {
+            let (own, anchor) = extras
+                .highlights
+                .get(&h.id)
+                .map_or((&empty, &empty), |(a, b)| (a, b));
+            HighlightOut {
+                id: &h.id,
+                created: &h.created,
+                updated: &h.updated,
+                color: &h.color,
+                tags: &h.tags,
+                note: &h.note,
+                orphaned: h.orphaned,
+                extra: own,
+                anchor: WithExtra {
+                    value: &h.anchor,
+                    extra: anchor,
+                },
+            }
+        })
+        .collect();
+    let out = FileOut {
+        version: content.version,
+        extra: &extras.top,
+        article: WithExtra {
+            value: &content.article,
+            extra: &extras.article,
+        },
+        position: content.position.as_ref().map(|p| WithExtra {
+            value: p,
+            extra: &extras.position,
+        }),
+        highlight,
+    };
+    let text = toml::to_string(&out).map_err(|e| e.to_string())?;
+    let back = parse(&text).map_err(|e| e.message)?;
+    if back.content != *content {
+        return Err("the data did not survive conversion to TOML".to_string());
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn sample() -> AnnotationFile {
+        let t = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap();
+        AnnotationFile {
+            version: 1,
+            article: ArticleRecord {
+                title: "US announces deal".into(),
+                author: Some("A. Writer".into()),
+                date: None,
+                path: "/home/me/articles/deal.md".into(),
+                fingerprint: "sha256:00".into(),
+            },
+            position: Some(ReadingPosition {
+                offset: 120,
+                quote: "The deal".into(),
+                progress: 0.25,
+                updated: t,
+            }),
+            highlights: vec![Highlight {
+                id: "01HZX".into(),
+                created: t,
+                updated: t,
+                color: "yellow".into(),
+                tags: vec!["trade".into()],
+                note: "First line\nsecond line".into(),
+                orphaned: false,
+                anchor: Anchor {
+                    quote: "the deal".into(),
+                    prefix: "Today ".into(),
+                    suffix: " was".into(),
+                    start: 6,
+                    end: 14,
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn layout_is_readable() {
+        let text = render(&sample(), &Extras::default()).unwrap();
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn unknown_keys_survive() {
+        let mut text = render(&sample(), &Extras::default()).unwrap();
+        text = text.replace("version = 1\n", "version = 1\nfuture = \"x\"\n");
+        text = text.replace("[article]\n", "[article]\nlanguage = \"en\"\n");
+        text = text.replace("[position]\n", "[position]\nscroll = 3\n");
+        text = text.replace("color = ", "mood = \"happy\"\ncolor = ");
+        text = text.replace(
+            "[highlight.anchor]\n",
+            "[highlight.anchor]\nxpath = \"/p[2]\"\n",
+        );
+        text.push_str("\n[highlight.extra]\ndeep = [1, 2]\n");
+        let parsed = parse(&text).unwrap();
+        let again = render(&parsed.content, &parsed.extras).unwrap();
+        let raw: Table = toml::from_str(&again).unwrap();
+        assert_eq!(raw["future"].as_str(), Some("x"));
+        assert_eq!(raw["article"]["language"].as_str(), Some("en"));
+        assert_eq!(raw["position"]["scroll"].as_integer(), Some(3));
+        let h = &raw["highlight"][0];
+        assert_eq!(h["mood"].as_str(), Some("happy"));
+        assert_eq!(h["anchor"]["xpath"].as_str(), Some("/p[2]"));
+        assert_eq!(h["extra"]["deep"][1].as_integer(), Some(2));
+        assert_eq!(parse(&again).unwrap().content, sample());
+    }
+
+    #[test]
+    fn parse_errors_have_line_and_column() {
+        let err = parse("version = 1\n[article]\ntitle = \"x\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.column.is_some());
+    }
+}

@@ -1,0 +1,721 @@
+//! Finding a highlighted passage again after the article changed.
+//!
+//! The strategy follows the one Hypothesis uses for web annotations, made
+//! stricter so a highlight is orphaned rather than moved onto other text:
+//!
+//! 1. the stored offsets, if the quote is still there and at least one side of
+//!    its context is unchanged;
+//! 2. every exact occurrence of the quote, scored by how well the text around it
+//!    matches the stored prefix and suffix, and by closeness to the old offset;
+//! 3. an approximate match of the quote (edit distance at most a fifth of its
+//!    length), first near the old offset, then across as much of the text as a
+//!    fixed work budget allows. It is accepted only when the quote is at least
+//!    [`MIN_FUZZY_CHARS`] long, at least 80% similar, and the context on one
+//!    side is at least half the same.
+//!
+//! An exact occurrence far from the stored position is accepted only if its
+//! context supports it or it is the only occurrence of a quote long enough to
+//! be distinctive, so a deleted "the" is not moved to another "the". When the
+//! original passage was edited, the highlight may still land on an identical
+//! copy of the quote elsewhere if no approximate match near the old place
+//! scores better: it then marks the same words, never different ones.
+//!
+//! Ranges returned are BYTE ranges of the canonical text; anchors hold
+//! CHARACTER offsets.
+
+use std::cell::Cell;
+use std::ops::Range;
+
+use super::anchor::{CharIndex, context_after, context_before, floor_boundary};
+use super::fuzzy::{Columns, Pattern, prefix_distance};
+use super::{Anchor, AnnotationFile};
+
+/// Quotes shorter than this (in characters) are only ever found exactly: a
+/// few letters are too easily "similar" to unrelated text.
+pub const MIN_FUZZY_CHARS: usize = 10;
+
+/// Minimum similarity (1 - distance / length) of an approximate match.
+const MIN_QUOTE_SIMILARITY: f64 = 0.8;
+
+/// Minimum similarity of the better side of the context for a match that is
+/// not confirmed otherwise.
+const MIN_CONTEXT_SIMILARITY: f64 = 0.5;
+
+/// Context similarity (average of both sides) above which an exact
+/// occurrence is taken without looking for approximate ones.
+const CONFIDENT_CONTEXT: f64 = 0.9;
+
+/// Weight of closeness to the old position in a candidate's score; context
+/// and quote similarity weigh 1 each.
+const POSITION_WEIGHT: f64 = 0.5;
+
+/// Words (64-bit steps) an approximate search may spend on one highlight,
+/// beyond the window near its old place: about 50 ms.
+const WIDE_BUDGET: usize = 40_000_000;
+
+/// Words all the wide searches of one [`Locator`] may spend together, so a
+/// rewritten article with hundreds of orphans still opens in well under a
+/// second.
+const WIDE_TOTAL: usize = 200_000_000;
+
+/// How many chars around the expected place the first approximate search
+/// covers, in addition to a few quote lengths.
+const NEAR_CHARS: usize = 4096;
+
+/// How many exact occurrences are scored in full (the rest only cheaply).
+const FULL_SCORED: usize = 16;
+
+/// Stop collecting exact occurrences past this many (a one-letter quote in a
+/// huge text).
+const MAX_OCCURRENCES: usize = 200_000;
+
+/// How a highlight was placed, which decides what may be written back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlacementKind {
+    /// At its stored offsets, unchanged.
+    Stored,
+    /// An exact occurrence of the quote somewhere else.
+    Exact,
+    /// An approximate match: the passage was edited.
+    Fuzzy,
+}
+
+/// Where a highlight is in the current text, and how sure we are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Byte range in the canonical text.
+    pub range: Range<usize>,
+    /// How it was found.
+    pub kind: PlacementKind,
+}
+
+/// What re-anchoring did to a file, so the caller knows whether to save it and
+/// what to tell the user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReanchorReport {
+    /// Highlights whose offsets changed.
+    pub moved: usize,
+    /// Highlights that could not be placed (now or before).
+    pub orphaned: usize,
+    /// True when anything in the file changed and it should be saved.
+    pub changed: bool,
+}
+
+/// Finds where `anchor` is in `text` now, as a byte range; `None` when the
+/// passage cannot be placed with confidence (the highlight is then an
+/// orphan). For many anchors over one text, [`Locator`] avoids repeated work.
+pub fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
+    Locator::new(text).place(anchor).map(|p| p.range)
+}
+
+/// Re-anchors every highlight of `file` against `text`, as done when an
+/// article opens. Placed highlights get new offsets (and, when placed exactly,
+/// fresh prefix/suffix context); a fuzzy placement keeps its stored quote and
+/// context, so the user's words are never rewritten behind their back. A
+/// highlight that cannot be placed is marked orphaned and its anchor kept as
+/// it was; one that fits again is un-orphaned. Quotes, notes and `updated`
+/// are never touched. What the app should draw is [`Locator::place`]'s range,
+/// computed each time the article opens.
+pub fn reanchor_all(text: &str, file: &mut AnnotationFile) -> ReanchorReport {
+    let locator = Locator::new(text);
+    let mut report = ReanchorReport::default();
+    for highlight in &mut file.highlights {
+        match locator.place(&highlight.anchor) {
+            Some(placement) => {
+                let start = locator.index.char_of(placement.range.start);
+                let end = locator.index.char_of(placement.range.end);
+                let anchor = &mut highlight.anchor;
+                if anchor.start != start || anchor.end != end {
+                    anchor.start = start;
+                    anchor.end = end;
+                    report.moved += 1;
+                    report.changed = true;
+                }
+                if placement.kind != PlacementKind::Fuzzy {
+                    let prefix = context_before(text, placement.range.start);
+                    let suffix = context_after(text, placement.range.end);
+                    if anchor.prefix != prefix || anchor.suffix != suffix {
+                        anchor.prefix = prefix.to_string();
+                        anchor.suffix = suffix.to_string();
+                        report.changed = true;
+                    }
+                }
+                if highlight.orphaned {
+                    highlight.orphaned = false;
+                    report.changed = true;
+                }
+            }
+            None => {
+                if !highlight.orphaned {
+                    highlight.orphaned = true;
+                    report.changed = true;
+                }
+                report.orphaned += 1;
+            }
+        }
+    }
+    if report.changed {
+        file.highlights.sort_by(|a, b| {
+            (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+        });
+    }
+    report
+}
+
+/// One text prepared for placing many anchors in it.
+pub struct Locator<'a> {
+    text: &'a str,
+    index: CharIndex<'a>,
+    wide_left: Cell<usize>,
+}
+
+/// A candidate placement with the evidence for it.
+#[derive(Debug, Clone)]
+struct Candidate {
+    range: Range<usize>,
+    quote_similarity: f64,
+    prefix_similarity: f64,
+    suffix_similarity: f64,
+    closeness: f64,
+}
+
+impl Candidate {
+    fn score(&self) -> f64 {
+        self.quote_similarity
+            + self.prefix_similarity
+            + self.suffix_similarity
+            + POSITION_WEIGHT * self.closeness
+    }
+
+    fn context(&self) -> f64 {
+        (self.prefix_similarity + self.suffix_similarity) / 2.0
+    }
+
+    fn context_supports(&self) -> bool {
+        self.prefix_similarity.max(self.suffix_similarity) >= MIN_CONTEXT_SIMILARITY
+    }
+}
+
+impl<'a> Locator<'a> {
+    /// Indexes the text once (a single pass).
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            index: CharIndex::new(text),
+            wide_left: Cell::new(WIDE_TOTAL),
+        }
+    }
+
+    /// Converts a byte offset of this text to a character offset.
+    pub fn char_of(&self, byte: usize) -> usize {
+        self.index.char_of(byte)
+    }
+
+    /// Finds where `anchor` is now; see the module documentation.
+    pub fn place(&self, anchor: &Anchor) -> Option<Placement> {
+        let quote = anchor.quote.as_str();
+        if quote.is_empty() {
+            return None;
+        }
+        let expected = self.index.byte_of(anchor.start);
+        if let Some(range) = self.at_stored_offsets(anchor, expected) {
+            return Some(Placement {
+                range,
+                kind: PlacementKind::Stored,
+            });
+        }
+
+        let quote_chars: Vec<char> = quote.chars().collect();
+        let mut best: Option<(Candidate, PlacementKind)> = None;
+        // Exact occurrences near the old place first: a confident one there
+        // saves scanning a long text.
+        let near = 2 * quote.len() + NEAR_CHARS;
+        let near_window = self.window(expected, near, near + quote.len());
+        let nearby = self.exact_candidates(anchor, expected, near_window);
+        if let Some(top) = nearby.first()
+            && top.context() >= CONFIDENT_CONTEXT
+        {
+            return Some(Placement {
+                range: top.range.clone(),
+                kind: PlacementKind::Exact,
+            });
+        }
+        let exact = self.exact_candidates(anchor, expected, 0..self.text.len());
+        if let Some(top) = exact.first() {
+            if top.context() >= CONFIDENT_CONTEXT {
+                return Some(Placement {
+                    range: top.range.clone(),
+                    kind: PlacementKind::Exact,
+                });
+            }
+            let distinctive = exact.len() == 1 && quote_chars.len() >= MIN_FUZZY_CHARS;
+            if top.context_supports() || distinctive {
+                best = Some((top.clone(), PlacementKind::Exact));
+            }
+        }
+
+        if quote_chars.len() >= MIN_FUZZY_CHARS
+            && let Some(fuzzy) = self.fuzzy_candidate(anchor, &quote_chars, expected)
+        {
+            let better = best
+                .as_ref()
+                .is_none_or(|(b, _)| fuzzy.score() > b.score() + 1e-9);
+            if better {
+                let kind = if self.text.get(fuzzy.range.clone()) == Some(quote) {
+                    PlacementKind::Exact
+                } else {
+                    PlacementKind::Fuzzy
+                };
+                best = Some((fuzzy, kind));
+            }
+        }
+        best.map(|(c, kind)| Placement {
+            range: c.range,
+            kind,
+        })
+    }
+
+    /// Step 1: the quote is still at its offsets and one side of its context
+    /// is unchanged.
+    fn at_stored_offsets(&self, anchor: &Anchor, start: usize) -> Option<Range<usize>> {
+        let end = start.checked_add(anchor.quote.len())?;
+        if self.text.get(start..end)? != anchor.quote {
+            return None;
+        }
+        let context_holds = context_before(self.text, start) == anchor.prefix
+            || context_after(self.text, end) == anchor.suffix;
+        context_holds.then_some(start..end)
+    }
+
+    /// Step 2: every exact occurrence, best first (only the best few are fully
+    /// scored; the list is empty when the quote does not occur).
+    fn exact_candidates(
+        &self,
+        anchor: &Anchor,
+        expected: usize,
+        window: Range<usize>,
+    ) -> Vec<Candidate> {
+        let quote = anchor.quote.as_str();
+        let haystack = self.text.get(window.clone()).unwrap_or("");
+        let prefix: Vec<char> = anchor.prefix.chars().collect();
+        let suffix: Vec<char> = anchor.suffix.chars().collect();
+        // (cheap score, distance, start)
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        let mut from = 0;
+        while let Some(pos) = haystack.get(from..).and_then(|rest| rest.find(quote)) {
+            let start = window.start + from + pos;
+            let end = start + quote.len();
+            let cheap = common_suffix_len(&prefix, &self.text[..start])
+                + common_prefix_len(&suffix, &self.text[end..]);
+            found.push((cheap, start.abs_diff(expected), start));
+            if found.len() >= MAX_OCCURRENCES {
+                break;
+            }
+            let step = self.text[start..].chars().next().map_or(1, char::len_utf8);
+            from = start + step - window.start;
+        }
+        let total = found.len();
+        // Fully score the best by cheap score, and the nearest ones.
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut chosen: Vec<usize> = found.iter().take(FULL_SCORED).map(|f| f.2).collect();
+        found.sort_by_key(|f| f.1);
+        chosen.extend(found.iter().take(FULL_SCORED / 4).map(|f| f.2));
+        chosen.sort_unstable();
+        chosen.dedup();
+        let mut candidates: Vec<Candidate> = chosen
+            .into_iter()
+            .map(|start| self.candidate(anchor, start..start + quote.len(), 1.0, expected))
+            .collect();
+        candidates.sort_by(|a, b| b.score().total_cmp(&a.score()));
+        // More than one occurrence always yields more than one candidate, so
+        // the caller can tell a unique quote by the length.
+        debug_assert!(total <= 1 || candidates.len() > 1);
+        candidates
+    }
+
+    /// Scores a candidate range against the anchor's context and position.
+    fn candidate(
+        &self,
+        anchor: &Anchor,
+        range: Range<usize>,
+        quote_similarity: f64,
+        expected: usize,
+    ) -> Candidate {
+        let before: Vec<char> = self.text[..range.start]
+            .chars()
+            .rev()
+            .take(anchor.prefix.chars().count() * 3 / 2 + 4)
+            .collect();
+        let after: Vec<char> = self.text[range.end..]
+            .chars()
+            .take(anchor.suffix.chars().count() * 3 / 2 + 4)
+            .collect();
+        let prefix_rev: Vec<char> = anchor.prefix.chars().rev().collect();
+        let suffix: Vec<char> = anchor.suffix.chars().collect();
+        let span = self.text.len().max(1) as f64;
+        Candidate {
+            prefix_similarity: context_similarity(&prefix_rev, &before),
+            suffix_similarity: context_similarity(&suffix, &after),
+            closeness: 1.0 - (range.start.abs_diff(expected) as f64 / span).min(1.0),
+            quote_similarity,
+            range,
+        }
+    }
+
+    /// Step 3: the best acceptable approximate match, near the old place
+    /// first, then as widely as the budget allows.
+    fn fuzzy_candidate(
+        &self,
+        anchor: &Anchor,
+        quote: &[char],
+        expected: usize,
+    ) -> Option<Candidate> {
+        let pattern = Pattern::new(quote);
+        let max_distance = ((quote.len() as f64) * (1.0 - MIN_QUOTE_SIMILARITY)).floor() as usize;
+        let quote_bytes = anchor.quote.len();
+        let near = 2 * quote_bytes + NEAR_CHARS;
+        let near_window = self.window(expected, near, near + quote_bytes);
+        if let Some(found) = self.fuzzy_in(
+            anchor,
+            &pattern,
+            max_distance,
+            near_window.clone(),
+            expected,
+        ) {
+            return Some(found);
+        }
+        let budget = WIDE_BUDGET.min(self.wide_left.get());
+        let radius = budget / pattern.blocks() / 2;
+        let wide = self.window(expected, radius, radius + quote_bytes);
+        if wide.len() <= near_window.len() {
+            return None;
+        }
+        let cost = wide.len().saturating_mul(pattern.blocks());
+        self.wide_left
+            .set(self.wide_left.get().saturating_sub(cost));
+        self.fuzzy_in(anchor, &pattern, max_distance, wide, expected)
+    }
+
+    /// A byte window around `at`, on char boundaries.
+    fn window(&self, at: usize, before: usize, after: usize) -> Range<usize> {
+        let start = floor_boundary(self.text, at.saturating_sub(before));
+        let end = floor_boundary(self.text, at.saturating_add(after));
+        start..end
+    }
+
+    fn fuzzy_in(
+        &self,
+        anchor: &Anchor,
+        pattern: &Pattern,
+        max_distance: usize,
+        window: Range<usize>,
+        expected: usize,
+    ) -> Option<Candidate> {
+        let ends = self.match_ends(pattern, max_distance, window.clone(), expected);
+        let m = pattern.len();
+        let reversed_quote: Vec<char> = anchor.quote.chars().rev().collect();
+        let reversed = Pattern::new(&reversed_quote);
+        let mut best: Option<Candidate> = None;
+        for (_, end) in ends {
+            let Some((start, distance)) =
+                self.match_start(&reversed, end, max_distance, window.start)
+            else {
+                continue;
+            };
+            let similarity = 1.0 - distance as f64 / m as f64;
+            if similarity + 1e-9 < MIN_QUOTE_SIMILARITY {
+                continue;
+            }
+            let candidate = self.candidate(anchor, start..end, similarity, expected);
+            if !candidate.context_supports() {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| candidate.score() > b.score()) {
+                best = Some(candidate);
+            }
+        }
+        best
+    }
+
+    /// Ends (byte offsets) of the best approximate matches in `window`: the
+    /// lowest distance within each run of acceptable positions, at most a few
+    /// dozen, best and nearest first.
+    fn match_ends(
+        &self,
+        pattern: &Pattern,
+        max_distance: usize,
+        window: Range<usize>,
+        expected: usize,
+    ) -> Vec<(usize, usize)> {
+        const KEEP: usize = 16;
+        let mut columns = Columns::new(pattern, false);
+        let mut ends: Vec<(usize, usize)> = Vec::new();
+        let mut run: Option<(usize, usize)> = None;
+        let slice = self.text.get(window.clone()).unwrap_or("");
+        let rank = |e: &(usize, usize)| (e.0, e.1.abs_diff(expected));
+        for (i, c) in slice.char_indices() {
+            let score = columns.step(c);
+            let end = window.start + i + c.len_utf8();
+            if score <= max_distance {
+                match run {
+                    Some((best, _)) if best <= score => {}
+                    _ => run = Some((score, end)),
+                }
+            } else if let Some(done) = run.take() {
+                ends.push(done);
+                if ends.len() > 8 * KEEP {
+                    ends.sort_by_key(rank);
+                    ends.truncate(KEEP);
+                }
+            }
+        }
+        ends.extend(run);
+        ends.sort_by_key(rank);
+        ends.truncate(KEEP);
+        ends
+    }
+
+    /// Start of the best match ending at byte `end`, and its distance: the
+    /// reversed quote is matched globally against the text read backwards
+    /// from `end` (never before `floor`).
+    fn match_start(
+        &self,
+        reversed: &Pattern,
+        end: usize,
+        max_distance: usize,
+        floor: usize,
+    ) -> Option<(usize, usize)> {
+        let head = self.text.get(floor..end)?;
+        let m = reversed.len();
+        let mut columns = Columns::new(reversed, true);
+        // (distance, difference from the quote's length, start)
+        let mut best: Option<(usize, usize, usize)> = None;
+        let mut start = end;
+        for (j, c) in head.chars().rev().take(m + max_distance).enumerate() {
+            let score = columns.step(c);
+            start -= c.len_utf8();
+            let key = (score, (j + 1).abs_diff(m));
+            if best.is_none_or(|b| key < (b.0, b.1)) {
+                best = Some((key.0, key.1, start));
+            }
+        }
+        best.map(|(distance, _, start)| (start, distance))
+    }
+}
+
+/// Similarity of stored context `stored` (read outward from the quote) to
+/// the text next to a candidate `actual` (also read outward): 1 when equal, 0
+/// when nothing matches. Empty stored context means the quote was at an end of
+/// the text; it matches only a candidate that is too.
+fn context_similarity(stored: &[char], actual: &[char]) -> f64 {
+    if stored.is_empty() {
+        return if actual.is_empty() { 1.0 } else { 0.0 };
+    }
+    let distance = prefix_distance(stored, actual);
+    1.0 - (distance as f64 / stored.len() as f64).min(1.0)
+}
+
+/// How many characters at the end of `stored` also end `text`.
+fn common_suffix_len(stored: &[char], text: &str) -> usize {
+    stored
+        .iter()
+        .rev()
+        .zip(text.chars().rev())
+        .take_while(|(a, b)| *a == b)
+        .count()
+}
+
+/// How many characters at the start of `stored` also start `text`.
+fn common_prefix_len(stored: &[char], text: &str) -> usize {
+    stored
+        .iter()
+        .zip(text.chars())
+        .take_while(|(a, b)| *a == b)
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
+        After a long debate, the members agreed to fund the new library wing, \
+        while postponing the decision on the swimming pool until spring. \
+        The mayor said the library would open next year.";
+
+    fn anchor_for(text: &str, quote: &str) -> Anchor {
+        let start = text.find(quote).unwrap();
+        Anchor::from_range(text, start..start + quote.len())
+    }
+
+    fn located<'t>(text: &'t str, anchor: &Anchor) -> Option<&'t str> {
+        locate(text, anchor).map(|r| &text[r])
+    }
+
+    #[test]
+    fn unchanged_text_places_at_stored_offsets() {
+        let a = anchor_for(ARTICLE, "fund the new library wing");
+        let p = Locator::new(ARTICLE).place(&a).unwrap();
+        assert_eq!(p.kind, PlacementKind::Stored);
+        assert_eq!(&ARTICLE[p.range], "fund the new library wing");
+    }
+
+    #[test]
+    fn text_inserted_before_moves_the_highlight() {
+        let a = anchor_for(ARTICLE, "fund the new library wing");
+        let edited = format!("BREAKING NEWS. {ARTICLE}");
+        let p = Locator::new(&edited).place(&a).unwrap();
+        assert_eq!(p.kind, PlacementKind::Exact);
+        assert_eq!(&edited[p.range.clone()], "fund the new library wing");
+        assert_eq!(p.range.start, edited.find("fund the").unwrap());
+    }
+
+    #[test]
+    fn repeated_word_is_told_apart_by_context() {
+        let text = "the library wing; later the library would open";
+        let start = text.rfind("library").unwrap();
+        let a = Anchor::from_range(text, start..start + 7);
+        let edited = format!("Intro text here. {text}");
+        let r = locate(&edited, &a).unwrap();
+        assert_eq!(r.start, edited.rfind("library").unwrap());
+    }
+
+    #[test]
+    fn small_edit_inside_is_found_fuzzily() {
+        let a = anchor_for(ARTICLE, "postponing the decision on the swimming pool");
+        let edited = ARTICLE.replace("swimming pool", "swiming pool");
+        let p = Locator::new(&edited).place(&a).unwrap();
+        assert_eq!(p.kind, PlacementKind::Fuzzy);
+        assert_eq!(
+            &edited[p.range],
+            "postponing the decision on the swiming pool"
+        );
+    }
+
+    #[test]
+    fn deleted_passage_is_orphaned() {
+        let a = anchor_for(ARTICLE, "postponing the decision on the swimming pool");
+        let edited = ARTICLE.replace(
+            "while postponing the decision on the swimming pool until spring. ",
+            "",
+        );
+        assert_eq!(located(&edited, &a), None);
+    }
+
+    #[test]
+    fn deleted_short_word_does_not_jump_to_another_copy() {
+        let text = "alpha beta gamma delta the epsilon zeta eta theta iota kappa the lambda";
+        let a = anchor_for(text, "the epsilon");
+        let a = Anchor::from_range(text, a.start..a.start + 3);
+        let edited = "alpha beta gamma delta epsilon zeta eta theta iota kappa the lambda";
+        let got = locate(edited, &a);
+        assert_eq!(got.clone(), None, "{:?}", got.map(|r| &edited[r]));
+    }
+
+    #[test]
+    fn heavily_rewritten_passage_is_orphaned() {
+        let a = anchor_for(ARTICLE, "the members agreed to fund the new library wing");
+        let edited = ARTICLE.replace(
+            "the members agreed to fund the new library wing",
+            "nobody could agree on anything at all",
+        );
+        assert_eq!(located(&edited, &a), None);
+    }
+
+    #[test]
+    fn reanchor_all_updates_offsets_and_orphans() {
+        use chrono::Utc;
+        let now = Utc::now();
+        let make = |id: &str, quote: &str| super::super::Highlight {
+            id: id.into(),
+            created: now,
+            updated: now,
+            color: "yellow".into(),
+            tags: vec![],
+            note: "n".into(),
+            orphaned: false,
+            anchor: anchor_for(ARTICLE, quote),
+        };
+        let mut file = AnnotationFile {
+            version: 1,
+            article: Default::default(),
+            position: None,
+            highlights: vec![make("a", "discuss the budget"), make("b", "swimming pool")],
+        };
+        let edited = format!("Update: {}", ARTICLE.replace("the swimming pool ", ""));
+        let report = reanchor_all(&edited, &mut file);
+        assert_eq!(report.moved, 1);
+        assert_eq!(report.orphaned, 1);
+        assert!(report.changed);
+        let a = &file.highlights[0];
+        assert_eq!(a.anchor.quote, "discuss the budget");
+        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
+        let b = &file.highlights[1];
+        assert!(b.orphaned);
+        assert_eq!(b.anchor, anchor_for(ARTICLE, "swimming pool"));
+
+        // The passage comes back: un-orphaned.
+        let report = reanchor_all(ARTICLE, &mut file);
+        assert_eq!(report.orphaned, 0);
+        assert!(!file.highlights[1].orphaned);
+        let again = reanchor_all(ARTICLE, &mut file);
+        assert!(!again.changed);
+    }
+
+    #[test]
+    fn large_text_is_fast_enough() {
+        let mut text = String::new();
+        let mut i = 0u64;
+        while text.len() < 5_000_000 {
+            i = i
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(
+                [
+                    "lorem ",
+                    "ipsum ",
+                    "dolor ",
+                    "sit ",
+                    "amet ",
+                    "consectetur ",
+                ][(i >> 60) as usize % 6],
+            );
+            if i.is_multiple_of(13) {
+                text.push_str(&format!("marker{} ", i % 100_000));
+            }
+        }
+        let mut anchors = Vec::new();
+        for k in 0..300 {
+            let start = floor_boundary(&text, (k * 16_661) % (text.len() - 200));
+            let start = text[start..].find(' ').map_or(start, |p| start + p + 1);
+            anchors.push(Anchor::from_range(&text, start..start + 60));
+        }
+        // Edit every quote slightly and shift everything.
+        let mut edited = format!("Preface. {}", text);
+        edited.replace_range(1_000_000..1_000_010, "");
+        let t = std::time::Instant::now();
+        let locator = Locator::new(&edited);
+        let mut placed = 0;
+        for a in &anchors {
+            if locator.place(a).is_some() {
+                placed += 1;
+            }
+        }
+        assert!(placed > 250, "{placed}");
+        eprintln!("placed {placed} in {:?}", t.elapsed());
+        // Orphans (deleted passages) are the slow path: each spends its budget.
+        let gone = Anchor {
+            quote: "this passage no longer exists anywhere at all".into(),
+            prefix: "nothing".into(),
+            suffix: "nothing".into(),
+            start: 2_000_000,
+            end: 2_000_045,
+        };
+        for _ in 0..3 {
+            assert!(locator.place(&gone).is_none());
+        }
+        let elapsed = t.elapsed();
+        assert!(elapsed.as_secs_f64() < 20.0, "{elapsed:?}");
+        eprintln!("placed {placed} in {elapsed:?}");
+    }
+}

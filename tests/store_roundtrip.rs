@@ -1,0 +1,307 @@
+//! Notes and quotes come back from disk exactly as written, whatever they
+//! hold; broken files are reported and never touched.
+
+use std::fs;
+use std::path::Path;
+
+use chrono::{TimeZone, Utc};
+use gloss::annotations::{
+    Anchor, ArticleRecord, Highlight, MatchedBy, Op, ReadingPosition, Store, StoreError,
+};
+use proptest::prelude::*;
+
+fn article(path: &str) -> ArticleRecord {
+    ArticleRecord {
+        title: "Hostile notes: a test".into(),
+        author: None,
+        date: None,
+        path: path.into(),
+        fingerprint: "sha256:abc".into(),
+    }
+}
+
+fn highlight(id: &str, start: usize, note: &str) -> Highlight {
+    let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
+    Highlight {
+        id: id.into(),
+        created: t,
+        updated: t,
+        color: "yellow".into(),
+        tags: vec!["a tag".into(), note.chars().take(3).collect()],
+        note: note.into(),
+        orphaned: false,
+        anchor: Anchor {
+            quote: format!("q{note}"),
+            prefix: note.chars().rev().take(5).collect(),
+            suffix: note.chars().take(5).collect(),
+            start,
+            end: start + 1 + note.chars().count(),
+        },
+    }
+}
+
+fn hostile_notes() -> Vec<(&'static str, String)> {
+    let controls: String = (0u8..0x20).chain([0x7f]).map(char::from).collect();
+    vec![
+        ("quotes", r#"He said "yes" and 'no'"#.to_string()),
+        (
+            "backslashes",
+            r"C:\path\to\file \n not a newline \\".to_string(),
+        ),
+        ("triple double", r#"a """ b """" c """"" end""#.to_string()),
+        ("triple single", "a ''' b '''' c ''''' end'".to_string()),
+        ("ends in quotes", "ends with two \"\"".to_string()),
+        ("tabs", "col1\tcol2\t\tcol3\t".to_string()),
+        ("crlf", "line one\r\nline two\r\n".to_string()),
+        ("lone cr", "old mac\rline\r".to_string()),
+        ("mixed newlines", "\na\n\r\nb\r\rc\n\n".to_string()),
+        ("leading newline", "\nstarts with a newline".to_string()),
+        ("emoji", "👍🏽 family: 👨‍👩‍👧‍👦 flag: 🇫🇷 and é vs é".to_string()),
+        ("controls", controls),
+        ("only spaces", "   ".to_string()),
+        ("empty", String::new()),
+        (
+            "toml lookalike",
+            "[article]\npath = \"x\"\n[[highlight]]\n".to_string(),
+        ),
+        (
+            "big",
+            "A long note line with words.\n".repeat(100 * 1024 / 29 + 1),
+        ),
+    ]
+}
+
+#[test]
+fn hostile_notes_round_trip_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let record = article("/articles/hostile.md");
+    let notes = hostile_notes();
+    let ops: Vec<Op> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, (_, note))| Op::Upsert(highlight(&format!("h{i:02}"), i * 10, note)))
+        .collect();
+    let saved = store.apply(None, &record, &ops).unwrap();
+    assert!(saved.file.starts_with(dir.path().join("annotations")));
+    let name = saved
+        .file
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with("hostile-notes-a-test-"), "{name}");
+    assert!(name.ends_with(".toml"));
+
+    let found = store
+        .find(Path::new("/articles/hostile.md"), "sha256:abc")
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.matched, MatchedBy::Path);
+    assert_eq!(found.file, saved.file);
+    for (i, (what, note)) in notes.iter().enumerate() {
+        let h = &found.content.highlights[i];
+        assert_eq!(&h.note, note, "{what}");
+        assert_eq!(h, &highlight(&format!("h{i:02}"), i * 10, note), "{what}");
+    }
+    assert_eq!(found.content, saved.content);
+
+    // The file reads by hand: a multi-line note is a multi-line string.
+    let text = fs::read_to_string(&saved.file).unwrap();
+    assert!(text.contains("note = \"\"\"\nA long note line with words.\nA long"));
+    assert!(text.starts_with("version = 1\n"));
+}
+
+#[test]
+fn a_position_round_trips_and_the_newer_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let record = article("/a.md");
+    let at = |secs: u32, offset: usize| ReadingPosition {
+        offset,
+        quote: "Once upon".into(),
+        progress: 0.5,
+        updated: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, secs).unwrap(),
+    };
+    let saved = store
+        .apply(None, &record, &[Op::SetPosition(at(10, 100))])
+        .unwrap();
+    let file = saved.file;
+    let saved = store
+        .apply(Some(&file), &record, &[Op::SetPosition(at(5, 50))])
+        .unwrap();
+    assert_eq!(saved.content.position, Some(at(10, 100)));
+    let saved = store
+        .apply(Some(&file), &record, &[Op::SetPosition(at(20, 200))])
+        .unwrap();
+    assert_eq!(saved.content.position, Some(at(20, 200)));
+    let index = store.index().unwrap();
+    assert_eq!(index.entries.len(), 1);
+    assert_eq!(index.entries[0].position, Some(at(20, 200)));
+}
+
+#[test]
+fn upsert_keeps_a_newer_disk_copy_and_delete_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let record = article("/a.md");
+    let mut newer = highlight("x", 5, "newer note");
+    newer.updated = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+    let saved = store
+        .apply(None, &record, &[Op::Upsert(newer.clone())])
+        .unwrap();
+    let stale = highlight("x", 5, "stale note");
+    let saved = store
+        .apply(Some(&saved.file), &record, &[Op::Upsert(stale)])
+        .unwrap();
+    assert_eq!(saved.content.highlights, vec![newer]);
+    let saved = store
+        .apply(
+            Some(&saved.file),
+            &record,
+            &[
+                Op::Upsert(highlight("b", 50, "second")),
+                Op::Upsert(highlight("a", 1, "first")),
+                Op::Delete("x".into()),
+            ],
+        )
+        .unwrap();
+    let ids: Vec<&str> = saved
+        .content
+        .highlights
+        .iter()
+        .map(|h| h.id.as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "document order");
+}
+
+#[test]
+fn a_corrupt_file_is_reported_and_never_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let good = store
+        .apply(
+            None,
+            &article("/good.md"),
+            &[Op::Upsert(highlight("g", 0, "ok"))],
+        )
+        .unwrap();
+    let bad = dir.path().join("annotations").join("broken-01abc.toml");
+    let bytes =
+        b"version = 1\n[article]\npath = \"/bad.md\"\ntitle = \"unterminated\n\n[[highlight]]\n"
+            .to_vec();
+    fs::write(&bad, &bytes).unwrap();
+
+    let index = store.index().unwrap();
+    assert_eq!(index.entries.len(), 1, "the good file is still listed");
+    assert_eq!(index.entries[0].file, good.file);
+    assert_eq!(index.corrupt.len(), 1);
+    let corrupt = &index.corrupt[0];
+    assert_eq!(corrupt.file, bad);
+    assert_eq!(corrupt.line, Some(4));
+    assert!(corrupt.column.is_some());
+    assert!(
+        corrupt.to_string().contains("broken-01abc.toml:4:"),
+        "{corrupt}"
+    );
+
+    // Loading does not find it and does not change it.
+    assert!(store.find(Path::new("/bad.md"), "").unwrap().is_none());
+    assert_eq!(fs::read(&bad).unwrap(), bytes);
+
+    // Saving into it is refused; nothing is written.
+    let err = store
+        .apply(
+            Some(&bad),
+            &article("/bad.md"),
+            &[Op::Upsert(highlight("n", 0, "x"))],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Corrupt(ref c) if c.line == Some(4)),
+        "{err}"
+    );
+    assert_eq!(fs::read(&bad).unwrap(), bytes);
+
+    // Wrong types and invalid UTF-8 are corrupt too.
+    let typed = dir.path().join("annotations").join("typed.toml");
+    fs::write(&typed, "version = \"one\"\n[article]\n").unwrap();
+    let binary = dir.path().join("annotations").join("binary.toml");
+    fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    let newer = dir.path().join("annotations").join("newer.toml");
+    fs::write(&newer, "version = 99\n[article]\npath = \"/n.md\"\n").unwrap();
+    let index = store.index().unwrap();
+    assert_eq!(index.corrupt.len(), 4);
+    for file in [&typed, &binary, &newer] {
+        let before = fs::read(file).unwrap();
+        assert!(store.apply(Some(file), &article("/n.md"), &[]).is_err());
+        assert_eq!(fs::read(file).unwrap(), before);
+    }
+    let names: Vec<_> = fs::read_dir(dir.path().join("annotations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(names.len(), 5, "nothing renamed or added: {names:?}");
+}
+
+#[test]
+fn nothing_is_created_before_the_first_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    assert!(store.index().unwrap().entries.is_empty());
+    assert!(
+        store
+            .find(Path::new("/x.md"), "sha256:1")
+            .unwrap()
+            .is_none()
+    );
+    assert!(!dir.path().join("annotations").exists());
+}
+
+#[test]
+fn unknown_keys_written_by_hand_survive_a_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let saved = store
+        .apply(
+            None,
+            &article("/a.md"),
+            &[Op::Upsert(highlight("k", 3, "n"))],
+        )
+        .unwrap();
+    let text = fs::read_to_string(&saved.file).unwrap();
+    let text = text
+        .replace("[article]\n", "[article]\nlanguage = \"fr\"\n")
+        .replace("color = ", "reviewed = true\ncolor = ");
+    fs::write(&saved.file, format!("sync_id = 42\n{text}")).unwrap();
+    store
+        .apply(
+            Some(&saved.file),
+            &article("/a.md"),
+            &[Op::Upsert(highlight("m", 9, "x"))],
+        )
+        .unwrap();
+    let raw: toml::Table = toml::from_str(&fs::read_to_string(&saved.file).unwrap()).unwrap();
+    assert_eq!(raw["sync_id"].as_integer(), Some(42));
+    assert_eq!(raw["article"]["language"].as_str(), Some("fr"));
+    let highlights = raw["highlight"].as_array().unwrap();
+    assert_eq!(highlights.len(), 2);
+    assert_eq!(highlights[0]["reviewed"].as_bool(), Some(true));
+    assert!(highlights[1].get("reviewed").is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn any_note_round_trips(note in any::<String>(), quote in "\\PC{1,40}") {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let mut h = highlight("p", 0, &note);
+        h.anchor.quote = quote;
+        let saved = store.apply(None, &article("/p.md"), &[Op::Upsert(h.clone())]).unwrap();
+        let found = store.find(Path::new("/p.md"), "").unwrap().unwrap();
+        prop_assert_eq!(&found.content.highlights, &vec![h]);
+        prop_assert_eq!(found.file, saved.file);
+    }
+}
