@@ -1,0 +1,239 @@
+//! The open article's annotations as the app sees them: the stored highlights,
+//! where each one sits in the current text, and the changes to send to the
+//! store. Placement and bookkeeping only; saving is the runtime's job.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use chrono::Utc;
+
+use crate::annotations::{
+    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, ReadingPosition, SCHEMA_VERSION,
+    Saved, reanchor_all,
+};
+
+/// Characters of text kept with a reading position, to find it again after an
+/// edit.
+const POSITION_QUOTE_CHARS: usize = 40;
+
+/// An article's highlights and where they are in its text.
+#[derive(Debug, Clone, Default)]
+pub struct Notes {
+    /// The annotation file, once there is one.
+    pub file: Option<PathBuf>,
+    /// The article as recorded in the file.
+    pub record: ArticleRecord,
+    /// Highlights in document order, as stored.
+    pub highlights: Vec<Highlight>,
+    /// Byte range of each highlight in the current text; `None` for orphans.
+    pub placed: Vec<Option<Range<usize>>>,
+    /// Why the annotations cannot be changed (the file does not parse).
+    pub read_only: Option<String>,
+    /// The saved reading position.
+    pub position: Option<ReadingPosition>,
+    /// Deleted highlights, most recent last, for undo.
+    pub deleted: Vec<Highlight>,
+}
+
+impl Notes {
+    /// Notes from a stored file (or none yet) for the article `record`.
+    pub fn new(record: ArticleRecord, file: Option<PathBuf>, content: Option<AnnotationFile>) -> Self {
+        let (highlights, position) = content.map_or_else(Default::default, |c| (c.highlights, c.position));
+        Self {
+            file,
+            record,
+            highlights,
+            position,
+            ..Self::default()
+        }
+    }
+
+    /// Notes that can be read but never written, because the file is broken.
+    pub fn read_only(record: ArticleRecord, message: String) -> Self {
+        Self {
+            record,
+            read_only: Some(message),
+            ..Self::default()
+        }
+    }
+
+    /// Re-anchors every highlight in `text` (the complete canonical text).
+    /// Returns the ops that write changed anchors back, empty when nothing moved
+    /// or the file is read-only.
+    pub fn anchor(&mut self, text: &str) -> Vec<Op> {
+        let mut file = AnnotationFile {
+            version: SCHEMA_VERSION,
+            article: self.record.clone(),
+            position: None,
+            highlights: self.highlights.clone(),
+        };
+        let report = reanchor_all(text, &mut file);
+        let before = std::mem::replace(&mut self.highlights, file.highlights);
+        self.place(text);
+        if !report.changed || self.read_only.is_some() {
+            return Vec::new();
+        }
+        self.highlights
+            .iter()
+            .filter(|h| !before.contains(h))
+            .cloned()
+            .map(Op::Upsert)
+            .collect()
+    }
+
+    /// Finds where each highlight is in `text`, without changing anything stored.
+    pub fn place(&mut self, text: &str) {
+        let locator = Locator::new(text);
+        self.placed = self
+            .highlights
+            .iter()
+            .map(|h| {
+                if h.orphaned {
+                    None
+                } else {
+                    locator.place(&h.anchor).map(|p| p.range)
+                }
+            })
+            .collect();
+    }
+
+    /// Takes the store's merged result after a save (other processes' changes
+    /// included) and places it again.
+    pub fn adopt(&mut self, saved: Saved, text: &str) {
+        self.file = Some(saved.file);
+        self.record = saved.content.article;
+        self.highlights = saved.content.highlights;
+        self.position = saved.content.position;
+        self.place(text);
+    }
+
+    /// Index of the innermost highlight covering `offset`.
+    pub fn at(&self, offset: usize) -> Option<usize> {
+        self.placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+            .filter(|(_, r)| r.start <= offset && offset < r.end)
+            .min_by_key(|(_, r)| r.end - r.start)
+            .map(|(i, _)| i)
+    }
+
+    /// The nearest highlight starting after (or, `backward`, before) `offset`.
+    pub fn next_from(&self, offset: usize, backward: bool) -> Option<usize> {
+        let starts = self
+            .placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r.start)));
+        if backward {
+            starts.filter(|&(_, s)| s < offset).max_by_key(|&(_, s)| s).map(|(i, _)| i)
+        } else {
+            starts.filter(|&(_, s)| s > offset).min_by_key(|&(_, s)| s).map(|(i, _)| i)
+        }
+    }
+
+    /// Placed highlights that overlap `range`, as (range, highlight index).
+    pub fn overlapping(&self, range: Range<usize>) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
+        self.placed.iter().enumerate().filter_map(move |(i, r)| {
+            let r = r.as_ref()?;
+            (r.start < range.end && range.start < r.end).then(|| (r.clone(), i))
+        })
+    }
+
+    /// How many highlights there are, orphans included.
+    pub fn count(&self) -> usize {
+        self.highlights.len()
+    }
+}
+
+/// A new highlight over `range` of `text`.
+pub fn new_highlight(text: &str, range: Range<usize>, color: &str) -> Highlight {
+    let now = Utc::now();
+    Highlight {
+        id: ulid::Ulid::new().to_string(),
+        created: now,
+        updated: now,
+        color: color.to_string(),
+        tags: Vec::new(),
+        note: String::new(),
+        orphaned: false,
+        anchor: Anchor::from_range(text, range),
+    }
+}
+
+/// A reading position at byte `offset` of `text`.
+pub fn position_at(text: &str, offset: usize, progress: f64) -> ReadingPosition {
+    let offset = crate::document::floor_char_boundary(text, offset);
+    let quote: String = text[offset..].chars().take(POSITION_QUOTE_CHARS).collect();
+    ReadingPosition {
+        offset: text[..offset].chars().count(),
+        quote,
+        progress,
+        updated: Utc::now(),
+    }
+}
+
+/// Where a saved position is in `text` now: at its offset if the quote still
+/// matches there, else where the quote is found again, else the old offset.
+pub fn resolve_position(text: &str, position: &ReadingPosition) -> usize {
+    let quote_chars = position.quote.chars().count();
+    let anchor = Anchor {
+        quote: position.quote.clone(),
+        prefix: String::new(),
+        suffix: String::new(),
+        start: position.offset,
+        end: position.offset + quote_chars,
+    };
+    if !anchor.quote.is_empty()
+        && let Some(p) = Locator::new(text).place(&anchor)
+    {
+        return p.range.start;
+    }
+    text.char_indices().nth(position.offset).map_or(text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notes_with(text: &str, ranges: &[Range<usize>]) -> Notes {
+        let mut notes = Notes::default();
+        notes.highlights = ranges.iter().map(|r| new_highlight(text, r.clone(), "yellow")).collect();
+        notes.place(text);
+        notes
+    }
+
+    #[test]
+    fn innermost_highlight_wins_and_jumps_go_in_order() {
+        let text = "one two three four five";
+        let notes = notes_with(text, &[0..13, 4..7, 14..18]);
+        assert_eq!(notes.at(5), Some(1));
+        assert_eq!(notes.at(1), Some(0));
+        assert_eq!(notes.at(13), None);
+        assert_eq!(notes.next_from(0, false), Some(1));
+        assert_eq!(notes.next_from(4, false), Some(2));
+        assert_eq!(notes.next_from(14, true), Some(1));
+    }
+
+    #[test]
+    fn anchoring_after_an_edit_reports_what_to_write_back() {
+        let old = "Alpha beta gamma. Delta epsilon.";
+        let mut notes = notes_with(old, &[18..31]);
+        let new = "Inserted words. Alpha beta gamma. Delta epsilon.";
+        let ops = notes.anchor(new);
+        assert_eq!(ops.len(), 1);
+        let r = notes.placed[0].clone().expect("placed");
+        assert_eq!(&new[r], "Delta epsilon");
+        assert!(notes.anchor(new).is_empty(), "nothing more to write");
+    }
+
+    #[test]
+    fn positions_survive_edits_above_them() {
+        let text = "First line here. The reader stopped right at this sentence.";
+        let at = text.find("The reader").expect("found");
+        let pos = position_at(text, at, 0.5);
+        let edited = format!("A new opening paragraph.\n\n{text}");
+        let now = resolve_position(&edited, &pos);
+        assert!(edited[now..].starts_with("The reader stopped"));
+    }
+}
