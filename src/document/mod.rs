@@ -10,6 +10,7 @@
 mod blocks;
 mod decode;
 mod meta;
+pub mod motion;
 mod parse;
 mod sanitize;
 mod segment;
