@@ -14,6 +14,7 @@ mod front_matter;
 mod header;
 mod markdown;
 mod meta;
+pub mod motion;
 mod offsets;
 mod parse;
 mod piece;
