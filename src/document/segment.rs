@@ -105,25 +105,79 @@ fn fence_of(line: &str) -> Option<(Fence, &str)> {
     Some((Fence { ch, len }, rest.get(len..).unwrap_or("")))
 }
 
-/// Tracks whether the scan is inside a fenced code block.
+/// Raw HTML blocks that, unlike other HTML, may contain blank lines: the
+/// opening text and the text that ends the block.
+const HTML_SPANS: [(&str, &str); 8] = [
+    ("<script", "</script>"),
+    ("<pre", "</pre>"),
+    ("<style", "</style>"),
+    ("<textarea", "</textarea>"),
+    ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![cdata[", "]]>"),
+    ("<!", ">"),
+];
+
+/// The end marker of a multi-line HTML block this line opens and does not close.
+fn html_block_start(line: &str) -> Option<&'static str> {
+    let rest = block_indent(line)?;
+    if !rest.starts_with('<') {
+        return None;
+    }
+    let lower = rest.to_ascii_lowercase();
+    for (open, end) in HTML_SPANS {
+        let Some(after) = lower.strip_prefix(open) else {
+            continue;
+        };
+        let is_tag = open.bytes().nth(1).is_some_and(|b| b.is_ascii_alphabetic());
+        if is_tag && !(after.is_empty() || after.starts_with([' ', '\t', '>'])) {
+            continue;
+        }
+        if open == "<!" && !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        return (!after.contains(end)).then_some(end);
+    }
+    None
+}
+
+/// What a blank line cannot end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Fence(Fence),
+    Html(&'static str),
+}
+
+/// Tracks whether the scan is inside a fenced code block or a multi-line HTML
+/// block, where blank lines do not end the block.
 #[derive(Default)]
 struct FenceState {
-    open: Option<Fence>,
+    open: Option<Open>,
 }
 
 impl FenceState {
     fn feed(&mut self, line: &str) {
-        let Some((fence, info)) = fence_of(line) else {
-            return;
-        };
         match self.open {
             None => {
-                if fence.ch != b'`' || !info.contains('`') {
-                    self.open = Some(fence);
+                if let Some((fence, info)) = fence_of(line) {
+                    if fence.ch != b'`' || !info.contains('`') {
+                        self.open = Some(Open::Fence(fence));
+                    }
+                } else if let Some(end) = html_block_start(line) {
+                    self.open = Some(Open::Html(end));
                 }
             }
-            Some(open) => {
-                if fence.ch == open.ch && fence.len >= open.len && is_blank(info) {
+            Some(Open::Fence(open)) => {
+                if let Some((fence, info)) = fence_of(line)
+                    && fence.ch == open.ch
+                    && fence.len >= open.len
+                    && is_blank(info)
+                {
+                    self.open = None;
+                }
+            }
+            Some(Open::Html(end)) => {
+                if line.to_ascii_lowercase().contains(end) {
                     self.open = None;
                 }
             }
@@ -253,6 +307,26 @@ mod tests {
         );
         // A paragraph followed by a list item is not a list segment.
         assert_eq!(segments("p\n\n- a", Rules::Markdown), ["p", "- a"]);
+    }
+
+    #[test]
+    fn multi_line_html_blocks_hold_blank_lines() {
+        let src = "<!-- a\n\nb -->\n\nc\n\n<PRE>\nx\n\ny\n</pre>\n\n<!-- one line -->\n\nd";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            [
+                "<!-- a\n\nb -->",
+                "c",
+                "<PRE>\nx\n\ny\n</pre>",
+                "<!-- one line -->",
+                "d"
+            ]
+        );
+        assert_eq!(segments("<div>\n\nx", Rules::Markdown), ["<div>", "x"]);
+        assert_eq!(
+            segments("<prefix>\n\nx", Rules::Markdown),
+            ["<prefix>", "x"]
+        );
     }
 
     #[test]

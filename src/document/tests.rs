@@ -117,6 +117,17 @@ fn links_are_styled_and_recorded() {
 }
 
 #[test]
+fn references_defined_in_another_segment_show_their_text() {
+    let d = md("See [the report][r], [it][] and [sic].\n\n[r]: http://x\n[it]: http://y");
+    assert_eq!(d.text(), "See the report, it and [sic].");
+    assert!(d.links().is_empty());
+    assert!(d.blocks()[0].spans.is_empty());
+    let d = md("See [the report][r].\n\n  [r]: http://x");
+    assert_eq!(d.text(), "See the report.");
+    assert_eq!(d.links()[0].url, "http://x");
+}
+
+#[test]
 fn images_become_alt_text() {
     let d = md("Look: ![a *red* boat](boat.png) here.");
     assert_eq!(d.text(), "Look: a red boat here.");
@@ -582,6 +593,10 @@ fn markdownish() -> impl Strategy<Value = String> {
         Just("Andrea Lobo  ".to_owned()),
         Just("15 April 2021".to_owned()),
         Just("<div>".to_owned()),
+        Just("<!-- c".to_owned()),
+        Just("-->".to_owned()),
+        Just("[a][r] [b][]".to_owned()),
+        Just("[r]: http://x".to_owned()),
         Just("a fragment without stop".to_owned()),
         Just("A full sentence.".to_owned()),
         "[a-z *_`\\[\\]()!<>#\\\\$~|.-]{0,20}",
