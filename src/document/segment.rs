@@ -129,7 +129,7 @@ fn html_block_start(line: &str) -> Option<&'static str> {
         let Some(after) = lower.strip_prefix(open) else {
             continue;
         };
-        let is_tag = open.bytes().nth(1).is_some_and(|b| b.is_ascii_alphabetic());
+        let is_tag = open.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic);
         if is_tag && !(after.is_empty() || after.starts_with([' ', '\t', '>'])) {
             continue;
         }
