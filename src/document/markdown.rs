@@ -4,7 +4,9 @@
 use super::piece::Piece;
 use super::sanitize::sanitize;
 use super::{BlockKind, Container, SpanStyle};
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 /// The CommonMark extensions articles use; smart punctuation stays off so the
 /// text keeps the characters the author typed.
@@ -15,7 +17,15 @@ fn options() -> Options {
 /// Parses a segment into blocks in document order.
 pub(super) fn parse(segment: &str) -> Vec<Piece> {
     let mut b = Builder::default();
-    for event in Parser::new_ext(segment, options()) {
+    // Segments are parsed alone, so a reference definition elsewhere in the
+    // article is unknown here: show `[text][ref]` as its text rather than as
+    // brackets, without inventing a target.
+    let unknown_reference = |link: BrokenLink<'_>| match link.link_type {
+        LinkType::Reference | LinkType::Collapsed => Some((CowStr::from(""), CowStr::from(""))),
+        _ => None,
+    };
+    let parser = Parser::new_with_broken_link_callback(segment, options(), Some(unknown_reference));
+    for event in parser {
         b.event(event);
     }
     b.close_leaf();
@@ -56,8 +66,9 @@ struct Builder {
     /// The marker of a list item whose first block has not started yet.
     marker: Option<String>,
     styles: Styles,
-    /// Open links: where their text starts in the leaf, and the URL.
-    links: Vec<(usize, String)>,
+    /// Open links: where their text starts in the leaf and the URL, or `None`
+    /// for a reference whose target is unknown.
+    links: Vec<Option<(usize, String)>>,
     /// Cells already written in the open table row.
     cells: usize,
 }
@@ -99,7 +110,7 @@ impl Builder {
             return;
         };
         // Links left open (should not happen) end with the block.
-        for (start, url) in self.links.drain(..) {
+        for (start, url) in self.links.drain(..).flatten() {
             let end = piece.text.len();
             piece.links.push((start.min(end)..end, url));
         }
@@ -237,9 +248,14 @@ impl Builder {
             Tag::Emphasis => self.styles.emphasis += 1,
             Tag::Strong => self.styles.strong += 1,
             Tag::Strikethrough => self.styles.strike += 1,
+            Tag::Link {
+                link_type: LinkType::ReferenceUnknown | LinkType::CollapsedUnknown,
+                ..
+            } => self.links.push(None),
             Tag::Link { dest_url, .. } => {
                 let start = self.leaf().text.len();
-                self.links.push((start, sanitize(&dest_url).into_owned()));
+                self.links
+                    .push(Some((start, sanitize(&dest_url).into_owned())));
                 self.styles.link += 1;
             }
             Tag::FootnoteDefinition(_)
@@ -278,10 +294,12 @@ impl Builder {
             TagEnd::Strong => self.styles.strong = self.styles.strong.saturating_sub(1),
             TagEnd::Strikethrough => self.styles.strike = self.styles.strike.saturating_sub(1),
             TagEnd::Link => {
-                self.styles.link = self.styles.link.saturating_sub(1);
-                if let (Some((start, url)), Some(leaf)) = (self.links.pop(), self.leaf.as_mut()) {
-                    let end = leaf.text.len();
-                    leaf.links.push((start.min(end)..end, url));
+                if let Some(Some((start, url))) = self.links.pop() {
+                    self.styles.link = self.styles.link.saturating_sub(1);
+                    if let Some(leaf) = self.leaf.as_mut() {
+                        let end = leaf.text.len();
+                        leaf.links.push((start.min(end)..end, url));
+                    }
                 }
             }
             _ => {}

@@ -13,6 +13,11 @@ use std::sync::Arc;
 /// first screens of any article.
 const FIRST_BUDGET: usize = 64 * 1024;
 
+/// A repaired paragraph stops waiting for continuations at this size: real
+/// page-break chains are short, and an unpunctuated file must not hide its
+/// whole text behind one pending paragraph.
+const JOIN_LIMIT: usize = 16 * 1024;
+
 /// What is left to parse.
 #[derive(Debug, Clone)]
 pub(super) struct Pending {
@@ -52,7 +57,8 @@ impl Pending {
 }
 
 pub(super) fn start(source: &str, format: Format, options: ParseOptions) -> Document {
-    let source: Arc<str> = Arc::from(source);
+    // A BOM is not text; `decode` drops it, but callers may pass raw strings.
+    let source: Arc<str> = Arc::from(source.strip_prefix('\u{feff}').unwrap_or(source));
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
     let mut doc = Document {
@@ -120,7 +126,11 @@ fn feed(doc: &mut Document, piece: Piece) {
         }
         None => piece,
     };
-    if doc.pending.options.repair_page_breaks && piece.joinable && !ends_sentence(&piece.text) {
+    let may_continue = doc.pending.options.repair_page_breaks
+        && piece.joinable
+        && piece.text.len() < JOIN_LIMIT
+        && !ends_sentence(&piece.text);
+    if may_continue {
         doc.pending.carry = Some(piece);
     } else {
         commit(doc, piece);

@@ -46,11 +46,24 @@ pub(super) fn is_blank(line: &str) -> bool {
     line.chars().all(char::is_whitespace)
 }
 
-/// True when the line starts with whitespace, so it may continue a list item or
-/// be indented code.
-fn is_indented(line: &str) -> bool {
-    line.starts_with([' ', '\t'])
+/// How far the line is indented, in columns (a tab reaches the next multiple of
+/// four), so continuation lines and indented code can be told apart.
+fn indent_columns(line: &str) -> usize {
+    let mut col = 0;
+    for b in line.bytes() {
+        match b {
+            b' ' => col += 1,
+            b'\t' => col = (col / 4 + 1) * 4,
+            _ => break,
+        }
+    }
+    col
 }
+
+/// A loose list is held in one segment only up to this size; beyond it a new
+/// item may start a new segment (the next list starts at the right number, so a
+/// reader sees no difference) and laziness survives very long lists.
+const LIST_HOLD: usize = 64 * 1024;
 
 /// Strips up to three leading spaces, the indentation CommonMark allows before a
 /// block marker; `None` when the line is indented further (or by a tab).
@@ -105,25 +118,79 @@ fn fence_of(line: &str) -> Option<(Fence, &str)> {
     Some((Fence { ch, len }, rest.get(len..).unwrap_or("")))
 }
 
-/// Tracks whether the scan is inside a fenced code block.
+/// Raw HTML blocks that, unlike other HTML, may contain blank lines: the
+/// opening text and the text that ends the block.
+const HTML_SPANS: [(&str, &str); 8] = [
+    ("<script", "</script>"),
+    ("<pre", "</pre>"),
+    ("<style", "</style>"),
+    ("<textarea", "</textarea>"),
+    ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![cdata[", "]]>"),
+    ("<!", ">"),
+];
+
+/// The end marker of a multi-line HTML block this line opens and does not close.
+fn html_block_start(line: &str) -> Option<&'static str> {
+    let rest = block_indent(line)?;
+    if !rest.starts_with('<') {
+        return None;
+    }
+    let lower = rest.to_ascii_lowercase();
+    for (open, end) in HTML_SPANS {
+        let Some(after) = lower.strip_prefix(open) else {
+            continue;
+        };
+        let is_tag = open.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic);
+        if is_tag && !(after.is_empty() || after.starts_with([' ', '\t', '>'])) {
+            continue;
+        }
+        if open == "<!" && !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        return (!after.contains(end)).then_some(end);
+    }
+    None
+}
+
+/// What a blank line cannot end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Fence(Fence),
+    Html(&'static str),
+}
+
+/// Tracks whether the scan is inside a fenced code block or a multi-line HTML
+/// block, where blank lines do not end the block.
 #[derive(Default)]
 struct FenceState {
-    open: Option<Fence>,
+    open: Option<Open>,
 }
 
 impl FenceState {
     fn feed(&mut self, line: &str) {
-        let Some((fence, info)) = fence_of(line) else {
-            return;
-        };
         match self.open {
             None => {
-                if fence.ch != b'`' || !info.contains('`') {
-                    self.open = Some(fence);
+                if let Some((fence, info)) = fence_of(line) {
+                    if fence.ch != b'`' || !info.contains('`') {
+                        self.open = Some(Open::Fence(fence));
+                    }
+                } else if let Some(end) = html_block_start(line) {
+                    self.open = Some(Open::Html(end));
                 }
             }
-            Some(open) => {
-                if fence.ch == open.ch && fence.len >= open.len && is_blank(info) {
+            Some(Open::Fence(open)) => {
+                if let Some((fence, info)) = fence_of(line)
+                    && fence.ch == open.ch
+                    && fence.len >= open.len
+                    && is_blank(info)
+                {
+                    self.open = None;
+                }
+            }
+            Some(Open::Html(end)) => {
+                if line.to_ascii_lowercase().contains(end) {
                     self.open = None;
                 }
             }
@@ -146,6 +213,7 @@ pub(super) fn next_segment(src: &str, from: usize, rules: Rules) -> Option<Range
     let start = first.range.start;
     let first_text = src.get(first.range.clone()).unwrap_or("");
     let starts_list = rules == Rules::Markdown && is_list_marker(first_text);
+    let mut has_list = starts_list;
     let mut fences = FenceState::default();
     if rules == Rules::Markdown {
         fences.feed(first_text);
@@ -159,6 +227,7 @@ pub(super) fn next_segment(src: &str, from: usize, rules: Rules) -> Option<Range
         let text = src.get(line.range.clone()).unwrap_or("");
         if !is_blank(text) {
             if rules == Rules::Markdown {
+                has_list |= fences.open.is_none() && is_list_marker(text);
                 fences.feed(text);
             }
             end = line.range.end;
@@ -182,8 +251,14 @@ pub(super) fn next_segment(src: &str, from: usize, rules: Rules) -> Option<Range
             return Some(start..end);
         };
         let next_text = src.get(next.range.clone()).unwrap_or("");
+        // Indented code (4+ columns) and list item continuations need the lines
+        // before them; a line indented less with no list open is a paragraph
+        // either way.
+        let indent = indent_columns(next_text);
         let holds_together = rules == Rules::Markdown
-            && (is_indented(next_text) || (starts_list && is_list_marker(next_text)));
+            && (indent >= 4
+                || (indent > 0 && has_list)
+                || (starts_list && is_list_marker(next_text) && end - start < LIST_HOLD));
         if !holds_together {
             return Some(start..end);
         }
@@ -245,6 +320,36 @@ mod tests {
     }
 
     #[test]
+    fn slightly_indented_paragraphs_split_when_no_list_is_open() {
+        let src = "para\n\n  indented para\n\n    code\n\n    more code\n\n\tend";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            [
+                "para",
+                "  indented para\n\n    code\n\n    more code\n\n\tend"
+            ]
+        );
+        // A list item inside the segment holds its continuation.
+        let src = "para\n- item\n\n  continued\n\nnext";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            ["para\n- item\n\n  continued", "next"]
+        );
+        // A list marker inside a fence opens no list.
+        let src = "```\n- x\n```\n\n  para";
+        assert_eq!(segments(src, Rules::Markdown), ["```\n- x\n```", "  para"]);
+    }
+
+    #[test]
+    fn very_long_lists_split_between_items() {
+        let src = "- item\n\n".repeat(30_000);
+        let segs = segments(&src, Rules::Markdown);
+        assert!(segs.len() > 1);
+        assert!(segs.iter().all(|s| s.len() <= LIST_HOLD + 10));
+        assert_eq!(segs.concat().len(), src.len() - 2 * segs.len());
+    }
+
+    #[test]
     fn loose_list_items_stay_together() {
         let src = "- a\n\n- b\n\n* c\n\npara\n\n1. x\n\n2) y\n\n- z";
         assert_eq!(
@@ -253,6 +358,26 @@ mod tests {
         );
         // A paragraph followed by a list item is not a list segment.
         assert_eq!(segments("p\n\n- a", Rules::Markdown), ["p", "- a"]);
+    }
+
+    #[test]
+    fn multi_line_html_blocks_hold_blank_lines() {
+        let src = "<!-- a\n\nb -->\n\nc\n\n<PRE>\nx\n\ny\n</pre>\n\n<!-- one line -->\n\nd";
+        assert_eq!(
+            segments(src, Rules::Markdown),
+            [
+                "<!-- a\n\nb -->",
+                "c",
+                "<PRE>\nx\n\ny\n</pre>",
+                "<!-- one line -->",
+                "d"
+            ]
+        );
+        assert_eq!(segments("<div>\n\nx", Rules::Markdown), ["<div>", "x"]);
+        assert_eq!(
+            segments("<prefix>\n\nx", Rules::Markdown),
+            ["<prefix>", "x"]
+        );
     }
 
     #[test]
