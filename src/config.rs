@@ -79,11 +79,11 @@ pub struct PaletteColor {
 impl Default for HighlightConfig {
     fn default() -> Self {
         let palette = [
-            ("yellow", "#5f5f00"),
-            ("green", "#005f00"),
-            ("blue", "#00005f"),
-            ("pink", "#5f005f"),
-            ("purple", "#3a005f"),
+            ("yellow", "#ffe066"),
+            ("green", "#b8e994"),
+            ("blue", "#a5c8ff"),
+            ("pink", "#ffb3d1"),
+            ("purple", "#d0b3ff"),
         ]
         .into_iter()
         .map(|(n, b)| PaletteColor {
@@ -387,7 +387,7 @@ impl Config {
                 return Err(invalid(
                     entry.key("background"),
                     format!(
-                        "must be a colour like \"#5f5f00\", not {:?}",
+                        "must be a colour like \"#ffe066\", not {:?}",
                         color.background
                     ),
                 ));

@@ -1,26 +1,32 @@
-//! The runtime: owns the terminal, turns terminal events into app calls, carries
-//! out the app's effects (file reads, saves) and parses large articles while the
-//! user is idle. Everything else lives in the library modules.
+//! The runtime: owns the terminal and the annotation store, turns terminal
+//! events into app calls, carries out the app's effects (file reads, saves,
+//! clipboard, external editor) and parses large articles while the user is
+//! idle. Everything else lives in the library modules.
 
-use std::io::{self, Stdout};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::io::{self, Stdout, Write};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use base64::Engine;
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
     Event,
 };
 use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::Terminal;
 use ratatui::prelude::CrosstermBackend;
 
+use crate::annotations::{ArticleRecord, MatchedBy, Op, Store, fingerprint};
+use crate::app::notes::Notes;
 use crate::app::{App, Effect};
 use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
-use crate::library::{self, Scan};
-use crate::ui;
+use crate::library::{self, Article, Scan, Source};
+use crate::{external_editor, ui};
 
 /// How long the loop sleeps waiting for input when there is nothing to do.
 const IDLE_TICK: Duration = Duration::from_millis(250);
@@ -40,11 +46,22 @@ pub fn run_app(
         repair_page_breaks: config.reader.repair_page_breaks,
     };
     let scan = open_library(&config, &paths, options);
-    let mut session = Session::new(config, keymap, scan, data_dir, options);
+    let mut session = Session::new(config, keymap, scan, &data_dir, options);
     let mut terminal = enter()?;
     let result = session.run(&mut terminal);
     leave();
     session.flush_position();
+    if !session.unsaved.is_empty() {
+        eprintln!(
+            "gloss: {} change(s) could not be saved to {}: {}",
+            session.unsaved.len(),
+            session.store.dir().display(),
+            session
+                .last_save_error
+                .as_deref()
+                .unwrap_or("unknown error")
+        );
+    }
     result
 }
 
@@ -75,19 +92,54 @@ fn enter() -> Result<Term> {
     Ok(terminal)
 }
 
+/// Re-enters the app's terminal mode after [`leave`] (around an external editor).
+fn resume(terminal: &mut Term) -> Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    terminal.clear()?;
+    Ok(())
+}
+
 /// Restores the terminal; safe to call more than once.
 fn leave() {
     let _ = execute!(io::stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
 }
 
+/// The path an article is known by in the annotation store: the absolute path
+/// of its file, or a stable pseudo-path for a bundled sample.
+pub fn store_path(source: &Source) -> PathBuf {
+    match source {
+        Source::File(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+        Source::Bundled(..) => PathBuf::from(source.display_path()),
+    }
+}
+
+/// The record of an article as the store keeps it.
+fn record(article: &Article, path: &Path, text: &str) -> ArticleRecord {
+    ArticleRecord {
+        title: article.title.clone(),
+        author: article.meta.author.clone(),
+        date: article.meta.date_text.clone(),
+        path: path.display().to_string(),
+        fingerprint: fingerprint(text),
+    }
+}
+
 /// The app plus what the runtime needs to carry out its effects.
 struct Session {
     app: App,
-    #[allow(dead_code)]
-    data_dir: PathBuf,
+    store: Store,
     options: ParseOptions,
     pending_position: Option<(Effect, Instant)>,
+    /// Changes the store refused (full disk...), retried with the next save.
+    unsaved: Vec<(usize, Op)>,
+    last_save_error: Option<String>,
 }
 
 impl Session {
@@ -95,14 +147,46 @@ impl Session {
         config: Config,
         keymap: Keymap,
         scan: Scan,
-        data_dir: PathBuf,
+        data_dir: &Path,
         options: ParseOptions,
     ) -> Self {
-        Self {
+        let mut session = Self {
             app: App::new(config, keymap, scan),
-            data_dir,
+            store: Store::new(data_dir),
             options,
             pending_position: None,
+            unsaved: Vec::new(),
+            last_save_error: None,
+        };
+        session.load_index();
+        session
+    }
+
+    /// Fills the list's progress and highlight counts from the store.
+    fn load_index(&mut self) {
+        let index = match self.store.index() {
+            Ok(index) => index,
+            Err(e) => {
+                self.app.error(format!("cannot read annotations: {e}"));
+                return;
+            }
+        };
+        let by_path: HashMap<&str, _> = index
+            .entries
+            .iter()
+            .map(|e| (e.article.path.as_str(), e))
+            .collect();
+        for (i, article) in self.app.list.articles.iter().enumerate() {
+            let path = store_path(&article.source);
+            if let Some(entry) = by_path.get(path.to_string_lossy().as_ref()) {
+                self.app.counts[i] = entry.highlight_count;
+                self.app.progress[i] = entry.position.as_ref().map(|p| p.progress);
+            }
+        }
+        if let Some(bad) = index.corrupt.first() {
+            self.app.error(format!(
+                "annotation file not readable (left untouched): {bad}"
+            ));
         }
     }
 
@@ -119,7 +203,7 @@ impl Session {
             let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
             if event::poll(timeout)? {
                 let effects = self.on_event(event::read()?);
-                self.apply(effects);
+                self.apply(effects, terminal)?;
                 dirty = true;
                 busy = true;
             } else if busy {
@@ -147,34 +231,102 @@ impl Session {
         }
     }
 
-    fn apply(&mut self, effects: Vec<Effect>) {
+    fn apply(&mut self, effects: Vec<Effect>, terminal: &mut Term) -> Result<()> {
         for effect in effects {
             match effect {
-                Effect::Open(index) => self.open(index),
+                Effect::Open(index) => {
+                    let more = self.open(index);
+                    self.apply(more, terminal)?;
+                }
                 position @ Effect::SavePosition { .. } => {
                     self.pending_position = Some((position, Instant::now()));
+                }
+                Effect::Save { article, ops } => self.save(article, ops),
+                Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::ExternalEdit(text) => {
+                    leave();
+                    let result = external_editor::edit(&text).map_err(|e| format!("{e:#}"));
+                    resume(terminal)?;
+                    self.app.external_edit_done(result);
                 }
             }
         }
         if self.app.quit {
             self.flush_position();
         }
+        Ok(())
     }
 
-    fn open(&mut self, index: usize) {
+    /// Reads article `index` and its annotations, and shows it.
+    fn open(&mut self, index: usize) -> Vec<Effect> {
         self.flush_position();
         let Some(article) = self.app.list.articles.get(index) else {
+            return Vec::new();
+        };
+        let loaded = match library::load(&article.source) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                self.app.error(message);
+                return Vec::new();
+            }
+        };
+        let path = store_path(&article.source);
+        let record = record(article, &path, &loaded.text);
+        let mut moved = false;
+        let notes = match self.store.find(&path, &record.fingerprint) {
+            Ok(Some(found)) => {
+                moved = found.matched == MatchedBy::Fingerprint;
+                Notes::new(record, Some(found.file), Some(found.content))
+            }
+            Ok(None) => Notes::new(record, None, None),
+            Err(e) => Notes::read_only(record, e.to_string()),
+        };
+        let doc = loaded.document(self.options);
+        let note = loaded
+            .lossy
+            .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
+        let mut effects = self.app.show_article(index, doc, notes, note);
+        if moved {
+            self.app
+                .info("annotations followed the article to its new path");
+            effects.push(Effect::Save {
+                article: index,
+                ops: Vec::new(),
+            });
+        }
+        effects
+    }
+
+    /// Merges `ops` (and any earlier ones that failed) into the store.
+    fn save(&mut self, article: usize, ops: Vec<Op>) {
+        let Some(reader) = &self.app.reader else {
             return;
         };
-        match library::load(&article.source) {
-            Ok(loaded) => {
-                let doc = loaded.document(self.options);
-                let note = loaded.lossy.then(|| {
-                    "this file is not valid UTF-8: invalid bytes are shown as �".to_string()
-                });
-                self.app.show_article(index, doc, None, note);
+        if reader.article != article || reader.notes.read_only.is_some() {
+            return;
+        }
+        let mut all: Vec<Op> = self
+            .unsaved
+            .iter()
+            .filter(|(a, _)| *a == article)
+            .map(|(_, op)| op.clone())
+            .collect();
+        all.extend(ops);
+        let file = reader.notes.file.clone();
+        let record = reader.notes.record.clone();
+        match self.store.apply(file.as_deref(), &record, &all) {
+            Ok(saved) => {
+                self.unsaved.retain(|(a, _)| *a != article);
+                self.app.saved(article, saved);
             }
-            Err(message) => self.app.error(message),
+            Err(e) => {
+                let message =
+                    format!("not saved (kept in memory, retried at the next change): {e}");
+                self.last_save_error = Some(e.to_string());
+                self.unsaved.retain(|(a, _)| *a != article);
+                self.unsaved.extend(all.into_iter().map(|op| (article, op)));
+                self.app.error(message);
+            }
         }
     }
 
@@ -189,8 +341,17 @@ impl Session {
     }
 
     fn flush_position(&mut self) {
-        if let Some((Effect::SavePosition { .. }, _)) = self.pending_position.take() {
-            // Saved through the annotation store (wired when the store lands).
+        if let Some((Effect::SavePosition { article, position }, _)) = self.pending_position.take()
+        {
+            self.save(article, vec![Op::SetPosition(position)]);
         }
     }
+}
+
+/// Puts text on the clipboard with OSC 52, which terminals honour even over ssh.
+fn copy_to_clipboard(text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
 }

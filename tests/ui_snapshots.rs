@@ -29,7 +29,7 @@ fn act(app: &mut App, actions: &[Action]) {
             if let Effect::Open(i) = effect {
                 let loaded = library::load(&app.list.articles[i].source).expect("fixture loads");
                 let doc = loaded.document(ParseOptions::default());
-                app.show_article(i, doc, None, None);
+                let _ = app.show_article(i, doc, gloss::app::notes::Notes::default(), None);
             }
         }
     }

@@ -3,9 +3,12 @@
 //! (reading files, saving) is returned as an [`Effect`] for the runtime to do, so
 //! the whole app can be driven in tests without a terminal.
 
+mod annotate;
+pub mod cursor;
 pub mod geometry;
 pub mod list;
 pub mod note_editor;
+pub mod notes;
 pub mod reader;
 pub mod search;
 
@@ -14,13 +17,19 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
+use crate::annotations::{Op, ReadingPosition};
 use crate::config::Config;
 use crate::document::Document;
 use crate::keymap::{Action, Context, Keymap};
 use crate::library::Scan;
+use cursor::Motion;
 use geometry::Areas;
 use list::ListState;
+use note_editor::{EditorOutcome, NoteEditor};
+use notes::{Notes, position_at, resolve_position};
 use reader::Reader;
+
+pub use annotate::preview;
 
 /// Lines of the list pane each article takes (title, then byline and progress).
 pub const ENTRY_HEIGHT: usize = 2;
@@ -69,15 +78,34 @@ pub struct Message {
 pub enum Effect {
     /// Read article `index` and call [`App::show_article`].
     Open(usize),
-    /// Save the reading position of the open article.
+    /// Save the reading position of the open article (the runtime may wait
+    /// for scrolling to stop first).
     SavePosition {
         /// The article.
         article: usize,
-        /// Byte offset of the first visible text.
-        offset: usize,
-        /// Fraction read.
-        progress: f64,
+        /// The position.
+        position: ReadingPosition,
     },
+    /// Merge these changes into the article's annotation file now, then call
+    /// [`App::saved`].
+    Save {
+        /// The article.
+        article: usize,
+        /// The changes.
+        ops: Vec<Op>,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Hand the note being edited to `$VISUAL`/`$EDITOR`, then call
+    /// [`App::external_edit_done`].
+    ExternalEdit(String),
+}
+
+/// A yes/no question in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Delete the highlight with this id.
+    Delete(String),
 }
 
 /// Everything the ui draws.
@@ -91,6 +119,16 @@ pub struct App {
     pub list: ListState,
     /// Reading progress per article (by index), for the list pane.
     pub progress: Vec<Option<f64>>,
+    /// Number of highlights per article (by index), for the list pane.
+    pub counts: Vec<usize>,
+    /// The note editor and the id of the highlight it edits.
+    pub editor: Option<(NoteEditor, String)>,
+    /// A question waiting for y or n.
+    pub confirm: Option<Confirm>,
+    /// A highlight waiting to be moved onto the next selection.
+    pub reattach: Option<String>,
+    /// Whether notes are shown under their paragraphs.
+    pub inline_notes: bool,
     /// The open article.
     pub reader: Option<Reader>,
     /// Which pane has focus.
@@ -110,6 +148,7 @@ pub struct App {
 impl App {
     /// An app over a scanned library, with the list focused.
     pub fn new(config: Config, keymap: Keymap, scan: Scan) -> Self {
+        let inline_notes = config.reader.inline_notes;
         let message = scan.summary().map(|text| Message { text, error: false });
         let count = scan.articles.len();
         Self {
@@ -117,6 +156,11 @@ impl App {
             keymap,
             list: ListState::new(scan.articles),
             progress: vec![None; count],
+            counts: vec![0; count],
+            editor: None,
+            confirm: None,
+            reattach: None,
+            inline_notes,
             reader: None,
             focus: Focus::List,
             help: None,
@@ -162,14 +206,16 @@ impl App {
         }
     }
 
-    /// Shows a freshly loaded article, restoring the saved position if any.
+    /// Shows a freshly loaded article with its annotations: places the
+    /// highlights (writing back anchors that moved) and restores the saved
+    /// reading position.
     pub fn show_article(
         &mut self,
         article: usize,
         doc: Document,
-        offset: Option<usize>,
+        notes: Notes,
         note: Option<String>,
-    ) {
+    ) -> Vec<Effect> {
         let text = self.areas().text;
         let tab_width = self.config.reader.tab_width;
         let mut reader = Reader::new(
@@ -179,15 +225,48 @@ impl App {
             usize::from(text.height),
             tab_width,
         );
-        if let Some(offset) = offset {
+        reader.notes = notes;
+        let mut effects = Vec::new();
+        if !reader.notes.highlights.is_empty() {
+            reader.doc.ensure_complete();
+            let full = reader.doc.text().to_string();
+            let ops = reader.notes.anchor(&full);
+            if !ops.is_empty() {
+                effects.push(Effect::Save { article, ops });
+            }
+            let orphans = reader.notes.placed.iter().filter(|p| p.is_none()).count();
+            if orphans > 0 {
+                self.info(format!("{orphans} highlight(s) could not be placed in the changed text: see the panel (a)"));
+            }
+        }
+        if let Some(position) = reader.notes.position.clone()
+            && position.offset > 0
+        {
+            reader.doc.ensure_complete();
+            let offset = resolve_position(reader.doc.text(), &position);
             reader.restore(offset);
+            reader.cursor_into_view();
+        }
+        if let Some(slot) = self.counts.get_mut(article) {
+            *slot = reader.notes.count();
+        }
+        if let Some(read_only) = &reader.notes.read_only {
+            self.error(format!("annotations read-only: {read_only}"));
+        } else if let Some(text) = note {
+            self.info(text);
         }
         self.reader = Some(reader);
         self.focus = Focus::Reader;
         self.fit_reader();
-        if let Some(text) = note {
-            self.message = Some(Message { text, error: false });
-        }
+        effects
+    }
+
+    /// Shows an informational message in the status bar.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
     }
 
     /// Reports a failure in the status bar.
@@ -211,6 +290,12 @@ impl App {
             return Vec::new();
         }
         self.message = None;
+        if self.editor.is_some() {
+            return self.on_editor_key(key);
+        }
+        if let Some(confirm) = self.confirm.take() {
+            return self.on_confirm_key(confirm, key);
+        }
         if self.input.is_some() {
             return self.on_input_key(key);
         }
@@ -224,6 +309,45 @@ impl App {
         match self.keymap.action(context, &key) {
             Some(action) => self.update(action),
             None => Vec::new(),
+        }
+    }
+
+    fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some((editor, id)) = &mut self.editor else {
+            return Vec::new();
+        };
+        match editor.on_key(key) {
+            EditorOutcome::Continue => Vec::new(),
+            EditorOutcome::Cancel => {
+                self.editor = None;
+                self.info("note not changed");
+                Vec::new()
+            }
+            EditorOutcome::Save(text) => {
+                let id = id.clone();
+                self.editor = None;
+                self.save_note(&id, text)
+            }
+            EditorOutcome::External => vec![Effect::ExternalEdit(editor.text())],
+        }
+    }
+
+    /// Takes the note back from the external editor.
+    pub fn external_edit_done(&mut self, result: Result<String, String>) {
+        match (result, &mut self.editor) {
+            (Ok(text), Some((editor, _))) => editor.set_text(&text),
+            (Err(e), _) => self.error(e),
+            _ => {}
+        }
+    }
+
+    fn on_confirm_key(&mut self, confirm: Confirm, key: KeyEvent) -> Vec<Effect> {
+        match (confirm, key.code) {
+            (Confirm::Delete(id), KeyCode::Char('y' | 'Y')) => self.delete_highlight(&id),
+            _ => {
+                self.info("kept");
+                Vec::new()
+            }
         }
     }
 
@@ -289,7 +413,9 @@ impl App {
 
     /// Pasted text goes into an open text field.
     pub fn on_paste(&mut self, text: &str) {
-        if let Some(input) = &mut self.input {
+        if let Some((editor, _)) = &mut self.editor {
+            editor.on_paste(text);
+        } else if let Some(input) = &mut self.input {
             input.text.extend(text.chars().filter(|c| !c.is_control()));
             self.after_input_edit();
         }
@@ -357,9 +483,38 @@ impl App {
                 });
             }
             Action::Back => {
-                effects.extend(self.position_effect());
-                self.focus = Focus::List;
-                self.fit_reader();
+                let selecting = self.reader.as_ref().is_some_and(|r| r.anchor.is_some());
+                if selecting {
+                    if let Some(r) = &mut self.reader {
+                        r.anchor = None;
+                    }
+                } else if self.reattach.take().is_some() {
+                    self.info("not moved");
+                } else {
+                    effects.extend(self.position_effect());
+                    self.focus = Focus::List;
+                    self.fit_reader();
+                }
+            }
+            Action::Highlight
+            | Action::Color1
+            | Action::Color2
+            | Action::Color3
+            | Action::Color4
+            | Action::Color5
+            | Action::Annotate
+            | Action::ChangeColor
+            | Action::Delete
+            | Action::Undo
+            | Action::Reattach => effects.extend(self.annotate_action(action)),
+            Action::Copy => effects.extend(self.copy()),
+            Action::ToggleNotes => {
+                self.inline_notes = !self.inline_notes;
+                self.info(if self.inline_notes {
+                    "notes shown inline"
+                } else {
+                    "notes hidden"
+                });
             }
             other => {
                 let message = self.reader_action(other);
@@ -377,16 +532,63 @@ impl App {
     fn reader_action(&mut self, action: Action) -> Option<String> {
         let reader = self.reader.as_mut()?;
         match action {
-            Action::ScrollDown => reader.scroll(1),
-            Action::ScrollUp => reader.scroll(-1),
-            Action::PageDown => reader.page(1.0),
-            Action::PageUp => reader.page(-1.0),
-            Action::HalfPageDown => reader.page(0.5),
-            Action::HalfPageUp => reader.page(-0.5),
-            Action::Top => reader.to_top(),
-            Action::Bottom => reader.to_bottom(),
-            Action::NextParagraph => reader.paragraph(true),
-            Action::PrevParagraph => reader.paragraph(false),
+            Action::ScrollDown => reader.cursor_lines(1),
+            Action::ScrollUp => reader.cursor_lines(-1),
+            Action::PageDown | Action::PageUp | Action::HalfPageDown | Action::HalfPageUp => {
+                let pages = match action {
+                    Action::PageDown => 1.0,
+                    Action::PageUp => -1.0,
+                    Action::HalfPageDown => 0.5,
+                    _ => -0.5,
+                };
+                reader.page(pages);
+                reader.cursor_into_view();
+            }
+            Action::Top => {
+                reader.to_top();
+                reader.cursor_into_view();
+            }
+            Action::Bottom => {
+                reader.to_bottom();
+                reader.cursor_into_view();
+            }
+            Action::NextParagraph => reader.cursor_motion(Motion::BlockNext),
+            Action::PrevParagraph => reader.cursor_motion(Motion::BlockPrev),
+            Action::WordNext => reader.cursor_motion(Motion::WordNext),
+            Action::WordPrev => reader.cursor_motion(Motion::WordPrev),
+            Action::WordEnd => reader.cursor_motion(Motion::WordEnd),
+            Action::SentenceNext => reader.cursor_motion(Motion::SentenceNext),
+            Action::SentencePrev => reader.cursor_motion(Motion::SentencePrev),
+            Action::Select => reader.toggle_selection(),
+            Action::SelectSentence => {
+                let range = reader.sentence_range();
+                reader.select(range);
+            }
+            Action::SelectParagraph => {
+                if let Some(range) = reader.block_range() {
+                    reader.select(range);
+                }
+            }
+            Action::NextHighlight | Action::PrevHighlight => {
+                let backward = action == Action::PrevHighlight;
+                match reader.notes.next_from(reader.cursor, backward) {
+                    Some(i) => {
+                        if let Some(Some(range)) = reader.notes.placed.get(i).cloned() {
+                            reader.cursor_to(range.start);
+                        }
+                    }
+                    None => {
+                        return Some(
+                            if backward {
+                                "no highlight above"
+                            } else {
+                                "no highlight below"
+                            }
+                            .into(),
+                        );
+                    }
+                }
+            }
             Action::SearchNext | Action::SearchPrev => {
                 if reader.search.is_none() {
                     return Some("no search yet: press / to search".into());
@@ -397,6 +599,27 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// Copies the selection (or the highlight under the cursor) to the clipboard.
+    fn copy(&mut self) -> Option<Effect> {
+        let reader = self.reader.as_mut()?;
+        let text = match reader.selection() {
+            Some(range) => reader.doc.slice(range).to_string(),
+            None => match reader.notes.at(reader.cursor) {
+                Some(i) => reader.notes.highlights[i].anchor.quote.clone(),
+                None => {
+                    self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                    return None;
+                }
+            },
+        };
+        reader.anchor = None;
+        self.info(format!(
+            "copied {} characters to the clipboard",
+            text.chars().count()
+        ));
+        Some(Effect::Copy(text))
     }
 
     fn open_selected(&mut self) -> Option<Effect> {
@@ -418,11 +641,11 @@ impl App {
         if let Some(slot) = self.progress.get_mut(article) {
             *slot = Some(progress);
         }
-        Some(Effect::SavePosition {
-            article,
-            offset,
-            progress,
-        })
+        if reader.notes.read_only.is_some() {
+            return None;
+        }
+        let position = position_at(reader.doc.text(), offset, progress);
+        Some(Effect::SavePosition { article, position })
     }
 
     /// Mouse: the wheel scrolls the pane under the pointer, a click on a list
@@ -455,9 +678,58 @@ impl App {
             }
             MouseEventKind::Down(MouseButton::Left) if in_reader && self.reader.is_some() => {
                 self.focus = Focus::Reader;
+                if let Some(offset) = self.offset_under(mouse.column, mouse.row)
+                    && let Some(reader) = &mut self.reader
+                {
+                    reader.cursor = offset;
+                    reader.anchor = Some(offset);
+                }
+            }
+            MouseEventKind::Drag(MouseButton::Left) if self.focus == Focus::Reader => {
+                let text = areas.text;
+                let row = if mouse.row < text.y {
+                    if let Some(r) = &mut self.reader {
+                        r.scroll(-1);
+                    }
+                    text.y
+                } else if mouse.row >= text.bottom() {
+                    if let Some(r) = &mut self.reader {
+                        r.scroll(1);
+                    }
+                    text.bottom().saturating_sub(1)
+                } else {
+                    mouse.row
+                };
+                if let Some(offset) = self.offset_under(mouse.column, row)
+                    && let Some(reader) = &mut self.reader
+                    && reader.anchor.is_some()
+                {
+                    reader.cursor = offset;
+                }
+            }
+            MouseEventKind::Up(MouseButton::Left) => {
+                if let Some(reader) = &mut self.reader
+                    && reader.anchor.is_some_and(|a| a == reader.cursor)
+                {
+                    reader.anchor = None;
+                    let at = reader.cursor;
+                    reader.cursor_to(at);
+                }
             }
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The text offset under a screen cell of the reader, if it shows text.
+    fn offset_under(&mut self, column: u16, row: u16) -> Option<usize> {
+        let text = self.areas().text;
+        let reader = self.reader.as_mut()?;
+        if row < text.y || row >= text.bottom() {
+            return None;
+        }
+        let visible = reader.visible();
+        let pos = *visible.get(usize::from(row - text.y))?;
+        reader.offset_at(pos, column.saturating_sub(text.x))
     }
 }

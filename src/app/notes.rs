@@ -37,8 +37,13 @@ pub struct Notes {
 
 impl Notes {
     /// Notes from a stored file (or none yet) for the article `record`.
-    pub fn new(record: ArticleRecord, file: Option<PathBuf>, content: Option<AnnotationFile>) -> Self {
-        let (highlights, position) = content.map_or_else(Default::default, |c| (c.highlights, c.position));
+    pub fn new(
+        record: ArticleRecord,
+        file: Option<PathBuf>,
+        content: Option<AnnotationFile>,
+    ) -> Self {
+        let (highlights, position) =
+            content.map_or_else(Default::default, |c| (c.highlights, c.position));
         Self {
             file,
             record,
@@ -126,14 +131,23 @@ impl Notes {
             .enumerate()
             .filter_map(|(i, r)| r.as_ref().map(|r| (i, r.start)));
         if backward {
-            starts.filter(|&(_, s)| s < offset).max_by_key(|&(_, s)| s).map(|(i, _)| i)
+            starts
+                .filter(|&(_, s)| s < offset)
+                .max_by_key(|&(_, s)| s)
+                .map(|(i, _)| i)
         } else {
-            starts.filter(|&(_, s)| s > offset).min_by_key(|&(_, s)| s).map(|(i, _)| i)
+            starts
+                .filter(|&(_, s)| s > offset)
+                .min_by_key(|&(_, s)| s)
+                .map(|(i, _)| i)
         }
     }
 
     /// Placed highlights that overlap `range`, as (range, highlight index).
-    pub fn overlapping(&self, range: Range<usize>) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
+    pub fn overlapping(
+        &self,
+        range: Range<usize>,
+    ) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
         self.placed.iter().enumerate().filter_map(move |(i, r)| {
             let r = r.as_ref()?;
             (r.start < range.end && range.start < r.end).then(|| (r.clone(), i))
@@ -189,7 +203,9 @@ pub fn resolve_position(text: &str, position: &ReadingPosition) -> usize {
     {
         return p.range.start;
     }
-    text.char_indices().nth(position.offset).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(position.offset)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -197,8 +213,13 @@ mod tests {
     use super::*;
 
     fn notes_with(text: &str, ranges: &[Range<usize>]) -> Notes {
-        let mut notes = Notes::default();
-        notes.highlights = ranges.iter().map(|r| new_highlight(text, r.clone(), "yellow")).collect();
+        let mut notes = Notes {
+            highlights: ranges
+                .iter()
+                .map(|r| new_highlight(text, r.clone(), "yellow"))
+                .collect(),
+            ..Notes::default()
+        };
         notes.place(text);
         notes
     }
@@ -218,7 +239,7 @@ mod tests {
     #[test]
     fn anchoring_after_an_edit_reports_what_to_write_back() {
         let old = "Alpha beta gamma. Delta epsilon.";
-        let mut notes = notes_with(old, &[18..31]);
+        let mut notes = notes_with(old, std::slice::from_ref(&(18..31)));
         let new = "Inserted words. Alpha beta gamma. Delta epsilon.";
         let ops = notes.anchor(new);
         assert_eq!(ops.len(), 1);

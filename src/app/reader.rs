@@ -5,6 +5,7 @@
 use crate::document::{Document, floor_char_boundary};
 use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 
+use super::notes::Notes;
 use super::search::Search;
 
 /// How much source to parse per step when the view needs more blocks: enough for
@@ -31,6 +32,12 @@ pub struct Reader {
     pub height: usize,
     /// The active search, if any.
     pub search: Option<Search>,
+    /// The cursor: byte offset of the start of the word it is on.
+    pub cursor: usize,
+    /// Where the selection started, while selecting.
+    pub anchor: Option<usize>,
+    /// The article's highlights.
+    pub notes: Notes,
 }
 
 impl Reader {
@@ -46,8 +53,12 @@ impl Reader {
             top: LinePos::default(),
             height,
             search: None,
+            cursor: 0,
+            anchor: None,
+            notes: Notes::default(),
         };
         reader.fill();
+        reader.cursor_into_view();
         reader
     }
 
@@ -57,7 +68,7 @@ impl Reader {
     }
 
     /// The document and the current layout, borrowed together.
-    fn parts(&mut self) -> (&mut Document, &mut Layout) {
+    pub(super) fn parts(&mut self) -> (&mut Document, &mut Layout) {
         (&mut self.doc, self.layouts.get_mut(self.width))
     }
 
@@ -116,7 +127,7 @@ impl Reader {
     }
 
     /// The screen line that holds a text offset.
-    fn locate(&mut self, offset: usize) -> LinePos {
+    pub(super) fn locate(&mut self, offset: usize) -> LinePos {
         while self.doc.block_at(offset).is_none() && !self.doc.is_complete() {
             self.doc.parse_more(PARSE_STEP);
         }
@@ -242,6 +253,7 @@ impl Reader {
         self.search = Some(search);
         if let Some(offset) = target {
             self.reveal(offset);
+            self.cursor = offset;
         }
     }
 
@@ -261,6 +273,7 @@ impl Reader {
             s.current = Some(i);
         }
         self.reveal(offset);
+        self.cursor = offset;
     }
 
     /// Fraction read: how far the first visible text is into the article.

@@ -45,7 +45,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             detail.push(date.clone());
         }
         let progress = app.progress.get(index).copied().flatten();
-        let right = format!("{:>3.0}%", progress.unwrap_or(0.0) * 100.0);
+        let count = app.counts.get(index).copied().unwrap_or(0);
+        let marks = if count > 0 {
+            format!("✎{count} ")
+        } else {
+            String::new()
+        };
+        let right = format!("{marks}{:>3.0}%", progress.unwrap_or(0.0) * 100.0);
         let left = fit(
             &detail.join(" · "),
             width.saturating_sub(right.chars().count() + 1),

@@ -18,6 +18,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     list_pane::draw(frame, app, areas.list);
     reader_pane::draw(frame, app, areas.reader, areas.text);
     status_bar::draw(frame, app, areas.status);
+    if let Some((editor, _)) = &app.editor {
+        note_editor::draw(frame, editor, frame.area());
+    }
     if let Some(scroll) = app.help {
         help::draw(frame, app, scroll);
     }

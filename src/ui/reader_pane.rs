@@ -15,8 +15,9 @@ use super::list_pane::fit;
 use super::theme;
 use crate::app::reader::Reader;
 use crate::app::{App, Focus};
-use crate::document::{BlockKind, Span as TextSpan};
-use crate::layout::{LineKind, ViewLine, line_cells};
+use crate::document::{BlockKind, Span as TextSpan, sanitize};
+use crate::layout::{LineKind, LinePos, ViewLine, line_cells};
+use unicode_width::UnicodeWidthStr;
 
 /// Draws the reader pane into `area`, text into `text`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
@@ -42,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match &app.reader {
-        Some(reader) => draw_text(frame.buffer_mut(), reader, text),
+        Some(reader) => draw_text(frame.buffer_mut(), app, reader, text),
         None => {
             let hint = "Choose an article in the list and press Enter. Press ? for help.";
             frame.render_widget(
@@ -55,35 +56,113 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     }
 }
 
-fn draw_text(buf: &mut Buffer, reader: &Reader, area: Rect) {
+fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
     let Some(layout) = reader.layout() else {
         return;
     };
-    let matches = reader.search.as_ref().map(|s| (&s.matches[..], s.current));
+    let overlays = Overlays {
+        matches: reader.search.as_ref().map_or(&[][..], |s| &s.matches[..]),
+        current: reader.search.as_ref().and_then(|s| s.current),
+        selection: reader.selection(),
+        cursor: (app.focus == Focus::Reader).then(|| reader.cursor_word()),
+    };
     let mut pos = reader.top;
-    for y in area.top()..area.bottom() {
+    let mut y = area.top();
+    while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
-        draw_line(buf, reader, line, matches, area.x, y, area.width);
+        draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
+        y += 1;
         let lines_in_block = layout.get(pos.block).map_or(0, |b| b.lines.len());
-        pos = if pos.line + 1 < lines_in_block {
-            crate::layout::LinePos {
+        if pos.line + 1 < lines_in_block {
+            pos = LinePos {
                 line: pos.line + 1,
                 ..pos
-            }
+            };
         } else {
-            crate::layout::LinePos {
+            if app.inline_notes {
+                y = draw_inline_notes(
+                    buf,
+                    reader,
+                    pos.block,
+                    Rect {
+                        y,
+                        height: area.bottom() - y,
+                        ..area
+                    },
+                );
+            }
+            pos = LinePos {
                 block: pos.block + 1,
                 line: 0,
-            }
-        };
+            };
+        }
     }
 }
 
+/// What is drawn over the text: search matches, the selection, the cursor.
+struct Overlays<'a> {
+    matches: &'a [Range<usize>],
+    current: Option<usize>,
+    selection: Option<Range<usize>>,
+    cursor: Option<Range<usize>>,
+}
+
+/// Draws the notes of highlights that end in `block` in a dimmed box under it;
+/// returns the row after the box.
+fn draw_inline_notes(buf: &mut Buffer, reader: &Reader, block: usize, area: Rect) -> u16 {
+    let Some(range) = reader.doc.blocks().get(block).map(|b| b.range.clone()) else {
+        return area.y;
+    };
+    let notes = &reader.notes;
+    let mut y = area.y;
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    for (i, placed) in notes.placed.iter().enumerate() {
+        let Some(r) = placed else { continue };
+        let note = notes.highlights[i].note.trim();
+        if note.is_empty() || r.end <= range.start || r.end > range.end {
+            continue;
+        }
+        for line in note.lines().flat_map(|l| wrap_words(l, width)) {
+            if y >= area.bottom() {
+                return y;
+            }
+            buf.set_stringn(area.x, y, "┆ ", 2, theme::DECORATION);
+            buf.set_stringn(area.x + 2, y, sanitize(&line), width, theme::INLINE_NOTE);
+            y += 1;
+        }
+        if y < area.bottom() {
+            y += 1;
+        }
+    }
+    y
+}
+
+/// Greedy word wrap for short note text (notes are not part of the article's
+/// layout, so they are wrapped here).
+fn wrap_words(line: &str, width: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for word in line.split_whitespace() {
+        let last = out.last_mut().map_or(0, |l| l.width());
+        if last > 0 && last + 1 + word.width() > width {
+            out.push(String::new());
+        }
+        if let Some(l) = out.last_mut() {
+            if !l.is_empty() {
+                l.push(' ');
+            }
+            l.push_str(word);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn draw_line(
     buf: &mut Buffer,
+    app: &App,
     reader: &Reader,
     line: &ViewLine,
-    matches: Option<(&[Range<usize>], Option<usize>)>,
+    overlays: &Overlays,
     x: u16,
     y: u16,
     width: u16,
@@ -114,27 +193,62 @@ fn draw_line(
         BlockKind::TableRow { header: true } => theme::TITLE,
         _ => Style::new(),
     };
-    let mut spans = SpanCursor::new(&block.spans);
-    let (ranges, current) = matches.unwrap_or((&[], None));
+    let mut highlights: Vec<(Range<usize>, Style)> = reader
+        .notes
+        .overlapping(line.range.clone())
+        .map(|(r, i)| (r, highlight_style(app, &reader.notes.highlights[i].color)))
+        .collect();
+    highlights.sort_by_key(|(r, _)| std::cmp::Reverse(r.end - r.start));
+    let note_starts_here = reader.notes.overlapping(line.range.clone()).any(|(r, i)| {
+        !reader.notes.highlights[i].note.trim().is_empty() && line.range.contains(&r.start)
+    });
+    if note_starts_here && x >= 2 {
+        buf.set_stringn(x - 2, y, "✎", 1, theme::NOTE_MARK);
+    }
+    let mut spans = SpanCursor::new(&block.spans, line.range.start);
+    let ranges = overlays.matches;
     let mut m = ranges.partition_point(|r| r.end <= line.range.start);
     for cell in line_cells(doc.text(), line) {
         if cell.col >= width || cell.width == 0 {
             continue;
         }
-        let mut style = base.patch(spans.style_at(cell.range.0));
-        while m < ranges.len() && ranges[m].end <= cell.range.0 {
+        let at = cell.range.0;
+        let mut style = base.patch(spans.style_at(at));
+        for (r, s) in &highlights {
+            if r.contains(&at) {
+                style = style.patch(*s);
+            }
+        }
+        while m < ranges.len() && ranges[m].end <= at {
             m += 1;
         }
-        if m < ranges.len() && ranges[m].start <= cell.range.0 {
-            style = style.patch(if Some(m) == current {
+        if m < ranges.len() && ranges[m].start <= at {
+            style = style.patch(if Some(m) == overlays.current {
                 theme::CURRENT_MATCH
             } else {
                 theme::MATCH
             });
         }
+        if overlays.selection.as_ref().is_some_and(|r| r.contains(&at)) {
+            style = style.patch(theme::SELECTION);
+        }
+        if overlays.cursor.as_ref().is_some_and(|r| r.contains(&at)) {
+            style = style.patch(theme::CURSOR);
+        }
         let room = usize::from(width - cell.col);
         buf.set_stringn(x + cell.col, y, cell.text, room, style);
     }
+}
+
+/// The style of a highlight in the palette colour called `name`.
+fn highlight_style(app: &App, name: &str) -> Style {
+    let palette = &app.config.highlights.palette;
+    let hex = palette
+        .iter()
+        .find(|c| c.name == name)
+        .or_else(|| palette.first())
+        .map_or("#ffe066", |c| c.background.as_str());
+    theme::highlight(hex)
 }
 
 /// Walks a block's sorted spans alongside increasing offsets.
@@ -144,8 +258,9 @@ struct SpanCursor<'a> {
 }
 
 impl<'a> SpanCursor<'a> {
-    fn new(spans: &'a [TextSpan]) -> Self {
-        Self { spans, next: 0 }
+    fn new(spans: &'a [TextSpan], from: usize) -> Self {
+        let next = spans.partition_point(|s| s.range.end <= from);
+        Self { spans, next }
     }
 
     fn style_at(&mut self, offset: usize) -> Style {

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use super::list_pane::fit;
 use super::theme;
 use crate::app::{App, Focus, InputKind};
+use crate::document::sanitize;
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -59,6 +60,21 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (format!(" {}", message.text), style);
     }
+    if app.focus == Focus::Reader
+        && let Some(h) = app.highlight_under_cursor()
+    {
+        let tags: String = h.tags.iter().map(|t| format!(" #{t}")).collect();
+        let first = h.note.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let text = if first.is_empty() {
+            format!(
+                " {} highlight{tags} · Enter adds a note · c colour · d delete",
+                h.color
+            )
+        } else {
+            format!(" ✎ {} · {}{tags}", sanitize(first.trim()), h.color)
+        };
+        return (text, theme::STATUS);
+    }
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
             let title = &app.list.articles[reader.article].title;
@@ -92,7 +108,10 @@ fn hints(app: &App) -> String {
     let text = match (&app.input, app.focus) {
         (Some(_), _) => "Enter confirm · Esc cancel ",
         (None, Focus::List) => "Enter open · / filter · ? help · q quit ",
-        (None, Focus::Reader) => "Space page · / search · Esc list · ? help ",
+        (None, Focus::Reader) => match app.reader.as_ref() {
+            Some(r) if r.anchor.is_some() => "m highlight · Enter note · y copy · Esc cancel ",
+            _ => "v select · s sentence · / search · ? help ",
+        },
     };
     text.to_string()
 }

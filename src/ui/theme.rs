@@ -63,3 +63,27 @@ pub fn span(style: SpanStyle) -> Style {
     }
     s
 }
+
+/// The word under the reader's cursor.
+pub const CURSOR: Style = Style::new().add_modifier(Modifier::REVERSED);
+/// Selected text.
+pub const SELECTION: Style = Style::new().fg(Color::White).bg(Color::Blue);
+/// The mark in the margin of a line where a note starts.
+pub const NOTE_MARK: Style = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+/// Orphaned highlights and warnings in lists.
+pub const WARNING: Style = Style::new().fg(Color::LightRed);
+/// Notes shown inline under their paragraph.
+pub const INLINE_NOTE: Style = Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC);
+
+/// The style of a highlight drawn with palette background `hex` ("#rrggbb"):
+/// black text on the colour, readable on dark and light themes.
+pub fn highlight(hex: &str) -> Style {
+    let rgb = hex
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6)
+        .and_then(|h| u32::from_str_radix(h, 16).ok());
+    let bg = rgb.map_or(Color::Yellow, |v| {
+        Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+    });
+    Style::new().fg(Color::Black).bg(bg)
+}

@@ -1,0 +1,301 @@
+//! Actions on highlights: making them from the selection, editing their notes,
+//! colours and anchors, deleting and undoing. Each change becomes an
+//! [`Effect::Save`] with store ops; the store's merged result comes back through
+//! [`App::saved`].
+
+use chrono::Utc;
+
+use crate::annotations::{Anchor, Highlight, Op, Saved};
+use crate::keymap::Action;
+
+use super::note_editor::{NoteEditor, tags_from_note};
+use super::notes::new_highlight;
+use super::{App, Confirm, Effect, Focus};
+
+/// Longest quote shown in the editor's title and in messages.
+const QUOTE_PREVIEW: usize = 60;
+
+impl App {
+    /// Handles the annotation actions of the reader.
+    pub(super) fn annotate_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(reader) = &self.reader else {
+            return Vec::new();
+        };
+        if let Some(why) = &reader.notes.read_only
+            && !matches!(
+                action,
+                Action::Copy | Action::NextHighlight | Action::PrevHighlight | Action::Panel
+            )
+        {
+            let why = why.clone();
+            self.error(format!("annotations are read-only: {why}"));
+            return Vec::new();
+        }
+        match action {
+            Action::Highlight => self.highlight_selection(None, false),
+            Action::Color1 => self.color_key(0),
+            Action::Color2 => self.color_key(1),
+            Action::Color3 => self.color_key(2),
+            Action::Color4 => self.color_key(3),
+            Action::Color5 => self.color_key(4),
+            Action::Annotate => self.annotate(),
+            Action::ChangeColor => self.cycle_color(),
+            Action::Delete => {
+                match self.highlight_under_cursor() {
+                    Some(h) => {
+                        let preview = preview(&h.anchor.quote);
+                        self.confirm = Some(Confirm::Delete(h.id));
+                        self.info(format!("delete the highlight \"{preview}\"? y/n"));
+                    }
+                    None => self.info("no highlight under the cursor"),
+                }
+                Vec::new()
+            }
+            Action::Undo => self.undo_delete(),
+            Action::Reattach => self.reattach(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The highlight the cursor is on, if any.
+    pub fn highlight_under_cursor(&self) -> Option<Highlight> {
+        let reader = self.reader.as_ref()?;
+        let i = reader.notes.at(reader.cursor)?;
+        reader.notes.highlights.get(i).cloned()
+    }
+
+    fn palette_name(&self, index: usize) -> Option<String> {
+        self.config
+            .highlights
+            .palette
+            .get(index)
+            .map(|c| c.name.clone())
+    }
+
+    fn color_key(&mut self, index: usize) -> Vec<Effect> {
+        let Some(color) = self.palette_name(index) else {
+            self.info(format!("the palette has no colour {}", index + 1));
+            return Vec::new();
+        };
+        let has_selection = self
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.selection().is_some());
+        if has_selection {
+            return self.highlight_selection(Some(color), false);
+        }
+        match self.highlight_under_cursor() {
+            Some(mut h) => {
+                h.color = color;
+                self.save_highlight(h)
+            }
+            None => {
+                self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Makes a highlight from the selection; `with_note` opens the editor on it.
+    fn highlight_selection(&mut self, color: Option<String>, with_note: bool) -> Vec<Effect> {
+        let color = color.unwrap_or_else(|| self.config.highlights.default.clone());
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let Some(range) = reader.selection() else {
+            self.info("select a passage first: v, s (sentence) or V (paragraph)");
+            return Vec::new();
+        };
+        let highlight = new_highlight(reader.doc.text(), range, &color);
+        reader.anchor = None;
+        if with_note {
+            self.editor = Some((
+                NoteEditor::new(&preview(&highlight.anchor.quote), ""),
+                highlight.id.clone(),
+            ));
+        }
+        self.info(format!(
+            "highlighted \"{}\"",
+            preview(&highlight.anchor.quote)
+        ));
+        self.save_highlight(highlight)
+    }
+
+    fn annotate(&mut self) -> Vec<Effect> {
+        let has_selection = self
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.selection().is_some());
+        if has_selection {
+            return self.highlight_selection(None, true);
+        }
+        match self.highlight_under_cursor() {
+            Some(h) => {
+                self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
+                Vec::new()
+            }
+            None => {
+                self.info("select a passage first (v, s or V), or move onto a highlight");
+                Vec::new()
+            }
+        }
+    }
+
+    fn cycle_color(&mut self) -> Vec<Effect> {
+        let Some(mut h) = self.highlight_under_cursor() else {
+            self.info("no highlight under the cursor");
+            return Vec::new();
+        };
+        let palette = &self.config.highlights.palette;
+        let next = palette
+            .iter()
+            .position(|c| c.name == h.color)
+            .map_or(0, |i| (i + 1) % palette.len().max(1));
+        if let Some(c) = palette.get(next) {
+            h.color = c.name.clone();
+            self.info(format!("colour: {}", c.name));
+        }
+        self.save_highlight(h)
+    }
+
+    /// Saves the note typed in the editor onto highlight `id`.
+    pub(super) fn save_note(&mut self, id: &str, note: String) -> Vec<Effect> {
+        let Some(reader) = &self.reader else {
+            return Vec::new();
+        };
+        let Some(mut h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+            self.error("the highlight was deleted meanwhile; the note is lost");
+            return Vec::new();
+        };
+        h.tags = tags_from_note(&note);
+        h.note = note;
+        self.info("note saved");
+        self.save_highlight(h)
+    }
+
+    /// Deletes highlight `id` after the user said yes.
+    pub(super) fn delete_highlight(&mut self, id: &str) -> Vec<Effect> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+            return Vec::new();
+        };
+        reader.notes.deleted.push(h);
+        self.info("highlight deleted (u undoes)");
+        self.save(vec![Op::Delete(id.to_string())])
+    }
+
+    fn undo_delete(&mut self) -> Vec<Effect> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let Some(mut h) = reader.notes.deleted.pop() else {
+            self.info("nothing to undo");
+            return Vec::new();
+        };
+        h.updated = Utc::now();
+        self.info(format!("restored \"{}\"", preview(&h.anchor.quote)));
+        self.save(vec![Op::Upsert(h)])
+    }
+
+    /// `r`: on a highlight, marks it to be moved; with a selection and a marked
+    /// highlight, moves it there keeping its note, tags and id.
+    fn reattach(&mut self) -> Vec<Effect> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        if let (Some(range), Some(id)) = (reader.selection(), self.reattach.clone()) {
+            let Some(mut h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+                self.reattach = None;
+                return Vec::new();
+            };
+            h.anchor = Anchor::from_range(reader.doc.text(), range);
+            h.orphaned = false;
+            h.updated = Utc::now();
+            reader.anchor = None;
+            self.reattach = None;
+            self.info(format!(
+                "moved the highlight to \"{}\"",
+                preview(&h.anchor.quote)
+            ));
+            return self.save(vec![Op::Upsert(h)]);
+        }
+        match self.highlight_under_cursor() {
+            Some(h) => {
+                self.mark_for_reattach(h.id);
+            }
+            None if self.reattach.is_some() => {
+                self.info("select the new passage (v, s or V), then press r");
+            }
+            None => self.info("move onto a highlight and press r to move it"),
+        }
+        Vec::new()
+    }
+
+    /// Marks highlight `id` to be moved onto the next selection confirmed with `r`.
+    pub fn mark_for_reattach(&mut self, id: String) {
+        self.reattach = Some(id);
+        self.focus = Focus::Reader;
+        self.info("select the new passage (v, s or V), then press r; Esc cancels");
+    }
+
+    fn save_highlight(&mut self, mut h: Highlight) -> Vec<Effect> {
+        h.updated = Utc::now();
+        self.save(vec![Op::Upsert(h)])
+    }
+
+    /// An effect that saves `ops` for the open article, applied to the app's
+    /// copy at once so the screen does not wait for the disk.
+    pub(super) fn save(&mut self, ops: Vec<Op>) -> Vec<Effect> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let notes = &mut reader.notes;
+        for op in &ops {
+            match op {
+                Op::Upsert(h) => match notes.highlights.iter_mut().find(|x| x.id == h.id) {
+                    Some(slot) => *slot = h.clone(),
+                    None => notes.highlights.push(h.clone()),
+                },
+                Op::Delete(id) => notes.highlights.retain(|h| &h.id != id),
+                Op::SetPosition(p) => notes.position = Some(p.clone()),
+            }
+        }
+        notes.highlights.sort_by(|a, b| {
+            (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+        });
+        let text = reader.doc.text().to_string();
+        reader.notes.place(&text);
+        let article = reader.article;
+        if let Some(count) = self.counts.get_mut(article) {
+            *count = reader.notes.count();
+        }
+        vec![Effect::Save { article, ops }]
+    }
+
+    /// Takes the store's result after a save.
+    pub fn saved(&mut self, article: usize, saved: Saved) {
+        let Some(reader) = &mut self.reader else {
+            return;
+        };
+        if reader.article != article {
+            return;
+        }
+        let text = reader.doc.text().to_string();
+        reader.notes.adopt(saved, &text);
+        if let Some(count) = self.counts.get_mut(article) {
+            *count = reader.notes.count();
+        }
+    }
+}
+
+/// A quote shortened to one line for messages and titles.
+pub fn preview(quote: &str) -> String {
+    let one_line: String = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= QUOTE_PREVIEW {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(QUOTE_PREVIEW - 1).collect();
+    format!("{}…", cut.trim_end())
+}
