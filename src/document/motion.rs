@@ -48,7 +48,7 @@ pub const LINE_WINDOW: usize = 64 * 1024;
 
 /// How far a search for the next or previous word, sentence or block may go, so
 /// a motion costs the same on a 5 MB article as on a short one.
-pub const SCAN_LIMIT: usize = 1024 * 1024;
+pub const SCAN_LIMIT: usize = 256 * 1024;
 
 /// The word under the cursor, for highlighting it and for snapping selections;
 /// `None` when the offset is on whitespace or punctuation.
@@ -58,7 +58,8 @@ pub fn word_at(text: &str, offset: usize) -> Option<Range<usize>> {
         return None;
     }
     let start = safe_start(text, offset);
-    let (at, segment) = segments_from(text, start).find(|(at, s)| at + s.len() > offset)?;
+    let end = offset.saturating_add(WORD_CONTEXT);
+    let (at, segment) = segments(text, start, end).find(|(at, s)| at + s.len() > offset)?;
     word_range(at, segment).filter(|word| word.contains(&offset))
 }
 
@@ -81,12 +82,12 @@ pub fn prev_word(text: &str, offset: usize) -> Option<usize> {
     let offset = clamp(text, offset);
     // Words starting at or after `hi` are known not to qualify; each round
     // segments one more stretch before `hi`, so the total work is linear.
+    // Cutting the text at `hi` may split a word that runs past it, but never
+    // moves a word's start.
     let mut hi = offset;
     while hi > 0 && offset - hi <= SCAN_LIMIT {
         let start = safe_start(text, hi);
-        let found = words_in(text, start, hi)
-            .take_while(|word| word.start < hi)
-            .last();
+        let found = words_in(text, start, hi).last();
         if let Some(word) = found {
             return Some(word.start);
         }
@@ -235,31 +236,40 @@ fn next_char(text: &str, offset: usize) -> usize {
 }
 
 /// A place at or before `pos` where word segmentation can start and agree with
-/// segmenting the whole text, as far as words go: a whitespace character (no
-/// UAX #29 rule joins a letter or digit across whitespace, and the rules that
-/// look back cannot see past it). Falls back to a cut `WORD_CONTEXT` bytes back.
+/// segmenting the whole text, as far as words go: the start of a whitespace run
+/// (no UAX #29 rule joins a letter or digit across whitespace, and the rules
+/// that look back cannot see past it). Falls back to a cut `WORD_CONTEXT`
+/// bytes back.
 fn safe_start(text: &str, pos: usize) -> usize {
     let pos = clamp(text, pos);
     let lo = clamp(text, pos.saturating_sub(WORD_CONTEXT));
-    text.get(lo..pos)
-        .and_then(|before| before.rfind(char::is_whitespace))
-        .map_or(lo, |i| lo + i)
+    let Some(before) = text.get(lo..pos) else {
+        return lo;
+    };
+    let Some(space) = before.rfind(char::is_whitespace) else {
+        return lo;
+    };
+    // Back to the start of the run, so a long run is segmented once, not once
+    // per character.
+    before
+        .get(..space)
+        .and_then(|run| run.char_indices().rev().find(|(_, c)| !c.is_whitespace()))
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8())
 }
 
-/// Word-bound segments of the text from `start` on, with absolute offsets.
-fn segments_from(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
-    let start = clamp(text, start);
-    text.get(start..)
+/// Word-bound segments of `text[start..end]` with absolute offsets.
+fn segments(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, &str)> {
+    let end = clamp(text, end);
+    let start = clamp(text, start.min(end));
+    text.get(start..end)
         .unwrap_or_default()
         .split_word_bound_indices()
         .map(move |(i, segment)| (start + i, segment))
 }
 
-/// Words of segments that start in `start..until`.
-fn words_in(text: &str, start: usize, until: usize) -> impl Iterator<Item = Range<usize>> {
-    segments_from(text, start)
-        .take_while(move |(at, _)| *at < until)
-        .filter_map(|(at, segment)| word_range(at, segment))
+/// Words of `text[start..end]`.
+fn words_in(text: &str, start: usize, end: usize) -> impl Iterator<Item = Range<usize>> {
+    segments(text, start, end).filter_map(|(at, segment)| word_range(at, segment))
 }
 
 /// The word in a segment: `None` unless it holds a letter or digit. Trimmed,
@@ -403,27 +413,32 @@ fn backward_windows(
 /// Where the cursor goes for each sentence in a window: its first word.
 /// Sentences of bare punctuation have none and are skipped, and so are the
 /// rare sentences whose only word begins in the sentence before (UAX #29 may
-/// put a sentence break inside a word, as in "A.ײַ").
+/// put a sentence break inside a word, as in "A.ײַ"). Words are segmented as
+/// the word motions segment them, so the cursor lands where `w` would, and in
+/// one pass over the window however many sentences it holds.
 fn sentence_starts(text: &str, window: Range<usize>) -> impl Iterator<Item = usize> {
     let base = window.start;
+    let mut words = words_in(text, safe_start(text, window.start), window.end)
+        .map(|word| word.start)
+        .peekable();
     text.get(window)
         .unwrap_or_default()
         .split_sentence_bound_indices()
         .filter_map(move |(i, sentence)| {
             let start = base + i;
             let end = start + sentence.len();
-            first_word_in(text, start..end)
+            while words.next_if(|&word| word < start).is_some() {}
+            words.next_if(|&word| word < end)
         })
 }
 
 /// The start of the first word that starts inside `range`, segmented as the
 /// word motions segment it so the cursor lands on a word `w` would reach.
 fn first_word_in(text: &str, range: Range<usize>) -> Option<usize> {
-    let until = range.end.min(range.start.saturating_add(SCAN_LIMIT));
-    words_in(text, safe_start(text, range.start), until)
+    let end = range.end.min(range.start.saturating_add(SCAN_LIMIT));
+    words_in(text, safe_start(text, range.start), end)
         .map(|word| word.start)
         .find(|&start| start >= range.start)
-        .filter(|&start| start < range.end)
 }
 
 #[cfg(test)]
@@ -835,6 +850,44 @@ mod tests {
             assert!(next_word(&text, text.len() - 3).is_none());
         }
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn pathological_texts_stay_cheap() {
+        // Long runs of spaces, of punctuation, of one endless "word", and of
+        // one-word sentences: each keypress still does bounded work.
+        let mb = 3 * 1024 * 1024;
+        let texts = [
+            format!("start{}end", " ".repeat(mb)),
+            format!("start {} end", "-".repeat(mb)),
+            format!("start {} end", "ab".repeat(mb / 2)),
+            format!("start {} end", "x!".repeat(mb / 2)),
+        ];
+        let started = std::time::Instant::now();
+        for text in &texts {
+            let blocks = [Block {
+                kind: BlockKind::Paragraph,
+                range: 0..text.len(),
+                spans: Vec::new(),
+                container: Container::default(),
+            }];
+            for at in [0, text.len() / 2, text.len() - 1] {
+                let _ = word_at(text, at);
+                let _ = next_word(text, at);
+                let _ = prev_word(text, at);
+                let _ = word_end(text, at);
+                let _ = first_word_at_or_after(text, at);
+                let _ = sentence_at(text, &blocks, at);
+                let _ = next_sentence(text, &blocks, at);
+                let _ = prev_sentence(text, &blocks, at);
+                let _ = snap_to_words(text, at, at + 10);
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     /// Text mixing letters, digits, punctuation, spaces, line breaks and
