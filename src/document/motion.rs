@@ -48,7 +48,7 @@ pub const LINE_WINDOW: usize = 64 * 1024;
 
 /// How far a search for the next or previous word, sentence or block may go, so
 /// a motion costs the same on a 5 MB article as on a short one.
-pub const SCAN_LIMIT: usize = 1024 * 1024;
+pub const SCAN_LIMIT: usize = 256 * 1024;
 
 /// The word under the cursor, for highlighting it and for snapping selections;
 /// `None` when the offset is on whitespace or punctuation.
@@ -58,7 +58,8 @@ pub fn word_at(text: &str, offset: usize) -> Option<Range<usize>> {
         return None;
     }
     let start = safe_start(text, offset);
-    let (at, segment) = segments_from(text, start).find(|(at, s)| at + s.len() > offset)?;
+    let end = offset.saturating_add(WORD_CONTEXT);
+    let (at, segment) = segments(text, start, end).find(|(at, s)| at + s.len() > offset)?;
     word_range(at, segment).filter(|word| word.contains(&offset))
 }
 
@@ -81,12 +82,12 @@ pub fn prev_word(text: &str, offset: usize) -> Option<usize> {
     let offset = clamp(text, offset);
     // Words starting at or after `hi` are known not to qualify; each round
     // segments one more stretch before `hi`, so the total work is linear.
+    // Cutting the text at `hi` may split a word that runs past it, but never
+    // moves a word's start.
     let mut hi = offset;
     while hi > 0 && offset - hi <= SCAN_LIMIT {
         let start = safe_start(text, hi);
-        let found = words_in(text, start, hi)
-            .take_while(|word| word.start < hi)
-            .last();
+        let found = words_in(text, start, hi).last();
         if let Some(word) = found {
             return Some(word.start);
         }
@@ -235,31 +236,40 @@ fn next_char(text: &str, offset: usize) -> usize {
 }
 
 /// A place at or before `pos` where word segmentation can start and agree with
-/// segmenting the whole text, as far as words go: a whitespace character (no
-/// UAX #29 rule joins a letter or digit across whitespace, and the rules that
-/// look back cannot see past it). Falls back to a cut `WORD_CONTEXT` bytes back.
+/// segmenting the whole text, as far as words go: the start of a whitespace run
+/// (no UAX #29 rule joins a letter or digit across whitespace, and the rules
+/// that look back cannot see past it). Falls back to a cut `WORD_CONTEXT`
+/// bytes back.
 fn safe_start(text: &str, pos: usize) -> usize {
     let pos = clamp(text, pos);
     let lo = clamp(text, pos.saturating_sub(WORD_CONTEXT));
-    text.get(lo..pos)
-        .and_then(|before| before.rfind(char::is_whitespace))
-        .map_or(lo, |i| lo + i)
+    let Some(before) = text.get(lo..pos) else {
+        return lo;
+    };
+    let Some(space) = before.rfind(char::is_whitespace) else {
+        return lo;
+    };
+    // Back to the start of the run, so a long run is segmented once, not once
+    // per character.
+    before
+        .get(..space)
+        .and_then(|run| run.char_indices().rev().find(|(_, c)| !c.is_whitespace()))
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8())
 }
 
-/// Word-bound segments of the text from `start` on, with absolute offsets.
-fn segments_from(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {
-    let start = clamp(text, start);
-    text.get(start..)
+/// Word-bound segments of `text[start..end]` with absolute offsets.
+fn segments(text: &str, start: usize, end: usize) -> impl Iterator<Item = (usize, &str)> {
+    let end = clamp(text, end);
+    let start = clamp(text, start.min(end));
+    text.get(start..end)
         .unwrap_or_default()
         .split_word_bound_indices()
         .map(move |(i, segment)| (start + i, segment))
 }
 
-/// Words of segments that start in `start..until`.
-fn words_in(text: &str, start: usize, until: usize) -> impl Iterator<Item = Range<usize>> {
-    segments_from(text, start)
-        .take_while(move |(at, _)| *at < until)
-        .filter_map(|(at, segment)| word_range(at, segment))
+/// Words of `text[start..end]`.
+fn words_in(text: &str, start: usize, end: usize) -> impl Iterator<Item = Range<usize>> {
+    segments(text, start, end).filter_map(|(at, segment)| word_range(at, segment))
 }
 
 /// The word in a segment: `None` unless it holds a letter or digit. Trimmed,
@@ -315,11 +325,7 @@ fn first_word_of_block(text: &str, blocks: &[Block], i: usize) -> Option<usize> 
     if blocks.get(i)?.kind == BlockKind::Rule {
         return None;
     }
-    let block = span(text, blocks, i)?;
-    let until = block.end.min(block.start.saturating_add(SCAN_LIMIT));
-    words_in(text, block.start, until)
-        .map(|word| word.start)
-        .find(|&start| start < block.end)
+    first_word_in(text, span(text, blocks, i)?)
 }
 
 /// The line (between hard breaks) of `block` holding `pos`, cut at
@@ -405,18 +411,34 @@ fn backward_windows(
 }
 
 /// Where the cursor goes for each sentence in a window: its first word.
-/// Sentences of bare punctuation have none and are skipped.
+/// Sentences of bare punctuation have none and are skipped, and so are the
+/// rare sentences whose only word begins in the sentence before (UAX #29 may
+/// put a sentence break inside a word, as in "A.ײַ"). Words are segmented as
+/// the word motions segment them, so the cursor lands where `w` would, and in
+/// one pass over the window however many sentences it holds.
 fn sentence_starts(text: &str, window: Range<usize>) -> impl Iterator<Item = usize> {
-    let start = window.start;
+    let base = window.start;
+    let mut words = words_in(text, safe_start(text, window.start), window.end)
+        .map(|word| word.start)
+        .peekable();
     text.get(window)
         .unwrap_or_default()
         .split_sentence_bound_indices()
         .filter_map(move |(i, sentence)| {
-            sentence
-                .split_word_bound_indices()
-                .find_map(|(j, segment)| word_range(start + i + j, segment))
-                .map(|word| word.start)
+            let start = base + i;
+            let end = start + sentence.len();
+            while words.next_if(|&word| word < start).is_some() {}
+            words.next_if(|&word| word < end)
         })
+}
+
+/// The start of the first word that starts inside `range`, segmented as the
+/// word motions segment it so the cursor lands on a word `w` would reach.
+fn first_word_in(text: &str, range: Range<usize>) -> Option<usize> {
+    let end = range.end.min(range.start.saturating_add(SCAN_LIMIT));
+    words_in(text, safe_start(text, range.start), end)
+        .map(|word| word.start)
+        .find(|&start| start >= range.start)
 }
 
 #[cfg(test)]
@@ -621,5 +643,351 @@ mod tests {
                 ("done.|\n\n", None),
             ],
         );
+    }
+
+    fn sentence(parts: &[&str]) -> String {
+        let (text, blocks, offset) = doc(parts);
+        mark_range(&text, sentence_at(&text, &blocks, offset))
+    }
+
+    #[test]
+    fn s_selects_the_sentence_under_the_cursor() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["One. Tw|o here. Three."], "One. [Two here.] Three."),
+            (&["|One. Two."], "[One.] Two."),
+            (&["One. Two thr|ee"], "One. [Two three]"),
+            // Closing quotes and brackets stay with their sentence.
+            (
+                &["He said \"St|op.\" Then left."],
+                "[He said \"Stop.\"] Then left.",
+            ),
+            (&["(It wo|rks.) Next one."], "[(It works.)] Next one."),
+            (&["Really?! Ye|s."], "Really?! [Yes.]"),
+            // UAX #29 ends a sentence after "Mr." before a capital: accepted.
+            (&["Ask Mr. Sm|ith now."], "Ask Mr. [Smith now.]"),
+            // A decimal point does not end a sentence.
+            (
+                &["It costs 3.|5 dollars. Yes."],
+                "[It costs 3.5 dollars.] Yes.",
+            ),
+            // A heading is its own sentence, even without a full stop.
+            (
+                &["# Intro|duction", "Body text."],
+                "[Introduction]\n\nBody text.",
+            ),
+            (
+                &["No full stop", "Ne|xt block"],
+                "No full stop\n\n[Next block]",
+            ),
+            // A hard line break ends a sentence.
+            (&["Line o|ne\nline two"], "[Line one]\nline two"),
+            // Trailing whitespace belongs to the sentence before it.
+            (&["One.| Two."], "[One.] Two."),
+        ];
+        for (parts, after) in cases {
+            assert_eq!(sentence(parts), *after, "s in {parts:?}");
+        }
+    }
+
+    #[test]
+    fn s_outside_any_block_selects_nothing() {
+        let (text, blocks, _) = doc(&["One.|", "Two."]);
+        assert_eq!(sentence_at(&text, &blocks, 5), 5..5);
+        // Past the end is the end of the last block.
+        assert_eq!(sentence_at(&text, &blocks, 99), 6..10);
+        assert_eq!(sentence_at("", &[], 3), 0..0);
+    }
+
+    #[test]
+    fn close_paren_moves_to_the_next_sentence() {
+        check_doc(
+            ")",
+            next_sentence,
+            &[
+                (&["|One two. Three."], Some("One two. |Three.")),
+                (&["One t|wo. Three."], Some("One two. |Three.")),
+                (
+                    &["One. \"|Two.\" (Three.)"],
+                    Some("One. \"Two.\" (|Three.)"),
+                ),
+                (&["One. |Two."], None),
+                (&["On|e.", "Two."], Some("One.\n\n|Two.")),
+                (&["On|e.", "---", "# Two"], Some("One.\n\n\n\n|Two")),
+                (&["On|e.", "...", "Two."], Some("One.\n\n...\n\n|Two.")),
+                (&["Line |one\nline two"], Some("Line one\n|line two")),
+                (
+                    &["Mr. |Smith is here. Ok."],
+                    Some("Mr. Smith is here. |Ok."),
+                ),
+                (&["|"], None),
+            ],
+        );
+    }
+
+    #[test]
+    fn open_paren_moves_to_the_sentence_start_or_the_previous_one() {
+        check_doc(
+            "(",
+            prev_sentence,
+            &[
+                (&["One two. Thr|ee."], Some("One two. |Three.")),
+                (&["One two. |Three."], Some("|One two. Three.")),
+                (&["\"One.\" |Two."], Some("\"|One.\" Two.")),
+                (&["|One. Two."], None),
+                (&["One.", "|Two."], Some("|One.\n\nTwo.")),
+                (&["# One", "---", "|Two."], Some("|One\n\n\n\nTwo.")),
+                (&["Line one\n|line two"], Some("|Line one\nline two")),
+            ],
+        );
+        // From inside the punctuation-only block, back to the last sentence.
+        let (text, blocks, _) = doc(&["One. Two.|", "..."]);
+        assert_eq!(prev_sentence(&text, &blocks, text.len()), Some(5));
+    }
+
+    #[test]
+    fn a_sentence_break_inside_a_word_does_not_strand_the_cursor() {
+        // UAX #29 reads "A.ײַ" as one word but two sentences; `)` must not land
+        // mid-word, where `w` and `b` could never reach.
+        let (text, blocks, offset) = doc(&["|A.ײַ"]);
+        assert_eq!(word_at(&text, offset), Some(0..text.len()));
+        assert_eq!(next_sentence(&text, &blocks, offset), None);
+    }
+
+    #[test]
+    fn capital_v_selects_the_block() {
+        let (text, blocks, offset) = doc(&["# Title", "One. Tw|o.", "Three."]);
+        let range = block_range(&blocks, offset).unwrap();
+        assert_eq!(mark_range(&text, range), "Title\n\n[One. Two.]\n\nThree.");
+        assert_eq!(block_range(&blocks, 6), None, "between blocks");
+        assert_eq!(block_range(&[], 0), None);
+    }
+
+    #[test]
+    fn close_brace_moves_to_the_next_block_with_a_word() {
+        check_doc(
+            "}",
+            next_block_start,
+            &[
+                (&["# Ti|tle", "Body."], Some("Title\n\n|Body.")),
+                (
+                    &["O|ne.", "---", "* * *", "\"Two\""],
+                    Some("One.\n\n\n\n* * *\n\n\"|Two\""),
+                ),
+                (&["One.", "|Two."], None),
+                (&["|"], None),
+            ],
+        );
+    }
+
+    #[test]
+    fn open_brace_moves_to_the_block_start_or_the_previous_block() {
+        check_doc(
+            "{",
+            prev_block_start,
+            &[
+                (&["One.", "Two th|ree."], Some("One.\n\n|Two three.")),
+                (&["One two.", "|Three."], Some("|One two.\n\nThree.")),
+                (
+                    &["# One", "---", "* * *", "|Two."],
+                    Some("|One\n\n\n\n* * *\n\nTwo."),
+                ),
+                (&["|One."], None),
+            ],
+        );
+    }
+
+    #[test]
+    fn mouse_drags_snap_to_whole_words() {
+        let cases: &[(&str, usize, usize, &str)] = &[
+            ("The quick brown fox", 5, 12, "The [quick brown] fox"),
+            ("The quick brown fox", 12, 5, "The [quick brown] fox"),
+            ("The quick brown fox", 6, 6, "The [quick] brown fox"),
+            // An end on a space does not reach into the next word.
+            ("The quick brown fox", 3, 12, "The [quick brown] fox"),
+            ("The quick brown fox", 5, 15, "The [quick brown] fox"),
+            // Punctuation under the pointer is kept, not widened past.
+            ("Hello, world!", 1, 12, "[Hello, world!]"),
+            ("Hello, world!", 1, 5, "[Hello,] world!"),
+            ("a  b", 1, 2, "a[]  b"),
+            ("", 0, 4, "[]"),
+            ("tail", 2, 99, "[tail]"),
+        ];
+        for (text, a, b, after) in cases {
+            let got = mark_range(text, snap_to_words(text, *a, *b));
+            assert_eq!(got, *after, "drag {a}..{b} over {text:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_inside_a_character_are_clamped() {
+        let text = "café au lait";
+        assert_eq!(word_at(text, 4), Some(0..5));
+        assert_eq!(next_word(text, 4), Some(6));
+        assert_eq!(prev_word(text, 4), Some(0));
+    }
+
+    #[test]
+    fn motions_on_a_large_text_stay_local() {
+        // 5 MB of prose with no blank line: every motion still answers at once,
+        // since none of them reads the whole text.
+        let para = "Lorem ipsum dolor sit amet. Consectetur adipiscing elit? ";
+        let text = para.repeat(5 * 1024 * 1024 / para.len());
+        let blocks = [Block {
+            kind: BlockKind::Paragraph,
+            range: 0..text.len(),
+            spans: Vec::new(),
+            container: Container::default(),
+        }];
+        let mid = text.len() / 2;
+        let started = std::time::Instant::now();
+        for _ in 0..20 {
+            assert!(next_word(&text, mid).is_some());
+            assert!(prev_word(&text, mid).is_some());
+            assert!(word_end(&text, mid).is_some());
+            assert!(next_sentence(&text, &blocks, mid).is_some());
+            assert!(prev_sentence(&text, &blocks, mid).is_some());
+            assert!(!sentence_at(&text, &blocks, mid).is_empty());
+            assert!(next_word(&text, text.len() - 3).is_none());
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn pathological_texts_stay_cheap() {
+        // Long runs of spaces, of punctuation, of one endless "word", and of
+        // one-word sentences: each keypress still does bounded work.
+        let mb = 3 * 1024 * 1024;
+        let texts = [
+            format!("start{}end", " ".repeat(mb)),
+            format!("start {} end", "-".repeat(mb)),
+            format!("start {} end", "ab".repeat(mb / 2)),
+            format!("start {} end", "x!".repeat(mb / 2)),
+        ];
+        let started = std::time::Instant::now();
+        for text in &texts {
+            let blocks = [Block {
+                kind: BlockKind::Paragraph,
+                range: 0..text.len(),
+                spans: Vec::new(),
+                container: Container::default(),
+            }];
+            for at in [0, text.len() / 2, text.len() - 1] {
+                let _ = word_at(text, at);
+                let _ = next_word(text, at);
+                let _ = prev_word(text, at);
+                let _ = word_end(text, at);
+                let _ = first_word_at_or_after(text, at);
+                let _ = sentence_at(text, &blocks, at);
+                let _ = next_sentence(text, &blocks, at);
+                let _ = prev_sentence(text, &blocks, at);
+                let _ = snap_to_words(text, at, at + 10);
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+
+    /// Text mixing letters, digits, punctuation, spaces, line breaks and
+    /// arbitrary Unicode, weighted towards the characters motions care about.
+    fn arb_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            3 => "[a-zA-Z]{1,6}",
+            1 => "[0-9.,']{1,3}",
+            2 => Just(" ".to_string()),
+            1 => Just("\n\n".to_string()),
+            1 => Just("\n".to_string()),
+            1 => "[.!?\"()—-]{1,2}",
+            1 => "[éü東京😀\u{301}\u{200d}\u{1F1E6}]{1,2}",
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Blocks as the canonical text makes them: split at blank lines.
+    fn blocks_of(text: &str) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        let mut start = 0;
+        for part in text.split("\n\n") {
+            blocks.push(Block {
+                kind: BlockKind::Paragraph,
+                range: start..start + part.len(),
+                spans: Vec::new(),
+                container: Container::default(),
+            });
+            start += part.len() + 2;
+        }
+        blocks
+    }
+
+    fn on_boundary(text: &str, offset: usize) -> bool {
+        offset <= text.len() && text.is_char_boundary(offset)
+    }
+
+    proptest! {
+        #[test]
+        fn word_motions_stay_on_boundaries_and_move(text in arb_text(), at in 0usize..200) {
+            let at = at.min(text.len() + 2);
+            let here = clamp(&text, at);
+            if let Some(word) = word_at(&text, at) {
+                prop_assert!(on_boundary(&text, word.start) && on_boundary(&text, word.end));
+                prop_assert!(word.contains(&here));
+            }
+            if let Some(to) = next_word(&text, at) {
+                prop_assert!(on_boundary(&text, to) && to > here);
+                prop_assert_eq!(word_at(&text, to).map(|w| w.start), Some(to));
+            }
+            if let Some(to) = prev_word(&text, at) {
+                prop_assert!(on_boundary(&text, to) && to < here);
+                prop_assert_eq!(word_at(&text, to).map(|w| w.start), Some(to));
+            }
+            if let Some(to) = word_end(&text, at) {
+                prop_assert!(on_boundary(&text, to) && to > here);
+                prop_assert!(word_at(&text, to).is_some());
+            }
+            if let Some(to) = first_word_at_or_after(&text, at) {
+                prop_assert!(on_boundary(&text, to) && to >= here);
+            }
+        }
+
+        #[test]
+        fn snapping_keeps_both_ends_words(text in arb_text(), a in 0usize..200, b in 0usize..200) {
+            let range = snap_to_words(&text, a, b);
+            prop_assert!(on_boundary(&text, range.start) && on_boundary(&text, range.end));
+            prop_assert!(range.start <= range.end);
+            for end in [a, b] {
+                if let Some(word) = word_at(&text, end) {
+                    prop_assert!(range.start <= word.start && word.end <= range.end);
+                }
+            }
+        }
+
+        #[test]
+        fn sentence_and_block_motions_stay_on_boundaries(text in arb_text(), at in 0usize..200) {
+            let blocks = blocks_of(&text);
+            let here = clamp(&text, at);
+            let sentence = sentence_at(&text, &blocks, at);
+            prop_assert!(on_boundary(&text, sentence.start) && on_boundary(&text, sentence.end));
+            prop_assert!(sentence.start <= sentence.end);
+            if !sentence.is_empty() {
+                let block = block_range(&blocks, here).unwrap();
+                prop_assert!(block.start <= sentence.start && sentence.end <= block.end);
+            }
+            for (to, forward) in [
+                (next_sentence(&text, &blocks, at), true),
+                (next_block_start(&text, &blocks, at), true),
+                (prev_sentence(&text, &blocks, at), false),
+                (prev_block_start(&text, &blocks, at), false),
+            ] {
+                if let Some(to) = to {
+                    prop_assert!(on_boundary(&text, to));
+                    let moved = if forward { to > here } else { to < here };
+                    prop_assert!(moved, "moved the wrong way");
+                    prop_assert_eq!(word_at(&text, to).map(|w| w.start), Some(to));
+                }
+            }
+        }
     }
 }
