@@ -4,4 +4,6 @@
 
 mod model;
 
-pub use model::{Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION};
+pub use model::{
+    Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION,
+};
