@@ -30,14 +30,14 @@
 //!
 //! Quotes, notes, titles and colours are escaped so that text from an article
 //! never turns into Markdown structure: a line starting with `#`, `-`, `+`,
-//! `=`, `>` or `1.` stays text, and `*`, `_`, backticks, brackets, `<`, `|`,
+//! `=`, `:`, `>` or `1.` stays text, and `*`, `_`, backticks, brackets, `<`, `|`,
 //! `~`, `$`, `^`, `%%`, `==` and entity-like `&` are backslash-escaped (the
 //! last few because Obsidian gives them meaning). Leading and trailing spaces
 //! of lines are dropped, as Markdown would not show them and leading ones
 //! could make a code block. Single line breaks are kept as soft breaks;
 //! blank lines separate paragraphs.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
@@ -47,18 +47,39 @@ use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
 /// Choices for the Markdown export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkdownOptions {
-    /// Put YAML front matter (title, author, date, source, tags) at the top of
-    /// each article, so note apps index it as properties.
+    /// Put YAML front matter (title, author, date, source, tags) at the top,
+    /// so note apps index it as properties (see [`to_markdown`] for several
+    /// articles in one document).
     pub front_matter: bool,
 }
 
 /// All selected articles in one document, separated by a blank line.
+///
+/// YAML front matter is only recognised at the very top of a file (a second
+/// `---` block would render as a rule and a heading), so with
+/// [`MarkdownOptions::front_matter`] a single article gets its own front
+/// matter while several share one: `title: "gloss highlights"`, the
+/// `sources` paths and the union of `tags`. Per-article files always get the
+/// article's own, see [`to_markdown_per_article`].
 pub fn to_markdown(files: &[AnnotationFile], filter: &Filter, opts: &MarkdownOptions) -> String {
-    select(files, filter)
-        .iter()
-        .map(|sel| article_section(sel, opts))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let selected = select(files, filter);
+    let mut out = String::new();
+    if opts.front_matter {
+        match selected.as_slice() {
+            [] => {}
+            [one] => {
+                out.push_str(&front_matter(one.article, &one.highlights));
+                out.push('\n');
+            }
+            many => {
+                out.push_str(&combined_front_matter(many));
+                out.push('\n');
+            }
+        }
+    }
+    let sections: Vec<String> = selected.iter().map(article_section).collect();
+    out.push_str(&sections.join("\n"));
+    out
 }
 
 /// One document per selected article with a file name for each, unique within
@@ -92,7 +113,13 @@ pub fn to_markdown_per_article(
                 n += 1;
             }
             taken.insert(name.to_ascii_lowercase());
-            (name, article_section(sel, opts))
+            let mut body = String::new();
+            if opts.front_matter {
+                body.push_str(&front_matter(sel.article, &sel.highlights));
+                body.push('\n');
+            }
+            body.push_str(&article_section(sel));
+            (name, body)
         })
         .collect()
 }
@@ -198,15 +225,12 @@ fn path_hash(path: &str) -> String {
         .collect()
 }
 
-fn article_section(sel: &Selected<'_>, opts: &MarkdownOptions) -> String {
+fn article_section(sel: &Selected<'_>) -> String {
     let article = sel.article;
     let mut out = String::new();
-    if opts.front_matter {
-        out.push_str(&front_matter(article, &sel.highlights));
-        out.push('\n');
-    }
     out.push_str("# ");
-    out.push_str(&escape_line(&one_line(&display_title(article))));
+    // `{` could end the heading with a `{#id .class}` attribute block.
+    out.push_str(&escape_line(&one_line(&display_title(article))).replace('{', "\\{"));
     out.push_str("\n\n");
 
     let mut byline: Vec<String> = Vec::new();
@@ -305,7 +329,7 @@ fn highlight_block(h: &Highlight, path: &str) -> String {
 fn paragraphs(text: &str) -> Vec<Vec<&str>> {
     let mut out: Vec<Vec<&str>> = Vec::new();
     let mut current: Vec<&str> = Vec::new();
-    for line in text.split('\n').flat_map(|l| l.split('\r')) {
+    for line in text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])) {
         if line.trim().is_empty() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
@@ -350,7 +374,7 @@ fn escape_line(line: &str) -> String {
             '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
             '%' => next == Some('%'),
             '=' => i == 0 || next == Some('=') || (i > 0 && chars.get(i - 1) == Some(&'=')),
-            '-' | '+' => i == 0,
+            '-' | '+' | ':' => i == 0,
             _ => false,
         };
         if escape {
@@ -452,6 +476,41 @@ fn shell_quote(path: &str) -> String {
     out
 }
 
+fn tag_list(highlights: &[&Highlight]) -> String {
+    // Note apps compare tags case-insensitively: keep one spelling of each
+    // (the first in sort order), sorted by its lowercase form.
+    let mut tags: BTreeMap<String, String> = BTreeMap::new();
+    for word in highlights
+        .iter()
+        .flat_map(|h| h.tags.iter().filter_map(|t| tag_word(t)))
+    {
+        let entry = tags
+            .entry(word.to_lowercase())
+            .or_insert_with(|| word.clone());
+        if word < *entry {
+            *entry = word;
+        }
+    }
+    let tags: Vec<String> = tags.values().map(|t| yaml_string(t)).collect();
+    format!("[{}]", tags.join(", "))
+}
+
+fn combined_front_matter(selected: &[Selected<'_>]) -> String {
+    let sources: Vec<String> = selected
+        .iter()
+        .map(|s| yaml_string(&s.article.path))
+        .collect();
+    let all: Vec<&Highlight> = selected
+        .iter()
+        .flat_map(|s| s.highlights.iter().copied())
+        .collect();
+    format!(
+        "---\ntitle: \"gloss highlights\"\nsources: [{}]\ntags: {}\n---\n",
+        sources.join(", "),
+        tag_list(&all)
+    )
+}
+
 fn front_matter(article: &ArticleRecord, highlights: &[&Highlight]) -> String {
     let mut out = String::from("---\n");
     out.push_str(&format!(
@@ -465,12 +524,7 @@ fn front_matter(article: &ArticleRecord, highlights: &[&Highlight]) -> String {
         out.push_str(&format!("date: {}\n", yaml_string(date)));
     }
     out.push_str(&format!("source: {}\n", yaml_string(&article.path)));
-    let tags: BTreeSet<String> = highlights
-        .iter()
-        .flat_map(|h| h.tags.iter().filter_map(|t| tag_word(t)))
-        .collect();
-    let tags: Vec<String> = tags.iter().map(|t| yaml_string(t)).collect();
-    out.push_str(&format!("tags: [{}]\n", tags.join(", ")));
+    out.push_str(&format!("tags: {}\n", tag_list(highlights)));
     out.push_str("---\n");
     out
 }

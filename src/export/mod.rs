@@ -149,10 +149,11 @@ pub(crate) struct Selected<'a> {
     pub highlights: Vec<&'a Highlight>,
 }
 
-/// Applies `filter`, drops empty articles and sorts: articles by title
-/// (case-insensitively, then exactly), then path; highlights by start, end, id.
+/// Applies `filter`, drops empty articles and sorts: articles by the title
+/// shown (case-insensitively, then exactly), then path; highlights by start,
+/// end, id.
 pub(crate) fn select<'a>(files: &'a [AnnotationFile], filter: &Filter) -> Vec<Selected<'a>> {
-    let mut out: Vec<Selected<'a>> = files
+    let selected: Vec<Selected<'a>> = files
         .iter()
         .filter_map(|file| {
             let mut highlights: Vec<&Highlight> =
@@ -167,16 +168,21 @@ pub(crate) fn select<'a>(files: &'a [AnnotationFile], filter: &Filter) -> Vec<Se
             })
         })
         .collect();
-    out.sort_by(|a, b| {
-        a.article
-            .title
-            .to_lowercase()
-            .cmp(&b.article.title.to_lowercase())
-            .then_with(|| a.article.title.cmp(&b.article.title))
+    let mut keyed: Vec<(String, String, Selected<'a>)> = selected
+        .into_iter()
+        .map(|sel| {
+            let title = display_title(sel.article);
+            (title.to_lowercase(), title, sel)
+        })
+        .collect();
+    keyed.sort_by(|(a_low, a_title, a), (b_low, b_title, b)| {
+        a_low
+            .cmp(b_low)
+            .then_with(|| a_title.cmp(b_title))
             .then_with(|| a.article.path.cmp(&b.article.path))
             .then_with(|| a.article.fingerprint.cmp(&b.article.fingerprint))
     });
-    out
+    keyed.into_iter().map(|(_, _, sel)| sel).collect()
 }
 
 /// The title shown for an article: its own, else its file name, else
