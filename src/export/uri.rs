@@ -8,10 +8,8 @@
 /// gives `file:<path>`. Every byte outside `A-Z a-z 0-9 - . _ ~ /` is
 /// percent-encoded, so spaces, `#`, `?` and non-ASCII survive any reader.
 pub fn file_uri(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let is_drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-    if is_drive {
-        let (drive, rest) = path.split_at(2);
+    let is_drive = matches!(path.as_bytes(), [d, b':', ..] if d.is_ascii_alphabetic());
+    if is_drive && let (Some(drive), Some(rest)) = (path.get(..2), path.get(2..)) {
         let rest = rest.replace('\\', "/");
         return format!("file:///{drive}{}", percent_encode(&rest));
     }
@@ -65,9 +63,10 @@ pub fn path_from_uri(uri: &str) -> Option<String> {
         None => rest.to_owned(),
     };
     let decoded = percent_decode(&path);
-    let b = decoded.as_bytes();
-    if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
-        return Some(decoded[1..].to_owned());
+    if matches!(decoded.as_bytes(), [b'/', d, b':', ..] if d.is_ascii_alphabetic())
+        && let Some(rest) = decoded.get(1..)
+    {
+        return Some(rest.to_owned());
     }
     Some(decoded)
 }
@@ -77,8 +76,7 @@ pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         if b == b'%'
             && let (Some(h), Some(l)) = (
                 bytes.get(i + 1).and_then(|c| hex(*c)),
