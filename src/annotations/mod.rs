@@ -4,6 +4,4 @@
 
 mod model;
 
-pub use model::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION,
-};
+pub use model::{Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION};

@@ -15,7 +15,7 @@ mod sanitize;
 mod segment;
 
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
-pub use decode::{DecodeError, Decoded, decode};
+pub use decode::{Decoded, DecodeError, decode};
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{placeholder_for, sanitize};
 

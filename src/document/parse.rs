@@ -30,9 +30,7 @@ pub(super) fn start(source: &str, _format: Format, _options: ParseOptions) -> Do
         .filter(|p| !p.is_empty())
         .collect();
     rest.reverse();
-    let title = rest
-        .last()
-        .map(|t| t.trim_start_matches('#').trim().to_string());
+    let title = rest.last().map(|t| t.trim_start_matches('#').trim().to_string());
     let total = rest.len();
     Document {
         text: String::new(),
@@ -50,9 +48,7 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
     let mut used = 0;
     let mut added = false;
     while used < budget {
-        let Some(p) = doc.pending.rest.pop() else {
-            break;
-        };
+        let Some(p) = doc.pending.rest.pop() else { break };
         used += p.len();
         let (kind, body) = match p.strip_prefix("# ") {
             Some(h) => (BlockKind::Heading(1), h.to_string()),

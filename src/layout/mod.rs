@@ -138,10 +138,7 @@ impl Layout {
                 if pos.line + 1 < n {
                     pos.line += 1;
                 } else if pos.block + 1 < doc.blocks().len() {
-                    pos = LinePos {
-                        block: pos.block + 1,
-                        line: 0,
-                    };
+                    pos = LinePos { block: pos.block + 1, line: 0 };
                 } else {
                     break;
                 }
@@ -149,10 +146,7 @@ impl Layout {
                 pos.line -= 1;
             } else if pos.block > 0 {
                 let n = self.ensure(doc, pos.block - 1).lines.len();
-                pos = LinePos {
-                    block: pos.block - 1,
-                    line: n.saturating_sub(1),
-                };
+                pos = LinePos { block: pos.block - 1, line: n.saturating_sub(1) };
             } else {
                 break;
             }
@@ -183,13 +177,7 @@ impl Layout {
     pub fn locate(&mut self, doc: &Document, offset: usize) -> (LinePos, u16) {
         let Some(block) = doc.block_at(offset) else {
             let last = doc.blocks().len().saturating_sub(1);
-            return (
-                LinePos {
-                    block: last,
-                    line: 0,
-                },
-                0,
-            );
+            return (LinePos { block: last, line: 0 }, 0);
         };
         let lines = self.ensure(doc, block).lines.clone();
         for (i, l) in lines.iter().enumerate() {
@@ -199,10 +187,7 @@ impl Layout {
                         return (LinePos { block, line: i }, cell.col);
                     }
                 }
-                return (
-                    LinePos { block, line: i },
-                    l.prefix_width + (l.range.end - l.range.start) as u16,
-                );
+                return (LinePos { block, line: i }, l.prefix_width + (l.range.end - l.range.start) as u16);
             }
         }
         (LinePos { block, line: 0 }, 0)
@@ -229,10 +214,7 @@ impl Layout {
     pub fn last_page_top(&mut self, doc: &Document, height: usize) -> LinePos {
         let last = doc.blocks().len().saturating_sub(1);
         let n = self.ensure(doc, last).lines.len();
-        let end = LinePos {
-            block: last,
-            line: n.saturating_sub(1),
-        };
+        let end = LinePos { block: last, line: n.saturating_sub(1) };
         self.step(doc, end, -(height.saturating_sub(1) as isize))
     }
 }
@@ -241,13 +223,7 @@ fn lay_out_block(doc: &Document, index: usize, width: u16) -> BlockLines {
     let block = &doc.blocks()[index];
     let mut lines = Vec::new();
     if block.kind == BlockKind::Rule {
-        lines.push(ViewLine {
-            block: index,
-            kind: LineKind::Rule,
-            prefix: String::new(),
-            prefix_width: 0,
-            range: block.range.clone(),
-        });
+        lines.push(ViewLine { block: index, kind: LineKind::Rule, prefix: String::new(), prefix_width: 0, range: block.range.clone() });
     } else {
         let text = doc.text();
         let mut start = block.range.start;
@@ -255,13 +231,7 @@ fn lay_out_block(doc: &Document, index: usize, width: u16) -> BlockLines {
         for (i, c) in text[block.range.clone()].char_indices() {
             let at = block.range.start + i;
             if c == '\n' || count == width {
-                lines.push(ViewLine {
-                    block: index,
-                    kind: LineKind::Text,
-                    prefix: String::new(),
-                    prefix_width: 0,
-                    range: start..at,
-                });
+                lines.push(ViewLine { block: index, kind: LineKind::Text, prefix: String::new(), prefix_width: 0, range: start..at });
                 start = if c == '\n' { at + 1 } else { at };
                 count = 0;
             }
@@ -269,20 +239,8 @@ fn lay_out_block(doc: &Document, index: usize, width: u16) -> BlockLines {
                 count += 1;
             }
         }
-        lines.push(ViewLine {
-            block: index,
-            kind: LineKind::Text,
-            prefix: String::new(),
-            prefix_width: 0,
-            range: start..block.range.end,
-        });
+        lines.push(ViewLine { block: index, kind: LineKind::Text, prefix: String::new(), prefix_width: 0, range: start..block.range.end });
     }
-    lines.push(ViewLine {
-        block: index,
-        kind: LineKind::Blank,
-        prefix: String::new(),
-        prefix_width: 0,
-        range: block.range.end..block.range.end,
-    });
+    lines.push(ViewLine { block: index, kind: LineKind::Blank, prefix: String::new(), prefix_width: 0, range: block.range.end..block.range.end });
     BlockLines { lines }
 }
