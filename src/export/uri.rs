@@ -62,13 +62,14 @@ pub fn path_from_uri(uri: &str) -> Option<String> {
         }
         None => rest.to_owned(),
     };
-    let decoded = percent_decode(&path);
-    if matches!(decoded.as_bytes(), [b'/', d, b':', ..] if d.is_ascii_alphabetic())
-        && let Some(rest) = decoded.get(1..)
+    // A drive letter is recognised only with a literal colon: `file_uri`
+    // encodes the colon of a Unix path such as `/C:/x`, which must stay one.
+    if matches!(path.as_bytes(), [b'/', d, b':', ..] if d.is_ascii_alphabetic())
+        && let Some(rest) = path.get(1..)
     {
-        return Some(rest.to_owned());
+        return Some(percent_decode(rest));
     }
-    Some(decoded)
+    Some(percent_decode(&path))
 }
 
 /// Undoes `%XX` escapes; broken ones stay as they are.
@@ -142,5 +143,6 @@ mod tests {
         assert_eq!(path_from_uri("file:///a%zz%").as_deref(), Some("/a%zz%"));
         assert_eq!(path_from_uri("https://example.com/a"), None);
         assert_eq!(path_from_uri("fi"), None);
+        assert_eq!(path_from_uri(&file_uri("/C:/x")).as_deref(), Some("/C:/x"));
     }
 }
