@@ -35,6 +35,15 @@ const IDLE_TICK: Duration = Duration::from_millis(250);
 /// does not write a file per line.
 const POSITION_DELAY: Duration = Duration::from_millis(800);
 
+/// An article to open at start, and where (`gloss open PATH --at OFFSET`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    /// The article's file.
+    pub path: PathBuf,
+    /// A character offset in its canonical text to show and put the cursor on.
+    pub at: Option<usize>,
+}
+
 /// Runs the interactive reader until the user quits.
 pub fn run_app(
     config: Config,
@@ -42,12 +51,34 @@ pub fn run_app(
     paths: Vec<PathBuf>,
     data_dir: PathBuf,
 ) -> Result<()> {
+    run_app_at(config, keymap, paths, data_dir, None)
+}
+
+/// Runs the interactive reader, first opening `start` if given (the article
+/// itself is the library when no paths are given).
+pub fn run_app_at(
+    config: Config,
+    keymap: Keymap,
+    mut paths: Vec<PathBuf>,
+    data_dir: PathBuf,
+    start: Option<Start>,
+) -> Result<()> {
     let options = ParseOptions {
         repair_page_breaks: config.reader.repair_page_breaks,
     };
+    if let Some(start) = &start
+        && paths.is_empty()
+    {
+        paths.push(start.path.clone());
+    }
     let scan = open_library(&config, &paths, options);
     let mut session = Session::new(config, keymap, scan, &data_dir, options);
     let mut terminal = enter()?;
+    if let Some(start) = start {
+        let size = terminal.size()?;
+        session.app.resize(size.width, size.height);
+        session.open_start(&start, &mut terminal)?;
+    }
     let result = session.run(&mut terminal);
     leave();
     session.flush_position();
@@ -253,6 +284,34 @@ impl Session {
         }
         if self.app.quit {
             self.flush_position();
+        }
+        Ok(())
+    }
+
+    /// Opens the article `start` names, at its offset.
+    fn open_start(&mut self, start: &Start, terminal: &mut Term) -> Result<()> {
+        let wanted = std::fs::canonicalize(&start.path).unwrap_or_else(|_| start.path.clone());
+        let index = self
+            .app
+            .list
+            .articles
+            .iter()
+            .position(|a| store_path(&a.source) == wanted);
+        let Some(index) = index else {
+            self.app.error(format!(
+                "{} is not an article gloss can open",
+                start.path.display()
+            ));
+            return Ok(());
+        };
+        self.app.list.select_article(index);
+        let effects = self.open(index);
+        self.apply(effects, terminal)?;
+        if let (Some(at), Some(reader)) = (start.at, self.app.reader.as_mut()) {
+            reader.doc.ensure_complete();
+            let byte = reader.doc.byte_offset(at);
+            reader.reveal(byte);
+            reader.cursor_to(byte);
         }
         Ok(())
     }

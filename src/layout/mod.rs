@@ -573,7 +573,9 @@ mod tests {
     #[test]
     fn layout_follows_a_growing_document() {
         // Large enough that opening it parses only a first part.
-        let source: String = (0..30_000).map(|i| format!("paragraph number {i}.\n\n")).collect();
+        let source: String = (0..30_000)
+            .map(|i| format!("paragraph number {i}.\n\n"))
+            .collect();
         let mut d = Document::new(&source, Format::Markdown, ParseOptions::default());
         let mut layout = Layout::new(20);
         assert!(!d.is_complete());
