@@ -26,7 +26,7 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use super::anchor::{CharIndex, context_after, context_before, floor_boundary};
+use super::anchor::{CONTEXT_CHARS, CharIndex, context_after, context_before, floor_boundary};
 use super::fuzzy::{Columns, Pattern, prefix_distance};
 use super::{Anchor, AnnotationFile};
 
@@ -225,7 +225,16 @@ impl<'a> Locator<'a> {
             });
         }
 
+        if let Some(range) = self.with_one_side(anchor, expected) {
+            return Some(Placement {
+                range,
+                kind: PlacementKind::Exact,
+            });
+        }
         let quote_chars: Vec<char> = quote.chars().collect();
+        if let Some(region) = self.bracket(anchor, expected) {
+            return self.place_within(anchor, &quote_chars, region, expected);
+        }
         let mut best: Option<(Candidate, PlacementKind)> = None;
         // Exact occurrences near the old place first: a confident one there
         // saves scanning a long text.
@@ -287,7 +296,143 @@ impl<'a> Locator<'a> {
         context_holds.then_some(start..end)
     }
 
-    /// Step 2: every exact occurrence, best first (only the best few are fully
+    /// Step 2: the quote together with its whole prefix or whole suffix,
+    /// nearest the old place (looking near it first): the passage moved with
+    /// at least one side of its surroundings.
+    fn with_one_side(&self, anchor: &Anchor, expected: usize) -> Option<Range<usize>> {
+        let quote = anchor.quote.as_str();
+        let near = 2 * quote.len() + NEAR_CHARS;
+        let sides = [
+            (format!("{}{quote}", anchor.prefix), anchor.prefix.len()),
+            (format!("{quote}{}", anchor.suffix), 0),
+        ];
+        let near_window = self.window(expected, near + anchor.prefix.len(), near + quote.len());
+        for window in [near_window, 0..self.text.len()] {
+            let best = sides
+                .iter()
+                .flat_map(|(needle, skip)| {
+                    occurrences(self.text, window.clone(), needle)
+                        .into_iter()
+                        .map(move |at| at + skip)
+                })
+                .map(|start| {
+                    (
+                        self.sides_fitting(anchor, start, start + quote.len()),
+                        start,
+                    )
+                })
+                .filter(|&(sides, _)| sides > 0)
+                .min_by_key(|&(sides, start)| (2 - sides, start.abs_diff(expected)))
+                .map(|(_, start)| start);
+            if let Some(start) = best {
+                return Some(start..start + quote.len());
+            }
+        }
+        None
+    }
+
+    /// On how many sides (0 to 2) the stored context around `start..end` is
+    /// exactly the text's.
+    fn sides_fitting(&self, anchor: &Anchor, start: usize, end: usize) -> usize {
+        usize::from(context_before(self.text, start) == anchor.prefix)
+            + usize::from(context_after(self.text, end) == anchor.suffix)
+    }
+
+    /// Step 3: the stored prefix and suffix still stand near the old place,
+    /// around text that is not just the quote: the passage was edited where
+    /// it is (or text was added next to it). The returned region lies between
+    /// the two; the highlight may go only there. A context shorter than
+    /// [`CONTEXT_CHARS`] must still touch the text's start or end, as it did.
+    fn bracket(&self, anchor: &Anchor, expected: usize) -> Option<Range<usize>> {
+        let prefix = anchor.prefix.as_str();
+        let suffix = anchor.suffix.as_str();
+        let max_gap = 2 * anchor.quote.len() + 64;
+        let starts: Vec<usize> = if prefix.chars().count() >= CONTEXT_CHARS {
+            let near = 2 * anchor.quote.len() + NEAR_CHARS;
+            let window = self.window(expected, near + prefix.len(), near);
+            occurrences(self.text, window, prefix)
+                .into_iter()
+                .map(|s| s + prefix.len())
+                .collect()
+        } else if self.text.starts_with(prefix) {
+            vec![prefix.len()]
+        } else {
+            Vec::new()
+        };
+        let mut best: Option<Range<usize>> = None;
+        for start in starts {
+            let end = if suffix.chars().count() >= CONTEXT_CHARS {
+                let limit = floor_boundary(self.text, start + max_gap + suffix.len());
+                self.text
+                    .get(start..limit)
+                    .and_then(|gap| gap.find(suffix))
+                    .map(|q| start + q)
+            } else {
+                let q = self.text.len().saturating_sub(suffix.len());
+                (self.text.ends_with(suffix) && q >= start && q - start <= max_gap).then_some(q)
+            };
+            if let Some(end) = end
+                && best
+                    .as_ref()
+                    .is_none_or(|b| start.abs_diff(expected) < b.start.abs_diff(expected))
+            {
+                best = Some(start..end);
+            }
+        }
+        best
+    }
+
+    /// Places the quote inside a bracketed region: exactly if it is there,
+    /// else the whole region or the best part of it if similar enough, else
+    /// nowhere.
+    fn place_within(
+        &self,
+        anchor: &Anchor,
+        quote: &[char],
+        region: Range<usize>,
+        expected: usize,
+    ) -> Option<Placement> {
+        let text = self.text.get(region.clone())?;
+        if let Some(at) = text.find(anchor.quote.as_str()) {
+            let start = region.start + at;
+            return Some(Placement {
+                range: start..start + anchor.quote.len(),
+                kind: PlacementKind::Exact,
+            });
+        }
+        if quote.len() < MIN_FUZZY_CHARS {
+            return None;
+        }
+        let pattern = Pattern::new(quote);
+        let max_distance = max_distance(quote.len());
+        let mut columns = Columns::new(&pattern, true);
+        let mut whole = quote.len();
+        for c in text.chars() {
+            whole = columns.step(c);
+        }
+        if whole <= max_distance {
+            return Some(Placement {
+                range: region,
+                kind: PlacementKind::Fuzzy,
+            });
+        }
+        let reversed_quote: Vec<char> = quote.iter().rev().copied().collect();
+        let reversed = Pattern::new(&reversed_quote);
+        self.match_ends(&pattern, max_distance, region.clone(), expected)
+            .into_iter()
+            .filter_map(|(_, end)| {
+                let (start, distance) =
+                    self.match_start(&reversed, end, max_distance, region.start)?;
+                (distance <= max_distance).then_some((distance, start, end))
+            })
+            .min()
+            .map(|(_, start, end)| Placement {
+                range: start..end,
+                kind: PlacementKind::Fuzzy,
+            })
+    }
+
+    /// Step 4: every exact occurrence, best first (only the best few are fully
     /// scored; the list is empty when the quote does not occur).
     fn exact_candidates(
         &self,
@@ -362,7 +507,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// Step 3: the best acceptable approximate match, near the old place
+    /// Step 5: the best acceptable approximate match, near the old place
     /// first, then as widely as the budget allows.
     fn fuzzy_candidate(
         &self,
@@ -501,6 +646,27 @@ impl<'a> Locator<'a> {
         }
         best.map(|(distance, _, start)| (start, distance))
     }
+}
+
+/// The most edits an approximate match of a quote of `len` chars may have.
+fn max_distance(len: usize) -> usize {
+    ((len as f64) * (1.0 - MIN_QUOTE_SIMILARITY) + 1e-9).floor() as usize
+}
+
+/// Start offsets of every (possibly overlapping) occurrence of `needle`
+/// within `window` of `text`.
+fn occurrences(text: &str, window: Range<usize>, needle: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let Some(haystack) = text.get(window.clone()) else {
+        return out;
+    };
+    let mut from = 0;
+    while let Some(pos) = haystack.get(from..).and_then(|rest| rest.find(needle)) {
+        let at = from + pos;
+        out.push(window.start + at);
+        from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
 }
 
 /// Similarity of stored context `stored` (read outward from the quote) to
