@@ -305,3 +305,48 @@ proptest! {
         prop_assert_eq!(found.file, saved.file);
     }
 }
+
+#[test]
+fn a_failed_write_reports_the_path_and_keeps_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let record = article("/w.md");
+    let saved = store
+        .apply(None, &record, &[Op::Upsert(highlight("a", 0, "kept"))])
+        .unwrap();
+    let before = fs::read(&saved.file).unwrap();
+    // A folder where the temporary file should go makes the write fail, as a
+    // full disk or a permission problem would.
+    let name = saved
+        .file
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let blocker = saved
+        .file
+        .with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    fs::create_dir(&blocker).unwrap();
+    let err = store
+        .apply(
+            Some(&saved.file),
+            &record,
+            &[Op::Upsert(highlight("b", 5, "lost"))],
+        )
+        .unwrap_err();
+    match &err {
+        StoreError::Io { path, .. } => assert_eq!(path, &blocker),
+        other => panic!("unexpected error {other}"),
+    }
+    assert!(err.to_string().contains(&name), "{err}");
+    assert_eq!(fs::read(&saved.file).unwrap(), before);
+    fs::remove_dir(&blocker).unwrap();
+    let saved = store
+        .apply(
+            Some(&saved.file),
+            &record,
+            &[Op::Upsert(highlight("b", 5, "ok"))],
+        )
+        .unwrap();
+    assert_eq!(saved.content.highlights.len(), 2);
+}

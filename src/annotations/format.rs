@@ -274,6 +274,18 @@ mod tests {
     }
 
     #[test]
+    fn native_toml_datetimes_are_read() {
+        let text = "version = 1\n[article]\n[[highlight]]\nid = \"x\"\n\
+            created = 2024-01-01T10:00:00+02:00\nupdated = \"2024-01-01T08:00:00Z\"\n\
+            color = \"y\"\n[highlight.anchor]\nquote = \"q\"\nstart = 0\nend = 1\n";
+        let h = &parse(text).unwrap().content.highlights[0];
+        assert_eq!(h.created, h.updated);
+        let local = text.replace("10:00:00+02:00", "10:00:00");
+        let err = parse(&local).unwrap_err();
+        assert!(err.message.contains("offset"), "{}", err.message);
+    }
+
+    #[test]
     fn parse_errors_have_line_and_column() {
         let err = parse("version = 1\n[article]\ntitle = \"x\n").unwrap_err();
         assert_eq!(err.line, Some(3));

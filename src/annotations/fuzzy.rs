@@ -170,6 +170,17 @@ pub(crate) fn prefix_distance(a: &[char], b: &[char]) -> usize {
     best
 }
 
+/// Levenshtein distance between `a` and `b`.
+pub(crate) fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let pattern = Pattern::new(a);
+    let mut columns = Columns::new(&pattern, true);
+    let mut distance = a.len();
+    for &c in b {
+        distance = columns.step(c);
+    }
+    distance
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +248,6 @@ mod tests {
         let b: Vec<char> = "hallo world".chars().collect();
         assert_eq!(prefix_distance(&a, &b), 1);
         assert_eq!(prefix_distance(&a, &[]), 5);
+        assert_eq!(edit_distance(&a, &b), 7);
     }
 }

@@ -7,6 +7,7 @@
 //! stored in an [`Anchor`] are CHARACTER offsets.
 
 mod anchor;
+mod datetime;
 mod format;
 mod fuzzy;
 mod model;

@@ -31,9 +31,11 @@ pub struct Highlight {
     /// Stable identity (a ULID), used to merge copies of the same highlight.
     pub id: String,
     /// When it was made.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
     pub created: DateTime<Utc>,
     /// When its note, colour, tags or anchor last changed; the newer copy wins a
     /// merge.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
     pub updated: DateTime<Utc>,
     /// A palette colour name ("yellow").
     pub color: String,
@@ -84,6 +86,7 @@ pub struct ReadingPosition {
     #[serde(default)]
     pub progress: f64,
     /// When it was saved; the newer one wins a merge.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
     pub updated: DateTime<Utc>,
 }
 

@@ -1,24 +1,35 @@
 //! Finding a highlighted passage again after the article changed.
 //!
 //! The strategy follows the one Hypothesis uses for web annotations, made
-//! stricter so a highlight is orphaned rather than moved onto other text:
+//! stricter so a highlight is orphaned rather than moved onto other text.
+//! Steps, first success wins:
 //!
-//! 1. the stored offsets, if the quote is still there and at least one side of
-//!    its context is unchanged;
-//! 2. every exact occurrence of the quote, scored by how well the text around it
-//!    matches the stored prefix and suffix, and by closeness to the old offset;
-//! 3. an approximate match of the quote (edit distance at most a fifth of its
-//!    length), first near the old offset, then across as much of the text as a
-//!    fixed work budget allows. It is accepted only when the quote is at least
-//!    [`MIN_FUZZY_CHARS`] long, at least 80% similar, and the context on one
-//!    side is at least half the same.
+//! 1. the stored offsets, if the quote and both sides of its context are
+//!    still there;
+//! 2. the quote with its whole stored prefix or whole suffix next to it:
+//!    candidates fitting on both sides first, then the one whose other side
+//!    agrees furthest, then the best context similarity and closeness;
+//! 3. the stored prefix and suffix still standing near the old place around
+//!    other text: the passage was edited where it is, so it may only be placed
+//!    between them (exactly, or approximately, see below), else orphaned;
+//! 4. every exact occurrence of the quote, scored by similarity of the text
+//!    around it to the stored prefix and suffix (edit distance) and by
+//!    closeness to the old offset. The best is taken only when it is
+//!    convincing: context at least half the same on one side and clearly
+//!    better than the runner-up, or the quote is distinctive (at least
+//!    [`MIN_FUZZY_CHARS`] long and occurring once). A deleted "the" is not
+//!    moved to another "the";
+//! 5. only when the quote occurs nowhere: an approximate match (edit distance
+//!    at most a fifth of the quote), first near the old offset, then as widely
+//!    as a fixed work budget allows, accepted only for quotes of at least
+//!    [`MIN_FUZZY_CHARS`] characters, at least 80% similar, with the context
+//!    on one side at least half the same.
 //!
-//! An exact occurrence far from the stored position is accepted only if its
-//! context supports it or it is the only occurrence of a quote long enough to
-//! be distinctive, so a deleted "the" is not moved to another "the". When the
-//! original passage was edited, the highlight may still land on an identical
-//! copy of the quote elsewhere if no approximate match near the old place
-//! scores better: it then marks the same words, never different ones.
+//! So a highlight is never placed on text different from its quote unless
+//! that text is at least 80% similar to it and sits where the passage was
+//! (step 3) or where its context is (step 5). When an edited passage has an
+//! identical copy elsewhere, the highlight may move to that copy: it then
+//! marks the same words.
 //!
 //! Ranges returned are BYTE ranges of the canonical text; anchors hold
 //! CHARACTER offsets.
@@ -26,8 +37,8 @@
 use std::cell::Cell;
 use std::ops::Range;
 
-use super::anchor::{CharIndex, context_after, context_before, floor_boundary};
-use super::fuzzy::{Columns, Pattern, prefix_distance};
+use super::anchor::{CONTEXT_CHARS, CharIndex, context_after, context_before, floor_boundary};
+use super::fuzzy::{Columns, Pattern, edit_distance, prefix_distance};
 use super::{Anchor, AnnotationFile};
 
 /// Quotes shorter than this (in characters) are only ever found exactly: a
@@ -48,6 +59,11 @@ const CONFIDENT_CONTEXT: f64 = 0.9;
 /// Weight of closeness to the old position in a candidate's score; context
 /// and quote similarity weigh 1 each.
 const POSITION_WEIGHT: f64 = 0.5;
+
+/// How much better than the runner-up an exact occurrence must score to be
+/// taken when its context is not conclusive: copies that fit about equally
+/// well make the highlight an orphan rather than a guess.
+const AMBIGUITY_MARGIN: f64 = 0.25;
 
 /// Words (64-bit steps) an approximate search may spend on one highlight,
 /// beyond the window near its old place: about 50 ms.
@@ -225,69 +241,220 @@ impl<'a> Locator<'a> {
             });
         }
 
+        if let Some(range) = self.with_one_side(anchor, expected) {
+            return Some(Placement {
+                range,
+                kind: PlacementKind::Exact,
+            });
+        }
         let quote_chars: Vec<char> = quote.chars().collect();
-        let mut best: Option<(Candidate, PlacementKind)> = None;
+        if let Some(region) = self.bracket(anchor, expected) {
+            return self.place_within(anchor, &quote_chars, region, expected);
+        }
         // Exact occurrences near the old place first: a confident one there
         // saves scanning a long text.
         let near = 2 * quote.len() + NEAR_CHARS;
         let near_window = self.window(expected, near, near + quote.len());
         let nearby = self.exact_candidates(anchor, expected, near_window);
-        if let Some(top) = nearby.first()
-            && top.context() >= CONFIDENT_CONTEXT
-        {
-            return Some(Placement {
+        let exact = match nearby.first() {
+            Some(top) if top.context() >= CONFIDENT_CONTEXT => nearby,
+            _ => self.exact_candidates(anchor, expected, 0..self.text.len()),
+        };
+        if let Some(top) = exact.first() {
+            let distinctive = exact.len() == 1 && quote_chars.len() >= MIN_FUZZY_CHARS;
+            // Among several copies, only a clear winner is taken.
+            let clear = exact
+                .get(1)
+                .is_none_or(|second| top.score() - second.score() >= AMBIGUITY_MARGIN);
+            let convincing = top.context() >= CONFIDENT_CONTEXT
+                || (top.context_supports() && clear)
+                || distinctive;
+            // With copies of the quote around, a near-copy is more likely a
+            // different passage than the edited one: no approximate search.
+            return convincing.then(|| Placement {
                 range: top.range.clone(),
                 kind: PlacementKind::Exact,
             });
         }
-        let exact = self.exact_candidates(anchor, expected, 0..self.text.len());
-        if let Some(top) = exact.first() {
-            if top.context() >= CONFIDENT_CONTEXT {
-                return Some(Placement {
-                    range: top.range.clone(),
-                    kind: PlacementKind::Exact,
-                });
-            }
-            let distinctive = exact.len() == 1 && quote_chars.len() >= MIN_FUZZY_CHARS;
-            if top.context_supports() || distinctive {
-                best = Some((top.clone(), PlacementKind::Exact));
-            }
+        if quote_chars.len() < MIN_FUZZY_CHARS {
+            return None;
         }
-
-        if quote_chars.len() >= MIN_FUZZY_CHARS
-            && let Some(fuzzy) = self.fuzzy_candidate(anchor, &quote_chars, expected)
-        {
-            let better = best
-                .as_ref()
-                .is_none_or(|(b, _)| fuzzy.score() > b.score() + 1e-9);
-            if better {
-                let kind = if self.text.get(fuzzy.range.clone()) == Some(quote) {
-                    PlacementKind::Exact
-                } else {
-                    PlacementKind::Fuzzy
-                };
-                best = Some((fuzzy, kind));
-            }
-        }
-        best.map(|(c, kind)| Placement {
-            range: c.range,
-            kind,
-        })
+        self.fuzzy_candidate(anchor, &quote_chars, expected)
+            .map(|c| Placement {
+                range: c.range,
+                kind: PlacementKind::Fuzzy,
+            })
     }
 
-    /// Step 1: the quote is still at its offsets and one side of its context
-    /// is unchanged.
+    /// Step 1: the quote is still at its offsets with its context unchanged
+    /// on both sides.
     fn at_stored_offsets(&self, anchor: &Anchor, start: usize) -> Option<Range<usize>> {
         let end = start.checked_add(anchor.quote.len())?;
         if self.text.get(start..end)? != anchor.quote {
             return None;
         }
-        let context_holds = context_before(self.text, start) == anchor.prefix
-            || context_after(self.text, end) == anchor.suffix;
-        context_holds.then_some(start..end)
+        (self.sides_fitting(anchor, start, end) == 2).then_some(start..end)
     }
 
-    /// Step 2: every exact occurrence, best first (only the best few are fully
+    /// Step 2: the quote together with its whole prefix or whole suffix,
+    /// nearest the old place (looking near it first): the passage moved with
+    /// at least one side of its surroundings.
+    fn with_one_side(&self, anchor: &Anchor, expected: usize) -> Option<Range<usize>> {
+        let quote = anchor.quote.as_str();
+        let near = 2 * quote.len() + NEAR_CHARS;
+        let sides = [
+            (format!("{}{quote}", anchor.prefix), anchor.prefix.len()),
+            (format!("{quote}{}", anchor.suffix), 0),
+        ];
+        let near_window = self.window(expected, near + anchor.prefix.len(), near + quote.len());
+        for window in [near_window, 0..self.text.len()] {
+            let mut found: Vec<(usize, usize)> = sides
+                .iter()
+                .flat_map(|(needle, skip)| {
+                    occurrences(self.text, window.clone(), needle)
+                        .into_iter()
+                        .map(move |at| at + skip)
+                })
+                .map(|start| {
+                    let sides = self.sides_fitting(anchor, start, start + quote.len());
+                    (2 - sides, start)
+                })
+                .filter(|&(missing, _)| missing < 2)
+                .collect();
+            found.sort_by_key(|&(missing, start)| (missing, start.abs_diff(expected)));
+            found.dedup();
+            // Among those fitting on as many sides, the one whose other side
+            // agrees furthest wins, then the best context overall.
+            let prefix: Vec<char> = anchor.prefix.chars().collect();
+            let suffix: Vec<char> = anchor.suffix.chars().collect();
+            let best = found
+                .iter()
+                .take(FULL_SCORED)
+                .map(|&(missing, start)| {
+                    let end = start + quote.len();
+                    let agree = common_suffix_len(&prefix, &self.text[..start])
+                        + common_prefix_len(&suffix, &self.text[end..]);
+                    (
+                        missing,
+                        agree,
+                        self.candidate(anchor, start..end, 1.0, expected),
+                    )
+                })
+                .min_by(|(ma, ga, a), (mb, gb, b)| {
+                    ma.cmp(mb)
+                        .then(gb.cmp(ga))
+                        .then(b.score().total_cmp(&a.score()))
+                })
+                .map(|(_, _, c)| c.range.start);
+            if let Some(start) = best {
+                return Some(start..start + quote.len());
+            }
+        }
+        None
+    }
+
+    /// On how many sides (0 to 2) the stored context around `start..end` is
+    /// exactly the text's.
+    fn sides_fitting(&self, anchor: &Anchor, start: usize, end: usize) -> usize {
+        usize::from(context_before(self.text, start) == anchor.prefix)
+            + usize::from(context_after(self.text, end) == anchor.suffix)
+    }
+
+    /// Step 3: the stored prefix and suffix still stand near the old place,
+    /// around text that is not just the quote: the passage was edited where
+    /// it is (or text was added next to it). The returned region lies between
+    /// the two; the highlight may go only there. A context shorter than
+    /// [`CONTEXT_CHARS`] must still touch the text's start or end, as it did.
+    fn bracket(&self, anchor: &Anchor, expected: usize) -> Option<Range<usize>> {
+        let prefix = anchor.prefix.as_str();
+        let suffix = anchor.suffix.as_str();
+        let max_gap = 2 * anchor.quote.len() + 64;
+        let starts: Vec<usize> = if prefix.chars().count() >= CONTEXT_CHARS {
+            let near = 2 * anchor.quote.len() + NEAR_CHARS;
+            let window = self.window(expected, near + prefix.len(), near);
+            occurrences(self.text, window, prefix)
+                .into_iter()
+                .map(|s| s + prefix.len())
+                .collect()
+        } else if self.text.starts_with(prefix) {
+            vec![prefix.len()]
+        } else {
+            Vec::new()
+        };
+        let mut best: Option<Range<usize>> = None;
+        for start in starts {
+            let end = if suffix.chars().count() >= CONTEXT_CHARS {
+                let limit = floor_boundary(self.text, start + max_gap + suffix.len());
+                self.text
+                    .get(start..limit)
+                    .and_then(|gap| gap.find(suffix))
+                    .map(|q| start + q)
+            } else {
+                let q = self.text.len().saturating_sub(suffix.len());
+                (self.text.ends_with(suffix) && q >= start && q - start <= max_gap).then_some(q)
+            };
+            if let Some(end) = end
+                && best
+                    .as_ref()
+                    .is_none_or(|b| start.abs_diff(expected) < b.start.abs_diff(expected))
+            {
+                best = Some(start..end);
+            }
+        }
+        best
+    }
+
+    /// Places the quote inside a bracketed region: exactly if it is there,
+    /// else the whole region or the best part of it if similar enough, else
+    /// nowhere.
+    fn place_within(
+        &self,
+        anchor: &Anchor,
+        quote: &[char],
+        region: Range<usize>,
+        expected: usize,
+    ) -> Option<Placement> {
+        let text = self.text.get(region.clone())?;
+        if let Some(at) = text.find(anchor.quote.as_str()) {
+            let start = region.start + at;
+            return Some(Placement {
+                range: start..start + anchor.quote.len(),
+                kind: PlacementKind::Exact,
+            });
+        }
+        if quote.len() < MIN_FUZZY_CHARS {
+            return None;
+        }
+        let pattern = Pattern::new(quote);
+        let max_distance = max_distance(quote.len());
+        let mut columns = Columns::new(&pattern, true);
+        let mut whole = quote.len();
+        for c in text.chars() {
+            whole = columns.step(c);
+        }
+        if whole <= max_distance {
+            return Some(Placement {
+                range: region,
+                kind: PlacementKind::Fuzzy,
+            });
+        }
+        let reversed_quote: Vec<char> = quote.iter().rev().copied().collect();
+        let reversed = Pattern::new(&reversed_quote);
+        self.match_ends(&pattern, max_distance, region.clone(), expected)
+            .into_iter()
+            .filter_map(|(_, end)| {
+                let (start, distance) =
+                    self.match_start(&reversed, end, max_distance, region.start)?;
+                (distance <= max_distance).then_some((distance, start, end))
+            })
+            .min()
+            .map(|(_, start, end)| Placement {
+                range: start..end,
+                kind: PlacementKind::Fuzzy,
+            })
+    }
+
+    /// Step 4: every exact occurrence, best first (only the best few are fully
     /// scored; the list is empty when the quote does not occur).
     fn exact_candidates(
         &self,
@@ -314,7 +481,6 @@ impl<'a> Locator<'a> {
             let step = self.text[start..].chars().next().map_or(1, char::len_utf8);
             from = start + step - window.start;
         }
-        let total = found.len();
         // Fully score the best by cheap score, and the nearest ones.
         found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut chosen: Vec<usize> = found.iter().take(FULL_SCORED).map(|f| f.2).collect();
@@ -327,9 +493,9 @@ impl<'a> Locator<'a> {
             .map(|start| self.candidate(anchor, start..start + quote.len(), 1.0, expected))
             .collect();
         candidates.sort_by(|a, b| b.score().total_cmp(&a.score()));
-        // More than one occurrence always yields more than one candidate, so
-        // the caller can tell a unique quote by the length.
-        debug_assert!(total <= 1 || candidates.len() > 1);
+        // More than one occurrence always yields more than one candidate (the
+        // best few are all kept), so the caller can tell a unique quote by
+        // the length.
         candidates
     }
 
@@ -344,11 +510,11 @@ impl<'a> Locator<'a> {
         let before: Vec<char> = self.text[..range.start]
             .chars()
             .rev()
-            .take(anchor.prefix.chars().count() * 3 / 2 + 4)
+            .take((anchor.prefix.chars().count() * 3 / 2 + 4).max(CONTEXT_CHARS))
             .collect();
         let after: Vec<char> = self.text[range.end..]
             .chars()
-            .take(anchor.suffix.chars().count() * 3 / 2 + 4)
+            .take((anchor.suffix.chars().count() * 3 / 2 + 4).max(CONTEXT_CHARS))
             .collect();
         let prefix_rev: Vec<char> = anchor.prefix.chars().rev().collect();
         let suffix: Vec<char> = anchor.suffix.chars().collect();
@@ -362,7 +528,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    /// Step 3: the best acceptable approximate match, near the old place
+    /// Step 5: the best acceptable approximate match, near the old place
     /// first, then as widely as the budget allows.
     fn fuzzy_candidate(
         &self,
@@ -503,16 +669,48 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// The most edits an approximate match of a quote of `len` chars may have.
+fn max_distance(len: usize) -> usize {
+    ((len as f64) * (1.0 - MIN_QUOTE_SIMILARITY) + 1e-9).floor() as usize
+}
+
+/// Start offsets of every (possibly overlapping) occurrence of `needle`
+/// within `window` of `text`.
+fn occurrences(text: &str, window: Range<usize>, needle: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let Some(haystack) = text.get(window.clone()) else {
+        return out;
+    };
+    let mut from = 0;
+    while let Some(pos) = haystack.get(from..).and_then(|rest| rest.find(needle)) {
+        let at = from + pos;
+        out.push(window.start + at);
+        from = at + haystack[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
 /// Similarity of stored context `stored` (read outward from the quote) to
 /// the text next to a candidate `actual` (also read outward): 1 when equal, 0
 /// when nothing matches. Empty stored context means the quote was at an end of
 /// the text; it matches only a candidate that is too.
+///
+/// A complete context ([`CONTEXT_CHARS`] long) may have been shifted by an
+/// edit, so it is compared with the nearby text allowing a cut-off end. A
+/// shorter one ended at the text's edge, so it is compared with the whole
+/// context the candidate has: a copy in the middle of the text fits badly.
 fn context_similarity(stored: &[char], actual: &[char]) -> f64 {
     if stored.is_empty() {
         return if actual.is_empty() { 1.0 } else { 0.0 };
     }
-    let distance = prefix_distance(stored, actual);
-    1.0 - (distance as f64 / stored.len() as f64).min(1.0)
+    let distance = if stored.len() >= CONTEXT_CHARS {
+        prefix_distance(stored, actual)
+    } else {
+        let near = actual.get(..CONTEXT_CHARS).unwrap_or(actual);
+        edit_distance(stored, near)
+    };
+    let longest = stored.len().max(1) as f64;
+    1.0 - (distance as f64 / longest).min(1.0)
 }
 
 /// How many characters at the end of `stored` also end `text`.

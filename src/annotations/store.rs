@@ -327,6 +327,16 @@ impl Store {
             message,
         })?;
         self.write_atomically(&target, text.as_bytes())?;
+        if let Ok(meta) = fs::metadata(&target) {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.insert(
+                target.clone(),
+                Cached {
+                    stamp: Stamp::of(&meta),
+                    summary: Ok(summary_of(&target, &content)),
+                },
+            );
+        }
         Ok(Saved {
             file: target,
             content,
@@ -500,14 +510,16 @@ fn merge(content: &mut AnnotationFile, ops: &[Op]) {
                     .as_ref()
                     .is_none_or(|old| old.updated <= new.updated);
                 if newer {
-                    let mut new = new.clone();
-                    if !new.progress.is_finite() {
-                        new.progress = 0.0;
-                    }
-                    content.position = Some(new);
+                    content.position = Some(new.clone());
                 }
             }
         }
+    }
+    // A NaN would never compare equal to itself when the save is verified.
+    if let Some(position) = &mut content.position
+        && !position.progress.is_finite()
+    {
+        position.progress = 0.0;
     }
     content.version = content.version.max(SCHEMA_VERSION);
     content.highlights.sort_by(|a, b| {
