@@ -207,9 +207,23 @@ impl Session {
             .iter()
             .map(|e| (e.article.path.as_str(), e))
             .collect();
+        // Files whose article is no longer where it was: it may have moved into
+        // this library, recognisable by its text.
+        let moved: HashMap<&str, _> = index
+            .entries
+            .iter()
+            .filter(|e| e.article.path.starts_with('/') && !Path::new(&e.article.path).exists())
+            .map(|e| (e.article.fingerprint.as_str(), e))
+            .collect();
         for (i, article) in self.app.list.articles.iter().enumerate() {
             let path = store_path(&article.source);
-            if let Some(entry) = by_path.get(path.to_string_lossy().as_ref()) {
+            let mut entry = by_path.get(path.to_string_lossy().as_ref()).copied();
+            if entry.is_none() && !moved.is_empty() {
+                entry = library::load(&article.source)
+                    .ok()
+                    .and_then(|loaded| moved.get(fingerprint(&loaded.text).as_str()).copied());
+            }
+            if let Some(entry) = entry {
                 self.app.counts[i] = entry.highlight_count;
                 self.app.progress[i] = entry.position.as_ref().map(|p| p.progress);
             }

@@ -71,7 +71,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
                 h.color
             )
         } else {
-            format!(" ✎ {} · {}{tags}", sanitize(first.trim()), h.color)
+            format!(" ✎ {} · {}", sanitize(first.trim()), h.color)
         };
         return (text, theme::STATUS);
     }
