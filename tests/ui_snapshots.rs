@@ -94,3 +94,33 @@ fn tiny_terminals_do_not_panic() {
         let _ = frame(&app);
     }
 }
+
+#[test]
+fn highlight_with_note_and_the_note_editor() {
+    let mut app = app(100, 24);
+    act(&mut app, &[Action::OpenArticle]);
+    if let Some(reader) = &mut app.reader {
+        reader.search("zephyr");
+    }
+    act(&mut app, &[Action::SelectSentence, Action::Annotate]);
+    assert!(
+        app.editor.is_some(),
+        "Enter on a selection opens the editor"
+    );
+    for c in "gusty #wind".chars() {
+        app.on_key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        ));
+    }
+    insta::assert_snapshot!("editor_open", frame(&app));
+    let ctrl_s = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    let effects = app.on_key(ctrl_s);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Save { .. }]),
+        "{effects:?}"
+    );
+    insta::assert_snapshot!("note_saved", frame(&app));
+}

@@ -107,7 +107,7 @@ impl App {
             return Vec::new();
         };
         let highlight = new_highlight(reader.doc.text(), range, &color);
-        reader.anchor = None;
+        reader.clear_selection();
         if with_note {
             self.editor = Some((
                 NoteEditor::new(&preview(&highlight.anchor.quote), ""),
@@ -213,7 +213,7 @@ impl App {
             h.anchor = Anchor::from_range(reader.doc.text(), range);
             h.orphaned = false;
             h.updated = Utc::now();
-            reader.anchor = None;
+            reader.clear_selection();
             self.reattach = None;
             self.info(format!(
                 "moved the highlight to \"{}\"",

@@ -173,25 +173,37 @@ impl Reader {
 
     /// Starts a selection at the cursor, or drops the one in progress.
     pub fn toggle_selection(&mut self) {
-        self.anchor = match self.anchor {
-            Some(_) => None,
-            None => Some(self.cursor),
-        };
+        if self.anchor.is_some() {
+            self.clear_selection();
+        } else {
+            self.anchor = Some(self.cursor);
+        }
+    }
+
+    /// Drops the selection.
+    pub fn clear_selection(&mut self) {
+        self.anchor = None;
+        self.exact = None;
     }
 
     /// Selects `range` with the cursor on its last word, so motions extend it.
     pub fn select(&mut self, range: Range<usize>) {
         let text = self.doc.text();
         self.anchor = Some(range.start);
-        let last = range.end.saturating_sub(1).max(range.start);
-        self.cursor = motion::word_at(text, last).map_or(range.start, |w| w.start);
+        self.cursor = motion::prev_word(text, range.end)
+            .filter(|&w| w >= range.start)
+            .unwrap_or(range.start);
+        self.exact = (!range.is_empty()).then_some(range);
         self.follow();
     }
 
     /// The selected text range: whole words from the anchor to the cursor.
     pub fn selection(&self) -> Option<Range<usize>> {
         let anchor = self.anchor?;
-        let range = motion::snap_to_words(self.doc.text(), anchor, self.cursor);
+        let mut range = motion::snap_to_words(self.doc.text(), anchor, self.cursor);
+        if let Some(exact) = &self.exact {
+            range = range.start.min(exact.start)..range.end.max(exact.end);
+        }
         (!range.is_empty()).then_some(range)
     }
 

@@ -486,7 +486,7 @@ impl App {
                 let selecting = self.reader.as_ref().is_some_and(|r| r.anchor.is_some());
                 if selecting {
                     if let Some(r) = &mut self.reader {
-                        r.anchor = None;
+                        r.clear_selection();
                     }
                 } else if self.reattach.take().is_some() {
                     self.info("not moved");
@@ -614,7 +614,7 @@ impl App {
                 }
             },
         };
-        reader.anchor = None;
+        reader.clear_selection();
         self.info(format!(
             "copied {} characters to the clipboard",
             text.chars().count()
@@ -683,6 +683,7 @@ impl App {
                 {
                     reader.cursor = offset;
                     reader.anchor = Some(offset);
+                    reader.exact = None;
                 }
             }
             MouseEventKind::Drag(MouseButton::Left) if self.focus == Focus::Reader => {
@@ -711,7 +712,7 @@ impl App {
                 if let Some(reader) = &mut self.reader
                     && reader.anchor.is_some_and(|a| a == reader.cursor)
                 {
-                    reader.anchor = None;
+                    reader.clear_selection();
                     let at = reader.cursor;
                     reader.cursor_to(at);
                 }

@@ -36,6 +36,9 @@ pub struct Reader {
     pub cursor: usize,
     /// Where the selection started, while selecting.
     pub anchor: Option<usize>,
+    /// A range selected whole (a sentence, a paragraph), kept exactly as it is
+    /// (with its final punctuation) while motions extend the selection.
+    pub exact: Option<std::ops::Range<usize>>,
     /// The article's highlights.
     pub notes: Notes,
 }
@@ -55,6 +58,7 @@ impl Reader {
             search: None,
             cursor: 0,
             anchor: None,
+            exact: None,
             notes: Notes::default(),
         };
         reader.fill();

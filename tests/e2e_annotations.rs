@@ -1,0 +1,181 @@
+//! End to end: highlights and notes made with the keys in a pseudo-terminal,
+//! checked on disk and on screen across restarts, file edits and renames.
+
+mod support;
+
+use std::fs;
+use std::path::PathBuf;
+
+use support::{Gloss, fixtures, temp_home};
+
+const CTRL_S: &str = "\x13";
+
+/// A copy of the alpha fixture in its own folder, so tests may edit and move it.
+fn library_copy(home: &tempfile::TempDir) -> PathBuf {
+    let dir = home.path().join("lib");
+    fs::create_dir_all(&dir).expect("lib dir");
+    fs::copy(fixtures().join("library/alpha.md"), dir.join("alpha.md")).expect("copy fixture");
+    dir
+}
+
+/// The annotation files gloss wrote.
+fn annotation_files(g: &Gloss) -> Vec<String> {
+    let dir = g.data_dir().join("annotations");
+    let mut out: Vec<String> = fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                .filter_map(|e| fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Background colour of the first cell showing `needle` on screen.
+fn background_of(g: &Gloss, needle: &str) -> Option<vt100::Color> {
+    g.with_parser(|p| {
+        let screen = p.screen();
+        let (_, cols) = screen.size();
+        for (row, text) in screen.rows(0, cols.into()).enumerate() {
+            if let Some(byte) = text.find(needle) {
+                let col = text[..byte].chars().count() as u16;
+                return screen.cell(row as u16, col).map(|c| c.bgcolor());
+            }
+        }
+        None
+    })
+}
+
+const YELLOW: vt100::Color = vt100::Color::Rgb(0xff, 0xe0, 0x66);
+
+/// Opens the only article, searches for `zephyr`, selects the sentence and
+/// writes a note on it.
+fn make_highlight(g: &mut Gloss) {
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    g.wait_for("Ada Writer");
+    g.send("/zephyr\r");
+    g.wait_for("1/3");
+    g.send("s");
+    g.send("\r");
+    g.wait_for("Ctrl-s save");
+    g.send("windy day #weather");
+    g.send(CTRL_S);
+    g.wait_for("note saved");
+}
+
+#[test]
+fn a_note_is_saved_as_toml_and_shown_again_after_a_restart() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 100, 24);
+    make_highlight(&mut g);
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+
+    let files = annotation_files(&g);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let toml = &files[0];
+    assert!(
+        toml.contains("mentions a zephyr from the west"),
+        "quote stored:\n{toml}"
+    );
+    assert!(
+        toml.contains("note = \"windy day #weather\""),
+        "note stored:\n{toml}"
+    );
+    assert!(toml.contains("tags = [\"weather\"]"), "tag stored:\n{toml}");
+    assert!(toml.contains("alpha.md"), "path stored:\n{toml}");
+
+    let mut g = Gloss::start_in(home, &[&lib], 100, 24);
+    let list = g.wait_for("Alpha Article");
+    assert!(
+        list.contains("✎1"),
+        "the list counts the highlight:\n{list}"
+    );
+    g.send("\r");
+    g.wait_for("Ada Writer");
+    g.send("]");
+    g.wait_for("✎ windy day #weather");
+    assert_eq!(
+        background_of(&g, "mentions a zephyr"),
+        Some(YELLOW),
+        "highlight colour on the same words"
+    );
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
+
+#[test]
+fn a_highlight_stays_on_its_words_when_the_file_is_edited_and_follows_a_rename() {
+    let home = temp_home();
+    let lib_dir = library_copy(&home);
+    let lib = lib_dir.display().to_string();
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 100, 24);
+    make_highlight(&mut g);
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+
+    // Edit above the passage: a new paragraph before the third one.
+    let path = lib_dir.join("alpha.md");
+    let text = fs::read_to_string(&path).expect("read copy");
+    let edited = text.replacen(
+        "The third paragraph",
+        "An added paragraph that was not there before.\n\nThe third paragraph",
+        1,
+    );
+    assert_ne!(text, edited, "the fixture has a third paragraph");
+    fs::write(&path, edited).expect("edit copy");
+
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 100, 24);
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    g.wait_for("An added paragraph");
+    g.send("]");
+    g.wait_for("✎ windy day");
+    assert_eq!(background_of(&g, "mentions a zephyr"), Some(YELLOW));
+    assert_ne!(background_of(&g, "An added paragraph"), Some(YELLOW));
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+
+    // Rename the file: the annotations follow it.
+    fs::rename(&path, lib_dir.join("renamed.md")).expect("rename");
+    let mut g = Gloss::start_in(home, &[&lib], 100, 24);
+    let list = g.wait_for("Alpha Article");
+    assert!(list.contains("✎1"), "{list}");
+    g.send("\r");
+    g.wait_for("Ada Writer");
+    g.send("]");
+    g.wait_for("✎ windy day");
+    assert_eq!(background_of(&g, "mentions a zephyr"), Some(YELLOW));
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+    let files = annotation_files(&g);
+    assert!(
+        files.iter().any(|f| f.contains("renamed.md")),
+        "new path written back: {files:?}"
+    );
+}
+
+#[test]
+fn delete_asks_first_and_undo_restores() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 100, 24);
+    make_highlight(&mut g);
+    g.send("d");
+    g.wait_for("? y/n");
+    g.send("n");
+    g.wait_for("kept");
+    g.send("d");
+    g.send("y");
+    g.wait_for("highlight deleted");
+    assert!(!annotation_files(&g)[0].contains("[[highlight]]"));
+    g.send("u");
+    g.wait_for("restored");
+    assert!(annotation_files(&g)[0].contains("windy day #weather"));
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
