@@ -191,7 +191,25 @@ fn read_byline(src: &str, title_end: usize, format: Format, header: &mut Header)
             header.meta.date_text = Some(text);
             header.meta.date = Some(date);
         }
-        header.pieces.push(piece);
+        push_byline(&mut header.pieces, piece);
+    }
+}
+
+/// Adds a byline line, joining it to a byline just before it with a line
+/// break, so author and date read as one compact block under the title.
+fn push_byline(pieces: &mut Vec<Piece>, mut piece: Piece) {
+    match pieces.last_mut() {
+        Some(last) if last.kind == BlockKind::Byline => {
+            last.text.push('\n');
+            let shift = last.text.len();
+            last.text.push_str(&piece.text);
+            let moved = |r: Range<usize>| r.start + shift..r.end + shift;
+            last.spans
+                .extend(piece.spans.drain(..).map(|(r, s)| (moved(r), s)));
+            last.links
+                .extend(piece.links.drain(..).map(|(r, u)| (moved(r), u)));
+        }
+        _ => pieces.push(piece),
     }
 }
 

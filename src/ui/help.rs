@@ -21,8 +21,15 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
         height,
     };
     let mut lines = Vec::new();
-    let key_width = 18;
-    for section in app.keymap.help() {
+    let sections = app.keymap.help();
+    let key_width = sections
+        .iter()
+        .flat_map(|s| s.entries.iter())
+        .map(|e| unicode_width::UnicodeWidthStr::width(e.keys.as_str()))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    for section in sections {
         if !lines.is_empty() {
             lines.push(Line::default());
         }
