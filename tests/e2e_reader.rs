@@ -176,3 +176,69 @@ fn bad_config_exits_2_before_touching_the_terminal() {
     assert!(screen.contains("line 2"), "{screen}");
     assert!(screen.contains("reading_widht"), "{screen}");
 }
+
+#[test]
+fn a_2mb_single_line_file_opens_without_a_hang() {
+    let home = support::temp_home();
+    let dir = home.path().join("big");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let line: String = "endless words without any break ".repeat(65_000);
+    std::fs::write(dir.join("one-line.txt"), format!("{line}THE-END")).expect("write");
+    let mut g = Gloss::start_in(home, &[&dir.display().to_string()], 90, 20);
+    g.wait_for("endless words");
+    g.send("\r");
+    g.wait_for("0%");
+    g.send("G");
+    g.wait_for("THE-END");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
+
+#[test]
+fn invalid_utf8_is_decoded_with_a_note() {
+    let mut g = Gloss::start(&[&library()], 100, 20);
+    g.wait_for("Latin-1");
+    g.send("/latin");
+    g.send("\r");
+    g.send("\r");
+    // The emulator drops U+FFFD when drawing, so the note is what is checked.
+    let screen = g.wait_for("not valid UTF-8");
+    assert!(screen.contains("Latin-1 byte"), "{screen}");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
+
+#[test]
+fn configured_library_folders_open_without_paths() {
+    let home = support::temp_home();
+    let dir = home.path().join("config/gloss");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    let config = format!(
+        "library = [{:?}]\n",
+        fixtures().join("library/nested").display().to_string()
+    );
+    std::fs::write(dir.join("config.toml"), config).expect("write config");
+    let mut g = Gloss::start_in(home, &[], 100, 20);
+    let screen = g.wait_for("Gamma in a Folder");
+    assert!(!screen.contains("Alpha Article"), "{screen}");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
+
+#[test]
+fn mouse_click_opens_an_entry_and_the_wheel_scrolls_the_reader() {
+    let mut g = Gloss::start(&[&library()], 100, 20);
+    let screen = g.wait_for("Beta Notes");
+    let row = row_of(&screen, "Beta Notes").expect("listed") + 1;
+    // SGR mouse report: left button press and release at column 5 of that row.
+    g.send(&format!("\x1b[<0;5;{row}M\x1b[<0;5;{row}m"));
+    g.wait_for("Paragraph 1.");
+    for _ in 0..4 {
+        g.send("\x1b[<65;60;10M");
+    }
+    g.wait_until("the wheel scrolled", |s| {
+        !s.contains("Paragraph 1.") && s.contains("Paragraph 5.")
+    });
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
