@@ -9,6 +9,7 @@ pub mod geometry;
 pub mod list;
 pub mod note_editor;
 pub mod notes;
+pub mod panel;
 pub mod reader;
 pub mod search;
 

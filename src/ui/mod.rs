@@ -4,6 +4,7 @@
 mod help;
 mod list_pane;
 pub mod note_editor;
+pub mod panel;
 mod reader_pane;
 mod status_bar;
 pub mod theme;

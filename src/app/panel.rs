@@ -1,0 +1,516 @@
+//! The annotations panel's state: which entry is selected, the filter, and how
+//! far the list is scrolled. Which highlights appear is worked out from
+//! [`Notes`] on every call, so a save, a delete or a re-anchor can never leave
+//! the panel showing something that is no longer there.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::notes::Notes;
+use crate::keymap::{Action, Context, Keymap};
+
+/// Lines each highlight takes in the panel: the swatch and quote, then the
+/// note's first line and tags. Fixed so scrolling is plain arithmetic.
+pub const ENTRY_LINES: usize = 2;
+
+/// What the panel remembers between keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Panel {
+    /// Position of the selected entry among the rows shown (see [`rows`]).
+    pub selected: usize,
+    /// The filter text; empty shows every highlight.
+    pub filter: String,
+    /// Whether keys are being typed into the filter.
+    pub filtering: bool,
+    /// First entry shown at the top of the panel.
+    pub scroll: usize,
+}
+
+/// What the app should do after a key in the panel. The panel only knows
+/// positions; changing highlights, confirming and saving stay with the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelOutcome {
+    /// Nothing beyond the panel's own state changed.
+    None,
+    /// Close the panel.
+    Close,
+    /// Move the reader to highlight `.0` (an index into `notes.highlights`).
+    /// Sent for orphans too: the app decides what to say about those.
+    Jump(usize),
+    /// Open the note editor on highlight `.0`.
+    Edit(usize),
+    /// Give highlight `.0` the next palette colour.
+    ChangeColor(usize),
+    /// Ask whether to delete highlight `.0`.
+    Delete(usize),
+    /// Bring back the last deleted highlight.
+    Undo,
+    /// Mark highlight `.0` to be moved onto the next selection in the reader.
+    Reattach(usize),
+    /// Show the help overlay.
+    Help,
+    /// Quit gloss.
+    Quit,
+}
+
+/// The highlights the panel lists, as indices into `notes.highlights`, after
+/// `filter`.
+///
+/// Order: placed highlights by where they now start in the text (then by end,
+/// so an enclosing highlight comes before the ones inside it); orphans after
+/// all placed ones, by the start of their last known anchor. Orphans go last
+/// because they have no place in the current text to be sorted by, and
+/// grouping them makes the ones needing attention easy to find.
+///
+/// The filter is case-insensitive; every word of it must occur in the quote,
+/// the note or a tag (a leading `#` matches tags written as `#tag`).
+pub fn rows(notes: &Notes, filter: &str) -> Vec<usize> {
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let mut placed: Vec<(usize, usize, usize)> = Vec::new();
+    let mut orphans: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, h) in notes.highlights.iter().enumerate() {
+        if !words.is_empty() && !matches(h, &words) {
+            continue;
+        }
+        match notes.placed.get(i).and_then(Option::as_ref) {
+            Some(r) => placed.push((r.start, r.end, i)),
+            None => orphans.push((h.anchor.start, h.anchor.end, i)),
+        }
+    }
+    placed.sort_unstable();
+    orphans.sort_unstable();
+    placed
+        .into_iter()
+        .chain(orphans)
+        .map(|(_, _, i)| i)
+        .collect()
+}
+
+/// Whether every filter word (already lowercase) occurs in the highlight.
+fn matches(h: &crate::annotations::Highlight, words: &[String]) -> bool {
+    let tags: Vec<String> = h.tags.iter().map(|t| format!("#{t}")).collect();
+    let haystack = format!("{}\n{}\n{}", h.anchor.quote, h.note, tags.join(" ")).to_lowercase();
+    words.iter().all(|w| haystack.contains(w.as_str()))
+}
+
+/// The first entry to show so that entry `selected` is on screen, moving as
+/// little as possible from `scroll`, with room for `capacity` entries.
+pub fn scroll_for(scroll: usize, selected: usize, capacity: usize) -> usize {
+    let capacity = capacity.max(1);
+    if selected < scroll {
+        selected
+    } else if selected >= scroll + capacity {
+        selected + 1 - capacity
+    } else {
+        scroll
+    }
+}
+
+impl Panel {
+    /// A panel opened with highlight `highlight` selected when it is listed
+    /// (the one under the reader's cursor), else the first entry.
+    pub fn open(notes: &Notes, highlight: Option<usize>) -> Self {
+        let mut panel = Self::default();
+        if let Some(h) = highlight {
+            panel.select(notes, h);
+        }
+        panel
+    }
+
+    /// The highlight index of the selected entry, if any entry is shown.
+    pub fn selected_highlight(&self, notes: &Notes) -> Option<usize> {
+        let rows = rows(notes, &self.filter);
+        rows.get(self.selected.min(rows.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// Selects the entry showing highlight `highlight`, if it passes the filter.
+    pub fn select(&mut self, notes: &Notes, highlight: usize) {
+        if let Some(pos) = rows(notes, &self.filter)
+            .iter()
+            .position(|&i| i == highlight)
+        {
+            self.selected = pos;
+        }
+    }
+
+    /// Pulls the selection back inside the list after highlights went away.
+    pub fn clamp(&mut self, notes: &Notes) {
+        let count = rows(notes, &self.filter).len();
+        self.selected = self.selected.min(count.saturating_sub(1));
+    }
+
+    /// Scrolls so the selection is visible in `height` lines of list.
+    pub fn keep_visible(&mut self, height: usize) {
+        self.scroll = scroll_for(self.scroll, self.selected, height / ENTRY_LINES);
+    }
+
+    /// Pasted text goes into the filter while it is being typed.
+    pub fn on_paste(&mut self, text: &str) {
+        if self.filtering {
+            self.filter.extend(text.chars().filter(|c| !c.is_control()));
+            self.selected = 0;
+        }
+    }
+
+    /// Handles a key while the panel is open.
+    pub fn on_key(&mut self, notes: &Notes, keymap: &Keymap, key: KeyEvent) -> PanelOutcome {
+        if key.kind == KeyEventKind::Release {
+            return PanelOutcome::None;
+        }
+        self.clamp(notes);
+        if self.filtering {
+            return self.on_filter_key(notes, key);
+        }
+        let Some(action) = keymap.action(Context::Panel, &key) else {
+            return PanelOutcome::None;
+        };
+        let count = rows(notes, &self.filter).len();
+        let on_selected = |make: fn(usize) -> PanelOutcome| {
+            self.selected_highlight(notes)
+                .map_or(PanelOutcome::None, make)
+        };
+        match action {
+            Action::OpenArticle => on_selected(PanelOutcome::Jump),
+            Action::Annotate => on_selected(PanelOutcome::Edit),
+            Action::ChangeColor => on_selected(PanelOutcome::ChangeColor),
+            Action::Delete => on_selected(PanelOutcome::Delete),
+            Action::Reattach => on_selected(PanelOutcome::Reattach),
+            Action::Undo => PanelOutcome::Undo,
+            Action::Back | Action::Panel => PanelOutcome::Close,
+            Action::Help => PanelOutcome::Help,
+            Action::Quit => PanelOutcome::Quit,
+            Action::ListDown => {
+                self.selected = (self.selected + 1).min(count.saturating_sub(1));
+                PanelOutcome::None
+            }
+            Action::ListUp => {
+                self.selected = self.selected.saturating_sub(1);
+                PanelOutcome::None
+            }
+            Action::ListFirst => {
+                self.selected = 0;
+                PanelOutcome::None
+            }
+            Action::ListLast => {
+                self.selected = count.saturating_sub(1);
+                PanelOutcome::None
+            }
+            Action::FilterList => {
+                self.filtering = true;
+                PanelOutcome::None
+            }
+            _ => PanelOutcome::None,
+        }
+    }
+
+    /// Keys while typing the filter: text edits it, Enter keeps it, Esc drops
+    /// it; the arrows still move so a match can be picked without leaving.
+    fn on_filter_key(&mut self, notes: &Notes, key: KeyEvent) -> PanelOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => {
+                self.filter.clear();
+                self.filtering = false;
+                self.selected = 0;
+            }
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.selected = 0;
+            }
+            KeyCode::Char('u') if ctrl => {
+                self.filter.clear();
+                self.selected = 0;
+            }
+            KeyCode::Char('c') if ctrl => return PanelOutcome::Quit,
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.filter.push(c);
+                self.selected = 0;
+            }
+            KeyCode::Down => {
+                let count = rows(notes, &self.filter).len();
+                self.selected = (self.selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            _ => {}
+        }
+        PanelOutcome::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::notes::new_highlight;
+
+    const TEXT: &str = "Alpha beta gamma. Delta epsilon zeta. Eta theta iota.";
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ch(c: char) -> KeyEvent {
+        key(KeyCode::Char(c))
+    }
+
+    /// Four highlights stored out of document order: "Eta theta" (last in
+    /// the text, two-line note), "Alpha" (orphaned), "Delta" (tagged) and
+    /// "beta" (first in the text).
+    fn sample() -> Notes {
+        let mut eta = new_highlight(TEXT, 38..47, "yellow");
+        eta.note = "Greek letters\nsecond line".into();
+        let mut orphan = new_highlight(TEXT, 0..5, "green");
+        orphan.orphaned = true;
+        orphan.anchor.start = 40;
+        let mut delta = new_highlight(TEXT, 18..23, "blue");
+        delta.tags = vec!["Maps".into()];
+        delta.note = "see #Maps".into();
+        let beta = new_highlight(TEXT, 6..10, "pink");
+        Notes {
+            highlights: vec![eta, orphan, delta, beta],
+            placed: vec![Some(38..47), None, Some(18..23), Some(6..10)],
+            ..Notes::default()
+        }
+    }
+
+    fn run(panel: &mut Panel, notes: &Notes, keys: &[KeyEvent]) -> PanelOutcome {
+        let keymap = Keymap::default();
+        let mut last = PanelOutcome::None;
+        for &k in keys {
+            last = panel.on_key(notes, &keymap, k);
+        }
+        last
+    }
+
+    #[test]
+    fn rows_follow_the_text_with_orphans_last() {
+        let notes = sample();
+        assert_eq!(rows(&notes, ""), vec![3, 2, 0, 1]);
+    }
+
+    #[test]
+    fn orphans_sort_among_themselves_by_stored_start() {
+        let mut notes = sample();
+        notes.placed = vec![None; 4];
+        // Stored starts: eta 38, orphan 40, delta 18, beta 6.
+        assert_eq!(rows(&notes, ""), vec![3, 2, 0, 1]);
+        notes.highlights[1].anchor.start = 0;
+        assert_eq!(rows(&notes, ""), vec![1, 3, 2, 0]);
+    }
+
+    #[test]
+    fn a_short_placed_list_treats_the_rest_as_orphans() {
+        let mut notes = sample();
+        notes.placed.truncate(1);
+        assert_eq!(rows(&notes, "")[0], 0);
+        assert_eq!(rows(&notes, "").len(), 4);
+    }
+
+    #[test]
+    fn filter_matches_quote_note_and_tags_ignoring_case() {
+        let notes = sample();
+        assert_eq!(rows(&notes, "ALPHA"), vec![1], "quote");
+        assert_eq!(rows(&notes, "second line"), vec![0], "note, any line");
+        assert_eq!(rows(&notes, "#maps"), vec![2], "tag");
+        assert_eq!(rows(&notes, "delta maps"), vec![2], "all words");
+        assert!(rows(&notes, "nowhere").is_empty());
+        assert_eq!(rows(&notes, "  ").len(), 4, "blank filter shows all");
+    }
+
+    #[test]
+    fn tags_match_even_when_the_note_does_not_mention_them() {
+        let mut notes = sample();
+        notes.highlights[3].tags = vec!["stoic".into()];
+        assert_eq!(rows(&notes, "#stoic"), vec![3]);
+    }
+
+    #[test]
+    fn movement_is_clamped_to_the_list() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        run(&mut panel, &notes, &[ch('k')]);
+        assert_eq!(panel.selected, 0);
+        run(&mut panel, &notes, &[ch('j'), key(KeyCode::Down)]);
+        assert_eq!(panel.selected, 2);
+        run(&mut panel, &notes, &[ch('j'), ch('j'), ch('j')]);
+        assert_eq!(panel.selected, 3);
+        run(&mut panel, &notes, &[key(KeyCode::Up)]);
+        assert_eq!(panel.selected, 2);
+        run(&mut panel, &notes, &[ch('g')]);
+        assert_eq!(panel.selected, 0);
+        run(&mut panel, &notes, &[ch('G')]);
+        assert_eq!(panel.selected, 3);
+        run(&mut panel, &notes, &[key(KeyCode::Home)]);
+        assert_eq!(panel.selected, 0);
+        run(&mut panel, &notes, &[key(KeyCode::End)]);
+        assert_eq!(panel.selected, 3);
+    }
+
+    #[test]
+    fn actions_name_the_selected_highlight() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        // Row 1 is "Delta" (index 2).
+        run(&mut panel, &notes, &[ch('j')]);
+        let cases = [
+            (key(KeyCode::Enter), PanelOutcome::Jump(2)),
+            (ch('e'), PanelOutcome::Edit(2)),
+            (ch('c'), PanelOutcome::ChangeColor(2)),
+            (ch('d'), PanelOutcome::Delete(2)),
+            (ch('r'), PanelOutcome::Reattach(2)),
+            (ch('u'), PanelOutcome::Undo),
+            (ch('?'), PanelOutcome::Help),
+            (ch('q'), PanelOutcome::Quit),
+            (ch('x'), PanelOutcome::None),
+            (key(KeyCode::Tab), PanelOutcome::None),
+        ];
+        for (k, want) in cases {
+            assert_eq!(run(&mut panel, &notes, &[k]), want, "{k:?}");
+            assert_eq!(panel.selected, 1);
+        }
+    }
+
+    #[test]
+    fn esc_and_a_close_the_panel() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        assert_eq!(
+            run(&mut panel, &notes, &[key(KeyCode::Esc)]),
+            PanelOutcome::Close
+        );
+        assert_eq!(run(&mut panel, &notes, &[ch('a')]), PanelOutcome::Close);
+    }
+
+    #[test]
+    fn orphans_can_be_jumped_to_and_reattached() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        assert_eq!(
+            run(&mut panel, &notes, &[ch('G'), key(KeyCode::Enter)]),
+            PanelOutcome::Jump(1)
+        );
+        assert_eq!(
+            run(&mut panel, &notes, &[ch('r')]),
+            PanelOutcome::Reattach(1)
+        );
+    }
+
+    #[test]
+    fn typing_a_filter_narrows_the_list_and_enter_keeps_it() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        run(&mut panel, &notes, &[ch('j'), ch('/')]);
+        assert!(panel.filtering);
+        // While filtering, letters are text, not commands.
+        let out = run(&mut panel, &notes, &[ch('e'), ch('t'), ch('a'), ch('x')]);
+        assert_eq!(out, PanelOutcome::None);
+        assert_eq!(panel.filter, "etax");
+        assert_eq!(panel.selected, 0);
+        run(&mut panel, &notes, &[key(KeyCode::Backspace)]);
+        assert_eq!(panel.filter, "eta");
+        // "beta" and "Eta theta" hold "eta".
+        assert_eq!(rows(&notes, &panel.filter), vec![3, 0]);
+        run(&mut panel, &notes, &[key(KeyCode::Enter)]);
+        assert!(!panel.filtering);
+        assert_eq!(panel.filter, "eta");
+        assert_eq!(
+            run(&mut panel, &notes, &[ch('G'), key(KeyCode::Enter)]),
+            PanelOutcome::Jump(0)
+        );
+    }
+
+    #[test]
+    fn esc_while_filtering_clears_the_filter_and_keeps_the_panel() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        let out = run(&mut panel, &notes, &[ch('/'), ch('z'), key(KeyCode::Esc)]);
+        assert_eq!(out, PanelOutcome::None);
+        assert!(!panel.filtering);
+        assert!(panel.filter.is_empty());
+    }
+
+    #[test]
+    fn filter_field_keys() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        run(&mut panel, &notes, &[ch('/'), ch('a'), ctrl('u')]);
+        assert!(panel.filter.is_empty() && panel.filtering);
+        run(
+            &mut panel,
+            &notes,
+            &[key(KeyCode::Down), key(KeyCode::Down)],
+        );
+        assert_eq!(panel.selected, 2);
+        run(&mut panel, &notes, &[key(KeyCode::Up)]);
+        assert_eq!(panel.selected, 1);
+        assert_eq!(run(&mut panel, &notes, &[ctrl('c')]), PanelOutcome::Quit);
+        panel.on_paste("be\x1bta");
+        assert_eq!(panel.filter, "beta");
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let notes = sample();
+        let mut panel = Panel::default();
+        let mut release = ch('j');
+        release.kind = KeyEventKind::Release;
+        run(&mut panel, &notes, &[release]);
+        assert_eq!(panel.selected, 0);
+    }
+
+    #[test]
+    fn empty_notes_do_nothing_but_close() {
+        let notes = Notes::default();
+        let mut panel = Panel::default();
+        for k in [ch('j'), ch('k'), ch('G'), ch('g')] {
+            assert_eq!(run(&mut panel, &notes, &[k]), PanelOutcome::None);
+            assert_eq!(panel.selected, 0);
+        }
+        for k in [key(KeyCode::Enter), ch('e'), ch('c'), ch('d'), ch('r')] {
+            assert_eq!(run(&mut panel, &notes, &[k]), PanelOutcome::None);
+        }
+        assert_eq!(run(&mut panel, &notes, &[ch('u')]), PanelOutcome::Undo);
+        assert_eq!(run(&mut panel, &notes, &[ch('a')]), PanelOutcome::Close);
+        assert_eq!(panel.selected_highlight(&notes), None);
+    }
+
+    #[test]
+    fn a_deleted_highlight_pulls_the_selection_back() {
+        let mut notes = sample();
+        let mut panel = Panel::default();
+        run(&mut panel, &notes, &[ch('G')]);
+        notes.highlights.truncate(2);
+        notes.placed.truncate(2);
+        assert_eq!(panel.selected_highlight(&notes), Some(1));
+        assert_eq!(run(&mut panel, &notes, &[ch('e')]), PanelOutcome::Edit(1));
+        assert_eq!(panel.selected, 1);
+    }
+
+    #[test]
+    fn opening_selects_the_highlight_under_the_cursor() {
+        let notes = sample();
+        assert_eq!(Panel::open(&notes, Some(0)).selected, 2);
+        assert_eq!(Panel::open(&notes, Some(99)).selected, 0);
+        assert_eq!(Panel::open(&notes, None).selected, 0);
+    }
+
+    #[test]
+    fn scrolling_keeps_the_selection_in_view() {
+        let mut panel = Panel {
+            selected: 5,
+            ..Panel::default()
+        };
+        panel.keep_visible(6); // three entries
+        assert_eq!(panel.scroll, 3);
+        panel.selected = 4;
+        panel.keep_visible(6);
+        assert_eq!(panel.scroll, 3, "no move while visible");
+        panel.selected = 1;
+        panel.keep_visible(6);
+        assert_eq!(panel.scroll, 1);
+        panel.selected = 9;
+        panel.keep_visible(0);
+        assert_eq!(panel.scroll, 9, "no room still shows the selection first");
+    }
+}
