@@ -42,11 +42,7 @@ impl App {
             Action::ChangeColor => self.cycle_color(),
             Action::Delete => {
                 match self.highlight_under_cursor() {
-                    Some(h) => {
-                        let preview = preview(&h.anchor.quote);
-                        self.confirm = Some(Confirm::Delete(h.id));
-                        self.info(format!("delete the highlight \"{preview}\"? y/n"));
-                    }
+                    Some(h) => self.ask_delete(&h),
                     None => self.info("no highlight under the cursor"),
                 }
                 Vec::new()
@@ -131,7 +127,7 @@ impl App {
         }
         match self.highlight_under_cursor() {
             Some(h) => {
-                self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
+                self.edit_note(h);
                 Vec::new()
             }
             None => {
@@ -142,10 +138,17 @@ impl App {
     }
 
     fn cycle_color(&mut self) -> Vec<Effect> {
-        let Some(mut h) = self.highlight_under_cursor() else {
-            self.info("no highlight under the cursor");
-            return Vec::new();
-        };
+        match self.highlight_under_cursor() {
+            Some(h) => self.cycle_color_of(h),
+            None => {
+                self.info("no highlight under the cursor");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Gives highlight `h` the next palette colour.
+    pub(super) fn cycle_color_of(&mut self, mut h: Highlight) -> Vec<Effect> {
         let palette = &self.config.highlights.palette;
         let next = palette
             .iter()
@@ -173,6 +176,20 @@ impl App {
         self.save_highlight(h)
     }
 
+    /// Asks whether to delete `h`; the answer comes as the next key.
+    pub(super) fn ask_delete(&mut self, h: &Highlight) {
+        self.confirm = Some(Confirm::Delete(h.id.clone()));
+        self.info(format!(
+            "delete the highlight \"{}\"? y/n",
+            preview(&h.anchor.quote)
+        ));
+    }
+
+    /// Opens the note editor on `h`.
+    pub(super) fn edit_note(&mut self, h: Highlight) {
+        self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
+    }
+
     /// Deletes highlight `id` after the user said yes.
     pub(super) fn delete_highlight(&mut self, id: &str) -> Vec<Effect> {
         let Some(reader) = &mut self.reader else {
@@ -186,7 +203,7 @@ impl App {
         self.save(vec![Op::Delete(id.to_string())])
     }
 
-    fn undo_delete(&mut self) -> Vec<Effect> {
+    pub(super) fn undo_delete(&mut self) -> Vec<Effect> {
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };

@@ -28,6 +28,7 @@ use geometry::Areas;
 use list::ListState;
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
+use panel::{Panel, PanelOutcome};
 use reader::Reader;
 
 pub use annotate::preview;
@@ -130,6 +131,8 @@ pub struct App {
     pub reattach: Option<String>,
     /// Whether notes are shown under their paragraphs.
     pub inline_notes: bool,
+    /// The annotations panel, when open (over the reader).
+    pub panel: Option<Panel>,
     /// The open article.
     pub reader: Option<Reader>,
     /// Which pane has focus.
@@ -162,6 +165,7 @@ impl App {
             confirm: None,
             reattach: None,
             inline_notes,
+            panel: None,
             reader: None,
             focus: Focus::List,
             help: None,
@@ -303,6 +307,9 @@ impl App {
         if self.help.is_some() {
             return self.on_help_key(key);
         }
+        if self.panel.is_some() && self.focus == Focus::Reader {
+            return self.on_panel_key(key);
+        }
         let context = match self.focus {
             Focus::List => Context::List,
             Focus::Reader => Context::Reader,
@@ -339,6 +346,61 @@ impl App {
             (Ok(text), Some((editor, _))) => editor.set_text(&text),
             (Err(e), _) => self.error(e),
             _ => {}
+        }
+    }
+
+    fn on_panel_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let (Some(panel), Some(reader)) = (&mut self.panel, &self.reader) else {
+            self.panel = None;
+            return Vec::new();
+        };
+        let outcome = panel.on_key(&reader.notes, &self.keymap, key);
+        let highlight = |i: usize| reader.notes.highlights.get(i).cloned();
+        match outcome {
+            PanelOutcome::None => Vec::new(),
+            PanelOutcome::Close => {
+                self.panel = None;
+                Vec::new()
+            }
+            PanelOutcome::Help => self.update(Action::Help),
+            PanelOutcome::Quit => self.update(Action::Quit),
+            PanelOutcome::Jump(i) => {
+                match reader.notes.placed.get(i).cloned().flatten() {
+                    Some(range) => {
+                        self.panel = None;
+                        if let Some(reader) = &mut self.reader {
+                            reader.reveal(range.start);
+                            reader.cursor_to(range.start);
+                        }
+                    }
+                    None => self.info("this highlight is orphaned: press r, then select where it belongs and press r"),
+                }
+                Vec::new()
+            }
+            PanelOutcome::Edit(i) => {
+                if let Some(h) = highlight(i) {
+                    self.edit_note(h);
+                }
+                Vec::new()
+            }
+            PanelOutcome::ChangeColor(i) => match highlight(i) {
+                Some(h) if reader.notes.read_only.is_none() => self.cycle_color_of(h),
+                _ => Vec::new(),
+            },
+            PanelOutcome::Delete(i) => {
+                if let Some(h) = highlight(i) {
+                    self.ask_delete(&h);
+                }
+                Vec::new()
+            }
+            PanelOutcome::Undo => self.undo_delete(),
+            PanelOutcome::Reattach(i) => {
+                if let Some(h) = highlight(i) {
+                    self.panel = None;
+                    self.mark_for_reattach(h.id);
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -416,6 +478,8 @@ impl App {
     pub fn on_paste(&mut self, text: &str) {
         if let Some((editor, _)) = &mut self.editor {
             editor.on_paste(text);
+        } else if let Some(panel) = self.panel.as_mut().filter(|p| p.filtering) {
+            panel.on_paste(text);
         } else if let Some(input) = &mut self.input {
             input.text.extend(text.chars().filter(|c| !c.is_control()));
             self.after_input_edit();
@@ -509,6 +573,14 @@ impl App {
             | Action::Undo
             | Action::Reattach => effects.extend(self.annotate_action(action)),
             Action::Copy => effects.extend(self.copy()),
+            Action::Panel => match &self.reader {
+                Some(reader) => {
+                    let current = reader.notes.at(reader.cursor);
+                    self.panel = Some(Panel::open(&reader.notes, current));
+                    self.focus = Focus::Reader;
+                }
+                None => self.info("open an article first"),
+            },
             Action::ToggleNotes => {
                 self.inline_notes = !self.inline_notes;
                 self.info(if self.inline_notes {

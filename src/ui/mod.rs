@@ -19,6 +19,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     list_pane::draw(frame, app, areas.list);
     reader_pane::draw(frame, app, areas.reader, areas.text);
     status_bar::draw(frame, app, areas.status);
+    if let (Some(panel), Some(reader)) = (&app.panel, &app.reader) {
+        panel::draw(
+            frame,
+            panel,
+            &reader.notes,
+            &app.config.highlights.palette,
+            areas.reader,
+        );
+    }
     if let Some((editor, _)) = &app.editor {
         note_editor::draw(frame, editor, frame.area());
     }

@@ -197,10 +197,12 @@ fn entry(
         .find(|l| !l.is_empty())
         .map(clean)
         .unwrap_or_default();
+    // Tags written in the note's first line are already in view.
     let tags = h
         .tags
         .iter()
         .map(|t| format!("#{}", clean(t)))
+        .filter(|t| !note.contains(t.as_str()))
         .collect::<Vec<_>>()
         .join(" ");
     let (note, tags) = share(&note, &tags, room);
