@@ -1,0 +1,91 @@
+//! The app driven by actions alone, as the runtime would drive it: re-attaching a
+//! highlight, and an orphan listed in the panel after its text is gone.
+
+mod support;
+
+use gloss::annotations::{AnnotationFile, ArticleRecord, Op, SCHEMA_VERSION};
+use gloss::app::notes::{Notes, new_highlight};
+use gloss::app::{App, Effect};
+use gloss::config::Config;
+use gloss::document::{Document, Format, ParseOptions};
+use gloss::keymap::{Action, Keymap};
+use gloss::library;
+
+fn app_with(source: &str, notes: Notes) -> App {
+    let scan = library::scan(
+        &[support::fixtures().join("library/alpha.md")],
+        ParseOptions::default(),
+    );
+    let mut app = App::new(Config::default(), Keymap::default(), scan);
+    app.resize(100, 30);
+    let doc = Document::new(source, Format::Markdown, ParseOptions::default());
+    let _ = app.show_article(0, doc, notes, None);
+    app
+}
+
+fn upserts(effects: &[Effect]) -> Vec<gloss::annotations::Highlight> {
+    effects
+        .iter()
+        .flat_map(|e| match e {
+            Effect::Save { ops, .. } => ops.clone(),
+            _ => Vec::new(),
+        })
+        .filter_map(|op| match op {
+            Op::Upsert(h) => Some(h),
+            _ => None,
+        })
+        .collect()
+}
+
+const TEXT: &str =
+    "# Title\n\nThe first sentence is here. The second sentence follows it.\n\nA last paragraph.";
+
+#[test]
+fn reattach_moves_a_highlight_keeping_its_id_and_note() {
+    let mut app = app_with(TEXT, Notes::default());
+    app.update(Action::SentenceNext);
+    app.update(Action::SelectSentence);
+    let made = upserts(&app.update(Action::Highlight));
+    assert_eq!(made.len(), 1);
+    let id = made[0].id.clone();
+
+    // Mark it, select the next sentence, confirm with r.
+    app.update(Action::Reattach);
+    assert_eq!(app.reattach.as_deref(), Some(id.as_str()));
+    app.update(Action::SentenceNext);
+    app.update(Action::SelectSentence);
+    let moved = upserts(&app.update(Action::Reattach));
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].id, id);
+    assert_eq!(moved[0].anchor.quote, "The second sentence follows it.");
+    assert!(app.reattach.is_none());
+}
+
+#[test]
+fn an_orphan_is_listed_in_the_panel_and_never_placed() {
+    let old = "# Title\n\nA sentence that will be removed entirely from the text.\n\nKept.";
+    let doc = Document::parse_complete(old, Format::Markdown, ParseOptions::default());
+    let start = doc.text().find("A sentence").expect("found");
+    let end = doc.text().find(" from the text").expect("found");
+    let mut h = new_highlight(doc.text(), start..end, "green");
+    h.note = "remember this".into();
+    let file = AnnotationFile {
+        version: SCHEMA_VERSION,
+        article: ArticleRecord::default(),
+        position: None,
+        highlights: vec![h],
+    };
+    let notes = Notes::new(ArticleRecord::default(), None, Some(file));
+    let app = &mut app_with("# Title\n\nSomething else entirely now.\n\nKept.", notes);
+    let reader = app.reader.as_ref().expect("open");
+    assert_eq!(reader.notes.placed, vec![None], "not placed on other text");
+    assert!(reader.notes.highlights[0].orphaned);
+    assert_eq!(
+        reader.notes.highlights[0].note, "remember this",
+        "kept in full"
+    );
+    app.update(Action::Panel);
+    assert!(app.panel.is_some());
+    let rows = gloss::app::panel::rows(&app.reader.as_ref().expect("open").notes, "");
+    assert_eq!(rows, vec![0], "the orphan is listed");
+}
