@@ -102,9 +102,23 @@ fn open_library(config: &Config, paths: &[PathBuf], options: ParseOptions) -> Sc
     if !paths.is_empty() {
         library::scan(paths, options)
     } else if !config.library.is_empty() {
-        library::scan(&config.library, options)
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let folders: Vec<PathBuf> = config
+            .library
+            .iter()
+            .map(|p| expand_home(p, home.as_deref()))
+            .collect();
+        library::scan(&folders, options)
     } else {
         library::samples()
+    }
+}
+
+/// `~/x` in a configured folder means `x` in the home folder, as in a shell.
+fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -427,4 +441,31 @@ fn copy_to_clipboard(text: &str) {
     let mut out = io::stdout();
     let _ = write!(out, "\x1b]52;c;{encoded}\x07");
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tilde_means_home_in_configured_folders() {
+        let home = Path::new("/home/me");
+        assert_eq!(
+            expand_home(Path::new("~/articles"), Some(home)),
+            Path::new("/home/me/articles")
+        );
+        assert_eq!(
+            expand_home(Path::new("~"), Some(home)),
+            Path::new("/home/me")
+        );
+        assert_eq!(
+            expand_home(Path::new("/srv/a"), Some(home)),
+            Path::new("/srv/a")
+        );
+        assert_eq!(expand_home(Path::new("~/a"), None), Path::new("~/a"));
+        assert_eq!(
+            expand_home(Path::new("~bob/a"), Some(home)),
+            Path::new("~bob/a")
+        );
+    }
 }
