@@ -242,3 +242,37 @@ fn mouse_click_opens_an_entry_and_the_wheel_scrolls_the_reader() {
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
+
+#[test]
+fn the_reading_position_is_restored_after_a_restart() {
+    let home = support::temp_home();
+    let mut g = Gloss::start_in(home.clone(), &[&library()], 100, 16);
+    g.wait_for("Beta Notes");
+    g.send("j\r");
+    g.wait_for("Paragraph 1.");
+    g.send("  ");
+    let screen = g.wait_until("two pages down", |s| {
+        !s.contains("Paragraph 1.") && s.contains("Paragraph")
+    });
+    let top = screen
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split("Paragraph ").nth(1))
+        .and_then(|rest| rest.split('.').next())
+        .map(str::to_string)
+        .expect("a paragraph at the top");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+
+    let mut g = Gloss::start_in(home, &[&library()], 100, 16);
+    let list = g.wait_for("Beta Notes");
+    assert!(
+        !list.contains("Bo Author · February 3, 2023    0%"),
+        "progress shown in the list:\n{list}"
+    );
+    g.send("j\r");
+    let screen = g.wait_for(&format!("Paragraph {top}."));
+    assert!(!screen.contains("Paragraph 1."), "{screen}");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
