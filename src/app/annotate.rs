@@ -282,8 +282,7 @@ impl App {
         notes.highlights.sort_by(|a, b| {
             (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
         });
-        let text = reader.doc.text().to_string();
-        reader.notes.place(&text);
+        reader.notes.place(reader.doc.text());
         let article = reader.article;
         if let Some(count) = self.counts.get_mut(article) {
             *count = reader.notes.count();
@@ -299,8 +298,7 @@ impl App {
         if reader.article != article {
             return;
         }
-        let text = reader.doc.text().to_string();
-        reader.notes.adopt(saved, &text);
+        reader.notes.adopt(saved, reader.doc.text());
         if let Some(count) = self.counts.get_mut(article) {
             *count = reader.notes.count();
         }

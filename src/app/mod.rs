@@ -234,8 +234,7 @@ impl App {
         let mut effects = Vec::new();
         if !reader.notes.highlights.is_empty() {
             reader.doc.ensure_complete();
-            let full = reader.doc.text().to_string();
-            let ops = reader.notes.anchor(&full);
+            let ops = reader.notes.anchor(reader.doc.text());
             if !ops.is_empty() {
                 effects.push(Effect::Save { article, ops });
             }
