@@ -6,11 +6,16 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use chrono::{DateTime, Utc};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::annotations::Store;
+use crate::commands::{self, UsageError};
 use crate::config;
+use crate::export::{Filter, Format, InvalidSince, UnknownFormat, parse_since};
 use crate::keymap::Keymap;
 use crate::paths;
+use crate::tui::Start;
 
 /// Exit code for problems the user must fix before gloss can start: bad
 /// options, a bad config file, no usable data folder. Matches clap's own.
@@ -20,12 +25,13 @@ const EXIT_FAILURE: u8 = 1;
 
 /// Options and arguments of `gloss`.
 ///
-/// Subcommands (`export`, `import`, `open`) are planned: they will go in a
-/// `#[command(subcommand)] command: Option<Command>` field with
-/// `#[command(args_conflicts_with_subcommands = true)]` on this struct, so
-/// plain `gloss PATH...` keeps opening the reader. The field is left out for
-/// now because clap would otherwise list an empty command set and reserve
-/// `help` as a subcommand name, hiding a file called `help`.
+/// Plain `gloss PATH...` opens the reader; `export`, `import` and `open` are
+/// subcommands, recognised only before any path, so a file literally named
+/// like a subcommand is opened as `./export` (or after another path). There
+/// is no `help` subcommand (`--help` does that job), so a file called `help`
+/// still opens. clap's `args_conflicts_with_subcommands` is not used: it
+/// would also turn `gloss --data-dir D export` into two paths, while the
+/// global options must work before a subcommand too.
 #[derive(Debug, Clone, PartialEq, Eq, Parser)]
 #[command(
     name = "gloss",
@@ -34,9 +40,15 @@ const EXIT_FAILURE: u8 = 1;
     long_about = "gloss is a terminal reader for articles in plain text and Markdown. \
                   Select words, sentences or paragraphs to highlight them in colour, attach \
                   notes, and export everything as Markdown, JSON, CSV or W3C annotations. \
-                  Highlights stay attached to their text even when the file changes."
+                  Highlights stay attached to their text even when the file changes.\n\n\
+                  To open a file named like a subcommand, write it as ./export.",
+    disable_help_subcommand = true
 )]
 pub struct Cli {
+    /// What to do instead of opening the reader.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files and folders to open; folders are searched for articles.
     /// Without any, the `library` folders from the config are opened.
     #[arg(value_name = "PATH")]
@@ -44,13 +56,97 @@ pub struct Cli {
 
     /// Read settings from this file instead of the default config file.
     /// The file must exist.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
 
     /// Keep annotations and exports in this folder instead of the default
     /// data folder (overrides $GLOSS_DATA_DIR).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub data_dir: Option<PathBuf>,
+}
+
+/// The subcommands; each works without a terminal except `open`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Write highlights and notes as Markdown, JSON, CSV (Readwise) or W3C
+    /// Web Annotations, to stdout, a file or a folder.
+    Export(ExportArgs),
+    /// Merge a gloss JSON export or W3C Web Annotation JSON into the stored
+    /// notes; nothing is duplicated and nothing stored is lost.
+    Import(ImportArgs),
+    /// Open one article in the reader, optionally at a character offset
+    /// (the links in Markdown exports use this).
+    Open(OpenArgs),
+}
+
+/// Options of `gloss export`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[command(after_help = "Filters combine: a highlight is exported when it passes all of them.")]
+pub struct ExportArgs {
+    /// Output format: markdown (or md), json, csv, w3c.
+    #[arg(long, short, value_name = "FORMAT", default_value = "markdown", value_parser = parse_format)]
+    pub format: Format,
+
+    /// Write to this file instead of stdout. An existing folder, or a path
+    /// ending in `/`, gets one Markdown file per article, or
+    /// gloss-export.<ext> for the other formats.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Only highlights with this tag (repeat for any of several tags).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only highlights of this colour.
+    #[arg(long, value_name = "NAME")]
+    pub color: Option<String>,
+
+    /// Only highlights made or changed since this date (YYYY-MM-DD, or an
+    /// RFC 3339 time).
+    #[arg(long, value_name = "DATE", value_parser = parse_since_arg)]
+    pub since: Option<DateTime<Utc>>,
+
+    /// Only highlights that no longer fit their article's text.
+    #[arg(long)]
+    pub orphaned: bool,
+
+    /// Start Markdown with YAML front matter (title, author, date, source,
+    /// tags) for note apps.
+    #[arg(long)]
+    pub front_matter: bool,
+
+    /// Only articles that are these files or lie in these folders.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Options of `gloss import`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct ImportArgs {
+    /// A gloss JSON export, or W3C Web Annotation JSON (one annotation, an
+    /// array, or an AnnotationCollection).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Options of `gloss open`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct OpenArgs {
+    /// The article to open.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Character offset in the article's text to show and put the cursor on.
+    #[arg(long, value_name = "OFFSET")]
+    pub at: Option<usize>,
+}
+
+fn parse_format(text: &str) -> Result<Format, UnknownFormat> {
+    text.parse()
+}
+
+fn parse_since_arg(text: &str) -> Result<DateTime<Utc>, InvalidSince> {
+    parse_since(text)
 }
 
 fn shown(path: Option<PathBuf>) -> String {
@@ -69,7 +165,11 @@ fn files_help() -> String {
          (read only; a missing file means defaults; see config.example.toml)\n  \
          Data folder  {}\n               \
          (or $GLOSS_DATA_DIR, or --data-dir; gloss writes nowhere else)\n\n\
-         Exit status: 0 on success, 2 for bad options or config, 1 if the reader fails.",
+         Commands:\n  \
+         gloss export [--format markdown|json|csv|w3c] [--output PATH] [PATH...]\n  \
+         gloss import FILE       (a gloss JSON export or W3C Web Annotations)\n  \
+         gloss open PATH --at N  (open an article at character offset N)\n\n\
+         Exit status: 0 on success, 2 for bad options or config, 1 if the reader or a command fails.",
         shown(paths::default_config_file()),
         shown(paths::default_data_dir()),
     )
@@ -106,19 +206,48 @@ where
 {
     let cli = match Cli::try_parse_args(args) {
         Ok(cli) => cli,
-        Err(err) => {
-            // `--help` and `--version` arrive here too and go to stdout.
-            let _ = err.print();
-            return if err.use_stderr() {
-                ExitCode::from(EXIT_USAGE)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(err) => return clap_exit(&err),
     };
-    match prepare(&cli) {
+    match &cli.command {
+        None => run_reader(&cli, cli.paths.clone(), None),
+        Some(Command::Open(open)) => {
+            if !open.path.exists() {
+                eprintln!("gloss: {}: no such file", open.path.display());
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let start = Start {
+                path: open.path.clone(),
+                at: open.at,
+            };
+            run_reader(&cli, Vec::new(), Some(start))
+        }
+        Some(Command::Export(args)) => run_export(&cli, args),
+        Some(Command::Import(args)) => run_import(&cli, args),
+    }
+}
+
+/// Reports a parse failure the way every other gloss error is reported
+/// (`gloss: ...` instead of clap's `error: ...`); `--help` and `--version`
+/// arrive here too and go to stdout.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    if !err.use_stderr() {
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    eprint!("gloss: {text}");
+    if !text.ends_with('\n') {
+        eprintln!();
+    }
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// The interactive reader, on the given paths or one start article.
+fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
+    match prepare(cli) {
         Ok((config, keymap, data_dir)) => {
-            match crate::tui::run_app(config, keymap, cli.paths, data_dir) {
+            match crate::tui::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("gloss: {err:#}");
@@ -133,18 +262,110 @@ where
     }
 }
 
+/// `gloss export`: never touches the terminal, so it runs in pipes and cron.
+fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
+    let (_config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let store = Store::new(&data_dir);
+    let request = commands::export::ExportRequest {
+        format: args.format,
+        output: args.output.clone(),
+        filter: Filter {
+            tags: args.tags.clone(),
+            color: args.color.clone(),
+            since: args.since,
+            orphaned_only: args.orphaned,
+        },
+        front_matter: args.front_matter,
+        paths: args.paths.clone(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match commands::export::run(&store, &request, &mut stdout) {
+        Ok(outcome) => {
+            for file in &outcome.unreadable {
+                eprintln!("gloss: left out an annotation file that cannot be read: {file}");
+            }
+            if outcome.highlights == 0 {
+                eprintln!("gloss: no highlights to export");
+            } else if let Some(output) = &args.output {
+                println!(
+                    "exported {} highlight{} from {} article{} to {}",
+                    outcome.highlights,
+                    if outcome.highlights == 1 { "" } else { "s" },
+                    outcome.articles,
+                    if outcome.articles == 1 { "" } else { "s" },
+                    output.display()
+                );
+            }
+            // A backup that silently misses files would be worse than a
+            // failing cron job.
+            if outcome.unreadable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// `gloss import`: never touches the terminal.
+fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
+    let (config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let store = Store::new(&data_dir);
+    match commands::import::run(&store, &config, &args.file) {
+        Ok(report) => {
+            for item in &report.skipped {
+                eprintln!("gloss: skipped {item}");
+            }
+            println!("{}", report.summary());
+            ExitCode::SUCCESS
+        }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// Prints a subcommand's error; 2 when the user asked for something that
+/// cannot be, 1 when doing it failed.
+fn command_failed(err: &anyhow::Error) -> ExitCode {
+    eprintln!("gloss: {err:#}");
+    if err.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(EXIT_USAGE)
+    } else {
+        ExitCode::from(EXIT_FAILURE)
+    }
+}
+
 /// Everything that can fail because of the user's setup, done before any
 /// terminal state changes.
 fn prepare(cli: &Cli) -> Result<(config::Config, Keymap, PathBuf), String> {
-    let (config, _source) = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let (config, data_dir) = prepare_batch(cli)?;
     let keymap = Keymap::from_config(&config.keys).map_err(|e| e.to_string())?;
-    let data_dir = paths::data_dir(cli.data_dir.as_deref()).map_err(|e| format!("{e:#}"))?;
     Ok((config, keymap, data_dir))
+}
+
+/// The setup the non-interactive subcommands need: no key bindings.
+fn prepare_batch(cli: &Cli) -> Result<(config::Config, PathBuf), String> {
+    let (config, _source) = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let data_dir = paths::data_dir(cli.data_dir.as_deref()).map_err(|e| format!("{e:#}"))?;
+    Ok((config, data_dir))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_args(std::iter::once("gloss").chain(args.iter().copied()))
@@ -169,6 +390,89 @@ mod tests {
     fn a_file_named_help_is_a_path() {
         let cli = parse(&["help"]).unwrap();
         assert_eq!(cli.paths, [PathBuf::from("help")]);
+    }
+
+    #[test]
+    fn subcommands_take_their_options_and_the_global_ones() {
+        let cli = parse(&[
+            "export",
+            "--format",
+            "json",
+            "--tag",
+            "a",
+            "--tag",
+            "#b",
+            "--since",
+            "2024-05-01",
+            "--orphaned",
+            "--data-dir",
+            "d",
+            "papers",
+        ])
+        .unwrap();
+        assert_eq!(cli.data_dir, Some(PathBuf::from("d")));
+        let Some(Command::Export(args)) = cli.command else {
+            panic!("not export: {cli:?}");
+        };
+        assert_eq!(args.format, Format::Json);
+        assert_eq!(args.tags, ["a", "#b"]);
+        assert!(args.orphaned);
+        assert_eq!(args.since, Some(parse_since("2024-05-01").unwrap()));
+        assert_eq!(args.paths, [PathBuf::from("papers")]);
+
+        let cli = parse(&["--config", "c.toml", "import", "notes.json"]).unwrap();
+        assert!(cli.paths.is_empty(), "{cli:?}");
+        assert_eq!(cli.config, Some(PathBuf::from("c.toml")));
+        assert!(
+            matches!(cli.command, Some(Command::Import(ImportArgs { ref file })) if file == Path::new("notes.json"))
+        );
+
+        let cli = parse(&["open", "a.md", "--at", "42"]).unwrap();
+        assert_eq!(
+            cli.command,
+            Some(Command::Open(OpenArgs {
+                path: PathBuf::from("a.md"),
+                at: Some(42)
+            }))
+        );
+    }
+
+    #[test]
+    fn export_defaults_to_markdown_on_stdout() {
+        let Some(Command::Export(args)) = parse(&["export"]).unwrap().command else {
+            panic!("not export");
+        };
+        assert_eq!(args.format, Format::Markdown);
+        assert_eq!(args.output, None);
+    }
+
+    #[test]
+    fn bad_export_options_are_usage_errors() {
+        for args in [
+            &["export", "--format", "pdf"][..],
+            &["export", "--since", "yesterday"],
+            &["open"],
+            &["open", "a.md", "--at", "-3"],
+            &["import"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        let err = parse(&["export", "--format", "pdf"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown export format"), "{err}");
+    }
+
+    #[test]
+    fn a_file_named_like_a_subcommand_opens_with_a_path_prefix() {
+        let cli = parse(&["./export"]).unwrap();
+        assert_eq!(cli.command, None);
+        assert_eq!(cli.paths, [PathBuf::from("./export")]);
+        // After a path, a subcommand name is just another path.
+        let cli = parse(&["a.md", "import"]).unwrap();
+        assert_eq!(cli.command, None);
+        assert_eq!(cli.paths, [PathBuf::from("a.md"), PathBuf::from("import")]);
     }
 
     #[test]

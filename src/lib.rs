@@ -9,6 +9,7 @@
 pub mod annotations;
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod document;
 pub mod export;

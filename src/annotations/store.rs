@@ -281,6 +281,20 @@ impl Store {
         }
     }
 
+    /// Reads one annotation file in full, for tools (export, import) that
+    /// need every highlight rather than the summary [`Store::index`] keeps.
+    /// A file that vanished is reported as an I/O "not found" error.
+    pub fn read(&self, file: &Path) -> Result<AnnotationFile, StoreError> {
+        match read_file(file)? {
+            Some(parsed) => Ok(parsed.content),
+            None => Err(StoreError::Io {
+                action: "read",
+                path: file.to_path_buf(),
+                source: io::Error::from(io::ErrorKind::NotFound),
+            }),
+        }
+    }
+
     /// Merges `ops` into the article's file and saves it atomically under an
     /// exclusive lock; see [`Op`] for how conflicts resolve. `file` is the
     /// file [`Store::find`] returned, or `None` for an article without one

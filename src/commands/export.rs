@@ -1,0 +1,369 @@
+//! `gloss export`: the stored highlights in one of the export formats, to
+//! stdout, a file, or a folder; and [`export_to_folder`] for the app's export
+//! key, so both write the same files.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{UsageError, read_all};
+use crate::annotations::{AnnotationFile, Store};
+use crate::export::{
+    Filter, Format, MarkdownOptions, markdown_file_name, render, to_markdown_per_article,
+};
+
+/// File name (before the extension) used when a format that makes one
+/// document is written into a folder.
+pub const EXPORT_STEM: &str = "gloss-export";
+
+/// What `gloss export` was asked to do, gathered from the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    /// The output format.
+    pub format: Format,
+    /// A file, a folder (existing, or a path ending in `/`), or `None` for
+    /// stdout.
+    pub output: Option<PathBuf>,
+    /// Which highlights to include.
+    pub filter: Filter,
+    /// YAML front matter in Markdown output.
+    pub front_matter: bool,
+    /// Only articles whose recorded path is one of these files or lies under
+    /// one of these folders; empty means every article.
+    pub paths: Vec<PathBuf>,
+}
+
+/// What an export did, for the summary the CLI prints and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportOutcome {
+    /// Articles with at least one exported highlight.
+    pub articles: usize,
+    /// Highlights exported.
+    pub highlights: usize,
+    /// Files written (empty when writing to stdout).
+    pub written: Vec<PathBuf>,
+    /// Annotation files that could not be read and were left out.
+    pub unreadable: Vec<String>,
+}
+
+/// Runs an export; document output goes to `stdout` when no output path is
+/// given. Errors that the user caused (a path naming nothing) are
+/// [`UsageError`]s inside the `anyhow::Error`.
+pub fn run(
+    store: &Store,
+    request: &ExportRequest,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<ExportOutcome> {
+    let stored = read_all(store)
+        .with_context(|| format!("cannot read the annotations in {}", store.dir().display()))?;
+    let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
+    if !request.paths.is_empty() {
+        let scopes = resolve_scopes(&request.paths, &files)?;
+        files.retain(|f| scopes.iter().any(|s| in_scope(&f.article.path, s)));
+    }
+    let (articles, highlights) = count(&files, &request.filter);
+    let markdown = MarkdownOptions {
+        front_matter: request.front_matter,
+    };
+    let mut outcome = ExportOutcome {
+        articles,
+        highlights,
+        written: Vec::new(),
+        unreadable: stored.unreadable,
+    };
+    match request.output.as_deref() {
+        None => {
+            let text = render(request.format, &files, &request.filter, &markdown);
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                // A reader that stops early (`| head`) is not an error.
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                    return Err(e).context("cannot write to standard output");
+                }
+                _ => {}
+            }
+        }
+        Some(path) if is_folder_target(path) => {
+            outcome.written = write_folder(
+                path,
+                request.format,
+                &files,
+                &request.filter,
+                &markdown,
+                None,
+            )?;
+        }
+        Some(path) => {
+            let text = render(request.format, &files, &request.filter, &markdown);
+            write_file(path, text.as_bytes())?;
+            outcome.written.push(path.to_path_buf());
+        }
+    }
+    Ok(outcome)
+}
+
+/// Writes the notes of one article (`only`, its recorded path) or of every
+/// article into `folder`, creating it if missing, and returns the files
+/// written. This is what the app's export key does, so an export from the
+/// app and `gloss export --output FOLDER/` give the same files. Markdown gives
+/// one file per article; other formats give one file, named after the article
+/// when `only` is given, else `gloss-export.<ext>`. Annotation files that
+/// cannot be read are left out (the app reports them when it starts).
+pub fn export_to_folder(
+    store: &Store,
+    format: Format,
+    folder: &Path,
+    only: Option<&Path>,
+    front_matter: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let stored = read_all(store)
+        .with_context(|| format!("cannot read the annotations in {}", store.dir().display()))?;
+    let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
+    if let Some(only) = only {
+        files.retain(|f| Path::new(&f.article.path) == only);
+    }
+    let single = match (only, files.as_slice()) {
+        (Some(_), [one]) => Some(markdown_file_name(one)),
+        _ => None,
+    };
+    write_folder(
+        folder,
+        format,
+        &files,
+        &Filter::default(),
+        &MarkdownOptions { front_matter },
+        single.as_deref(),
+    )
+}
+
+/// Writes an export into `folder`: one Markdown file per article, or one file
+/// for the other formats named `name_hint` (with the format's extension) or
+/// [`EXPORT_STEM`]. Nothing is written when nothing is selected.
+fn write_folder(
+    folder: &Path,
+    format: Format,
+    files: &[AnnotationFile],
+    filter: &Filter,
+    markdown: &MarkdownOptions,
+    name_hint: Option<&str>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let (articles, _) = count(files, filter);
+    if articles == 0 {
+        return Ok(Vec::new());
+    }
+    fs::create_dir_all(folder)
+        .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+    let mut written = Vec::new();
+    if format == Format::Markdown {
+        for (name, body) in to_markdown_per_article(files, filter, markdown) {
+            let path = folder.join(name);
+            write_file(&path, body.as_bytes())?;
+            written.push(path);
+        }
+    } else {
+        let stem = name_hint
+            .and_then(|n| n.strip_suffix(".md"))
+            .unwrap_or(EXPORT_STEM);
+        let path = folder.join(format!("{stem}.{}", format.extension()));
+        write_file(&path, render(format, files, filter, markdown).as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// An existing folder, or a path the user marked as one with a trailing
+/// separator.
+fn is_folder_target(path: &Path) -> bool {
+    let text = path.as_os_str().to_string_lossy();
+    path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR)
+}
+
+/// Articles and highlights that `filter` keeps.
+fn count(files: &[AnnotationFile], filter: &Filter) -> (usize, usize) {
+    files
+        .iter()
+        .map(|f| f.highlights.iter().filter(|h| filter.keep(h)).count())
+        .filter(|&n| n > 0)
+        .fold((0, 0), |(a, h), n| (a + 1, h + n))
+}
+
+/// The absolute forms of the PATH arguments, as the store records article
+/// paths (`gloss:samples/...` names a bundled sample and is kept as is). A
+/// path that does not exist is still accepted when some article was recorded
+/// under it (its notes outlive the file); otherwise it is a typo.
+fn resolve_scopes(paths: &[PathBuf], files: &[AnnotationFile]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut scopes = Vec::new();
+    for path in paths {
+        let scope = if path.to_string_lossy().starts_with("gloss:") {
+            path.clone()
+        } else {
+            fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+        };
+        let known = files.iter().any(|f| in_scope(&f.article.path, &scope));
+        if !known && !path.exists() {
+            return Err(UsageError(format!(
+                "{}: no such file or folder, and no notes recorded for it",
+                path.display()
+            ))
+            .into());
+        }
+        scopes.push(scope);
+    }
+    Ok(scopes)
+}
+
+/// `path` made absolute against the current folder, with `.` and `..`
+/// removed lexically (the file may no longer exist to be canonicalized).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether an article recorded at `recorded` is `scope` or inside it
+/// (comparing whole path components, so `/a/b` is not inside `/a/bc`).
+fn in_scope(recorded: &str, scope: &Path) -> bool {
+    !recorded.is_empty() && Path::new(recorded).starts_with(scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::{Anchor, ArticleRecord, Highlight, Op};
+    use chrono::{DateTime, Utc};
+
+    fn highlight(id: &str, quote: &str, start: usize) -> Highlight {
+        let t: DateTime<Utc> = "2024-03-04T10:00:00Z".parse().unwrap();
+        Highlight {
+            id: id.into(),
+            created: t,
+            updated: t,
+            color: "yellow".into(),
+            tags: vec![],
+            note: String::new(),
+            orphaned: false,
+            anchor: Anchor {
+                quote: quote.into(),
+                prefix: String::new(),
+                suffix: String::new(),
+                start,
+                end: start + quote.chars().count(),
+            },
+        }
+    }
+
+    fn store_with(dir: &Path, articles: &[(&str, &str)]) -> Store {
+        let store = Store::new(dir);
+        for (i, (title, path)) in articles.iter().enumerate() {
+            let record = ArticleRecord {
+                title: (*title).into(),
+                path: (*path).into(),
+                fingerprint: format!("sha256:{i}"),
+                ..ArticleRecord::default()
+            };
+            let id = format!("01HZX3A6Q4W5V8F0J3M2K7N9P{i}");
+            store
+                .apply(None, &record, &[Op::Upsert(highlight(&id, title, 3))])
+                .unwrap();
+        }
+        store
+    }
+
+    #[test]
+    fn scopes_match_whole_components() {
+        assert!(in_scope("/a/b/c.md", Path::new("/a/b")));
+        assert!(in_scope("/a/b/c.md", Path::new("/a/b/c.md")));
+        assert!(!in_scope("/a/bc/d.md", Path::new("/a/b")));
+        assert!(!in_scope("", Path::new("/")));
+    }
+
+    #[test]
+    fn absolute_removes_dots() {
+        assert_eq!(absolute(Path::new("/x/./y/../z")), PathBuf::from("/x/z"));
+        assert!(absolute(Path::new("rel")).is_absolute());
+    }
+
+    #[test]
+    fn a_missing_path_without_notes_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with(dir.path(), &[("One", "/gone/one.md")]);
+        let mut request = ExportRequest {
+            format: Format::Json,
+            output: None,
+            filter: Filter::default(),
+            front_matter: false,
+            paths: vec![PathBuf::from("/nowhere/at/all")],
+        };
+        let err = run(&store, &request, &mut Vec::new()).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");
+
+        // A deleted article's notes can still be exported by its old path.
+        request.paths = vec![PathBuf::from("/gone")];
+        let mut out = Vec::new();
+        let outcome = run(&store, &request, &mut out).unwrap();
+        assert_eq!((outcome.articles, outcome.highlights), (1, 1));
+        assert!(String::from_utf8(out).unwrap().contains("/gone/one.md"));
+    }
+
+    #[test]
+    fn export_to_folder_writes_one_article_or_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with(dir.path(), &[("One", "/a/one.md"), ("Two", "/a/two.md")]);
+        let out = dir.path().join("exports/new");
+
+        let all = export_to_folder(&store, Format::Markdown, &out, None, false).unwrap();
+        let names: Vec<_> = all.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(names, ["one.md", "two.md"]);
+
+        let one = export_to_folder(
+            &store,
+            Format::Json,
+            &out,
+            Some(Path::new("/a/two.md")),
+            true,
+        )
+        .unwrap();
+        assert_eq!(one, [out.join("two.json")]);
+        let text = fs::read_to_string(&one[0]).unwrap();
+        assert!(
+            text.contains("/a/two.md") && !text.contains("/a/one.md"),
+            "{text}"
+        );
+
+        let csv = export_to_folder(&store, Format::Csv, &out, None, false).unwrap();
+        assert_eq!(csv, [out.join("gloss-export.csv")]);
+
+        let none = export_to_folder(
+            &store,
+            Format::W3c,
+            &out,
+            Some(Path::new("/other.md")),
+            false,
+        )
+        .unwrap();
+        assert!(none.is_empty());
+    }
+}
