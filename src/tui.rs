@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
 use crate::library::{self, Article, Scan, Source};
-use crate::{external_editor, ui};
+use crate::{commands, export, external_editor, ui};
 
 /// How long the loop sleeps waiting for input when there is nothing to do.
 const IDLE_TICK: Duration = Duration::from_millis(250);
@@ -180,6 +180,7 @@ fn record(article: &Article, path: &Path, text: &str) -> ArticleRecord {
 struct Session {
     app: App,
     store: Store,
+    data_dir: PathBuf,
     options: ParseOptions,
     pending_position: Option<(Effect, Instant)>,
     /// Changes the store refused (full disk...), retried with the next save.
@@ -198,6 +199,7 @@ impl Session {
         let mut session = Self {
             app: App::new(config, keymap, scan),
             store: Store::new(data_dir),
+            data_dir: data_dir.to_path_buf(),
             options,
             pending_position: None,
             unsaved: Vec::new(),
@@ -302,6 +304,7 @@ impl Session {
                 }
                 Effect::Save { article, ops } => self.save(article, ops),
                 Effect::Copy(text) => copy_to_clipboard(&text),
+                Effect::Export(only) => self.export(only),
                 Effect::ExternalEdit(text) => {
                     leave();
                     let result = external_editor::edit(&text).map_err(|e| format!("{e:#}"));
@@ -414,6 +417,44 @@ impl Session {
                 self.unsaved.extend(all.into_iter().map(|op| (article, op)));
                 self.app.error(message);
             }
+        }
+    }
+
+    /// Writes notes to the export folder in the configured format and says
+    /// where.
+    fn export(&mut self, only: Option<usize>) {
+        self.flush_position();
+        let config = &self.app.config.export;
+        let format = match config.format.parse::<export::Format>() {
+            Ok(format) => format,
+            Err(e) => return self.app.error(e.to_string()),
+        };
+        let folder = if config.folder.as_os_str().is_empty() {
+            self.data_dir.join("exports")
+        } else {
+            config.folder.clone()
+        };
+        let only_path = only
+            .and_then(|i| self.app.list.articles.get(i))
+            .map(|a| store_path(&a.source));
+        match commands::export::export_to_folder(
+            &self.store,
+            format,
+            &folder,
+            only_path.as_deref(),
+            false,
+        ) {
+            Ok(written) if written.is_empty() => self.app.info("no notes to export yet"),
+            Ok(written) if written.len() == 1 => {
+                self.app
+                    .info(format!("exported to {}", written[0].display()));
+            }
+            Ok(written) => self.app.info(format!(
+                "exported {} files to {}",
+                written.len(),
+                folder.display()
+            )),
+            Err(e) => self.app.error(format!("export failed: {e:#}")),
         }
     }
 

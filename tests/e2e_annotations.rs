@@ -179,3 +179,26 @@ fn delete_asks_first_and_undo_restores() {
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
+
+#[test]
+fn e_exports_the_articles_notes_and_says_where() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 120, 24);
+    make_highlight(&mut g);
+    g.send("E");
+    g.wait_for("exported to");
+    let exports = g.data_dir().join("exports");
+    let files: Vec<PathBuf> = fs::read_dir(&exports)
+        .expect("export folder made")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let markdown = fs::read_to_string(&files[0]).expect("read export");
+    assert!(markdown.contains("# Alpha Article"), "{markdown}");
+    assert!(markdown.contains("zephyr from the west"), "{markdown}");
+    assert!(markdown.contains("windy day"), "{markdown}");
+    assert!(markdown.contains("gloss open"), "backlink:\n{markdown}");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}

@@ -101,6 +101,9 @@ pub enum Effect {
     /// Hand the note being edited to `$VISUAL`/`$EDITOR`, then call
     /// [`App::external_edit_done`].
     ExternalEdit(String),
+    /// Export notes to the configured folder: one article's, or (`None`)
+    /// every article's.
+    Export(Option<usize>),
 }
 
 /// A yes/no question in the status bar.
@@ -572,6 +575,14 @@ impl App {
             | Action::Undo
             | Action::Reattach => effects.extend(self.annotate_action(action)),
             Action::Copy => effects.extend(self.copy()),
+            Action::Export => {
+                let only = match (self.focus, &self.reader) {
+                    (Focus::Reader, Some(reader)) => Some(reader.article),
+                    _ => None,
+                };
+                effects.extend(self.position_effect());
+                effects.push(Effect::Export(only));
+            }
             Action::Panel => match &self.reader {
                 Some(reader) => {
                     let current = reader.notes.at(reader.cursor);
