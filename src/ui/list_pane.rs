@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{App, ENTRY_HEIGHT, Focus};
@@ -19,15 +19,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         format!(" Library ({}/{}) ", list.visible.len(), list.articles.len())
     };
-    let border = if app.focus == Focus::List {
-        theme::FOCUSED_BORDER
-    } else {
-        theme::BORDER
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(border)
-        .title(Span::styled(title, theme::TITLE));
+    let block = super::pane(title, app.focus == Focus::List);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 

@@ -10,6 +10,8 @@ mod status_bar;
 pub mod theme;
 
 use ratatui::Frame;
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders};
 
 use crate::app::App;
 
@@ -34,4 +36,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(scroll) = app.help {
         help::draw(frame, app, scroll);
     }
+}
+
+/// The bordered frame of a pane, its border lit when the pane has focus so the
+/// reader always knows where keys go.
+fn pane(title: String, focused: bool) -> Block<'static> {
+    let border = if focused {
+        theme::FOCUSED_BORDER
+    } else {
+        theme::BORDER
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(title, theme::TITLE))
 }

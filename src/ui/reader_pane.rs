@@ -8,8 +8,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::list_pane::fit;
 use super::theme;
@@ -31,15 +30,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
             format!(" {} ", fit(t, usize::from(area.width.saturating_sub(4))))
         },
     );
-    let border = if app.focus == Focus::Reader {
-        theme::FOCUSED_BORDER
-    } else {
-        theme::BORDER
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(border)
-        .title(Span::styled(title, theme::TITLE));
+    let block = super::pane(title, app.focus == Focus::Reader);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match &app.reader {
