@@ -61,32 +61,31 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
     let mut y = area.top();
     while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
+        if line.kind == LineKind::Blank && app.inline_notes {
+            let rest = Rect {
+                y,
+                height: area.bottom() - y,
+                ..area
+            };
+            y = draw_inline_notes(buf, reader, pos.block, rest);
+            if y >= area.bottom() {
+                break;
+            }
+        }
         draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
         y += 1;
         let lines_in_block = layout.get(pos.block).map_or(0, |b| b.lines.len());
-        if pos.line + 1 < lines_in_block {
-            pos = LinePos {
+        pos = if pos.line + 1 < lines_in_block {
+            LinePos {
                 line: pos.line + 1,
                 ..pos
-            };
-        } else {
-            if app.inline_notes {
-                y = draw_inline_notes(
-                    buf,
-                    reader,
-                    pos.block,
-                    Rect {
-                        y,
-                        height: area.bottom() - y,
-                        ..area
-                    },
-                );
             }
-            pos = LinePos {
+        } else {
+            LinePos {
                 block: pos.block + 1,
                 line: 0,
-            };
-        }
+            }
+        };
     }
 }
 
@@ -119,9 +118,6 @@ fn draw_inline_notes(buf: &mut Buffer, reader: &Reader, block: usize, area: Rect
             }
             buf.set_stringn(area.x, y, "┆ ", 2, theme::DECORATION);
             buf.set_stringn(area.x + 2, y, sanitize(&line), width, theme::INLINE_NOTE);
-            y += 1;
-        }
-        if y < area.bottom() {
             y += 1;
         }
     }
