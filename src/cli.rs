@@ -526,4 +526,18 @@ mod tests {
         assert_eq!(config, config::Config::default());
         assert_eq!(data_dir, PathBuf::from("/tmp/gloss-data"));
     }
+
+    #[test]
+    fn open_refuses_a_missing_file_before_the_terminal_is_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.md");
+        let args = [
+            "gloss".into(),
+            "open".into(),
+            missing.into_os_string(),
+            "--at".into(),
+            "3".into(),
+        ];
+        assert_eq!(run_from(args), ExitCode::from(EXIT_USAGE));
+    }
 }

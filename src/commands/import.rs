@@ -139,7 +139,8 @@ struct Incoming {
 }
 
 fn from_gloss_json(store: &Store, text: &str) -> anyhow::Result<Vec<Incoming>> {
-    let files = from_json(text)?;
+    // The message already includes serde's; the error's source would repeat it.
+    let files = from_json(text).map_err(|e| anyhow!("{e}"))?;
     let index = store.index()?;
     let mut out = Vec::new();
     for content in files {
@@ -186,7 +187,7 @@ fn from_web_annotations(
     base: Option<&Path>,
     skipped: &mut Vec<String>,
 ) -> anyhow::Result<Vec<Incoming>> {
-    let annotations = from_w3c(text)?;
+    let annotations = from_w3c(text).map_err(|e| anyhow!("{e}"))?;
     let mut sources: BTreeMap<String, Result<Resolved, String>> = BTreeMap::new();
     let mut groups: BTreeMap<PathBuf, Group<'_>> = BTreeMap::new();
     for (i, a) in annotations.iter().enumerate() {
@@ -738,5 +739,58 @@ mod tests {
             assert!(plan(&store, &config, bad, None).is_err(), "{bad}");
         }
         assert!(!store.dir().exists());
+    }
+
+    #[test]
+    fn annotations_without_times_do_not_change_on_a_second_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("a.txt");
+        fs::write(
+            &article,
+            "First paragraph here.\n\nThe quick brown fox jumps.\n",
+        )
+        .unwrap();
+        let w3c = format!(
+            r#"{{"type":"Annotation","body":"n","target":{{"source":"{}","selector":{{"type":"TextQuoteSelector","exact":"quick brown fox"}}}}}}"#,
+            crate::export::file_uri(&article.display().to_string())
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let config = Config::default();
+        let first = plan(&store, &config, &w3c, None).unwrap();
+        assert_eq!(first.report.counts.added, 1);
+        first.write(&store).unwrap();
+        let stored = crate::commands::read_all(&store).unwrap().files;
+        let h = &stored[0].1.highlights[0];
+        assert!(!h.orphaned);
+        assert_eq!((h.anchor.start, h.anchor.end), (27, 42));
+        assert_eq!(h.note, "n");
+
+        let second = plan(&store, &config, &w3c, None).unwrap();
+        assert_eq!(second.report.counts.unchanged, 1, "{:?}", second.report);
+        assert!(second.saves.is_empty());
+    }
+
+    #[test]
+    fn a_position_without_a_quote_is_taken_as_given_or_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("a.txt");
+        fs::write(&article, "One two three.\n").unwrap();
+        let uri = crate::export::file_uri(&article.display().to_string());
+        let w3c = format!(
+            r#"[{{"id":"a","created":"2024-01-01T00:00:00Z","target":{{"source":"{uri}","selector":{{"type":"TextPositionSelector","start":4,"end":7}}}}}},
+               {{"id":"b","created":"2024-01-01T00:00:00Z","target":{{"source":"{uri}","selector":{{"type":"TextPositionSelector","start":4,"end":700}}}}}}]"#
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        assert_eq!(plan.report.counts.added, 1);
+        assert_eq!(plan.report.skipped.len(), 1);
+        assert!(
+            plan.report.skipped[0].contains("outside"),
+            "{:?}",
+            plan.report.skipped
+        );
+        plan.write(&store).unwrap();
+        let stored = crate::commands::read_all(&store).unwrap().files;
+        assert_eq!(stored[0].1.highlights[0].anchor.quote, "two");
     }
 }
