@@ -15,7 +15,7 @@
 //!   the import file's folder). The article is read and each quote anchored
 //!   in its canonical text; a quote that no longer fits is kept as an orphaned
 //!   highlight, never placed on other text. Annotations whose article cannot
-//!   be found, or that point at no passage, are skipped and reported.
+//!   be found or read, or that point at no passage, are skipped and reported.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -214,7 +214,15 @@ fn from_web_annotations(
     let now = Utc::now();
     let mut out = Vec::new();
     for (path, (source, items)) in groups {
-        let loaded = library::load(&source).map_err(|e| anyhow!(e))?;
+        let loaded = match library::load(&source) {
+            Ok(loaded) => loaded,
+            Err(why) => {
+                // Found but unreadable (permissions, not text): like a
+                // missing article, its annotations cannot be placed.
+                skipped.extend(items.iter().map(|(i, a)| format!("{}: {why}", name(*i, a))));
+                continue;
+            }
+        };
         let doc = Document::parse_complete(&loaded.text, loaded.format, options);
         let meta = doc.meta();
         let record = ArticleRecord {
@@ -792,5 +800,39 @@ mod tests {
         plan.write(&store).unwrap();
         let stored = crate::commands::read_all(&store).unwrap().files;
         assert_eq!(stored[0].1.highlights[0].anchor.quote, "two");
+    }
+
+    #[test]
+    fn an_article_that_cannot_be_read_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("binary.md");
+        fs::write(&article, b"abc\0def").unwrap();
+        let w3c = format!(
+            r#"{{"id":"x","type":"Annotation","target":{{"source":"{}","selector":{{"type":"TextQuoteSelector","exact":"abc"}}}}}}"#,
+            crate::export::file_uri(&article.display().to_string())
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        assert_eq!(plan.report.articles, 0);
+        assert_eq!(plan.report.skipped.len(), 1);
+        assert!(
+            plan.report.skipped[0].starts_with("annotation 1 (x): "),
+            "{:?}",
+            plan.report.skipped
+        );
+        assert!(plan.saves.is_empty());
+    }
+
+    #[test]
+    fn bundled_samples_are_found_by_their_pseudo_path() {
+        let found = resolve("gloss:samples/01-welcome-tour.md", None)
+            .ok()
+            .unwrap();
+        assert_eq!(
+            found.path,
+            PathBuf::from("gloss:samples/01-welcome-tour.md")
+        );
+        assert!(resolve("gloss:samples/nope.md", None).is_err());
+        assert!(resolve("relative/missing.md", Some(Path::new("/nowhere"))).is_err());
     }
 }
