@@ -3,6 +3,7 @@
 //! a distinct exit code, before the screen is taken over.
 
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -165,10 +166,11 @@ fn files_help() -> String {
          (read only; a missing file means defaults; see config.example.toml)\n  \
          Data folder  {}\n               \
          (or $GLOSS_DATA_DIR, or --data-dir; gloss writes nowhere else)\n\n\
-         Commands:\n  \
-         gloss export [--format markdown|json|csv|w3c] [--output PATH] [PATH...]\n  \
-         gloss import FILE       (a gloss JSON export or W3C Web Annotations)\n  \
-         gloss open PATH --at N  (open an article at character offset N)\n\n\
+         Examples:\n  \
+         gloss export --format json --output backup.json\n  \
+         gloss export --tag ideas --since 2024-05-01 --output notes/ ~/articles\n  \
+         gloss import backup.json      (a gloss JSON export or W3C Web Annotations)\n  \
+         gloss open article.md --at 1234\n\n\
          Exit status: 0 on success, 2 for bad options or config, 1 if the reader or a command fails.",
         shown(paths::default_config_file()),
         shown(paths::default_data_dir()),
@@ -293,7 +295,9 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
             if outcome.highlights == 0 {
                 eprintln!("gloss: no highlights to export");
             } else if let Some(output) = &args.output {
-                println!(
+                // A closed stdout must not turn a written export into a panic.
+                let _ = writeln!(
+                    stdout,
                     "exported {} highlight{} from {} article{} to {}",
                     outcome.highlights,
                     if outcome.highlights == 1 { "" } else { "s" },
@@ -329,7 +333,7 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
             for item in &report.skipped {
                 eprintln!("gloss: skipped {item}");
             }
-            println!("{}", report.summary());
+            let _ = writeln!(std::io::stdout(), "{}", report.summary());
             ExitCode::SUCCESS
         }
         Err(err) => command_failed(&err),
@@ -525,5 +529,19 @@ mod tests {
         let (config, _, data_dir) = prepare(&cli).unwrap();
         assert_eq!(config, config::Config::default());
         assert_eq!(data_dir, PathBuf::from("/tmp/gloss-data"));
+    }
+
+    #[test]
+    fn open_refuses_a_missing_file_before_the_terminal_is_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.md");
+        let args = [
+            "gloss".into(),
+            "open".into(),
+            missing.into_os_string(),
+            "--at".into(),
+            "3".into(),
+        ];
+        assert_eq!(run_from(args), ExitCode::from(EXIT_USAGE));
     }
 }

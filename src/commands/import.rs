@@ -15,7 +15,7 @@
 //!   the import file's folder). The article is read and each quote anchored
 //!   in its canonical text; a quote that no longer fits is kept as an orphaned
 //!   highlight, never placed on other text. Annotations whose article cannot
-//!   be found, or that point at no passage, are skipped and reported.
+//!   be found or read, or that point at no passage, are skipped and reported.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -139,7 +139,8 @@ struct Incoming {
 }
 
 fn from_gloss_json(store: &Store, text: &str) -> anyhow::Result<Vec<Incoming>> {
-    let files = from_json(text)?;
+    // The message already includes serde's; the error's source would repeat it.
+    let files = from_json(text).map_err(|e| anyhow!("{e}"))?;
     let index = store.index()?;
     let mut out = Vec::new();
     for content in files {
@@ -186,7 +187,7 @@ fn from_web_annotations(
     base: Option<&Path>,
     skipped: &mut Vec<String>,
 ) -> anyhow::Result<Vec<Incoming>> {
-    let annotations = from_w3c(text)?;
+    let annotations = from_w3c(text).map_err(|e| anyhow!("{e}"))?;
     let mut sources: BTreeMap<String, Result<Resolved, String>> = BTreeMap::new();
     let mut groups: BTreeMap<PathBuf, Group<'_>> = BTreeMap::new();
     for (i, a) in annotations.iter().enumerate() {
@@ -213,7 +214,15 @@ fn from_web_annotations(
     let now = Utc::now();
     let mut out = Vec::new();
     for (path, (source, items)) in groups {
-        let loaded = library::load(&source).map_err(|e| anyhow!(e))?;
+        let loaded = match library::load(&source) {
+            Ok(loaded) => loaded,
+            Err(why) => {
+                // Found but unreadable (permissions, not text): like a
+                // missing article, its annotations cannot be placed.
+                skipped.extend(items.iter().map(|(i, a)| format!("{}: {why}", name(*i, a))));
+                continue;
+            }
+        };
         let doc = Document::parse_complete(&loaded.text, loaded.format, options);
         let meta = doc.meta();
         let record = ArticleRecord {
@@ -738,5 +747,92 @@ mod tests {
             assert!(plan(&store, &config, bad, None).is_err(), "{bad}");
         }
         assert!(!store.dir().exists());
+    }
+
+    #[test]
+    fn annotations_without_times_do_not_change_on_a_second_import() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("a.txt");
+        fs::write(
+            &article,
+            "First paragraph here.\n\nThe quick brown fox jumps.\n",
+        )
+        .unwrap();
+        let w3c = format!(
+            r#"{{"type":"Annotation","body":"n","target":{{"source":"{}","selector":{{"type":"TextQuoteSelector","exact":"quick brown fox"}}}}}}"#,
+            crate::export::file_uri(&article.display().to_string())
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let config = Config::default();
+        let first = plan(&store, &config, &w3c, None).unwrap();
+        assert_eq!(first.report.counts.added, 1);
+        first.write(&store).unwrap();
+        let stored = crate::commands::read_all(&store).unwrap().files;
+        let h = &stored[0].1.highlights[0];
+        assert!(!h.orphaned);
+        assert_eq!((h.anchor.start, h.anchor.end), (27, 42));
+        assert_eq!(h.note, "n");
+
+        let second = plan(&store, &config, &w3c, None).unwrap();
+        assert_eq!(second.report.counts.unchanged, 1, "{:?}", second.report);
+        assert!(second.saves.is_empty());
+    }
+
+    #[test]
+    fn a_position_without_a_quote_is_taken_as_given_or_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("a.txt");
+        fs::write(&article, "One two three.\n").unwrap();
+        let uri = crate::export::file_uri(&article.display().to_string());
+        let w3c = format!(
+            r#"[{{"id":"a","created":"2024-01-01T00:00:00Z","target":{{"source":"{uri}","selector":{{"type":"TextPositionSelector","start":4,"end":7}}}}}},
+               {{"id":"b","created":"2024-01-01T00:00:00Z","target":{{"source":"{uri}","selector":{{"type":"TextPositionSelector","start":4,"end":700}}}}}}]"#
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        assert_eq!(plan.report.counts.added, 1);
+        assert_eq!(plan.report.skipped.len(), 1);
+        assert!(
+            plan.report.skipped[0].contains("outside"),
+            "{:?}",
+            plan.report.skipped
+        );
+        plan.write(&store).unwrap();
+        let stored = crate::commands::read_all(&store).unwrap().files;
+        assert_eq!(stored[0].1.highlights[0].anchor.quote, "two");
+    }
+
+    #[test]
+    fn an_article_that_cannot_be_read_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = dir.path().join("binary.md");
+        fs::write(&article, b"abc\0def").unwrap();
+        let w3c = format!(
+            r#"{{"id":"x","type":"Annotation","target":{{"source":"{}","selector":{{"type":"TextQuoteSelector","exact":"abc"}}}}}}"#,
+            crate::export::file_uri(&article.display().to_string())
+        );
+        let store = Store::new(&dir.path().join("data"));
+        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        assert_eq!(plan.report.articles, 0);
+        assert_eq!(plan.report.skipped.len(), 1);
+        assert!(
+            plan.report.skipped[0].starts_with("annotation 1 (x): "),
+            "{:?}",
+            plan.report.skipped
+        );
+        assert!(plan.saves.is_empty());
+    }
+
+    #[test]
+    fn bundled_samples_are_found_by_their_pseudo_path() {
+        let found = resolve("gloss:samples/01-welcome-tour.md", None)
+            .ok()
+            .unwrap();
+        assert_eq!(
+            found.path,
+            PathBuf::from("gloss:samples/01-welcome-tour.md")
+        );
+        assert!(resolve("gloss:samples/nope.md", None).is_err());
+        assert!(resolve("relative/missing.md", Some(Path::new("/nowhere"))).is_err());
     }
 }

@@ -1,0 +1,334 @@
+//! `gloss import` run as a user would: the real binary, no terminal. Exports
+//! go back in without loss, W3C annotations from other tools are anchored in
+//! the article (or orphaned, never misplaced), and a bad file changes nothing.
+
+mod cli_common;
+
+use std::fs;
+use std::path::Path;
+
+use cli_common::{Mark, World, fixture_dir, snapshot, stderr, stored};
+use gloss::export::file_uri;
+
+const FIELD: &str = "field-notes.md";
+const ORCHARD: &str = "more/orchard.txt";
+const HERONS: &str = "The tide came in slowly over the mudflats while the herons waited.";
+const SAMPHIRE: &str = "samphire grows in dense green mats";
+const BEES: &str = "Bees arrived in April and worked the blossom for three warm weeks.";
+const FRUIT: &str = "the branches bent under the weight of the fruit";
+
+const H1: &str = "01HZX3A6Q4W5V8F0J3M2K7N9A1";
+const H2: &str = "01HZX3A6Q4W5V8F0J3M2K7N9A2";
+const H3: &str = "01HZX3A6Q4W5V8F0J3M2K7N9A3";
+const H4: &str = "01HZX3A6Q4W5V8F0J3M2K7N9A4";
+
+fn world() -> World {
+    let w = World::new();
+    w.mark(&[
+        Mark {
+            note: "Herons are patient.\n\nA second paragraph of note with #birds.",
+            tags: &["birds"],
+            ..Mark::new(FIELD, HERONS, H1)
+        },
+        Mark {
+            color: "green",
+            tags: &["plants", "coast"],
+            updated: "2024-06-01T08:00:00.123Z",
+            ..Mark::new(FIELD, SAMPHIRE, H2)
+        },
+        Mark {
+            color: "pink",
+            note: "Spring, \"finally\".",
+            ..Mark::new(ORCHARD, BEES, H3)
+        },
+    ]);
+    w
+}
+
+/// Writes `text` into the world's folder and returns its path as an argument.
+fn write(w: &World, name: &str, text: &str) -> String {
+    let path = w.tmp.path().join(name);
+    fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn summary(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim_end().to_owned()
+}
+
+#[test]
+fn json_export_imported_into_an_empty_data_dir_exports_identically() {
+    let w = world();
+    let json = w.ok(&w.data, &["export", "--format", "json"]);
+    let file = write(&w, "backup.json", &json);
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 2 articles: 3 added, 0 updated, 0 left unchanged, 0 skipped"
+    );
+    assert_eq!(w.ok(&fresh, &["export", "--format", "json"]), json);
+}
+
+#[test]
+fn w3c_export_imported_into_an_empty_data_dir_gives_the_same_highlights() {
+    let w = world();
+    let w3c = w.ok(&w.data, &["export", "--format", "w3c"]);
+    let file = write(&w, "annotations.jsonld", &w3c);
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 2 articles: 3 added, 0 updated, 0 left unchanged, 0 skipped"
+    );
+    // Ids, times, colours, tags, notes, anchors and article records all match.
+    assert_eq!(
+        w.ok(&fresh, &["export", "--format", "json"]),
+        w.ok(&w.data, &["export", "--format", "json"])
+    );
+}
+
+fn hypothesis(w: &World) -> String {
+    let text = fs::read_to_string(fixture_dir().join("hypothesis.json")).unwrap();
+    let uri = file_uri(&w.article(FIELD).display().to_string());
+    write(w, "hypothesis.json", &text.replace("ARTICLE_URI", &uri))
+}
+
+#[test]
+fn hypothesis_annotations_are_placed_orphaned_or_skipped() {
+    let w = World::new();
+    let file = hypothesis(&w);
+    let out = w.gloss(&["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 1 article: 2 added, 0 updated, 0 left unchanged, 3 skipped"
+    );
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("gloss: skipped annotation")),
+        "{err}"
+    );
+    assert!(
+        err.contains("hYp0lost3") && err.contains("/no/such/folder/lost-article.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hYp0web4") && err.contains("https://example.com/essay"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hYp0page5") && err.contains("no passage"),
+        "{err}"
+    );
+
+    let files = stored(&w.data);
+    assert_eq!(files.len(), 1);
+    let file = &files[0];
+    assert_eq!(file.article.title, "Field Notes on Tides");
+    assert_eq!(file.article.path, w.article(FIELD).display().to_string());
+
+    // The quote that fits is placed where it is, whatever the position said.
+    let placed = file
+        .highlights
+        .iter()
+        .find(|h| h.anchor.quote == SAMPHIRE)
+        .unwrap();
+    assert!(!placed.orphaned);
+    assert_eq!(
+        (placed.anchor.start, placed.anchor.end),
+        w.chars_of(FIELD, SAMPHIRE)
+    );
+    assert_eq!(placed.note, "Dense mats, noted on the walk.");
+    assert_eq!(placed.tags, ["plants", "coast"]);
+    assert_eq!(
+        placed.color, "yellow",
+        "Hypothesis has no colour: the default"
+    );
+    assert_eq!(placed.updated.to_rfc3339(), "2024-04-03T10:30:00+00:00");
+
+    // The one whose text is gone is kept, orphaned, with its quote.
+    let gone = file
+        .highlights
+        .iter()
+        .find(|h| h.anchor.quote.contains("lighthouse"))
+        .unwrap();
+    assert!(gone.orphaned);
+    assert_eq!(gone.note, "This paragraph was cut from the article later.");
+    let orphans = w.ok(&w.data, &["export", "--format", "json", "--orphaned"]);
+    assert!(orphans.contains("lighthouse keeper"), "{orphans}");
+}
+
+#[test]
+fn importing_the_same_file_twice_adds_nothing() {
+    let w = world();
+    let json = write(
+        &w,
+        "backup.json",
+        &w.ok(&w.data, &["export", "--format", "json"]),
+    );
+    let hyp = hypothesis(&w);
+    let first = w.gloss(&["import", &hyp]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = snapshot(&w.data);
+
+    let again = w.gloss(&["import", &hyp]);
+    assert_eq!(
+        summary(&again),
+        "imported 1 article: 0 added, 0 updated, 2 left unchanged, 3 skipped"
+    );
+    let own = w.gloss(&["import", &json]);
+    assert_eq!(
+        summary(&own),
+        "imported 2 articles: 0 added, 0 updated, 3 left unchanged, 0 skipped"
+    );
+    assert_eq!(
+        snapshot(&w.data),
+        before,
+        "a repeated import must not write"
+    );
+    assert_eq!(
+        stored(&w.data)
+            .iter()
+            .map(|f| f.highlights.len())
+            .sum::<usize>(),
+        5
+    );
+}
+
+#[test]
+fn merging_keeps_newer_and_local_highlights() {
+    let w = world();
+    let export = w.ok(&w.data, &["export", "--format", "json"]);
+    let file = write(&w, "backup.json", &export);
+
+    // Another data dir: a newer edit of H1, an older copy of H2, and a
+    // highlight only it has.
+    let local = w.other_data("local");
+    w.mark_in(
+        &local,
+        &[
+            Mark {
+                note: "edited here later",
+                updated: "2025-01-01T00:00:00Z",
+                ..Mark::new(FIELD, HERONS, H1)
+            },
+            Mark {
+                note: "older copy",
+                updated: "2024-01-01T00:00:00Z",
+                ..Mark::new(FIELD, SAMPHIRE, H2)
+            },
+            Mark::new(ORCHARD, FRUIT, H4),
+        ],
+    );
+    let out = w.gloss_in(&local, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 2 articles: 1 added, 1 updated, 1 left unchanged, 0 skipped"
+    );
+    let files = stored(&local);
+    assert_eq!(files.len(), 2, "no duplicate annotation files");
+    let all: Vec<_> = files.iter().flat_map(|f| f.highlights.iter()).collect();
+    let note = |id: &str| all.iter().find(|h| h.id == id).map(|h| h.note.clone());
+    assert_eq!(note(H1).as_deref(), Some("edited here later"));
+    assert_eq!(note(H2).as_deref(), Some(""));
+    assert_eq!(note(H3).as_deref(), Some("Spring, \"finally\"."));
+    assert_eq!(note(H4).as_deref(), Some(""));
+    assert_eq!(all.len(), 4);
+}
+
+#[test]
+fn foreign_paths_merge_by_fingerprint() {
+    let w = world();
+    let field = w.article(FIELD).display().to_string();
+    let export = w.ok(&w.data, &["export", "--format", "json", &field]);
+    let foreign = export.replace(&field, "/home/someone-else/reading/field-notes.md");
+    assert_ne!(foreign, export);
+    let file = write(&w, "from-laptop.json", &foreign);
+
+    // Only H4 is stored here for the same article text.
+    let local = w.other_data("local");
+    w.mark_in(&local, &[Mark::new(FIELD, "Later the water turned", H4)]);
+    let out = w.gloss_in(&local, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files = stored(&local);
+    assert_eq!(files.len(), 1, "merged into the local article's file");
+    assert_eq!(files[0].article.path, field, "the local path is kept");
+    assert_eq!(files[0].highlights.len(), 3);
+}
+
+#[test]
+fn a_malformed_file_changes_nothing() {
+    let w = world();
+    let before = snapshot(&w.data);
+    let good = w.ok(&w.data, &["export", "--format", "json"]);
+    let uri = file_uri(&w.article(FIELD).display().to_string());
+    let cases = [
+        ("truncated.json", good[..good.len() / 2].to_owned()),
+        ("not-json.json", "gloss_export = 1\n".to_owned()),
+        (
+            "bad-highlight.json",
+            good.replacen("\"start\": ", "\"start\": -", 1),
+        ),
+        (
+            "newer.json",
+            good.replacen("\"gloss_export\": 1", "\"gloss_export\": 2", 1),
+        ),
+        (
+            // The first annotation is fine, the second has no target.
+            "w3c-bad-item.json",
+            format!(
+                r#"[{{"type":"Annotation","target":{{"source":"{uri}","selector":{{"type":"TextQuoteSelector","exact":"{SAMPHIRE}"}}}}}},
+                   {{"type":"Annotation","body":"no target"}}]"#
+            ),
+        ),
+        ("numbers.json", "[1, 2, 3]".to_owned()),
+    ];
+    for (name, text) in cases {
+        let file = write(&w, name, &text);
+        let out = w.gloss(&["import", &file]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with("gloss: "), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the message names the file: {err}"
+        );
+        assert!(err.contains("nothing was imported"), "{name}: {err}");
+        assert!(
+            err.matches(" at line ").count() <= 1,
+            "{name}: said twice: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{name}");
+        assert_eq!(snapshot(&w.data), before, "{name} changed the data dir");
+    }
+
+    // An empty data dir stays empty (not even created).
+    let fresh = w.other_data("fresh");
+    let file = write(&w, "truncated.json", &good[..10]);
+    assert_eq!(
+        w.gloss_in(&fresh, &["import", &file]).status.code(),
+        Some(1)
+    );
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn a_missing_import_file_is_reported() {
+    let w = World::new();
+    let out = w.gloss(&["import", "no-such-export.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("gloss: cannot read no-such-export.json"),
+        "{err}"
+    );
+    assert!(!Path::new(&w.data).exists());
+}
