@@ -202,3 +202,49 @@ fn e_exports_the_articles_notes_and_says_where() {
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
+
+/// Screen row and column (0-based) where `needle` starts.
+fn find_on_screen(g: &Gloss, needle: &str) -> (u16, u16) {
+    g.with_parser(|p| {
+        let screen = p.screen();
+        let (_, cols) = screen.size();
+        for (row, text) in screen.rows(0, cols.into()).enumerate() {
+            if let Some(byte) = text.find(needle) {
+                return (row as u16, text[..byte].chars().count() as u16);
+            }
+        }
+        panic!("{needle:?} not on screen:\n{}", screen.contents());
+    })
+}
+
+#[test]
+fn a_mouse_drag_selects_whole_words_and_y_copies_them() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 120, 24);
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    g.wait_for("The third paragraph");
+    // Press inside "third", drag to inside "zephyr", release (SGR reports are 1-based).
+    let (row, col) = find_on_screen(&g, "third paragraph");
+    let (_, end) = find_on_screen(&g, "zephyr from");
+    let (r, a, b) = (row + 1, col + 3, end + 3);
+    g.send(&format!(
+        "\x1b[<0;{a};{r}M\x1b[<32;{b};{r}M\x1b[<0;{b};{r}m"
+    ));
+    g.send("y");
+    g.wait_for("copied");
+    let copied = g.with_parser(|p| p.callbacks().clipboard.clone());
+    use base64::Engine;
+    let text = copied
+        .last()
+        .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    assert_eq!(
+        text.as_deref(),
+        Some("third paragraph mentions a zephyr"),
+        "{copied:?}"
+    );
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+}
