@@ -152,7 +152,15 @@ fn parse_name(name: &str) -> Result<KeyCode, KeyParseError> {
         "insert" | "ins" => KeyCode::Insert,
         other => match other.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
             Some(n @ 1..=12) => KeyCode::F(n),
-            _ => return Err(KeyParseError::UnknownName(name.to_string())),
+            // "U+00A0": a character that cannot be written plainly (blank ones).
+            _ => match other
+                .strip_prefix("u+")
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .and_then(char::from_u32)
+            {
+                Some(c) => KeyCode::Char(c),
+                None => return Err(KeyParseError::UnknownName(name.to_string())),
+            },
         },
     };
     Ok(code)
@@ -215,6 +223,8 @@ impl fmt::Display for KeySpec {
         }
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
+            // Other blank characters would vanish (and be trimmed) when written.
+            KeyCode::Char(c) if c.is_whitespace() => write!(f, "U+{:04X}", u32::from(c)),
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::Enter => f.write_str("Enter"),
             KeyCode::Esc => f.write_str("Esc"),
