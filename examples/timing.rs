@@ -245,6 +245,7 @@ struct Options {
     settle: Duration,
     bin: PathBuf,
     less: Option<PathBuf>,
+    verbose: bool,
 }
 
 fn options() -> Result<Options> {
@@ -252,6 +253,7 @@ fn options() -> Result<Options> {
     let mut settle = Duration::from_millis(500);
     let mut bin = None;
     let mut use_less = true;
+    let mut verbose = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -261,10 +263,12 @@ fn options() -> Result<Options> {
             }
             "--bin" => bin = Some(PathBuf::from(args.next().context("--bin PATH")?)),
             "--no-less" => use_less = false,
+            "--verbose" => verbose = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: timing [--runs N] [--settle-ms MS] [--bin PATH] [--no-less]\n\
-                     Times target/release/gloss (or PATH) and less in a 120x40 pty."
+                    "usage: timing [--runs N] [--settle-ms MS] [--bin PATH] [--no-less] [--verbose]\n\
+                     Times target/release/gloss (or PATH) and less in a 120x40 pty;\n\
+                     --verbose prints every sample."
                 );
                 std::process::exit(0);
             }
@@ -292,6 +296,7 @@ fn options() -> Result<Options> {
         settle,
         bin,
         less,
+        verbose,
     })
 }
 
@@ -363,7 +368,15 @@ fn fmt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
-fn print_table(name: &str, r: &Results) {
+/// How many times slower gloss is than less ("-" when less was not timed).
+fn ratio(gloss: Option<f64>, less: Option<f64>) -> String {
+    match (gloss, less) {
+        (Some(g), Some(l)) if l > 0.0 => format!("{:.1}x", g / l),
+        _ => "-".to_string(),
+    }
+}
+
+fn print_table(name: &str, r: &Results, verbose: bool) {
     let rows: [(&str, &Samples, Option<&Samples>); 7] = [
         ("spawn -> list shows title", &r.list, Some(&r.less_first)),
         ("Enter -> first paragraph", &r.open, None),
@@ -387,24 +400,33 @@ fn print_table(name: &str, r: &Results) {
     ];
     println!("\n{name}");
     println!(
-        "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>8}",
-        "measure (ms)", "gloss min", "median", "less min", "median", "ratio"
+        "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
+        "measure (ms)", "gloss min", "median", "less min", "median", "ratio min", "median"
     );
     for (label, gloss, less) in rows {
         let (lmin, lmed) = less.map_or((None, None), |l| (l.min(), l.median()));
-        let ratio = match (gloss.median(), lmed) {
-            (Some(g), Some(l)) if l > 0.0 => format!("{:.1}x", g / l),
-            _ => "-".to_string(),
-        };
         println!(
-            "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>8}",
+            "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
             label,
             fmt(gloss.min()),
             fmt(gloss.median()),
             fmt(lmin),
             fmt(lmed),
-            ratio
+            ratio(gloss.min(), lmin),
+            ratio(gloss.median(), lmed),
         );
+        if verbose {
+            let all = |s: &Samples| {
+                s.0.iter()
+                    .map(|v| format!("{v:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            println!("    gloss: {}", all(gloss));
+            if let Some(less) = less {
+                println!("    less:  {}", all(less));
+            }
+        }
     }
 }
 
@@ -424,7 +446,7 @@ fn main() -> Result<()> {
         opts.runs,
         opts.settle.as_millis()
     );
-    println!("ratio = gloss median / less median (less shows the raw file: no list, no Enter)");
+    println!("ratio = gloss / less (less shows the raw file at once: it has no list and no Enter)");
     for (title, bytes, name) in files {
         let path = dir.path().join(name);
         let text = article::article(title, bytes);
@@ -439,7 +461,7 @@ fn main() -> Result<()> {
             }
         }
         let label = format!("{name} ({:.2} MB)", text.len() as f64 / (1024.0 * 1024.0));
-        print_table(&label, &results);
+        print_table(&label, &results, opts.verbose);
     }
     Ok(())
 }

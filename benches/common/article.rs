@@ -168,7 +168,11 @@ fn prose(rng: &mut Rng, out: &mut String, words: std::ops::Range<usize>) {
             _ => out.push_str(&word),
         }
         if i + 1 < n && rng.next().is_multiple_of(12) {
-            out.push(if rng.next().is_multiple_of(3) { ',' } else { '.' });
+            out.push(if rng.next().is_multiple_of(3) {
+                ','
+            } else {
+                '.'
+            });
             sentence_start = out.ends_with('.');
         }
     }
