@@ -2,9 +2,15 @@
 //! samples bundled in the binary, with the metadata the list pane shows.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions};
+
+/// How much of a file the list reads: enough for front matter, title and
+/// byline, so listing a folder of large articles stays quick.
+const HEAD_BYTES: u64 = 64 * 1024;
 
 /// The sample articles compiled into the binary, so `gloss` with no library
 /// shows something from any folder.
@@ -69,8 +75,8 @@ impl Source {
 /// An article's text, read and decoded, ready to parse.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The decoded text.
-    pub text: String,
+    /// The decoded text, shared with the document parsed from it.
+    pub text: Arc<str>,
     /// How to parse it.
     pub format: Format,
     /// True when invalid UTF-8 was replaced.
@@ -80,27 +86,49 @@ pub struct Loaded {
 impl Loaded {
     /// Parses the header and first blocks; the rest is parsed on demand.
     pub fn document(&self, options: ParseOptions) -> Document {
-        Document::new(&self.text, self.format, options)
+        Document::from_shared(Arc::clone(&self.text), self.format, options)
     }
 }
 
 /// Reads an article's text; the error is a message for the status bar.
 pub fn load(source: &Source) -> Result<Loaded, String> {
-    let (bytes, ext) = match source {
-        Source::File(p) => (
-            fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
-            source.extension(),
-        ),
-        Source::Bundled(_, text) => (text.as_bytes().to_vec(), source.extension()),
+    let bytes = match source {
+        Source::File(p) => fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        Source::Bundled(_, text) => text.as_bytes().to_vec(),
     };
     let decoded =
-        document::decode(&bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
-    let format = document::detect_format(&ext, &decoded.text);
+        document::decode_owned(bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
+    let format = document::detect_format(&source.extension(), &decoded.text);
     Ok(Loaded {
-        text: decoded.text,
+        text: Arc::from(decoded.text),
         format,
         lossy: decoded.lossy,
     })
+}
+
+/// Reads the start of an article, enough for its metadata. A NUL byte there
+/// marks a binary file; a character cut at the end is dropped, not reported
+/// as invalid UTF-8.
+fn load_head(source: &Source) -> Result<(String, Format, bool), String> {
+    let mut bytes = Vec::new();
+    match source {
+        Source::File(p) => {
+            fs::File::open(p)
+                .and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut bytes))
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        }
+        Source::Bundled(_, text) => bytes.extend_from_slice(text.as_bytes()),
+    }
+    if bytes.len() as u64 == HEAD_BYTES
+        && let Err(e) = std::str::from_utf8(&bytes)
+        && e.error_len().is_none()
+    {
+        bytes.truncate(e.valid_up_to());
+    }
+    let decoded =
+        document::decode_owned(bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
+    let format = document::detect_format(&source.extension(), &decoded.text);
+    Ok((decoded.text, format, decoded.lossy))
 }
 
 /// One entry of the list pane.
@@ -163,23 +191,23 @@ impl Scan {
 pub fn samples() -> Scan {
     let mut scan = Scan::default();
     for (name, text) in SAMPLES {
-        add(&mut scan, Source::Bundled(name, text), None);
+        add(&mut scan, Source::Bundled(name, text));
     }
     scan
 }
 
 /// Scans files and folders (folders recursively, in name order) for articles.
 /// A path that does not exist is reported as skipped rather than failing.
-pub fn scan(paths: &[PathBuf], options: ParseOptions) -> Scan {
+pub fn scan(paths: &[PathBuf]) -> Scan {
     let mut scan = Scan::default();
     for path in paths {
-        walk(path, true, &mut scan, options);
+        walk(path, true, &mut scan);
     }
     sort(&mut scan);
     scan
 }
 
-fn walk(path: &Path, explicit: bool, scan: &mut Scan, options: ParseOptions) {
+fn walk(path: &Path, explicit: bool, scan: &mut Scan) {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -207,7 +235,7 @@ fn walk(path: &Path, explicit: bool, scan: &mut Scan, options: ParseOptions) {
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             if !hidden {
-                walk(&entry, false, scan, options);
+                walk(&entry, false, scan);
             }
         }
         return;
@@ -217,20 +245,19 @@ fn walk(path: &Path, explicit: bool, scan: &mut Scan, options: ParseOptions) {
         scan.ignored += 1;
         return;
     }
-    add(scan, source, Some(options));
+    add(scan, source);
 }
 
-fn add(scan: &mut Scan, source: Source, options: Option<ParseOptions>) {
-    match load(&source) {
-        Ok(loaded) => {
-            let doc = loaded.document(options.unwrap_or_default());
-            let meta = doc.meta().clone();
+fn add(scan: &mut Scan, source: Source) {
+    match load_head(&source) {
+        Ok((head, format, lossy)) => {
+            let meta = document::read_metadata(&head, format);
             let title = meta.title.clone().unwrap_or_else(|| source.file_name());
             scan.articles.push(Article {
                 source,
                 meta,
                 title,
-                lossy: loaded.lossy,
+                lossy,
             });
         }
         Err(reason) => {

@@ -71,7 +71,7 @@ pub fn run_app_at(
     {
         paths.push(start.path.clone());
     }
-    let scan = open_library(&config, &paths, options);
+    let scan = open_library(&config, &paths);
     let mut session = Session::new(config, keymap, scan, &data_dir, options);
     let mut terminal = enter()?;
     if let Some(start) = start {
@@ -82,6 +82,15 @@ pub fn run_app_at(
     let result = session.run(&mut terminal);
     leave();
     session.flush_position();
+    report_unsaved(&session);
+    // Everything is on disk; freeing a large article's memory one piece at a
+    // time would only delay the exit, and the system reclaims it at once.
+    std::mem::forget(session);
+    result
+}
+
+/// Says on stderr which changes could not be saved, so none is lost silently.
+fn report_unsaved(session: &Session) {
     if !session.unsaved.is_empty() {
         eprintln!(
             "gloss: {} change(s) could not be saved to {}: {}",
@@ -93,14 +102,13 @@ pub fn run_app_at(
                 .unwrap_or("unknown error")
         );
     }
-    result
 }
 
 /// Which library to open: the paths given, else the configured folders, else
 /// the bundled samples.
-fn open_library(config: &Config, paths: &[PathBuf], options: ParseOptions) -> Scan {
+fn open_library(config: &Config, paths: &[PathBuf]) -> Scan {
     if !paths.is_empty() {
-        library::scan(paths, options)
+        library::scan(paths)
     } else if !config.library.is_empty() {
         let home = std::env::var_os("HOME").map(PathBuf::from);
         let folders: Vec<PathBuf> = config
@@ -108,7 +116,7 @@ fn open_library(config: &Config, paths: &[PathBuf], options: ParseOptions) -> Sc
             .iter()
             .map(|p| expand_home(p, home.as_deref()))
             .collect();
-        library::scan(&folders, options)
+        library::scan(&folders)
     } else {
         library::samples()
     }
@@ -166,13 +174,15 @@ pub fn store_path(source: &Source) -> PathBuf {
 }
 
 /// The record of an article as the store keeps it.
-fn record(article: &Article, path: &Path, text: &str) -> ArticleRecord {
+/// The fingerprint is left empty: hashing a large article is only worth it
+/// when the path alone does not find its notes, or when they are first saved.
+fn record(article: &Article, path: &Path) -> ArticleRecord {
     ArticleRecord {
         title: article.title.clone(),
         author: article.meta.author.clone(),
         date: article.meta.date_text.clone(),
         path: path.display().to_string(),
-        fingerprint: fingerprint(text),
+        fingerprint: String::new(),
     }
 }
 
@@ -361,9 +371,14 @@ impl Session {
             }
         };
         let path = store_path(&article.source);
-        let record = record(article, &path, &loaded.text);
+        let mut record = record(article, &path);
         let mut moved = false;
-        let notes = match self.store.find(&path, &record.fingerprint) {
+        let mut found = self.store.find(&path, "");
+        if matches!(found, Ok(None)) {
+            record.fingerprint = fingerprint(&loaded.text);
+            found = self.store.find(&path, &record.fingerprint);
+        }
+        let notes = match found {
             Ok(Some(found)) => {
                 moved = found.matched == MatchedBy::Fingerprint;
                 Notes::new(record, Some(found.file), Some(found.content))
@@ -403,7 +418,10 @@ impl Session {
             .collect();
         all.extend(ops);
         let file = reader.notes.file.clone();
-        let record = reader.notes.record.clone();
+        let mut record = reader.notes.record.clone();
+        if record.fingerprint.is_empty() {
+            record.fingerprint = fingerprint(reader.doc.source());
+        }
         match self.store.apply(file.as_deref(), &record, &all) {
             Ok(saved) => {
                 self.unsaved.retain(|(a, _)| *a != article);

@@ -12,10 +12,7 @@ use gloss::keymap::{Action, Keymap};
 use gloss::library;
 
 fn app_with(source: &str, notes: Notes) -> App {
-    let scan = library::scan(
-        &[support::fixtures().join("library/alpha.md")],
-        ParseOptions::default(),
-    );
+    let scan = library::scan(&[support::fixtures().join("library/alpha.md")]);
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(100, 30);
     let doc = Document::new(source, Format::Markdown, ParseOptions::default());

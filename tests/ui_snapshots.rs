@@ -13,10 +13,7 @@ use ratatui::backend::TestBackend;
 
 /// An app over the fixture library, sized to `w` x `h`.
 fn app(w: u16, h: u16) -> App {
-    let scan = library::scan(
-        &[support::fixtures().join("library")],
-        ParseOptions::default(),
-    );
+    let scan = library::scan(&[support::fixtures().join("library")]);
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(w, h);
     app

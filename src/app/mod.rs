@@ -727,7 +727,7 @@ impl App {
         if reader.notes.read_only.is_some() {
             return None;
         }
-        let position = position_at(reader.doc.text(), offset, progress);
+        let position = position_at(&reader.doc, offset, progress);
         Some(Effect::SavePosition { article, position })
     }
 

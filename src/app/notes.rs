@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 
+use crate::document::Document;
+
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, ReadingPosition, SCHEMA_VERSION,
     Saved, reanchor_all,
@@ -175,12 +177,13 @@ pub fn new_highlight(text: &str, range: Range<usize>, color: &str) -> Highlight 
     }
 }
 
-/// A reading position at byte `offset` of `text`.
-pub fn position_at(text: &str, offset: usize, progress: f64) -> ReadingPosition {
+/// A reading position at byte `offset` of the document's text.
+pub fn position_at(doc: &Document, offset: usize, progress: f64) -> ReadingPosition {
+    let text = doc.text();
     let offset = crate::document::floor_char_boundary(text, offset);
     let quote: String = text[offset..].chars().take(POSITION_QUOTE_CHARS).collect();
     ReadingPosition {
-        offset: text[..offset].chars().count(),
+        offset: doc.char_offset(offset),
         quote,
         progress,
         updated: Utc::now(),
@@ -251,8 +254,10 @@ mod tests {
     #[test]
     fn positions_survive_edits_above_them() {
         let text = "First line here. The reader stopped right at this sentence.";
-        let at = text.find("The reader").expect("found");
-        let pos = position_at(text, at, 0.5);
+        let doc =
+            Document::parse_complete(text, crate::document::Format::Plain, Default::default());
+        let at = doc.text().find("The reader").expect("found");
+        let pos = position_at(&doc, at, 0.5);
         let edited = format!("A new opening paragraph.\n\n{text}");
         let now = resolve_position(&edited, &pos);
         assert!(edited[now..].starts_with("The reader stopped"));

@@ -68,6 +68,9 @@ fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let ignore_case = !query.chars().any(char::is_uppercase);
+    if query.is_ascii() {
+        return find_ascii(text.as_bytes(), query.as_bytes(), ignore_case);
+    }
     let needle: Vec<char> = query.chars().map(|c| fold(c, ignore_case)).collect();
     let first = needle[0];
     let mut out = Vec::new();
@@ -88,6 +91,33 @@ fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
         if matched {
             out.push(start..end);
             next_free = end;
+        }
+    }
+    out
+}
+
+/// The common case, an ASCII query, compared byte by byte: ASCII bytes never
+/// occur inside a multi-byte character, so every match is on char boundaries.
+fn find_ascii(text: &[u8], needle: &[u8], ignore_case: bool) -> Vec<Range<usize>> {
+    let eq = |a: u8, b: u8| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= text.len() {
+        if text[i..i + needle.len()]
+            .iter()
+            .zip(needle)
+            .all(|(&a, &b)| eq(a, b))
+        {
+            out.push(i..i + needle.len());
+            i += needle.len();
+        } else {
+            i += 1;
         }
     }
     out
@@ -124,6 +154,39 @@ mod tests {
         assert_eq!(s.next_from(5, false), Some(0));
         assert_eq!(s.next_from(0, true), Some(2));
         assert_eq!(s.next_from(3, true), Some(1));
+    }
+
+    #[test]
+    fn ascii_and_unicode_paths_agree() {
+        let text = "Zephyr, zéphyr — ZEPHYR; zephyrzephyr ǅ";
+        for query in ["zephyr", "Zephyr", "r z", "phyr", "ǅ"] {
+            let fast = Search::new(query, text).matches;
+            let ignore_case = !query.chars().any(char::is_uppercase);
+            let needle: Vec<char> = query.chars().map(|c| fold(c, ignore_case)).collect();
+            let slow: Vec<Range<usize>> = {
+                let mut out = Vec::new();
+                let mut free = 0;
+                for (start, _) in text.char_indices() {
+                    if start < free {
+                        continue;
+                    }
+                    let got: Vec<(usize, char)> =
+                        text[start..].char_indices().take(needle.len()).collect();
+                    if got.len() == needle.len()
+                        && got
+                            .iter()
+                            .zip(&needle)
+                            .all(|((_, c), n)| fold(*c, ignore_case) == *n)
+                    {
+                        let (i, c) = got[got.len() - 1];
+                        out.push(start..start + i + c.len_utf8());
+                        free = start + i + c.len_utf8();
+                    }
+                }
+                out
+            };
+            assert_eq!(fast, slow, "{query}");
+        }
     }
 
     #[test]

@@ -35,6 +35,27 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     })
 }
 
+/// Like [`decode`], but takes the bytes by value so valid UTF-8 without `\r`
+/// becomes the text without a copy: a 5 MB article is then copied once less.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if bytes.contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    let text = if text.contains('\r') {
+        normalise_newlines(&text)
+    } else {
+        text
+    };
+    Ok(Decoded { text, lossy })
+}
+
 /// Turns `\r\n` and lone `\r` into `\n` in one pass.
 fn normalise_newlines(s: &str) -> String {
     if !s.contains('\r') {
@@ -57,6 +78,19 @@ fn normalise_newlines(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owned_decoding_matches_borrowed_decoding() {
+        for bytes in [
+            &b"plain"[..],
+            b"\xEF\xBB\xBFbom\r\nline",
+            b"caf\xe9\rx",
+            b"a\0b",
+            b"",
+        ] {
+            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes));
+        }
+    }
 
     #[test]
     fn nul_bytes_mean_binary() {

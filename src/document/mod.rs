@@ -26,12 +26,13 @@ mod segment;
 mod tests;
 
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
-pub use decode::{DecodeError, Decoded, decode};
+pub use decode::{DecodeError, Decoded, decode, decode_owned};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{placeholder_for, sanitize};
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How the source text is read: CommonMark, or plain paragraphs with no marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,18 @@ impl Document {
     /// Reads the header (front matter, title, byline) and the first blocks; the
     /// rest is parsed on demand by [`Document::parse_more`].
     pub fn new(source: &str, format: Format, options: ParseOptions) -> Self {
+        parse::start(Arc::from(source), format, options)
+    }
+
+    /// Like [`Document::new`], but shares the caller's copy of the source
+    /// instead of making its own (a large article is then held once).
+    pub fn from_shared(source: Arc<str>, format: Format, options: ParseOptions) -> Self {
         parse::start(source, format, options)
+    }
+
+    /// The source text as given, for fingerprinting the article.
+    pub fn source(&self) -> &str {
+        self.pending.source()
     }
 
     /// Parses the whole source at once: for tests, exports and anchoring, where
@@ -156,6 +168,15 @@ impl Document {
         let start = floor_char_boundary(&self.text, range.start.min(end));
         &self.text[start..end]
     }
+}
+
+/// Title, author and date from the start of a source alone (front matter,
+/// title line and byline), without parsing the body: what the library list
+/// needs from every file.
+pub fn read_metadata(source: &str, format: Format) -> Metadata {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let (front, body_from) = front_matter::split(source);
+    front.or(header::read(source, body_from, format).meta)
 }
 
 /// The largest char boundary at or below `i` (stable `str::floor_char_boundary`

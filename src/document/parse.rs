@@ -35,6 +35,11 @@ pub(super) struct Pending {
 }
 
 impl Pending {
+    /// The whole source text.
+    pub(super) fn source(&self) -> &str {
+        &self.source
+    }
+
     pub(super) fn is_done(&self) -> bool {
         self.done
     }
@@ -56,9 +61,12 @@ impl Pending {
     }
 }
 
-pub(super) fn start(source: &str, format: Format, options: ParseOptions) -> Document {
+pub(super) fn start(source: Arc<str>, format: Format, options: ParseOptions) -> Document {
     // A BOM is not text; `decode` drops it, but callers may pass raw strings.
-    let source: Arc<str> = Arc::from(source.strip_prefix('\u{feff}').unwrap_or(source));
+    let source: Arc<str> = match source.strip_prefix('\u{feff}') {
+        Some(rest) => Arc::from(rest),
+        None => source,
+    };
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
     let mut doc = Document {
