@@ -76,7 +76,7 @@ impl Source {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// The decoded text, shared with the document parsed from it.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// How to parse it.
     pub format: Format,
     /// True when invalid UTF-8 was replaced.
@@ -100,7 +100,7 @@ pub fn load(source: &Source) -> Result<Loaded, String> {
         document::decode_owned(bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
     let format = document::detect_format(&source.extension(), &decoded.text);
     Ok(Loaded {
-        text: Arc::from(decoded.text),
+        text: Arc::new(decoded.text),
         format,
         lossy: decoded.lossy,
     })

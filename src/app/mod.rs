@@ -286,9 +286,17 @@ impl App {
 
     /// Parses more of the open article when idle; true while work remains.
     pub fn idle(&mut self) -> bool {
-        self.reader
-            .as_mut()
-            .is_some_and(Reader::parse_in_background)
+        let Some(reader) = &mut self.reader else {
+            return false;
+        };
+        if reader.parse_in_background() {
+            return true;
+        }
+        // Hash the article now rather than at its first save (often at quit).
+        if reader.notes.record.fingerprint.is_empty() {
+            reader.notes.record.fingerprint = crate::annotations::fingerprint(reader.doc.source());
+        }
+        false
     }
 
     /// Turns a key press into actions and applies them.

@@ -90,6 +90,11 @@ impl Notes {
 
     /// Finds where each highlight is in `text`, without changing anything stored.
     pub fn place(&mut self, text: &str) {
+        if self.highlights.is_empty() {
+            // Indexing a large text for nothing would make every save slow.
+            self.placed.clear();
+            return;
+        }
         let locator = Locator::new(text);
         self.placed = self
             .highlights

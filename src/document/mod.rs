@@ -75,12 +75,12 @@ impl Document {
     /// Reads the header (front matter, title, byline) and the first blocks; the
     /// rest is parsed on demand by [`Document::parse_more`].
     pub fn new(source: &str, format: Format, options: ParseOptions) -> Self {
-        parse::start(Arc::from(source), format, options)
+        parse::start(Arc::new(source.to_string()), format, options)
     }
 
     /// Like [`Document::new`], but shares the caller's copy of the source
     /// instead of making its own (a large article is then held once).
-    pub fn from_shared(source: Arc<str>, format: Format, options: ParseOptions) -> Self {
+    pub fn from_shared(source: Arc<String>, format: Format, options: ParseOptions) -> Self {
         parse::start(source, format, options)
     }
 

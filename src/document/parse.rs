@@ -21,7 +21,7 @@ const JOIN_LIMIT: usize = 16 * 1024;
 /// What is left to parse.
 #[derive(Debug, Clone)]
 pub(super) struct Pending {
-    source: Arc<str>,
+    source: Arc<String>,
     format: Format,
     options: ParseOptions,
     /// Where the next segment search starts.
@@ -61,10 +61,10 @@ impl Pending {
     }
 }
 
-pub(super) fn start(source: Arc<str>, format: Format, options: ParseOptions) -> Document {
+pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) -> Document {
     // A BOM is not text; `decode` drops it, but callers may pass raw strings.
-    let source: Arc<str> = match source.strip_prefix('\u{feff}') {
-        Some(rest) => Arc::from(rest),
+    let source: Arc<String> = match source.strip_prefix('\u{feff}') {
+        Some(rest) => Arc::new(rest.to_string()),
         None => source,
     };
     let (fm_meta, body_from) = front_matter::split(&source);
