@@ -27,15 +27,25 @@ impl Default for CharIndex {
 impl CharIndex {
     /// Counts the text appended since the last call.
     pub fn extend(&mut self, text: &str) {
-        let (start, mut count) = self.tail;
+        let (mut at, mut count) = self.tail;
+        let bytes = text.as_bytes();
         let mut next_mark = self.marks.last().map_or(0, |m| m.0) + STEP;
-        for (i, _) in text.get(start..).unwrap_or("").char_indices() {
-            let at = start + i;
+        while at < bytes.len() {
             if at >= next_mark {
                 self.marks.push((at, count));
                 next_mark = at + STEP;
             }
-            count += 1;
+            // A character starts at every byte that is not a continuation
+            // byte (0b10xx_xxxx); counting those counts characters, quickly.
+            let end = next_mark.min(bytes.len());
+            count += bytes[at..end]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count();
+            at = end;
+            while at < bytes.len() && !text.is_char_boundary(at) {
+                at += 1;
+            }
         }
         self.tail = (text.len(), count);
     }

@@ -26,18 +26,37 @@ pub fn placeholder_for(c: char) -> Option<char> {
 /// Replaces unsafe characters with placeholders; borrows when nothing changes,
 /// which is the common case for ordinary prose.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    match s
-        .char_indices()
-        .find(|&(_, c)| placeholder_for(c).is_some())
-    {
+    match first_unsafe(s) {
         None => Cow::Borrowed(s),
-        Some((first, _)) => {
+        Some(first) => {
             let mut out = String::with_capacity(s.len() + 8);
             out.push_str(&s[..first]);
             out.extend(s[first..].chars().map(|c| placeholder_for(c).unwrap_or(c)));
             Cow::Owned(out)
         }
     }
+}
+
+/// Byte offset of the first character that needs a placeholder. Scans bytes:
+/// every such character is ASCII or starts with 0xC2 (C1 controls) or 0xE2
+/// (bidi controls), all char boundaries, so only those few are decoded.
+fn first_unsafe(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let suspicious =
+            (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xC2 || b == 0xE2;
+        if !suspicious {
+            i += 1;
+            continue;
+        }
+        let c = s.get(i..).and_then(|rest| rest.chars().next())?;
+        if placeholder_for(c).is_some() {
+            return Some(i);
+        }
+        i += c.len_utf8();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -68,6 +87,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_byte_scan_finds_what_a_char_walk_finds(s in any::<String>()) {
+            let walk = s.char_indices().find(|&(_, c)| placeholder_for(c).is_some()).map(|(i, _)| i);
+            prop_assert_eq!(first_unsafe(&s), walk);
+        }
+
         #[test]
         fn sanitized_text_has_no_forbidden_chars(s in any::<String>()) {
             let clean = sanitize(&s);
