@@ -90,7 +90,7 @@ pub struct ExportArgs {
 
     /// Write to this file instead of stdout. An existing folder, or a path
     /// ending in `/`, gets one Markdown file per article, or
-    /// gloss-export.<ext> for the other formats.
+    /// `gloss-export.<ext>` for the other formats.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
 

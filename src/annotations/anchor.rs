@@ -33,7 +33,7 @@ impl Anchor {
 }
 
 /// Identifies an article's text independently of where the file lives, so its
-/// annotations are found again after a move ("sha256:<hex>").
+/// annotations are found again after a move (`"sha256:<hex>"`).
 pub fn fingerprint(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     let mut out = String::with_capacity(7 + 64);

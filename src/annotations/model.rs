@@ -68,7 +68,8 @@ pub struct ArticleRecord {
     /// Absolute path when last seen.
     #[serde(default)]
     pub path: String,
-    /// Hash of the canonical text when last seen ("sha256:<hex>").
+    /// Hash of the article's text as read from its file, when last seen
+    /// (`"sha256:<hex>"`): how notes find an article that moved.
     #[serde(default)]
     pub fingerprint: String,
 }

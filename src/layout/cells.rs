@@ -14,7 +14,7 @@ pub const PLACEHOLDER: &str = "?";
 /// Spaces a tab is drawn with; tabs are at most `MAX_TAB_WIDTH` wide.
 const SPACES: &str = "        ";
 
-/// The widest tab stop we honour, so a tab's cell fits in [`SPACES`].
+/// The widest tab stop we honour, so a tab's cells fit in one slice of spaces.
 pub const MAX_TAB_WIDTH: u8 = 8;
 
 /// Cells a cluster other than a tab or a line feed takes.
