@@ -213,7 +213,7 @@ where
     match &cli.command {
         None => run_reader(&cli, cli.paths.clone(), None),
         Some(Command::Open(open)) => {
-            if !open.path.exists() {
+            if !open.path.exists() && !crate::library::is_sample_path(&open.path) {
                 eprintln!("gloss: {}: no such file", open.path.display());
                 return ExitCode::from(EXIT_USAGE);
             }

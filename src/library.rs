@@ -30,6 +30,17 @@ const SAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The pseudo-path prefix under which bundled samples are known to the store
+/// and in exports' backlinks.
+const SAMPLE_PREFIX: &str = "gloss:samples/";
+
+/// Whether `path` names a bundled sample (as exports' backlinks do).
+pub fn is_sample_path(path: &Path) -> bool {
+    path.to_str()
+        .and_then(|p| p.strip_prefix(SAMPLE_PREFIX))
+        .is_some_and(|name| SAMPLES.iter().any(|(n, _)| *n == name))
+}
+
 /// File extensions gloss reads as articles.
 const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
 
@@ -48,7 +59,7 @@ impl Source {
     pub fn display_path(&self) -> String {
         match self {
             Source::File(p) => p.display().to_string(),
-            Source::Bundled(name, _) => format!("gloss:samples/{name}"),
+            Source::Bundled(name, _) => format!("{SAMPLE_PREFIX}{name}"),
         }
     }
 
@@ -181,7 +192,8 @@ impl Scan {
             ));
         }
         if self.ignored > 0 {
-            parts.push(format!("{} other files ignored", self.ignored));
+            let files = if self.ignored == 1 { "file" } else { "files" };
+            parts.push(format!("{} other {files} ignored", self.ignored));
         }
         (!parts.is_empty()).then(|| parts.join(", "))
     }

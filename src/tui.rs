@@ -68,10 +68,14 @@ pub fn run_app_at(
     };
     if let Some(start) = &start
         && paths.is_empty()
+        && !library::is_sample_path(&start.path)
     {
         paths.push(start.path.clone());
     }
-    let scan = open_library(&config, &paths);
+    let scan = match &start {
+        Some(start) if library::is_sample_path(&start.path) => library::samples(),
+        _ => open_library(&config, &paths),
+    };
     let mut session = Session::new(config, keymap, scan, &data_dir, options);
     let mut terminal = enter()?;
     if let Some(start) = start {

@@ -205,8 +205,14 @@ fn a_corrupt_file_is_reported_and_never_touched() {
         "{corrupt}"
     );
 
-    // Loading does not find it and does not change it.
-    assert!(store.find(Path::new("/bad.md"), "").unwrap().is_none());
+    // Loading its article reports it (so the article opens read-only rather
+    // than starting a second file), and does not change it.
+    let found = store.find(Path::new("/bad.md"), "");
+    assert!(
+        matches!(found, Err(StoreError::Corrupt(ref c)) if c.file == bad),
+        "{found:?}"
+    );
+    assert!(store.find(Path::new("/other.md"), "").unwrap().is_none());
     assert_eq!(fs::read(&bad).unwrap(), bytes);
 
     // Saving into it is refused; nothing is written.

@@ -269,6 +269,12 @@ impl Store {
     pub fn find(&self, path: &Path, fingerprint: &str) -> Result<Option<Found>, StoreError> {
         let index = self.index()?;
         let Some((file, matched)) = choose(&index, path, fingerprint) else {
+            // A file that does not parse may still be this article's: its
+            // `path` line usually survives a bad edit elsewhere. Reporting it
+            // keeps the article read-only instead of starting a second file.
+            if let Some(corrupt) = index.corrupt.iter().find(|c| mentions_path(&c.file, path)) {
+                return Err(StoreError::Corrupt(corrupt.clone()));
+            }
             return Ok(None);
         };
         match read_file(&file)? {
@@ -474,6 +480,23 @@ fn summary_of(file: &Path, content: &AnnotationFile) -> IndexEntry {
 }
 
 /// Reads and parses a file; `Ok(None)` when it does not exist.
+/// Whether an annotation file that does not parse names `path` as its
+/// article, judged from its raw text.
+fn mentions_path(file: &Path, path: &Path) -> bool {
+    let Ok(raw) = fs::read(file) else {
+        return false;
+    };
+    let raw = String::from_utf8_lossy(&raw);
+    let quoted = toml::Value::String(path.display().to_string()).to_string();
+    raw.lines().any(|line| {
+        let line = line.trim();
+        line.strip_prefix("path")
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix('='))
+            .is_some_and(|value| value.trim() == quoted)
+    })
+}
+
 fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,

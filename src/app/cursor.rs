@@ -59,6 +59,26 @@ impl Reader {
         }
     }
 
+    /// Puts the cursor on the first word in view (`top`) or the first word of
+    /// the last text line in view, as `g` and `G` do.
+    pub fn cursor_to_edge(&mut self, bottom: bool) {
+        let mut visible = self.visible();
+        if bottom {
+            visible.reverse();
+        }
+        for pos in visible {
+            let Some(range) = self.line_range(pos) else {
+                continue;
+            };
+            if let Some(word) = motion::first_word_at_or_after(self.doc.text(), range.start)
+                && word < range.end
+            {
+                self.cursor = word;
+                return;
+            }
+        }
+    }
+
     /// The screen line holding the cursor.
     pub fn cursor_line(&mut self) -> LinePos {
         let cursor = self.cursor;

@@ -212,6 +212,9 @@ impl App {
         } else if list.selected >= list.scroll + rows {
             list.scroll = list.selected + 1 - rows;
         }
+        // When the pane grows, show as many entries as fit rather than keeping
+        // an old scroll that leaves rows empty.
+        list.scroll = list.scroll.min(list.visible.len().saturating_sub(rows));
     }
 
     /// Shows a freshly loaded article with its annotations: places the
@@ -326,6 +329,11 @@ impl App {
         };
         match self.keymap.action(context, &key) {
             Some(action) => self.update(action),
+            None if context == Context::List && key.code == KeyCode::Esc => {
+                // Esc clears a filter that was confirmed with Enter.
+                self.list.set_filter("");
+                Vec::new()
+            }
             None => Vec::new(),
         }
     }
@@ -567,6 +575,9 @@ impl App {
                     self.info("not moved");
                 } else {
                     effects.extend(self.position_effect());
+                    if let Some(r) = &mut self.reader {
+                        r.search = None;
+                    }
                     self.focus = Focus::List;
                     self.fit_reader();
                 }
@@ -637,11 +648,11 @@ impl App {
             }
             Action::Top => {
                 reader.to_top();
-                reader.cursor_into_view();
+                reader.cursor_to_edge(false);
             }
             Action::Bottom => {
                 reader.to_bottom();
-                reader.cursor_into_view();
+                reader.cursor_to_edge(true);
             }
             Action::NextParagraph => reader.cursor_motion(Motion::BlockNext),
             Action::PrevParagraph => reader.cursor_motion(Motion::BlockPrev),

@@ -10,8 +10,8 @@ use chrono::Utc;
 use crate::document::Document;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, ReadingPosition, SCHEMA_VERSION,
-    Saved, reanchor_all,
+    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, PlacementKind, ReadingPosition,
+    SCHEMA_VERSION, Saved, reanchor_all,
 };
 
 /// Characters of text kept with a reading position, to find it again after an
@@ -103,7 +103,10 @@ impl Notes {
                 if h.orphaned {
                     None
                 } else {
-                    locator.place(&h.anchor).map(|p| p.range)
+                    locator.place(&h.anchor).map(|p| match p.kind {
+                        PlacementKind::Fuzzy => whole_words(text, p.range),
+                        _ => p.range,
+                    })
                 }
             })
             .collect();
@@ -165,6 +168,16 @@ impl Notes {
     pub fn count(&self) -> usize {
         self.highlights.len()
     }
+}
+
+/// Widens a range that starts or ends inside a word to the whole word: an
+/// approximate match of edited text must never mark half a word.
+fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
+    use crate::document::motion::word_at;
+    let start = word_at(text, range.start).map_or(range.start, |w| w.start.min(range.start));
+    let last = range.end.saturating_sub(1).max(range.start);
+    let end = word_at(text, last).map_or(range.end, |w| w.end.max(range.end));
+    start..end
 }
 
 /// A new highlight over `range` of `text`.
@@ -254,6 +267,23 @@ mod tests {
         let r = notes.placed[0].clone().expect("placed");
         assert_eq!(&new[r], "Delta epsilon");
         assert!(notes.anchor(new).is_empty(), "nothing more to write");
+    }
+
+    #[test]
+    fn an_edited_passage_is_marked_in_whole_words() {
+        let old =
+            "Before it. \u{201c}The objective is to make the journey harder,\u{201d} she said.";
+        let start = old.find("The objective").expect("found");
+        let mut notes = notes_with(old, &[start..start + "The objective is".len()]);
+        let new = "Before it. \u{201c}The main objective is to make the journey harder,\u{201d} she said.";
+        notes.place(new);
+        if let Some(r) = notes.placed[0].clone() {
+            let marked = &new[r];
+            assert!(
+                marked == "main objective is" || marked == "The main objective is",
+                "{marked:?}"
+            );
+        }
     }
 
     #[test]

@@ -264,10 +264,12 @@ impl Reader {
     /// Moves to the next (or previous) match of the active search.
     pub fn search_step(&mut self, backward: bool) {
         let Some(search) = &self.search else { return };
-        let from = match search.current {
-            Some(i) if backward => search.matches[i].start,
-            Some(i) => search.matches[i].start + 1,
-            None => 0,
+        // From the cursor, so n after moving (G, }, a click) finds the next
+        // match below where the reader is now.
+        let from = if backward {
+            self.cursor
+        } else {
+            self.cursor + 1
         };
         let Some(i) = search.next_from(from, backward) else {
             return;

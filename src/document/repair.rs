@@ -3,9 +3,14 @@
 //! not end a sentence is joined with the body paragraph after it.
 
 /// Characters that end a sentence (or introduce what follows, like a colon).
-const FINAL: [char; 6] = ['.', '!', '?', '…', ':', ';'];
-/// Closing marks that may follow the final punctuation.
-const CLOSERS: [char; 10] = ['"', '”', '’', '\'', ')', ']', '*', '_', '»', '›'];
+/// Full-width forms count too: Chinese and Japanese end sentences with `。！？`.
+const FINAL: [char; 13] = [
+    '.', '!', '?', '…', ':', ';', '。', '！', '？', '．', '：', '；', '｡',
+];
+/// Closing marks that may follow the final punctuation, CJK brackets included.
+const CLOSERS: [char; 17] = [
+    '"', '”', '’', '\'', ')', ']', '*', '_', '»', '›', '」', '』', '）', '】', '〉', '》', '＂',
+];
 
 /// True when the paragraph text ends like a finished sentence, so no page break
 /// is assumed after it.
@@ -31,6 +36,10 @@ mod tests {
             "(see above.)",
             "‘quoted.’",
             "*emphasis.*",
+            "日本語の文です。",
+            "次の段落です！",
+            "最後の段落？",
+            "「そうです。」",
         ] {
             assert!(ends_sentence(t), "{t}");
         }

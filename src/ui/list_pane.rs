@@ -51,8 +51,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let pad = width.saturating_sub(
             unicode_width::UnicodeWidthStr::width(left.as_str()) + right.chars().count(),
         );
-        let mut title_line =
-            Line::from(Span::styled(fit(&article.title, width), theme::ENTRY_TITLE));
+        // Padded to the full width so the selected entry reverses as one bar.
+        let title = fit(&article.title, width);
+        let title_pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
+        let mut title_line = Line::from(vec![
+            Span::styled(title, theme::ENTRY_TITLE),
+            Span::raw(" ".repeat(title_pad)),
+        ]);
         let mut detail_line = Line::from(vec![
             Span::styled(left, theme::ENTRY_DETAIL),
             Span::raw(" ".repeat(pad)),
