@@ -274,7 +274,10 @@ mod tests {
         let old =
             "Before it. \u{201c}The objective is to make the journey harder,\u{201d} she said.";
         let start = old.find("The objective").expect("found");
-        let mut notes = notes_with(old, &[start..start + "The objective is".len()]);
+        let mut notes = notes_with(
+            old,
+            std::slice::from_ref(&(start..start + "The objective is".len())),
+        );
         let new = "Before it. \u{201c}The main objective is to make the journey harder,\u{201d} she said.";
         notes.place(new);
         if let Some(r) = notes.placed[0].clone() {
