@@ -84,9 +84,10 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 #[command(after_help = "Filters combine: a highlight is exported when it passes all of them.")]
 pub struct ExportArgs {
-    /// Output format: markdown (or md), json, csv, w3c.
-    #[arg(long, short, value_name = "FORMAT", default_value = "markdown", value_parser = parse_format)]
-    pub format: Format,
+    /// Output format: markdown (or md), json, csv, w3c. Without it, the
+    /// extension of --output decides (.json, .csv, .jsonld), else markdown.
+    #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<Format>,
 
     /// Write to this file instead of stdout. An existing folder, or a path
     /// ending in `/`, gets one Markdown file per article, or
@@ -247,7 +248,15 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
 
 /// The interactive reader, on the given paths or one start article.
 fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
+    use std::io::IsTerminal;
     match prepare(cli) {
+        Ok(_) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
+            eprintln!(
+                "gloss: the reader needs a terminal (standard input and output); \
+                 in scripts, use `gloss export` or `gloss import`"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
         Ok((config, keymap, data_dir)) => {
             match crate::tui::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -264,18 +273,49 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
     }
 }
 
+/// The format an output file's extension asks for, so `--output notes.json`
+/// does not quietly write Markdown into a file named `.json`.
+fn format_for_output(output: Option<&std::path::Path>) -> Format {
+    let ext = output
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("jsonld") => Format::W3c,
+        _ => Format::Markdown,
+    }
+}
+
 /// `gloss export`: never touches the terminal, so it runs in pipes and cron.
 fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
-    let (_config, data_dir) = match prepare_batch(cli) {
+    let (config, data_dir) = match prepare_batch(cli) {
         Ok(ready) => ready,
         Err(message) => {
             eprintln!("gloss: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    if let Some(color) = &args.color
+        && !config.highlights.palette.iter().any(|c| &c.name == color)
+    {
+        let names: Vec<&str> = config
+            .highlights
+            .palette
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        eprintln!(
+            "gloss: no colour {color:?} in the palette; the colours are {}",
+            names.join(", ")
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let store = Store::new(&data_dir);
     let request = commands::export::ExportRequest {
-        format: args.format,
+        format: args
+            .format
+            .unwrap_or_else(|| format_for_output(args.output.as_deref())),
         output: args.output.clone(),
         filter: Filter {
             tags: args.tags.clone(),
@@ -418,7 +458,7 @@ mod tests {
         let Some(Command::Export(args)) = cli.command else {
             panic!("not export: {cli:?}");
         };
-        assert_eq!(args.format, Format::Json);
+        assert_eq!(args.format, Some(Format::Json));
         assert_eq!(args.tags, ["a", "#b"]);
         assert!(args.orphaned);
         assert_eq!(args.since, Some(parse_since("2024-05-01").unwrap()));
@@ -446,8 +486,31 @@ mod tests {
         let Some(Command::Export(args)) = parse(&["export"]).unwrap().command else {
             panic!("not export");
         };
-        assert_eq!(args.format, Format::Markdown);
+        assert_eq!(args.format, None);
+        assert_eq!(format_for_output(args.output.as_deref()), Format::Markdown);
         assert_eq!(args.output, None);
+    }
+
+    #[test]
+    fn the_output_extension_picks_the_format_when_none_is_given() {
+        use std::path::Path;
+        assert_eq!(
+            format_for_output(Some(Path::new("notes.json"))),
+            Format::Json
+        );
+        assert_eq!(
+            format_for_output(Some(Path::new("a/readwise.CSV"))),
+            Format::Csv
+        );
+        assert_eq!(format_for_output(Some(Path::new("w.jsonld"))), Format::W3c);
+        assert_eq!(
+            format_for_output(Some(Path::new("vault/"))),
+            Format::Markdown
+        );
+        assert_eq!(
+            format_for_output(Some(Path::new("notes.md"))),
+            Format::Markdown
+        );
     }
 
     #[test]
