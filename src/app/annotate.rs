@@ -305,9 +305,15 @@ impl App {
     }
 }
 
+/// A quote on one line: runs of white space, line breaks included, become one
+/// space.
+pub fn one_line(quote: &str) -> String {
+    quote.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A quote shortened to one line for messages and titles.
 pub fn preview(quote: &str) -> String {
-    let one_line: String = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = one_line(quote);
     if one_line.chars().count() <= QUOTE_PREVIEW {
         return one_line;
     }

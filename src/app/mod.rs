@@ -31,7 +31,7 @@ use notes::{Notes, position_at, resolve_position};
 use panel::{Panel, PanelOutcome};
 use reader::Reader;
 
-pub use annotate::preview;
+pub use annotate::{one_line, preview};
 
 /// Lines of the list pane each article takes (title, then byline and progress).
 pub const ENTRY_HEIGHT: usize = 2;
@@ -372,6 +372,9 @@ impl App {
             self.panel = None;
             return Vec::new();
         };
+        if !panel.filtering && self.keymap.action(Context::Reader, &key) == Some(Action::Export) {
+            return self.update(Action::Export);
+        }
         let outcome = panel.on_key(&reader.notes, &self.keymap, key);
         let highlight = |i: usize| reader.notes.highlights.get(i).cloned();
         match outcome {

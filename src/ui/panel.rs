@@ -15,8 +15,8 @@ use super::list_pane::fit;
 use super::theme;
 use crate::annotations::Highlight;
 use crate::app::notes::Notes;
+use crate::app::one_line;
 use crate::app::panel::{ENTRY_LINES, Panel, rows, scroll_for};
-use crate::app::preview;
 use crate::config::PaletteColor;
 use crate::document::sanitize;
 
@@ -179,7 +179,7 @@ fn entry(
     let used = swatch.content.width() + 1;
     let mark = if orphaned { ORPHANED.width() + 1 } else { 0 };
     let quote = fit(
-        &clean(&preview(&h.anchor.quote)),
+        &clean(&one_line(&h.anchor.quote)),
         width.saturating_sub(used + mark),
     );
     let mut first = vec![Span::raw(" "), Span::raw(quote)];

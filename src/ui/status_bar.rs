@@ -60,6 +60,19 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (format!(" {}", message.text), style);
     }
+    if let (Some(panel), Some(reader)) = (&app.panel, &app.reader) {
+        let shown = crate::app::panel::rows(&reader.notes, &panel.filter).len();
+        let total = reader.notes.count();
+        let text = if panel.filter.is_empty() {
+            format!(" {total} annotation{}", if total == 1 { "" } else { "s" })
+        } else {
+            format!(
+                " {shown} of {total} annotations match \"{}\"",
+                sanitize(&panel.filter)
+            )
+        };
+        return (text, theme::STATUS);
+    }
     if app.focus == Focus::Reader
         && let Some(h) = app.highlight_under_cursor()
     {
@@ -108,6 +121,12 @@ fn hints(app: &App) -> String {
     let text = match (&app.input, app.focus) {
         (Some(_), _) => "Enter confirm · Esc cancel ",
         (None, Focus::List) => "Enter open · / filter · ? help · q quit ",
+        (None, Focus::Reader) if app.panel.is_some() => {
+            match app.panel.as_ref().is_some_and(|p| p.filtering) {
+                true => "type to filter · Enter keep · Esc clear ",
+                false => "Enter jump · e note · / filter · E export · Esc close ",
+            }
+        }
         (None, Focus::Reader) => match app.reader.as_ref() {
             Some(r) if r.anchor.is_some() => "m highlight · Enter note · y copy · Esc cancel ",
             _ => "v select · s sentence · / search · ? help ",
