@@ -161,7 +161,8 @@ fn markdown_renders_only_intended_structure() {
             Event::Start(Tag::MetadataBlock(_)) => metadata_blocks += 1,
             Event::End(TagEnd::MetadataBlock(_)) => {}
             Event::Text(t) => current.push_str(&t),
-            Event::SoftBreak => current.push('\n'),
+            // Notes keep their line breaks as hard breaks.
+            Event::SoftBreak | Event::HardBreak => current.push('\n'),
             Event::Code(c) => {
                 codes.push(c.to_string());
                 current.push_str(&format!("`{c}`"));

@@ -60,7 +60,7 @@ fn rendered(markdown: &str) -> (String, String) {
             Event::Start(Tag::Heading { .. }) => paragraphs.push(String::new()),
             Event::End(TagEnd::Heading(_)) => {}
             Event::Text(t) | Event::Code(t) => target.push_str(&t),
-            Event::SoftBreak => target.push('\n'),
+            Event::SoftBreak | Event::HardBreak => target.push('\n'),
             other => panic!("unexpected structure {other:?} in:\n{markdown}"),
         }
     }

@@ -349,10 +349,11 @@ fn paragraphs_text(text: &str) -> String {
     paragraphs(text)
         .iter()
         .map(|p| {
+            // A note's line breaks are the writer's: keep them as hard breaks.
             p.iter()
                 .map(|l| escape_line(l))
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("\\\n")
         })
         .collect::<Vec<_>>()
         .join("\n\n")
