@@ -248,3 +248,54 @@ fn a_mouse_drag_selects_whole_words_and_y_copies_them() {
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
+
+#[test]
+fn a_corrupt_notes_file_opens_read_only_and_is_never_written() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 160, 24);
+    make_highlight(&mut g);
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+
+    // Break the file by hand, as a careless edit would.
+    let dir = g.data_dir().join("annotations");
+    let file = fs::read_dir(&dir)
+        .expect("annotations")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "toml"))
+        .expect("a notes file");
+    let broken = fs::read_to_string(&file).expect("read").replacen(
+        "color = \"yellow\"",
+        "color = \"yellow",
+        1,
+    );
+    fs::write(&file, &broken).expect("break it");
+
+    let mut g = Gloss::start_in(home, &[&lib], 160, 24);
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    let screen = g.wait_for("read-only");
+    let name = file.file_name().and_then(|n| n.to_str()).expect("name");
+    assert!(
+        screen.contains(&name[..12]),
+        "the message names the file:\n{screen}"
+    );
+    g.send("j");
+    g.send("s");
+    g.send("m");
+    g.wait_for("read-only");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0);
+    assert_eq!(
+        fs::read_to_string(&file).expect("read"),
+        broken,
+        "left byte for byte"
+    );
+    let files = fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .count();
+    assert_eq!(files, 1, "no second notes file was started");
+}
