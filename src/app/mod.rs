@@ -698,8 +698,19 @@ impl App {
                 if reader.search.is_none() {
                     return Some("no search yet: press / to search".into());
                 }
-                reader.search_step(action == Action::SearchPrev);
-                return reader.search.as_ref().map(|s| s.status());
+                let backward = action == Action::SearchPrev;
+                let before = reader.search.as_ref().and_then(|s| s.current);
+                reader.search_step(backward);
+                let after = reader.search.as_ref().and_then(|s| s.current);
+                let wrapped = match (before, after) {
+                    (Some(b), Some(a)) => (backward && a > b) || (!backward && a < b),
+                    _ => false,
+                };
+                return reader.search.as_ref().map(|s| match (wrapped, backward) {
+                    (true, false) => format!("{} · wrapped to the top", s.status()),
+                    (true, true) => format!("{} · wrapped to the bottom", s.status()),
+                    _ => s.status(),
+                });
             }
             _ => {}
         }
