@@ -11,7 +11,7 @@ mod proptests;
 
 use std::ops::Range;
 
-use crate::document::{Block, Document};
+use crate::document::{Block, BlockKind, Document};
 
 pub use cells::{MAX_TAB_WIDTH, PLACEHOLDER};
 use wrap::{WrapOptions, wrap_block};
@@ -355,7 +355,7 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
         return BlockLines::default();
     };
     let indents = list_indents(doc.blocks(), index);
-    wrap_block(
+    let mut lines = wrap_block(
         doc.text(),
         block.range.clone(),
         &block.kind,
@@ -363,7 +363,30 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
         &indents,
         index,
         options,
-    )
+    );
+    if runs_into_next_item(doc.blocks(), index)
+        && lines
+            .lines
+            .last()
+            .is_some_and(|l| l.kind == LineKind::Blank)
+    {
+        lines.lines.pop();
+    }
+    lines
+}
+
+/// Whether list item text at `index` is followed directly by the next item of
+/// a list, so the two sit on consecutive lines as a list reads best, with no
+/// blank line between items.
+fn runs_into_next_item(blocks: &[Block], index: usize) -> bool {
+    let (Some(this), Some(next)) = (blocks.get(index), blocks.get(index + 1)) else {
+        return false;
+    };
+    this.container.list_depth > 0
+        && this.kind == BlockKind::Paragraph
+        && next.container.list_depth > 0
+        && next.container.marker.is_some()
+        && next.container.quote_depth == this.container.quote_depth
 }
 
 /// The indentation of each list level around block `index`: the width of the

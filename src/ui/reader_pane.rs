@@ -61,21 +61,20 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
     let mut y = area.top();
     while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
-        if line.kind == LineKind::Blank && app.inline_notes {
+        draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
+        y += 1;
+        let block_lines = layout.get(pos.block).map_or(&[][..], |b| &b.lines[..]);
+        let last_text = block_lines.iter().rposition(|l| l.kind != LineKind::Blank);
+        if app.inline_notes && last_text == Some(pos.line) && y < area.bottom() {
+            // Notes sit right under the last line of their paragraph.
             let rest = Rect {
                 y,
                 height: area.bottom() - y,
                 ..area
             };
             y = draw_inline_notes(buf, reader, pos.block, rest);
-            if y >= area.bottom() {
-                break;
-            }
         }
-        draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
-        y += 1;
-        let lines_in_block = layout.get(pos.block).map_or(0, |b| b.lines.len());
-        pos = if pos.line + 1 < lines_in_block {
+        pos = if pos.line + 1 < block_lines.len() {
             LinePos {
                 line: pos.line + 1,
                 ..pos
