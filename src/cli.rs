@@ -212,6 +212,13 @@ where
         Err(err) => return clap_exit(&err),
     };
     match &cli.command {
+        None if !cli.paths.is_empty() && !cli.paths.iter().any(|p| p.exists()) => {
+            // Nothing to show: say so plainly rather than open an empty reader.
+            for path in &cli.paths {
+                eprintln!("gloss: {}: no such file or folder", path.display());
+            }
+            ExitCode::from(EXIT_USAGE)
+        }
         None => run_reader(&cli, cli.paths.clone(), None),
         Some(Command::Open(open)) => {
             if !open.path.exists() && !crate::library::is_sample_path(&open.path) {

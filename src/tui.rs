@@ -19,7 +19,7 @@ use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::Terminal;
 use ratatui::prelude::CrosstermBackend;
 
-use crate::annotations::{ArticleRecord, MatchedBy, Op, Store, fingerprint};
+use crate::annotations::{ArticleRecord, MatchedBy, Op, Store, StoreError, fingerprint};
 use crate::app::notes::Notes;
 use crate::app::{App, Effect};
 use crate::config::Config;
@@ -260,7 +260,8 @@ impl Session {
         }
         if let Some(bad) = index.corrupt.first() {
             self.app.error(format!(
-                "annotation file not readable (left untouched): {bad}"
+                "notes file not readable, left untouched: {}",
+                short_corrupt(bad)
             ));
         }
     }
@@ -388,7 +389,7 @@ impl Session {
                 Notes::new(record, Some(found.file), Some(found.content))
             }
             Ok(None) => Notes::new(record, None, None),
-            Err(e) => Notes::read_only(record, e.to_string()),
+            Err(e) => Notes::read_only(record, short_error(&e)),
         };
         let doc = loaded.document(self.options);
         let note = loaded
@@ -495,6 +496,28 @@ impl Session {
         {
             self.save(article, vec![Op::SetPosition(position)]);
         }
+    }
+}
+
+/// A store error for the status bar: the reason before the (shortened)
+/// file name, so a narrow screen still shows what is wrong.
+fn short_error(e: &StoreError) -> String {
+    match e {
+        StoreError::Corrupt(c) => short_corrupt(c),
+        other => other.to_string(),
+    }
+}
+
+/// "invalid string (us-deal-2nn.toml, line 20)".
+fn short_corrupt(c: &crate::annotations::Corrupt) -> String {
+    let name = c.file.file_name().map_or_else(
+        || c.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let reason = c.message.lines().next().unwrap_or("").trim();
+    match c.line {
+        Some(line) => format!("{reason} ({name}, line {line})"),
+        None => format!("{reason} ({name})"),
     }
 }
 

@@ -176,6 +176,12 @@ impl Panel {
             Action::Delete => on_selected(PanelOutcome::Delete),
             Action::Reattach => on_selected(PanelOutcome::Reattach),
             Action::Undo => PanelOutcome::Undo,
+            // Esc clears a filter first, as it does in the library list.
+            Action::Back if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.selected = 0;
+                PanelOutcome::None
+            }
             Action::Back | Action::Panel => PanelOutcome::Close,
             Action::Help => PanelOutcome::Help,
             Action::Quit => PanelOutcome::Quit,

@@ -251,7 +251,8 @@ impl Reader {
     pub fn search(&mut self, query: &str) {
         self.doc.ensure_complete();
         let mut search = Search::new(query, self.doc.text());
-        let from = self.top_offset().unwrap_or(0);
+        // From the cursor, like n: the first match at or after it, wrapping.
+        let from = self.cursor;
         search.current = search.next_from(from, false);
         let target = search.current.map(|i| search.matches[i].start);
         self.search = Some(search);
