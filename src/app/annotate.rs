@@ -7,6 +7,7 @@ use chrono::Utc;
 
 use crate::annotations::{Anchor, Highlight, Op, Saved};
 use crate::keymap::Action;
+use crate::text::{fit, one_line};
 
 use super::note_editor::{NoteEditor, tags_from_note};
 use super::notes::new_highlight;
@@ -305,18 +306,7 @@ impl App {
     }
 }
 
-/// A quote on one line: runs of white space, line breaks included, become one
-/// space.
-pub fn one_line(quote: &str) -> String {
-    quote.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// A quote shortened to one line for messages and titles.
 pub fn preview(quote: &str) -> String {
-    let one_line = one_line(quote);
-    if one_line.chars().count() <= QUOTE_PREVIEW {
-        return one_line;
-    }
-    let cut: String = one_line.chars().take(QUOTE_PREVIEW - 1).collect();
-    format!("{}…", cut.trim_end())
+    fit(&one_line(quote), QUOTE_PREVIEW)
 }

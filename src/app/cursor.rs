@@ -33,30 +33,16 @@ pub enum Motion {
 }
 
 impl Reader {
-    /// Puts the cursor on the first word in view when it is not in view.
+    /// Puts the cursor on the nearest word in view when it is not in view: the
+    /// first one when the view moved down past it, the last line's otherwise.
     pub fn cursor_into_view(&mut self) {
         let visible = self.visible();
         let cursor_line = self.cursor_line();
         if visible.contains(&cursor_line) {
             return;
         }
-        let below = visible.first().is_some_and(|first| cursor_line < *first);
-        let candidates: Vec<LinePos> = if below {
-            visible
-        } else {
-            visible.into_iter().rev().collect()
-        };
-        for pos in candidates {
-            let Some(range) = self.line_range(pos) else {
-                continue;
-            };
-            if let Some(word) = motion::first_word_at_or_after(self.doc.text(), range.start)
-                && word < range.end.max(range.start + 1)
-            {
-                self.cursor = word;
-                return;
-            }
-        }
+        let view_is_below = visible.first().is_some_and(|first| cursor_line < *first);
+        self.cursor_to_edge(!view_is_below);
     }
 
     /// Puts the cursor on the first word in view (`top`) or the first word of

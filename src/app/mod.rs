@@ -31,7 +31,7 @@ use notes::{Notes, position_at, resolve_position};
 use panel::{Panel, PanelOutcome};
 use reader::Reader;
 
-pub use annotate::{one_line, preview};
+pub use annotate::preview;
 
 /// Lines of the list pane each article takes (title, then byline and progress).
 pub const ENTRY_HEIGHT: usize = 2;

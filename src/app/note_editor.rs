@@ -24,7 +24,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
-use unicode_width::UnicodeWidthChar;
 
 /// Display columns of the title before it is cut with an ellipsis; the popup
 /// title also has to fit "Note — " and the border.
@@ -217,22 +216,7 @@ fn normalise(text: &str) -> String {
 
 /// `text` on one line, cut to `width` display columns with an ellipsis.
 fn shorten(text: &str, width: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let columns = |c: char| c.width().unwrap_or(0);
-    if flat.chars().map(columns).sum::<usize>() <= width {
-        return flat;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in flat.chars() {
-        used += columns(c);
-        if used + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
+    crate::text::fit(&crate::text::one_line(text), width)
 }
 
 /// The tags a note gives its highlight: every `#word` in it, so tagging needs

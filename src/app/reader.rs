@@ -201,27 +201,6 @@ impl Reader {
         self.fill();
     }
 
-    /// Moves the view to the start of the next (or previous) block.
-    pub fn paragraph(&mut self, forward: bool) {
-        let block = if forward {
-            if self.top.block + 1 >= self.doc.blocks().len() && !self.doc.is_complete() {
-                self.doc.parse_more(PARSE_STEP);
-            }
-            (self.top.block + 1).min(self.doc.blocks().len().saturating_sub(1))
-        } else if self.top.line > 0 {
-            self.top.block
-        } else {
-            self.top.block.saturating_sub(1)
-        };
-        let target = LinePos { block, line: 0 };
-        let limit = if forward { self.bottom_top() } else { None };
-        self.top = match limit {
-            Some(limit) if target > limit => limit.max(self.top),
-            _ => target,
-        };
-        self.fill();
-    }
-
     /// Restores a saved reading position (a byte offset of the first visible text).
     pub fn restore(&mut self, offset: usize) {
         let offset = floor_char_boundary(self.doc.text(), offset);
@@ -295,11 +274,6 @@ impl Reader {
         }
         let total = parsed as f64 / self.doc.parsed_fraction().max(1e-9);
         (offset as f64 / total).clamp(0.0, 1.0)
-    }
-
-    /// The current layout's width in cells.
-    pub fn width(&self) -> u16 {
-        self.width
     }
 
     /// Lays out the block at `block` for hit-testing (mouse).

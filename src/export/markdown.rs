@@ -37,6 +37,7 @@
 //! could make a code block. Single line breaks are kept as soft breaks;
 //! blank lines separate paragraphs.
 
+use crate::text::one_line;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -357,10 +358,6 @@ fn paragraphs_text(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n\n")
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One line of text made inert: see the module documentation for the rules.

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{App, ENTRY_HEIGHT, Focus};
+use crate::text::fit;
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -79,27 +80,4 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::from(Span::styled(text, theme::ENTRY_DETAIL)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// Shortens `s` to `width` cells, ending in "…" when cut.
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total = unicode_width::UnicodeWidthStr::width(s);
-    if total <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
 }

@@ -11,14 +11,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::list_pane::fit;
 use super::theme;
 use crate::annotations::Highlight;
 use crate::app::notes::Notes;
-use crate::app::one_line;
 use crate::app::panel::{ENTRY_LINES, Panel, rows, scroll_for};
 use crate::config::PaletteColor;
 use crate::document::sanitize;
+use crate::text::fit;
+use crate::text::one_line;
 
 /// The keys of the panel, shown at its foot in this order.
 const HINTS: [&str; 7] = [

@@ -10,12 +10,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::list_pane::fit;
 use super::theme;
 use crate::app::reader::Reader;
 use crate::app::{App, Focus};
 use crate::document::{BlockKind, Span as TextSpan, sanitize};
 use crate::layout::{LineKind, LinePos, ViewLine, line_cells};
+use crate::text::fit;
 use unicode_width::UnicodeWidthStr;
 
 /// Draws the reader pane into `area`, text into `text`.

@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::list_pane::fit;
 use super::theme;
 use crate::app::{App, Focus, InputKind};
 use crate::document::sanitize;
+use crate::text::fit;
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
