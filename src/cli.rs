@@ -283,15 +283,10 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
 /// The format an output file's extension asks for, so `--output notes.json`
 /// does not quietly write Markdown into a file named `.json`.
 fn format_for_output(output: Option<&std::path::Path>) -> Format {
-    let ext = output
+    output
         .and_then(|p| p.extension())
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("json") => Format::Json,
-        Some("csv") => Format::Csv,
-        Some("jsonld") => Format::W3c,
-        _ => Format::Markdown,
-    }
+        .and_then(|e| Format::from_extension(&e.to_string_lossy()))
+        .unwrap_or(Format::Markdown)
 }
 
 /// `gloss export`: never touches the terminal, so it runs in pipes and cron.

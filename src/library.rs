@@ -32,7 +32,7 @@ const SAMPLES: &[(&str, &str)] = &[
 
 /// The pseudo-path prefix under which bundled samples are known to the store
 /// and in exports' backlinks.
-const SAMPLE_PREFIX: &str = "gloss:samples/";
+pub const SAMPLE_PREFIX: &str = "gloss:samples/";
 
 /// Whether `path` names a bundled sample (as exports' backlinks do).
 pub fn is_sample_path(path: &Path) -> bool {

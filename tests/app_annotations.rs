@@ -64,7 +64,10 @@ fn an_orphan_is_listed_in_the_panel_and_never_placed() {
     let doc = Document::parse_complete(old, Format::Markdown, ParseOptions::default());
     let start = doc.text().find("A sentence").expect("found");
     let end = doc.text().find(" from the text").expect("found");
-    let mut h = new_highlight(doc.text(), start..end, "green");
+    let mut h = new_highlight(
+        gloss::annotations::Anchor::from_range(doc.text(), start..end),
+        "green",
+    );
     h.note = "remember this".into();
     let file = AnnotationFile {
         version: SCHEMA_VERSION,

@@ -5,6 +5,7 @@
 //! unit the document and layout use); [`Anchor`] stores CHARACTER offsets so a
 //! file stays meaningful to other tools. [`CharIndex`] converts between them.
 
+use crate::document::{Document, floor_char_boundary};
 use std::ops::Range;
 
 use sha2::{Digest, Sha256};
@@ -19,15 +20,26 @@ impl Anchor {
     /// after the text changes. `range` is a byte range; it is clamped to the text
     /// and moved down to char boundaries, so a bad range never panics.
     pub fn from_range(text: &str, range: Range<usize>) -> Anchor {
-        let end = floor_boundary(text, range.end);
-        let start = floor_boundary(text, range.start.min(end));
         let index = CharIndex::new(text);
+        Self::build(text, range, |byte| index.char_of(byte))
+    }
+
+    /// Like [`Anchor::from_range`] over a document's text, using the offset
+    /// index the document keeps, so making a highlight never rescans a large
+    /// article.
+    pub fn from_document(doc: &Document, range: Range<usize>) -> Anchor {
+        Self::build(doc.text(), range, |byte| doc.char_offset(byte))
+    }
+
+    fn build(text: &str, range: Range<usize>, char_of: impl Fn(usize) -> usize) -> Anchor {
+        let end = floor_char_boundary(text, range.end);
+        let start = floor_char_boundary(text, range.start.min(end));
         Anchor {
             quote: text[start..end].to_string(),
             prefix: context_before(text, start).to_string(),
             suffix: context_after(text, end).to_string(),
-            start: index.char_of(start),
-            end: index.char_of(end),
+            start: char_of(start),
+            end: char_of(end),
         }
     }
 }
@@ -51,7 +63,7 @@ fn hex_digit(nibble: u8) -> char {
 
 /// Up to [`CONTEXT_CHARS`] characters ending at byte `at`.
 pub(crate) fn context_before(text: &str, at: usize) -> &str {
-    let at = floor_boundary(text, at);
+    let at = floor_char_boundary(text, at);
     let head = &text[..at];
     let start = head
         .char_indices()
@@ -63,24 +75,13 @@ pub(crate) fn context_before(text: &str, at: usize) -> &str {
 
 /// Up to [`CONTEXT_CHARS`] characters starting at byte `at`.
 pub(crate) fn context_after(text: &str, at: usize) -> &str {
-    let at = floor_boundary(text, at);
+    let at = floor_char_boundary(text, at);
     let tail = &text[at..];
     let end = tail
         .char_indices()
         .nth(CONTEXT_CHARS)
         .map_or(tail.len(), |(i, _)| i);
     &tail[..end]
-}
-
-/// The largest char boundary at or below `i`, clamped to the text.
-pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
-    if i >= s.len() {
-        return s.len();
-    }
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Converts byte offsets to character offsets and back in O(1)-ish time, so
@@ -129,7 +130,7 @@ impl<'a> CharIndex<'a> {
 
     /// Character offset of byte offset `byte` (rounded down to a boundary).
     pub fn char_of(&self, byte: usize) -> usize {
-        let byte = floor_boundary(self.text, byte);
+        let byte = floor_char_boundary(self.text, byte);
         if self.samples.is_empty() {
             return byte;
         }

@@ -7,6 +7,7 @@
 //! are written back after the known keys. Comments and the original layout
 //! are not kept: the file is regenerated on every save.
 
+use crate::document::floor_char_boundary;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -60,7 +61,7 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseFailure> {
 fn failure(text: &str, error: &toml::de::Error) -> ParseFailure {
     let (line, column) = match error.span() {
         Some(span) => {
-            let at = super::anchor::floor_boundary(text, span.start);
+            let at = floor_char_boundary(text, span.start);
             let before = &text[..at];
             let line = before.matches('\n').count() + 1;
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -20,5 +20,6 @@ pub use model::{
 };
 pub use reanchor::{
     Locator, MIN_FUZZY_CHARS, Placement, PlacementKind, ReanchorReport, locate, reanchor_all,
+    reanchor_with,
 };
 pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};

@@ -34,10 +34,11 @@
 //! Ranges returned are BYTE ranges of the canonical text; anchors hold
 //! CHARACTER offsets.
 
+use crate::document::floor_char_boundary;
 use std::cell::Cell;
 use std::ops::Range;
 
-use super::anchor::{CONTEXT_CHARS, CharIndex, context_after, context_before, floor_boundary};
+use super::anchor::{CONTEXT_CHARS, CharIndex, context_after, context_before};
 use super::fuzzy::{Columns, Pattern, edit_distance, prefix_distance};
 use super::{Anchor, AnnotationFile};
 
@@ -133,7 +134,13 @@ pub fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
 /// are never touched. What the app should draw is [`Locator::place`]'s range,
 /// computed each time the article opens.
 pub fn reanchor_all(text: &str, file: &mut AnnotationFile) -> ReanchorReport {
-    let locator = Locator::new(text);
+    reanchor_with(&Locator::new(text), file)
+}
+
+/// [`reanchor_all`] with a locator the caller already built, so the text is
+/// indexed once when the caller also places the highlights.
+pub fn reanchor_with(locator: &Locator, file: &mut AnnotationFile) -> ReanchorReport {
+    let text = locator.text;
     let mut report = ReanchorReport::default();
     for highlight in &mut file.highlights {
         match locator.place(&highlight.anchor) {
@@ -384,7 +391,7 @@ impl<'a> Locator<'a> {
         let mut best: Option<Range<usize>> = None;
         for start in starts {
             let end = if suffix.chars().count() >= CONTEXT_CHARS {
-                let limit = floor_boundary(self.text, start + max_gap + suffix.len());
+                let limit = floor_char_boundary(self.text, start + max_gap + suffix.len());
                 self.text
                     .get(start..limit)
                     .and_then(|gap| gap.find(suffix))
@@ -564,8 +571,8 @@ impl<'a> Locator<'a> {
 
     /// A byte window around `at`, on char boundaries.
     fn window(&self, at: usize, before: usize, after: usize) -> Range<usize> {
-        let start = floor_boundary(self.text, at.saturating_sub(before));
-        let end = floor_boundary(self.text, at.saturating_add(after));
+        let start = floor_char_boundary(self.text, at.saturating_sub(before));
+        let end = floor_char_boundary(self.text, at.saturating_add(after));
         start..end
     }
 
@@ -884,7 +891,7 @@ mod tests {
         }
         let mut anchors = Vec::new();
         for k in 0..300 {
-            let start = floor_boundary(&text, (k * 16_661) % (text.len() - 200));
+            let start = floor_char_boundary(&text, (k * 16_661) % (text.len() - 200));
             let start = text[start..].find(' ').map_or(start, |p| start + p + 1);
             anchors.push(Anchor::from_range(&text, start..start + 60));
         }

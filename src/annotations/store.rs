@@ -31,6 +31,9 @@ const TEMP_SUFFIX: &str = ".tmp";
 pub struct Store {
     dir: PathBuf,
     cache: Mutex<HashMap<PathBuf, Cached>>,
+    /// Whether this process has cleared temporary files a crashed save left;
+    /// once is enough, so saves do not list the folder each time.
+    swept: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug, Clone)]
@@ -191,6 +194,7 @@ impl Store {
         Self {
             dir: data_dir.join("annotations"),
             cache: Mutex::new(HashMap::new()),
+            swept: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -315,7 +319,9 @@ impl Store {
     ) -> Result<Saved, StoreError> {
         fs::create_dir_all(&self.dir).map_err(io_error("create", &self.dir))?;
         let _lock = self.lock()?;
-        self.remove_stale_temps();
+        if !self.swept.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.remove_stale_temps();
+        }
 
         let target = match file {
             Some(file) => file.to_path_buf(),

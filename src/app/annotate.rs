@@ -103,7 +103,7 @@ impl App {
             self.info("select a passage first: v, s (sentence) or V (paragraph)");
             return Vec::new();
         };
-        let highlight = new_highlight(reader.doc.text(), range, &color);
+        let highlight = new_highlight(Anchor::from_document(&reader.doc, range), &color);
         reader.clear_selection();
         if with_note {
             self.editor = Some((
@@ -228,7 +228,7 @@ impl App {
                 self.reattach = None;
                 return Vec::new();
             };
-            h.anchor = Anchor::from_range(reader.doc.text(), range);
+            h.anchor = Anchor::from_document(&reader.doc, range);
             h.orphaned = false;
             h.updated = Utc::now();
             reader.clear_selection();

@@ -253,7 +253,7 @@ impl App {
             && position.offset > 0
         {
             reader.doc.ensure_complete();
-            let offset = resolve_position(reader.doc.text(), &position);
+            let offset = resolve_position(&reader.doc, &position);
             reader.restore(offset);
             reader.cursor_into_view();
         }

@@ -11,7 +11,7 @@ use crate::document::Document;
 
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, PlacementKind, ReadingPosition,
-    SCHEMA_VERSION, Saved, reanchor_all,
+    SCHEMA_VERSION, Saved, reanchor_with,
 };
 
 /// Characters of text kept with a reading position, to find it again after an
@@ -74,9 +74,10 @@ impl Notes {
             position: None,
             highlights: self.highlights.clone(),
         };
-        let report = reanchor_all(text, &mut file);
+        let locator = Locator::new(text);
+        let report = reanchor_with(&locator, &mut file);
         let before = std::mem::replace(&mut self.highlights, file.highlights);
-        self.place(text);
+        self.place_with(&locator, text);
         if !report.changed || self.read_only.is_some() {
             return Vec::new();
         }
@@ -95,7 +96,11 @@ impl Notes {
             self.placed.clear();
             return;
         }
-        let locator = Locator::new(text);
+        self.place_with(&Locator::new(text), text);
+    }
+
+    /// [`Notes::place`] with a locator already built over `text`.
+    fn place_with(&mut self, locator: &Locator, text: &str) {
         self.placed = self
             .highlights
             .iter()
@@ -180,8 +185,8 @@ fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// A new highlight over `range` of `text`.
-pub fn new_highlight(text: &str, range: Range<usize>, color: &str) -> Highlight {
+/// A new highlight of the passage `anchor` describes.
+pub fn new_highlight(anchor: Anchor, color: &str) -> Highlight {
     let now = Utc::now();
     Highlight {
         id: ulid::Ulid::new().to_string(),
@@ -191,7 +196,7 @@ pub fn new_highlight(text: &str, range: Range<usize>, color: &str) -> Highlight 
         tags: Vec::new(),
         note: String::new(),
         orphaned: false,
-        anchor: Anchor::from_range(text, range),
+        anchor,
     }
 }
 
@@ -208,25 +213,28 @@ pub fn position_at(doc: &Document, offset: usize, progress: f64) -> ReadingPosit
     }
 }
 
-/// Where a saved position is in `text` now: at its offset if the quote still
-/// matches there, else where the quote is found again, else the old offset.
-pub fn resolve_position(text: &str, position: &ReadingPosition) -> usize {
-    let quote_chars = position.quote.chars().count();
+/// Where a saved position is in the document now: at its offset if the quote
+/// still starts there (found without scanning the text), else where the quote
+/// is found again, else the old offset.
+pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
+    let text = doc.text();
+    let at = doc.byte_offset(position.offset);
+    if text[at..].starts_with(&position.quote) {
+        return at;
+    }
     let anchor = Anchor {
         quote: position.quote.clone(),
         prefix: String::new(),
         suffix: String::new(),
         start: position.offset,
-        end: position.offset + quote_chars,
+        end: position.offset + position.quote.chars().count(),
     };
     if !anchor.quote.is_empty()
         && let Some(p) = Locator::new(text).place(&anchor)
     {
         return p.range.start;
     }
-    text.char_indices()
-        .nth(position.offset)
-        .map_or(text.len(), |(i, _)| i)
+    at
 }
 
 #[cfg(test)]
@@ -237,7 +245,7 @@ mod tests {
         let mut notes = Notes {
             highlights: ranges
                 .iter()
-                .map(|r| new_highlight(text, r.clone(), "yellow"))
+                .map(|r| new_highlight(Anchor::from_range(text, r.clone()), "yellow"))
                 .collect(),
             ..Notes::default()
         };
@@ -297,7 +305,9 @@ mod tests {
         let at = doc.text().find("The reader").expect("found");
         let pos = position_at(&doc, at, 0.5);
         let edited = format!("A new opening paragraph.\n\n{text}");
+        let edited =
+            Document::parse_complete(&edited, crate::document::Format::Plain, Default::default());
         let now = resolve_position(&edited, &pos);
-        assert!(edited[now..].starts_with("The reader stopped"));
+        assert!(edited.text()[now..].starts_with("The reader stopped"));
     }
 }

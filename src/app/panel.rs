@@ -263,15 +263,18 @@ mod tests {
     /// the text, two-line note), "Alpha" (orphaned), "Delta" (tagged) and
     /// "beta" (first in the text).
     fn sample() -> Notes {
-        let mut eta = new_highlight(TEXT, 38..47, "yellow");
+        let mut eta = new_highlight(
+            crate::annotations::Anchor::from_range(TEXT, 38..47),
+            "yellow",
+        );
         eta.note = "Greek letters\nsecond line".into();
-        let mut orphan = new_highlight(TEXT, 0..5, "green");
+        let mut orphan = new_highlight(crate::annotations::Anchor::from_range(TEXT, 0..5), "green");
         orphan.orphaned = true;
         orphan.anchor.start = 40;
-        let mut delta = new_highlight(TEXT, 18..23, "blue");
+        let mut delta = new_highlight(crate::annotations::Anchor::from_range(TEXT, 18..23), "blue");
         delta.tags = vec!["Maps".into()];
         delta.note = "see #Maps".into();
-        let beta = new_highlight(TEXT, 6..10, "pink");
+        let beta = new_highlight(crate::annotations::Anchor::from_range(TEXT, 6..10), "pink");
         Notes {
             highlights: vec![eta, orphan, delta, beta],
             placed: vec![Some(38..47), None, Some(18..23), Some(6..10)],

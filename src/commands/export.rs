@@ -202,7 +202,10 @@ fn count(files: &[AnnotationFile], filter: &Filter) -> (usize, usize) {
 fn resolve_scopes(paths: &[PathBuf], files: &[AnnotationFile]) -> anyhow::Result<Vec<PathBuf>> {
     let mut scopes = Vec::new();
     for path in paths {
-        let scope = if path.to_string_lossy().starts_with("gloss:") {
+        let scope = if path
+            .to_string_lossy()
+            .starts_with(crate::library::SAMPLE_PREFIX)
+        {
             path.clone()
         } else {
             fs::canonicalize(path).unwrap_or_else(|_| absolute(path))

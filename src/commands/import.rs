@@ -295,7 +295,7 @@ fn palette_color(config: &Config, color: Option<&str>) -> String {
 
 /// The article file a W3C source names, or why there is none.
 fn resolve(source: &str, base: Option<&Path>) -> Result<Resolved, String> {
-    if source.starts_with("gloss:samples/") {
+    if source.starts_with(library::SAMPLE_PREFIX) {
         return library::samples()
             .articles
             .into_iter()

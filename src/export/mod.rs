@@ -59,6 +59,14 @@ impl Format {
         }
     }
 
+    /// The format a file's extension names (`json`, `csv`, `jsonld`, `md`), so
+    /// `--output notes.json` writes JSON without `--format`.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.extension().eq_ignore_ascii_case(ext))
+    }
+
     /// The usual file extension (without the dot), so a default output file
     /// name can be chosen without a table in the caller.
     pub fn extension(self) -> &'static str {

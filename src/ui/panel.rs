@@ -337,11 +337,17 @@ mod tests {
     /// orphaned in a colour the palette no longer has.
     fn sample() -> Notes {
         let start = TEXT.find("Every").unwrap_or(0);
-        let plain = new_highlight(TEXT, 0..28, "yellow");
-        let mut tagged = new_highlight(TEXT, start..TEXT.len(), "blue");
+        let plain = new_highlight(
+            crate::annotations::Anchor::from_range(TEXT, 0..28),
+            "yellow",
+        );
+        let mut tagged = new_highlight(
+            crate::annotations::Anchor::from_range(TEXT, start..TEXT.len()),
+            "blue",
+        );
         tagged.note = "Compression is the point.\nSecond line stays hidden.".into();
         tagged.tags = vec!["maps".into(), "models".into()];
-        let mut orphan = new_highlight(TEXT, 34..59, "red");
+        let mut orphan = new_highlight(crate::annotations::Anchor::from_range(TEXT, 34..59), "red");
         orphan.orphaned = true;
         orphan.note = "From an older version".into();
         Notes {
@@ -469,7 +475,10 @@ mod tests {
         let mut notes = Notes::default();
         for i in 0..20 {
             let start = i * 3;
-            let mut h = new_highlight(TEXT, start..start + 3, "green");
+            let mut h = new_highlight(
+                crate::annotations::Anchor::from_range(TEXT, start..start + 3),
+                "green",
+            );
             h.note = format!("note number {i}");
             notes.highlights.push(h);
             notes.placed.push(Some(start..start + 3));
