@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
 use crate::library::{self, Article, Scan, Source};
-use crate::{commands, export, external_editor, ui};
+use crate::{commands, external_editor, ui};
 
 /// How long the loop sleeps waiting for input when there is nothing to do.
 const IDLE_TICK: Duration = Duration::from_millis(250);
@@ -448,10 +448,7 @@ impl Session {
     fn export(&mut self, only: Option<usize>) {
         self.flush_position();
         let config = &self.app.config.export;
-        let format = match config.format.parse::<export::Format>() {
-            Ok(format) => format,
-            Err(e) => return self.app.error(e.to_string()),
-        };
+        let format = config.format;
         let folder = if config.folder.as_os_str().is_empty() {
             self.data_dir.join("exports")
         } else {

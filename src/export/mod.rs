@@ -32,7 +32,8 @@ pub use w3c::{W3cAnnotation, from_w3c, to_w3c, w3c_to_files};
 
 /// The export formats, so the CLI flag, the config value and the app's export
 /// command all name them the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Format {
     /// One Markdown document (or one per article) for note apps.
     Markdown,
@@ -43,6 +44,20 @@ pub enum Format {
     Csv,
     /// W3C Web Annotation Data Model as JSON-LD, for annotation tools.
     W3c,
+}
+
+impl TryFrom<String> for Format {
+    type Error = UnknownFormat;
+
+    fn try_from(name: String) -> Result<Self, UnknownFormat> {
+        name.parse()
+    }
+}
+
+impl From<Format> for String {
+    fn from(format: Format) -> String {
+        format.name().to_string()
+    }
 }
 
 impl Format {
