@@ -12,6 +12,9 @@ use crate::app::{App, Focus, InputKind};
 use crate::document::sanitize;
 use crate::text::fit;
 
+/// Cells the left part keeps at least before key hints are shown.
+const MIN_LEFT: usize = 16;
+
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if area.width == 0 || area.height == 0 {
@@ -20,13 +23,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = usize::from(area.width);
     let (left, style) = left_text(app);
     let hints = hints(app);
-    let left = fit(&left, width);
-    let room = width.saturating_sub(left.width() + 2);
-    let hints = if hints.width() <= room {
+    // Key hints give way to a message, a text field or a highlight's own
+    // keys, never to a long article title: the title is shortened instead.
+    let on_highlight =
+        app.focus == Focus::Reader && app.panel.is_none() && app.highlight_under_cursor().is_some();
+    let urgent = app.message.is_some() || app.input.is_some() || on_highlight;
+    let fits = left.width() + hints.width() < width;
+    let hints = if (fits || !urgent) && hints.width() + MIN_LEFT <= width {
         hints
     } else {
         String::new()
     };
+    let left = fit(&left, width.saturating_sub(hints.width() + 1).max(1));
     let pad = width.saturating_sub(left.width() + hints.width());
     let line = Line::from(vec![
         Span::styled(left, style),
