@@ -101,7 +101,14 @@ fn resize_keeps_the_first_visible_text_at_the_top() {
         .map(|rest| rest.split('.').next().unwrap_or("").to_string());
     g.resize(70, 20);
     g.resize(140, 14);
-    let after = g.wait_until("a redraw at the new size", |s| s.lines().count() == 14);
+    // The emulator takes the new size at once; wait for gloss's redraw at it,
+    // whose top border reaches the last of the 140 columns.
+    let after = g.wait_until("a redraw at the new size", |s| {
+        s.lines().count() == 14
+            && s.lines()
+                .next()
+                .is_some_and(|l| l.trim_end().chars().count() == 140)
+    });
     if let Some(n) = top {
         let first = after.lines().nth(1).unwrap_or("");
         assert!(

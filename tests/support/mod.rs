@@ -161,6 +161,11 @@ impl Gloss {
 
     /// Resizes the terminal, as a window resize would.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first: gloss redraws as soon as the terminal size
+        // changes, and that output must be read at the new size.
+        if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
+            self.parser.lock().expect("parser").set_size(r, c);
+        }
         self.master
             .resize(PtySize {
                 rows,
@@ -169,9 +174,6 @@ impl Gloss {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
-            self.parser.lock().expect("parser").set_size(r, c);
-        }
         thread::sleep(Duration::from_millis(100));
     }
 
