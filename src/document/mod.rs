@@ -29,7 +29,7 @@ pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
 pub use decode::{DecodeError, Decoded, decode, decode_owned};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
-pub use sanitize::{placeholder_for, sanitize};
+pub use sanitize::{is_clean, placeholder_for, sanitize, sanitize_text};
 
 use std::ops::Range;
 use std::sync::Arc;

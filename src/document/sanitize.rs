@@ -1,18 +1,39 @@
-//! Keeping terminal control out of article text: every control or bidi override
-//! character becomes a visible placeholder before it can reach the screen.
+//! Keeping terminal control out of text gloss shows or writes: every control or
+//! bidi override character becomes a visible placeholder before it can reach the
+//! screen or an export.
 //!
-//! Article files are untrusted: an escape sequence inside one could retitle the
-//! terminal, clear the screen or reorder what the reader sees. The canonical text
-//! therefore never holds such characters; only `\n` and `\t` survive.
+//! Article files, imported exports, hand-edited notes and file names are all
+//! untrusted: an escape sequence inside one could retitle the terminal, write the
+//! clipboard, clear the screen or reorder what the reader sees. Text therefore
+//! never holds such characters once it is inside gloss; only `\n` and `\t`
+//! survive.
+//!
+//! The rule, in one place for the whole app:
+//! - C0 controls (U+0000-U+001F) except `\n` and `\t`, and DEL (U+007F), become
+//!   their Unicode Control Pictures (ESC shows as `␛`, CR as `␍`);
+//! - C1 controls (U+0080-U+009F, which some terminals obey as CSI, OSC, DCS...)
+//!   and the bidi embedding, override and isolate controls (U+202A-U+202E,
+//!   U+2066-U+2069, the "Trojan Source" set) become U+FFFD;
+//! - a zero width joiner (U+200D) is kept where it joins, right after a
+//!   visible character (emoji sequences such as 👨‍👩‍👧, Indic conjuncts); one at
+//!   the start of the text, after white space, after another joiner or after
+//!   a replaced character joins nothing and only hides, so it becomes U+FFFD.
+//!
+//! Bidi *marks* (U+200E, U+200F, U+061C) are left alone: they cannot reorder a
+//! run of text, and right-to-left writing needs them.
 
 use std::borrow::Cow;
 
+/// The zero width joiner, kept only where it joins two visible characters.
+const ZWJ: char = '\u{200d}';
+
 /// The visible stand-in for a character that must not reach the terminal, or
-/// `None` when the character is safe to print.
+/// `None` when the character is safe to print wherever it stands.
 ///
 /// C0 controls and DEL become their Unicode Control Pictures (ESC shows as `␛`)
 /// so a reader can still tell what the file held; C1 controls and bidi
-/// overrides/isolates, which have no picture, become U+FFFD.
+/// overrides/isolates, which have no picture, become U+FFFD. (A zero width
+/// joiner depends on its neighbour; [`sanitize`] decides it.)
 pub fn placeholder_for(c: char) -> Option<char> {
     match c {
         '\n' | '\t' => None,
@@ -23,23 +44,58 @@ pub fn placeholder_for(c: char) -> Option<char> {
     }
 }
 
+/// The stand-in for `c` when the character before it was `prev` (`None` at
+/// the start of the text), or `None` when `c` is printed as it is.
+fn placeholder_after(prev: Option<char>, c: char) -> Option<char> {
+    if c == ZWJ {
+        let joins =
+            prev.is_some_and(|p| p != ZWJ && !p.is_whitespace() && placeholder_for(p).is_none());
+        return (!joins).then_some('\u{fffd}');
+    }
+    placeholder_for(c)
+}
+
 /// Replaces unsafe characters with placeholders; borrows when nothing changes,
-/// which is the common case for ordinary prose.
+/// which is the common case for ordinary prose. Keeps the character count, so
+/// offsets into the text stay valid.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     match first_unsafe(s) {
         None => Cow::Borrowed(s),
         Some(first) => {
             let mut out = String::with_capacity(s.len() + 8);
             out.push_str(&s[..first]);
-            out.extend(s[first..].chars().map(|c| placeholder_for(c).unwrap_or(c)));
+            let mut prev = s[..first].chars().next_back();
+            for c in s[first..].chars() {
+                out.push(placeholder_after(prev, c).unwrap_or(c));
+                prev = Some(c);
+            }
             Cow::Owned(out)
         }
     }
 }
 
+/// [`sanitize`] for text a person wrote and gloss stores or exports (notes,
+/// tags, colours, titles, imported quotes): Windows line ends (`\r\n`) become
+/// `\n` first, so a note written on Windows keeps its line breaks instead of
+/// showing `␍` at the end of every line.
+pub fn sanitize_text(s: &str) -> Cow<'_, str> {
+    if s.contains("\r\n") {
+        Cow::Owned(sanitize(&s.replace("\r\n", "\n")).into_owned())
+    } else {
+        sanitize(s)
+    }
+}
+
+/// Whether `s` holds nothing [`sanitize`] would replace, for checks and tests
+/// that must not copy.
+pub fn is_clean(s: &str) -> bool {
+    first_unsafe(s).is_none()
+}
+
 /// Byte offset of the first character that needs a placeholder. Scans bytes:
 /// every such character is ASCII or starts with 0xC2 (C1 controls) or 0xE2
-/// (bidi controls), all char boundaries, so only those few are decoded.
+/// (bidi controls, the joiner), all char boundaries, so only those few are
+/// decoded.
 fn first_unsafe(s: &str) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -51,7 +107,8 @@ fn first_unsafe(s: &str) -> Option<usize> {
             continue;
         }
         let c = s.get(i..).and_then(|rest| rest.chars().next())?;
-        if placeholder_for(c).is_some() {
+        let prev = s.get(..i).and_then(|before| before.chars().next_back());
+        if placeholder_after(prev, c).is_some() {
             return Some(i);
         }
         i += c.len_utf8();
@@ -69,6 +126,36 @@ mod tests {
         (c.is_control() && c != '\n' && c != '\t')
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+
+    /// A joiner that joins nothing: at the start, after white space or after
+    /// another joiner.
+    fn stray_joiner(s: &str) -> bool {
+        let mut prev: Option<char> = None;
+        for c in s.chars() {
+            if c == ZWJ && prev.is_none_or(|p| p == ZWJ || p.is_whitespace()) {
+                return true;
+            }
+            prev = Some(c);
+        }
+        false
+    }
+
+    #[test]
+    fn a_joiner_inside_an_emoji_survives_and_a_stray_one_does_not() {
+        let family = "👨\u{200d}👩\u{200d}👧 and क्\u{200d}ष";
+        assert!(matches!(sanitize(family), Cow::Borrowed(_)));
+        assert_eq!(
+            sanitize("\u{200d}a\u{200d}\u{200d}b \u{200d}c"),
+            "\u{fffd}a\u{200d}\u{fffd}b \u{fffd}c"
+        );
+        assert_eq!(sanitize("\u{1b}\u{200d}x"), "␛\u{fffd}x");
+    }
+
+    #[test]
+    fn windows_line_ends_become_newlines_and_a_lone_cr_is_shown() {
+        assert_eq!(sanitize_text("a\r\nb\rc"), "a\nb␍c");
+        assert!(matches!(sanitize_text("plain\n"), Cow::Borrowed(_)));
     }
 
     #[test]
@@ -89,7 +176,10 @@ mod tests {
     proptest! {
         #[test]
         fn the_byte_scan_finds_what_a_char_walk_finds(s in any::<String>()) {
-            let walk = s.char_indices().find(|&(_, c)| placeholder_for(c).is_some()).map(|(i, _)| i);
+            let walk = s
+                .char_indices()
+                .find(|&(i, c)| placeholder_after(s[..i].chars().next_back(), c).is_some())
+                .map(|(i, _)| i);
             prop_assert_eq!(first_unsafe(&s), walk);
         }
 
@@ -97,6 +187,8 @@ mod tests {
         fn sanitized_text_has_no_forbidden_chars(s in any::<String>()) {
             let clean = sanitize(&s);
             prop_assert!(!clean.chars().any(forbidden));
+            prop_assert!(!stray_joiner(&clean));
+            prop_assert!(is_clean(&clean));
             prop_assert_eq!(clean.chars().count(), s.chars().count());
         }
     }

@@ -54,6 +54,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::clean::cleaned;
 use super::{Filter, ImportError, select};
 use crate::annotations::{Anchor, AnnotationFile, ArticleRecord, Highlight, SCHEMA_VERSION};
 
@@ -114,7 +115,8 @@ struct VersionProbe {
 /// The JSON export of `files` (see the module documentation for the schema):
 /// pretty-printed with a trailing newline.
 pub fn to_json(files: &[AnnotationFile], filter: &Filter) -> String {
-    let articles = select(files, filter)
+    let files = cleaned(files);
+    let articles = select(&files, filter)
         .into_iter()
         .map(|sel| JsonArticle {
             title: sel.article.title.clone(),

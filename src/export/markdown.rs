@@ -42,6 +42,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
+use super::clean::cleaned;
 use super::{Filter, Selected, display_title, select};
 use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
 
@@ -63,7 +64,8 @@ pub struct MarkdownOptions {
 /// `sources` paths and the union of `tags`. Per-article files always get the
 /// article's own, see [`to_markdown_per_article`].
 pub fn to_markdown(files: &[AnnotationFile], filter: &Filter, opts: &MarkdownOptions) -> String {
-    let selected = select(files, filter);
+    let files = cleaned(files);
+    let selected = select(&files, filter);
     let mut out = String::new();
     if opts.front_matter {
         match selected.as_slice() {
@@ -92,7 +94,8 @@ pub fn to_markdown_per_article(
     filter: &Filter,
     opts: &MarkdownOptions,
 ) -> Vec<(String, String)> {
-    let selected = select(files, filter);
+    let files = cleaned(files);
+    let selected = select(&files, filter);
     let stems: Vec<String> = selected.iter().map(|s| file_stem(s.article)).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     for stem in &stems {

@@ -9,6 +9,7 @@
 //! and highlights by position, and never writes the current time, so exporting
 //! the same data twice gives identical bytes.
 
+mod clean;
 mod filter;
 mod json;
 mod markdown;
@@ -22,6 +23,7 @@ use std::str::FromStr;
 
 use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
 
+pub use clean::{clean_article, clean_file, clean_highlight};
 pub use filter::{Filter, InvalidSince, parse_since};
 pub use json::{JSON_EXPORT_VERSION, from_json, to_json};
 pub use markdown::{MarkdownOptions, markdown_file_name, to_markdown, to_markdown_per_article};

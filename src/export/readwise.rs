@@ -2,8 +2,10 @@
 //! any spreadsheet).
 //!
 //! - Columns, in this order: `Highlight,Title,Author,URL,Note,Location,Date`.
-//! - RFC 4180: fields holding a comma, a double quote, CR or LF are quoted and
-//!   quotes doubled; records end in CRLF; UTF-8 without a byte-order mark.
+//! - RFC 4180 quoting: fields holding a comma, a double quote or LF are quoted
+//!   and quotes doubled; UTF-8 without a byte-order mark. Records end in LF,
+//!   not CRLF: no export carries a control character but newline and tab, and
+//!   CSV readers, spreadsheets included, accept LF.
 //! - `Highlight` is the quote; `Title` the article title (its file name when it
 //!   has none); `Author` empty when unknown; `URL` the `file:` URI of the
 //!   article's path, percent-encoded.
@@ -19,6 +21,7 @@
 //!   at the start): the file is data for Readwise, and changing quotes would
 //!   corrupt them.
 
+use super::clean::cleaned;
 use super::{Filter, display_title, select, uri::file_uri};
 use crate::annotations::{AnnotationFile, Highlight};
 
@@ -37,12 +40,13 @@ pub const CSV_HEADER: [&str; 7] = [
 /// quoting). Always has the header row, even when nothing is selected.
 pub fn to_csv(files: &[AnnotationFile], filter: &Filter) -> String {
     let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
+        .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail; a failed row would only be missing.
     let _ = writer.write_record(CSV_HEADER);
-    for sel in select(files, filter) {
+    let files = cleaned(files);
+    for sel in select(&files, filter) {
         let title = display_title(sel.article);
         let author = sel
             .article
@@ -138,8 +142,8 @@ mod tests {
         );
         assert_eq!(
             out,
-            "Highlight,Title,Author,URL,Note,Location,Date\r\n\
-             \"a, \"\"b\"\"\nc\",a b.md,,file:///tmp/a%20b.md,.x_y .z,7,2024-05-02 08:15:00\r\n"
+            "Highlight,Title,Author,URL,Note,Location,Date\n\
+             \"a, \"\"b\"\"\nc\",a b.md,,file:///tmp/a%20b.md,.x_y .z,7,2024-05-02 08:15:00\n"
         );
     }
 
@@ -151,7 +155,7 @@ mod tests {
         };
         assert_eq!(
             to_csv(&[file("q", "n", &[])], &f),
-            "Highlight,Title,Author,URL,Note,Location,Date\r\n"
+            "Highlight,Title,Author,URL,Note,Location,Date\n"
         );
     }
 }

@@ -68,6 +68,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::clean::cleaned;
 use super::uri::{file_uri, path_from_uri, percent_decode, percent_encode};
 use super::{Filter, ImportError, select};
 use crate::annotations::{Anchor, AnnotationFile, ArticleRecord, Highlight, SCHEMA_VERSION};
@@ -163,7 +164,8 @@ fn time(t: &DateTime<Utc>) -> String {
 pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
     let mut items = Vec::new();
     let mut hasher = Sha256::new();
-    for sel in select(files, filter) {
+    let files = cleaned(files);
+    for sel in select(&files, filter) {
         let source = source_iri(sel.article);
         for h in sel.highlights {
             hasher.update(h.id.as_bytes());
