@@ -7,7 +7,9 @@ mod cli_common;
 use std::fs;
 use std::path::Path;
 
-use cli_common::{Mark, World, fixture_dir, snapshot, stderr, stored};
+use cli_common::{
+    HOSTILE, Mark, World, fixture_dir, forbidden_bytes, forbidden_chars, snapshot, stderr, stored,
+};
 use gloss::export::file_uri;
 
 const FIELD: &str = "field-notes.md";
@@ -331,4 +333,114 @@ fn a_missing_import_file_is_reported() {
         "{err}"
     );
     assert!(!Path::new(&w.data).exists());
+}
+
+/// Someone else's JSON export with `HOSTILE` in every text field a person
+/// writes: the article title, author and date, and a highlight's note, tags
+/// and colour.
+fn hostile_export(w: &World) -> String {
+    let json = w.ok(&w.data, &["export", "--format", "json"]);
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let article = &mut value["articles"][0];
+    for field in ["title", "author", "date"] {
+        article[field] = HOSTILE.into();
+    }
+    let h = &mut article["highlights"][0];
+    h["note"] = HOSTILE.into();
+    h["color"] = HOSTILE.into();
+    h["tags"] = serde_json::json!([HOSTILE, "plain"]);
+    write(w, "hostile.json", &value.to_string())
+}
+
+#[test]
+fn an_import_stores_control_characters_as_placeholders() {
+    let w = world();
+    let file = hostile_export(&w);
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        summary(&out).ends_with("control characters in 6 fields were replaced by placeholders"),
+        "{}",
+        summary(&out)
+    );
+    let files = stored(&fresh);
+    let hostile = files
+        .iter()
+        .flat_map(|f| &f.highlights)
+        .find(|h| h.tags.iter().any(|t| t == "plain"))
+        .expect("the hostile highlight was imported");
+    let article = &files
+        .iter()
+        .find(|f| f.highlights.iter().any(|h| h.id == hostile.id))
+        .unwrap()
+        .article;
+    let fields = [
+        &hostile.note,
+        &hostile.color,
+        &hostile.tags[0],
+        &article.title,
+        article.author.as_ref().unwrap(),
+        article.date.as_ref().unwrap(),
+    ];
+    for field in fields {
+        assert_eq!(forbidden_chars(field), Vec::<char>::new(), "{field:?}");
+        assert!(field.starts_with("x␛[6n␛[2J␛]0;OWNED-TITLE␇"), "{field:?}");
+    }
+    // And what goes back out is as clean, in every format.
+    for format in ["markdown", "json", "csv", "w3c"] {
+        let out = w.gloss_in(&fresh, &["export", "--format", format]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            forbidden_bytes(&out.stdout),
+            Vec::<String>::new(),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn two_imported_highlights_with_one_id_are_both_kept() {
+    let w = world();
+    let json = w.ok(&w.data, &["export", "--format", "json"]);
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let highlights = value["articles"][0]["highlights"].as_array_mut().unwrap();
+    assert_eq!(highlights.len(), 2, "{json}");
+    let first_id = highlights[0]["id"].clone();
+    highlights[1]["id"] = first_id.clone();
+    let file = write(&w, "duplicated.json", &value.to_string());
+
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 2 articles: 3 added, 0 updated, 0 left unchanged, 0 skipped; \
+         1 highlight shared an id with another and was kept under a new id"
+    );
+    let files = stored(&fresh);
+    let field = files.iter().find(|f| f.highlights.len() == 2).unwrap();
+    let ids: Vec<&str> = field.highlights.iter().map(|h| h.id.as_str()).collect();
+    assert!(ids.contains(&first_id.as_str().unwrap()), "{ids:?}");
+    assert_ne!(ids[0], ids[1]);
+    let quotes: Vec<&str> = field
+        .highlights
+        .iter()
+        .map(|h| h.anchor.quote.as_str())
+        .collect();
+    assert!(
+        quotes.contains(&HERONS) && quotes.contains(&SAMPHIRE),
+        "{quotes:?}"
+    );
+
+    // The new id is the same every time: importing again adds nothing.
+    let before = snapshot(&fresh);
+    let again = w.gloss_in(&fresh, &["import", &file]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        summary(&again).starts_with("imported 2 articles: 0 added, 0 updated, 3 left unchanged"),
+        "{}",
+        summary(&again)
+    );
+    assert_eq!(snapshot(&fresh), before);
 }

@@ -29,9 +29,13 @@ use crate::annotations::{
     SCHEMA_VERSION, Store, fingerprint,
 };
 use crate::config::Config;
-use crate::document::{Document, ParseOptions};
-use crate::export::{MergeCounts, W3cAnnotation, from_json, from_w3c, merge_import};
+use crate::document::{Document, ParseOptions, sanitize_text};
+use crate::export::{
+    MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, from_w3c,
+    merge_import,
+};
 use crate::library::{self, Source};
+use crate::text;
 use crate::tui::store_path;
 
 /// What an import did (or, before [`Plan::write`], will do).
@@ -43,12 +47,18 @@ pub struct ImportReport {
     pub counts: MergeCounts,
     /// One message per annotation that was not imported, saying why.
     pub skipped: Vec<String>,
+    /// Text fields (notes, tags, colours, titles...) that held control
+    /// characters, now stored with the reader's placeholders instead.
+    pub cleaned: usize,
+    /// Highlights that came with an id another imported highlight of the
+    /// same article already had: kept, each under an id of its own.
+    pub renamed: usize,
 }
 
 impl ImportReport {
     /// The one-line summary printed on stdout.
     pub fn summary(&self) -> String {
-        format!(
+        let mut line = format!(
             "imported {} article{}: {} added, {} updated, {} left unchanged, {} skipped",
             self.articles,
             if self.articles == 1 { "" } else { "s" },
@@ -56,7 +66,23 @@ impl ImportReport {
             self.counts.updated,
             self.counts.unchanged,
             self.skipped.len()
-        )
+        );
+        if self.renamed > 0 {
+            line.push_str(&format!(
+                "; {} highlight{} shared an id with another and {} kept under a new id",
+                self.renamed,
+                if self.renamed == 1 { "" } else { "s" },
+                if self.renamed == 1 { "was" } else { "were" },
+            ));
+        }
+        if self.cleaned > 0 {
+            line.push_str(&format!(
+                "; control characters in {} field{} were replaced by placeholders",
+                self.cleaned,
+                if self.cleaned == 1 { "" } else { "s" },
+            ));
+        }
+        line
     }
 }
 
@@ -80,11 +106,12 @@ struct Save {
 /// Reads `file` and imports it into `store`; see the module documentation.
 /// Nothing is written unless the whole file could be read and resolved.
 pub fn run(store: &Store, config: &Config, file: &Path) -> anyhow::Result<ImportReport> {
-    let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let shown = text::path(file);
+    let bytes = fs::read(file).with_context(|| format!("cannot read {shown}"))?;
     let text = String::from_utf8(bytes)
-        .map_err(|_| anyhow!("{}: not UTF-8 text; nothing was imported", file.display()))?;
+        .map_err(|_| anyhow!("{shown}: not UTF-8 text; nothing was imported"))?;
     let plan = plan(store, config, &text, file.parent())
-        .with_context(|| format!("{}: nothing was imported", file.display()))?;
+        .with_context(|| format!("{shown}: nothing was imported"))?;
     plan.write(store)?;
     Ok(plan.report)
 }
@@ -104,17 +131,24 @@ pub fn plan(
         .as_object()
         .is_some_and(|o| o.contains_key("gloss_export"));
     let mut skipped = Vec::new();
-    let incoming = if is_gloss {
+    let mut incoming = if is_gloss {
         from_gloss_json(store, text)?
     } else {
         from_web_annotations(store, config, text, base, &mut skipped)?
     };
-    let (articles, counts, saves) = merge_all(incoming);
+    let cleaned = incoming.iter_mut().map(Incoming::clean).sum();
+    let (articles, counts, renamed, saves) = merge_all(incoming);
     Ok(Plan {
         report: ImportReport {
             articles,
             counts,
-            skipped,
+            // Ids and paths in these come from the file: shown, not obeyed.
+            skipped: skipped
+                .iter()
+                .map(|m| text::clean(m).into_owned())
+                .collect(),
+            cleaned,
+            renamed,
         },
         saves,
     })
@@ -136,6 +170,25 @@ struct Incoming {
     /// is kept as it is rather than replaced by one stamped with the time of
     /// this import, so importing the same file twice changes nothing.
     timeless: HashSet<String>,
+}
+
+impl Incoming {
+    /// Replaces control characters in everything the import will store or
+    /// show (not the article's path, which names a file here) with the
+    /// reader's placeholders; returns how many fields held some.
+    fn clean(&mut self) -> usize {
+        self.timeless = self
+            .timeless
+            .iter()
+            .map(|id| sanitize_text(id).into_owned())
+            .collect();
+        clean_article_text(&mut self.content.article);
+        let mut cleaned = clean_article_text(&mut self.record);
+        for h in &mut self.content.highlights {
+            cleaned += clean_highlight(h);
+        }
+        cleaned
+    }
 }
 
 fn from_gloss_json(store: &Store, text: &str) -> anyhow::Result<Vec<Incoming>> {
@@ -398,13 +451,16 @@ impl<'a> Anchorer<'a> {
 /// Merges every incoming article into its stored file (several incoming
 /// entries for one file merge together) and returns the article count, the
 /// totals, and the saves that change something.
-fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, Vec<Save>) {
+fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) {
     struct Target {
         file: Option<PathBuf>,
         original: Vec<Highlight>,
         merged: AnnotationFile,
         record: Option<ArticleRecord>,
+        /// Ids this import brought for the article so far.
+        imported: HashSet<String>,
     }
+    let mut renamed = 0;
     let mut targets: Vec<Target> = Vec::new();
     let mut counts = MergeCounts::default();
     for inc in incoming {
@@ -434,6 +490,7 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, Vec<Save>) {
                 original: merged.highlights.clone(),
                 merged,
                 record: None,
+                imported: HashSet::new(),
             });
             targets.len() - 1
         });
@@ -441,6 +498,7 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, Vec<Save>) {
             continue;
         };
         let mut content = inc.content;
+        renamed += distinct_ids(&mut target.imported, &mut content.highlights);
         for h in &mut content.highlights {
             if inc.timeless.contains(&h.id)
                 && let Some(stored) = target.merged.highlights.iter().find(|s| s.id == h.id)
@@ -471,7 +529,61 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, Vec<Save>) {
             })
         })
         .collect();
-    (articles, counts, saves)
+    (articles, counts, renamed, saves)
+}
+
+/// Gives every highlight whose id is already `taken` (another highlight of
+/// this import for the same article has it: a hand copy, or two copies
+/// merged) an id of its own, so both are kept instead of the second being
+/// taken for a copy of the first. The new id is derived from the old one,
+/// which copy this is and what it marks, so importing the same file again
+/// finds it and adds nothing. Returns how many were renamed.
+fn distinct_ids(taken: &mut HashSet<String>, highlights: &mut [Highlight]) -> usize {
+    let mut renamed = 0;
+    for h in highlights {
+        if taken.insert(h.id.clone()) {
+            continue;
+        }
+        let mut copy = 0u32;
+        let id = loop {
+            copy += 1;
+            let id = derived_id(h, copy);
+            if !taken.contains(&id) {
+                break id;
+            }
+        };
+        taken.insert(id.clone());
+        h.id = id;
+        renamed += 1;
+    }
+    renamed
+}
+
+/// A ULID-shaped id for a copy of `h`: the creation time (ULID time part)
+/// then 16 characters from a hash of the old id, `copy` and the anchor.
+fn derived_id(h: &Highlight, copy: u32) -> String {
+    use sha2::{Digest, Sha256};
+    const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut hasher = Sha256::new();
+    for part in [
+        h.id.as_bytes(),
+        &copy.to_le_bytes(),
+        h.created.to_rfc3339().as_bytes(),
+        &h.anchor.start.to_le_bytes(),
+        h.anchor.quote.as_bytes(),
+    ] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    let millis = u64::try_from(h.created.timestamp_millis()).unwrap_or(0);
+    let time = ulid::Ulid::from_parts(millis, 0).to_string();
+    let random: String = hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| char::from(CROCKFORD[usize::from(b % 32)]))
+        .collect();
+    format!("{}{random}", time.get(..10).unwrap_or_default())
 }
 
 impl Plan {
@@ -507,12 +619,13 @@ impl Plan {
                         let _ = fs::remove_dir(store.dir());
                     }
                     let mut message = format!(
-                        "cannot save the notes of {}: {e}",
-                        if save.record.path.is_empty() {
+                        "cannot save the notes of {}: {}",
+                        text::clean(if save.record.path.is_empty() {
                             save.record.title.as_str()
                         } else {
                             save.record.path.as_str()
-                        }
+                        }),
+                        text::clean(&e.to_string()),
                     );
                     if not_undone.is_empty() {
                         message.push_str("; nothing was imported");
@@ -618,10 +731,23 @@ mod tests {
                 unchanged: 0,
             },
             skipped: vec!["x".into()],
+            cleaned: 0,
+            renamed: 0,
         };
         assert_eq!(
             report.summary(),
             "imported 1 article: 2 added, 1 updated, 0 left unchanged, 1 skipped"
+        );
+        let report = ImportReport {
+            cleaned: 3,
+            renamed: 1,
+            ..report
+        };
+        assert_eq!(
+            report.summary(),
+            "imported 1 article: 2 added, 1 updated, 0 left unchanged, 1 skipped; \
+             1 highlight shared an id with another and was kept under a new id; \
+             control characters in 3 fields were replaced by placeholders"
         );
     }
 

@@ -22,8 +22,15 @@ fn clean(field: &mut String) -> bool {
 
 /// Cleans every text field of an article record; returns how many changed.
 pub fn clean_article(article: &mut ArticleRecord) -> usize {
-    let mut changed =
-        usize::from(clean(&mut article.title)) + usize::from(clean(&mut article.path));
+    clean_article_text(article) + usize::from(clean(&mut article.path))
+}
+
+/// Cleans what an article record shows (title, author, date, fingerprint) but
+/// not its path: the path names a file on this machine and is how its notes
+/// are found again, so the store keeps it as it is and only what is drawn or
+/// exported of it is cleaned.
+pub fn clean_article_text(article: &mut ArticleRecord) -> usize {
+    let mut changed = usize::from(clean(&mut article.title));
     for field in [&mut article.author, &mut article.date]
         .into_iter()
         .flatten()

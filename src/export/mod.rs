@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
 
-pub use clean::{clean_article, clean_file, clean_highlight};
+pub use clean::{clean_article, clean_article_text, clean_file, clean_highlight};
 pub use filter::{Filter, InvalidSince, parse_since};
 pub use json::{JSON_EXPORT_VERSION, from_json, to_json};
 pub use markdown::{MarkdownOptions, markdown_file_name, to_markdown, to_markdown_per_article};

@@ -222,3 +222,51 @@ fn copy_dir(from: &Path, to: &Path) {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Every terminal attack the hostile-content tests feed in: CSI (cursor
+/// report, clear screen), OSC 0 and 2 (window title), OSC 52 (clipboard),
+/// OSC 8 (link), DCS, raw C1 controls (U+009B CSI, U+009D OSC, U+0090 DCS,
+/// U+009C ST), BEL, ENQ, BS, VT, FF, CR, DEL, the bidi overrides and
+/// isolates, and joiners that join nothing.
+pub const HOSTILE: &str = "x\u{1b}[6n\u{1b}[2J\u{1b}]0;OWNED-TITLE\u{7}\u{1b}]2;OWNED-TITLE\u{1b}\\\
+\u{1b}]52;c;T1dORUQ=\u{7}\u{1b}]8;;http://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\\
+\u{1b}P1$rq\u{1b}\\\u{9b}6n\u{9d}2;OWNED-TITLE\u{9c}\u{90}q\u{9c}\u{5}\u{8}\u{b}\u{c}\r\u{7f}\
+\u{202e}gnp.exe\u{202c}\u{2066}\u{2067}\u{2068}\u{2069}\u{202a}\u{202b}\u{202d}\u{200d}\u{200d} end";
+
+/// The characters of `text` that no output of gloss may carry: control
+/// characters but `\n` and `\t` (C0, DEL, C1), bidi embedding, override and
+/// isolate controls, and a zero width joiner that joins nothing (first,
+/// after white space or after another joiner). Empty when `text` is safe.
+pub fn forbidden_chars(text: &str) -> Vec<char> {
+    let mut found = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let bad = (c.is_control() && c != '\n' && c != '\t')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+            || (c == '\u{200d}' && prev.is_none_or(|p| p == '\u{200d}' || p.is_whitespace()));
+        if bad {
+            found.push(c);
+        }
+        prev = Some(c);
+    }
+    found
+}
+
+/// The forbidden bytes of raw output (which may not even be UTF-8): ESC and
+/// every other C0 control but `\n` and `\t`, DEL, and the forbidden
+/// characters of its UTF-8 reading (C1 as U+0080-U+009F, bidi controls).
+/// A raw C1 byte (0x80-0x9F) outside a UTF-8 sequence makes the text invalid
+/// UTF-8 and shows up as a lossy U+FFFD plus a reported error.
+pub fn forbidden_bytes(bytes: &[u8]) -> Vec<String> {
+    let mut found: Vec<String> = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f)
+        .map(|b| format!("byte {b:#04x}"))
+        .collect();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => found.extend(forbidden_chars(text).iter().map(|c| format!("{c:?}"))),
+        Err(e) => found.push(format!("not UTF-8: {e}")),
+    }
+    found
+}
