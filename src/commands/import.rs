@@ -279,7 +279,7 @@ fn from_web_annotations(
         let doc = Document::parse_complete(&loaded.text, loaded.format, options);
         let meta = doc.meta();
         let record = ArticleRecord {
-            title: meta.title.clone().unwrap_or_else(|| source.file_name()),
+            title: meta.title_or_name(&source.file_name()),
             author: meta.author.clone(),
             date: meta.date_text.clone(),
             path: path.display().to_string(),

@@ -1,6 +1,10 @@
 //! Article metadata: title, author and date from front matter or the byline.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
+
+use super::sanitize::sanitize;
 
 /// What the list pane shows about an article before its body is parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,15 +22,35 @@ pub struct Metadata {
 
 impl Metadata {
     /// Fills fields still missing from `other`, so front matter wins over what
-    /// the byline suggests.
+    /// the byline suggests. Every text field of the result holds placeholders
+    /// instead of control characters, whichever reader produced it, because
+    /// titles, authors and dates are drawn in title bars, lists and exports.
     pub(super) fn or(self, other: Metadata) -> Metadata {
         Metadata {
-            title: self.title.or(other.title),
-            author: self.author.or(other.author),
-            date_text: self.date_text.or(other.date_text),
+            title: clean(self.title.or(other.title)),
+            author: clean(self.author.or(other.author)),
+            date_text: clean(self.date_text.or(other.date_text)),
             date: self.date.or(other.date),
         }
     }
+
+    /// The title to show: the article's own, else `file_name`, cleaned the
+    /// same way, so a bidi override or an escape sequence in a file name
+    /// reaches no title bar, list or export.
+    pub fn title_or_name(&self, file_name: &str) -> String {
+        match &self.title {
+            Some(title) => sanitize(title).into_owned(),
+            None => sanitize(file_name).into_owned(),
+        }
+    }
+}
+
+/// `text` with control characters as placeholders.
+fn clean(text: Option<String>) -> Option<String> {
+    text.map(|t| match sanitize(&t) {
+        Cow::Borrowed(_) => t,
+        Cow::Owned(clean) => clean,
+    })
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -155,6 +179,33 @@ mod tests {
         ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn titles_authors_and_dates_never_hold_control_characters() {
+        let evil = |s: &str| Some(format!("{s}\u{202e}gnp.exe\u{1b}]0;owned\u{7}\u{9b}"));
+        let m = Metadata {
+            title: evil("t"),
+            ..Metadata::default()
+        }
+        .or(Metadata {
+            author: evil("a"),
+            date_text: evil("d"),
+            ..Metadata::default()
+        });
+        for field in [&m.title, &m.author, &m.date_text] {
+            let field = field.as_deref().unwrap_or_default();
+            assert!(
+                field.ends_with("\u{fffd}gnp.exe␛]0;owned␇\u{fffd}"),
+                "{field:?}"
+            );
+        }
+        let untitled = Metadata::default();
+        assert_eq!(
+            untitled.title_or_name("\u{202e}txt.md\u{1b}[2J"),
+            "\u{fffd}txt.md␛[2J"
+        );
+        assert_eq!(m.title_or_name("ignored.md"), m.title.unwrap_or_default());
     }
 
     #[test]
