@@ -283,7 +283,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
 fn toml_error(text: &str, origin: &Path, err: &toml::de::Error) -> ConfigError {
     let offset = err.span().map(|span| span.start);
     let key = offset.and_then(|o| path_at(text, o));
-    let raw = err.message().trim().replace('\n', "; ");
+    let raw = crate::text::clean(err.message().trim()).replace('\n', "; ");
     let message = match &key {
         Some(key) if raw.starts_with("unknown field") => {
             let parent = key.parent();

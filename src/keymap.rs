@@ -308,7 +308,7 @@ impl Default for KeyConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
     /// A key string that does not name a key.
-    #[error("invalid key `{key}` in [keys.{context}]: {reason}")]
+    #[error("invalid key `{}` in [keys.{context}]: {reason}", crate::text::clean(.key))]
     BadKey {
         /// Table the key is in.
         context: Context,
@@ -319,7 +319,11 @@ pub enum KeymapError {
     },
     /// Two spellings of one key in the same table, so which action wins
     /// would be a guess.
-    #[error("`{first}` and `{second}` in [keys.{context}] are the same key")]
+    #[error(
+        "`{}` and `{}` in [keys.{context}] are the same key",
+        crate::text::clean(.first),
+        crate::text::clean(.second)
+    )]
     SameKey {
         /// Table the keys are in.
         context: Context,

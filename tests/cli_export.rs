@@ -317,3 +317,34 @@ fn highlights_made_in_the_app_are_exported() {
     let w3c = w.ok(&data, &["export", "--format", "w3c"]);
     assert_eq!(from_w3c(&w3c).unwrap()[0].exact, sentence);
 }
+
+#[test]
+fn paths_and_damaged_files_are_echoed_on_stderr_as_placeholders() {
+    let w = World::new();
+    let evil = "gone\u{1b}]0;OWNED\u{7}\u{9b}6n\u{202e}.md";
+    let out = w.gloss(&["export", evil]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        cli_common::forbidden_bytes(&out.stderr).is_empty(),
+        "{:?}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("gone␛]0;OWNED␇"), "{}", stderr(&out));
+
+    // A hand-damaged notes file: its parse error quotes the bad line.
+    let notes = w.data.join("annotations");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("damaged.toml"),
+        b"version = 1\n\x1b]0;OWNED\x07\xc2\x9b6n = [\n",
+    )
+    .unwrap();
+    let out = w.gloss(&["export", "--format", "csv"]);
+    assert!(stderr(&out).contains("damaged.toml"), "{}", stderr(&out));
+    assert!(
+        cli_common::forbidden_bytes(&out.stderr).is_empty(),
+        "{:?}",
+        stderr(&out)
+    );
+    assert!(cli_common::forbidden_bytes(&out.stdout).is_empty());
+}

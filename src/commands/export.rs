@@ -13,6 +13,7 @@ use crate::annotations::{AnnotationFile, Store};
 use crate::export::{
     Filter, Format, MarkdownOptions, markdown_file_name, render, to_markdown_per_article,
 };
+use crate::text;
 
 /// File name (before the extension) used when a format that makes one
 /// document is written into a folder.
@@ -57,7 +58,7 @@ pub fn run(
     stdout: &mut dyn Write,
 ) -> anyhow::Result<ExportOutcome> {
     let stored = read_all(store)
-        .with_context(|| format!("cannot read the annotations in {}", store.dir().display()))?;
+        .with_context(|| format!("cannot read the annotations in {}", text::path(store.dir())))?;
     let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
     if !request.paths.is_empty() {
         let scopes = resolve_scopes(&request.paths, &files)?;
@@ -121,7 +122,7 @@ pub fn export_to_folder(
     front_matter: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let stored = read_all(store)
-        .with_context(|| format!("cannot read the annotations in {}", store.dir().display()))?;
+        .with_context(|| format!("cannot read the annotations in {}", text::path(store.dir())))?;
     let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
     if let Some(only) = only {
         files.retain(|f| Path::new(&f.article.path) == only);
@@ -156,7 +157,7 @@ fn write_folder(
         return Ok(Vec::new());
     }
     fs::create_dir_all(folder)
-        .with_context(|| format!("cannot create the folder {}", folder.display()))?;
+        .with_context(|| format!("cannot create the folder {}", text::path(folder)))?;
     let mut written = Vec::new();
     if format == Format::Markdown {
         for (name, body) in to_markdown_per_article(files, filter, markdown) {
@@ -176,7 +177,7 @@ fn write_folder(
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    fs::write(path, bytes).with_context(|| format!("cannot write {}", text::path(path)))
 }
 
 /// An existing folder, or a path the user marked as one with a trailing
@@ -214,7 +215,7 @@ fn resolve_scopes(paths: &[PathBuf], files: &[AnnotationFile]) -> anyhow::Result
         if !known && !path.exists() {
             return Err(UsageError(format!(
                 "{}: no such file or folder, and no notes recorded for it",
-                path.display()
+                text::path(path)
             ))
             .into());
         }

@@ -43,7 +43,12 @@ pub struct StoredFiles {
 pub fn read_all(store: &Store) -> Result<StoredFiles, StoreError> {
     let index = store.index()?;
     let mut out = StoredFiles {
-        unreadable: index.corrupt.iter().map(ToString::to_string).collect(),
+        // A parse error quotes the damaged line, which may hold anything.
+        unreadable: index
+            .corrupt
+            .iter()
+            .map(|c| crate::text::clean(&c.to_string()).into_owned())
+            .collect(),
         ..StoredFiles::default()
     };
     for entry in index.entries {
@@ -52,7 +57,9 @@ pub fn read_all(store: &Store) -> Result<StoredFiles, StoreError> {
             Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 // Removed since the index was taken: nothing to export.
             }
-            Err(e) => out.unreadable.push(e.to_string()),
+            Err(e) => out
+                .unreadable
+                .push(crate::text::clean(&e.to_string()).into_owned()),
         }
     }
     Ok(out)

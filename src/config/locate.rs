@@ -188,6 +188,31 @@ mod tests {
 
     const TEXT: &str = "library = [\"~/papers\"]\n\n[reader]\nreading_width = 72\n\n[[highlights.palette]]\nname = \"red\"\nbackground = \"#aa0000\"\n\n[keys.reader]\n\"?\" = \"help\"\n";
 
+    /// Config text whose keys and values hold an OSC title sequence, a CSI,
+    /// a raw C1 CSI and a bidi override, in every place an error names.
+    #[test]
+    fn config_errors_never_echo_control_characters() {
+        let cases = [
+            "[reader]\n\"\\u001b]0;owned\\u0007\" = 1\n",
+            "[keys.reader]\n\"\\u001b[2J\" = \"quit\"\n",
+            "[keys.reader]\n\"\\u009b6n\\u202e\" = \"quit\"\n",
+            "[keys.reader]\nj = \"\\u001b]52;c;eA==\\u0007\"\n",
+            "[reader]\nreading_width = \"\\u001b]0;owned\\u0007\"\n",
+            "[highlights]\ndefault = \"\\u001b]0;owned\\u0007\u{202e}\"\n",
+            "\"\\u001b]0;owned\\u0007\" = 1\n",
+        ];
+        for text in cases {
+            let err = crate::config::parse(text, std::path::Path::new("config.toml"))
+                .expect_err(text)
+                .to_string();
+            let bad: Vec<char> = err
+                .chars()
+                .filter(|&c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c))
+                .collect();
+            assert!(bad.is_empty(), "{text:?} gave {err:?}");
+        }
+    }
+
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {
         assert_eq!(line_col("abc", 0), (1, 1));

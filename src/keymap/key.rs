@@ -24,12 +24,24 @@ pub enum KeyParseError {
     #[error("no key given")]
     Empty,
     /// The name is neither a single character nor a known key name.
+    /// (The name is shown with control characters as placeholders: it comes
+    /// from the config and is echoed on stderr.)
     #[error(
-        "unknown key name `{0}` (use a single character or one of space, enter, esc, tab, \
+        "unknown key name `{}` (use a single character or one of space, enter, esc, tab, \
          backtab, backspace, up, down, left, right, home, end, pageup, pagedown, delete, \
-         insert, f1..f12, with optional ctrl-, alt- or shift- in front)"
+         insert, f1..f12, with optional ctrl-, alt- or shift- in front)",
+        crate::text::clean(.0)
     )]
     UnknownName(String),
+    /// A control or bidi character given as the key itself: it cannot be
+    /// shown in the help or in a message, and the keys that send control
+    /// codes have names.
+    #[error(
+        "U+{:04X} is a control character; name the key instead (esc, tab, enter, backspace, \
+         or ctrl- with a letter)",
+        u32::from(*.0)
+    )]
+    Unprintable(char),
     /// `shift-` on a character that has no upper case; the character itself
     /// must be written instead.
     #[error("shift- only works with letters and named keys; write the shifted character itself")]
@@ -129,7 +141,7 @@ impl KeySpec {
 fn parse_name(name: &str) -> Result<KeyCode, KeyParseError> {
     let mut chars = name.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {
-        return Ok(KeyCode::Char(c));
+        return printable(c);
     }
     let lower = name.to_ascii_lowercase();
     let code = match lower.as_str() {
@@ -158,12 +170,22 @@ fn parse_name(name: &str) -> Result<KeyCode, KeyParseError> {
                 .and_then(|hex| u32::from_str_radix(hex, 16).ok())
                 .and_then(char::from_u32)
             {
-                Some(c) => KeyCode::Char(c),
+                Some(c) => return printable(c),
                 None => return Err(KeyParseError::UnknownName(name.to_string())),
             },
         },
     };
     Ok(code)
+}
+
+/// The key for a character written as itself, unless it is one the terminal
+/// would obey rather than show (see [`crate::document::placeholder_for`]).
+fn printable(c: char) -> Result<KeyCode, KeyParseError> {
+    if crate::document::placeholder_for(c).is_some() || c == '\u{200d}' {
+        Err(KeyParseError::Unprintable(c))
+    } else {
+        Ok(KeyCode::Char(c))
+    }
 }
 
 /// Splits one leading `ctrl-`, `alt-` or `shift-` off, if something follows it
@@ -224,7 +246,11 @@ impl fmt::Display for KeySpec {
         match self.code {
             KeyCode::Char(' ') => f.write_str("Space"),
             // Other blank characters would vanish (and be trimmed) when written.
-            KeyCode::Char(c) if c.is_whitespace() => write!(f, "U+{:04X}", u32::from(c)),
+            // Blank and control characters (never bindable, but a terminal
+            // can report one) are shown by their code point, never raw.
+            KeyCode::Char(c) if c.is_whitespace() || printable(c).is_err() => {
+                write!(f, "U+{:04X}", u32::from(c))
+            }
             KeyCode::Char(c) => write!(f, "{c}"),
             KeyCode::Enter => f.write_str("Enter"),
             KeyCode::Esc => f.write_str("Esc"),
@@ -343,6 +369,24 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_not_keys_and_are_never_echoed() {
+        for name in ["\u{1b}", "u+001b", "ctrl-\u{9b}", "\u{202e}", "u+202E"] {
+            let err = name.parse::<KeySpec>().unwrap_err();
+            assert!(
+                matches!(err, KeyParseError::Unprintable(_)),
+                "{name:?}: {err}"
+            );
+            assert!(err.to_string().starts_with("U+"), "{err}");
+        }
+        let err = "\u{1b}]0;owned\u{7}"
+            .parse::<KeySpec>()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`␛]0;owned␇`"), "{err}");
+        assert!(!err.chars().any(char::is_control), "{err:?}");
+    }
+
+    #[test]
     fn bad_key_strings_are_errors() {
         assert!(matches!("".parse::<KeySpec>(), Err(KeyParseError::Empty)));
         assert!(matches!(
@@ -448,7 +492,7 @@ mod tests {
 
         #[test]
         fn shown_characters_parse_back(
-            c in proptest::char::any().prop_filter("printable", |c| !c.is_control()),
+            c in proptest::char::any().prop_filter("printable", |&c| printable(c).is_ok()),
             ctrl: bool,
             alt: bool,
         ) {
