@@ -268,13 +268,13 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
             match crate::tui::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
-                    eprintln!("gloss: {err:#}");
+                    eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
                     ExitCode::from(EXIT_FAILURE)
                 }
             }
         }
         Err(message) => {
-            eprintln!("gloss: {message}");
+            eprintln!("gloss: {}", crate::text::clean(&message));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -294,7 +294,7 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
     let (config, data_dir) = match prepare_batch(cli) {
         Ok(ready) => ready,
         Err(message) => {
-            eprintln!("gloss: {message}");
+            eprintln!("gloss: {}", crate::text::clean(&message));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -365,7 +365,7 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
     let (config, data_dir) = match prepare_batch(cli) {
         Ok(ready) => ready,
         Err(message) => {
-            eprintln!("gloss: {message}");
+            eprintln!("gloss: {}", crate::text::clean(&message));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -385,7 +385,7 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
 /// Prints a subcommand's error; 2 when the user asked for something that
 /// cannot be, 1 when doing it failed.
 fn command_failed(err: &anyhow::Error) -> ExitCode {
-    eprintln!("gloss: {err:#}");
+    eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
     if err.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(EXIT_USAGE)
     } else {

@@ -331,6 +331,20 @@ fn paths_and_damaged_files_are_echoed_on_stderr_as_placeholders() {
     );
     assert!(stderr(&out).contains("gone␛]0;OWNED␇"), "{}", stderr(&out));
 
+    // A config file named with an escape sequence that does not exist.
+    let out = w.gloss(&["--config", evil, "export"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        cli_common::forbidden_bytes(&out.stderr).is_empty(),
+        "{:?}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("config file gone␛]0;OWNED␇"),
+        "{}",
+        stderr(&out)
+    );
+
     // A hand-damaged notes file: its parse error quotes the bad line.
     let notes = w.data.join("annotations");
     std::fs::create_dir_all(&notes).unwrap();
