@@ -329,7 +329,9 @@ mod tests {
             assert_eq!(&notes.placed[0], expected, "{quote:?} at {start}");
             let orphaned = notes.highlights[0].orphaned;
             assert_eq!(orphaned, expected.is_none(), "{quote:?} at {start}");
-            let written_orphan = ops.iter().any(|op| matches!(op, Op::Upsert(h) if h.orphaned));
+            let written_orphan = ops
+                .iter()
+                .any(|op| matches!(op, Op::Upsert(h) if h.orphaned));
             assert_eq!(written_orphan, expected.is_none(), "{quote:?} at {start}");
         }
     }
