@@ -66,7 +66,7 @@ fn an_edit_of_a_highlight_stored_with_a_future_time_is_saved() {
     edited.updated = Utc::now();
     let op = Op::Upsert(edited);
     let saved = store
-        .apply(Some(&found.file), &record(), &[op.clone()])
+        .apply(Some(&found.file), &record(), std::slice::from_ref(&op))
         .unwrap();
     assert!(saved.holds(&op), "reported saved only because it is");
     let after_note = on_disk(dir.path());
@@ -82,7 +82,7 @@ fn an_edit_of_a_highlight_stored_with_a_future_time_is_saved() {
     recoloured.updated = Utc::now();
     let op = Op::Upsert(recoloured);
     let saved = store
-        .apply(Some(&saved.file), &record(), &[op.clone()])
+        .apply(Some(&saved.file), &record(), std::slice::from_ref(&op))
         .unwrap();
     assert!(saved.holds(&op));
     let after_colour = on_disk(dir.path());
@@ -178,7 +178,7 @@ proptest! {
                     }
                     edited.updated = Utc::now() + TimeDelta::seconds(skews[p]);
                     let op = Op::Upsert(edited.clone());
-                    let saved = processes[p].apply(Some(&file), &record(), &[op.clone()]).unwrap();
+                    let saved = processes[p].apply(Some(&file), &record(), std::slice::from_ref(&op)).unwrap();
                     let now = on_disk(dir.path());
                     let stored = copy(&now, ids[h]).unwrap();
                     let kept = stored.note == edited.note && stored.color == edited.color;

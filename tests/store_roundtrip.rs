@@ -135,13 +135,17 @@ fn a_position_round_trips_and_one_saved_elsewhere_later_wins() {
     assert_eq!(saved.content.position, Some(at(30, 300)));
     // `there` read the position of 0:10; the one saved here since is later.
     let late = Op::SetPosition(at(20, 200));
-    let saved = there.apply(Some(&file), &record, &[late.clone()]).unwrap();
+    let saved = there
+        .apply(Some(&file), &record, std::slice::from_ref(&late))
+        .unwrap();
     assert_eq!(saved.content.position, Some(at(30, 300)));
     assert!(!saved.holds(&late), "not reported as saved");
     // Now `there` has seen 0:30: its next position wins even with a clock
     // behind, and its time is put just past the one it replaces.
     let next = Op::SetPosition(at(5, 50));
-    let saved = there.apply(Some(&file), &record, &[next.clone()]).unwrap();
+    let saved = there
+        .apply(Some(&file), &record, std::slice::from_ref(&next))
+        .unwrap();
     assert!(saved.holds(&next));
     let position = saved.content.position.unwrap();
     assert_eq!(position.offset, 50);
@@ -171,7 +175,7 @@ fn upsert_keeps_a_copy_changed_elsewhere_later_and_delete_removes() {
     stale.updated = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
     let stale = Op::Upsert(stale);
     let saved = there
-        .apply(Some(&saved.file), &record, &[stale.clone()])
+        .apply(Some(&saved.file), &record, std::slice::from_ref(&stale))
         .unwrap();
     assert_eq!(saved.content.highlights, vec![newer]);
     assert!(!saved.holds(&stale));

@@ -672,7 +672,6 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
 }
 
 /// Reads and parses a file; `Ok(None)` when it does not exist.
-
 fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,
