@@ -91,6 +91,55 @@ fn an_edit_of_a_highlight_stored_with_a_future_time_is_saved() {
     assert!(after_colour.highlights[0].updated > after_note.highlights[0].updated);
 }
 
+/// A window holding an older copy stays older when the same process reads
+/// the file for an export: a later edit made elsewhere is not overwritten
+/// by an edit of the older copy with an earlier time.
+#[test]
+fn reading_for_an_export_does_not_make_an_older_copy_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = Store::new(dir.path());
+    let there = Store::new(dir.path());
+    let mut h = Highlight {
+        id: "01HZX3V0AAAAAAAAAAAAAAAAAA".into(),
+        created: Utc::now(),
+        updated: Utc::now(),
+        color: "yellow".into(),
+        tags: Vec::new(),
+        note: "first".into(),
+        orphaned: false,
+        anchor: gloss::annotations::Anchor {
+            quote: "words".into(),
+            prefix: String::new(),
+            suffix: String::new(),
+            start: 0,
+            end: 5,
+        },
+    };
+    let file = here
+        .apply(None, &record(), &[Op::Upsert(h.clone())])
+        .unwrap()
+        .file;
+    let theirs = there.find(Path::new(ARTICLE), "").unwrap().unwrap();
+    let mut later = theirs.content.highlights[0].clone();
+    later.note = "edited there, later".into();
+    later.updated = Utc::now() + TimeDelta::minutes(5);
+    there
+        .apply(Some(&file), &record(), &[Op::Upsert(later)])
+        .unwrap();
+    here.read(&file).unwrap();
+    h.note = "edited here from the first version".into();
+    h.updated = Utc::now();
+    let op = Op::Upsert(h);
+    let saved = here
+        .apply(Some(&file), &record(), std::slice::from_ref(&op))
+        .unwrap();
+    assert!(!saved.holds(&op));
+    assert_eq!(
+        on_disk(dir.path()).highlights[0].note,
+        "edited there, later"
+    );
+}
+
 /// One step of two processes working on one article.
 #[derive(Debug, Clone)]
 enum Step {

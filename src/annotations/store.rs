@@ -384,13 +384,14 @@ impl Store {
 
     /// Reads one annotation file in full, for tools (export, import) that
     /// need every highlight rather than the summary [`Store::index`] keeps.
-    /// A file that vanished is reported as an I/O "not found" error.
+    /// A file that vanished is reported as an I/O "not found" error. This
+    /// does not count as the version later changes are made from (only
+    /// [`Store::find`] and [`Store::apply`] do).
     pub fn read(&self, file: &Path) -> Result<AnnotationFile, StoreError> {
+        // Not remembered as this process's version: a tool reading for an
+        // export must not make a window's older copy look current.
         match read_file(file)? {
-            Some(parsed) => {
-                self.saw(file, &parsed.content);
-                Ok(parsed.content)
-            }
+            Some(parsed) => Ok(parsed.content),
             None => Err(StoreError::Io {
                 action: "read",
                 path: file.to_path_buf(),
