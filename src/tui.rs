@@ -19,7 +19,9 @@ use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
 use ratatui::Terminal;
 use ratatui::prelude::CrosstermBackend;
 
-use crate::annotations::{ArticleRecord, MatchedBy, Op, Store, StoreError, fingerprint};
+use crate::annotations::{
+    ArticleRecord, MatchedBy, Op, Store, StoreError, fingerprint, path_to_text,
+};
 use crate::app::notes::Notes;
 use crate::app::{App, Effect};
 use crate::config::Config;
@@ -177,7 +179,8 @@ pub fn store_path(source: &Source) -> PathBuf {
     }
 }
 
-/// The record of an article as the store keeps it.
+/// The record of an article as the store keeps it, with the path's exact
+/// bytes (a name that is not UTF-8 must not share notes with another).
 /// The fingerprint is left empty: hashing a large article is only worth it
 /// when the path alone does not find its notes, or when they are first saved.
 fn record(article: &Article, path: &Path) -> ArticleRecord {
@@ -185,7 +188,7 @@ fn record(article: &Article, path: &Path) -> ArticleRecord {
         title: article.title.clone(),
         author: article.meta.author.clone(),
         date: article.meta.date_text.clone(),
-        path: path.display().to_string(),
+        path: path_to_text(path),
         fingerprint: String::new(),
     }
 }
@@ -247,7 +250,7 @@ impl Session {
             .collect();
         for (i, article) in self.app.list.articles.iter().enumerate() {
             let path = store_path(&article.source);
-            let mut entry = by_path.get(path.to_string_lossy().as_ref()).copied();
+            let mut entry = by_path.get(path_to_text(&path).as_str()).copied();
             if entry.is_none() && !moved.is_empty() {
                 entry = library::load(&article.source)
                     .ok()
@@ -378,14 +381,16 @@ impl Session {
         let path = store_path(&article.source);
         let mut record = record(article, &path);
         let mut moved = false;
-        let mut found = self.store.find(&path, "");
+        let mut found = self.store.find_article(&path, &record);
         if matches!(found, Ok(None)) {
             record.fingerprint = fingerprint(&loaded.text);
-            found = self.store.find(&path, &record.fingerprint);
+            found = self.store.find_article(&path, &record);
         }
+        let mut repaired = None;
         let notes = match found {
             Ok(Some(found)) => {
                 moved = found.matched == MatchedBy::Fingerprint;
+                repaired = found.repairs.describe();
                 Notes::new(record, Some(found.file), Some(found.content))
             }
             Ok(None) => Notes::new(record, None, None),
@@ -396,6 +401,9 @@ impl Session {
             .lossy
             .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
         let mut effects = self.app.show_article(index, doc, notes, note);
+        if let Some(repaired) = repaired {
+            self.app.info(repaired);
+        }
         if moved {
             self.app
                 .info("annotations followed the article to its new path");

@@ -113,9 +113,10 @@ fn hostile_notes_round_trip_exactly() {
 }
 
 #[test]
-fn a_position_round_trips_and_the_newer_one_wins() {
+fn a_position_round_trips_and_one_saved_elsewhere_later_wins() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path());
+    let here = Store::new(dir.path());
+    let there = Store::new(dir.path());
     let record = article("/a.md");
     let at = |secs: u32, offset: usize| ReadingPosition {
         offset,
@@ -123,39 +124,62 @@ fn a_position_round_trips_and_the_newer_one_wins() {
         progress: 0.5,
         updated: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, secs).unwrap(),
     };
-    let saved = store
+    let file = here
         .apply(None, &record, &[Op::SetPosition(at(10, 100))])
+        .unwrap()
+        .file;
+    there.find(Path::new("/a.md"), "").unwrap().unwrap();
+    let saved = here
+        .apply(Some(&file), &record, &[Op::SetPosition(at(30, 300))])
         .unwrap();
-    let file = saved.file;
-    let saved = store
-        .apply(Some(&file), &record, &[Op::SetPosition(at(5, 50))])
+    assert_eq!(saved.content.position, Some(at(30, 300)));
+    // `there` read the position of 0:10; the one saved here since is later.
+    let late = Op::SetPosition(at(20, 200));
+    let saved = there
+        .apply(Some(&file), &record, std::slice::from_ref(&late))
         .unwrap();
-    assert_eq!(saved.content.position, Some(at(10, 100)));
-    let saved = store
-        .apply(Some(&file), &record, &[Op::SetPosition(at(20, 200))])
+    assert_eq!(saved.content.position, Some(at(30, 300)));
+    assert!(!saved.holds(&late), "not reported as saved");
+    // Now `there` has seen 0:30: its next position wins even with a clock
+    // behind, and its time is put just past the one it replaces.
+    let next = Op::SetPosition(at(5, 50));
+    let saved = there
+        .apply(Some(&file), &record, std::slice::from_ref(&next))
         .unwrap();
-    assert_eq!(saved.content.position, Some(at(20, 200)));
-    let index = store.index().unwrap();
+    assert!(saved.holds(&next));
+    let position = saved.content.position.unwrap();
+    assert_eq!(position.offset, 50);
+    assert!(position.updated > at(30, 0).updated);
+    let index = Store::new(dir.path()).index().unwrap();
     assert_eq!(index.entries.len(), 1);
-    assert_eq!(index.entries[0].position, Some(at(20, 200)));
+    assert_eq!(index.entries[0].position.as_ref().unwrap().offset, 50);
 }
 
 #[test]
-fn upsert_keeps_a_newer_disk_copy_and_delete_removes() {
+fn upsert_keeps_a_copy_changed_elsewhere_later_and_delete_removes() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::new(dir.path());
+    let here = Store::new(dir.path());
+    let there = Store::new(dir.path());
     let record = article("/a.md");
+    let saved = here
+        .apply(None, &record, &[Op::Upsert(highlight("x", 5, "first"))])
+        .unwrap();
+    there.find(Path::new("/a.md"), "").unwrap().unwrap();
     let mut newer = highlight("x", 5, "newer note");
     newer.updated = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
-    let saved = store
-        .apply(None, &record, &[Op::Upsert(newer.clone())])
+    here.apply(Some(&saved.file), &record, &[Op::Upsert(newer.clone())])
         .unwrap();
-    let stale = highlight("x", 5, "stale note");
-    let saved = store
-        .apply(Some(&saved.file), &record, &[Op::Upsert(stale)])
+    // `there` edits the version it read, which is no longer on disk, with
+    // an earlier time: the later change made here is kept.
+    let mut stale = highlight("x", 5, "stale note");
+    stale.updated = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let stale = Op::Upsert(stale);
+    let saved = there
+        .apply(Some(&saved.file), &record, std::slice::from_ref(&stale))
         .unwrap();
     assert_eq!(saved.content.highlights, vec![newer]);
-    let saved = store
+    assert!(!saved.holds(&stale));
+    let saved = here
         .apply(
             Some(&saved.file),
             &record,
@@ -313,46 +337,48 @@ proptest! {
 }
 
 #[test]
-fn a_failed_write_reports_the_path_and_keeps_the_old_file() {
+fn anything_in_the_way_of_the_temp_file_is_left_alone_and_the_save_succeeds() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::new(dir.path());
     let record = article("/w.md");
     let saved = store
         .apply(None, &record, &[Op::Upsert(highlight("a", 0, "kept"))])
         .unwrap();
-    let before = fs::read(&saved.file).unwrap();
-    // A folder where the temporary file should go makes the write fail, as a
-    // full disk or a permission problem would.
     let name = saved
         .file
         .file_name()
         .unwrap()
         .to_string_lossy()
         .into_owned();
-    let blocker = saved
-        .file
-        .with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    fs::create_dir(&blocker).unwrap();
-    let err = store
-        .apply(
-            Some(&saved.file),
-            &record,
-            &[Op::Upsert(highlight("b", 5, "lost"))],
-        )
-        .unwrap_err();
-    match &err {
-        StoreError::Io { path, .. } => assert_eq!(path, &blocker),
-        other => panic!("unexpected error {other}"),
-    }
-    assert!(err.to_string().contains(&name), "{err}");
-    assert_eq!(fs::read(&saved.file).unwrap(), before);
-    fs::remove_dir(&blocker).unwrap();
+    let temp = |suffix: &str| {
+        saved
+            .file
+            .with_file_name(format!(".{name}.{}{suffix}.tmp", std::process::id()))
+    };
+    // A folder, a symlink to a file of the user's and a leftover file sit
+    // where the temporary files would go.
+    let outside = dir.path().join("precious.txt");
+    fs::write(&outside, "do not truncate me").unwrap();
+    fs::create_dir(temp("")).unwrap();
+    std::os::unix::fs::symlink(&outside, temp("-1")).unwrap();
+    fs::write(temp("-2"), "leftover").unwrap();
     let saved = store
         .apply(
             Some(&saved.file),
             &record,
-            &[Op::Upsert(highlight("b", 5, "ok"))],
+            &[Op::Upsert(highlight("b", 5, "saved anyway"))],
         )
         .unwrap();
     assert_eq!(saved.content.highlights.len(), 2);
+    let again = Store::new(dir.path())
+        .find(Path::new("/w.md"), "")
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.content.highlights.len(), 2);
+    assert!(temp("").is_dir());
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "do not truncate me");
+    assert_eq!(fs::read_to_string(temp("-2")).unwrap(), "leftover");
+    let listed = Store::new(dir.path()).index().unwrap();
+    assert_eq!(listed.entries.len(), 1, "no temp file is taken for notes");
+    assert!(listed.corrupt.is_empty());
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use toml::{Table, Value};
 
+use super::repair::{Repairs, repair};
 use super::{Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition};
 
 /// Why a file could not be read, with where in it, as toml reports it.
@@ -28,6 +29,8 @@ pub(crate) struct ParseFailure {
 pub(crate) struct Parsed {
     pub content: AnnotationFile,
     pub extras: Extras,
+    /// What was set right while reading (see [`super::repair`]).
+    pub repairs: Repairs,
 }
 
 /// Keys found in a file that the data model does not know.
@@ -49,12 +52,18 @@ const HIGHLIGHT_KEYS: &[&str] = &[
 const ANCHOR_KEYS: &[&str] = &["quote", "prefix", "suffix", "start", "end"];
 
 /// Parses a whole file.
+/// Highlights sharing an id are told apart and odd values made sane here, so
+/// every reader of the file sees the same repaired content.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseFailure> {
-    let content: AnnotationFile = toml::from_str(text).map_err(|e| failure(text, &e))?;
+    let mut content: AnnotationFile = toml::from_str(text).map_err(|e| failure(text, &e))?;
     let raw: Table = toml::from_str(text).map_err(|e| failure(text, &e))?;
+    let repairs = repair(&mut content);
+    let ids: Vec<&str> = content.highlights.iter().map(|h| h.id.as_str()).collect();
+    let extras = Extras::from_raw(&raw, &ids);
     Ok(Parsed {
         content,
-        extras: Extras::from_raw(&raw),
+        extras,
+        repairs,
     })
 }
 
@@ -89,7 +98,9 @@ fn unknown(table: Option<&Value>, known: &[&str]) -> Table {
 }
 
 impl Extras {
-    fn from_raw(raw: &Table) -> Self {
+    /// `ids` are the highlights' ids after repair, in file order: a copy
+    /// that got a new id keeps its own unknown keys under it.
+    fn from_raw(raw: &Table, ids: &[&str]) -> Self {
         let top = raw
             .iter()
             .filter(|(k, _)| !TOP_KEYS.contains(&k.as_str()))
@@ -97,15 +108,12 @@ impl Extras {
             .collect();
         let mut highlights = HashMap::new();
         if let Some(Value::Array(items)) = raw.get("highlight") {
-            for item in items {
+            for (item, id) in items.iter().zip(ids) {
                 let Value::Table(table) = item else { continue };
-                let Some(Value::String(id)) = table.get("id") else {
-                    continue;
-                };
                 let own = unknown(Some(item), HIGHLIGHT_KEYS);
                 let anchor = unknown(table.get("anchor"), ANCHOR_KEYS);
                 if !own.is_empty() || !anchor.is_empty() {
-                    highlights.insert(id.clone(), (own, anchor));
+                    highlights.insert((*id).to_string(), (own, anchor));
                 }
             }
         }

@@ -8,18 +8,25 @@
 
 mod anchor;
 mod datetime;
+mod disk;
 mod format;
 mod fuzzy;
+mod merge;
 mod model;
+mod path_text;
 mod reanchor;
+mod repair;
 mod store;
 
 pub use anchor::{CharIndex, fingerprint};
+pub use disk::{Disk, RealDisk};
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION,
 };
+pub use path_text::{display_path, path_to_text, text_to_path};
 pub use reanchor::{
     Locator, MIN_FUZZY_CHARS, Placement, PlacementKind, ReanchorReport, locate, reanchor_all,
     reanchor_with,
 };
+pub use repair::{Repairs, distinct_ids};
 pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};

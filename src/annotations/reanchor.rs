@@ -294,13 +294,16 @@ impl<'a> Locator<'a> {
     }
 
     /// Step 1: the quote is still at its offsets with its context unchanged
-    /// on both sides.
+    /// on both sides. An anchor with no context at all (written by hand or
+    /// by a tool that keeps none) has nothing to contradict: the quote at its
+    /// own offsets is all the evidence there can be.
     fn at_stored_offsets(&self, anchor: &Anchor, start: usize) -> Option<Range<usize>> {
         let end = start.checked_add(anchor.quote.len())?;
         if self.text.get(start..end)? != anchor.quote {
             return None;
         }
-        (self.sides_fitting(anchor, start, end) == 2).then_some(start..end)
+        let no_context = anchor.prefix.is_empty() && anchor.suffix.is_empty();
+        (no_context || self.sides_fitting(anchor, start, end) == 2).then_some(start..end)
     }
 
     /// Step 2: the quote together with its whole prefix or whole suffix,

@@ -10,12 +10,16 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use super::disk::{Disk, RealDisk};
 use super::format::{self, Extras, ParseFailure};
+use super::merge::{Seen, merge};
+use super::path_text::{path_to_text, text_to_path};
+use super::repair::Repairs;
 use super::{AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION};
 
 /// Name of the lock file that serialises writers in the annotations folder.
@@ -24,6 +28,13 @@ const LOCK_NAME: &str = ".lock";
 /// Suffix of temporary files; they start with a dot, so they are never taken
 /// for annotation files.
 const TEMP_SUFFIX: &str = ".tmp";
+
+/// How many temporary file names a save tries when something is in the way
+/// of the first (a leftover from a process with the same id, a folder).
+const TEMP_NAMES: usize = 16;
+
+/// Length of the id part of an annotation file's name (`<slug>-<id>.toml`).
+const NAME_ID_CHARS: usize = 10;
 
 /// The annotation store of one data directory, with a cache of what each file
 /// holds so listing a library does not re-read every file each time.
@@ -34,6 +45,11 @@ pub struct Store {
     /// Whether this process has cleared temporary files a crashed save left;
     /// once is enough, so saves do not list the folder each time.
     swept: std::sync::atomic::AtomicBool,
+    /// The version of each file this process last read or wrote: a change
+    /// made from it wins over it, whatever the clocks say.
+    seen: Mutex<HashMap<PathBuf, Seen>>,
+    /// Where saves write (the real disk, or a failing one in tests).
+    disk: Box<dyn Disk>,
 }
 
 #[derive(Debug, Clone)]
@@ -74,8 +90,11 @@ pub struct IndexEntry {
     pub article: ArticleRecord,
     /// Number of highlights (orphans included).
     pub highlight_count: usize,
-    /// Where the reader stopped, for progress in the list.
+    /// Where the reader stopped, for progress in the list (its progress is
+    /// always a number from 0 to 1).
     pub position: Option<ReadingPosition>,
+    /// What had to be set right when the file was read.
+    pub repairs: Repairs,
 }
 
 /// An annotation file that cannot be read (bad TOML, wrong types, not UTF-8,
@@ -125,21 +144,27 @@ pub enum MatchedBy {
 pub struct Found {
     /// The annotation file, to pass to [`Store::apply`].
     pub file: PathBuf,
-    /// Its content.
+    /// Its content, repaired (see [`Repairs`]).
     pub content: AnnotationFile,
     /// How it was recognised.
     pub matched: MatchedBy,
+    /// What had to be set right when it was read, to tell the user; the
+    /// repaired content is written at the next save.
+    pub repairs: Repairs,
 }
 
 /// One change to an article's annotations, merged into the file on disk.
+///
+/// A change made from the version this [`Store`] last read or wrote always
+/// wins, whatever the clocks say. Only a copy that another process changed
+/// after that is compared by `updated` time, the later winning.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    /// Adds or replaces a highlight by id; a copy on disk with a newer
-    /// `updated` wins (another process changed it later).
+    /// Adds or replaces a highlight by id.
     Upsert(Highlight),
     /// Removes the highlight with this id (nothing if absent).
     Delete(String),
-    /// Saves the reading position unless the one on disk is newer.
+    /// Saves the reading position.
     SetPosition(ReadingPosition),
 }
 
@@ -153,11 +178,37 @@ pub struct Saved {
     pub content: AnnotationFile,
 }
 
+impl Saved {
+    /// Whether the file as written holds what `op` asked for, so the app says
+    /// "saved" only when it is true. It is false when another process changed
+    /// the same highlight (or position) later than this one read it, and
+    /// later by the clock: the other change was kept.
+    pub fn holds(&self, op: &Op) -> bool {
+        match op {
+            Op::Upsert(new) => self.content.highlights.iter().any(|h| {
+                h.id == new.id
+                    && h.note == new.note
+                    && h.color == new.color
+                    && h.tags == new.tags
+                    && h.anchor == new.anchor
+                    && h.orphaned == new.orphaned
+            }),
+            Op::Delete(id) => !self.content.highlights.iter().any(|h| &h.id == id),
+            Op::SetPosition(new) => self
+                .content
+                .position
+                .as_ref()
+                .is_some_and(|p| p.offset == new.offset && p.quote == new.quote),
+        }
+    }
+}
+
 /// Why loading or saving failed; the file on disk is then unchanged.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The file system refused (full disk, permissions, ...).
-    #[error("cannot {action} {}: {source}", path.display())]
+    /// The file system refused (full disk, permissions, ...). The reason
+    /// comes first so a narrow status bar still shows it.
+    #[error("{source} (cannot {action} {})", path.display())]
     Io {
         /// What was being done ("write", "read", ...).
         action: &'static str,
@@ -191,11 +242,25 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Stor
 impl Store {
     /// Uses `<data_dir>/annotations/`; nothing is created until the first save.
     pub fn new(data_dir: &Path) -> Self {
+        Self::with_disk(data_dir, Box::new(RealDisk))
+    }
+
+    /// [`Store::new`] writing through `disk`: how tests make saves fail the
+    /// way a full or broken disk does.
+    pub fn with_disk(data_dir: &Path, disk: Box<dyn Disk>) -> Self {
         Self {
             dir: data_dir.join("annotations"),
             cache: Mutex::new(HashMap::new()),
             swept: std::sync::atomic::AtomicBool::new(false),
+            seen: Mutex::new(HashMap::new()),
+            disk,
         }
+    }
+
+    /// Remembers the version of `file` this process now holds.
+    fn saw(&self, file: &Path, content: &AnnotationFile) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.insert(file.to_path_buf(), Seen::of(content));
     }
 
     /// The folder holding the annotation files.
@@ -235,7 +300,7 @@ impl Store {
                 Some(cached) => cached,
                 None => {
                     let summary = match read_file(&file) {
-                        Ok(Some(parsed)) => Ok(summary_of(&file, &parsed.content)),
+                        Ok(Some(parsed)) => Ok(summary_of(&file, &parsed.content, parsed.repairs)),
                         // Vanished between listing and reading.
                         Ok(None) => continue,
                         Err(StoreError::Corrupt(corrupt)) => Err(corrupt),
@@ -270,31 +335,61 @@ impl Store {
     /// whose recorded path no longer exists (the article was moved). A file
     /// whose recorded path still exists belongs to that other copy and is not
     /// taken.
+    ///
+    /// A file that does not parse but seems to be this article's is reported
+    /// as [`StoreError::Corrupt`], so the article opens read-only instead of
+    /// starting a second file; see [`Store::find_article`].
     pub fn find(&self, path: &Path, fingerprint: &str) -> Result<Option<Found>, StoreError> {
+        self.find_owned(path, fingerprint, None)
+    }
+
+    /// [`Store::find`] for the article `record` describes, found at `path`
+    /// (its exact bytes; `record.path` may be empty). Knowing the title lets a
+    /// broken file with no readable `path` line (garbage, an empty file) be
+    /// recognised by its file name, which is made from the title.
+    pub fn find_article(
+        &self,
+        path: &Path,
+        record: &ArticleRecord,
+    ) -> Result<Option<Found>, StoreError> {
+        self.find_owned(path, &record.fingerprint, Some(&record.title))
+    }
+
+    fn find_owned(
+        &self,
+        path: &Path,
+        fingerprint: &str,
+        title: Option<&str>,
+    ) -> Result<Option<Found>, StoreError> {
         let index = self.index()?;
         let Some((file, matched)) = choose(&index, path, fingerprint) else {
-            // A file that does not parse may still be this article's: its
-            // `path` line usually survives a bad edit elsewhere. Reporting it
-            // keeps the article read-only instead of starting a second file.
-            if let Some(corrupt) = index.corrupt.iter().find(|c| mentions_path(&c.file, path)) {
-                return Err(StoreError::Corrupt(corrupt.clone()));
+            if let Some(corrupt) = broken_file_of(&index, path, fingerprint, title) {
+                return Err(StoreError::Corrupt(corrupt));
             }
             return Ok(None);
         };
         match read_file(&file)? {
-            Some(parsed) => Ok(Some(Found {
-                file,
-                content: parsed.content,
-                matched,
-            })),
+            Some(parsed) => {
+                self.saw(&file, &parsed.content);
+                Ok(Some(Found {
+                    file,
+                    content: parsed.content,
+                    matched,
+                    repairs: parsed.repairs,
+                }))
+            }
             None => Ok(None),
         }
     }
 
     /// Reads one annotation file in full, for tools (export, import) that
     /// need every highlight rather than the summary [`Store::index`] keeps.
-    /// A file that vanished is reported as an I/O "not found" error.
+    /// A file that vanished is reported as an I/O "not found" error. This
+    /// does not count as the version later changes are made from (only
+    /// [`Store::find`] and [`Store::apply`] do).
     pub fn read(&self, file: &Path) -> Result<AnnotationFile, StoreError> {
+        // Not remembered as this process's version: a tool reading for an
+        // export must not make a window's older copy look current.
         match read_file(file)? {
             Some(parsed) => Ok(parsed.content),
             None => Err(StoreError::Io {
@@ -310,7 +405,11 @@ impl Store {
     /// file [`Store::find`] returned, or `None` for an article without one
     /// yet (a file made meanwhile by another process is then found and used).
     /// `article` replaces the recorded title, path and fingerprint. A file
-    /// that does not parse is refused and left untouched.
+    /// that does not parse is refused and left untouched, also when `file` is
+    /// `None` and the broken file seems to be this article's (see
+    /// [`Store::find_article`]): a second file is never started beside it.
+    ///
+    /// On any error nothing on disk changed and `ops` can be passed again.
     pub fn apply(
         &self,
         file: Option<&Path>,
@@ -326,10 +425,21 @@ impl Store {
         let target = match file {
             Some(file) => file.to_path_buf(),
             None => {
-                let path = Path::new(&article.path);
-                match choose(&self.index()?, path, &article.fingerprint) {
+                let path = text_to_path(&article.path);
+                let index = self.index()?;
+                match choose(&index, &path, &article.fingerprint) {
                     Some((file, _)) => file,
-                    None => self.new_file_name(&article.title),
+                    None => {
+                        if let Some(corrupt) = broken_file_of(
+                            &index,
+                            &path,
+                            &article.fingerprint,
+                            Some(&article.title),
+                        ) {
+                            return Err(StoreError::Corrupt(corrupt));
+                        }
+                        self.new_file_name(&article.title)
+                    }
                 }
             }
         };
@@ -346,20 +456,25 @@ impl Store {
             ),
         };
         content.article = article.clone();
-        merge(&mut content, ops);
+        {
+            let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            merge(&mut content, ops, seen.get(&target));
+        }
 
         let text = format::render(&content, &extras).map_err(|message| StoreError::Encode {
             path: target.clone(),
             message,
         })?;
         self.write_atomically(&target, text.as_bytes())?;
+        self.saw(&target, &content);
         if let Ok(meta) = fs::metadata(&target) {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            // What was repaired at the read is on disk now.
             cache.insert(
                 target.clone(),
                 Cached {
                     stamp: Stamp::of(&meta),
-                    summary: Ok(summary_of(&target, &content)),
+                    summary: Ok(summary_of(&target, &content, Repairs::default())),
                 },
             );
         }
@@ -408,32 +523,40 @@ impl Store {
         }
     }
 
-    /// Temp file in the same folder, written and synced, renamed over the
-    /// target, then the folder synced: a crash leaves the old file or the
-    /// new one, never a mix.
+    /// Temp file in the same folder, created new (never through a file,
+    /// folder or symlink already there: another name is tried), written and
+    /// synced, renamed over the target, then the folder synced: a crash
+    /// leaves the old file or the new one, never a mix.
     fn write_atomically(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let folder = target.parent().unwrap_or(&self.dir);
-        let temp = folder.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()));
-        let result = (|| {
-            let mut out = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(&temp)
-                .map_err(io_error("create", &temp))?;
-            out.write_all(bytes).map_err(io_error("write", &temp))?;
-            out.sync_all().map_err(io_error("sync", &temp))?;
-            drop(out);
-            fs::rename(&temp, target).map_err(io_error("replace", target))?;
-            Ok(())
-        })();
-        if result.is_err() {
+        let pid = std::process::id();
+        let mut attempt = 0;
+        let temp = loop {
+            let temp = if attempt == 0 {
+                folder.join(format!(".{name}.{pid}{TEMP_SUFFIX}"))
+            } else {
+                folder.join(format!(".{name}.{pid}-{attempt}{TEMP_SUFFIX}"))
+            };
+            match self.disk.write_new(&temp, bytes) {
+                Ok(()) => break temp,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt + 1 < TEMP_NAMES => {
+                    attempt += 1;
+                }
+                Err(e) => {
+                    if e.kind() != io::ErrorKind::AlreadyExists {
+                        let _ = fs::remove_file(&temp);
+                    }
+                    return Err(io_error("write", &temp)(e));
+                }
+            }
+        };
+        if let Err(e) = fs::rename(&temp, target) {
             let _ = fs::remove_file(&temp);
-            return result;
+            return Err(io_error("replace", target)(e));
         }
         sync_folder(folder).map_err(io_error("sync", folder))?;
         Ok(())
@@ -457,11 +580,13 @@ fn is_annotation_file(path: &Path) -> bool {
     !name.starts_with('.') && name.ends_with(".toml")
 }
 
+/// The readable file of the article at `path` (compared byte for byte), or
+/// of one that moved and has this `fingerprint`.
 fn choose(index: &Index, path: &Path, fingerprint: &str) -> Option<(PathBuf, MatchedBy)> {
     if let Some(entry) = index
         .entries
         .iter()
-        .find(|e| !e.article.path.is_empty() && Path::new(&e.article.path) == path)
+        .find(|e| !e.article.path.is_empty() && text_to_path(&e.article.path) == path)
     {
         return Some((entry.file.clone(), MatchedBy::Path));
     }
@@ -472,37 +597,82 @@ fn choose(index: &Index, path: &Path, fingerprint: &str) -> Option<(PathBuf, Mat
         .entries
         .iter()
         .filter(|e| e.article.fingerprint == fingerprint)
-        .find(|e| e.article.path.is_empty() || !Path::new(&e.article.path).exists())
+        .find(|e| e.article.path.is_empty() || !text_to_path(&e.article.path).exists())
         .map(|e| (e.file.clone(), MatchedBy::Fingerprint))
 }
 
-fn summary_of(file: &Path, content: &AnnotationFile) -> IndexEntry {
+fn summary_of(file: &Path, content: &AnnotationFile, repairs: Repairs) -> IndexEntry {
     IndexEntry {
         file: file.to_path_buf(),
         article: content.article.clone(),
         highlight_count: content.highlights.len(),
         position: content.position.clone(),
+        repairs,
     }
 }
 
-/// Reads and parses a file; `Ok(None)` when it does not exist.
-/// Whether an annotation file that does not parse names `path` as its
-/// article, judged from its raw text.
-fn mentions_path(file: &Path, path: &Path) -> bool {
-    let Ok(raw) = fs::read(file) else {
-        return false;
-    };
-    let raw = String::from_utf8_lossy(&raw);
-    let quoted = toml::Value::String(path.display().to_string()).to_string();
-    raw.lines().any(|line| {
-        let line = line.trim();
-        line.strip_prefix("path")
-            .map(str::trim_start)
-            .and_then(|rest| rest.strip_prefix('='))
-            .is_some_and(|value| value.trim() == quoted)
-    })
+/// A file that does not parse and seems to belong to the article at `path`:
+/// its `path` line names the article, or it holds the article's fingerprint,
+/// or it has no readable `path` line at all (garbage, an empty file) and is
+/// named after the article's `title`. Better to keep an article read-only
+/// because of a broken file that is not its own than to start a second file
+/// beside its own broken one.
+fn broken_file_of(
+    index: &Index,
+    path: &Path,
+    fingerprint: &str,
+    title: Option<&str>,
+) -> Option<Corrupt> {
+    let quoted = toml::Value::String(path_to_text(path)).to_string();
+    let fingerprint =
+        (!fingerprint.is_empty()).then(|| toml::Value::String(fingerprint.to_string()).to_string());
+    let named = title.map(|t| format!("{}-", slug(t)));
+    index
+        .corrupt
+        .iter()
+        .find(|c| {
+            let Ok(raw) = fs::read(&c.file) else {
+                return false;
+            };
+            let raw = String::from_utf8_lossy(&raw);
+            let values = |key: &'static str| {
+                raw.lines().filter_map(move |line| {
+                    let rest = line.trim().strip_prefix(key)?.trim_start();
+                    Some(rest.strip_prefix('=')?.trim().to_string())
+                })
+            };
+            let mut paths = values("path").peekable();
+            if paths.peek().is_some() {
+                return paths.any(|v| v == quoted)
+                    || fingerprint
+                        .as_ref()
+                        .is_some_and(|f| values("fingerprint").any(|v| &v == f));
+            }
+            if fingerprint
+                .as_ref()
+                .is_some_and(|f| values("fingerprint").any(|v| &v == f))
+            {
+                return true;
+            }
+            named
+                .as_deref()
+                .is_some_and(|prefix| is_named_for(&c.file, prefix))
+        })
+        .cloned()
 }
 
+/// Whether `file` is named `<prefix><id>.toml`, as [`Store`] names files.
+fn is_named_for(file: &Path, prefix: &str) -> bool {
+    file.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix(prefix))
+        .and_then(|n| n.strip_suffix(".toml"))
+        .is_some_and(|id| {
+            id.chars().count() == NAME_ID_CHARS && id.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// Reads and parses a file; `Ok(None)` when it does not exist.
 fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,
@@ -535,39 +705,6 @@ fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
         .into());
     }
     Ok(Some(parsed))
-}
-
-/// Applies the operations to the file's content and restores document order.
-fn merge(content: &mut AnnotationFile, ops: &[Op]) {
-    for op in ops {
-        match op {
-            Op::Upsert(new) => match content.highlights.iter_mut().find(|h| h.id == new.id) {
-                Some(old) if old.updated > new.updated => {}
-                Some(old) => *old = new.clone(),
-                None => content.highlights.push(new.clone()),
-            },
-            Op::Delete(id) => content.highlights.retain(|h| &h.id != id),
-            Op::SetPosition(new) => {
-                let newer = content
-                    .position
-                    .as_ref()
-                    .is_none_or(|old| old.updated <= new.updated);
-                if newer {
-                    content.position = Some(new.clone());
-                }
-            }
-        }
-    }
-    // A NaN would never compare equal to itself when the save is verified.
-    if let Some(position) = &mut content.position
-        && !position.progress.is_finite()
-    {
-        position.progress = 0.0;
-    }
-    content.version = content.version.max(SCHEMA_VERSION);
-    content.highlights.sort_by(|a, b| {
-        (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
-    });
 }
 
 /// A file-name-safe short form of a title: lowercase ASCII letters and digits

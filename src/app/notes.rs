@@ -297,6 +297,45 @@ mod tests {
         }
     }
 
+    /// A highlight written without context (by hand, or by a tool that keeps
+    /// none) whose quote still sits at its stored offsets is placed there (not
+    /// on another copy of the same words) and never written back as orphaned.
+    #[test]
+    fn a_quote_at_its_offsets_without_context_is_placed_not_orphaned() {
+        let text = "The cat sat. The cat ran. Caf\u{e9} au lait, the end.";
+        // (quote, char start, expected byte range, or None for an orphan)
+        let table: &[(&str, usize, Option<Range<usize>>)] = &[
+            ("The", 0, Some(0..3)),
+            ("The cat", 13, Some(13..20)),
+            ("the end.", 40, Some(41..49)),
+            ("au lait", 31, Some(32..39)),
+            ("cat", 4, Some(4..7)),
+            // Not in the text at all: still an orphan.
+            ("nowhere", 3, None),
+        ];
+        for (quote, start, expected) in table {
+            let anchor = Anchor {
+                quote: (*quote).to_string(),
+                prefix: String::new(),
+                suffix: String::new(),
+                start: *start,
+                end: start + quote.chars().count(),
+            };
+            let mut notes = Notes {
+                highlights: vec![new_highlight(anchor, "yellow")],
+                ..Notes::default()
+            };
+            let ops = notes.anchor(text);
+            assert_eq!(&notes.placed[0], expected, "{quote:?} at {start}");
+            let orphaned = notes.highlights[0].orphaned;
+            assert_eq!(orphaned, expected.is_none(), "{quote:?} at {start}");
+            let written_orphan = ops
+                .iter()
+                .any(|op| matches!(op, Op::Upsert(h) if h.orphaned));
+            assert_eq!(written_orphan, expected.is_none(), "{quote:?} at {start}");
+        }
+    }
+
     #[test]
     fn positions_survive_edits_above_them() {
         let text = "First line here. The reader stopped right at this sentence.";

@@ -1,0 +1,102 @@
+//! Merging one process's changes into the file on disk.
+//!
+//! A change wins over the stored copy when it was made from that copy: the
+//! process read exactly this version (the same `updated` time) and changed
+//! it. Clocks do not take part in that decision, so an edit of a highlight
+//! last written by a machine whose clock runs ahead is never dropped. Only
+//! when another process changed the copy after this one read it do the
+//! `updated` times decide (the later change wins), as they always did.
+//!
+//! An edit's `updated` never goes below the time of the version it replaces
+//! (it becomes that time plus [`TICK`] when this machine's clock is behind),
+//! so every later reader, here or on another machine, sees it as the newer
+//! one.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::repair::sane_progress;
+use super::store::Op;
+use super::{AnnotationFile, SCHEMA_VERSION};
+
+/// How far an edit's time is put past the version it replaces when this
+/// machine's clock is behind that version's.
+const TICK: TimeDelta = TimeDelta::milliseconds(1);
+
+/// The versions one process last read or wrote of one file: what its next
+/// changes are based on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Seen {
+    /// `updated` of each highlight, by id.
+    highlights: HashMap<String, DateTime<Utc>>,
+    /// `updated` of the reading position, when there was one.
+    position: Option<DateTime<Utc>>,
+}
+
+impl Seen {
+    /// The versions in `content`.
+    pub(crate) fn of(content: &AnnotationFile) -> Self {
+        Self {
+            highlights: content
+                .highlights
+                .iter()
+                .map(|h| (h.id.clone(), h.updated))
+                .collect(),
+            position: content.position.as_ref().map(|p| p.updated),
+        }
+    }
+}
+
+/// Applies `ops` to `content` (the file as just re-read under the lock),
+/// given the versions this process saw, and restores document order.
+pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen>) {
+    // A change applied earlier in this same batch is the base of the next
+    // one for the same highlight (changes queued while the disk was full).
+    let mut seen = seen.cloned().unwrap_or_default();
+    for op in ops {
+        match op {
+            Op::Upsert(new) => {
+                let Some(old) = content.highlights.iter_mut().find(|h| h.id == new.id) else {
+                    seen.highlights.insert(new.id.clone(), new.updated);
+                    content.highlights.push(new.clone());
+                    continue;
+                };
+                let from_this_version = seen.highlights.get(&new.id) == Some(&old.updated);
+                if !from_this_version && old.updated > new.updated {
+                    // Changed elsewhere after this process read it, and later.
+                    continue;
+                }
+                let mut written = new.clone();
+                if from_this_version && written.updated != old.updated {
+                    written.updated = written.updated.max(old.updated + TICK);
+                }
+                seen.highlights.insert(written.id.clone(), written.updated);
+                *old = written;
+            }
+            Op::Delete(id) => content.highlights.retain(|h| &h.id != id),
+            Op::SetPosition(new) => {
+                let old = content.position.as_ref().map(|p| p.updated);
+                let from_this_version = old.is_none() || seen.position == old;
+                if !from_this_version && old.is_some_and(|old| old > new.updated) {
+                    continue;
+                }
+                let mut written = new.clone();
+                if let Some(old) = old
+                    && from_this_version
+                {
+                    written.updated = written.updated.max(old + TICK);
+                }
+                seen.position = Some(written.updated);
+                content.position = Some(written);
+            }
+        }
+    }
+    if let Some(position) = &mut content.position {
+        position.progress = sane_progress(position.progress);
+    }
+    content.version = content.version.max(SCHEMA_VERSION);
+    content.highlights.sort_by(|a, b| {
+        (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+    });
+}
