@@ -93,6 +93,20 @@ pub fn run_app_at(
     result
 }
 
+/// Draws the app into the terminal's live size: the app is first resized to
+/// the frame ratatui hands out (the terminal may have changed size since the
+/// last resize event was read), so its layout and the drawing always agree.
+fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
+    terminal.draw(|frame| {
+        let area = frame.area();
+        if area != app.screen {
+            app.resize(area.width, area.height);
+        }
+        ui::draw(frame, app);
+    })?;
+    Ok(())
+}
+
 /// Says on stderr which changes could not be saved, so none is lost silently.
 fn report_unsaved(session: &Session) {
     if !session.unsaved.is_empty() {
@@ -273,7 +287,7 @@ impl Session {
         let mut busy = false;
         while !self.app.quit {
             if dirty {
-                terminal.draw(|frame| ui::draw(frame, &self.app))?;
+                draw(terminal, &mut self.app)?;
                 dirty = false;
             }
             let timeout = if busy { Duration::ZERO } else { IDLE_TICK };

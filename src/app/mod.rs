@@ -181,8 +181,15 @@ impl App {
 
     /// The panes for the current screen.
     pub fn areas(&self) -> Areas {
+        self.areas_in(self.screen)
+    }
+
+    /// The panes for a given screen: the ui lays out from the frame it draws
+    /// into, which may differ from [`App::screen`] when the terminal changed
+    /// size after the last resize event was read.
+    pub fn areas_in(&self, screen: Rect) -> Areas {
         geometry::areas(
-            self.screen,
+            screen,
             self.config.reader.list_width,
             self.config.reader.reading_width,
             self.focus == Focus::List,

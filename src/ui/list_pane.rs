@@ -11,6 +11,7 @@ use crate::text::fit;
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let area = area.intersection(frame.area());
     if area.width == 0 || area.height == 0 {
         return;
     }

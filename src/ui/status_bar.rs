@@ -17,6 +17,7 @@ const MIN_LEFT: usize = 16;
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let area = area.intersection(frame.area());
     if area.width == 0 || area.height == 0 {
         return;
     }
