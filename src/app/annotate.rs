@@ -186,6 +186,36 @@ impl App {
         ));
     }
 
+    /// Reopens a note that was being typed when gloss last stopped (from the
+    /// recovery file) on its highlight, adding the highlight back if it never
+    /// reached the notes file. The note is not saved until the user says so:
+    /// Ctrl-s keeps it, Esc asks before dropping it.
+    pub fn resume_draft(&mut self, highlight: Highlight, text: &str) -> Vec<Effect> {
+        let Some(reader) = &self.reader else {
+            return Vec::new();
+        };
+        let existing = reader
+            .notes
+            .highlights
+            .iter()
+            .find(|h| h.id == highlight.id)
+            .cloned();
+        let (h, effects) = match existing {
+            Some(h) => (h, Vec::new()),
+            None => {
+                let effects = self.save(vec![Op::Upsert(highlight.clone())]);
+                (highlight, effects)
+            }
+        };
+        let mut editor = NoteEditor::new(&preview(&h.anchor.quote), &h.note);
+        editor.set_text(text);
+        self.editor = Some((editor, h.id));
+        self.info(
+            "the note you were typing when gloss stopped is back: Ctrl-s saves it, Esc drops it",
+        );
+        effects
+    }
+
     /// Opens the note editor on `h`.
     pub(super) fn edit_note(&mut self, h: Highlight) {
         self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));

@@ -111,6 +111,20 @@ pub enum Effect {
 pub enum Confirm {
     /// Delete the highlight with this id.
     Delete(String),
+    /// Quit although typed text would be dropped or changes are unsaved.
+    Quit,
+}
+
+/// Changes the runtime could not save (full or read-only disk), so that `q`
+/// asks before quitting and says where they will be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsaved {
+    /// How many changes.
+    pub count: usize,
+    /// Why the last save failed ("No space left on device (os error 28)").
+    pub reason: String,
+    /// The recovery file they go to at exit.
+    pub kept_in: std::path::PathBuf,
 }
 
 /// Everything the ui draws.
@@ -150,6 +164,8 @@ pub struct App {
     pub screen: Rect,
     /// Set when the user asked to quit.
     pub quit: bool,
+    /// Changes that could not be saved, set by the runtime.
+    pub unsaved: Option<Unsaved>,
 }
 
 impl App {
@@ -176,6 +192,7 @@ impl App {
             message,
             screen: Rect::default(),
             quit: false,
+            unsaved: None,
         }
     }
 
@@ -391,7 +408,15 @@ impl App {
                 Vec::new()
             }
             PanelOutcome::Help => self.update(Action::Help),
-            PanelOutcome::Quit => self.update(Action::Quit),
+            PanelOutcome::Quit => {
+                let typed = panel.filtering && !panel.filter.is_empty();
+                if typed {
+                    self.ask_quit("the panel filter you typed");
+                    Vec::new()
+                } else {
+                    self.update(Action::Quit)
+                }
+            }
             PanelOutcome::Jump(i) => {
                 match reader.notes.placed.get(i).cloned().flatten() {
                     Some(range) => {
@@ -435,6 +460,7 @@ impl App {
     fn on_confirm_key(&mut self, confirm: Confirm, key: KeyEvent) -> Vec<Effect> {
         match (confirm, key.code) {
             (Confirm::Delete(id), KeyCode::Char('y' | 'Y')) => self.delete_highlight(&id),
+            (Confirm::Quit, KeyCode::Char('y' | 'Y')) => self.quit_now(),
             _ => {
                 self.info("kept");
                 Vec::new()
@@ -487,7 +513,16 @@ impl App {
                 input.text.clear();
                 self.after_input_edit();
             }
-            KeyCode::Char('c') if ctrl => return self.update(Action::Quit),
+            KeyCode::Char('c') if ctrl => {
+                if input.text.is_empty() {
+                    return self.update(Action::Quit);
+                }
+                let what = match input.kind {
+                    InputKind::Filter => "the filter you typed",
+                    InputKind::Search => "the search you typed",
+                };
+                self.ask_quit(what);
+            }
             KeyCode::Char(c) if !ctrl => {
                 input.text.push(c);
                 self.after_input_edit();
@@ -541,15 +576,38 @@ impl App {
         }
     }
 
+    /// Asks before quitting would drop `what` (text typed in a field).
+    fn ask_quit(&mut self, what: &str) {
+        self.confirm = Some(Confirm::Quit);
+        self.info(format!("quit and drop {what}? y/n"));
+    }
+
+    /// Quits: the reading position is saved first.
+    fn quit_now(&mut self) -> Vec<Effect> {
+        let effects = self.position_effect().into_iter().collect();
+        self.quit = true;
+        effects
+    }
+
     /// Applies one action. This is the only place state changes in response to
     /// the user.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
         match action {
-            Action::Quit => {
-                effects.extend(self.position_effect());
-                self.quit = true;
-            }
+            Action::Quit => match self.unsaved.clone() {
+                Some(unsaved) => {
+                    self.confirm = Some(Confirm::Quit);
+                    // The reason and the question first: the status bar
+                    // shortens the end of a long message.
+                    self.error(format!(
+                        "{}: {} change(s) not saved. Quit? y/n (they are kept in {} and saved at the next start)",
+                        unsaved.reason,
+                        unsaved.count,
+                        unsaved.kept_in.display()
+                    ));
+                }
+                None => effects.extend(self.quit_now()),
+            },
             Action::Help => self.help = Some(0),
             Action::SwitchFocus => {
                 self.focus = match self.focus {
