@@ -40,6 +40,9 @@ mod signals;
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
 const IDLE_TICK: Duration = Duration::from_millis(50);
 
+/// Longest time input may hold back a frame while events keep coming.
+const FRAME_BUDGET: Duration = Duration::from_millis(100);
+
 /// Reading positions are written this long after scrolling stops, so a held key
 /// does not write a file per line.
 const POSITION_DELAY: Duration = Duration::from_millis(800);
@@ -648,6 +651,7 @@ impl Session {
         self.app.resize(size.width, size.height);
         let mut dirty = true;
         let mut busy = false;
+        let mut last_draw = Instant::now();
         while !self.app.quit {
             #[cfg(unix)]
             match self.on_signal(terminal)? {
@@ -655,9 +659,13 @@ impl Session {
                 AfterSignal::Redraw => dirty = true,
                 AfterSignal::Nothing => {}
             }
-            if dirty {
+            // Input that is already waiting is read before drawing, so a
+            // burst (a resize storm, a held key, a paste) costs one frame,
+            // not one per event; a frame is still drawn every FRAME_BUDGET.
+            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
                 draw(terminal, &mut self.app)?;
                 dirty = false;
+                last_draw = Instant::now();
             }
             let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
             if event::poll(timeout)? {
@@ -988,6 +996,25 @@ fn copy_to_clipboard(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn save_errors_give_the_reason_first() {
+        for (code, reason) in [
+            (28, "No space left on device"),
+            (13, "Permission denied"),
+            (30, "Read-only file system"),
+        ] {
+            let e = StoreError::Io {
+                action: "create",
+                path: PathBuf::from("/data/gloss/annotations/.a-long-name.toml.1.tmp"),
+                source: io::Error::from_raw_os_error(code),
+            };
+            let (first, detail) = reason_first(&e);
+            assert!(first.starts_with(reason), "{first}");
+            assert!(detail.starts_with("cannot create /data/gloss"), "{detail}");
+            assert!(short_error(&e).starts_with(reason));
+        }
+    }
 
     #[test]
     fn tilde_means_home_in_configured_folders() {

@@ -160,6 +160,7 @@ proptest! {
                     } else {
                         KeyEvent::from(KeyCode::Char('q'))
                     };
+                    app.quit = false;
                     let had_editor = app.editor.is_some();
                     let effects = app.on_key(key);
                     // A note being typed is never dropped by a quit key.

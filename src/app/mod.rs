@@ -142,6 +142,9 @@ pub struct App {
     pub counts: Vec<usize>,
     /// The note editor and the id of the highlight it edits.
     pub editor: Option<(NoteEditor, String)>,
+    /// The id of a highlight made by `Enter` just to hold a note: if the note
+    /// is left unwritten (Esc), the highlight is removed again.
+    pub made_for_note: Option<String>,
     /// A question waiting for y or n.
     pub confirm: Option<Confirm>,
     /// A highlight waiting to be moved onto the next selection.
@@ -181,6 +184,7 @@ impl App {
             progress: vec![None; count],
             counts: vec![0; count],
             editor: None,
+            made_for_note: None,
             confirm: None,
             reattach: None,
             inline_notes,
@@ -295,6 +299,14 @@ impl App {
         effects
     }
 
+    /// The reading progress of article `index` as a fraction to show: a stored
+    /// value that is not a number, or out of 0..=1 (a hand-edited or damaged
+    /// notes file), is clamped rather than shown as "NaN%" or "750%".
+    pub fn progress_of(&self, index: usize) -> Option<f64> {
+        let p = self.progress.get(index).copied().flatten()?;
+        p.is_finite().then(|| p.clamp(0.0, 1.0))
+    }
+
     /// Shows an informational message in the status bar.
     pub fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
@@ -369,13 +381,14 @@ impl App {
         match editor.on_key(key) {
             EditorOutcome::Continue => Vec::new(),
             EditorOutcome::Cancel => {
+                let id = id.clone();
                 self.editor = None;
-                self.info("note not changed");
-                Vec::new()
+                self.drop_unwritten(&id)
             }
             EditorOutcome::Save(text) => {
                 let id = id.clone();
                 self.editor = None;
+                self.made_for_note = None;
                 self.save_note(&id, text)
             }
             EditorOutcome::External => vec![Effect::ExternalEdit(editor.text())],

@@ -100,12 +100,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
             let title = &app.list.articles[reader.article].title;
-            let percent = app
-                .progress
-                .get(reader.article)
-                .copied()
-                .flatten()
-                .unwrap_or(0.0);
+            let percent = app.progress_of(reader.article).unwrap_or(0.0);
             let search = reader
                 .search
                 .as_ref()

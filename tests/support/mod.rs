@@ -288,6 +288,30 @@ impl Gloss {
         thread::sleep(Duration::from_millis(100));
     }
 
+    /// Resizes the terminal at once, without waiting for gloss to redraw (for
+    /// resize storms; finish with [`Gloss::resize`] before reading the screen).
+    pub fn resize_now(&mut self, cols: u16, rows: u16) {
+        if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
+            self.parser.lock().expect("parser").set_size(r, c);
+        }
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+    }
+
+    /// Types raw bytes without waiting afterwards.
+    pub fn send_now(&mut self, bytes: &str) {
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
     /// Waits for gloss to exit and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let start = Instant::now();
