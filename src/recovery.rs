@@ -136,11 +136,7 @@ pub fn store(data_dir: &Path, recovery: &Recovery) -> io::Result<PathBuf> {
             _ => Ok(target),
         };
     }
-    let text = toml::to_string(&Recovery {
-        version: VERSION,
-        ..recovery.clone()
-    })
-    .map_err(io::Error::other)?;
+    let text = to_toml(recovery).map_err(io::Error::other)?;
     fs::create_dir_all(data_dir)?;
     let temp = data_dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
     let written = (|| {
@@ -155,9 +151,35 @@ pub fn store(data_dir: &Path, recovery: &Recovery) -> io::Result<PathBuf> {
     written.map(|()| target)
 }
 
+/// The file's text.
+pub fn to_toml(recovery: &Recovery) -> Result<String, toml::ser::Error> {
+    toml::to_string(&Recovery {
+        version: VERSION,
+        ..recovery.clone()
+    })
+}
+
+/// The file's text made safe to print to a terminal, the last resort when the
+/// file cannot be written (the data directory is full or read-only): every
+/// control character but the line break (TOML leaves C1 ones such as U+009B,
+/// a terminal's CSI, as they are) becomes a `\uXXXX` escape, which TOML reads
+/// back as the same character inside a quoted string.
+pub fn printable_toml(recovery: &Recovery) -> Result<String, toml::ser::Error> {
+    let text = to_toml(recovery)?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 /// Writes the shared snapshot from a panic hook: never blocks (a lock held by
 /// the panicking thread is skipped) and takes the data even from a poisoned lock.
-pub fn store_shared(data_dir: &Path, shared: &Shared) -> Option<io::Result<PathBuf>> {
+pub fn store_shared(data_dir: &Path, shared: &Shared) -> Option<(Recovery, io::Result<PathBuf>)> {
     let recovery = match shared.try_lock() {
         Ok(guard) => guard.clone(),
         Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().clone(),
@@ -166,7 +188,8 @@ pub fn store_shared(data_dir: &Path, shared: &Shared) -> Option<io::Result<PathB
     if recovery.is_empty() {
         return None;
     }
-    Some(store(data_dir, &recovery))
+    let written = store(data_dir, &recovery);
+    Some((recovery, written))
 }
 
 /// Why a recovery file could not be read; it is then left where it is.
@@ -274,6 +297,19 @@ mod tests {
     }
 
     #[test]
+    fn the_printed_form_carries_no_control_character() {
+        let mut recovery = sample();
+        recovery.drafts[0].text = "a \u{1b}]52;c;aGk=\u{7} b \u{9b}31m".into();
+        let text = printable_toml(&recovery).unwrap();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        let back: Recovery = toml::from_str(&text).unwrap();
+        assert_eq!(back.drafts[0].text, recovery.drafts[0].text);
+    }
+
+    #[test]
     fn storing_nothing_removes_the_file() {
         let dir = tempfile::tempdir().unwrap();
         store(dir.path(), &sample()).unwrap();
@@ -308,7 +344,7 @@ mod tests {
         })
         .join();
         assert!(shared.is_poisoned());
-        store_shared(dir.path(), &shared).unwrap().unwrap();
+        store_shared(dir.path(), &shared).unwrap().1.unwrap();
         assert_eq!(load(dir.path()).unwrap(), Some(recovery));
     }
 }

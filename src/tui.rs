@@ -138,10 +138,7 @@ fn report_kept(session: &Session, kept: &Kept) {
                 );
             }
         }
-        Kept::Lost(e) => eprintln!(
-            "gloss: {e}: the recovery file could not be written; {} change(s) not saved",
-            session.unsaved.len()
-        ),
+        Kept::Lost(e, kept) => print_unwritable(e, kept),
     }
 }
 
@@ -158,8 +155,21 @@ enum Kept {
         /// Notes being typed.
         drafts: usize,
     },
-    /// The recovery file could not be written either (the reason).
-    Lost(io::Error),
+    /// The recovery file could not be written either (the reason, and what
+    /// it would have held).
+    Lost(io::Error, Recovery),
+}
+
+/// The last resort when even the recovery file cannot be written (the data
+/// directory is full or read-only): the work goes to stderr, as TOML (which
+/// escapes control characters), so it is at least in the terminal's
+/// scrollback to copy.
+fn print_unwritable(e: &io::Error, kept: &Recovery) {
+    eprintln!("gloss: {e}: the recovery file could not be written; your unsaved work follows");
+    match recovery::printable_toml(kept) {
+        Ok(text) => eprintln!("{text}"),
+        Err(e) => eprintln!("gloss: {e}: and it could not be printed"),
+    }
 }
 
 /// Makes a panic restore the terminal and keep the user's work (the shared
@@ -169,11 +179,11 @@ fn install_panic_hook(data_dir: PathBuf, shared: recovery::Shared) {
     std::panic::set_hook(Box::new(move |info| {
         leave();
         match recovery::store_shared(&data_dir, &shared) {
-            Some(Ok(path)) => eprintln!(
+            Some((_, Ok(path))) => eprintln!(
                 "gloss: your unsaved work is kept in {} and offered back at the next start",
                 path.display()
             ),
-            Some(Err(e)) => eprintln!("gloss: {e}: could not write the recovery file"),
+            Some((kept, Err(e))) => print_unwritable(&e, &kept),
             None => {}
         }
         previous(info);
@@ -537,7 +547,8 @@ impl Session {
                 changes,
                 drafts,
             },
-            Err(e) => Kept::Lost(e),
+            Err(_) if snapshot.is_empty() => Kept::Nothing,
+            Err(e) => Kept::Lost(e, snapshot),
         }
     }
 

@@ -248,3 +248,33 @@ fn quitting_with_unsaveable_changes_asks_and_keeps_them_for_the_next_start() {
     g.send("q");
     assert_eq!(g.wait_exit(), 0);
 }
+
+#[test]
+fn when_not_even_the_recovery_file_can_be_written_the_work_is_printed() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let data = home.path().join("data/gloss");
+    // Saves fail (a folder where the store's lock file goes) and so does the
+    // recovery file (a non-empty folder where it goes).
+    fs::create_dir_all(data.join("annotations/.lock")).expect("blocker");
+    fs::create_dir_all(data.join("recovery.toml/x")).expect("blocker");
+    let mut g = Gloss::start_in(home, &[&lib], 160, 40);
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    g.wait_for("Ada Writer");
+    g.send("/zephyr\r");
+    g.wait_for("1/3");
+    g.send("s");
+    g.send("3");
+    g.wait_for("not saved");
+    g.signal("TERM");
+    assert_eq!(g.wait_exit(), 0);
+    g.wait_restored();
+    // Printed after the terminal was restored (it may scroll off the screen,
+    // so the output is read rather than the screen).
+    g.wait_for_output(0, b"your unsaved work follows");
+    g.wait_for_output(0, b"mentions a zephyr from the west");
+    let out = String::from_utf8_lossy(&g.output()).into_owned();
+    let tail = &out[out.find("your unsaved work follows").unwrap_or(0)..];
+    assert!(tail.contains("kind = \"upsert\""), "{tail}");
+}
