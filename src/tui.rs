@@ -308,6 +308,23 @@ fn record(article: &Article, path: &Path) -> ArticleRecord {
     }
 }
 
+/// How often the open article's file is checked for changes on disk.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// The open article's file: its size and modification time when last seen.
+struct Watched {
+    article: usize,
+    path: PathBuf,
+    stamp: Option<(u64, std::time::SystemTime)>,
+    checked: Instant,
+}
+
+/// The size and modification time of `path`; `None` when it is gone.
+fn stamp_of(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
 /// What the event loop does after [`Session::on_signal`].
 #[cfg(unix)]
 enum AfterSignal {
@@ -326,6 +343,9 @@ struct Session {
     data_dir: PathBuf,
     options: ParseOptions,
     pending_position: Option<(Effect, Instant)>,
+    /// The open article's file as it was when read, to notice it being
+    /// rewritten or deleted while open.
+    watched: Option<Watched>,
     /// Changes the store refused (full disk...), retried with the next save.
     unsaved: Vec<(usize, Op)>,
     last_save_error: Option<String>,
@@ -362,6 +382,7 @@ impl Session {
             data_dir: data_dir.to_path_buf(),
             options,
             pending_position: None,
+            watched: None,
             unsaved: Vec::new(),
             last_save_error: None,
             recovered: Recovery::default(),
@@ -699,6 +720,9 @@ impl Session {
             } else {
                 self.flush_due_position();
                 self.sync_recovery();
+                if self.check_file() {
+                    dirty = true;
+                }
             }
         }
         Ok(())
@@ -824,6 +848,15 @@ impl Session {
         let note = loaded
             .lossy
             .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
+        self.watched = match &article.source {
+            Source::File(file) => Some(Watched {
+                article: index,
+                path: file.clone(),
+                stamp: stamp_of(file),
+                checked: Instant::now(),
+            }),
+            Source::Bundled(..) => None,
+        };
         let mut effects = self.app.show_article(index, doc, notes, note);
         let path_key = self
             .app
@@ -926,6 +959,41 @@ impl Session {
                 .app
                 .error(format!("{}: export failed ({e:#})", e.root_cause())),
         }
+    }
+
+    /// Notices the open article's file being rewritten or deleted (by an
+    /// editor, a sync tool): a rewrite offers a reload, in which highlights
+    /// re-anchor to the new text; a deletion is said, and the text in memory
+    /// stays readable with its notes. True when a message was shown.
+    fn check_file(&mut self) -> bool {
+        let Some(watched) = &mut self.watched else {
+            return false;
+        };
+        if watched.checked.elapsed() < WATCH_EVERY {
+            return false;
+        }
+        watched.checked = Instant::now();
+        if self.app.reader.as_ref().map(|r| r.article) != Some(watched.article) {
+            self.watched = None;
+            return false;
+        }
+        let now = stamp_of(&watched.path);
+        if now == watched.stamp {
+            return false;
+        }
+        watched.stamp = now;
+        if self.app.editor.is_some() || self.app.confirm.is_some() {
+            // Asked later, not in the middle of typing or of another question.
+            watched.stamp = Some((u64::MAX, std::time::UNIX_EPOCH));
+            return false;
+        }
+        match now {
+            Some(_) => self.app.offer_reload(),
+            None => self.app.info(
+                "this article's file was deleted: the text stays open here and its notes are kept",
+            ),
+        }
+        true
     }
 
     fn flush_due_position(&mut self) {

@@ -365,3 +365,39 @@ fn a_resize_storm_while_typing_a_note_neither_panics_nor_loses_it() {
         annotation_files(&g)
     );
 }
+
+#[test]
+fn a_file_rewritten_while_open_is_offered_for_reload_and_a_deleted_one_is_said() {
+    let home = temp_home();
+    let lib_dir = library_copy(&home);
+    let lib = lib_dir.display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 100, 30);
+    make_highlight(&mut g);
+    let path = lib_dir.join("alpha.md");
+    let text = fs::read_to_string(&path).expect("read copy");
+    let edited = text.replacen(
+        "The first paragraph",
+        "A paragraph written by another program.\n\nThe first paragraph",
+        1,
+    );
+    fs::write(&path, edited).expect("rewrite while open");
+    g.wait_for("changed on disk");
+    g.send("y");
+    g.wait_for("A paragraph written by another program.");
+    assert_eq!(
+        background_of(&g, "mentions a zephyr"),
+        Some(YELLOW),
+        "the highlight re-anchored to the new text"
+    );
+    fs::remove_file(&path).expect("delete while open");
+    g.wait_for("was deleted");
+    g.send("j");
+    g.send("j");
+    let screen = g.wait_for("Alpha Article");
+    assert!(
+        screen.contains("mentions a zephyr"),
+        "still readable:\n{screen}"
+    );
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0, "no panic");
+}

@@ -113,6 +113,8 @@ pub enum Confirm {
     Delete(String),
     /// Quit although typed text would be dropped or changes are unsaved.
     Quit,
+    /// Read the open article again: its file changed on disk.
+    Reload,
 }
 
 /// Changes the runtime could not save (full or read-only disk), so that `q`
@@ -474,6 +476,13 @@ impl App {
         match (confirm, key.code) {
             (Confirm::Delete(id), KeyCode::Char('y' | 'Y')) => self.delete_highlight(&id),
             (Confirm::Quit, KeyCode::Char('y' | 'Y')) => self.quit_now(),
+            (Confirm::Reload, KeyCode::Char('y' | 'Y')) => {
+                let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
+                if let Some(reader) = &self.reader {
+                    effects.push(Effect::Open(reader.article));
+                }
+                effects
+            }
             _ => {
                 self.info("kept");
                 Vec::new()
@@ -587,6 +596,12 @@ impl App {
             let error = reader.search.as_ref().is_some_and(|s| s.matches.is_empty());
             self.message = Some(Message { text, error });
         }
+    }
+
+    /// Asks whether to read the open article again after its file changed.
+    pub fn offer_reload(&mut self) {
+        self.confirm = Some(Confirm::Reload);
+        self.info("this article changed on disk: reload it (highlights re-anchor)? y/n");
     }
 
     /// Asks before quitting would drop `what` (text typed in a field).
