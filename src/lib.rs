@@ -18,6 +18,7 @@ pub mod keymap;
 pub mod layout;
 pub mod library;
 pub mod paths;
+pub mod recovery;
 pub mod text;
 pub mod tui;
 pub mod ui;

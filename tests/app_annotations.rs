@@ -89,3 +89,70 @@ fn an_orphan_is_listed_in_the_panel_and_never_placed() {
     let rows = gloss::app::panel::rows(&app.reader.as_ref().expect("open").notes, "");
     assert_eq!(rows, vec![0], "the orphan is listed");
 }
+
+fn highlight_count(app: &App) -> usize {
+    app.reader.as_ref().map_or(0, |r| r.notes.highlights.len())
+}
+
+#[test]
+fn enter_then_esc_does_not_pile_up_empty_highlights_and_u_brings_one_back() {
+    let mut app = app_with(TEXT, Notes::default());
+    app.update(Action::SentenceNext);
+    for _ in 0..26 {
+        app.update(Action::SelectSentence);
+        app.update(Action::Annotate);
+        assert!(app.editor.is_some(), "the editor opened");
+        assert_eq!(highlight_count(&app), 1, "made for the note");
+        let effects = app.on_key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Esc,
+        ));
+        assert!(app.editor.is_none());
+        assert_eq!(highlight_count(&app), 0, "left without a note: removed");
+        assert!(
+            effects.iter().any(|e| matches!(e, Effect::Save { ops, .. }
+                if matches!(ops.as_slice(), [Op::Delete(_)]))),
+            "the removal is saved: {effects:?}"
+        );
+    }
+    app.update(Action::Undo);
+    assert_eq!(highlight_count(&app), 1, "u undoes the last removal");
+}
+
+#[test]
+fn esc_on_the_note_of_an_existing_highlight_keeps_the_highlight() {
+    let mut app = app_with(TEXT, Notes::default());
+    app.update(Action::SelectSentence);
+    app.update(Action::Highlight);
+    app.update(Action::Annotate);
+    assert!(app.editor.is_some(), "Enter on a highlight edits its note");
+    app.on_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Esc,
+    ));
+    assert_eq!(highlight_count(&app), 1);
+}
+
+#[test]
+fn the_same_words_and_colour_are_never_highlighted_twice() {
+    let mut app = app_with(TEXT, Notes::default());
+    app.update(Action::SelectSentence);
+    assert_eq!(upserts(&app.update(Action::Color3)).len(), 1);
+    for _ in 0..5 {
+        app.update(Action::SelectSentence);
+        assert!(
+            upserts(&app.update(Action::Color3)).is_empty(),
+            "nothing new is made"
+        );
+        assert_eq!(highlight_count(&app), 1);
+    }
+    // Another colour key on the same words recolours the one highlight.
+    app.update(Action::SelectSentence);
+    let recoloured = upserts(&app.update(Action::Color1));
+    assert_eq!(recoloured.len(), 1);
+    assert_eq!(highlight_count(&app), 1);
+    // Enter on the same words edits that highlight's note.
+    app.update(Action::SelectSentence);
+    app.update(Action::Annotate);
+    let (_, id) = app.editor.as_ref().expect("editor");
+    assert_eq!(id, &recoloured[0].id);
+    assert_eq!(highlight_count(&app), 1);
+}

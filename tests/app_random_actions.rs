@@ -1,5 +1,7 @@
-//! Random sequences of actions, keys and resizes over the fixture articles,
-//! drawing every frame: whatever a user does, gloss must not panic.
+//! Random sequences of actions, keys, resizes, pastes and quits over the
+//! fixture articles (often with the note editor open), drawing every frame,
+//! sometimes into a terminal whose size already changed again: whatever a user
+//! does, gloss must not panic.
 
 mod support;
 
@@ -69,6 +71,15 @@ enum Step {
     Click(u16, u16),
     Drag(u16, u16),
     Search(String),
+    /// The app is told one size while the terminal is already another.
+    StaleResize(u16, u16, u16, u16),
+    Paste(String),
+    /// `q` or `Ctrl-c`, as a quitting user presses them.
+    Quit(bool),
+    /// Select the sentence and open the note editor on it.
+    OpenEditor,
+    /// Ctrl + a letter (Ctrl-s saves a note, Ctrl-u clears a field...).
+    Ctrl(char),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -81,6 +92,12 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0u16..130, 0u16..50).prop_map(|(x, y)| Step::Click(x, y)),
         1 => (0u16..130, 0u16..50).prop_map(|(x, y)| Step::Drag(x, y)),
         1 => "[a-z ]{0,6}".prop_map(Step::Search),
+        1 => (1u16..300, 1u16..120, 1u16..300, 1u16..120)
+            .prop_map(|(w, h, tw, th)| Step::StaleResize(w, h, tw, th)),
+        1 => "[a-z #\n\t\x1b]{0,40}".prop_map(Step::Paste),
+        1 => any::<bool>().prop_map(Step::Quit),
+        1 => Just(Step::OpenEditor),
+        1 => proptest::sample::select(vec!['s', 'c', 'u', 'e', 'z']).prop_map(Step::Ctrl),
     ]
 }
 
@@ -128,6 +145,35 @@ proptest! {
                 }
                 Step::Click(x, y) => app.on_mouse(mouse(MouseEventKind::Down(MouseButton::Left), x, y)),
                 Step::Drag(x, y) => app.on_mouse(mouse(MouseEventKind::Drag(MouseButton::Left), x, y)),
+                Step::StaleResize(w, h, tw, th) => {
+                    app.resize(w, h);
+                    terminal.backend_mut().resize(tw, th);
+                    Vec::new()
+                }
+                Step::Paste(text) => {
+                    app.on_paste(&text);
+                    Vec::new()
+                }
+                Step::Quit(ctrl) => {
+                    let key = if ctrl {
+                        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+                    } else {
+                        KeyEvent::from(KeyCode::Char('q'))
+                    };
+                    app.quit = false;
+                    let had_editor = app.editor.is_some();
+                    let effects = app.on_key(key);
+                    // A note being typed is never dropped by a quit key.
+                    prop_assert!(!had_editor || app.editor.is_some() || !app.quit);
+                    app.quit = false;
+                    effects
+                }
+                Step::OpenEditor => {
+                    let mut effects = app.update(Action::SelectSentence);
+                    effects.extend(app.update(Action::Annotate));
+                    effects
+                }
+                Step::Ctrl(c) => app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
                 Step::Search(q) => {
                     if let Some(reader) = &mut app.reader {
                         reader.search(&q);

@@ -299,3 +299,105 @@ fn a_corrupt_notes_file_opens_read_only_and_is_never_written() {
         .count();
     assert_eq!(files, 1, "no second notes file was started");
 }
+
+#[test]
+fn a_resize_storm_while_typing_a_note_neither_panics_nor_loses_it() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 120, 40);
+    g.wait_for("Alpha Article");
+    g.send("\r");
+    g.wait_for("Ada Writer");
+    g.send("/zephyr\r");
+    g.wait_for("1/3");
+    g.send("s");
+    g.send("\r");
+    g.wait_for("Ctrl-s save");
+    const SIZES: [(u16, u16); 7] = [
+        (80, 24),
+        (120, 40),
+        (1, 1),
+        (40, 10),
+        (200, 60),
+        (61, 5),
+        (500, 200),
+    ];
+    let typed = "kept through the storm";
+    let started = std::time::Instant::now();
+    let mut resizes: u32 = 0;
+    for c in typed.chars() {
+        for (cols, rows) in SIZES
+            .iter()
+            .cycle()
+            .skip(resizes as usize % SIZES.len())
+            .take(40)
+        {
+            g.resize_now(*cols, *rows);
+            resizes += 1;
+        }
+        g.send_now(&c.to_string());
+    }
+    let elapsed = started.elapsed();
+    // The rate is reported, not asserted (speed belongs to benchmarks).
+    eprintln!(
+        "{resizes} resizes in {:.2} s ({:.0}/s) with {} keys in between",
+        elapsed.as_secs_f64(),
+        f64::from(resizes) / elapsed.as_secs_f64().max(1e-9),
+        typed.chars().count()
+    );
+    // A size the storm never used, so gloss repaints the whole screen (the
+    // emulator was resized ahead of gloss during the storm).
+    g.resize(121, 41);
+    g.wait_for("Ctrl-s save");
+    // The last keys of a storm may wait in crossterm until the next key
+    // arrives (its mio reader drops the terminal's readiness when a resize
+    // signal is reported at the same moment); Ctrl-s is that key, and the
+    // note saved must hold every character typed, in order.
+    g.send(CTRL_S);
+    g.wait_for("note saved");
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0, "no panic");
+    assert!(
+        annotation_files(&g)
+            .iter()
+            .any(|f| f.contains("note = \"kept through the storm\"")),
+        "{:?}",
+        annotation_files(&g)
+    );
+}
+
+#[test]
+fn a_file_rewritten_while_open_is_offered_for_reload_and_a_deleted_one_is_said() {
+    let home = temp_home();
+    let lib_dir = library_copy(&home);
+    let lib = lib_dir.display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 100, 30);
+    make_highlight(&mut g);
+    let path = lib_dir.join("alpha.md");
+    let text = fs::read_to_string(&path).expect("read copy");
+    let edited = text.replacen(
+        "The first paragraph",
+        "A paragraph written by another program.\n\nThe first paragraph",
+        1,
+    );
+    fs::write(&path, edited).expect("rewrite while open");
+    g.wait_for("changed on disk");
+    g.send("y");
+    g.wait_for("A paragraph written by another program.");
+    assert_eq!(
+        background_of(&g, "mentions a zephyr"),
+        Some(YELLOW),
+        "the highlight re-anchored to the new text"
+    );
+    fs::remove_file(&path).expect("delete while open");
+    g.wait_for("was deleted");
+    g.send("j");
+    g.send("j");
+    let screen = g.wait_for("Alpha Article");
+    assert!(
+        screen.contains("mentions a zephyr"),
+        "still readable:\n{screen}"
+    );
+    g.send("q");
+    assert_eq!(g.wait_exit(), 0, "no panic");
+}

@@ -103,6 +103,17 @@ impl App {
             self.info("select a passage first: v, s (sentence) or V (paragraph)");
             return Vec::new();
         };
+        let same = reader
+            .notes
+            .placed
+            .iter()
+            .position(|p| p.as_ref() == Some(&range))
+            .and_then(|i| reader.notes.highlights.get(i).cloned());
+        if let Some(existing) = same {
+            // Never two highlights over the same words: reuse the one there.
+            reader.clear_selection();
+            return self.reuse_highlight(existing, &color, with_note);
+        }
         let highlight = new_highlight(Anchor::from_document(&reader.doc, range), &color);
         reader.clear_selection();
         if with_note {
@@ -110,12 +121,52 @@ impl App {
                 NoteEditor::new(&preview(&highlight.anchor.quote), ""),
                 highlight.id.clone(),
             ));
+            self.made_for_note = Some(highlight.id.clone());
         }
         self.info(format!(
             "highlighted \"{}\"",
             preview(&highlight.anchor.quote)
         ));
         self.save_highlight(highlight)
+    }
+
+    /// A highlight over exactly the selected words already exists: Enter
+    /// edits its note, a colour key gives it that colour (or says it has it).
+    fn reuse_highlight(&mut self, mut h: Highlight, color: &str, with_note: bool) -> Vec<Effect> {
+        if with_note {
+            self.edit_note(h);
+            return Vec::new();
+        }
+        if h.color == color {
+            self.info(format!("already highlighted in {color}"));
+            return Vec::new();
+        }
+        h.color = color.to_string();
+        self.info(format!("colour: {color}"));
+        self.save_highlight(h)
+    }
+
+    /// Esc in the editor of a highlight made for a note that was not written:
+    /// the highlight goes too (`u` brings it back), so repeated tries do not
+    /// pile up empty highlights.
+    pub(super) fn drop_unwritten(&mut self, id: &str) -> Vec<Effect> {
+        if self.made_for_note.take().as_deref() != Some(id) {
+            self.info("note not changed");
+            return Vec::new();
+        }
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+            return Vec::new();
+        };
+        if !h.note.trim().is_empty() {
+            self.info("note not changed");
+            return Vec::new();
+        }
+        reader.notes.deleted.push(h);
+        self.info("no note written: highlight removed (u undoes)");
+        self.save(vec![Op::Delete(id.to_string())])
     }
 
     fn annotate(&mut self) -> Vec<Effect> {
@@ -186,8 +237,40 @@ impl App {
         ));
     }
 
+    /// Reopens a note that was being typed when gloss last stopped (from the
+    /// recovery file) on its highlight, adding the highlight back if it never
+    /// reached the notes file. The note is not saved until the user says so:
+    /// Ctrl-s keeps it, Esc asks before dropping it.
+    pub fn resume_draft(&mut self, highlight: Highlight, text: &str) -> Vec<Effect> {
+        let Some(reader) = &self.reader else {
+            return Vec::new();
+        };
+        let existing = reader
+            .notes
+            .highlights
+            .iter()
+            .find(|h| h.id == highlight.id)
+            .cloned();
+        let (h, effects) = match existing {
+            Some(h) => (h, Vec::new()),
+            None => {
+                let effects = self.save(vec![Op::Upsert(highlight.clone())]);
+                (highlight, effects)
+            }
+        };
+        let mut editor = NoteEditor::new(&preview(&h.anchor.quote), &h.note);
+        editor.set_text(text);
+        self.editor = Some((editor, h.id));
+        self.made_for_note = None;
+        self.info(
+            "the note you were typing when gloss stopped is back: Ctrl-s saves it, Esc drops it",
+        );
+        effects
+    }
+
     /// Opens the note editor on `h`.
     pub(super) fn edit_note(&mut self, h: Highlight) {
+        self.made_for_note = None;
         self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
     }
 

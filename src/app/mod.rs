@@ -111,6 +111,22 @@ pub enum Effect {
 pub enum Confirm {
     /// Delete the highlight with this id.
     Delete(String),
+    /// Quit although typed text would be dropped or changes are unsaved.
+    Quit,
+    /// Read the open article again: its file changed on disk.
+    Reload,
+}
+
+/// Changes the runtime could not save (full or read-only disk), so that `q`
+/// asks before quitting and says where they will be kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsaved {
+    /// How many changes.
+    pub count: usize,
+    /// Why the last save failed ("No space left on device (os error 28)").
+    pub reason: String,
+    /// The recovery file they go to at exit.
+    pub kept_in: std::path::PathBuf,
 }
 
 /// Everything the ui draws.
@@ -128,6 +144,9 @@ pub struct App {
     pub counts: Vec<usize>,
     /// The note editor and the id of the highlight it edits.
     pub editor: Option<(NoteEditor, String)>,
+    /// The id of a highlight made by `Enter` just to hold a note: if the note
+    /// is left unwritten (Esc), the highlight is removed again.
+    pub made_for_note: Option<String>,
     /// A question waiting for y or n.
     pub confirm: Option<Confirm>,
     /// A highlight waiting to be moved onto the next selection.
@@ -150,6 +169,8 @@ pub struct App {
     pub screen: Rect,
     /// Set when the user asked to quit.
     pub quit: bool,
+    /// Changes that could not be saved, set by the runtime.
+    pub unsaved: Option<Unsaved>,
 }
 
 impl App {
@@ -165,6 +186,7 @@ impl App {
             progress: vec![None; count],
             counts: vec![0; count],
             editor: None,
+            made_for_note: None,
             confirm: None,
             reattach: None,
             inline_notes,
@@ -176,13 +198,21 @@ impl App {
             message,
             screen: Rect::default(),
             quit: false,
+            unsaved: None,
         }
     }
 
     /// The panes for the current screen.
     pub fn areas(&self) -> Areas {
+        self.areas_in(self.screen)
+    }
+
+    /// The panes for a given screen: the ui lays out from the frame it draws
+    /// into, which may differ from [`App::screen`] when the terminal changed
+    /// size after the last resize event was read.
+    pub fn areas_in(&self, screen: Rect) -> Areas {
         geometry::areas(
-            self.screen,
+            screen,
             self.config.reader.list_width,
             self.config.reader.reading_width,
             self.focus == Focus::List,
@@ -271,6 +301,14 @@ impl App {
         effects
     }
 
+    /// The reading progress of article `index` as a fraction to show: a stored
+    /// value that is not a number, or out of 0..=1 (a hand-edited or damaged
+    /// notes file), is clamped rather than shown as "NaN%" or "750%".
+    pub fn progress_of(&self, index: usize) -> Option<f64> {
+        let p = self.progress.get(index).copied().flatten()?;
+        p.is_finite().then(|| p.clamp(0.0, 1.0))
+    }
+
     /// Shows an informational message in the status bar.
     pub fn info(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
@@ -345,13 +383,14 @@ impl App {
         match editor.on_key(key) {
             EditorOutcome::Continue => Vec::new(),
             EditorOutcome::Cancel => {
+                let id = id.clone();
                 self.editor = None;
-                self.info("note not changed");
-                Vec::new()
+                self.drop_unwritten(&id)
             }
             EditorOutcome::Save(text) => {
                 let id = id.clone();
                 self.editor = None;
+                self.made_for_note = None;
                 self.save_note(&id, text)
             }
             EditorOutcome::External => vec![Effect::ExternalEdit(editor.text())],
@@ -384,7 +423,15 @@ impl App {
                 Vec::new()
             }
             PanelOutcome::Help => self.update(Action::Help),
-            PanelOutcome::Quit => self.update(Action::Quit),
+            PanelOutcome::Quit => {
+                let typed = panel.filtering && !panel.filter.is_empty();
+                if typed {
+                    self.ask_quit("the panel filter you typed");
+                    Vec::new()
+                } else {
+                    self.update(Action::Quit)
+                }
+            }
             PanelOutcome::Jump(i) => {
                 match reader.notes.placed.get(i).cloned().flatten() {
                     Some(range) => {
@@ -428,6 +475,14 @@ impl App {
     fn on_confirm_key(&mut self, confirm: Confirm, key: KeyEvent) -> Vec<Effect> {
         match (confirm, key.code) {
             (Confirm::Delete(id), KeyCode::Char('y' | 'Y')) => self.delete_highlight(&id),
+            (Confirm::Quit, KeyCode::Char('y' | 'Y')) => self.quit_now(),
+            (Confirm::Reload, KeyCode::Char('y' | 'Y')) => {
+                let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
+                if let Some(reader) = &self.reader {
+                    effects.push(Effect::Open(reader.article));
+                }
+                effects
+            }
             _ => {
                 self.info("kept");
                 Vec::new()
@@ -480,7 +535,16 @@ impl App {
                 input.text.clear();
                 self.after_input_edit();
             }
-            KeyCode::Char('c') if ctrl => return self.update(Action::Quit),
+            KeyCode::Char('c') if ctrl => {
+                if input.text.is_empty() {
+                    return self.update(Action::Quit);
+                }
+                let what = match input.kind {
+                    InputKind::Filter => "the filter you typed",
+                    InputKind::Search => "the search you typed",
+                };
+                self.ask_quit(what);
+            }
             KeyCode::Char(c) if !ctrl => {
                 input.text.push(c);
                 self.after_input_edit();
@@ -534,15 +598,44 @@ impl App {
         }
     }
 
+    /// Asks whether to read the open article again after its file changed.
+    pub fn offer_reload(&mut self) {
+        self.confirm = Some(Confirm::Reload);
+        self.info("this article changed on disk: reload it (highlights re-anchor)? y/n");
+    }
+
+    /// Asks before quitting would drop `what` (text typed in a field).
+    fn ask_quit(&mut self, what: &str) {
+        self.confirm = Some(Confirm::Quit);
+        self.info(format!("quit and drop {what}? y/n"));
+    }
+
+    /// Quits: the reading position is saved first.
+    fn quit_now(&mut self) -> Vec<Effect> {
+        let effects = self.position_effect().into_iter().collect();
+        self.quit = true;
+        effects
+    }
+
     /// Applies one action. This is the only place state changes in response to
     /// the user.
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
         match action {
-            Action::Quit => {
-                effects.extend(self.position_effect());
-                self.quit = true;
-            }
+            Action::Quit => match self.unsaved.clone() {
+                Some(unsaved) => {
+                    self.confirm = Some(Confirm::Quit);
+                    // The reason and the question first: the status bar
+                    // shortens the end of a long message.
+                    self.error(format!(
+                        "{}: {} change(s) not saved. Quit? y/n (they are kept in {} and saved at the next start)",
+                        unsaved.reason,
+                        unsaved.count,
+                        unsaved.kept_in.display()
+                    ));
+                }
+                None => effects.extend(self.quit_now()),
+            },
             Action::Help => self.help = Some(0),
             Action::SwitchFocus => {
                 self.focus = match self.focus {

@@ -11,6 +11,7 @@ use crate::text::fit;
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let area = area.intersection(frame.area());
     if area.width == 0 || area.height == 0 {
         return;
     }
@@ -37,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if let Some(date) = &article.meta.date_text {
             detail.push(date.clone());
         }
-        let progress = app.progress.get(index).copied().flatten();
+        let progress = app.progress_of(index);
         let count = app.counts.get(index).copied().unwrap_or(0);
         let marks = if count > 0 {
             format!("✎{count} ")

@@ -15,9 +15,11 @@ use ratatui::widgets::{Block, Borders};
 
 use crate::app::App;
 
-/// Draws the whole screen.
+/// Draws the whole screen. Everything is laid out from the frame's own area,
+/// never from the size the app was last told: the terminal may have changed
+/// size since, and a write outside the frame's buffer would panic.
 pub fn draw(frame: &mut Frame, app: &App) {
-    let areas = app.areas();
+    let areas = app.areas_in(frame.area());
     list_pane::draw(frame, app, areas.list);
     reader_pane::draw(frame, app, areas.reader, areas.text);
     status_bar::draw(frame, app, areas.status);

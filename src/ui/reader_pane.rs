@@ -20,6 +20,8 @@ use unicode_width::UnicodeWidthStr;
 
 /// Draws the reader pane into `area`, text into `text`.
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
+    let area = area.intersection(frame.area());
+    let text = text.intersection(area);
     if area.width == 0 || area.height == 0 {
         return;
     }

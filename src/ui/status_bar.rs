@@ -17,6 +17,7 @@ const MIN_LEFT: usize = 16;
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let area = area.intersection(frame.area());
     if area.width == 0 || area.height == 0 {
         return;
     }
@@ -99,12 +100,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
             let title = &app.list.articles[reader.article].title;
-            let percent = app
-                .progress
-                .get(reader.article)
-                .copied()
-                .flatten()
-                .unwrap_or(0.0);
+            let percent = app.progress_of(reader.article).unwrap_or(0.0);
             let search = reader
                 .search
                 .as_ref()

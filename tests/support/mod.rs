@@ -44,6 +44,8 @@ pub struct Gloss {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// Every byte gloss wrote, in order (to see modes switched off and on).
+    output: Arc<Mutex<Vec<u8>>>,
     /// The temporary home of this session (XDG folders inside).
     pub home: Arc<tempfile::TempDir>,
 }
@@ -66,6 +68,17 @@ impl Gloss {
 
     /// Starts gloss with `args` using an existing home (to test persistence).
     pub fn start_in(home: Arc<tempfile::TempDir>, args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::start_with_env(home, args, &[], cols, rows)
+    }
+
+    /// Starts gloss with extra environment variables.
+    pub fn start_with_env(
+        home: Arc<tempfile::TempDir>,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -84,6 +97,9 @@ impl Gloss {
         cmd.env_remove("GLOSS_DATA_DIR");
         cmd.env_remove("VISUAL");
         cmd.env_remove("EDITOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn gloss");
         drop(pty.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
@@ -94,6 +110,8 @@ impl Gloss {
         )));
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let sink = Arc::clone(&parser);
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&output);
         thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -103,6 +121,9 @@ impl Gloss {
                 if let Ok(mut p) = sink.lock() {
                     p.process(&buf[..n]);
                 }
+                if let Ok(mut log) = log.lock() {
+                    log.extend_from_slice(&buf[..n]);
+                }
             }
         });
         let writer = pty.master.take_writer().expect("pty writer");
@@ -111,8 +132,98 @@ impl Gloss {
             master: pty.master,
             writer,
             child,
+            output,
             home,
         }
+    }
+
+    /// Everything gloss has written to the terminal so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.output.lock().expect("output").clone()
+    }
+
+    /// Sends a signal ("TERM", "HUP", "TSTP", "CONT"...) to gloss.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("gloss has a pid");
+        let status = std::process::Command::new("kill")
+            .args(["-s", name, &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s {name} {pid} failed");
+    }
+
+    /// Waits until the emulated terminal's state satisfies `pred`.
+    pub fn wait_for_terminal(&self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        loop {
+            if pred(self.parser.lock().expect("parser").screen()) {
+                return;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out waiting for {what}; screen was:\n{}",
+                    self.screen()
+                );
+            }
+            thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until gloss has written `needle` (raw bytes) after byte `from` of
+    /// its output.
+    pub fn wait_for_output(&self, from: usize, needle: &[u8]) {
+        let start = Instant::now();
+        loop {
+            let out = self.output();
+            if out.len() > from && out[from..].windows(needle.len()).any(|w| w == needle) {
+                return;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out waiting for {:?} in the output; screen was:\n{}",
+                    String::from_utf8_lossy(needle),
+                    self.screen()
+                );
+            }
+            thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until the terminal is restored (see [`Gloss::terminal_restored`]);
+    /// the output may still be on its way when gloss has exited.
+    pub fn wait_restored(&self) {
+        self.wait_for_terminal(
+            "main screen, cursor shown, no mouse reporting, no bracketed paste",
+            |s| {
+                !s.alternate_screen()
+                    && !s.hide_cursor()
+                    && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+                    && !s.bracketed_paste()
+            },
+        );
+    }
+
+    /// Whether the emulated terminal is in the state a shell expects: main
+    /// screen, cursor shown, no mouse reporting, no bracketed paste.
+    pub fn terminal_restored(&self) -> bool {
+        self.with_parser(|p| {
+            let s = p.screen();
+            !s.alternate_screen()
+                && !s.hide_cursor()
+                && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+                && !s.bracketed_paste()
+        })
+    }
+
+    /// Whether the emulated terminal is in gloss's modes: alternate screen,
+    /// mouse reporting, bracketed paste.
+    pub fn terminal_in_app_mode(&self) -> bool {
+        self.with_parser(|p| {
+            let s = p.screen();
+            s.alternate_screen()
+                && s.mouse_protocol_mode() != vt100::MouseProtocolMode::None
+                && s.bracketed_paste()
+        })
     }
 
     /// The data directory gloss uses in this session.
@@ -175,6 +286,30 @@ impl Gloss {
             })
             .expect("resize pty");
         thread::sleep(Duration::from_millis(100));
+    }
+
+    /// Resizes the terminal at once, without waiting for gloss to redraw (for
+    /// resize storms; finish with [`Gloss::resize`] before reading the screen).
+    pub fn resize_now(&mut self, cols: u16, rows: u16) {
+        if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
+            self.parser.lock().expect("parser").set_size(r, c);
+        }
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+    }
+
+    /// Types raw bytes without waiting afterwards.
+    pub fn send_now(&mut self, bytes: &str) {
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
     }
 
     /// Waits for gloss to exit and returns its exit code.
