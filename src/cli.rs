@@ -622,8 +622,14 @@ mod tests {
     fn open_refuses_a_missing_file_before_the_terminal_is_touched() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.md");
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "").unwrap();
         let args = [
             "gloss".into(),
+            "--config".into(),
+            config.into_os_string(),
+            "--data-dir".into(),
+            dir.path().join("data").into_os_string(),
             "open".into(),
             missing.into_os_string(),
             "--at".into(),
