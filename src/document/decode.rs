@@ -212,4 +212,128 @@ mod tests {
         assert_eq!(d.text.len(), big.len() - 1);
         assert!(start.elapsed().as_secs() < 5);
     }
+
+    fn utf16(text: &str, order: Utf16) -> Vec<u8> {
+        let mut bytes = match order {
+            Utf16::Little => vec![0xFF, 0xFE],
+            Utf16::Big => vec![0xFE, 0xFF],
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&match order {
+                Utf16::Little => unit.to_le_bytes(),
+                Utf16::Big => unit.to_be_bytes(),
+            });
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded_in_either_byte_order() {
+        let text = "Grüße, 世界 🌍\r\nline two";
+        for order in [Utf16::Little, Utf16::Big] {
+            let d = decode_owned(utf16(text, order)).unwrap();
+            assert_eq!(d.text, "Grüße, 世界 🌍\nline two");
+            assert!(!d.lossy);
+        }
+    }
+
+    #[test]
+    fn broken_utf16_is_replaced_and_reported_not_called_binary() {
+        // An unpaired high surrogate, then an odd last byte.
+        let mut bytes = utf16("ab", Utf16::Little);
+        bytes.extend_from_slice(&[0x00, 0xD8, b'c', 0x00, b'x']);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "ab\u{fffd}c\u{fffd}");
+        assert!(d.lossy);
+    }
+
+    #[test]
+    fn utf16_holding_a_nul_character_is_binary() {
+        assert_eq!(decode(&utf16("a\0b", Utf16::Big)), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_of_a_head_is_dropped() {
+        let mut bytes = utf16("a🌍", Utf16::Little);
+        bytes.truncate(bytes.len() - 2); // half of the surrogate pair
+        trim_cut_character(&mut bytes);
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            Decoded {
+                text: "a".into(),
+                lossy: false
+            }
+        );
+
+        let mut bytes = utf16("ab", Utf16::Big);
+        bytes.pop(); // half of a code unit
+        trim_cut_character(&mut bytes);
+        assert_eq!(decode(&bytes).unwrap().text, "a");
+
+        let mut bytes = "a🌍".as_bytes().to_vec();
+        bytes.pop();
+        trim_cut_character(&mut bytes);
+        assert_eq!(bytes, b"a");
+    }
+
+    #[test]
+    fn an_invalid_byte_at_every_position_keeps_every_other_character() {
+        let text = "aé€🌍\nz";
+        for at in 0..=text.len() {
+            // Bytes that are never part of valid UTF-8.
+            for bad in [0xFF_u8, 0xFE, 0xC0, 0xC1, 0xF8] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes.insert(at, bad);
+                let d = decode(&bytes).unwrap();
+                assert!(d.lossy, "{bytes:?}");
+                let kept: String = d.text.chars().filter(|&c| c != '\u{fffd}').collect();
+                // A byte inserted inside a character breaks that one
+                // character; every other character is kept, in order.
+                let without_split: String = text
+                    .char_indices()
+                    .filter(|&(start, c)| !(start < at && at < start + c.len_utf8()))
+                    .map(|(_, c)| c)
+                    .collect();
+                assert_eq!(kept, without_split, "{bytes:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_any_bytes_never_panics_and_keeps_every_valid_character(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)
+        ) {
+            let result = decode(&bytes);
+            proptest::prop_assert_eq!(&decode_owned(bytes.clone()), &result);
+            let Ok(d) = result else {
+                proptest::prop_assert!(bytes.contains(&0) || Utf16::detect(&bytes).is_some());
+                return Ok(());
+            };
+            if Utf16::detect(&bytes).is_some() {
+                return Ok(());
+            }
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let mut valid = String::new();
+            let mut invalid = false;
+            for chunk in body.utf8_chunks() {
+                valid.push_str(chunk.valid());
+                invalid |= !chunk.invalid().is_empty();
+                if !chunk.invalid().is_empty() {
+                    valid.push('\u{fffd}');
+                }
+            }
+            proptest::prop_assert_eq!(d.text, normalise_newlines(&valid));
+            proptest::prop_assert_eq!(d.lossy, invalid);
+        }
+
+        #[test]
+        fn any_text_without_nul_survives_utf16_in_both_byte_orders(text in "[^\u{0}]{0,80}") {
+            for order in [Utf16::Little, Utf16::Big] {
+                let d = decode(&utf16(&text, order)).unwrap();
+                proptest::prop_assert_eq!(&d.text, &normalise_newlines(&text));
+                proptest::prop_assert!(!d.lossy);
+            }
+        }
+    }
 }
