@@ -212,19 +212,8 @@ where
         Err(err) => return clap_exit(&err),
     };
     match &cli.command {
-        None if !cli.paths.is_empty() && !cli.paths.iter().any(|p| p.exists()) => {
-            // Nothing to show: say so plainly rather than open an empty reader.
-            for path in &cli.paths {
-                eprintln!("gloss: {}: no such file or folder", path.display());
-            }
-            ExitCode::from(EXIT_USAGE)
-        }
         None => run_reader(&cli, cli.paths.clone(), None),
         Some(Command::Open(open)) => {
-            if !open.path.exists() && !crate::library::is_sample_path(&open.path) {
-                eprintln!("gloss: {}: no such file", open.path.display());
-                return ExitCode::from(EXIT_USAGE);
-            }
             let start = Start {
                 path: open.path.clone(),
                 at: open.at,
@@ -257,6 +246,7 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
 fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
     use std::io::IsTerminal;
     match prepare(cli) {
+        Ok(_) if !arguments_can_open(&paths, start.as_ref()) => ExitCode::from(EXIT_USAGE),
         Ok(_) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
             eprintln!(
                 "gloss: the reader needs a terminal (standard input and output); \
@@ -278,6 +268,37 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Says on stderr, reason first, why paths from the command line cannot be
+/// opened, before the terminal is touched: the article of `gloss open` must
+/// be one gloss can read, and of plain `gloss PATH...` at least one path
+/// must be usable (the others are then listed as skipped in the reader).
+/// Nothing here can block: special files are recognised without a read.
+fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>) -> bool {
+    if let Some(start) = start {
+        if crate::library::is_sample_path(&start.path) {
+            return true;
+        }
+        return match crate::library::check_article(&start.path) {
+            Ok(()) => true,
+            Err(message) => {
+                eprintln!("gloss: {message}");
+                false
+            }
+        };
+    }
+    let errors: Vec<String> = paths
+        .iter()
+        .filter_map(|p| crate::library::check_path(p).err())
+        .collect();
+    if paths.is_empty() || errors.len() < paths.len() {
+        return true;
+    }
+    for message in errors {
+        eprintln!("gloss: {message}");
+    }
+    false
 }
 
 /// The format an output file's extension asks for, so `--output notes.json`
@@ -404,6 +425,7 @@ fn prepare(cli: &Cli) -> Result<(config::Config, Keymap, PathBuf), String> {
 /// The setup the non-interactive subcommands need: no key bindings.
 fn prepare_batch(cli: &Cli) -> Result<(config::Config, PathBuf), String> {
     let (config, _source) = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    crate::library::set_max_file_size(config.reader.max_file_size());
     let data_dir = paths::data_dir(cli.data_dir.as_deref()).map_err(|e| format!("{e:#}"))?;
     Ok((config, data_dir))
 }
@@ -600,8 +622,14 @@ mod tests {
     fn open_refuses_a_missing_file_before_the_terminal_is_touched() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.md");
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, "").unwrap();
         let args = [
             "gloss".into(),
+            "--config".into(),
+            config.into_os_string(),
+            "--data-dir".into(),
+            dir.path().join("data").into_os_string(),
             "open".into(),
             missing.into_os_string(),
             "--at".into(),

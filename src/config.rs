@@ -42,6 +42,16 @@ pub struct ReaderConfig {
     pub list_width: u16,
     /// Show notes under their paragraphs from the start.
     pub inline_notes: bool,
+    /// Articles larger than this many MiB are refused by their size before
+    /// any byte is read, so a huge or sparse file cannot exhaust memory.
+    pub max_file_size_mib: u32,
+}
+
+impl ReaderConfig {
+    /// The file-size limit in bytes, as the library takes it.
+    pub fn max_file_size(&self) -> u64 {
+        u64::from(self.max_file_size_mib) * 1024 * 1024
+    }
 }
 
 impl Default for ReaderConfig {
@@ -52,6 +62,7 @@ impl Default for ReaderConfig {
             tab_width: 4,
             list_width: 36,
             inline_notes: false,
+            max_file_size_mib: 64,
         }
     }
 }
@@ -357,6 +368,12 @@ impl Config {
         }
         in_range(&["reader", "tab_width"], reader.tab_width, 1, 16)?;
         in_range(&["reader", "list_width"], reader.list_width, 10, 200)?;
+        in_range(
+            &["reader", "max_file_size_mib"],
+            reader.max_file_size_mib,
+            1,
+            4096,
+        )?;
 
         let highlights = &self.highlights;
         let palette_key = KeyPath::keys(&["highlights", "palette"]);

@@ -1,12 +1,18 @@
 //! The library: which articles there are, read from files and folders or from the
 //! samples bundled in the binary, with the metadata the list pane shows.
 
-use std::fs;
-use std::io::Read;
+mod file;
+
+use std::collections::HashSet;
+use std::fs::{self, Metadata as FileMetadata};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::document::{self, Document, Format, Metadata, ParseOptions};
+use walkdir::WalkDir;
+
+use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
+use file::FileId;
+pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal, max_file_size, set_max_file_size};
 
 /// How much of a file the list reads: enough for front matter, title and
 /// byline, so listing a folder of large articles stays quick.
@@ -101,14 +107,21 @@ impl Loaded {
     }
 }
 
-/// Reads an article's text; the error is a message for the status bar.
+/// Reads an article's text; the error is a message for the status bar, the
+/// reason first and then the file. Only a regular file no larger than
+/// [`max_file_size`] is read, and its size is checked before reading.
 pub fn load(source: &Source) -> Result<Loaded, String> {
+    load_within(source, max_file_size())
+}
+
+/// [`load`] with an explicit size limit.
+pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
     let bytes = match source {
-        Source::File(p) => fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        Source::File(p) => file::read(p, limit, None).map_err(|e| with_path(&e, p))?,
         Source::Bundled(_, text) => text.as_bytes().to_vec(),
     };
-    let decoded =
-        document::decode_owned(bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
+    let decoded = document::decode_owned(bytes)
+        .map_err(|e| format!("{e}: {}", sanitize(&source.display_path())))?;
     let format = document::detect_format(&source.extension(), &decoded.text);
     Ok(Loaded {
         text: Arc::new(decoded.text),
@@ -117,27 +130,45 @@ pub fn load(source: &Source) -> Result<Loaded, String> {
     })
 }
 
+/// `reason: path`, with the path made safe to print.
+fn with_path(reason: &dyn std::fmt::Display, path: &Path) -> String {
+    format!("{reason}: {}", sanitize(&path.display().to_string()))
+}
+
+/// Checks a path given on the command line before the terminal is taken
+/// over: a folder must be readable, a file must be an article gloss can
+/// open. The error is the reason first, then the path.
+pub fn check_path(path: &Path) -> Result<(), String> {
+    let meta = fs::metadata(path).map_err(|e| with_path(&Refusal::from(e), path))?;
+    if meta.is_dir() {
+        return fs::read_dir(path)
+            .map(drop)
+            .map_err(|e| with_path(&Refusal::from(e), path));
+    }
+    check_article(path)
+}
+
+/// Checks that `path` is an article gloss can open (a regular text file
+/// within the size limit), reading no more than its start. The error is the
+/// reason first, then the path.
+pub fn check_article(path: &Path) -> Result<(), String> {
+    load_head(&Source::File(path.to_path_buf()), max_file_size())
+        .map(drop)
+        .map_err(|reason| with_path(&reason, path))
+}
+
 /// Reads the start of an article, enough for its metadata. A NUL byte there
 /// marks a binary file; a character cut at the end is dropped, not reported
-/// as invalid UTF-8.
-fn load_head(source: &Source) -> Result<(String, Format, bool), String> {
-    let mut bytes = Vec::new();
-    match source {
-        Source::File(p) => {
-            fs::File::open(p)
-                .and_then(|f| f.take(HEAD_BYTES).read_to_end(&mut bytes))
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        }
-        Source::Bundled(_, text) => bytes.extend_from_slice(text.as_bytes()),
+/// as invalid UTF-8. The error is the reason alone.
+fn load_head(source: &Source, limit: u64) -> Result<(String, Format, bool), String> {
+    let mut bytes = match source {
+        Source::File(p) => file::read(p, limit, Some(HEAD_BYTES)).map_err(|e| e.to_string())?,
+        Source::Bundled(_, text) => text.as_bytes().to_vec(),
+    };
+    if bytes.len() as u64 == HEAD_BYTES {
+        document::trim_cut_character(&mut bytes);
     }
-    if bytes.len() as u64 == HEAD_BYTES
-        && let Err(e) = std::str::from_utf8(&bytes)
-        && e.error_len().is_none()
-    {
-        bytes.truncate(e.valid_up_to());
-    }
-    let decoded =
-        document::decode_owned(bytes).map_err(|e| format!("{}: {e}", source.display_path()))?;
+    let decoded = document::decode_owned(bytes).map_err(|e| e.to_string())?;
     let format = document::detect_format(&source.extension(), &decoded.text);
     Ok((decoded.text, format, decoded.lossy))
 }
@@ -176,19 +207,21 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// A one-line summary of what was left out, for the status bar.
+    /// A one-line summary of what was left out, for the status bar: the
+    /// count first, then the first file's reason and name.
     pub fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
         if !self.skipped.is_empty() {
             let first = &self.skipped[0];
+            let name = first
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
             parts.push(format!(
                 "{} skipped ({}: {})",
                 self.skipped.len(),
-                first
-                    .path
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-                first.reason
+                first.reason,
+                sanitize(&name)
             ));
         }
         if self.ignored > 0 {
@@ -203,68 +236,154 @@ impl Scan {
 pub fn samples() -> Scan {
     let mut scan = Scan::default();
     for (name, text) in SAMPLES {
-        add(&mut scan, Source::Bundled(name, text));
+        add(&mut scan, Source::Bundled(name, text), u64::MAX);
     }
     scan
 }
 
-/// Scans files and folders (folders recursively, in name order) for articles.
-/// A path that does not exist is reported as skipped rather than failing.
+/// Scans files and folders (folders recursively, in name order) for articles,
+/// with the size limit in force ([`max_file_size`]). A path that does not
+/// exist is reported as skipped rather than failing.
 pub fn scan(paths: &[PathBuf]) -> Scan {
-    let mut scan = Scan::default();
+    scan_within(paths, max_file_size())
+}
+
+/// [`scan`] with an explicit size limit.
+///
+/// Symbolic links are followed, but every folder is entered once and every
+/// file listed once (both known by device and inode), so links to `.` or a
+/// link loop cannot make the walk repeat or grow. Only regular files are
+/// read, through [`file::read`], which cannot block.
+pub fn scan_within(paths: &[PathBuf], limit: u64) -> Scan {
+    let mut walk = Walk {
+        scan: Scan::default(),
+        files: HashSet::new(),
+        folders: HashSet::new(),
+        limit,
+    };
     for path in paths {
-        walk(path, true, &mut scan);
+        walk.root(path);
     }
+    let mut scan = walk.scan;
     sort(&mut scan);
     scan
 }
 
-fn walk(path: &Path, explicit: bool, scan: &mut Scan) {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            scan.skipped.push(Skipped {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            });
-            return;
-        }
-    };
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                scan.skipped.push(Skipped {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                });
-                return;
-            }
-        };
-        entries.sort();
-        for entry in entries {
-            let hidden = entry
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if !hidden {
-                walk(&entry, false, scan);
-            }
-        }
-        return;
-    }
-    let source = Source::File(path.to_path_buf());
-    if !explicit && !EXTENSIONS.contains(&source.extension().as_str()) {
-        scan.ignored += 1;
-        return;
-    }
-    add(scan, source);
+/// The state of one scan: what was found and what was already seen.
+struct Walk {
+    scan: Scan,
+    files: HashSet<FileId>,
+    folders: HashSet<FileId>,
+    limit: u64,
 }
 
-fn add(scan: &mut Scan, source: Source) {
-    match load_head(&source) {
+impl Walk {
+    /// A path given by the user: a file is taken whatever its extension.
+    fn root(&mut self, path: &Path) {
+        let meta: FileMetadata = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => return self.skip(path, Refusal::from(e).to_string()),
+        };
+        if !meta.is_dir() {
+            return self.file(path, &meta);
+        }
+        let folders = &mut self.folders;
+        let walker = WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                if entry.depth() > 0 && entry.file_name().as_encoded_bytes().starts_with(b".") {
+                    return false;
+                }
+                if !entry.file_type().is_dir() {
+                    return true;
+                }
+                // A folder seen before (through a link, or a second root) is
+                // not entered again.
+                entry
+                    .metadata()
+                    .map_or(true, |m| folders.insert(FileId::of(&m)))
+            });
+        let mut found = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => found.push(Ok(entry)),
+                // A link back to a folder above: its files are listed already.
+                Err(e) if e.loop_ancestor().is_some() => {}
+                Err(e) => found.push(Err(e)),
+            }
+        }
+        for entry in found {
+            match entry {
+                Ok(entry) => self.entry(entry.path(), entry.metadata()),
+                Err(e) => match e.path() {
+                    Some(p) if is_article_name(p) || e.depth() == 0 || is_folder(p) => {
+                        let reason = walk_reason(&e);
+                        self.skip(p, reason);
+                    }
+                    _ => self.scan.ignored += 1,
+                },
+            }
+        }
+    }
+
+    /// A file found in a folder: only article extensions are looked at.
+    fn entry(&mut self, path: &Path, meta: Result<FileMetadata, walkdir::Error>) {
+        if !is_article_name(path) {
+            self.scan.ignored += 1;
+            return;
+        }
+        match meta {
+            Ok(meta) => self.file(path, &meta),
+            Err(e) => {
+                let reason = walk_reason(&e);
+                self.skip(path, reason);
+            }
+        }
+    }
+
+    fn file(&mut self, path: &Path, meta: &FileMetadata) {
+        if !self.files.insert(FileId::of(meta)) {
+            return;
+        }
+        add(&mut self.scan, Source::File(path.to_path_buf()), self.limit);
+    }
+
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.scan.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+}
+
+/// The reason in a walk error, worded like every other refusal.
+fn walk_reason(e: &walkdir::Error) -> String {
+    match e.io_error() {
+        Some(io) => file::io_reason(io),
+        None => e.to_string(),
+    }
+}
+
+fn is_article_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+}
+
+fn is_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+fn add(scan: &mut Scan, source: Source, limit: u64) {
+    match load_head(&source, limit) {
         Ok((head, format, lossy)) => {
             let meta = document::read_metadata(&head, format);
-            let title = meta.title.clone().unwrap_or_else(|| source.file_name());
+            let title = meta
+                .title
+                .clone()
+                .unwrap_or_else(|| sanitize(&source.file_name()).into_owned());
             scan.articles.push(Article {
                 source,
                 meta,
@@ -277,7 +396,6 @@ fn add(scan: &mut Scan, source: Source) {
                 Source::File(p) => p.clone(),
                 Source::Bundled(n, _) => PathBuf::from(n),
             };
-            let reason = reason.rsplit(": ").next().unwrap_or(&reason).to_string();
             scan.skipped.push(Skipped { path, reason });
         }
     }

@@ -1,13 +1,79 @@
 //! Turning file bytes into text: binary files are refused, invalid UTF-8 is
-//! decoded lossily and reported, line endings are normalised.
+//! decoded lossily and reported, UTF-16 with a byte-order mark is decoded,
+//! line endings are normalised.
 
 /// Text decoded from a file, with a note of whether bytes were replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
     /// The text, with `\r\n` and lone `\r` turned into `\n` and any BOM removed.
     pub text: String,
-    /// True when invalid UTF-8 was replaced by U+FFFD.
+    /// True when invalid UTF-8 (or an unpaired UTF-16 surrogate) was
+    /// replaced by U+FFFD.
     pub lossy: bool,
+}
+
+/// The byte order of a UTF-16 file, known from its byte-order mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Utf16 {
+    Little,
+    Big,
+}
+
+impl Utf16 {
+    /// The byte order a file declares, if it starts with a UTF-16 BOM. (A
+    /// UTF-32 LE BOM also starts with FF FE; such a file then holds NUL
+    /// bytes and is refused as binary, which is what it is to gloss.)
+    fn detect(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            [0xFF, 0xFE, ..] => Some(Utf16::Little),
+            [0xFE, 0xFF, ..] => Some(Utf16::Big),
+            _ => None,
+        }
+    }
+
+    fn unit(self, pair: &[u8]) -> u16 {
+        match (self, pair) {
+            (Utf16::Little, [a, b]) => u16::from_le_bytes([*a, *b]),
+            (Utf16::Big, [a, b]) => u16::from_be_bytes([*a, *b]),
+            // An odd last byte: not a character.
+            _ => 0xDC00,
+        }
+    }
+
+    /// Decodes the text after the BOM; unpaired surrogates and an odd last
+    /// byte become U+FFFD.
+    fn decode(self, bytes: &[u8]) -> (String, bool) {
+        let units = bytes[2..].chunks(2).map(|pair| self.unit(pair));
+        let mut lossy = false;
+        let mut text = String::with_capacity(bytes.len() / 2);
+        for c in char::decode_utf16(units) {
+            text.push(c.unwrap_or_else(|_| {
+                lossy = true;
+                char::REPLACEMENT_CHARACTER
+            }));
+        }
+        (text, lossy)
+    }
+}
+
+/// Drops a character cut in two at the end of `bytes`, the first part of a
+/// longer file, so the cut is not mistaken for invalid text.
+pub fn trim_cut_character(bytes: &mut Vec<u8>) {
+    if let Some(order) = Utf16::detect(bytes) {
+        bytes.truncate(bytes.len() & !1);
+        if bytes.len() > 2 {
+            let last = order.unit(&bytes[bytes.len() - 2..]);
+            if (0xD800..0xDC00).contains(&last) {
+                bytes.truncate(bytes.len() - 2);
+            }
+        }
+        return;
+    }
+    if let Err(e) = std::str::from_utf8(bytes)
+        && e.error_len().is_none()
+    {
+        bytes.truncate(e.valid_up_to());
+    }
 }
 
 /// Why a file cannot be read as an article.
@@ -21,6 +87,9 @@ pub enum DecodeError {
 /// Decodes file bytes as an article's text, so every later stage can assume
 /// `\n` line endings and valid UTF-8. Runs in linear time.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some(order) = Utf16::detect(bytes) {
+        return from_utf16(order, bytes);
+    }
     if bytes.contains(&0) {
         return Err(DecodeError::Binary);
     }
@@ -38,6 +107,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// Like [`decode`], but takes the bytes by value so valid UTF-8 without `\r`
 /// becomes the text without a copy: a 5 MB article is then copied once less.
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if let Some(order) = Utf16::detect(&bytes) {
+        return from_utf16(order, &bytes);
+    }
     if bytes.contains(&0) {
         return Err(DecodeError::Binary);
     }
@@ -54,6 +126,18 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         text
     };
     Ok(Decoded { text, lossy })
+}
+
+/// UTF-16 text as [`decode`] returns it; a NUL character still means binary.
+fn from_utf16(order: Utf16, bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let (text, lossy) = order.decode(bytes);
+    if text.contains('\0') {
+        return Err(DecodeError::Binary);
+    }
+    Ok(Decoded {
+        text: normalise_newlines(&text),
+        lossy,
+    })
 }
 
 /// Turns `\r\n` and lone `\r` into `\n` in one pass.
@@ -127,5 +211,129 @@ mod tests {
         let d = decode(big.as_bytes()).unwrap();
         assert_eq!(d.text.len(), big.len() - 1);
         assert!(start.elapsed().as_secs() < 5);
+    }
+
+    fn utf16(text: &str, order: Utf16) -> Vec<u8> {
+        let mut bytes = match order {
+            Utf16::Little => vec![0xFF, 0xFE],
+            Utf16::Big => vec![0xFE, 0xFF],
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&match order {
+                Utf16::Little => unit.to_le_bytes(),
+                Utf16::Big => unit.to_be_bytes(),
+            });
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_decoded_in_either_byte_order() {
+        let text = "Grüße, 世界 🌍\r\nline two";
+        for order in [Utf16::Little, Utf16::Big] {
+            let d = decode_owned(utf16(text, order)).unwrap();
+            assert_eq!(d.text, "Grüße, 世界 🌍\nline two");
+            assert!(!d.lossy);
+        }
+    }
+
+    #[test]
+    fn broken_utf16_is_replaced_and_reported_not_called_binary() {
+        // An unpaired high surrogate, then an odd last byte.
+        let mut bytes = utf16("ab", Utf16::Little);
+        bytes.extend_from_slice(&[0x00, 0xD8, b'c', 0x00, b'x']);
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.text, "ab\u{fffd}c\u{fffd}");
+        assert!(d.lossy);
+    }
+
+    #[test]
+    fn utf16_holding_a_nul_character_is_binary() {
+        assert_eq!(decode(&utf16("a\0b", Utf16::Big)), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_of_a_head_is_dropped() {
+        let mut bytes = utf16("a🌍", Utf16::Little);
+        bytes.truncate(bytes.len() - 2); // half of the surrogate pair
+        trim_cut_character(&mut bytes);
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            Decoded {
+                text: "a".into(),
+                lossy: false
+            }
+        );
+
+        let mut bytes = utf16("ab", Utf16::Big);
+        bytes.pop(); // half of a code unit
+        trim_cut_character(&mut bytes);
+        assert_eq!(decode(&bytes).unwrap().text, "a");
+
+        let mut bytes = "a🌍".as_bytes().to_vec();
+        bytes.pop();
+        trim_cut_character(&mut bytes);
+        assert_eq!(bytes, b"a");
+    }
+
+    #[test]
+    fn an_invalid_byte_at_every_position_keeps_every_other_character() {
+        let text = "aé€🌍\nz";
+        for at in 0..=text.len() {
+            // Bytes that are never part of valid UTF-8.
+            for bad in [0xFF_u8, 0xFE, 0xC0, 0xC1, 0xF8] {
+                let mut bytes = text.as_bytes().to_vec();
+                bytes.insert(at, bad);
+                let d = decode(&bytes).unwrap();
+                assert!(d.lossy, "{bytes:?}");
+                let kept: String = d.text.chars().filter(|&c| c != '\u{fffd}').collect();
+                // A byte inserted inside a character breaks that one
+                // character; every other character is kept, in order.
+                let without_split: String = text
+                    .char_indices()
+                    .filter(|&(start, c)| !(start < at && at < start + c.len_utf8()))
+                    .map(|(_, c)| c)
+                    .collect();
+                assert_eq!(kept, without_split, "{bytes:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_any_bytes_never_panics_and_keeps_every_valid_character(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)
+        ) {
+            let result = decode(&bytes);
+            proptest::prop_assert_eq!(&decode_owned(bytes.clone()), &result);
+            let Ok(d) = result else {
+                proptest::prop_assert!(bytes.contains(&0) || Utf16::detect(&bytes).is_some());
+                return Ok(());
+            };
+            if Utf16::detect(&bytes).is_some() {
+                return Ok(());
+            }
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let mut valid = String::new();
+            let mut invalid = false;
+            for chunk in body.utf8_chunks() {
+                valid.push_str(chunk.valid());
+                invalid |= !chunk.invalid().is_empty();
+                if !chunk.invalid().is_empty() {
+                    valid.push('\u{fffd}');
+                }
+            }
+            proptest::prop_assert_eq!(d.text, normalise_newlines(&valid));
+            proptest::prop_assert_eq!(d.lossy, invalid);
+        }
+
+        #[test]
+        fn any_text_without_nul_survives_utf16_in_both_byte_orders(text in "[^\u{0}]{0,80}") {
+            for order in [Utf16::Little, Utf16::Big] {
+                let d = decode(&utf16(&text, order)).unwrap();
+                proptest::prop_assert_eq!(&d.text, &normalise_newlines(&text));
+                proptest::prop_assert!(!d.lossy);
+            }
+        }
     }
 }

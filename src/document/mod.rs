@@ -26,7 +26,7 @@ mod segment;
 mod tests;
 
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
-pub use decode::{DecodeError, Decoded, decode, decode_owned};
+pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{is_clean, placeholder_for, sanitize, sanitize_text};

@@ -2,6 +2,7 @@
 //! break opportunities, measured in grapheme clusters. Works on a block's text,
 //! kind and container alone, so it is testable without a parsed document.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use unicode_linebreak::linebreaks;
@@ -110,6 +111,7 @@ fn break_lines(
 }
 
 /// One grapheme cluster of a segment, as the wrapper sees it.
+#[derive(Debug, Clone, Copy)]
 struct Cluster {
     start: usize,
     /// Cells, except for tabs whose width depends on the column.
@@ -118,6 +120,35 @@ struct Cluster {
     blank: bool,
     /// A line may start here.
     break_before: bool,
+}
+
+/// A segment's clusters, made as the wrapper reaches them and dropped once
+/// their line is done: memory follows the longest line, not the segment (a
+/// 5 MB line without a break would otherwise hold 24 bytes per character).
+struct Clusters<I> {
+    source: I,
+    /// The clusters from number `first` on.
+    window: VecDeque<Cluster>,
+    first: usize,
+}
+
+impl<I: Iterator<Item = Cluster>> Clusters<I> {
+    /// Cluster number `k` of the segment, if there is one; `k` is never
+    /// below a number already passed to [`Clusters::forget_before`].
+    fn get(&mut self, k: usize) -> Option<Cluster> {
+        while self.first + self.window.len() <= k {
+            let c = self.source.next()?;
+            self.window.push_back(c);
+        }
+        self.window.get(k.checked_sub(self.first)?).copied()
+    }
+
+    /// Drops the clusters before number `k`: a line ended there.
+    fn forget_before(&mut self, k: usize) {
+        let n = k.saturating_sub(self.first).min(self.window.len());
+        self.window.drain(..n);
+        self.first += n;
+    }
 }
 
 /// Greedy first-fit wrapping of a segment without line feeds starting at byte
@@ -135,31 +166,35 @@ fn wrap_segment(
         return;
     }
     let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
-    let clusters: Vec<Cluster> = seg
-        .grapheme_indices(true)
-        .map(|(i, g)| {
-            while breaks.next_if(|&b| b < i).is_some() {}
-            let break_before = !code && breaks.peek() == Some(&i);
-            let tab = g == "\t";
-            Cluster {
-                start: i,
-                width: if tab { 0 } else { cluster_width(g) },
-                tab,
-                blank: is_blank(g),
-                break_before,
-            }
-        })
-        .collect();
-    let n = clusters.len();
-    let pos = |k: usize| base + clusters.get(k).map_or(seg.len(), |c| c.start);
+    let source = seg.grapheme_indices(true).map(move |(i, g)| {
+        while breaks.next_if(|&b| b < i).is_some() {}
+        let break_before = !code && breaks.peek() == Some(&i);
+        let tab = g == "\t";
+        Cluster {
+            start: i,
+            width: if tab { 0 } else { cluster_width(g) },
+            tab,
+            blank: is_blank(g),
+            break_before,
+        }
+    });
+    let mut clusters = Clusters {
+        source,
+        window: VecDeque::new(),
+        first: 0,
+    };
+    let pos = |clusters: &mut Clusters<_>, k: usize| {
+        base + clusters.get(k).map_or(seg.len(), |c| c.start)
+    };
     let mut i = 0;
-    while i < n {
+    while clusters.get(i).is_some() {
         let mut col = 0;
         let mut last_break = None;
         let mut hung = false;
         let mut j = i;
         let end = loop {
-            let Some(c) = clusters.get(j) else { break n };
+            // Past the last cluster: the segment ends on this line.
+            let Some(c) = clusters.get(j) else { break j };
             if j > i && c.break_before {
                 last_break = Some(j);
             }
@@ -194,7 +229,9 @@ fn wrap_segment(
             }
             break last_break.unwrap_or(j);
         };
-        out.push(pos(i)..pos(end));
+        let range = pos(&mut clusters, i)..pos(&mut clusters, end);
+        out.push(range);
+        clusters.forget_before(end);
         i = end;
     }
 }

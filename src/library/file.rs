@@ -1,0 +1,239 @@
+//! Opening an article file without ever blocking or reading too much: only
+//! regular files are read, their size is checked before the first byte, and
+//! the check is repeated on the open handle so a file swapped in between
+//! (a FIFO, a device) is still refused.
+
+use std::fmt;
+use std::fs::{self, File, Metadata};
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The size limit used when the config gives none: large enough for any
+/// article (a long book is a few MiB), small enough to hold in memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The limit in force for [`super::load`] and [`super::scan`], set once from
+/// the config at start-up so every reader of article files (the list, the
+/// reader, `gloss import`) applies the same one.
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// Sets the size limit for the rest of the process, from
+/// `reader.max_file_size_mib`.
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes.max(1), Ordering::Relaxed);
+}
+
+/// The size limit in force.
+pub fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(Ordering::Relaxed)
+}
+
+/// Which kind of file something is, named for messages, so a user is told
+/// "a FIFO" rather than a generic failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A folder, where a file was expected.
+    Folder,
+    /// A named pipe: reading it waits for a writer, possibly forever.
+    Fifo,
+    /// A character device such as a terminal or `/dev/zero`.
+    CharDevice,
+    /// A block device such as a disk.
+    BlockDevice,
+    /// A Unix domain socket.
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl Kind {
+    /// The kind of a non-regular file, `None` for a regular file.
+    fn of(meta: &Metadata) -> Option<Kind> {
+        let t = meta.file_type();
+        if t.is_file() {
+            None
+        } else if t.is_dir() {
+            Some(Kind::Folder)
+        } else if t.is_fifo() {
+            Some(Kind::Fifo)
+        } else if t.is_char_device() {
+            Some(Kind::CharDevice)
+        } else if t.is_block_device() {
+            Some(Kind::BlockDevice)
+        } else if t.is_socket() {
+            Some(Kind::Socket)
+        } else {
+            Some(Kind::Other)
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Folder => "a folder",
+            Kind::Fifo => "a FIFO (named pipe)",
+            Kind::CharDevice => "a character device",
+            Kind::BlockDevice => "a block device",
+            Kind::Socket => "a socket",
+            Kind::Other => "a special file",
+        })
+    }
+}
+
+/// Why a file is not read. Each message starts with the reason, so a
+/// shortened status line still says what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Not a regular file.
+    #[error("{0}, not a regular file")]
+    NotRegular(Kind),
+    /// Larger than the limit.
+    #[error("too large ({}, the limit is {}; see reader.max_file_size_mib)", Size(*.size), Size(*.limit))]
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The system refused: missing, no permission, an I/O error.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for Refusal {
+    fn from(e: std::io::Error) -> Self {
+        Refusal::Io(io_reason(&e))
+    }
+}
+
+/// An I/O error in words a reader expects, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// A byte count in the largest binary unit that keeps it at or above 1.
+struct Size(u64);
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 6] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        if self.0 < 1024 {
+            return write!(f, "{} bytes", self.0);
+        }
+        let mut value = self.0 as f64;
+        let mut unit = 0;
+        while value >= 1024.0 && unit + 1 < UNITS.len() {
+            value /= 1024.0;
+            unit += 1;
+        }
+        if value.fract() == 0.0 {
+            write!(f, "{value:.0} {}", UNITS[unit])
+        } else {
+            write!(f, "{value:.1} {}", UNITS[unit])
+        }
+    }
+}
+
+/// A file's identity on this machine: the same article reached through
+/// two links or two paths has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    /// The identity recorded in `meta`.
+    pub fn of(meta: &Metadata) -> Self {
+        Self {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    }
+}
+
+/// Checks what `path` points to, without opening it: a regular file no
+/// larger than `limit`. Cheap enough for every file of a library.
+pub fn check(path: &Path, limit: u64) -> Result<Metadata, Refusal> {
+    let meta = fs::metadata(path)?;
+    accept(&meta, limit)?;
+    Ok(meta)
+}
+
+fn accept(meta: &Metadata, limit: u64) -> Result<(), Refusal> {
+    if let Some(kind) = Kind::of(meta) {
+        return Err(Refusal::NotRegular(kind));
+    }
+    if meta.len() > limit {
+        return Err(Refusal::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// Reads at most `max` bytes of the regular file at `path` (all of it when
+/// `max` is `None`), refusing anything else or anything over `limit` before
+/// reading. The open never blocks (`O_NONBLOCK`, so a FIFO swapped in after
+/// the check cannot hang it) and never makes a terminal ours (`O_NOCTTY`);
+/// the type and size are checked again on the open handle.
+pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
+    check(path, limit)?;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    let meta = file.metadata()?;
+    accept(&meta, limit)?;
+    let want = max.map_or(meta.len(), |m| m.min(meta.len()));
+    // One byte more than allowed tells a file that grew past the limit
+    // since it was measured from one that did not.
+    let cap = max.unwrap_or(limit).min(limit.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
+    read_into(file, cap, &mut bytes)?;
+    if max.is_none() && bytes.len() as u64 > limit {
+        return Err(Refusal::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn read_into(file: File, cap: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+    file.take(cap).read_to_end(bytes).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_named_in_binary_units() {
+        assert_eq!(Size(5).to_string(), "5 bytes");
+        assert_eq!(Size(64 * 1024 * 1024).to_string(), "64 MiB");
+        assert_eq!(Size(1536).to_string(), "1.5 KiB");
+        assert_eq!(Size(1 << 40).to_string(), "1 TiB");
+    }
+
+    #[test]
+    fn the_reason_comes_first() {
+        let refusal = Refusal::TooLarge {
+            size: 1 << 40,
+            limit: DEFAULT_MAX_FILE_SIZE,
+        };
+        assert!(refusal.to_string().starts_with("too large (1 TiB"));
+        assert_eq!(
+            Refusal::NotRegular(Kind::Fifo).to_string(),
+            "a FIFO (named pipe), not a regular file"
+        );
+    }
+}
