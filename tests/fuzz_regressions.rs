@@ -27,12 +27,25 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Runs `target` on every saved crash and seed of `name`; reports all that
-/// panic, by file, rather than stopping at the first.
+/// Crashes found by fuzzing whose fix belongs to another part of the code
+/// and has not landed yet (path under `tests/fixtures/fuzz/`). They are left
+/// out of the default replay and each has an `#[ignore]`d test below; remove
+/// the entry when the fix lands.
+const OPEN: &[&str] = &["import/reimport-of-article-without-path-or-fingerprint-duplicates.json"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `target` on every saved crash and seed of `name` (but the open
+/// ones); reports all that panic, by file, rather than stopping at the first.
 fn replay(name: &str, target: fn(&[u8])) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = inputs(&root.join("tests/fixtures/fuzz").join(name));
-    files.extend(inputs(&root.join("fuzz/corpus").join(name)));
+    let fixtures = root().join("tests/fixtures/fuzz");
+    let mut files: Vec<PathBuf> = inputs(&fixtures.join(name))
+        .into_iter()
+        .filter(|f| !OPEN.iter().any(|open| fixtures.join(open) == *f))
+        .collect();
+    files.extend(inputs(&root().join("fuzz/corpus").join(name)));
     let mut failed = Vec::new();
     for file in &files {
         let bytes = fs::read(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
@@ -62,4 +75,24 @@ fn reanchor_crashes_and_seeds_stay_fixed() {
 #[test]
 fn import_crashes_and_seeds_stay_fixed() {
     replay("import", harness::import::run);
+}
+
+/// Replays one saved input that still fails (see [`OPEN`]).
+fn replay_open(path: &str, target: fn(&[u8])) {
+    let file = root().join("tests/fixtures/fuzz").join(path);
+    let bytes = fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    target(&bytes);
+}
+
+/// A gloss JSON article with neither `path` nor `fingerprint` is stored in a
+/// new notes file on every import (the store cannot find the first one by an
+/// empty path or fingerprint), so importing the same export twice duplicates
+/// every highlight.
+#[test]
+#[ignore = "open: gloss import duplicates highlights of an article without path or fingerprint (src/commands/import.rs, owned by export)"]
+fn reimporting_an_article_without_path_or_fingerprint_adds_nothing() {
+    replay_open(
+        "import/reimport-of-article-without-path-or-fingerprint-duplicates.json",
+        harness::import::run,
+    );
 }
