@@ -19,7 +19,10 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.is_file())
-            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -48,7 +51,8 @@ fn replay(name: &str, target: fn(&[u8])) {
     files.extend(inputs(&root().join("fuzz/corpus").join(name)));
     let mut failed = Vec::new();
     for file in &files {
-        let bytes = fs::read(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        let bytes =
+            fs::read(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
         if catch_unwind(AssertUnwindSafe(|| target(&bytes))).is_err() {
             failed.push(file.display().to_string());
         }

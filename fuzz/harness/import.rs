@@ -56,7 +56,9 @@ pub fn run(data: &[u8]) {
 
     let dir = super::scratch();
     let base = dir.path().join("articles");
-    if let Err(e) = fs::create_dir_all(&base).and_then(|()| fs::write(base.join(ARTICLE_NAME), article)) {
+    if let Err(e) =
+        fs::create_dir_all(&base).and_then(|()| fs::write(base.join(ARTICLE_NAME), article))
+    {
         panic!("cannot write the article: {e}");
     }
     let store = Store::new(&dir.path().join("data"));
@@ -70,7 +72,11 @@ pub fn run(data: &[u8]) {
         }
     };
     if first.write(&store).is_err() {
-        assert_eq!(notes_files(store.dir()), 0, "a failed import left notes files");
+        assert_eq!(
+            notes_files(store.dir()),
+            0,
+            "a failed import left notes files"
+        );
         return;
     }
     let stored = stored_highlights(&store);
@@ -83,11 +89,18 @@ pub fn run(data: &[u8]) {
         Ok(second) => second,
         Err(e) => panic!("a file that imported once does not plan again: {e:#}"),
     };
-    assert_eq!(second.report.counts.added, 0, "a second import added highlights again");
+    assert_eq!(
+        second.report.counts.added, 0,
+        "a second import added highlights again"
+    );
     if let Err(e) = second.write(&store) {
         panic!("the second import of the same file failed: {e:#}");
     }
-    assert_eq!(stored_highlights(&store), stored, "a second import changed the count");
+    assert_eq!(
+        stored_highlights(&store),
+        stored,
+        "a second import changed the count"
+    );
 }
 
 /// Whether importing annotations on `source` reads nothing outside the
@@ -107,7 +120,11 @@ fn stored_highlights(store: &Store) -> usize {
         Ok(index) => index,
         Err(e) => panic!("cannot list the store: {e}"),
     };
-    assert!(index.corrupt.is_empty(), "an import wrote a file that does not load: {:?}", index.corrupt);
+    assert!(
+        index.corrupt.is_empty(),
+        "an import wrote a file that does not load: {:?}",
+        index.corrupt
+    );
     index.entries.iter().map(|e| e.highlight_count).sum()
 }
 

@@ -61,22 +61,35 @@ pub fn run(data: &[u8]) {
 /// blocks lie in order on char boundaries inside it.
 fn check_document(doc: &Document) {
     let text = doc.text();
-    if let Some(c) = text.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c.is_control() && c != '\n' && c != '\t')
+    {
         panic!("control character {c:?} in the canonical text");
     }
     let mut end = 0;
     for block in doc.blocks() {
         let r = &block.range;
-        assert!(r.start <= r.end && r.end <= text.len(), "block {r:?} outside the text");
+        assert!(
+            r.start <= r.end && r.end <= text.len(),
+            "block {r:?} outside the text"
+        );
         assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
-        assert!(r.start >= end, "blocks overlap or go backwards: {r:?} after {end}");
+        assert!(
+            r.start >= end,
+            "blocks overlap or go backwards: {r:?} after {end}"
+        );
         end = r.end;
     }
     let len_chars = text.chars().count();
     assert_eq!(doc.char_offset(text.len()), len_chars);
     assert_eq!(doc.byte_offset(len_chars), text.len());
     for (byte, _) in text.char_indices().step_by(37) {
-        assert_eq!(doc.byte_offset(doc.char_offset(byte)), byte, "offset index round trip");
+        assert_eq!(
+            doc.byte_offset(doc.char_offset(byte)),
+            byte,
+            "offset index round trip"
+        );
     }
 }
 
@@ -104,7 +117,12 @@ fn check_incremental(
         assert!(rounds <= source.len() + 2, "parse_more makes no progress");
     }
     assert_eq!(doc.text(), complete.text());
-    let ranges = |d: &Document| d.blocks().iter().map(|b| b.range.clone()).collect::<Vec<_>>();
+    let ranges = |d: &Document| {
+        d.blocks()
+            .iter()
+            .map(|b| b.range.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ranges(&doc), ranges(complete));
 }
 
@@ -120,7 +138,10 @@ fn check_layout(doc: &Document, width: u16, tab_width: u8) {
         total_lines += lines.lines.len();
         for (i, line) in lines.lines.iter().enumerate() {
             let r = &line.range;
-            assert!(r.start <= r.end && r.end <= text.len(), "line {r:?} outside the text");
+            assert!(
+                r.start <= r.end && r.end <= text.len(),
+                "line {r:?} outside the text"
+            );
             assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
             assert!(
                 line.prefix_width + line.text_width <= width,
@@ -133,7 +154,10 @@ fn check_layout(doc: &Document, width: u16, tab_width: u8) {
             }
             let pos = LinePos { block: b, line: i };
             for cell in line_cells(text, line) {
-                assert!(cell.col + cell.width <= width, "cell past the width {width}");
+                assert!(
+                    cell.col + cell.width <= width,
+                    "cell past the width {width}"
+                );
                 assert!(cell.range.0 < cell.range.1 && cell.range.1 <= text.len());
                 if checked < MAX_CELLS_CHECKED {
                     checked += 1;
@@ -153,7 +177,10 @@ fn check_layout(doc: &Document, width: u16, tab_width: u8) {
     for offset in [0, 1, len / 3, len / 2, len.saturating_sub(1), len, len + 7] {
         let (pos, col) = layout.locate(doc, offset);
         if !doc.blocks().is_empty() {
-            assert!(col < width, "offset {offset} located at column {col} of {width}");
+            assert!(
+                col < width,
+                "offset {offset} located at column {col} of {width}"
+            );
         }
         if let Some(back) = layout.offset_at(doc, pos, col) {
             assert!(back <= len && text.is_char_boundary(back));

@@ -159,14 +159,21 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
             .collect(),
     };
     let report = reanchor_all(text, &mut file);
-    assert_eq!(file.highlights.len(), anchors.len(), "re-anchoring lost a highlight");
+    assert_eq!(
+        file.highlights.len(),
+        anchors.len(),
+        "re-anchoring lost a highlight"
+    );
     let len_chars = CharIndex::new(text).len_chars();
     for h in &file.highlights {
         let i: usize = h.id[1..].parse().unwrap_or(usize::MAX);
         assert!(i < anchors.len(), "unknown highlight {}", h.id);
         assert_eq!(h.note, format!("note {i}"), "a note changed");
         assert_eq!(h.anchor.quote, anchors[i].quote, "a quote was rewritten");
-        assert_eq!(h.orphaned, !placed[i], "orphaned flag disagrees with placement");
+        assert_eq!(
+            h.orphaned, !placed[i],
+            "orphaned flag disagrees with placement"
+        );
         if !h.orphaned {
             assert!(
                 h.anchor.start <= h.anchor.end && h.anchor.end <= len_chars,

@@ -54,11 +54,20 @@ pub fn run(data: &[u8]) {
                         Ok(content) => content,
                         Err(e) => panic!("a file the store just saved does not read back: {e}"),
                     };
-                    assert_eq!(after, saved.content, "the file holds what the save reported");
-                    assert!(after.highlights.contains(&added), "the new highlight was lost");
+                    assert_eq!(
+                        after, saved.content,
+                        "the file holds what the save reported"
+                    );
+                    assert!(
+                        after.highlights.contains(&added),
+                        "the new highlight was lost"
+                    );
                     for h in &before.highlights {
                         assert!(
-                            after.highlights.iter().any(|a| a.id == h.id && a.note == h.note),
+                            after
+                                .highlights
+                                .iter()
+                                .any(|a| a.id == h.id && a.note == h.note),
                             "highlight {:?} (note {:?}) was lost by an unrelated save",
                             h.id,
                             h.note
@@ -70,7 +79,10 @@ pub fn run(data: &[u8]) {
             }
         }
         (None, Some(_)) => {
-            assert!(store.read(&file).is_err(), "read accepts what index rejected");
+            assert!(
+                store.read(&file).is_err(),
+                "read accepts what index rejected"
+            );
             let article = ArticleRecord {
                 title: "fuzz".into(),
                 path: "/nonexistent/gloss-fuzz/article.md".into(),
@@ -78,15 +90,17 @@ pub fn run(data: &[u8]) {
             };
             let added = new_highlight(std::iter::empty());
             assert!(
-                store.apply(Some(&file), &article, &[Op::Upsert(added)]).is_err(),
+                store
+                    .apply(Some(&file), &article, &[Op::Upsert(added)])
+                    .is_err(),
                 "a save into a file that does not load was accepted"
             );
             let _ = store.find(Path::new(&article.path), "");
             assert_eq!(on_disk(), data, "a file that does not load was changed");
         }
-        (entry, corrupt) => panic!(
-            "the file is neither indexed nor reported: entry {entry:?}, corrupt {corrupt:?}"
-        ),
+        (entry, corrupt) => {
+            panic!("the file is neither indexed nor reported: entry {entry:?}, corrupt {corrupt:?}")
+        }
     }
 }
 
