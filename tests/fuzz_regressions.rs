@@ -5,7 +5,6 @@
 //! The targets and their checks live in `fuzz/harness/` (see docs/fuzzing.md).
 
 #[path = "../fuzz/harness/mod.rs"]
-#[allow(dead_code)]
 mod harness;
 
 use std::fs;
