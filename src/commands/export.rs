@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context;
 
 use super::{UsageError, read_all};
-use crate::annotations::{AnnotationFile, Store};
+use crate::annotations::{AnnotationFile, Store, text_to_path};
 use crate::export::{
     Filter, Format, MarkdownOptions, markdown_file_name, render, to_markdown_per_article,
 };
@@ -125,7 +125,7 @@ pub fn export_to_folder(
         .with_context(|| format!("cannot read the annotations in {}", text::path(store.dir())))?;
     let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
     if let Some(only) = only {
-        files.retain(|f| Path::new(&f.article.path) == only);
+        files.retain(|f| text_to_path(&f.article.path) == only);
     }
     let single = match (only, files.as_slice()) {
         (Some(_), [one]) => Some(markdown_file_name(one)),
@@ -250,7 +250,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// Whether an article recorded at `recorded` is `scope` or inside it
 /// (comparing whole path components, so `/a/b` is not inside `/a/bc`).
 fn in_scope(recorded: &str, scope: &Path) -> bool {
-    !recorded.is_empty() && Path::new(recorded).starts_with(scope)
+    !recorded.is_empty() && text_to_path(recorded).starts_with(scope)
 }
 
 #[cfg(test)]
