@@ -14,6 +14,7 @@ mod fuzzy;
 mod merge;
 mod model;
 mod path_text;
+mod placement;
 mod reanchor;
 mod repair;
 mod store;
@@ -24,9 +25,7 @@ pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION,
 };
 pub use path_text::{display_path, path_to_text, text_to_path};
-pub use reanchor::{
-    Locator, MIN_FUZZY_CHARS, Placement, PlacementKind, ReanchorReport, locate, reanchor_all,
-    reanchor_with,
-};
+pub use placement::{ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
+pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};
 pub use repair::{Repairs, distinct_ids};
 pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};

@@ -25,8 +25,8 @@ use anyhow::{Context, anyhow};
 use chrono::Utc;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, PlacementKind,
-    SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
+    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, SCHEMA_VERSION,
+    Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::{Document, ParseOptions, sanitize_text};
@@ -431,18 +431,13 @@ impl<'a> Anchorer<'a> {
             h.orphaned = false;
             return Some(h);
         }
-        match self.locator.place(&h.anchor) {
-            Some(p) if p.kind == PlacementKind::Fuzzy => {
-                // The passage was edited: keep the words as quoted.
-                h.anchor.start = self.chars.char_of(p.range.start);
-                h.anchor.end = self.chars.char_of(p.range.end);
+        // The one placement policy decides, as when the article opens.
+        match self.locator.settle(&h.anchor) {
+            Ok(settled) => {
+                h.anchor = settled.anchor;
                 h.orphaned = false;
             }
-            Some(p) => {
-                h.anchor = Anchor::from_range(self.text, p.range);
-                h.orphaned = false;
-            }
-            None => h.orphaned = true,
+            Err(_) => h.orphaned = true,
         }
         Some(h)
     }
