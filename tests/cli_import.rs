@@ -449,7 +449,7 @@ fn two_imported_highlights_with_one_id_are_both_kept() {
 /// through the store as the app records it (the exact bytes of its path).
 #[cfg(unix)]
 fn latin1_article(w: &World) -> std::path::PathBuf {
-    use gloss::annotations::{Anchor, ArticleRecord, Highlight, Op, Store, path_to_text};
+    use gloss::annotations::{ArticleRecord, Op, Store, path_to_text, testing};
     use gloss::document::{Document, ParseOptions};
     use gloss::library::{self, Source};
     use std::os::unix::ffi::OsStrExt;
@@ -465,24 +465,17 @@ fn latin1_article(w: &World) -> std::path::PathBuf {
     let doc = Document::parse_complete(&loaded.text, loaded.format, ParseOptions::default());
     let text = doc.text();
     let quote = "The kettle sang while the rain kept on.";
-    let start = text.find(quote).unwrap();
-    let updated: chrono::DateTime<chrono::Utc> = "2024-03-04T10:00:00Z".parse().unwrap();
     let record = ArticleRecord {
         title: "Kettle".into(),
         path: path_to_text(&path),
         fingerprint: gloss::annotations::fingerprint(&loaded.text),
         ..ArticleRecord::default()
     };
-    let highlight = Highlight {
-        id: H4.into(),
-        created: updated,
-        updated,
-        color: "yellow".into(),
-        tags: vec![],
-        note: "By the window.".into(),
-        orphaned: false,
-        anchor: Anchor::from_range(text, start..start + quote.len()),
-    };
+    let highlight = testing::highlight(H4)
+        .first_of(text, quote)
+        .at("2024-03-04T10:00:00Z")
+        .note("By the window.")
+        .build();
     Store::new(&w.data)
         .apply(None, &record, &[Op::Upsert(highlight)])
         .unwrap();

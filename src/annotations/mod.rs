@@ -18,6 +18,8 @@ mod placement;
 mod reanchor;
 mod repair;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
 pub use disk::{Disk, RealDisk};

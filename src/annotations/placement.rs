@@ -166,6 +166,7 @@ fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::testing::highlight;
 
     const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
         After a long debate, the members agreed to fund the new library wing, \
@@ -387,6 +388,45 @@ mod tests {
             (settled.anchor.start, settled.anchor.end),
             (locator.char_of(raw.start), locator.char_of(raw.end))
         );
+    }
+
+    #[test]
+    fn reanchoring_updates_offsets_and_orphans_and_draws_in_the_final_order() {
+        let make = |id: &str, quote: &str| highlight(id).first_of(ARTICLE, quote).note("n").build();
+        // Stored out of document order, so the re-anchored list is sorted.
+        let mut file = AnnotationFile {
+            version: 1,
+            article: Default::default(),
+            position: None,
+            highlights: vec![make("b", "swimming pool"), make("a", "discuss the budget")],
+        };
+        let edited = format!("Update: {}", ARTICLE.replace("the swimming pool ", ""));
+        let (report, drawn) = Locator::new(&edited).reanchor(&mut file.highlights);
+        assert_eq!(report.moved, 1);
+        assert_eq!(report.orphaned, 1);
+        assert!(report.changed);
+        let a = &file.highlights[0];
+        assert_eq!(a.anchor.quote, "discuss the budget");
+        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
+        assert_eq!(
+            drawn[0].clone().map(|r| &edited[r]),
+            Some("discuss the budget")
+        );
+        let b = &file.highlights[1];
+        assert!(b.orphaned);
+        assert_eq!(
+            b.anchor,
+            make("b", "swimming pool").anchor,
+            "kept as it was"
+        );
+        assert_eq!(drawn[1], None);
+
+        // The passage comes back: un-orphaned.
+        let report = reanchor_all(ARTICLE, &mut file);
+        assert_eq!(report.orphaned, 0);
+        assert!(!file.highlights[1].orphaned);
+        let again = reanchor_all(ARTICLE, &mut file);
+        assert!(!again.changed);
     }
 
     #[test]

@@ -698,7 +698,7 @@ fn common_prefix_len(stored: &[char], text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::{AnnotationFile, locate, reanchor_all};
+    use crate::annotations::locate;
 
     const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
         After a long debate, the members agreed to fund the new library wing, \
@@ -782,46 +782,6 @@ mod tests {
             "nobody could agree on anything at all",
         );
         assert_eq!(located(&edited, &a), None);
-    }
-
-    #[test]
-    fn reanchor_all_updates_offsets_and_orphans() {
-        use chrono::Utc;
-        let now = Utc::now();
-        let make = |id: &str, quote: &str| super::super::Highlight {
-            id: id.into(),
-            created: now,
-            updated: now,
-            color: "yellow".into(),
-            tags: vec![],
-            note: "n".into(),
-            orphaned: false,
-            anchor: anchor_for(ARTICLE, quote),
-        };
-        let mut file = AnnotationFile {
-            version: 1,
-            article: Default::default(),
-            position: None,
-            highlights: vec![make("a", "discuss the budget"), make("b", "swimming pool")],
-        };
-        let edited = format!("Update: {}", ARTICLE.replace("the swimming pool ", ""));
-        let report = reanchor_all(&edited, &mut file);
-        assert_eq!(report.moved, 1);
-        assert_eq!(report.orphaned, 1);
-        assert!(report.changed);
-        let a = &file.highlights[0];
-        assert_eq!(a.anchor.quote, "discuss the budget");
-        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
-        let b = &file.highlights[1];
-        assert!(b.orphaned);
-        assert_eq!(b.anchor, anchor_for(ARTICLE, "swimming pool"));
-
-        // The passage comes back: un-orphaned.
-        let report = reanchor_all(ARTICLE, &mut file);
-        assert_eq!(report.orphaned, 0);
-        assert!(!file.highlights[1].orphaned);
-        let again = reanchor_all(ARTICLE, &mut file);
-        assert!(!again.changed);
     }
 
     #[test]

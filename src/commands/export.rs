@@ -256,28 +256,8 @@ fn in_scope(recorded: &str, scope: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::{Anchor, ArticleRecord, Highlight, Op};
-    use chrono::{DateTime, Utc};
-
-    fn highlight(id: &str, quote: &str, start: usize) -> Highlight {
-        let t: DateTime<Utc> = "2024-03-04T10:00:00Z".parse().unwrap();
-        Highlight {
-            id: id.into(),
-            created: t,
-            updated: t,
-            color: "yellow".into(),
-            tags: vec![],
-            note: String::new(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: quote.into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start,
-                end: start + quote.chars().count(),
-            },
-        }
-    }
+    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::{ArticleRecord, Op};
 
     fn store_with(dir: &Path, articles: &[(&str, &str)]) -> Store {
         let store = Store::new(dir);
@@ -290,7 +270,16 @@ mod tests {
             };
             let id = format!("01HZX3A6Q4W5V8F0J3M2K7N9P{i}");
             store
-                .apply(None, &record, &[Op::Upsert(highlight(&id, title, 3))])
+                .apply(
+                    None,
+                    &record,
+                    &[Op::Upsert(
+                        highlight(&id)
+                            .quote_at(title, Chars(3))
+                            .at("2024-03-04T10:00:00Z")
+                            .build(),
+                    )],
+                )
                 .unwrap();
         }
         store

@@ -650,7 +650,7 @@ fn restore(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
+    use crate::annotations::testing::{Chars, highlight};
 
     #[test]
     fn schemes_and_paths_are_told_apart() {
@@ -699,26 +699,6 @@ mod tests {
         );
     }
 
-    fn hl(id: &str, quote: &str, start: usize, updated: &str) -> Highlight {
-        let t: DateTime<Utc> = updated.parse().unwrap();
-        Highlight {
-            id: id.into(),
-            created: t,
-            updated: t,
-            color: "yellow".into(),
-            tags: vec![],
-            note: String::new(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: quote.into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start,
-                end: start + quote.len(),
-            },
-        }
-    }
-
     #[test]
     fn a_failed_save_undoes_the_earlier_ones() {
         let dir = tempfile::tempdir().unwrap();
@@ -732,7 +712,12 @@ mod tests {
             .apply(
                 None,
                 &kept,
-                &[Op::Upsert(hl("a", "q", 0, "2024-01-01T00:00:00Z"))],
+                &[Op::Upsert(
+                    highlight("a")
+                        .quote_at("q", Chars(0))
+                        .at("2024-01-01T00:00:00Z")
+                        .build(),
+                )],
             )
             .unwrap();
         let before = fs::read(&saved.file).unwrap();
@@ -745,7 +730,12 @@ mod tests {
                 Save {
                     file: Some(saved.file.clone()),
                     record: kept.clone(),
-                    ops: vec![Op::Upsert(hl("b", "r", 5, "2024-01-02T00:00:00Z"))],
+                    ops: vec![Op::Upsert(
+                        highlight("b")
+                            .quote_at("r", Chars(5))
+                            .at("2024-01-02T00:00:00Z")
+                            .build(),
+                    )],
                 },
                 Save {
                     file: None,
@@ -754,7 +744,12 @@ mod tests {
                         path: "/new.md".into(),
                         ..ArticleRecord::default()
                     },
-                    ops: vec![Op::Upsert(hl("c", "s", 1, "2024-01-02T00:00:00Z"))],
+                    ops: vec![Op::Upsert(
+                        highlight("c")
+                            .quote_at("s", Chars(1))
+                            .at("2024-01-02T00:00:00Z")
+                            .build(),
+                    )],
                 },
                 Save {
                     file: Some(blocker.clone()),
