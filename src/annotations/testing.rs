@@ -89,6 +89,21 @@ impl HighlightBuilder {
         self
     }
 
+    /// Made and last updated at `time` (a test that needs the clock: now,
+    /// or another machine's skewed clock).
+    pub fn made_at(mut self, time: DateTime<Utc>) -> Self {
+        self.0.created = time;
+        self.0.updated = time;
+        self
+    }
+
+    /// The stored context on each side of the quote.
+    pub fn context(mut self, prefix: &str, suffix: &str) -> Self {
+        self.0.anchor.prefix = prefix.to_string();
+        self.0.anchor.suffix = suffix.to_string();
+        self
+    }
+
     /// Last updated at `time` (RFC 3339), keeping when it was made.
     #[allow(clippy::expect_used)]
     pub fn updated(mut self, time: &str) -> Self {
