@@ -1,6 +1,9 @@
 //! Random sequences of actions, keys and resizes over the fixture articles,
 //! drawing every frame: whatever a user does, gloss must not panic.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};

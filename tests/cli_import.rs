@@ -2,6 +2,9 @@
 //! go back in without loss, W3C annotations from other tools are anchored in
 //! the article (or orphaned, never misplaced), and a bad file changes nothing.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_common;
 
 use std::fs;

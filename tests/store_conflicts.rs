@@ -2,6 +2,9 @@
 //! clocks of the machines involved say; only a change made elsewhere after
 //! that version was read is weighed by time.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::Path;
 

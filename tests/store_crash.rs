@@ -2,6 +2,9 @@
 //! test binary run again on an ignored test, told by an environment variable
 //! where the data directory is; without it they do nothing.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

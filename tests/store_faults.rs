@@ -7,6 +7,9 @@
 //! read-only directory is a read-only remount as root, else a folder without
 //! write permission.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

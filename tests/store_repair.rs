@@ -3,6 +3,9 @@
 //! all, and articles whose names are not UTF-8: told apart, reported, made
 //! safe, never lost, never overwritten.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
