@@ -6,6 +6,9 @@
 //! Run with `cargo bench --bench reader`; docs/benchmarks.md explains the
 //! numbers and compares them with `less`.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "common/article.rs"]
 mod article;
 

@@ -6,6 +6,9 @@
 //! [`app`] holds state changed only through actions, and [`ui`] draws that state.
 //! `main.rs` only calls [`run`].
 
+// Tests may unwrap: a failed unwrap there is a failed test.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod annotations;
 pub mod app;
 pub mod cli;

@@ -1,6 +1,9 @@
 //! The app driven by actions alone, as the runtime would drive it: re-attaching a
 //! highlight, and an orphan listed in the panel after its text is gone.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use gloss::annotations::{AnnotationFile, ArticleRecord, Op, SCHEMA_VERSION};

@@ -3,6 +3,9 @@
 //! sometimes into a terminal whose size already changed again: whatever a user
 //! does, gloss must not panic.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};

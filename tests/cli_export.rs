@@ -2,6 +2,9 @@
 //! no terminal, on a data directory filled through the library API; and once
 //! end to end, after highlighting in the app in a pseudo-terminal.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_common;
 mod support;
 

@@ -2,6 +2,9 @@
 //! go back in without loss, W3C annotations from other tools are anchored in
 //! the article (or orphaned, never misplaced), and a bad file changes nothing.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_common;
 
 use std::fs;
@@ -443,4 +446,140 @@ fn two_imported_highlights_with_one_id_are_both_kept() {
         summary(&again)
     );
     assert_eq!(snapshot(&fresh), before);
+}
+
+/// An article whose file name is not UTF-8 (a Latin-1 "é"), highlighted
+/// through the store as the app records it (the exact bytes of its path).
+#[cfg(unix)]
+fn latin1_article(w: &World) -> std::path::PathBuf {
+    use gloss::annotations::{ArticleRecord, Op, Store, path_to_text, testing};
+    use gloss::document::{Document, ParseOptions};
+    use gloss::library::{self, Source};
+    use std::os::unix::ffi::OsStrExt;
+    let path = w
+        .articles
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9-notes.md"));
+    fs::write(
+        &path,
+        "A first line.\n\nThe kettle sang while the rain kept on.\n",
+    )
+    .unwrap();
+    let loaded = library::load(&Source::File(path.clone())).unwrap();
+    let doc = Document::parse_complete(&loaded.text, loaded.format, ParseOptions::default());
+    let text = doc.text();
+    let quote = "The kettle sang while the rain kept on.";
+    let record = ArticleRecord {
+        title: "Kettle".into(),
+        path: path_to_text(&path),
+        fingerprint: gloss::annotations::fingerprint(&loaded.text),
+        ..ArticleRecord::default()
+    };
+    let highlight = testing::highlight(H4)
+        .first_of(text, quote)
+        .at("2024-03-04T10:00:00Z")
+        .note("By the window.")
+        .build();
+    Store::new(&w.data)
+        .apply(None, &record, &[Op::Upsert(highlight)])
+        .unwrap();
+    path
+}
+
+/// The notes stored for the file at `path` in `data`, found as the app finds
+/// them: by the file's exact path, with no fingerprint to fall back on.
+#[cfg(unix)]
+fn notes_of(data: &Path, path: &Path) -> Option<gloss::annotations::AnnotationFile> {
+    gloss::annotations::Store::new(data)
+        .find(path, "")
+        .unwrap()
+        .map(|f| f.content)
+}
+
+/// `gloss --data-dir DATA export --format json PATH` for a path that is not
+/// UTF-8 (the shared helper takes text arguments only).
+#[cfg(unix)]
+fn export_one(w: &World, data: &Path, path: &Path) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["export", "--format", "json"])
+        .arg(path)
+        .current_dir(w.tmp.path())
+        .env("HOME", w.tmp.path())
+        .env("XDG_CONFIG_HOME", w.tmp.path().join("config"))
+        .env("XDG_DATA_HOME", w.tmp.path().join("xdg-data"))
+        .env_remove("GLOSS_DATA_DIR")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_survives_a_json_export_and_import() {
+    let w = World::new();
+    let path = latin1_article(&w);
+    let json = w.ok(&w.data, &["export", "--format", "json"]);
+    let file = write(&w, "backup.json", &json);
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 1 article: 1 added, 0 updated, 0 left unchanged, 0 skipped"
+    );
+    // The imported notes are the very same file's, found by its exact path.
+    let notes = notes_of(&fresh, &path).expect("found by the file's own path");
+    assert_eq!(notes.highlights.len(), 1);
+    assert_eq!(notes.highlights[0].note, "By the window.");
+    assert_eq!(Some(notes), notes_of(&w.data, &path));
+    // Naming the file on the command line selects its notes.
+    let only: serde_json::Value = serde_json::from_str(&export_one(&w, &fresh, &path)).unwrap();
+    assert_eq!(only["articles"].as_array().map(Vec::len), Some(1), "{only}");
+    // Importing it again adds nothing.
+    let again = w.gloss_in(&fresh, &["import", &file]);
+    assert!(
+        summary(&again).starts_with("imported 1 article: 0 added, 0 updated, 1 left unchanged"),
+        "{}",
+        summary(&again)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_survives_a_w3c_export_and_import() {
+    let w = World::new();
+    let path = latin1_article(&w);
+    let w3c = w.ok(&w.data, &["export", "--format", "w3c"]);
+    // The URI carries the name's own byte, percent-encoded.
+    assert!(w3c.contains("caf%E9-notes.md"), "{w3c}");
+    let file = write(&w, "annotations.jsonld", &w3c);
+    let fresh = w.other_data("fresh");
+    let out = w.gloss_in(&fresh, &["import", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        summary(&out),
+        "imported 1 article: 1 added, 0 updated, 0 left unchanged, 0 skipped"
+    );
+    let notes = notes_of(&fresh, &path).expect("found by the file's own path");
+    assert_eq!(notes.highlights[0].note, "By the window.");
+    assert!(!notes.highlights[0].orphaned);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_markdown_export_shows_a_name_that_is_not_utf8_with_a_replacement_character() {
+    let w = World::new();
+    latin1_article(&w);
+    let md = w.ok(&w.data, &["export", "--format", "md"]);
+    assert!(md.contains("caf\u{fffd}-notes.md"), "{md}");
+    // The command to open it names the file's own byte.
+    assert!(md.contains(r"caf\xe9-notes.md' --at "), "{md}");
+    assert!(
+        !md.chars()
+            .any(|c| ('\u{10ff00}'..='\u{10ffff}').contains(&c)),
+        "{md}"
+    );
 }

@@ -2,6 +2,9 @@
 //! must stay equal to the built-in defaults; and a user's mistakes in a real
 //! config file must be reported with file, line and key.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,9 @@
 //! End to end: highlights and notes made with the keys in a pseudo-terminal,
 //! checked on disk and on screen across restarts, file edits and renames.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use std::fs;

@@ -6,6 +6,9 @@
 //! clipboard are never set, the frame around the text stays whole, the
 //! attacks show as placeholders, and no export carries a forbidden byte.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_common;
 mod support;
 

@@ -1,6 +1,9 @@
 //! End to end: the real binary in a pseudo-terminal, read through vt100, as a
 //! user would see it.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use support::{Gloss, fixtures};

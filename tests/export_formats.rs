@@ -4,6 +4,9 @@
 //! Rewrite the golden files with `UPDATE_GOLDEN=1 cargo test --test export_formats`
 //! and review the diff.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "fixtures/export/fixture.rs"]
 mod fixture;
 

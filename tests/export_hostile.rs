@@ -2,6 +2,9 @@
 //! someone else's export or a hand-edited notes file must never carry a
 //! terminal control sequence out of `gloss export`, in any format.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "fixtures/export/fixture.rs"]
 mod fixture;
 

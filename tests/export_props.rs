@@ -2,6 +2,9 @@
 //! notes back as themselves (modulo Markdown's own whitespace rules), never as
 //! other structure; JSON, CSV and W3C exports read back to the same values.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "fixtures/export/fixture.rs"]
 mod fixture;
 

@@ -3,6 +3,9 @@
 //! model requires and reads back, other tools' annotations parse, and an
 //! import merges without duplicates.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "fixtures/export/fixture.rs"]
 mod fixture;
 

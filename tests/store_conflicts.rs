@@ -2,10 +2,14 @@
 //! clocks of the machines involved say; only a change made elsewhere after
 //! that version was read is weighed by time.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use gloss::annotations::testing::{self, Chars};
 use gloss::annotations::{AnnotationFile, ArticleRecord, Highlight, Op, Store};
 use proptest::prelude::*;
 
@@ -99,22 +103,11 @@ fn reading_for_an_export_does_not_make_an_older_copy_current() {
     let dir = tempfile::tempdir().unwrap();
     let here = Store::new(dir.path());
     let there = Store::new(dir.path());
-    let mut h = Highlight {
-        id: "01HZX3V0AAAAAAAAAAAAAAAAAA".into(),
-        created: Utc::now(),
-        updated: Utc::now(),
-        color: "yellow".into(),
-        tags: Vec::new(),
-        note: "first".into(),
-        orphaned: false,
-        anchor: gloss::annotations::Anchor {
-            quote: "words".into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            start: 0,
-            end: 5,
-        },
-    };
+    let mut h = testing::highlight("01HZX3V0AAAAAAAAAAAAAAAAAA")
+        .made_at(Utc::now())
+        .quote_at("words", Chars(0))
+        .note("first")
+        .build();
     let file = here
         .apply(None, &record(), &[Op::Upsert(h.clone())])
         .unwrap()
@@ -186,22 +179,15 @@ proptest! {
         let start: Vec<Op> = ids
             .iter()
             .enumerate()
-            .map(|(i, id)| Op::Upsert(Highlight {
-                id: (*id).into(),
-                created: base,
-                updated: base,
-                color: "yellow".into(),
-                tags: Vec::new(),
-                note: format!("start {i}"),
-                orphaned: false,
-                anchor: gloss::annotations::Anchor {
-                    quote: format!("quote {i}"),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    start: 10 * i,
-                    end: 10 * i + 7,
-                },
-            }))
+            .map(|(i, id)| {
+                Op::Upsert(
+                    testing::highlight(id)
+                        .made_at(base)
+                        .quote_at(&format!("quote {i}"), Chars(10 * i))
+                        .note(&format!("start {i}"))
+                        .build(),
+                )
+            })
             .collect();
         let file = setup.apply(None, &record(), &start).unwrap().file;
 

@@ -2,6 +2,9 @@
 //! test binary run again on an ignored test, told by an environment variable
 //! where the data directory is; without it they do nothing.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -9,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::Utc;
-use gloss::annotations::{Anchor, ArticleRecord, Highlight, Op, Store};
+use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::{ArticleRecord, Highlight, Op, Store};
 
 const DIR_VAR: &str = "GLOSS_STORE_TEST_DIR";
 const WORKER_VAR: &str = "GLOSS_STORE_TEST_WORKER";
@@ -26,22 +30,14 @@ fn record() -> ArticleRecord {
 }
 
 fn highlight(id: String, start: usize) -> Highlight {
-    Highlight {
-        id,
-        created: Utc::now(),
-        updated: Utc::now(),
-        color: "green".into(),
-        tags: vec!["crash".into()],
-        note: "A note that makes the file\nlonger, so writes take a while.\n".repeat(4),
-        orphaned: false,
-        anchor: Anchor {
-            quote: "some words".into(),
-            prefix: "before ".into(),
-            suffix: " after".into(),
-            start,
-            end: start + 10,
-        },
-    }
+    testing::highlight(&id)
+        .made_at(Utc::now())
+        .color("green")
+        .tags(&["crash"])
+        .note(&"A note that makes the file\nlonger, so writes take a while.\n".repeat(4))
+        .quote_at("some words", Chars(start))
+        .context("before ", " after")
+        .build()
 }
 
 fn spawn_child(test: &str, dir: &Path, worker: &str) -> Child {

@@ -7,14 +7,17 @@
 //! read-only directory is a read-only remount as root, else a folder without
 //! write permission.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::Utc;
-use gloss::annotations::{Anchor, ArticleRecord, Disk, Highlight, Op, RealDisk, Store, StoreError};
+use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::{ArticleRecord, Disk, Highlight, Op, RealDisk, Store, StoreError};
 
 /// errno for "No space left on device" on Linux.
 const ENOSPC: i32 = 28;
@@ -32,22 +35,10 @@ fn record() -> ArticleRecord {
 }
 
 fn highlight(id: &str, note: &str) -> Highlight {
-    Highlight {
-        id: id.into(),
-        created: Utc::now(),
-        updated: Utc::now(),
-        color: "yellow".into(),
-        tags: Vec::new(),
-        note: note.into(),
-        orphaned: false,
-        anchor: Anchor {
-            quote: "words".into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            start: 0,
-            end: 5,
-        },
-    }
+    testing::highlight(id)
+        .quote_at("words", Chars(0))
+        .note(note)
+        .build()
 }
 
 /// A disk that is full for its first `failures` writes: it writes half the

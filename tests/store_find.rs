@@ -3,9 +3,9 @@
 
 use std::fs;
 
-use chrono::Utc;
+use gloss::annotations::testing;
 use gloss::annotations::{
-    Anchor, ArticleRecord, Highlight, MatchedBy, Op, Store, fingerprint, locate, reanchor_all,
+    ArticleRecord, Highlight, MatchedBy, Op, Store, fingerprint, locate, reanchor_all,
 };
 
 const TEXT: &str = "Negotiators from both sides met in Geneva on Monday. \
@@ -22,17 +22,10 @@ fn record(path: &std::path::Path, text: &str) -> ArticleRecord {
 }
 
 fn highlight_of(text: &str, quote: &str) -> Highlight {
-    let start = text.find(quote).unwrap();
-    Highlight {
-        id: ulid::Ulid::new().to_string(),
-        created: Utc::now(),
-        updated: Utc::now(),
-        color: "yellow".into(),
-        tags: vec![],
-        note: "check the numbers".into(),
-        orphaned: false,
-        anchor: Anchor::from_range(text, start..start + quote.len()),
-    }
+    testing::highlight(&ulid::Ulid::new().to_string())
+        .first_of(text, quote)
+        .note("check the numbers")
+        .build()
 }
 
 #[test]

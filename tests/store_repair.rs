@@ -3,14 +3,18 @@
 //! all, and articles whose names are not UTF-8: told apart, reported, made
 //! safe, never lost, never overwritten.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use gloss::annotations::testing::{self, Chars};
 use gloss::annotations::{
-    Anchor, ArticleRecord, Highlight, MatchedBy, Op, Store, StoreError, path_to_text, reanchor_all,
+    ArticleRecord, Highlight, MatchedBy, Op, Store, StoreError, path_to_text, reanchor_all,
 };
 use gloss::app::notes::resolve_position;
 use gloss::document::{Document, Format};
@@ -28,22 +32,10 @@ fn record(path: &str, title: &str) -> ArticleRecord {
 }
 
 fn highlight(id: &str, start: usize, note: &str) -> Highlight {
-    Highlight {
-        id: id.into(),
-        created: Utc::now(),
-        updated: Utc::now(),
-        color: "yellow".into(),
-        tags: Vec::new(),
-        note: note.into(),
-        orphaned: false,
-        anchor: Anchor {
-            quote: "words".into(),
-            prefix: String::new(),
-            suffix: String::new(),
-            start,
-            end: start + 5,
-        },
-    }
+    testing::highlight(id)
+        .quote_at("words", Chars(start))
+        .note(note)
+        .build()
 }
 
 fn folder(dir: &Path) -> PathBuf {

@@ -5,8 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
+use gloss::annotations::testing::{self, Chars};
 use gloss::annotations::{
-    Anchor, ArticleRecord, Highlight, MatchedBy, Op, ReadingPosition, Store, StoreError,
+    ArticleRecord, Highlight, MatchedBy, Op, ReadingPosition, Store, StoreError,
 };
 use proptest::prelude::*;
 
@@ -21,23 +22,15 @@ fn article(path: &str) -> ArticleRecord {
 }
 
 fn highlight(id: &str, start: usize, note: &str) -> Highlight {
-    let t = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
-    Highlight {
-        id: id.into(),
-        created: t,
-        updated: t,
-        color: "yellow".into(),
-        tags: vec!["a tag".into(), note.chars().take(3).collect()],
-        note: note.into(),
-        orphaned: false,
-        anchor: Anchor {
-            quote: format!("q{note}"),
-            prefix: note.chars().rev().take(5).collect(),
-            suffix: note.chars().take(5).collect(),
-            start,
-            end: start + 1 + note.chars().count(),
-        },
-    }
+    let prefix: String = note.chars().rev().take(5).collect();
+    let suffix: String = note.chars().take(5).collect();
+    testing::highlight(id)
+        .at("2024-01-02T03:04:05Z")
+        .tags(&["a tag", &note.chars().take(3).collect::<String>()])
+        .note(note)
+        .quote_at(&format!("q{note}"), Chars(start))
+        .context(&prefix, &suffix)
+        .build()
 }
 
 fn hostile_notes() -> Vec<(&'static str, String)> {

@@ -1,6 +1,9 @@
 //! Whole frames drawn into ratatui's TestBackend and compared with insta
 //! snapshots: the list and reader at two sizes, search, and the help overlay.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 use gloss::app::{App, Effect};

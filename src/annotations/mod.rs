@@ -14,9 +14,12 @@ mod fuzzy;
 mod merge;
 mod model;
 mod path_text;
+mod placement;
 mod reanchor;
 mod repair;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
 pub use disk::{Disk, RealDisk};
@@ -24,9 +27,7 @@ pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION,
 };
 pub use path_text::{display_path, path_to_text, text_to_path};
-pub use reanchor::{
-    Locator, MIN_FUZZY_CHARS, Placement, PlacementKind, ReanchorReport, locate, reanchor_all,
-    reanchor_with,
-};
+pub use placement::{ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
+pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};
 pub use repair::{Repairs, distinct_ids};
 pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};

@@ -165,27 +165,10 @@ fn derived_id(h: &Highlight, copy: usize, attempt: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::Anchor;
-    use chrono::{TimeZone, Utc};
+    use crate::annotations::testing::highlight;
 
     fn hl(id: &str, note: &str) -> Highlight {
-        let t = Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap();
-        Highlight {
-            id: id.into(),
-            created: t,
-            updated: t,
-            color: "yellow".into(),
-            tags: Vec::new(),
-            note: note.into(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: "q".into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start: 0,
-                end: 1,
-            },
-        }
+        highlight(id).at("2024-05-01T10:00:00Z").note(note).build()
     }
 
     #[test]

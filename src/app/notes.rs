@@ -10,8 +10,7 @@ use chrono::Utc;
 use crate::document::Document;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, PlacementKind, ReadingPosition,
-    SCHEMA_VERSION, Saved, reanchor_with,
+    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, ReadingPosition, Saved,
 };
 
 /// Characters of text kept with a reading position, to find it again after an
@@ -64,20 +63,14 @@ impl Notes {
         }
     }
 
-    /// Re-anchors every highlight in `text` (the complete canonical text).
-    /// Returns the ops that write changed anchors back, empty when nothing moved
-    /// or the file is read-only.
+    /// Re-anchors every highlight in `text` (the complete canonical text)
+    /// under the one placement policy ([`Locator::reanchor`]). Returns the ops
+    /// that write changed anchors back, empty when nothing moved or the file
+    /// is read-only.
     pub fn anchor(&mut self, text: &str) -> Vec<Op> {
-        let mut file = AnnotationFile {
-            version: SCHEMA_VERSION,
-            article: self.record.clone(),
-            position: None,
-            highlights: self.highlights.clone(),
-        };
-        let locator = Locator::new(text);
-        let report = reanchor_with(&locator, &mut file);
-        let before = std::mem::replace(&mut self.highlights, file.highlights);
-        self.place_with(&locator, text);
+        let before = self.highlights.clone();
+        let (report, placed) = Locator::new(text).reanchor(&mut self.highlights);
+        self.placed = placed;
         if !report.changed || self.read_only.is_some() {
             return Vec::new();
         }
@@ -89,32 +82,16 @@ impl Notes {
             .collect()
     }
 
-    /// Finds where each highlight is in `text`, without changing anything stored.
+    /// Finds where each highlight is in `text` ([`Locator::shown`]), without
+    /// changing anything stored.
     pub fn place(&mut self, text: &str) {
         if self.highlights.is_empty() {
             // Indexing a large text for nothing would make every save slow.
             self.placed.clear();
             return;
         }
-        self.place_with(&Locator::new(text), text);
-    }
-
-    /// [`Notes::place`] with a locator already built over `text`.
-    fn place_with(&mut self, locator: &Locator, text: &str) {
-        self.placed = self
-            .highlights
-            .iter()
-            .map(|h| {
-                if h.orphaned {
-                    None
-                } else {
-                    locator.place(&h.anchor).map(|p| match p.kind {
-                        PlacementKind::Fuzzy => whole_words(text, p.range),
-                        _ => p.range,
-                    })
-                }
-            })
-            .collect();
+        let locator = Locator::new(text);
+        self.placed = self.highlights.iter().map(|h| locator.shown(h)).collect();
     }
 
     /// Takes the store's merged result after a save (other processes' changes
@@ -175,16 +152,6 @@ impl Notes {
     }
 }
 
-/// Widens a range that starts or ends inside a word to the whole word: an
-/// approximate match of edited text must never mark half a word.
-fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
-    use crate::document::motion::word_at;
-    let start = word_at(text, range.start).map_or(range.start, |w| w.start.min(range.start));
-    let last = range.end.saturating_sub(1).max(range.start);
-    let end = word_at(text, last).map_or(range.end, |w| w.end.max(range.end));
-    start..end
-}
-
 /// A new highlight of the passage `anchor` describes.
 pub fn new_highlight(anchor: Anchor, color: &str) -> Highlight {
     let now = Utc::now();
@@ -229,12 +196,9 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
         start: position.offset,
         end: position.offset + position.quote.chars().count(),
     };
-    if !anchor.quote.is_empty()
-        && let Some(p) = Locator::new(text).place(&anchor)
-    {
-        return p.range.start;
-    }
-    at
+    Locator::new(text)
+        .settle(&anchor)
+        .map_or(at, |settled| settled.range.start)
 }
 
 #[cfg(test)]

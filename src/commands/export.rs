@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context;
 
 use super::{UsageError, read_all};
-use crate::annotations::{AnnotationFile, Store};
+use crate::annotations::{AnnotationFile, Store, text_to_path};
 use crate::export::{
     Filter, Format, MarkdownOptions, markdown_file_name, render, to_markdown_per_article,
 };
@@ -125,7 +125,7 @@ pub fn export_to_folder(
         .with_context(|| format!("cannot read the annotations in {}", text::path(store.dir())))?;
     let mut files: Vec<AnnotationFile> = stored.files.into_iter().map(|(_, f)| f).collect();
     if let Some(only) = only {
-        files.retain(|f| Path::new(&f.article.path) == only);
+        files.retain(|f| text_to_path(&f.article.path) == only);
     }
     let single = match (only, files.as_slice()) {
         (Some(_), [one]) => Some(markdown_file_name(one)),
@@ -250,34 +250,14 @@ fn absolute(path: &Path) -> PathBuf {
 /// Whether an article recorded at `recorded` is `scope` or inside it
 /// (comparing whole path components, so `/a/b` is not inside `/a/bc`).
 fn in_scope(recorded: &str, scope: &Path) -> bool {
-    !recorded.is_empty() && Path::new(recorded).starts_with(scope)
+    !recorded.is_empty() && text_to_path(recorded).starts_with(scope)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::{Anchor, ArticleRecord, Highlight, Op};
-    use chrono::{DateTime, Utc};
-
-    fn highlight(id: &str, quote: &str, start: usize) -> Highlight {
-        let t: DateTime<Utc> = "2024-03-04T10:00:00Z".parse().unwrap();
-        Highlight {
-            id: id.into(),
-            created: t,
-            updated: t,
-            color: "yellow".into(),
-            tags: vec![],
-            note: String::new(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: quote.into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start,
-                end: start + quote.chars().count(),
-            },
-        }
-    }
+    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::{ArticleRecord, Op};
 
     fn store_with(dir: &Path, articles: &[(&str, &str)]) -> Store {
         let store = Store::new(dir);
@@ -290,7 +270,16 @@ mod tests {
             };
             let id = format!("01HZX3A6Q4W5V8F0J3M2K7N9P{i}");
             store
-                .apply(None, &record, &[Op::Upsert(highlight(&id, title, 3))])
+                .apply(
+                    None,
+                    &record,
+                    &[Op::Upsert(
+                        highlight(&id)
+                            .quote_at(title, Chars(3))
+                            .at("2024-03-04T10:00:00Z")
+                            .build(),
+                    )],
+                )
                 .unwrap();
         }
         store

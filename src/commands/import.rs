@@ -25,8 +25,8 @@ use anyhow::{Context, anyhow};
 use chrono::Utc;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, PlacementKind,
-    SCHEMA_VERSION, Store, fingerprint,
+    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, SCHEMA_VERSION,
+    Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::{Document, ParseOptions, sanitize_text};
@@ -199,13 +199,13 @@ fn from_gloss_json(store: &Store, text: &str) -> anyhow::Result<Vec<Incoming>> {
     for content in files {
         let article = &content.article;
         let mut found = store
-            .find(Path::new(&article.path), &article.fingerprint)?
+            .find(&text_to_path(&article.path), &article.fingerprint)?
             .map(|f| (f.file, f.content));
         // An export from another machine names a path that does not exist
         // here; the same text stored under a local path is the same article.
         if found.is_none()
             && !article.fingerprint.is_empty()
-            && !Path::new(&article.path).exists()
+            && !text_to_path(&article.path).exists()
             && let Some(entry) = index
                 .entries
                 .iter()
@@ -282,7 +282,7 @@ fn from_web_annotations(
             title: meta.title_or_name(&source.file_name()),
             author: meta.author.clone(),
             date: meta.date_text.clone(),
-            path: path.display().to_string(),
+            path: path_to_text(&path),
             fingerprint: fingerprint(&loaded.text),
         };
         let anchorer = Anchorer::new(doc.text());
@@ -362,16 +362,16 @@ fn resolve(source: &str, base: Option<&Path>) -> Result<Resolved, String> {
     if has_scheme(source) {
         return Err(format!("{source} is not a file on this computer"));
     }
-    let given = Path::new(source);
+    let given = text_to_path(source);
     let candidates: Vec<PathBuf> = if given.is_absolute() {
-        vec![given.to_path_buf()]
+        vec![given.clone()]
     } else {
         let mut c = Vec::new();
         if let Ok(cwd) = std::env::current_dir() {
-            c.push(cwd.join(given));
+            c.push(cwd.join(&given));
         }
         if let Some(base) = base {
-            c.push(base.join(given));
+            c.push(base.join(&given));
         }
         c
     };
@@ -385,7 +385,7 @@ fn resolve(source: &str, base: Option<&Path>) -> Result<Resolved, String> {
                 source,
             }
         })
-        .ok_or_else(|| format!("article not found: {source}"))
+        .ok_or_else(|| format!("article not found: {}", display_path(source)))
 }
 
 /// `scheme:` at the start, as in `https://...`; a one-letter "scheme" is a
@@ -431,18 +431,13 @@ impl<'a> Anchorer<'a> {
             h.orphaned = false;
             return Some(h);
         }
-        match self.locator.place(&h.anchor) {
-            Some(p) if p.kind == PlacementKind::Fuzzy => {
-                // The passage was edited: keep the words as quoted.
-                h.anchor.start = self.chars.char_of(p.range.start);
-                h.anchor.end = self.chars.char_of(p.range.end);
+        // The one placement policy decides, as when the article opens.
+        match self.locator.settle(&h.anchor) {
+            Ok(settled) => {
+                h.anchor = settled.anchor;
                 h.orphaned = false;
             }
-            Some(p) => {
-                h.anchor = Anchor::from_range(self.text, p.range);
-                h.orphaned = false;
-            }
-            None => h.orphaned = true,
+            Err(_) => h.orphaned = true,
         }
         Some(h)
     }
@@ -457,8 +452,9 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
         original: Vec<Highlight>,
         merged: AnnotationFile,
         record: Option<ArticleRecord>,
-        /// Ids this import brought for the article so far.
-        imported: HashSet<String>,
+        /// Highlights this import brought for the article so far, with the
+        /// ids they are stored under.
+        imported: Vec<Highlight>,
     }
     let mut renamed = 0;
     let mut targets: Vec<Target> = Vec::new();
@@ -490,7 +486,7 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
                 original: merged.highlights.clone(),
                 merged,
                 record: None,
-                imported: HashSet::new(),
+                imported: Vec::new(),
             });
             targets.len() - 1
         });
@@ -498,7 +494,13 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
             continue;
         };
         let mut content = inc.content;
-        renamed += distinct_ids(&mut target.imported, &mut content.highlights);
+        // The store's own rule tells copies apart, over everything this
+        // import brought for the article: earlier highlights keep their ids,
+        // so the same file always yields the same ones.
+        let earlier = target.imported.len();
+        target.imported.append(&mut content.highlights);
+        renamed += distinct_ids(&mut target.imported);
+        content.highlights = target.imported.get(earlier..).unwrap_or_default().to_vec();
         for h in &mut content.highlights {
             if inc.timeless.contains(&h.id)
                 && let Some(stored) = target.merged.highlights.iter().find(|s| s.id == h.id)
@@ -530,60 +532,6 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
         })
         .collect();
     (articles, counts, renamed, saves)
-}
-
-/// Gives every highlight whose id is already `taken` (another highlight of
-/// this import for the same article has it: a hand copy, or two copies
-/// merged) an id of its own, so both are kept instead of the second being
-/// taken for a copy of the first. The new id is derived from the old one,
-/// which copy this is and what it marks, so importing the same file again
-/// finds it and adds nothing. Returns how many were renamed.
-fn distinct_ids(taken: &mut HashSet<String>, highlights: &mut [Highlight]) -> usize {
-    let mut renamed = 0;
-    for h in highlights {
-        if taken.insert(h.id.clone()) {
-            continue;
-        }
-        let mut copy = 0u32;
-        let id = loop {
-            copy += 1;
-            let id = derived_id(h, copy);
-            if !taken.contains(&id) {
-                break id;
-            }
-        };
-        taken.insert(id.clone());
-        h.id = id;
-        renamed += 1;
-    }
-    renamed
-}
-
-/// A ULID-shaped id for a copy of `h`: the creation time (ULID time part)
-/// then 16 characters from a hash of the old id, `copy` and the anchor.
-fn derived_id(h: &Highlight, copy: u32) -> String {
-    use sha2::{Digest, Sha256};
-    const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut hasher = Sha256::new();
-    for part in [
-        h.id.as_bytes(),
-        &copy.to_le_bytes(),
-        h.created.to_rfc3339().as_bytes(),
-        &h.anchor.start.to_le_bytes(),
-        h.anchor.quote.as_bytes(),
-    ] {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    let millis = u64::try_from(h.created.timestamp_millis()).unwrap_or(0);
-    let time = ulid::Ulid::from_parts(millis, 0).to_string();
-    let random: String = hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| char::from(CROCKFORD[usize::from(b % 32)]))
-        .collect();
-    format!("{}{random}", time.get(..10).unwrap_or_default())
 }
 
 impl Plan {
@@ -620,10 +568,10 @@ impl Plan {
                     }
                     let mut message = format!(
                         "cannot save the notes of {}: {}",
-                        text::clean(if save.record.path.is_empty() {
-                            save.record.title.as_str()
+                        text::clean(&if save.record.path.is_empty() {
+                            save.record.title.clone()
                         } else {
-                            save.record.path.as_str()
+                            display_path(&save.record.path)
                         }),
                         text::clean(&e.to_string()),
                     );
@@ -702,7 +650,7 @@ fn restore(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
+    use crate::annotations::testing::{Chars, highlight};
 
     #[test]
     fn schemes_and_paths_are_told_apart() {
@@ -751,26 +699,6 @@ mod tests {
         );
     }
 
-    fn hl(id: &str, quote: &str, start: usize, updated: &str) -> Highlight {
-        let t: DateTime<Utc> = updated.parse().unwrap();
-        Highlight {
-            id: id.into(),
-            created: t,
-            updated: t,
-            color: "yellow".into(),
-            tags: vec![],
-            note: String::new(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: quote.into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start,
-                end: start + quote.len(),
-            },
-        }
-    }
-
     #[test]
     fn a_failed_save_undoes_the_earlier_ones() {
         let dir = tempfile::tempdir().unwrap();
@@ -784,7 +712,12 @@ mod tests {
             .apply(
                 None,
                 &kept,
-                &[Op::Upsert(hl("a", "q", 0, "2024-01-01T00:00:00Z"))],
+                &[Op::Upsert(
+                    highlight("a")
+                        .quote_at("q", Chars(0))
+                        .at("2024-01-01T00:00:00Z")
+                        .build(),
+                )],
             )
             .unwrap();
         let before = fs::read(&saved.file).unwrap();
@@ -797,7 +730,12 @@ mod tests {
                 Save {
                     file: Some(saved.file.clone()),
                     record: kept.clone(),
-                    ops: vec![Op::Upsert(hl("b", "r", 5, "2024-01-02T00:00:00Z"))],
+                    ops: vec![Op::Upsert(
+                        highlight("b")
+                            .quote_at("r", Chars(5))
+                            .at("2024-01-02T00:00:00Z")
+                            .build(),
+                    )],
                 },
                 Save {
                     file: None,
@@ -806,7 +744,12 @@ mod tests {
                         path: "/new.md".into(),
                         ..ArticleRecord::default()
                     },
-                    ops: vec![Op::Upsert(hl("c", "s", 1, "2024-01-02T00:00:00Z"))],
+                    ops: vec![Op::Upsert(
+                        highlight("c")
+                            .quote_at("s", Chars(1))
+                            .at("2024-01-02T00:00:00Z")
+                            .build(),
+                    )],
                 },
                 Save {
                     file: Some(blocker.clone()),

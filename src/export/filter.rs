@@ -84,28 +84,16 @@ pub fn parse_since(text: &str) -> Result<DateTime<Utc>, InvalidSince> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::Anchor;
+    use crate::annotations::testing::highlight;
 
+    /// A highlight that differs only in what the filter looks at.
     fn hl(color: &str, tags: &[&str], orphaned: bool, updated: &str) -> Highlight {
-        let updated = DateTime::parse_from_rfc3339(updated)
-            .unwrap()
-            .with_timezone(&Utc);
-        Highlight {
-            id: "01J00000000000000000000000".into(),
-            created: updated,
-            updated,
-            color: color.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            note: String::new(),
-            orphaned,
-            anchor: Anchor {
-                quote: "q".into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start: 0,
-                end: 1,
-            },
-        }
+        highlight("01J00000000000000000000000")
+            .color(color)
+            .tags(tags)
+            .orphaned(orphaned)
+            .at(updated)
+            .build()
     }
 
     #[test]

@@ -44,7 +44,7 @@ use sha2::{Digest, Sha256};
 
 use super::clean::cleaned;
 use super::{Filter, Selected, display_title, select};
-use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
+use crate::annotations::{AnnotationFile, ArticleRecord, Highlight, display_path, text_to_path};
 
 /// Choices for the Markdown export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -142,7 +142,8 @@ const MAX_STEM: usize = 80;
 fn file_stem(article: &ArticleRecord) -> String {
     let from_title = slug(&article.title);
     let stem = if from_title.is_empty() {
-        let name = article.path.rsplit(['/', '\\']).next().unwrap_or("");
+        let path = display_path(&article.path);
+        let name = path.rsplit(['/', '\\']).next().unwrap_or("");
         let name = match name.rfind('.') {
             Some(i) if i > 0 => name.get(..i).unwrap_or(name),
             _ => name,
@@ -255,7 +256,7 @@ fn article_section(sel: &Selected<'_>) -> String {
         byline.push(escape_line(&one_line(date)));
     }
     if !article.path.is_empty() {
-        byline.push(code_span(&visible_controls(&article.path)));
+        byline.push(code_span(&visible_controls(&display_path(&article.path))));
     }
     if !byline.is_empty() {
         out.push_str(&byline.join(" · "));
@@ -447,7 +448,8 @@ fn visible_controls(text: &str) -> String {
 }
 
 /// `path` as one shell word: single-quoted, or ANSI-C `$'...'` quoted when it
-/// holds control characters such as newlines; `./` is put before a path
+/// holds control characters such as newlines or bytes that are not UTF-8;
+/// `./` is put before a path
 /// starting with `-` so it is not read as an option.
 fn shell_quote(path: &str) -> String {
     let path = if path.starts_with('-') {
@@ -455,26 +457,51 @@ fn shell_quote(path: &str) -> String {
     } else {
         path.to_owned()
     };
-    if !path.chars().any(char::is_control) {
+    // The file name's own bytes: one that is not UTF-8 is written with `\xHH`
+    // escapes, so the command opens that very file.
+    let bytes = path_bytes(&path);
+    let plain = |chunk: std::str::Utf8Chunk<'_>| {
+        chunk.invalid().is_empty() && !chunk.valid().chars().any(char::is_control)
+    };
+    if bytes.utf8_chunks().all(plain) {
         return format!("'{}'", path.replace('\'', r"'\''"));
     }
     let mut out = String::from("$'");
-    for c in path.chars() {
-        match c {
-            '\\' => out.push_str(r"\\"),
-            '\'' => out.push_str(r"\'"),
-            '\n' => out.push_str(r"\n"),
-            '\r' => out.push_str(r"\r"),
-            '\t' => out.push_str(r"\t"),
-            c if c.is_control() && u32::from(c) < 0x80 => {
-                out.push_str(&format!("\\x{:02x}", u32::from(c)))
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str(r"\\"),
+                '\'' => out.push_str(r"\'"),
+                '\n' => out.push_str(r"\n"),
+                '\r' => out.push_str(r"\r"),
+                '\t' => out.push_str(r"\t"),
+                c if c.is_control() && u32::from(c) < 0x80 => {
+                    out.push_str(&format!("\\x{:02x}", u32::from(c)))
+                }
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => out.push(c),
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out.push('\'');
     out
+}
+
+/// The bytes of the file a stored path names (see
+/// [`crate::annotations::path_to_text`]).
+fn path_bytes(path: &str) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        text_to_path(path).into_os_string().into_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        path.as_bytes().to_vec()
+    }
 }
 
 fn tag_list(highlights: &[&Highlight]) -> String {
@@ -499,7 +526,7 @@ fn tag_list(highlights: &[&Highlight]) -> String {
 fn combined_front_matter(selected: &[Selected<'_>]) -> String {
     let sources: Vec<String> = selected
         .iter()
-        .map(|s| yaml_string(&s.article.path))
+        .map(|s| yaml_string(&display_path(&s.article.path)))
         .collect();
     let all: Vec<&Highlight> = selected
         .iter()
@@ -524,7 +551,10 @@ fn front_matter(article: &ArticleRecord, highlights: &[&Highlight]) -> String {
     if let Some(date) = &article.date {
         out.push_str(&format!("date: {}\n", yaml_string(date)));
     }
-    out.push_str(&format!("source: {}\n", yaml_string(&article.path)));
+    out.push_str(&format!(
+        "source: {}\n",
+        yaml_string(&display_path(&article.path))
+    ));
     out.push_str(&format!("tags: {}\n", tag_list(highlights)));
     out.push_str("---\n");
     out

@@ -76,30 +76,8 @@ fn fill(ours: &mut String, theirs: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::{Anchor, ArticleRecord, Highlight};
-    use chrono::{DateTime, Utc};
-
-    fn hl(id: &str, start: usize, updated: &str, note: &str) -> Highlight {
-        let updated: DateTime<Utc> = DateTime::parse_from_rfc3339(updated)
-            .unwrap()
-            .with_timezone(&Utc);
-        Highlight {
-            id: id.into(),
-            created: updated,
-            updated,
-            color: "yellow".into(),
-            tags: vec![],
-            note: note.into(),
-            orphaned: false,
-            anchor: Anchor {
-                quote: "q".into(),
-                prefix: String::new(),
-                suffix: String::new(),
-                start,
-                end: start + 1,
-            },
-        }
-    }
+    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::{ArticleRecord, Highlight};
 
     fn file(highlights: Vec<Highlight>) -> AnnotationFile {
         AnnotationFile {
@@ -113,14 +91,38 @@ mod tests {
     #[test]
     fn adds_updates_and_keeps() {
         let mut local = file(vec![
-            hl("a", 10, "2024-01-02T00:00:00Z", "local a"),
-            hl("b", 20, "2024-01-02T00:00:00Z", "local b"),
-            hl("only-local", 30, "2024-01-01T00:00:00Z", "mine"),
+            highlight("a")
+                .quote_at("q", Chars(10))
+                .at("2024-01-02T00:00:00Z")
+                .note("local a")
+                .build(),
+            highlight("b")
+                .quote_at("q", Chars(20))
+                .at("2024-01-02T00:00:00Z")
+                .note("local b")
+                .build(),
+            highlight("only-local")
+                .quote_at("q", Chars(30))
+                .at("2024-01-01T00:00:00Z")
+                .note("mine")
+                .build(),
         ]);
         let mut incoming = file(vec![
-            hl("a", 10, "2024-01-03T00:00:00Z", "newer a"),
-            hl("b", 20, "2024-01-01T00:00:00Z", "older b"),
-            hl("c", 5, "2024-01-01T00:00:00Z", "new c"),
+            highlight("a")
+                .quote_at("q", Chars(10))
+                .at("2024-01-03T00:00:00Z")
+                .note("newer a")
+                .build(),
+            highlight("b")
+                .quote_at("q", Chars(20))
+                .at("2024-01-01T00:00:00Z")
+                .note("older b")
+                .build(),
+            highlight("c")
+                .quote_at("q", Chars(5))
+                .at("2024-01-01T00:00:00Z")
+                .note("new c")
+                .build(),
         ]);
         incoming.article.title = "From backup".into();
         let counts = merge_import(&mut local, &incoming);

@@ -21,7 +21,7 @@ mod w3c;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::annotations::{AnnotationFile, ArticleRecord, Highlight};
+use crate::annotations::{AnnotationFile, ArticleRecord, Highlight, display_path};
 
 pub use clean::{clean_article, clean_article_text, clean_file, clean_highlight};
 pub use filter::{Filter, InvalidSince, parse_since};
@@ -218,7 +218,8 @@ pub(crate) fn display_title(article: &ArticleRecord) -> String {
     if !title.is_empty() {
         return title.to_owned();
     }
-    let name = article.path.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let path = display_path(&article.path);
+    let name = path.rsplit(['/', '\\']).next().unwrap_or("").trim();
     if name.is_empty() {
         "Untitled".to_owned()
     } else {

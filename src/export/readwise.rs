@@ -98,13 +98,10 @@ fn note_with_tags(h: &Highlight) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::{Anchor, ArticleRecord};
-    use chrono::{DateTime, Utc};
+    use crate::annotations::ArticleRecord;
+    use crate::annotations::testing::{Chars, highlight};
 
     fn file(quote: &str, note: &str, tags: &[&str]) -> AnnotationFile {
-        let t = DateTime::parse_from_rfc3339("2024-05-02T08:15:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
         AnnotationFile {
             version: 1,
             article: ArticleRecord {
@@ -115,22 +112,14 @@ mod tests {
                 fingerprint: String::new(),
             },
             position: None,
-            highlights: vec![Highlight {
-                id: "x".into(),
-                created: t,
-                updated: t,
-                color: "yellow".into(),
-                tags: tags.iter().map(|s| s.to_string()).collect(),
-                note: note.into(),
-                orphaned: false,
-                anchor: Anchor {
-                    quote: quote.into(),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                    start: 7,
-                    end: 9,
-                },
-            }],
+            highlights: vec![
+                highlight("x")
+                    .quote_at(quote, Chars(7))
+                    .at("2024-05-02T08:15:00Z")
+                    .tags(tags)
+                    .note(note)
+                    .build(),
+            ],
         }
     }
 

@@ -1,0 +1,78 @@
+//! What placing highlights costs when a long article opens: indexing its
+//! text, re-anchoring 300 highlights after the text shifted, and the slow
+//! path, a passage that exists nowhere (it spends the approximate search's
+//! budget before it is orphaned). This replaces a unit test that asserted a
+//! time; the behaviour itself is tested in `src/annotations/reanchor.rs`.
+//!
+//! Run with `cargo bench --bench placement`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gloss::annotations::{Anchor, Locator};
+
+/// A 5 MB repetitive text (a few words and numbered markers), the same
+/// generator as the unit test's.
+fn repetitive_text(len: usize) -> String {
+    let mut text = String::new();
+    let mut i = 0u64;
+    while text.len() < len {
+        i = i
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let words = [
+            "lorem ",
+            "ipsum ",
+            "dolor ",
+            "sit ",
+            "amet ",
+            "consectetur ",
+        ];
+        text.push_str(words[(i >> 60) as usize % words.len()]);
+        if i.is_multiple_of(13) {
+            text.push_str(&format!("marker{} ", i % 100_000));
+        }
+    }
+    text
+}
+
+fn placement(c: &mut Criterion) {
+    let text = repetitive_text(5_000_000);
+    let anchors: Vec<Anchor> = (0..300)
+        .map(|k| {
+            let start = (k * 16_661) % (text.len() - 200);
+            let start = text[start..].find(' ').map_or(start, |p| start + p + 1);
+            Anchor::from_range(&text, start..start + 60)
+        })
+        .collect();
+    let mut edited = format!("Preface. {text}");
+    edited.replace_range(1_000_000..1_000_010, "");
+    let gone = Anchor {
+        quote: "this passage no longer exists anywhere at all".into(),
+        prefix: "nothing".into(),
+        suffix: "nothing".into(),
+        start: 2_000_000,
+        end: 2_000_045,
+    };
+
+    let mut group = c.benchmark_group("placement_5mb");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("index", |b| {
+        b.iter(|| black_box(Locator::new(black_box(&edited))))
+    });
+    group.bench_function("index_and_settle_300_shifted", |b| {
+        b.iter(|| {
+            let locator = Locator::new(&edited);
+            anchors.iter().filter(|a| locator.settle(a).is_ok()).count()
+        })
+    });
+    group.bench_function("index_and_one_orphan", |b| {
+        b.iter(|| Locator::new(&edited).settle(black_box(&gone)).is_err())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, placement);
+criterion_main!(benches);

@@ -1,0 +1,446 @@
+//! The one placement policy: where a stored highlight goes in the current
+//! text, what is drawn, and what is written back. The app (on open and after
+//! every save), the import (passages from other tools) and the tests all go
+//! through [`Locator::settle`]; nothing else decides.
+//!
+//! In order (first success wins; the search itself is `reanchor.rs`):
+//!
+//! 1. the stored offsets, when the quote and its context are still there;
+//! 2. the exact quote, told apart from its copies by the stored context and
+//!    the old position;
+//! 3. an approximate match of an edited passage (long quotes only, close
+//!    enough to the quote and to its context);
+//! 4. otherwise an orphan, with the [`Orphan`] reason; so is a quote whose
+//!    copies fit about equally well (ambiguous).
+//!
+//! A passage found exactly gets fresh context (prefix and suffix) and
+//! offsets; an approximate one gets new offsets but keeps its quote and
+//! context (the user's words are never rewritten behind their back) and is
+//! drawn widened to whole words (an edited match must never mark half a
+//! word).
+
+use std::ops::Range;
+
+use super::anchor::{context_after, context_before};
+use super::reanchor::{Locator, Orphan, PlacementKind};
+use super::{Anchor, AnnotationFile, Highlight};
+
+/// What the policy decided for a passage that could be placed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    /// Byte range of the canonical text to draw (whole words when the match
+    /// was approximate).
+    pub range: Range<usize>,
+    /// How the passage was found.
+    pub kind: PlacementKind,
+    /// The anchor to store from now on.
+    pub anchor: Anchor,
+}
+
+/// What re-anchoring did to a file, so the caller knows whether to save it and
+/// what to tell the user.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReanchorReport {
+    /// Highlights whose offsets changed.
+    pub moved: usize,
+    /// Highlights that could not be placed (now or before).
+    pub orphaned: usize,
+    /// True when anything in the file changed and it should be saved.
+    pub changed: bool,
+}
+
+impl Locator<'_> {
+    /// Applies the policy (see the module documentation) to one stored
+    /// anchor: where it is drawn and what is stored, or why it is an orphan.
+    pub fn settle(&self, anchor: &Anchor) -> Result<Settled, Orphan> {
+        let found = self.search(anchor)?;
+        let mut stored = anchor.clone();
+        stored.start = self.index.char_of(found.range.start);
+        stored.end = self.index.char_of(found.range.end);
+        let range = if found.kind == PlacementKind::Fuzzy {
+            whole_words(self.text, found.range)
+        } else {
+            stored.prefix = context_before(self.text, found.range.start).to_string();
+            stored.suffix = context_after(self.text, found.range.end).to_string();
+            found.range
+        };
+        Ok(Settled {
+            range,
+            kind: found.kind,
+            anchor: stored,
+        })
+    }
+
+    /// Where a stored highlight is drawn, without re-anchoring it: nowhere
+    /// while it is marked orphaned (only re-anchoring, on open, brings an
+    /// orphan back), else where [`Locator::settle`] puts it.
+    pub fn shown(&self, highlight: &Highlight) -> Option<Range<usize>> {
+        if highlight.orphaned {
+            return None;
+        }
+        self.settle(&highlight.anchor).ok().map(|s| s.range)
+    }
+
+    /// Re-anchors `highlights` as done when an article opens: each placed one
+    /// takes its settled anchor (quotes, notes and `updated` are never
+    /// touched) and loses its orphan mark; one that cannot be placed is
+    /// marked orphaned and keeps its anchor. When anything changed the list
+    /// is put in document order. Returns the report and, for each highlight
+    /// in the final order, the range to draw.
+    pub fn reanchor(
+        &self,
+        highlights: &mut Vec<Highlight>,
+    ) -> (ReanchorReport, Vec<Option<Range<usize>>>) {
+        let mut report = ReanchorReport::default();
+        let mut drawn = Vec::with_capacity(highlights.len());
+        for highlight in highlights.iter_mut() {
+            match self.settle(&highlight.anchor) {
+                Ok(settled) => {
+                    let anchor = &mut highlight.anchor;
+                    if (anchor.start, anchor.end) != (settled.anchor.start, settled.anchor.end) {
+                        report.moved += 1;
+                    }
+                    if *anchor != settled.anchor {
+                        *anchor = settled.anchor;
+                        report.changed = true;
+                    }
+                    if highlight.orphaned {
+                        highlight.orphaned = false;
+                        report.changed = true;
+                    }
+                    drawn.push(Some(settled.range));
+                }
+                Err(_) => {
+                    if !highlight.orphaned {
+                        highlight.orphaned = true;
+                        report.changed = true;
+                    }
+                    report.orphaned += 1;
+                    drawn.push(None);
+                }
+            }
+        }
+        if report.changed {
+            let mut pairs: Vec<(Highlight, Option<Range<usize>>)> =
+                std::mem::take(highlights).into_iter().zip(drawn).collect();
+            pairs.sort_by(|(a, _), (b, _)| {
+                (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+            });
+            let (sorted, ranges) = pairs.into_iter().unzip();
+            *highlights = sorted;
+            drawn = ranges;
+        }
+        (report, drawn)
+    }
+}
+
+/// Where `anchor` is drawn in `text` now, as a byte range; `None` when the
+/// passage cannot be placed with confidence (the highlight is then an
+/// orphan). For many anchors over one text, [`Locator`] avoids repeated work.
+pub fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
+    Locator::new(text).settle(anchor).ok().map(|s| s.range)
+}
+
+/// Re-anchors every highlight of `file` against `text`, as done when an
+/// article opens; see [`Locator::reanchor`].
+pub fn reanchor_all(text: &str, file: &mut AnnotationFile) -> ReanchorReport {
+    reanchor_with(&Locator::new(text), file)
+}
+
+/// [`reanchor_all`] with a locator the caller already built, so the text is
+/// indexed once when the caller also places the highlights.
+pub fn reanchor_with(locator: &Locator, file: &mut AnnotationFile) -> ReanchorReport {
+    locator.reanchor(&mut file.highlights).0
+}
+
+/// Widens a range that starts or ends inside a word to the whole word: an
+/// approximate match of edited text must never mark half a word.
+fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
+    use crate::document::motion::word_at;
+    let start = word_at(text, range.start).map_or(range.start, |w| w.start.min(range.start));
+    let last = range.end.saturating_sub(1).max(range.start);
+    let end = word_at(text, last).map_or(range.end, |w| w.end.max(range.end));
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::testing::highlight;
+
+    const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
+        After a long debate, the members agreed to fund the new library wing, \
+        while postponing the decision on the swimming pool until spring. \
+        The mayor said the library would open next year.";
+
+    /// What a row expects: the passage drawn on the `n`th copy of some words
+    /// of the edited text, found in a given way, or an orphan for a reason.
+    #[derive(Debug)]
+    enum Want {
+        At(&'static str, usize, PlacementKind),
+        Orphan(Orphan),
+    }
+
+    /// One case of the policy: a text, the highlight made on the `nth` copy
+    /// of `quote` in it (with its context dropped when `bare`: a file written
+    /// by hand or by a tool that keeps none), and edits applied (each replaces
+    /// the first copy of its left side).
+    struct Row {
+        name: &'static str,
+        text: &'static str,
+        quote: &'static str,
+        nth: usize,
+        bare: bool,
+        edits: &'static [(&'static str, &'static str)],
+        want: Want,
+    }
+
+    fn nth_range(text: &str, words: &str, nth: usize) -> Range<usize> {
+        let start = text
+            .match_indices(words)
+            .nth(nth)
+            .map(|(at, _)| at)
+            .unwrap_or_else(|| panic!("no copy {nth} of {words:?} in {text:?}"));
+        start..start + words.len()
+    }
+
+    const ROWS: &[Row] = &[
+        Row {
+            name: "unchanged text: the stored offsets",
+            text: ARTICLE,
+            quote: "fund the new library wing",
+            nth: 0,
+            bare: false,
+            edits: &[],
+            want: Want::At("fund the new library wing", 0, PlacementKind::Stored),
+        },
+        Row {
+            name: "text inserted before: the same words, further on",
+            text: ARTICLE,
+            quote: "fund the new library wing",
+            nth: 0,
+            bare: false,
+            edits: &[("The committee", "BREAKING NEWS. The committee")],
+            want: Want::At("fund the new library wing", 0, PlacementKind::Exact),
+        },
+        Row {
+            name: "a repeated word is told apart by its context",
+            text: "the library wing; later the library would open",
+            quote: "library",
+            nth: 1,
+            bare: false,
+            edits: &[("the library wing", "Intro text here. the library wing")],
+            want: Want::At("library", 1, PlacementKind::Exact),
+        },
+        Row {
+            name: "the context changed next to the quote: refreshed",
+            text: ARTICLE,
+            quote: "fund the new library wing",
+            nth: 0,
+            bare: false,
+            edits: &[("agreed to", "voted to")],
+            want: Want::At("fund the new library wing", 0, PlacementKind::Exact),
+        },
+        Row {
+            name: "a small edit inside: found approximately",
+            text: ARTICLE,
+            quote: "postponing the decision on the swimming pool",
+            nth: 0,
+            bare: false,
+            edits: &[("swimming pool", "swiming pool")],
+            want: Want::At(
+                "postponing the decision on the swiming pool",
+                0,
+                PlacementKind::Fuzzy,
+            ),
+        },
+        Row {
+            name: "an approximate match is widened to whole words",
+            text: "After a long debate the members agreed to postpone the decision on the \
+                swimming pool until spring came back to the town.",
+            quote: "the decision on the swimming pool until spring",
+            nth: 0,
+            bare: false,
+            edits: &[
+                (
+                    "long debate the members agreed to postpone",
+                    "short talk they chose to delay",
+                ),
+                ("pool until spring came", "pools until springtime arrived"),
+            ],
+            want: Want::At(
+                "the decision on the swimming pools until springtime",
+                0,
+                PlacementKind::Fuzzy,
+            ),
+        },
+        Row {
+            name: "a quote at its offsets with no context: placed there",
+            text: "The cat sat. The cat ran. Caf\u{e9} au lait, the end.",
+            quote: "The cat",
+            nth: 1,
+            bare: true,
+            edits: &[],
+            want: Want::At("The cat", 1, PlacementKind::Stored),
+        },
+        Row {
+            name: "a deleted passage is an orphan",
+            text: ARTICLE,
+            quote: "postponing the decision on the swimming pool",
+            nth: 0,
+            bare: false,
+            edits: &[(
+                "while postponing the decision on the swimming pool until spring. ",
+                "",
+            )],
+            want: Want::Orphan(Orphan::Gone),
+        },
+        Row {
+            name: "a heavily rewritten passage is an orphan",
+            text: ARTICLE,
+            quote: "the members agreed to fund the new library wing",
+            nth: 0,
+            bare: false,
+            edits: &[(
+                "the members agreed to fund the new library wing",
+                "nobody could agree on anything at all",
+            )],
+            want: Want::Orphan(Orphan::Rewritten),
+        },
+        Row {
+            name: "a deleted short word does not jump to another copy",
+            text: "alpha beta gamma delta the epsilon zeta eta theta iota kappa the lambda",
+            quote: "the",
+            nth: 0,
+            bare: false,
+            edits: &[("the epsilon", "epsilon")],
+            want: Want::Orphan(Orphan::Ambiguous),
+        },
+        Row {
+            name: "copies that fit equally well: ambiguous",
+            text: "Yes, said the first. No, said the second. Yes, said the third. \
+                No, said the fourth. Yes, said the fifth.",
+            quote: "Yes",
+            nth: 1,
+            bare: true,
+            edits: &[("Yes", "XYes")],
+            want: Want::Orphan(Orphan::Ambiguous),
+        },
+    ];
+
+    #[test]
+    fn the_policy_table() {
+        for row in ROWS {
+            let mut anchor = Anchor::from_range(row.text, nth_range(row.text, row.quote, row.nth));
+            if row.bare {
+                anchor.prefix.clear();
+                anchor.suffix.clear();
+            }
+            let mut edited = row.text.to_string();
+            for (from, to) in row.edits {
+                edited = edited.replacen(from, to, 1);
+            }
+            let got = Locator::new(&edited).settle(&anchor);
+            match (&row.want, got) {
+                (Want::At(words, nth, kind), Ok(settled)) => {
+                    let range = nth_range(&edited, words, *nth);
+                    assert_eq!(settled.range, range, "{}", row.name);
+                    assert_eq!(settled.kind, *kind, "{}", row.name);
+                    if *kind == PlacementKind::Fuzzy {
+                        // The user's words and their context are kept.
+                        assert_eq!(settled.anchor.quote, anchor.quote, "{}", row.name);
+                        assert_eq!(settled.anchor.prefix, anchor.prefix, "{}", row.name);
+                        assert_eq!(settled.anchor.suffix, anchor.suffix, "{}", row.name);
+                    } else {
+                        // Fresh context and offsets: the anchor a new
+                        // highlight of these words would have.
+                        let fresh = Anchor::from_range(&edited, range);
+                        assert_eq!(settled.anchor, fresh, "{}", row.name);
+                    }
+                }
+                (Want::Orphan(why), got) => assert_eq!(got, Err(*why), "{}", row.name),
+                (want, got) => panic!("{}: wanted {want:?}, got {got:?}", row.name),
+            }
+        }
+    }
+
+    /// The widening row's raw match ends inside "springtime" (and the
+    /// stored anchor keeps those offsets); only what is drawn is widened.
+    #[test]
+    fn the_widening_row_ends_inside_a_word_before_widening() {
+        let row = ROWS
+            .iter()
+            .find(|r| r.name.contains("widened"))
+            .expect("the row");
+        let mut edited = row.text.to_string();
+        for (from, to) in row.edits {
+            edited = edited.replacen(from, to, 1);
+        }
+        let anchor = Anchor::from_range(row.text, nth_range(row.text, row.quote, row.nth));
+        let locator = Locator::new(&edited);
+        let raw = locator.search(&anchor).map(|p| p.range).expect("found");
+        assert_eq!(
+            &edited[raw.clone()],
+            "the decision on the swimming pools until spring"
+        );
+        let settled = locator.settle(&anchor).expect("found");
+        assert_eq!(
+            (settled.anchor.start, settled.anchor.end),
+            (locator.char_of(raw.start), locator.char_of(raw.end))
+        );
+    }
+
+    #[test]
+    fn reanchoring_updates_offsets_and_orphans_and_draws_in_the_final_order() {
+        let make = |id: &str, quote: &str| highlight(id).first_of(ARTICLE, quote).note("n").build();
+        // Stored out of document order, so the re-anchored list is sorted.
+        let mut file = AnnotationFile {
+            version: 1,
+            article: Default::default(),
+            position: None,
+            highlights: vec![make("b", "swimming pool"), make("a", "discuss the budget")],
+        };
+        let edited = format!("Update: {}", ARTICLE.replace("the swimming pool ", ""));
+        let (report, drawn) = Locator::new(&edited).reanchor(&mut file.highlights);
+        assert_eq!(report.moved, 1);
+        assert_eq!(report.orphaned, 1);
+        assert!(report.changed);
+        let a = &file.highlights[0];
+        assert_eq!(a.anchor.quote, "discuss the budget");
+        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
+        assert_eq!(
+            drawn[0].clone().map(|r| &edited[r]),
+            Some("discuss the budget")
+        );
+        let b = &file.highlights[1];
+        assert!(b.orphaned);
+        assert_eq!(
+            b.anchor,
+            make("b", "swimming pool").anchor,
+            "kept as it was"
+        );
+        assert_eq!(drawn[1], None);
+
+        // The passage comes back: un-orphaned.
+        let report = reanchor_all(ARTICLE, &mut file);
+        assert_eq!(report.orphaned, 0);
+        assert!(!file.highlights[1].orphaned);
+        let again = reanchor_all(ARTICLE, &mut file);
+        assert!(!again.changed);
+    }
+
+    #[test]
+    fn an_empty_quote_is_an_orphan() {
+        let anchor = Anchor {
+            quote: String::new(),
+            prefix: String::new(),
+            suffix: String::new(),
+            start: 0,
+            end: 0,
+        };
+        assert_eq!(
+            Locator::new(ARTICLE).settle(&anchor),
+            Err(Orphan::EmptyQuote)
+        );
+    }
+}
