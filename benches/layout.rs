@@ -1,5 +1,6 @@
 //! Lays out a generated 5 MB article page by page, as a reader paging to the
 //! end would, and maps offsets back to the screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::hint::black_box;
 

@@ -5,6 +5,7 @@
 //! time; the behaviour itself is tested in `src/annotations/reanchor.rs`.
 //!
 //! Run with `cargo bench --bench placement`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::hint::black_box;
 use std::time::Duration;

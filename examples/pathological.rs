@@ -6,6 +6,7 @@
 //! shape (run each in its own process, so the peak memory is its own);
 //! `... -- write DIR` writes every shape as a file, to time the real binary
 //! (`gloss open DIR/FILE`). Names: see `tests/pathological/mod.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 #[path = "../tests/pathological/mod.rs"]
 mod pathological;

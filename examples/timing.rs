@@ -10,6 +10,7 @@
 //!
 //! Usage: `scripts/time-gloss [--runs N] [--settle-ms MS] [--bin PATH] [--no-less]`
 //! (the script builds the release binary first).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 #[path = "../benches/common/article.rs"]
 mod article;

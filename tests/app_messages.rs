@@ -1,6 +1,7 @@
 //! What the status bar and the list say stays readable: odd stored progress
 //! is never shown as "NaN%" or "750%", and a long message keeps its reason
 //! (which comes first) when the bar shortens it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! in any field holding text asks first, the note editor (also when opened
 //! from the panel) asks before discarding, and `q` with changes that could not
 //! be saved says why and where they will be kept.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod support;
 

@@ -2,6 +2,7 @@
 //! was last told: resizes interleaved with keys, in every mode, at sizes from
 //! 1x1 to 500x200, into buffers of the app's size and of other sizes (the
 //! terminal may change size between the last resize event and the draw).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod support;
 

@@ -3,6 +3,7 @@
 //! message that starts with the reason, never a hang or a panic. The binary
 //! runs here without a terminal, so an accepted path gets as far as "the
 //! reader needs a terminal".
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::ffi::{CString, OsStr, OsString};
 use std::fs;

@@ -2,6 +2,7 @@
 //! binary in a pseudo-terminal. Whatever stops gloss, the terminal is given
 //! back as it was, the reading position is saved, and a note being typed is
 //! kept in the recovery file and offered back at the next start.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod support;
 

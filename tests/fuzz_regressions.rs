@@ -3,6 +3,7 @@
 //! `fuzz/corpus/<target>/` through the fuzz targets' own code, so a fixed
 //! crash stays fixed in a normal `cargo test` without nightly or libFuzzer.
 //! The targets and their checks live in `fuzz/harness/` (see docs/fuzzing.md).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 #[path = "../fuzz/harness/mod.rs"]
 mod harness;
@@ -33,7 +34,7 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
 /// and has not landed yet (path under `tests/fixtures/fuzz/`). They are left
 /// out of the default replay and each has an `#[ignore]`d test below; remove
 /// the entry when the fix lands.
-const OPEN: &[&str] = &["import/reimport-of-article-without-path-or-fingerprint-duplicates.json"];
+const OPEN: &[&str] = &[];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -80,7 +81,7 @@ fn import_crashes_and_seeds_stay_fixed() {
     replay("import", harness::import::run);
 }
 
-/// Replays one saved input that still fails (see [`OPEN`]).
+/// Replays one saved input by its path under `tests/fixtures/fuzz/`.
 fn replay_open(path: &str, target: fn(&[u8])) {
     let file = root().join("tests/fixtures/fuzz").join(path);
     let bytes = fs::read(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
@@ -92,7 +93,6 @@ fn replay_open(path: &str, target: fn(&[u8])) {
 /// empty path or fingerprint), so importing the same export twice duplicates
 /// every highlight.
 #[test]
-#[ignore = "open: gloss import duplicates highlights of an article without path or fingerprint (src/commands/import.rs, owned by export)"]
 fn reimporting_an_article_without_path_or_fingerprint_adds_nothing() {
     replay_open(
         "import/reimport-of-article-without-path-or-fingerprint-duplicates.json",

@@ -3,6 +3,7 @@
 //! open and lay out at 80 columns and at 1 column without a panic, showing
 //! every character of its text. The sizes here keep a debug build fast; the
 //! full sizes are measured by `examples/pathological.rs` (see its header).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod pathological;
 

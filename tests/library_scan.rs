@@ -2,6 +2,7 @@
 //! back to itself, huge or unreadable files, odd names. Scanning it must
 //! list each real article once, say why anything else was skipped, and never
 //! block or grow without bound.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::ffi::{CString, OsStr};
 use std::fs;

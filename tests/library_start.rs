@@ -3,6 +3,7 @@
 //! named like an article, an article linked to the terminal itself, two links
 //! to the folder and a link loop. The list must show, each article once, with
 //! the special files named as skipped.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 mod support;
 

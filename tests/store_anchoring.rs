@@ -6,6 +6,7 @@
 //! phrases that repeat. Inserted text comes from a separate vocabulary, so an
 //! edit cannot by chance recreate the highlighted words next to them (which
 //! would make "the same words" ambiguous even to a person).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use gloss::annotations::{Anchor, locate};
 use proptest::prelude::*;

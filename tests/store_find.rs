@@ -1,5 +1,6 @@
 //! Annotations follow their article: by path when it was edited in place, by
 //! text fingerprint when it was moved or renamed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::fs;
 

@@ -1,5 +1,6 @@
 //! Notes and quotes come back from disk exactly as written, whatever they
 //! hold; broken files are reported and never touched.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::fs;
 use std::path::Path;
