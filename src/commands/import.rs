@@ -132,7 +132,7 @@ pub fn plan(
         .is_some_and(|o| o.contains_key("gloss_export"));
     let mut skipped = Vec::new();
     let mut incoming = if is_gloss {
-        from_gloss_json(store, text)?
+        from_gloss_json(store, text, &mut skipped)?
     } else {
         from_web_annotations(store, config, text, base, &mut skipped)?
     };
@@ -191,13 +191,27 @@ impl Incoming {
     }
 }
 
-fn from_gloss_json(store: &Store, text: &str) -> anyhow::Result<Vec<Incoming>> {
+fn from_gloss_json(
+    store: &Store,
+    text: &str,
+    skipped: &mut Vec<String>,
+) -> anyhow::Result<Vec<Incoming>> {
     // The message already includes serde's; the error's source would repeat it.
     let files = from_json(text).map_err(|e| anyhow!("{e}"))?;
     let index = store.index()?;
     let mut out = Vec::new();
     for content in files {
         let article = &content.article;
+        // Notes tied to no path and no text could never be shown by any
+        // article, and a second import could not find them to merge with.
+        if article.path.is_empty() && article.fingerprint.is_empty() {
+            skipped.push(format!(
+                "article \"{}\": it names neither a path nor a fingerprint, so no article could show its {} highlight(s)",
+                article.title,
+                content.highlights.len()
+            ));
+            continue;
+        }
         let mut found = store
             .find(&text_to_path(&article.path), &article.fingerprint)?
             .map(|f| (f.file, f.content));
@@ -804,6 +818,23 @@ mod tests {
                 .report
                 .articles,
             1
+        );
+    }
+
+    #[test]
+    fn an_article_with_neither_path_nor_fingerprint_is_skipped_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let json = r#"{"gloss_export":1,"articles":[{"title":"No path","highlights":[
+            {"id":"a","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z",
+            "color":"green","quote":"q","start":1,"end":2}]}]}"#;
+        let plan = plan(&store, &Config::default(), json, None).unwrap();
+        assert!(plan.saves.is_empty(), "nothing is stored");
+        assert_eq!(plan.report.skipped.len(), 1);
+        assert!(
+            plan.report.skipped[0].contains("neither a path nor a fingerprint"),
+            "{:?}",
+            plan.report.skipped
         );
     }
 
