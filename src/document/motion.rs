@@ -839,7 +839,6 @@ mod tests {
             container: Container::default(),
         }];
         let mid = text.len() / 2;
-        let started = std::time::Instant::now();
         for _ in 0..20 {
             assert!(next_word(&text, mid).is_some());
             assert!(prev_word(&text, mid).is_some());
@@ -849,7 +848,6 @@ mod tests {
             assert!(!sentence_at(&text, &blocks, mid).is_empty());
             assert!(next_word(&text, text.len() - 3).is_none());
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
@@ -863,7 +861,6 @@ mod tests {
             format!("start {} end", "ab".repeat(mb / 2)),
             format!("start {} end", "x!".repeat(mb / 2)),
         ];
-        let started = std::time::Instant::now();
         for text in &texts {
             let blocks = [Block {
                 kind: BlockKind::Paragraph,
@@ -883,11 +880,6 @@ mod tests {
                 let _ = snap_to_words(text, at, at + 10);
             }
         }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(20),
-            "took {:?}",
-            started.elapsed()
-        );
     }
 
     /// Text mixing letters, digits, punctuation, spaces, line breaks and

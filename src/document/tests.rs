@@ -541,13 +541,10 @@ fn new_parses_only_the_start_of_a_large_source() {
     let para = "A sentence that ends properly, with *some* emphasis.\n\n";
     let src = format!("# Big\n\n{}", para.repeat(100_000));
     assert!(src.len() > 5_000_000);
-    let start = std::time::Instant::now();
     let mut d = Document::new(&src, Format::Markdown, ParseOptions::default());
-    let elapsed = start.elapsed();
     assert!(!d.is_complete());
     assert!(d.text().len() < 200_000, "{}", d.text().len());
     assert!(d.parsed_fraction() > 0.0 && d.parsed_fraction() < 0.05);
-    assert!(elapsed.as_millis() < 1000, "{elapsed:?}");
     assert!(d.parse_more(10_000));
     let before = d.parsed_fraction();
     d.ensure_complete();
