@@ -14,10 +14,10 @@
 //! - C1 controls (U+0080-U+009F, which some terminals obey as CSI, OSC, DCS...)
 //!   and the bidi embedding, override and isolate controls (U+202A-U+202E,
 //!   U+2066-U+2069, the "Trojan Source" set) become U+FFFD;
-//! - a zero width joiner (U+200D) is kept where it joins, right after a
-//!   visible character (emoji sequences such as 👨‍👩‍👧, Indic conjuncts); one at
-//!   the start of the text, after white space, after another joiner or after
-//!   a replaced character joins nothing and only hides, so it becomes U+FFFD.
+//! - a zero width joiner (U+200D) is kept where it joins, between two visible
+//!   characters (emoji sequences such as 👨‍👩‍👧, Indic conjuncts); one at the
+//!   start or end of the text, next to white space, another joiner or a
+//!   replaced character joins nothing and only hides, so it becomes U+FFFD.
 //!
 //! Bidi *marks* (U+200E, U+200F, U+061C) are left alone: they cannot reorder a
 //! run of text, and right-to-left writing needs them.
@@ -44,12 +44,16 @@ pub fn placeholder_for(c: char) -> Option<char> {
     }
 }
 
-/// The stand-in for `c` when the character before it was `prev` (`None` at
-/// the start of the text), or `None` when `c` is printed as it is.
-fn placeholder_after(prev: Option<char>, c: char) -> Option<char> {
+/// Whether a joiner next to `c` has something visible to join there.
+fn joinable(c: Option<char>) -> bool {
+    c.is_some_and(|c| c != ZWJ && !c.is_whitespace() && placeholder_for(c).is_none())
+}
+
+/// The stand-in for `c` between the characters `prev` and `next` (`None` at
+/// either end of the text), or `None` when `c` is printed as it is.
+fn placeholder_between(prev: Option<char>, c: char, next: Option<char>) -> Option<char> {
     if c == ZWJ {
-        let joins =
-            prev.is_some_and(|p| p != ZWJ && !p.is_whitespace() && placeholder_for(p).is_none());
+        let joins = joinable(prev) && joinable(next);
         return (!joins).then_some('\u{fffd}');
     }
     placeholder_for(c)
@@ -65,8 +69,10 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
             let mut out = String::with_capacity(s.len() + 8);
             out.push_str(&s[..first]);
             let mut prev = s[..first].chars().next_back();
-            for c in s[first..].chars() {
-                out.push(placeholder_after(prev, c).unwrap_or(c));
+            let mut chars = s[first..].chars().peekable();
+            while let Some(c) = chars.next() {
+                let next = chars.peek().copied();
+                out.push(placeholder_between(prev, c, next).unwrap_or(c));
                 prev = Some(c);
             }
             Cow::Owned(out)
@@ -108,7 +114,10 @@ fn first_unsafe(s: &str) -> Option<usize> {
         }
         let c = s.get(i..).and_then(|rest| rest.chars().next())?;
         let prev = s.get(..i).and_then(|before| before.chars().next_back());
-        if placeholder_after(prev, c).is_some() {
+        let next = s
+            .get(i + c.len_utf8()..)
+            .and_then(|after| after.chars().next());
+        if placeholder_between(prev, c, next).is_some() {
             return Some(i);
         }
         i += c.len_utf8();
@@ -147,8 +156,10 @@ mod tests {
         assert!(matches!(sanitize(family), Cow::Borrowed(_)));
         assert_eq!(
             sanitize("\u{200d}a\u{200d}\u{200d}b \u{200d}c"),
-            "\u{fffd}a\u{200d}\u{fffd}b \u{fffd}c"
+            "\u{fffd}a\u{fffd}\u{fffd}b \u{fffd}c"
         );
+        // A joiner before white space or at the end joins nothing either.
+        assert_eq!(sanitize("K\u{200d} L\u{200d}"), "K\u{fffd} L\u{fffd}");
         assert_eq!(sanitize("\u{1b}\u{200d}x"), "␛\u{fffd}x");
     }
 
@@ -178,7 +189,11 @@ mod tests {
         fn the_byte_scan_finds_what_a_char_walk_finds(s in any::<String>()) {
             let walk = s
                 .char_indices()
-                .find(|&(i, c)| placeholder_after(s[..i].chars().next_back(), c).is_some())
+                .find(|&(i, c)| {
+                    let prev = s[..i].chars().next_back();
+                    let next = s[i + c.len_utf8()..].chars().next();
+                    placeholder_between(prev, c, next).is_some()
+                })
                 .map(|(i, _)| i);
             prop_assert_eq!(first_unsafe(&s), walk);
         }
