@@ -16,7 +16,7 @@ use crate::config;
 use crate::export::{Filter, Format, InvalidSince, UnknownFormat, parse_since};
 use crate::keymap::Keymap;
 use crate::paths;
-use crate::tui::Start;
+use crate::runtime::Start;
 
 /// Exit code for problems the user must fix before gloss can start: bad
 /// options, a bad config file, no usable data folder. Matches clap's own.
@@ -255,7 +255,7 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
             ExitCode::from(EXIT_USAGE)
         }
         Ok((config, keymap, data_dir)) => {
-            match crate::tui::run_app_at(config, keymap, paths, data_dir, start) {
+            match crate::runtime::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));

@@ -19,8 +19,9 @@ pub mod layout;
 pub mod library;
 pub mod paths;
 pub mod recovery;
+pub mod runtime;
+pub mod session;
 pub mod text;
-pub mod tui;
 pub mod ui;
 
 pub use cli::run;

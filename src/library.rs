@@ -130,6 +130,17 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
     })
 }
 
+/// The path an article is known by in the annotation store: the absolute path
+/// of its file, or a stable pseudo-path for a bundled sample. It lives here,
+/// below both the session and the batch commands, so neither needs the other
+/// to name an article.
+pub fn store_path(source: &Source) -> PathBuf {
+    match source {
+        Source::File(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+        Source::Bundled(..) => PathBuf::from(source.display_path()),
+    }
+}
+
 /// `reason: path`, with the path made safe to print.
 fn with_path(reason: &dyn std::fmt::Display, path: &Path) -> String {
     format!("{reason}: {}", sanitize(&path.display().to_string()))

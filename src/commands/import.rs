@@ -34,9 +34,9 @@ use crate::export::{
     MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, from_w3c,
     merge_import,
 };
+use crate::library::store_path;
 use crate::library::{self, Source};
 use crate::text;
-use crate::tui::store_path;
 
 /// What an import did (or, before [`Plan::write`], will do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
