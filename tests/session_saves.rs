@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use gloss::annotations::{Disk, RealDisk, ReadingPosition, Store};
+use gloss::annotations::{Disk, ReadingPosition, RealDisk, Store};
 use gloss::app::{App, Effect};
 use gloss::config::Config;
 use gloss::keymap::{Action, Keymap};
@@ -98,7 +98,7 @@ fn stored_quotes(data: &Path) -> Vec<String> {
     let mut quotes = Vec::new();
     for entry in &index.entries {
         let file = store.read(&entry.file).unwrap();
-        quotes.extend(file.highlights.iter().map(|h| h.quote.clone()));
+        quotes.extend(file.highlights.iter().map(|h| h.anchor.quote.clone()));
     }
     quotes.sort();
     quotes
@@ -123,7 +123,11 @@ fn a_refused_save_is_kept_retried_and_saved_by_the_next_save() {
     highlight_next_sentence(&mut s);
     assert!(stored_quotes(&w.data).is_empty());
     assert_eq!(s.unsaved_count(), 1);
-    assert!(message(&s).starts_with("No space left on device"), "{}", message(&s));
+    assert!(
+        message(&s).starts_with("No space left on device"),
+        "{}",
+        message(&s)
+    );
     let unsaved = s.app.unsaved.as_ref().expect("the status bar counts it");
     assert_eq!(unsaved.count, 1);
     // The panic hook's snapshot holds it.
@@ -179,16 +183,32 @@ fn what_is_still_refused_at_exit_goes_to_the_recovery_file_and_the_next_start_sa
     let Kept::InRecovery { path, changes, .. } = kept else {
         panic!("not kept: {kept:?}");
     };
-    assert_eq!(changes, 1);
+    // The highlight, and the reading position saved at exit.
+    assert_eq!(changes, 2, "{}", fs::read_to_string(&path).unwrap());
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("The first sentence is here.")
+    );
     assert!(path.starts_with(&w.data) && path.exists());
-    assert_eq!(s.last_save_error().map(|r| r.starts_with("No space")), Some(true));
+    assert_eq!(
+        s.last_save_error().map(|r| r.starts_with("No space")),
+        Some(true)
+    );
     assert!(stored_quotes(&w.data).is_empty());
 
     // The next start, with space again, saves it and says so.
     let s = session(&w, Switchable::default(), ManualClock::default());
     assert_eq!(stored_quotes(&w.data).len(), 1);
-    assert!(message(&s).contains("from the last session saved"), "{}", message(&s));
-    assert!(!path.exists(), "the recovery file is gone once all is saved");
+    assert!(
+        message(&s).contains("from the last session saved"),
+        "{}",
+        message(&s)
+    );
+    assert!(
+        !path.exists(),
+        "the recovery file is gone once all is saved"
+    );
 }
 
 #[test]
@@ -210,7 +230,11 @@ fn a_read_only_notes_folder_keeps_the_change_where_permissions_apply() {
     }
     highlight_next_sentence(&mut s);
     assert_eq!(s.unsaved_count(), 1);
-    assert!(message(&s).starts_with("Permission denied"), "{}", message(&s));
+    assert!(
+        message(&s).starts_with("Permission denied"),
+        "{}",
+        message(&s)
+    );
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
     highlight_next_sentence(&mut s);
     assert_eq!(s.unsaved_count(), 0);
@@ -245,7 +269,10 @@ fn the_reading_position_is_saved_once_scrolling_has_stopped_for_the_delay() {
     assert!(!written(&w.data));
     clock.advance(gloss::session::POSITION_DELAY - Duration::from_millis(1));
     s.flush_due_position();
-    assert!(!written(&w.data), "saved before scrolling had stopped long enough");
+    assert!(
+        !written(&w.data),
+        "saved before scrolling had stopped long enough"
+    );
     clock.advance(Duration::from_millis(1));
     s.flush_due_position();
     assert!(written(&w.data));

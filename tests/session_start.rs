@@ -53,7 +53,11 @@ fn a_second_start_reads_no_unchanged_article() {
     let lib = dir.path().join("library");
     fs::create_dir_all(&lib).unwrap();
     let old_place = dir.path().join("moved-away.md");
-    fs::write(&old_place, "# Moved\n\nThis article will move into the library.\n").unwrap();
+    fs::write(
+        &old_place,
+        "# Moved\n\nThis article will move into the library.\n",
+    )
+    .unwrap();
     fs::write(lib.join("other.md"), "# Other\n\nNothing to do with it.\n").unwrap();
     fs::write(lib.join("third.md"), "# Third\n\nStill nothing.\n").unwrap();
 
@@ -89,7 +93,11 @@ fn a_second_start_reads_no_unchanged_article() {
     drop(s);
 
     // A changed article is read again, and only that one.
-    fs::write(lib.join("third.md"), "# Third\n\nChanged, and longer now.\n").unwrap();
+    fs::write(
+        lib.join("third.md"),
+        "# Third\n\nChanged, and longer now.\n",
+    )
+    .unwrap();
     let (_, third) = start(&library, &data, Some(&cache));
     assert_eq!(third, 1);
 
