@@ -211,34 +211,98 @@ fn what_is_still_refused_at_exit_goes_to_the_recovery_file_and_the_next_start_sa
     );
 }
 
+/// Makes `folder` read-only and back: a read-only remount of a tmpfs
+/// mounted there when this process may mount (root ignores permissions),
+/// else its permission bits. `None` when neither works.
+struct ReadOnly {
+    folder: PathBuf,
+    mounted: bool,
+}
+
+impl ReadOnly {
+    fn over(folder: &Path) -> Option<Self> {
+        use std::process::Command;
+        fs::create_dir_all(folder).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+            .arg(folder)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let this = Self {
+            folder: folder.to_path_buf(),
+            mounted,
+        };
+        if !mounted {
+            // Without mounting, permissions must be honoured (not root).
+            this.set(true);
+            let probe = folder.join("probe");
+            let ignored = fs::write(&probe, "x").is_ok();
+            let _ = fs::remove_file(&probe);
+            this.set(false);
+            if ignored {
+                eprintln!("skipped: cannot mount, and permissions are not enforced (root)");
+                return None;
+            }
+        }
+        Some(this)
+    }
+
+    fn set(&self, read_only: bool) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.mounted {
+            let mode = if read_only {
+                "remount,ro"
+            } else {
+                "remount,rw"
+            };
+            let ok = std::process::Command::new("mount")
+                .args(["-o", mode])
+                .arg(&self.folder)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "{mode}");
+        } else {
+            let mode = if read_only { 0o555 } else { 0o755 };
+            fs::set_permissions(&self.folder, fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = std::process::Command::new("umount")
+                .arg(&self.folder)
+                .status();
+        }
+    }
+}
+
 #[test]
-fn a_read_only_notes_folder_keeps_the_change_where_permissions_apply() {
-    use std::os::unix::fs::PermissionsExt;
+fn a_read_only_notes_folder_keeps_the_change_and_a_later_save_writes_it() {
     let w = world();
+    let Some(read_only) = ReadOnly::over(&w.data.join("annotations")) else {
+        return;
+    };
     let mut s = session(&w, Switchable::default(), ManualClock::default());
     open(&mut s);
     highlight_next_sentence(&mut s);
     assert_eq!(stored_quotes(&w.data).len(), 1);
-    let folder = w.data.join("annotations");
-    fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
-    let probe = folder.join("probe");
-    if fs::write(&probe, "x").is_ok() {
-        // Root ignores permissions: the refusal is covered by the tests above.
-        let _ = fs::remove_file(&probe);
-        fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
-        return;
-    }
+    read_only.set(true);
     highlight_next_sentence(&mut s);
     assert_eq!(s.unsaved_count(), 1);
+    let said = message(&s);
     assert!(
-        message(&s).starts_with("Permission denied"),
-        "{}",
-        message(&s)
+        said.starts_with("Read-only file system") || said.starts_with("Permission denied"),
+        "{said}"
     );
-    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(stored_quotes(&w.data).len(), 1);
+    read_only.set(false);
     highlight_next_sentence(&mut s);
     assert_eq!(s.unsaved_count(), 0);
     assert_eq!(stored_quotes(&w.data).len(), 3);
+    drop(s);
 }
 
 #[test]
