@@ -267,7 +267,7 @@ fn from_web_annotations(
     let now = Utc::now();
     let mut out = Vec::new();
     for (path, (source, items)) in groups {
-        let loaded = match library::load(&source) {
+        let loaded = match library::load_within(&source, config.reader.max_file_size()) {
             Ok(loaded) => loaded,
             Err(why) => {
                 // Found but unreadable (permissions, not text): like a
