@@ -109,3 +109,49 @@ fn a_second_start_reads_no_unchanged_article() {
     assert_eq!(after, 3);
     assert_eq!(s.app.counts[moved], 1);
 }
+
+#[test]
+fn an_opened_article_is_hashed_in_the_background_and_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cache = dir.path().join("cache");
+    let article = dir.path().join("article.md");
+    let text = "# Hashed\n\nAn article with notes. Found by its path.\n";
+    fs::write(&article, text).unwrap();
+    let expected = gloss::annotations::fingerprint(text);
+    let one = std::slice::from_ref(&article);
+
+    // Notes for it, so the next open finds them by path without hashing.
+    let (mut s, _) = start(one, &data, None);
+    run(&mut s, vec![Effect::Open(0)]);
+    let mut effects = s.app.update(Action::SentenceNext);
+    effects.extend(s.app.update(Action::SelectSentence));
+    effects.extend(s.app.update(Action::Highlight));
+    run(&mut s, effects);
+    let _ = s.finish();
+    drop(s);
+
+    let (mut s, _) = start(one, &data, Some(&cache));
+    run(&mut s, vec![Effect::Open(0)]);
+    // The job reports back; wait generously only so a broken job cannot hang.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut reported = false;
+    while !reported && std::time::Instant::now() < deadline {
+        reported = s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(reported, "the hashing job never reported");
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.notes.record.fingerprint, expected);
+    let _ = s.finish();
+    drop(s);
+
+    // The next run knows it from the cache as soon as the article opens.
+    let (mut s, _) = start(one, &data, Some(&cache));
+    run(&mut s, vec![Effect::Open(0)]);
+    assert_eq!(
+        s.app.reader.as_ref().unwrap().notes.record.fingerprint,
+        expected
+    );
+    assert!(!s.jobs_busy());
+}
