@@ -155,3 +155,40 @@ fn an_opened_article_is_hashed_in_the_background_and_remembered() {
     );
     assert!(!s.jobs_busy());
 }
+
+#[test]
+fn a_fingerprint_computed_for_the_text_before_a_reload_is_not_taken_for_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let article = dir.path().join("article.md");
+    fs::write(&article, "# Before\n\nThe text as it was. Long enough.\n").unwrap();
+    let one = std::slice::from_ref(&article);
+    let (mut s, _) = start(one, &data, None);
+    run(&mut s, vec![Effect::Open(0)]);
+    let mut effects = s.app.update(Action::SentenceNext);
+    effects.extend(s.app.update(Action::SelectSentence));
+    effects.extend(s.app.update(Action::Highlight));
+    run(&mut s, effects);
+    let _ = s.finish();
+    drop(s);
+
+    let wait_idle = |s: &Session| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while s.jobs_busy() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    let (mut s, _) = start(one, &data, None);
+    run(&mut s, vec![Effect::Open(0)]); // hashed in the background
+    wait_idle(&s);
+    let after = "# After\n\nThe text rewritten by an editor meanwhile.\n";
+    fs::write(&article, after).unwrap();
+    run(&mut s, vec![Effect::Open(0)]); // the reload
+    s.collect_jobs(); // may hold the result for the old text
+    wait_idle(&s);
+    s.collect_jobs();
+    assert_eq!(
+        s.app.reader.as_ref().unwrap().notes.record.fingerprint,
+        gloss::annotations::fingerprint(after)
+    );
+}

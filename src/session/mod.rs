@@ -101,17 +101,19 @@ pub enum Outcome {
     NeedsTerminal(Effect),
 }
 
-/// Fingerprinting an article's text off the event loop.
+/// Fingerprinting an article's text off the event loop. `opening` numbers
+/// the open it was started for, so a result that arrives after the article
+/// was opened again (a reload) is not taken for the new text.
 struct Hash {
-    article: usize,
+    opening: u64,
     file: Option<(PathBuf, FileStamp)>,
     text: Arc<String>,
 }
 
 impl Job for Hash {
-    type Output = (usize, Option<(PathBuf, FileStamp)>, String);
+    type Output = (u64, Option<(PathBuf, FileStamp)>, String);
     fn run(self) -> Self::Output {
-        (self.article, self.file, fingerprint(&self.text))
+        (self.opening, self.file, fingerprint(&self.text))
     }
 }
 
@@ -158,6 +160,8 @@ pub struct Session {
     /// Set when `unsaved` or `recovered` changed since `shared` was updated.
     snapshot_stale: bool,
     hashing: SingleJob<Hash>,
+    /// Counts opens, to match a hashing job to the open it was made for.
+    openings: u64,
     notices: Receiver<Notice>,
 }
 
@@ -183,6 +187,7 @@ impl Session {
             draft_in_snapshot: None,
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender),
+            openings: 0,
             notices,
         };
         session.recover();
@@ -292,7 +297,7 @@ impl Session {
         if record.fingerprint.is_empty() {
             // Hashed off the event loop, ready for the first save.
             self.hashing.spawn(Hash {
-                article: index,
+                opening: self.openings + 1,
                 file: file.map(|(_, stamp)| (path.clone(), stamp)),
                 text: Arc::clone(&loaded.text),
             });
@@ -321,6 +326,7 @@ impl Session {
             }),
             Source::Bundled(..) => None,
         };
+        self.openings += 1;
         let mut effects = self.app.show_article(index, doc, notes, note);
         if let Some(repaired) = repaired {
             self.app.info(repaired);
@@ -378,14 +384,14 @@ impl Session {
     }
 
     fn take_fingerprint(&mut self) {
-        let Some((article, file, hashed)) = self.hashing.take() else {
+        let Some((opening, file, hashed)) = self.hashing.take() else {
             return;
         };
         if let Some((path, stamp)) = file {
             self.fingerprints.put(&path, stamp, hashed.clone());
         }
         if let Some(reader) = self.app.reader.as_mut()
-            && reader.article == article
+            && opening == self.openings
             && reader.notes.record.fingerprint.is_empty()
         {
             reader.notes.record.fingerprint = hashed;
