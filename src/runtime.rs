@@ -5,35 +5,26 @@
 //! the disk. Only the clipboard and the external editor, which need the
 //! terminal, are carried out here.
 
-use std::io::{self, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use base64::Engine;
-use crossterm::cursor::Show;
-use crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-};
-use crossterm::execute;
-use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
-use ratatui::Terminal;
-use ratatui::prelude::CrosstermBackend;
+use crossterm::event::{self, Event};
 
 use crate::app::{App, Effect};
 use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
 use crate::library::{self, Scan};
-use crate::recovery::{self, Recovery};
-use crate::session::{Kept, Outcome, Session, Setup};
-use crate::{external_editor, paths, ui};
+use crate::session::{Outcome, Session, Setup};
+use crate::{external_editor, paths};
+use exit::{install_panic_hook, report_kept};
+use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resume};
 
+mod exit;
 #[cfg(unix)]
 mod signals;
+mod terminal;
 
 /// How long the loop sleeps waiting for input when there is nothing to do:
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
@@ -111,80 +102,6 @@ pub fn run_app_at(
     result
 }
 
-/// Says on stderr what could not be saved and where it is kept, so nothing is
-/// lost silently.
-fn report_kept(session: &Session, kept: &Kept) {
-    match kept {
-        Kept::Nothing => {}
-        Kept::InRecovery {
-            path,
-            changes,
-            drafts,
-        } => {
-            if *changes > 0 {
-                eprintln!(
-                    "gloss: {}: {changes} change(s) could not be saved; kept in {} and saved at the next start",
-                    session
-                        .last_save_error()
-                        .unwrap_or("the notes folder refused them"),
-                    path.display()
-                );
-            }
-            if *drafts > 0 {
-                eprintln!(
-                    "gloss: the note you were typing is kept in {}; it comes back when you open its article",
-                    path.display()
-                );
-            }
-        }
-        Kept::Lost(e, kept) => print_unwritable(e, kept),
-    }
-}
-
-/// The last resort when even the recovery file cannot be written (the data
-/// directory is full or read-only): the work goes to stderr, as TOML (which
-/// escapes control characters), so it is at least in the terminal's
-/// scrollback to copy.
-fn print_unwritable(e: &io::Error, kept: &Recovery) {
-    eprintln!("gloss: {e}: the recovery file could not be written; your unsaved work follows");
-    match recovery::printable_toml(kept) {
-        Ok(text) => eprintln!("{text}"),
-        Err(e) => eprintln!("gloss: {e}: and it could not be printed"),
-    }
-}
-
-/// Makes a panic restore the terminal and keep the user's work (the shared
-/// snapshot) in the recovery file before the panic message is printed.
-fn install_panic_hook(data_dir: PathBuf, shared: recovery::Shared) {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        leave();
-        match recovery::store_shared(&data_dir, &shared) {
-            Some((_, Ok(path))) => eprintln!(
-                "gloss: your unsaved work is kept in {} and offered back at the next start",
-                path.display()
-            ),
-            Some((kept, Err(e))) => print_unwritable(&e, &kept),
-            None => {}
-        }
-        previous(info);
-    }));
-}
-
-/// Draws the app into the terminal's live size: the app is first resized to
-/// the frame ratatui hands out (the terminal may have changed size since the
-/// last resize event was read), so its layout and the drawing always agree.
-fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
-    terminal.draw(|frame| {
-        let area = frame.area();
-        if area != app.screen {
-            app.resize(area.width, area.height);
-        }
-        ui::draw(frame, app);
-    })?;
-    Ok(())
-}
-
 /// Which library to open: the paths given, else the configured folders, else
 /// the bundled samples.
 fn open_library(config: &Config, paths: &[PathBuf], max_size: u64) -> Scan {
@@ -209,62 +126,6 @@ fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
         (Ok(rest), Some(home)) => home.join(rest),
         _ => path.to_path_buf(),
     }
-}
-
-type Term = Terminal<CrosstermBackend<Stdout>>;
-
-/// Switches the terminal to the app's mode (a panic switches it back: ratatui's
-/// hook and [`install_panic_hook`]).
-fn enter() -> Result<Term> {
-    let terminal = ratatui::try_init()?;
-    execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
-    Ok(terminal)
-}
-
-/// Re-enters the app's terminal mode after [`leave`] (around an external
-/// editor, after a suspension) and clears the screen for a full redraw.
-fn resume(terminal: &mut Term) -> Result<()> {
-    enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        EnableBracketedPaste,
-        Clear(ClearType::All)
-    )?;
-    // A fresh terminal has no previous frame, so the next draw writes every
-    // cell. (`Terminal::clear` would ask the terminal for the cursor
-    // position and wait for an answer some terminals never send.)
-    *terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    Ok(())
-}
-
-/// Restores the terminal: cooked mode, the main screen, no mouse reporting,
-/// no bracketed paste, a visible cursor. Safe to call more than once, and
-/// when the terminal is gone (errors are ignored: there is no one to tell).
-fn leave() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
-        io::stdout(),
-        DisableBracketedPaste,
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        Show
-    );
-}
-
-/// Whether a key event is `Ctrl-z`, which suspends gloss as it would any
-/// program in a shell (raw mode turns it into a key instead of a signal).
-fn is_suspend_key(event: &Event) -> bool {
-    matches!(
-        event,
-        Event::Key(KeyEvent {
-            code: KeyCode::Char('z'),
-            modifiers,
-            kind: KeyEventKind::Press | KeyEventKind::Repeat,
-            ..
-        }) if modifiers.contains(KeyModifiers::CONTROL)
-    )
 }
 
 /// What the event loop does after [`Runtime::on_signal`].
@@ -397,8 +258,8 @@ impl Runtime {
         if self.panic_key
             && matches!(
                 event,
-                Event::Key(KeyEvent {
-                    code: KeyCode::F(12),
+                Event::Key(event::KeyEvent {
+                    code: event::KeyCode::F(12),
                     ..
                 })
             )
@@ -450,14 +311,6 @@ impl Runtime {
         }
         Ok(())
     }
-}
-
-/// Puts text on the clipboard with OSC 52, which terminals honour even over ssh.
-fn copy_to_clipboard(text: &str) {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-    let _ = out.flush();
 }
 
 #[cfg(test)]
