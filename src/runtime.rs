@@ -78,7 +78,7 @@ pub fn run_app_at(
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
     setup.cache_dir = paths::cache_dir();
-    let mut runtime = Runtime::new(Session::start(App::new(config, keymap, scan), setup));
+    let mut runtime = Runtime::new(|| Session::start(App::new(config, keymap, scan), setup));
     install_panic_hook(data_dir, runtime.session.shared());
     let mut terminal = enter()?;
     let result = match start {
@@ -151,17 +151,22 @@ struct Runtime {
 }
 
 impl Runtime {
-    fn new(session: Session) -> Self {
+    /// Installs the signal handlers first, so a signal during the start
+    /// (recovering, looking for moved articles) is answered too, then makes
+    /// the session.
+    fn new(session: impl FnOnce() -> Session) -> Self {
+        #[cfg(unix)]
+        let signals = signals::Signals::install();
         #[allow(unused_mut)]
         let mut runtime = Self {
-            session,
+            session: session(),
             #[cfg(unix)]
             signals: None,
             #[cfg(debug_assertions)]
             panic_key: std::env::var_os("GLOSS_DEBUG_PANIC_KEY").is_some(),
         };
         #[cfg(unix)]
-        match signals::Signals::install() {
+        match signals {
             Ok(signals) => runtime.signals = Some(signals),
             Err(e) => runtime.session.app.error(format!(
                 "{e}: signals not handled (kill may lose unsaved work)"
