@@ -16,7 +16,7 @@ use crate::config;
 use crate::export::{Filter, Format, InvalidSince, UnknownFormat, parse_since};
 use crate::keymap::Keymap;
 use crate::paths;
-use crate::tui::Start;
+use crate::runtime::Start;
 
 /// Exit code for problems the user must fix before gloss can start: bad
 /// options, a bad config file, no usable data folder. Matches clap's own.
@@ -246,7 +246,11 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
 fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
     use std::io::IsTerminal;
     match prepare(cli) {
-        Ok(_) if !arguments_can_open(&paths, start.as_ref()) => ExitCode::from(EXIT_USAGE),
+        Ok((config, ..))
+            if !arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size()) =>
+        {
+            ExitCode::from(EXIT_USAGE)
+        }
         Ok(_) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
             eprintln!(
                 "gloss: the reader needs a terminal (standard input and output); \
@@ -255,7 +259,7 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
             ExitCode::from(EXIT_USAGE)
         }
         Ok((config, keymap, data_dir)) => {
-            match crate::tui::run_app_at(config, keymap, paths, data_dir, start) {
+            match crate::runtime::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
@@ -275,12 +279,12 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
 /// be one gloss can read, and of plain `gloss PATH...` at least one path
 /// must be usable (the others are then listed as skipped in the reader).
 /// Nothing here can block: special files are recognised without a read.
-fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>) -> bool {
+fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>, limit: u64) -> bool {
     if let Some(start) = start {
         if crate::library::is_sample_path(&start.path) {
             return true;
         }
-        return match crate::library::check_article(&start.path) {
+        return match crate::library::check_article(&start.path, limit) {
             Ok(()) => true,
             Err(message) => {
                 eprintln!("gloss: {message}");
@@ -290,7 +294,7 @@ fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>) -> bool {
     }
     let errors: Vec<String> = paths
         .iter()
-        .filter_map(|p| crate::library::check_path(p).err())
+        .filter_map(|p| crate::library::check_path(p, limit).err())
         .collect();
     if paths.is_empty() || errors.len() < paths.len() {
         return true;
@@ -425,7 +429,6 @@ fn prepare(cli: &Cli) -> Result<(config::Config, Keymap, PathBuf), String> {
 /// The setup the non-interactive subcommands need: no key bindings.
 fn prepare_batch(cli: &Cli) -> Result<(config::Config, PathBuf), String> {
     let (config, _source) = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    crate::library::set_max_file_size(config.reader.max_file_size());
     let data_dir = paths::data_dir(cli.data_dir.as_deref()).map_err(|e| format!("{e:#}"))?;
     Ok((config, data_dir))
 }

@@ -50,7 +50,7 @@ pub struct ReaderConfig {
 impl ReaderConfig {
     /// The file-size limit in bytes, as the library takes it.
     pub fn max_file_size(&self) -> u64 {
-        u64::from(self.max_file_size_mib) * 1024 * 1024
+        (u64::from(self.max_file_size_mib) * 1024 * 1024).max(1)
     }
 }
 

@@ -4,6 +4,9 @@
 //! [`document`] parses an article into blocks over one canonical text, [`layout`]
 //! wraps those blocks to a width, [`annotations`] anchors and stores highlights,
 //! [`app`] holds state changed only through actions, and [`ui`] draws that state.
+//! [`session`] carries out the app's effects on the disk (store, library,
+//! recovery, export, background jobs) with no terminal in it, and [`runtime`]
+//! owns the terminal and the event loop and hands effects to the session.
 //! `main.rs` only calls [`run`].
 
 // Tests may unwrap: a failed unwrap there is a failed test.
@@ -22,8 +25,9 @@ pub mod layout;
 pub mod library;
 pub mod paths;
 pub mod recovery;
+pub mod runtime;
+pub mod session;
 pub mod text;
-pub mod tui;
 pub mod ui;
 
 pub use cli::run;

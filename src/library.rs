@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
 use file::FileId;
-pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal, max_file_size, set_max_file_size};
+pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 
 /// How much of a file the list reads: enough for front matter, title and
 /// byline, so listing a folder of large articles stays quick.
@@ -109,9 +109,10 @@ impl Loaded {
 
 /// Reads an article's text; the error is a message for the status bar, the
 /// reason first and then the file. Only a regular file no larger than
-/// [`max_file_size`] is read, and its size is checked before reading.
+/// [`DEFAULT_MAX_FILE_SIZE`] is read (the session and the commands pass the
+/// configured limit to [`load_within`]), and its size is checked before reading.
 pub fn load(source: &Source) -> Result<Loaded, String> {
-    load_within(source, max_file_size())
+    load_within(source, DEFAULT_MAX_FILE_SIZE)
 }
 
 /// [`load`] with an explicit size limit.
@@ -130,6 +131,17 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
     })
 }
 
+/// The path an article is known by in the annotation store: the absolute path
+/// of its file, or a stable pseudo-path for a bundled sample. It lives here,
+/// below both the session and the batch commands, so neither needs the other
+/// to name an article.
+pub fn store_path(source: &Source) -> PathBuf {
+    match source {
+        Source::File(p) => std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+        Source::Bundled(..) => PathBuf::from(source.display_path()),
+    }
+}
+
 /// `reason: path`, with the path made safe to print.
 fn with_path(reason: &dyn std::fmt::Display, path: &Path) -> String {
     format!("{reason}: {}", sanitize(&path.display().to_string()))
@@ -137,22 +149,22 @@ fn with_path(reason: &dyn std::fmt::Display, path: &Path) -> String {
 
 /// Checks a path given on the command line before the terminal is taken
 /// over: a folder must be readable, a file must be an article gloss can
-/// open. The error is the reason first, then the path.
-pub fn check_path(path: &Path) -> Result<(), String> {
+/// open within `limit` bytes. The error is the reason first, then the path.
+pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
     let meta = fs::metadata(path).map_err(|e| with_path(&Refusal::from(e), path))?;
     if meta.is_dir() {
         return fs::read_dir(path)
             .map(drop)
             .map_err(|e| with_path(&Refusal::from(e), path));
     }
-    check_article(path)
+    check_article(path, limit)
 }
 
 /// Checks that `path` is an article gloss can open (a regular text file
-/// within the size limit), reading no more than its start. The error is the
+/// within `limit` bytes), reading no more than its start. The error is the
 /// reason first, then the path.
-pub fn check_article(path: &Path) -> Result<(), String> {
-    load_head(&Source::File(path.to_path_buf()), max_file_size())
+pub fn check_article(path: &Path, limit: u64) -> Result<(), String> {
+    load_head(&Source::File(path.to_path_buf()), limit)
         .map(drop)
         .map_err(|reason| with_path(&reason, path))
 }
@@ -242,10 +254,11 @@ pub fn samples() -> Scan {
 }
 
 /// Scans files and folders (folders recursively, in name order) for articles,
-/// with the size limit in force ([`max_file_size`]). A path that does not
+/// with the default size limit ([`DEFAULT_MAX_FILE_SIZE`]; the runtime passes the
+/// configured one to [`scan_within`]). A path that does not
 /// exist is reported as skipped rather than failing.
 pub fn scan(paths: &[PathBuf]) -> Scan {
-    scan_within(paths, max_file_size())
+    scan_within(paths, DEFAULT_MAX_FILE_SIZE)
 }
 
 /// [`scan`] with an explicit size limit.

@@ -35,6 +35,14 @@ pub fn default_data_dir() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().to_path_buf())
 }
 
+/// The folder for what gloss can rebuild at any time (the fingerprint cache):
+/// the platform's cache folder (`$XDG_CACHE_HOME/gloss`, usually
+/// `~/.cache/gloss`, on Linux), or `None` when there is no home folder, in
+/// which case nothing is cached between runs.
+pub fn cache_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.cache_dir().to_path_buf())
+}
+
 /// The folder all of gloss's own files go in, following the precedence in
 /// the module docs. It is not created here; writers create it when they first
 /// need it, so merely starting gloss leaves no trace.

@@ -330,14 +330,9 @@ impl App {
         let Some(reader) = &mut self.reader else {
             return false;
         };
-        if reader.parse_in_background() {
-            return true;
-        }
-        // Hash the article now rather than at its first save (often at quit).
-        if reader.notes.record.fingerprint.is_empty() {
-            reader.notes.record.fingerprint = crate::annotations::fingerprint(reader.doc.source());
-        }
-        false
+        // The article's fingerprint is computed off this thread by the
+        // session (a background job), not here.
+        reader.parse_in_background()
     }
 
     /// Turns a key press into actions and applies them.

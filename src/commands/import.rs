@@ -34,9 +34,9 @@ use crate::export::{
     MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, from_w3c,
     merge_import,
 };
+use crate::library::store_path;
 use crate::library::{self, Source};
 use crate::text;
-use crate::tui::store_path;
 
 /// What an import did (or, before [`Plan::write`], will do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -281,7 +281,7 @@ fn from_web_annotations(
     let now = Utc::now();
     let mut out = Vec::new();
     for (path, (source, items)) in groups {
-        let loaded = match library::load(&source) {
+        let loaded = match library::load_within(&source, config.reader.max_file_size()) {
             Ok(loaded) => loaded,
             Err(why) => {
                 // Found but unreadable (permissions, not text): like a

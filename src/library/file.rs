@@ -8,27 +8,10 @@ use std::fs::{self, File, Metadata};
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The size limit used when the config gives none: large enough for any
 /// article (a long book is a few MiB), small enough to hold in memory.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
-/// The limit in force for [`super::load`] and [`super::scan`], set once from
-/// the config at start-up so every reader of article files (the list, the
-/// reader, `gloss import`) applies the same one.
-static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
-
-/// Sets the size limit for the rest of the process, from
-/// `reader.max_file_size_mib`.
-pub fn set_max_file_size(bytes: u64) {
-    MAX_FILE_SIZE.store(bytes.max(1), Ordering::Relaxed);
-}
-
-/// The size limit in force.
-pub fn max_file_size() -> u64 {
-    MAX_FILE_SIZE.load(Ordering::Relaxed)
-}
 
 /// Which kind of file something is, named for messages, so a user is told
 /// "a FIFO" rather than a generic failure.

@@ -93,6 +93,7 @@ impl Gloss {
         cmd.env("HOME", home.path());
         cmd.env("XDG_DATA_HOME", home.path().join("data"));
         cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_CACHE_HOME", home.path().join("cache"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("GLOSS_DATA_DIR");
         cmd.env_remove("VISUAL");

@@ -1,0 +1,346 @@
+//! The runtime: the event loop and the terminal. It enters and leaves the
+//! terminal's app mode (also around a suspension, an external editor and a
+//! panic), answers signals, turns terminal events into app calls and hands
+//! the app's effects to the [`Session`], which does everything that touches
+//! the disk. Only the clipboard and the external editor, which need the
+//! terminal, are carried out here.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use crossterm::event::{self, Event};
+
+use crate::app::{App, Effect};
+use crate::config::Config;
+use crate::document::ParseOptions;
+use crate::keymap::Keymap;
+use crate::library::{self, Scan};
+use crate::session::{Outcome, Session, Setup};
+use crate::{external_editor, paths};
+use exit::{install_panic_hook, report_kept};
+use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resume};
+
+mod exit;
+#[cfg(unix)]
+mod signals;
+mod terminal;
+
+/// How long the loop sleeps waiting for input when there is nothing to do:
+/// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
+const IDLE_TICK: Duration = Duration::from_millis(50);
+
+/// Longest time input may hold back a frame while events keep coming.
+const FRAME_BUDGET: Duration = Duration::from_millis(100);
+
+/// An article to open at start, and where (`gloss open PATH --at OFFSET`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Start {
+    /// The article's file.
+    pub path: PathBuf,
+    /// A character offset in its canonical text to show and put the cursor on.
+    pub at: Option<usize>,
+}
+
+/// Runs the interactive reader until the user quits.
+pub fn run_app(
+    config: Config,
+    keymap: Keymap,
+    paths: Vec<PathBuf>,
+    data_dir: PathBuf,
+) -> Result<()> {
+    run_app_at(config, keymap, paths, data_dir, None)
+}
+
+/// Runs the interactive reader, first opening `start` if given (the article
+/// itself is the library when no paths are given).
+pub fn run_app_at(
+    config: Config,
+    keymap: Keymap,
+    mut paths: Vec<PathBuf>,
+    data_dir: PathBuf,
+    start: Option<Start>,
+) -> Result<()> {
+    let options = ParseOptions {
+        repair_page_breaks: config.reader.repair_page_breaks,
+    };
+    let max_size = config.reader.max_file_size();
+    if let Some(start) = &start
+        && paths.is_empty()
+        && !library::is_sample_path(&start.path)
+    {
+        paths.push(start.path.clone());
+    }
+    let scan = match &start {
+        Some(start) if library::is_sample_path(&start.path) => library::samples(),
+        _ => open_library(&config, &paths, max_size),
+    };
+    let mut setup = Setup::new(&data_dir, max_size);
+    setup.options = options;
+    setup.cache_dir = paths::cache_dir();
+    let mut runtime = Runtime::new(|| Session::start(App::new(config, keymap, scan), setup));
+    install_panic_hook(data_dir, runtime.session.shared());
+    let mut terminal = enter()?;
+    let result = match start {
+        Some(start) => terminal
+            .size()
+            .map_err(anyhow::Error::from)
+            .and_then(|size| {
+                runtime.session.app.resize(size.width, size.height);
+                let effects = runtime.session.open_path(&start.path, start.at);
+                runtime.apply(effects, &mut terminal)
+            }),
+        None => Ok(()),
+    };
+    let result = result.and_then(|()| runtime.run(&mut terminal));
+    leave();
+    let kept = runtime.session.finish();
+    report_kept(&runtime.session, &kept);
+    // Everything is on disk; freeing a large article's memory one piece at a
+    // time would only delay the exit, and the system reclaims it at once.
+    std::mem::forget(runtime);
+    result
+}
+
+/// Which library to open: the paths given, else the configured folders, else
+/// the bundled samples.
+fn open_library(config: &Config, paths: &[PathBuf], max_size: u64) -> Scan {
+    if !paths.is_empty() {
+        library::scan_within(paths, max_size)
+    } else if !config.library.is_empty() {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let folders: Vec<PathBuf> = config
+            .library
+            .iter()
+            .map(|p| expand_home(p, home.as_deref()))
+            .collect();
+        library::scan_within(&folders, max_size)
+    } else {
+        library::samples()
+    }
+}
+
+/// `~/x` in a configured folder means `x` in the home folder, as in a shell.
+fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// What the event loop does after [`Runtime::on_signal`].
+#[cfg(unix)]
+enum AfterSignal {
+    /// No signal came.
+    Nothing,
+    /// The terminal was taken back: draw everything again.
+    Redraw,
+    /// A quit signal: leave the loop (the caller saves and restores).
+    Exit,
+}
+
+/// The session plus what only the terminal side needs.
+struct Runtime {
+    session: Session,
+    #[cfg(unix)]
+    signals: Option<signals::Signals>,
+    /// Debug builds only: F12 panics when `GLOSS_DEBUG_PANIC_KEY` is set, so
+    /// the end-to-end tests can prove a panic keeps the user's work.
+    #[cfg(debug_assertions)]
+    panic_key: bool,
+}
+
+impl Runtime {
+    /// Installs the signal handlers first, so a signal during the start
+    /// (recovering, looking for moved articles) is answered too, then makes
+    /// the session.
+    fn new(session: impl FnOnce() -> Session) -> Self {
+        #[cfg(unix)]
+        let signals = signals::Signals::install();
+        #[allow(unused_mut)]
+        let mut runtime = Self {
+            session: session(),
+            #[cfg(unix)]
+            signals: None,
+            #[cfg(debug_assertions)]
+            panic_key: std::env::var_os("GLOSS_DEBUG_PANIC_KEY").is_some(),
+        };
+        #[cfg(unix)]
+        match signals {
+            Ok(signals) => runtime.signals = Some(signals),
+            Err(e) => runtime.session.app.error(format!(
+                "{e}: signals not handled (kill may lose unsaved work)"
+            )),
+        }
+        runtime
+    }
+
+    /// Ctrl-z or SIGTSTP: keeps the user's work safe, gives the terminal back,
+    /// stops until continued (`fg`), then takes the terminal back and redraws.
+    #[cfg(unix)]
+    fn suspend(&mut self, terminal: &mut Term) -> Result<()> {
+        self.session.secure();
+        leave();
+        signals::stop_self()?;
+        if let Some(signals) = &self.signals {
+            signals.clear_resumed();
+        }
+        resume(terminal)
+    }
+
+    /// Acts on a signal that arrived since the last call.
+    #[cfg(unix)]
+    fn on_signal(&mut self, terminal: &mut Term) -> Result<AfterSignal> {
+        let Some(request) = self.signals.as_ref().and_then(signals::Signals::take) else {
+            return Ok(AfterSignal::Nothing);
+        };
+        match request {
+            signals::Request::Quit(_) => return Ok(AfterSignal::Exit),
+            signals::Request::Suspend => self.suspend(terminal)?,
+            signals::Request::Resumed => resume(terminal)?,
+        }
+        Ok(AfterSignal::Redraw)
+    }
+
+    fn run(&mut self, terminal: &mut Term) -> Result<()> {
+        let size = terminal.size()?;
+        self.session.app.resize(size.width, size.height);
+        let mut dirty = true;
+        // An article opened before the loop (`gloss open`) goes on parsing
+        // in idle ticks without waiting for a first key.
+        let mut busy = true;
+        let mut last_draw = Instant::now();
+        while !self.session.app.quit {
+            #[cfg(unix)]
+            match self.on_signal(terminal)? {
+                AfterSignal::Exit => return Ok(()),
+                AfterSignal::Redraw => dirty = true,
+                AfterSignal::Nothing => {}
+            }
+            if self.session.collect_jobs() {
+                dirty = true;
+            }
+            // Input that is already waiting is read before drawing, so a
+            // burst (a resize storm, a held key, a paste) costs one frame,
+            // not one per event; a frame is still drawn every FRAME_BUDGET.
+            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
+                draw(terminal, &mut self.session.app)?;
+                dirty = false;
+                last_draw = Instant::now();
+            }
+            let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
+            if event::poll(timeout)? {
+                let event = event::read()?;
+                #[cfg(unix)]
+                if is_suspend_key(&event) {
+                    self.suspend(terminal)?;
+                    dirty = true;
+                    continue;
+                }
+                #[cfg(debug_assertions)]
+                self.debug_panic(&event);
+                let effects = self.on_event(event);
+                self.apply(effects, terminal)?;
+                self.session.sync_recovery();
+                dirty = true;
+                busy = true;
+            } else if busy {
+                busy = self.session.app.idle();
+            } else {
+                self.session.flush_due_position();
+                self.session.sync_recovery();
+                if self.session.check_file() {
+                    dirty = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Debug builds only (see `panic_key`): a panic on demand.
+    #[cfg(debug_assertions)]
+    fn debug_panic(&self, event: &Event) {
+        if self.panic_key
+            && matches!(
+                event,
+                Event::Key(event::KeyEvent {
+                    code: event::KeyCode::F(12),
+                    ..
+                })
+            )
+        {
+            panic!("panic requested with F12 (GLOSS_DEBUG_PANIC_KEY is set)");
+        }
+    }
+
+    /// The one place terminal events become app calls.
+    fn on_event(&mut self, event: Event) -> Vec<Effect> {
+        let app = &mut self.session.app;
+        match event {
+            Event::Key(key) => app.on_key(key),
+            Event::Mouse(mouse) => app.on_mouse(mouse),
+            Event::Paste(text) => {
+                app.on_paste(&text);
+                Vec::new()
+            }
+            Event::Resize(width, height) => {
+                app.resize(width, height);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Carries out effects: the session does all but the clipboard and the
+    /// external editor.
+    fn apply(&mut self, effects: Vec<Effect>, terminal: &mut Term) -> Result<()> {
+        for effect in effects {
+            match self.session.carry_out(effect) {
+                Outcome::Done(more) => {
+                    if !more.is_empty() {
+                        self.apply(more, terminal)?;
+                    }
+                }
+                Outcome::NeedsTerminal(Effect::Copy(text)) => copy_to_clipboard(&text),
+                Outcome::NeedsTerminal(Effect::ExternalEdit(text)) => {
+                    leave();
+                    let result = external_editor::edit(&text).map_err(|e| format!("{e:#}"));
+                    resume(terminal)?;
+                    self.session.app.external_edit_done(result);
+                }
+                Outcome::NeedsTerminal(_) => {}
+            }
+        }
+        if self.session.app.quit {
+            self.session.flush_position();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tilde_means_home_in_configured_folders() {
+        let home = Path::new("/home/me");
+        assert_eq!(
+            expand_home(Path::new("~/articles"), Some(home)),
+            Path::new("/home/me/articles")
+        );
+        assert_eq!(
+            expand_home(Path::new("~"), Some(home)),
+            Path::new("/home/me")
+        );
+        assert_eq!(
+            expand_home(Path::new("/srv/a"), Some(home)),
+            Path::new("/srv/a")
+        );
+        assert_eq!(expand_home(Path::new("~/a"), None), Path::new("~/a"));
+        assert_eq!(
+            expand_home(Path::new("~bob/a"), Some(home)),
+            Path::new("~bob/a")
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! The terminal itself: entering and leaving the app's mode (raw input,
+//! alternate screen, mouse, bracketed paste), drawing a frame, telling the
+//! suspend key, and the clipboard escape.
+
+use std::io::{self, Stdout, Write};
+
+use anyhow::Result;
+use base64::Engine;
+use crossterm::cursor::Show;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::prelude::CrosstermBackend;
+
+use crate::app::App;
+use crate::ui;
+
+/// Draws the app into the terminal's live size: the app is first resized to
+/// the frame ratatui hands out (the terminal may have changed size since the
+/// last resize event was read), so its layout and the drawing always agree.
+pub(super) fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
+    terminal.draw(|frame| {
+        let area = frame.area();
+        if area != app.screen {
+            app.resize(area.width, area.height);
+        }
+        ui::draw(frame, app);
+    })?;
+    Ok(())
+}
+
+pub(super) type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Switches the terminal to the app's mode (a panic switches it back: ratatui's
+/// hook and `install_panic_hook`).
+pub(super) fn enter() -> Result<Term> {
+    let terminal = ratatui::try_init()?;
+    execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+/// Re-enters the app's terminal mode after [`leave`] (around an external
+/// editor, after a suspension) and clears the screen for a full redraw.
+pub(super) fn resume(terminal: &mut Term) -> Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )?;
+    // A fresh terminal has no previous frame, so the next draw writes every
+    // cell. (`Terminal::clear` would ask the terminal for the cursor
+    // position and wait for an answer some terminals never send.)
+    *terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok(())
+}
+
+/// Restores the terminal: cooked mode, the main screen, no mouse reporting,
+/// no bracketed paste, a visible cursor. Safe to call more than once, and
+/// when the terminal is gone (errors are ignored: there is no one to tell).
+pub(super) fn leave() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    );
+}
+
+/// Whether a key event is `Ctrl-z`, which suspends gloss as it would any
+/// program in a shell (raw mode turns it into a key instead of a signal).
+pub(super) fn is_suspend_key(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Key(KeyEvent {
+            code: KeyCode::Char('z'),
+            modifiers,
+            kind: KeyEventKind::Press | KeyEventKind::Repeat,
+            ..
+        }) if modifiers.contains(KeyModifiers::CONTROL)
+    )
+}
+
+/// Puts text on the clipboard with OSC 52, which terminals honour even over ssh.
+pub(super) fn copy_to_clipboard(text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}

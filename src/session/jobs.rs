@@ -1,0 +1,173 @@
+//! Background work, in the shape of gitui's `AsyncSingleJob`: each kind of
+//! job has one [`SingleJob`] slot; a worker thread runs the newest job given
+//! to it (a job queued behind a running one is replaced by a newer one, never
+//! run after it), keeps its result for the owner to take, and sends a small
+//! [`Notice`] on one channel so the event loop knows to look. Library scans
+//! and searches will get slots of their own the same way.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+/// Work that runs off the event loop's thread.
+pub trait Job: Send + 'static {
+    /// What the work produces.
+    type Output: Send + 'static;
+    /// Does the work.
+    fn run(self) -> Self::Output;
+}
+
+/// Which kind of job finished: all the event loop needs to wake up and
+/// collect the result from the right slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The open article's fingerprint was computed.
+    Hashed,
+}
+
+/// The channel every slot reports on, and its receiving end.
+pub fn notices() -> (Sender<Notice>, Receiver<Notice>) {
+    channel()
+}
+
+/// Shared between a slot and its worker.
+struct Slot<J: Job> {
+    pending: Option<J>,
+    running: bool,
+    last: Option<J::Output>,
+}
+
+/// One kind of background job: at most one runs at a time and only the
+/// newest waiting one runs next.
+pub struct SingleJob<J: Job> {
+    slot: Arc<Mutex<Slot<J>>>,
+    notice: Notice,
+    sender: Sender<Notice>,
+}
+
+impl<J: Job> SingleJob<J> {
+    /// A slot that reports `notice` on `sender` when a job finishes.
+    pub fn new(notice: Notice, sender: Sender<Notice>) -> Self {
+        Self {
+            slot: Arc::new(Mutex::new(Slot {
+                pending: None,
+                running: false,
+                last: None,
+            })),
+            notice,
+            sender,
+        }
+    }
+
+    /// Queues `job`, replacing any job still waiting, and starts a worker if
+    /// none is running. When no thread can be started the job runs here, so
+    /// its result is never lost.
+    pub fn spawn(&self, job: J) {
+        {
+            let mut slot = lock(&self.slot);
+            slot.pending = Some(job);
+            if slot.running {
+                return;
+            }
+            slot.running = true;
+        }
+        let slot = Arc::clone(&self.slot);
+        let sender = self.sender.clone();
+        let notice = self.notice;
+        let started = std::thread::Builder::new()
+            .name("gloss-job".into())
+            .spawn(move || work(&slot, &sender, notice));
+        if started.is_err() {
+            work(&self.slot, &self.sender, self.notice);
+        }
+    }
+
+    /// The result of the last finished job, once.
+    pub fn take(&self) -> Option<J::Output> {
+        lock(&self.slot).last.take()
+    }
+
+    /// True while a job runs or waits.
+    pub fn is_busy(&self) -> bool {
+        let slot = lock(&self.slot);
+        slot.running || slot.pending.is_some()
+    }
+}
+
+/// The worker: runs pending jobs until none is left.
+fn work<J: Job>(slot: &Mutex<Slot<J>>, sender: &Sender<Notice>, notice: Notice) {
+    loop {
+        let job = {
+            let mut guard = lock(slot);
+            match guard.pending.take() {
+                Some(job) => job,
+                None => {
+                    guard.running = false;
+                    return;
+                }
+            }
+        };
+        let output = job.run();
+        lock(slot).last = Some(output);
+        // The receiver is gone only when the session is being dropped.
+        let _ = sender.send(notice);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::RecvTimeoutError;
+    use std::time::Duration;
+
+    use super::*;
+
+    struct Double(u32, Option<Arc<std::sync::Barrier>>);
+
+    impl Job for Double {
+        type Output = u32;
+        fn run(self) -> u32 {
+            if let Some(b) = self.1 {
+                b.wait();
+                b.wait();
+            }
+            self.0 * 2
+        }
+    }
+
+    #[test]
+    fn a_result_comes_back_with_a_notice() {
+        let (tx, rx) = notices();
+        let job = SingleJob::new(Notice::Hashed, tx);
+        job.spawn(Double(21, None));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Notice::Hashed));
+        assert_eq!(job.take(), Some(42));
+        assert_eq!(job.take(), None);
+    }
+
+    #[test]
+    fn only_the_newest_waiting_job_runs() {
+        let (tx, rx) = notices();
+        let job = SingleJob::new(Notice::Hashed, tx);
+        let gate = Arc::new(std::sync::Barrier::new(2));
+        job.spawn(Double(1, Some(Arc::clone(&gate))));
+        gate.wait(); // the first job is running
+        job.spawn(Double(2, None));
+        job.spawn(Double(3, None));
+        gate.wait(); // let it finish
+        let mut results = Vec::new();
+        while results.last() != Some(&6) {
+            match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(_) => results.extend(job.take()),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        assert!(
+            !results.contains(&4),
+            "the replaced job never ran: {results:?}"
+        );
+        assert_eq!(results.last(), Some(&6));
+    }
+}

@@ -1,0 +1,346 @@
+//! The session: everything between the app's state and the disk, with no
+//! terminal in it. It owns the annotation store and the library's articles
+//! (through the app's list), opens an article and finds its notes (by path,
+//! then by fingerprint), saves with a queue of changes the disk refused,
+//! debounces reading-position saves, keeps the recovery snapshot up to date,
+//! looks for articles that moved, exports, and hashes in the background.
+//! The runtime (`crate::runtime`) only turns terminal events into app calls
+//! and hands the resulting effects to [`Session::carry_out`].
+
+mod clock;
+mod errors;
+mod fingerprints;
+mod index;
+pub mod jobs;
+mod open;
+mod recover;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use errors::{reason_first, short_corrupt, short_error};
+pub use fingerprints::{FileStamp, Fingerprints};
+pub use recover::Kept;
+
+use crate::annotations::{Op, Store, fingerprint};
+use crate::app::{App, Effect};
+use crate::commands;
+use crate::document::ParseOptions;
+use crate::library::{self, Loaded, Source, store_path};
+use crate::recovery::{self, Recovery};
+use jobs::{Notice, SingleJob};
+use open::{Hash, Watched, record};
+
+/// Reading positions are written this long after scrolling stops, so a held key
+/// does not write a file per line.
+pub const POSITION_DELAY: Duration = Duration::from_millis(800);
+
+/// How often the open article's file is checked for changes on disk.
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Reads articles' text: the disk, within the size limit, in gloss; tests
+/// count the reads through it.
+pub trait ReadArticle: Send {
+    /// The article's text, or a message saying why it cannot be read.
+    fn load(&self, source: &Source) -> Result<Loaded, String>;
+}
+
+/// The real reader: files up to `max_size` bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct FromDisk {
+    /// Larger files are refused (`reader.max_file_size_mib`).
+    pub max_size: u64,
+}
+
+impl ReadArticle for FromDisk {
+    fn load(&self, source: &Source) -> Result<Loaded, String> {
+        library::load_within(source, self.max_size)
+    }
+}
+
+/// What a session is made of besides the app: where things are kept and the
+/// seams tests replace (the store's disk, the clock, the article reader).
+pub struct Setup {
+    /// The annotation store.
+    pub store: Store,
+    /// gloss's data folder (recovery file, default export folder).
+    pub data_dir: PathBuf,
+    /// The cache folder for fingerprints; `None` keeps them in memory only.
+    pub cache_dir: Option<PathBuf>,
+    /// How articles are parsed.
+    pub options: ParseOptions,
+    /// Where time comes from.
+    pub clock: Box<dyn Clock>,
+    /// How articles are read.
+    pub reader: Box<dyn ReadArticle>,
+}
+
+impl Setup {
+    /// The real thing for `data_dir`: the disk, the system clock, no cache.
+    pub fn new(data_dir: &Path, max_size: u64) -> Self {
+        Self {
+            store: Store::new(data_dir),
+            data_dir: data_dir.to_path_buf(),
+            cache_dir: None,
+            options: ParseOptions::default(),
+            clock: Box::new(SystemClock),
+            reader: Box::new(FromDisk { max_size }),
+        }
+    }
+}
+
+/// What [`Session::carry_out`] left for the runtime.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Done; these further effects follow from it (opening an article can
+    /// ask for a save).
+    Done(Vec<Effect>),
+    /// Only the terminal can do this (clipboard, external editor).
+    NeedsTerminal(Effect),
+}
+
+/// The app plus what carrying out its effects needs.
+pub struct Session {
+    /// The app's state; the runtime feeds it events and draws it.
+    pub app: App,
+    store: Store,
+    data_dir: PathBuf,
+    options: ParseOptions,
+    clock: Box<dyn Clock>,
+    reader: Box<dyn ReadArticle>,
+    fingerprints: Fingerprints,
+    pending_position: Option<(Effect, Instant)>,
+    /// The open article's file as it was when read, to notice it being
+    /// rewritten or deleted while open.
+    watched: Option<Watched>,
+    /// Changes the store refused (full disk...), retried with the next save.
+    unsaved: Vec<(usize, Op)>,
+    last_save_error: Option<String>,
+    /// What the last session left in the recovery file and this one has not
+    /// yet given back (a draft whose article is not open yet, changes the
+    /// store still refuses).
+    recovered: Recovery,
+    /// The snapshot a panic hook writes: `recovered`, the note being typed
+    /// and `unsaved`, brought up to date whenever one of them changes.
+    shared: recovery::Shared,
+    /// The draft (highlight id, text) last put in `shared`.
+    draft_in_snapshot: Option<(String, String)>,
+    /// Set when `unsaved` or `recovered` changed since `shared` was updated.
+    snapshot_stale: bool,
+    hashing: SingleJob<Hash>,
+    /// Counts opens, to match a hashing job to the open it was made for.
+    openings: u64,
+    notices: Receiver<Notice>,
+}
+
+impl Session {
+    /// A session over `app`: gives back what the last run left in the
+    /// recovery file, and fills the list's progress and counts.
+    pub fn start(app: App, setup: Setup) -> Self {
+        let (sender, notices) = jobs::notices();
+        let mut session = Self {
+            app,
+            store: setup.store,
+            fingerprints: Fingerprints::load(setup.cache_dir.as_deref()),
+            data_dir: setup.data_dir,
+            options: setup.options,
+            clock: setup.clock,
+            reader: setup.reader,
+            pending_position: None,
+            watched: None,
+            unsaved: Vec::new(),
+            last_save_error: None,
+            recovered: Recovery::default(),
+            shared: Arc::new(Mutex::new(Recovery::default())),
+            draft_in_snapshot: None,
+            snapshot_stale: false,
+            hashing: SingleJob::new(Notice::Hashed, sender),
+            openings: 0,
+            notices,
+        };
+        session.recover();
+        session.load_index();
+        session.sync_recovery();
+        session
+    }
+
+    /// The snapshot of unsaved work a panic hook should write.
+    pub fn shared(&self) -> recovery::Shared {
+        Arc::clone(&self.shared)
+    }
+
+    /// gloss's data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Why the last save failed, for the report at exit.
+    pub fn last_save_error(&self) -> Option<&str> {
+        self.last_save_error.as_deref()
+    }
+
+    /// How many changes are waiting to be saved again.
+    pub fn unsaved_count(&self) -> usize {
+        self.unsaved.len()
+    }
+
+    /// Carries out one effect of the app; what needs the terminal is handed
+    /// back.
+    pub fn carry_out(&mut self, effect: Effect) -> Outcome {
+        match effect {
+            Effect::Open(index) => return Outcome::Done(self.open(index)),
+            position @ Effect::SavePosition { .. } => {
+                self.pending_position = Some((position, self.clock.now()));
+            }
+            Effect::Save { article, ops } => self.save(article, ops),
+            Effect::Export(only) => self.export(only),
+            other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
+                return Outcome::NeedsTerminal(other);
+            }
+        }
+        Outcome::Done(Vec::new())
+    }
+
+    /// Takes the results of background jobs that finished; true when any
+    /// did. The runtime calls this when its loop wakes.
+    pub fn collect_jobs(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(notice) = self.notices.try_recv() {
+            any = true;
+            match notice {
+                Notice::Hashed => self.take_fingerprint(),
+            }
+        }
+        any
+    }
+
+    /// True while background work is under way (the runtime then polls for
+    /// its end more often).
+    pub fn jobs_busy(&self) -> bool {
+        self.hashing.is_busy()
+    }
+
+    fn take_fingerprint(&mut self) {
+        let Some((opening, file, hashed)) = self.hashing.take() else {
+            return;
+        };
+        if let Some((path, stamp)) = file {
+            self.fingerprints.put(&path, stamp, hashed.clone());
+        }
+        if let Some(reader) = self.app.reader.as_mut()
+            && opening == self.openings
+            && reader.notes.record.fingerprint.is_empty()
+        {
+            reader.notes.record.fingerprint = hashed;
+        }
+    }
+
+    /// Merges `ops` (and any earlier ones that failed) into the store.
+    pub fn save(&mut self, article: usize, ops: Vec<Op>) {
+        self.collect_jobs();
+        let Some(reader) = &self.app.reader else {
+            return;
+        };
+        if reader.article != article || reader.notes.read_only.is_some() {
+            return;
+        }
+        let mut all: Vec<Op> = self
+            .unsaved
+            .iter()
+            .filter(|(a, _)| *a == article)
+            .map(|(_, op)| op.clone())
+            .collect();
+        all.extend(ops);
+        let file = reader.notes.file.clone();
+        let mut record = reader.notes.record.clone();
+        if record.fingerprint.is_empty() {
+            record.fingerprint = fingerprint(reader.doc.source());
+        }
+        match self.store.apply(file.as_deref(), &record, &all) {
+            Ok(saved) => {
+                self.unsaved.retain(|(a, _)| *a != article);
+                self.snapshot_stale = true;
+                // "saved" was said when the change was made; take it back when
+                // another window changed the same highlight later and won.
+                let overruled = all.iter().filter(|op| !saved.holds(op)).count();
+                self.app.saved(article, saved);
+                if overruled > 0 {
+                    self.app.error(format!(
+                        "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
+                    ));
+                }
+            }
+            Err(e) => {
+                let (reason, detail) = reason_first(&e);
+                let message = format!(
+                    "{reason}: not saved (kept in memory, retried at the next change; {detail})"
+                );
+                self.last_save_error = Some(reason);
+                self.unsaved.retain(|(a, _)| *a != article);
+                self.unsaved.extend(all.into_iter().map(|op| (article, op)));
+                self.snapshot_stale = true;
+                self.app.error(message);
+            }
+        }
+    }
+
+    /// Writes notes to the export folder in the configured format and says
+    /// where.
+    pub fn export(&mut self, only: Option<usize>) {
+        self.flush_position();
+        let config = &self.app.config.export;
+        let format = config.format;
+        let folder = if config.folder.as_os_str().is_empty() {
+            self.data_dir.join("exports")
+        } else {
+            config.folder.clone()
+        };
+        let only_path = only
+            .and_then(|i| self.app.list.articles.get(i))
+            .map(|a| store_path(&a.source));
+        match commands::export::export_to_folder(
+            &self.store,
+            format,
+            &folder,
+            only_path.as_deref(),
+            false,
+        ) {
+            Ok(written) if written.is_empty() => self.app.info("no notes to export yet"),
+            Ok(written) if written.len() == 1 => {
+                self.app
+                    .info(format!("exported to {}", written[0].display()));
+            }
+            Ok(written) => self.app.info(format!(
+                "exported {} files to {}",
+                written.len(),
+                folder.display()
+            )),
+            Err(e) => self
+                .app
+                .error(format!("{}: export failed ({e:#})", e.root_cause())),
+        }
+    }
+
+    /// Saves the reading position if scrolling stopped [`POSITION_DELAY`] ago.
+    pub fn flush_due_position(&mut self) {
+        let now = self.clock.now();
+        if self
+            .pending_position
+            .as_ref()
+            .is_some_and(|(_, at)| now.saturating_duration_since(*at) >= POSITION_DELAY)
+        {
+            self.flush_position();
+        }
+    }
+
+    /// Saves the pending reading position now.
+    pub fn flush_position(&mut self) {
+        if let Some((Effect::SavePosition { article, position }, _)) = self.pending_position.take()
+        {
+            self.save(article, vec![Op::SetPosition(position)]);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Opening an article: reading it, finding its notes (by path, then by the
+//! fingerprint of its text, from the cache when the file is unchanged),
+//! starting the background hash when the fingerprint is still unknown,
+//! giving back a note that was being typed, and watching its file for
+//! changes while it is open.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::errors::short_error;
+use super::fingerprints::FileStamp;
+use super::jobs::Job;
+use super::{Session, WATCH_EVERY};
+use crate::annotations::{ArticleRecord, MatchedBy, fingerprint, path_to_text};
+use crate::app::Effect;
+use crate::app::notes::Notes;
+use crate::library::{Article, Source, store_path};
+
+/// Fingerprinting an article's text off the event loop. `opening` numbers
+/// the open it was started for, so a result that arrives after the article
+/// was opened again (a reload) is not taken for the new text.
+pub(super) struct Hash {
+    pub(super) opening: u64,
+    pub(super) file: Option<(PathBuf, FileStamp)>,
+    pub(super) text: Arc<String>,
+}
+
+impl Job for Hash {
+    type Output = (u64, Option<(PathBuf, FileStamp)>, String);
+    fn run(self) -> Self::Output {
+        (self.opening, self.file, fingerprint(&self.text))
+    }
+}
+
+/// The open article's file: its size and modification time when last seen.
+pub(super) struct Watched {
+    article: usize,
+    path: PathBuf,
+    stamp: Option<(u64, std::time::SystemTime)>,
+    checked: Instant,
+}
+
+/// The size and modification time of `path`; `None` when it is gone.
+fn stamp_of(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+impl Session {
+    /// Opens the article at `path` (`gloss open PATH`), at character offset
+    /// `at`; the effects that follow are returned for the runtime.
+    pub fn open_path(&mut self, path: &Path, at: Option<usize>) -> Vec<Effect> {
+        let wanted = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let index = self
+            .app
+            .list
+            .articles
+            .iter()
+            .position(|a| store_path(&a.source) == wanted);
+        let Some(index) = index else {
+            self.app.error(format!(
+                "{} is not an article gloss can open",
+                path.display()
+            ));
+            return Vec::new();
+        };
+        self.app.list.select_article(index);
+        let effects = self.open(index);
+        if let (Some(at), Some(reader)) = (at, self.app.reader.as_mut()) {
+            reader.doc.ensure_complete();
+            let byte = reader.doc.byte_offset(at);
+            reader.reveal(byte);
+            reader.cursor_to(byte);
+        }
+        effects
+    }
+
+    /// Reads article `index` and its annotations, and shows it.
+    pub fn open(&mut self, index: usize) -> Vec<Effect> {
+        self.flush_position();
+        let Some(article) = self.app.list.articles.get(index) else {
+            return Vec::new();
+        };
+        let loaded = match self.reader.load(&article.source) {
+            Ok(loaded) => loaded,
+            Err(message) => {
+                self.app.error(message);
+                return Vec::new();
+            }
+        };
+        let path = store_path(&article.source);
+        let mut record = record(article, &path);
+        let file = match &article.source {
+            Source::File(f) => FileStamp::of(&path).map(|s| (f.clone(), s)),
+            Source::Bundled(..) => None,
+        };
+        if let Some((_, stamp)) = &file
+            && let Some(known) = self.fingerprints.get(&path, *stamp)
+        {
+            record.fingerprint = known.to_string();
+        }
+        let mut found = self.store.find_article(&path, &record);
+        if matches!(found, Ok(None)) && record.fingerprint.is_empty() {
+            record.fingerprint = fingerprint(&loaded.text);
+            if let Some((_, stamp)) = &file {
+                self.fingerprints
+                    .put(&path, *stamp, record.fingerprint.clone());
+            }
+            found = self.store.find_article(&path, &record);
+        }
+        if record.fingerprint.is_empty() {
+            // Hashed off the event loop, ready for the first save.
+            self.hashing.spawn(Hash {
+                opening: self.openings + 1,
+                file: file.map(|(_, stamp)| (path.clone(), stamp)),
+                text: Arc::clone(&loaded.text),
+            });
+        }
+        let mut moved = false;
+        let mut repaired = None;
+        let notes = match found {
+            Ok(Some(found)) => {
+                moved = found.matched == MatchedBy::Fingerprint;
+                repaired = found.repairs.describe();
+                Notes::new(record, Some(found.file), Some(found.content))
+            }
+            Ok(None) => Notes::new(record, None, None),
+            Err(e) => Notes::read_only(record, short_error(&e)),
+        };
+        let doc = loaded.document(self.options);
+        let note = loaded
+            .lossy
+            .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
+        self.watched = match &article.source {
+            Source::File(file) => Some(Watched {
+                article: index,
+                path: file.clone(),
+                stamp: stamp_of(file),
+                checked: self.clock.now(),
+            }),
+            Source::Bundled(..) => None,
+        };
+        self.openings += 1;
+        let mut effects = self.app.show_article(index, doc, notes, note);
+        if let Some(repaired) = repaired {
+            self.app.info(repaired);
+        }
+        effects.extend(self.resume_draft());
+        if moved {
+            self.app
+                .info("annotations followed the article to its new path");
+            effects.push(Effect::Save {
+                article: index,
+                ops: Vec::new(),
+            });
+        }
+        effects
+    }
+
+    /// Reopens the note that was being typed in the open article when the
+    /// last run ended, if there was one.
+    fn resume_draft(&mut self) -> Vec<Effect> {
+        let path_key = self
+            .app
+            .reader
+            .as_ref()
+            .map(|r| r.notes.record.path.clone());
+        let Some(at) = self
+            .recovered
+            .drafts
+            .iter()
+            .position(|d| Some(&d.article.path) == path_key.as_ref())
+        else {
+            return Vec::new();
+        };
+        let draft = self.recovered.drafts.remove(at);
+        self.snapshot_stale = true;
+        self.app.resume_draft(draft.highlight, &draft.text)
+    }
+
+    /// Notices the open article's file being rewritten or deleted (by an
+    /// editor, a sync tool): a rewrite offers a reload, in which highlights
+    /// re-anchor to the new text; a deletion is said, and the text in memory
+    /// stays readable with its notes. True when a message was shown.
+    pub fn check_file(&mut self) -> bool {
+        let now_time = self.clock.now();
+        let Some(watched) = &mut self.watched else {
+            return false;
+        };
+        if now_time.saturating_duration_since(watched.checked) < WATCH_EVERY {
+            return false;
+        }
+        watched.checked = now_time;
+        if self.app.reader.as_ref().map(|r| r.article) != Some(watched.article) {
+            self.watched = None;
+            return false;
+        }
+        let now = stamp_of(&watched.path);
+        if now == watched.stamp {
+            return false;
+        }
+        watched.stamp = now;
+        if self.app.editor.is_some() || self.app.confirm.is_some() {
+            // Asked later, not in the middle of typing or of another question.
+            watched.stamp = Some((u64::MAX, std::time::UNIX_EPOCH));
+            return false;
+        }
+        match now {
+            Some(_) => self.app.offer_reload(),
+            None => self.app.info(
+                "this article's file was deleted: the text stays open here and its notes are kept",
+            ),
+        }
+        true
+    }
+}
+
+/// The record of an article as the store keeps it, with the path's exact
+/// bytes (a name that is not UTF-8 must not share notes with another).
+/// The fingerprint is left empty: hashing a large article is only worth it
+/// when the path alone does not find its notes, or when they are first saved.
+pub(super) fn record(article: &Article, path: &Path) -> ArticleRecord {
+    ArticleRecord {
+        title: article.title.clone(),
+        author: article.meta.author.clone(),
+        date: article.meta.date_text.clone(),
+        path: path_to_text(path),
+        fingerprint: String::new(),
+    }
+}
