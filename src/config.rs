@@ -535,6 +535,23 @@ mod tests {
     }
 
     #[test]
+    fn absurd_numbers_are_refused_with_the_key_and_line() {
+        for (text, key) in [
+            (
+                "[reader]\nreading_width = 1000000000\n",
+                "reader.reading_width",
+            ),
+            ("[reader]\nreading_width = -5\n", "reader.reading_width"),
+            ("[reader]\ntab_width = -1\n", "reader.tab_width"),
+            ("[reader]\nlist_width = 99999999999\n", "reader.list_width"),
+        ] {
+            let (message, line, got) = error(text);
+            assert_eq!(got.as_deref(), Some(key), "{text}: {message}");
+            assert_eq!(line, Some(2), "{text}: {message}");
+        }
+    }
+
+    #[test]
     fn palette_is_checked() {
         let two = "[highlights]\ndefault = \"red\"\n\
                    [[highlights.palette]]\nname = \"red\"\nbackground = \"#aa0000\"\n\
