@@ -220,20 +220,27 @@ pub struct Scan {
 
 impl Scan {
     /// A one-line summary of what was left out, for the status bar: the
-    /// count first, then the first file's reason and name.
+    /// count first, then each file's reason and name in the order found.
     pub fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
         if !self.skipped.is_empty() {
-            let first = &self.skipped[0];
-            let name = first
-                .path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            // Every reason, first come first, so a narrow bar still shows the
+            // first one whole and a wide one shows them all.
+            let each: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|skipped| {
+                    let name = skipped
+                        .path
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                    format!("{}: {}", skipped.reason, sanitize(&name))
+                })
+                .collect();
             parts.push(format!(
-                "{} skipped ({}: {})",
+                "{} skipped ({})",
                 self.skipped.len(),
-                first.reason,
-                sanitize(&name)
+                each.join("; ")
             ));
         }
         if self.ignored > 0 {

@@ -154,6 +154,30 @@ fn a_sparse_file_over_the_limit_is_refused_by_its_size_unread() {
 }
 
 #[test]
+fn the_summary_gives_every_skipped_file_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    article(dir.path(), "ok.md", "Fine");
+    mkfifo(&dir.path().join("a-pipe.md"));
+    fs::write(dir.path().join("b-binary.md"), b"\0\x01\x02").unwrap();
+    fs::File::create(dir.path().join("c-huge.md"))
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    let summary = scan_dir(dir.path()).summary().unwrap();
+    assert!(summary.starts_with("3 skipped ("), "{summary}");
+    for (reason, name) in [
+        ("a FIFO (named pipe)", "a-pipe.md"),
+        ("binary file", "b-binary.md"),
+        ("too large", "c-huge.md"),
+    ] {
+        assert!(
+            summary.contains(reason) && summary.contains(name),
+            "{reason} / {name} missing from: {summary}"
+        );
+    }
+}
+
+#[test]
 fn the_size_limit_is_exact_and_applies_to_opening_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edge.md");
