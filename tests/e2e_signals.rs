@@ -95,6 +95,20 @@ fn sigterm_while_typing_a_note_exits_0_restores_the_terminal_and_keeps_the_note(
 }
 
 #[test]
+fn closing_the_terminal_while_typing_a_note_ends_gloss_and_keeps_the_note() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 120, 30);
+    start_typing(&mut g, "typed before the window closed");
+    g.close_terminal();
+    // Gloss must exit on its own (wait_exit fails after a generous wait).
+    g.wait_exit();
+    let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
+    assert!(kept.contains("typed before the window closed"), "{kept}");
+    note_is_offered_back(home, &lib, "typed before the window closed");
+}
+
+#[test]
 fn sighup_saves_the_reading_position_of_the_last_second() {
     let home = temp_home();
     let lib = library_copy(&home).display().to_string();
