@@ -111,9 +111,16 @@ impl Recovery {
         self.drafts.is_empty() && self.changes.is_empty()
     }
 
-    /// Number of changes held (for messages).
+    /// Number of highlight and note changes held, for messages: the question
+    /// at quit and the report after it count the same way. Reading positions
+    /// are kept too but not counted (gloss saves them on its own, and how
+    /// many are pending depends on when the count is taken).
     pub fn change_count(&self) -> usize {
-        self.changes.iter().map(|p| p.changes.len()).sum()
+        self.changes
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| !matches!(c, Change::Position { .. }))
+            .count()
     }
 }
 

@@ -113,6 +113,7 @@ pub fn run_app_at(
     #[cfg(unix)] // i8-fix wiring (D1)
     hangup::terminal_gone(); // i8-fix wiring (D1): no message to a closed terminal
     report_kept(&runtime.session, &kept);
+    let only_printed = matches!(kept, Kept::Lost(..)); // i8-fix wiring (D3)
     #[cfg(unix)] // i8-fix wiring (D1)
     if let Ok(watchdog) = &watchdog {
         watchdog.stand_down();
@@ -120,6 +121,9 @@ pub fn run_app_at(
     // Everything is on disk; freeing a large article's memory one piece at a
     // time would only delay the exit, and the system reclaims it at once.
     std::mem::forget(runtime);
+    if only_printed && result.is_ok() {
+        anyhow::bail!("your unsaved work could not be kept in a file; it is printed above");
+    } // i8-fix wiring (D3): exit 1
     result
 }
 

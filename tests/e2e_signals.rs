@@ -282,7 +282,7 @@ fn when_not_even_the_recovery_file_can_be_written_the_work_is_printed() {
     g.send("3");
     g.wait_for("not saved");
     g.signal("TERM");
-    assert_eq!(g.wait_exit(), 0);
+    assert_eq!(g.wait_exit(), 1, "work only on stderr is a failure");
     g.wait_restored();
     // Printed after the terminal was restored (it may scroll off the screen,
     // so the output is read rather than the screen).
