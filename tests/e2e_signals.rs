@@ -109,6 +109,44 @@ fn closing_the_terminal_while_typing_a_note_ends_gloss_and_keeps_the_note() {
 }
 
 #[test]
+fn a_stuck_event_loop_is_ended_by_the_signal_watchdog_with_the_note_kept() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    // Debug builds only: once `marker` exists the event loop hangs for good
+    // (as it did inside crossterm's read of a closed terminal) and says so
+    // by creating `marker.stuck`.
+    let marker = home.path().join("hang-now");
+    let stuck = home.path().join("hang-now.stuck");
+    let mut g = Gloss::start_with_env(
+        home.clone(),
+        &[&lib],
+        &[(
+            "GLOSS_DEBUG_STUCK_FILE",
+            marker.to_str().expect("utf-8 temp path"),
+        )],
+        120,
+        30,
+    );
+    start_typing(&mut g, "kept by the watchdog");
+    fs::write(&marker, "").expect("marker");
+    let waited = std::time::Instant::now();
+    while !stuck.exists() {
+        assert!(waited.elapsed() < support::TIMEOUT, "the loop never hung");
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    g.signal("TERM");
+    assert_eq!(
+        g.wait_exit(),
+        128 + 15,
+        "128 + SIGTERM, as a shell reports it"
+    );
+    g.wait_restored();
+    let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
+    assert!(kept.contains("kept by the watchdog"), "{kept}");
+    note_is_offered_back(home, &lib, "kept by the watchdog");
+}
+
+#[test]
 fn sighup_saves_the_reading_position_of_the_last_second() {
     let home = temp_home();
     let lib = library_copy(&home).display().to_string();

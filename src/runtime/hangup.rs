@@ -61,11 +61,35 @@ fn poll_tty(fd: RawFd, timeout: Duration) -> io::Result<Option<bool>> {
     Ok(Some(gone))
 }
 
+/// Debug builds only: once the file named by `GLOSS_DEBUG_STUCK_FILE`
+/// exists, the event loop hangs here for good (after creating
+/// `<file>.stuck` to say so), as it used to hang inside crossterm, so that
+/// an end-to-end test can prove the signal watchdog still gets the user's
+/// work out.
+#[cfg(debug_assertions)]
+fn debug_stuck() {
+    static MARKER: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    let Some(marker) = MARKER.get_or_init(|| std::env::var_os("GLOSS_DEBUG_STUCK_FILE")) else {
+        return;
+    };
+    let marker = std::path::Path::new(marker);
+    if marker.exists() {
+        let mut stuck = marker.as_os_str().to_owned();
+        stuck.push(".stuck");
+        let _ = std::fs::write(stuck, "");
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 /// Whether the terminal has hung up (checked without waiting). When it has,
 /// stdout and stderr, if they are that terminal, are pointed at /dev/null:
 /// a later message on a hung-up terminal would fail, and `eprintln!` panics
 /// when it does.
 pub fn terminal_gone() -> bool {
+    #[cfg(debug_assertions)]
+    debug_stuck();
     let gone = tty().is_some_and(|fd| matches!(poll_tty(fd, Duration::ZERO), Ok(Some(true))));
     if gone {
         silence_terminal_output();
