@@ -227,13 +227,16 @@ where
 
 /// Reports a parse failure the way every other gloss error is reported
 /// (`gloss: ...` instead of clap's `error: ...`); `--help` and `--version`
-/// arrive here too and go to stdout.
+/// arrive here too and go to stdout. Clap quotes arguments back as they were
+/// typed, so every message goes through the sanitizer: an argument holding a
+/// control or bidi character cannot act on the terminal.
 fn clap_exit(err: &clap::Error) -> ExitCode {
+    let text = err.render().to_string();
+    let text = crate::text::clean(&text);
     if !err.use_stderr() {
-        let _ = err.print();
+        print!("{text}");
         return ExitCode::SUCCESS;
     }
-    let text = err.render().to_string();
     let text = text.strip_prefix("error: ").unwrap_or(&text);
     eprint!("gloss: {text}");
     if !text.ends_with('\n') {

@@ -8,6 +8,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
 
 use serde::{Deserialize, Serialize};
@@ -110,9 +111,16 @@ impl Recovery {
         self.drafts.is_empty() && self.changes.is_empty()
     }
 
-    /// Number of changes held (for messages).
+    /// Number of highlight and note changes held, for messages: the question
+    /// at quit and the report after it count the same way. Reading positions
+    /// are kept too but not counted (gloss saves them on its own, and how
+    /// many are pending depends on when the count is taken).
     pub fn change_count(&self) -> usize {
-        self.changes.iter().map(|p| p.changes.len()).sum()
+        self.changes
+            .iter()
+            .flat_map(|p| &p.changes)
+            .filter(|c| !matches!(c, Change::Position { .. }))
+            .count()
     }
 }
 
@@ -128,9 +136,18 @@ pub fn path(data_dir: &Path) -> PathBuf {
 /// Writes `recovery` to `data_dir` (a temporary file, flushed to disk, then
 /// renamed over the old one), or removes the file when there is nothing to
 /// keep. Returns the file's path.
+///
+/// A recovery file that cannot be read (broken, or from a newer gloss) holds
+/// work this gloss cannot see, so it is never removed or overwritten: with
+/// nothing to keep it stays where it is, and new work is written only after
+/// it has been moved aside to `recovery.unreadable-<n>.toml`.
 pub fn store(data_dir: &Path, recovery: &Recovery) -> io::Result<PathBuf> {
     let target = path(data_dir);
+    let unreadable = is_unreadable(&target);
     if recovery.is_empty() {
+        if unreadable {
+            return Ok(target);
+        }
         return match fs::remove_file(&target) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(target),
@@ -138,7 +155,17 @@ pub fn store(data_dir: &Path, recovery: &Recovery) -> io::Result<PathBuf> {
     }
     let text = to_toml(recovery).map_err(io::Error::other)?;
     fs::create_dir_all(data_dir)?;
-    let temp = data_dir.join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
+    if unreadable {
+        set_aside(data_dir, &target)?;
+    }
+    // A writer of its own per call: the signal watchdog may write while the
+    // main thread does.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let temp = data_dir.join(format!(
+        ".{FILE_NAME}.{}.{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let written = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(text.as_bytes())?;
@@ -149,6 +176,32 @@ pub fn store(data_dir: &Path, recovery: &Recovery) -> io::Result<PathBuf> {
         let _ = fs::remove_file(&temp);
     }
     written.map(|()| target)
+}
+
+/// Whether `target` is a file that [`load`] would refuse (a folder in the
+/// way is not: writing over it fails and says so).
+fn is_unreadable(target: &Path) -> bool {
+    fs::metadata(target).is_ok_and(|m| m.is_file()) && load_file(target).is_err()
+}
+
+/// The name an unreadable recovery file is moved to: the first free
+/// `recovery.unreadable-<n>.toml`.
+pub fn aside_path(data_dir: &Path) -> PathBuf {
+    (1..)
+        .map(|n| data_dir.join(format!("recovery.unreadable-{n}.toml")))
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| data_dir.join("recovery.unreadable.toml"))
+}
+
+/// Moves an unreadable recovery file out of the way, never over another file.
+fn set_aside(data_dir: &Path, target: &Path) -> io::Result<()> {
+    let aside = aside_path(data_dir);
+    // A hard link fails rather than replace a file that appeared meanwhile.
+    match fs::hard_link(target, &aside) {
+        Ok(()) => fs::remove_file(target),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => fs::rename(target, &aside),
+    }
 }
 
 /// The file's text.
@@ -204,7 +257,9 @@ pub enum LoadError {
         path: String,
     },
     /// The file does not parse or comes from a newer gloss.
-    #[error("{reason} (recovery file {path}, left untouched)")]
+    #[error(
+        "{reason} (recovery file {path}, left untouched; new work to keep moves it to recovery.unreadable-<n>.toml first)"
+    )]
     Parse {
         /// What is wrong.
         reason: String,
@@ -215,9 +270,13 @@ pub enum LoadError {
 
 /// Reads the recovery file of `data_dir`, if there is one.
 pub fn load(data_dir: &Path) -> Result<Option<Recovery>, LoadError> {
-    let file = path(data_dir);
+    load_file(&path(data_dir))
+}
+
+/// Reads the recovery file `file`, if there is one.
+fn load_file(file: &Path) -> Result<Option<Recovery>, LoadError> {
     let shown = || file.display().to_string();
-    let text = match fs::read_to_string(&file) {
+    let text = match fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(reason) => {

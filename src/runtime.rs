@@ -23,8 +23,12 @@ use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resu
 
 mod exit;
 #[cfg(unix)]
+mod hangup; // i8-fix wiring (D1)
+#[cfg(unix)]
 mod signals;
 mod terminal;
+#[cfg(unix)]
+mod watchdog; // i8-fix wiring (D1)
 
 /// How long the loop sleeps waiting for input when there is nothing to do:
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
@@ -79,6 +83,8 @@ pub fn run_app_at(
     setup.options = options;
     setup.cache_dir = paths::cache_dir();
     let mut runtime = Runtime::new(|| Session::start(App::new(config, keymap, scan), setup));
+    #[cfg(unix)] // i8-fix wiring (D1)
+    let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave); // i8-fix wiring (D1)
     install_panic_hook(data_dir, runtime.session.shared());
     let mut terminal = enter()?;
     let result = match start {
@@ -95,10 +101,20 @@ pub fn run_app_at(
     let result = result.and_then(|()| runtime.run(&mut terminal));
     leave();
     let kept = runtime.session.finish();
+    #[cfg(unix)] // i8-fix wiring (D1)
+    hangup::terminal_gone(); // i8-fix wiring (D1): no message to a closed terminal
     report_kept(&runtime.session, &kept);
+    let only_printed = matches!(kept, crate::session::Kept::Lost(..)); // i8-fix wiring (D3)
+    #[cfg(unix)] // i8-fix wiring (D1)
+    if let Ok(watchdog) = &watchdog {
+        watchdog.stand_down();
+    } // i8-fix wiring (D1)
     // Everything is on disk; freeing a large article's memory one piece at a
     // time would only delay the exit, and the system reclaims it at once.
     std::mem::forget(runtime);
+    if only_printed && result.is_ok() {
+        anyhow::bail!("your unsaved work could not be kept in a file; it is printed above");
+    } // i8-fix wiring (D3): exit 1
     result
 }
 
@@ -217,6 +233,10 @@ impl Runtime {
                 AfterSignal::Redraw => dirty = true,
                 AfterSignal::Nothing => {}
             }
+            #[cfg(unix)] // i8-fix wiring (D1): a closed terminal is a SIGHUP
+            if hangup::terminal_gone() {
+                return Ok(());
+            } // i8-fix wiring (D1)
             if self.session.collect_jobs() {
                 dirty = true;
             }
@@ -229,7 +249,14 @@ impl Runtime {
                 last_draw = Instant::now();
             }
             let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
-            if event::poll(timeout)? {
+            #[cfg(unix)] // i8-fix wiring (D1)
+            let ready = match hangup::wait_input(timeout)? {
+                hangup::Input::Gone => return Ok(()),
+                input => input == hangup::Input::Ready,
+            }; // i8-fix wiring (D1)
+            #[cfg(not(unix))] // i8-fix wiring (D1)
+            let ready = event::poll(timeout)?; // i8-fix wiring (D1)
+            if ready {
                 let event = event::read()?;
                 #[cfg(unix)]
                 if is_suspend_key(&event) {

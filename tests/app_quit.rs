@@ -126,7 +126,7 @@ fn q_with_unsaved_changes_gives_the_reason_first_and_where_they_are_kept() {
     app.unsaved = Some(Unsaved {
         count: 2,
         reason: "No space left on device (os error 28)".into(),
-        kept_in: "/data/gloss/recovery.toml".into(),
+        kept_in: Some("/data/gloss/recovery.toml".into()),
     });
     app.update(Action::Quit);
     assert!(!app.quit, "not at once");

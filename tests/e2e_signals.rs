@@ -96,6 +96,58 @@ fn sigterm_while_typing_a_note_exits_0_restores_the_terminal_and_keeps_the_note(
 }
 
 #[test]
+fn closing_the_terminal_while_typing_a_note_ends_gloss_and_keeps_the_note() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    let mut g = Gloss::start_in(home.clone(), &[&lib], 120, 30);
+    start_typing(&mut g, "typed before the window closed");
+    g.close_terminal();
+    // Gloss must exit on its own (wait_exit fails after a generous wait).
+    g.wait_exit();
+    let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
+    assert!(kept.contains("typed before the window closed"), "{kept}");
+    note_is_offered_back(home, &lib, "typed before the window closed");
+}
+
+#[test]
+fn a_stuck_event_loop_is_ended_by_the_signal_watchdog_with_the_note_kept() {
+    let home = temp_home();
+    let lib = library_copy(&home).display().to_string();
+    // Debug builds only: once `marker` exists the event loop hangs for good
+    // (as it did inside crossterm's read of a closed terminal) and says so
+    // by creating `marker.stuck`.
+    let marker = home.path().join("hang-now");
+    let stuck = home.path().join("hang-now.stuck");
+    let mut g = Gloss::start_with_env(
+        home.clone(),
+        &[&lib],
+        &[(
+            "GLOSS_DEBUG_STUCK_FILE",
+            marker.to_str().expect("utf-8 temp path"),
+        )],
+        120,
+        30,
+    );
+    start_typing(&mut g, "kept by the watchdog");
+    fs::write(&marker, "").expect("marker");
+    let waited = std::time::Instant::now();
+    while !stuck.exists() {
+        assert!(waited.elapsed() < support::TIMEOUT, "the loop never hung");
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    g.signal("TERM");
+    assert_eq!(
+        g.wait_exit(),
+        128 + 15,
+        "128 + SIGTERM, as a shell reports it"
+    );
+    g.wait_restored();
+    let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
+    assert!(kept.contains("kept by the watchdog"), "{kept}");
+    note_is_offered_back(home, &lib, "kept by the watchdog");
+}
+
+#[test]
 fn sighup_saves_the_reading_position_of_the_last_second() {
     let home = temp_home();
     let lib = library_copy(&home).display().to_string();
@@ -269,7 +321,7 @@ fn when_not_even_the_recovery_file_can_be_written_the_work_is_printed() {
     g.send("3");
     g.wait_for("not saved");
     g.signal("TERM");
-    assert_eq!(g.wait_exit(), 0);
+    assert_eq!(g.wait_exit(), 1, "work only on stderr is a failure");
     g.wait_restored();
     // Printed after the terminal was restored (it may scroll off the screen,
     // so the output is read rather than the screen).

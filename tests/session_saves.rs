@@ -184,8 +184,14 @@ fn what_is_still_refused_at_exit_goes_to_the_recovery_file_and_the_next_start_sa
     let Kept::InRecovery { path, changes, .. } = kept else {
         panic!("not kept: {kept:?}");
     };
-    // The highlight, and the reading position saved at exit.
-    assert_eq!(changes, 2, "{}", fs::read_to_string(&path).unwrap());
+    // The highlight (the reading position saved at exit is kept too, but
+    // not counted).
+    assert_eq!(changes, 1, "{}", fs::read_to_string(&path).unwrap());
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("kind = \"position\"")
+    );
     assert!(
         fs::read_to_string(&path)
             .unwrap()
@@ -341,4 +347,77 @@ fn the_reading_position_is_saved_once_scrolling_has_stopped_for_the_delay() {
     clock.advance(Duration::from_millis(1));
     s.flush_due_position();
     assert!(written(&w.data));
+}
+
+/// The answer to `q`, as the status bar shows it.
+fn quit_question(session: &mut Session) -> String {
+    let effects = session.app.update(Action::Quit);
+    assert!(effects.is_empty() && !session.app.quit, "q asks first");
+    message(session)
+}
+
+#[test]
+fn a_refused_save_is_in_the_recovery_file_before_q_says_so_and_both_counts_agree() {
+    let w = world();
+    let disk = Switchable::default();
+    let mut s = session(&w, disk.clone(), ManualClock::default());
+    open(&mut s);
+    disk.full.store(true, Ordering::SeqCst);
+    highlight_next_sentence(&mut s);
+    highlight_next_sentence(&mut s);
+    run(
+        &mut s,
+        vec![Effect::Save {
+            article: 0,
+            ops: vec![gloss::annotations::Op::SetPosition(ReadingPosition {
+                offset: 30,
+                quote: "The second sentence".into(),
+                progress: 0.5,
+                updated: chrono::Utc::now(),
+            })],
+        }],
+    );
+    let file = w.data.join("recovery.toml");
+    let kept = fs::read_to_string(&file).expect("written when the save failed, not only at exit");
+    assert!(kept.contains("The first sentence is here."), "{kept}");
+    let question = quit_question(&mut s);
+    assert!(
+        question.contains("2 change(s) not saved")
+            && question.contains(&format!("kept in {}", file.display())),
+        "{question}"
+    );
+    s.app.on_key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('y'),
+    ));
+    assert!(s.app.quit);
+    let kept = s.finish();
+    assert!(
+        matches!(kept, Kept::InRecovery { changes: 2, .. }),
+        "{kept:?}"
+    );
+}
+
+#[test]
+fn when_the_recovery_file_cannot_be_written_q_says_the_work_goes_to_stderr() {
+    let w = world();
+    let disk = Switchable::default();
+    let mut s = session(&w, disk.clone(), ManualClock::default());
+    open(&mut s);
+    // A folder in the way of the recovery file.
+    fs::create_dir_all(w.data.join("recovery.toml").join("in-the-way")).unwrap();
+    disk.full.store(true, Ordering::SeqCst);
+    highlight_next_sentence(&mut s);
+    let unsaved = s.app.unsaved.clone().expect("counted");
+    assert_eq!(unsaved.kept_in, None);
+    let question = quit_question(&mut s);
+    assert!(
+        question.contains("1 change(s) not saved") && question.contains("printed on stderr"),
+        "{question}"
+    );
+    assert!(!question.contains("kept in"), "{question}");
+    let kept = s.finish();
+    let Kept::Lost(_, work) = kept else {
+        panic!("not reported as lost: {kept:?}");
+    };
+    assert_eq!(work.change_count(), 1);
 }

@@ -125,8 +125,9 @@ pub struct Unsaved {
     pub count: usize,
     /// Why the last save failed ("No space left on device (os error 28)").
     pub reason: String,
-    /// The recovery file they go to at exit.
-    pub kept_in: std::path::PathBuf,
+    /// The recovery file they are already kept in; `None` when it could not
+    /// be written either (they are then printed on stderr at exit).
+    pub kept_in: Option<std::path::PathBuf>,
 }
 
 /// Everything the ui draws.
@@ -622,11 +623,16 @@ impl App {
                     self.confirm = Some(Confirm::Quit);
                     // The reason and the question first: the status bar
                     // shortens the end of a long message.
+                    let fate = match &unsaved.kept_in {
+                        Some(file) => format!(
+                            "they are kept in {} and saved at the next start",
+                            file.display()
+                        ),
+                        None => "the recovery file cannot be written either: they will be printed on stderr".to_string(),
+                    };
                     self.error(format!(
-                        "{}: {} change(s) not saved. Quit? y/n (they are kept in {} and saved at the next start)",
-                        unsaved.reason,
-                        unsaved.count,
-                        unsaved.kept_in.display()
+                        "{}: {} change(s) not saved. Quit? y/n ({fate})",
+                        unsaved.reason, unsaved.count
                     ));
                 }
                 None => effects.extend(self.quit_now()),

@@ -159,21 +159,37 @@ impl Session {
             return;
         }
         let snapshot = self.snapshot();
+        // Changes the notes folder refused are kept in the recovery file at
+        // once (not only at exit), so the question at quit can say truly
+        // where they are; a file written before is brought up to date (or
+        // removed) once they are saved.
+        // Only when the changes moved: not at every key typed in a note.
+        let file = recovery::path(&self.data_dir);
+        let kept_in = if !self.snapshot_stale {
+            self.app
+                .unsaved
+                .as_ref()
+                .map_or(Some(file), |u| u.kept_in.clone())
+        } else if snapshot.change_count() > 0 || file.is_file() {
+            recovery::store(&self.data_dir, &snapshot).ok()
+        } else {
+            Some(file)
+        };
+        let count = snapshot.change_count();
         match self.shared.lock() {
             Ok(mut shared) => *shared = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,
         }
         self.draft_in_snapshot = draft;
         self.snapshot_stale = false;
-        self.app.unsaved =
-            (!self.unsaved.is_empty() || self.recovered.change_count() > 0).then(|| Unsaved {
-                count: self.unsaved.len() + self.recovered.change_count(),
-                reason: self
-                    .last_save_error
-                    .clone()
-                    .unwrap_or_else(|| "the notes folder refused them".into()),
-                kept_in: recovery::path(&self.data_dir),
-            });
+        self.app.unsaved = (count > 0).then(|| Unsaved {
+            count,
+            reason: self
+                .last_save_error
+                .clone()
+                .unwrap_or_else(|| "the notes folder refused them".into()),
+            kept_in,
+        });
     }
 
     /// Before the terminal is given away (a suspension): saves the pending

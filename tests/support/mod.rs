@@ -41,8 +41,12 @@ impl vt100::Callbacks for Events {
 /// A running gloss in a pseudo-terminal.
 pub struct Gloss {
     parser: Arc<Mutex<vt100::Parser<Events>>>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// `None` once [`Gloss::close_terminal`] closed the terminal.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    /// Tells the output reader to stop and close its copy of the master.
+    stop_reading: Arc<std::sync::atomic::AtomicBool>,
+    reading: Option<thread::JoinHandle<()>>,
     child: Box<dyn Child + Send + Sync>,
     /// Every byte gloss wrote, in order (to see modes switched off and on).
     output: Arc<Mutex<Vec<u8>>>,
@@ -113,9 +117,31 @@ impl Gloss {
         let sink = Arc::clone(&parser);
         let output = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&output);
-        thread::spawn(move || {
+        let stop_reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let master_fd = pty.master.as_raw_fd().expect("master fd");
+        let reading = thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
+            loop {
+                // Waits in short steps, so that closing the terminal can
+                // stop this thread (its reader is a copy of the master).
+                let mut pollfd = libc::pollfd {
+                    fd: master_fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd; the master outlives this thread
+                // (close_terminal joins it before dropping the master).
+                let ready = unsafe { libc::poll(&mut pollfd, 1, 50) };
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                if ready <= 0 {
+                    continue;
+                }
+                let Ok(n) = reader.read(&mut buf) else {
+                    break;
+                };
                 if n == 0 {
                     break;
                 }
@@ -130,12 +156,35 @@ impl Gloss {
         let writer = pty.master.take_writer().expect("pty writer");
         Self {
             parser,
-            master: pty.master,
-            writer,
+            master: Some(pty.master),
+            writer: Some(writer),
+            stop_reading,
+            reading: Some(reading),
             child,
             output,
             home,
         }
+    }
+
+    /// Closes the terminal as closing its window does: every copy of the
+    /// pseudo-terminal's master side is closed, so gloss's terminal hangs up
+    /// (and the kernel sends it SIGHUP). Output after this is not read.
+    pub fn close_terminal(&mut self) {
+        self.stop_reading
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(reading) = self.reading.take() {
+            let _ = reading.join();
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
+    fn master(&self) -> &dyn MasterPty {
+        self.master.as_deref().expect("the terminal is closed")
+    }
+
+    fn writer(&mut self) -> &mut (dyn Write + Send) {
+        self.writer.as_deref_mut().expect("the terminal is closed")
     }
 
     /// Everything gloss has written to the terminal so far.
@@ -234,10 +283,10 @@ impl Gloss {
 
     /// Types raw bytes (keys as the terminal sends them).
     pub fn send(&mut self, bytes: &str) {
-        self.writer
+        self.writer()
             .write_all(bytes.as_bytes())
             .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        self.writer().flush().expect("flush pty");
         thread::sleep(Duration::from_millis(60));
     }
 
@@ -278,7 +327,7 @@ impl Gloss {
         if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
             self.parser.lock().expect("parser").set_size(r, c);
         }
-        self.master
+        self.master()
             .resize(PtySize {
                 rows,
                 cols,
@@ -295,7 +344,7 @@ impl Gloss {
         if let (Some(r), Some(c)) = (NonZeroU16::new(rows), NonZeroU16::new(cols)) {
             self.parser.lock().expect("parser").set_size(r, c);
         }
-        self.master
+        self.master()
             .resize(PtySize {
                 rows,
                 cols,
@@ -307,10 +356,10 @@ impl Gloss {
 
     /// Types raw bytes without waiting afterwards.
     pub fn send_now(&mut self, bytes: &str) {
-        self.writer
+        self.writer()
             .write_all(bytes.as_bytes())
             .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        self.writer().flush().expect("flush pty");
     }
 
     /// Waits for gloss to exit and returns its exit code.
@@ -331,6 +380,8 @@ impl Gloss {
 
 impl Drop for Gloss {
     fn drop(&mut self) {
+        self.stop_reading
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
         }

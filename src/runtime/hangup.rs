@@ -1,0 +1,154 @@
+//! Noticing that the terminal is gone (its window closed, its ssh link cut,
+//! its tmux session killed) without asking crossterm: crossterm 0.29 spins
+//! forever in its read loop once the terminal's read returns end-of-file or
+//! an error, so the runtime polls the terminal itself and calls crossterm
+//! only when there is input to read. A terminal that is gone is treated as a
+//! SIGHUP: the runtime leaves its loop and exits in order.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crossterm::event;
+
+/// What the terminal has for the event loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// An event is ready for `crossterm::event::read`.
+    Ready,
+    /// Nothing came within the timeout (or a signal interrupted the wait).
+    Nothing,
+    /// The terminal hung up: no input will ever come.
+    Gone,
+}
+
+/// The terminal gloss reads keys from: stdin when it is a terminal (as
+/// crossterm does), else `/dev/tty` opened once; `None` when there is none
+/// (then crossterm alone decides).
+fn tty() -> Option<RawFd> {
+    static TTY: OnceLock<Option<File>> = OnceLock::new();
+    let stdin = io::stdin().as_raw_fd();
+    // SAFETY: isatty only inspects the descriptor number it is given.
+    if unsafe { libc::isatty(stdin) } == 1 {
+        return Some(stdin);
+    }
+    TTY.get_or_init(|| File::open("/dev/tty").ok())
+        .as_ref()
+        .map(AsRawFd::as_raw_fd)
+}
+
+/// What poll(2) says about the terminal within `timeout`: `Ok(None)` when
+/// nothing happened, `Ok(Some(true))` when it hung up, `Ok(Some(false))` when
+/// it is readable.
+fn poll_tty(fd: RawFd, timeout: Duration) -> io::Result<Option<bool>> {
+    let mut pollfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one valid pollfd, and the count says one.
+    let ready = unsafe { libc::poll(&mut pollfd, 1, millis) };
+    if ready < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if ready == 0 {
+        return Ok(None);
+    }
+    let gone = pollfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0;
+    Ok(Some(gone))
+}
+
+/// Debug builds only: once the file named by `GLOSS_DEBUG_STUCK_FILE`
+/// exists, the event loop hangs here for good (after creating
+/// `<file>.stuck` to say so), as it used to hang inside crossterm, so that
+/// an end-to-end test can prove the signal watchdog still gets the user's
+/// work out.
+#[cfg(debug_assertions)]
+fn debug_stuck() {
+    static MARKER: OnceLock<Option<std::ffi::OsString>> = OnceLock::new();
+    let Some(marker) = MARKER.get_or_init(|| std::env::var_os("GLOSS_DEBUG_STUCK_FILE")) else {
+        return;
+    };
+    let marker = std::path::Path::new(marker);
+    if marker.exists() {
+        let mut stuck = marker.as_os_str().to_owned();
+        stuck.push(".stuck");
+        let _ = std::fs::write(stuck, "");
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Whether the terminal has hung up (checked without waiting). When it has,
+/// stdout and stderr, if they are that terminal, are pointed at /dev/null:
+/// a later message on a hung-up terminal would fail, and `eprintln!` panics
+/// when it does.
+pub fn terminal_gone() -> bool {
+    #[cfg(debug_assertions)]
+    debug_stuck();
+    let gone = tty().is_some_and(|fd| matches!(poll_tty(fd, Duration::ZERO), Ok(Some(true))));
+    if gone {
+        silence_terminal_output();
+    }
+    gone
+}
+
+/// Waits up to `timeout` for terminal input; calls crossterm (which reads)
+/// only when the terminal is readable, or to hand out an event it already
+/// holds.
+pub fn wait_input(timeout: Duration) -> io::Result<Input> {
+    let Some(fd) = tty() else {
+        return Ok(if event::poll(timeout)? {
+            Input::Ready
+        } else {
+            Input::Nothing
+        });
+    };
+    if terminal_gone() {
+        return Ok(Input::Gone);
+    }
+    // Events crossterm parsed from an earlier read are not on the fd.
+    if event::poll(Duration::ZERO)? {
+        return Ok(Input::Ready);
+    }
+    if timeout.is_zero() {
+        return Ok(Input::Nothing);
+    }
+    match poll_tty(fd, timeout) {
+        Ok(None) => Ok(Input::Nothing),
+        Ok(Some(true)) => {
+            silence_terminal_output();
+            Ok(Input::Gone)
+        }
+        Ok(Some(false)) => Ok(if event::poll(Duration::ZERO)? {
+            Input::Ready
+        } else {
+            Input::Nothing
+        }),
+        // A signal (a resize, a quit) woke the wait: the loop looks at it.
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Input::Nothing),
+        Err(e) => Err(e),
+    }
+}
+
+/// Points stdout and stderr at /dev/null when they hang up too (they are
+/// the terminal that is gone; a terminal that hung up no longer answers
+/// `isatty`, so poll(2) is asked); a file they were redirected to is kept.
+pub fn silence_terminal_output() {
+    let Ok(null) = File::options().write(true).open("/dev/null") else {
+        return;
+    };
+    for fd in [io::stdout().as_raw_fd(), io::stderr().as_raw_fd()] {
+        if matches!(poll_tty(fd, Duration::ZERO), Ok(Some(true))) {
+            // SAFETY: dup2 acts on descriptor numbers only; it replaces the
+            // dead terminal at 1 or 2 with /dev/null in one step.
+            unsafe {
+                libc::dup2(null.as_raw_fd(), fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The backstop behind the orderly exit: a quit signal (SIGTERM, SIGHUP,
+//! SIGINT, SIGQUIT) normally ends gloss through the event loop, which saves
+//! everything; should the loop be stuck (a read that never returns, a
+//! terminal that blocks), this thread keeps the shared recovery snapshot,
+//! tries to restore the terminal and exits the process anyway.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::recovery;
+
+/// How long the event loop has to finish its own exit after a quit signal.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// How long restoring the terminal may take before the exit goes ahead.
+const RESTORE_LIMIT: Duration = Duration::from_millis(500);
+
+/// A running watchdog; [`Watchdog::stand_down`] once the orderly exit is done.
+#[derive(Debug)]
+pub struct Watchdog {
+    done: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    /// Starts the watchdog thread: it sleeps until a quit signal comes.
+    /// `restore` gives the terminal back.
+    pub fn arm(data_dir: PathBuf, shared: recovery::Shared, restore: fn()) -> io::Result<Self> {
+        let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+        let done = Arc::new(AtomicBool::new(false));
+        let finished = Arc::clone(&done);
+        thread::Builder::new()
+            .name("gloss-signal-watchdog".into())
+            .spawn(move || {
+                let Some(signal) = signals.forever().next() else {
+                    return;
+                };
+                let deadline = Instant::now() + GRACE;
+                while Instant::now() < deadline {
+                    if finished.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    thread::sleep(Duration::from_millis(50));
+                }
+                if finished.load(Ordering::SeqCst) {
+                    return;
+                }
+                take_over(&data_dir, &shared, restore, signal);
+            })?;
+        Ok(Self { done })
+    }
+
+    /// The orderly exit is done: the watchdog must not step in.
+    pub fn stand_down(&self) {
+        self.done.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Keeps the snapshot, restores the terminal (within a time limit) and exits
+/// with 128 + the signal's number, as a shell reports a process the signal
+/// ended.
+fn take_over(data_dir: &std::path::Path, shared: &recovery::Shared, restore: fn(), signal: i32) {
+    super::hangup::silence_terminal_output();
+    let mut err = io::stderr();
+    match recovery::store_shared(data_dir, shared) {
+        Some((_, Ok(path))) => {
+            let _ = writeln!(
+                err,
+                "gloss: stopped without an orderly exit; your unsaved work is kept in {}",
+                path.display()
+            );
+        }
+        Some((kept, Err(e))) => {
+            let _ = writeln!(
+                err,
+                "gloss: {e}: the recovery file could not be written; your unsaved work follows"
+            );
+            if let Ok(text) = recovery::printable_toml(&kept) {
+                let _ = writeln!(err, "{text}");
+            }
+        }
+        None => {}
+    }
+    let (sent, restored) = mpsc::channel();
+    let _ = thread::Builder::new().spawn(move || {
+        restore();
+        let _ = sent.send(());
+    });
+    let _ = restored.recv_timeout(RESTORE_LIMIT);
+    std::process::exit(128 + signal);
+}
