@@ -481,9 +481,9 @@ impl Session {
     /// Everything not in a notes file right now, as the recovery file holds it.
     fn snapshot(&self) -> Recovery {
         let mut out = self.recovered.clone();
-        if let (Some((editor, id)), Some(reader)) = (&self.app.editor, &self.app.reader)
+        if let (Some((editor, id)), Some(reader)) = (self.app.note_editor(), &self.app.reader)
             && editor.is_modified()
-            && let Some(h) = reader.notes.highlights.iter().find(|h| &h.id == id)
+            && let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id)
         {
             out.drafts.push(Draft {
                 article: reader.notes.record.clone(),
@@ -530,9 +530,8 @@ impl Session {
     fn sync_recovery(&mut self) {
         let draft = self
             .app
-            .editor
-            .as_ref()
-            .map(|(editor, id)| (id.clone(), editor.text()));
+            .note_editor()
+            .map(|(editor, id)| (id.to_string(), editor.text()));
         if draft == self.draft_in_snapshot && !self.snapshot_stale {
             return;
         }
@@ -998,7 +997,7 @@ impl Session {
             return false;
         }
         watched.stamp = now;
-        if self.app.editor.is_some() || self.app.confirm.is_some() {
+        if self.app.is_busy() {
             // Asked later, not in the middle of typing or of another question.
             watched.stamp = Some((u64::MAX, std::time::UNIX_EPOCH));
             return false;

@@ -101,12 +101,12 @@ fn enter_then_esc_does_not_pile_up_empty_highlights_and_u_brings_one_back() {
     for _ in 0..26 {
         app.update(Action::SelectSentence);
         app.update(Action::Annotate);
-        assert!(app.editor.is_some(), "the editor opened");
+        assert!(app.note_editor().is_some(), "the editor opened");
         assert_eq!(highlight_count(&app), 1, "made for the note");
         let effects = app.on_key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Esc,
         ));
-        assert!(app.editor.is_none());
+        assert!(app.note_editor().is_none());
         assert_eq!(highlight_count(&app), 0, "left without a note: removed");
         assert!(
             effects.iter().any(|e| matches!(e, Effect::Save { ops, .. }
@@ -124,7 +124,10 @@ fn esc_on_the_note_of_an_existing_highlight_keeps_the_highlight() {
     app.update(Action::SelectSentence);
     app.update(Action::Highlight);
     app.update(Action::Annotate);
-    assert!(app.editor.is_some(), "Enter on a highlight edits its note");
+    assert!(
+        app.note_editor().is_some(),
+        "Enter on a highlight edits its note"
+    );
     app.on_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Esc,
     ));
@@ -152,7 +155,7 @@ fn the_same_words_and_colour_are_never_highlighted_twice() {
     // Enter on the same words edits that highlight's note.
     app.update(Action::SelectSentence);
     app.update(Action::Annotate);
-    let (_, id) = app.editor.as_ref().expect("editor");
+    let (_, id) = app.note_editor().expect("editor");
     assert_eq!(id, &recoloured[0].id);
     assert_eq!(highlight_count(&app), 1);
 }

@@ -161,10 +161,10 @@ proptest! {
                         KeyEvent::from(KeyCode::Char('q'))
                     };
                     app.quit = false;
-                    let had_editor = app.editor.is_some();
+                    let had_editor = app.note_editor().is_some();
                     let effects = app.on_key(key);
                     // A note being typed is never dropped by a quit key.
-                    prop_assert!(!had_editor || app.editor.is_some() || !app.quit);
+                    prop_assert!(!had_editor || app.note_editor().is_some() || !app.quit);
                     app.quit = false;
                     effects
                 }

@@ -101,7 +101,7 @@ fn highlight_with_note_and_the_note_editor() {
     }
     act(&mut app, &[Action::SelectSentence, Action::Annotate]);
     assert!(
-        app.editor.is_some(),
+        app.note_editor().is_some(),
         "Enter on a selection opens the editor"
     );
     for c in "gusty #wind".chars() {

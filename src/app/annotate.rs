@@ -11,7 +11,7 @@ use crate::text::{fit, one_line};
 
 use super::note_editor::{NoteEditor, tags_from_note};
 use super::notes::new_highlight;
-use super::{App, Confirm, Effect, Focus};
+use super::{App, Confirm, Effect, Focus, Mode, NoteEdit};
 
 /// Longest quote shown in the editor's title and in messages.
 const QUOTE_PREVIEW: usize = 60;
@@ -117,11 +117,11 @@ impl App {
         let highlight = new_highlight(Anchor::from_document(&reader.doc, range), &color);
         reader.clear_selection();
         if with_note {
-            self.editor = Some((
-                NoteEditor::new(&preview(&highlight.anchor.quote), ""),
-                highlight.id.clone(),
-            ));
-            self.made_for_note = Some(highlight.id.clone());
+            self.mode = Mode::Note(Box::new(NoteEdit {
+                editor: NoteEditor::new(&preview(&highlight.anchor.quote), ""),
+                highlight: highlight.id.clone(),
+                made_for_note: true,
+            }));
         }
         self.info(format!(
             "highlighted \"{}\"",
@@ -149,8 +149,8 @@ impl App {
     /// Esc in the editor of a highlight made for a note that was not written:
     /// the highlight goes too (`u` brings it back), so repeated tries do not
     /// pile up empty highlights.
-    pub(super) fn drop_unwritten(&mut self, id: &str) -> Vec<Effect> {
-        if self.made_for_note.take().as_deref() != Some(id) {
+    pub(super) fn drop_unwritten(&mut self, id: &str, made_for_note: bool) -> Vec<Effect> {
+        if !made_for_note {
             self.info("note not changed");
             return Vec::new();
         }
@@ -230,7 +230,7 @@ impl App {
 
     /// Asks whether to delete `h`; the answer comes as the next key.
     pub(super) fn ask_delete(&mut self, h: &Highlight) {
-        self.confirm = Some(Confirm::Delete(h.id.clone()));
+        self.mode = Mode::ask(Confirm::Delete(h.id.clone()));
         self.info(format!(
             "delete the highlight \"{}\"? y/n",
             preview(&h.anchor.quote)
@@ -260,8 +260,11 @@ impl App {
         };
         let mut editor = NoteEditor::new(&preview(&h.anchor.quote), &h.note);
         editor.set_text(text);
-        self.editor = Some((editor, h.id));
-        self.made_for_note = None;
+        self.mode = Mode::Note(Box::new(NoteEdit {
+            editor,
+            highlight: h.id,
+            made_for_note: false,
+        }));
         self.info(
             "the note you were typing when gloss stopped is back: Ctrl-s saves it, Esc drops it",
         );
@@ -270,8 +273,11 @@ impl App {
 
     /// Opens the note editor on `h`.
     pub(super) fn edit_note(&mut self, h: Highlight) {
-        self.made_for_note = None;
-        self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
+        self.mode = Mode::Note(Box::new(NoteEdit {
+            editor: NoteEditor::new(&preview(&h.anchor.quote), &h.note),
+            highlight: h.id,
+            made_for_note: false,
+        }));
     }
 
     /// Deletes highlight `id` after the user said yes.
