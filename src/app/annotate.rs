@@ -3,14 +3,11 @@
 //! [`Effect::Save`] with store ops; the store's merged result comes back through
 //! [`App::saved`].
 
-use chrono::Utc;
-
 use crate::annotations::{Anchor, Highlight, Op, Saved};
-use crate::keymap::Action;
+use crate::keymap::{Action, Context};
 use crate::text::{fit, one_line};
 
 use super::note_editor::{NoteEditor, tags_from_note};
-use super::notes::new_highlight;
 use super::{App, Confirm, Effect, Focus, Mode, NoteEdit};
 
 /// Longest quote shown in the editor's title and in messages.
@@ -87,7 +84,7 @@ impl App {
                 self.save_highlight(h)
             }
             None => {
-                self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                self.ask_for_selection();
                 Vec::new()
             }
         }
@@ -100,7 +97,7 @@ impl App {
             return Vec::new();
         };
         let Some(range) = reader.selection() else {
-            self.info("select a passage first: v, s (sentence) or V (paragraph)");
+            self.ask_for_selection();
             return Vec::new();
         };
         let same = reader
@@ -114,7 +111,17 @@ impl App {
             reader.clear_selection();
             return self.reuse_highlight(existing, &color, with_note);
         }
-        let highlight = new_highlight(Anchor::from_document(&reader.doc, range), &color);
+        let now = self.clock.now();
+        let highlight = Highlight {
+            id: self.clock.new_id(),
+            created: now,
+            updated: now,
+            color,
+            tags: Vec::new(),
+            note: String::new(),
+            orphaned: false,
+            anchor: Anchor::from_document(&reader.doc, range),
+        };
         reader.clear_selection();
         if with_note {
             self.mode = Mode::Note(Box::new(NoteEdit {
@@ -183,7 +190,10 @@ impl App {
                 Vec::new()
             }
             None => {
-                self.info("select a passage first (v, s or V), or move onto a highlight");
+                let keys = self.selection_keys();
+                self.info(format!(
+                    "select a passage first ({keys}), or move onto a highlight"
+                ));
                 Vec::new()
             }
         }
@@ -265,9 +275,11 @@ impl App {
             highlight: h.id,
             made_for_note: false,
         }));
-        self.info(
-            "the note you were typing when gloss stopped is back: Ctrl-s saves it, Esc drops it",
-        );
+        self.info(format!(
+            "the note you were typing when gloss stopped is back: {} saves it, {} drops it",
+            self.key_or(Context::Editor, Action::SaveNote, "Ctrl-s"),
+            self.key_or(Context::Editor, Action::Back, "Esc"),
+        ));
         effects
     }
 
@@ -301,7 +313,7 @@ impl App {
             self.info("nothing to undo");
             return Vec::new();
         };
-        h.updated = Utc::now();
+        h.updated = self.clock.now();
         self.info(format!("restored \"{}\"", preview(&h.anchor.quote)));
         self.save(vec![Op::Upsert(h)])
     }
@@ -319,7 +331,7 @@ impl App {
             };
             h.anchor = Anchor::from_document(&reader.doc, range);
             h.orphaned = false;
-            h.updated = Utc::now();
+            h.updated = self.clock.now();
             reader.clear_selection();
             self.reattach = None;
             self.info(format!(
@@ -333,9 +345,14 @@ impl App {
                 self.mark_for_reattach(h.id);
             }
             None if self.reattach.is_some() => {
-                self.info("select the new passage (v, s or V), then press r");
+                let keys = self.selection_keys();
+                let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                self.info(format!("select the new passage ({keys}), then press {r}"));
             }
-            None => self.info("move onto a highlight and press r to move it"),
+            None => {
+                let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                self.info(format!("move onto a highlight and press {r} to move it"));
+            }
         }
         Vec::new()
     }
@@ -344,11 +361,16 @@ impl App {
     pub fn mark_for_reattach(&mut self, id: String) {
         self.reattach = Some(id);
         self.focus = Focus::Reader;
-        self.info("select the new passage (v, s or V), then press r; Esc cancels");
+        let keys = self.selection_keys();
+        let r = self.key_or(Context::Reader, Action::Reattach, "r");
+        let esc = self.key_or(Context::Reader, Action::Back, "Esc");
+        self.info(format!(
+            "select the new passage ({keys}), then press {r}; {esc} cancels"
+        ));
     }
 
     fn save_highlight(&mut self, mut h: Highlight) -> Vec<Effect> {
-        h.updated = Utc::now();
+        h.updated = self.clock.now();
         self.save(vec![Op::Upsert(h)])
     }
 

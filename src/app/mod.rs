@@ -4,6 +4,7 @@
 //! the whole app can be driven in tests without a terminal.
 
 mod annotate;
+pub mod clock;
 pub mod cursor;
 pub mod geometry;
 pub mod list;
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::document::Document;
 use crate::keymap::{Action, Context, Keymap};
 use crate::library::Scan;
+use clock::{Clock, SystemClock};
 use cursor::Motion;
 use geometry::Areas;
 use list::ListState;
@@ -162,6 +164,9 @@ pub struct App {
     pub quit: bool,
     /// Changes that could not be saved, set by the runtime.
     pub unsaved: Option<Unsaved>,
+    /// Where changes get their time and new highlights their ids: the
+    /// system in the running app, a fixed clock in tests.
+    pub clock: Box<dyn Clock>,
 }
 
 impl App {
@@ -186,7 +191,15 @@ impl App {
             screen: Rect::default(),
             quit: false,
             unsaved: None,
+            clock: Box::new(SystemClock),
         }
+    }
+
+    /// The same app with another clock: tests pass a [`clock::FixedClock`]
+    /// so that timestamps and new ids are the same on every run.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
     }
 
     /// The panes for the current screen.
@@ -510,6 +523,24 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// The keys that select, for messages: "v, s or V" with the keys in force.
+    pub(super) fn selection_keys(&self) -> String {
+        let v = self.key_or(Context::Reader, Action::Select, "v");
+        let s = self.key_or(Context::Reader, Action::SelectSentence, "s");
+        let p = self.key_or(Context::Reader, Action::SelectParagraph, "V");
+        format!("{v}, {s} or {p}")
+    }
+
+    /// Says that an action needs a selection, naming the keys that make one.
+    pub(super) fn ask_for_selection(&mut self) {
+        let v = self.key_or(Context::Reader, Action::Select, "v");
+        let s = self.key_or(Context::Reader, Action::SelectSentence, "s");
+        let p = self.key_or(Context::Reader, Action::SelectParagraph, "V");
+        self.info(format!(
+            "select a passage first: {v}, {s} (sentence) or {p} (paragraph)"
+        ));
     }
 
     /// The first key bound to `action` in `context`, for a message that
@@ -836,7 +867,11 @@ impl App {
             }
             Action::SearchNext | Action::SearchPrev => {
                 if reader.search.is_none() {
-                    return Some("no search yet: press / to search".into());
+                    let slash = self
+                        .keymap
+                        .key_name(Context::Reader, Action::Search)
+                        .unwrap_or_else(|| "/".into());
+                    return Some(format!("no search yet: press {slash} to search"));
                 }
                 let backward = action == Action::SearchPrev;
                 let before = reader.search.as_ref().and_then(|s| s.current);
@@ -865,7 +900,7 @@ impl App {
             None => match reader.notes.at(reader.cursor) {
                 Some(i) => reader.notes.highlights[i].anchor.quote.clone(),
                 None => {
-                    self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                    self.ask_for_selection();
                     return None;
                 }
             },
