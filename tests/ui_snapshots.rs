@@ -1,7 +1,9 @@
 //! Whole frames drawn into ratatui's TestBackend and compared with insta
-//! snapshots: the list and reader at two sizes, search, and the help overlay.
+//! snapshots: the list and reader at two sizes, search (with its styled
+//! cells, since matches are only visible as styles), and the help overlay.
 
 mod support;
+mod testapp;
 
 use gloss::app::{App, Effect};
 use gloss::config::Config;
@@ -70,7 +72,8 @@ fn search_highlights_matches() {
     if let Some(reader) = &mut app.reader {
         reader.search("zephyr");
     }
-    insta::assert_snapshot!(frame(&app));
+    // Styled: the matches are only visible as styles.
+    insta::assert_snapshot!(testapp::styled(frame(&app).buffer()));
 }
 
 #[test]
