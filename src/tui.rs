@@ -517,7 +517,7 @@ impl Session {
 
     /// The store record of article `index` (the open one's as loaded).
     fn record_of(&self, index: usize) -> Option<ArticleRecord> {
-        if let Some(reader) = self.app.reader.as_ref().filter(|r| r.article == index) {
+        if let Some(reader) = self.app.reader.as_ref().filter(|r| r.article.0 == index) {
             return Some(reader.notes.record.clone());
         }
         let article = self.app.list.articles.get(index)?;
@@ -593,7 +593,7 @@ impl Session {
                 .app
                 .reader
                 .as_ref()
-                .filter(|r| r.article == article)
+                .filter(|r| r.article.0 == article)
                 .map(|r| r.notes.file.clone());
             let result = match open_file {
                 Some(file) => self.store.apply(file.as_deref(), &record, &ops).map(|_| ()),
@@ -668,8 +668,10 @@ impl Session {
                     .and_then(|loaded| moved.get(fingerprint(&loaded.text).as_str()).copied());
             }
             if let Some(entry) = entry {
-                self.app.counts[i] = entry.highlight_count;
-                self.app.progress[i] = entry.position.as_ref().map(|p| p.progress);
+                if let Some(f) = self.app.figures.get_mut(crate::app::ArticleId(i)) {
+                    f.highlights = entry.highlight_count;
+                    f.progress = entry.position.as_ref().map(|p| p.progress);
+                }
             }
         }
         if let Some(bad) = index.corrupt.first() {
@@ -766,15 +768,15 @@ impl Session {
         for effect in effects {
             match effect {
                 Effect::Open(index) => {
-                    let more = self.open(index);
+                    let more = self.open(index.0);
                     self.apply(more, terminal)?;
                 }
                 position @ Effect::SavePosition { .. } => {
                     self.pending_position = Some((position, Instant::now()));
                 }
-                Effect::Save { article, ops } => self.save(article, ops),
+                Effect::Save { article, ops } => self.save(article.0, ops),
                 Effect::Copy(text) => copy_to_clipboard(&text),
-                Effect::Export(only) => self.export(only),
+                Effect::Export(only) => self.export(only.map(|a| a.0)),
                 Effect::ExternalEdit(text) => {
                     leave();
                     let result = external_editor::edit(&text).map_err(|e| format!("{e:#}"));
@@ -861,7 +863,9 @@ impl Session {
             }),
             Source::Bundled(..) => None,
         };
-        let mut effects = self.app.show_article(index, doc, notes, note);
+        let mut effects = self
+            .app
+            .show_article(crate::app::ArticleId(index), doc, notes, note);
         if let Some(repaired) = repaired {
             self.app.info(repaired);
         }
@@ -884,7 +888,7 @@ impl Session {
             self.app
                 .info("annotations followed the article to its new path");
             effects.push(Effect::Save {
-                article: index,
+                article: crate::app::ArticleId(index),
                 ops: Vec::new(),
             });
         }
@@ -896,7 +900,7 @@ impl Session {
         let Some(reader) = &self.app.reader else {
             return;
         };
-        if reader.article != article || reader.notes.read_only.is_some() {
+        if reader.article.0 != article || reader.notes.read_only.is_some() {
             return;
         }
         let mut all: Vec<Op> = self
@@ -918,7 +922,7 @@ impl Session {
                 // "saved" was said when the change was made; take it back when
                 // another window changed the same highlight later and won.
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
-                self.app.saved(article, saved);
+                self.app.saved(crate::app::ArticleId(article), saved);
                 if overruled > 0 {
                     self.app.error(format!(
                         "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
@@ -988,7 +992,7 @@ impl Session {
             return false;
         }
         watched.checked = Instant::now();
-        if self.app.reader.as_ref().map(|r| r.article) != Some(watched.article) {
+        if self.app.reader.as_ref().map(|r| r.article.0) != Some(watched.article) {
             self.watched = None;
             return false;
         }
@@ -1024,7 +1028,7 @@ impl Session {
     fn flush_position(&mut self) {
         if let Some((Effect::SavePosition { article, position }, _)) = self.pending_position.take()
         {
-            self.save(article, vec![Op::SetPosition(position)]);
+            self.save(article.0, vec![Op::SetPosition(position)]);
         }
     }
 }

@@ -16,7 +16,7 @@ fn app_with(source: &str, notes: Notes) -> App {
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(100, 30);
     let doc = Document::new(source, Format::Markdown, ParseOptions::default());
-    let _ = app.show_article(0, doc, notes, None);
+    let _ = app.show_article(gloss::app::ArticleId(0), doc, notes, None);
     app
 }
 

@@ -20,7 +20,7 @@ fn app() -> App {
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(100, 30);
     let doc = Document::new(TEXT, Format::Markdown, ParseOptions::default());
-    let _ = app.show_article(0, doc, Notes::default(), None);
+    let _ = app.show_article(gloss::app::ArticleId(0), doc, Notes::default(), None);
     app
 }
 

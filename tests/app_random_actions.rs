@@ -105,7 +105,7 @@ fn step() -> impl Strategy<Value = Step> {
 fn run(app: &mut App, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Open(i) = effect
-            && let Ok(loaded) = library::load(&app.list.articles[i].source)
+            && let Ok(loaded) = library::load(&app.list.articles[i.0].source)
         {
             let doc = loaded.document(ParseOptions::default());
             let more = app.show_article(i, doc, Notes::default(), None);

@@ -22,7 +22,7 @@ const HEIGHTS: &[u16] = &[1, 2, 3, 4, 5, 8, 24, 40, 200];
 fn run(app: &mut App, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Open(i) = effect
-            && let Ok(loaded) = library::load(&app.list.articles[i].source)
+            && let Ok(loaded) = library::load(&app.list.articles[i.0].source)
         {
             let doc = loaded.document(ParseOptions::default());
             let more = app.show_article(i, doc, Notes::default(), None);

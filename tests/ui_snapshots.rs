@@ -26,7 +26,7 @@ fn act(app: &mut App, actions: &[Action]) {
     for &action in actions {
         for effect in app.update(action) {
             if let Effect::Open(i) = effect {
-                let loaded = library::load(&app.list.articles[i].source).expect("fixture loads");
+                let loaded = library::load(&app.list.articles[i.0].source).expect("fixture loads");
                 let doc = loaded.document(ParseOptions::default());
                 let _ = app.show_article(i, doc, gloss::app::notes::Notes::default(), None);
             }

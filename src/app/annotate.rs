@@ -8,7 +8,7 @@ use crate::keymap::{Action, Context};
 use crate::text::{fit, one_line};
 
 use super::note_editor::{NoteEditor, tags_from_note};
-use super::{App, Confirm, Effect, Focus, Mode, NoteEdit};
+use super::{App, ArticleId, Confirm, Effect, Focus, Mode, NoteEdit};
 
 /// Longest quote shown in the editor's title and in messages.
 const QUOTE_PREVIEW: usize = 60;
@@ -396,14 +396,14 @@ impl App {
         });
         reader.notes.place(reader.doc.text());
         let article = reader.article;
-        if let Some(count) = self.counts.get_mut(article) {
-            *count = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
         vec![Effect::Save { article, ops }]
     }
 
     /// Takes the store's result after a save.
-    pub fn saved(&mut self, article: usize, saved: Saved) {
+    pub fn saved(&mut self, article: ArticleId, saved: Saved) {
         let Some(reader) = &mut self.reader else {
             return;
         };
@@ -411,8 +411,8 @@ impl App {
             return;
         }
         reader.notes.adopt(saved, reader.doc.text());
-        if let Some(count) = self.counts.get_mut(article) {
-            *count = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
     }
 }

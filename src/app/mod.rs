@@ -27,6 +27,7 @@ use clock::{Clock, SystemClock};
 use cursor::Motion;
 use geometry::Areas;
 use list::ListState;
+pub use list::{ArticleFigures, ArticleId, Figures};
 pub use modes::{Mode, Msg, NoteEdit, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
@@ -80,13 +81,13 @@ pub struct Message {
 /// Work for the runtime: things `update` must not do itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Read article `index` and call [`App::show_article`].
-    Open(usize),
+    /// Read this article and call [`App::show_article`].
+    Open(ArticleId),
     /// Save the reading position of the open article (the runtime may wait
     /// for scrolling to stop first).
     SavePosition {
         /// The article.
-        article: usize,
+        article: ArticleId,
         /// The position.
         position: ReadingPosition,
     },
@@ -94,7 +95,7 @@ pub enum Effect {
     /// [`App::saved`].
     Save {
         /// The article.
-        article: usize,
+        article: ArticleId,
         /// The changes.
         ops: Vec<Op>,
     },
@@ -105,7 +106,7 @@ pub enum Effect {
     ExternalEdit(String),
     /// Export notes to the configured folder: one article's, or (`None`)
     /// every article's.
-    Export(Option<usize>),
+    Export(Option<ArticleId>),
 }
 
 /// A yes/no question in the status bar.
@@ -140,10 +141,8 @@ pub struct App {
     pub keymap: Keymap,
     /// The list pane.
     pub list: ListState,
-    /// Reading progress per article (by index), for the list pane.
-    pub progress: Vec<Option<f64>>,
-    /// Number of highlights per article (by index), for the list pane.
-    pub counts: Vec<usize>,
+    /// Reading progress and highlight count per article, for the list pane.
+    pub figures: Figures,
     /// The layer that has the keys: exactly one at a time.
     pub mode: Mode,
     /// A highlight waiting to be moved onto the next selection.
@@ -179,8 +178,7 @@ impl App {
             config,
             keymap,
             list: ListState::new(scan.articles),
-            progress: vec![None; count],
-            counts: vec![0; count],
+            figures: Figures::new(count),
             mode: Mode::Browse,
             reattach: None,
             inline_notes,
@@ -246,7 +244,7 @@ impl App {
     /// reading position.
     pub fn show_article(
         &mut self,
-        article: usize,
+        article: ArticleId,
         doc: Document,
         notes: Notes,
         note: Option<String>,
@@ -281,8 +279,8 @@ impl App {
             reader.restore(offset);
             reader.cursor_into_view();
         }
-        if let Some(slot) = self.counts.get_mut(article) {
-            *slot = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
         if let Some(read_only) = &reader.notes.read_only {
             self.error(format!("annotations read-only: {read_only}"));
@@ -295,11 +293,11 @@ impl App {
         effects
     }
 
-    /// The reading progress of article `index` as a fraction to show: a stored
+    /// The reading progress of an article as a fraction to show: a stored
     /// value that is not a number, or out of 0..=1 (a hand-edited or damaged
     /// notes file), is clamped rather than shown as "NaN%" or "750%".
-    pub fn progress_of(&self, index: usize) -> Option<f64> {
-        let p = self.progress.get(index).copied().flatten()?;
+    pub fn progress_of(&self, article: ArticleId) -> Option<f64> {
+        let p = self.figures.get(article)?.progress?;
         p.is_finite().then(|| p.clamp(0.0, 1.0))
     }
 
@@ -914,7 +912,7 @@ impl App {
     }
 
     fn open_selected(&mut self) -> Option<Effect> {
-        let index = self.list.selected_article()?;
+        let index = ArticleId(self.list.selected_article()?);
         if self.reader.as_ref().is_some_and(|r| r.article == index) {
             self.focus = Focus::Reader;
             self.fit_reader();
@@ -929,8 +927,8 @@ impl App {
         let offset = reader.top_offset()?;
         let progress = reader.progress();
         let article = reader.article;
-        if let Some(slot) = self.progress.get_mut(article) {
-            *slot = Some(progress);
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.progress = Some(progress);
         }
         if reader.notes.read_only.is_some() {
             return None;

@@ -106,7 +106,10 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
-            let title = &app.list.articles[reader.article].title;
+            let title = app
+                .list
+                .article(reader.article)
+                .map_or("", |a| a.title.as_str());
             let percent = app.progress_of(reader.article).unwrap_or(0.0);
             let search = reader
                 .search

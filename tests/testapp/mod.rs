@@ -98,7 +98,7 @@ impl TestApp {
     fn carry_out(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             if let Effect::Open(i) = &effect {
-                let source = self.app.list.articles[*i].source.clone();
+                let source = self.app.list.articles[i.0].source.clone();
                 let loaded = library::load(&source).expect("test article loads");
                 let doc = loaded.document(ParseOptions::default());
                 let more = self.app.show_article(*i, doc, Notes::default(), None);
