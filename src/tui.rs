@@ -667,11 +667,11 @@ impl Session {
                     .ok()
                     .and_then(|loaded| moved.get(fingerprint(&loaded.text).as_str()).copied());
             }
-            if let Some(entry) = entry {
-                if let Some(f) = self.app.figures.get_mut(crate::app::ArticleId(i)) {
-                    f.highlights = entry.highlight_count;
-                    f.progress = entry.position.as_ref().map(|p| p.progress);
-                }
+            if let Some(entry) = entry
+                && let Some(f) = self.app.figures.get_mut(crate::app::ArticleId(i))
+            {
+                f.highlights = entry.highlight_count;
+                f.progress = entry.position.as_ref().map(|p| p.progress);
             }
         }
         if let Some(bad) = index.corrupt.first() {
