@@ -1,8 +1,11 @@
 //! Keys as data: every user intent is an [`Action`], and the keymap maps keys to
-//! actions per context. Defaults live in [`KeyConfig::default`] (and, in the
-//! same words, in config.example.toml's `[keys]` tables); any key can be
-//! rebound in the user's config, and the help overlay is generated from the
-//! resulting keymap so it always shows the keys that really work.
+//! actions per context, one context per mode (the panes, the text fields, the
+//! questions, the note editor, the help). Defaults live in
+//! [`KeyConfig::default`] (and, in the same words, in config.example.toml's
+//! `[keys]` tables); any key can be rebound in the user's config, and the help
+//! overlay and every key hint are generated from the resulting keymap so they
+//! always show the keys that really work. Only text entry (characters typed
+//! into a field or the note) is not a binding.
 
 mod defaults;
 mod key;

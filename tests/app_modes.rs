@@ -260,3 +260,51 @@ fn styled_highlight_cursor_and_selection() {
     t.keys("} s m } w v w w");
     insta::assert_snapshot!(t.styled());
 }
+
+#[test]
+fn a_drag_in_the_reader_is_a_message_that_selects() {
+    use gloss::app::{Msg, Pointer};
+    let mut t = open();
+    let text = t.app.areas().text;
+    // Row 2 of the text shows "The first wind is a breeze. ..." (title,
+    // blank line, paragraph).
+    let row = text.y + 2;
+    t.app.update(Msg::Mouse(Pointer::Press {
+        column: text.x,
+        row,
+    }));
+    t.app.update(Msg::Mouse(Pointer::Drag {
+        column: text.x + 10,
+        row,
+    }));
+    assert!(t.marked().contains("#[The first |wind]#"), "{}", t.marked());
+    t.app.update(Msg::Mouse(Pointer::Release));
+    assert!(
+        t.marked().contains("#[The first |wind]#"),
+        "a drag stays selected"
+    );
+    t.app.update(Msg::Mouse(Pointer::Press {
+        column: text.x,
+        row,
+    }));
+    t.app.update(Msg::Mouse(Pointer::Release));
+    assert!(!t.marked().contains("#["), "a click alone selects nothing");
+}
+
+#[test]
+fn resize_and_paste_are_messages_too() {
+    use gloss::app::Msg;
+    let mut t = open();
+    t.app.update(Msg::Resize {
+        width: 60,
+        height: 12,
+    });
+    assert_eq!(t.app.screen.width, 60);
+    t.keys("/");
+    t.app.update(Msg::Paste("zep\u{1b}hyr".into()));
+    assert_eq!(
+        t.app.field().map(|f| f.text.as_str()),
+        Some("zephyr"),
+        "control characters are dropped from a paste"
+    );
+}

@@ -1,7 +1,14 @@
-//! Application state and the only way it changes: events become actions, and
-//! [`App::update`] applies an action. Anything that touches the outside world
-//! (reading files, saving) is returned as an [`Effect`] for the runtime to do, so
-//! the whole app can be driven in tests without a terminal.
+//! Application state and how it changes. A terminal event becomes a [`Msg`]
+//! (a key is routed by the current [`Mode`] to that mode's keymap table; typed
+//! text, pastes, the mouse and resizes are messages too), and [`App::update`]
+//! applies it. The runtime's answers (a loaded article, a save's result, the
+//! external editor's text, a failed save) come back through the few methods it
+//! calls for them (`show_article`, `saved`, `external_edit_done`, `offer_reload`,
+//! `resume_draft`, `info`/`error`, and the `unsaved` field). Anything that
+//! touches the outside world (reading files, saving) is returned as an
+//! [`Effect`] for the runtime to do; the time and new ids come from the
+//! [`clock::Clock`] the runtime (or a test) gives. So the whole app can be
+//! driven in tests without a terminal, and the same keys give the same state.
 
 mod annotate;
 pub mod clock;
@@ -42,7 +49,8 @@ pub const ENTRY_HEIGHT: usize = 2;
 /// Lines one mouse-wheel notch scrolls the reader.
 const WHEEL_LINES: isize = 3;
 
-/// Which pane receives keys.
+/// Which pane has focus: it receives the keys while the app is in
+/// [`Mode::Browse`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     /// The article list.
