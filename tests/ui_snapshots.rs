@@ -122,5 +122,6 @@ fn highlight_with_note_and_the_note_editor() {
         matches!(effects.as_slice(), [Effect::Save { .. }]),
         "{effects:?}"
     );
-    insta::assert_snapshot!("note_saved", frame(&app));
+    // Styled: the new highlight is only visible as a style.
+    insta::assert_snapshot!("note_saved", testapp::styled(frame(&app).buffer()));
 }
