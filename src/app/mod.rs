@@ -276,7 +276,10 @@ impl App {
             }
             let orphans = reader.notes.placed.iter().filter(|p| p.is_none()).count();
             if orphans > 0 {
-                self.info(format!("{orphans} highlight(s) could not be placed in the changed text: see the panel (a)"));
+                let a = self.key_or(Context::Reader, Action::Panel, "a");
+                self.info(format!(
+                    "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
+                ));
             }
         }
         if let Some(position) = reader.notes.position.clone()
