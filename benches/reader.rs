@@ -63,7 +63,7 @@ fn open(source: &str, scan: &Scan) -> App {
     let doc = Document::new(source, Format::Markdown, ParseOptions::default());
     let mut app = App::new(Config::default(), Keymap::default(), scan.clone());
     app.resize(COLS, ROWS);
-    let _ = app.show_article(0, doc, Notes::default(), None);
+    let _ = app.show_article(gloss::app::ArticleId(0), doc, Notes::default(), None);
     app
 }
 

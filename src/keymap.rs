@@ -1,8 +1,11 @@
 //! Keys as data: every user intent is an [`Action`], and the keymap maps keys to
-//! actions per context. Defaults live in [`KeyConfig::default`] (and, in the
-//! same words, in config.example.toml's `[keys]` tables); any key can be
-//! rebound in the user's config, and the help overlay is generated from the
-//! resulting keymap so it always shows the keys that really work.
+//! actions per context, one context per mode (the panes, the text fields, the
+//! questions, the note editor, the help). Defaults live in
+//! [`KeyConfig::default`] (and, in the same words, in config.example.toml's
+//! `[keys]` tables); any key can be rebound in the user's config, and the help
+//! overlay and every key hint are generated from the resulting keymap so they
+//! always show the keys that really work. Only text entry (characters typed
+//! into a field or the note) is not a binding.
 
 mod defaults;
 mod key;
@@ -120,6 +123,21 @@ pub enum Action {
     Panel,
     /// Export notes.
     Export,
+    // text fields, questions and the note editor
+    /// Accept what was typed (a filter stays, a search runs).
+    Submit,
+    /// Delete the character before the cursor of a text field.
+    DeleteChar,
+    /// Clear a text field.
+    ClearText,
+    /// Answer yes to the question in the status bar.
+    Yes,
+    /// Answer no to the question in the status bar.
+    No,
+    /// Save the note being edited.
+    SaveNote,
+    /// Edit the note in `$VISUAL`/`$EDITOR`.
+    ExternalEditor,
 }
 
 impl Action {
@@ -176,6 +194,13 @@ impl Action {
             Reattach => "move the highlight onto the selection",
             Panel => "open or close the annotations panel",
             Export => "export notes",
+            Submit => "accept what was typed",
+            DeleteChar => "delete the last character",
+            ClearText => "clear the text",
+            Yes => "yes",
+            No => "no",
+            SaveNote => "save the note",
+            ExternalEditor => "edit the note in $VISUAL / $EDITOR",
         }
     }
 
@@ -194,13 +219,35 @@ impl Action {
             (Context::Panel, Back) => "close the panel",
             (Context::Panel, Reattach) => "move the highlight onto the reader's selection",
             (Context::Panel, Panel) => "close the panel",
+            (Context::List, Back) => "clear the list filter",
+            (Context::PanelFilter, Back) => "clear the filter and stop typing",
+            (Context::PanelFilter, Submit) => "keep the filter and stop typing",
+            (Context::PanelFilter | Context::Input, Quit) => {
+                "quit (asks first when text was typed)"
+            }
+            (Context::PanelFilter, ListDown) => "next annotation",
+            (Context::PanelFilter, ListUp) => "previous annotation",
+            (Context::Input, Back) => "cancel (a list filter is cleared)",
+            (Context::Input, Submit) => "keep the filter, or run the search",
+            (Context::Input, ListDown) => "next article (while filtering)",
+            (Context::Input, ListUp) => "previous article (while filtering)",
+            (Context::Confirm, Yes) => "yes: delete, quit, reload or discard as asked",
+            (Context::Confirm, No) => "no: keep things as they are",
+            (Context::Editor, Back) => "cancel (asks first when the note changed)",
+            (Context::Help, ScrollDown) => "scroll the help down",
+            (Context::Help, ScrollUp) => "scroll the help up",
+            (Context::Help, PageDown) => "scroll the help a page down",
+            (Context::Help, PageUp) => "scroll the help a page up",
+            (Context::Help, Back) => "close the help (so does any unbound key)",
             _ => self.description(),
         }
     }
 }
 
-/// Where keys are read: each pane has its own table, and the global table
-/// fills in whatever a pane does not bind.
+/// Where keys are read: each mode has its own table. The panes (list, reader,
+/// panel) fall back to the global table for what they do not bind; the modes
+/// that take text or an answer (fields, questions, the editor, the help) do
+/// not, so typing `q` into a search never quits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     /// Keys that work in every pane.
@@ -211,15 +258,30 @@ pub enum Context {
     Reader,
     /// The annotations panel.
     Panel,
+    /// The annotations panel while its filter is typed.
+    PanelFilter,
+    /// The status-bar text field (list filter, search).
+    Input,
+    /// A yes/no question (delete, quit, reload, discard a note).
+    Confirm,
+    /// The note editor.
+    Editor,
+    /// The help overlay.
+    Help,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Reader,
         Context::Panel,
+        Context::PanelFilter,
+        Context::Input,
+        Context::Confirm,
+        Context::Editor,
+        Context::Help,
     ];
 
     /// The table name under `[keys]` in the config, used in error messages.
@@ -229,6 +291,11 @@ impl Context {
             Context::List => "list",
             Context::Reader => "reader",
             Context::Panel => "panel",
+            Context::PanelFilter => "panel_filter",
+            Context::Input => "input",
+            Context::Confirm => "confirm",
+            Context::Editor => "editor",
+            Context::Help => "help",
         }
     }
 
@@ -239,7 +306,17 @@ impl Context {
             Context::List => "Article list",
             Context::Reader => "Reader",
             Context::Panel => "Annotations panel",
+            Context::PanelFilter => "Annotations panel, typing a filter",
+            Context::Input => "Filter and search fields (other keys type)",
+            Context::Confirm => "Questions (y/n)",
+            Context::Editor => "Note editor (other keys edit the text)",
+            Context::Help => "This help",
         }
+    }
+
+    /// Whether keys this context does not bind fall back to the global table.
+    pub fn uses_global(self) -> bool {
+        matches!(self, Context::List | Context::Reader | Context::Panel)
     }
 }
 
@@ -263,6 +340,16 @@ pub struct KeyConfig {
     pub reader: BTreeMap<String, Action>,
     /// Keys of the annotations panel.
     pub panel: BTreeMap<String, Action>,
+    /// Keys while typing the panel's filter.
+    pub panel_filter: BTreeMap<String, Action>,
+    /// Keys of the status-bar text field (filter, search).
+    pub input: BTreeMap<String, Action>,
+    /// Keys answering a yes/no question.
+    pub confirm: BTreeMap<String, Action>,
+    /// Keys of the note editor.
+    pub editor: BTreeMap<String, Action>,
+    /// Keys of the help overlay.
+    pub help: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -273,6 +360,11 @@ impl KeyConfig {
             Context::List => &self.list,
             Context::Reader => &self.reader,
             Context::Panel => &self.panel,
+            Context::PanelFilter => &self.panel_filter,
+            Context::Input => &self.input,
+            Context::Confirm => &self.confirm,
+            Context::Editor => &self.editor,
+            Context::Help => &self.help,
         }
     }
 }
@@ -290,6 +382,11 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::List => defaults::LIST,
         Context::Reader => defaults::READER,
         Context::Panel => defaults::PANEL,
+        Context::PanelFilter => defaults::PANEL_FILTER,
+        Context::Input => defaults::INPUT,
+        Context::Confirm => defaults::CONFIRM,
+        Context::Editor => defaults::EDITOR,
+        Context::Help => defaults::HELP,
     }
 }
 
@@ -300,6 +397,11 @@ impl Default for KeyConfig {
             list: table_of(defaults::LIST),
             reader: table_of(defaults::READER),
             panel: table_of(defaults::PANEL),
+            panel_filter: table_of(defaults::PANEL_FILTER),
+            input: table_of(defaults::INPUT),
+            confirm: table_of(defaults::CONFIRM),
+            editor: table_of(defaults::EDITOR),
+            help: table_of(defaults::HELP),
         }
     }
 }
@@ -352,6 +454,10 @@ impl KeymapError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     tables: HashMap<Context, HashMap<KeySpec, Action>>,
+    /// Per context, the keys in the order a hint prefers them: the user's
+    /// own bindings first (so a rebound key is the one shown), then the
+    /// defaults in the order they are written (so "Enter open", not "l open").
+    preferred: HashMap<Context, Vec<KeySpec>>,
 }
 
 /// One context's part of the help overlay.
@@ -370,6 +476,16 @@ pub struct HelpEntry {
     pub keys: String,
     /// What the action does.
     pub description: &'static str,
+}
+
+/// The order keys of one action are listed in: by kind (see
+/// `KeySpec::help_rank`), then alphabetically with a lowercase letter before
+/// its capital, so a question reads "y/n" rather than "Y/N".
+fn help_order(key: &KeySpec) -> ((u8, u8), String, bool) {
+    let text = key.to_string();
+    let lower = text.to_lowercase();
+    let capital = lower != text;
+    (key.help_rank(), lower, capital)
 }
 
 fn parse_table<'a>(
@@ -402,32 +518,91 @@ impl Keymap {
     /// either is spelled.
     pub fn from_config(config: &KeyConfig) -> Result<Keymap, KeymapError> {
         let mut tables = HashMap::new();
+        let mut preferred = HashMap::new();
         for context in Context::ALL {
-            let mut table: HashMap<KeySpec, Action> =
-                parse_table(context, default_entries(context).iter().copied())?
-                    .into_iter()
-                    .collect();
+            let defaults = parse_table(context, default_entries(context).iter().copied())?;
+            let mut table: HashMap<KeySpec, Action> = defaults.iter().copied().collect();
             let user = config
                 .table(context)
                 .iter()
                 .map(|(key, action)| (key.as_str(), *action));
-            table.extend(parse_table(context, user)?);
+            let user = parse_table(context, user)?;
+            let mut order: Vec<KeySpec> = user
+                .iter()
+                .filter(|entry| !defaults.contains(entry))
+                .map(|(key, _)| *key)
+                .collect();
+            order.extend(defaults.iter().map(|(key, _)| *key));
+            table.extend(user);
             tables.insert(context, table);
+            preferred.insert(context, order);
         }
-        Ok(Keymap { tables })
+        Ok(Keymap { tables, preferred })
     }
 
     /// The action a key press asks for in a context: the context's own table
-    /// first, then the global one. Text-input modes do not call this; the app
-    /// reads their keys itself.
+    /// first, then (for the panes) the global one. A key no table binds in a
+    /// text mode is text, which the app types.
     pub fn action(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let key = KeySpec::from_event(event)?;
-        self.lookup(context, key)
-            .or_else(|| self.lookup(Context::Global, key))
+        self.lookup(context, key).or_else(|| {
+            context
+                .uses_global()
+                .then(|| self.lookup(Context::Global, key))
+                .flatten()
+        })
+    }
+
+    /// A key hint for the status bar or the panel: the first key bound to
+    /// `action` in `context` (then in the global table for the panes), then
+    /// `label`, e.g. "v select". Built from the keymap so a rebound key shows
+    /// as rebound; `None` when the action has no key, so no hint lies.
+    pub fn hint(&self, context: Context, action: Action, label: &str) -> Option<String> {
+        self.key_name(context, action)
+            .map(|key| format!("{key} {label}"))
+    }
+
+    /// Several hints joined with " · ", leaving out actions without a key.
+    pub fn hints(&self, context: Context, entries: &[(Action, &str)]) -> Vec<String> {
+        entries
+            .iter()
+            .filter_map(|(action, label)| self.hint(context, *action, label))
+            .collect()
+    }
+
+    /// The name of the key a hint shows for `action` in `context` (or
+    /// globally, for the panes, when the pane does not take that key): the
+    /// user's own binding first, then the first default still bound to it.
+    pub fn key_name(&self, context: Context, action: Action) -> Option<String> {
+        let own = self.preferred_key(context, action, |_| true);
+        let key = own.or_else(|| {
+            context
+                .uses_global()
+                .then(|| {
+                    self.preferred_key(Context::Global, action, |k| {
+                        self.lookup(context, k).is_none()
+                    })
+                })
+                .flatten()
+        });
+        key.map(|k| k.to_string())
     }
 
     fn lookup(&self, context: Context, key: KeySpec) -> Option<Action> {
         self.tables.get(&context)?.get(&key).copied()
+    }
+
+    fn preferred_key(
+        &self,
+        context: Context,
+        action: Action,
+        usable: impl Fn(KeySpec) -> bool,
+    ) -> Option<KeySpec> {
+        self.preferred
+            .get(&context)?
+            .iter()
+            .copied()
+            .find(|k| self.lookup(context, *k) == Some(action) && usable(*k))
     }
 
     /// The keys bound to an action in one context (without the global
@@ -441,7 +616,7 @@ impl Keymap {
             .filter(|(_, a)| **a == action)
             .map(|(k, _)| *k)
             .collect();
-        keys.sort_by_cached_key(|k| (k.help_rank(), k.to_string()));
+        keys.sort_by_cached_key(help_order);
         keys
     }
 
@@ -458,7 +633,7 @@ impl Keymap {
                 let entries = by_action
                     .into_iter()
                     .map(|(action, mut keys)| {
-                        keys.sort_by_cached_key(|k| (k.help_rank(), k.to_string()));
+                        keys.sort_by_cached_key(help_order);
                         let keys = keys
                             .iter()
                             .map(ToString::to_string)
@@ -484,6 +659,7 @@ impl Default for Keymap {
     fn default() -> Self {
         Keymap::from_config(&KeyConfig::default()).unwrap_or_else(|_| Keymap {
             tables: HashMap::new(),
+            preferred: HashMap::new(),
         })
     }
 }
@@ -604,6 +780,11 @@ mod tests {
             .into_iter()
             .collect(),
             panel: BTreeMap::new(),
+            panel_filter: BTreeMap::new(),
+            input: BTreeMap::new(),
+            confirm: BTreeMap::new(),
+            editor: BTreeMap::new(),
+            help: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
@@ -656,8 +837,25 @@ mod tests {
         let titles: Vec<_> = help.iter().map(|s| s.title).collect();
         assert_eq!(
             titles,
-            ["Anywhere", "Article list", "Reader", "Annotations panel"]
+            [
+                "Anywhere",
+                "Article list",
+                "Reader",
+                "Annotations panel",
+                "Annotations panel, typing a filter",
+                "Filter and search fields (other keys type)",
+                "Questions (y/n)",
+                "Note editor (other keys edit the text)",
+                "This help",
+            ]
         );
+        let questions = section(&help, "Questions (y/n)");
+        assert_eq!(
+            keys_of(questions, "yes: delete, quit, reload or discard as asked"),
+            "y, Y"
+        );
+        let editor = section(&help, "Note editor (other keys edit the text)");
+        assert_eq!(keys_of(editor, "save the note"), "Ctrl-s");
         let global = section(&help, "Anywhere");
         assert_eq!(keys_of(global, "quit gloss"), "q, Ctrl-c");
         let list = section(&help, "Article list");
@@ -688,6 +886,60 @@ mod tests {
         let reader = section(&help, "Reader");
         assert_eq!(keys_of(reader, "highlight in the default colour"), "x");
         assert_eq!(keys_of(reader, "copy the selection"), "m, y");
+    }
+
+    #[test]
+    fn text_modes_never_fall_back_to_global_keys() {
+        let map = Keymap::default();
+        for context in [
+            Context::Input,
+            Context::PanelFilter,
+            Context::Confirm,
+            Context::Editor,
+            Context::Help,
+        ] {
+            assert_eq!(map.action(context, &ch('q')), None, "{context}");
+            assert_eq!(map.action(context, &ch('?')), None, "{context}");
+        }
+        assert_eq!(map.action(Context::Panel, &ch('q')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn every_mode_table_can_be_rebound_and_hints_follow() {
+        let mut config = KeyConfig::default();
+        config.input.insert("ctrl-j".into(), Action::Submit);
+        config.confirm.insert("o".into(), Action::Yes);
+        config.editor.insert("ctrl-s".into(), Action::Back);
+        config.editor.insert("f2".into(), Action::SaveNote);
+        config.help.insert("q".into(), Action::Quit);
+        config.panel_filter.insert("tab".into(), Action::Submit);
+        config.reader.insert("v".into(), Action::Copy);
+        config.reader.insert("x".into(), Action::Select);
+        let map = Keymap::from_config(&config).unwrap();
+        assert_eq!(map.action(Context::Input, &ctrl('j')), Some(Action::Submit));
+        assert_eq!(map.action(Context::Confirm, &ch('o')), Some(Action::Yes));
+        assert_eq!(map.action(Context::Editor, &ctrl('s')), Some(Action::Back));
+        assert_eq!(map.action(Context::Help, &ch('q')), Some(Action::Quit));
+        assert_eq!(
+            map.action(Context::PanelFilter, &press(KeyCode::Tab)),
+            Some(Action::Submit)
+        );
+        assert_eq!(
+            map.hint(Context::Reader, Action::Select, "select")
+                .as_deref(),
+            Some("x select")
+        );
+        assert_eq!(
+            map.hint(Context::Editor, Action::SaveNote, "save")
+                .as_deref(),
+            Some("F2 save")
+        );
+        // Help comes from the global table for the panes.
+        assert_eq!(
+            map.hint(Context::Reader, Action::Help, "help").as_deref(),
+            Some("? help")
+        );
+        assert_eq!(map.hint(Context::Confirm, Action::Help, "help"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ fn app_with(source: &str, notes: Notes) -> App {
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(100, 30);
     let doc = Document::new(source, Format::Markdown, ParseOptions::default());
-    let _ = app.show_article(0, doc, notes, None);
+    let _ = app.show_article(gloss::app::ArticleId(0), doc, notes, None);
     app
 }
 
@@ -104,12 +104,12 @@ fn enter_then_esc_does_not_pile_up_empty_highlights_and_u_brings_one_back() {
     for _ in 0..26 {
         app.update(Action::SelectSentence);
         app.update(Action::Annotate);
-        assert!(app.editor.is_some(), "the editor opened");
+        assert!(app.note_editor().is_some(), "the editor opened");
         assert_eq!(highlight_count(&app), 1, "made for the note");
         let effects = app.on_key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Esc,
         ));
-        assert!(app.editor.is_none());
+        assert!(app.note_editor().is_none());
         assert_eq!(highlight_count(&app), 0, "left without a note: removed");
         assert!(
             effects.iter().any(|e| matches!(e, Effect::Save { ops, .. }
@@ -127,7 +127,10 @@ fn esc_on_the_note_of_an_existing_highlight_keeps_the_highlight() {
     app.update(Action::SelectSentence);
     app.update(Action::Highlight);
     app.update(Action::Annotate);
-    assert!(app.editor.is_some(), "Enter on a highlight edits its note");
+    assert!(
+        app.note_editor().is_some(),
+        "Enter on a highlight edits its note"
+    );
     app.on_key(crossterm::event::KeyEvent::from(
         crossterm::event::KeyCode::Esc,
     ));
@@ -155,7 +158,7 @@ fn the_same_words_and_colour_are_never_highlighted_twice() {
     // Enter on the same words edits that highlight's note.
     app.update(Action::SelectSentence);
     app.update(Action::Annotate);
-    let (_, id) = app.editor.as_ref().expect("editor");
+    let (_, id) = app.note_editor().expect("editor");
     assert_eq!(id, &recoloured[0].id);
     assert_eq!(highlight_count(&app), 1);
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use gloss::app::App;
+use gloss::app::{App, ArticleId};
 use gloss::config::Config;
 use gloss::keymap::Keymap;
 use gloss::library;
@@ -37,19 +37,19 @@ fn library_app() -> App {
 #[test]
 fn odd_stored_progress_shows_as_a_percentage_between_0_and_100() {
     let mut app = library_app();
-    assert!(app.progress.len() >= 2, "two fixture articles");
-    app.progress[0] = Some(f64::NAN);
-    app.progress[1] = Some(7.5);
+    assert!(app.list.articles.len() >= 2, "two fixture articles");
+    set_progress(&mut app, 0, f64::NAN);
+    set_progress(&mut app, 1, 7.5);
     let text = screen(&app, 120, 20);
     assert!(!text.contains("NaN"), "{text}");
     assert!(!text.contains("750%"), "{text}");
     assert!(text.contains("100%"), "clamped to the end:\n{text}");
-    assert_eq!(app.progress_of(0), None);
-    assert_eq!(app.progress_of(1), Some(1.0));
-    app.progress[1] = Some(-3.0);
-    assert_eq!(app.progress_of(1), Some(0.0));
-    app.progress[1] = Some(f64::INFINITY);
-    assert_eq!(app.progress_of(1), None);
+    assert_eq!(app.progress_of(ArticleId(0)), None);
+    assert_eq!(app.progress_of(ArticleId(1)), Some(1.0));
+    set_progress(&mut app, 1, -3.0);
+    assert_eq!(app.progress_of(ArticleId(1)), Some(0.0));
+    set_progress(&mut app, 1, f64::INFINITY);
+    assert_eq!(app.progress_of(ArticleId(1)), None);
 }
 
 #[test]
@@ -70,4 +70,11 @@ fn a_save_error_keeps_its_reason_at_120_columns() {
         assert!(status.contains(reason), "{status}");
         assert!(status.contains("not saved"), "{status}");
     }
+}
+
+fn set_progress(app: &mut App, article: usize, progress: f64) {
+    app.figures
+        .get_mut(ArticleId(article))
+        .expect("the article exists")
+        .progress = Some(progress);
 }

@@ -21,7 +21,7 @@ fn app() -> App {
     let mut app = App::new(Config::default(), Keymap::default(), scan);
     app.resize(100, 30);
     let doc = Document::new(TEXT, Format::Markdown, ParseOptions::default());
-    let _ = app.show_article(0, doc, Notes::default(), None);
+    let _ = app.show_article(gloss::app::ArticleId(0), doc, Notes::default(), None);
     app
 }
 
@@ -50,7 +50,7 @@ fn message(app: &App) -> String {
 fn ctrl_c_asks_then_quits(mut app: App, what: &str, still_typing: impl Fn(&App) -> bool) {
     app.on_key(ctrl_c());
     assert!(!app.quit, "{what}: not at once");
-    assert_eq!(app.confirm, Some(Confirm::Quit));
+    assert_eq!(app.question(), Some(&Confirm::Quit));
     assert!(message(&app).contains(what), "{}", message(&app));
     app.on_key(key('n'));
     assert!(!app.quit);
@@ -66,7 +66,7 @@ fn ctrl_c_in_the_search_field_with_text_asks_first() {
     app.update(Action::Search);
     typed(&mut app, "second");
     ctrl_c_asks_then_quits(app, "the search you typed", |a| {
-        a.input.as_ref().is_some_and(|i| i.text == "second")
+        a.field().is_some_and(|i| i.text == "second")
     });
 }
 
@@ -77,7 +77,7 @@ fn ctrl_c_in_the_list_filter_with_text_asks_first() {
     app.update(Action::FilterList);
     typed(&mut app, "alp");
     ctrl_c_asks_then_quits(app, "the filter you typed", |a| {
-        a.input.as_ref().is_some_and(|i| i.text == "alp")
+        a.field().is_some_and(|i| i.text == "alp")
     });
 }
 
@@ -109,14 +109,14 @@ fn ctrl_c_in_a_note_opened_from_the_panel_asks_before_discarding() {
     app.update(Action::Highlight);
     app.update(Action::Panel);
     app.on_key(key('e'));
-    assert!(app.editor.is_some(), "e opens the note");
+    assert!(app.note_editor().is_some(), "e opens the note");
     typed(&mut app, "from the panel");
     app.on_key(ctrl_c());
     assert!(!app.quit);
-    let (editor, _) = app.editor.as_ref().expect("still open");
+    let (editor, _) = app.note_editor().expect("still open");
     assert!(editor.confirming_discard(), "asks before dropping the text");
     app.on_key(key('n'));
-    let (editor, _) = app.editor.as_ref().expect("kept");
+    let (editor, _) = app.note_editor().expect("kept");
     assert_eq!(editor.text(), "from the panel");
 }
 

@@ -108,7 +108,7 @@ fn step() -> impl Strategy<Value = Step> {
 fn run(app: &mut App, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Open(i) = effect
-            && let Ok(loaded) = library::load(&app.list.articles[i].source)
+            && let Ok(loaded) = library::load(&app.list.articles[i.0].source)
         {
             let doc = loaded.document(ParseOptions::default());
             let more = app.show_article(i, doc, Notes::default(), None);
@@ -164,10 +164,10 @@ proptest! {
                         KeyEvent::from(KeyCode::Char('q'))
                     };
                     app.quit = false;
-                    let had_editor = app.editor.is_some();
+                    let had_editor = app.note_editor().is_some();
                     let effects = app.on_key(key);
                     // A note being typed is never dropped by a quit key.
-                    prop_assert!(!had_editor || app.editor.is_some() || !app.quit);
+                    prop_assert!(!had_editor || app.note_editor().is_some() || !app.quit);
                     app.quit = false;
                     effects
                 }

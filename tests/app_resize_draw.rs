@@ -23,7 +23,7 @@ const HEIGHTS: &[u16] = &[1, 2, 3, 4, 5, 8, 24, 40, 200];
 fn run(app: &mut App, effects: Vec<Effect>) {
     for effect in effects {
         if let Effect::Open(i) = effect
-            && let Ok(loaded) = library::load(&app.list.articles[i].source)
+            && let Ok(loaded) = library::load(&app.list.articles[i.0].source)
         {
             let doc = loaded.document(ParseOptions::default());
             let more = app.show_article(i, doc, Notes::default(), None);
@@ -69,7 +69,7 @@ fn modes() -> Vec<(&'static str, App)> {
     for c in "bet".chars() {
         filter.on_key(key(c));
     }
-    assert!(filter.input.is_some());
+    assert!(filter.field().is_some());
     out.push(("list filter field", filter));
 
     let mut reader = reader_app();
@@ -111,7 +111,7 @@ fn modes() -> Vec<(&'static str, App)> {
     for c in "a note typed while the window changes size".chars() {
         editor.on_key(key(c));
     }
-    assert!(editor.editor.is_some());
+    assert!(editor.note_editor().is_some());
     out.push(("note editor", editor));
 
     let mut help = reader_app();
@@ -123,7 +123,7 @@ fn modes() -> Vec<(&'static str, App)> {
     for c in "paragraph".chars() {
         search.on_key(key(c));
     }
-    assert!(search.input.is_some());
+    assert!(search.field().is_some());
     out.push(("search field", search));
 
     out
@@ -157,9 +157,9 @@ fn every_mode_draws_at_every_size_even_when_the_buffer_differs_from_the_app() {
         }
         // Still in the same mode afterwards: the draws changed nothing.
         match mode {
-            "note editor" => assert!(app.editor.is_some()),
-            "search field" | "list filter field" => assert!(app.input.is_some()),
-            "help" => assert!(app.help.is_some()),
+            "note editor" => assert!(app.note_editor().is_some()),
+            "search field" | "list filter field" => assert!(app.field().is_some()),
+            "help" => assert!(matches!(app.mode, gloss::app::Mode::Help { .. })),
             "panel" | "panel filter" => assert!(app.panel.is_some()),
             _ => {}
         }
@@ -194,7 +194,7 @@ fn keys_between_resizes_and_stale_draws_do_not_panic_in_any_mode() {
             draw(&mut terminal, &app, nw, nh);
         }
         if mode == "note editor" {
-            let (editor, _) = app.editor.as_ref().expect("the editor stays open");
+            let (editor, _) = app.note_editor().expect("the editor stays open");
             // The keys typed in between went into the note too (the arrows
             // moved its cursor); without them the note is intact.
             let typed: String = editor

@@ -82,7 +82,7 @@ fn an_unreadable_recovery_file_survives_a_session_that_keeps_nothing() {
         let mut s = session(&w);
         let said = message(&s);
         assert!(said.contains("left untouched"), "{said}");
-        run(&mut s, vec![Effect::Open(0)]);
+        run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
         let effects = s.app.update(Action::ScrollDown);
         run(&mut s, effects);
         let effects = s.app.update(Action::Quit);
@@ -102,11 +102,11 @@ fn a_note_typed_beside_an_unreadable_recovery_file_moves_it_aside_not_over() {
     for content in [BROKEN, NEWER] {
         let w = world(content);
         let mut s = session(&w);
-        run(&mut s, vec![Effect::Open(0)]);
+        run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
         let mut effects = s.app.update(Action::SelectSentence);
         effects.extend(s.app.update(Action::Annotate));
         run(&mut s, effects);
-        assert!(s.app.editor.is_some(), "{}", message(&s));
+        assert!(s.app.note_editor().is_some(), "{}", message(&s));
         s.app.on_paste("a new thought");
         s.sync_recovery();
         // A signal ends the session as finish does.
@@ -129,7 +129,7 @@ fn a_note_typed_beside_an_unreadable_recovery_file_moves_it_aside_not_over() {
         // A second unreadable file later gets the next free name.
         fs::write(w.data.join("recovery.toml"), content).unwrap();
         let mut s = session(&w);
-        run(&mut s, vec![Effect::Open(0)]);
+        run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
         let mut effects = s.app.update(Action::SelectSentence);
         effects.extend(s.app.update(Action::Annotate));
         run(&mut s, effects);

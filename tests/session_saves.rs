@@ -76,7 +76,7 @@ fn run(session: &mut Session, effects: Vec<Effect>) {
 }
 
 fn open(session: &mut Session) {
-    run(session, vec![Effect::Open(0)]);
+    run(session, vec![Effect::Open(gloss::app::ArticleId(0))]);
     assert!(session.app.reader.is_some(), "{:?}", session.app.message);
 }
 
@@ -164,7 +164,7 @@ fn a_folder_in_the_way_of_the_lock_file_fails_the_save_and_loses_nothing() {
     run(
         &mut s,
         vec![Effect::Save {
-            article: 0,
+            article: gloss::app::ArticleId(0),
             ops: Vec::new(),
         }],
     );
@@ -319,7 +319,7 @@ fn the_reading_position_is_saved_once_scrolling_has_stopped_for_the_delay() {
     let mut s = session(&w, Switchable::default(), clock.clone());
     open(&mut s);
     let position = Effect::SavePosition {
-        article: 0,
+        article: gloss::app::ArticleId(0),
         position: ReadingPosition {
             offset: 30,
             quote: "The second sentence".into(),
@@ -368,7 +368,7 @@ fn a_refused_save_is_in_the_recovery_file_before_q_says_so_and_both_counts_agree
     run(
         &mut s,
         vec![Effect::Save {
-            article: 0,
+            article: gloss::app::ArticleId(0),
             ops: vec![gloss::annotations::Op::SetPosition(ReadingPosition {
                 offset: 30,
                 quote: "The second sentence".into(),

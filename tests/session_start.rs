@@ -64,7 +64,7 @@ fn a_second_start_reads_no_unchanged_article() {
 
     // Notes for an article, which then moves into the library.
     let (mut s, _) = start(std::slice::from_ref(&old_place), &data, None);
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
     let mut effects = s.app.update(Action::SentenceNext);
     effects.extend(s.app.update(Action::SelectSentence));
     effects.extend(s.app.update(Action::Highlight));
@@ -84,13 +84,25 @@ fn a_second_start_reads_no_unchanged_article() {
         .iter()
         .position(|a| a.source.file_name() == "moved.md")
         .unwrap();
-    assert_eq!(s.app.counts[moved], 1);
+    assert_eq!(
+        s.app
+            .figures
+            .get(gloss::app::ArticleId(moved))
+            .map_or(0, |f| f.highlights),
+        1
+    );
     drop(s);
 
     // The second reads nothing and still finds it.
     let (s, second) = start(&library, &data, Some(&cache));
     assert_eq!(second, 0, "an unchanged article is not read again");
-    assert_eq!(s.app.counts[moved], 1);
+    assert_eq!(
+        s.app
+            .figures
+            .get(gloss::app::ArticleId(moved))
+            .map_or(0, |f| f.highlights),
+        1
+    );
     drop(s);
 
     // A changed article is read again, and only that one.
@@ -108,7 +120,13 @@ fn a_second_start_reads_no_unchanged_article() {
     }
     let (s, after) = start(&library, &data, Some(&cache));
     assert_eq!(after, 3);
-    assert_eq!(s.app.counts[moved], 1);
+    assert_eq!(
+        s.app
+            .figures
+            .get(gloss::app::ArticleId(moved))
+            .map_or(0, |f| f.highlights),
+        1
+    );
 }
 
 #[test]
@@ -124,7 +142,7 @@ fn an_opened_article_is_hashed_in_the_background_and_remembered() {
 
     // Notes for it, so the next open finds them by path without hashing.
     let (mut s, _) = start(one, &data, None);
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
     let mut effects = s.app.update(Action::SentenceNext);
     effects.extend(s.app.update(Action::SelectSentence));
     effects.extend(s.app.update(Action::Highlight));
@@ -133,7 +151,7 @@ fn an_opened_article_is_hashed_in_the_background_and_remembered() {
     drop(s);
 
     let (mut s, _) = start(one, &data, Some(&cache));
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
     // The job reports back; wait generously only so a broken job cannot hang.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut reported = false;
@@ -149,7 +167,7 @@ fn an_opened_article_is_hashed_in_the_background_and_remembered() {
 
     // The next run knows it from the cache as soon as the article opens.
     let (mut s, _) = start(one, &data, Some(&cache));
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
     assert_eq!(
         s.app.reader.as_ref().unwrap().notes.record.fingerprint,
         expected
@@ -165,7 +183,7 @@ fn a_fingerprint_computed_for_the_text_before_a_reload_is_not_taken_for_the_new_
     fs::write(&article, "# Before\n\nThe text as it was. Long enough.\n").unwrap();
     let one = std::slice::from_ref(&article);
     let (mut s, _) = start(one, &data, None);
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
     let mut effects = s.app.update(Action::SentenceNext);
     effects.extend(s.app.update(Action::SelectSentence));
     effects.extend(s.app.update(Action::Highlight));
@@ -180,11 +198,11 @@ fn a_fingerprint_computed_for_the_text_before_a_reload_is_not_taken_for_the_new_
         }
     };
     let (mut s, _) = start(one, &data, None);
-    run(&mut s, vec![Effect::Open(0)]); // hashed in the background
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]); // hashed in the background
     wait_idle(&s);
     let after = "# After\n\nThe text rewritten by an editor meanwhile.\n";
     fs::write(&article, after).unwrap();
-    run(&mut s, vec![Effect::Open(0)]); // the reload
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]); // the reload
     s.collect_jobs(); // may hold the result for the old text
     wait_idle(&s);
     s.collect_jobs();

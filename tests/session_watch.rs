@@ -34,7 +34,7 @@ fn a_rewritten_file_is_offered_for_reload_and_a_deleted_one_is_said() {
     let mut setup = Setup::new(&dir.path().join("data"), u64::MAX);
     setup.clock = Box::new(clock.clone());
     let mut s = Session::start(app, setup);
-    run(&mut s, vec![Effect::Open(0)]);
+    run(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
 
     assert!(!s.check_file(), "unchanged");
     fs::write(
@@ -45,9 +45,9 @@ fn a_rewritten_file_is_offered_for_reload_and_a_deleted_one_is_said() {
     assert!(!s.check_file(), "not checked again before the interval");
     clock.advance(WATCH_EVERY);
     assert!(s.check_file());
-    assert_eq!(s.app.confirm, Some(Confirm::Reload));
+    assert_eq!(s.app.question(), Some(&Confirm::Reload));
 
-    s.app.confirm = None;
+    s.app.mode = gloss::app::Mode::Browse;
     fs::remove_file(&article).unwrap();
     clock.advance(WATCH_EVERY);
     assert!(s.check_file());

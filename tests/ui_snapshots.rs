@@ -1,10 +1,12 @@
 //! Whole frames drawn into ratatui's TestBackend and compared with insta
-//! snapshots: the list and reader at two sizes, search, and the help overlay.
+//! snapshots: the list and reader at two sizes, search (with its styled
+//! cells, since matches are only visible as styles), and the help overlay.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
+mod testapp;
 
 use gloss::app::{App, Effect};
 use gloss::config::Config;
@@ -27,7 +29,7 @@ fn act(app: &mut App, actions: &[Action]) {
     for &action in actions {
         for effect in app.update(action) {
             if let Effect::Open(i) = effect {
-                let loaded = library::load(&app.list.articles[i].source).expect("fixture loads");
+                let loaded = library::load(&app.list.articles[i.0].source).expect("fixture loads");
                 let doc = loaded.document(ParseOptions::default());
                 let _ = app.show_article(i, doc, gloss::app::notes::Notes::default(), None);
             }
@@ -73,7 +75,8 @@ fn search_highlights_matches() {
     if let Some(reader) = &mut app.reader {
         reader.search("zephyr");
     }
-    insta::assert_snapshot!(frame(&app));
+    // Styled: the matches are only visible as styles.
+    insta::assert_snapshot!(testapp::styled(frame(&app).buffer()));
 }
 
 #[test]
@@ -104,7 +107,7 @@ fn highlight_with_note_and_the_note_editor() {
     }
     act(&mut app, &[Action::SelectSentence, Action::Annotate]);
     assert!(
-        app.editor.is_some(),
+        app.note_editor().is_some(),
         "Enter on a selection opens the editor"
     );
     for c in "gusty #wind".chars() {
@@ -122,5 +125,6 @@ fn highlight_with_note_and_the_note_editor() {
         matches!(effects.as_slice(), [Effect::Save { .. }]),
         "{effects:?}"
     );
-    insta::assert_snapshot!("note_saved", frame(&app));
+    // Styled: the new highlight is only visible as a style.
+    insta::assert_snapshot!("note_saved", testapp::styled(frame(&app).buffer()));
 }

@@ -3,15 +3,12 @@
 //! [`Effect::Save`] with store ops; the store's merged result comes back through
 //! [`App::saved`].
 
-use chrono::Utc;
-
 use crate::annotations::{Anchor, Highlight, Op, Saved};
-use crate::keymap::Action;
+use crate::keymap::{Action, Context};
 use crate::text::{fit, one_line};
 
 use super::note_editor::{NoteEditor, tags_from_note};
-use super::notes::new_highlight;
-use super::{App, Confirm, Effect, Focus};
+use super::{App, ArticleId, Confirm, Effect, Focus, Mode, NoteEdit};
 
 /// Longest quote shown in the editor's title and in messages.
 const QUOTE_PREVIEW: usize = 60;
@@ -87,7 +84,7 @@ impl App {
                 self.save_highlight(h)
             }
             None => {
-                self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                self.ask_for_selection();
                 Vec::new()
             }
         }
@@ -100,7 +97,7 @@ impl App {
             return Vec::new();
         };
         let Some(range) = reader.selection() else {
-            self.info("select a passage first: v, s (sentence) or V (paragraph)");
+            self.ask_for_selection();
             return Vec::new();
         };
         let same = reader
@@ -114,14 +111,24 @@ impl App {
             reader.clear_selection();
             return self.reuse_highlight(existing, &color, with_note);
         }
-        let highlight = new_highlight(Anchor::from_document(&reader.doc, range), &color);
+        let now = self.clock.now();
+        let highlight = Highlight {
+            id: self.clock.new_id(),
+            created: now,
+            updated: now,
+            color,
+            tags: Vec::new(),
+            note: String::new(),
+            orphaned: false,
+            anchor: Anchor::from_document(&reader.doc, range),
+        };
         reader.clear_selection();
         if with_note {
-            self.editor = Some((
-                NoteEditor::new(&preview(&highlight.anchor.quote), ""),
-                highlight.id.clone(),
-            ));
-            self.made_for_note = Some(highlight.id.clone());
+            self.mode = Mode::Note(Box::new(NoteEdit {
+                editor: NoteEditor::new(&preview(&highlight.anchor.quote), ""),
+                highlight: highlight.id.clone(),
+                made_for_note: true,
+            }));
         }
         self.info(format!(
             "highlighted \"{}\"",
@@ -149,8 +156,8 @@ impl App {
     /// Esc in the editor of a highlight made for a note that was not written:
     /// the highlight goes too (`u` brings it back), so repeated tries do not
     /// pile up empty highlights.
-    pub(super) fn drop_unwritten(&mut self, id: &str) -> Vec<Effect> {
-        if self.made_for_note.take().as_deref() != Some(id) {
+    pub(super) fn drop_unwritten(&mut self, id: &str, made_for_note: bool) -> Vec<Effect> {
+        if !made_for_note {
             self.info("note not changed");
             return Vec::new();
         }
@@ -183,7 +190,10 @@ impl App {
                 Vec::new()
             }
             None => {
-                self.info("select a passage first (v, s or V), or move onto a highlight");
+                let keys = self.selection_keys();
+                self.info(format!(
+                    "select a passage first ({keys}), or move onto a highlight"
+                ));
                 Vec::new()
             }
         }
@@ -230,7 +240,7 @@ impl App {
 
     /// Asks whether to delete `h`; the answer comes as the next key.
     pub(super) fn ask_delete(&mut self, h: &Highlight) {
-        self.confirm = Some(Confirm::Delete(h.id.clone()));
+        self.mode = Mode::ask(Confirm::Delete(h.id.clone()));
         self.info(format!(
             "delete the highlight \"{}\"? y/n",
             preview(&h.anchor.quote)
@@ -260,18 +270,26 @@ impl App {
         };
         let mut editor = NoteEditor::new(&preview(&h.anchor.quote), &h.note);
         editor.set_text(text);
-        self.editor = Some((editor, h.id));
-        self.made_for_note = None;
-        self.info(
-            "the note you were typing when gloss stopped is back: Ctrl-s saves it, Esc drops it",
-        );
+        self.mode = Mode::Note(Box::new(NoteEdit {
+            editor,
+            highlight: h.id,
+            made_for_note: false,
+        }));
+        self.info(format!(
+            "the note you were typing when gloss stopped is back: {} saves it, {} drops it",
+            self.key_or(Context::Editor, Action::SaveNote, "Ctrl-s"),
+            self.key_or(Context::Editor, Action::Back, "Esc"),
+        ));
         effects
     }
 
     /// Opens the note editor on `h`.
     pub(super) fn edit_note(&mut self, h: Highlight) {
-        self.made_for_note = None;
-        self.editor = Some((NoteEditor::new(&preview(&h.anchor.quote), &h.note), h.id));
+        self.mode = Mode::Note(Box::new(NoteEdit {
+            editor: NoteEditor::new(&preview(&h.anchor.quote), &h.note),
+            highlight: h.id,
+            made_for_note: false,
+        }));
     }
 
     /// Deletes highlight `id` after the user said yes.
@@ -295,7 +313,7 @@ impl App {
             self.info("nothing to undo");
             return Vec::new();
         };
-        h.updated = Utc::now();
+        h.updated = self.clock.now();
         self.info(format!("restored \"{}\"", preview(&h.anchor.quote)));
         self.save(vec![Op::Upsert(h)])
     }
@@ -313,7 +331,7 @@ impl App {
             };
             h.anchor = Anchor::from_document(&reader.doc, range);
             h.orphaned = false;
-            h.updated = Utc::now();
+            h.updated = self.clock.now();
             reader.clear_selection();
             self.reattach = None;
             self.info(format!(
@@ -327,9 +345,14 @@ impl App {
                 self.mark_for_reattach(h.id);
             }
             None if self.reattach.is_some() => {
-                self.info("select the new passage (v, s or V), then press r");
+                let keys = self.selection_keys();
+                let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                self.info(format!("select the new passage ({keys}), then press {r}"));
             }
-            None => self.info("move onto a highlight and press r to move it"),
+            None => {
+                let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                self.info(format!("move onto a highlight and press {r} to move it"));
+            }
         }
         Vec::new()
     }
@@ -338,11 +361,16 @@ impl App {
     pub fn mark_for_reattach(&mut self, id: String) {
         self.reattach = Some(id);
         self.focus = Focus::Reader;
-        self.info("select the new passage (v, s or V), then press r; Esc cancels");
+        let keys = self.selection_keys();
+        let r = self.key_or(Context::Reader, Action::Reattach, "r");
+        let esc = self.key_or(Context::Reader, Action::Back, "Esc");
+        self.info(format!(
+            "select the new passage ({keys}), then press {r}; {esc} cancels"
+        ));
     }
 
     fn save_highlight(&mut self, mut h: Highlight) -> Vec<Effect> {
-        h.updated = Utc::now();
+        h.updated = self.clock.now();
         self.save(vec![Op::Upsert(h)])
     }
 
@@ -368,14 +396,14 @@ impl App {
         });
         reader.notes.place(reader.doc.text());
         let article = reader.article;
-        if let Some(count) = self.counts.get_mut(article) {
-            *count = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
         vec![Effect::Save { article, ops }]
     }
 
     /// Takes the store's result after a save.
-    pub fn saved(&mut self, article: usize, saved: Saved) {
+    pub fn saved(&mut self, article: ArticleId, saved: Saved) {
         let Some(reader) = &mut self.reader else {
             return;
         };
@@ -383,8 +411,8 @@ impl App {
             return;
         }
         reader.notes.adopt(saved, reader.doc.text());
-        if let Some(count) = self.counts.get_mut(article) {
-            *count = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
     }
 }

@@ -6,6 +6,43 @@ use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
 
 use crate::library::Article;
 
+/// Which article of the library, wherever it is referred to (effects, the
+/// open reader, per-article figures): its place in the scanned library, typed
+/// so it cannot be confused with a row of the filtered list or a highlight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub usize);
+
+/// What the list shows for one article besides its title.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ArticleFigures {
+    /// Reading progress, 0..=1, once the article was read.
+    pub progress: Option<f64>,
+    /// How many highlights it has.
+    pub highlights: usize,
+}
+
+/// The figures of every article, by [`ArticleId`]: one place instead of
+/// parallel vectors that could fall out of step.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures(Vec<ArticleFigures>);
+
+impl Figures {
+    /// Empty figures for `count` articles.
+    pub fn new(count: usize) -> Self {
+        Self(vec![ArticleFigures::default(); count])
+    }
+
+    /// The figures of one article.
+    pub fn get(&self, id: ArticleId) -> Option<&ArticleFigures> {
+        self.0.get(id.0)
+    }
+
+    /// The figures of one article, to update.
+    pub fn get_mut(&mut self, id: ArticleId) -> Option<&mut ArticleFigures> {
+        self.0.get_mut(id.0)
+    }
+}
+
 /// Articles plus the filter and selection over them.
 #[derive(Debug, Default)]
 pub struct ListState {
@@ -35,6 +72,11 @@ impl ListState {
     /// The selected article's index in `articles`.
     pub fn selected_article(&self) -> Option<usize> {
         self.visible.get(self.selected).copied()
+    }
+
+    /// The article with id `id`, if the library has it.
+    pub fn article(&self, id: ArticleId) -> Option<&Article> {
+        self.articles.get(id.0)
     }
 
     /// Moves the selection by `delta`, clamped to the list.

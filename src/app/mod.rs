@@ -1,21 +1,28 @@
-//! Application state and the only way it changes: events become actions, and
-//! [`App::update`] applies an action. Anything that touches the outside world
-//! (reading files, saving) is returned as an [`Effect`] for the runtime to do, so
-//! the whole app can be driven in tests without a terminal.
+//! Application state and how it changes. A terminal event becomes a [`Msg`]
+//! (a key is routed by the current [`Mode`] to that mode's keymap table; typed
+//! text, pastes, the mouse and resizes are messages too), and [`App::update`]
+//! applies it. The runtime's answers (a loaded article, a save's result, the
+//! external editor's text, a failed save) come back through the few methods it
+//! calls for them (`show_article`, `saved`, `external_edit_done`, `offer_reload`,
+//! `resume_draft`, `info`/`error`, and the `unsaved` field). Anything that
+//! touches the outside world (reading files, saving) is returned as an
+//! [`Effect`] for the runtime to do; the time and new ids come from the
+//! [`clock::Clock`] the runtime (or a test) gives. So the whole app can be
+//! driven in tests without a terminal, and the same keys give the same state.
 
 mod annotate;
+pub mod clock;
 pub mod cursor;
 pub mod geometry;
 pub mod list;
+pub mod modes;
 pub mod note_editor;
 pub mod notes;
 pub mod panel;
 pub mod reader;
 pub mod search;
 
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::{Position, Rect};
 
 use crate::annotations::{Op, ReadingPosition};
@@ -23,9 +30,12 @@ use crate::config::Config;
 use crate::document::Document;
 use crate::keymap::{Action, Context, Keymap};
 use crate::library::Scan;
+use clock::{Clock, SystemClock};
 use cursor::Motion;
 use geometry::Areas;
 use list::ListState;
+pub use list::{ArticleFigures, ArticleId, Figures};
+pub use modes::{Mode, Msg, NoteEdit, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
 use panel::{Panel, PanelOutcome};
@@ -39,7 +49,8 @@ pub const ENTRY_HEIGHT: usize = 2;
 /// Lines one mouse-wheel notch scrolls the reader.
 const WHEEL_LINES: isize = 3;
 
-/// Which pane receives keys.
+/// Which pane has focus: it receives the keys while the app is in
+/// [`Mode::Browse`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     /// The article list.
@@ -78,13 +89,13 @@ pub struct Message {
 /// Work for the runtime: things `update` must not do itself.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Read article `index` and call [`App::show_article`].
-    Open(usize),
+    /// Read this article and call [`App::show_article`].
+    Open(ArticleId),
     /// Save the reading position of the open article (the runtime may wait
     /// for scrolling to stop first).
     SavePosition {
         /// The article.
-        article: usize,
+        article: ArticleId,
         /// The position.
         position: ReadingPosition,
     },
@@ -92,7 +103,7 @@ pub enum Effect {
     /// [`App::saved`].
     Save {
         /// The article.
-        article: usize,
+        article: ArticleId,
         /// The changes.
         ops: Vec<Op>,
     },
@@ -103,7 +114,7 @@ pub enum Effect {
     ExternalEdit(String),
     /// Export notes to the configured folder: one article's, or (`None`)
     /// every article's.
-    Export(Option<usize>),
+    Export(Option<ArticleId>),
 }
 
 /// A yes/no question in the status bar.
@@ -139,17 +150,10 @@ pub struct App {
     pub keymap: Keymap,
     /// The list pane.
     pub list: ListState,
-    /// Reading progress per article (by index), for the list pane.
-    pub progress: Vec<Option<f64>>,
-    /// Number of highlights per article (by index), for the list pane.
-    pub counts: Vec<usize>,
-    /// The note editor and the id of the highlight it edits.
-    pub editor: Option<(NoteEditor, String)>,
-    /// The id of a highlight made by `Enter` just to hold a note: if the note
-    /// is left unwritten (Esc), the highlight is removed again.
-    pub made_for_note: Option<String>,
-    /// A question waiting for y or n.
-    pub confirm: Option<Confirm>,
+    /// Reading progress and highlight count per article, for the list pane.
+    pub figures: Figures,
+    /// The layer that has the keys: exactly one at a time.
+    pub mode: Mode,
     /// A highlight waiting to be moved onto the next selection.
     pub reattach: Option<String>,
     /// Whether notes are shown under their paragraphs.
@@ -160,10 +164,6 @@ pub struct App {
     pub reader: Option<Reader>,
     /// Which pane has focus.
     pub focus: Focus,
-    /// Whether the help overlay is shown, and its scroll.
-    pub help: Option<u16>,
-    /// A text field being typed in.
-    pub input: Option<Input>,
     /// The status bar message.
     pub message: Option<Message>,
     /// The terminal size.
@@ -172,6 +172,9 @@ pub struct App {
     pub quit: bool,
     /// Changes that could not be saved, set by the runtime.
     pub unsaved: Option<Unsaved>,
+    /// Where changes get their time and new highlights their ids: the
+    /// system in the running app, a fixed clock in tests.
+    pub clock: Box<dyn Clock>,
 }
 
 impl App {
@@ -184,23 +187,26 @@ impl App {
             config,
             keymap,
             list: ListState::new(scan.articles),
-            progress: vec![None; count],
-            counts: vec![0; count],
-            editor: None,
-            made_for_note: None,
-            confirm: None,
+            figures: Figures::new(count),
+            mode: Mode::Browse,
             reattach: None,
             inline_notes,
             panel: None,
             reader: None,
             focus: Focus::List,
-            help: None,
-            input: None,
             message,
             screen: Rect::default(),
             quit: false,
             unsaved: None,
+            clock: Box::new(SystemClock),
         }
+    }
+
+    /// The same app with another clock: tests pass a [`clock::FixedClock`]
+    /// so that timestamps and new ids are the same on every run.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
     }
 
     /// The panes for the current screen.
@@ -218,12 +224,6 @@ impl App {
             self.config.reader.reading_width,
             self.focus == Focus::List,
         )
-    }
-
-    /// Takes a new terminal size and re-lays out the reader.
-    pub fn resize(&mut self, width: u16, height: u16) {
-        self.screen = Rect::new(0, 0, width, height);
-        self.fit_reader();
     }
 
     fn fit_reader(&mut self) {
@@ -253,7 +253,7 @@ impl App {
     /// reading position.
     pub fn show_article(
         &mut self,
-        article: usize,
+        article: ArticleId,
         doc: Document,
         notes: Notes,
         note: Option<String>,
@@ -277,7 +277,10 @@ impl App {
             }
             let orphans = reader.notes.placed.iter().filter(|p| p.is_none()).count();
             if orphans > 0 {
-                self.info(format!("{orphans} highlight(s) could not be placed in the changed text: see the panel (a)"));
+                let a = self.key_or(Context::Reader, Action::Panel, "a");
+                self.info(format!(
+                    "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
+                ));
             }
         }
         if let Some(position) = reader.notes.position.clone()
@@ -288,8 +291,8 @@ impl App {
             reader.restore(offset);
             reader.cursor_into_view();
         }
-        if let Some(slot) = self.counts.get_mut(article) {
-            *slot = reader.notes.count();
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = reader.notes.count();
         }
         if let Some(read_only) = &reader.notes.read_only {
             self.error(format!("annotations read-only: {read_only}"));
@@ -302,11 +305,11 @@ impl App {
         effects
     }
 
-    /// The reading progress of article `index` as a fraction to show: a stored
+    /// The reading progress of an article as a fraction to show: a stored
     /// value that is not a number, or out of 0..=1 (a hand-edited or damaged
     /// notes file), is clamped rather than shown as "NaN%" or "750%".
-    pub fn progress_of(&self, index: usize) -> Option<f64> {
-        let p = self.progress.get(index).copied().flatten()?;
+    pub fn progress_of(&self, article: ArticleId) -> Option<f64> {
+        let p = self.figures.get(article)?.progress?;
         p.is_finite().then(|| p.clamp(0.0, 1.0))
     }
 
@@ -336,67 +339,123 @@ impl App {
         reader.parse_in_background()
     }
 
-    /// Turns a key press into actions and applies them.
+    /// Turns a key press into a message for the current mode and applies it.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        self.message = None;
-        if self.editor.is_some() {
-            return self.on_editor_key(key);
-        }
-        if let Some(confirm) = self.confirm.take() {
-            return self.on_confirm_key(confirm, key);
-        }
-        if self.input.is_some() {
-            return self.on_input_key(key);
-        }
-        if self.help.is_some() {
-            return self.on_help_key(key);
-        }
-        if self.panel.is_some() && self.focus == Focus::Reader {
-            return self.on_panel_key(key);
-        }
-        let context = match self.focus {
-            Focus::List => Context::List,
-            Focus::Reader => Context::Reader,
-        };
-        match self.keymap.action(context, &key) {
-            Some(action) => self.update(action),
-            None if context == Context::List && key.code == KeyCode::Esc => {
-                // Esc clears a filter that was confirmed with Enter.
-                self.list.set_filter("");
+        match self.route(&key) {
+            Some(msg) => self.update(msg),
+            // A key that means nothing still clears the last message.
+            None => {
+                self.message = None;
                 Vec::new()
             }
+        }
+    }
+
+    /// A mouse event from the terminal, as a message.
+    pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        match Pointer::from_event(&mouse) {
+            Some(pointer) => self.update(Msg::Mouse(pointer)),
             None => Vec::new(),
         }
     }
 
-    fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some((editor, id)) = &mut self.editor else {
-            return Vec::new();
+    /// Pasted text, as a message: it goes into an open text field.
+    pub fn on_paste(&mut self, text: &str) {
+        self.update(Msg::Paste(text.to_string()));
+    }
+
+    /// Takes a new terminal size (as a message) and re-lays out the reader.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.update(Msg::Resize { width, height });
+    }
+
+    /// Applies one message. Every change the user causes (keys, typed text,
+    /// pastes, the mouse, a resize) comes through here; what the runtime
+    /// reports back (a loaded article, a save's result) comes through the
+    /// `show_article`, `saved` and similar methods it calls.
+    pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
+        let msg = msg.into();
+        let effects = match msg {
+            Msg::Resize { width, height } => {
+                self.screen = Rect::new(0, 0, width, height);
+                self.fit_reader();
+                Vec::new()
+            }
+            Msg::Paste(text) => {
+                self.paste(&text);
+                Vec::new()
+            }
+            Msg::Mouse(pointer) => self.on_pointer(pointer),
+            msg => {
+                self.message = None;
+                self.on_mode_msg(msg)
+            }
         };
-        match editor.on_key(key) {
-            EditorOutcome::Continue => Vec::new(),
-            EditorOutcome::Cancel => {
-                let id = id.clone();
-                self.editor = None;
-                self.drop_unwritten(&id)
-            }
-            EditorOutcome::Save(text) => {
-                let id = id.clone();
-                self.editor = None;
-                self.made_for_note = None;
-                self.save_note(&id, text)
-            }
-            EditorOutcome::External => vec![Effect::ExternalEdit(editor.text())],
+        self.keep_selection_visible();
+        effects
+    }
+
+    /// A key's message, by mode.
+    fn on_mode_msg(&mut self, msg: Msg) -> Vec<Effect> {
+        match std::mem::take(&mut self.mode) {
+            Mode::Browse => match msg {
+                Msg::Action(action) => self.apply(action),
+                Msg::PanelKey(key) => self.on_panel_key(key),
+                _ => Vec::new(),
+            },
+            Mode::Help { scroll } => self.on_help(scroll, msg),
+            Mode::Field(input) => self.on_field(input, msg),
+            Mode::Question { ask, resume } => self.on_question(ask, resume, msg),
+            Mode::Note(edit) => self.on_editor(edit, msg),
         }
+    }
+
+    fn on_editor(&mut self, mut edit: Box<NoteEdit>, msg: Msg) -> Vec<Effect> {
+        let outcome = match msg {
+            Msg::EditorKey(key) => edit.editor.on_key(&self.keymap, key),
+            Msg::Action(Action::SaveNote) => EditorOutcome::Save(edit.editor.text()),
+            _ => EditorOutcome::Continue,
+        };
+        match outcome {
+            EditorOutcome::Continue => {
+                self.mode = Mode::Note(edit);
+                Vec::new()
+            }
+            EditorOutcome::Cancel => {
+                let made_for_note = edit.made_for_note;
+                self.drop_unwritten(&edit.highlight, made_for_note)
+            }
+            EditorOutcome::Save(text) => self.save_note(&edit.highlight, text),
+            EditorOutcome::External => {
+                let text = edit.editor.text();
+                self.mode = Mode::Note(edit);
+                vec![Effect::ExternalEdit(text)]
+            }
+        }
+    }
+
+    /// The note being edited and the id of its highlight, for the runtime
+    /// (which keeps a draft of it for the recovery file).
+    pub fn note_editor(&self) -> Option<(&NoteEditor, &str)> {
+        match &self.mode {
+            Mode::Note(edit) => Some((&edit.editor, edit.highlight.as_str())),
+            _ => None,
+        }
+    }
+
+    /// Whether the user is answering a question or writing a note, so that
+    /// the runtime does not ask another question on top.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.mode, Mode::Question { .. } | Mode::Note(_))
     }
 
     /// Takes the note back from the external editor.
     pub fn external_edit_done(&mut self, result: Result<String, String>) {
-        match (result, &mut self.editor) {
-            (Ok(text), Some((editor, _))) => editor.set_text(&text),
+        match (result, &mut self.mode) {
+            (Ok(text), Mode::Note(edit)) => edit.editor.set_text(&text),
             (Err(e), _) => self.error(e),
             _ => {}
         }
@@ -407,9 +466,6 @@ impl App {
             self.panel = None;
             return Vec::new();
         };
-        if !panel.filtering && self.keymap.action(Context::Reader, &key) == Some(Action::Export) {
-            return self.update(Action::Export);
-        }
         let outcome = panel.on_key(&reader.notes, &self.keymap, key);
         let highlight = |i: usize| reader.notes.highlights.get(i).cloned();
         match outcome {
@@ -418,14 +474,15 @@ impl App {
                 self.panel = None;
                 Vec::new()
             }
-            PanelOutcome::Help => self.update(Action::Help),
+            PanelOutcome::Help => self.apply(Action::Help),
+            PanelOutcome::Export => self.apply(Action::Export),
             PanelOutcome::Quit => {
                 let typed = panel.filtering && !panel.filter.is_empty();
                 if typed {
-                    self.ask_quit("the panel filter you typed");
+                    self.ask_quit("the panel filter you typed", None);
                     Vec::new()
                 } else {
-                    self.update(Action::Quit)
+                    self.apply(Action::Quit)
                 }
             }
             PanelOutcome::Jump(i) => {
@@ -437,7 +494,12 @@ impl App {
                             reader.cursor_to(range.start);
                         }
                     }
-                    None => self.info("this highlight is orphaned: press r, then select where it belongs and press r"),
+                    None => {
+                        let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                        self.info(format!(
+                            "this highlight is orphaned: press {r}, then select where it belongs and press {r}"
+                        ));
+                    }
                 }
                 Vec::new()
             }
@@ -468,11 +530,37 @@ impl App {
         }
     }
 
-    fn on_confirm_key(&mut self, confirm: Confirm, key: KeyEvent) -> Vec<Effect> {
-        match (confirm, key.code) {
-            (Confirm::Delete(id), KeyCode::Char('y' | 'Y')) => self.delete_highlight(&id),
-            (Confirm::Quit, KeyCode::Char('y' | 'Y')) => self.quit_now(),
-            (Confirm::Reload, KeyCode::Char('y' | 'Y')) => {
+    /// The keys that select, for messages: "v, s or V" with the keys in force.
+    pub(super) fn selection_keys(&self) -> String {
+        let v = self.key_or(Context::Reader, Action::Select, "v");
+        let s = self.key_or(Context::Reader, Action::SelectSentence, "s");
+        let p = self.key_or(Context::Reader, Action::SelectParagraph, "V");
+        format!("{v}, {s} or {p}")
+    }
+
+    /// Says that an action needs a selection, naming the keys that make one.
+    pub(super) fn ask_for_selection(&mut self) {
+        let v = self.key_or(Context::Reader, Action::Select, "v");
+        let s = self.key_or(Context::Reader, Action::SelectSentence, "s");
+        let p = self.key_or(Context::Reader, Action::SelectParagraph, "V");
+        self.info(format!(
+            "select a passage first: {v}, {s} (sentence) or {p} (paragraph)"
+        ));
+    }
+
+    /// The first key bound to `action` in `context`, for a message that
+    /// names it; `fallback` when the user unbound it.
+    pub(super) fn key_or(&self, context: Context, action: Action, fallback: &str) -> String {
+        self.keymap
+            .key_name(context, action)
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
+    fn on_question(&mut self, confirm: Confirm, resume: Option<Input>, msg: Msg) -> Vec<Effect> {
+        match (confirm, msg) {
+            (Confirm::Delete(id), Msg::Action(Action::Yes)) => self.delete_highlight(&id),
+            (Confirm::Quit, Msg::Action(Action::Yes)) => self.quit_now(),
+            (Confirm::Reload, Msg::Action(Action::Yes)) => {
                 let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
                 if let Some(reader) = &self.reader {
                     effects.push(Effect::Open(reader.article));
@@ -481,100 +569,96 @@ impl App {
             }
             _ => {
                 self.info("kept");
+                if let Some(input) = resume {
+                    self.mode = Mode::Field(input);
+                }
                 Vec::new()
             }
         }
     }
 
-    fn on_help_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let scroll = self.help.unwrap_or(0);
-        match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.help = Some(scroll.saturating_add(1)),
-            KeyCode::Char('k') | KeyCode::Up => self.help = Some(scroll.saturating_sub(1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.help = Some(scroll.saturating_add(10)),
-            KeyCode::PageUp => self.help = Some(scroll.saturating_sub(10)),
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return self.update(Action::Quit);
-            }
-            _ => self.help = None,
-        }
+    fn on_help(&mut self, scroll: u16, msg: Msg) -> Vec<Effect> {
+        let scroll = match msg {
+            Msg::Action(Action::ScrollDown) => scroll.saturating_add(1),
+            Msg::Action(Action::ScrollUp) => scroll.saturating_sub(1),
+            Msg::Action(Action::PageDown) => scroll.saturating_add(10),
+            Msg::Action(Action::PageUp) => scroll.saturating_sub(10),
+            Msg::Action(Action::Quit) => return self.apply(Action::Quit),
+            _ => return Vec::new(),
+        };
+        self.mode = Mode::Help { scroll };
         Vec::new()
     }
 
-    fn on_input_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(input) = &mut self.input else {
-            return Vec::new();
-        };
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
-                let kind = input.kind;
-                self.input = None;
-                if kind == InputKind::Filter {
+    fn on_field(&mut self, mut input: Input, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Action(Action::Back) => {
+                if input.kind == InputKind::Filter {
                     self.list.set_filter("");
                 }
+                return Vec::new();
             }
-            KeyCode::Enter => {
-                let input = self.input.take().unwrap_or(Input {
-                    kind: InputKind::Filter,
-                    text: String::new(),
-                });
+            Msg::Action(Action::Submit) => {
                 if input.kind == InputKind::Search {
                     self.run_search(&input.text);
                 }
+                return Vec::new();
             }
-            KeyCode::Backspace => {
+            Msg::Action(Action::DeleteChar) => {
                 input.text.pop();
-                self.after_input_edit();
+                self.refilter(&input);
             }
-            KeyCode::Char('u') if ctrl => {
+            Msg::Action(Action::ClearText) => {
                 input.text.clear();
-                self.after_input_edit();
+                self.refilter(&input);
             }
-            KeyCode::Char('c') if ctrl => {
+            Msg::Action(Action::Quit) => {
                 if input.text.is_empty() {
-                    return self.update(Action::Quit);
+                    return self.apply(Action::Quit);
                 }
                 let what = match input.kind {
                     InputKind::Filter => "the filter you typed",
                     InputKind::Search => "the search you typed",
                 };
-                self.ask_quit(what);
+                self.ask_quit(what, Some(input));
+                return Vec::new();
             }
-            KeyCode::Char(c) if !ctrl => {
+            Msg::Type(c) => {
                 input.text.push(c);
-                self.after_input_edit();
+                self.refilter(&input);
             }
-            KeyCode::Down | KeyCode::Up if input.kind == InputKind::Filter => {
-                self.list
-                    .move_by(if key.code == KeyCode::Down { 1 } else { -1 });
-                self.keep_selection_visible();
+            Msg::Action(Action::ListDown | Action::ListUp) if input.kind == InputKind::Filter => {
+                let down = msg == Msg::Action(Action::ListDown);
+                self.list.move_by(if down { 1 } else { -1 });
             }
             _ => {}
         }
+        self.mode = Mode::Field(input);
         Vec::new()
     }
 
-    /// Pasted text goes into an open text field.
-    pub fn on_paste(&mut self, text: &str) {
-        if let Some((editor, _)) = &mut self.editor {
-            editor.on_paste(text);
-        } else if let Some(panel) = self.panel.as_mut().filter(|p| p.filtering) {
-            panel.on_paste(text);
-        } else if let Some(input) = &mut self.input {
-            input.text.extend(text.chars().filter(|c| !c.is_control()));
-            self.after_input_edit();
+    /// The list follows a filter as it is typed.
+    fn refilter(&mut self, input: &Input) {
+        if input.kind == InputKind::Filter {
+            self.list.set_filter(&input.text);
         }
     }
 
-    fn after_input_edit(&mut self) {
-        if let Some(Input {
-            kind: InputKind::Filter,
-            text,
-        }) = &self.input
-        {
-            let text = text.clone();
-            self.list.set_filter(&text);
+    /// Pasted text goes into an open text field.
+    fn paste(&mut self, text: &str) {
+        match &mut self.mode {
+            Mode::Note(edit) => edit.editor.on_paste(text),
+            Mode::Field(input) => {
+                input.text.extend(text.chars().filter(|c| !c.is_control()));
+                let input = input.clone();
+                self.refilter(&input);
+            }
+            Mode::Browse => {
+                if let Some(panel) = self.panel.as_mut().filter(|p| p.filtering) {
+                    panel.on_paste(text);
+                }
+            }
+            Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
 
@@ -596,13 +680,17 @@ impl App {
 
     /// Asks whether to read the open article again after its file changed.
     pub fn offer_reload(&mut self) {
-        self.confirm = Some(Confirm::Reload);
+        self.mode = Mode::ask(Confirm::Reload);
         self.info("this article changed on disk: reload it (highlights re-anchor)? y/n");
     }
 
-    /// Asks before quitting would drop `what` (text typed in a field).
-    fn ask_quit(&mut self, what: &str) {
-        self.confirm = Some(Confirm::Quit);
+    /// Asks before quitting would drop `what` (text typed in a field, which
+    /// comes back when the answer is no).
+    fn ask_quit(&mut self, what: &str, resume: Option<Input>) {
+        self.mode = Mode::Question {
+            ask: Confirm::Quit,
+            resume,
+        };
         self.info(format!("quit and drop {what}? y/n"));
     }
 
@@ -613,14 +701,13 @@ impl App {
         effects
     }
 
-    /// Applies one action. This is the only place state changes in response to
-    /// the user.
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+    /// Applies one action of a pane (list, reader, or from the panel).
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
         match action {
             Action::Quit => match self.unsaved.clone() {
                 Some(unsaved) => {
-                    self.confirm = Some(Confirm::Quit);
+                    self.mode = Mode::ask(Confirm::Quit);
                     // The reason and the question first: the status bar
                     // shortens the end of a long message.
                     let fate = match &unsaved.kept_in {
@@ -637,7 +724,7 @@ impl App {
                 }
                 None => effects.extend(self.quit_now()),
             },
-            Action::Help => self.help = Some(0),
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
             Action::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,
@@ -651,17 +738,19 @@ impl App {
             Action::ListLast => self.list.select_edge(true),
             Action::OpenArticle => effects.extend(self.open_selected()),
             Action::FilterList => {
-                self.input = Some(Input {
+                self.mode = Mode::Field(Input {
                     kind: InputKind::Filter,
                     text: self.list.filter.clone(),
                 });
             }
             Action::Search => {
-                self.input = Some(Input {
+                self.mode = Mode::Field(Input {
                     kind: InputKind::Search,
                     text: String::new(),
                 });
             }
+            // Esc in the list clears a filter that was kept with Enter.
+            Action::Back if self.focus == Focus::List => self.list.set_filter(""),
             Action::Back => {
                 let selecting = self.reader.as_ref().is_some_and(|r| r.anchor.is_some());
                 if selecting {
@@ -723,10 +812,8 @@ impl App {
                 effects.extend(self.position_effect());
             }
         }
-        self.keep_selection_visible();
         effects
     }
-
     /// Actions on the open article; returns a status message when there is one.
     fn reader_action(&mut self, action: Action) -> Option<String> {
         let reader = self.reader.as_mut()?;
@@ -790,7 +877,11 @@ impl App {
             }
             Action::SearchNext | Action::SearchPrev => {
                 if reader.search.is_none() {
-                    return Some("no search yet: press / to search".into());
+                    let slash = self
+                        .keymap
+                        .key_name(Context::Reader, Action::Search)
+                        .unwrap_or_else(|| "/".into());
+                    return Some(format!("no search yet: press {slash} to search"));
                 }
                 let backward = action == Action::SearchPrev;
                 let before = reader.search.as_ref().and_then(|s| s.current);
@@ -819,7 +910,7 @@ impl App {
             None => match reader.notes.at(reader.cursor) {
                 Some(i) => reader.notes.highlights[i].anchor.quote.clone(),
                 None => {
-                    self.info("select a passage first: v, s (sentence) or V (paragraph)");
+                    self.ask_for_selection();
                     return None;
                 }
             },
@@ -833,7 +924,7 @@ impl App {
     }
 
     fn open_selected(&mut self) -> Option<Effect> {
-        let index = self.list.selected_article()?;
+        let index = ArticleId(self.list.selected_article()?);
         if self.reader.as_ref().is_some_and(|r| r.article == index) {
             self.focus = Focus::Reader;
             self.fit_reader();
@@ -848,8 +939,8 @@ impl App {
         let offset = reader.top_offset()?;
         let progress = reader.progress();
         let article = reader.article;
-        if let Some(slot) = self.progress.get_mut(article) {
-            *slot = Some(progress);
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.progress = Some(progress);
         }
         if reader.notes.read_only.is_some() {
             return None;
@@ -858,19 +949,19 @@ impl App {
         Some(Effect::SavePosition { article, position })
     }
 
-    /// Mouse: the wheel scrolls the pane under the pointer, a click on a list
-    /// entry opens it.
-    pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+    /// The mouse: the wheel scrolls the pane under the pointer, a click on a
+    /// list entry opens it, a press and drag in the reader selects.
+    fn on_pointer(&mut self, pointer: Pointer) -> Vec<Effect> {
         let areas = self.areas();
-        let at = Position::new(mouse.column, mouse.row);
-        let in_list = areas.list.contains(at);
-        let in_reader = areas.reader.contains(at);
-        match mouse.kind {
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let down = mouse.kind == MouseEventKind::ScrollDown;
+        let inside = |column: u16, row: u16| {
+            let at = Position::new(column, row);
+            (areas.list.contains(at), areas.reader.contains(at))
+        };
+        match pointer {
+            Pointer::Wheel { down, column, row } => {
+                let (in_list, in_reader) = inside(column, row);
                 if in_list {
                     self.list.move_by(if down { 1 } else { -1 });
-                    self.keep_selection_visible();
                 } else if in_reader {
                     if let Some(reader) = &mut self.reader {
                         reader.scroll(if down { WHEEL_LINES } else { -WHEEL_LINES });
@@ -878,47 +969,50 @@ impl App {
                     return self.position_effect().into_iter().collect();
                 }
             }
-            MouseEventKind::Down(MouseButton::Left) if in_list => {
-                let row = usize::from(mouse.row.saturating_sub(areas.list.y + 1));
-                let entry = self.list.scroll + row / ENTRY_HEIGHT;
-                if entry < self.list.visible.len() && mouse.row > areas.list.y {
-                    self.list.selected = entry;
-                    return self.update(Action::OpenArticle);
+            Pointer::Press { column, row } => {
+                let (in_list, in_reader) = inside(column, row);
+                if in_list {
+                    let line = usize::from(row.saturating_sub(areas.list.y + 1));
+                    let entry = self.list.scroll + line / ENTRY_HEIGHT;
+                    if entry < self.list.visible.len() && row > areas.list.y {
+                        self.list.selected = entry;
+                        return self.apply(Action::OpenArticle);
+                    }
+                } else if in_reader && self.reader.is_some() {
+                    self.focus = Focus::Reader;
+                    if let Some(offset) = self.offset_under(column, row)
+                        && let Some(reader) = &mut self.reader
+                    {
+                        reader.cursor = offset;
+                        reader.anchor = Some(offset);
+                        reader.exact = None;
+                    }
                 }
             }
-            MouseEventKind::Down(MouseButton::Left) if in_reader && self.reader.is_some() => {
-                self.focus = Focus::Reader;
-                if let Some(offset) = self.offset_under(mouse.column, mouse.row)
-                    && let Some(reader) = &mut self.reader
-                {
-                    reader.cursor = offset;
-                    reader.anchor = Some(offset);
-                    reader.exact = None;
-                }
-            }
-            MouseEventKind::Drag(MouseButton::Left) if self.focus == Focus::Reader => {
+            Pointer::Drag { column, row } if self.focus == Focus::Reader => {
                 let text = areas.text;
-                let row = if mouse.row < text.y {
+                let row = if row < text.y {
                     if let Some(r) = &mut self.reader {
                         r.scroll(-1);
                     }
                     text.y
-                } else if mouse.row >= text.bottom() {
+                } else if row >= text.bottom() {
                     if let Some(r) = &mut self.reader {
                         r.scroll(1);
                     }
                     text.bottom().saturating_sub(1)
                 } else {
-                    mouse.row
+                    row
                 };
-                if let Some(offset) = self.offset_under(mouse.column, row)
+                if let Some(offset) = self.offset_under(column, row)
                     && let Some(reader) = &mut self.reader
                     && reader.anchor.is_some()
                 {
                     reader.cursor = offset;
                 }
             }
-            MouseEventKind::Up(MouseButton::Left) => {
+            Pointer::Drag { .. } => {}
+            Pointer::Release => {
                 if let Some(reader) = &mut self.reader
                     && reader.anchor.is_some_and(|a| a == reader.cursor)
                 {
@@ -927,11 +1021,9 @@ impl App {
                     reader.cursor_to(at);
                 }
             }
-            _ => {}
         }
         Vec::new()
     }
-
     /// The text offset under a screen cell of the reader, if it shows text.
     fn offset_under(&mut self, column: u16, row: u16) -> Option<usize> {
         let text = self.areas().text;

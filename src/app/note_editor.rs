@@ -4,7 +4,8 @@
 //! Drawing lives in `ui::note_editor`; running the external editor is the
 //! runtime's job through `external_editor`.
 //!
-//! Keys while editing (everything not listed goes to the text area, whose own
+//! Keys while editing, by default (the first four come from `[keys.editor]`
+//! and can be rebound; everything else goes to the text area, whose own
 //! emacs-style bindings apply):
 //!
 //! | key | effect |
@@ -21,7 +22,9 @@
 //! `Ctrl-c` cancels rather than copying: it is the key people press to get out,
 //! and treating it like `Esc` means it can never throw a note away unasked.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
+
+use crate::keymap::{Action, Context, Keymap};
 use ratatui::style::Style;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 
@@ -73,22 +76,24 @@ impl NoteEditor {
         }
     }
 
-    /// Handles one key press and says what the app should do next.
-    pub fn on_key(&mut self, key: KeyEvent) -> EditorOutcome {
+    /// Handles one key press and says what the app should do next. The
+    /// editor's own keys come from `[keys.editor]` (and, while asking
+    /// whether to discard, from `[keys.confirm]`); any other key edits the
+    /// text.
+    pub fn on_key(&mut self, keymap: &Keymap, key: KeyEvent) -> EditorOutcome {
         if key.kind == KeyEventKind::Release {
             return EditorOutcome::Continue;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && matches!(key.code, KeyCode::Char('s' | 'S')) {
+        let action = keymap.action(Context::Editor, &key);
+        if action == Some(Action::SaveNote) {
             return EditorOutcome::Save(self.text());
         }
         if self.confirming_discard {
-            return self.on_confirm_key(key);
+            return self.answer(keymap.action(Context::Confirm, &key));
         }
-        match key.code {
-            KeyCode::Esc => self.cancel(),
-            KeyCode::Char('c' | 'C') if ctrl => self.cancel(),
-            KeyCode::Char('e' | 'E') if ctrl => EditorOutcome::External,
+        match action {
+            Some(Action::Back) => self.cancel(),
+            Some(Action::ExternalEditor) => EditorOutcome::External,
             _ => {
                 self.textarea.input(key);
                 EditorOutcome::Continue
@@ -107,10 +112,10 @@ impl NoteEditor {
 
     /// While asking "Discard changes? y/n": only an explicit yes discards;
     /// any key other than no is ignored so a stray keystroke decides nothing.
-    fn on_confirm_key(&mut self, key: KeyEvent) -> EditorOutcome {
-        match key.code {
-            KeyCode::Char('y' | 'Y') => EditorOutcome::Cancel,
-            KeyCode::Char('n' | 'N') | KeyCode::Esc => {
+    fn answer(&mut self, action: Option<Action>) -> EditorOutcome {
+        match action {
+            Some(Action::Yes) => EditorOutcome::Cancel,
+            Some(Action::No) => {
                 self.confirming_discard = false;
                 EditorOutcome::Continue
             }
@@ -279,6 +284,7 @@ fn tag_name(rest: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -295,7 +301,10 @@ mod tests {
             } else {
                 KeyCode::Char(c)
             };
-            assert_eq!(editor.on_key(key(code)), EditorOutcome::Continue);
+            assert_eq!(
+                editor.on_key(&Keymap::default(), key(code)),
+                EditorOutcome::Continue
+            );
         }
     }
 
@@ -304,7 +313,7 @@ mod tests {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "first line\nsecond");
         assert_eq!(
-            editor.on_key(ctrl('s')),
+            editor.on_key(&Keymap::default(), ctrl('s')),
             EditorOutcome::Save("first line\nsecond".into())
         );
     }
@@ -320,25 +329,34 @@ mod tests {
     fn esc_on_an_unchanged_note_cancels_at_once() {
         let mut editor = NoteEditor::new("quote", "kept");
         assert!(!editor.is_modified());
-        assert_eq!(editor.on_key(key(KeyCode::Esc)), EditorOutcome::Cancel);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), key(KeyCode::Esc)),
+            EditorOutcome::Cancel
+        );
     }
 
     #[test]
     fn text_typed_and_erased_again_is_not_a_change() {
         let mut editor = NoteEditor::new("quote", "kept");
         type_text(&mut editor, "x");
-        editor.on_key(key(KeyCode::Backspace));
-        assert_eq!(editor.on_key(key(KeyCode::Esc)), EditorOutcome::Cancel);
+        editor.on_key(&Keymap::default(), key(KeyCode::Backspace));
+        assert_eq!(
+            editor.on_key(&Keymap::default(), key(KeyCode::Esc)),
+            EditorOutcome::Cancel
+        );
     }
 
     #[test]
     fn esc_on_a_changed_note_asks_and_y_discards() {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "draft");
-        assert_eq!(editor.on_key(key(KeyCode::Esc)), EditorOutcome::Continue);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), key(KeyCode::Esc)),
+            EditorOutcome::Continue
+        );
         assert!(editor.confirming_discard());
         assert_eq!(
-            editor.on_key(key(KeyCode::Char('y'))),
+            editor.on_key(&Keymap::default(), key(KeyCode::Char('y'))),
             EditorOutcome::Cancel
         );
     }
@@ -348,8 +366,11 @@ mod tests {
         for answer in [KeyCode::Char('n'), KeyCode::Esc] {
             let mut editor = NoteEditor::new("quote", "");
             type_text(&mut editor, "draft");
-            editor.on_key(key(KeyCode::Esc));
-            assert_eq!(editor.on_key(key(answer)), EditorOutcome::Continue);
+            editor.on_key(&Keymap::default(), key(KeyCode::Esc));
+            assert_eq!(
+                editor.on_key(&Keymap::default(), key(answer)),
+                EditorOutcome::Continue
+            );
             assert!(!editor.confirming_discard());
             type_text(&mut editor, "!");
             assert_eq!(editor.text(), "draft!");
@@ -360,9 +381,9 @@ mod tests {
     fn other_keys_at_the_question_change_nothing() {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "draft");
-        editor.on_key(key(KeyCode::Esc));
+        editor.on_key(&Keymap::default(), key(KeyCode::Esc));
         type_text(&mut editor, "x");
-        editor.on_key(key(KeyCode::Enter));
+        editor.on_key(&Keymap::default(), key(KeyCode::Enter));
         editor.on_paste("pasted");
         assert!(editor.confirming_discard());
         assert_eq!(editor.text(), "draft");
@@ -372,9 +393,9 @@ mod tests {
     fn ctrl_s_at_the_question_still_saves() {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "draft");
-        editor.on_key(key(KeyCode::Esc));
+        editor.on_key(&Keymap::default(), key(KeyCode::Esc));
         assert_eq!(
-            editor.on_key(ctrl('s')),
+            editor.on_key(&Keymap::default(), ctrl('s')),
             EditorOutcome::Save("draft".into())
         );
     }
@@ -382,16 +403,25 @@ mod tests {
     #[test]
     fn ctrl_c_cancels_like_esc() {
         let mut editor = NoteEditor::new("quote", "");
-        assert_eq!(editor.on_key(ctrl('c')), EditorOutcome::Cancel);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), ctrl('c')),
+            EditorOutcome::Cancel
+        );
         type_text(&mut editor, "draft");
-        assert_eq!(editor.on_key(ctrl('c')), EditorOutcome::Continue);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), ctrl('c')),
+            EditorOutcome::Continue
+        );
         assert!(editor.confirming_discard());
     }
 
     #[test]
     fn ctrl_e_asks_for_the_external_editor() {
         let mut editor = NoteEditor::new("quote", "abc");
-        assert_eq!(editor.on_key(ctrl('e')), EditorOutcome::External);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), ctrl('e')),
+            EditorOutcome::External
+        );
         assert_eq!(editor.text(), "abc");
     }
 
@@ -400,7 +430,10 @@ mod tests {
         let mut editor = NoteEditor::new("quote", "");
         let mut release = key(KeyCode::Char('a'));
         release.kind = KeyEventKind::Release;
-        assert_eq!(editor.on_key(release), EditorOutcome::Continue);
+        assert_eq!(
+            editor.on_key(&Keymap::default(), release),
+            EditorOutcome::Continue
+        );
         assert_eq!(editor.text(), "");
     }
 
@@ -409,27 +442,30 @@ mod tests {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "café 日本語 👩‍💻 ok");
         assert_eq!(editor.text(), "café 日本語 👩‍💻 ok");
-        editor.on_key(key(KeyCode::Backspace));
-        editor.on_key(key(KeyCode::Backspace));
-        editor.on_key(key(KeyCode::Backspace));
+        editor.on_key(&Keymap::default(), key(KeyCode::Backspace));
+        editor.on_key(&Keymap::default(), key(KeyCode::Backspace));
+        editor.on_key(&Keymap::default(), key(KeyCode::Backspace));
         assert_eq!(editor.text(), "café 日本語 👩‍💻");
     }
 
     #[test]
     fn shifted_letters_are_typed() {
         let mut editor = NoteEditor::new("quote", "");
-        editor.on_key(KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT));
+        editor.on_key(
+            &Keymap::default(),
+            KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT),
+        );
         assert_eq!(editor.text(), "A");
     }
 
     #[test]
     fn cursor_keys_move_and_edit_in_place() {
         let mut editor = NoteEditor::new("quote", "ac");
-        editor.on_key(key(KeyCode::Left));
+        editor.on_key(&Keymap::default(), key(KeyCode::Left));
         type_text(&mut editor, "b");
-        editor.on_key(key(KeyCode::Home));
-        editor.on_key(key(KeyCode::Delete));
-        editor.on_key(key(KeyCode::End));
+        editor.on_key(&Keymap::default(), key(KeyCode::Home));
+        editor.on_key(&Keymap::default(), key(KeyCode::Delete));
+        editor.on_key(&Keymap::default(), key(KeyCode::End));
         type_text(&mut editor, "d");
         assert_eq!(editor.text(), "bcd");
     }
@@ -438,7 +474,7 @@ mod tests {
     fn tab_inserts_spaces_to_the_next_stop() {
         let mut editor = NoteEditor::new("quote", "");
         type_text(&mut editor, "ab");
-        editor.on_key(key(KeyCode::Tab));
+        editor.on_key(&Keymap::default(), key(KeyCode::Tab));
         type_text(&mut editor, "c");
         assert_eq!(editor.text(), "ab  c");
     }
@@ -447,7 +483,7 @@ mod tests {
     fn paste_keeps_line_breaks_and_lands_at_the_cursor() {
         let mut editor = NoteEditor::new("quote", "start end");
         for _ in 0..3 {
-            editor.on_key(key(KeyCode::Left));
+            editor.on_key(&Keymap::default(), key(KeyCode::Left));
         }
         editor.on_paste("one\ntwo\n");
         assert_eq!(editor.text(), "start one\ntwo\nend");
@@ -482,8 +518,8 @@ mod tests {
         editor.set_text("new\r\ntext #x\n");
         assert_eq!(editor.text(), "new\ntext #x\n");
         assert!(editor.is_modified());
-        editor.on_key(ctrl('u'));
-        editor.on_key(ctrl('u'));
+        editor.on_key(&Keymap::default(), ctrl('u'));
+        editor.on_key(&Keymap::default(), ctrl('u'));
         assert_eq!(editor.text(), "old\ntext");
     }
 
@@ -492,7 +528,10 @@ mod tests {
         let mut editor = NoteEditor::new("quote", "old\ntext");
         editor.set_text("");
         assert_eq!(editor.text(), "");
-        assert_eq!(editor.on_key(ctrl('s')), EditorOutcome::Save(String::new()));
+        assert_eq!(
+            editor.on_key(&Keymap::default(), ctrl('s')),
+            EditorOutcome::Save(String::new())
+        );
     }
 
     #[test]

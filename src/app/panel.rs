@@ -3,7 +3,7 @@
 //! [`Notes`] on every call, so a save, a delete or a re-anchor can never leave
 //! the panel showing something that is no longer there.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::notes::Notes;
 use crate::keymap::{Action, Context, Keymap};
@@ -48,6 +48,8 @@ pub enum PanelOutcome {
     Reattach(usize),
     /// Show the help overlay.
     Help,
+    /// Export the article's notes.
+    Export,
     /// Quit gloss.
     Quit,
 }
@@ -159,7 +161,7 @@ impl Panel {
         }
         self.clamp(notes);
         if self.filtering {
-            return self.on_filter_key(notes, key);
+            return self.on_filter_key(notes, keymap, key);
         }
         let Some(action) = keymap.action(Context::Panel, &key) else {
             return PanelOutcome::None;
@@ -184,6 +186,7 @@ impl Panel {
             }
             Action::Back | Action::Panel => PanelOutcome::Close,
             Action::Help => PanelOutcome::Help,
+            Action::Export => PanelOutcome::Export,
             Action::Quit => PanelOutcome::Quit,
             Action::ListDown => {
                 self.selected = (self.selected + 1).min(count.saturating_sub(1));
@@ -209,35 +212,38 @@ impl Panel {
         }
     }
 
-    /// Keys while typing the filter: text edits it, Enter keeps it, Esc drops
-    /// it; the arrows still move so a match can be picked without leaving.
-    fn on_filter_key(&mut self, notes: &Notes, key: KeyEvent) -> PanelOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => {
+    /// Keys while typing the filter (`[keys.panel_filter]`): unbound
+    /// characters are typed, Enter keeps the filter, Esc drops it; the arrows
+    /// still move so a match can be picked without leaving.
+    fn on_filter_key(&mut self, notes: &Notes, keymap: &Keymap, key: KeyEvent) -> PanelOutcome {
+        let Some(action) = keymap.action(Context::PanelFilter, &key) else {
+            if let Some(c) = super::modes::typed(&key, false) {
+                self.filter.push(c);
+                self.selected = 0;
+            }
+            return PanelOutcome::None;
+        };
+        match action {
+            Action::Back => {
                 self.filter.clear();
                 self.filtering = false;
                 self.selected = 0;
             }
-            KeyCode::Enter => self.filtering = false,
-            KeyCode::Backspace => {
+            Action::Submit => self.filtering = false,
+            Action::DeleteChar => {
                 self.filter.pop();
                 self.selected = 0;
             }
-            KeyCode::Char('u') if ctrl => {
+            Action::ClearText => {
                 self.filter.clear();
                 self.selected = 0;
             }
-            KeyCode::Char('c') if ctrl => return PanelOutcome::Quit,
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.filter.push(c);
-                self.selected = 0;
-            }
-            KeyCode::Down => {
+            Action::Quit => return PanelOutcome::Quit,
+            Action::ListDown => {
                 let count = rows(notes, &self.filter).len();
                 self.selected = (self.selected + 1).min(count.saturating_sub(1));
             }
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            Action::ListUp => self.selected = self.selected.saturating_sub(1),
             _ => {}
         }
         PanelOutcome::None
@@ -248,6 +254,7 @@ impl Panel {
 mod tests {
     use super::*;
     use crate::app::notes::new_highlight;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     const TEXT: &str = "Alpha beta gamma. Delta epsilon zeta. Eta theta iota.";
 

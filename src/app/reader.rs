@@ -5,6 +5,7 @@
 use crate::document::{Document, floor_char_boundary};
 use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 
+use super::list::ArticleId;
 use super::notes::Notes;
 use super::search::Search;
 
@@ -18,8 +19,8 @@ const CONTEXT_LINES: usize = 3;
 /// An open article and the view into it.
 #[derive(Debug)]
 pub struct Reader {
-    /// Index of the article in the library list.
-    pub article: usize,
+    /// Which article of the library this is.
+    pub article: ArticleId,
     /// The parsed article (growing while parsing continues in the background).
     pub doc: Document,
     /// Layouts for recent widths, so resizing back and forth is free.
@@ -45,7 +46,13 @@ pub struct Reader {
 
 impl Reader {
     /// A reader at the start of `doc`, laid out for a text column `width` wide.
-    pub fn new(article: usize, doc: Document, width: u16, height: usize, tab_width: u8) -> Self {
+    pub fn new(
+        article: ArticleId,
+        doc: Document,
+        width: u16,
+        height: usize,
+        tab_width: u8,
+    ) -> Self {
         let mut layouts = LayoutCache::new(tab_width);
         layouts.get_mut(width);
         let mut reader = Self {

@@ -26,6 +26,7 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("l", OpenArticle),
     ("right", OpenArticle),
     ("/", FilterList),
+    ("esc", Back),
     ("E", Export),
 ];
 
@@ -101,4 +102,55 @@ pub(super) const PANEL: &[(&str, Action)] = &[
     ("/", FilterList),
     ("esc", Back),
     ("a", Panel),
+    ("E", Export),
+];
+
+/// Keys while typing the panel's filter; any other key is typed into it.
+pub(super) const PANEL_FILTER: &[(&str, Action)] = &[
+    ("enter", Submit),
+    ("esc", Back),
+    ("backspace", DeleteChar),
+    ("ctrl-u", ClearText),
+    ("ctrl-c", Quit),
+    ("down", ListDown),
+    ("up", ListUp),
+];
+
+/// Keys of the status-bar text field (list filter, search); any other key is
+/// typed into it.
+pub(super) const INPUT: &[(&str, Action)] = &[
+    ("enter", Submit),
+    ("esc", Back),
+    ("backspace", DeleteChar),
+    ("ctrl-u", ClearText),
+    ("ctrl-c", Quit),
+    ("down", ListDown),
+    ("up", ListUp),
+];
+
+/// Answers to a yes/no question. A main question takes any other key as no;
+/// the note editor's "discard changes?" ignores other keys.
+pub(super) const CONFIRM: &[(&str, Action)] =
+    &[("y", Yes), ("Y", Yes), ("n", No), ("N", No), ("esc", No)];
+
+/// Keys of the note editor; any other key edits the text (the text area's own
+/// emacs-style keys).
+pub(super) const EDITOR: &[(&str, Action)] = &[
+    ("ctrl-s", SaveNote),
+    ("esc", Back),
+    ("ctrl-c", Back),
+    ("ctrl-e", ExternalEditor),
+];
+
+/// Keys of the help overlay; any other key closes it.
+pub(super) const HELP: &[(&str, Action)] = &[
+    ("j", ScrollDown),
+    ("down", ScrollDown),
+    ("k", ScrollUp),
+    ("up", ScrollUp),
+    ("space", PageDown),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("esc", Back),
+    ("ctrl-c", Quit),
 ];

@@ -63,8 +63,10 @@ impl Session {
             }
         }
         for (i, count, progress) in figures {
-            self.app.counts[i] = count;
-            self.app.progress[i] = progress;
+            if let Some(f) = self.app.figures.get_mut(crate::app::ArticleId(i)) {
+                f.highlights = count;
+                f.progress = progress;
+            }
         }
         if let Some(bad) = index.corrupt.first() {
             self.app.error(format!(

@@ -191,12 +191,12 @@ impl Session {
     /// back.
     pub fn carry_out(&mut self, effect: Effect) -> Outcome {
         match effect {
-            Effect::Open(index) => return Outcome::Done(self.open(index)),
+            Effect::Open(index) => return Outcome::Done(self.open(index.0)),
             position @ Effect::SavePosition { .. } => {
                 self.pending_position = Some((position, self.clock.now()));
             }
-            Effect::Save { article, ops } => self.save(article, ops),
-            Effect::Export(only) => self.export(only),
+            Effect::Save { article, ops } => self.save(article.0, ops),
+            Effect::Export(only) => self.export(only.map(|a| a.0)),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -244,7 +244,7 @@ impl Session {
         let Some(reader) = &self.app.reader else {
             return;
         };
-        if reader.article != article || reader.notes.read_only.is_some() {
+        if reader.article.0 != article || reader.notes.read_only.is_some() {
             return;
         }
         let mut all: Vec<Op> = self
@@ -266,7 +266,7 @@ impl Session {
                 // "saved" was said when the change was made; take it back when
                 // another window changed the same highlight later and won.
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
-                self.app.saved(article, saved);
+                self.app.saved(crate::app::ArticleId(article), saved);
                 if overruled > 0 {
                     self.app.error(format!(
                         "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
@@ -340,7 +340,7 @@ impl Session {
     pub fn flush_position(&mut self) {
         if let Some((Effect::SavePosition { article, position }, _)) = self.pending_position.take()
         {
-            self.save(article, vec![Op::SetPosition(position)]);
+            self.save(article.0, vec![Op::SetPosition(position)]);
         }
     }
 }

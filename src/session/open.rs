@@ -141,7 +141,9 @@ impl Session {
             Source::Bundled(..) => None,
         };
         self.openings += 1;
-        let mut effects = self.app.show_article(index, doc, notes, note);
+        let mut effects = self
+            .app
+            .show_article(crate::app::ArticleId(index), doc, notes, note);
         if let Some(repaired) = repaired {
             self.app.info(repaired);
         }
@@ -150,7 +152,7 @@ impl Session {
             self.app
                 .info("annotations followed the article to its new path");
             effects.push(Effect::Save {
-                article: index,
+                article: crate::app::ArticleId(index),
                 ops: Vec::new(),
             });
         }
@@ -191,7 +193,7 @@ impl Session {
             return false;
         }
         watched.checked = now_time;
-        if self.app.reader.as_ref().map(|r| r.article) != Some(watched.article) {
+        if self.app.reader.as_ref().map(|r| r.article.0) != Some(watched.article) {
             self.watched = None;
             return false;
         }
@@ -200,7 +202,7 @@ impl Session {
             return false;
         }
         watched.stamp = now;
-        if self.app.editor.is_some() || self.app.confirm.is_some() {
+        if self.app.is_busy() {
             // Asked later, not in the middle of typing or of another question.
             watched.stamp = Some((u64::MAX, std::time::UNIX_EPOCH));
             return false;

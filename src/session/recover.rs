@@ -103,9 +103,9 @@ impl Session {
     /// Everything not in a notes file right now, as the recovery file holds it.
     pub fn snapshot(&self) -> Recovery {
         let mut out = self.recovered.clone();
-        if let (Some((editor, id)), Some(reader)) = (&self.app.editor, &self.app.reader)
+        if let (Some((editor, id)), Some(reader)) = (self.app.note_editor(), &self.app.reader)
             && editor.is_modified()
-            && let Some(h) = reader.notes.highlights.iter().find(|h| &h.id == id)
+            && let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id)
         {
             out.drafts.push(Draft {
                 article: reader.notes.record.clone(),
@@ -139,7 +139,7 @@ impl Session {
 
     /// The store record of article `index` (the open one's as loaded).
     fn record_of(&self, index: usize) -> Option<ArticleRecord> {
-        if let Some(reader) = self.app.reader.as_ref().filter(|r| r.article == index) {
+        if let Some(reader) = self.app.reader.as_ref().filter(|r| r.article.0 == index) {
             return Some(reader.notes.record.clone());
         }
         let article = self.app.list.articles.get(index)?;
@@ -152,9 +152,8 @@ impl Session {
     pub fn sync_recovery(&mut self) {
         let draft = self
             .app
-            .editor
-            .as_ref()
-            .map(|(editor, id)| (id.clone(), editor.text()));
+            .note_editor()
+            .map(|(editor, id)| (id.to_string(), editor.text()));
         if draft == self.draft_in_snapshot && !self.snapshot_stale {
             return;
         }
@@ -244,7 +243,7 @@ impl Session {
                 .app
                 .reader
                 .as_ref()
-                .filter(|r| r.article == article)
+                .filter(|r| r.article.0 == article)
                 .map(|r| r.notes.file.clone());
             let result = match open_file {
                 Some(file) => self.store.apply(file.as_deref(), &record, &ops).map(|_| ()),

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme;
-use crate::app::App;
+use crate::app::{App, Pointer};
+use crate::keymap::{Action, Context, Keymap};
 
 /// Draws the help overlay centred on the screen, scrolled by `scroll` lines.
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
@@ -41,13 +42,18 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
             ]));
         }
     }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Mouse", theme::TITLE)));
+    for (what, description) in Pointer::HELP {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {what:<key_width$}"), theme::HELP_KEY),
+            Span::raw(description),
+        ]));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::FOCUSED_BORDER)
-        .title(Span::styled(
-            " Help: j/k scroll, any other key closes ",
-            theme::TITLE,
-        ));
+        .title(Span::styled(title(&app.keymap), theme::TITLE));
     let max_scroll = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -56,4 +62,14 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
             .scroll((scroll.min(max_scroll), 0)),
         area,
     );
+}
+
+/// The overlay's title: how to scroll it, with the keys in force.
+fn title(keymap: &Keymap) -> String {
+    let down = keymap.key_name(Context::Help, Action::ScrollDown);
+    let up = keymap.key_name(Context::Help, Action::ScrollUp);
+    match (down, up) {
+        (Some(down), Some(up)) => format!(" Help: {down}/{up} scroll, any other key closes "),
+        _ => " Help: any unbound key closes ".to_string(),
+    }
 }

@@ -38,8 +38,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if let Some(date) = &article.meta.date_text {
             detail.push(date.clone());
         }
-        let progress = app.progress_of(index);
-        let count = app.counts.get(index).copied().unwrap_or(0);
+        let id = crate::app::ArticleId(index);
+        let progress = app.progress_of(id);
+        let count = app.figures.get(id).map_or(0, |f| f.highlights);
         let marks = if count > 0 {
             format!("✎{count} ")
         } else {

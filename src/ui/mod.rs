@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders};
 
-use crate::app::App;
+use crate::app::{App, Mode};
 
 /// Draws the whole screen. Everything is laid out from the frame's own area,
 /// never from the size the app was last told: the terminal may have changed
@@ -29,14 +29,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
             panel,
             &reader.notes,
             &app.config.highlights.palette,
+            &app.keymap,
             areas.reader,
         );
     }
-    if let Some((editor, _)) = &app.editor {
-        note_editor::draw(frame, editor, frame.area());
-    }
-    if let Some(scroll) = app.help {
-        help::draw(frame, app, scroll);
+    match &app.mode {
+        Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
+        Mode::Help { scroll } => help::draw(frame, app, *scroll),
+        Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }
 

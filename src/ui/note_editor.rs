@@ -9,12 +9,33 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme;
 use crate::app::note_editor::NoteEditor;
+use crate::keymap::{Action, Context, Keymap};
 
-/// Key hints under the text.
-pub const HELP: &str = "Ctrl-s save · Esc cancel · Ctrl-e $EDITOR";
+/// Key hints under the text, with the keys the keymap binds (by default
+/// "Ctrl-s save · Esc cancel · Ctrl-e $EDITOR").
+pub fn hints(keymap: &Keymap) -> String {
+    keymap
+        .hints(
+            Context::Editor,
+            &[
+                (Action::SaveNote, "save"),
+                (Action::Back, "cancel"),
+                (Action::ExternalEditor, "$EDITOR"),
+            ],
+        )
+        .join(" · ")
+}
 
-/// Shown instead of the hints when cancelling would lose text.
-pub const DISCARD_QUESTION: &str = "Discard changes? y/n";
+/// Shown instead of the hints when cancelling would lose text, with the
+/// keys that answer (by default "Discard changes? y/n").
+pub fn discard_question(keymap: &Keymap) -> String {
+    let yes = keymap.key_name(Context::Confirm, Action::Yes);
+    let no = keymap.key_name(Context::Confirm, Action::No);
+    match (yes, no) {
+        (Some(yes), Some(no)) => format!("Discard changes? {yes}/{no}"),
+        _ => "Discard changes?".to_string(),
+    }
+}
 
 /// Share of the screen the pop-up takes in each direction, in percent.
 const SHARE: u16 = 70;
@@ -25,7 +46,7 @@ const MIN_WIDTH: u16 = 40;
 const MIN_HEIGHT: u16 = 8;
 
 /// Draws the editor over whatever is on `screen`.
-pub fn draw(frame: &mut Frame, editor: &NoteEditor, screen: Rect) {
+pub fn draw(frame: &mut Frame, editor: &NoteEditor, keymap: &Keymap, screen: Rect) {
     let area = popup_area(screen);
     if area.is_empty() {
         return;
@@ -57,9 +78,9 @@ pub fn draw(frame: &mut Frame, editor: &NoteEditor, screen: Rect) {
         frame.render_widget(editor.textarea(), text);
     }
     let bottom_line = if editor.confirming_discard() {
-        Line::styled(DISCARD_QUESTION, theme::STATUS_ERROR)
+        Line::styled(discard_question(keymap), theme::STATUS_ERROR)
     } else {
-        Line::styled(HELP, theme::HINT)
+        Line::styled(hints(keymap), theme::HINT)
     };
     let style = bottom_line.style;
     frame.render_widget(Paragraph::new(bottom_line).style(style), bottom);
@@ -94,7 +115,7 @@ mod tests {
         terminal
             .draw(|frame| {
                 let screen = frame.area();
-                draw(frame, editor, screen);
+                draw(frame, editor, &Keymap::default(), screen);
             })
             .unwrap();
         terminal
@@ -128,7 +149,7 @@ mod tests {
             text.contains("Note — The map is not the territory"),
             "{text}"
         );
-        assert!(text.contains(HELP), "{text}");
+        assert!(text.contains(&hints(&Keymap::default())), "{text}");
         assert!(text.contains("#maps #thinking"), "{text}");
         insta::assert_snapshot!(terminal.backend());
     }
@@ -144,11 +165,17 @@ mod tests {
     #[test]
     fn the_discard_question_replaces_the_help() {
         let mut editor = sample();
-        editor.on_key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE));
-        editor.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        editor.on_key(
+            &Keymap::default(),
+            KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+        );
+        editor.on_key(
+            &Keymap::default(),
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        );
         let text = screen_text(&render(&editor, 80, 24));
-        assert!(text.contains(DISCARD_QUESTION), "{text}");
-        assert!(!text.contains(HELP), "{text}");
+        assert!(text.contains("Discard changes? y/n"), "{text}");
+        assert!(!text.contains(&hints(&Keymap::default())), "{text}");
     }
 
     #[test]
@@ -172,7 +199,10 @@ mod tests {
         assert!(text.contains("line 60"), "{text}");
         assert!(!text.contains("line 1 "), "{text}");
         for _ in 0..60 {
-            editor.on_key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE));
+            editor.on_key(
+                &Keymap::default(),
+                KeyEvent::new(KeyCode::Up, KeyModifiers::NONE),
+            );
         }
         let text = screen_text(&render(&editor, 80, 24));
         assert!(text.contains("line 1 "), "{text}");

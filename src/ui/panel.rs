@@ -17,24 +17,27 @@ use crate::app::notes::Notes;
 use crate::app::panel::{ENTRY_LINES, Panel, rows, scroll_for};
 use crate::config::PaletteColor;
 use crate::document::sanitize;
+use crate::keymap::{Action, Context, Keymap};
 use crate::text::fit;
 use crate::text::one_line;
 
-/// The keys of the panel, shown at its foot in this order.
-const HINTS: [&str; 7] = [
-    "Enter jump",
-    "e note",
-    "c colour",
-    "d delete",
-    "r re-attach",
-    "/ filter",
-    "Esc close",
+/// The keys of the panel, shown at its foot in this order, each with the key
+/// the keymap binds to it.
+const HINTS: [(Action, &str); 7] = [
+    (Action::OpenArticle, "jump"),
+    (Action::Annotate, "note"),
+    (Action::ChangeColor, "colour"),
+    (Action::Delete, "delete"),
+    (Action::Reattach, "re-attach"),
+    (Action::FilterList, "filter"),
+    (Action::Back, "close"),
 ];
 /// Which hints stay when the panel is too narrow for all, most needed first
 /// (indices into [`HINTS`]): a way out, then the reason to open the panel.
 const HINT_PRIORITY: [usize; 7] = [6, 0, 1, 5, 3, 2, 4];
-/// The one key shown when no whole hint fits.
-const ESC_KEY: &str = "Esc";
+/// Index in [`HINTS`] of the way out, whose key alone is shown when no
+/// whole hint fits.
+const CLOSE: usize = 6;
 /// Between two hints.
 const HINT_SEPARATOR: &str = " · ";
 /// Marks a highlight that could not be placed in the current text.
@@ -90,7 +93,14 @@ pub fn list_height(panel: &Panel, area: Rect) -> usize {
 }
 
 /// Draws the panel over `area` (the reader pane), hiding what is beneath.
-pub fn draw(frame: &mut Frame, panel: &Panel, notes: &Notes, palette: &[PaletteColor], area: Rect) {
+pub fn draw(
+    frame: &mut Frame,
+    panel: &Panel,
+    notes: &Notes,
+    palette: &[PaletteColor],
+    keymap: &Keymap,
+    area: Rect,
+) {
     let area = area.intersection(frame.area());
     if area.width == 0 || area.height == 0 {
         return;
@@ -149,7 +159,10 @@ pub fn draw(frame: &mut Frame, panel: &Panel, notes: &Notes, palette: &[PaletteC
         footer.push(Line::from(text));
     }
     if parts.hint_line {
-        footer.push(Line::from(Span::styled(hint(width), theme::ENTRY_DETAIL)));
+        footer.push(Line::from(Span::styled(
+            hint(keymap, width),
+            theme::ENTRY_DETAIL,
+        )));
     }
     let footer_height = u16::try_from(footer.len()).unwrap_or(0);
     let footer_area = Rect {
@@ -231,12 +244,16 @@ fn entry(
 
 /// As many whole key hints as fit in `width` cells, most needed first, shown
 /// in their usual order; just the key that closes the panel when not even one
-/// fits.
-fn hint(width: usize) -> String {
+/// fits. Keys come from the keymap, so a rebound key shows as rebound.
+fn hint(keymap: &Keymap, width: usize) -> String {
+    let texts: Vec<Option<String>> = HINTS
+        .iter()
+        .map(|(action, label)| keymap.hint(Context::Panel, *action, label))
+        .collect();
     let mut chosen = [false; HINTS.len()];
     let mut used = 0;
     for &i in &HINT_PRIORITY {
-        let Some(text) = HINTS.get(i) else {
+        let Some(Some(text)) = texts.get(i) else {
             continue;
         };
         let extra = text.width() + if used == 0 { 0 } else { HINT_SEPARATOR.width() };
@@ -247,13 +264,17 @@ fn hint(width: usize) -> String {
             }
         }
     }
-    let shown: Vec<&str> = HINTS
+    let shown: Vec<&str> = texts
         .iter()
         .zip(chosen)
-        .filter_map(|(text, keep)| keep.then_some(*text))
+        .filter_map(|(text, keep)| keep.then_some(text.as_deref()).flatten())
         .collect();
     if shown.is_empty() {
-        return fit(ESC_KEY, width);
+        let close = HINTS
+            .get(CLOSE)
+            .and_then(|(action, _)| keymap.key_name(Context::Panel, *action))
+            .unwrap_or_default();
+        return fit(&close, width);
     }
     shown.join(HINT_SEPARATOR)
 }
@@ -360,7 +381,7 @@ mod tests {
     fn render(panel: &Panel, notes: &Notes, width: u16, height: u16) -> Terminal<TestBackend> {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
-            .draw(|f| draw(f, panel, notes, &palette(), f.area()))
+            .draw(|f| draw(f, panel, notes, &palette(), &Keymap::default(), f.area()))
             .unwrap();
         terminal
     }
@@ -521,7 +542,16 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(50, 12)).unwrap();
         let area = Rect::new(10, 2, 30, 8);
         terminal
-            .draw(|f| draw(f, &Panel::default(), &sample(), &palette(), area))
+            .draw(|f| {
+                draw(
+                    f,
+                    &Panel::default(),
+                    &sample(),
+                    &palette(),
+                    &Keymap::default(),
+                    area,
+                )
+            })
             .unwrap();
         let buffer = terminal.backend().buffer();
         assert_eq!(buffer[(10, 2)].symbol(), "┌");
@@ -550,21 +580,46 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(10, 5)).unwrap();
         for area in [Rect::new(5, 3, 40, 40), Rect::new(20, 20, 5, 5), Rect::ZERO] {
             terminal
-                .draw(|f| draw(f, &Panel::default(), &notes, &palette(), area))
+                .draw(|f| {
+                    draw(
+                        f,
+                        &Panel::default(),
+                        &notes,
+                        &palette(),
+                        &Keymap::default(),
+                        area,
+                    )
+                })
                 .unwrap();
         }
     }
 
     #[test]
     fn hints_keep_whole_words_and_a_way_out() {
-        let all = HINTS.join(HINT_SEPARATOR);
-        assert_eq!(hint(200), all);
-        assert_eq!(hint(all.width()), all);
-        assert_eq!(hint(22), "Enter jump · Esc close");
-        assert_eq!(hint(9), "Esc close");
-        assert_eq!(hint(5), "Esc");
-        assert_eq!(hint(2), "E…");
-        assert_eq!(hint(0), "");
+        let keys = Keymap::default();
+        let all = "Enter jump · e note · c colour · d delete · r re-attach · / filter · Esc close";
+        assert_eq!(hint(&keys, 200), all);
+        assert_eq!(hint(&keys, all.width()), all);
+        assert_eq!(hint(&keys, 22), "Enter jump · Esc close");
+        assert_eq!(hint(&keys, 9), "Esc close");
+        assert_eq!(hint(&keys, 5), "Esc");
+        assert_eq!(hint(&keys, 2), "E…");
+        assert_eq!(hint(&keys, 0), "");
+    }
+
+    #[test]
+    fn hints_show_the_keys_the_user_bound() {
+        let mut config = crate::keymap::KeyConfig::default();
+        config.panel.insert("e".into(), Action::Undo);
+        config.panel.insert("x".into(), Action::Annotate);
+        config.panel.insert("esc".into(), Action::Panel);
+        config.panel.insert("q".into(), Action::Back);
+        let keys = Keymap::from_config(&config).expect("valid keys");
+        let text = hint(&keys, 200);
+        assert!(text.contains("x note"), "{text}");
+        assert!(!text.contains("e note"), "{text}");
+        assert!(text.contains("q close"), "{text}");
+        assert_eq!(hint(&keys, 1), "q");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let title = app.reader.as_ref().map_or_else(
         || " gloss ".to_string(),
         |r| {
-            let t = &app.list.articles[r.article].title;
+            let t = app.list.article(r.article).map_or("", |a| a.title.as_str());
             format!(" {} ", fit(t, usize::from(area.width.saturating_sub(4))))
         },
     );

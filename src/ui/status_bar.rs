@@ -8,8 +8,9 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::app::{App, Focus, InputKind};
+use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
+use crate::keymap::{Action, Context};
 use crate::text::fit;
 
 /// Cells the left part keeps at least before key hints are shown.
@@ -28,7 +29,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     // keys, never to a long article title: the title is shortened instead.
     let on_highlight =
         app.focus == Focus::Reader && app.panel.is_none() && app.highlight_under_cursor().is_some();
-    let urgent = app.message.is_some() || app.input.is_some() || on_highlight;
+    let urgent = app.message.is_some() || matches!(app.mode, Mode::Field(_)) || on_highlight;
     let fits = left.width() + hints.width() < width;
     let hints = if (fits || !urgent) && hints.width() + MIN_LEFT <= width {
         hints
@@ -43,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(hints, theme::HINT),
     ]);
     frame.render_widget(Paragraph::new(line).style(theme::STATUS), area);
-    if let Some(input) = &app.input {
+    if let Mode::Field(input) = &app.mode {
         let prompt = match input.kind {
             InputKind::Filter => "filter: ",
             InputKind::Search => "/",
@@ -54,7 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn left_text(app: &App) -> (String, ratatui::style::Style) {
-    if let Some(input) = &app.input {
+    if let Mode::Field(input) = &app.mode {
         let prompt = match input.kind {
             InputKind::Filter => "filter: ",
             InputKind::Search => "/",
@@ -88,10 +89,16 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         let tags: String = h.tags.iter().map(|t| format!(" #{t}")).collect();
         let first = h.note.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let text = if first.is_empty() {
-            format!(
-                " {} highlight{tags} · Enter adds a note · c colour · d delete",
-                h.color
-            )
+            let keys = app.keymap.hints(
+                Context::Reader,
+                &[
+                    (Action::Annotate, "adds a note"),
+                    (Action::ChangeColor, "colour"),
+                    (Action::Delete, "delete"),
+                ],
+            );
+            let keys: String = keys.iter().map(|k| format!(" · {k}")).collect();
+            format!(" {} highlight{tags}{keys}", h.color)
         } else {
             format!(" ✎ {} · {}", sanitize(first.trim()), h.color)
         };
@@ -99,7 +106,10 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
-            let title = &app.list.articles[reader.article].title;
+            let title = app
+                .list
+                .article(reader.article)
+                .map_or("", |a| a.title.as_str());
             let percent = app.progress_of(reader.article).unwrap_or(0.0);
             let search = reader
                 .search
@@ -121,20 +131,64 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
 }
 
+/// The key hints on the right, built from the keymap so a rebound key shows
+/// as rebound (and an unbound action shows no hint at all).
 fn hints(app: &App) -> String {
-    let text = match (&app.input, app.focus) {
-        (Some(_), _) => "Enter confirm · Esc cancel ",
-        (None, Focus::List) => "Enter open · / filter · ? help · q quit ",
-        (None, Focus::Reader) if app.panel.is_some() => {
-            match app.panel.as_ref().is_some_and(|p| p.filtering) {
-                true => "type to filter · Enter keep · Esc clear ",
-                false => "Enter jump · e note · / filter · E export · Esc close ",
-            }
+    use Action::*;
+    let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
+        (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (_, Focus::List) => (
+            Context::List,
+            &[
+                (OpenArticle, "open"),
+                (FilterList, "filter"),
+                (Help, "help"),
+                (Quit, "quit"),
+            ],
+        ),
+        (_, Focus::Reader) if app.panel.as_ref().is_some_and(|p| p.filtering) => {
+            let keys = app
+                .keymap
+                .hints(Context::PanelFilter, &[(Submit, "keep"), (Back, "clear")]);
+            let mut parts = vec!["type to filter".to_string()];
+            parts.extend(keys);
+            return format!("{} ", parts.join(" · "));
         }
-        (None, Focus::Reader) => match app.reader.as_ref() {
-            Some(r) if r.anchor.is_some() => "m highlight · Enter note · y copy · Esc cancel ",
-            _ => "v select · s sentence · / search · ? help ",
+        (_, Focus::Reader) if app.panel.is_some() => (
+            Context::Panel,
+            &[
+                (OpenArticle, "jump"),
+                (Annotate, "note"),
+                (FilterList, "filter"),
+                (Export, "export"),
+                (Back, "close"),
+            ],
+        ),
+        (_, Focus::Reader) => match app.reader.as_ref() {
+            Some(r) if r.anchor.is_some() => (
+                Context::Reader,
+                &[
+                    (Highlight, "highlight"),
+                    (Annotate, "note"),
+                    (Copy, "copy"),
+                    (Back, "cancel"),
+                ],
+            ),
+            _ => (
+                Context::Reader,
+                &[
+                    (Select, "select"),
+                    (SelectSentence, "sentence"),
+                    (Search, "search"),
+                    (Help, "help"),
+                ],
+            ),
         },
     };
-    text.to_string()
+    let hints = app.keymap.hints(context, entries);
+    if hints.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", hints.join(" · "))
+    }
 }

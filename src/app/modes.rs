@@ -1,0 +1,225 @@
+//! Which layer has the keys, and the messages that change the app.
+//!
+//! gloss is in exactly one [`Mode`] at a time, so a question can never be
+//! answered by the help overlay or the editor swallow a search. A key press is
+//! routed by one `match` on the mode to the mode's keymap table
+//! ([`App::context`]); what comes out is a [`Msg`] for [`App::update`]. Typed
+//! text, pastes, the mouse and resizes are messages too, so `update` is the
+//! one place state changes.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use super::note_editor::NoteEditor;
+use super::{App, Confirm, Focus, Input};
+use crate::keymap::{Action, Context};
+
+/// The layer that receives keys. The annotations panel is not a mode of its
+/// own: it is a pane over the reader that stays open under the help, a
+/// question or the note editor, and takes the keys in [`Mode::Browse`].
+#[derive(Debug, Default)]
+pub enum Mode {
+    /// Keys go to the focused pane: the list, the reader, or the panel.
+    #[default]
+    Browse,
+    /// The help overlay, scrolled this many lines.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+    },
+    /// A text field in the status bar (filter, search).
+    Field(Input),
+    /// A yes/no question in the status bar.
+    Question {
+        /// What it asks.
+        ask: Confirm,
+        /// The text field the question interrupted, back again after a no.
+        resume: Option<Input>,
+    },
+    /// The note editor.
+    Note(Box<NoteEdit>),
+}
+
+impl Mode {
+    /// A question that interrupts nothing.
+    pub fn ask(confirm: Confirm) -> Mode {
+        Mode::Question {
+            ask: confirm,
+            resume: None,
+        }
+    }
+}
+
+/// The note editor and what it writes to.
+#[derive(Debug)]
+pub struct NoteEdit {
+    /// The editor's text and cursor.
+    pub editor: NoteEditor,
+    /// The id of the highlight the note belongs to.
+    pub highlight: String,
+    /// Whether the highlight was made by `Enter` just to hold this note: if
+    /// the note is left unwritten (Esc), the highlight is removed again.
+    pub made_for_note: bool,
+}
+
+/// A mouse action at a cell of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    /// The wheel turned one notch over a cell.
+    Wheel {
+        /// Towards the end of the text.
+        down: bool,
+        /// Column of the pointer.
+        column: u16,
+        /// Row of the pointer.
+        row: u16,
+    },
+    /// The left button went down: opens a list entry, or starts a selection
+    /// in the reader.
+    Press {
+        /// Column of the pointer.
+        column: u16,
+        /// Row of the pointer.
+        row: u16,
+    },
+    /// The pointer moved with the left button down: extends the selection.
+    Drag {
+        /// Column of the pointer.
+        column: u16,
+        /// Row of the pointer.
+        row: u16,
+    },
+    /// The left button came up: a click without a drag selects nothing.
+    Release,
+}
+
+impl Pointer {
+    /// The pointer action a terminal mouse event is, if gloss uses it.
+    pub fn from_event(mouse: &MouseEvent) -> Option<Pointer> {
+        let (column, row) = (mouse.column, mouse.row);
+        Some(match mouse.kind {
+            MouseEventKind::ScrollDown => Pointer::Wheel {
+                down: true,
+                column,
+                row,
+            },
+            MouseEventKind::ScrollUp => Pointer::Wheel {
+                down: false,
+                column,
+                row,
+            },
+            MouseEventKind::Down(MouseButton::Left) => Pointer::Press { column, row },
+            MouseEventKind::Drag(MouseButton::Left) => Pointer::Drag { column, row },
+            MouseEventKind::Up(MouseButton::Left) => Pointer::Release,
+            _ => return None,
+        })
+    }
+
+    /// What each mouse action does, for the help overlay (mouse actions are
+    /// not rebindable, but they are listed with the keys).
+    pub const HELP: [(&'static str, &'static str); 4] = [
+        ("wheel", "scroll the list or the reader under the pointer"),
+        ("click", "open an article; in the reader, move the cursor"),
+        ("drag", "select text in the reader"),
+        ("release", "a click without a drag leaves no selection"),
+    ];
+}
+
+/// Everything that changes the app, handled by [`App::update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    /// A bound key's action, in the current mode.
+    Action(Action),
+    /// A character typed into a text field.
+    Type(char),
+    /// A key no table of the current mode binds (closes the help, answers
+    /// no to a question).
+    Unbound,
+    /// A key for the note editor, which binds some keys (save, cancel) from
+    /// the keymap and gives the rest to its text area.
+    EditorKey(KeyEvent),
+    /// A key for the annotations panel, which reads its own and its filter's
+    /// tables.
+    PanelKey(KeyEvent),
+    /// Bracketed-paste text, for the open text field or editor.
+    Paste(String),
+    /// A mouse action.
+    Mouse(Pointer),
+    /// The terminal's new size.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+}
+
+impl From<Action> for Msg {
+    fn from(action: Action) -> Self {
+        Msg::Action(action)
+    }
+}
+
+impl App {
+    /// The question being asked, if the app is waiting for y or n.
+    pub fn question(&self) -> Option<&Confirm> {
+        match &self.mode {
+            Mode::Question { ask, .. } => Some(ask),
+            _ => None,
+        }
+    }
+
+    /// The text field being typed in, if any.
+    pub fn field(&self) -> Option<&Input> {
+        match &self.mode {
+            Mode::Field(input) => Some(input),
+            _ => None,
+        }
+    }
+
+    /// The keymap table the current mode reads.
+    pub fn context(&self) -> Context {
+        match &self.mode {
+            Mode::Help { .. } => Context::Help,
+            Mode::Field(_) => Context::Input,
+            Mode::Question { .. } => Context::Confirm,
+            Mode::Note(edit) if edit.editor.confirming_discard() => Context::Confirm,
+            Mode::Note(_) => Context::Editor,
+            Mode::Browse => match (&self.panel, self.focus) {
+                (Some(panel), Focus::Reader) if panel.filtering => Context::PanelFilter,
+                (Some(_), Focus::Reader) => Context::Panel,
+                (_, Focus::Reader) => Context::Reader,
+                (_, Focus::List) => Context::List,
+            },
+        }
+    }
+
+    /// The message a key press is in the current mode, if any.
+    pub fn route(&self, key: &KeyEvent) -> Option<Msg> {
+        let context = self.context();
+        match context {
+            Context::Editor | Context::Confirm if matches!(self.mode, Mode::Note(_)) => {
+                Some(Msg::EditorKey(*key))
+            }
+            Context::Panel | Context::PanelFilter => Some(Msg::PanelKey(*key)),
+            _ => match self.keymap.action(context, key) {
+                Some(action) => Some(Msg::Action(action)),
+                None => match context {
+                    Context::Input => typed(key, true).map(Msg::Type),
+                    Context::Help | Context::Confirm => Some(Msg::Unbound),
+                    _ => None,
+                },
+            },
+        }
+    }
+}
+
+/// The character a key types into a text field: plain or shifted characters
+/// (with Alt too when `alt` allows it), never a Ctrl chord.
+pub fn typed(key: &KeyEvent, alt: bool) -> Option<char> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt_held = key.modifiers.contains(KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(c) if !ctrl && (alt || !alt_held) => Some(c),
+        _ => None,
+    }
+}

@@ -1,0 +1,311 @@
+//! The app driven by key strings through `TestApp`: one mode at a time, every
+//! mode's keys from the keymap, hints that follow rebound keys, selections and
+//! highlights as marker strings, and styled snapshots in which a highlight, a
+//! search match, the cursor and a selection are visible.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
+mod testapp;
+
+use gloss::app::{Confirm, Mode};
+use gloss::keymap::{Action, KeyConfig};
+use testapp::TestApp;
+
+fn open() -> TestApp {
+    let mut t = TestApp::new(100, 20);
+    t.keys("enter");
+    t
+}
+
+#[test]
+fn sentence_select_and_highlight_as_markers() {
+    let mut t = open();
+    t.keys("}");
+    assert!(t.marked().contains("|The first wind"), "{}", t.marked());
+    t.keys("s");
+    assert!(
+        t.marked()
+            .contains("#[The first wind is a |breeze.]# It cools"),
+        "{}",
+        t.marked()
+    );
+    t.keys("m");
+    assert!(
+        t.marked()
+            .contains("«The first wind is a |breeze.» It cools"),
+        "{}",
+        t.marked()
+    );
+    let reader = t.app.reader.as_ref().unwrap();
+    assert_eq!(
+        reader.notes.highlights[0].id, "h0001",
+        "ids come from the clock"
+    );
+    assert_eq!(
+        reader.notes.highlights[0].created,
+        chrono::DateTime::<chrono::Utc>::UNIX_EPOCH
+    );
+}
+
+#[test]
+fn delete_asks_then_y_deletes_and_u_undoes() {
+    let mut t = open();
+    t.keys("} s m d");
+    assert!(matches!(t.app.question(), Some(Confirm::Delete(_))));
+    assert!(
+        t.status().contains("delete the highlight"),
+        "{}",
+        t.status()
+    );
+    t.keys("n");
+    assert!(matches!(t.app.mode, Mode::Browse));
+    assert_eq!(
+        t.app.reader.as_ref().unwrap().notes.count(),
+        1,
+        "n keeps it"
+    );
+    t.keys("d y");
+    assert_eq!(t.app.reader.as_ref().unwrap().notes.count(), 0);
+    assert!(!t.marked().contains('«'));
+    t.keys("u");
+    assert_eq!(t.app.reader.as_ref().unwrap().notes.count(), 1);
+    assert!(t.marked().contains("«The first wind is a |breeze.»"));
+}
+
+#[test]
+fn the_answer_keys_can_be_rebound() {
+    let mut keys = KeyConfig::default();
+    keys.confirm.insert("o".into(), Action::Yes);
+    keys.confirm.insert("y".into(), Action::No);
+    let mut t = TestApp::with_keys(100, 20, keys);
+    t.keys("enter } s m d y");
+    assert_eq!(
+        t.app.reader.as_ref().unwrap().notes.count(),
+        1,
+        "y is no now"
+    );
+    t.keys("d o");
+    assert_eq!(t.app.reader.as_ref().unwrap().notes.count(), 0, "o is yes");
+}
+
+#[test]
+fn typing_in_the_search_field_never_runs_global_keys() {
+    let mut t = open();
+    t.keys("/");
+    t.type_text("q?zephyr");
+    assert!(!t.app.quit);
+    assert_eq!(t.app.field().map(|f| f.text.as_str()), Some("q?zephyr"));
+    t.keys("ctrl-u");
+    t.type_text("zephyr");
+    t.keys("enter");
+    assert!(matches!(t.app.mode, Mode::Browse));
+    assert!(t.status().contains("match 1/2"), "{}", t.status());
+}
+
+#[test]
+fn the_search_field_keys_can_be_rebound() {
+    let mut keys = KeyConfig::default();
+    keys.input.insert("ctrl-j".into(), Action::Submit);
+    keys.input.insert("enter".into(), Action::ClearText);
+    let mut t = TestApp::with_keys(100, 20, keys);
+    t.keys("enter /");
+    t.type_text("zephyr");
+    t.keys("enter");
+    assert_eq!(t.app.field().map(|f| f.text.as_str()), Some(""));
+    t.type_text("zephyr");
+    t.keys("ctrl-j");
+    assert!(t.app.field().is_none());
+    assert!(t.app.reader.as_ref().unwrap().search.is_some());
+}
+
+#[test]
+fn help_scrolls_with_its_keys_and_closes_on_any_other() {
+    let mut t = TestApp::new(80, 200);
+    t.keys("?");
+    assert!(matches!(t.app.mode, Mode::Help { scroll: 0 }));
+    t.keys("j j");
+    assert!(matches!(t.app.mode, Mode::Help { scroll: 2 }));
+    assert!(
+        t.text().contains("Questions (y/n)"),
+        "the help lists the modes"
+    );
+    t.keys("x");
+    assert!(matches!(t.app.mode, Mode::Browse));
+    assert!(!t.app.quit, "x only closed the help");
+}
+
+#[test]
+fn the_help_lists_the_editor_keys_questions_and_mouse() {
+    let mut t = TestApp::new(80, 200);
+    t.keys("?");
+    let text = t.text();
+    for needle in [
+        "Note editor",
+        "save the note",
+        "Ctrl-s",
+        "yes: delete, quit, reload or discard as asked",
+        "Mouse",
+        "select text in the reader",
+        "keep the filter, or run the search",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+}
+
+#[test]
+fn the_note_editor_saves_with_its_rebound_key() {
+    let mut keys = KeyConfig::default();
+    keys.editor.insert("f2".into(), Action::SaveNote);
+    keys.editor.insert("ctrl-s".into(), Action::Back);
+    let mut t = TestApp::with_keys(100, 20, keys);
+    t.keys("enter } s enter");
+    assert!(t.app.note_editor().is_some());
+    assert!(
+        t.text().contains("F2 save"),
+        "editor hints follow the keymap"
+    );
+    t.type_text("windy #weather");
+    t.keys("f2");
+    assert!(t.app.note_editor().is_none());
+    let reader = t.app.reader.as_ref().unwrap();
+    assert_eq!(reader.notes.highlights[0].note, "windy #weather");
+    assert_eq!(reader.notes.highlights[0].tags, ["weather"]);
+}
+
+#[test]
+fn the_editor_discard_question_takes_the_confirm_keys() {
+    let mut t = open();
+    t.keys("} s enter");
+    t.type_text("draft");
+    t.keys("esc");
+    assert!(t.text().contains("Discard changes? y/n"));
+    t.keys("x");
+    assert!(t.app.note_editor().is_some(), "a stray key decides nothing");
+    t.keys("n");
+    assert_eq!(
+        t.app.note_editor().map(|(e, _)| e.text()),
+        Some("draft".into())
+    );
+    t.keys("esc y");
+    assert!(t.app.note_editor().is_none());
+    assert_eq!(
+        t.app.reader.as_ref().unwrap().notes.count(),
+        0,
+        "the highlight made for the note goes with it"
+    );
+}
+
+#[test]
+fn panel_and_its_filter_use_their_tables() {
+    let mut t = open();
+    t.keys("} s m } s 2 a");
+    assert!(t.app.panel.is_some());
+    assert!(t.text().contains("Enter jump"), "{}", t.text());
+    t.keys("/");
+    t.type_text("zeph");
+    assert_eq!(t.app.panel.as_ref().unwrap().filter, "zeph");
+    assert!(
+        t.status()
+            .contains("type to filter · Enter keep · Esc clear")
+    );
+    t.keys("enter");
+    assert!(!t.app.panel.as_ref().unwrap().filtering);
+    t.keys("esc esc");
+    assert!(t.app.panel.is_none(), "Esc clears the filter, then closes");
+}
+
+#[test]
+fn hints_follow_rebound_keys() {
+    let mut keys = KeyConfig::default();
+    keys.reader.insert("x".into(), Action::Select);
+    keys.reader.insert("v".into(), Action::Copy);
+    keys.reader.insert("z".into(), Action::Highlight);
+    keys.list.insert("o".into(), Action::OpenArticle);
+    keys.panel.insert("J".into(), Action::OpenArticle);
+    let mut t = TestApp::with_keys(100, 20, keys);
+    assert!(t.status().contains("o open"), "{}", t.status());
+    t.keys("o");
+    let status = t.status();
+    assert!(status.contains("x select"), "{status}");
+    assert!(!status.contains("v select"), "{status}");
+    t.keys("x w");
+    let status = t.status();
+    assert!(status.contains("z highlight"), "{status}");
+    t.keys("z a");
+    let text = t.text();
+    assert!(text.contains("J jump"), "panel hints: {text}");
+}
+
+#[test]
+fn a_question_from_a_text_field_gives_the_field_back() {
+    let mut t = open();
+    t.keys("/");
+    t.type_text("zep");
+    t.keys("ctrl-c");
+    assert!(matches!(t.app.question(), Some(Confirm::Quit)));
+    t.keys("n");
+    assert_eq!(t.app.field().map(|f| f.text.as_str()), Some("zep"));
+}
+
+#[test]
+fn styled_search_matches() {
+    let mut t = open();
+    t.keys("/");
+    t.type_text("zephyr");
+    t.keys("enter");
+    insta::assert_snapshot!(t.styled());
+}
+
+#[test]
+fn styled_highlight_cursor_and_selection() {
+    let mut t = open();
+    t.keys("} s m } w v w w");
+    insta::assert_snapshot!(t.styled());
+}
+
+#[test]
+fn a_drag_in_the_reader_is_a_message_that_selects() {
+    use gloss::app::{Msg, Pointer};
+    let mut t = open();
+    let text = t.app.areas().text;
+    // Row 2 of the text shows "The first wind is a breeze. ..." (title,
+    // blank line, paragraph).
+    let row = text.y + 2;
+    t.app.update(Msg::Mouse(Pointer::Press {
+        column: text.x,
+        row,
+    }));
+    t.app.update(Msg::Mouse(Pointer::Drag {
+        column: text.x + 10,
+        row,
+    }));
+    assert!(t.marked().contains("#[The first |wind]#"), "{}", t.marked());
+    t.app.update(Msg::Mouse(Pointer::Release));
+    assert!(
+        t.marked().contains("#[The first |wind]#"),
+        "a drag stays selected"
+    );
+    t.app.update(Msg::Mouse(Pointer::Press {
+        column: text.x,
+        row,
+    }));
+    t.app.update(Msg::Mouse(Pointer::Release));
+    assert!(!t.marked().contains("#["), "a click alone selects nothing");
+}
+
+#[test]
+fn resize_and_paste_are_messages_too() {
+    use gloss::app::Msg;
+    let mut t = open();
+    t.app.update(Msg::Resize {
+        width: 60,
+        height: 12,
+    });
+    assert_eq!(t.app.screen.width, 60);
+    t.keys("/");
+    t.app.update(Msg::Paste("zep\u{1b}hyr".into()));
+    assert_eq!(
+        t.app.field().map(|f| f.text.as_str()),
+        Some("zephyr"),
+        "control characters are dropped from a paste"
+    );
+}

@@ -1,0 +1,260 @@
+//! `TestApp`: drives the real [`App`] with key strings such as `"v s m"` and
+//! returns the screen as a [`TestBackend`] draws it, with the styled cells
+//! spelled out, so a state test reads like what a user types and sees.
+//!
+//! Keys are written as in the config's `[keys]` tables ("j", "G", "enter",
+//! "ctrl-s", "space"), separated by spaces. `Open` effects are carried out
+//! the way the runtime does (the article is read and shown); the app's own
+//! copy of the notes already holds every change, so saves need no disk. The
+//! clock is fixed, so new highlights get the ids "h0001", "h0002"...
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use gloss::app::clock::FixedClock;
+use gloss::app::notes::Notes;
+use gloss::app::{App, Effect};
+use gloss::config::Config;
+use gloss::document::ParseOptions;
+use gloss::keymap::{KeyConfig, KeySpec, Keymap};
+use gloss::library;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+/// The article every `TestApp` library holds first: short paragraphs with
+/// a word ("zephyr") to search for.
+pub const ARTICLE: &str = "# Winds\n\nThe first wind is a breeze. It cools the hill.\n\nA zephyr comes from the west. Another zephyr follows.\n\nThe last paragraph is calm.\n";
+
+/// An app over a small library in a temp dir, with a terminal to draw on.
+pub struct TestApp {
+    /// The app under test.
+    pub app: App,
+    /// Every effect the keys produced, in order.
+    pub effects: Vec<Effect>,
+    terminal: Terminal<TestBackend>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A `width` x `height` app with the default keys.
+    pub fn new(width: u16, height: u16) -> Self {
+        Self::with_keys(width, height, KeyConfig::default())
+    }
+
+    /// A `width` x `height` app with the user's key tables laid over the
+    /// defaults.
+    pub fn with_keys(width: u16, height: u16, keys: KeyConfig) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write(dir.path(), "winds.md", ARTICLE);
+        write(
+            dir.path(),
+            "zz-second.md",
+            "# Zz Other\n\nAnother article.\n",
+        );
+        let scan = library::scan(&[dir.path().to_path_buf()]);
+        let keymap = Keymap::from_config(&keys).expect("test keys are valid");
+        let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
+        let mut app = App::new(Config::default(), keymap, scan).with_clock(FixedClock::new(at));
+        app.resize(width, height);
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Self {
+            app,
+            effects: Vec::new(),
+            terminal,
+            _dir: dir,
+        }
+    }
+
+    /// Presses the keys in `keys` ("v s m", "ctrl-s", "/ z e p enter").
+    pub fn keys(&mut self, keys: &str) -> &mut Self {
+        for token in keys.split_whitespace() {
+            let spec: KeySpec = token
+                .parse()
+                .unwrap_or_else(|e| panic!("bad key `{token}` in a test: {e}"));
+            let event = KeyEvent::new(spec.code(), spec.modifiers());
+            let effects = self.app.on_key(event);
+            self.carry_out(effects);
+        }
+        self
+    }
+
+    /// Types `text` character by character (spaces too).
+    pub fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            let effects = self
+                .app
+                .on_key(KeyEvent::from(crossterm::event::KeyCode::Char(c)));
+            self.carry_out(effects);
+        }
+        self
+    }
+
+    fn carry_out(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Open(i) = &effect {
+                let source = self.app.list.articles[i.0].source.clone();
+                let loaded = library::load(&source).expect("test article loads");
+                let doc = loaded.document(ParseOptions::default());
+                let more = self.app.show_article(*i, doc, Notes::default(), None);
+                self.effects.extend(more);
+            }
+            self.effects.push(effect);
+        }
+    }
+
+    /// Draws the app and returns the backend (its `Display` is the text).
+    pub fn screen(&mut self) -> &TestBackend {
+        let app = &self.app;
+        self.terminal
+            .draw(|f| gloss::ui::draw(f, app))
+            .expect("draw");
+        self.terminal.backend()
+    }
+
+    /// The screen's text, one line per row, trailing spaces kept.
+    pub fn text(&mut self) -> String {
+        buffer_text(self.screen().buffer())
+    }
+
+    /// The screen with its styles: see [`styled`].
+    pub fn styled(&mut self) -> String {
+        styled(self.screen().buffer())
+    }
+
+    /// The status bar's text (the last row), trimmed.
+    pub fn status(&mut self) -> String {
+        self.text()
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    /// The open article's text with helix-style markers: the selection as
+    /// `#[` ... `]#`, the cursor as `|` (inside the selection at its moving
+    /// end), every highlight as `«` ... `»`.
+    pub fn marked(&self) -> String {
+        let Some(reader) = &self.app.reader else {
+            return String::new();
+        };
+        let text = reader.doc.text();
+        let mut marks: BTreeMap<usize, String> = BTreeMap::new();
+        let mut put = |at: usize, mark: &str, front: bool| {
+            let slot = marks.entry(at).or_default();
+            if front {
+                slot.insert_str(0, mark);
+            } else {
+                slot.push_str(mark);
+            }
+        };
+        for range in reader.notes.placed.iter().flatten() {
+            put(range.start, "«", false);
+            put(range.end, "»", true);
+        }
+        if let Some(range) = reader.selection() {
+            put(range.start, "#[", false);
+            put(range.end, "]#", true);
+        }
+        put(reader.cursor, "|", false);
+        let mut out = String::new();
+        let mut last = 0;
+        for (at, mark) in marks {
+            let at = at.min(text.len());
+            out.push_str(&text[last..at]);
+            out.push_str(&mark);
+            last = at;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write fixture");
+    path
+}
+
+/// The buffer's text, one line per row.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The buffer as text, and under every row that has styled cells a row of
+/// letters, one per cell (a space for a plain cell); a legend at the end says
+/// which style each letter is. Only the styles a user sees as marks are
+/// lettered (a background, reversed or underlined cells), so a highlight,
+/// a search match, the cursor and a selection all show, and a broken style
+/// changes the snapshot.
+pub fn styled(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut legend: Vec<Style> = Vec::new();
+    let mut out = String::new();
+    let text = buffer_text(buffer);
+    for (row, line) in (area.top()..area.bottom()).zip(text.lines()) {
+        out.push_str(line);
+        out.push('\n');
+        let mut marks = String::new();
+        for x in area.left()..area.right() {
+            let cell = &buffer[(x, row)];
+            let style = cell.style();
+            let visible = style
+                .bg
+                .is_some_and(|bg| bg != ratatui::style::Color::Reset)
+                || style
+                    .add_modifier
+                    .intersects(Modifier::REVERSED | Modifier::UNDERLINED);
+            if !visible {
+                marks.push(' ');
+                continue;
+            }
+            let index = legend.iter().position(|s| *s == style).unwrap_or_else(|| {
+                legend.push(style);
+                legend.len() - 1
+            });
+            marks.push(letter(index));
+        }
+        if !marks.trim().is_empty() {
+            out.push_str(marks.trim_end());
+            out.push('\n');
+        }
+    }
+    out.push_str("--\n");
+    for (i, style) in legend.iter().enumerate() {
+        out.push_str(&format!(
+            "{} = fg {:?} bg {:?} {:?}\n",
+            letter(i),
+            style.fg,
+            style.bg,
+            style.add_modifier
+        ));
+    }
+    out
+}
+
+fn letter(index: usize) -> char {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    LETTERS.get(index).map_or('?', |b| char::from(*b))
+}
