@@ -649,7 +649,11 @@ impl App {
         match &mut self.mode {
             Mode::Note(edit) => edit.editor.on_paste(text),
             Mode::Field(input) => {
-                input.text.extend(text.chars().filter(|c| !c.is_control()));
+                input.text.extend(
+                    text.chars().filter(|&c| {
+                        !c.is_control() && crate::document::placeholder_for(c).is_none()
+                    }),
+                );
                 let input = input.clone();
                 self.refilter(&input);
             }

@@ -213,6 +213,8 @@ fn normalise(text: &str) -> String {
             '\n' => out.push('\n'),
             '\t' => out.push_str(&tab),
             c if c.is_control() => {}
+            // Bidi overrides and isolates could reorder what the note shows.
+            c if crate::document::placeholder_for(c).is_some() => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -646,6 +648,13 @@ mod tests {
             editor.on_paste(&text);
             let result = editor.text();
             proptest::prop_assert!(result.chars().all(|c| c == '\n' || !c.is_control()));
+        }
+
+        #[test]
+        fn a_pasted_bidi_override_never_reaches_the_note(text in "[a\u{202a}-\u{202e}\u{2066}-\u{2069}\u{1b}\u{9b} ]{0,30}") {
+            let mut editor = NoteEditor::new("quote", "");
+            editor.on_paste(&text);
+            proptest::prop_assert!(crate::document::is_clean(&editor.text()), "{:?}", editor.text());
         }
     }
 }

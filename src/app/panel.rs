@@ -149,7 +149,10 @@ impl Panel {
     /// Pasted text goes into the filter while it is being typed.
     pub fn on_paste(&mut self, text: &str) {
         if self.filtering {
-            self.filter.extend(text.chars().filter(|c| !c.is_control()));
+            self.filter.extend(
+                text.chars()
+                    .filter(|&c| !c.is_control() && crate::document::placeholder_for(c).is_none()),
+            );
             self.selected = 0;
         }
     }
