@@ -421,3 +421,70 @@ fn when_the_recovery_file_cannot_be_written_q_says_the_work_goes_to_stderr() {
     };
     assert_eq!(work.change_count(), 1);
 }
+
+/// A note whose save loses to a later change of the same highlight in
+/// another window (one whose clock runs ten minutes fast) is not dropped:
+/// the typed text reopens in the editor, and saving it again puts it over.
+#[test]
+fn a_note_overruled_by_another_window_reopens_in_the_editor_and_can_be_saved_over() {
+    let world = world();
+    let mut s = session(&world, Switchable::default(), ManualClock::default());
+    open(&mut s);
+    highlight_next_sentence(&mut s);
+
+    // The other window: reads the file, writes its own note with a fast clock.
+    let other = Store::new(&world.data);
+    let found = other.find(&world.article, "").unwrap().unwrap();
+    let mut theirs = found.content.highlights[0].clone();
+    theirs.note = "theirs".into();
+    theirs.updated = chrono::Utc::now() + chrono::TimeDelta::minutes(10);
+    let op = gloss::annotations::Op::Upsert(theirs);
+    assert!(
+        other
+            .apply(
+                Some(&found.file),
+                &found.content.article,
+                std::slice::from_ref(&op)
+            )
+            .unwrap()
+            .holds(&op)
+    );
+
+    // This window, which read the file before, writes its note.
+    let effects = s.app.update(Action::Annotate);
+    run(&mut s, effects);
+    s.app.on_paste("mine");
+    let effects = s.app.update(Action::SaveNote);
+    run(&mut s, effects);
+    let (editor, _) = s
+        .app
+        .note_editor()
+        .expect("the overruled note is back in the editor");
+    assert_eq!(editor.text(), "mine");
+    let said = s
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("another window"), "{said}");
+    assert_eq!(stored_notes(&world.data), ["theirs"]);
+
+    // Saving again is made from the version now on disk, so it wins.
+    let effects = s.app.update(Action::SaveNote);
+    run(&mut s, effects);
+    assert!(s.app.note_editor().is_none());
+    assert_eq!(stored_notes(&world.data), ["mine"]);
+}
+
+/// The notes the notes folder holds for the article.
+fn stored_notes(data: &Path) -> Vec<String> {
+    let store = Store::new(data);
+    let index = store.index().unwrap();
+    let mut notes = Vec::new();
+    for entry in &index.entries {
+        let content = store.read(&entry.file).unwrap();
+        notes.extend(content.highlights.iter().map(|h| h.note.clone()));
+    }
+    notes
+}

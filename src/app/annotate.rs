@@ -252,6 +252,27 @@ impl App {
     /// reached the notes file. The note is not saved until the user says so:
     /// Ctrl-s keeps it, Esc asks before dropping it.
     pub fn resume_draft(&mut self, highlight: Highlight, text: &str) -> Vec<Effect> {
+        self.reopen_note(
+            highlight,
+            text,
+            "the note you were typing when gloss stopped is back",
+        )
+    }
+
+    /// Gives back a note whose save lost to a later change of the same
+    /// highlight in another window: the other version is what the notes file
+    /// now holds, and the text typed here reopens in the editor, so saving it
+    /// again (now made from the latest version) puts it over, and nothing
+    /// typed is dropped without the user choosing to.
+    pub fn resume_overruled_note(&mut self, highlight: Highlight, text: &str) -> Vec<Effect> {
+        self.reopen_note(
+            highlight,
+            text,
+            "another window changed this note meanwhile and its version was kept; yours is back in the editor",
+        )
+    }
+
+    fn reopen_note(&mut self, highlight: Highlight, text: &str, lead: &str) -> Vec<Effect> {
         let Some(reader) = &self.reader else {
             return Vec::new();
         };
@@ -276,7 +297,7 @@ impl App {
             made_for_note: false,
         }));
         self.info(format!(
-            "the note you were typing when gloss stopped is back: {} saves it, {} drops it",
+            "{lead}: {} saves it, {} drops it",
             self.key_or(Context::Editor, Action::SaveNote, "Ctrl-s"),
             self.key_or(Context::Editor, Action::Back, "Esc"),
         ));

@@ -25,7 +25,7 @@ pub use errors::{reason_first, short_corrupt, short_error};
 pub use fingerprints::{FileStamp, Fingerprints};
 pub use recover::Kept;
 
-use crate::annotations::{Op, Store, fingerprint};
+use crate::annotations::{Highlight, Op, Store, fingerprint};
 use crate::app::{App, Effect};
 use crate::commands;
 use crate::document::ParseOptions;
@@ -266,11 +266,28 @@ impl Session {
                 // "saved" was said when the change was made; take it back when
                 // another window changed the same highlight later and won.
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
+                let lost_note = lost_note(&all, &saved);
                 self.app.saved(crate::app::ArticleId(article), saved);
                 if overruled > 0 {
                     self.app.error(format!(
                         "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
                     ));
+                }
+                // Typed text is never dropped unasked: a note that lost
+                // reopens in the editor, or waits in the recovery file when
+                // the user is busy with something else.
+                if let Some((highlight, text)) = lost_note {
+                    if self.app.is_busy() {
+                        self.recovered.drafts.push(crate::recovery::Draft {
+                            article: record,
+                            highlight,
+                            text,
+                        });
+                    } else {
+                        // The highlight is in the notes just adopted, so
+                        // reopening it asks for no save.
+                        let _ = self.app.resume_overruled_note(highlight, &text);
+                    }
                 }
             }
             Err(e) => {
@@ -343,4 +360,17 @@ impl Session {
             self.save(article.0, vec![Op::SetPosition(position)]);
         }
     }
+}
+
+/// The first note this save asked for that the notes file does not hold
+/// because another window's later change of the same highlight won: the
+/// highlight as it is now and the text that was typed here.
+fn lost_note(ops: &[Op], saved: &crate::annotations::Saved) -> Option<(Highlight, String)> {
+    ops.iter().find_map(|op| match op {
+        Op::Upsert(mine) if !saved.holds(op) => {
+            let theirs = saved.content.highlights.iter().find(|h| h.id == mine.id)?;
+            (theirs.note != mine.note).then(|| (theirs.clone(), mine.note.clone()))
+        }
+        _ => None,
+    })
 }
