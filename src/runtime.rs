@@ -99,6 +99,10 @@ pub fn run_app_at(
         None => Ok(()),
     };
     let result = result.and_then(|()| runtime.run(&mut terminal));
+    #[cfg(unix)] // i8-fix wiring (D1)
+    if let Ok(watchdog) = &watchdog {
+        watchdog.leaving();
+    }
     leave();
     let kept = runtime.session.finish();
     #[cfg(unix)] // i8-fix wiring (D1)

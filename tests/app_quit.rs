@@ -132,7 +132,9 @@ fn q_with_unsaved_changes_gives_the_reason_first_and_where_they_are_kept() {
     assert!(!app.quit, "not at once");
     let text = message(&app);
     assert!(
-        text.starts_with("No space left on device (os error 28): 2 change(s) not saved. Quit? y/n"),
+        text.starts_with(
+            "No space left on device: 2 change(s) not saved. Quit? y/n (kept in recovery.toml"
+        ),
         "{text}"
     );
     assert!(text.contains("/data/gloss/recovery.toml"), "{text}");

@@ -383,7 +383,8 @@ fn a_refused_save_is_in_the_recovery_file_before_q_says_so_and_both_counts_agree
     let question = quit_question(&mut s);
     assert!(
         question.contains("2 change(s) not saved")
-            && question.contains(&format!("kept in {}", file.display())),
+            && question.contains("kept in recovery.toml")
+            && question.contains(&file.display().to_string()),
         "{question}"
     );
     s.app.on_key(crossterm::event::KeyEvent::from(

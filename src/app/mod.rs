@@ -714,16 +714,27 @@ impl App {
                     self.mode = Mode::ask(Confirm::Quit);
                     // The reason and the question first: the status bar
                     // shortens the end of a long message.
+                    // At 80 columns the file's name still shows; its whole
+                    // path follows for a wider bar.
                     let fate = match &unsaved.kept_in {
                         Some(file) => format!(
-                            "they are kept in {} and saved at the next start",
+                            "kept in {}, saved at the next start: {}",
+                            file.file_name().map_or_else(
+                                || file.display().to_string(),
+                                |n| n.to_string_lossy().into_owned()
+                            ),
                             file.display()
                         ),
                         None => "the recovery file cannot be written either: they will be printed on stderr".to_string(),
                     };
+                    let reason = unsaved
+                        .reason
+                        .split(" (os error")
+                        .next()
+                        .unwrap_or_default();
                     self.error(format!(
-                        "{}: {} change(s) not saved. Quit? y/n ({fate})",
-                        unsaved.reason, unsaved.count
+                        "{reason}: {} change(s) not saved. Quit? y/n ({fate})",
+                        unsaved.count
                     ));
                 }
                 None => effects.extend(self.quit_now()),

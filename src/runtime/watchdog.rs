@@ -17,8 +17,13 @@ use signal_hook::iterator::Signals;
 
 use crate::recovery;
 
-/// How long the event loop has to finish its own exit after a quit signal.
-const GRACE: Duration = Duration::from_secs(2);
+/// How long the event loop has to leave after a quit signal (a loaded
+/// machine can take a few seconds; a stuck loop never leaves).
+const GRACE: Duration = Duration::from_secs(5);
+
+/// How long the orderly exit may take once the loop has left it and is
+/// saving: it is making progress, and stepping in would cut a save short.
+const FINISHING: Duration = Duration::from_secs(30);
 
 /// How long restoring the terminal may take before the exit goes ahead.
 const RESTORE_LIMIT: Duration = Duration::from_millis(500);
@@ -27,6 +32,7 @@ const RESTORE_LIMIT: Duration = Duration::from_millis(500);
 #[derive(Debug)]
 pub struct Watchdog {
     done: Arc<AtomicBool>,
+    leaving: Arc<AtomicBool>,
 }
 
 impl Watchdog {
@@ -36,16 +42,26 @@ impl Watchdog {
         let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
         let done = Arc::new(AtomicBool::new(false));
         let finished = Arc::clone(&done);
+        let leaving = Arc::new(AtomicBool::new(false));
+        let left_loop = Arc::clone(&leaving);
         thread::Builder::new()
             .name("gloss-signal-watchdog".into())
             .spawn(move || {
                 let Some(signal) = signals.forever().next() else {
                     return;
                 };
-                let deadline = Instant::now() + GRACE;
-                while Instant::now() < deadline {
+                let signalled = Instant::now();
+                loop {
                     if finished.load(Ordering::SeqCst) {
                         return;
+                    }
+                    let limit = if left_loop.load(Ordering::SeqCst) {
+                        FINISHING
+                    } else {
+                        GRACE
+                    };
+                    if signalled.elapsed() >= limit {
+                        break;
                     }
                     thread::sleep(Duration::from_millis(50));
                 }
@@ -54,7 +70,13 @@ impl Watchdog {
                 }
                 take_over(&data_dir, &shared, restore, signal);
             })?;
-        Ok(Self { done })
+        Ok(Self { done, leaving })
+    }
+
+    /// The event loop has left and the orderly exit is saving: give it the
+    /// longer [`FINISHING`] time rather than cutting it short.
+    pub fn leaving(&self) {
+        self.leaving.store(true, Ordering::SeqCst);
     }
 
     /// The orderly exit is done: the watchdog must not step in.
