@@ -309,3 +309,16 @@ fn resize_and_paste_are_messages_too() {
         "control characters are dropped from a paste"
     );
 }
+
+/// A terminal sends Esc and a key typed right after it as one Alt-key: where
+/// Alt-key means nothing, gloss takes it as the two keys (the panel closes
+/// and `q` quits, as typed).
+#[test]
+fn esc_then_a_key_read_as_one_alt_key_is_taken_as_both() {
+    let mut t = open();
+    t.keys("} s m a");
+    assert!(t.app.panel.is_some());
+    t.keys("alt-q");
+    assert!(t.app.panel.is_none(), "Esc closed the panel");
+    assert!(t.app.quit, "then q quit");
+}

@@ -22,7 +22,7 @@ pub mod panel;
 pub mod reader;
 pub mod search;
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::{Position, Rect};
 
 use crate::annotations::{Op, ReadingPosition};
@@ -343,6 +343,21 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
+        }
+        // A terminal sends Esc and a key typed right after it as one Alt-key;
+        // where Alt-key means nothing, it was meant as the two keys.
+        if key.modifiers.contains(KeyModifiers::ALT)
+            && matches!(
+                self.context(),
+                Context::List | Context::Reader | Context::Panel | Context::Help
+            )
+            && self.keymap.action(self.context(), &key).is_none()
+        {
+            let mut effects = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            let mut rest = key;
+            rest.modifiers.remove(KeyModifiers::ALT);
+            effects.extend(self.on_key(rest));
+            return effects;
         }
         match self.route(&key) {
             Some(msg) => self.update(msg),
