@@ -664,11 +664,9 @@ impl App {
         match &mut self.mode {
             Mode::Note(edit) => edit.editor.on_paste(text),
             Mode::Field(input) => {
-                input.text.extend(
-                    text.chars().filter(|&c| {
-                        !c.is_control() && crate::document::placeholder_for(c).is_none()
-                    }),
-                );
+                input
+                    .text
+                    .extend(text.chars().filter(|&c| crate::document::fits_a_field(c)));
                 let input = input.clone();
                 self.refilter(&input);
             }

@@ -149,10 +149,8 @@ impl Panel {
     /// Pasted text goes into the filter while it is being typed.
     pub fn on_paste(&mut self, text: &str) {
         if self.filtering {
-            self.filter.extend(
-                text.chars()
-                    .filter(|&c| !c.is_control() && crate::document::placeholder_for(c).is_none()),
-            );
+            self.filter
+                .extend(text.chars().filter(|&c| crate::document::fits_a_field(c)));
             self.selected = 0;
         }
     }

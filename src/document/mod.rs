@@ -29,7 +29,7 @@ pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
-pub use sanitize::{is_clean, placeholder_for, sanitize, sanitize_text};
+pub use sanitize::{fits_a_field, is_clean, placeholder_for, sanitize, sanitize_text};
 
 use std::ops::Range;
 use std::sync::Arc;

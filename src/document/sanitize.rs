@@ -49,6 +49,12 @@ fn joinable(c: Option<char>) -> bool {
     c.is_some_and(|c| c != ZWJ && !c.is_whitespace() && placeholder_for(c).is_none())
 }
 
+/// Whether a pasted character may go into a one-line text field: no control
+/// character (not even a line break) and nothing that needs a placeholder.
+pub fn fits_a_field(c: char) -> bool {
+    !c.is_control() && placeholder_for(c).is_none()
+}
+
 /// The stand-in for `c` between the characters `prev` and `next` (`None` at
 /// either end of the text), or `None` when `c` is printed as it is.
 fn placeholder_between(prev: Option<char>, c: char, next: Option<char>) -> Option<char> {

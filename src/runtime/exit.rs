@@ -3,7 +3,7 @@
 //! written, and a panic restores the terminal and writes the recovery file
 //! before its message.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::terminal::leave;
@@ -44,12 +44,19 @@ pub(super) fn report_kept(session: &Session, kept: &Kept) {
 /// directory is full or read-only): the work goes to stderr, as TOML (which
 /// escapes control characters), so it is at least in the terminal's
 /// scrollback to copy.
-fn print_unwritable(e: &io::Error, kept: &Recovery) {
-    eprintln!("gloss: {e}: the recovery file could not be written; your unsaved work follows");
-    match recovery::printable_toml(kept) {
-        Ok(text) => eprintln!("{text}"),
-        Err(e) => eprintln!("gloss: {e}: and it could not be printed"),
-    }
+/// Writes that fail are ignored: this runs in the panic hook and the signal
+/// watchdog too, where stderr may be a closed terminal and a second panic
+/// would abort.
+pub(super) fn print_unwritable(e: &io::Error, kept: &Recovery) {
+    let mut err = io::stderr();
+    let _ = writeln!(
+        err,
+        "gloss: {e}: the recovery file could not be written; your unsaved work follows"
+    );
+    let _ = match recovery::printable_toml(kept) {
+        Ok(text) => writeln!(err, "{text}"),
+        Err(e) => writeln!(err, "gloss: {e}: and it could not be printed"),
+    };
 }
 
 /// Makes a panic restore the terminal and keep the user's work (the shared

@@ -99,15 +99,7 @@ fn take_over(data_dir: &std::path::Path, shared: &recovery::Shared, restore: fn(
                 path.display()
             );
         }
-        Some((kept, Err(e))) => {
-            let _ = writeln!(
-                err,
-                "gloss: {e}: the recovery file could not be written; your unsaved work follows"
-            );
-            if let Ok(text) = recovery::printable_toml(&kept) {
-                let _ = writeln!(err, "{text}");
-            }
-        }
+        Some((kept, Err(e))) => super::exit::print_unwritable(&e, &kept),
         None => {}
     }
     let (sent, restored) = mpsc::channel();

@@ -244,25 +244,14 @@ impl Gloss {
     pub fn wait_restored(&self) {
         self.wait_for_terminal(
             "main screen, cursor shown, no mouse reporting, no bracketed paste",
-            |s| {
-                !s.alternate_screen()
-                    && !s.hide_cursor()
-                    && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
-                    && !s.bracketed_paste()
-            },
+            restored,
         );
     }
 
     /// Whether the emulated terminal is in the state a shell expects: main
     /// screen, cursor shown, no mouse reporting, no bracketed paste.
     pub fn terminal_restored(&self) -> bool {
-        self.with_parser(|p| {
-            let s = p.screen();
-            !s.alternate_screen()
-                && !s.hide_cursor()
-                && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
-                && !s.bracketed_paste()
-        })
+        self.with_parser(|p| restored(p.screen()))
     }
 
     /// Whether the emulated terminal is in gloss's modes: alternate screen,
@@ -386,4 +375,13 @@ impl Drop for Gloss {
             let _ = self.child.kill();
         }
     }
+}
+
+/// Main screen, cursor shown, no mouse reporting, no bracketed paste: the
+/// state a shell expects its terminal in.
+fn restored(s: &vt100::Screen) -> bool {
+    !s.alternate_screen()
+        && !s.hide_cursor()
+        && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+        && !s.bracketed_paste()
 }
