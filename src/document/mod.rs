@@ -7,6 +7,7 @@
 //! an offset handed out once never changes meaning. Stored anchors use character
 //! offsets; [`Document::char_offset`] and [`Document::byte_offset`] convert.
 
+mod anchors;
 mod blocks;
 mod decode;
 mod detect;
@@ -25,6 +26,7 @@ mod segment;
 #[cfg(test)]
 mod tests;
 
+pub use anchors::{Anchor, heading_slug};
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
@@ -66,6 +68,7 @@ pub struct Document {
     text: String,
     blocks: Vec<Block>,
     links: Vec<Link>,
+    anchors: Vec<Anchor>,
     meta: Metadata,
     index: offsets::CharIndex,
     pending: parse::Pending,
@@ -112,6 +115,23 @@ impl Document {
     /// Link targets, for features that open or export them.
     pub fn links(&self) -> &[Link] {
         &self.links
+    }
+
+    /// Named places written in the source (`<a id>`, footnote definitions), for
+    /// in-document links; headings are found by [`Document::find_anchor`].
+    pub fn anchors(&self) -> &[Anchor] {
+        &self.anchors
+    }
+
+    /// Where an in-document link `#name` leads: an explicit anchor of that name,
+    /// else the heading whose slug it is (GitHub's rule, duplicates numbered
+    /// `-1`, `-2`); `None` when nothing parsed so far has that name.
+    pub fn find_anchor(&self, name: &str) -> Option<usize> {
+        let name = name.strip_prefix('#').unwrap_or(name);
+        if let Some(a) = self.anchors.iter().find(|a| a.name == name) {
+            return Some(a.offset);
+        }
+        anchors::find_heading(self, name)
     }
 
     /// Title, author and date, known before the body is parsed.

@@ -6,7 +6,7 @@ use super::header;
 use super::piece::Piece;
 use super::repair::ends_sentence;
 use super::segment::{Rules, next_segment};
-use super::{Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
+use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
 use std::sync::Arc;
 
 /// Source bytes parsed by [`Document::new`] beyond the header: enough for the
@@ -73,6 +73,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
         text: String::new(),
         blocks: Vec::new(),
         links: Vec::new(),
+        anchors: Vec::new(),
         meta: fm_meta.or(header.meta),
         index: Default::default(),
         pending: Pending {
@@ -165,6 +166,11 @@ fn commit(doc: &mut Document, piece: Piece) {
         .extend(piece.links.into_iter().map(|(r, url)| Link {
             range: base + r.start..base + r.end,
             url,
+        }));
+    doc.anchors
+        .extend(piece.anchors.into_iter().map(|(at, name)| Anchor {
+            offset: base + at,
+            name,
         }));
     doc.blocks.push(Block {
         kind: piece.kind,

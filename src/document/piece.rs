@@ -15,6 +15,9 @@ pub(super) struct Piece {
     pub text: String,
     pub spans: Vec<(Range<usize>, SpanStyle)>,
     pub links: Vec<(Range<usize>, String)>,
+    /// Named places inside the block (`<a id>`, footnote definitions): offset
+    /// relative to `text` and the name an in-document link uses.
+    pub anchors: Vec<(usize, String)>,
     /// True for top-level body paragraphs, the only blocks page-break repair may
     /// join (not titles, bylines, HTML, quotes or list items).
     pub joinable: bool,
@@ -29,6 +32,7 @@ impl Piece {
             text: String::new(),
             spans: Vec::new(),
             links: Vec::new(),
+            anchors: Vec::new(),
             joinable: false,
         }
     }
@@ -65,6 +69,9 @@ impl Piece {
             r.end = r.end.min(len);
             r.start = r.start.min(r.end);
         }
+        for (at, _) in &mut self.anchors {
+            *at = (*at).min(len);
+        }
     }
 
     /// Appends `next` after a space: the repair of a paragraph split by a page
@@ -82,6 +89,11 @@ impl Piece {
             next.links
                 .into_iter()
                 .map(|(r, u)| (r.start + shift..r.end + shift, u)),
+        );
+        self.anchors.extend(
+            next.anchors
+                .into_iter()
+                .map(|(at, name)| (at + shift, name)),
         );
     }
 }
