@@ -182,6 +182,7 @@ impl Builder {
             Event::SoftBreak => {
                 let style = self.styles.current();
                 self.push(" ", style);
+                self.leaf().wrapped = true;
             }
             Event::HardBreak => self.push("\n", SpanStyle::default()),
             Event::Rule => {

@@ -4,7 +4,7 @@
 use super::front_matter;
 use super::header;
 use super::piece::Piece;
-use super::repair::ends_sentence;
+use super::repair;
 use super::segment::{Rules, next_segment};
 use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
 use std::sync::Arc;
@@ -23,11 +23,13 @@ const JOIN_LIMIT: usize = 16 * 1024;
 pub(super) struct Pending {
     source: Arc<String>,
     format: Format,
-    options: ParseOptions,
     /// Where the next segment search starts.
     pos: usize,
     /// Where the body started, for progress estimates.
     body_start: usize,
+    /// Whether page-break repair runs: asked for, and the source is not one
+    /// whose blank lines are deliberate (decided once, from its start).
+    repair: bool,
     /// A body paragraph that may continue in the next segment (page-break
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
@@ -54,10 +56,14 @@ impl Pending {
     }
 
     fn rules(&self) -> Rules {
-        match self.format {
-            Format::Markdown => Rules::Markdown,
-            Format::Plain => Rules::Plain,
-        }
+        rules(self.format)
+    }
+}
+
+fn rules(format: Format) -> Rules {
+    match format {
+        Format::Markdown => Rules::Markdown,
+        Format::Plain => Rules::Plain,
     }
 }
 
@@ -69,6 +75,8 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     };
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
+    let repair = options.repair_page_breaks
+        && !repair::uses_blank_lines_deliberately(&source, rules(format));
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -79,9 +87,9 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
         pending: Pending {
             source,
             format,
-            options,
             pos: header.body_start,
             body_start: header.body_start,
+            repair,
             carry: None,
             done: false,
         },
@@ -120,12 +128,13 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
     doc.blocks.len() > before
 }
 
-/// Passes a block through page-break repair: a joinable paragraph that does not
-/// end a sentence waits for the next block, and joins it when that is a body
-/// paragraph too.
+/// Passes a block through page-break repair: a body paragraph that may be
+/// the first part of a sentence cut by a page break waits for the next block,
+/// and is joined with it when that block continues the sentence (the rule is
+/// in [`repair`]).
 fn feed(doc: &mut Document, piece: Piece) {
     let piece = match doc.pending.carry.take() {
-        Some(mut carry) if piece.joinable => {
+        Some(mut carry) if piece.joinable && repair::continues(&carry, &piece) => {
             carry.join(piece);
             carry
         }
@@ -135,10 +144,10 @@ fn feed(doc: &mut Document, piece: Piece) {
         }
         None => piece,
     };
-    let may_continue = doc.pending.options.repair_page_breaks
+    let may_continue = doc.pending.repair
         && piece.joinable
         && piece.text.len() < JOIN_LIMIT
-        && !ends_sentence(&piece.text);
+        && repair::may_continue(&piece);
     if may_continue {
         doc.pending.carry = Some(piece);
     } else {

@@ -21,6 +21,10 @@ pub(super) struct Piece {
     /// True for top-level body paragraphs, the only blocks page-break repair may
     /// join (not titles, bylines, HTML, quotes or list items).
     pub joinable: bool,
+    /// True when the block's source ran over several lines: its author wrapped
+    /// it by hand, so the blank line after it is meant (page-break repair
+    /// never joins it to what follows).
+    pub wrapped: bool,
 }
 
 impl Piece {
@@ -34,6 +38,7 @@ impl Piece {
             links: Vec::new(),
             anchors: Vec::new(),
             joinable: false,
+            wrapped: false,
         }
     }
 
@@ -77,6 +82,7 @@ impl Piece {
     /// Appends `next` after a space: the repair of a paragraph split by a page
     /// break.
     pub fn join(&mut self, next: Piece) {
+        self.wrapped |= next.wrapped;
         self.text.push(' ');
         let shift = self.text.len();
         self.text.push_str(&next.text);

@@ -11,6 +11,7 @@ pub(super) fn parse(segment: &str) -> Vec<Piece> {
     for line in segment.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if !piece.text.is_empty() {
             piece.text.push(' ');
+            piece.wrapped = true;
         }
         piece.text.push_str(&sanitize(line));
     }
