@@ -66,31 +66,57 @@ pub(super) fn may_continue(piece: &Piece) -> bool {
         && !piece.wrapped
         && !text.contains('\n')
         && is_prose(piece)
+        && !is_heading_like(text)
         && !is_label(text)
         && ends_in_plain_word(text)
 }
 
 /// True when `next` is the rest of the sentence `first` began (given that
 /// [`may_continue`] accepted `first`): `next` is prose that starts in lower
-/// case, or `first` is a long fragment that is not a heading.
+/// case, or `first` is a long fragment and `next` does not start with a word
+/// that opens a sentence.
 pub(super) fn continues(first: &Piece, next: &Piece) -> bool {
     let text = next.text.trim_start();
     let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
-    let long_fragment = words(&first.text).count() >= MIN_WORDS_BEFORE_CAPITAL
-        && !is_heading_like(&first.text);
+    let long_fragment = words(&first.text).count() >= MIN_WORDS_BEFORE_CAPITAL;
     is_prose(next)
         && !is_heading_like(text)
         && !is_label(text)
         && !starts_with_address(text)
         && !starts_with_enumerator(text)
-        && (starts_lower || long_fragment)
+        && !text.starts_with(['(', '['])
+        && (starts_lower || long_fragment && !opens_a_sentence(text))
 }
 
-/// True when a source's paragraphs are written with blank lines that mean a
-/// new paragraph (so page-break repair must leave them alone): most of its
-/// prose paragraphs run over several source lines, as text wrapped by its
-/// author is, whereas extracted text holds a paragraph on one line. Reads at
-/// most the first 64 KB.
+/// Words that usually open an English sentence rather than continue one: a
+/// capitalised paragraph that starts with one is a new sentence after a
+/// missing full stop (`…the Beginner label` + `To make changes…`), whereas a
+/// sentence cut by a page break goes on with a name (`…by the US` + `Border
+/// Patrol…`).
+const SENTENCE_OPENERS: [&str; 72] = [
+    "a", "after", "all", "also", "although", "an", "and", "another", "any", "as", "at", "because",
+    "before", "both", "but", "by", "check", "each", "every", "for", "from", "he", "her", "here",
+    "his", "how", "however", "i", "if", "in", "it", "its", "many", "more", "most", "my", "no",
+    "note", "on", "once", "or", "our", "please", "read", "see", "she", "since", "so", "some",
+    "such", "that", "the", "their", "then", "there", "these", "they", "this", "those", "to",
+    "unless", "use", "we", "what", "when", "where", "which", "while", "who", "why", "with", "you",
+];
+
+fn opens_a_sentence(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    let word: String = first
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    SENTENCE_OPENERS.contains(&word.as_str())
+}
+
+/// True when a source's blank lines are meant, so page-break repair must
+/// leave it alone: it holds fenced code (Markdown written by hand, never text
+/// extracted from a page), or most of its prose paragraphs run over several
+/// source lines, as text wrapped by its author does (extracted text holds a
+/// paragraph on one line). Reads at most the first 64 KB.
 pub(super) fn uses_blank_lines_deliberately(src: &str, rules: Rules) -> bool {
     let (mut wrapped, mut single) = (0usize, 0usize);
     let mut pos = 0;
@@ -99,7 +125,11 @@ pub(super) fn uses_blank_lines_deliberately(src: &str, rules: Rules) -> bool {
             break;
         };
         pos = range.end;
-        let mut lines = src.get(range).unwrap_or("").lines();
+        let segment = src.get(range).unwrap_or("");
+        if rules == Rules::Markdown && segment.lines().any(is_fence_line) {
+            return true;
+        }
+        let mut lines = segment.lines();
         let Some(first) = lines.next().filter(|l| is_prose_line(l, rules)) else {
             continue;
         };
@@ -112,6 +142,16 @@ pub(super) fn uses_blank_lines_deliberately(src: &str, rules: Rules) -> bool {
         }
     }
     wrapped >= 2 && wrapped >= single
+}
+
+/// A Markdown code fence (three backticks or tildes, indented less than
+/// four spaces).
+fn is_fence_line(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    indent <= 3 && {
+        let t = line.trim_start_matches(' ');
+        t.starts_with("```") || t.starts_with("~~~")
+    }
 }
 
 /// A line that starts running text: not indented like code, not a Markdown
@@ -243,7 +283,12 @@ fn ends_in_plain_word(text: &str) -> bool {
         return false;
     };
     let dash_or_comma = |c: char| matches!(c, ',' | '—' | '–' | '-');
-    let core = last.trim_end_matches(dash_or_comma).trim_end_matches(CLOSERS);
+    // Quotes and emphasis may close mid-sentence; a closing bracket ends an
+    // aside or a caption, which is not where a page break was seen to cut.
+    let quotes = |c: char| CLOSERS.contains(&c) && !matches!(c, ')' | ']' | '）' | '】');
+    let core = last
+        .trim_end_matches(dash_or_comma)
+        .trim_end_matches(quotes);
     if core.is_empty() {
         return last.chars().all(dash_or_comma);
     }
@@ -348,15 +393,27 @@ mod tests {
             ("END OF TERMS AND CONDITIONS", "How to apply these terms"),
             ("node --v8-options", "Execute without arguments to start."),
             ("openssl genrsa -out key.pem 2048", "or"),
-            ("node [options] [script.js | -e \"script\"]", "Please see more."),
-            ("Join the chat at https://chat.example/room", "the tool lets you"),
+            (
+                "node [options] [script.js | -e \"script\"]",
+                "Please see more.",
+            ),
+            (
+                "Join the chat at https://chat.example/room",
+                "the tool lets you",
+            ),
             ("Public key available at", "https://keys.example/abc"),
-            ("Contact the maintainers at", "someone@example.org for help."),
+            (
+                "Contact the maintainers at",
+                "someone@example.org for help.",
+            ),
             ("logs go to /var/log/app", "and are rotated weekly."),
             ("if (x) { y() }", "runs twice."),
             ("Backward compatibility notes", "UI, Workflows & Features"),
             ("a short fragment", "Begins with a capital."),
-            ("How to Apply These Terms to Your New Programs", "If you write one"),
+            (
+                "How to Apply These Terms to Your New Programs",
+                "If you write one",
+            ),
             (
                 "the licensor grants the rights of Section 3(b); and",
                 "c. You must comply with the conditions.",
@@ -369,6 +426,19 @@ mod tests {
                 "This release upgrades the bundled library to version 1.0.2k",
                 "Although the team rated the issue low, we update.",
             ),
+            (
+                "an extract from the first paragraphs of the novel (by its author)",
+                "Compact example text follows here",
+            ),
+            (
+                "the first line of the old poem in its own alphabet",
+                "(Old English, which reads in Latin as follows)",
+            ),
+            (
+                "If you are unsure what to work on, try the Beginner label",
+                "To make changes to the code, fork the repository.",
+            ),
+            ("API Documentation", "html5ever is a parser."),
             (
                 "01_compress_easy.c Multi-call compression using a preset",
                 "02_decompress.c Multi-call decompression",

@@ -517,6 +517,74 @@ fn titles_bylines_and_the_last_paragraph_are_never_joined() {
     );
 }
 
+/// Each source paragraph stays its own block when repair is on.
+fn joins_nothing(src: &str, format: Format) {
+    let on = Document::parse_complete(src, format, ParseOptions::default());
+    let off = Document::parse_complete(
+        src,
+        format,
+        ParseOptions {
+            repair_page_breaks: false,
+        },
+    );
+    assert_eq!(on.text(), off.text(), "{src}");
+}
+
+#[test]
+fn api_reference_shapes_are_never_joined() {
+    // A command synopsis in code, a label line, a bold pseudo-heading, a
+    // line ending in a URL, a badge: each followed by a capitalised paragraph.
+    for src in [
+        "# Tool\n\n`tool --list-options`\n\nRun it without arguments to start a shell.",
+        "# Removals\n\nType: End-of-Life\n\nThe old module has been removed.",
+        "# Modes\n\n**Strict comparison mode**\n\nAn alias of the strict check.",
+        "# Notes\n\nSee https://example.org/security/advisory-2019\n\nfor the details.",
+        "# App\n\n[![Chat with us at https://chat.example/room](https://b.example/b.svg)](https://chat.example/room)\n\napp lets you switch versions easily.",
+        "# Keys\n\nThe public key is available at\n\nhttps://keys.example/by-fingerprint/ABCD",
+        "# Usage\n\ntool [options] [file | -e \"script\"] [--] [args]\n\nPlease see the options page.",
+    ] {
+        joins_nothing(src, Format::Markdown);
+    }
+}
+
+#[test]
+fn licence_headings_are_never_joined() {
+    let licence = "THE EXAMPLE PUBLIC LICENSE\n\nVersion 3, 1 May 2001\n\n\
+                   Copyright the Example Foundation\n\nPreamble\n\n\
+                   The licence is meant to keep the program free.\n\n\
+                   END OF TERMS AND CONDITIONS\n\nHow to Apply These Terms to Your Programs\n\n\
+                   If you write a program, attach these notices.";
+    joins_nothing(licence, Format::Plain);
+}
+
+#[test]
+fn hand_wrapped_or_code_holding_sources_are_left_alone() {
+    // The author wraps lines, so a blank line after an unpunctuated line is
+    // deliberate.
+    let wrapped = "# Events\n\nThe stream emits events in the order the tests\nare defined, one per test\n\n\
+                   Some events are emitted in the order\nthe tests are run\n\nsee below for more.";
+    joins_nothing(wrapped, Format::Markdown);
+    // A fenced code block marks Markdown written by hand.
+    let fenced = "# Crate\n\nA small bitset container for the language\n\n\
+                  which is fast\n\n```rust\nlet x = 1;\n```\n";
+    joins_nothing(fenced, Format::Markdown);
+}
+
+#[test]
+fn a_long_fragment_joins_a_capitalised_continuation() {
+    let d = md(
+        "# T\n\nMore than 90,000 travellers were stopped by the US\n\n\
+                Coast Guard in March, far more than in February.\n\nNext.",
+    );
+    assert_eq!(
+        texts(&d)[1..],
+        [
+            "More than 90,000 travellers were stopped by the US Coast Guard in March, far more than in February.",
+            "Next."
+        ]
+    );
+}
+
 #[test]
 fn page_break_chains_span_many_segments() {
     let src = format!("# T\n\n{}", "a fragment\n\n".repeat(1_000) + "end.");
