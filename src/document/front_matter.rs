@@ -102,65 +102,51 @@ impl Fields {
     }
 }
 
-/// Strips one pair of matching quotes.
-fn unquote(s: &str) -> &str {
-    let s = s.trim();
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    s
-}
-
-/// Reads simple `key: value` lines; a list value (`[a, b]` or `- a` lines)
-/// yields its first entry. `None` when nothing looks like YAML keys, so a
-/// `---` rule followed by text is left to the Markdown parser.
+/// Reads the YAML mapping with yaml-rust2, a maintained YAML 1.2 parser, so
+/// quoting and escapes (`"A \\"quoted\\" word"`) mean what YAML says. `None`
+/// when the block is not a YAML mapping (a `---` rule followed by text, or
+/// invalid YAML), so it is left to the Markdown parser and shown as written.
 fn yaml_fields(content: &str) -> Option<Fields> {
+    if content.trim().is_empty() {
+        return Some(Fields::default());
+    }
+    let docs = yaml_rust2::YamlLoader::load_from_str(content).ok()?;
+    let yaml_rust2::Yaml::Hash(map) = docs.into_iter().next()? else {
+        return None;
+    };
     let mut fields = Fields::default();
-    let mut any_key = content.trim().is_empty();
-    let mut pending_list_key: Option<String> = None;
-    for line in content.lines() {
-        if let Some(key) = &pending_list_key {
-            let item = line.trim_start();
-            if let Some(entry) = item.strip_prefix("- ") {
-                fields.set(key, unquote(entry).to_owned());
-                pending_list_key = None;
-                continue;
-            }
-            if item.is_empty() {
-                continue;
-            }
-            pending_list_key = None;
-        }
-        if line.starts_with([' ', '\t', '#', '-']) {
-            continue;
-        }
-        let Some((key, value)) = line.split_once(':') else {
+    for (key, value) in &map {
+        let (Some(key), Some(text)) = (yaml_scalar(key), yaml_text(value)) else {
             continue;
         };
-        let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        {
-            continue;
-        }
-        any_key = true;
-        let value = value.trim();
-        if value.is_empty() {
-            pending_list_key = Some(key.to_owned());
-        } else if let Some(list) = value.strip_prefix('[') {
-            let list = list.trim_end().trim_end_matches(']');
-            if let Some(first) = list.split(',').next() {
-                fields.set(key, unquote(first).to_owned());
-            }
-        } else {
-            fields.set(key, unquote(value).to_owned());
-        }
+        fields.set(&key, text);
     }
-    any_key.then_some(fields)
+    Some(fields)
+}
+
+/// A scalar as text (`title: 1984` is a title too).
+fn yaml_scalar(value: &yaml_rust2::Yaml) -> Option<String> {
+    use yaml_rust2::Yaml;
+    match value {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A field's value: a scalar, the first entry of a list, or the `name` of a
+/// mapping (`author: {name: Ann}`, `authors: [{name: Ann}]`).
+fn yaml_text(value: &yaml_rust2::Yaml) -> Option<String> {
+    use yaml_rust2::Yaml;
+    match value {
+        Yaml::Array(items) => items.first().and_then(yaml_text),
+        Yaml::Hash(map) => map
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("name"))
+            .and_then(|(_, v)| yaml_scalar(v)),
+        other => yaml_scalar(other),
+    }
 }
 
 /// Reads the TOML table with the toml crate; invalid TOML yields no fields but
@@ -196,10 +182,10 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_is_read_and_skipped() {
-        let src = "---\ntitle: \"A \\x Day\"\nauthor: 'Jane Doe'\ndate: 2021-04-15\ntags: [a]\n---\n\n# Body\n";
+        let src = "---\ntitle: \"A \\\"Big\\\" Day\"\nauthor: 'Jane O''Doe'\ndate: 2021-04-15\ntags: [a]\n---\n\n# Body\n";
         let (m, start) = split(src);
-        assert_eq!(m.title.as_deref(), Some("A \\x Day"));
-        assert_eq!(m.author.as_deref(), Some("Jane Doe"));
+        assert_eq!(m.title.as_deref(), Some("A \"Big\" Day"));
+        assert_eq!(m.author.as_deref(), Some("Jane O'Doe"));
         assert_eq!(m.date_text.as_deref(), Some("2021-04-15"));
         assert_eq!(m.date, NaiveDate::from_ymd_opt(2021, 4, 15));
         assert_eq!(&src[start..], "\n# Body\n");
@@ -211,6 +197,29 @@ mod tests {
         assert_eq!(m.author.as_deref(), Some("Ann"));
         let (m, _) = split("---\nby: [\"Cy\", Di]\n---\n");
         assert_eq!(m.author.as_deref(), Some("Cy"));
+    }
+
+    #[test]
+    fn yaml_is_read_by_a_real_parser() {
+        // Escapes, folded blocks, numbers and author mappings.
+        let (m, _) = split(
+            "---\ntitle: \"Caf\\u00e9 \\\"Noir\\\"\"\nauthor:\n  name: Ann Lee\n  email: a@b\n---\n",
+        );
+        assert_eq!(m.title.as_deref(), Some("Café \"Noir\""));
+        assert_eq!(m.author.as_deref(), Some("Ann Lee"));
+        let (m, _) =
+            split("---\ntitle: >\n  A long title\n  over two lines\nauthors: [{name: Bo}]\n---\n");
+        assert_eq!(m.title.as_deref(), Some("A long title over two lines"));
+        assert_eq!(m.author.as_deref(), Some("Bo"));
+        let (m, _) = split("---\ntitle: 1984\n---\n");
+        assert_eq!(m.title.as_deref(), Some("1984"));
+    }
+
+    #[test]
+    fn invalid_yaml_is_shown_as_written() {
+        // Nothing is lost: the block stays in the body for the reader.
+        assert_eq!(split("---\ntitle: \"unclosed\n---\nbody").1, 0);
+        assert_eq!(split("---\n- a list\n- not a mapping\n---\n").1, 0);
     }
 
     #[test]
