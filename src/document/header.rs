@@ -4,7 +4,7 @@
 use super::meta::{Metadata, parse_date};
 use super::piece::Piece;
 use super::segment::{Rules, is_blank, next_segment};
-use super::{BlockKind, Container, Format, markdown, plain};
+use super::{BlockKind, Container, Format, markdown, pandoc, plain};
 use std::ops::Range;
 
 /// A title taken from the first line of a longer paragraph is cut to about
@@ -38,23 +38,44 @@ fn rules(format: Format) -> Rules {
     }
 }
 
-/// Reads the title and byline starting at `from`.
+/// A level-1 heading counts as the title when at most this many short
+/// segments (a preface, a badge line, an HTML comment) come before it...
+const PREFACE_SEGMENTS: usize = 5;
+/// ...within this many bytes of the start, so finding it stays cheap.
+const PREFACE_BYTES: usize = 8 * 1024;
+/// A preface paragraph is short: longer text before a heading is the body.
+const PREFACE_CHARS: usize = 300;
+
+/// Reads the title and byline starting at `from`: a Pandoc title block
+/// (`% Title`), else the first level-1 heading near the start, else the first
+/// line of text (leading HTML comments, HTML blocks and badge lines skipped).
 pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
     let mut header = Header {
         meta: Metadata::default(),
         pieces: Vec::new(),
         body_start: from,
     };
+    if format == Format::Markdown
+        && let Some(block) = pandoc::title_block(src, from)
+    {
+        header.meta = block.meta;
+        header.pieces = block.pieces;
+        header.body_start = block.end;
+        return header;
+    }
     let Some(first) = next_segment(src, from, rules(format)) else {
         header.body_start = src.len();
         return header;
     };
-    let seg = src.get(first.clone()).unwrap_or("");
-    let Some(title_end) = title_block(seg, format).map(|len| first.start + len) else {
+    let title_seg = heading_near_start(src, from, format)
+        .or_else(|| first_text_segment(src, from, format))
+        .unwrap_or(first);
+    let seg = src.get(title_seg.clone()).unwrap_or("");
+    let Some(title_end) = title_block(seg, format).map(|len| title_seg.start + len) else {
         header.meta.title = first_line_title(seg, format);
         return header;
     };
-    let mut pieces = parse(src.get(first.start..title_end).unwrap_or(""), format);
+    let mut pieces = parse(src.get(title_seg.start..title_end).unwrap_or(""), format);
     let title = pieces
         .first()
         .map(|p| p.text.replace('\n', " ").trim().to_owned());
@@ -62,14 +83,75 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.meta.title = first_line_title(seg, format);
         return header;
     }
-    for p in &mut pieces {
+    // What comes before the title (a preface, badges, comments) keeps its
+    // place in the text, ahead of the title.
+    let mut preface = parse(src.get(from..title_seg.start).unwrap_or(""), format);
+    preface.append(&mut pieces);
+    for p in &mut preface {
         p.joinable = false;
     }
     header.meta.title = title;
-    header.pieces = pieces;
+    header.pieces = preface;
     header.body_start = title_end;
     read_byline(src, title_end, format, &mut header);
     header
+}
+
+/// The segments at the start of the source, within the preface bounds.
+fn leading_segments(src: &str, from: usize, format: Format) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = from;
+    while out.len() <= PREFACE_SEGMENTS && pos.saturating_sub(from) <= PREFACE_BYTES {
+        let Some(range) = next_segment(src, pos, rules(format)) else {
+            break;
+        };
+        pos = range.end;
+        out.push(range);
+    }
+    out
+}
+
+/// The segment that opens with the first level-1 heading, when only a short
+/// preface, badge lines or HTML come before it.
+fn heading_near_start(src: &str, from: usize, format: Format) -> Option<Range<usize>> {
+    if format != Format::Markdown {
+        return None;
+    }
+    for range in leading_segments(src, from, format) {
+        let seg = src.get(range.clone()).unwrap_or("");
+        if opens_with_h1(seg) {
+            return Some(range);
+        }
+        let short = seg.chars().count() <= PREFACE_CHARS && seg.lines().count() <= 3;
+        if !(short || is_markup_only(seg)) {
+            return None;
+        }
+    }
+    None
+}
+
+/// The first segment that holds text a reader would call the first line:
+/// not an HTML comment or block, not a row of badges or links.
+fn first_text_segment(src: &str, from: usize, format: Format) -> Option<Range<usize>> {
+    if format != Format::Markdown {
+        return None;
+    }
+    leading_segments(src, from, format)
+        .into_iter()
+        .find(|r| !is_markup_only(src.get(r.clone()).unwrap_or("")))
+}
+
+/// An HTML comment or block, or a line of images and links (badges).
+fn is_markup_only(seg: &str) -> bool {
+    let t = seg.trim_start();
+    t.starts_with('<') || t.starts_with("[![") || t.starts_with("![")
+}
+
+/// `# Title` or `Title` over `===`.
+fn opens_with_h1(seg: &str) -> bool {
+    let mut lines = seg.split('\n');
+    let first = lines.next().unwrap_or("");
+    is_atx_h1(first) || lines.next().is_some_and(is_setext_h1_underline)
 }
 
 /// The length of the segment's leading title block when it has one: a level-1

@@ -17,6 +17,7 @@ mod markdown;
 mod meta;
 pub mod motion;
 mod offsets;
+mod pandoc;
 mod parse;
 mod piece;
 mod plain;

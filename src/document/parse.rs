@@ -133,17 +133,21 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
 /// and is joined with it when that block continues the sentence (the rule is
 /// in [`repair`]).
 fn feed(doc: &mut Document, piece: Piece) {
-    let piece = match doc.pending.carry.take() {
-        Some(mut carry) if piece.joinable && repair::continues(&carry, &piece) => {
+    if let Some(mut carry) = doc.pending.carry.take() {
+        if piece.joinable && repair::continues(&carry, &piece) {
+            // Only the part joined in can change how the paragraph ends, so a
+            // long chain is checked a part at a time.
+            let open = repair::leaves_open(&piece);
             carry.join(piece);
-            carry
+            if open && carry.text.len() < JOIN_LIMIT {
+                doc.pending.carry = Some(carry);
+            } else {
+                commit(doc, carry);
+            }
+            return;
         }
-        Some(carry) => {
-            commit(doc, carry);
-            piece
-        }
-        None => piece,
-    };
+        commit(doc, carry);
+    }
     let may_continue = doc.pending.repair
         && piece.joinable
         && piece.text.len() < JOIN_LIMIT

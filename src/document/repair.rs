@@ -61,14 +61,15 @@ pub(super) fn ends_sentence(text: &str) -> bool {
 /// cut: it does not end a sentence, its author did not wrap it over several
 /// lines, and it reads as a prose fragment ending in a plain word.
 pub(super) fn may_continue(piece: &Piece) -> bool {
+    is_prose(piece) && !is_heading_like(&piece.text) && !is_label(&piece.text) && leaves_open(piece)
+}
+
+/// True when a paragraph ends the way a cut sentence does: no final
+/// punctuation, a plain last word, one source line. For a paragraph already
+/// joined, only the part joined last decides.
+pub(super) fn leaves_open(piece: &Piece) -> bool {
     let text = piece.text.as_str();
-    !ends_sentence(text)
-        && !piece.wrapped
-        && !text.contains('\n')
-        && is_prose(piece)
-        && !is_heading_like(text)
-        && !is_label(text)
-        && ends_in_plain_word(text)
+    !ends_sentence(text) && !piece.wrapped && !text.contains('\n') && ends_in_plain_word(text)
 }
 
 /// True when `next` is the rest of the sentence `first` began (given that
@@ -78,7 +79,8 @@ pub(super) fn may_continue(piece: &Piece) -> bool {
 pub(super) fn continues(first: &Piece, next: &Piece) -> bool {
     let text = next.text.trim_start();
     let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
-    let long_fragment = words(&first.text).count() >= MIN_WORDS_BEFORE_CAPITAL;
+    let long_fragment =
+        words(&first.text).take(MIN_WORDS_BEFORE_CAPITAL).count() == MIN_WORDS_BEFORE_CAPITAL;
     is_prose(next)
         && !is_heading_like(text)
         && !is_label(text)

@@ -389,14 +389,86 @@ fn title_falls_back_to_the_first_line() {
     assert!(t.chars().count() <= 101);
     assert!(!t.contains("second"));
 
-    let d = md("Intro paragraph, not a heading.\n\n# Later Heading\n");
-    assert_eq!(
-        d.meta().title.as_deref(),
-        Some("Intro paragraph, not a heading.")
+    // A long opening paragraph is the body: a heading after it is a section.
+    let intro = format!(
+        "{}\n\n# Later Heading\n",
+        "An opening paragraph. ".repeat(20)
     );
+    let d = md(&intro);
+    let t = d.meta().title.clone().unwrap_or_default();
+    assert!(t.starts_with("An opening paragraph."), "{t}");
 
     let d = md("## Section *two*\n\nText.");
     assert_eq!(d.meta().title.as_deref(), Some("Section two"));
+}
+
+/// The title from the whole document and from the cheap metadata reader the
+/// library uses: they must agree.
+fn title_of(src: &str) -> Option<String> {
+    let d = md(src);
+    let cheap = crate::document::read_metadata(src, Format::Markdown);
+    assert_eq!(d.meta(), &cheap, "{src}");
+    cheap.title
+}
+
+#[test]
+fn the_first_level_one_heading_near_the_start_is_the_title() {
+    // A short preface or a badge line before the heading is not the title.
+    let d = md("Intro paragraph, not a heading.\n\n# Later Heading\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("Later Heading"));
+    assert_eq!(
+        texts(&d),
+        ["Intro paragraph, not a heading.", "Later Heading", "Body."],
+        "the preface keeps its place"
+    );
+    assert_eq!(kinds(&d)[1], BlockKind::Heading(1));
+    let badge = "[![Chat at https://chat.example](https://b.example/c.svg)](https://chat.example)\n\n\
+                 # pyenv-like\n\nBody.";
+    assert_eq!(title_of(badge).as_deref(), Some("pyenv-like"));
+    let setext = "A preface line\n\nThe Tool\n========\n\nBody.";
+    assert_eq!(title_of(setext).as_deref(), Some("The Tool"));
+}
+
+#[test]
+fn a_leading_html_comment_is_never_the_title() {
+    let yaml_comment = "<!-- YAML\nadded: v1.0.0\nchanges:\n  - version: v2.0.0\n-->\n\n\
+                        # Web API\n\nThe module provides things.";
+    assert_eq!(title_of(yaml_comment).as_deref(), Some("Web API"));
+    // Without a heading, the first line of text after the comments.
+    let no_heading = "<!--\n  A note for maintainers.\n-->\n\n<!--introduced_in=v0.10.0-->\n\n\
+                      About this documentation\n\nMore.";
+    assert_eq!(
+        title_of(no_heading).as_deref(),
+        Some("About this documentation")
+    );
+    let d = md(no_heading);
+    assert!(d.text().ends_with("About this documentation\n\nMore."));
+}
+
+#[test]
+fn a_pandoc_title_block_is_the_title() {
+    let src = "% Release Notes\n% Ann Lee\n% 15 April 2021\n\nVersion 1.2 (2021-04-15)\n========\n\nText.";
+    let d = md(src);
+    assert_eq!(title_of(src).as_deref(), Some("Release Notes"));
+    assert_eq!(d.meta().author.as_deref(), Some("Ann Lee"));
+    assert_eq!(d.meta().date, chrono::NaiveDate::from_ymd_opt(2021, 4, 15));
+    assert_eq!(
+        texts(&d),
+        [
+            "Release Notes",
+            "Ann Lee\n15 April 2021",
+            "Version 1.2 (2021-04-15)",
+            "Text."
+        ]
+    );
+    assert_eq!(kinds(&d)[..2], [BlockKind::Heading(1), BlockKind::Byline]);
+    // Front matter still wins; a `%` in plain text means nothing.
+    assert_eq!(
+        title_of("---\ntitle: \"From \\\"FM\\\"\"\n---\n% Pandoc\n\nBody.").as_deref(),
+        Some("From \"FM\"")
+    );
+    let d = plain("% not a title block\n\nBody.");
+    assert_eq!(d.meta().title.as_deref(), Some("% not a title block"));
 }
 
 #[test]
