@@ -10,9 +10,12 @@
 //! `unicode-segmentation` crate). A *word* is a word segment holding at least
 //! one alphanumeric character, so `don't`, `3.5` and `naïve` are single words,
 //! punctuation and spaces are skipped, a hyphen splits `US-bound` in two, and
-//! each CJK ideograph is a word of its own. Sentences follow UAX #29 too, so
-//! `Mr. Smith` splits after `Mr.`; a hard line break ends a sentence, and a
-//! sentence never crosses a block boundary (a heading is its own sentence).
+//! each CJK ideograph is a word of its own. Sentences follow UAX #29 too,
+//! except that a sentence does not end after a common abbreviation (`e.g.`,
+//! `i.e.`, `etc.`, `vs.`, `Mr.`, `Dr.`), dotted initials (`U.S.`, `J.`) or a
+//! version (`v1.2.`); decimals (`3.5`, `1.95.0`) never ended one. A hard line
+//! break ends a sentence, and a sentence never crosses a block boundary (a
+//! heading is its own sentence).
 //!
 //! All offsets are byte offsets into the canonical text, on `char` boundaries.
 //! Offsets past the end or inside a character are clamped, never a panic.
@@ -135,9 +138,7 @@ pub fn sentence_at(text: &str, blocks: &[Block], offset: usize) -> Range<usize> 
     let Some(slice) = text.get(window.clone()) else {
         return offset..offset;
     };
-    let segments = slice
-        .split_sentence_bound_indices()
-        .map(|(i, s)| (window.start + i, s));
+    let segments = sentence_bounds(slice).map(|(i, s)| (window.start + i, s));
     let mut chosen = None;
     for (at, segment) in segments {
         chosen = Some((at, segment));
@@ -421,15 +422,79 @@ fn sentence_starts(text: &str, window: Range<usize>) -> impl Iterator<Item = usi
     let mut words = words_in(text, safe_start(text, window.start), window.end)
         .map(|word| word.start)
         .peekable();
-    text.get(window)
+    sentence_bounds(text.get(window).unwrap_or_default()).filter_map(move |(i, sentence)| {
+        let start = base + i;
+        let end = start + sentence.len();
+        while words.next_if(|&word| word < start).is_some() {}
+        words.next_if(|&word| word < end)
+    })
+}
+
+/// Words that end in a full stop but seldom end a sentence, lower-cased.
+const ABBREVIATIONS: [&str; 27] = [
+    "e.g.", "i.e.", "etc.", "vs.", "cf.", "viz.", "approx.", "mr.", "mrs.", "ms.", "dr.", "prof.",
+    "st.", "jr.", "sr.", "gen.", "gov.", "sen.", "rep.", "lt.", "col.", "capt.", "sgt.", "fig.",
+    "figs.", "vol.", "pp.",
+];
+
+/// UAX #29 sentences of `s` with their byte offsets, where a sentence that
+/// ends in an abbreviation, initials or a version runs on into the next.
+fn sentence_bounds(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut raw = s.split_sentence_bound_indices();
+    std::iter::from_fn(move || {
+        let (start, first) = raw.next()?;
+        let mut end = start + first.len();
+        while s.get(start..end).is_some_and(ends_in_abbreviation) {
+            let Some((at, next)) = raw.next() else {
+                break;
+            };
+            end = at + next.len();
+        }
+        Some((start, s.get(start..end).unwrap_or_default()))
+    })
+}
+
+/// True when a UAX #29 sentence ends in a word that does not end a sentence
+/// (`e.g.`, `Mr.`, `U.S.`, `J.`, `v1.2.`) followed by spaces on the same line.
+fn ends_in_abbreviation(sentence: &str) -> bool {
+    let core = sentence.trim_end();
+    if core.len() == sentence.len() || sentence[core.len()..].contains('\n') {
+        return false;
+    }
+    let word = core
+        .rsplit(char::is_whitespace)
+        .next()
         .unwrap_or_default()
-        .split_sentence_bound_indices()
-        .filter_map(move |(i, sentence)| {
-            let start = base + i;
-            let end = start + sentence.len();
-            while words.next_if(|&word| word < start).is_some() {}
-            words.next_if(|&word| word < end)
-        })
+        .trim_start_matches(['(', '[', '"', '\'', '“', '‘']);
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str()) || is_initials(word) || is_version(word)
+}
+
+/// `U.S.`, `e.g.`, `J.`: letters each followed by a full stop (a single one
+/// only when it is a capital, as in a name's initial).
+fn is_initials(word: &str) -> bool {
+    let bytes = word.as_bytes();
+    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+        return false;
+    }
+    let pairs_ok = bytes
+        .chunks(2)
+        .all(|pair| pair[0].is_ascii_alphabetic() && pair[1] == b'.');
+    pairs_ok && (bytes.len() > 2 || bytes[0].is_ascii_uppercase())
+}
+
+/// `v1.2.`, `V10.4.1.`: a version with its dots, then a full stop.
+fn is_version(word: &str) -> bool {
+    let Some(number) = word
+        .strip_prefix(['v', 'V'])
+        .and_then(|w| w.strip_suffix('.'))
+    else {
+        return false;
+    };
+    number.contains('.')
+        && number
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The start of the first word that starts inside `range`, segmented as the
@@ -663,8 +728,38 @@ mod tests {
             ),
             (&["(It wo|rks.) Next one."], "[(It works.)] Next one."),
             (&["Really?! Ye|s."], "Really?! [Yes.]"),
-            // UAX #29 ends a sentence after "Mr." before a capital: accepted.
-            (&["Ask Mr. Sm|ith now."], "Ask Mr. [Smith now.]"),
+            // Abbreviations, initials and versions do not end a sentence.
+            (&["Ask Mr. Sm|ith now. Next."], "[Ask Mr. Smith now.] Next."),
+            (
+                &["Some fruit, e.g. Ap|ples and i.e. Pears. Next."],
+                "[Some fruit, e.g. Apples and i.e. Pears.] Next.",
+            ),
+            (
+                &["Pens, ink etc. Wer|e sold vs. Bought. Next."],
+                "[Pens, ink etc. Were sold vs. Bought.] Next.",
+            ),
+            (
+                &["Dr. Who met the U.S. Bor|der Patrol. Next."],
+                "[Dr. Who met the U.S. Border Patrol.] Next.",
+            ),
+            (
+                &["J. R. R. Tolk|ien wrote it. Next."],
+                "[J. R. R. Tolkien wrote it.] Next.",
+            ),
+            (
+                &["Get v1.2. It fi|xes bugs. Next."],
+                "[Get v1.2. It fixes bugs.] Next.",
+            ),
+            (
+                &["Rust 1.95.0 is o|ut. Next."],
+                "[Rust 1.95.0 is out.] Next.",
+            ),
+            // A plain word or a bare number with a full stop still ends one.
+            (
+                &["It rose to 12. Th|en fell."],
+                "It rose to 12. [Then fell.]",
+            ),
+            (&["We left. Th|en ate."], "We left. [Then ate.]"),
             // A decimal point does not end a sentence.
             (
                 &["It costs 3.|5 dollars. Yes."],
@@ -719,6 +814,16 @@ mod tests {
                     &["Mr. |Smith is here. Ok."],
                     Some("Mr. Smith is here. |Ok."),
                 ),
+                (
+                    &["|Use e.g. Rust or i.e. Go. Ok."],
+                    Some("Use e.g. Rust or i.e. Go. |Ok."),
+                ),
+                (
+                    &["|Ask Dr. Lee in the U.S. Now. Ok."],
+                    Some("Ask Dr. Lee in the U.S. Now. |Ok."),
+                ),
+                // An abbreviation before a hard line break does not join lines.
+                (&["|See Mr.\nSmith"], Some("See Mr.\n|Smith")),
                 (&["|"], None),
             ],
         );
@@ -737,6 +842,10 @@ mod tests {
                 (&["One.", "|Two."], Some("|One.\n\nTwo.")),
                 (&["# One", "---", "|Two."], Some("|One\n\n\n\nTwo.")),
                 (&["Line one\n|line two"], Some("|Line one\nline two")),
+                (
+                    &["Ask Mr. Smith. Get v1.2. Now |ok."],
+                    Some("Ask Mr. Smith. |Get v1.2. Now ok."),
+                ),
             ],
         );
         // From inside the punctuation-only block, back to the last sentence.
