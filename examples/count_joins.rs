@@ -47,8 +47,10 @@ fn main() {
         }
     }
     println!(
-        "files scanned: {}  (unreadable or binary: {})\nfiles with joins: {}\njoins: {}",
-        totals.files, totals.skipped, totals.files_with_joins, totals.joins
+        "files scanned: {}  (unreadable or binary: {})\n\
+         files left alone (hand-wrapped or holding fenced code): {}\n\
+         files with joins: {}\njoins: {}",
+        totals.files, totals.skipped, totals.left_alone, totals.files_with_joins, totals.joins
     );
 }
 
@@ -58,6 +60,8 @@ struct Totals {
     skipped: usize,
     files_with_joins: usize,
     joins: usize,
+    /// Files whose blank lines are deliberate, so repair leaves them alone.
+    left_alone: usize,
 }
 
 /// True for the extensions gloss opens as articles.
@@ -81,6 +85,9 @@ fn scan(path: &Path, quiet: bool, totals: &mut Totals) {
     totals.files += 1;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let format = document::detect_format(ext, &decoded.text);
+    if !document::repair_applies(&decoded.text, format) {
+        totals.left_alone += 1;
+    }
     let on = Document::parse_complete(&decoded.text, format, ParseOptions::default());
     let off = Document::parse_complete(
         &decoded.text,

@@ -200,6 +200,13 @@ pub fn read_metadata(source: &str, format: Format) -> Metadata {
     front.or(header::read(source, body_from, format).meta)
 }
 
+/// Whether page-break repair would run on this source: false when its blank
+/// lines are deliberate (hand-wrapped paragraphs or fenced code in its first
+/// 64 KB), so tools and the reader can tell why nothing was joined.
+pub fn repair_applies(source: &str, format: Format) -> bool {
+    !repair::uses_blank_lines_deliberately(source, parse::rules(format))
+}
+
 /// The largest char boundary at or below `i` (stable `str::floor_char_boundary`
 /// is not available on our minimum Rust).
 pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {

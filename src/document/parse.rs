@@ -60,7 +60,7 @@ impl Pending {
     }
 }
 
-fn rules(format: Format) -> Rules {
+pub(super) fn rules(format: Format) -> Rules {
     match format {
         Format::Markdown => Rules::Markdown,
         Format::Plain => Rules::Plain,
