@@ -474,7 +474,7 @@ fn ends_in_abbreviation(sentence: &str) -> bool {
 /// only when it is a capital, as in a name's initial).
 fn is_initials(word: &str) -> bool {
     let bytes = word.as_bytes();
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return false;
     }
     let pairs_ok = bytes
