@@ -48,6 +48,8 @@ pub struct Headings {
     pub entries: Vec<Heading>,
     /// The headings enclosing the last one seen, outermost first.
     open: Vec<usize>,
+    /// How many headings there are of each level (index 1 to 6).
+    per_level: [usize; 7],
 }
 
 impl Headings {
@@ -80,6 +82,9 @@ impl Headings {
             }
             let parent = self.open.last().copied();
             self.open.push(self.entries.len());
+            if let Some(n) = self.per_level.get_mut(usize::from(level)) {
+                *n += 1;
+            }
             self.entries.push(Heading {
                 level,
                 text,
@@ -143,12 +148,8 @@ impl Headings {
         let Some(first) = self.entries.first() else {
             return false;
         };
-        self.entries
-            .iter()
-            .filter(|o| o.level <= first.level)
-            .take(2)
-            .count()
-            == 1
+        let up_to = usize::from(first.level).min(self.per_level.len() - 1);
+        self.per_level[..=up_to].iter().sum::<usize>() == 1
     }
 
     /// The names of the sections that hold `offset`, outermost first, without
@@ -288,38 +289,58 @@ impl Outline {
     }
 }
 
-/// The headings passing `query`, best first: the query is matched (fuzzy,
-/// smart case, several words in any order) against each heading's whole path,
-/// so "1.80 lang" finds "Language" under "Version 1.80.0". A match of whole
-/// words of the heading itself ranks above a substring of it, which ranks
-/// above one anywhere in the path, which ranks above a scattered match; ties
-/// keep document order.
+/// The headings passing `query`, best first. The query is matched against
+/// each heading's whole path, so "1.80 lang" finds "Language" under "Version
+/// 1.80.0". When some paths hold every word of the query as written (any case)
+/// only those are shown: in a changelog "1.80" must not bring back "1.8.0".
+/// Otherwise the match is fuzzy (smart case), so a typo still finds its
+/// heading. A heading whose own text holds the query as whole words ranks
+/// above one that holds it inside a word, and both above the rest; ties keep
+/// document order.
 fn rank(headings: &Headings, query: &str) -> Vec<usize> {
     let query = query.trim();
     if query.is_empty() {
         return (0..headings.entries.len()).collect();
     }
-    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
-    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
     let needle = query.to_lowercase();
-    let mut buf = Vec::new();
-    let mut scored: Vec<(u32, usize)> = (0..headings.entries.len())
-        .filter_map(|i| {
-            let hay = headings.path_texts(i).join(" ");
-            let score = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
-            let own = headings.entries[i].text.to_lowercase();
-            let bonus = if contains_word(&own, &needle) {
-                3_000_000
-            } else if own.contains(&needle) {
-                2_000_000
-            } else if hay.to_lowercase().contains(&needle) {
-                1_000_000
-            } else {
-                0
-            };
-            Some((score + bonus, i))
-        })
+    let words: Vec<&str> = needle.split_whitespace().collect();
+    let paths: Vec<String> = (0..headings.entries.len())
+        .map(|i| headings.path_texts(i).join(" "))
         .collect();
+    let bonus = |i: usize| {
+        let own = headings.entries[i].text.to_lowercase();
+        if contains_word(&own, &needle) {
+            2_000_000
+        } else if own.contains(&needle) {
+            1_000_000
+        } else {
+            0
+        }
+    };
+    let exact: Vec<usize> = paths
+        .iter()
+        .enumerate()
+        .filter(|(_, path)| {
+            let path = path.to_lowercase();
+            words.iter().all(|w| path.contains(w))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut scored: Vec<(u32, usize)> = if exact.is_empty() {
+        let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let mut buf = Vec::new();
+        paths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, hay)| {
+                let score = pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher)?;
+                Some((score + bonus(i), i))
+            })
+            .collect()
+    } else {
+        exact.into_iter().map(|i| (bonus(i), i)).collect()
+    };
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
 }
