@@ -158,7 +158,7 @@ fn a_filter_with_no_exact_match_falls_back_to_scattered_letters() {
 fn a_click_in_the_outline_jumps_to_that_heading() {
     let mut t = changelog(80, 24);
     t.keys("T g");
-    let reader = t.app.areas().reader;
+    let reader = t.app.outline_area();
     // Row 0 of the outline is the first heading; row 4 is "Version 1.94".
     t.app.update(Msg::Mouse(Pointer::Press {
         column: reader.x + 4,

@@ -6,6 +6,7 @@
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+use ratatui::layout::Rect;
 
 use super::list::ArticleId;
 use super::modes::Mode;
@@ -220,6 +221,17 @@ pub fn fit_path(names: &[&str], width: usize) -> String {
     crate::text::fit(last, width)
 }
 
+/// The outline's place in a reader pane `reader` whose text is at most
+/// `reading_width` wide.
+pub fn outline_area(reader: Rect, reading_width: u16) -> Rect {
+    let width = reader.width.min(reading_width.saturating_add(4));
+    Rect {
+        x: reader.x + (reader.width - width) / 2,
+        width,
+        ..reader
+    }
+}
+
 /// The outline overlay: the article's headings, narrowed by a filter, one
 /// of them selected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,9 +392,16 @@ impl App {
         }
     }
 
-    /// Rows of headings the outline shows: the reader pane inside its border.
+    /// Where the outline is drawn: over the reader pane, as wide as the
+    /// text column and its frame (headings are short; a 200-column pane of
+    /// them would be mostly empty), centred on it.
+    pub fn outline_area(&self) -> Rect {
+        outline_area(self.areas().reader, self.config.reader.reading_width)
+    }
+
+    /// Rows of headings the outline shows: its area inside the border.
     pub fn outline_rows(&self) -> usize {
-        usize::from(self.areas().reader.height.saturating_sub(2)).max(1)
+        usize::from(self.outline_area().height.saturating_sub(2)).max(1)
     }
 
     /// Opens the outline over the whole article: the rest of a large article
@@ -491,7 +510,7 @@ impl App {
     /// The mouse over the outline: the wheel moves the selection, a click on
     /// a heading jumps to it, a click outside closes the outline.
     pub(super) fn on_outline_pointer(&mut self, pointer: Pointer) -> Vec<Effect> {
-        let area = self.areas().reader;
+        let area = self.outline_area();
         let rows = self.outline_rows();
         let Mode::Outline(outline) = &mut self.mode else {
             return Vec::new();

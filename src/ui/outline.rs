@@ -11,7 +11,6 @@ use unicode_width::UnicodeWidthStr;
 use super::theme;
 use crate::app::App;
 use crate::app::outline::{Outline, fit_path};
-use crate::keymap::{Action, Context};
 use crate::text::fit;
 
 /// Cells of indentation per heading level below the outermost one.
@@ -36,18 +35,11 @@ pub fn draw(frame: &mut Frame, app: &App, outline: &Outline, area: Rect) {
             entries.len()
         )
     };
-    let bottom = if outline.filtering {
+    // The filter being typed; the keys are in the status bar.
+    let bottom = if outline.filtering || !outline.filter.is_empty() {
         format!(" filter: {} ", outline.filter)
     } else {
-        let hints = app.keymap.hints(
-            Context::Outline,
-            &[
-                (Action::OpenArticle, "jump"),
-                (Action::FilterList, "filter"),
-                (Action::Back, "close"),
-            ],
-        );
-        format!(" {} ", hints.join(" · "))
+        String::new()
     };
     let inner_width = usize::from(area.width - 2);
     let block = Block::default()

@@ -38,7 +38,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let urgent = app.message.is_some()
         || matches!(app.mode, Mode::Field(_))
         || on_highlight
-        || place.as_ref().is_some_and(|p| p.names.len() > 1);
+        || (place.as_ref().is_some_and(|p| p.names.len() > 1)
+            && !matches!(app.mode, Mode::Outline(_)));
     let hints = if (fits || !urgent) && hints.width() + MIN_LEFT <= width {
         hints
     } else {
@@ -196,6 +197,18 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (Mode::Outline(o), _) if o.filtering => (
+            Context::Input,
+            &[(Submit, "jump"), (Back, "clear the filter")],
+        ),
+        (Mode::Outline(_), _) => {
+            let keys = app
+                .keymap
+                .hints(Context::Outline, &[(OpenArticle, "jump"), (Back, "close")]);
+            let mut parts = vec!["type to filter".to_string()];
+            parts.extend(keys);
+            return format!("{} ", parts.join(" · "));
+        }
         (_, Focus::List) => (
             Context::List,
             &[
