@@ -20,9 +20,13 @@ pub struct Areas {
 /// with focus takes it all.
 const MIN_SPLIT_WIDTH: u16 = 60;
 
-/// The list gives up columns down to this width when the reader would
-/// otherwise be narrower than its reading width (an 80-column terminal).
+/// The list gives up columns down to this width when the text would
+/// otherwise be narrower than [`COMFORTABLE_TEXT`] (an 80-column terminal).
 const NARROW_LIST_WIDTH: u16 = 24;
+
+/// A text column this wide reads well; below it (or below the reading width,
+/// when that is smaller) the list narrows to give the text room.
+const COMFORTABLE_TEXT: u16 = 60;
 
 /// Columns of the reader pane around its text column: the borders and the
 /// margin for note marks.
@@ -54,7 +58,7 @@ pub fn areas(
         let lw = list_width.min(screen.width / 2).min(
             screen
                 .width
-                .saturating_sub(reading_width.saturating_add(READER_FRAME))
+                .saturating_sub(reading_width.min(COMFORTABLE_TEXT) + READER_FRAME)
                 .max(NARROW_LIST_WIDTH),
         );
         (
@@ -126,10 +130,14 @@ mod tests {
         let a = areas(Rect::new(0, 0, 80, 24), 36, 80, false, false);
         assert_eq!(a.list.width, NARROW_LIST_WIDTH);
         assert_eq!(a.text.width, 80 - NARROW_LIST_WIDTH - READER_FRAME);
-        // Where the text has its reading width anyway, the list keeps its own.
-        let a = areas(Rect::new(0, 0, 120, 40), 36, 80, false, false);
+        // Only as much as the text needs to reach a comfortable width.
+        let a = areas(Rect::new(0, 0, 90, 24), 36, 80, false, false);
+        assert_eq!(a.list.width, 26);
+        assert_eq!(a.text.width, COMFORTABLE_TEXT);
+        // Where the text is comfortable anyway, the list keeps its width.
+        let a = areas(Rect::new(0, 0, 100, 40), 36, 80, false, false);
         assert_eq!(a.list.width, 36);
-        assert_eq!(a.text.width, 80);
+        assert_eq!(a.text.width, COMFORTABLE_TEXT);
         // A list the user made narrower stays so.
         let a = areas(Rect::new(0, 0, 80, 24), 20, 80, false, false);
         assert_eq!(a.list.width, 20);
