@@ -155,6 +155,20 @@ fn a_filter_with_no_exact_match_falls_back_to_scattered_letters() {
 }
 
 #[test]
+fn the_selected_heading_stays_in_view_when_the_terminal_shrinks() {
+    let mut t = changelog(80, 24);
+    t.keys("T G");
+    t.app.resize(80, 6);
+    let o = t.app.outline().unwrap();
+    let rows = t.app.outline_rows();
+    assert!(
+        o.selected >= o.scroll && o.selected < o.scroll + rows,
+        "{o:?} {rows}"
+    );
+    assert!(t.text().contains("Libraries"), "{}", t.text());
+}
+
+#[test]
 fn a_click_in_the_outline_jumps_to_that_heading() {
     let mut t = changelog(80, 24);
     t.keys("T g");

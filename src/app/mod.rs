@@ -425,6 +425,7 @@ impl App {
         };
         self.keep_selection_visible();
         self.refresh_headings();
+        self.keep_outline_visible();
         effects
     }
 

@@ -375,6 +375,14 @@ impl App {
         }
     }
 
+    /// Keeps the outline's selected heading in view (after a resize).
+    pub(super) fn keep_outline_visible(&mut self) {
+        let rows = self.outline_rows();
+        if let Mode::Outline(outline) = &mut self.mode {
+            outline.keep_visible(rows);
+        }
+    }
+
     /// The names of the sections holding the reader's cursor, outermost
     /// first, for the status bar.
     pub fn section_names(&self) -> Vec<&str> {
