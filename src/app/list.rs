@@ -218,7 +218,7 @@ fn haystack(a: &Article) -> String {
 }
 
 /// True when `needle` occurs in `hay` bounded by non-alphanumerics on both sides.
-fn contains_word(hay: &str, needle: &str) -> bool {
+pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, m)| {
         let before = hay[..i].chars().next_back();
         let after = hay[i + m.len()..].chars().next();
