@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, app: &App, outline: &Outline, area: Rect) {
         let room = width.saturating_sub(mark.width());
         let text = if filtered {
             // Out of document order, each heading says where it is.
-            fit_path(&app.headings.path_texts(i), room)
+            fit_path(&app.headings.names(i), room)
         } else {
             let indent = INDENT * usize::from(heading.level.saturating_sub(top_level));
             let indent = indent.min(room / 2);

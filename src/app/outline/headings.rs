@@ -143,9 +143,12 @@ impl Headings {
     /// an article title that encloses everything (`["Version 1.95",
     /// "Language"]`).
     pub fn section_names(&self, offset: usize) -> Vec<&str> {
-        let Some(i) = self.at(offset) else {
-            return Vec::new();
-        };
+        self.at(offset).map(|i| self.names(i)).unwrap_or_default()
+    }
+
+    /// Heading `i`'s path as it is shown: the texts of [`Headings::path`],
+    /// without an article title that encloses everything.
+    pub fn names(&self, i: usize) -> Vec<&str> {
         let path = self.path(i);
         let skip = usize::from(path.len() > 1 && path[0] == 0 && self.first_is_title());
         path.into_iter()

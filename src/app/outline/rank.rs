@@ -10,8 +10,9 @@ use crate::app::list::contains_word;
 /// each heading's whole path, so "1.80 lang" finds "Language" under "Version
 /// 1.80.0". When some paths hold every word of the query as written (any case)
 /// only those are shown: in a changelog "1.80" must not bring back "1.8.0".
-/// Otherwise the match is fuzzy (smart case), so a typo still finds its
-/// heading. A heading whose own text holds the query as whole words ranks
+/// Otherwise each heading's own text is matched fuzzily (smart case), so a
+/// typo still finds its heading (a whole path is long enough to hold the
+/// letters of almost any word scattered). A heading whose own text holds the query as whole words ranks
 /// above one that holds it inside a word, and both above the rest; ties keep
 /// document order.
 pub(super) fn rank(headings: &Headings, query: &str) -> Vec<usize> {
@@ -47,11 +48,12 @@ pub(super) fn rank(headings: &Headings, query: &str) -> Vec<usize> {
         let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         let mut buf = Vec::new();
-        paths
+        headings
+            .entries
             .iter()
             .enumerate()
-            .filter_map(|(i, hay)| {
-                let score = pattern.score(Utf32Str::new(hay, &mut buf), &mut matcher)?;
+            .filter_map(|(i, h)| {
+                let score = pattern.score(Utf32Str::new(&h.text, &mut buf), &mut matcher)?;
                 Some((score + bonus(i), i))
             })
             .collect()
@@ -90,5 +92,18 @@ mod tests {
         assert_eq!(lang.len(), 2, "{lang:?}");
         assert_eq!(rank(&h, "").len(), 6);
         assert!(rank(&h, "zzz").is_empty());
+    }
+
+    #[test]
+    fn a_scattered_match_is_looked_for_in_the_heading_alone() {
+        let d = doc(CHANGELOG);
+        let mut h = Headings::default();
+        h.refresh(ArticleId(0), &d);
+        let found: Vec<&str> = rank(&h, "vrsn")
+            .into_iter()
+            .map(|i| h.entries[i].text.as_str())
+            .collect();
+        // Not the sections under them, whose paths hold the same letters.
+        assert_eq!(found, ["Version 1.95", "Version 1.94"]);
     }
 }
