@@ -43,6 +43,8 @@ pub enum Action {
     OpenArticle,
     /// Filter the list by title and author.
     FilterList,
+    /// Hide the list pane so the reader has the whole width, or show it again.
+    ToggleList,
     // reader pane: scrolling and search
     /// One line down.
     ScrollDown,
@@ -64,6 +66,12 @@ pub enum Action {
     NextParagraph,
     /// Go to the previous paragraph.
     PrevParagraph,
+    /// Go to the next heading.
+    NextHeading,
+    /// Go to the previous heading.
+    PrevHeading,
+    /// Open the outline: the article's headings, to jump to one.
+    Outline,
     /// Search the article.
     Search,
     /// Go to the next search match.
@@ -155,6 +163,7 @@ impl Action {
             ListLast => "last article",
             OpenArticle => "open the article",
             FilterList => "filter by title or author",
+            ToggleList => "hide or show the article list",
             ScrollDown => "one line down",
             ScrollUp => "one line up",
             PageDown => "one page down",
@@ -165,6 +174,9 @@ impl Action {
             Bottom => "end of the article",
             NextParagraph => "next paragraph",
             PrevParagraph => "previous paragraph",
+            NextHeading => "next heading",
+            PrevHeading => "previous heading",
+            Outline => "outline: the headings, to jump to one",
             Search => "search the article",
             SearchNext => "next match",
             SearchPrev => "previous match",
@@ -220,6 +232,21 @@ impl Action {
             (Context::Panel, Reattach) => "move the highlight onto the reader's selection",
             (Context::Panel, Panel) => "close the panel",
             (Context::List, Back) => "clear the list filter",
+            (Context::List, PageDown) => "a page of articles down",
+            (Context::List, PageUp) => "a page of articles up",
+            (Context::List, HalfPageDown) => "half a page of articles down",
+            (Context::List, HalfPageUp) => "half a page of articles up",
+            (Context::Outline, ListDown) => "next heading",
+            (Context::Outline, ListUp) => "previous heading",
+            (Context::Outline, ListFirst) => "first heading",
+            (Context::Outline, ListLast) => "last heading",
+            (Context::Outline, PageDown) => "a page of headings down",
+            (Context::Outline, PageUp) => "a page of headings up",
+            (Context::Outline, HalfPageDown) => "half a page of headings down",
+            (Context::Outline, HalfPageUp) => "half a page of headings up",
+            (Context::Outline, OpenArticle) => "jump to the heading",
+            (Context::Outline, FilterList) => "type a filter (so does any other letter)",
+            (Context::Outline, Back | Outline) => "close the outline",
             (Context::PanelFilter, Back) => "clear the filter and stop typing",
             (Context::PanelFilter, Submit) => "keep the filter and stop typing",
             (Context::PanelFilter | Context::Input, Quit) => {
@@ -227,10 +254,10 @@ impl Action {
             }
             (Context::PanelFilter, ListDown) => "next annotation",
             (Context::PanelFilter, ListUp) => "previous annotation",
-            (Context::Input, Back) => "cancel (a list filter is cleared)",
-            (Context::Input, Submit) => "keep the filter, or run the search",
-            (Context::Input, ListDown) => "next article (while filtering)",
-            (Context::Input, ListUp) => "previous article (while filtering)",
+            (Context::Input, Back) => "cancel (a list or outline filter is cleared)",
+            (Context::Input, Submit) => "keep a filter, run a search, jump to a heading",
+            (Context::Input, ListDown) => "next article or heading (while filtering)",
+            (Context::Input, ListUp) => "previous article or heading (while filtering)",
             (Context::Confirm, Yes) => "yes: delete, quit, reload or discard as asked",
             (Context::Confirm, No) => "no: keep things as they are",
             (Context::Editor, Back) => "cancel (asks first when the note changed)",
@@ -260,6 +287,9 @@ pub enum Context {
     Panel,
     /// The annotations panel while its filter is typed.
     PanelFilter,
+    /// The outline of the article's headings (its filter is typed with the
+    /// [`Context::Input`] keys).
+    Outline,
     /// The status-bar text field (list filter, search).
     Input,
     /// A yes/no question (delete, quit, reload, discard a note).
@@ -272,12 +302,13 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Reader,
         Context::Panel,
         Context::PanelFilter,
+        Context::Outline,
         Context::Input,
         Context::Confirm,
         Context::Editor,
@@ -292,6 +323,7 @@ impl Context {
             Context::Reader => "reader",
             Context::Panel => "panel",
             Context::PanelFilter => "panel_filter",
+            Context::Outline => "outline",
             Context::Input => "input",
             Context::Confirm => "confirm",
             Context::Editor => "editor",
@@ -307,6 +339,7 @@ impl Context {
             Context::Reader => "Reader",
             Context::Panel => "Annotations panel",
             Context::PanelFilter => "Annotations panel, typing a filter",
+            Context::Outline => "Outline (other keys start a filter)",
             Context::Input => "Filter and search fields (other keys type)",
             Context::Confirm => "Questions (y/n)",
             Context::Editor => "Note editor (other keys edit the text)",
@@ -342,6 +375,8 @@ pub struct KeyConfig {
     pub panel: BTreeMap<String, Action>,
     /// Keys while typing the panel's filter.
     pub panel_filter: BTreeMap<String, Action>,
+    /// Keys of the outline.
+    pub outline: BTreeMap<String, Action>,
     /// Keys of the status-bar text field (filter, search).
     pub input: BTreeMap<String, Action>,
     /// Keys answering a yes/no question.
@@ -361,6 +396,7 @@ impl KeyConfig {
             Context::Reader => &self.reader,
             Context::Panel => &self.panel,
             Context::PanelFilter => &self.panel_filter,
+            Context::Outline => &self.outline,
             Context::Input => &self.input,
             Context::Confirm => &self.confirm,
             Context::Editor => &self.editor,
@@ -383,6 +419,7 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Reader => defaults::READER,
         Context::Panel => defaults::PANEL,
         Context::PanelFilter => defaults::PANEL_FILTER,
+        Context::Outline => defaults::OUTLINE,
         Context::Input => defaults::INPUT,
         Context::Confirm => defaults::CONFIRM,
         Context::Editor => defaults::EDITOR,
@@ -398,6 +435,7 @@ impl Default for KeyConfig {
             reader: table_of(defaults::READER),
             panel: table_of(defaults::PANEL),
             panel_filter: table_of(defaults::PANEL_FILTER),
+            outline: table_of(defaults::OUTLINE),
             input: table_of(defaults::INPUT),
             confirm: table_of(defaults::CONFIRM),
             editor: table_of(defaults::EDITOR),
@@ -781,6 +819,7 @@ mod tests {
             .collect(),
             panel: BTreeMap::new(),
             panel_filter: BTreeMap::new(),
+            outline: BTreeMap::new(),
             input: BTreeMap::new(),
             confirm: BTreeMap::new(),
             editor: BTreeMap::new(),
@@ -843,6 +882,7 @@ mod tests {
                 "Reader",
                 "Annotations panel",
                 "Annotations panel, typing a filter",
+                "Outline (other keys start a filter)",
                 "Filter and search fields (other keys type)",
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",
@@ -893,6 +933,7 @@ mod tests {
         let map = Keymap::default();
         for context in [
             Context::Input,
+            Context::Outline,
             Context::PanelFilter,
             Context::Confirm,
             Context::Editor,

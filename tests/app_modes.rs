@@ -145,7 +145,7 @@ fn the_help_lists_the_editor_keys_questions_and_mouse() {
         "yes: delete, quit, reload or discard as asked",
         "Mouse",
         "select text in the reader",
-        "keep the filter, or run the search",
+        "keep a filter, run a search, jump to a heading",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }

@@ -4,6 +4,10 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
 
+use chrono::{DateTime, Utc};
+
+use super::{App, ENTRY_HEIGHT, Focus};
+use crate::keymap::{Action, Context};
 use crate::library::Article;
 
 /// Which article of the library, wherever it is referred to (effects, the
@@ -19,6 +23,9 @@ pub struct ArticleFigures {
     pub progress: Option<f64>,
     /// How many highlights it has.
     pub highlights: usize,
+    /// When its reading position was last saved, so the list can start on
+    /// the article read last.
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 /// The figures of every article, by [`ArticleId`]: one place instead of
@@ -40,6 +47,17 @@ impl Figures {
     /// The figures of one article, to update.
     pub fn get_mut(&mut self, id: ArticleId) -> Option<&mut ArticleFigures> {
         self.0.get_mut(id.0)
+    }
+
+    /// The article whose reading position was saved last, if any was.
+    pub fn read_last(&self) -> Option<ArticleId> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((f.read_at?, i)))
+            // The earlier article wins a tie, as in the list's order.
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, i)| ArticleId(i))
     }
 }
 
@@ -110,6 +128,55 @@ impl ListState {
     }
 }
 
+impl App {
+    /// How many entries the list pane shows at once.
+    pub fn list_rows(&self) -> usize {
+        (usize::from(self.areas().list.height.saturating_sub(2)) / ENTRY_HEIGHT).max(1)
+    }
+
+    /// Pages the list: the selection and the view move together by a page
+    /// (or half of one), so the selected entry keeps its row.
+    pub(super) fn page_list(&mut self, action: Action) {
+        let page = self.list_rows() as isize;
+        let delta = match action {
+            Action::PageDown => page,
+            Action::PageUp => -page,
+            Action::HalfPageDown => (page / 2).max(1),
+            _ => -(page / 2).max(1),
+        };
+        self.list.move_by(delta);
+        self.list.scroll = self.list.scroll.saturating_add_signed(delta);
+    }
+
+    /// Hides the list so the reader has the whole width, or shows it again.
+    /// A hidden list comes back whenever it has the focus (Tab, Esc), so it
+    /// can always be reached.
+    pub(super) fn toggle_list(&mut self) {
+        if self.reader.is_none() {
+            self.info("open an article first: the list stays while nothing is open");
+            return;
+        }
+        self.list_hidden = !self.list_hidden;
+        if self.list_hidden {
+            self.focus = Focus::Reader;
+            let key = self.key_or(Context::Reader, Action::ToggleList, "\\");
+            self.info(format!("list hidden: {key} shows it"));
+        } else {
+            self.info("list shown");
+        }
+        self.fit_reader();
+    }
+
+    /// Selects the article read last, so that Enter reopens it: what a
+    /// start does once the reading positions are known.
+    pub fn select_last_read(&mut self) {
+        if let Some(id) = self.figures.read_last() {
+            self.list.select_article(id.0);
+            self.keep_selection_visible();
+        }
+    }
+}
+
 /// Scores every article against the query. A contiguous (substring) match
 /// outranks a scattered one, and a match of whole words outranks both, so typing
 /// "border" finds "Border Patrol" before "Bored order".
@@ -151,7 +218,7 @@ fn haystack(a: &Article) -> String {
 }
 
 /// True when `needle` occurs in `hay` bounded by non-alphanumerics on both sides.
-fn contains_word(hay: &str, needle: &str) -> bool {
+pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, m)| {
         let before = hay[..i].chars().next_back();
         let after = hay[i + m.len()..].chars().next();

@@ -18,6 +18,7 @@ pub mod list;
 pub mod modes;
 pub mod note_editor;
 pub mod notes;
+pub mod outline;
 pub mod panel;
 pub mod reader;
 pub mod search;
@@ -38,6 +39,7 @@ pub use list::{ArticleFigures, ArticleId, Figures};
 pub use modes::{Mode, Msg, NoteEdit, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
+use outline::Headings;
 use panel::{Panel, PanelOutcome};
 use reader::Reader;
 
@@ -172,6 +174,12 @@ pub struct App {
     pub quit: bool,
     /// Changes that could not be saved, set by the runtime.
     pub unsaved: Option<Unsaved>,
+    /// Whether the list pane is hidden while the reader has focus, so the
+    /// text has the whole width.
+    pub list_hidden: bool,
+    /// The open article's headings, for the outline, the heading motions
+    /// and the section named in the status bar.
+    pub headings: Headings,
     /// Where changes get their time and new highlights their ids: the
     /// system in the running app, a fixed clock in tests.
     pub clock: Box<dyn Clock>,
@@ -198,6 +206,8 @@ impl App {
             screen: Rect::default(),
             quit: false,
             unsaved: None,
+            list_hidden: false,
+            headings: Headings::default(),
             clock: Box::new(SystemClock),
         }
     }
@@ -223,6 +233,7 @@ impl App {
             self.config.reader.list_width,
             self.config.reader.reading_width,
             self.focus == Focus::List,
+            self.list_hidden,
         )
     }
 
@@ -235,8 +246,7 @@ impl App {
     }
 
     fn keep_selection_visible(&mut self) {
-        let rows = usize::from(self.areas().list.height.saturating_sub(2)) / ENTRY_HEIGHT;
-        let rows = rows.max(1);
+        let rows = self.list_rows();
         let list = &mut self.list;
         if list.selected < list.scroll {
             list.scroll = list.selected;
@@ -300,6 +310,8 @@ impl App {
             self.info(text);
         }
         self.reader = Some(reader);
+        self.headings.clear();
+        self.refresh_headings();
         self.focus = Focus::Reader;
         self.fit_reader();
         effects
@@ -336,7 +348,9 @@ impl App {
         };
         // The article's fingerprint is computed off this thread by the
         // session (a background job), not here.
-        reader.parse_in_background()
+        let more = reader.parse_in_background();
+        self.refresh_headings();
+        more
     }
 
     /// Turns a key press into a message for the current mode and applies it.
@@ -349,7 +363,7 @@ impl App {
         if key.modifiers.contains(KeyModifiers::ALT)
             && matches!(
                 self.context(),
-                Context::List | Context::Reader | Context::Panel | Context::Help
+                Context::List | Context::Reader | Context::Panel | Context::Help | Context::Outline
             )
             && self.keymap.action(self.context(), &key).is_none()
         {
@@ -410,6 +424,8 @@ impl App {
             }
         };
         self.keep_selection_visible();
+        self.refresh_headings();
+        self.keep_outline_visible();
         effects
     }
 
@@ -425,6 +441,7 @@ impl App {
             Mode::Field(input) => self.on_field(input, msg),
             Mode::Question { ask, resume } => self.on_question(ask, resume, msg),
             Mode::Note(edit) => self.on_editor(edit, msg),
+            Mode::Outline(outline) => self.on_outline(outline, msg),
         }
     }
 
@@ -675,6 +692,7 @@ impl App {
                     panel.on_paste(text);
                 }
             }
+            Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
@@ -762,6 +780,19 @@ impl App {
             }
             Action::ListDown => self.list.move_by(1),
             Action::ListUp => self.list.move_by(-1),
+            Action::PageDown | Action::PageUp | Action::HalfPageDown | Action::HalfPageUp
+                if self.focus == Focus::List =>
+            {
+                self.page_list(action);
+            }
+            Action::ToggleList => self.toggle_list(),
+            Action::Outline => self.open_outline(),
+            Action::NextHeading | Action::PrevHeading => {
+                if let Some(text) = self.heading_motion(action == Action::PrevHeading) {
+                    self.info(text);
+                }
+                effects.extend(self.position_effect());
+            }
             Action::ListFirst => self.list.select_edge(false),
             Action::ListLast => self.list.select_edge(true),
             Action::OpenArticle => effects.extend(self.open_selected()),
@@ -980,6 +1011,9 @@ impl App {
     /// The mouse: the wheel scrolls the pane under the pointer, a click on a
     /// list entry opens it, a press and drag in the reader selects.
     fn on_pointer(&mut self, pointer: Pointer) -> Vec<Effect> {
+        if matches!(self.mode, Mode::Outline(_)) {
+            return self.on_outline_pointer(pointer);
+        }
         let areas = self.areas();
         let inside = |column: u16, row: u16| {
             let at = Position::new(column, row);

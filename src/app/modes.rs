@@ -10,6 +10,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::note_editor::NoteEditor;
+use super::outline::Outline;
 use super::{App, Confirm, Focus, Input};
 use crate::keymap::{Action, Context};
 
@@ -37,6 +38,8 @@ pub enum Mode {
     },
     /// The note editor.
     Note(Box<NoteEdit>),
+    /// The outline of the open article's headings, over the reader.
+    Outline(Box<Outline>),
 }
 
 impl Mode {
@@ -184,6 +187,8 @@ impl App {
             Mode::Question { .. } => Context::Confirm,
             Mode::Note(edit) if edit.editor.confirming_discard() => Context::Confirm,
             Mode::Note(_) => Context::Editor,
+            Mode::Outline(outline) if outline.filtering => Context::Input,
+            Mode::Outline(_) => Context::Outline,
             Mode::Browse => match (&self.panel, self.focus) {
                 (Some(panel), Focus::Reader) if panel.filtering => Context::PanelFilter,
                 (Some(_), Focus::Reader) => Context::Panel,
@@ -205,6 +210,8 @@ impl App {
                 Some(action) => Some(Msg::Action(action)),
                 None => match context {
                     Context::Input => typed(key, true).map(Msg::Type),
+                    // Any other character starts the outline's filter.
+                    Context::Outline => typed(key, false).map(Msg::Type),
                     Context::Help | Context::Confirm => Some(Msg::Unbound),
                     _ => None,
                 },

@@ -10,6 +10,7 @@ pub(super) const GLOBAL: &[(&str, Action)] = &[
     ("ctrl-c", Quit),
     ("?", Help),
     ("tab", SwitchFocus),
+    ("\\", ToggleList),
 ];
 
 /// Keys of the article list.
@@ -22,6 +23,10 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("home", ListFirst),
     ("G", ListLast),
     ("end", ListLast),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("ctrl-d", HalfPageDown),
+    ("ctrl-u", HalfPageUp),
     ("enter", OpenArticle),
     ("l", OpenArticle),
     ("right", OpenArticle),
@@ -49,6 +54,9 @@ pub(super) const READER: &[(&str, Action)] = &[
     ("end", Bottom),
     ("}", NextParagraph),
     ("{", PrevParagraph),
+    ("J", NextHeading),
+    ("K", PrevHeading),
+    ("T", Outline),
     ("/", Search),
     ("n", SearchNext),
     ("N", SearchPrev),
@@ -114,6 +122,28 @@ pub(super) const PANEL_FILTER: &[(&str, Action)] = &[
     ("ctrl-c", Quit),
     ("down", ListDown),
     ("up", ListUp),
+];
+
+/// Keys of the outline; any other character starts its filter, which is
+/// then typed with the [`INPUT`] keys.
+pub(super) const OUTLINE: &[(&str, Action)] = &[
+    ("j", ListDown),
+    ("down", ListDown),
+    ("k", ListUp),
+    ("up", ListUp),
+    ("g", ListFirst),
+    ("home", ListFirst),
+    ("G", ListLast),
+    ("end", ListLast),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("ctrl-d", HalfPageDown),
+    ("ctrl-u", HalfPageUp),
+    ("enter", OpenArticle),
+    ("/", FilterList),
+    ("esc", Back),
+    ("T", Outline),
+    ("ctrl-c", Quit),
 ];
 
 /// Keys of the status-bar text field (list filter, search); any other key is

@@ -58,16 +58,18 @@ impl Session {
                 figures.push((
                     i,
                     entry.highlight_count,
-                    entry.position.as_ref().map(|p| p.progress),
+                    entry.position.as_ref().map(|p| (p.progress, p.updated)),
                 ));
             }
         }
-        for (i, count, progress) in figures {
+        for (i, count, position) in figures {
             if let Some(f) = self.app.figures.get_mut(crate::app::ArticleId(i)) {
                 f.highlights = count;
-                f.progress = progress;
+                f.progress = position.map(|p| p.0);
+                f.read_at = position.map(|p| p.1);
             }
         }
+        self.app.select_last_read();
         if let Some(bad) = index.corrupt.first() {
             self.app.error(format!(
                 "notes file not readable, left untouched: {}",

@@ -7,7 +7,30 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{App, ENTRY_HEIGHT, Focus};
+use crate::library::Source;
 use crate::text::fit;
+
+/// A file's name and the folder it is in, `CHANGELOG_V20.md · changelogs/`,
+/// name first so a narrow pane cuts the folder rather than the name.
+fn file_and_folder(source: &Source) -> String {
+    match source {
+        Source::File(path) => {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let folder = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned());
+            match folder {
+                Some(folder) => format!("{name} · {folder}/"),
+                None => name,
+            }
+        }
+        Source::Bundled(name, _) => (*name).to_string(),
+    }
+}
 
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -37,6 +60,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         }
         if let Some(date) = &article.meta.date_text {
             detail.push(date.clone());
+        }
+        if detail.is_empty() {
+            // Without a byline, where the file is tells entries apart (many
+            // READMEs and changelogs share their titles).
+            detail.push(file_and_folder(&article.source));
         }
         let id = crate::app::ArticleId(index);
         let progress = app.progress_of(id);

@@ -4,6 +4,7 @@
 mod help;
 mod list_pane;
 pub mod note_editor;
+mod outline;
 pub mod panel;
 mod reader_pane;
 mod status_bar;
@@ -36,6 +37,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
+        Mode::Outline(o) => outline::draw(
+            frame,
+            app,
+            o,
+            crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
+        ),
         Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
+use crate::app::outline::fit_path;
 use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
 use crate::keymap::{Action, Context};
@@ -24,19 +25,31 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     let width = usize::from(area.width);
     let (left, style) = left_text(app);
+    let place = reader_place(app);
     let hints = hints(app);
     // Key hints give way to a message, a text field or a highlight's own
     // keys, never to a long article title: the title is shortened instead.
     let on_highlight =
         app.focus == Focus::Reader && app.panel.is_none() && app.highlight_under_cursor().is_some();
-    let urgent = app.message.is_some() || matches!(app.mode, Mode::Field(_)) || on_highlight;
     let fits = left.width() + hints.width() < width;
+    // Where the reader is in a long article matters more than the hints
+    // (which `?` lists anyway): they give way to a section path that does
+    // not fit beside them.
+    let urgent = app.message.is_some()
+        || matches!(app.mode, Mode::Field(_))
+        || on_highlight
+        || (place.as_ref().is_some_and(|p| p.names.len() > 1)
+            && !matches!(app.mode, Mode::Outline(_)));
     let hints = if (fits || !urgent) && hints.width() + MIN_LEFT <= width {
         hints
     } else {
         String::new()
     };
-    let left = fit(&left, width.saturating_sub(hints.width() + 1).max(1));
+    let room = width.saturating_sub(hints.width() + 1).max(1);
+    let left = match &place {
+        Some(place) => place.fitted(room),
+        None => fit(&left, room),
+    };
     let pad = width.saturating_sub(left.width() + hints.width());
     let line = Line::from(vec![
         Span::styled(left, style),
@@ -52,6 +65,70 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         let x = (prompt.width() + input.text.width()).min(width.saturating_sub(1));
         frame.set_cursor_position((area.x + x as u16, area.y));
     }
+}
+
+/// Where the reader is, for the status bar: the path of the section under
+/// the cursor (or the article's title before the first heading), then how far
+/// in and the search.
+struct Place {
+    /// The sections, outermost first; the title alone when there is none.
+    names: Vec<String>,
+    /// " · 41%", and the search's count when there is one.
+    rest: String,
+}
+
+impl Place {
+    /// The whole line as it is shown when there is room.
+    fn full(&self) -> String {
+        format!(" {}{}", self.names.join(" > "), self.rest)
+    }
+
+    /// The line in `room` cells, the path shortened from its middle so the
+    /// innermost section and the outermost (a changelog's version) stay.
+    fn fitted(&self, room: usize) -> String {
+        let full = self.full();
+        if full.width() <= room {
+            return full;
+        }
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let path_room = room.saturating_sub(1 + self.rest.width());
+        if path_room < MIN_LEFT / 2 {
+            return fit(&full, room);
+        }
+        format!(" {}{}", fit_path(&names, path_room), self.rest)
+    }
+}
+
+/// The reader's place, when the status bar shows it (the reader has focus and
+/// no message, field, panel or highlight takes the bar).
+fn reader_place(app: &App) -> Option<Place> {
+    if matches!(app.mode, Mode::Field(_)) || app.message.is_some() || app.panel.is_some() {
+        return None;
+    }
+    let reader = app.reader.as_ref()?;
+    if app.focus != Focus::Reader || app.highlight_under_cursor().is_some() {
+        return None;
+    }
+    let title = app
+        .list
+        .article(reader.article)
+        .map_or("", |a| a.title.as_str());
+    let sections = app.section_names();
+    let names = if sections.is_empty() {
+        vec![sanitize(title).into_owned()]
+    } else {
+        sections.into_iter().map(str::to_string).collect()
+    };
+    let percent = app.progress_of(reader.article).unwrap_or(0.0);
+    let search = reader
+        .search
+        .as_ref()
+        .map(|s| format!(" · {}", s.status()))
+        .unwrap_or_default();
+    Some(Place {
+        names,
+        rest: format!(" · {:.0}%{search}", percent * 100.0),
+    })
 }
 
 fn left_text(app: &App) -> (String, ratatui::style::Style) {
@@ -104,31 +181,14 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (text, theme::STATUS);
     }
-    match (&app.reader, app.focus) {
-        (Some(reader), Focus::Reader) => {
-            let title = app
-                .list
-                .article(reader.article)
-                .map_or("", |a| a.title.as_str());
-            let percent = app.progress_of(reader.article).unwrap_or(0.0);
-            let search = reader
-                .search
-                .as_ref()
-                .map(|s| format!(" · {}", s.status()))
-                .unwrap_or_default();
-            (
-                format!(" {title} · {:.0}%{search}", percent * 100.0),
-                theme::STATUS,
-            )
-        }
-        _ => {
-            let n = app.list.visible.len();
-            (
-                format!(" {n} article{}", if n == 1 { "" } else { "s" }),
-                theme::STATUS,
-            )
-        }
+    if let Some(place) = reader_place(app) {
+        return (place.full(), theme::STATUS);
     }
+    let n = app.list.visible.len();
+    (
+        format!(" {n} article{}", if n == 1 { "" } else { "s" }),
+        theme::STATUS,
+    )
 }
 
 /// The key hints on the right, built from the keymap so a rebound key shows
@@ -137,6 +197,18 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (Mode::Outline(o), _) if o.filtering => (
+            Context::Input,
+            &[(Submit, "jump"), (Back, "clear the filter")],
+        ),
+        (Mode::Outline(_), _) => {
+            let keys = app
+                .keymap
+                .hints(Context::Outline, &[(OpenArticle, "jump"), (Back, "close")]);
+            let mut parts = vec!["type to filter".to_string()];
+            parts.extend(keys);
+            return format!("{} ", parts.join(" · "));
+        }
         (_, Focus::List) => (
             Context::List,
             &[

@@ -50,14 +50,29 @@ impl TestApp {
     /// A `width` x `height` app with the user's key tables laid over the
     /// defaults.
     pub fn with_keys(width: u16, height: u16, keys: KeyConfig) -> Self {
+        Self::with_files(
+            width,
+            height,
+            keys,
+            &[
+                ("winds.md", ARTICLE),
+                ("zz-second.md", "# Zz Other\n\nAnother article.\n"),
+            ],
+        )
+    }
+
+    /// A `width` x `height` app over a library of these files (name, text),
+    /// listed in the order of their names.
+    pub fn with_files(width: u16, height: u16, keys: KeyConfig, files: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        write(dir.path(), "winds.md", ARTICLE);
-        write(
-            dir.path(),
-            "zz-second.md",
-            "# Zz Other\n\nAnother article.\n",
-        );
-        let scan = library::scan(&[dir.path().to_path_buf()]);
+        // A folder with a fixed name, so the list's file-name lines are the
+        // same on every run.
+        let library = dir.path().join("articles");
+        std::fs::create_dir(&library).expect("library folder");
+        for (name, text) in files {
+            write(&library, name, text);
+        }
+        let scan = library::scan(&[library]);
         let keymap = Keymap::from_config(&keys).expect("test keys are valid");
         let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
         let mut app = App::new(Config::default(), keymap, scan).with_clock(FixedClock::new(at));
