@@ -14,6 +14,7 @@ mod annotate;
 pub mod clock;
 pub mod cursor;
 pub mod geometry;
+pub mod links;
 pub mod list;
 pub mod modes;
 pub mod note_editor;
@@ -115,6 +116,28 @@ pub enum Effect {
     /// Export notes to the configured folder: one article's, or (`None`)
     /// every article's.
     Export(Option<ArticleId>),
+    /// Open the file a link leads to (relative to the folder of the article
+    /// at `from`) in gloss, adding it to the library for the session, then
+    /// call [`App::arrived`]; a file gloss does not read goes to the system
+    /// opener.
+    FollowFile {
+        /// Where the link was, to come back to.
+        from: links::Place,
+        /// The path as the link gives it, decoded.
+        path: String,
+        /// The `#place` to go to in the file.
+        fragment: Option<String>,
+    },
+    /// Reopen an article and call [`App::land`] with this place (the back
+    /// key, after a link led to another article).
+    Return(links::Place),
+    /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
+    OpenUrl {
+        /// The URL.
+        url: String,
+        /// Whether the user said yes to an unusual scheme.
+        confirmed: bool,
+    },
 }
 
 /// A yes/no question in the status bar.
@@ -126,6 +149,8 @@ pub enum Confirm {
     Quit,
     /// Read the open article again: its file changed on disk.
     Reload,
+    /// Hand a URL with an unusual scheme to the system opener.
+    OpenUrl(String),
 }
 
 /// Changes the runtime could not save (full or read-only disk), so that `q`
@@ -175,6 +200,8 @@ pub struct App {
     /// Where changes get their time and new highlights their ids: the
     /// system in the running app, a fixed clock in tests.
     pub clock: Box<dyn Clock>,
+    /// Places followed links left, for the back key.
+    pub links: links::Trail,
 }
 
 impl App {
@@ -199,6 +226,7 @@ impl App {
             quit: false,
             unsaved: None,
             clock: Box::new(SystemClock),
+            links: links::Trail::default(),
         }
     }
 
@@ -403,6 +431,9 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
+            Msg::Mouse(pointer) if matches!(self.mode, Mode::Links(_)) => {
+                self.on_links_pointer(pointer)
+            }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             msg => {
                 self.message = None;
@@ -425,6 +456,7 @@ impl App {
             Mode::Field(input) => self.on_field(input, msg),
             Mode::Question { ask, resume } => self.on_question(ask, resume, msg),
             Mode::Note(edit) => self.on_editor(edit, msg),
+            Mode::Links(picker) => self.on_links(picker, msg),
         }
     }
 
@@ -575,6 +607,10 @@ impl App {
         match (confirm, msg) {
             (Confirm::Delete(id), Msg::Action(Action::Yes)) => self.delete_highlight(&id),
             (Confirm::Quit, Msg::Action(Action::Yes)) => self.quit_now(),
+            (Confirm::OpenUrl(url), Msg::Action(Action::Yes)) => vec![Effect::OpenUrl {
+                url,
+                confirmed: true,
+            }],
             (Confirm::Reload, Msg::Action(Action::Yes)) => {
                 let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
                 if let Some(reader) = &self.reader {
@@ -675,6 +711,7 @@ impl App {
                     panel.on_paste(text);
                 }
             }
+            Mode::Links(_) => self.paste_into_links(text),
             Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
@@ -795,6 +832,12 @@ impl App {
                     self.focus = Focus::List;
                     self.fit_reader();
                 }
+            }
+            Action::LinkList => self.open_link_list(),
+            Action::FollowLink => effects.extend(self.follow_under_cursor()),
+            Action::GoBack => effects.extend(self.go_back()),
+            Action::Annotate if self.focus == Focus::Reader && self.enter_follows_link() => {
+                effects.extend(self.follow_under_cursor());
             }
             Action::Highlight
             | Action::Color1

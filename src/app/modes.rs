@@ -9,6 +9,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+use super::links::LinkPicker;
 use super::note_editor::NoteEditor;
 use super::{App, Confirm, Focus, Input};
 use crate::keymap::{Action, Context};
@@ -37,6 +38,8 @@ pub enum Mode {
     },
     /// The note editor.
     Note(Box<NoteEdit>),
+    /// The link list over the reader.
+    Links(Box<LinkPicker>),
 }
 
 impl Mode {
@@ -184,6 +187,8 @@ impl App {
             Mode::Question { .. } => Context::Confirm,
             Mode::Note(edit) if edit.editor.confirming_discard() => Context::Confirm,
             Mode::Note(_) => Context::Editor,
+            Mode::Links(picker) if picker.filtering => Context::LinksFilter,
+            Mode::Links(_) => Context::Links,
             Mode::Browse => match (&self.panel, self.focus) {
                 (Some(panel), Focus::Reader) if panel.filtering => Context::PanelFilter,
                 (Some(_), Focus::Reader) => Context::Panel,
@@ -204,7 +209,8 @@ impl App {
             _ => match self.keymap.action(context, key) {
                 Some(action) => Some(Msg::Action(action)),
                 None => match context {
-                    Context::Input => typed(key, true).map(Msg::Type),
+                    Context::Input | Context::LinksFilter => typed(key, true).map(Msg::Type),
+                    Context::Links => App::links_typed(key),
                     Context::Help | Context::Confirm => Some(Msg::Unbound),
                     _ => None,
                 },

@@ -2,6 +2,7 @@
 //! or changes state, so a frame is a pure picture of the app.
 
 mod help;
+pub mod links;
 mod list_pane;
 pub mod note_editor;
 pub mod panel;
@@ -36,6 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
+        Mode::Links(picker) => links::draw(frame, app, picker, areas.reader),
         Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
+use crate::app::links::elide_middle;
 use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
 use crate::keymap::{Action, Context};
@@ -15,6 +16,9 @@ use crate::text::fit;
 
 /// Cells the left part keeps at least before key hints are shown.
 const MIN_LEFT: usize = 16;
+
+/// Widest a link's target is shown before its middle is cut.
+const TARGET_WIDTH: usize = 72;
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -104,6 +108,28 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (text, theme::STATUS);
     }
+    if let Some(picker) = app.link_picker() {
+        let shown = picker.shown().len();
+        let total = picker.entries.len();
+        let count = if picker.filter.is_empty() {
+            format!("{total} link{}", if total == 1 { "" } else { "s" })
+        } else {
+            format!("{shown} of {total} links")
+        };
+        let target = picker
+            .chosen()
+            .map(|e| format!(" · → {}", elide_middle(&e.target, TARGET_WIDTH)))
+            .unwrap_or_default();
+        return (format!(" {count}{target}"), theme::STATUS);
+    }
+    if app.focus == Focus::Reader
+        && let Some(link) = app.link_under_cursor()
+    {
+        return (
+            format!(" → {}", elide_middle(&link.url, TARGET_WIDTH)),
+            theme::STATUS,
+        );
+    }
     match (&app.reader, app.focus) {
         (Some(reader), Focus::Reader) => {
             let title = app
@@ -137,6 +163,19 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (Mode::Links(p), _) if p.filtering => (
+            Context::LinksFilter,
+            &[(FollowLink, "follow"), (Back, "clear")],
+        ),
+        (Mode::Links(_), _) => (
+            Context::Links,
+            &[
+                (FollowLink, "follow"),
+                (CopyLink, "copy"),
+                (FilterList, "filter"),
+                (Back, "close"),
+            ],
+        ),
         (_, Focus::List) => (
             Context::List,
             &[
@@ -173,6 +212,10 @@ fn hints(app: &App) -> String {
                     (Copy, "copy"),
                     (Back, "cancel"),
                 ],
+            ),
+            Some(_) if app.link_under_cursor().is_some() => (
+                Context::Reader,
+                &[(FollowLink, "follow"), (LinkList, "links"), (Help, "help")],
             ),
             _ => (
                 Context::Reader,
