@@ -58,6 +58,15 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker, reader: Rect) {
         return;
     }
     let width = usize::from(rows.width);
+    let room = width.saturating_sub(ON_SCREEN.width());
+    // Targets line up in a column after the longest text that fits.
+    let text_column = shown
+        .iter()
+        .filter_map(|&i| picker.entries.get(i))
+        .map(|e| e.text.width())
+        .max()
+        .unwrap_or(0)
+        .min(((room as f32 * TEXT_SHARE) as usize).max(1));
     for (row, (pos, &index)) in shown
         .iter()
         .enumerate()
@@ -70,10 +79,8 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker, reader: Rect) {
         };
         let selected = pos == picker.selected;
         let marker = if entry.on_screen { ON_SCREEN } else { "  " };
-        let room = width.saturating_sub(marker.width());
-        let text_room = ((room as f32 * TEXT_SHARE) as usize).max(1);
-        let text = fit(&entry.text, text_room);
-        let gap = "  ";
+        let text = fit(&entry.text, text_column);
+        let gap = " ".repeat(2 + text_column.saturating_sub(text.width()));
         let target_room = room.saturating_sub(text.width() + gap.width());
         let target = elide_middle(&entry.target, target_room);
         let pad = room.saturating_sub(text.width() + gap.width() + target.width());
