@@ -134,7 +134,13 @@ impl Session {
             return;
         }
         match self.opener.open(url) {
-            Ok(program) => self.app.info(format!("opening {shown} with {program}")),
+            Ok(program) => {
+                let name = Path::new(&program)
+                    .file_name()
+                    .map_or(program.clone(), |n| n.to_string_lossy().into_owned());
+                self.app
+                    .info(format!("opening {shown} with {}", sanitize(&name)));
+            }
             Err(message) => self.app.error(message),
         }
     }
