@@ -2,6 +2,7 @@
 //! markup so the canonical text is what a reader sees.
 
 use super::piece::Piece;
+use super::references::References;
 use super::sanitize::sanitize;
 use super::{BlockKind, Container, SpanStyle};
 use pulldown_cmark::{
@@ -14,15 +15,33 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Parses a segment into blocks in document order.
+/// Parses a segment into blocks in document order, knowing only the link
+/// definitions inside it (enough for a title and byline).
 pub(super) fn parse(segment: &str) -> Vec<Piece> {
+    parse_with(segment, &References::default())
+}
+
+/// Parses a segment into blocks in document order; `references` are the
+/// article's link definitions, wherever they are.
+pub(super) fn parse_with(segment: &str, references: &References) -> Vec<Piece> {
     let mut b = Builder::default();
-    // Segments are parsed alone, so a reference definition elsewhere in the
-    // article is unknown here: show `[text][ref]` as its text rather than as
-    // brackets, without inventing a target.
-    let unknown_reference = |link: BrokenLink<'_>| match link.link_type {
-        LinkType::Reference | LinkType::Collapsed => Some((CowStr::from(""), CowStr::from(""))),
-        _ => None,
+    // Segments are parsed alone, so a definition elsewhere in the article is
+    // looked up in `references`; an undefined `[text][ref]` shows as its
+    // text rather than as brackets, without inventing a target.
+    let unknown_reference = |link: BrokenLink<'_>| {
+        let found = matches!(
+            link.link_type,
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+        )
+        .then(|| references.get(&link.reference))
+        .flatten();
+        match (found, link.link_type) {
+            (Some(url), _) => Some((CowStr::from(url.to_string()), CowStr::from(""))),
+            (None, LinkType::Reference | LinkType::Collapsed) => {
+                Some((CowStr::from(""), CowStr::from("")))
+            }
+            _ => None,
+        }
     };
     let parser = Parser::new_with_broken_link_callback(segment, options(), Some(unknown_reference));
     for event in parser {
@@ -250,8 +269,9 @@ impl Builder {
             Tag::Strikethrough => self.styles.strike += 1,
             Tag::Link {
                 link_type: LinkType::ReferenceUnknown | LinkType::CollapsedUnknown,
+                dest_url,
                 ..
-            } => self.links.push(None),
+            } if dest_url.is_empty() => self.links.push(None),
             Tag::Link { dest_url, .. } => {
                 let start = self.leaf().text.len();
                 self.links

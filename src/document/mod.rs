@@ -20,6 +20,7 @@ mod offsets;
 mod parse;
 mod piece;
 mod plain;
+mod references;
 mod repair;
 mod sanitize;
 mod segment;

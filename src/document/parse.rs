@@ -5,6 +5,7 @@ use super::front_matter;
 use super::header;
 use super::piece::Piece;
 use super::repair::ends_sentence;
+use super::references::References;
 use super::segment::{Rules, next_segment};
 use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub(super) struct Pending {
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
     done: bool,
+    /// The article's link reference definitions, gathered once.
+    references: Arc<References>,
 }
 
 impl Pending {
@@ -69,6 +72,10 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     };
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
+    let references = Arc::new(match format {
+        Format::Markdown => References::gather(&source),
+        Format::Plain => References::default(),
+    });
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -84,6 +91,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             body_start: header.body_start,
             carry: None,
             done: false,
+            references,
         },
     };
     for piece in header.pieces {
@@ -110,7 +118,7 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         doc.pending.pos = range.end;
         let segment = src.get(range).unwrap_or("");
         let pieces = match doc.pending.format {
-            Format::Markdown => markdown::parse(segment),
+            Format::Markdown => markdown::parse_with(segment, &doc.pending.references),
             Format::Plain => plain::parse(segment),
         };
         for piece in pieces {
