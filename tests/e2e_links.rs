@@ -127,6 +127,16 @@ fn a_web_link_goes_to_browser_which_never_writes_on_the_screen() {
     g.wait_for("Index");
     g.send("\r");
     g.wait_for("Paragraph 1 of");
+    // Web links are written as OSC 8 hyperlinks, one per cell, and the
+    // screen still reads as text.
+    g.send("/web\r");
+    g.wait_for("Or the web page.");
+    let out = String::from_utf8_lossy(&g.output()).into_owned();
+    assert!(
+        out.contains("\x1b]8;;https://example.com/page?q=1\x1b\\w\x1b]8;;\x1b\\"),
+        "no OSC 8 for the web link"
+    );
+    assert!(!out.contains("\x1b]8;;docs/guide.md"), "relative links are not made clickable");
     g.send("L");
     g.wait_for("Links (2)");
     g.send("web");

@@ -30,6 +30,11 @@ pub(super) fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
             app.resize(area.width, area.height);
         }
         ui::draw(frame, app);
+        if app.config.reader.hyperlinks
+            && ui::links::terminal_takes_hyperlinks(std::env::var("TERM").ok().as_deref())
+        {
+            ui::links::add_hyperlinks(frame.buffer_mut(), app);
+        }
     })?;
     Ok(())
 }
