@@ -299,3 +299,13 @@ fn the_link_list_snapshot() {
     t.keys("L j");
     insta::assert_snapshot!("link_list", t.text());
 }
+
+#[test]
+fn a_long_target_in_the_status_bar_loses_its_middle_not_its_end() {
+    let mut t = TestApp::with_files(80, 16, &[("index.md", INDEX)], &["index.md"]);
+    t.keys("enter / w e b enter b");
+    let status = t.status();
+    assert!(status.contains("→ https://example.com/"), "{status}");
+    assert!(status.contains('…'), "{status}");
+    assert!(status.contains("page.html"), "{status}");
+}

@@ -689,8 +689,15 @@ impl App {
         reader.clear_selection();
         reader.restore(place.top_offset);
         if width == place.width && reader.doc.blocks().len() > place.top.block {
+            // The exact line (a blank line above the text counts), unless the
+            // text changed meanwhile and that line is gone.
+            let fallback = reader.top;
             reader.top = place.top;
             reader.fill();
+            if reader.layout().and_then(|l| l.line(place.top)).is_none() {
+                reader.top = fallback;
+                reader.fill();
+            }
         }
         let text = reader.doc.text();
         let cursor = crate::document::floor_char_boundary(text, place.cursor.min(text.len()));

@@ -17,8 +17,16 @@ use crate::text::fit;
 /// Cells the left part keeps at least before key hints are shown.
 const MIN_LEFT: usize = 16;
 
-/// Widest a link's target is shown before its middle is cut.
-const TARGET_WIDTH: usize = 72;
+/// Narrowest a link's target is cut to, however many hints there are.
+const MIN_TARGET: usize = 16;
+
+/// Cells a link's target may take in the bar: what the key hints leave, so
+/// a long URL loses its middle rather than its end.
+fn target_room(app: &App) -> usize {
+    let width = usize::from(app.screen.width);
+    let hints = hints(app).width();
+    width.saturating_sub(hints + 4).max(MIN_TARGET)
+}
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -118,7 +126,10 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         let target = picker
             .chosen()
-            .map(|e| format!(" · → {}", elide_middle(&e.target, TARGET_WIDTH)))
+            .map(|e| {
+                let room = target_room(app).saturating_sub(count.width() + 3);
+                format!(" · → {}", elide_middle(&e.target, room))
+            })
             .unwrap_or_default();
         return (format!(" {count}{target}"), theme::STATUS);
     }
@@ -126,7 +137,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         && let Some(link) = app.link_under_cursor()
     {
         return (
-            format!(" → {}", elide_middle(&link.url, TARGET_WIDTH)),
+            format!(" → {}", elide_middle(&link.url, target_room(app))),
             theme::STATUS,
         );
     }
