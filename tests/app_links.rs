@@ -276,7 +276,7 @@ fn a_link_to_a_missing_file_or_a_folder_says_so_and_leaves_no_trail() {
 fn a_click_on_an_entry_follows_it() {
     let mut t = app();
     t.keys("L");
-    let area = t.app.areas().reader;
+    let area = gloss::app::links::picker_area(&t.app.areas());
     // Rows start inside the border; the third entry is "the end".
     let row = area.y + 1 + 2;
     let effects = t.app.on_mouse(crossterm::event::MouseEvent {

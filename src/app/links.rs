@@ -10,6 +10,7 @@ use std::ops::Range;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 
+use super::geometry::Areas;
 use super::list::ArticleId;
 use super::reader::Reader;
 use super::{App, Confirm, Effect, Mode, Msg, Pointer};
@@ -341,9 +342,16 @@ fn sorted_links(doc: &Document) -> Vec<&Link> {
     links
 }
 
-/// Where the link list is drawn: over the reader pane.
-pub fn picker_area(reader: Rect) -> Rect {
-    reader
+/// Where the link list is drawn: over both panes (the list pane is of no
+/// use while choosing a link, and at 80 columns the reader alone is too
+/// narrow for a link's text and its target side by side).
+pub fn picker_area(areas: &Areas) -> Rect {
+    let empty = |r: Rect| r.width == 0 || r.height == 0;
+    match (empty(areas.list), empty(areas.reader)) {
+        (false, false) => areas.list.union(areas.reader),
+        (true, false) => areas.reader,
+        _ => areas.list,
+    }
 }
 
 /// The rows of entries inside the list's `area` (inside the border, below
@@ -434,7 +442,7 @@ impl App {
 
     /// Rows the link list has for entries on the current screen.
     fn link_rows(&self, picker: &LinkPicker) -> usize {
-        usize::from(entry_rows(picker_area(self.areas().reader), picker).height)
+        usize::from(entry_rows(picker_area(&self.areas()), picker).height)
     }
 
     /// A key's message in the link list.
@@ -522,7 +530,7 @@ impl App {
     /// The mouse over the link list: the wheel moves the selection, a click
     /// follows the entry clicked, a click outside closes the list.
     pub(super) fn on_links_pointer(&mut self, pointer: Pointer) -> Vec<Effect> {
-        let area = picker_area(self.areas().reader);
+        let area = picker_area(&self.areas());
         let Mode::Links(picker) = &mut self.mode else {
             return Vec::new();
         };

@@ -27,9 +27,9 @@ const FILTER_CURSOR: &str = "▏";
 /// Share of a row the link's text may take before its target.
 const TEXT_SHARE: f32 = 0.45;
 
-/// Draws the link list over `reader` (the reader pane's area).
-pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker, reader: Rect) {
-    let area = picker_area(reader).intersection(frame.area());
+/// Draws the link list over the panes.
+pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker) {
+    let area = picker_area(&app.areas_in(frame.area())).intersection(frame.area());
     if area.width < 4 || area.height < 3 {
         return;
     }
@@ -103,7 +103,6 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker, reader: Rect) {
         let y = rows.y + row as u16;
         frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..rows });
     }
-    let _ = app;
 }
 
 /// The inline style of link text, so the list shows links as the reader does.

@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
-        Mode::Links(picker) => links::draw(frame, app, picker, areas.reader),
+        Mode::Links(picker) => links::draw(frame, app, picker),
         Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }
