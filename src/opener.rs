@@ -115,7 +115,10 @@ impl Opener for SystemOpener {
             match spawn_detached(program, args) {
                 Ok(mut child) => {
                     let sender = self.sender.clone();
-                    let name = program.clone();
+                    let name = std::path::Path::new(program)
+                        .file_name()
+                        .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned());
+                    let name = crate::document::sanitize(&name).into_owned();
                     let shown = crate::document::sanitize(url).into_owned();
                     // Reaped off the event loop, so no zombie is left and a
                     // failure can still be told.
@@ -123,7 +126,7 @@ impl Opener for SystemOpener {
                         if let Ok(status) = child.wait()
                             && !status.success()
                         {
-                            let _ = sender.send(format!("{name} could not open {shown} ({status})"));
+                            let _ = sender.send(format!("{name} failed ({status}): {shown}"));
                         }
                     });
                     return Ok(program.clone());
@@ -209,7 +212,7 @@ mod tests {
             }
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        assert!(failures[0].starts_with("false could not open https://x"));
+        assert_eq!(failures[0], "false failed (exit status: 1): https://x");
 
         let mut missing = SystemOpener::with_programs(Some("/nonexistent/browser".into()), None);
         let e = missing.open("https://x").unwrap_err();
