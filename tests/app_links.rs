@@ -80,7 +80,13 @@ fn article_title(t: &TestApp) -> String {
 }
 
 fn chosen_target(t: &TestApp) -> String {
-    t.app.link_picker().unwrap().chosen().unwrap().target.clone()
+    t.app
+        .link_picker()
+        .unwrap()
+        .chosen()
+        .unwrap()
+        .target
+        .clone()
 }
 
 #[test]
@@ -175,7 +181,9 @@ fn a_relative_link_opens_the_file_in_gloss_for_the_session_and_back_returns() {
     assert_eq!(t.app.reader.as_ref().unwrap().article, index_id);
     assert_eq!(place(&t), before, "back at the same line and word");
     assert!(
-        t.effects.iter().any(|e| matches!(e, Effect::Return(p) if p.article == index_id)),
+        t.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Return(p) if p.article == index_id)),
         "the index was reopened"
     );
     // The guide stays in the list, and following again does not add it twice.
@@ -267,7 +275,11 @@ fn a_link_to_a_missing_file_or_a_folder_says_so_and_leaves_no_trail() {
     t.keys("L");
     t.type_text("folder");
     t.keys("enter");
-    assert!(t.status().contains("a folder, not a file"), "{}", t.status());
+    assert!(
+        t.status().contains("a folder, not a file"),
+        "{}",
+        t.status()
+    );
     assert!(t.app.links.back.is_empty());
     assert_eq!(t.app.list.articles.len(), 1);
 }

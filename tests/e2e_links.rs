@@ -77,7 +77,10 @@ fn a_relative_link_opens_the_file_and_back_returns_to_the_same_place() {
     g.send("o");
     let screen = g.wait_for("The guide's second part.");
     assert!(screen.contains("Guide"), "{screen}");
-    assert!(screen.contains("Library (2)"), "added to the list:\n{screen}");
+    assert!(
+        screen.contains("Library (2)"),
+        "added to the list:\n{screen}"
+    );
 
     g.send(BACKSPACE);
     g.wait_until("back in the index", |s| s.contains("Read the guide now."));
@@ -136,7 +139,10 @@ fn a_web_link_goes_to_browser_which_never_writes_on_the_screen() {
         out.contains("\x1b]8;;https://example.com/page?q=1\x1b\\w\x1b]8;;\x1b\\"),
         "no OSC 8 for the web link"
     );
-    assert!(!out.contains("\x1b]8;;docs/guide.md"), "relative links are not made clickable");
+    assert!(
+        !out.contains("\x1b]8;;docs/guide.md"),
+        "relative links are not made clickable"
+    );
     g.send("L");
     g.wait_for("Links (2)");
     g.send("web");

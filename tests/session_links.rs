@@ -158,12 +158,20 @@ fn a_linked_file_is_resolved_against_the_articles_folder_and_added_for_the_sessi
     assert_eq!(s.app.list.articles.len(), 2);
     // A folder and a missing file are refused too; nothing is left behind.
     follow(&mut s, "..");
-    assert!(status(&s).contains("a folder, not a file"), "{}", status(&s));
+    assert!(
+        status(&s).contains("a folder, not a file"),
+        "{}",
+        status(&s)
+    );
     follow(&mut s, "../missing.md");
     assert!(status(&s).contains("missing.md"), "{}", status(&s));
     assert_eq!(s.app.links.back.len(), 1);
     assert_eq!(
-        s.app.list.article(s.app.reader.as_ref().unwrap().article).unwrap().title,
+        s.app
+            .list
+            .article(s.app.reader.as_ref().unwrap().article)
+            .unwrap()
+            .title,
         "A"
     );
 }

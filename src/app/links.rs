@@ -390,7 +390,7 @@ fn screen_range(reader: &mut Reader) -> Range<usize> {
         .filter(|line| line.kind == LineKind::Text)
         .map(|line| line.range.clone());
     let first = ranges.next();
-    let last = ranges.last().or_else(|| first.clone());
+    let last = ranges.next_back().or_else(|| first.clone());
     match (first, last) {
         (Some(f), Some(l)) => f.start..l.end,
         _ => 0..0,
@@ -567,7 +567,9 @@ impl App {
     /// Enter in the reader on a link, with nothing selected and no highlight
     /// under the cursor (where Enter would only explain itself): follows it.
     pub(super) fn enter_follows_link(&self) -> bool {
-        self.reader.as_ref().is_some_and(|r| r.selection().is_none())
+        self.reader
+            .as_ref()
+            .is_some_and(|r| r.selection().is_none())
             && self.highlight_under_cursor().is_none()
             && self.link_under_cursor().is_some()
     }
@@ -675,7 +677,11 @@ impl App {
             return Vec::new();
         };
         let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
-        if self.reader.as_ref().is_some_and(|r| r.article == place.article) {
+        if self
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.article == place.article)
+        {
             self.land(place);
             effects.extend(self.position_effect());
         } else {
@@ -787,10 +793,7 @@ mod tests {
             classify("JavaScript:alert(1)"),
             Target::Refused("javascript".into())
         );
-        assert_eq!(
-            classify("data:text/html,x"),
-            Target::Refused("data".into())
-        );
+        assert_eq!(classify("data:text/html,x"), Target::Refused("data".into()));
         assert_eq!(
             classify("ftp://host/file"),
             Target::Ask("ftp://host/file".into())

@@ -4,8 +4,8 @@
 use super::front_matter;
 use super::header;
 use super::piece::Piece;
-use super::repair::ends_sentence;
 use super::references::References;
+use super::repair::ends_sentence;
 use super::segment::{Rules, next_segment};
 use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
 use std::sync::Arc;

@@ -30,10 +30,14 @@ impl References {
         while let Some(line) = lines.next() {
             let indent = line.len() - line.trim_start_matches(' ').len();
             let body = line.trim_start_matches(' ');
-            if indent <= 3 && let Some((c, n)) = fence_mark(body) {
+            if indent <= 3
+                && let Some((c, n)) = fence_mark(body)
+            {
                 match fence {
                     None => fence = Some((c, n)),
-                    Some((open, len)) if open == c && n >= len && body.trim_end().chars().all(|x| x == c) => {
+                    Some((open, len))
+                        if open == c && n >= len && body.trim_end().chars().all(|x| x == c) =>
+                    {
                         fence = None;
                     }
                     Some(_) => {}

@@ -101,7 +101,14 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker) {
             Span::styled(" ".repeat(pad), base),
         ]);
         let y = rows.y + row as u16;
-        frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..rows });
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect {
+                y,
+                height: 1,
+                ..rows
+            },
+        );
     }
 }
 
@@ -164,14 +171,18 @@ pub fn osc8(uri: &str, text: &str) -> String {
 /// text the link has there, so a mismatch leaves it plain, never wrong.
 pub fn add_hyperlinks(buf: &mut Buffer, app: &App) {
     use crate::app::Mode;
-    if !matches!(app.mode, Mode::Browse | Mode::Field(_) | Mode::Question { .. })
-        || app.panel.is_some()
+    if !matches!(
+        app.mode,
+        Mode::Browse | Mode::Field(_) | Mode::Question { .. }
+    ) || app.panel.is_some()
         || app.inline_notes
     {
         return;
     }
     let Some(reader) = &app.reader else { return };
-    let Some(layout) = reader.layout() else { return };
+    let Some(layout) = reader.layout() else {
+        return;
+    };
     let doc = &reader.doc;
     if doc.links().is_empty() {
         return;
@@ -184,9 +195,15 @@ pub fn add_hyperlinks(buf: &mut Buffer, app: &App) {
         lines.push((y, line));
         let count = layout.get(pos.block).map_or(0, |b| b.lines.len());
         pos = if pos.line + 1 < count {
-            LinePos { line: pos.line + 1, ..pos }
+            LinePos {
+                line: pos.line + 1,
+                ..pos
+            }
         } else {
-            LinePos { block: pos.block + 1, line: 0 }
+            LinePos {
+                block: pos.block + 1,
+                line: 0,
+            }
         };
     }
     let (Some(first), Some(last)) = (
