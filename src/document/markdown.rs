@@ -2,7 +2,6 @@
 //! markup so the canonical text is what a reader sees.
 
 use super::piece::Piece;
-use super::references::References;
 use super::sanitize::sanitize;
 use super::{BlockKind, Container, SpanStyle};
 use pulldown_cmark::{
@@ -18,25 +17,26 @@ fn options() -> Options {
 /// Parses a segment into blocks in document order, knowing only the link
 /// definitions inside it (enough for a title and byline).
 pub(super) fn parse(segment: &str) -> Vec<Piece> {
-    parse_with(segment, &References::default())
+    parse_with(segment, &|_| None)
 }
 
-/// Parses a segment into blocks in document order; `references` are the
-/// article's link definitions, wherever they are.
-pub(super) fn parse_with(segment: &str, references: &References) -> Vec<Piece> {
+/// Parses a segment into blocks in document order; `lookup` finds the
+/// target of a link label defined anywhere in the article (it is only asked
+/// about references the segment itself does not define).
+pub(super) fn parse_with(segment: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<Piece> {
     let mut b = Builder::default();
     // Segments are parsed alone, so a definition elsewhere in the article is
-    // looked up in `references`; an undefined `[text][ref]` shows as its
-    // text rather than as brackets, without inventing a target.
+    // looked up; an undefined `[text][ref]` shows as its text rather than as
+    // brackets, without inventing a target.
     let unknown_reference = |link: BrokenLink<'_>| {
         let found = matches!(
             link.link_type,
             LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
         )
-        .then(|| references.get(&link.reference))
+        .then(|| lookup(&link.reference))
         .flatten();
         match (found, link.link_type) {
-            (Some(url), _) => Some((CowStr::from(url.to_string()), CowStr::from(""))),
+            (Some(url), _) => Some((CowStr::from(url), CowStr::from(""))),
             (None, LinkType::Reference | LinkType::Collapsed) => {
                 Some((CowStr::from(""), CowStr::from("")))
             }

@@ -8,7 +8,7 @@ use super::references::References;
 use super::repair::ends_sentence;
 use super::segment::{Rules, next_segment};
 use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Source bytes parsed by [`Document::new`] beyond the header: enough for the
 /// first screens of any article.
@@ -33,8 +33,10 @@ pub(super) struct Pending {
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
     done: bool,
-    /// The article's link reference definitions, gathered once.
-    references: Arc<References>,
+    /// The article's link reference definitions, gathered from the whole
+    /// source the first time a segment uses one it does not define (an
+    /// article without reference links never pays for the pass).
+    references: OnceLock<References>,
 }
 
 impl Pending {
@@ -72,10 +74,6 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     };
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
-    let references = Arc::new(match format {
-        Format::Markdown => References::gather(&source),
-        Format::Plain => References::default(),
-    });
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -91,7 +89,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             body_start: header.body_start,
             carry: None,
             done: false,
-            references,
+            references: OnceLock::new(),
         },
     };
     for piece in header.pieces {
@@ -118,7 +116,16 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         doc.pending.pos = range.end;
         let segment = src.get(range).unwrap_or("");
         let pieces = match doc.pending.format {
-            Format::Markdown => markdown::parse_with(segment, &doc.pending.references),
+            Format::Markdown => {
+                let references = &doc.pending.references;
+                let lookup = |label: &str| {
+                    references
+                        .get_or_init(|| References::gather(&src))
+                        .get(label)
+                        .map(str::to_string)
+                };
+                markdown::parse_with(segment, &lookup)
+            }
             Format::Plain => plain::parse(segment),
         };
         for piece in pieces {

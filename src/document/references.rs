@@ -130,4 +130,28 @@ mod tests {
         assert_eq!(refs.get("indented"), None);
         assert_eq!(normalize("  `Buffer`   Class "), "`buffer` class");
     }
+
+    #[test]
+    fn a_definition_far_below_the_first_screens_is_used() {
+        use crate::document::{Document, Format, ParseOptions};
+        let mut src = String::from("# T\n\nSee [`Buffer`][] and [the API][api].\n\n");
+        for i in 0..3000 {
+            src.push_str(&format!("Filler paragraph {i} of the article.\n\n"));
+        }
+        src.push_str("[`Buffer`]: buffer.md#class-buffer\n[API]: https://nodejs.org/api/\n");
+        let doc = Document::new(&src, Format::Markdown, ParseOptions::default());
+        assert!(!doc.is_complete(), "the definitions are not parsed yet");
+        let links: Vec<(&str, &str)> = doc
+            .links()
+            .iter()
+            .map(|l| (doc.slice(l.range.clone()), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("Buffer", "buffer.md#class-buffer"),
+                ("the API", "https://nodejs.org/api/")
+            ]
+        );
+    }
 }
