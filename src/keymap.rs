@@ -262,7 +262,6 @@ impl Action {
             (Context::Links, FilterList) => "filter the links (or just type)",
             (Context::Links, Back) | (Context::Links, LinkList) => "close the link list",
             (Context::LinksFilter, Back) => "clear the filter and stop typing",
-            (Context::LinksFilter, Quit) => "quit (asks first when text was typed)",
             _ => self.description(),
         }
     }

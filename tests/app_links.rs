@@ -321,3 +321,24 @@ fn a_long_target_in_the_status_bar_loses_its_middle_not_its_end() {
     assert!(status.contains('…'), "{status}");
     assert!(status.contains("page.html"), "{status}");
 }
+
+#[test]
+fn a_marker_right_after_a_word_is_followed_from_that_word_and_back() {
+    let mut doc = String::from("# Notes test\n\nA claim[1](#n1) stands here.\n\n");
+    for i in 0..20 {
+        doc.push_str(&format!("Filler paragraph number {i}.\n\n"));
+    }
+    doc.push_str("## N1\n\nThe note itself.\n");
+    let mut t = TestApp::with_files(100, 16, &[("notes.md", doc.as_str())], &["notes.md"]);
+    // The search's message goes with the next keys; `w b` comes back to
+    // the start of "claim1", whose "1" is the link.
+    t.keys("enter / c l a i m enter w b");
+    let reader = t.app.reader.as_ref().unwrap();
+    assert!(reader.doc.text()[reader.cursor..].starts_with("claim1"));
+    assert!(t.status().contains("→ #n1"), "{}", t.status());
+    let before = place(&t);
+    t.keys("enter");
+    assert!(t.text().contains("The note itself."), "{}", t.text());
+    t.keys("backspace");
+    assert_eq!(place(&t), before);
+}

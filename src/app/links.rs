@@ -245,6 +245,8 @@ pub struct LinkEntry {
     pub start: usize,
     /// Whether the link is in view in the reader.
     pub on_screen: bool,
+    /// Text and target in lower case, for the filter.
+    haystack: String,
 }
 
 /// The link list's state (`Mode::Links`).
@@ -268,11 +270,17 @@ impl LinkPicker {
     pub fn new(doc: &Document, screen: Range<usize>, cursor: usize) -> Self {
         let entries: Vec<LinkEntry> = sorted_links(doc)
             .into_iter()
-            .map(|link| LinkEntry {
-                text: crate::text::one_line(doc.slice(link.range.clone())),
-                target: sanitize(&link.url).into_owned(),
-                start: link.range.start,
-                on_screen: link.range.start < screen.end && link.range.end > screen.start,
+            .map(|link| {
+                let text = crate::text::one_line(doc.slice(link.range.clone()));
+                let target = sanitize(&link.url).into_owned();
+                let haystack = format!("{text}\n{target}").to_lowercase();
+                LinkEntry {
+                    text,
+                    target,
+                    start: link.range.start,
+                    on_screen: link.range.start < screen.end && link.range.end > screen.start,
+                    haystack,
+                }
             })
             .collect();
         let under = sorted_links(doc)
@@ -298,13 +306,7 @@ impl LinkPicker {
         self.entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| {
-                let text = e.text.to_lowercase();
-                let target = e.target.to_lowercase();
-                words
-                    .iter()
-                    .all(|w| text.contains(w.as_str()) || target.contains(w.as_str()))
-            })
+            .filter(|(_, e)| words.iter().all(|w| e.haystack.contains(w.as_str())))
             .map(|(i, _)| i)
             .collect()
     }
@@ -409,7 +411,17 @@ impl App {
                 .iter()
                 .filter(|l| l.range.start < range.end && l.range.end > range.start)
                 .min_by_key(|l| l.range.start),
-            None => link_at(&reader.doc, reader.cursor),
+            // The cursor sits at the start of its word; a link inside the
+            // word (a footnote marker right after it) counts too.
+            None => link_at(&reader.doc, reader.cursor).or_else(|| {
+                let word = reader.cursor_word();
+                reader
+                    .doc
+                    .links()
+                    .iter()
+                    .filter(|l| l.range.start < word.end && l.range.end > word.start)
+                    .min_by_key(|l| l.range.start)
+            }),
         }
     }
 
@@ -469,14 +481,9 @@ impl App {
                     return vec![Effect::Copy(target)];
                 }
             }
-            Msg::Action(Action::Quit) => {
-                if picker.filtering && !picker.filter.is_empty() {
-                    self.mode = Mode::ask(Confirm::Quit);
-                    self.info("quit and drop the link filter you typed? y/n");
-                    return Vec::new();
-                }
-                return self.apply(Action::Quit);
-            }
+            // A link filter is not work to keep: quitting asks only for
+            // what quitting from the reader would ask about.
+            Msg::Action(Action::Quit) => return self.apply(Action::Quit),
             Msg::Action(Action::Back) if picker.filtering || !picker.filter.is_empty() => {
                 picker.filtering = false;
                 picker.filter.clear();

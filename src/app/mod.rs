@@ -611,6 +611,10 @@ impl App {
                 url,
                 confirmed: true,
             }],
+            (Confirm::OpenUrl(_), _) => {
+                self.info("not opened");
+                Vec::new()
+            }
             (Confirm::Reload, Msg::Action(Action::Yes)) => {
                 let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
                 if let Some(reader) = &self.reader {
