@@ -342,3 +342,28 @@ fn a_marker_right_after_a_word_is_followed_from_that_word_and_back() {
     t.keys("backspace");
     assert_eq!(place(&t), before);
 }
+
+#[test]
+fn links_are_drawn_underlined_and_coloured() {
+    let mut t = app();
+    t.keys("tab");
+    let styled = t.styled();
+    let lines: Vec<&str> = styled.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.contains("See the guide and the notes."))
+        .unwrap();
+    let row: Vec<char> = lines[i].chars().collect();
+    let marks: Vec<char> = lines[i + 1].chars().collect();
+    let text: String = row.iter().collect();
+    let start = text.find("guide").map(|b| text[..b].chars().count()).unwrap();
+    let letters: Vec<char> = (start..start + 5).map(|c| marks[c]).collect();
+    assert!(letters.iter().all(|c| *c == letters[0] && *c != ' '), "{styled}");
+    let before = marks.get(start - 2).copied().unwrap_or(' ');
+    assert_eq!(before, ' ', "plain text around the link is not marked");
+    let legend = styled
+        .lines()
+        .find(|l| l.starts_with(&format!("{} = ", letters[0])))
+        .unwrap();
+    assert!(legend.contains("UNDERLINED") && legend.contains("Blue"), "{legend}");
+}
