@@ -356,14 +356,23 @@ fn links_are_drawn_underlined_and_coloured() {
     let row: Vec<char> = lines[i].chars().collect();
     let marks: Vec<char> = lines[i + 1].chars().collect();
     let text: String = row.iter().collect();
-    let start = text.find("guide").map(|b| text[..b].chars().count()).unwrap();
+    let start = text
+        .find("guide")
+        .map(|b| text[..b].chars().count())
+        .unwrap();
     let letters: Vec<char> = (start..start + 5).map(|c| marks[c]).collect();
-    assert!(letters.iter().all(|c| *c == letters[0] && *c != ' '), "{styled}");
+    assert!(
+        letters.iter().all(|c| *c == letters[0] && *c != ' '),
+        "{styled}"
+    );
     let before = marks.get(start - 2).copied().unwrap_or(' ');
     assert_eq!(before, ' ', "plain text around the link is not marked");
     let legend = styled
         .lines()
         .find(|l| l.starts_with(&format!("{} = ", letters[0])))
         .unwrap();
-    assert!(legend.contains("UNDERLINED") && legend.contains("Blue"), "{legend}");
+    assert!(
+        legend.contains("UNDERLINED") && legend.contains("Blue"),
+        "{legend}"
+    );
 }
