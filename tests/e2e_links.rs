@@ -164,3 +164,43 @@ fn a_web_link_goes_to_browser_which_never_writes_on_the_screen() {
     assert_eq!(g.wait_exit(), 0);
     assert!(!String::from_utf8_lossy(&g.output()).contains("NOISE"));
 }
+
+/// Runs the same keys in gloss with hyperlinks on and off: the screens must
+/// be the same cell for cell (the OSC 8 cells redraw like any other).
+#[test]
+fn hyperlinks_change_nothing_on_screen_while_scrolling_and_covering() {
+    let mut views = Vec::new();
+    for hyperlinks in [true, false] {
+        let home = temp_home();
+        write_files(home.path());
+        let config = home.path().join("config/gloss");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("config.toml"),
+            format!("[reader]\nhyperlinks = {hyperlinks}\n"),
+        )
+        .unwrap();
+        let index = home.path().join("index.md");
+        let mut g = Gloss::start_in(home.clone(), &[index.to_str().unwrap()], 90, 16);
+        g.wait_for("Index");
+        g.send("\r");
+        g.wait_for("Paragraph 1 of");
+        g.send("/web\r");
+        g.wait_for("Or the web page.");
+        for key in [
+            "j", "j", "j", "k", "\x04", "\x15", "k", "L", "\x1b", "w", "w",
+        ] {
+            g.send(key);
+        }
+        g.send("?");
+        g.wait_for("Anywhere");
+        g.send("\x1b");
+        g.wait_until("help closed", |s| !s.contains("Anywhere"));
+        let seen = g.output().windows(4).any(|w| w == b"\x1b]8;");
+        assert_eq!(seen, hyperlinks, "OSC 8 written only when on");
+        views.push(view(&g));
+        g.send("q");
+        assert_eq!(g.wait_exit(), 0);
+    }
+    assert_eq!(views[0], views[1]);
+}
