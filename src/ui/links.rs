@@ -34,10 +34,16 @@ pub fn draw(frame: &mut Frame, app: &App, picker: &LinkPicker) {
         return;
     }
     let shown = picker.shown();
-    let title = if picker.filter.is_empty() {
-        format!(" Links ({}) ", picker.entries.len())
+    let count = if picker.filter.is_empty() {
+        format!("Links ({})", picker.entries.len())
     } else {
-        format!(" Links ({} of {}) ", shown.len(), picker.entries.len())
+        format!("Links ({} of {})", shown.len(), picker.entries.len())
+    };
+    let marked = picker.entries.iter().any(|e| e.on_screen);
+    let title = if marked {
+        format!(" {count} · {}in view ", ON_SCREEN)
+    } else {
+        format!(" {count} ")
     };
     let block = Block::default()
         .borders(Borders::ALL)
