@@ -45,6 +45,9 @@ pub struct ReaderConfig {
     /// Articles larger than this many MiB are refused by their size before
     /// any byte is read, so a huge or sparse file cannot exhaust memory.
     pub max_file_size_mib: u32,
+    /// Write web links as OSC 8 hyperlinks, so a terminal that supports them
+    /// lets them be clicked (off by itself on the Linux console).
+    pub hyperlinks: bool,
 }
 
 impl ReaderConfig {
@@ -63,6 +66,7 @@ impl Default for ReaderConfig {
             list_width: 36,
             inline_notes: false,
             max_file_size_mib: 64,
+            hyperlinks: true,
         }
     }
 }

@@ -131,6 +131,15 @@ pub enum Action {
     Panel,
     /// Export notes.
     Export,
+    // links
+    /// List the article's links, to follow one.
+    LinkList,
+    /// Follow the link under the cursor (or the one chosen in the link list).
+    FollowLink,
+    /// Go back to where the last link was followed from.
+    GoBack,
+    /// Copy the chosen link's target.
+    CopyLink,
     // text fields, questions and the note editor
     /// Accept what was typed (a filter stays, a search runs).
     Submit,
@@ -195,7 +204,7 @@ impl Action {
             Color3 => "highlight in colour 3",
             Color4 => "highlight in colour 4",
             Color5 => "highlight in colour 5",
-            Annotate => "highlight and write a note, or edit the note",
+            Annotate => "highlight and write a note, edit the note, or follow the link",
             Copy => "copy the selection",
             ChangeColor => "change the highlight's colour",
             Delete => "delete the highlight",
@@ -206,6 +215,10 @@ impl Action {
             Reattach => "move the highlight onto the selection",
             Panel => "open or close the annotations panel",
             Export => "export notes",
+            LinkList => "list the article's links",
+            FollowLink => "follow the link under the cursor",
+            GoBack => "back to where the last link was followed from",
+            CopyLink => "copy the link's target",
             Submit => "accept what was typed",
             DeleteChar => "delete the last character",
             ClearText => "clear the text",
@@ -266,6 +279,16 @@ impl Action {
             (Context::Help, PageDown) => "scroll the help a page down",
             (Context::Help, PageUp) => "scroll the help a page up",
             (Context::Help, Back) => "close the help (so does any unbound key)",
+            (Context::Links | Context::LinksFilter, ListDown) => "next link",
+            (Context::Links | Context::LinksFilter, ListUp) => "previous link",
+            (Context::Links, ListFirst) => "first link",
+            (Context::Links, ListLast) => "last link",
+            (Context::Links, PageDown) => "a page of links down",
+            (Context::Links, PageUp) => "a page of links up",
+            (Context::Links | Context::LinksFilter, FollowLink) => "follow the chosen link",
+            (Context::Links, FilterList) => "filter the links (or just type)",
+            (Context::Links, Back) | (Context::Links, LinkList) => "close the link list",
+            (Context::LinksFilter, Back) => "clear the filter and stop typing",
             _ => self.description(),
         }
     }
@@ -298,17 +321,23 @@ pub enum Context {
     Editor,
     /// The help overlay.
     Help,
+    /// The link list.
+    Links,
+    /// The link list while its filter is typed.
+    LinksFilter,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Reader,
         Context::Panel,
         Context::PanelFilter,
         Context::Outline,
+        Context::Links,
+        Context::LinksFilter,
         Context::Input,
         Context::Confirm,
         Context::Editor,
@@ -328,6 +357,8 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Editor => "editor",
             Context::Help => "help",
+            Context::Links => "links",
+            Context::LinksFilter => "links_filter",
         }
     }
 
@@ -344,6 +375,8 @@ impl Context {
             Context::Confirm => "Questions (y/n)",
             Context::Editor => "Note editor (other keys edit the text)",
             Context::Help => "This help",
+            Context::Links => "Link list (other keys start a filter)",
+            Context::LinksFilter => "Link list, typing a filter",
         }
     }
 
@@ -385,6 +418,10 @@ pub struct KeyConfig {
     pub editor: BTreeMap<String, Action>,
     /// Keys of the help overlay.
     pub help: BTreeMap<String, Action>,
+    /// Keys of the link list.
+    pub links: BTreeMap<String, Action>,
+    /// Keys while typing the link list's filter.
+    pub links_filter: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -401,6 +438,8 @@ impl KeyConfig {
             Context::Confirm => &self.confirm,
             Context::Editor => &self.editor,
             Context::Help => &self.help,
+            Context::Links => &self.links,
+            Context::LinksFilter => &self.links_filter,
         }
     }
 }
@@ -424,6 +463,8 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Confirm => defaults::CONFIRM,
         Context::Editor => defaults::EDITOR,
         Context::Help => defaults::HELP,
+        Context::Links => defaults::LINKS,
+        Context::LinksFilter => defaults::LINKS_FILTER,
     }
 }
 
@@ -440,6 +481,8 @@ impl Default for KeyConfig {
             confirm: table_of(defaults::CONFIRM),
             editor: table_of(defaults::EDITOR),
             help: table_of(defaults::HELP),
+            links: table_of(defaults::LINKS),
+            links_filter: table_of(defaults::LINKS_FILTER),
         }
     }
 }
@@ -824,6 +867,8 @@ mod tests {
             confirm: BTreeMap::new(),
             editor: BTreeMap::new(),
             help: BTreeMap::new(),
+            links: BTreeMap::new(),
+            links_filter: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
@@ -883,6 +928,8 @@ mod tests {
                 "Annotations panel",
                 "Annotations panel, typing a filter",
                 "Outline (other keys start a filter)",
+                "Link list (other keys start a filter)",
+                "Link list, typing a filter",
                 "Filter and search fields (other keys type)",
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",

@@ -23,6 +23,7 @@ pub mod external_editor;
 pub mod keymap;
 pub mod layout;
 pub mod library;
+pub mod opener;
 pub mod paths;
 pub mod recovery;
 pub mod runtime;

@@ -396,20 +396,32 @@ fn is_folder(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
+/// The list entry for one file (a file a link leads to, added during the
+/// session), or the reason it cannot be one, then the path.
+pub fn article_at(path: &Path, limit: u64) -> Result<Article, String> {
+    let source = Source::File(path.to_path_buf());
+    let (head, format, lossy) = load_head(&source, limit).map_err(|r| with_path(&r, path))?;
+    Ok(entry(source, &head, format, lossy))
+}
+
+fn entry(source: Source, head: &str, format: Format, lossy: bool) -> Article {
+    let meta = document::read_metadata(head, format);
+    let title = meta
+        .title
+        .clone()
+        .unwrap_or_else(|| sanitize(&source.file_name()).into_owned());
+    Article {
+        source,
+        meta,
+        title,
+        lossy,
+    }
+}
+
 fn add(scan: &mut Scan, source: Source, limit: u64) {
     match load_head(&source, limit) {
         Ok((head, format, lossy)) => {
-            let meta = document::read_metadata(&head, format);
-            let title = meta
-                .title
-                .clone()
-                .unwrap_or_else(|| sanitize(&source.file_name()).into_owned());
-            scan.articles.push(Article {
-                source,
-                meta,
-                title,
-                lossy,
-            });
+            scan.articles.push(entry(source, &head, format, lossy));
         }
         Err(reason) => {
             let path = match &source {

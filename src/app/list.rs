@@ -44,6 +44,14 @@ impl Figures {
         self.0.get(id.0)
     }
 
+    /// Makes room for articles added to the library during the session
+    /// (a file opened by following a link).
+    pub fn grow(&mut self, count: usize) {
+        if self.0.len() < count {
+            self.0.resize(count, ArticleFigures::default());
+        }
+    }
+
     /// The figures of one article, to update.
     pub fn get_mut(&mut self, id: ArticleId) -> Option<&mut ArticleFigures> {
         self.0.get_mut(id.0)

@@ -14,6 +14,7 @@ mod annotate;
 pub mod clock;
 pub mod cursor;
 pub mod geometry;
+pub mod links;
 pub mod list;
 pub mod modes;
 pub mod note_editor;
@@ -117,6 +118,28 @@ pub enum Effect {
     /// Export notes to the configured folder: one article's, or (`None`)
     /// every article's.
     Export(Option<ArticleId>),
+    /// Open the file a link leads to (relative to the folder of the article
+    /// at `from`) in gloss, adding it to the library for the session, then
+    /// call [`App::arrived`]; a file gloss does not read goes to the system
+    /// opener.
+    FollowFile {
+        /// Where the link was, to come back to.
+        from: links::Place,
+        /// The path as the link gives it, decoded.
+        path: String,
+        /// The `#place` to go to in the file.
+        fragment: Option<String>,
+    },
+    /// Reopen an article and call [`App::land`] with this place (the back
+    /// key, after a link led to another article).
+    Return(links::Place),
+    /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
+    OpenUrl {
+        /// The URL.
+        url: String,
+        /// Whether the user said yes to an unusual scheme.
+        confirmed: bool,
+    },
 }
 
 /// A yes/no question in the status bar.
@@ -128,6 +151,8 @@ pub enum Confirm {
     Quit,
     /// Read the open article again: its file changed on disk.
     Reload,
+    /// Hand a URL with an unusual scheme to the system opener.
+    OpenUrl(String),
 }
 
 /// Changes the runtime could not save (full or read-only disk), so that `q`
@@ -183,6 +208,8 @@ pub struct App {
     /// Where changes get their time and new highlights their ids: the
     /// system in the running app, a fixed clock in tests.
     pub clock: Box<dyn Clock>,
+    /// Places followed links left, for the back key.
+    pub links: links::Trail,
 }
 
 impl App {
@@ -209,6 +236,7 @@ impl App {
             list_hidden: false,
             headings: Headings::default(),
             clock: Box::new(SystemClock),
+            links: links::Trail::default(),
         }
     }
 
@@ -417,6 +445,9 @@ impl App {
                 self.paste(&text);
                 Vec::new()
             }
+            Msg::Mouse(pointer) if matches!(self.mode, Mode::Links(_)) => {
+                self.on_links_pointer(pointer)
+            }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             msg => {
                 self.message = None;
@@ -442,6 +473,7 @@ impl App {
             Mode::Question { ask, resume } => self.on_question(ask, resume, msg),
             Mode::Note(edit) => self.on_editor(edit, msg),
             Mode::Outline(outline) => self.on_outline(outline, msg),
+            Mode::Links(picker) => self.on_links(picker, msg),
         }
     }
 
@@ -592,6 +624,14 @@ impl App {
         match (confirm, msg) {
             (Confirm::Delete(id), Msg::Action(Action::Yes)) => self.delete_highlight(&id),
             (Confirm::Quit, Msg::Action(Action::Yes)) => self.quit_now(),
+            (Confirm::OpenUrl(url), Msg::Action(Action::Yes)) => vec![Effect::OpenUrl {
+                url,
+                confirmed: true,
+            }],
+            (Confirm::OpenUrl(_), _) => {
+                self.info("not opened");
+                Vec::new()
+            }
             (Confirm::Reload, Msg::Action(Action::Yes)) => {
                 let mut effects: Vec<Effect> = self.position_effect().into_iter().collect();
                 if let Some(reader) = &self.reader {
@@ -693,6 +733,7 @@ impl App {
                 }
             }
             Mode::Outline(_) => self.paste_into_outline(text),
+            Mode::Links(_) => self.paste_into_links(text),
             Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
@@ -826,6 +867,12 @@ impl App {
                     self.focus = Focus::List;
                     self.fit_reader();
                 }
+            }
+            Action::LinkList => self.open_link_list(),
+            Action::FollowLink => effects.extend(self.follow_under_cursor()),
+            Action::GoBack => effects.extend(self.go_back()),
+            Action::Annotate if self.focus == Focus::Reader && self.enter_follows_link() => {
+                effects.extend(self.follow_under_cursor());
             }
             Action::Highlight
             | Action::Color1

@@ -9,6 +9,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
+use super::links::LinkPicker;
 use super::note_editor::NoteEditor;
 use super::outline::Outline;
 use super::{App, Confirm, Focus, Input};
@@ -40,6 +41,8 @@ pub enum Mode {
     Note(Box<NoteEdit>),
     /// The outline of the open article's headings, over the reader.
     Outline(Box<Outline>),
+    /// The link list over the reader.
+    Links(Box<LinkPicker>),
 }
 
 impl Mode {
@@ -189,6 +192,8 @@ impl App {
             Mode::Note(_) => Context::Editor,
             Mode::Outline(outline) if outline.filtering => Context::Input,
             Mode::Outline(_) => Context::Outline,
+            Mode::Links(picker) if picker.filtering => Context::LinksFilter,
+            Mode::Links(_) => Context::Links,
             Mode::Browse => match (&self.panel, self.focus) {
                 (Some(panel), Focus::Reader) if panel.filtering => Context::PanelFilter,
                 (Some(_), Focus::Reader) => Context::Panel,
@@ -209,9 +214,10 @@ impl App {
             _ => match self.keymap.action(context, key) {
                 Some(action) => Some(Msg::Action(action)),
                 None => match context {
-                    Context::Input => typed(key, true).map(Msg::Type),
+                    Context::Input | Context::LinksFilter => typed(key, true).map(Msg::Type),
                     // Any other character starts the outline's filter.
                     Context::Outline => typed(key, false).map(Msg::Type),
+                    Context::Links => App::links_typed(key),
                     Context::Help | Context::Confirm => Some(Msg::Unbound),
                     _ => None,
                 },

@@ -14,15 +14,34 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Parses a segment into blocks in document order.
+/// Parses a segment into blocks in document order, knowing only the link
+/// definitions inside it (enough for a title and byline).
 pub(super) fn parse(segment: &str) -> Vec<Piece> {
+    parse_with(segment, &|_| None)
+}
+
+/// Parses a segment into blocks in document order; `lookup` finds the
+/// target of a link label defined anywhere in the article (it is only asked
+/// about references the segment itself does not define).
+pub(super) fn parse_with(segment: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<Piece> {
     let mut b = Builder::default();
-    // Segments are parsed alone, so a reference definition elsewhere in the
-    // article is unknown here: show `[text][ref]` as its text rather than as
+    // Segments are parsed alone, so a definition elsewhere in the article is
+    // looked up; an undefined `[text][ref]` shows as its text rather than as
     // brackets, without inventing a target.
-    let unknown_reference = |link: BrokenLink<'_>| match link.link_type {
-        LinkType::Reference | LinkType::Collapsed => Some((CowStr::from(""), CowStr::from(""))),
-        _ => None,
+    let unknown_reference = |link: BrokenLink<'_>| {
+        let found = matches!(
+            link.link_type,
+            LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+        )
+        .then(|| lookup(&link.reference))
+        .flatten();
+        match (found, link.link_type) {
+            (Some(url), _) => Some((CowStr::from(url), CowStr::from(""))),
+            (None, LinkType::Reference | LinkType::Collapsed) => {
+                Some((CowStr::from(""), CowStr::from("")))
+            }
+            _ => None,
+        }
     };
     let parser = Parser::new_with_broken_link_callback(segment, options(), Some(unknown_reference));
     for event in parser {
@@ -251,8 +270,9 @@ impl Builder {
             Tag::Strikethrough => self.styles.strike += 1,
             Tag::Link {
                 link_type: LinkType::ReferenceUnknown | LinkType::CollapsedUnknown,
+                dest_url,
                 ..
-            } => self.links.push(None),
+            } if dest_url.is_empty() => self.links.push(None),
             Tag::Link { dest_url, .. } => {
                 let start = self.leaf().text.len();
                 self.links

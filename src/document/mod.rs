@@ -21,6 +21,7 @@ mod pandoc;
 mod parse;
 mod piece;
 mod plain;
+mod references;
 mod repair;
 mod sanitize;
 mod segment;

@@ -4,10 +4,11 @@
 use super::front_matter;
 use super::header;
 use super::piece::Piece;
+use super::references::References;
 use super::repair;
 use super::segment::{Rules, next_segment};
 use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Source bytes parsed by [`Document::new`] beyond the header: enough for the
 /// first screens of any article.
@@ -34,6 +35,10 @@ pub(super) struct Pending {
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
     done: bool,
+    /// The article's link reference definitions, gathered from the whole
+    /// source the first time a segment uses one it does not define (an
+    /// article without reference links never pays for the pass).
+    references: OnceLock<References>,
 }
 
 impl Pending {
@@ -92,6 +97,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             repair,
             carry: None,
             done: false,
+            references: OnceLock::new(),
         },
     };
     for piece in header.pieces {
@@ -118,7 +124,16 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         doc.pending.pos = range.end;
         let segment = src.get(range).unwrap_or("");
         let pieces = match doc.pending.format {
-            Format::Markdown => markdown::parse(segment),
+            Format::Markdown => {
+                let references = &doc.pending.references;
+                let lookup = |label: &str| {
+                    references
+                        .get_or_init(|| References::gather(&src))
+                        .get(label)
+                        .map(str::to_string)
+                };
+                markdown::parse_with(segment, &lookup)
+            }
             Format::Plain => plain::parse(segment),
         };
         for piece in pieces {

@@ -124,11 +124,20 @@ fn links_are_styled_and_recorded() {
 }
 
 #[test]
-fn references_defined_in_another_segment_show_their_text() {
+fn references_defined_in_another_segment_lead_to_their_targets() {
     let d = md("See [the report][r], [it][] and [sic].\n\n[r]: http://x\n[it]: http://y");
     assert_eq!(d.text(), "See the report, it and [sic].");
+    let links: Vec<(&str, &str)> = d
+        .links()
+        .iter()
+        .map(|l| (d.slice(l.range.clone()), l.url.as_str()))
+        .collect();
+    assert_eq!(links, [("the report", "http://x"), ("it", "http://y")]);
+    assert!(d.blocks()[0].spans.iter().all(|s| s.style.link));
+    // An undefined reference still shows as its text, with no target.
+    let d = md("See [the report][nowhere] now.");
+    assert_eq!(d.text(), "See the report now.");
     assert!(d.links().is_empty());
-    assert!(d.blocks()[0].spans.is_empty());
     let d = md("- See [the report][r].\n\n  [r]: http://x");
     assert_eq!(d.text(), "See the report.");
     assert_eq!(d.links()[0].url, "http://x");

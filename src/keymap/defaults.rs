@@ -88,6 +88,10 @@ pub(super) const READER: &[(&str, Action)] = &[
     ("r", Reattach),
     ("a", Panel),
     ("E", Export),
+    ("L", LinkList),
+    ("o", FollowLink),
+    ("backspace", GoBack),
+    ("ctrl-o", GoBack),
 ];
 
 /// Keys of the annotations panel. List movement reuses the list actions; the
@@ -183,4 +187,37 @@ pub(super) const HELP: &[(&str, Action)] = &[
     ("pageup", PageUp),
     ("esc", Back),
     ("ctrl-c", Quit),
+];
+
+/// Keys of the link list. A printable key it does not bind starts the
+/// filter with that character, so typing filters at once.
+pub(super) const LINKS: &[(&str, Action)] = &[
+    ("j", ListDown),
+    ("down", ListDown),
+    ("k", ListUp),
+    ("up", ListUp),
+    ("g", ListFirst),
+    ("home", ListFirst),
+    ("G", ListLast),
+    ("end", ListLast),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("enter", FollowLink),
+    ("o", FollowLink),
+    ("y", CopyLink),
+    ("/", FilterList),
+    ("esc", Back),
+    ("L", LinkList),
+    ("ctrl-c", Quit),
+];
+
+/// Keys while typing the link list's filter; any other key is typed into it.
+pub(super) const LINKS_FILTER: &[(&str, Action)] = &[
+    ("enter", FollowLink),
+    ("esc", Back),
+    ("backspace", DeleteChar),
+    ("ctrl-u", ClearText),
+    ("ctrl-c", Quit),
+    ("down", ListDown),
+    ("up", ListUp),
 ];

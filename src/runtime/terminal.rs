@@ -5,7 +5,6 @@
 use std::io::{self, Stdout, Write};
 
 use anyhow::Result;
-use base64::Engine;
 use crossterm::cursor::Show;
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
@@ -31,6 +30,11 @@ pub(super) fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
             app.resize(area.width, area.height);
         }
         ui::draw(frame, app);
+        if app.config.reader.hyperlinks
+            && ui::links::terminal_takes_hyperlinks(std::env::var("TERM").ok().as_deref())
+        {
+            ui::links::add_hyperlinks(frame.buffer_mut(), app);
+        }
     })?;
     Ok(())
 }
@@ -93,8 +97,7 @@ pub(super) fn is_suspend_key(event: &Event) -> bool {
 
 /// Puts text on the clipboard with OSC 52, which terminals honour even over ssh.
 pub(super) fn copy_to_clipboard(text: &str) {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
     let mut out = io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.write_all(ui::links::osc52(text).as_bytes());
     let _ = out.flush();
 }

@@ -12,6 +12,7 @@ mod errors;
 mod fingerprints;
 mod index;
 pub mod jobs;
+pub mod links;
 mod open;
 mod recover;
 
@@ -76,6 +77,9 @@ pub struct Setup {
     pub clock: Box<dyn Clock>,
     /// How articles are read.
     pub reader: Box<dyn ReadArticle>,
+    /// What opens web links and files gloss does not read (tests put in
+    /// one that only records).
+    pub opener: Box<dyn crate::opener::Opener>,
 }
 
 impl Setup {
@@ -88,6 +92,7 @@ impl Setup {
             options: ParseOptions::default(),
             clock: Box::new(SystemClock),
             reader: Box::new(FromDisk { max_size }),
+            opener: links::default_opener(),
         }
     }
 }
@@ -111,6 +116,7 @@ pub struct Session {
     options: ParseOptions,
     clock: Box<dyn Clock>,
     reader: Box<dyn ReadArticle>,
+    opener: Box<dyn crate::opener::Opener>,
     fingerprints: Fingerprints,
     pending_position: Option<(Effect, Instant)>,
     /// The open article's file as it was when read, to notice it being
@@ -149,6 +155,7 @@ impl Session {
             options: setup.options,
             clock: setup.clock,
             reader: setup.reader,
+            opener: setup.opener,
             pending_position: None,
             watched: None,
             unsaved: Vec::new(),
@@ -197,6 +204,13 @@ impl Session {
             }
             Effect::Save { article, ops } => self.save(article.0, ops),
             Effect::Export(only) => self.export(only.map(|a| a.0)),
+            Effect::FollowFile {
+                from,
+                path,
+                fragment,
+            } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
+            Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
+            Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -207,7 +221,7 @@ impl Session {
     /// Takes the results of background jobs that finished; true when any
     /// did. The runtime calls this when its loop wakes.
     pub fn collect_jobs(&mut self) -> bool {
-        let mut any = false;
+        let mut any = self.collect_opener_failures();
         while let Ok(notice) = self.notices.try_recv() {
             any = true;
             match notice {

@@ -2,6 +2,7 @@
 //! or changes state, so a frame is a pure picture of the app.
 
 mod help;
+pub mod links;
 mod list_pane;
 pub mod note_editor;
 mod outline;
@@ -43,6 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             o,
             crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
         ),
+        Mode::Links(picker) => links::draw(frame, app, picker),
         Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }

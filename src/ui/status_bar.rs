@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::theme;
 use crate::app::outline::fit_path;
+use crate::app::links::elide_middle;
 use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
 use crate::keymap::{Action, Context};
@@ -16,6 +17,17 @@ use crate::text::fit;
 
 /// Cells the left part keeps at least before key hints are shown.
 const MIN_LEFT: usize = 16;
+
+/// Narrowest a link's target is cut to, however many hints there are.
+const MIN_TARGET: usize = 16;
+
+/// Cells a link's target may take in the bar: what the key hints leave, so
+/// a long URL loses its middle rather than its end.
+fn target_room(app: &App) -> usize {
+    let width = usize::from(app.screen.width);
+    let hints = hints(app).width();
+    width.saturating_sub(hints + 4).max(MIN_TARGET)
+}
 
 /// Draws the status bar (nothing when the screen has no room for it).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -181,6 +193,31 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (text, theme::STATUS);
     }
+    if let Some(picker) = app.link_picker() {
+        let shown = picker.shown().len();
+        let total = picker.entries.len();
+        let count = if picker.filter.is_empty() {
+            format!("{total} link{}", if total == 1 { "" } else { "s" })
+        } else {
+            format!("{shown} of {total} links")
+        };
+        let target = picker
+            .chosen()
+            .map(|e| {
+                let room = target_room(app).saturating_sub(count.width() + 3);
+                format!(" · → {}", elide_middle(&e.target, room))
+            })
+            .unwrap_or_default();
+        return (format!(" {count}{target}"), theme::STATUS);
+    }
+    if app.focus == Focus::Reader
+        && let Some(link) = app.link_under_cursor()
+    {
+        return (
+            format!(" → {}", elide_middle(&link.url, target_room(app))),
+            theme::STATUS,
+        );
+    }
     if let Some(place) = reader_place(app) {
         return (place.full(), theme::STATUS);
     }
@@ -209,6 +246,19 @@ fn hints(app: &App) -> String {
             parts.extend(keys);
             return format!("{} ", parts.join(" · "));
         }
+        (Mode::Links(p), _) if p.filtering => (
+            Context::LinksFilter,
+            &[(FollowLink, "follow"), (Back, "clear")],
+        ),
+        (Mode::Links(_), _) => (
+            Context::Links,
+            &[
+                (FollowLink, "follow"),
+                (CopyLink, "copy"),
+                (FilterList, "filter"),
+                (Back, "close"),
+            ],
+        ),
         (_, Focus::List) => (
             Context::List,
             &[
@@ -245,6 +295,10 @@ fn hints(app: &App) -> String {
                     (Copy, "copy"),
                     (Back, "cancel"),
                 ],
+            ),
+            Some(_) if app.link_under_cursor().is_some() => (
+                Context::Reader,
+                &[(FollowLink, "follow"), (LinkList, "links"), (Help, "help")],
             ),
             _ => (
                 Context::Reader,

@@ -17,11 +17,12 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 use gloss::app::clock::FixedClock;
 use gloss::app::notes::Notes;
-use gloss::app::{App, Effect};
+use gloss::app::{App, ArticleId, Effect};
 use gloss::config::Config;
 use gloss::document::ParseOptions;
 use gloss::keymap::{KeyConfig, KeySpec, Keymap};
 use gloss::library;
+use gloss::session::links::{Linked, linked_article};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -37,6 +38,8 @@ pub struct TestApp {
     pub app: App,
     /// Every effect the keys produced, in order.
     pub effects: Vec<Effect>,
+    /// URLs and paths handed to the system opener (none is started).
+    pub opened: Vec<String>,
     terminal: Terminal<TestBackend>,
     _dir: tempfile::TempDir,
 }
@@ -81,6 +84,34 @@ impl TestApp {
         Self {
             app,
             effects: Vec::new(),
+            opened: Vec::new(),
+            terminal,
+            _dir: dir,
+        }
+    }
+
+    /// A `width` x `height` app over files of its own: every `(name, text)`
+    /// is written in a temp folder (names may have folders), and only those
+    /// named in `library` are given to gloss, as on its command line.
+    pub fn with_files(width: u16, height: u16, files: &[(&str, &str)], library: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in files {
+            if let Some(parent) = dir.path().join(name).parent() {
+                std::fs::create_dir_all(parent).expect("fixture folder");
+            }
+            write(dir.path(), name, text);
+        }
+        let paths: Vec<PathBuf> = library.iter().map(|n| dir.path().join(n)).collect();
+        let scan = library::scan(&paths);
+        let keymap = Keymap::from_config(&KeyConfig::default()).expect("default keys");
+        let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
+        let mut app = App::new(Config::default(), keymap, scan).with_clock(FixedClock::new(at));
+        app.resize(width, height);
+        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        Self {
+            app,
+            effects: Vec::new(),
+            opened: Vec::new(),
             terminal,
             _dir: dir,
         }
@@ -112,15 +143,48 @@ impl TestApp {
 
     fn carry_out(&mut self, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Open(i) = &effect {
-                let source = self.app.list.articles[i.0].source.clone();
-                let loaded = library::load(&source).expect("test article loads");
-                let doc = loaded.document(ParseOptions::default());
-                let more = self.app.show_article(*i, doc, Notes::default(), None);
-                self.effects.extend(more);
+            match &effect {
+                Effect::Open(i) => self.open(*i),
+                // As the session does: a linked file is found or added to
+                // the list, opened, and the link's place remembered.
+                Effect::FollowFile {
+                    from,
+                    path,
+                    fragment,
+                } => match linked_article(&mut self.app, from.article, path) {
+                    Ok(Linked::Article(id)) => {
+                        if self.app.reader.as_ref().map(|r| r.article) != Some(id) {
+                            self.open(id);
+                        }
+                        self.app.arrived(*from, id, fragment.as_deref());
+                    }
+                    Ok(Linked::Elsewhere(file)) => {
+                        self.opened.push(file.display().to_string());
+                    }
+                    Err(message) => self.app.error(message),
+                },
+                Effect::Return(place) => {
+                    self.open(place.article);
+                    self.app.land(*place);
+                }
+                Effect::OpenUrl { url, .. } => self.opened.push(url.clone()),
+                _ => {}
             }
             self.effects.push(effect);
         }
+    }
+
+    fn open(&mut self, id: ArticleId) {
+        let source = self.app.list.articles[id.0].source.clone();
+        let loaded = library::load(&source).expect("test article loads");
+        let doc = loaded.document(ParseOptions::default());
+        let more = self.app.show_article(id, doc, Notes::default(), None);
+        self.effects.extend(more);
+    }
+
+    /// The folder the test library is in, to add files links lead to.
+    pub fn dir(&self) -> &Path {
+        self._dir.path()
     }
 
     /// Draws the app and returns the backend (its `Display` is the text).
