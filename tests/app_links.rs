@@ -53,7 +53,7 @@ Read the [index again](../index.md).
 ";
 
 fn app() -> TestApp {
-    let mut t = TestApp::with_files(
+    let mut t = TestApp::with_tree(
         100,
         16,
         &[
@@ -314,7 +314,7 @@ fn the_link_list_snapshot() {
 
 #[test]
 fn a_long_target_in_the_status_bar_loses_its_middle_not_its_end() {
-    let mut t = TestApp::with_files(80, 16, &[("index.md", INDEX)], &["index.md"]);
+    let mut t = TestApp::with_tree(80, 16, &[("index.md", INDEX)], &["index.md"]);
     t.keys("enter / w e b enter b");
     let status = t.status();
     assert!(status.contains("→ https://example.com/"), "{status}");
@@ -329,7 +329,7 @@ fn a_marker_right_after_a_word_is_followed_from_that_word_and_back() {
         doc.push_str(&format!("Filler paragraph number {i}.\n\n"));
     }
     doc.push_str("## N1\n\nThe note itself.\n");
-    let mut t = TestApp::with_files(100, 16, &[("notes.md", doc.as_str())], &["notes.md"]);
+    let mut t = TestApp::with_tree(100, 16, &[("notes.md", doc.as_str())], &["notes.md"]);
     // The search's message goes with the next keys; `w b` comes back to
     // the start of "claim1", whose "1" is the link.
     t.keys("enter / c l a i m enter w b");

@@ -93,7 +93,7 @@ impl TestApp {
     /// A `width` x `height` app over files of its own: every `(name, text)`
     /// is written in a temp folder (names may have folders), and only those
     /// named in `library` are given to gloss, as on its command line.
-    pub fn with_files(width: u16, height: u16, files: &[(&str, &str)], library: &[&str]) -> Self {
+    pub fn with_tree(width: u16, height: u16, files: &[(&str, &str)], library: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         for (name, text) in files {
             if let Some(parent) = dir.path().join(name).parent() {
