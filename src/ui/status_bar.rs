@@ -112,13 +112,18 @@ impl Place {
 }
 
 /// The reader's place, when the status bar shows it (the reader has focus and
-/// no message, field, panel or highlight takes the bar).
+/// no message, field, panel, highlight, link list or link under the cursor
+/// takes the bar).
 fn reader_place(app: &App) -> Option<Place> {
     if matches!(app.mode, Mode::Field(_)) || app.message.is_some() || app.panel.is_some() {
         return None;
     }
     let reader = app.reader.as_ref()?;
-    if app.focus != Focus::Reader || app.highlight_under_cursor().is_some() {
+    if app.focus != Focus::Reader
+        || app.highlight_under_cursor().is_some()
+        || app.link_picker().is_some()
+        || app.link_under_cursor().is_some()
+    {
         return None;
     }
     let title = app
