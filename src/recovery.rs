@@ -72,7 +72,7 @@ pub enum Change {
     /// A highlight deleted.
     Delete {
         /// Its id.
-        id: String,
+        id: crate::annotations::HighlightId,
     },
     /// The reading position.
     Position {
@@ -312,9 +312,10 @@ mod tests {
             start: 3,
             end: 9,
         };
-        let mut h = crate::app::notes::new_highlight(anchor, "yellow");
-        h.tags = vec!["a".into()];
-        h
+        crate::annotations::testing::highlight("01HZX3A6Q4W5V8F0J3M2K7N9PB")
+            .anchor(anchor)
+            .tags(&["a"])
+            .build()
     }
 
     fn sample() -> Recovery {

@@ -296,7 +296,7 @@ fn two_processes_lose_nothing() {
         .content
         .highlights
         .iter()
-        .map(|h| h.id.clone())
+        .map(|h| h.id.to_string())
         .collect();
     ids.sort();
     let mut expected: Vec<String> = ["a", "b"]

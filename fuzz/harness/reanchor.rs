@@ -149,7 +149,7 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
             .iter()
             .enumerate()
             .map(|(i, anchor)| Highlight {
-                id: format!("h{i:02}"),
+                id: format!("h{i:02}").into(),
                 created: when,
                 updated: when,
                 color: "yellow".into(),
@@ -168,7 +168,7 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
     );
     let len_chars = CharIndex::new(text).len_chars();
     for h in &file.highlights {
-        let i: usize = h.id[1..].parse().unwrap_or(usize::MAX);
+        let i: usize = h.id.as_str()[1..].parse().unwrap_or(usize::MAX);
         assert!(i < anchors.len(), "unknown highlight {}", h.id);
         assert_eq!(h.note, format!("note {i}"), "a note changed");
         assert_eq!(h.anchor.quote, anchors[i].quote, "a quote was rewritten");

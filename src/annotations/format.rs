@@ -171,10 +171,10 @@ pub(crate) fn render(content: &AnnotationFile, extras: &Extras) -> Result<String
         .map(|h: &Highlight| {
             let (own, anchor) = extras
                 .highlights
-                .get(&h.id)
+                .get(h.id.as_str())
                 .map_or((&empty, &empty), |(a, b)| (a, b));
             HighlightOut {
-                id: &h.id,
+                id: h.id.as_str(),
                 created: &h.created,
                 updated: &h.updated,
                 color: &h.color,

@@ -24,7 +24,7 @@ pub struct HighlightBuilder(Highlight);
 pub fn highlight(id: &str) -> HighlightBuilder {
     let time = DateTime::<Utc>::from_timestamp(1_704_067_200, 0).unwrap_or_default();
     HighlightBuilder(Highlight {
-        id: id.to_string(),
+        id: id.into(),
         created: time,
         updated: time,
         color: "yellow".to_string(),

@@ -25,7 +25,7 @@ pub mod search;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::{Position, Rect};
 
-use crate::annotations::{Op, ReadingPosition};
+use crate::annotations::{HighlightId, Op, ReadingPosition};
 use crate::config::Config;
 use crate::document::Document;
 use crate::keymap::{Action, Context, Keymap};
@@ -38,7 +38,7 @@ pub use list::{ArticleFigures, ArticleId, Figures};
 pub use modes::{Mode, Msg, NoteEdit, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
-use panel::{Panel, PanelOutcome};
+use panel::Panel;
 use reader::Reader;
 
 pub use annotate::preview;
@@ -121,7 +121,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// Delete the highlight with this id.
-    Delete(String),
+    Delete(HighlightId),
     /// Quit although typed text would be dropped or changes are unsaved.
     Quit,
     /// Read the open article again: its file changed on disk.
@@ -155,7 +155,7 @@ pub struct App {
     /// The layer that has the keys: exactly one at a time.
     pub mode: Mode,
     /// A highlight waiting to be moved onto the next selection.
-    pub reattach: Option<String>,
+    pub reattach: Option<HighlightId>,
     /// Whether notes are shown under their paragraphs.
     pub inline_notes: bool,
     /// The annotations panel, when open (over the reader).
@@ -275,7 +275,7 @@ impl App {
             if !ops.is_empty() {
                 effects.push(Effect::Save { article, ops });
             }
-            let orphans = reader.notes.placed.iter().filter(|p| p.is_none()).count();
+            let orphans = reader.notes.orphans();
             if orphans > 0 {
                 let a = self.key_or(Context::Reader, Action::Panel, "a");
                 self.info(format!(
@@ -473,75 +473,6 @@ impl App {
             (Ok(text), Mode::Note(edit)) => edit.editor.set_text(&text),
             (Err(e), _) => self.error(e),
             _ => {}
-        }
-    }
-
-    fn on_panel_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let (Some(panel), Some(reader)) = (&mut self.panel, &self.reader) else {
-            self.panel = None;
-            return Vec::new();
-        };
-        let outcome = panel.on_key(&reader.notes, &self.keymap, key);
-        let highlight = |i: usize| reader.notes.highlights.get(i).cloned();
-        match outcome {
-            PanelOutcome::None => Vec::new(),
-            PanelOutcome::Close => {
-                self.panel = None;
-                Vec::new()
-            }
-            PanelOutcome::Help => self.apply(Action::Help),
-            PanelOutcome::Export => self.apply(Action::Export),
-            PanelOutcome::Quit => {
-                let typed = panel.filtering && !panel.filter.is_empty();
-                if typed {
-                    self.ask_quit("the panel filter you typed", None);
-                    Vec::new()
-                } else {
-                    self.apply(Action::Quit)
-                }
-            }
-            PanelOutcome::Jump(i) => {
-                match reader.notes.placed.get(i).cloned().flatten() {
-                    Some(range) => {
-                        self.panel = None;
-                        if let Some(reader) = &mut self.reader {
-                            reader.reveal(range.start);
-                            reader.cursor_to(range.start);
-                        }
-                    }
-                    None => {
-                        let r = self.key_or(Context::Reader, Action::Reattach, "r");
-                        self.info(format!(
-                            "this highlight is orphaned: press {r}, then select where it belongs and press {r}"
-                        ));
-                    }
-                }
-                Vec::new()
-            }
-            PanelOutcome::Edit(i) => {
-                if let Some(h) = highlight(i) {
-                    self.edit_note(h);
-                }
-                Vec::new()
-            }
-            PanelOutcome::ChangeColor(i) => match highlight(i) {
-                Some(h) if reader.notes.read_only.is_none() => self.cycle_color_of(h),
-                _ => Vec::new(),
-            },
-            PanelOutcome::Delete(i) => {
-                if let Some(h) = highlight(i) {
-                    self.ask_delete(&h);
-                }
-                Vec::new()
-            }
-            PanelOutcome::Undo => self.undo_delete(),
-            PanelOutcome::Reattach(i) => {
-                if let Some(h) = highlight(i) {
-                    self.panel = None;
-                    self.mark_for_reattach(h.id);
-                }
-                Vec::new()
-            }
         }
     }
 
@@ -818,7 +749,7 @@ impl App {
             }
             Action::Panel => match &self.reader {
                 Some(reader) => {
-                    let current = reader.notes.at(reader.cursor);
+                    let current = reader.notes.at(reader.cursor).map(|h| &h.id);
                     self.panel = Some(Panel::open(&reader.notes, current));
                     self.focus = Focus::Reader;
                 }
@@ -886,10 +817,9 @@ impl App {
             Action::NextHighlight | Action::PrevHighlight => {
                 let backward = action == Action::PrevHighlight;
                 match reader.notes.next_from(reader.cursor, backward) {
-                    Some(i) => {
-                        if let Some(Some(range)) = reader.notes.placed.get(i).cloned() {
-                            reader.cursor_to(range.start);
-                        }
+                    Some(placed) => {
+                        let start = placed.range.start;
+                        reader.cursor_to(start);
                     }
                     None => {
                         return Some(
@@ -936,7 +866,7 @@ impl App {
         let text = match reader.selection() {
             Some(range) => reader.doc.slice(range).to_string(),
             None => match reader.notes.at(reader.cursor) {
-                Some(i) => reader.notes.highlights[i].anchor.quote.clone(),
+                Some(h) => h.anchor.quote.clone(),
                 None => {
                     self.ask_for_selection();
                     return None;

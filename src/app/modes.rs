@@ -55,7 +55,7 @@ pub struct NoteEdit {
     /// The editor's text and cursor.
     pub editor: NoteEditor,
     /// The id of the highlight the note belongs to.
-    pub highlight: String,
+    pub highlight: crate::annotations::HighlightId,
     /// Whether the highlight was made by `Enter` just to hold this note: if
     /// the note is left unwritten (Esc), the highlight is removed again.
     pub made_for_note: bool,

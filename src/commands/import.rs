@@ -25,8 +25,8 @@ use anyhow::{Context, anyhow};
 use chrono::Utc;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, SCHEMA_VERSION,
-    Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
+    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Locator, Op,
+    SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::{Document, ParseOptions, sanitize_text};
@@ -169,7 +169,7 @@ struct Incoming {
     /// Ids of highlights that came without any time: a stored copy of them
     /// is kept as it is rather than replaced by one stamped with the time of
     /// this import, so importing the same file twice changes nothing.
-    timeless: HashSet<String>,
+    timeless: HashSet<HighlightId>,
 }
 
 impl Incoming {
@@ -180,7 +180,7 @@ impl Incoming {
         self.timeless = self
             .timeless
             .iter()
-            .map(|id| sanitize_text(id).into_owned())
+            .map(|id| HighlightId::from(sanitize_text(id.as_str()).into_owned()))
             .collect();
         clean_article_text(&mut self.content.article);
         let mut cleaned = clean_article_text(&mut self.record);

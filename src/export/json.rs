@@ -128,7 +128,7 @@ pub fn to_json(files: &[AnnotationFile], filter: &Filter) -> String {
                 .highlights
                 .into_iter()
                 .map(|h| JsonHighlight {
-                    id: h.id.clone(),
+                    id: h.id.to_string(),
                     created: h.created,
                     updated: h.updated,
                     color: h.color.clone(),
@@ -211,7 +211,7 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                 )));
             }
             Ok(Highlight {
-                id: h.id,
+                id: h.id.into(),
                 created: h.created,
                 updated: h.updated,
                 color: h.color,

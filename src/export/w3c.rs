@@ -168,7 +168,7 @@ pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
     for sel in select(&files, filter) {
         let source = source_iri(sel.article);
         for h in sel.highlights {
-            hasher.update(h.id.as_bytes());
+            hasher.update(h.id.as_str().as_bytes());
             hasher.update([0]);
             hasher.update(time(&h.updated).as_bytes());
             hasher.update([0]);
@@ -236,7 +236,7 @@ fn annotation(h: &Highlight, source: &str) -> Annotation {
         value: format!(".{color} {{ background-color: {color}; }}"),
     });
     Annotation {
-        id: format!("{HIGHLIGHT_URN}{}", percent_encode(&h.id)),
+        id: format!("{HIGHLIGHT_URN}{}", percent_encode(h.id.as_str())),
         kind: "Annotation",
         created: time(&h.created),
         modified: time(&h.updated),
@@ -364,7 +364,7 @@ impl W3cAnnotation {
             _ => (0, 0, false),
         };
         Highlight {
-            id: self.highlight_id(),
+            id: self.highlight_id().into(),
             created,
             updated: self.modified.unwrap_or(created).max(created),
             color: self
