@@ -309,8 +309,8 @@ mod tests {
             quote: "quoted \"text\"\nwith a line".into(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 3,
-            end: 9,
+            start: crate::document::CharOffset::new(3),
+            end: crate::document::CharOffset::new(9),
         };
         crate::annotations::testing::highlight("01HZX3A6Q4W5V8F0J3M2K7N9PB")
             .anchor(anchor)

@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{
     ArticleRecord, Highlight, MatchedBy, Op, Store, StoreError, path_to_text, reanchor_all,
 };
@@ -33,7 +33,7 @@ fn record(path: &str, title: &str) -> ArticleRecord {
 
 fn highlight(id: &str, start: usize, note: &str) -> Highlight {
     testing::highlight(id)
-        .quote_at("words", Chars(start))
+        .quote_at("words", CharOffset::new(start))
         .note(note)
         .build()
 }

@@ -17,7 +17,7 @@ use gloss::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, PlacementKind,
     SCHEMA_VERSION, locate, reanchor_all,
 };
-use gloss::document::floor_char_boundary;
+use gloss::document::{CharOffset, floor_char_boundary};
 
 /// At most this many highlights and edits per input, so one run stays fast.
 const MAX_HIGHLIGHTS: usize = 8;
@@ -103,8 +103,8 @@ fn check(case: &Case) {
                 quote: quote.clone(),
                 prefix: prefix.clone(),
                 suffix: suffix.clone(),
-                start: usize::from(start),
-                end: usize::from(end),
+                start: CharOffset::new(usize::from(start)),
+                end: CharOffset::new(usize::from(end)),
             }),
         }
     }

@@ -129,8 +129,8 @@ fn new_highlight<'a>(taken: impl Iterator<Item = &'a str>) -> Highlight {
             quote: "quote".into(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 0,
-            end: 5,
+            start: gloss::document::CharOffset::ZERO,
+            end: gloss::document::CharOffset::new(5),
         },
     }
 }

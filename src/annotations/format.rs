@@ -227,7 +227,7 @@ mod tests {
                 fingerprint: "sha256:00".into(),
             },
             position: Some(ReadingPosition {
-                offset: 120,
+                offset: crate::document::CharOffset::new(120),
                 quote: "The deal".into(),
                 progress: 0.25,
                 updated: t,
@@ -244,8 +244,8 @@ mod tests {
                     quote: "the deal".into(),
                     prefix: "Today ".into(),
                     suffix: " was".into(),
-                    start: 6,
-                    end: 14,
+                    start: crate::document::CharOffset::new(6),
+                    end: crate::document::CharOffset::new(14),
                 },
             }],
         }

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::document::CharOffset;
+
 /// Bumped when the file layout changes incompatibly, so an old gloss can refuse
 /// a newer file instead of damaging it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,9 +22,9 @@ pub struct Anchor {
     #[serde(default)]
     pub suffix: String,
     /// Start, in characters (Unicode scalar values) of the canonical text.
-    pub start: usize,
+    pub start: CharOffset,
     /// End (exclusive), in characters.
-    pub end: usize,
+    pub end: CharOffset,
 }
 
 /// A highlight's stable identity: the ULID stored in its notes file (any
@@ -154,7 +156,7 @@ pub struct ArticleRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadingPosition {
     /// Character offset of the first visible text.
-    pub offset: usize,
+    pub offset: CharOffset,
     /// A few words of text starting at `offset`.
     #[serde(default)]
     pub quote: String,

@@ -176,6 +176,7 @@ fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
 mod tests {
     use super::*;
     use crate::annotations::testing::highlight;
+    use crate::document::CharOffset;
 
     const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
         After a long debate, the members agreed to fund the new library wing, \
@@ -416,7 +417,12 @@ mod tests {
         assert!(report.changed);
         let a = &file.highlights[0];
         assert_eq!(a.anchor.quote, "discuss the budget");
-        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
+        let before = &ARTICLE[..ARTICLE.find("discuss").unwrap()];
+        let moved_by = "Update: ".chars().count();
+        assert_eq!(
+            a.anchor.start,
+            CharOffset::new(before.chars().count()).plus(moved_by)
+        );
         assert_eq!(drawn.len(), 1, "the orphan is not drawn");
         assert_eq!(drawn[0].id, a.id);
         assert_eq!(&edited[drawn[0].range.clone()], "discuss the budget");
@@ -442,8 +448,8 @@ mod tests {
             quote: String::new(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 0,
-            end: 0,
+            start: CharOffset::ZERO,
+            end: CharOffset::ZERO,
         };
         assert_eq!(
             Locator::new(ARTICLE).settle(&anchor),

@@ -132,7 +132,7 @@ fn derived_id(h: &Highlight, copy: usize, attempt: u32) -> HighlightId {
         &copy.to_le_bytes(),
         &attempt.to_le_bytes(),
         h.created.to_rfc3339().as_bytes(),
-        &h.anchor.start.to_le_bytes(),
+        &h.anchor.start.get().to_le_bytes(),
         h.anchor.quote.as_bytes(),
     ] {
         hasher.update((part.len() as u64).to_le_bytes());

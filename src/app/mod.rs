@@ -284,7 +284,7 @@ impl App {
             }
         }
         if let Some(position) = reader.notes.position.clone()
-            && position.offset > 0
+            && position.offset > crate::document::CharOffset::ZERO
         {
             reader.doc.ensure_complete();
             let offset = resolve_position(&reader.doc, &position);

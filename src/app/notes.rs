@@ -206,7 +206,7 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
         prefix: String::new(),
         suffix: String::new(),
         start: position.offset,
-        end: position.offset + position.quote.chars().count(),
+        end: position.offset.plus(position.quote.chars().count()),
     };
     Locator::new(text)
         .settle(&anchor)
@@ -217,6 +217,7 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
 mod tests {
     use super::*;
     use crate::annotations::testing::highlight;
+    use crate::document::CharOffset;
 
     /// Notes with highlights "h0", "h1"... over the byte `ranges` of `text`.
     fn notes_with(text: &str, ranges: &[Range<usize>]) -> Notes {
@@ -326,8 +327,8 @@ mod tests {
                 quote: (*quote).to_string(),
                 prefix: String::new(),
                 suffix: String::new(),
-                start: *start,
-                end: start + quote.chars().count(),
+                start: CharOffset::new(*start),
+                end: CharOffset::new(*start).plus(quote.chars().count()),
             };
             let mut notes = Notes {
                 highlights: vec![highlight("a").anchor(anchor).build()],

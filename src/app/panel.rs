@@ -354,7 +354,7 @@ mod tests {
             .color("green")
             .orphaned(true)
             .build();
-        orphan.anchor.start = 40;
+        orphan.anchor.start = crate::document::CharOffset::new(40);
         let delta = highlight("delta")
             .range_of(TEXT, 18..23)
             .color("blue")
@@ -406,7 +406,7 @@ mod tests {
         notes.placed.clear();
         // Stored starts: eta 38, orphan 40, delta 18, beta 6.
         assert_eq!(ids(&notes, ""), ["beta", "delta", "eta", "orphan"]);
-        notes.highlights[1].anchor.start = 0;
+        notes.highlights[1].anchor.start = crate::document::CharOffset::ZERO;
         assert_eq!(ids(&notes, ""), ["orphan", "beta", "delta", "eta"]);
     }
 

@@ -664,7 +664,7 @@ fn restore(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::testing::{CharOffset, highlight};
 
     #[test]
     fn schemes_and_paths_are_told_apart() {
@@ -728,7 +728,7 @@ mod tests {
                 &kept,
                 &[Op::Upsert(
                     highlight("a")
-                        .quote_at("q", Chars(0))
+                        .quote_at("q", CharOffset::new(0))
                         .at("2024-01-01T00:00:00Z")
                         .build(),
                 )],
@@ -746,7 +746,7 @@ mod tests {
                     record: kept.clone(),
                     ops: vec![Op::Upsert(
                         highlight("b")
-                            .quote_at("r", Chars(5))
+                            .quote_at("r", CharOffset::new(5))
                             .at("2024-01-02T00:00:00Z")
                             .build(),
                     )],
@@ -760,7 +760,7 @@ mod tests {
                     },
                     ops: vec![Op::Upsert(
                         highlight("c")
-                            .quote_at("s", Chars(1))
+                            .quote_at("s", CharOffset::new(1))
                             .at("2024-01-02T00:00:00Z")
                             .build(),
                     )],
@@ -870,7 +870,7 @@ mod tests {
         let stored = crate::commands::read_all(&store).unwrap().files;
         let h = &stored[0].1.highlights[0];
         assert!(!h.orphaned);
-        assert_eq!((h.anchor.start, h.anchor.end), (27, 42));
+        assert_eq!((h.anchor.start.get(), h.anchor.end.get()), (27, 42));
         assert_eq!(h.note, "n");
 
         let second = plan(&store, &config, &w3c, None).unwrap();
