@@ -329,16 +329,6 @@ impl App {
         });
     }
 
-    /// Parses more of the open article when idle; true while work remains.
-    pub fn idle(&mut self) -> bool {
-        let Some(reader) = &mut self.reader else {
-            return false;
-        };
-        // The article's fingerprint is computed off this thread by the
-        // session (a background job), not here.
-        reader.parse_in_background()
-    }
-
     /// Turns a key press into a message for the current mode and applies it.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
@@ -404,6 +394,7 @@ impl App {
                 Vec::new()
             }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
+            Msg::Idle => return self.on_idle(),
             msg => {
                 self.message = None;
                 self.on_mode_msg(msg)

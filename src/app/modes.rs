@@ -144,6 +144,10 @@ pub enum Msg {
     Paste(String),
     /// A mouse action.
     Mouse(Pointer),
+    /// No input is waiting: a step of background work (parsing more of the
+    /// open article), so it goes on from the moment the article opens, with
+    /// or without keys.
+    Idle,
     /// The terminal's new size.
     Resize {
         /// Columns.
