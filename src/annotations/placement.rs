@@ -101,7 +101,7 @@ impl Locator<'_> {
     /// marked orphaned and keeps its anchor. When anything changed the list
     /// is put in document order. Returns the report and where each placed
     /// highlight is drawn, in the final order (orphans have no entry).
-    pub fn reanchor(&self, highlights: &mut Vec<Highlight>) -> (ReanchorReport, Vec<Placed>) {
+    pub fn reanchor(&self, highlights: &mut [Highlight]) -> (ReanchorReport, Vec<Placed>) {
         let mut report = ReanchorReport::default();
         let mut drawn = Vec::with_capacity(highlights.len());
         for highlight in highlights.iter_mut() {
@@ -138,7 +138,7 @@ impl Locator<'_> {
                 (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
             });
         }
-        drawn.sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+        drawn.sort_by_key(|p| (p.range.start, p.range.end));
         (report, drawn)
     }
 }

@@ -99,8 +99,7 @@ impl Notes {
             .iter()
             .filter_map(|h| locator.shown(h))
             .collect();
-        self.placed
-            .sort_by(|a, b| (a.range.start, a.range.end).cmp(&(b.range.start, b.range.end)));
+        self.placed.sort_by_key(|p| (p.range.start, p.range.end));
     }
 
     /// Takes the store's merged result after a save (other processes' changes
