@@ -53,8 +53,8 @@ fn placement(c: &mut Criterion) {
         quote: "this passage no longer exists anywhere at all".into(),
         prefix: "nothing".into(),
         suffix: "nothing".into(),
-        start: 2_000_000,
-        end: 2_000_045,
+        start: gloss::document::CharOffset::new(2_000_000),
+        end: gloss::document::CharOffset::new(2_000_045),
     };
 
     let mut group = c.benchmark_group("placement_5mb");

@@ -43,7 +43,7 @@ fn library_with_a_vanished_article(root: &Path) {
         fingerprint: "sha256:0000".into(),
     };
     let position = ReadingPosition {
-        offset: 0,
+        offset: gloss::document::CharOffset::ZERO,
         quote: String::new(),
         progress: 0.5,
         updated: chrono::Utc::now(),

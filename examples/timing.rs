@@ -31,6 +31,10 @@ const ROWS: u16 = 40;
 /// How long any one answer may take before the run is declared failed.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long the reader looks at the first page of `gloss open FILE`
+/// before pressing G, in the measure of idle-time parsing.
+const IDLE_LOOK: Duration = Duration::from_secs(5);
+
 /// How often the waiting side looks for the answer (the reader thread stamps
 /// the exact time; this only bounds how soon we notice).
 const POLL: Duration = Duration::from_millis(1);
@@ -233,6 +237,8 @@ struct Results {
     list_open: Samples,
     bottom: Samples,
     bottom_at_once: Samples,
+    open_bottom_at_once: Samples,
+    open_bottom_idle: Samples,
     search: Samples,
     quit: Samples,
     less_first: Samples,
@@ -329,6 +335,20 @@ fn time_gloss(opts: &Options, file: &Path, title: &str, r: &mut Results) -> Resu
     r.bottom_at_once.push(s.answer("G", article::LAST_MARK)?);
     s.quit("q")?;
     drop(s);
+    // `gloss open FILE`: G as soon as the first page shows, and G after the
+    // reader has looked at it for a while without pressing anything (the
+    // rest of the article is parsed in the meantime, no key needed).
+    let open_args = [Path::new("open"), file];
+    let (mut s, _) = Session::spawn(&opts.bin, &open_args, article::FIRST_MARK)?;
+    r.open_bottom_at_once
+        .push(s.answer("G", article::LAST_MARK)?);
+    s.quit("q")?;
+    drop(s);
+    let (mut s, _) = Session::spawn(&opts.bin, &open_args, article::FIRST_MARK)?;
+    thread::sleep(IDLE_LOOK);
+    r.open_bottom_idle.push(s.answer("G", article::LAST_MARK)?);
+    s.quit("q")?;
+    drop(s);
     // Search for the word that opens the last paragraph.
     let (mut s, _) = Session::spawn(&opts.bin, &[file], title)?;
     thread::sleep(opts.settle);
@@ -378,7 +398,7 @@ fn ratio(gloss: Option<f64>, less: Option<f64>) -> String {
 }
 
 fn print_table(name: &str, r: &Results, verbose: bool) {
-    let rows: [(&str, &Samples, Option<&Samples>); 7] = [
+    let rows: [(&str, &Samples, Option<&Samples>); 9] = [
         ("spawn -> list shows title", &r.list, Some(&r.less_first)),
         ("Enter -> first paragraph", &r.open, None),
         (
@@ -394,6 +414,16 @@ fn print_table(name: &str, r: &Results, verbose: bool) {
         (
             "G right after opening",
             &r.bottom_at_once,
+            Some(&r.less_bottom),
+        ),
+        (
+            "open FILE, G at once",
+            &r.open_bottom_at_once,
+            Some(&r.less_bottom),
+        ),
+        (
+            "open FILE, 5 s idle, G",
+            &r.open_bottom_idle,
             Some(&r.less_bottom),
         ),
         ("/word of last paragraph", &r.search, Some(&r.less_search)),

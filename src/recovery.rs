@@ -72,7 +72,7 @@ pub enum Change {
     /// A highlight deleted.
     Delete {
         /// Its id.
-        id: String,
+        id: crate::annotations::HighlightId,
     },
     /// The reading position.
     Position {
@@ -309,12 +309,13 @@ mod tests {
             quote: "quoted \"text\"\nwith a line".into(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 3,
-            end: 9,
+            start: crate::document::CharOffset::new(3),
+            end: crate::document::CharOffset::new(9),
         };
-        let mut h = crate::app::notes::new_highlight(anchor, "yellow");
-        h.tags = vec!["a".into()];
-        h
+        crate::annotations::testing::highlight("01HZX3A6Q4W5V8F0J3M2K7N9PB")
+            .anchor(anchor)
+            .tags(&["a"])
+            .build()
     }
 
     fn sample() -> Recovery {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use crossterm::event::{self, Event};
 
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, Msg};
 use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
@@ -226,9 +226,6 @@ impl Runtime {
         let size = terminal.size()?;
         self.session.app.resize(size.width, size.height);
         let mut dirty = true;
-        // An article opened before the loop (`gloss open`) goes on parsing
-        // in idle ticks without waiting for a first key.
-        let mut busy = true;
         let mut last_draw = Instant::now();
         while !self.session.app.quit {
             #[cfg(unix)]
@@ -252,6 +249,11 @@ impl Runtime {
                 dirty = false;
                 last_draw = Instant::now();
             }
+            // While the open article is not parsed to its end (opened before
+            // the loop by `gloss open`, from the list, or read again), input
+            // is polled without waiting and every moment without a key parses
+            // more of it: nothing waits for a first key.
+            let busy = self.session.app.has_idle_work();
             let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
             #[cfg(unix)] // i8-fix wiring (D1)
             let ready = match hangup::wait_input(timeout)? {
@@ -274,9 +276,8 @@ impl Runtime {
                 self.apply(effects, terminal)?;
                 self.session.sync_recovery();
                 dirty = true;
-                busy = true;
             } else if busy {
-                busy = self.session.app.idle();
+                self.session.app.update(Msg::Idle);
             } else {
                 self.session.flush_due_position();
                 self.session.sync_recovery();

@@ -147,7 +147,7 @@ fn hypothesis_annotations_are_placed_orphaned_or_skipped() {
         .unwrap();
     assert!(!placed.orphaned);
     assert_eq!(
-        (placed.anchor.start, placed.anchor.end),
+        (placed.anchor.start.get(), placed.anchor.end.get()),
         w.chars_of(FIELD, SAMPHIRE)
     );
     assert_eq!(placed.note, "Dense mats, noted on the walk.");

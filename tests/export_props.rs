@@ -204,6 +204,6 @@ proptest! {
         prop_assert_eq!(&back[0].exact, &quote);
         prop_assert_eq!(back[0].note.clone(), (!note.trim().is_empty()).then_some(note));
         prop_assert_eq!(&back[0].tags, &tags);
-        prop_assert_eq!((back[0].start, back[0].end), (Some(3), Some(4)));
+        prop_assert_eq!((back[0].start.map(|c| c.get()), back[0].end.map(|c| c.get())), (Some(3), Some(4)));
     }
 }

@@ -193,7 +193,7 @@ fn hypothesis_api_rows_parse() {
     assert_eq!(a.source, "https://example.org/essays/attention");
     assert_eq!(a.exact, "Attention is the currency of the mind.");
     assert_eq!(a.prefix, "As the saying goes: ");
-    assert_eq!((a.start, a.end), (Some(2051), Some(2092)));
+    assert_eq!((a.start, a.end), (Some(chars(2051)), Some(chars(2092))));
     assert_eq!(
         a.note.as_deref(),
         Some("Compare with the *deep work* chapter.")
@@ -238,7 +238,7 @@ fn hypothesis_jsonld_annotation_parses() {
     assert_eq!(a.tags, ["focus", "to revisit"]);
     assert_eq!(
         (a.start, a.end),
-        (Some(2051), Some(2092)),
+        (Some(chars(2051)), Some(chars(2092))),
         "refinedBy is ignored"
     );
     assert_eq!(a.exact, "Attention is the currency of the mind.");
@@ -259,8 +259,8 @@ fn importing_an_export_merges_without_duplicates() {
     local.highlights[0].updated = at("2025-01-01T00:00:00Z");
     let mut mine = local.highlights[0].clone();
     mine.id = "01HZX3A6Q4W5V8F0J3M2K7N9Z9".into();
-    mine.anchor.start = 999;
-    mine.anchor.end = 1000;
+    mine.anchor.start = chars(999);
+    mine.anchor.end = chars(1000);
     local.highlights.push(mine);
 
     let incoming = &exported[1];
@@ -282,4 +282,9 @@ fn importing_an_export_merges_without_duplicates() {
     );
     let again = merge_import(&mut local, incoming);
     assert_eq!(again.added + again.updated, 0);
+}
+
+/// A character offset, the unit selectors and anchors store.
+fn chars(n: usize) -> gloss::document::CharOffset {
+    gloss::document::CharOffset::new(n)
 }

@@ -321,7 +321,7 @@ fn the_reading_position_is_saved_once_scrolling_has_stopped_for_the_delay() {
     let position = Effect::SavePosition {
         article: gloss::app::ArticleId(0),
         position: ReadingPosition {
-            offset: 30,
+            offset: gloss::document::CharOffset::new(30),
             quote: "The second sentence".into(),
             progress: 0.5,
             updated: chrono::Utc::now(),
@@ -370,7 +370,7 @@ fn a_refused_save_is_in_the_recovery_file_before_q_says_so_and_both_counts_agree
         vec![Effect::Save {
             article: gloss::app::ArticleId(0),
             ops: vec![gloss::annotations::Op::SetPosition(ReadingPosition {
-                offset: 30,
+                offset: gloss::document::CharOffset::new(30),
                 quote: "The second sentence".into(),
                 progress: 0.5,
                 updated: chrono::Utc::now(),

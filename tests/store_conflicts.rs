@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{AnnotationFile, ArticleRecord, Highlight, Op, Store};
 use proptest::prelude::*;
 
@@ -105,7 +105,7 @@ fn reading_for_an_export_does_not_make_an_older_copy_current() {
     let there = Store::new(dir.path());
     let mut h = testing::highlight("01HZX3V0AAAAAAAAAAAAAAAAAA")
         .made_at(Utc::now())
-        .quote_at("words", Chars(0))
+        .quote_at("words", CharOffset::new(0))
         .note("first")
         .build();
     let file = here
@@ -183,7 +183,7 @@ proptest! {
                 Op::Upsert(
                     testing::highlight(id)
                         .made_at(base)
-                        .quote_at(&format!("quote {i}"), Chars(10 * i))
+                        .quote_at(&format!("quote {i}"), CharOffset::new(10 * i))
                         .note(&format!("start {i}"))
                         .build(),
                 )

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::Utc;
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{ArticleRecord, Highlight, Op, Store};
 
 const DIR_VAR: &str = "GLOSS_STORE_TEST_DIR";
@@ -35,7 +35,7 @@ fn highlight(id: String, start: usize) -> Highlight {
         .color("green")
         .tags(&["crash"])
         .note(&"A note that makes the file\nlonger, so writes take a while.\n".repeat(4))
-        .quote_at("some words", Chars(start))
+        .quote_at("some words", CharOffset::new(start))
         .context("before ", " after")
         .build()
 }
@@ -68,8 +68,8 @@ fn counter(n: u64) -> Highlight {
         "{n}\n{}",
         "Padding that makes every write a few kilobytes long.\n".repeat(60)
     );
-    h.anchor.start = usize::try_from(n).unwrap();
-    h.anchor.end = h.anchor.start + 10;
+    h.anchor.start = CharOffset::new(usize::try_from(n).unwrap());
+    h.anchor.end = h.anchor.start.plus(10);
     h
 }
 
@@ -83,7 +83,7 @@ fn counter_of(content: &gloss::annotations::AnnotationFile) -> u64 {
     let n: u64 = h.note.lines().next().unwrap().parse().unwrap();
     assert_eq!(
         h.anchor.start,
-        usize::try_from(n).unwrap(),
+        CharOffset::new(usize::try_from(n).unwrap()),
         "one save's note and offsets"
     );
     n
@@ -296,7 +296,7 @@ fn two_processes_lose_nothing() {
         .content
         .highlights
         .iter()
-        .map(|h| h.id.clone())
+        .map(|h| h.id.to_string())
         .collect();
     ids.sort();
     let mut expected: Vec<String> = ["a", "b"]
@@ -306,7 +306,7 @@ fn two_processes_lose_nothing() {
     expected.sort();
     assert_eq!(ids, expected);
     // Document order on disk.
-    let starts: Vec<usize> = found
+    let starts: Vec<CharOffset> = found
         .content
         .highlights
         .iter()

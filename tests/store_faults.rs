@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{ArticleRecord, Disk, Highlight, Op, RealDisk, Store, StoreError};
 
 /// errno for "No space left on device" on Linux.
@@ -36,7 +36,7 @@ fn record() -> ArticleRecord {
 
 fn highlight(id: &str, note: &str) -> Highlight {
     testing::highlight(id)
-        .quote_at("words", Chars(0))
+        .quote_at("words", CharOffset::new(0))
         .note(note)
         .build()
 }

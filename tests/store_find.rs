@@ -112,10 +112,10 @@ fn an_article_edited_in_place_is_found_by_path_and_reanchored() {
             .unwrap()
             .clone()
     };
-    let moved = by_id(&h1.id);
+    let moved = by_id(h1.id.as_str());
     let r = locate(&edited, &moved.anchor).unwrap();
     assert_eq!(&edited[r], "cuts tariffs on steel");
-    let fuzzy = by_id(&h2.id);
+    let fuzzy = by_id(h2.id.as_str());
     assert_eq!(fuzzy.anchor.quote, "met in Geneva on Monday", "quote kept");
     let r = locate(&edited, &fuzzy.anchor).unwrap();
     assert_eq!(&edited[r], "met in Geneva on Tuesday");

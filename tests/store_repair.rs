@@ -12,7 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{
     ArticleRecord, Highlight, MatchedBy, Op, Store, StoreError, path_to_text, reanchor_all,
 };
@@ -33,7 +33,7 @@ fn record(path: &str, title: &str) -> ArticleRecord {
 
 fn highlight(id: &str, start: usize, note: &str) -> Highlight {
     testing::highlight(id)
-        .quote_at("words", Chars(start))
+        .quote_at("words", CharOffset::new(start))
         .note(note)
         .build()
 }
@@ -73,7 +73,7 @@ fn notes_on_disk(dir: &Path) -> Vec<(String, String)> {
         .content
         .highlights
         .into_iter()
-        .map(|h| (h.id, h.note))
+        .map(|h| (h.id.to_string(), h.note))
         .collect()
 }
 
@@ -115,7 +115,7 @@ fn highlights_sharing_an_id_are_told_apart_reported_and_written_back() {
         notes_on_disk(dir.path()),
         [
             (TWIN.to_string(), "the first note".to_string()),
-            (second.id.clone(), "the second, edited".to_string())
+            (second.id.to_string(), "the second, edited".to_string())
         ]
     );
     let raw: toml::Table = toml::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
@@ -143,7 +143,7 @@ fn highlights_sharing_an_id_are_told_apart_reported_and_written_back() {
         .unwrap();
     assert_eq!(
         notes_on_disk(dir.path()),
-        [(second.id, "the second, edited".to_string())]
+        [(second.id.to_string(), "the second, edited".to_string())]
     );
     assert!(
         Store::new(dir.path())

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use chrono::{TimeZone, Utc};
-use gloss::annotations::testing::{self, Chars};
+use gloss::annotations::testing::{self, CharOffset};
 use gloss::annotations::{
     ArticleRecord, Highlight, MatchedBy, Op, ReadingPosition, Store, StoreError,
 };
@@ -29,7 +29,7 @@ fn highlight(id: &str, start: usize, note: &str) -> Highlight {
         .at("2024-01-02T03:04:05Z")
         .tags(&["a tag", &note.chars().take(3).collect::<String>()])
         .note(note)
-        .quote_at(&format!("q{note}"), Chars(start))
+        .quote_at(&format!("q{note}"), CharOffset::new(start))
         .context(&prefix, &suffix)
         .build()
 }
@@ -113,7 +113,7 @@ fn a_position_round_trips_and_one_saved_elsewhere_later_wins() {
     let there = Store::new(dir.path());
     let record = article("/a.md");
     let at = |secs: u32, offset: usize| ReadingPosition {
-        offset,
+        offset: CharOffset::new(offset),
         quote: "Once upon".into(),
         progress: 0.5,
         updated: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, secs).unwrap(),
@@ -142,11 +142,14 @@ fn a_position_round_trips_and_one_saved_elsewhere_later_wins() {
         .unwrap();
     assert!(saved.holds(&next));
     let position = saved.content.position.unwrap();
-    assert_eq!(position.offset, 50);
+    assert_eq!(position.offset, CharOffset::new(50));
     assert!(position.updated > at(30, 0).updated);
     let index = Store::new(dir.path()).index().unwrap();
     assert_eq!(index.entries.len(), 1);
-    assert_eq!(index.entries[0].position.as_ref().unwrap().offset, 50);
+    assert_eq!(
+        index.entries[0].position.as_ref().unwrap().offset,
+        CharOffset::new(50)
+    );
 }
 
 #[test]

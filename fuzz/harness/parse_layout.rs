@@ -81,7 +81,7 @@ fn check_document(doc: &Document) {
         );
         end = r.end;
     }
-    let len_chars = text.chars().count();
+    let len_chars = document::CharOffset::new(text.chars().count());
     assert_eq!(doc.char_offset(text.len()), len_chars);
     assert_eq!(doc.byte_offset(len_chars), text.len());
     for (byte, _) in text.char_indices().step_by(37) {

@@ -17,7 +17,7 @@ use gloss::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, PlacementKind,
     SCHEMA_VERSION, locate, reanchor_all,
 };
-use gloss::document::floor_char_boundary;
+use gloss::document::{CharOffset, floor_char_boundary};
 
 /// At most this many highlights and edits per input, so one run stays fast.
 const MAX_HIGHLIGHTS: usize = 8;
@@ -103,8 +103,8 @@ fn check(case: &Case) {
                 quote: quote.clone(),
                 prefix: prefix.clone(),
                 suffix: suffix.clone(),
-                start: usize::from(start),
-                end: usize::from(end),
+                start: CharOffset::new(usize::from(start)),
+                end: CharOffset::new(usize::from(end)),
             }),
         }
     }
@@ -149,7 +149,7 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
             .iter()
             .enumerate()
             .map(|(i, anchor)| Highlight {
-                id: format!("h{i:02}"),
+                id: format!("h{i:02}").into(),
                 created: when,
                 updated: when,
                 color: "yellow".into(),
@@ -168,7 +168,7 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
     );
     let len_chars = CharIndex::new(text).len_chars();
     for h in &file.highlights {
-        let i: usize = h.id[1..].parse().unwrap_or(usize::MAX);
+        let i: usize = h.id.as_str()[1..].parse().unwrap_or(usize::MAX);
         assert!(i < anchors.len(), "unknown highlight {}", h.id);
         assert_eq!(h.note, format!("note {i}"), "a note changed");
         assert_eq!(h.anchor.quote, anchors[i].quote, "a quote was rewritten");

@@ -118,7 +118,7 @@ fn new_highlight<'a>(taken: impl Iterator<Item = &'a str>) -> Highlight {
     // Whole seconds, in the past: the fuzzer tests loading, not clocks.
     let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap_or_default();
     Highlight {
-        id,
+        id: id.into(),
         created: now,
         updated: now,
         color: "yellow".into(),
@@ -129,8 +129,8 @@ fn new_highlight<'a>(taken: impl Iterator<Item = &'a str>) -> Highlight {
             quote: "quote".into(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 0,
-            end: 5,
+            start: gloss::document::CharOffset::ZERO,
+            end: gloss::document::CharOffset::new(5),
         },
     }
 }

@@ -5,7 +5,7 @@
 //! unit the document and layout use); [`Anchor`] stores CHARACTER offsets so a
 //! file stays meaningful to other tools. [`CharIndex`] converts between them.
 
-use crate::document::{Document, floor_char_boundary};
+use crate::document::{CharOffset, Document, floor_char_boundary};
 use std::ops::Range;
 
 use sha2::{Digest, Sha256};
@@ -31,7 +31,7 @@ impl Anchor {
         Self::build(doc.text(), range, |byte| doc.char_offset(byte))
     }
 
-    fn build(text: &str, range: Range<usize>, char_of: impl Fn(usize) -> usize) -> Anchor {
+    fn build(text: &str, range: Range<usize>, char_of: impl Fn(usize) -> CharOffset) -> Anchor {
         let end = floor_char_boundary(text, range.end);
         let start = floor_char_boundary(text, range.start.min(end));
         Anchor {
@@ -123,24 +123,25 @@ impl<'a> CharIndex<'a> {
         }
     }
 
-    /// Number of characters in the text.
-    pub fn len_chars(&self) -> usize {
-        self.chars
+    /// Number of characters in the text: the offset of its end.
+    pub fn len_chars(&self) -> CharOffset {
+        CharOffset::new(self.chars)
     }
 
     /// Character offset of byte offset `byte` (rounded down to a boundary).
-    pub fn char_of(&self, byte: usize) -> usize {
+    pub fn char_of(&self, byte: usize) -> CharOffset {
         let byte = floor_char_boundary(self.text, byte);
         if self.samples.is_empty() {
-            return byte;
+            return CharOffset::new(byte);
         }
         let slot = self.samples.partition_point(|&b| b <= byte).max(1) - 1;
         let base = self.samples.get(slot).copied().unwrap_or(0);
-        slot * STRIDE + self.text.get(base..byte).map_or(0, |s| s.chars().count())
+        CharOffset::new(slot * STRIDE + self.text.get(base..byte).map_or(0, |s| s.chars().count()))
     }
 
     /// Byte offset of character offset `chars` (clamped to the text's end).
-    pub fn byte_of(&self, chars: usize) -> usize {
+    pub fn byte_of(&self, chars: CharOffset) -> usize {
+        let chars = chars.get();
         if chars >= self.chars {
             return self.text.len();
         }
@@ -169,8 +170,8 @@ mod tests {
         assert_eq!(a.quote, "café");
         assert_eq!(a.prefix, "Ça va? Le ");
         assert_eq!(a.suffix, " est très bon, merci.");
-        assert_eq!(a.start, 10);
-        assert_eq!(a.end, 14);
+        assert_eq!(a.start, CharOffset::new(10));
+        assert_eq!(a.end, CharOffset::new(14));
     }
 
     #[test]
@@ -180,7 +181,7 @@ mod tests {
         let a = Anchor::from_range(&text, start..start + 5);
         assert_eq!(a.prefix, "é".repeat(32));
         assert_eq!(a.suffix, "ü".repeat(32));
-        assert_eq!(a.start, 50);
+        assert_eq!(a.start, CharOffset::new(50));
     }
 
     #[test]
@@ -189,7 +190,7 @@ mod tests {
         // Byte 2 is inside "é": moved down to its start.
         let a = Anchor::from_range(text, 2..100);
         assert_eq!(a.quote, "éllo");
-        assert_eq!(a.start, 1);
+        assert_eq!(a.start, CharOffset::new(1));
         let (start, end) = (4, 1);
         let b = Anchor::from_range(text, start..end);
         assert_eq!(b.quote, "");
@@ -210,8 +211,8 @@ mod tests {
             .collect();
         let index = CharIndex::new(&text);
         for (c, (b, _)) in text.char_indices().enumerate() {
-            assert_eq!(index.char_of(b), c);
-            assert_eq!(index.byte_of(c), b);
+            assert_eq!(index.char_of(b), CharOffset::new(c));
+            assert_eq!(index.byte_of(CharOffset::new(c)), b);
         }
         assert_eq!(index.byte_of(index.len_chars()), text.len());
         assert_eq!(index.char_of(text.len()), index.len_chars());

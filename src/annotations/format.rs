@@ -171,10 +171,10 @@ pub(crate) fn render(content: &AnnotationFile, extras: &Extras) -> Result<String
         .map(|h: &Highlight| {
             let (own, anchor) = extras
                 .highlights
-                .get(&h.id)
+                .get(h.id.as_str())
                 .map_or((&empty, &empty), |(a, b)| (a, b));
             HighlightOut {
-                id: &h.id,
+                id: h.id.as_str(),
                 created: &h.created,
                 updated: &h.updated,
                 color: &h.color,
@@ -227,7 +227,7 @@ mod tests {
                 fingerprint: "sha256:00".into(),
             },
             position: Some(ReadingPosition {
-                offset: 120,
+                offset: crate::document::CharOffset::new(120),
                 quote: "The deal".into(),
                 progress: 0.25,
                 updated: t,
@@ -244,8 +244,8 @@ mod tests {
                     quote: "the deal".into(),
                     prefix: "Today ".into(),
                     suffix: " was".into(),
-                    start: 6,
-                    end: 14,
+                    start: crate::document::CharOffset::new(6),
+                    end: crate::document::CharOffset::new(14),
                 },
             }],
         }

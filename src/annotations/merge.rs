@@ -18,7 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::repair::sane_progress;
 use super::store::Op;
-use super::{AnnotationFile, SCHEMA_VERSION};
+use super::{AnnotationFile, HighlightId, SCHEMA_VERSION};
 
 /// How far an edit's time is put past the version it replaces when this
 /// machine's clock is behind that version's.
@@ -29,7 +29,7 @@ const TICK: TimeDelta = TimeDelta::milliseconds(1);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Seen {
     /// `updated` of each highlight, by id.
-    highlights: HashMap<String, DateTime<Utc>>,
+    highlights: HashMap<HighlightId, DateTime<Utc>>,
     /// `updated` of the reading position, when there was one.
     position: Option<DateTime<Utc>>,
 }

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::document::CharOffset;
+
 /// Bumped when the file layout changes incompatibly, so an old gloss can refuse
 /// a newer file instead of damaging it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -20,16 +22,91 @@ pub struct Anchor {
     #[serde(default)]
     pub suffix: String,
     /// Start, in characters (Unicode scalar values) of the canonical text.
-    pub start: usize,
+    pub start: CharOffset,
     /// End (exclusive), in characters.
-    pub end: usize,
+    pub end: CharOffset,
+}
+
+/// A highlight's stable identity: the ULID stored in its notes file (any
+/// other non-empty text a file holds is kept as it is). The app names
+/// highlights by it, never by their position in a list, so a save, a delete
+/// or another window's change can never make a key act on the wrong one. On
+/// disk it is the plain string it always was.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HighlightId(String);
+
+impl HighlightId {
+    /// A new id, unique and sortable by creation time (a ULID).
+    pub fn generate() -> Self {
+        Self(ulid::Ulid::new().to_string())
+    }
+
+    /// The id as written in the notes file.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for HighlightId {
+    fn from(id: String) -> Self {
+        Self(id)
+    }
+}
+
+impl From<&str> for HighlightId {
+    fn from(id: &str) -> Self {
+        Self(id.to_string())
+    }
+}
+
+impl std::fmt::Display for HighlightId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for HighlightId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for HighlightId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for HighlightId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for HighlightId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<HighlightId> for String {
+    fn eq(&self, other: &HighlightId) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<HighlightId> for &str {
+    fn eq(&self, other: &HighlightId) -> bool {
+        *self == other.0
+    }
 }
 
 /// One highlighted passage with its note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Highlight {
     /// Stable identity (a ULID), used to merge copies of the same highlight.
-    pub id: String,
+    pub id: HighlightId,
     /// When it was made.
     #[serde(deserialize_with = "super::datetime::deserialize")]
     pub created: DateTime<Utc>,
@@ -79,7 +156,7 @@ pub struct ArticleRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadingPosition {
     /// Character offset of the first visible text.
-    pub offset: usize,
+    pub offset: CharOffset,
     /// A few words of text starting at `offset`.
     #[serde(default)]
     pub quote: String,

@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use super::anchor::{context_after, context_before};
 use super::reanchor::{Locator, Orphan, PlacementKind};
-use super::{Anchor, AnnotationFile, Highlight};
+use super::{Anchor, AnnotationFile, Highlight, HighlightId};
 
 /// What the policy decided for a passage that could be placed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,17 @@ pub struct Settled {
     pub kind: PlacementKind,
     /// The anchor to store from now on.
     pub anchor: Anchor,
+}
+
+/// Where one highlight is drawn in the current text: the answer the app
+/// keeps for each placed highlight, named by id so it can never be read
+/// against the wrong entry of a list. Orphans have none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The highlight.
+    pub id: HighlightId,
+    /// Byte range of the canonical text to draw.
+    pub range: Range<usize>,
 }
 
 /// What re-anchoring did to a file, so the caller knows whether to save it and
@@ -74,23 +85,23 @@ impl Locator<'_> {
     /// Where a stored highlight is drawn, without re-anchoring it: nowhere
     /// while it is marked orphaned (only re-anchoring, on open, brings an
     /// orphan back), else where [`Locator::settle`] puts it.
-    pub fn shown(&self, highlight: &Highlight) -> Option<Range<usize>> {
+    pub fn shown(&self, highlight: &Highlight) -> Option<Placed> {
         if highlight.orphaned {
             return None;
         }
-        self.settle(&highlight.anchor).ok().map(|s| s.range)
+        self.settle(&highlight.anchor).ok().map(|s| Placed {
+            id: highlight.id.clone(),
+            range: s.range,
+        })
     }
 
     /// Re-anchors `highlights` as done when an article opens: each placed one
     /// takes its settled anchor (quotes, notes and `updated` are never
     /// touched) and loses its orphan mark; one that cannot be placed is
     /// marked orphaned and keeps its anchor. When anything changed the list
-    /// is put in document order. Returns the report and, for each highlight
-    /// in the final order, the range to draw.
-    pub fn reanchor(
-        &self,
-        highlights: &mut Vec<Highlight>,
-    ) -> (ReanchorReport, Vec<Option<Range<usize>>>) {
+    /// is put in document order. Returns the report and where each placed
+    /// highlight is drawn, in the final order (orphans have no entry).
+    pub fn reanchor(&self, highlights: &mut [Highlight]) -> (ReanchorReport, Vec<Placed>) {
         let mut report = ReanchorReport::default();
         let mut drawn = Vec::with_capacity(highlights.len());
         for highlight in highlights.iter_mut() {
@@ -108,7 +119,10 @@ impl Locator<'_> {
                         highlight.orphaned = false;
                         report.changed = true;
                     }
-                    drawn.push(Some(settled.range));
+                    drawn.push(Placed {
+                        id: highlight.id.clone(),
+                        range: settled.range,
+                    });
                 }
                 Err(_) => {
                     if !highlight.orphaned {
@@ -116,20 +130,15 @@ impl Locator<'_> {
                         report.changed = true;
                     }
                     report.orphaned += 1;
-                    drawn.push(None);
                 }
             }
         }
         if report.changed {
-            let mut pairs: Vec<(Highlight, Option<Range<usize>>)> =
-                std::mem::take(highlights).into_iter().zip(drawn).collect();
-            pairs.sort_by(|(a, _), (b, _)| {
+            highlights.sort_by(|a, b| {
                 (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
             });
-            let (sorted, ranges) = pairs.into_iter().unzip();
-            *highlights = sorted;
-            drawn = ranges;
         }
+        drawn.sort_by_key(|p| (p.range.start, p.range.end));
         (report, drawn)
     }
 }
@@ -167,6 +176,7 @@ fn whole_words(text: &str, range: Range<usize>) -> Range<usize> {
 mod tests {
     use super::*;
     use crate::annotations::testing::highlight;
+    use crate::document::CharOffset;
 
     const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
         After a long debate, the members agreed to fund the new library wing, \
@@ -407,11 +417,15 @@ mod tests {
         assert!(report.changed);
         let a = &file.highlights[0];
         assert_eq!(a.anchor.quote, "discuss the budget");
-        assert_eq!(a.anchor.start, ARTICLE.find("discuss").unwrap() + 8);
+        let before = &ARTICLE[..ARTICLE.find("discuss").unwrap()];
+        let moved_by = "Update: ".chars().count();
         assert_eq!(
-            drawn[0].clone().map(|r| &edited[r]),
-            Some("discuss the budget")
+            a.anchor.start,
+            CharOffset::new(before.chars().count()).plus(moved_by)
         );
+        assert_eq!(drawn.len(), 1, "the orphan is not drawn");
+        assert_eq!(drawn[0].id, a.id);
+        assert_eq!(&edited[drawn[0].range.clone()], "discuss the budget");
         let b = &file.highlights[1];
         assert!(b.orphaned);
         assert_eq!(
@@ -419,7 +433,6 @@ mod tests {
             make("b", "swimming pool").anchor,
             "kept as it was"
         );
-        assert_eq!(drawn[1], None);
 
         // The passage comes back: un-orphaned.
         let report = reanchor_all(ARTICLE, &mut file);
@@ -435,8 +448,8 @@ mod tests {
             quote: String::new(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 0,
-            end: 0,
+            start: CharOffset::ZERO,
+            end: CharOffset::ZERO,
         };
         assert_eq!(
             Locator::new(ARTICLE).settle(&anchor),

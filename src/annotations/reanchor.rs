@@ -38,7 +38,7 @@
 //! Ranges returned are BYTE ranges of the canonical text; anchors hold
 //! CHARACTER offsets.
 
-use crate::document::floor_char_boundary;
+use crate::document::{CharOffset, floor_char_boundary};
 use std::cell::Cell;
 use std::ops::Range;
 
@@ -172,7 +172,7 @@ impl<'a> Locator<'a> {
     }
 
     /// Converts a byte offset of this text to a character offset.
-    pub fn char_of(&self, byte: usize) -> usize {
+    pub fn char_of(&self, byte: usize) -> CharOffset {
         self.index.char_of(byte)
     }
 
@@ -767,8 +767,8 @@ mod tests {
     #[test]
     fn deleted_short_word_does_not_jump_to_another_copy() {
         let text = "alpha beta gamma delta the epsilon zeta eta theta iota kappa the lambda";
-        let a = anchor_for(text, "the epsilon");
-        let a = Anchor::from_range(text, a.start..a.start + 3);
+        let at = text.find("the epsilon").unwrap();
+        let a = Anchor::from_range(text, at..at + "the".len());
         let edited = "alpha beta gamma delta epsilon zeta eta theta iota kappa the lambda";
         let got = locate(edited, &a);
         assert_eq!(got.clone(), None, "{:?}", got.map(|r| &edited[r]));
@@ -850,8 +850,8 @@ mod tests {
             quote: "this passage no longer exists anywhere at all".into(),
             prefix: "nothing".into(),
             suffix: "nothing".into(),
-            start: 400_000,
-            end: 400_045,
+            start: CharOffset::new(400_000),
+            end: CharOffset::new(400_045),
         };
         for _ in 0..3 {
             assert_eq!(locator.search(&gone), Err(Orphan::Gone));

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
-use super::{AnnotationFile, Highlight};
+use super::{AnnotationFile, Highlight, HighlightId};
 
 /// Crockford's base 32 alphabet, the one ULIDs are written in.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -97,7 +97,7 @@ pub(crate) fn sane_progress(progress: f64) -> f64 {
 /// does this to every file it reads; an importer calls it on incoming
 /// highlights so a duplicated id is kept as a second highlight, not dropped.
 pub fn distinct_ids(highlights: &mut [Highlight]) -> usize {
-    let mut taken: HashSet<String> = HashSet::with_capacity(highlights.len());
+    let mut taken: HashSet<HighlightId> = HashSet::with_capacity(highlights.len());
     let mut duplicates = Vec::new();
     for (i, h) in highlights.iter().enumerate() {
         if !taken.insert(h.id.clone()) {
@@ -125,23 +125,24 @@ pub fn distinct_ids(highlights: &mut [Highlight]) -> usize {
 /// A ULID-shaped id: the old id's time part when it is a ULID (else the
 /// creation time's), then 16 characters of a hash of the old id, which copy
 /// this is, the highlight's creation time and anchor.
-fn derived_id(h: &Highlight, copy: usize, attempt: u32) -> String {
+fn derived_id(h: &Highlight, copy: usize, attempt: u32) -> HighlightId {
     let mut hasher = Sha256::new();
     for part in [
-        h.id.as_bytes(),
+        h.id.as_str().as_bytes(),
         &copy.to_le_bytes(),
         &attempt.to_le_bytes(),
         h.created.to_rfc3339().as_bytes(),
-        &h.anchor.start.to_le_bytes(),
+        &h.anchor.start.get().to_le_bytes(),
         h.anchor.quote.as_bytes(),
     ] {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);
     }
     let digest = hasher.finalize();
-    let time = match ulid::Ulid::from_string(&h.id) {
+    let time = match ulid::Ulid::from_string(h.id.as_str()) {
         Ok(_) => {
-            h.id.get(..ULID_TIME_CHARS)
+            h.id.as_str()
+                .get(..ULID_TIME_CHARS)
                 .unwrap_or_default()
                 .to_uppercase()
         }
@@ -159,7 +160,7 @@ fn derived_id(h: &Highlight, copy: usize, attempt: u32) -> String {
         .take(ULID_CHARS - ULID_TIME_CHARS)
         .map(|b| char::from(CROCKFORD[usize::from(b % 32)]))
         .collect();
-    format!("{time}{random}")
+    HighlightId::from(format!("{time}{random}"))
 }
 
 #[cfg(test)]
@@ -183,8 +184,8 @@ mod tests {
         let ids: HashSet<&str> = list.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids.len(), 4);
         for h in &list[1..3] {
-            assert!(ulid::Ulid::from_string(&h.id).is_ok(), "{}", h.id);
-            assert!(h.id.starts_with("01HZX3V0AA"), "{}", h.id);
+            assert!(ulid::Ulid::from_string(h.id.as_str()).is_ok(), "{}", h.id);
+            assert!(h.id.as_str().starts_with("01HZX3V0AA"), "{}", h.id);
         }
         let notes: Vec<&str> = list.iter().map(|h| h.note.as_str()).collect();
         assert_eq!(notes, ["a", "b", "c", "d"], "nothing lost or reordered");

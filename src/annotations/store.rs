@@ -20,7 +20,9 @@ use super::format::{self, Extras, ParseFailure};
 use super::merge::{Seen, merge};
 use super::path_text::{path_to_text, text_to_path};
 use super::repair::Repairs;
-use super::{AnnotationFile, ArticleRecord, Highlight, ReadingPosition, SCHEMA_VERSION};
+use super::{
+    AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
+};
 
 /// Name of the lock file that serialises writers in the annotations folder.
 const LOCK_NAME: &str = ".lock";
@@ -163,7 +165,7 @@ pub enum Op {
     /// Adds or replaces a highlight by id.
     Upsert(Highlight),
     /// Removes the highlight with this id (nothing if absent).
-    Delete(String),
+    Delete(HighlightId),
     /// Saves the reading position.
     SetPosition(ReadingPosition),
 }

@@ -1,19 +1,16 @@
 //! One builder for highlights in tests (unit tests here and the integration
 //! tests under `tests/`), so every test counts offsets the same way: an
-//! anchor is given by its quote and its start as a CHARACTER offset
-//! ([`Chars`]), or made from a byte range of a text by
-//! [`Anchor::from_range`]. Not for the app: it builds fixed times and ids.
+//! anchor is given by its quote and its start as a [`CharOffset`] (the
+//! stored unit, which a byte offset cannot be passed as), or made from a
+//! byte range of a text by [`Anchor::from_range`]. Not for the app: it
+//! builds fixed times and ids.
 
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 
 use super::{Anchor, Highlight};
-
-/// A character offset (Unicode scalar values) of the canonical text, the
-/// unit anchors are stored in; a byte offset cannot be passed by mistake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chars(pub usize);
+pub use crate::document::CharOffset;
 
 /// A highlight being built; [`highlight`] starts one.
 #[derive(Debug, Clone)]
@@ -24,7 +21,7 @@ pub struct HighlightBuilder(Highlight);
 pub fn highlight(id: &str) -> HighlightBuilder {
     let time = DateTime::<Utc>::from_timestamp(1_704_067_200, 0).unwrap_or_default();
     HighlightBuilder(Highlight {
-        id: id.to_string(),
+        id: id.into(),
         created: time,
         updated: time,
         color: "yellow".to_string(),
@@ -35,8 +32,8 @@ pub fn highlight(id: &str) -> HighlightBuilder {
             quote: "q".to_string(),
             prefix: String::new(),
             suffix: String::new(),
-            start: 0,
-            end: 1,
+            start: CharOffset::ZERO,
+            end: CharOffset::new(1),
         },
     })
 }
@@ -44,13 +41,13 @@ pub fn highlight(id: &str) -> HighlightBuilder {
 impl HighlightBuilder {
     /// Quotes `quote` starting at character `start`, with no context; the
     /// end is counted in characters too.
-    pub fn quote_at(mut self, quote: &str, start: Chars) -> Self {
+    pub fn quote_at(mut self, quote: &str, start: CharOffset) -> Self {
         self.0.anchor = Anchor {
             quote: quote.to_string(),
             prefix: String::new(),
             suffix: String::new(),
-            start: start.0,
-            end: start.0 + quote.chars().count(),
+            start,
+            end: start.plus(quote.chars().count()),
         };
         self
     }
@@ -67,7 +64,7 @@ impl HighlightBuilder {
     pub fn first_of(self, text: &str, quote: &str) -> Self {
         match text.find(quote) {
             Some(at) => self.range_of(text, at..at + quote.len()),
-            None => self.quote_at(quote, Chars(0)),
+            None => self.quote_at(quote, CharOffset::ZERO),
         }
     }
 
@@ -150,13 +147,18 @@ mod tests {
     #[test]
     fn offsets_are_characters_whichever_way_the_anchor_is_given() {
         let text = "Caf\u{e9} au lait, s'il vous pla\u{ee}t.";
-        let by_chars = highlight("a").quote_at("au lait", Chars(5)).build();
+        let by_chars = highlight("a")
+            .quote_at("au lait", CharOffset::new(5))
+            .build();
         let by_text = highlight("a").first_of(text, "au lait").build();
         assert_eq!(
             (by_chars.anchor.start, by_chars.anchor.end),
             (by_text.anchor.start, by_text.anchor.end)
         );
-        assert_eq!((by_text.anchor.start, by_text.anchor.end), (5, 12));
+        assert_eq!(
+            (by_text.anchor.start.get(), by_text.anchor.end.get()),
+            (5, 12)
+        );
         let dated = highlight("a").at("2024-05-01T10:00:00Z").build();
         assert_eq!(dated.created, dated.updated);
     }

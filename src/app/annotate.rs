@@ -3,7 +3,7 @@
 //! [`Effect::Save`] with store ops; the store's merged result comes back through
 //! [`App::saved`].
 
-use crate::annotations::{Anchor, Highlight, Op, Saved};
+use crate::annotations::{Anchor, Highlight, HighlightId, Op, Saved};
 use crate::keymap::{Action, Context};
 use crate::text::{fit, one_line};
 
@@ -54,8 +54,7 @@ impl App {
     /// The highlight the cursor is on, if any.
     pub fn highlight_under_cursor(&self) -> Option<Highlight> {
         let reader = self.reader.as_ref()?;
-        let i = reader.notes.at(reader.cursor)?;
-        reader.notes.highlights.get(i).cloned()
+        reader.notes.at(reader.cursor).cloned()
     }
 
     fn palette_name(&self, index: usize) -> Option<String> {
@@ -100,12 +99,7 @@ impl App {
             self.ask_for_selection();
             return Vec::new();
         };
-        let same = reader
-            .notes
-            .placed
-            .iter()
-            .position(|p| p.as_ref() == Some(&range))
-            .and_then(|i| reader.notes.highlights.get(i).cloned());
+        let same = reader.notes.exactly(&range).cloned();
         if let Some(existing) = same {
             // Never two highlights over the same words: reuse the one there.
             reader.clear_selection();
@@ -113,7 +107,7 @@ impl App {
         }
         let now = self.clock.now();
         let highlight = Highlight {
-            id: self.clock.new_id(),
+            id: HighlightId::from(self.clock.new_id()),
             created: now,
             updated: now,
             color,
@@ -156,7 +150,7 @@ impl App {
     /// Esc in the editor of a highlight made for a note that was not written:
     /// the highlight goes too (`u` brings it back), so repeated tries do not
     /// pile up empty highlights.
-    pub(super) fn drop_unwritten(&mut self, id: &str, made_for_note: bool) -> Vec<Effect> {
+    pub(super) fn drop_unwritten(&mut self, id: &HighlightId, made_for_note: bool) -> Vec<Effect> {
         if !made_for_note {
             self.info("note not changed");
             return Vec::new();
@@ -164,7 +158,7 @@ impl App {
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
-        let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+        let Some(h) = reader.notes.get(id).cloned() else {
             return Vec::new();
         };
         if !h.note.trim().is_empty() {
@@ -173,7 +167,7 @@ impl App {
         }
         reader.notes.deleted.push(h);
         self.info("no note written: highlight removed (u undoes)");
-        self.save(vec![Op::Delete(id.to_string())])
+        self.save(vec![Op::Delete(id.clone())])
     }
 
     fn annotate(&mut self) -> Vec<Effect> {
@@ -224,11 +218,11 @@ impl App {
     }
 
     /// Saves the note typed in the editor onto highlight `id`.
-    pub(super) fn save_note(&mut self, id: &str, note: String) -> Vec<Effect> {
+    pub(super) fn save_note(&mut self, id: &HighlightId, note: String) -> Vec<Effect> {
         let Some(reader) = &self.reader else {
             return Vec::new();
         };
-        let Some(mut h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+        let Some(mut h) = reader.notes.get(id).cloned() else {
             self.error("the highlight was deleted meanwhile; the note is lost");
             return Vec::new();
         };
@@ -276,12 +270,7 @@ impl App {
         let Some(reader) = &self.reader else {
             return Vec::new();
         };
-        let existing = reader
-            .notes
-            .highlights
-            .iter()
-            .find(|h| h.id == highlight.id)
-            .cloned();
+        let existing = reader.notes.get(&highlight.id).cloned();
         let (h, effects) = match existing {
             Some(h) => (h, Vec::new()),
             None => {
@@ -314,16 +303,16 @@ impl App {
     }
 
     /// Deletes highlight `id` after the user said yes.
-    pub(super) fn delete_highlight(&mut self, id: &str) -> Vec<Effect> {
+    pub(super) fn delete_highlight(&mut self, id: &HighlightId) -> Vec<Effect> {
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
-        let Some(h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+        let Some(h) = reader.notes.get(id).cloned() else {
             return Vec::new();
         };
         reader.notes.deleted.push(h);
         self.info("highlight deleted (u undoes)");
-        self.save(vec![Op::Delete(id.to_string())])
+        self.save(vec![Op::Delete(id.clone())])
     }
 
     pub(super) fn undo_delete(&mut self) -> Vec<Effect> {
@@ -346,7 +335,7 @@ impl App {
             return Vec::new();
         };
         if let (Some(range), Some(id)) = (reader.selection(), self.reattach.clone()) {
-            let Some(mut h) = reader.notes.highlights.iter().find(|h| h.id == id).cloned() else {
+            let Some(mut h) = reader.notes.get(&id).cloned() else {
                 self.reattach = None;
                 return Vec::new();
             };
@@ -379,7 +368,7 @@ impl App {
     }
 
     /// Marks highlight `id` to be moved onto the next selection confirmed with `r`.
-    pub fn mark_for_reattach(&mut self, id: String) {
+    pub fn mark_for_reattach(&mut self, id: HighlightId) {
         self.reattach = Some(id);
         self.focus = Focus::Reader;
         let keys = self.selection_keys();

@@ -27,7 +27,7 @@ pub mod search;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 use ratatui::layout::{Position, Rect};
 
-use crate::annotations::{Op, ReadingPosition};
+use crate::annotations::{HighlightId, Op, ReadingPosition};
 use crate::config::Config;
 use crate::document::Document;
 use crate::keymap::{Action, Context, Keymap};
@@ -41,7 +41,7 @@ pub use modes::{Mode, Msg, NoteEdit, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
 use outline::Headings;
-use panel::{Panel, PanelOutcome};
+use panel::Panel;
 use reader::Reader;
 
 pub use annotate::preview;
@@ -146,7 +146,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// Delete the highlight with this id.
-    Delete(String),
+    Delete(HighlightId),
     /// Quit although typed text would be dropped or changes are unsaved.
     Quit,
     /// Read the open article again: its file changed on disk.
@@ -182,7 +182,7 @@ pub struct App {
     /// The layer that has the keys: exactly one at a time.
     pub mode: Mode,
     /// A highlight waiting to be moved onto the next selection.
-    pub reattach: Option<String>,
+    pub reattach: Option<HighlightId>,
     /// Whether notes are shown under their paragraphs.
     pub inline_notes: bool,
     /// The annotations panel, when open (over the reader).
@@ -313,7 +313,7 @@ impl App {
             if !ops.is_empty() {
                 effects.push(Effect::Save { article, ops });
             }
-            let orphans = reader.notes.placed.iter().filter(|p| p.is_none()).count();
+            let orphans = reader.notes.orphans();
             if orphans > 0 {
                 let a = self.key_or(Context::Reader, Action::Panel, "a");
                 self.info(format!(
@@ -322,7 +322,7 @@ impl App {
             }
         }
         if let Some(position) = reader.notes.position.clone()
-            && position.offset > 0
+            && position.offset > crate::document::CharOffset::ZERO
         {
             reader.doc.ensure_complete();
             let offset = resolve_position(&reader.doc, &position);
@@ -367,18 +367,6 @@ impl App {
             text: text.into(),
             error: true,
         });
-    }
-
-    /// Parses more of the open article when idle; true while work remains.
-    pub fn idle(&mut self) -> bool {
-        let Some(reader) = &mut self.reader else {
-            return false;
-        };
-        // The article's fingerprint is computed off this thread by the
-        // session (a background job), not here.
-        let more = reader.parse_in_background();
-        self.refresh_headings();
-        more
     }
 
     /// Turns a key press into a message for the current mode and applies it.
@@ -449,6 +437,7 @@ impl App {
                 self.on_links_pointer(pointer)
             }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
+            Msg::Idle => return self.on_idle(),
             msg => {
                 self.message = None;
                 self.on_mode_msg(msg)
@@ -522,75 +511,6 @@ impl App {
             (Ok(text), Mode::Note(edit)) => edit.editor.set_text(&text),
             (Err(e), _) => self.error(e),
             _ => {}
-        }
-    }
-
-    fn on_panel_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let (Some(panel), Some(reader)) = (&mut self.panel, &self.reader) else {
-            self.panel = None;
-            return Vec::new();
-        };
-        let outcome = panel.on_key(&reader.notes, &self.keymap, key);
-        let highlight = |i: usize| reader.notes.highlights.get(i).cloned();
-        match outcome {
-            PanelOutcome::None => Vec::new(),
-            PanelOutcome::Close => {
-                self.panel = None;
-                Vec::new()
-            }
-            PanelOutcome::Help => self.apply(Action::Help),
-            PanelOutcome::Export => self.apply(Action::Export),
-            PanelOutcome::Quit => {
-                let typed = panel.filtering && !panel.filter.is_empty();
-                if typed {
-                    self.ask_quit("the panel filter you typed", None);
-                    Vec::new()
-                } else {
-                    self.apply(Action::Quit)
-                }
-            }
-            PanelOutcome::Jump(i) => {
-                match reader.notes.placed.get(i).cloned().flatten() {
-                    Some(range) => {
-                        self.panel = None;
-                        if let Some(reader) = &mut self.reader {
-                            reader.reveal(range.start);
-                            reader.cursor_to(range.start);
-                        }
-                    }
-                    None => {
-                        let r = self.key_or(Context::Reader, Action::Reattach, "r");
-                        self.info(format!(
-                            "this highlight is orphaned: press {r}, then select where it belongs and press {r}"
-                        ));
-                    }
-                }
-                Vec::new()
-            }
-            PanelOutcome::Edit(i) => {
-                if let Some(h) = highlight(i) {
-                    self.edit_note(h);
-                }
-                Vec::new()
-            }
-            PanelOutcome::ChangeColor(i) => match highlight(i) {
-                Some(h) if reader.notes.read_only.is_none() => self.cycle_color_of(h),
-                _ => Vec::new(),
-            },
-            PanelOutcome::Delete(i) => {
-                if let Some(h) = highlight(i) {
-                    self.ask_delete(&h);
-                }
-                Vec::new()
-            }
-            PanelOutcome::Undo => self.undo_delete(),
-            PanelOutcome::Reattach(i) => {
-                if let Some(h) = highlight(i) {
-                    self.panel = None;
-                    self.mark_for_reattach(h.id);
-                }
-                Vec::new()
-            }
         }
     }
 
@@ -896,7 +816,7 @@ impl App {
             }
             Action::Panel => match &self.reader {
                 Some(reader) => {
-                    let current = reader.notes.at(reader.cursor);
+                    let current = reader.notes.at(reader.cursor).map(|h| &h.id);
                     self.panel = Some(Panel::open(&reader.notes, current));
                     self.focus = Focus::Reader;
                 }
@@ -964,10 +884,9 @@ impl App {
             Action::NextHighlight | Action::PrevHighlight => {
                 let backward = action == Action::PrevHighlight;
                 match reader.notes.next_from(reader.cursor, backward) {
-                    Some(i) => {
-                        if let Some(Some(range)) = reader.notes.placed.get(i).cloned() {
-                            reader.cursor_to(range.start);
-                        }
+                    Some(placed) => {
+                        let start = placed.range.start;
+                        reader.cursor_to(start);
                     }
                     None => {
                         return Some(
@@ -1014,7 +933,7 @@ impl App {
         let text = match reader.selection() {
             Some(range) => reader.doc.slice(range).to_string(),
             None => match reader.notes.at(reader.cursor) {
-                Some(i) => reader.notes.highlights[i].anchor.quote.clone(),
+                Some(h) => h.anchor.quote.clone(),
                 None => {
                     self.ask_for_selection();
                     return None;

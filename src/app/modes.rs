@@ -61,7 +61,7 @@ pub struct NoteEdit {
     /// The editor's text and cursor.
     pub editor: NoteEditor,
     /// The id of the highlight the note belongs to.
-    pub highlight: String,
+    pub highlight: crate::annotations::HighlightId,
     /// Whether the highlight was made by `Enter` just to hold this note: if
     /// the note is left unwritten (Esc), the highlight is removed again.
     pub made_for_note: bool,
@@ -150,6 +150,10 @@ pub enum Msg {
     Paste(String),
     /// A mouse action.
     Mouse(Pointer),
+    /// No input is waiting: a step of background work (parsing more of the
+    /// open article), so it goes on from the moment the article opens, with
+    /// or without keys.
+    Idle,
     /// The terminal's new size.
     Resize {
         /// Columns.

@@ -10,7 +10,8 @@ use chrono::Utc;
 use crate::document::Document;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, Locator, Op, ReadingPosition, Saved,
+    Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, Locator, Op, Placed,
+    ReadingPosition, Saved,
 };
 
 /// Characters of text kept with a reading position, to find it again after an
@@ -26,8 +27,10 @@ pub struct Notes {
     pub record: ArticleRecord,
     /// Highlights in document order, as stored.
     pub highlights: Vec<Highlight>,
-    /// Byte range of each highlight in the current text; `None` for orphans.
-    pub placed: Vec<Option<Range<usize>>>,
+    /// Where each placed highlight is in the current text, by start; orphans
+    /// have no entry. Named by id, so it never has to line up with
+    /// `highlights`.
+    pub placed: Vec<Placed>,
     /// Why the annotations cannot be changed (the file does not parse).
     pub read_only: Option<String>,
     /// The saved reading position.
@@ -85,13 +88,18 @@ impl Notes {
     /// Finds where each highlight is in `text` ([`Locator::shown`]), without
     /// changing anything stored.
     pub fn place(&mut self, text: &str) {
+        self.placed.clear();
         if self.highlights.is_empty() {
             // Indexing a large text for nothing would make every save slow.
-            self.placed.clear();
             return;
         }
         let locator = Locator::new(text);
-        self.placed = self.highlights.iter().map(|h| locator.shown(h)).collect();
+        self.placed = self
+            .highlights
+            .iter()
+            .filter_map(|h| locator.shown(h))
+            .collect();
+        self.placed.sort_by_key(|p| (p.range.start, p.range.end));
     }
 
     /// Takes the store's merged result after a save (other processes' changes
@@ -104,66 +112,69 @@ impl Notes {
         self.place(text);
     }
 
-    /// Index of the innermost highlight covering `offset`.
-    pub fn at(&self, offset: usize) -> Option<usize> {
-        self.placed
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
-            .filter(|(_, r)| r.start <= offset && offset < r.end)
-            .min_by_key(|(_, r)| r.end - r.start)
-            .map(|(i, _)| i)
+    /// The highlight `id`, if it is (still) there.
+    pub fn get(&self, id: &HighlightId) -> Option<&Highlight> {
+        self.highlights.iter().find(|h| &h.id == id)
     }
 
-    /// The nearest highlight starting after (or, `backward`, before) `offset`.
-    pub fn next_from(&self, offset: usize, backward: bool) -> Option<usize> {
-        let starts = self
-            .placed
+    /// Where highlight `id` is drawn now; `None` for an orphan or an id that
+    /// is gone.
+    pub fn range_of(&self, id: &HighlightId) -> Option<Range<usize>> {
+        self.placed
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r.start)));
+            .find(|p| &p.id == id)
+            .map(|p| p.range.clone())
+    }
+
+    /// The innermost highlight covering `offset`.
+    pub fn at(&self, offset: usize) -> Option<&Highlight> {
+        self.placed
+            .iter()
+            .filter(|p| p.range.start <= offset && offset < p.range.end)
+            .min_by_key(|p| p.range.end - p.range.start)
+            .and_then(|p| self.get(&p.id))
+    }
+
+    /// The highlight drawn over exactly `range`, if any.
+    pub fn exactly(&self, range: &Range<usize>) -> Option<&Highlight> {
+        self.placed
+            .iter()
+            .find(|p| &p.range == range)
+            .and_then(|p| self.get(&p.id))
+    }
+
+    /// The nearest placed highlight starting after (or, `backward`, before)
+    /// `offset`.
+    pub fn next_from(&self, offset: usize, backward: bool) -> Option<&Placed> {
+        let mut starts = self.placed.iter();
         if backward {
             starts
-                .filter(|&(_, s)| s < offset)
-                .max_by_key(|&(_, s)| s)
-                .map(|(i, _)| i)
+                .filter(|p| p.range.start < offset)
+                .max_by_key(|p| p.range.start)
         } else {
-            starts
-                .filter(|&(_, s)| s > offset)
-                .min_by_key(|&(_, s)| s)
-                .map(|(i, _)| i)
+            starts.find(|p| p.range.start > offset)
         }
     }
 
-    /// Placed highlights that overlap `range`, as (range, highlight index).
+    /// Placed highlights that overlap `range`, with where each is drawn.
     pub fn overlapping(
         &self,
         range: Range<usize>,
-    ) -> impl Iterator<Item = (Range<usize>, usize)> + '_ {
-        self.placed.iter().enumerate().filter_map(move |(i, r)| {
-            let r = r.as_ref()?;
-            (r.start < range.end && range.start < r.end).then(|| (r.clone(), i))
-        })
+    ) -> impl Iterator<Item = (Range<usize>, &Highlight)> + '_ {
+        self.placed
+            .iter()
+            .filter(move |p| p.range.start < range.end && range.start < p.range.end)
+            .filter_map(|p| Some((p.range.clone(), self.get(&p.id)?)))
     }
 
     /// How many highlights there are, orphans included.
     pub fn count(&self) -> usize {
         self.highlights.len()
     }
-}
 
-/// A new highlight of the passage `anchor` describes.
-pub fn new_highlight(anchor: Anchor, color: &str) -> Highlight {
-    let now = Utc::now();
-    Highlight {
-        id: ulid::Ulid::new().to_string(),
-        created: now,
-        updated: now,
-        color: color.to_string(),
-        tags: Vec::new(),
-        note: String::new(),
-        orphaned: false,
-        anchor,
+    /// How many highlights have no place in the current text.
+    pub fn orphans(&self) -> usize {
+        self.highlights.len().saturating_sub(self.placed.len())
     }
 }
 
@@ -194,7 +205,7 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
         prefix: String::new(),
         suffix: String::new(),
         start: position.offset,
-        end: position.offset + position.quote.chars().count(),
+        end: position.offset.plus(position.quote.chars().count()),
     };
     Locator::new(text)
         .settle(&anchor)
@@ -204,12 +215,20 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotations::testing::highlight;
+    use crate::document::CharOffset;
 
+    /// Notes with highlights "h0", "h1"... over the byte `ranges` of `text`.
     fn notes_with(text: &str, ranges: &[Range<usize>]) -> Notes {
         let mut notes = Notes {
             highlights: ranges
                 .iter()
-                .map(|r| new_highlight(Anchor::from_range(text, r.clone()), "yellow"))
+                .enumerate()
+                .map(|(i, r)| {
+                    highlight(&format!("h{i}"))
+                        .range_of(text, r.clone())
+                        .build()
+                })
                 .collect(),
             ..Notes::default()
         };
@@ -217,16 +236,41 @@ mod tests {
         notes
     }
 
+    fn id_at(notes: &Notes, offset: usize) -> Option<&str> {
+        notes.at(offset).map(|h| h.id.as_str())
+    }
+
+    fn next_id(notes: &Notes, offset: usize, backward: bool) -> Option<&str> {
+        notes.next_from(offset, backward).map(|p| p.id.as_str())
+    }
+
     #[test]
     fn innermost_highlight_wins_and_jumps_go_in_order() {
         let text = "one two three four five";
         let notes = notes_with(text, &[0..13, 4..7, 14..18]);
-        assert_eq!(notes.at(5), Some(1));
-        assert_eq!(notes.at(1), Some(0));
-        assert_eq!(notes.at(13), None);
-        assert_eq!(notes.next_from(0, false), Some(1));
-        assert_eq!(notes.next_from(4, false), Some(2));
-        assert_eq!(notes.next_from(14, true), Some(1));
+        assert_eq!(id_at(&notes, 5), Some("h1"));
+        assert_eq!(id_at(&notes, 1), Some("h0"));
+        assert_eq!(id_at(&notes, 13), None);
+        assert_eq!(next_id(&notes, 0, false), Some("h1"));
+        assert_eq!(next_id(&notes, 4, false), Some("h2"));
+        assert_eq!(next_id(&notes, 14, true), Some("h1"));
+        assert_eq!(notes.range_of(&"h2".into()), Some(14..18));
+        assert_eq!(notes.exactly(&(4..7)).map(|h| h.id.as_str()), Some("h1"));
+    }
+
+    #[test]
+    fn a_highlight_is_found_by_id_whatever_the_order_it_is_stored_in() {
+        let text = "one two three four five";
+        let mut notes = notes_with(text, &[14..18, 0..3]);
+        notes.highlights.reverse();
+        notes.place(text);
+        assert_eq!(id_at(&notes, 15), Some("h0"));
+        assert_eq!(id_at(&notes, 1), Some("h1"));
+        notes.highlights[0].orphaned = true;
+        notes.place(text);
+        assert_eq!(notes.orphans(), 1);
+        assert_eq!(notes.range_of(&"h1".into()), None);
+        assert_eq!(id_at(&notes, 15), Some("h0"));
     }
 
     #[test]
@@ -236,7 +280,7 @@ mod tests {
         let new = "Inserted words. Alpha beta gamma. Delta epsilon.";
         let ops = notes.anchor(new);
         assert_eq!(ops.len(), 1);
-        let r = notes.placed[0].clone().expect("placed");
+        let r = notes.placed[0].range.clone();
         assert_eq!(&new[r], "Delta epsilon");
         assert!(notes.anchor(new).is_empty(), "nothing more to write");
     }
@@ -252,7 +296,7 @@ mod tests {
         );
         let new = "Before it. \u{201c}The main objective is to make the journey harder,\u{201d} she said.";
         notes.place(new);
-        if let Some(r) = notes.placed[0].clone() {
+        if let Some(r) = notes.placed.first().map(|p| p.range.clone()) {
             let marked = &new[r];
             assert!(
                 marked == "main objective is" || marked == "The main objective is",
@@ -282,15 +326,16 @@ mod tests {
                 quote: (*quote).to_string(),
                 prefix: String::new(),
                 suffix: String::new(),
-                start: *start,
-                end: start + quote.chars().count(),
+                start: CharOffset::new(*start),
+                end: CharOffset::new(*start).plus(quote.chars().count()),
             };
             let mut notes = Notes {
-                highlights: vec![new_highlight(anchor, "yellow")],
+                highlights: vec![highlight("a").anchor(anchor).build()],
                 ..Notes::default()
             };
             let ops = notes.anchor(text);
-            assert_eq!(&notes.placed[0], expected, "{quote:?} at {start}");
+            let placed = notes.placed.first().map(|p| p.range.clone());
+            assert_eq!(&placed, expected, "{quote:?} at {start}");
             let orphaned = notes.highlights[0].orphaned;
             assert_eq!(orphaned, expected.is_none(), "{quote:?} at {start}");
             let written_orphan = ops

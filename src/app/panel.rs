@@ -6,6 +6,8 @@
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::notes::Notes;
+use super::{App, Effect};
+use crate::annotations::{Highlight, HighlightId};
 use crate::keymap::{Action, Context, Keymap};
 
 /// Lines each highlight takes in the panel: the swatch and quote, then the
@@ -25,27 +27,28 @@ pub struct Panel {
     pub scroll: usize,
 }
 
-/// What the app should do after a key in the panel. The panel only knows
-/// positions; changing highlights, confirming and saving stay with the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the app should do after a key in the panel. The panel names the
+/// highlight by id; changing highlights, confirming and saving stay with the
+/// app.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PanelOutcome {
     /// Nothing beyond the panel's own state changed.
     None,
     /// Close the panel.
     Close,
-    /// Move the reader to highlight `.0` (an index into `notes.highlights`).
-    /// Sent for orphans too: the app decides what to say about those.
-    Jump(usize),
+    /// Move the reader to highlight `.0`. Sent for orphans too: the app
+    /// decides what to say about those.
+    Jump(HighlightId),
     /// Open the note editor on highlight `.0`.
-    Edit(usize),
+    Edit(HighlightId),
     /// Give highlight `.0` the next palette colour.
-    ChangeColor(usize),
+    ChangeColor(HighlightId),
     /// Ask whether to delete highlight `.0`.
-    Delete(usize),
+    Delete(HighlightId),
     /// Bring back the last deleted highlight.
     Undo,
     /// Mark highlight `.0` to be moved onto the next selection in the reader.
-    Reattach(usize),
+    Reattach(HighlightId),
     /// Show the help overlay.
     Help,
     /// Export the article's notes.
@@ -54,8 +57,7 @@ pub enum PanelOutcome {
     Quit,
 }
 
-/// The highlights the panel lists, as indices into `notes.highlights`, after
-/// `filter`.
+/// The highlights the panel lists, after `filter`.
 ///
 /// Order: placed highlights by where they now start in the text (then by end,
 /// so an enclosing highlight comes before the ones inside it); orphans after
@@ -65,26 +67,24 @@ pub enum PanelOutcome {
 ///
 /// The filter is case-insensitive; every word of it must occur in the quote,
 /// the note or a tag (a leading `#` matches tags written as `#tag`).
-pub fn rows(notes: &Notes, filter: &str) -> Vec<usize> {
+pub fn rows<'a>(notes: &'a Notes, filter: &str) -> Vec<&'a Highlight> {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-    let mut placed: Vec<(usize, usize, usize)> = Vec::new();
-    let mut orphans: Vec<(usize, usize, usize)> = Vec::new();
-    for (i, h) in notes.highlights.iter().enumerate() {
-        if !words.is_empty() && !matches(h, &words) {
-            continue;
-        }
-        match notes.placed.get(i).and_then(Option::as_ref) {
-            Some(r) => placed.push((r.start, r.end, i)),
-            None => orphans.push((h.anchor.start, h.anchor.end, i)),
-        }
-    }
-    placed.sort_unstable();
-    orphans.sort_unstable();
-    placed
-        .into_iter()
-        .chain(orphans)
-        .map(|(_, _, i)| i)
-        .collect()
+    let shown = |h: &Highlight| words.is_empty() || matches(h, &words);
+    // `placed` is already in text order (then by end).
+    let placed = notes
+        .placed
+        .iter()
+        .filter_map(|p| notes.get(&p.id))
+        .filter(|h| shown(h));
+    let mut orphans: Vec<&Highlight> = notes
+        .highlights
+        .iter()
+        .filter(|h| shown(h) && notes.range_of(&h.id).is_none())
+        .collect();
+    orphans.sort_by(|a, b| {
+        (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+    });
+    placed.chain(orphans).collect()
 }
 
 /// Whether every filter word (already lowercase) occurs in the highlight.
@@ -110,7 +110,7 @@ pub fn scroll_for(scroll: usize, selected: usize, capacity: usize) -> usize {
 impl Panel {
     /// A panel opened with highlight `highlight` selected when it is listed
     /// (the one under the reader's cursor), else the first entry.
-    pub fn open(notes: &Notes, highlight: Option<usize>) -> Self {
+    pub fn open(notes: &Notes, highlight: Option<&HighlightId>) -> Self {
         let mut panel = Self::default();
         if let Some(h) = highlight {
             panel.select(notes, h);
@@ -118,18 +118,18 @@ impl Panel {
         panel
     }
 
-    /// The highlight index of the selected entry, if any entry is shown.
-    pub fn selected_highlight(&self, notes: &Notes) -> Option<usize> {
+    /// The id of the selected entry's highlight, if any entry is shown.
+    pub fn selected_highlight(&self, notes: &Notes) -> Option<HighlightId> {
         let rows = rows(notes, &self.filter);
         rows.get(self.selected.min(rows.len().saturating_sub(1)))
-            .copied()
+            .map(|h| h.id.clone())
     }
 
     /// Selects the entry showing highlight `highlight`, if it passes the filter.
-    pub fn select(&mut self, notes: &Notes, highlight: usize) {
+    pub fn select(&mut self, notes: &Notes, highlight: &HighlightId) {
         if let Some(pos) = rows(notes, &self.filter)
             .iter()
-            .position(|&i| i == highlight)
+            .position(|h| &h.id == highlight)
         {
             self.selected = pos;
         }
@@ -168,7 +168,7 @@ impl Panel {
             return PanelOutcome::None;
         };
         let count = rows(notes, &self.filter).len();
-        let on_selected = |make: fn(usize) -> PanelOutcome| {
+        let on_selected = |make: fn(HighlightId) -> PanelOutcome| {
             self.selected_highlight(notes)
                 .map_or(PanelOutcome::None, make)
         };
@@ -251,10 +251,84 @@ impl Panel {
     }
 }
 
+impl App {
+    /// A key while the panel has the keys: the panel moves its selection,
+    /// and what it asks for (jump, edit, delete...) is done here on the
+    /// highlight it names.
+    pub(super) fn on_panel_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let (Some(panel), Some(reader)) = (&mut self.panel, &self.reader) else {
+            self.panel = None;
+            return Vec::new();
+        };
+        let outcome = panel.on_key(&reader.notes, &self.keymap, key);
+        let highlight = |id: &HighlightId| reader.notes.get(id).cloned();
+        match outcome {
+            PanelOutcome::None => Vec::new(),
+            PanelOutcome::Close => {
+                self.panel = None;
+                Vec::new()
+            }
+            PanelOutcome::Help => self.apply(Action::Help),
+            PanelOutcome::Export => self.apply(Action::Export),
+            PanelOutcome::Quit => {
+                let typed = panel.filtering && !panel.filter.is_empty();
+                if typed {
+                    self.ask_quit("the panel filter you typed", None);
+                    Vec::new()
+                } else {
+                    self.apply(Action::Quit)
+                }
+            }
+            PanelOutcome::Jump(id) => {
+                match reader.notes.range_of(&id) {
+                    Some(range) => {
+                        self.panel = None;
+                        if let Some(reader) = &mut self.reader {
+                            reader.reveal(range.start);
+                            reader.cursor_to(range.start);
+                        }
+                    }
+                    None => {
+                        let r = self.key_or(Context::Reader, Action::Reattach, "r");
+                        self.info(format!(
+                            "this highlight is orphaned: press {r}, then select where it belongs and press {r}"
+                        ));
+                    }
+                }
+                Vec::new()
+            }
+            PanelOutcome::Edit(id) => {
+                if let Some(h) = highlight(&id) {
+                    self.edit_note(h);
+                }
+                Vec::new()
+            }
+            PanelOutcome::ChangeColor(id) => match highlight(&id) {
+                Some(h) if reader.notes.read_only.is_none() => self.cycle_color_of(h),
+                _ => Vec::new(),
+            },
+            PanelOutcome::Delete(id) => {
+                if let Some(h) = highlight(&id) {
+                    self.ask_delete(&h);
+                }
+                Vec::new()
+            }
+            PanelOutcome::Undo => self.undo_delete(),
+            PanelOutcome::Reattach(id) => {
+                if highlight(&id).is_some() {
+                    self.panel = None;
+                    self.mark_for_reattach(id);
+                }
+                Vec::new()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::notes::new_highlight;
+    use crate::annotations::testing::highlight;
     use crossterm::event::{KeyCode, KeyModifiers};
 
     const TEXT: &str = "Alpha beta gamma. Delta epsilon zeta. Eta theta iota.";
@@ -271,23 +345,44 @@ mod tests {
     /// the text, two-line note), "Alpha" (orphaned), "Delta" (tagged) and
     /// "beta" (first in the text).
     fn sample() -> Notes {
-        let mut eta = new_highlight(
-            crate::annotations::Anchor::from_range(TEXT, 38..47),
-            "yellow",
-        );
-        eta.note = "Greek letters\nsecond line".into();
-        let mut orphan = new_highlight(crate::annotations::Anchor::from_range(TEXT, 0..5), "green");
-        orphan.orphaned = true;
-        orphan.anchor.start = 40;
-        let mut delta = new_highlight(crate::annotations::Anchor::from_range(TEXT, 18..23), "blue");
-        delta.tags = vec!["Maps".into()];
-        delta.note = "see #Maps".into();
-        let beta = new_highlight(crate::annotations::Anchor::from_range(TEXT, 6..10), "pink");
-        Notes {
+        let eta = highlight("eta")
+            .range_of(TEXT, 38..47)
+            .note("Greek letters\nsecond line")
+            .build();
+        let mut orphan = highlight("orphan")
+            .range_of(TEXT, 0..5)
+            .color("green")
+            .orphaned(true)
+            .build();
+        orphan.anchor.start = crate::document::CharOffset::new(40);
+        let delta = highlight("delta")
+            .range_of(TEXT, 18..23)
+            .color("blue")
+            .tags(&["Maps"])
+            .note("see #Maps")
+            .build();
+        let beta = highlight("beta")
+            .range_of(TEXT, 6..10)
+            .color("pink")
+            .build();
+        let mut notes = Notes {
             highlights: vec![eta, orphan, delta, beta],
-            placed: vec![Some(38..47), None, Some(18..23), Some(6..10)],
             ..Notes::default()
-        }
+        };
+        notes.place(TEXT);
+        notes
+    }
+
+    /// The ids of the rows the panel lists.
+    fn ids(notes: &Notes, filter: &str) -> Vec<String> {
+        rows(notes, filter)
+            .iter()
+            .map(|h| h.id.to_string())
+            .collect()
+    }
+
+    fn id(s: &str) -> HighlightId {
+        s.into()
     }
 
     fn run(panel: &mut Panel, notes: &Notes, keys: &[KeyEvent]) -> PanelOutcome {
@@ -302,34 +397,39 @@ mod tests {
     #[test]
     fn rows_follow_the_text_with_orphans_last() {
         let notes = sample();
-        assert_eq!(rows(&notes, ""), vec![3, 2, 0, 1]);
+        assert_eq!(ids(&notes, ""), ["beta", "delta", "eta", "orphan"]);
     }
 
     #[test]
     fn orphans_sort_among_themselves_by_stored_start() {
         let mut notes = sample();
-        notes.placed = vec![None; 4];
+        notes.placed.clear();
         // Stored starts: eta 38, orphan 40, delta 18, beta 6.
-        assert_eq!(rows(&notes, ""), vec![3, 2, 0, 1]);
-        notes.highlights[1].anchor.start = 0;
-        assert_eq!(rows(&notes, ""), vec![1, 3, 2, 0]);
+        assert_eq!(ids(&notes, ""), ["beta", "delta", "eta", "orphan"]);
+        notes.highlights[1].anchor.start = crate::document::CharOffset::ZERO;
+        assert_eq!(ids(&notes, ""), ["orphan", "beta", "delta", "eta"]);
     }
 
     #[test]
-    fn a_short_placed_list_treats_the_rest_as_orphans() {
+    fn a_highlight_without_a_place_is_listed_after_the_placed_ones() {
         let mut notes = sample();
         notes.placed.truncate(1);
-        assert_eq!(rows(&notes, "")[0], 0);
-        assert_eq!(rows(&notes, "").len(), 4);
+        assert_eq!(ids(&notes, ""), ["beta", "delta", "eta", "orphan"]);
+        notes.placed.retain(|p| p.id != "beta");
+        notes.placed.push(crate::annotations::Placed {
+            id: id("eta"),
+            range: 38..47,
+        });
+        assert_eq!(ids(&notes, ""), ["eta", "beta", "delta", "orphan"]);
     }
 
     #[test]
     fn filter_matches_quote_note_and_tags_ignoring_case() {
         let notes = sample();
-        assert_eq!(rows(&notes, "ALPHA"), vec![1], "quote");
-        assert_eq!(rows(&notes, "second line"), vec![0], "note, any line");
-        assert_eq!(rows(&notes, "#maps"), vec![2], "tag");
-        assert_eq!(rows(&notes, "delta maps"), vec![2], "all words");
+        assert_eq!(ids(&notes, "ALPHA"), ["orphan"], "quote");
+        assert_eq!(ids(&notes, "second line"), ["eta"], "note, any line");
+        assert_eq!(ids(&notes, "#maps"), ["delta"], "tag");
+        assert_eq!(ids(&notes, "delta maps"), ["delta"], "all words");
         assert!(rows(&notes, "nowhere").is_empty());
         assert_eq!(rows(&notes, "  ").len(), 4, "blank filter shows all");
     }
@@ -338,7 +438,7 @@ mod tests {
     fn tags_match_even_when_the_note_does_not_mention_them() {
         let mut notes = sample();
         notes.highlights[3].tags = vec!["stoic".into()];
-        assert_eq!(rows(&notes, "#stoic"), vec![3]);
+        assert_eq!(ids(&notes, "#stoic"), ["beta"]);
     }
 
     #[test]
@@ -367,14 +467,14 @@ mod tests {
     fn actions_name_the_selected_highlight() {
         let notes = sample();
         let mut panel = Panel::default();
-        // Row 1 is "Delta" (index 2).
+        // Row 1 is "Delta".
         run(&mut panel, &notes, &[ch('j')]);
         let cases = [
-            (key(KeyCode::Enter), PanelOutcome::Jump(2)),
-            (ch('e'), PanelOutcome::Edit(2)),
-            (ch('c'), PanelOutcome::ChangeColor(2)),
-            (ch('d'), PanelOutcome::Delete(2)),
-            (ch('r'), PanelOutcome::Reattach(2)),
+            (key(KeyCode::Enter), PanelOutcome::Jump(id("delta"))),
+            (ch('e'), PanelOutcome::Edit(id("delta"))),
+            (ch('c'), PanelOutcome::ChangeColor(id("delta"))),
+            (ch('d'), PanelOutcome::Delete(id("delta"))),
+            (ch('r'), PanelOutcome::Reattach(id("delta"))),
             (ch('u'), PanelOutcome::Undo),
             (ch('?'), PanelOutcome::Help),
             (ch('q'), PanelOutcome::Quit),
@@ -404,11 +504,11 @@ mod tests {
         let mut panel = Panel::default();
         assert_eq!(
             run(&mut panel, &notes, &[ch('G'), key(KeyCode::Enter)]),
-            PanelOutcome::Jump(1)
+            PanelOutcome::Jump(id("orphan"))
         );
         assert_eq!(
             run(&mut panel, &notes, &[ch('r')]),
-            PanelOutcome::Reattach(1)
+            PanelOutcome::Reattach(id("orphan"))
         );
     }
 
@@ -426,13 +526,13 @@ mod tests {
         run(&mut panel, &notes, &[key(KeyCode::Backspace)]);
         assert_eq!(panel.filter, "eta");
         // "beta" and "Eta theta" hold "eta".
-        assert_eq!(rows(&notes, &panel.filter), vec![3, 0]);
+        assert_eq!(ids(&notes, &panel.filter), ["beta", "eta"]);
         run(&mut panel, &notes, &[key(KeyCode::Enter)]);
         assert!(!panel.filtering);
         assert_eq!(panel.filter, "eta");
         assert_eq!(
             run(&mut panel, &notes, &[ch('G'), key(KeyCode::Enter)]),
-            PanelOutcome::Jump(0)
+            PanelOutcome::Jump(id("eta"))
         );
     }
 
@@ -498,17 +598,20 @@ mod tests {
         let mut panel = Panel::default();
         run(&mut panel, &notes, &[ch('G')]);
         notes.highlights.truncate(2);
-        notes.placed.truncate(2);
-        assert_eq!(panel.selected_highlight(&notes), Some(1));
-        assert_eq!(run(&mut panel, &notes, &[ch('e')]), PanelOutcome::Edit(1));
+        notes.place(TEXT);
+        assert_eq!(panel.selected_highlight(&notes), Some(id("orphan")));
+        assert_eq!(
+            run(&mut panel, &notes, &[ch('e')]),
+            PanelOutcome::Edit(id("orphan"))
+        );
         assert_eq!(panel.selected, 1);
     }
 
     #[test]
     fn opening_selects_the_highlight_under_the_cursor() {
         let notes = sample();
-        assert_eq!(Panel::open(&notes, Some(0)).selected, 2);
-        assert_eq!(Panel::open(&notes, Some(99)).selected, 0);
+        assert_eq!(Panel::open(&notes, Some(&id("eta"))).selected, 2);
+        assert_eq!(Panel::open(&notes, Some(&id("gone"))).selected, 0);
         assert_eq!(Panel::open(&notes, None).selected, 0);
     }
 

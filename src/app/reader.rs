@@ -8,6 +8,7 @@ use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 use super::list::ArticleId;
 use super::notes::Notes;
 use super::search::Search;
+use super::{App, Effect};
 
 /// How much source to parse per step when the view needs more blocks: enough for
 /// several screens, small enough to keep a keypress instant.
@@ -15,6 +16,29 @@ const PARSE_STEP: usize = 64 * 1024;
 
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
+
+impl App {
+    /// Whether there is work for idle time: the open article is not parsed
+    /// to its end yet. The runtime then polls for input without waiting and
+    /// sends [`super::Msg::Idle`] whenever no key is there, so the rest of a
+    /// large article is parsed from the moment it opens (`gloss open FILE`
+    /// included), not after the first key.
+    pub fn has_idle_work(&self) -> bool {
+        self.reader.as_ref().is_some_and(|r| !r.doc.is_complete())
+    }
+
+    /// [`super::Msg::Idle`]: parses a little more of the open article. The
+    /// article's fingerprint is computed off this thread by the session (a
+    /// background job), not here.
+    pub(super) fn on_idle(&mut self) -> Vec<Effect> {
+        if let Some(reader) = &mut self.reader {
+            reader.parse_in_background();
+        }
+        // The outline's heading index follows the parse.
+        self.refresh_headings();
+        Vec::new()
+    }
+}
 
 /// An open article and the view into it.
 #[derive(Debug)]

@@ -256,7 +256,7 @@ fn in_scope(recorded: &str, scope: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::testing::{CharOffset, highlight};
     use crate::annotations::{ArticleRecord, Op};
 
     fn store_with(dir: &Path, articles: &[(&str, &str)]) -> Store {
@@ -275,7 +275,7 @@ mod tests {
                     &record,
                     &[Op::Upsert(
                         highlight(&id)
-                            .quote_at(title, Chars(3))
+                            .quote_at(title, CharOffset::new(3))
                             .at("2024-03-04T10:00:00Z")
                             .build(),
                     )],

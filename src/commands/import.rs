@@ -25,8 +25,8 @@ use anyhow::{Context, anyhow};
 use chrono::Utc;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, Locator, Op, SCHEMA_VERSION,
-    Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
+    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Locator, Op,
+    SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::{Document, ParseOptions, sanitize_text};
@@ -169,7 +169,7 @@ struct Incoming {
     /// Ids of highlights that came without any time: a stored copy of them
     /// is kept as it is rather than replaced by one stamped with the time of
     /// this import, so importing the same file twice changes nothing.
-    timeless: HashSet<String>,
+    timeless: HashSet<HighlightId>,
 }
 
 impl Incoming {
@@ -180,7 +180,7 @@ impl Incoming {
         self.timeless = self
             .timeless
             .iter()
-            .map(|id| sanitize_text(id).into_owned())
+            .map(|id| HighlightId::from(sanitize_text(id.as_str()).into_owned()))
             .collect();
         clean_article_text(&mut self.content.article);
         let mut cleaned = clean_article_text(&mut self.record);
@@ -664,7 +664,7 @@ fn restore(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::testing::{CharOffset, highlight};
 
     #[test]
     fn schemes_and_paths_are_told_apart() {
@@ -728,7 +728,7 @@ mod tests {
                 &kept,
                 &[Op::Upsert(
                     highlight("a")
-                        .quote_at("q", Chars(0))
+                        .quote_at("q", CharOffset::new(0))
                         .at("2024-01-01T00:00:00Z")
                         .build(),
                 )],
@@ -746,7 +746,7 @@ mod tests {
                     record: kept.clone(),
                     ops: vec![Op::Upsert(
                         highlight("b")
-                            .quote_at("r", Chars(5))
+                            .quote_at("r", CharOffset::new(5))
                             .at("2024-01-02T00:00:00Z")
                             .build(),
                     )],
@@ -760,7 +760,7 @@ mod tests {
                     },
                     ops: vec![Op::Upsert(
                         highlight("c")
-                            .quote_at("s", Chars(1))
+                            .quote_at("s", CharOffset::new(1))
                             .at("2024-01-02T00:00:00Z")
                             .build(),
                     )],
@@ -870,7 +870,7 @@ mod tests {
         let stored = crate::commands::read_all(&store).unwrap().files;
         let h = &stored[0].1.highlights[0];
         assert!(!h.orphaned);
-        assert_eq!((h.anchor.start, h.anchor.end), (27, 42));
+        assert_eq!((h.anchor.start.get(), h.anchor.end.get()), (27, 42));
         assert_eq!(h.note, "n");
 
         let second = plan(&store, &config, &w3c, None).unwrap();

@@ -9,6 +9,7 @@
 
 mod anchors;
 mod blocks;
+mod char_offset;
 mod decode;
 mod detect;
 mod front_matter;
@@ -30,6 +31,7 @@ mod tests;
 
 pub use anchors::{Anchor, heading_slug};
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
+pub use char_offset::CharOffset;
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};
@@ -174,14 +176,15 @@ impl Document {
 
     /// Converts a byte offset in the canonical text to a character offset, the
     /// unit stored in annotation files and W3C selectors.
-    pub fn char_offset(&self, byte: usize) -> usize {
+    pub fn char_offset(&self, byte: usize) -> CharOffset {
         let byte = floor_char_boundary(&self.text, byte.min(self.text.len()));
-        self.index.char_offset(&self.text, byte)
+        CharOffset::new(self.index.char_offset(&self.text, byte))
     }
 
-    /// Converts a character offset to a byte offset (clamped to the text's end).
-    pub fn byte_offset(&self, chars: usize) -> usize {
-        self.index.byte_offset(&self.text, chars)
+    /// Converts a stored character offset to a byte offset (clamped to the
+    /// text's end).
+    pub fn byte_offset(&self, chars: CharOffset) -> usize {
+        self.index.byte_offset(&self.text, chars.get())
     }
 
     /// The canonical text of a range, clamped to the text parsed so far.

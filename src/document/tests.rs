@@ -718,16 +718,16 @@ fn char_and_byte_offsets_round_trip() {
     let d = plain(&src);
     let text = d.text();
     for (chars, (byte, _)) in text.char_indices().enumerate().step_by(97) {
-        assert_eq!(d.char_offset(byte), chars);
-        assert_eq!(d.byte_offset(chars), byte);
+        assert_eq!(d.char_offset(byte), CharOffset::new(chars));
+        assert_eq!(d.byte_offset(CharOffset::new(chars)), byte);
     }
-    let total = text.chars().count();
+    let total = CharOffset::new(text.chars().count());
     assert_eq!(d.char_offset(text.len()), total);
     assert_eq!(d.char_offset(usize::MAX), total);
     assert_eq!(d.byte_offset(total), text.len());
-    assert_eq!(d.byte_offset(total + 10), text.len());
+    assert_eq!(d.byte_offset(total.plus(10)), text.len());
     // Offsets inside a character round down.
-    assert_eq!(d.char_offset(1), 0);
+    assert_eq!(d.char_offset(1), CharOffset::ZERO);
     assert_eq!(d.block_at(0), Some(0));
     assert_eq!(d.block_at(text.len() + 1), None);
 }
@@ -854,8 +854,8 @@ proptest! {
         let d = Document::parse_complete(&src, Format::Markdown, ParseOptions::default());
         let text = d.text();
         let byte = floor_char_boundary(text, probe.min(text.len()));
-        prop_assert_eq!(d.char_offset(probe), text[..byte].chars().count());
+        prop_assert_eq!(d.char_offset(probe), CharOffset::new(text[..byte].chars().count()));
         let expected = text.char_indices().nth(probe).map_or(text.len(), |(i, _)| i);
-        prop_assert_eq!(d.byte_offset(probe), expected);
+        prop_assert_eq!(d.byte_offset(CharOffset::new(probe)), expected);
     }
 }

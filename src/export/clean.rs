@@ -43,9 +43,10 @@ pub fn clean_article_text(article: &mut ArticleRecord) -> usize {
 /// Cleans every text field of a highlight (note, tags, colour, id, quote and
 /// its context); returns how many changed.
 pub fn clean_highlight(h: &mut Highlight) -> usize {
-    let mut changed = 0;
+    let mut id = h.id.to_string();
+    let mut changed = usize::from(clean(&mut id));
+    h.id = id.into();
     for field in [
-        &mut h.id,
         &mut h.color,
         &mut h.note,
         &mut h.anchor.quote,

@@ -57,6 +57,7 @@ use serde::{Deserialize, Serialize};
 use super::clean::cleaned;
 use super::{Filter, ImportError, select};
 use crate::annotations::{Anchor, AnnotationFile, ArticleRecord, Highlight, SCHEMA_VERSION};
+use crate::document::CharOffset;
 
 /// The schema version written in `gloss_export`, bumped on incompatible
 /// changes so old readers refuse new files instead of misreading them.
@@ -128,7 +129,7 @@ pub fn to_json(files: &[AnnotationFile], filter: &Filter) -> String {
                 .highlights
                 .into_iter()
                 .map(|h| JsonHighlight {
-                    id: h.id.clone(),
+                    id: h.id.to_string(),
                     created: h.created,
                     updated: h.updated,
                     color: h.color.clone(),
@@ -138,8 +139,8 @@ pub fn to_json(files: &[AnnotationFile], filter: &Filter) -> String {
                     quote: h.anchor.quote.clone(),
                     prefix: h.anchor.prefix.clone(),
                     suffix: h.anchor.suffix.clone(),
-                    start: h.anchor.start,
-                    end: h.anchor.end,
+                    start: h.anchor.start.get(),
+                    end: h.anchor.end.get(),
                 })
                 .collect(),
         })
@@ -211,7 +212,7 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                 )));
             }
             Ok(Highlight {
-                id: h.id,
+                id: h.id.into(),
                 created: h.created,
                 updated: h.updated,
                 color: h.color,
@@ -222,8 +223,8 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                     quote: h.quote,
                     prefix: h.prefix,
                     suffix: h.suffix,
-                    start: h.start,
-                    end: h.end,
+                    start: CharOffset::new(h.start),
+                    end: CharOffset::new(h.end),
                 },
             })
         })
@@ -272,8 +273,8 @@ mod tests {
                     quote: "x".into(),
                     prefix: "p".into(),
                     suffix: "s".into(),
-                    start: 3,
-                    end: 4,
+                    start: CharOffset::new(3),
+                    end: CharOffset::new(4),
                 },
             }],
         }

@@ -76,7 +76,7 @@ fn fill(ours: &mut String, theirs: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::testing::{CharOffset, highlight};
     use crate::annotations::{ArticleRecord, Highlight};
 
     fn file(highlights: Vec<Highlight>) -> AnnotationFile {
@@ -92,34 +92,34 @@ mod tests {
     fn adds_updates_and_keeps() {
         let mut local = file(vec![
             highlight("a")
-                .quote_at("q", Chars(10))
+                .quote_at("q", CharOffset::new(10))
                 .at("2024-01-02T00:00:00Z")
                 .note("local a")
                 .build(),
             highlight("b")
-                .quote_at("q", Chars(20))
+                .quote_at("q", CharOffset::new(20))
                 .at("2024-01-02T00:00:00Z")
                 .note("local b")
                 .build(),
             highlight("only-local")
-                .quote_at("q", Chars(30))
+                .quote_at("q", CharOffset::new(30))
                 .at("2024-01-01T00:00:00Z")
                 .note("mine")
                 .build(),
         ]);
         let mut incoming = file(vec![
             highlight("a")
-                .quote_at("q", Chars(10))
+                .quote_at("q", CharOffset::new(10))
                 .at("2024-01-03T00:00:00Z")
                 .note("newer a")
                 .build(),
             highlight("b")
-                .quote_at("q", Chars(20))
+                .quote_at("q", CharOffset::new(20))
                 .at("2024-01-01T00:00:00Z")
                 .note("older b")
                 .build(),
             highlight("c")
-                .quote_at("q", Chars(5))
+                .quote_at("q", CharOffset::new(5))
                 .at("2024-01-01T00:00:00Z")
                 .note("new c")
                 .build(),

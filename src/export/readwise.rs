@@ -99,7 +99,7 @@ fn note_with_tags(h: &Highlight) -> String {
 mod tests {
     use super::*;
     use crate::annotations::ArticleRecord;
-    use crate::annotations::testing::{Chars, highlight};
+    use crate::annotations::testing::{CharOffset, highlight};
 
     fn file(quote: &str, note: &str, tags: &[&str]) -> AnnotationFile {
         AnnotationFile {
@@ -114,7 +114,7 @@ mod tests {
             position: None,
             highlights: vec![
                 highlight("x")
-                    .quote_at(quote, Chars(7))
+                    .quote_at(quote, CharOffset::new(7))
                     .at("2024-05-02T08:15:00Z")
                     .tags(tags)
                     .note(note)

@@ -72,6 +72,7 @@ use super::clean::cleaned;
 use super::uri::{file_uri, path_from_uri, percent_decode, percent_encode};
 use super::{Filter, ImportError, select};
 use crate::annotations::{Anchor, AnnotationFile, ArticleRecord, Highlight, SCHEMA_VERSION};
+use crate::document::CharOffset;
 
 const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
 const HIGHLIGHT_URN: &str = "urn:gloss:highlight:";
@@ -143,8 +144,8 @@ enum Selector {
         suffix: String,
     },
     TextPositionSelector {
-        start: usize,
-        end: usize,
+        start: CharOffset,
+        end: CharOffset,
     },
 }
 
@@ -168,7 +169,7 @@ pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
     for sel in select(&files, filter) {
         let source = source_iri(sel.article);
         for h in sel.highlights {
-            hasher.update(h.id.as_bytes());
+            hasher.update(h.id.as_str().as_bytes());
             hasher.update([0]);
             hasher.update(time(&h.updated).as_bytes());
             hasher.update([0]);
@@ -236,7 +237,7 @@ fn annotation(h: &Highlight, source: &str) -> Annotation {
         value: format!(".{color} {{ background-color: {color}; }}"),
     });
     Annotation {
-        id: format!("{HIGHLIGHT_URN}{}", percent_encode(&h.id)),
+        id: format!("{HIGHLIGHT_URN}{}", percent_encode(h.id.as_str())),
         kind: "Annotation",
         created: time(&h.created),
         modified: time(&h.updated),
@@ -287,9 +288,9 @@ pub struct W3cAnnotation {
     /// `TextQuoteSelector.suffix`.
     pub suffix: String,
     /// `TextPositionSelector.start`, characters; `None` if absent or invalid.
-    pub start: Option<usize>,
+    pub start: Option<CharOffset>,
     /// `TextPositionSelector.end`, exclusive; `None` if absent or invalid.
-    pub end: Option<usize>,
+    pub end: Option<CharOffset>,
     /// The textual bodies that are not tags, joined by blank lines.
     pub note: Option<String>,
     /// Bodies with purpose `tagging`, in order.
@@ -361,10 +362,10 @@ impl W3cAnnotation {
         let created = self.created.or(self.modified).unwrap_or(now);
         let (start, end, placed) = match (self.start, self.end) {
             (Some(s), Some(e)) => (s, e, true),
-            _ => (0, 0, false),
+            _ => (CharOffset::ZERO, CharOffset::ZERO, false),
         };
         Highlight {
-            id: self.highlight_id(),
+            id: self.highlight_id().into(),
             created,
             updated: self.modified.unwrap_or(created).max(created),
             color: self
@@ -632,8 +633,8 @@ fn read_selectors(selector: Option<&Value>, out: &mut W3cAnnotation) {
             if let (Some(start), Some(end)) = (num("start"), num("end"))
                 && start <= end
             {
-                out.start = Some(start);
-                out.end = Some(end);
+                out.start = Some(CharOffset::new(start));
+                out.end = Some(CharOffset::new(end));
             }
         }
     }

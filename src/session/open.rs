@@ -68,7 +68,8 @@ impl Session {
         let effects = self.open(index);
         if let (Some(at), Some(reader)) = (at, self.app.reader.as_mut()) {
             reader.doc.ensure_complete();
-            let byte = reader.doc.byte_offset(at);
+            // `--at` counts characters, as the notes files do.
+            let byte = reader.doc.byte_offset(crate::document::CharOffset::new(at));
             reader.reveal(byte);
             reader.cursor_to(byte);
         }

@@ -141,11 +141,8 @@ pub fn draw(
         let selected = panel.selected.min(shown.len() - 1);
         let capacity = usize::from(parts.list.height) / ENTRY_LINES;
         let scroll = scroll_for(panel.scroll, selected, capacity);
-        for (pos, &index) in shown.iter().enumerate().skip(scroll).take(capacity + 1) {
-            let Some(h) = notes.highlights.get(index) else {
-                continue;
-            };
-            let orphaned = notes.placed.get(index).and_then(Option::as_ref).is_none();
+        for (pos, &h) in shown.iter().enumerate().skip(scroll).take(capacity + 1) {
+            let orphaned = notes.range_of(&h.id).is_none();
             lines.extend(entry(h, orphaned, pos == selected, palette, width));
         }
     }
@@ -342,7 +339,7 @@ fn fit_tail(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::notes::new_highlight;
+    use crate::annotations::testing::highlight;
     use crate::config::HighlightConfig;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -358,24 +355,25 @@ mod tests {
     /// orphaned in a colour the palette no longer has.
     fn sample() -> Notes {
         let start = TEXT.find("Every").unwrap_or(0);
-        let plain = new_highlight(
-            crate::annotations::Anchor::from_range(TEXT, 0..28),
-            "yellow",
-        );
-        let mut tagged = new_highlight(
-            crate::annotations::Anchor::from_range(TEXT, start..TEXT.len()),
-            "blue",
-        );
-        tagged.note = "Compression is the point.\nSecond line stays hidden.".into();
-        tagged.tags = vec!["maps".into(), "models".into()];
-        let mut orphan = new_highlight(crate::annotations::Anchor::from_range(TEXT, 34..59), "red");
-        orphan.orphaned = true;
-        orphan.note = "From an older version".into();
-        Notes {
+        let plain = highlight("plain").range_of(TEXT, 0..28).build();
+        let tagged = highlight("tagged")
+            .range_of(TEXT, start..TEXT.len())
+            .color("blue")
+            .note("Compression is the point.\nSecond line stays hidden.")
+            .tags(&["maps", "models"])
+            .build();
+        let orphan = highlight("orphan")
+            .range_of(TEXT, 34..59)
+            .color("red")
+            .orphaned(true)
+            .note("From an older version")
+            .build();
+        let mut notes = Notes {
             highlights: vec![plain, tagged, orphan],
-            placed: vec![Some(0..28), Some(start..TEXT.len()), None],
             ..Notes::default()
-        }
+        };
+        notes.place(TEXT);
+        notes
     }
 
     fn render(panel: &Panel, notes: &Notes, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -496,13 +494,16 @@ mod tests {
         let mut notes = Notes::default();
         for i in 0..20 {
             let start = i * 3;
-            let mut h = new_highlight(
-                crate::annotations::Anchor::from_range(TEXT, start..start + 3),
-                "green",
-            );
-            h.note = format!("note number {i}");
+            let h = highlight(&format!("h{i:02}"))
+                .range_of(TEXT, start..start + 3)
+                .color("green")
+                .note(&format!("note number {i}"))
+                .build();
+            notes.placed.push(crate::annotations::Placed {
+                id: h.id.clone(),
+                range: start..start + 3,
+            });
             notes.highlights.push(h);
-            notes.placed.push(Some(start..start + 3));
         }
         let mut panel = Panel {
             selected: 19,

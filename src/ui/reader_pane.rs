@@ -107,9 +107,11 @@ fn draw_inline_notes(buf: &mut Buffer, reader: &Reader, block: usize, area: Rect
     let notes = &reader.notes;
     let mut y = area.y;
     let width = usize::from(area.width.saturating_sub(2)).max(1);
-    for (i, placed) in notes.placed.iter().enumerate() {
-        let Some(r) = placed else { continue };
-        let note = notes.highlights[i].note.trim();
+    for placed in &notes.placed {
+        let r = &placed.range;
+        let Some(note) = notes.get(&placed.id).map(|h| h.note.trim()) else {
+            continue;
+        };
         if note.is_empty() || r.end <= range.start || r.end > range.end {
             continue;
         }
@@ -184,12 +186,13 @@ fn draw_line(
     let mut highlights: Vec<(Range<usize>, Style)> = reader
         .notes
         .overlapping(line.range.clone())
-        .map(|(r, i)| (r, highlight_style(app, &reader.notes.highlights[i].color)))
+        .map(|(r, h)| (r, highlight_style(app, &h.color)))
         .collect();
     highlights.sort_by_key(|(r, _)| std::cmp::Reverse(r.end - r.start));
-    let note_starts_here = reader.notes.overlapping(line.range.clone()).any(|(r, i)| {
-        !reader.notes.highlights[i].note.trim().is_empty() && line.range.contains(&r.start)
-    });
+    let note_starts_here = reader
+        .notes
+        .overlapping(line.range.clone())
+        .any(|(r, h)| !h.note.trim().is_empty() && line.range.contains(&r.start));
     if note_starts_here && x >= 2 {
         buf.set_stringn(x - 2, y, "✎", 1, theme::NOTE_MARK);
     }

@@ -233,7 +233,7 @@ impl TestApp {
                 slot.push_str(mark);
             }
         };
-        for range in reader.notes.placed.iter().flatten() {
+        for range in reader.notes.placed.iter().map(|p| &p.range) {
             put(range.start, "«", false);
             put(range.end, "»", true);
         }
