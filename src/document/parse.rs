@@ -31,6 +31,8 @@ pub(super) struct Pending {
     /// A body paragraph that may continue in the next segment (page-break
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
+    /// Markdown state that spans segments (footnotes, waiting anchors).
+    markdown: markdown::Context,
     done: bool,
 }
 
@@ -69,6 +71,10 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     };
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
+    let markdown = match format {
+        Format::Markdown => markdown::Context::new(&source),
+        Format::Plain => markdown::Context::default(),
+    };
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -83,6 +89,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             pos: header.body_start,
             body_start: header.body_start,
             carry: None,
+            markdown,
             done: false,
         },
     };
@@ -103,6 +110,13 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
             if let Some(carry) = doc.pending.carry.take() {
                 commit(doc, carry);
             }
+            let (notes, anchors) = doc.pending.markdown.finish();
+            for piece in notes {
+                commit(doc, piece);
+            }
+            let end = doc.text.len();
+            doc.anchors
+                .extend(anchors.into_iter().map(|name| Anchor { name, offset: end }));
             doc.pending.done = true;
             break;
         };
@@ -110,7 +124,7 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         doc.pending.pos = range.end;
         let segment = src.get(range).unwrap_or("");
         let pieces = match doc.pending.format {
-            Format::Markdown => markdown::parse(segment),
+            Format::Markdown => markdown::parse_in(segment, &mut doc.pending.markdown),
             Format::Plain => plain::parse(segment),
         };
         for piece in pieces {
