@@ -25,6 +25,9 @@ pub(super) struct Context {
     /// Anchors (`<a id="x"></a>` on a line of its own) waiting for the next
     /// block.
     anchors: Vec<String>,
+    /// An HTML block (often a comment that shows nothing) came last: the next
+    /// paragraph is not the continuation of the one before it.
+    barrier: bool,
 }
 
 impl Context {
@@ -32,7 +35,7 @@ impl Context {
     pub(super) fn new(source: &str) -> Self {
         Self {
             footnotes: Footnotes::scan(source),
-            anchors: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -58,11 +61,13 @@ pub(super) fn parse_in(segment: &str, context: &mut Context) -> Vec<Piece> {
         notes: std::mem::take(&mut context.footnotes),
         divert_notes: true,
         pending_anchors: std::mem::take(&mut context.anchors),
+        barrier: context.barrier,
         ..Builder::default()
     };
     run(&mut b, segment);
     context.footnotes = std::mem::take(&mut b.notes);
     context.anchors = std::mem::take(&mut b.pending_anchors);
+    context.barrier = b.barrier;
     b.out
 }
 
@@ -202,6 +207,9 @@ struct Builder {
     divert_notes: bool,
     /// The open footnote definition: its label and its first block's index.
     note: Option<(String, usize)>,
+    /// The next block follows an HTML block, so page-break repair must not
+    /// join it to the paragraph before that block.
+    barrier: bool,
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -268,9 +276,11 @@ impl Builder {
                 .extend(piece.anchors.into_iter().map(|(_, a)| a));
             return;
         }
+        let after_html = std::mem::take(&mut self.barrier);
         piece.joinable = piece.kind == BlockKind::Paragraph
             && !self.leaf_is_html
             && !self.leaf_has_image
+            && !after_html
             && self.note.is_none()
             && piece.container.quote_depth == 0
             && piece.container.list_depth == 0;
@@ -326,6 +336,7 @@ impl Builder {
         }
         self.close_leaf();
         self.in_html = was;
+        self.barrier = true;
     }
 
     /// One inline HTML token: a tag changes style, opens a link or names a

@@ -27,6 +27,8 @@ mod sanitize;
 mod segment;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_html;
 
 pub use anchors::{Anchor, heading_slug};
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
