@@ -548,6 +548,10 @@ impl Builder {
             Event::InlineHtml(t) => self.inline_html(&t),
             Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::SoftBreak => {
+                // A source line break right after an HTML `<br>` adds nothing.
+                if self.leaf.as_ref().is_some_and(|l| l.text.ends_with('\n')) {
+                    return;
+                }
                 let style = self.styles.current();
                 self.push_text(" ", style);
             }
