@@ -1,7 +1,7 @@
 //! Evidence for HTML inside Markdown: parses every Markdown file under the
 //! given folders (or the given files) and reports any raw HTML tag or comment
 //! left in the text a reader sees (outside code), with counts of the images,
-//! footnotes, tables and anchors found.
+//! footnotes, tables and anchors found, and the time parsing took.
 //!
 //! `cargo run --example html_leftovers -- /usr/share/doc/nodejs`
 
@@ -57,6 +57,8 @@ fn leftovers(text: &str) -> Vec<String> {
 fn main() {
     let roots: Vec<String> = std::env::args().skip(1).collect();
     let mut totals = [0usize; 6];
+    let mut parse_time = std::time::Duration::ZERO;
+    let mut slowest = (String::new(), std::time::Duration::ZERO);
     for path in files(&roots) {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
@@ -65,7 +67,13 @@ fn main() {
             continue;
         };
         let src = decoded.text;
+        let started = std::time::Instant::now();
         let doc = Document::parse_complete(&src, Format::Markdown, ParseOptions::default());
+        let took = started.elapsed();
+        parse_time += took;
+        if took > slowest.1 {
+            slowest = (display(&path), took);
+        }
         let mut shown = String::new();
         for b in doc.blocks() {
             if matches!(b.kind, BlockKind::Code { .. }) {
@@ -105,6 +113,12 @@ fn main() {
     println!(
         "files {}  images {}  footnotes {}  tables {}  anchors {}  raw tags left {}",
         totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]
+    );
+    println!(
+        "parse time {:.1} ms in all, slowest {} ({:.1} ms)",
+        parse_time.as_secs_f64() * 1e3,
+        slowest.0,
+        slowest.1.as_secs_f64() * 1e3
     );
 }
 

@@ -357,8 +357,10 @@ impl Builder {
         let name = match &tag {
             InlineTag::Comment { ended } => return self.in_comment = !ended,
             InlineTag::Other => return,
-            InlineTag::Close { name } => return self.close_inline(name),
-            InlineTag::Open { name, .. } => name.as_str(),
+            InlineTag::Close { name } if html::is_element(name) => {
+                return self.close_inline(name);
+            }
+            InlineTag::Close { name } | InlineTag::Open { name, .. } => name.as_str(),
         };
         if !html::is_element(name) {
             let style = self.styles.current();

@@ -187,8 +187,11 @@ fn raised_numbers_read_as_powers() {
 
 #[test]
 fn words_in_angle_brackets_that_are_not_html_are_kept() {
-    let d = md("Returns Option<T> or <filename>, not <b>this</b>.");
-    assert_eq!(d.text(), "Returns Option<T> or <filename>, not this.");
+    let d = md("Returns Option<T> or <filename>, not <b>this</b>. <Buffer></Buffer>");
+    assert_eq!(
+        d.text(),
+        "Returns Option<T> or <filename>, not this. <Buffer></Buffer>"
+    );
 }
 
 #[test]
