@@ -362,8 +362,18 @@ fn shows_something(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// Whether a raw HTML block is one comment and nothing else (the Node docs'
+/// YAML metadata blocks), which shows nothing without parsing.
+fn only_a_comment(html: &str) -> bool {
+    let t = html.trim_matches(is_html_space);
+    t.starts_with("<!--") && t.len() >= 7 && t.find("-->") == Some(t.len() - 3)
+}
+
 /// Parses a raw HTML block and returns its visible content as events.
 pub(super) fn block_events(html: &str) -> Vec<Out> {
+    if only_a_comment(html) {
+        return Vec::new();
+    }
     let fragment = Html::parse_fragment(html);
     let mut w = Walker::default();
     w.children(fragment.root_element());
@@ -950,6 +960,18 @@ mod tests {
             "<!-- YAML\nadded: v0.1.90\nchanges:\n  - version: v15\n-->\n<script>alert(1)</script><style>p{}</style>",
         );
         assert_eq!(texts(&out), "");
+    }
+
+    #[test]
+    fn a_lone_comment_is_seen_without_parsing_and_others_are_parsed() {
+        assert!(only_a_comment("<!-- YAML\nadded: v1\n-->\n"));
+        assert!(only_a_comment("<!---->"));
+        assert!(!only_a_comment("<!-- a --> shown <!-- b -->"));
+        assert!(!only_a_comment("<!-- a --> shown"));
+        assert_eq!(
+            texts(&block_events("<!-- a --> shown <!-- b -->")),
+            "shown|"
+        );
     }
 
     #[test]
