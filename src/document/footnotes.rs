@@ -30,7 +30,6 @@ pub(super) const MARK: SpanStyle = SpanStyle {
 /// without regard to case) and white space as `-`.
 pub(super) fn key(label: &str) -> String {
     label
-        .trim()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join("-")
