@@ -1,6 +1,8 @@
 //! Turning one Markdown segment into blocks with pulldown-cmark, removing the
 //! markup so the canonical text is what a reader sees.
 
+use super::footnotes::Footnotes;
+use super::html::{self, InlineTag, Out};
 use super::piece::Piece;
 use super::sanitize::sanitize;
 use super::{BlockKind, Container, SpanStyle};
@@ -11,20 +13,72 @@ use pulldown_cmark::{
 /// The CommonMark extensions articles use; smart punctuation stays off so the
 /// text keeps the characters the author typed.
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
 }
 
-/// Parses a segment into blocks in document order, knowing only the link
-/// definitions inside it (enough for a title and byline).
+/// What parsing one segment leaves for the next and for the end of the
+/// document: footnotes (numbers, definitions) and named places not yet
+/// attached to any text.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Context {
+    footnotes: Footnotes,
+    /// Anchors (`<a id="x"></a>` on a line of its own) waiting for the next
+    /// block.
+    anchors: Vec<String>,
+    /// An HTML block (often a comment that shows nothing) came last: the next
+    /// paragraph is not the continuation of the one before it.
+    barrier: bool,
+}
+
+impl Context {
+    /// The context for a whole source: finds the footnote labels it defines.
+    pub(super) fn new(source: &str) -> Self {
+        Self {
+            footnotes: Footnotes::scan(source),
+            ..Self::default()
+        }
+    }
+
+    /// What goes after the last block once the whole source is parsed: the
+    /// gathered footnote definitions, and anchors that no block followed.
+    pub(super) fn finish(&mut self) -> (Vec<Piece>, Vec<String>) {
+        (self.footnotes.finish(), std::mem::take(&mut self.anchors))
+    }
+}
+
+/// Parses a segment alone into blocks in document order, knowing only the
+/// link definitions inside it (footnote definitions stay where they are): for
+/// the header, which reads titles before the body.
 pub(super) fn parse(segment: &str) -> Vec<Piece> {
-    parse_with(segment, &|_| None)
+    let mut b = Builder::default();
+    run(&mut b, segment, &|_| None);
+    b.out
 }
 
-/// Parses a segment into blocks in document order; `lookup` finds the
-/// target of a link label defined anywhere in the article (it is only asked
-/// about references the segment itself does not define).
-pub(super) fn parse_with(segment: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<Piece> {
-    let mut b = Builder::default();
+/// Parses a body segment in document order: footnote references are numbered
+/// and definitions kept in `context` for the end of the document; `lookup`
+/// finds the target of a link label defined anywhere in the article (it is
+/// only asked about references the segment itself does not define).
+pub(super) fn parse_in(
+    segment: &str,
+    context: &mut Context,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Piece> {
+    let mut b = Builder {
+        notes: std::mem::take(&mut context.footnotes),
+        divert_notes: true,
+        pending_anchors: std::mem::take(&mut context.anchors),
+        barrier: context.barrier,
+        ..Builder::default()
+    };
+    run(&mut b, segment, lookup);
+    context.footnotes = std::mem::take(&mut b.notes);
+    context.anchors = std::mem::take(&mut b.pending_anchors);
+    context.barrier = b.barrier;
+    b.out
+}
+
+fn run(b: &mut Builder, segment: &str, lookup: &dyn Fn(&str) -> Option<String>) {
     // Segments are parsed alone, so a definition elsewhere in the article is
     // looked up; an undefined `[text][ref]` shows as its text rather than as
     // brackets, without inventing a target.
@@ -43,12 +97,16 @@ pub(super) fn parse_with(segment: &str, lookup: &dyn Fn(&str) -> Option<String>)
             _ => None,
         }
     };
-    let parser = Parser::new_with_broken_link_callback(segment, options(), Some(unknown_reference));
-    for event in parser {
+    let source = b.notes.with_stand_ins(segment);
+    let parser = Parser::new_with_broken_link_callback(&source, options(), Some(unknown_reference));
+    for (event, range) in parser.into_offset_iter() {
+        // Stand-in footnote definitions follow the segment; they show nothing.
+        if range.start >= segment.len() {
+            break;
+        }
         b.event(event);
     }
     b.close_leaf();
-    b.out
 }
 
 /// Nesting counts for inline styles (the same style may nest).
@@ -58,18 +116,70 @@ struct Styles {
     strong: u32,
     strike: u32,
     link: u32,
+    /// Inline HTML `<code>`, `<kbd>`...
+    code: u32,
+    /// Inside an image's `[image: alt]` marker.
+    image: u32,
 }
 
 impl Styles {
     fn current(&self) -> SpanStyle {
         SpanStyle {
-            emphasis: self.emphasis > 0,
+            emphasis: self.emphasis > 0 || self.image > 0,
             strong: self.strong > 0,
-            code: false,
-            link: self.link > 0,
+            code: self.code > 0,
+            link: self.link > 0 || self.image > 0,
             strike: self.strike > 0,
         }
     }
+}
+
+/// How an image marker starts; it ends with `]`.
+const IMAGE_OPEN: &str = "[image: ";
+
+/// HTML elements that never have content or an end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// The file an image URL names (`logo.png` of `https://x/a/logo.png?v=2`),
+/// sanitized, to name an image without alt text.
+fn file_name(url: &str) -> String {
+    if url.starts_with("data:") {
+        return String::new();
+    }
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    sanitize(name).into_owned()
+}
+
+/// What an inline HTML start tag changed, undone by its end tag (or by the
+/// end of the block).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    None,
+    Strong,
+    Emphasis,
+    Strike,
+    Code,
+    Link,
+    Raise,
 }
 
 /// Event-to-block state for one segment.
@@ -90,6 +200,34 @@ struct Builder {
     links: Vec<Option<(usize, String)>>,
     /// Cells already written in the open table row.
     cells: usize,
+    /// The raw HTML block being read, parsed when it ends.
+    html_block: Option<String>,
+    /// Replaying an HTML block's events: its blocks are never joined.
+    in_html: bool,
+    /// Open inline HTML elements and what each changed.
+    inline_html: Vec<(String, Effect)>,
+    /// Inside an inline `<script>` or `<style>`: text is hidden until this
+    /// element closes.
+    hidden_until: Option<String>,
+    /// Inside an inline comment that pulldown-cmark split.
+    in_comment: bool,
+    /// Raised text (`<sup>`: true, `<sub>`: false) in effect.
+    raise: Vec<bool>,
+    /// Open images: where the marker starts in the leaf and the URL.
+    images: Vec<(usize, String)>,
+    /// The open leaf shows an image marker (never joined to prose).
+    leaf_has_image: bool,
+    /// Anchors waiting for the next block (their own block showed nothing).
+    pending_anchors: Vec<String>,
+    /// Footnote numbering and gathered definitions.
+    notes: Footnotes,
+    /// Take footnote definitions out of the flow into `notes`.
+    divert_notes: bool,
+    /// The open footnote definition: its label and its first block's index.
+    note: Option<(String, usize)>,
+    /// The next block follows an HTML block, so page-break repair must not
+    /// join it to the paragraph before that block.
+    barrier: bool,
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -119,12 +257,16 @@ impl Builder {
     fn open_leaf(&mut self, kind: BlockKind) {
         self.close_leaf();
         let container = self.container();
-        self.leaf = Some(Piece::new(kind, container));
-        self.leaf_is_html = false;
+        let mut piece = Piece::new(kind, container);
+        piece.anchors = self.pending_anchors.drain(..).map(|a| (0, a)).collect();
+        self.leaf = Some(piece);
+        self.leaf_is_html = self.in_html;
+        self.leaf_has_image = false;
         self.cells = 0;
     }
 
     fn close_leaf(&mut self) {
+        self.end_inline_html();
         let Some(mut piece) = self.leaf.take() else {
             return;
         };
@@ -143,14 +285,21 @@ impl Builder {
             BlockKind::Code { .. } | BlockKind::Rule | BlockKind::TableRow { .. }
         );
         if piece.text.is_empty() && !keep_empty {
-            // Give the unused marker back to the item's next block.
+            // Give the unused marker back to the item's next block, and its
+            // named places to the next block that shows something.
             if piece.container.marker.is_some() {
                 self.marker = piece.container.marker.take();
             }
+            self.pending_anchors
+                .extend(piece.anchors.into_iter().map(|(_, a)| a));
             return;
         }
+        let after_html = std::mem::take(&mut self.barrier);
         piece.joinable = piece.kind == BlockKind::Paragraph
             && !self.leaf_is_html
+            && !self.leaf_has_image
+            && !after_html
+            && self.note.is_none()
             && piece.container.quote_depth == 0
             && piece.container.list_depth == 0;
         self.out.push(piece);
@@ -171,39 +320,267 @@ impl Builder {
         self.leaf().push_styled(&clean, style);
     }
 
+    /// Text from the source, unless an inline script, style or comment hides
+    /// it; raised when a `<sup>`/`<sub>` is open and it can be.
+    fn push_text(&mut self, text: &str, style: SpanStyle) {
+        if self.hidden_until.is_some() || self.in_comment {
+            return;
+        }
+        match self.raise.last().and_then(|&sup| html::raised(text, sup)) {
+            Some(raised) => self.push(&raised, style),
+            None => self.push(text, style),
+        }
+    }
+
+    /// A named place at the current position, or at the next block's start
+    /// when no block is open.
+    fn anchor(&mut self, name: &str) {
+        let name = sanitize(name).into_owned();
+        match self.leaf.as_mut() {
+            Some(leaf) => leaf.anchors.push((leaf.text.len(), name)),
+            None => self.pending_anchors.push(name),
+        }
+    }
+
+    /// Replays a raw HTML block as the events of what it shows.
+    fn html(&mut self, raw: &str) {
+        let was = self.in_html;
+        self.in_html = true;
+        for out in html::block_events(raw) {
+            match out {
+                Out::Md(event) => self.event(event),
+                Out::Anchor(name) => self.anchor(&name),
+            }
+        }
+        self.close_leaf();
+        self.in_html = was;
+        self.barrier = true;
+    }
+
+    /// One inline HTML token: a tag changes style, opens a link or names a
+    /// place; comments, scripts and styles hide what they hold; a word in angle
+    /// brackets that is no HTML element (`<T>`) is shown as typed.
+    fn inline_html(&mut self, raw: &str) {
+        if self.in_comment {
+            self.in_comment = !raw.contains("-->");
+            return;
+        }
+        let tag = html::inline_tag(raw);
+        if let Some(hidden) = &self.hidden_until {
+            if matches!(&tag, InlineTag::Close { name } if name == hidden) {
+                self.hidden_until = None;
+            }
+            return;
+        }
+        let name = match &tag {
+            InlineTag::Comment { ended } => return self.in_comment = !ended,
+            InlineTag::Other => return,
+            InlineTag::Close { name } if html::is_element(name) => {
+                return self.close_inline(name);
+            }
+            InlineTag::Close { name } | InlineTag::Open { name, .. } => name.as_str(),
+        };
+        if !html::is_element(name) {
+            let style = self.styles.current();
+            return self.push(raw, style);
+        }
+        let id = tag.attr("id").or_else(|| match name {
+            "a" => tag.attr("name"),
+            _ => None,
+        });
+        if let Some(id) = id.filter(|id| !id.is_empty()) {
+            self.anchor(id);
+        }
+        let effect = match name {
+            "br" => {
+                if self.leaf.as_ref().is_some_and(|l| !l.text.is_empty()) {
+                    self.push("\n", SpanStyle::default());
+                }
+                return;
+            }
+            "img" => {
+                self.start_image(tag.attr("src").unwrap_or(""));
+                let alt = tag.attr("alt").or(tag.attr("title")).unwrap_or("");
+                let style = self.styles.current();
+                self.push(alt, style);
+                return self.end_image();
+            }
+            _ if is_void(name) => return,
+            _ if html::is_hidden(name) => {
+                self.hidden_until = Some(name.to_owned());
+                return;
+            }
+            "a" => match tag.attr("href") {
+                Some(href) => {
+                    self.start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: CowStr::from(href.to_owned()),
+                        title: CowStr::from(""),
+                        id: CowStr::from(""),
+                    });
+                    Effect::Link
+                }
+                None => Effect::None,
+            },
+            "strong" | "b" => {
+                self.styles.strong += 1;
+                Effect::Strong
+            }
+            "em" | "i" | "cite" | "var" | "dfn" => {
+                self.styles.emphasis += 1;
+                Effect::Emphasis
+            }
+            "s" | "strike" | "del" => {
+                self.styles.strike += 1;
+                Effect::Strike
+            }
+            "sup" | "sub" => {
+                self.raise.push(name == "sup");
+                Effect::Raise
+            }
+            _ if html::is_code(name) => {
+                self.styles.code += 1;
+                Effect::Code
+            }
+            _ => Effect::None,
+        };
+        self.inline_html.push((name.to_owned(), effect));
+    }
+
+    /// An inline end tag: closes the innermost open element of that name and
+    /// any left open inside it; a stray end tag is ignored.
+    fn close_inline(&mut self, name: &str) {
+        if let Some(at) = self.inline_html.iter().rposition(|(n, _)| n == name) {
+            while self.inline_html.len() > at {
+                if let Some((_, effect)) = self.inline_html.pop() {
+                    self.undo(effect);
+                }
+            }
+        }
+    }
+
+    fn undo(&mut self, effect: Effect) {
+        let s = &mut self.styles;
+        match effect {
+            Effect::None => {}
+            Effect::Strong => s.strong = s.strong.saturating_sub(1),
+            Effect::Emphasis => s.emphasis = s.emphasis.saturating_sub(1),
+            Effect::Strike => s.strike = s.strike.saturating_sub(1),
+            Effect::Code => s.code = s.code.saturating_sub(1),
+            Effect::Raise => {
+                self.raise.pop();
+            }
+            Effect::Link => self.end(TagEnd::Link),
+        }
+    }
+
+    /// Inline HTML left open ends with its block.
+    fn end_inline_html(&mut self) {
+        while let Some((_, effect)) = self.inline_html.pop() {
+            self.undo(effect);
+        }
+        self.hidden_until = None;
+        self.in_comment = false;
+    }
+
+    /// Starts an image's `[image: alt]` marker.
+    fn start_image(&mut self, url: &str) {
+        let start = self.leaf().text.len();
+        self.leaf_has_image = true;
+        self.images.push((start, sanitize(url).into_owned()));
+        self.styles.image += 1;
+        let style = self.styles.current();
+        self.push(IMAGE_OPEN, style);
+    }
+
+    /// Ends an image marker; an image without alt text is named by its file.
+    /// The marker links to the image unless it sits inside a link already.
+    fn end_image(&mut self) {
+        let Some((start, url)) = self.images.pop() else {
+            return;
+        };
+        let style = self.styles.current();
+        self.styles.image = self.styles.image.saturating_sub(1);
+        let in_link = self.links.iter().any(Option::is_some);
+        let leaf = self.leaf();
+        if leaf.text.len() <= start + IMAGE_OPEN.len() {
+            leaf.truncate(start);
+            let name = file_name(&url);
+            let marker = if name.is_empty() {
+                "[image]".to_owned()
+            } else {
+                format!("{IMAGE_OPEN}{name}]")
+            };
+            leaf.push_styled(&marker, style);
+        } else {
+            leaf.push_styled("]", style);
+        }
+        // An inline `data:` image has no place to go.
+        if !in_link && !url.is_empty() && !url.starts_with("data:") {
+            let end = leaf.text.len();
+            leaf.links.push((start..end, url));
+        }
+    }
+
+    /// A footnote reference: a `[n]` marker linking to the definition, and
+    /// itself the place the definition links back to.
+    fn footnote_reference(&mut self, label: &str) {
+        let (number, anchor, target) = self.notes.reference(label);
+        let style = SpanStyle {
+            link: true,
+            ..self.styles.current()
+        };
+        let leaf = self.leaf();
+        let at = leaf.text.len();
+        leaf.anchors.push((at, sanitize(&anchor).into_owned()));
+        leaf.push_styled(&format!("[{number}]"), style);
+        let end = leaf.text.len();
+        leaf.links.push((at..end, sanitize(&target).into_owned()));
+    }
+
     fn event(&mut self, event: Event<'_>) {
+        if let Some(block) = self.html_block.as_mut()
+            && let Event::Html(t) | Event::Text(t) = &event
+        {
+            block.push_str(t);
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
                 let style = self.styles.current();
-                self.push(&t, style);
+                self.push_text(&t, style);
             }
             Event::Code(t) => {
                 let style = SpanStyle {
                     code: true,
                     ..self.styles.current()
                 };
-                self.push(&t, style);
+                self.push_text(&t, style);
             }
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 let style = self.styles.current();
-                self.push(&t, style);
+                self.push_text(&t, style);
             }
-            Event::Html(t) | Event::InlineHtml(t) => {
-                let style = self.styles.current();
-                self.push(&t, style);
-            }
-            Event::FootnoteReference(t) => {
-                let style = self.styles.current();
-                self.push(&format!("[^{t}]"), style);
-            }
+            // Raw HTML outside an HTML block (pulldown-cmark gives none).
+            Event::Html(t) => self.html(&t),
+            Event::InlineHtml(t) => self.inline_html(&t),
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::SoftBreak => {
+                // A source line break right after an HTML `<br>` adds nothing.
+                if self.leaf.as_ref().is_some_and(|l| l.text.ends_with('\n')) {
+                    return;
+                }
                 let style = self.styles.current();
-                self.push(" ", style);
+                self.push_text(" ", style);
                 self.leaf().wrapped = true;
             }
-            Event::HardBreak => self.push("\n", SpanStyle::default()),
+            Event::HardBreak => {
+                if self.hidden_until.is_none() && !self.in_comment {
+                    self.push("\n", SpanStyle::default());
+                }
+            }
             Event::Rule => {
                 self.open_leaf(BlockKind::Rule);
                 self.close_leaf();
@@ -235,8 +612,8 @@ impl Builder {
                 self.open_leaf(BlockKind::Code { lang });
             }
             Tag::HtmlBlock => {
-                self.open_leaf(BlockKind::Paragraph);
-                self.leaf_is_html = true;
+                self.close_leaf();
+                self.html_block = Some(String::new());
             }
             Tag::List(start) => {
                 self.close_leaf();
@@ -279,15 +656,17 @@ impl Builder {
                     .push(Some((start, sanitize(&dest_url).into_owned())));
                 self.styles.link += 1;
             }
-            Tag::FootnoteDefinition(_)
-            | Tag::DefinitionList
-            | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition => self.close_leaf(),
-            Tag::Table(_)
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Image { .. }
-            | Tag::MetadataBlock(_) => {}
+            Tag::FootnoteDefinition(label) => {
+                self.close_leaf();
+                if self.divert_notes {
+                    self.note = Some((label.to_string(), self.out.len()));
+                }
+            }
+            Tag::Image { dest_url, .. } => self.start_image(&dest_url),
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.close_leaf()
+            }
+            Tag::Table(_) | Tag::Superscript | Tag::Subscript | Tag::MetadataBlock(_) => {}
         }
     }
 
@@ -296,9 +675,21 @@ impl Builder {
             TagEnd::Paragraph
             | TagEnd::Heading(_)
             | TagEnd::CodeBlock
-            | TagEnd::HtmlBlock
             | TagEnd::TableHead
             | TagEnd::TableRow => self.close_leaf(),
+            TagEnd::HtmlBlock => {
+                if let Some(block) = self.html_block.take() {
+                    self.html(&block);
+                }
+            }
+            TagEnd::FootnoteDefinition => {
+                self.close_leaf();
+                if let Some((label, first)) = self.note.take() {
+                    let pieces = self.out.split_off(first.min(self.out.len()));
+                    self.notes.define(&label, pieces);
+                }
+            }
+            TagEnd::Image => self.end_image(),
             TagEnd::BlockQuote(_) => {
                 self.close_leaf();
                 self.quote_depth = self.quote_depth.saturating_sub(1);

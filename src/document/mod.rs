@@ -12,8 +12,10 @@ mod blocks;
 mod char_offset;
 mod decode;
 mod detect;
+mod footnotes;
 mod front_matter;
 mod header;
+mod html;
 mod markdown;
 mod meta;
 pub mod motion;
@@ -28,6 +30,8 @@ mod sanitize;
 mod segment;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_html;
 
 pub use anchors::{Anchor, heading_slug};
 pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};

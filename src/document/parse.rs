@@ -34,6 +34,8 @@ pub(super) struct Pending {
     /// A body paragraph that may continue in the next segment (page-break
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
+    /// Markdown state that spans segments (footnotes, waiting anchors).
+    markdown: markdown::Context,
     done: bool,
     /// The article's link reference definitions, gathered from the whole
     /// source the first time a segment uses one it does not define (an
@@ -82,6 +84,10 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     let header = header::read(&source, body_from, format);
     let repair = options.repair_page_breaks
         && !repair::uses_blank_lines_deliberately(&source, rules(format));
+    let markdown = match format {
+        Format::Markdown => markdown::Context::new(&source),
+        Format::Plain => markdown::Context::default(),
+    };
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -96,6 +102,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             body_start: header.body_start,
             repair,
             carry: None,
+            markdown,
             done: false,
             references: OnceLock::new(),
         },
@@ -117,6 +124,13 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
             if let Some(carry) = doc.pending.carry.take() {
                 commit(doc, carry);
             }
+            let (notes, anchors) = doc.pending.markdown.finish();
+            for piece in notes {
+                commit(doc, piece);
+            }
+            let end = doc.text.len();
+            doc.anchors
+                .extend(anchors.into_iter().map(|name| Anchor { name, offset: end }));
             doc.pending.done = true;
             break;
         };
@@ -132,7 +146,7 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
                         .get(label)
                         .map(str::to_string)
                 };
-                markdown::parse_with(segment, &lookup)
+                markdown::parse_in(segment, &mut doc.pending.markdown, &lookup)
             }
             Format::Plain => plain::parse(segment),
         };

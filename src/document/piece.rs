@@ -61,6 +61,27 @@ impl Piece {
         self.spans.push((start..end, style));
     }
 
+    /// Cuts the text back to `len` bytes (a char boundary), dropping or
+    /// clipping what lay beyond: an image marker rewritten once its alt text
+    /// turns out empty.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.text.len() || !self.text.is_char_boundary(len) {
+            return;
+        }
+        self.text.truncate(len);
+        self.spans.retain_mut(|(r, _)| {
+            r.end = r.end.min(len);
+            r.start < r.end
+        });
+        self.links.retain(|(r, _)| r.start < len);
+        for (r, _) in &mut self.links {
+            r.end = r.end.min(len);
+        }
+        for (at, _) in &mut self.anchors {
+            *at = (*at).min(len);
+        }
+    }
+
     /// Drops trailing newlines (code and HTML blocks end with one per line),
     /// clipping spans and links that reached into them.
     pub fn trim_trailing_newlines(&mut self) {
