@@ -88,7 +88,7 @@ fn an_orphan_is_listed_in_the_panel_and_never_placed() {
         "kept in full"
     );
     app.update(Action::Panel);
-    assert!(app.panel.is_some());
+    assert!(app.panel().is_some());
     let rows = gloss::app::panel::rows(&app.reader.as_ref().expect("open").notes, "");
     assert_eq!(rows.len(), 1, "the orphan is listed");
     assert_eq!(rows[0].note, "remember this");

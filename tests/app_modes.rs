@@ -198,19 +198,22 @@ fn the_editor_discard_question_takes_the_confirm_keys() {
 fn panel_and_its_filter_use_their_tables() {
     let mut t = open();
     t.keys("} s m } s 2 a");
-    assert!(t.app.panel.is_some());
+    assert!(t.app.panel().is_some());
     assert!(t.text().contains("Enter jump"), "{}", t.text());
     t.keys("/");
     t.type_text("zeph");
-    assert_eq!(t.app.panel.as_ref().unwrap().filter, "zeph");
+    assert_eq!(t.app.panel().unwrap().filter, "zeph");
     assert!(
         t.status()
             .contains("type to filter · Enter keep · Esc clear")
     );
     t.keys("enter");
-    assert!(!t.app.panel.as_ref().unwrap().filtering);
+    assert!(!t.app.panel().unwrap().filtering);
     t.keys("esc esc");
-    assert!(t.app.panel.is_none(), "Esc clears the filter, then closes");
+    assert!(
+        t.app.panel().is_none(),
+        "Esc clears the filter, then closes"
+    );
 }
 
 #[test]
@@ -317,8 +320,8 @@ fn resize_and_paste_are_messages_too() {
 fn esc_then_a_key_read_as_one_alt_key_is_taken_as_both() {
     let mut t = open();
     t.keys("} s m a");
-    assert!(t.app.panel.is_some());
+    assert!(t.app.panel().is_some());
     t.keys("alt-q");
-    assert!(t.app.panel.is_none(), "Esc closed the panel");
+    assert!(t.app.panel().is_none(), "Esc closed the panel");
     assert!(t.app.quit, "then q quit");
 }

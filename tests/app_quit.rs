@@ -90,7 +90,7 @@ fn ctrl_c_in_the_panel_filter_with_text_asks_first() {
     app.on_key(key('/'));
     typed(&mut app, "first");
     ctrl_c_asks_then_quits(app, "the panel filter you typed", |a| {
-        a.panel.as_ref().is_some_and(|p| p.filter == "first")
+        a.panel().is_some_and(|p| p.filter == "first")
     });
 }
 

@@ -94,7 +94,7 @@ fn modes() -> Vec<(&'static str, App)> {
     panel.update(Action::SelectSentence);
     panel.update(Action::Color3);
     panel.update(Action::Panel);
-    assert!(panel.panel.is_some());
+    assert!(panel.panel().is_some());
     out.push(("panel", panel));
 
     let mut panel_filter = reader_app();
@@ -160,7 +160,7 @@ fn every_mode_draws_at_every_size_even_when_the_buffer_differs_from_the_app() {
             "note editor" => assert!(app.note_editor().is_some()),
             "search field" | "list filter field" => assert!(app.field().is_some()),
             "help" => assert!(matches!(app.mode, gloss::app::Mode::Help { .. })),
-            "panel" | "panel filter" => assert!(app.panel.is_some()),
+            "panel" | "panel filter" => assert!(app.panel().is_some()),
             _ => {}
         }
     }

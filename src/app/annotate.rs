@@ -118,11 +118,11 @@ impl App {
         };
         reader.clear_selection();
         if with_note {
-            self.mode = Mode::Note(Box::new(NoteEdit {
+            self.open_over(Mode::Note(Box::new(NoteEdit {
                 editor: NoteEditor::new(&preview(&highlight.anchor.quote), ""),
                 highlight: highlight.id.clone(),
                 made_for_note: true,
-            }));
+            })));
         }
         self.info(format!(
             "highlighted \"{}\"",
@@ -232,9 +232,10 @@ impl App {
         self.save_highlight(h)
     }
 
-    /// Asks whether to delete `h`; the answer comes as the next key.
+    /// Asks whether to delete `h`; the answer comes as the next key, and
+    /// the mode asked from (the reader, the panel) follows.
     pub(super) fn ask_delete(&mut self, h: &Highlight) {
-        self.mode = Mode::ask(Confirm::Delete(h.id.clone()));
+        self.open_over(Mode::ask(Confirm::Delete(h.id.clone())));
         self.info(format!(
             "delete the highlight \"{}\"? y/n",
             preview(&h.anchor.quote)
@@ -280,11 +281,11 @@ impl App {
         };
         let mut editor = NoteEditor::new(&preview(&h.anchor.quote), &h.note);
         editor.set_text(text);
-        self.mode = Mode::Note(Box::new(NoteEdit {
+        self.interrupt(Mode::Note(Box::new(NoteEdit {
             editor,
             highlight: h.id,
             made_for_note: false,
-        }));
+        })));
         self.info(format!(
             "{lead}: {} saves it, {} drops it",
             self.key_or(Context::Editor, Action::SaveNote, "Ctrl-s"),
@@ -293,13 +294,14 @@ impl App {
         effects
     }
 
-    /// Opens the note editor on `h`.
+    /// Opens the note editor on `h`, over the mode it was asked from (the
+    /// reader, the panel), which comes back when the editor closes.
     pub(super) fn edit_note(&mut self, h: Highlight) {
-        self.mode = Mode::Note(Box::new(NoteEdit {
+        self.open_over(Mode::Note(Box::new(NoteEdit {
             editor: NoteEditor::new(&preview(&h.anchor.quote), &h.note),
             highlight: h.id,
             made_for_note: false,
-        }));
+        })));
     }
 
     /// Deletes highlight `id` after the user said yes.

@@ -53,7 +53,7 @@ pub const ENTRY_HEIGHT: usize = 2;
 const WHEEL_LINES: isize = 3;
 
 /// Which pane has focus: it receives the keys while the app is in
-/// [`Mode::Browse`].
+/// [`Mode::Browse`] (and the list does in [`Mode::Panel`] when it has focus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
     /// The article list.
@@ -181,12 +181,14 @@ pub struct App {
     pub figures: Figures,
     /// The layer that has the keys: exactly one at a time.
     pub mode: Mode,
+    /// The modes `mode` was opened over, the nearest last (the panel under
+    /// the help, a text field under a question): they take no keys, and the
+    /// top one takes them again when `mode` closes. See [`App::open_over`].
+    under: Vec<Mode>,
     /// A highlight waiting to be moved onto the next selection.
     pub reattach: Option<HighlightId>,
     /// Whether notes are shown under their paragraphs.
     pub inline_notes: bool,
-    /// The annotations panel, when open (over the reader).
-    pub panel: Option<Panel>,
     /// The open article.
     pub reader: Option<Reader>,
     /// Which pane has focus.
@@ -224,9 +226,9 @@ impl App {
             list: ListState::new(scan.articles),
             figures: Figures::new(count),
             mode: Mode::Browse,
+            under: Vec::new(),
             reattach: None,
             inline_notes,
-            panel: None,
             reader: None,
             focus: Focus::List,
             message,
@@ -443,6 +445,7 @@ impl App {
                 self.on_mode_msg(msg)
             }
         };
+        self.back_to_under();
         self.keep_selection_visible();
         self.refresh_headings();
         self.keep_outline_visible();
@@ -454,12 +457,12 @@ impl App {
         match std::mem::take(&mut self.mode) {
             Mode::Browse => match msg {
                 Msg::Action(action) => self.apply(action),
-                Msg::PanelKey(key) => self.on_panel_key(key),
                 _ => Vec::new(),
             },
+            Mode::Panel(panel) => self.on_panel(panel, msg),
             Mode::Help { scroll } => self.on_help(scroll, msg),
             Mode::Field(input) => self.on_field(input, msg),
-            Mode::Question { ask, resume } => self.on_question(ask, resume, msg),
+            Mode::Question { ask } => self.on_question(ask, msg),
             Mode::Note(edit) => self.on_editor(edit, msg),
             Mode::Outline(outline) => self.on_outline(outline, msg),
             Mode::Links(picker) => self.on_links(picker, msg),
@@ -540,7 +543,9 @@ impl App {
             .unwrap_or_else(|| fallback.to_string())
     }
 
-    fn on_question(&mut self, confirm: Confirm, resume: Option<Input>, msg: Msg) -> Vec<Effect> {
+    /// The answer to a question; whatever the question opened over (the
+    /// panel, a text field) takes the keys again afterwards.
+    fn on_question(&mut self, confirm: Confirm, msg: Msg) -> Vec<Effect> {
         match (confirm, msg) {
             (Confirm::Delete(id), Msg::Action(Action::Yes)) => self.delete_highlight(&id),
             (Confirm::Quit, Msg::Action(Action::Yes)) => self.quit_now(),
@@ -561,9 +566,6 @@ impl App {
             }
             _ => {
                 self.info("kept");
-                if let Some(input) = resume {
-                    self.mode = Mode::Field(input);
-                }
                 Vec::new()
             }
         }
@@ -575,7 +577,12 @@ impl App {
             Msg::Action(Action::ScrollUp) => scroll.saturating_sub(1),
             Msg::Action(Action::PageDown) => scroll.saturating_add(10),
             Msg::Action(Action::PageUp) => scroll.saturating_sub(10),
-            Msg::Action(Action::Quit) => return self.apply(Action::Quit),
+            Msg::Action(Action::Quit) => {
+                // A question about unsaved changes opens over what the help
+                // was opened over.
+                self.close_mode();
+                return self.apply(Action::Quit);
+            }
             _ => return Vec::new(),
         };
         self.mode = Mode::Help { scroll };
@@ -612,7 +619,9 @@ impl App {
                     InputKind::Filter => "the filter you typed",
                     InputKind::Search => "the search you typed",
                 };
-                self.ask_quit(what, Some(input));
+                // The field waits under the question and is back after a no.
+                self.mode = Mode::Field(input);
+                self.ask_quit(what);
                 return Vec::new();
             }
             Msg::Type(c) => {
@@ -647,14 +656,10 @@ impl App {
                 let input = input.clone();
                 self.refilter(&input);
             }
-            Mode::Browse => {
-                if let Some(panel) = self.panel.as_mut().filter(|p| p.filtering) {
-                    panel.on_paste(text);
-                }
-            }
+            Mode::Panel(panel) => panel.on_paste(text),
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
-            Mode::Help { .. } | Mode::Question { .. } => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
 
@@ -676,17 +681,14 @@ impl App {
 
     /// Asks whether to read the open article again after its file changed.
     pub fn offer_reload(&mut self) {
-        self.mode = Mode::ask(Confirm::Reload);
+        self.interrupt(Mode::ask(Confirm::Reload));
         self.info("this article changed on disk: reload it (highlights re-anchor)? y/n");
     }
 
-    /// Asks before quitting would drop `what` (text typed in a field, which
-    /// comes back when the answer is no).
-    fn ask_quit(&mut self, what: &str, resume: Option<Input>) {
-        self.mode = Mode::Question {
-            ask: Confirm::Quit,
-            resume,
-        };
+    /// Asks, over the current mode, before quitting would drop `what` (text
+    /// typed in a field, which comes back when the answer is no).
+    fn ask_quit(&mut self, what: &str) {
+        self.open_over(Mode::ask(Confirm::Quit));
         self.info(format!("quit and drop {what}? y/n"));
     }
 
@@ -703,7 +705,7 @@ impl App {
         match action {
             Action::Quit => match self.unsaved.clone() {
                 Some(unsaved) => {
-                    self.mode = Mode::ask(Confirm::Quit);
+                    self.open_over(Mode::ask(Confirm::Quit));
                     // The reason and the question first: the status bar
                     // shortens the end of a long message.
                     // At 80 columns the file's name still shows; its whole
@@ -731,7 +733,7 @@ impl App {
                 }
                 None => effects.extend(self.quit_now()),
             },
-            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::Help => self.open_over(Mode::Help { scroll: 0 }),
             Action::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,
@@ -817,7 +819,7 @@ impl App {
             Action::Panel => match &self.reader {
                 Some(reader) => {
                     let current = reader.notes.at(reader.cursor).map(|h| &h.id);
-                    self.panel = Some(Panel::open(&reader.notes, current));
+                    self.mode = Mode::Panel(Box::new(Panel::open(&reader.notes, current)));
                     self.focus = Focus::Reader;
                 }
                 None => self.info("open an article first"),

@@ -6,23 +6,34 @@
 //! ([`App::context`]); what comes out is a [`Msg`] for [`App::update`]. Typed
 //! text, pastes, the mouse and resizes are messages too, so `update` is the
 //! one place state changes.
+//!
+//! A mode can open over another (the help, a question or the note editor over
+//! the annotations panel; a question over a text field): the one it opened
+//! over waits, without keys, on a stack ([`App::open_over`]), and takes the
+//! keys again when the one above closes. Only the mode on top is ever routed
+//! to; the stack is read for nothing but drawing what lies underneath.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::links::LinkPicker;
 use super::note_editor::NoteEditor;
 use super::outline::Outline;
+use super::panel::Panel;
 use super::{App, Confirm, Focus, Input};
 use crate::keymap::{Action, Context};
 
-/// The layer that receives keys. The annotations panel is not a mode of its
-/// own: it is a pane over the reader that stays open under the help, a
-/// question or the note editor, and takes the keys in [`Mode::Browse`].
+/// The layer that receives keys. A mode opened over another (see
+/// [`App::open_over`]) gives the keys back to it when it closes.
 #[derive(Debug, Default)]
 pub enum Mode {
-    /// Keys go to the focused pane: the list, the reader, or the panel.
+    /// Keys go to the focused pane: the list or the reader.
     #[default]
     Browse,
+    /// The annotations panel over the reader: every highlight of the open
+    /// article, to jump to, edit, recolour, delete or filter. The help, a
+    /// question or the note editor can open over it; it comes back, with
+    /// its selection and filter, when they close.
+    Panel(Box<Panel>),
     /// The help overlay, scrolled this many lines.
     Help {
         /// Lines scrolled.
@@ -30,12 +41,11 @@ pub enum Mode {
     },
     /// A text field in the status bar (filter, search).
     Field(Input),
-    /// A yes/no question in the status bar.
+    /// A yes/no question in the status bar. What it interrupted (a text
+    /// field, the panel) waits under it and comes back after the answer.
     Question {
         /// What it asks.
         ask: Confirm,
-        /// The text field the question interrupted, back again after a no.
-        resume: Option<Input>,
     },
     /// The note editor.
     Note(Box<NoteEdit>),
@@ -46,12 +56,16 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// A question that interrupts nothing.
+    /// A yes/no question.
     pub fn ask(confirm: Confirm) -> Mode {
-        Mode::Question {
-            ask: confirm,
-            resume: None,
-        }
+        Mode::Question { ask: confirm }
+    }
+
+    /// A pane rather than something over one: the reader (with the list) or
+    /// the panel. What the runtime brings up unasked (a reload question, a
+    /// recovered note) closes any other mode and opens over the pane.
+    fn is_pane(&self) -> bool {
+        matches!(self, Mode::Browse | Mode::Panel(_))
     }
 }
 
@@ -186,6 +200,53 @@ impl App {
         }
     }
 
+    /// The annotations panel, when it is open: taking the keys, or waiting
+    /// under the help, a question or the note editor.
+    pub fn panel(&self) -> Option<&Panel> {
+        std::iter::once(&self.mode)
+            .chain(self.under.iter().rev())
+            .find_map(|mode| match mode {
+                Mode::Panel(panel) => Some(&**panel),
+                _ => None,
+            })
+    }
+
+    /// Opens `mode` over the current one, which waits under it and takes
+    /// the keys again when `mode` closes. The reader is never stacked: it
+    /// is what is left when nothing else is open.
+    pub(super) fn open_over(&mut self, mode: Mode) {
+        let below = std::mem::replace(&mut self.mode, mode);
+        if !matches!(below, Mode::Browse) {
+            self.under.push(below);
+        }
+    }
+
+    /// Opens `mode` for the runtime (a reload question, a recovered note),
+    /// which does not wait for a moment the user chooses: the help, a text
+    /// field or a list open on top are closed, and `mode` opens over the
+    /// pane under them (the reader or the panel).
+    pub(super) fn interrupt(&mut self, mode: Mode) {
+        while !self.mode.is_pane() {
+            self.mode = self.under.pop().unwrap_or_default();
+        }
+        self.open_over(mode);
+    }
+
+    /// After a mode closed (leaving [`Mode::Browse`] behind), the mode it
+    /// was opened over takes the keys again.
+    pub(super) fn back_to_under(&mut self) {
+        if matches!(self.mode, Mode::Browse)
+            && let Some(below) = self.under.pop()
+        {
+            self.mode = below;
+        }
+    }
+
+    /// Closes the mode on top now, giving the keys back to the one under it.
+    pub(super) fn close_mode(&mut self) {
+        self.mode = self.under.pop().unwrap_or_default();
+    }
+
     /// The keymap table the current mode reads.
     pub fn context(&self) -> Context {
         match &self.mode {
@@ -198,11 +259,14 @@ impl App {
             Mode::Outline(_) => Context::Outline,
             Mode::Links(picker) if picker.filtering => Context::LinksFilter,
             Mode::Links(_) => Context::Links,
-            Mode::Browse => match (&self.panel, self.focus) {
-                (Some(panel), Focus::Reader) if panel.filtering => Context::PanelFilter,
-                (Some(_), Focus::Reader) => Context::Panel,
-                (_, Focus::Reader) => Context::Reader,
-                (_, Focus::List) => Context::List,
+            Mode::Panel(panel) => match self.focus {
+                Focus::Reader if panel.filtering => Context::PanelFilter,
+                Focus::Reader => Context::Panel,
+                Focus::List => Context::List,
+            },
+            Mode::Browse => match self.focus {
+                Focus::Reader => Context::Reader,
+                Focus::List => Context::List,
             },
         }
     }

@@ -6,7 +6,7 @@
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::notes::Notes;
-use super::{App, Effect};
+use super::{App, Effect, Mode, Msg};
 use crate::annotations::{Highlight, HighlightId};
 use crate::keymap::{Action, Context, Keymap};
 
@@ -252,37 +252,58 @@ impl Panel {
 }
 
 impl App {
-    /// A key while the panel has the keys: the panel moves its selection,
-    /// and what it asks for (jump, edit, delete...) is done here on the
-    /// highlight it names.
-    pub(super) fn on_panel_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let (Some(panel), Some(reader)) = (&mut self.panel, &self.reader) else {
-            self.panel = None;
+    /// A message while the panel has the keys: the panel moves its
+    /// selection, and what it asks for (jump, edit, delete...) is done here
+    /// on the highlight it names. The panel stays open unless it closes or
+    /// leads into the text; the help, a question or the editor open over it.
+    pub(super) fn on_panel(&mut self, mut panel: Box<Panel>, msg: Msg) -> Vec<Effect> {
+        let key = match msg {
+            Msg::PanelKey(key) => key,
+            // An action from another table (the list's, when it has focus).
+            Msg::Action(action) => {
+                self.mode = Mode::Panel(panel);
+                return self.apply(action);
+            }
+            _ => {
+                self.mode = Mode::Panel(panel);
+                return Vec::new();
+            }
+        };
+        // With no article open there is nothing to list: the panel closes.
+        let Some(reader) = &self.reader else {
             return Vec::new();
         };
         let outcome = panel.on_key(&reader.notes, &self.keymap, key);
+        let typed = panel.filtering && !panel.filter.is_empty();
         let highlight = |id: &HighlightId| reader.notes.get(id).cloned();
+        let place = |id: &HighlightId| reader.notes.range_of(id);
+        let (chosen, range) = match &outcome {
+            PanelOutcome::Jump(id)
+            | PanelOutcome::Edit(id)
+            | PanelOutcome::ChangeColor(id)
+            | PanelOutcome::Delete(id)
+            | PanelOutcome::Reattach(id) => (highlight(id), place(id)),
+            _ => (None, None),
+        };
+        let read_only = reader.notes.read_only.is_some();
+        self.mode = Mode::Panel(panel);
         match outcome {
             PanelOutcome::None => Vec::new(),
             PanelOutcome::Close => {
-                self.panel = None;
+                self.close_mode();
                 Vec::new()
             }
             PanelOutcome::Help => self.apply(Action::Help),
             PanelOutcome::Export => self.apply(Action::Export),
-            PanelOutcome::Quit => {
-                let typed = panel.filtering && !panel.filter.is_empty();
-                if typed {
-                    self.ask_quit("the panel filter you typed", None);
-                    Vec::new()
-                } else {
-                    self.apply(Action::Quit)
-                }
+            PanelOutcome::Quit if typed => {
+                self.ask_quit("the panel filter you typed");
+                Vec::new()
             }
-            PanelOutcome::Jump(id) => {
-                match reader.notes.range_of(&id) {
+            PanelOutcome::Quit => self.apply(Action::Quit),
+            PanelOutcome::Jump(_) => {
+                match range {
                     Some(range) => {
-                        self.panel = None;
+                        self.close_mode();
                         if let Some(reader) = &mut self.reader {
                             reader.reveal(range.start);
                             reader.cursor_to(range.start);
@@ -297,27 +318,27 @@ impl App {
                 }
                 Vec::new()
             }
-            PanelOutcome::Edit(id) => {
-                if let Some(h) = highlight(&id) {
+            PanelOutcome::Edit(_) => {
+                if let Some(h) = chosen {
                     self.edit_note(h);
                 }
                 Vec::new()
             }
-            PanelOutcome::ChangeColor(id) => match highlight(&id) {
-                Some(h) if reader.notes.read_only.is_none() => self.cycle_color_of(h),
+            PanelOutcome::ChangeColor(_) => match chosen {
+                Some(h) if !read_only => self.cycle_color_of(h),
                 _ => Vec::new(),
             },
-            PanelOutcome::Delete(id) => {
-                if let Some(h) = highlight(&id) {
+            PanelOutcome::Delete(_) => {
+                if let Some(h) = chosen {
                     self.ask_delete(&h);
                 }
                 Vec::new()
             }
             PanelOutcome::Undo => self.undo_delete(),
-            PanelOutcome::Reattach(id) => {
-                if highlight(&id).is_some() {
-                    self.panel = None;
-                    self.mark_for_reattach(id);
+            PanelOutcome::Reattach(_) => {
+                if let Some(h) = chosen {
+                    self.close_mode();
+                    self.mark_for_reattach(h.id);
                 }
                 Vec::new()
             }

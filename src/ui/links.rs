@@ -180,7 +180,7 @@ pub fn add_hyperlinks(buf: &mut Buffer, app: &App) {
     if !matches!(
         app.mode,
         Mode::Browse | Mode::Field(_) | Mode::Question { .. }
-    ) || app.panel.is_some()
+    ) || app.panel().is_some()
         || app.inline_notes
     {
         return;

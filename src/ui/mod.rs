@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     list_pane::draw(frame, app, areas.list);
     reader_pane::draw(frame, app, areas.reader, areas.text);
     status_bar::draw(frame, app, areas.status);
-    if let (Some(panel), Some(reader)) = (&app.panel, &app.reader) {
+    if let (Some(panel), Some(reader)) = (app.panel(), &app.reader) {
         panel::draw(
             frame,
             panel,
@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
         ),
         Mode::Links(picker) => links::draw(frame, app, picker),
-        Mode::Browse | Mode::Field(_) | Mode::Question { .. } => {}
+        Mode::Browse | Mode::Panel(_) | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }
 

@@ -8,8 +8,8 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::app::outline::fit_path;
 use crate::app::links::elide_middle;
+use crate::app::outline::fit_path;
 use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
 use crate::keymap::{Action, Context};
@@ -41,8 +41,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let hints = hints(app);
     // Key hints give way to a message, a text field or a highlight's own
     // keys, never to a long article title: the title is shortened instead.
-    let on_highlight =
-        app.focus == Focus::Reader && app.panel.is_none() && app.highlight_under_cursor().is_some();
+    let on_highlight = app.focus == Focus::Reader
+        && app.panel().is_none()
+        && app.highlight_under_cursor().is_some();
     let fits = left.width() + hints.width() < width;
     // Where the reader is in a long article matters more than the hints
     // (which `?` lists anyway): they give way to a section path that does
@@ -115,7 +116,7 @@ impl Place {
 /// no message, field, panel, highlight, link list or link under the cursor
 /// takes the bar).
 fn reader_place(app: &App) -> Option<Place> {
-    if matches!(app.mode, Mode::Field(_)) || app.message.is_some() || app.panel.is_some() {
+    if matches!(app.mode, Mode::Field(_)) || app.message.is_some() || app.panel().is_some() {
         return None;
     }
     let reader = app.reader.as_ref()?;
@@ -164,7 +165,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (format!(" {}", message.text), style);
     }
-    if let (Some(panel), Some(reader)) = (&app.panel, &app.reader) {
+    if let (Some(panel), Some(reader)) = (app.panel(), &app.reader) {
         let shown = crate::app::panel::rows(&reader.notes, &panel.filter).len();
         let total = reader.notes.count();
         let text = if panel.filter.is_empty() {
@@ -273,7 +274,7 @@ fn hints(app: &App) -> String {
                 (Quit, "quit"),
             ],
         ),
-        (_, Focus::Reader) if app.panel.as_ref().is_some_and(|p| p.filtering) => {
+        (_, Focus::Reader) if app.panel().is_some_and(|p| p.filtering) => {
             let keys = app
                 .keymap
                 .hints(Context::PanelFilter, &[(Submit, "keep"), (Back, "clear")]);
@@ -281,7 +282,7 @@ fn hints(app: &App) -> String {
             parts.extend(keys);
             return format!("{} ", parts.join(" · "));
         }
-        (_, Focus::Reader) if app.panel.is_some() => (
+        (_, Focus::Reader) if app.panel().is_some() => (
             Context::Panel,
             &[
                 (OpenArticle, "jump"),

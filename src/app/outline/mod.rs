@@ -198,7 +198,7 @@ impl App {
                 Action::ListUp => outline.move_by(-1),
                 Action::Quit if outline.filter.is_empty() => return self.apply(Action::Quit),
                 Action::Quit => {
-                    self.ask_quit("the outline filter you typed", None);
+                    self.ask_quit("the outline filter you typed");
                     return Vec::new();
                 }
                 _ => {}
