@@ -27,7 +27,9 @@ mod segment;
 mod tests;
 
 pub use anchors::{Anchor, heading_slug};
-pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
+pub use blocks::{
+    Block, BlockKind, ColumnAlign, Container, Link, Span, SpanStyle, Table, TableRow,
+};
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
 pub use meta::{Metadata, parse_date};

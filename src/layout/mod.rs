@@ -376,15 +376,12 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
 }
 
 /// Whether the block at `index` runs straight into the next one: list items
-/// into the next item and table rows into the next row sit on consecutive
-/// lines, as lists and tables read best.
+/// into the next item sit on consecutive
+/// lines, as lists read best.
 fn runs_into_next_item(blocks: &[Block], index: usize) -> bool {
     let (Some(this), Some(next)) = (blocks.get(index), blocks.get(index + 1)) else {
         return false;
     };
-    if matches!(this.kind, BlockKind::TableRow { .. }) {
-        return matches!(next.kind, BlockKind::TableRow { .. });
-    }
     this.container.list_depth > 0
         && this.kind == BlockKind::Paragraph
         && next.container.list_depth > 0

@@ -178,7 +178,6 @@ fn draw_line(
         BlockKind::Heading(_) => theme::HEADING,
         BlockKind::Byline => theme::BYLINE,
         BlockKind::Code { .. } => theme::CODE_BLOCK,
-        BlockKind::TableRow { header: true } => theme::TITLE,
         _ => Style::new(),
     };
     let mut highlights: Vec<(Range<usize>, Style)> = reader
