@@ -4,6 +4,7 @@
 
 mod cells;
 mod prefix;
+mod table;
 mod wrap;
 
 #[cfg(test)]
@@ -34,6 +35,21 @@ pub enum LineKind {
     Blank,
     /// A thematic break, drawn across the width.
     Rule,
+    /// Decoration only, drawn from [`ViewLine::frame`]: a table's header rule
+    /// or row separator, a heading's underline. It shows no text.
+    Frame,
+}
+
+/// One table cell's piece of text on a line: tables put several runs of text
+/// on one line, each in its column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The canonical text shown (part of one cell).
+    pub range: Range<usize>,
+    /// Where it starts, counted from the end of the prefix.
+    pub col: u16,
+    /// Cells it may take.
+    pub width: u16,
 }
 
 /// One screen line of an article at a given width.
@@ -56,6 +72,27 @@ pub struct ViewLine {
     pub text_width: u16,
     /// Tab stops of this layout, so [`line_cells`] expands tabs as wrapping did.
     pub tab_width: u8,
+    /// A table line's pieces of text, in text order; empty for every other
+    /// line, whose text is `range`, drawn from the end of the prefix. On a
+    /// table line `range` spans the pieces (other lines' pieces may fall
+    /// inside it, since a row's cells wrap side by side).
+    pub segments: Vec<Segment>,
+    /// Drawn after the prefix, under the text, as decoration: a table's
+    /// column borders and rules, a heading's underline. Empty for most lines.
+    pub frame: String,
+    /// Part of a table's header row, drawn bold.
+    pub header: bool,
+}
+
+impl ViewLine {
+    /// Whether this line draws the character at `offset` (for table lines,
+    /// only their own pieces count, not the other cells' text `range` spans).
+    pub fn shows(&self, offset: usize) -> bool {
+        if self.segments.is_empty() {
+            return self.range.contains(&offset);
+        }
+        self.segments.iter().any(|s| s.range.contains(&offset))
+    }
 }
 
 /// A block's lines at one width.
@@ -360,6 +397,7 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
         block.range.clone(),
         &block.kind,
         &block.container,
+        &block.spans,
         &indents,
         index,
         options,
@@ -426,10 +464,13 @@ fn list_indents(blocks: &[Block], index: usize) -> Vec<u16> {
 
 /// Index of the line of `lines` that shows `offset`, and its column.
 fn locate_in(text: &str, lines: &BlockLines, offset: usize, width: u16) -> (usize, u16) {
+    if lines.lines.iter().any(|l| !l.segments.is_empty()) {
+        return table::locate(text, lines, offset, width);
+    }
     let shown = lines
         .lines
         .iter()
-        .rposition(|l| l.kind != LineKind::Blank)
+        .rposition(|l| l.kind == LineKind::Text)
         .unwrap_or(0);
     let i = lines
         .lines
@@ -479,6 +520,9 @@ mod tests {
             .iter()
             .map(|l| {
                 let mut s = l.prefix.clone();
+                if l.kind == LineKind::Frame {
+                    s.push_str(&l.frame);
+                }
                 s.extend(line_cells(doc.text(), l).map(|c| c.text));
                 s
             })
@@ -489,7 +533,7 @@ mod tests {
     fn paragraph_wraps_and_ends_with_blank() {
         let d = doc("# Title\n\nThe quick brown fox jumps over the lazy dog.");
         let mut layout = Layout::new(16);
-        assert_eq!(drawn(&d, &mut layout, 0), ["Title", ""]);
+        assert_eq!(drawn(&d, &mut layout, 0), ["Title", "═════", ""]);
         assert_eq!(
             drawn(&d, &mut layout, 1),
             ["The quick brown ", "fox jumps over ", "the lazy dog.", ""]

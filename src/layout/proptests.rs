@@ -125,7 +125,7 @@ proptest! {
         tab_width in 1u8..=8,
     ) {
         let options = WrapOptions { width, tab_width };
-        let lines = wrap_block(&text, 0..text.len(), &kind, &container, &[4, 2], 7, options);
+        let lines = wrap_block(&text, 0..text.len(), &kind, &container, &[], &[4, 2], 7, options);
         check_block(&text, 0..text.len(), &lines, width);
     }
 

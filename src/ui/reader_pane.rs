@@ -171,13 +171,24 @@ fn draw_line(
             );
             return;
         }
+        LineKind::Frame => {
+            buf.set_stringn(x, y, &line.prefix, usize::from(width), theme::DECORATION);
+            let style = match block.kind {
+                BlockKind::Heading(level) => theme::heading_rule(level),
+                _ => theme::DECORATION,
+            };
+            draw_frame(buf, line, x, y, width, style);
+            return;
+        }
         LineKind::Text => {}
     }
     buf.set_stringn(x, y, &line.prefix, usize::from(width), theme::DECORATION);
+    draw_frame(buf, line, x, y, width, theme::DECORATION);
     let base = match block.kind {
-        BlockKind::Heading(_) => theme::HEADING,
+        BlockKind::Heading(level) => theme::heading(level),
         BlockKind::Byline => theme::BYLINE,
         BlockKind::Code { .. } => theme::CODE_BLOCK,
+        BlockKind::Table(_) if line.header => theme::TABLE_HEADER,
         _ => Style::new(),
     };
     let mut highlights: Vec<(Range<usize>, Style)> = reader
@@ -186,9 +197,10 @@ fn draw_line(
         .map(|(r, i)| (r, highlight_style(app, &reader.notes.highlights[i].color)))
         .collect();
     highlights.sort_by_key(|(r, _)| std::cmp::Reverse(r.end - r.start));
-    let note_starts_here = reader.notes.overlapping(line.range.clone()).any(|(r, i)| {
-        !reader.notes.highlights[i].note.trim().is_empty() && line.range.contains(&r.start)
-    });
+    let note_starts_here = reader
+        .notes
+        .overlapping(line.range.clone())
+        .any(|(r, i)| !reader.notes.highlights[i].note.trim().is_empty() && line.shows(r.start));
     if note_starts_here && x >= 2 {
         buf.set_stringn(x - 2, y, "✎", 1, theme::NOTE_MARK);
     }
@@ -225,6 +237,16 @@ fn draw_line(
         let room = usize::from(width - cell.col);
         buf.set_stringn(x + cell.col, y, cell.text, room, style);
     }
+}
+
+/// Draws a line's frame (table borders, a heading's underline) after its
+/// prefix, clipped to the pane.
+fn draw_frame(buf: &mut Buffer, line: &ViewLine, x: u16, y: u16, width: u16, style: Style) {
+    if line.frame.is_empty() || line.prefix_width >= width {
+        return;
+    }
+    let room = usize::from(width - line.prefix_width);
+    buf.set_stringn(x + line.prefix_width, y, &line.frame, room, style);
 }
 
 /// The style of a highlight in the palette colour called `name`.
