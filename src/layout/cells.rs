@@ -227,6 +227,7 @@ mod tests {
             range,
             text_width,
             tab_width: 4,
+            shift: 0,
             segments: Vec::new(),
             frame: String::new(),
             header: false,

@@ -80,6 +80,7 @@ pub(super) fn lay_out(
         range,
         text_width: width,
         tab_width: tab,
+        shift: 0,
         segments: Vec::new(),
         frame: String::new(),
         header: false,
@@ -209,6 +210,7 @@ impl Lines<'_> {
             range,
             text_width: self.avail,
             tab_width: self.tab,
+            shift: 0,
             segments: Vec::new(),
             frame: String::new(),
             header: false,
@@ -351,24 +353,29 @@ fn columns(
     })
 }
 
-/// Narrows columns in proportion until they fit in `space` (each keeps at
-/// least one cell; `space` holds at least one per column).
+/// Narrows the widest columns first until all fit in `space` (each keeps at
+/// least one cell; `space` holds at least one per column): narrow columns such
+/// as numbers stay whole while a long text column gives way.
 fn shrink(mut widths: Vec<usize>, space: usize) -> Vec<usize> {
-    let total: usize = widths.iter().sum();
-    if total > space {
-        for w in &mut widths {
-            *w = (*w * space / total.max(1)).max(1);
+    let fits =
+        |cap: usize, widths: &[usize]| widths.iter().map(|w| (*w).min(cap)).sum::<usize>() <= space;
+    // The largest cap that fits, by bisection (the sum grows with the cap).
+    let (mut lo, mut hi) = (1usize, widths.iter().copied().max().unwrap_or(1));
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid, &widths) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
         }
     }
-    while widths.iter().sum::<usize>() > space {
-        let Some(widest) = widths.iter_mut().max() else {
-            break;
-        };
-        if *widest <= 1 {
-            break;
-        }
-        *widest -= 1;
-    }
+    let capped: Vec<usize> = widths.iter().map(|w| (*w).min(lo).max(1)).collect();
+    let mut left = space.saturating_sub(capped.iter().sum());
+    widths.iter_mut().zip(capped).for_each(|(w, c)| {
+        let grow = usize::from(left > 0 && *w > c);
+        left -= grow;
+        *w = c + grow;
+    });
     widths
 }
 

@@ -66,6 +66,7 @@ pub fn wrap_block(
         range,
         text_width,
         tab_width,
+        shift: 0,
         segments: Vec::new(),
         frame: String::new(),
         header: false,

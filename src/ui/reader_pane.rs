@@ -36,7 +36,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match &app.reader {
-        Some(reader) => draw_text(frame.buffer_mut(), app, reader, text),
+        Some(reader) => {
+            let wide = crate::app::geometry::wide_column(area, text).intersection(area);
+            draw_text(frame.buffer_mut(), app, reader, text, wide);
+        }
         None => {
             let hint = "Choose an article in the list and press Enter. Press ? for help.";
             frame.render_widget(
@@ -49,7 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     }
 }
 
-fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
+/// Draws the lines in view into the text column `area`; wide tables and code
+/// may reach into `wide`, the pane's whole text width.
+fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect, wide: Rect) {
     let Some(layout) = reader.layout() else {
         return;
     };
@@ -63,7 +68,14 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
     let mut y = area.top();
     while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
-        draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
+        let spreads = line.shift > 0 || line.prefix_width + line.text_width > area.width;
+        let (x, width) = if spreads {
+            let x = area.x.saturating_sub(line.shift).max(wide.x);
+            (x, wide.right().saturating_sub(x))
+        } else {
+            (area.x, area.width)
+        };
+        draw_line(buf, app, reader, line, &overlays, x, y, width);
         y += 1;
         let block_lines = layout.get(pos.block).map_or(&[][..], |b| &b.lines[..]);
         let last_text = block_lines.iter().rposition(|l| l.kind != LineKind::Blank);
