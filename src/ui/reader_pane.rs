@@ -257,8 +257,20 @@ fn draw_frame(buf: &mut Buffer, line: &ViewLine, x: u16, y: u16, width: u16, sty
     if line.frame.is_empty() || line.prefix_width >= width {
         return;
     }
-    let room = usize::from(width - line.prefix_width);
-    buf.set_stringn(x + line.prefix_width, y, &line.frame, room, style);
+    // Only the marks: the spaces between them must not tint the text drawn
+    // over them.
+    let mut col = line.prefix_width;
+    for ch in line.frame.chars() {
+        let w = u16::try_from(unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0)).unwrap_or(0);
+        if col.saturating_add(w) > width {
+            break;
+        }
+        if ch != ' ' {
+            let mut tmp = [0u8; 4];
+            buf.set_stringn(x + col, y, ch.encode_utf8(&mut tmp), usize::from(w), style);
+        }
+        col += w;
+    }
 }
 
 /// The style of a highlight in the palette colour called `name`.

@@ -50,13 +50,24 @@ impl TestApp {
     /// A `width` x `height` app with the user's key tables laid over the
     /// defaults.
     pub fn with_keys(width: u16, height: u16, keys: KeyConfig) -> Self {
+        let files = [
+            ("winds.md", ARTICLE),
+            ("zz-second.md", "# Zz Other\n\nAnother article.\n"),
+        ];
+        Self::build(width, height, keys, &files)
+    }
+
+    /// A `width` x `height` app whose library holds `files` (name, text),
+    /// listed by title.
+    pub fn with_articles(width: u16, height: u16, files: &[(&str, &str)]) -> Self {
+        Self::build(width, height, KeyConfig::default(), files)
+    }
+
+    fn build(width: u16, height: u16, keys: KeyConfig, files: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        write(dir.path(), "winds.md", ARTICLE);
-        write(
-            dir.path(),
-            "zz-second.md",
-            "# Zz Other\n\nAnother article.\n",
-        );
+        for (name, text) in files {
+            write(dir.path(), name, text);
+        }
         let scan = library::scan(&[dir.path().to_path_buf()]);
         let keymap = Keymap::from_config(&keys).expect("test keys are valid");
         let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
@@ -69,6 +80,13 @@ impl TestApp {
             terminal,
             _dir: dir,
         }
+    }
+
+    /// Resizes the terminal and tells the app, as a resize event does.
+    pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.app.resize(width, height);
+        self.terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        self
     }
 
     /// Presses the keys in `keys` ("v s m", "ctrl-s", "/ z e p enter").
