@@ -231,10 +231,15 @@ proptest! {
         let mut drawn = Vec::new();
         for (i, line) in lines.lines.iter().enumerate() {
             let mut taken = vec![false; usize::from(wide)];
-            for (k, ch) in line.frame.chars().enumerate() {
-                if ch != ' ' && let Some(t) = taken.get_mut(usize::from(line.prefix_width) + k) {
-                    *t = true;
+            let mut at = usize::from(line.prefix_width);
+            for g in line.frame.graphemes(true) {
+                let w = g.width();
+                if g != " " {
+                    for t in taken.iter_mut().skip(at).take(w) {
+                        *t = true;
+                    }
                 }
+                at += w;
             }
             for cell in line_cells(text, line) {
                 prop_assert!(cell.col + cell.width <= wide, "past the width");

@@ -20,6 +20,10 @@ const NARROW_GAP: &str = "│";
 const GAP_RULE: &str = "─┼─";
 const NARROW_GAP_RULE: &str = "┼";
 
+/// A column narrower than this that must also break its words makes the
+/// table stack its cells instead.
+const MIN_READABLE: usize = 8;
+
 /// How the columns are placed: their widths and the gap between them.
 struct Columns {
     widths: Vec<usize>,
@@ -145,21 +149,35 @@ pub(super) fn lay_out(
         }
         None => {
             // Too many columns for the width: each cell on its own lines,
-            // rows between rules.
+            // a body cell after its column's header as a label, rows
+            // between rules.
             let w = usize::from(avail);
+            let labels = labels(text, &rows, w / 3);
             for (r, (header, cells)) in rows.iter().enumerate() {
                 if r > 0 {
                     let at = cells.first().map_or(range.start, |c| c.start);
                     out.frame("─".repeat(w), at);
                 }
-                for cell in cells {
-                    for piece in break_lines(text, cell.clone(), breaks, w, usize::from(tab)) {
+                for (c, cell) in cells.iter().enumerate() {
+                    let label = match labels.get(c) {
+                        Some(l) if !*header => l.as_str(),
+                        _ => "",
+                    };
+                    let indent = unicode_width::UnicodeWidthStr::width(label);
+                    let room = w.saturating_sub(indent).max(1);
+                    let pieces = break_lines(text, cell.clone(), breaks, room, usize::from(tab));
+                    for (k, piece) in pieces.into_iter().enumerate() {
                         let segment = Segment {
                             range: piece,
-                            col: 0,
-                            width: avail,
+                            col: to_u16(indent),
+                            width: to_u16(room),
                         };
-                        out.text(vec![segment], String::new(), *header);
+                        let frame = if k == 0 {
+                            label.to_string()
+                        } else {
+                            String::new()
+                        };
+                        out.text(vec![segment], frame, *header);
                     }
                 }
             }
@@ -242,6 +260,34 @@ impl Lines<'_> {
         line.frame = frame;
         self.lines.push(line);
     }
+}
+
+/// Each column's label for stacked rows: its header text cut to `max` cells,
+/// then `: `; none when the table has no header row.
+fn labels(text: &str, rows: &[(bool, Vec<Range<usize>>)], max: usize) -> Vec<String> {
+    let Some((true, header)) = rows.first() else {
+        return Vec::new();
+    };
+    header
+        .iter()
+        .map(|cell| {
+            let name = text
+                .get(cell.clone())
+                .unwrap_or("")
+                .replace(['\n', '\t'], " ");
+            let mut out = String::new();
+            let mut used = 0;
+            for g in name.trim().graphemes(true) {
+                let w = cluster_width(g);
+                if used + w > max.saturating_sub(2) {
+                    break;
+                }
+                used += w;
+                out.push_str(g);
+            }
+            if out.is_empty() { out } else { out + ": " }
+        })
+        .collect()
 }
 
 fn to_u16(n: usize) -> u16 {
@@ -341,7 +387,17 @@ fn columns(
             .map(|(n, w)| (*n).min(*w).max(1))
             .collect();
         if least.iter().sum::<usize>() >= space {
-            shrink(least, space)
+            let widths = shrink(least.clone(), space);
+            // Columns too narrow for their words read worse than cells
+            // stacked one under the other.
+            if widths
+                .iter()
+                .zip(&least)
+                .any(|(w, l)| w < l && *w < MIN_READABLE)
+            {
+                return None;
+            }
+            widths
         } else {
             grow(least, &natural, space)
         }
@@ -544,6 +600,20 @@ pub(super) mod tests {
         assert_eq!(
             table_screen(src, 5),
             ["a", "b", "c", "d", "─────", "1", "2", "3", "4"]
+        );
+        let src = "| Name | Remarks |\n|---|---|\n| Marigold | keep clear of the buoys |\n";
+        assert_eq!(
+            table_screen(src, 12),
+            [
+                "Name",
+                "Remarks",
+                "────────────",
+                "Na: Marigold",
+                "Re: keep",
+                "    clear of",
+                "    the",
+                "    buoys",
+            ]
         );
     }
 

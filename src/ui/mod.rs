@@ -7,6 +7,7 @@ pub mod note_editor;
 pub mod panel;
 mod reader_pane;
 mod status_bar;
+pub mod syntax;
 pub mod theme;
 
 use ratatui::Frame;

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme;
+use super::{syntax, theme};
 use crate::app::reader::Reader;
 use crate::app::{App, Focus};
 use crate::document::{BlockKind, Span as TextSpan, sanitize};
@@ -66,8 +66,26 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect, wide: Rec
     };
     let mut pos = reader.top;
     let mut y = area.top();
+    // The syntax runs of the code block being drawn, worked out once a frame.
+    let mut code: Option<(usize, Option<syntax::Runs>)> = None;
     while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
+        if code.as_ref().is_none_or(|(b, _)| *b != pos.block) {
+            let runs = match reader.doc.blocks().get(pos.block) {
+                Some(b) => match &b.kind {
+                    BlockKind::Code { lang } => {
+                        syntax::runs(lang, reader.doc.slice(b.range.clone()))
+                    }
+                    _ => None,
+                },
+                None => None,
+            };
+            code = Some((pos.block, runs));
+        }
+        let runs = code
+            .as_ref()
+            .and_then(|(_, r)| r.as_deref())
+            .map(Vec::as_slice);
         let spreads = line.shift > 0 || line.prefix_width + line.text_width > area.width;
         let (x, width) = if spreads {
             let x = area.x.saturating_sub(line.shift).max(wide.x);
@@ -75,7 +93,7 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect, wide: Rec
         } else {
             (area.x, area.width)
         };
-        draw_line(buf, app, reader, line, &overlays, x, y, width);
+        draw_line(buf, app, reader, line, &overlays, runs, x, y, width);
         y += 1;
         let block_lines = layout.get(pos.block).map_or(&[][..], |b| &b.lines[..]);
         let last_text = block_lines.iter().rposition(|l| l.kind != LineKind::Blank);
@@ -163,6 +181,7 @@ fn draw_line(
     reader: &Reader,
     line: &ViewLine,
     overlays: &Overlays,
+    runs: Option<&[(Range<usize>, syntax::Kind)]>,
     x: u16,
     y: u16,
     width: u16,
@@ -217,6 +236,8 @@ fn draw_line(
         buf.set_stringn(x - 2, y, "✎", 1, theme::NOTE_MARK);
     }
     let mut spans = SpanCursor::new(&block.spans, line.range.start);
+    let runs = runs.unwrap_or(&[]);
+    let mut run = runs.partition_point(|(r, _)| r.end + block.range.start <= line.range.start);
     let ranges = overlays.matches;
     let mut m = ranges.partition_point(|r| r.end <= line.range.start);
     for cell in line_cells(doc.text(), line) {
@@ -225,6 +246,15 @@ fn draw_line(
         }
         let at = cell.range.0;
         let mut style = base.patch(spans.style_at(at));
+        let inner = at.saturating_sub(block.range.start);
+        while run < runs.len() && runs[run].0.end <= inner {
+            run += 1;
+        }
+        if let Some((r, kind)) = runs.get(run)
+            && r.start <= inner
+        {
+            style = style.patch(syntax::style(*kind));
+        }
         for (r, s) in &highlights {
             if r.contains(&at) {
                 style = style.patch(*s);
@@ -260,14 +290,13 @@ fn draw_frame(buf: &mut Buffer, line: &ViewLine, x: u16, y: u16, width: u16, sty
     // Only the marks: the spaces between them must not tint the text drawn
     // over them.
     let mut col = line.prefix_width;
-    for ch in line.frame.chars() {
-        let w = u16::try_from(unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0)).unwrap_or(0);
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(line.frame.as_str(), true) {
+        let w = u16::try_from(g.width()).unwrap_or(u16::MAX);
         if col.saturating_add(w) > width {
             break;
         }
-        if ch != ' ' {
-            let mut tmp = [0u8; 4];
-            buf.set_stringn(x + col, y, ch.encode_utf8(&mut tmp), usize::from(w), style);
+        if g != " " && w > 0 {
+            buf.set_stringn(x + col, y, g, usize::from(w), style);
         }
         col += w;
     }
