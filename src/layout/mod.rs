@@ -318,9 +318,15 @@ impl Layout {
                 None => return (LinePos::default(), 0),
             },
         };
-        let wide = self.wide;
+        let (width, wide) = (self.width, self.wide);
         let lines = self.ensure(doc, block);
-        let (line, col) = locate_in(doc.text(), lines, offset, wide);
+        // A widened block's lines reach past the text column.
+        let widened = lines
+            .lines
+            .iter()
+            .any(|l| l.shift > 0 || l.prefix_width.saturating_add(l.text_width) > width);
+        let edge = if widened { wide } else { width };
+        let (line, col) = locate_in(doc.text(), lines, offset, edge);
         let shift = lines.lines.get(line).map_or(0, |l| l.shift);
         (LinePos { block, line }, col.saturating_sub(shift))
     }
