@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use ratatui::style::{Color, Modifier, Style};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
-/// Blocks larger than this are drawn plain: highlighting a huge generated
-/// listing would cost more than it helps.
-const MAX_BLOCK: usize = 256 * 1024;
+/// Blocks larger than this are drawn plain: highlighting costs about a
+/// quarter of a millisecond a line (benches/syntax.rs), and the first frame
+/// that shows a block pays for all of it.
+const MAX_BLOCK: usize = 8 * 1024;
 
 /// Highlighted blocks kept; the memo is emptied when it grows past this.
 const MEMO_BLOCKS: usize = 64;
