@@ -8,8 +8,8 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use crate::app::outline::fit_path;
 use crate::app::links::elide_middle;
+use crate::app::outline::fit_path;
 use crate::app::{App, Focus, InputKind, Mode};
 use crate::document::sanitize;
 use crate::keymap::{Action, Context};
