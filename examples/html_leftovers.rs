@@ -98,7 +98,7 @@ fn main() {
                 .count(),
             doc.blocks()
                 .iter()
-                .filter(|b| b.kind == BlockKind::TableRow { header: true })
+                .filter(|b| matches!(b.kind, BlockKind::Table(_)))
                 .count(),
             doc.anchors().len(),
             left.len(),

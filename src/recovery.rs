@@ -238,6 +238,27 @@ pub fn store_shared(data_dir: &Path, shared: &Shared) -> Option<(Recovery, io::R
         Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner().clone(),
         Err(TryLockError::WouldBlock) => return None,
     };
+    store_snapshot(data_dir, recovery)
+}
+
+/// Writes the shared snapshot from a thread other than the one that updates
+/// it (the signal watchdog): it waits for the lock, which the event loop holds
+/// only while it swaps in a newer snapshot, so a quit signal that lands at
+/// that moment still has the work written instead of skipped; takes the data
+/// even from a poisoned lock. Never call it from the updating thread.
+pub fn store_shared_waiting(
+    data_dir: &Path,
+    shared: &Shared,
+) -> Option<(Recovery, io::Result<PathBuf>)> {
+    let recovery = match shared.lock() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    store_snapshot(data_dir, recovery)
+}
+
+/// Writes a copy of the shared snapshot, if it holds anything.
+fn store_snapshot(data_dir: &Path, recovery: Recovery) -> Option<(Recovery, io::Result<PathBuf>)> {
     if recovery.is_empty() {
         return None;
     }
@@ -406,5 +427,22 @@ mod tests {
         assert!(shared.is_poisoned());
         store_shared(dir.path(), &shared).unwrap().1.unwrap();
         assert_eq!(load(dir.path()).unwrap(), Some(recovery));
+    }
+
+    #[test]
+    fn the_watchdog_waits_for_a_snapshot_being_swapped_in_instead_of_skipping_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared: Shared = Arc::new(Mutex::new(Recovery::default()));
+        // The event loop holds the lock while it puts the typed note in.
+        let mut guard = shared.lock().unwrap();
+        let watchdog = {
+            let shared = Arc::clone(&shared);
+            let dir = dir.path().to_path_buf();
+            std::thread::spawn(move || store_shared_waiting(&dir, &shared).map(|(_, w)| w.is_ok()))
+        };
+        *guard = sample();
+        drop(guard);
+        assert_eq!(watchdog.join().unwrap(), Some(true), "written, not skipped");
+        assert_eq!(load(dir.path()).unwrap(), Some(sample()));
     }
 }

@@ -270,9 +270,9 @@ fn a_drag_in_the_reader_is_a_message_that_selects() {
     use gloss::app::{Msg, Pointer};
     let mut t = open();
     let text = t.app.areas().text;
-    // Row 2 of the text shows "The first wind is a breeze. ..." (title,
-    // blank line, paragraph).
-    let row = text.y + 2;
+    // Row 3 of the text shows "The first wind is a breeze. ..." (title,
+    // its underline, blank line, paragraph).
+    let row = text.y + 3;
     t.app.update(Msg::Mouse(Pointer::Press {
         column: text.x,
         row,

@@ -223,15 +223,20 @@ fn the_status_bar_shortens_a_long_section_path_from_the_middle() {
     let mut narrow = TestApp::with_files(60, 12, KeyConfig::default(), &files);
     narrow.keys("enter J J J");
     let status = narrow.status();
+    // How much of the outermost name fits depends on the width of the
+    // percentage after the path; the shape does not.
     assert!(
-        status.starts_with("Version 1.95.0 (2026-04-16)… > … > Stabilized APIs · "),
+        status.starts_with("Version 1.95.0 (2026-04-16)")
+            && status.contains("… > … > Stabilized APIs · ")
+            && !status.contains("of the compiler"),
         "elided in the middle, outermost and innermost kept: {status}"
     );
     let mut tiny = TestApp::with_files(40, 12, KeyConfig::default(), &files);
     tiny.keys("enter J J J");
     assert!(
-        tiny.status()
-            .starts_with("Version… > … > Stabilized APIs · "),
+        tiny.status().starts_with("Version")
+            && tiny.status().contains("… > … > Stabilized APIs · ")
+            && !tiny.status().contains("2026"),
         "{}",
         tiny.status()
     );

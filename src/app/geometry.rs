@@ -102,6 +102,22 @@ fn text_column(reader: Rect, reading_width: u16) -> Rect {
     }
 }
 
+/// Where tables and code blocks may spread when the text column is too
+/// narrow for them: the reader pane inside its border and note margin, on the
+/// text column's rows.
+pub fn wide_column(reader: Rect, text: Rect) -> Rect {
+    let inner_x = reader.x.saturating_add(1);
+    let inner_w = reader.width.saturating_sub(2);
+    let margin = if inner_w > 8 { 2 } else { 0 };
+    let wide = Rect {
+        x: inner_x + margin,
+        width: inner_w - margin,
+        ..text
+    };
+    // Never narrower than the text column itself.
+    if wide.width < text.width { text } else { wide }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

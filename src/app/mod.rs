@@ -268,8 +268,10 @@ impl App {
     }
 
     fn fit_reader(&mut self) {
-        let text = self.areas().text;
+        let areas = self.areas();
+        let text = areas.text;
         if let Some(reader) = &mut self.reader {
+            reader.set_wide(geometry::wide_column(areas.reader, text).width);
             reader.resize(text.width, usize::from(text.height));
         }
         self.keep_selection_visible();

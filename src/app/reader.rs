@@ -306,6 +306,21 @@ impl Reader {
         (offset as f64 / total).clamp(0.0, 1.0)
     }
 
+    /// Lets tables and code blocks spread over up to `wide` columns (the
+    /// pane's whole text width) when the reading width is too narrow for
+    /// them; the first visible text stays at the top.
+    pub fn set_wide(&mut self, wide: u16) {
+        if self.layouts.wide() == wide {
+            return;
+        }
+        let anchor = self.top_offset();
+        self.layouts.set_wide(wide);
+        if let Some(offset) = anchor {
+            self.top = self.locate(offset);
+        }
+        self.fill();
+    }
+
     /// Lays out the block at `block` for hit-testing (mouse).
     pub fn offset_at(&mut self, pos: LinePos, col: u16) -> Option<usize> {
         let (doc, layout) = self.parts();

@@ -19,11 +19,65 @@ pub enum BlockKind {
     },
     /// A thematic break; its range is empty.
     Rule,
-    /// One table row; cells are separated by " | " in the text.
-    TableRow {
-        /// Whether this is the header row.
-        header: bool,
-    },
+    /// A table: its cells are separated by `\t` and its rows by `\n` in the
+    /// text (so a copied selection pastes into a spreadsheet), and
+    /// [`Table`] says where each cell is and how its column is aligned.
+    Table(Table),
+}
+
+/// How a table column's text sits in its column, from the delimiter row
+/// (`:--`, `:-:`, `--:`) or an HTML `align` attribute.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ColumnAlign {
+    /// No alignment given: laid out like `Left`.
+    #[default]
+    Default,
+    /// Text starts at the column's left edge.
+    Left,
+    /// Text is centred in the column.
+    Center,
+    /// Text ends at the column's right edge (numbers line up).
+    Right,
+}
+
+/// One table row: where its cells are, so layout can put each in its column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableRow {
+    /// A header row (drawn bold, with a rule under the last one).
+    pub header: bool,
+    /// Byte ranges of the cells, relative to the start of the table block,
+    /// in order; an empty cell has an empty range. A row may have fewer
+    /// cells than the table has columns: the rest are empty.
+    pub cells: Vec<Range<usize>>,
+}
+
+/// A table's structure over its block's text. Layout reads it to align
+/// columns; everything else sees the block as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    /// The alignment of each column; the table has at least this many
+    /// columns (more when a row has more cells).
+    pub align: Vec<ColumnAlign>,
+    /// The rows in order, header rows first.
+    pub rows: Vec<TableRow>,
+}
+
+impl Table {
+    /// How many columns the table has: the most cells in a row, or the
+    /// number of alignments when that is larger.
+    pub fn columns(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| r.cells.len())
+            .max()
+            .unwrap_or(0)
+            .max(self.align.len())
+    }
+
+    /// The alignment of column `i`.
+    pub fn align_of(&self, i: usize) -> ColumnAlign {
+        self.align.get(i).copied().unwrap_or_default()
+    }
 }
 
 /// Where a block sits inside block quotes and lists, so layout can draw quote

@@ -13,29 +13,64 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
     if ext == "md" || ext == "markdown" {
         return Format::Markdown;
     }
-    if text.lines().take(SNIFF_LINES).any(has_markdown_mark) {
+    let lines = || text.lines().take(SNIFF_LINES);
+    if lines().any(has_strong_mark) {
+        return Format::Markdown;
+    }
+    // Numbered and bulleted lines and `>` quotes are written in plain text
+    // too. A licence numbers its sections and indents its paragraphs, which
+    // Markdown would show as code: such indented prose outweighs them.
+    let indented_prose = lines().filter(|l| is_indented_prose(l)).count();
+    if indented_prose < INDENTED_PROSE_LINES && lines().any(has_weak_mark) {
         Format::Markdown
     } else {
         Format::Plain
     }
 }
 
-/// True when a line uses a Markdown construct a plain-text author would not
-/// write by accident.
-fn has_markdown_mark(line: &str) -> bool {
+/// How many indented lines of prose make a file with only list or quote
+/// marks plain text (an indented code sample has few such lines).
+const INDENTED_PROSE_LINES: usize = 3;
+
+/// A line indented like a Markdown code block that reads as a sentence: at
+/// least six words, nearly all of them letters.
+fn is_indented_prose(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    if indent < 4 && !line.starts_with('\t') {
+        return false;
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let wordy = words
+        .iter()
+        .filter(|w| {
+            let core = w.trim_matches(|c: char| c.is_ascii_punctuation());
+            !core.is_empty() && core.chars().all(char::is_alphabetic)
+        })
+        .count();
+    words.len() >= 6 && wordy * 5 >= words.len() * 4
+}
+
+/// A list item or a `>` quote: Markdown, unless the file reads as an indented
+/// licence (see [`detect_format`]).
+fn has_weak_mark(line: &str) -> bool {
     let t = line.trim_start();
-    let heading = {
-        let hashes = t.bytes().take_while(|&b| b == b'#').count();
-        (1..=6).contains(&hashes) && t.as_bytes().get(hashes) == Some(&b' ')
-    };
     let quote = t.starts_with("> ") || t == ">";
     let list = t.starts_with("- ") || t.starts_with("* ") || t.starts_with("+ ") || {
         let digits = t.bytes().take_while(u8::is_ascii_digit).count();
         (1..=9).contains(&digits) && t.get(digits..).is_some_and(|r| r.starts_with(". "))
     };
+    quote || list
+}
+
+/// True when a line uses a Markdown construct a plain-text author would not
+/// write by accident.
+fn has_strong_mark(line: &str) -> bool {
+    let t = line.trim_start();
+    let heading = {
+        let hashes = t.bytes().take_while(|&b| b == b'#').count();
+        (1..=6).contains(&hashes) && t.as_bytes().get(hashes) == Some(&b' ')
+    };
     heading
-        || quote
-        || list
         || line.contains("**")
         || line.contains("__")
         || has_link(line)
@@ -125,6 +160,18 @@ mod tests {
         ] {
             assert_eq!(detect_format("txt", text), Format::Plain, "{text}");
         }
+    }
+
+    #[test]
+    fn an_indented_licence_with_numbered_sections_is_plain() {
+        let licence = "                 Harbour Licence\n\n   1. Definitions.\n\n      \"Keeper\" shall mean the person who tends the light and\n      keeps the log of every ship that passes the harbour wall.\n\n      \"Vessel\" shall mean any boat that enters the harbour under\n      sail or oar, whether or not it pays the harbour fee.\n\n   2. Grant of Passage.\n";
+        assert_eq!(detect_format("txt", licence), Format::Plain);
+        // Lists with an indented code sample stay Markdown.
+        let notes = "Steps:\n\n1. build it\n2. run it\n\n    cargo run --release -- --help\n";
+        assert_eq!(detect_format("txt", notes), Format::Markdown);
+        // A strong mark wins over indented prose.
+        let marked = format!("{licence}\nSee **section 2**.\n");
+        assert_eq!(detect_format("txt", &marked), Format::Markdown);
     }
 
     #[test]

@@ -5,9 +5,10 @@ use super::footnotes::Footnotes;
 use super::html::{self, InlineTag, Out};
 use super::piece::Piece;
 use super::sanitize::sanitize;
-use super::{BlockKind, Container, SpanStyle};
+use super::{BlockKind, ColumnAlign, Container, SpanStyle, Table, TableRow};
 use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    Alignment, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser,
+    Tag, TagEnd,
 };
 
 /// The CommonMark extensions articles use; smart punctuation stays off so the
@@ -106,6 +107,7 @@ fn run(b: &mut Builder, segment: &str, lookup: &dyn Fn(&str) -> Option<String>) 
         }
         b.event(event);
     }
+    b.end_table();
     b.close_leaf();
 }
 
@@ -182,9 +184,10 @@ enum Effect {
     Raise,
 }
 
-/// Event-to-block state for one segment.
+/// Event-to-block state for one segment. The HTML reader feeds it too, so a
+/// `<table>` becomes the same table block as a Markdown table.
 #[derive(Default)]
-struct Builder {
+pub(super) struct Builder {
     out: Vec<Piece>,
     leaf: Option<Piece>,
     /// Whether the open leaf is raw HTML (never joined by page-break repair).
@@ -198,8 +201,6 @@ struct Builder {
     /// Open links: where their text starts in the leaf and the URL, or `None`
     /// for a reference whose target is unknown.
     links: Vec<Option<(usize, String)>>,
-    /// Cells already written in the open table row.
-    cells: usize,
     /// The raw HTML block being read, parsed when it ends.
     html_block: Option<String>,
     /// Replaying an HTML block's events: its blocks are never joined.
@@ -228,6 +229,19 @@ struct Builder {
     /// The next block follows an HTML block, so page-break repair must not
     /// join it to the paragraph before that block.
     barrier: bool,
+    /// The table being built, if any: while it is open, its block is the open
+    /// leaf and no other leaf opens or closes.
+    table: Option<TableState>,
+}
+
+/// A table under construction.
+#[derive(Default)]
+struct TableState {
+    table: Table,
+    /// The open row.
+    row: Option<TableRow>,
+    /// Where the open cell's text starts in the leaf, once the cell has begun.
+    cell: Option<usize>,
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -255,6 +269,10 @@ impl Builder {
     }
 
     fn open_leaf(&mut self, kind: BlockKind) {
+        if self.table.is_some() {
+            // Blocks inside a table cell (HTML) are part of the cell.
+            return;
+        }
         self.close_leaf();
         let container = self.container();
         let mut piece = Piece::new(kind, container);
@@ -262,10 +280,12 @@ impl Builder {
         self.leaf = Some(piece);
         self.leaf_is_html = self.in_html;
         self.leaf_has_image = false;
-        self.cells = 0;
     }
 
     fn close_leaf(&mut self) {
+        if self.table.is_some() {
+            return;
+        }
         self.end_inline_html();
         let Some(mut piece) = self.leaf.take() else {
             return;
@@ -282,7 +302,7 @@ impl Builder {
         }
         let keep_empty = matches!(
             piece.kind,
-            BlockKind::Code { .. } | BlockKind::Rule | BlockKind::TableRow { .. }
+            BlockKind::Code { .. } | BlockKind::Rule | BlockKind::Table(_)
         );
         if piece.text.is_empty() && !keep_empty {
             // Give the unused marker back to the item's next block, and its
@@ -315,8 +335,27 @@ impl Builder {
             .get_or_insert_with(|| Piece::new(BlockKind::Paragraph, Container::default()))
     }
 
-    fn push(&mut self, text: &str, style: SpanStyle) {
+    /// Appends inline text with a style to the open block (inside a table, to
+    /// the open cell, which it begins if needed).
+    pub(super) fn push(&mut self, text: &str, style: SpanStyle) {
         let clean = sanitize(text);
+        if self.table.is_some() {
+            if !self.in_cell() && clean.trim().is_empty() {
+                // Whitespace between HTML rows and cells is not cell text.
+                return;
+            }
+            self.begin_cell();
+            // Tabs and line feeds separate cells and rows; inside a cell they
+            // are spaces, except a hard break (`<br>`), which stays a break.
+            let clean = clean.replace('\t', " ");
+            let clean = if text == "\n" {
+                clean
+            } else {
+                clean.replace('\n', " ")
+            };
+            self.leaf().push_styled(&clean, style);
+            return;
+        }
         self.leaf().push_styled(&clean, style);
     }
 
@@ -538,6 +577,117 @@ impl Builder {
         leaf.links.push((at..end, sanitize(&target).into_owned()));
     }
 
+    /// Starts a table whose columns are aligned as `align` says (one entry per
+    /// column; an HTML table without `align` attributes may pass an empty
+    /// list). Its rows follow with [`Builder::start_row`]. A table started
+    /// while another is open ends that one first.
+    pub(super) fn start_table(&mut self, align: Vec<ColumnAlign>) {
+        self.end_table();
+        self.open_leaf(BlockKind::Table(Table::default()));
+        self.table = Some(TableState {
+            table: Table {
+                align,
+                rows: Vec::new(),
+            },
+            ..TableState::default()
+        });
+    }
+
+    /// Starts a row of the open table (a header row when `header`); ends the
+    /// row before it if still open. Its cells' text follows through
+    /// [`Builder::push`], each cell ended by [`Builder::end_cell`]. Outside a
+    /// table it starts one.
+    pub(super) fn start_row(&mut self, header: bool) {
+        if self.table.is_none() {
+            self.start_table(Vec::new());
+        }
+        self.end_row();
+        let separate = self
+            .table
+            .as_ref()
+            .is_some_and(|t| !t.table.rows.is_empty());
+        if separate {
+            self.leaf().push_styled("\n", SpanStyle::default());
+        }
+        if let Some(t) = self.table.as_mut() {
+            t.row = Some(TableRow {
+                header,
+                cells: Vec::new(),
+            });
+        }
+    }
+
+    /// Ends the open cell (an empty one when no text was pushed since the
+    /// last cell ended). Outside a row it starts a body row.
+    pub(super) fn end_cell(&mut self) {
+        self.begin_cell();
+        let end = self.leaf().text.len();
+        if let Some(t) = self.table.as_mut()
+            && let Some(start) = t.cell.take()
+            && let Some(row) = t.row.as_mut()
+        {
+            row.cells.push(start..end);
+        }
+    }
+
+    /// Ends the open row, ending its open cell first; does nothing when no row
+    /// is open.
+    pub(super) fn end_row(&mut self) {
+        if self.in_cell() {
+            self.end_cell();
+        }
+        if let Some(t) = self.table.as_mut()
+            && let Some(row) = t.row.take()
+        {
+            t.table.rows.push(row);
+        }
+    }
+
+    /// Ends the open table and commits it as one block; does nothing when no
+    /// table is open.
+    pub(super) fn end_table(&mut self) {
+        self.end_row();
+        let Some(state) = self.table.take() else {
+            return;
+        };
+        if let Some(leaf) = self.leaf.as_mut() {
+            leaf.kind = BlockKind::Table(state.table);
+        }
+        self.close_leaf();
+    }
+
+    /// Whether a table cell has begun and not ended.
+    fn in_cell(&self) -> bool {
+        self.table.as_ref().is_some_and(|t| t.cell.is_some())
+    }
+
+    /// Begins a cell of the open table if none has begun: starts a body row
+    /// when none is open, and writes the tab that separates it from the cell
+    /// before it.
+    fn begin_cell(&mut self) {
+        let Some(t) = self.table.as_ref() else {
+            return;
+        };
+        if t.cell.is_some() {
+            return;
+        }
+        if t.row.is_none() {
+            self.start_row(false);
+        }
+        let separate = self
+            .table
+            .as_ref()
+            .and_then(|t| t.row.as_ref())
+            .is_some_and(|r| !r.cells.is_empty());
+        if separate {
+            self.leaf().push_styled("\t", SpanStyle::default());
+        }
+        let start = self.leaf().text.len();
+        if let Some(t) = self.table.as_mut() {
+            t.cell = Some(start);
+        }
+    }
+
     fn event(&mut self, event: Event<'_>) {
         if let Some(block) = self.html_block.as_mut()
             && let Event::Html(t) | Event::Text(t) = &event
@@ -631,17 +781,21 @@ impl Builder {
                 };
                 self.marker = Some(marker);
             }
-            Tag::TableHead => self.open_leaf(BlockKind::TableRow { header: true }),
-            Tag::TableRow => self.open_leaf(BlockKind::TableRow { header: false }),
-            Tag::TableCell => {
-                let cells = self.cells;
-                if cells > 0 {
-                    self.push(" | ", SpanStyle::default());
-                } else {
-                    self.leaf();
-                }
-                self.cells = cells + 1;
+            Tag::Table(align) => {
+                let align = align
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => ColumnAlign::Default,
+                        Alignment::Left => ColumnAlign::Left,
+                        Alignment::Center => ColumnAlign::Center,
+                        Alignment::Right => ColumnAlign::Right,
+                    })
+                    .collect();
+                self.start_table(align);
             }
+            Tag::TableHead => self.start_row(true),
+            Tag::TableRow => self.start_row(false),
+            Tag::TableCell => self.begin_cell(),
             Tag::Emphasis => self.styles.emphasis += 1,
             Tag::Strong => self.styles.strong += 1,
             Tag::Strikethrough => self.styles.strike += 1,
@@ -666,22 +820,21 @@ impl Builder {
             Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
                 self.close_leaf()
             }
-            Tag::Table(_) | Tag::Superscript | Tag::Subscript | Tag::MetadataBlock(_) => {}
+            Tag::Superscript | Tag::Subscript | Tag::MetadataBlock(_) => {}
         }
     }
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::CodeBlock
-            | TagEnd::TableHead
-            | TagEnd::TableRow => self.close_leaf(),
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock => self.close_leaf(),
             TagEnd::HtmlBlock => {
                 if let Some(block) = self.html_block.take() {
                     self.html(&block);
                 }
             }
+            TagEnd::TableHead | TagEnd::TableRow => self.end_row(),
+            TagEnd::TableCell => self.end_cell(),
+            TagEnd::Table => self.end_table(),
             TagEnd::FootnoteDefinition => {
                 self.close_leaf();
                 if let Some((label, first)) = self.note.take() {

@@ -34,7 +34,9 @@ mod tests;
 mod tests_html;
 
 pub use anchors::{Anchor, heading_slug};
-pub use blocks::{Block, BlockKind, Container, Link, Span, SpanStyle};
+pub use blocks::{
+    Block, BlockKind, ColumnAlign, Container, Link, Span, SpanStyle, Table, TableRow,
+};
 pub use char_offset::CharOffset;
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;

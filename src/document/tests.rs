@@ -193,12 +193,41 @@ fn headings_carry_their_level() {
 }
 
 #[test]
-fn table_rows_are_blocks_with_cells_joined() {
-    let d = md("Intro.\n\n| A | *B* |\n|---|---|\n| 1 | 2 |\n| 3 | |");
-    assert_eq!(texts(&d), ["Intro.", "A | B", "1 | 2", "3 | "]);
-    assert_eq!(d.blocks()[1].kind, BlockKind::TableRow { header: true });
-    assert_eq!(d.blocks()[2].kind, BlockKind::TableRow { header: false });
+fn a_table_is_one_block_that_knows_its_cells_and_alignments() {
+    let d = md("Intro.\n\n| A | *B* | C |\n|:--|--:|:-:|\n| 1 | 2 |\n| 3 | | x |");
+    assert_eq!(texts(&d), ["Intro.", "A\tB\tC\n1\t2\t\n3\t\tx"]);
+    let BlockKind::Table(table) = &d.blocks()[1].kind else {
+        panic!("not a table: {:?}", d.blocks()[1].kind);
+    };
+    assert_eq!(
+        table.align,
+        [ColumnAlign::Left, ColumnAlign::Right, ColumnAlign::Center]
+    );
+    assert_eq!(table.columns(), 3);
+    let block = &d.blocks()[1];
+    let cell = |r: usize, c: usize| {
+        let range = table.rows[r].cells[c].clone();
+        d.slice(block.range.start + range.start..block.range.start + range.end)
+    };
+    assert!(table.rows[0].header && !table.rows[1].header);
+    assert_eq!([cell(0, 0), cell(0, 1), cell(0, 2)], ["A", "B", "C"]);
+    // Pulldown pads a short row with empty cells: they keep their column.
+    assert_eq!([cell(1, 0), cell(1, 1), cell(1, 2)], ["1", "2", ""]);
+    assert_eq!([cell(2, 0), cell(2, 1), cell(2, 2)], ["3", "", "x"]);
     assert_eq!(styled(&d), [("B", EM)]);
+}
+
+#[test]
+fn table_cells_never_hold_the_separators() {
+    let d = md("| a\tb | c |\n|---|---|\n| `x\ty` | z |");
+    let BlockKind::Table(table) = &d.blocks()[0].kind else {
+        panic!("not a table");
+    };
+    for row in &table.rows {
+        for cell in &row.cells {
+            assert!(!d.slice(cell.clone()).contains(['\t', '\n']));
+        }
+    }
 }
 
 #[test]

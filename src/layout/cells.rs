@@ -2,6 +2,8 @@
 //! and drawing both measure through here, so a line never draws wider than the
 //! wrapper planned.
 
+use std::ops::Range;
+
 use unicode_segmentation::{GraphemeIndices, UnicodeSegmentation};
 use unicode_width::UnicodeWidthStr;
 
@@ -47,8 +49,72 @@ pub(super) fn advance(g: &str, col: usize, tab_width: usize, limit: usize) -> Op
     }
 }
 
-/// Iterator behind [`super::line_cells`].
+/// Iterator behind [`super::line_cells`]: the cells of each of the line's
+/// pieces of text in turn (one piece, or one per table cell).
 pub(super) struct LineCells<'a> {
+    current: PartCells<'a>,
+    /// The table pieces after the current one: range, first column, width.
+    rest: std::vec::IntoIter<(Range<usize>, u16, u16)>,
+}
+
+impl<'a> LineCells<'a> {
+    pub(super) fn new(text: &'a str, line: &ViewLine) -> Self {
+        if line.segments.is_empty() {
+            return Self {
+                current: PartCells::new(
+                    text,
+                    line.range.clone(),
+                    line.prefix_width,
+                    line.text_width,
+                    line.tab_width,
+                ),
+                rest: Vec::new().into_iter(),
+            };
+        }
+        let mut parts: Vec<(Range<usize>, u16, u16)> = line
+            .segments
+            .iter()
+            .map(|s| {
+                (
+                    s.range.clone(),
+                    line.prefix_width.saturating_add(s.col),
+                    s.width,
+                )
+            })
+            .collect();
+        let first = parts.remove(0);
+        Self {
+            current: PartCells::new(text, first.0, first.1, first.2, line.tab_width),
+            rest: parts.into_iter(),
+        }
+    }
+}
+
+impl<'a> Iterator for LineCells<'a> {
+    type Item = Cell<'a>;
+
+    fn next(&mut self) -> Option<Cell<'a>> {
+        loop {
+            if let Some(cell) = self.current.next() {
+                return Some(cell);
+            }
+            let (range, base, width) = self.rest.next()?;
+            let tab_width = self.current.tab_width as u8;
+            self.current = PartCells::new(self.current.text, range, base, width, tab_width);
+        }
+    }
+}
+
+/// How many cells `text[range]` takes when drawn in a column `limit` cells
+/// wide (whitespace hanging past the edge does not count).
+pub(super) fn drawn_width(text: &str, range: Range<usize>, limit: u16, tab_width: u8) -> u16 {
+    PartCells::new(text, range, 0, limit, tab_width)
+        .last()
+        .map_or(0, |c| c.col + c.width)
+}
+
+/// The cells of one run of text placed at column `base` in `limit` cells.
+struct PartCells<'a> {
     text: &'a str,
     offset: usize,
     graphemes: std::iter::Peekable<GraphemeIndices<'a>>,
@@ -59,19 +125,19 @@ pub(super) struct LineCells<'a> {
     done: bool,
 }
 
-impl<'a> LineCells<'a> {
-    pub(super) fn new(text: &'a str, line: &ViewLine) -> Self {
-        let end = line.range.end.min(text.len());
-        let start = line.range.start.min(end);
+impl<'a> PartCells<'a> {
+    fn new(text: &'a str, range: Range<usize>, base: u16, limit: u16, tab_width: u8) -> Self {
+        let end = range.end.min(text.len());
+        let start = range.start.min(end);
         let slice = text.get(start..end).unwrap_or("");
         Self {
             text,
             offset: start,
             graphemes: slice.grapheme_indices(true).peekable(),
-            base: line.prefix_width,
+            base,
             col: 0,
-            limit: usize::from(line.text_width),
-            tab_width: usize::from(line.tab_width),
+            limit: usize::from(limit),
+            tab_width: usize::from(tab_width),
             done: false,
         }
     }
@@ -89,7 +155,7 @@ impl<'a> LineCells<'a> {
     }
 }
 
-impl<'a> Iterator for LineCells<'a> {
+impl<'a> Iterator for PartCells<'a> {
     type Item = Cell<'a>;
 
     fn next(&mut self) -> Option<Cell<'a>> {
@@ -161,6 +227,10 @@ mod tests {
             range,
             text_width,
             tab_width: 4,
+            shift: 0,
+            segments: Vec::new(),
+            frame: String::new(),
+            header: false,
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod cells;
 mod prefix;
+mod table;
 mod wrap;
 
 #[cfg(test)]
@@ -34,6 +35,21 @@ pub enum LineKind {
     Blank,
     /// A thematic break, drawn across the width.
     Rule,
+    /// Decoration only, drawn from [`ViewLine::frame`]: a table's header rule
+    /// or row separator, a heading's underline. It shows no text.
+    Frame,
+}
+
+/// One table cell's piece of text on a line: tables put several runs of text
+/// on one line, each in its column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The canonical text shown (part of one cell).
+    pub range: Range<usize>,
+    /// Where it starts, counted from the end of the prefix.
+    pub col: u16,
+    /// Cells it may take.
+    pub width: u16,
 }
 
 /// One screen line of an article at a given width.
@@ -56,6 +72,31 @@ pub struct ViewLine {
     pub text_width: u16,
     /// Tab stops of this layout, so [`line_cells`] expands tabs as wrapping did.
     pub tab_width: u8,
+    /// How many columns left of the text column this line starts: a table or
+    /// code block wider than the reading width may use the pane's margin.
+    /// Cells' columns count from the line's own start.
+    pub shift: u16,
+    /// A table line's pieces of text, in text order; empty for every other
+    /// line, whose text is `range`, drawn from the end of the prefix. On a
+    /// table line `range` spans the pieces (other lines' pieces may fall
+    /// inside it, since a row's cells wrap side by side).
+    pub segments: Vec<Segment>,
+    /// Drawn after the prefix, under the text, as decoration: a table's
+    /// column borders and rules, a heading's underline. Empty for most lines.
+    pub frame: String,
+    /// Part of a table's header row, drawn bold.
+    pub header: bool,
+}
+
+impl ViewLine {
+    /// Whether this line draws the character at `offset` (for table lines,
+    /// only their own pieces count, not the other cells' text `range` spans).
+    pub fn shows(&self, offset: usize) -> bool {
+        if self.segments.is_empty() {
+            return self.range.contains(&offset);
+        }
+        self.segments.iter().any(|s| s.range.contains(&offset))
+    }
 }
 
 /// A block's lines at one width.
@@ -107,6 +148,8 @@ pub struct LinePos {
 #[derive(Debug, Clone)]
 pub struct Layout {
     width: u16,
+    /// What tables and code may use when they need more than `width`.
+    wide: u16,
     tab_width: u8,
     blocks: Vec<Option<BlockLines>>,
 }
@@ -124,8 +167,16 @@ impl Layout {
     /// An empty layout with tab stops every `tab_width` cells (1 to
     /// [`MAX_TAB_WIDTH`]), for readers who configure it.
     pub fn with_tab_width(width: u16, tab_width: u8) -> Self {
+        Self::with_room(width, width, tab_width)
+    }
+
+    /// An empty layout whose text column is `width` cells wide, centred in a
+    /// region `wide` cells wide that tables and code blocks may spread over
+    /// when they need more room than the reading width.
+    pub fn with_room(width: u16, wide: u16, tab_width: u8) -> Self {
         Self {
             width: width.max(1),
+            wide: wide.max(width).max(1),
             tab_width: tab_width.clamp(1, MAX_TAB_WIDTH),
             blocks: Vec::new(),
         }
@@ -134,6 +185,11 @@ impl Layout {
     /// The width this layout wraps to.
     pub fn width(&self) -> u16 {
         self.width
+    }
+
+    /// The width wide blocks (tables, code) may use.
+    pub fn wide(&self) -> u16 {
+        self.wide
     }
 
     /// The tab stops this layout expands tabs to.
@@ -165,8 +221,9 @@ impl Layout {
             width: self.width,
             tab_width: self.tab_width,
         };
+        let wide = self.wide;
         match self.blocks.get_mut(block) {
-            Some(slot) => slot.get_or_insert_with(|| lay_out_block(doc, block, options)),
+            Some(slot) => slot.get_or_insert_with(|| lay_out_wide_block(doc, block, options, wide)),
             None => &NO_LINES,
         }
     }
@@ -261,18 +318,26 @@ impl Layout {
                 None => return (LinePos::default(), 0),
             },
         };
-        let width = self.width;
+        let (width, wide) = (self.width, self.wide);
         let lines = self.ensure(doc, block);
-        let (line, col) = locate_in(doc.text(), lines, offset, width);
-        (LinePos { block, line }, col)
+        // A widened block's lines reach past the text column.
+        let widened = lines
+            .lines
+            .iter()
+            .any(|l| l.shift > 0 || l.prefix_width.saturating_add(l.text_width) > width);
+        let edge = if widened { wide } else { width };
+        let (line, col) = locate_in(doc.text(), lines, offset, edge);
+        let shift = lines.lines.get(line).map_or(0, |l| l.shift);
+        (LinePos { block, line }, col.saturating_sub(shift))
     }
 
     /// The text offset under a column of a screen line, if the line shows text:
     /// the cell under the column, the line's last cell past its end, the line's
-    /// start when it has no cells.
+    /// start when it has no cells. Columns count from the text column's left
+    /// edge, as [`Layout::locate`]'s do, whatever the line's shift.
     pub fn offset_at(&mut self, doc: &Document, pos: LinePos, col: u16) -> Option<usize> {
         let line = self.ensure(doc, pos.block).lines.get(pos.line)?;
-        offset_in(doc.text(), line, col)
+        offset_in(doc.text(), line, col.saturating_add(line.shift))
     }
 
     /// The top line of the last page, for jumping to the end: the last line sits
@@ -297,6 +362,8 @@ impl Layout {
 #[derive(Debug, Clone)]
 pub struct LayoutCache {
     tab_width: u8,
+    /// The room wide blocks may use (see [`Layout::with_room`]); 0 for none.
+    wide: u16,
     /// Least recently used first.
     layouts: Vec<Layout>,
 }
@@ -312,6 +379,7 @@ impl LayoutCache {
     pub fn new(tab_width: u8) -> Self {
         Self {
             tab_width: tab_width.clamp(1, MAX_TAB_WIDTH),
+            wide: 0,
             layouts: Vec::with_capacity(CACHED_WIDTHS),
         }
     }
@@ -325,7 +393,12 @@ impl LayoutCache {
     /// used least recently when [`CACHED_WIDTHS`] are kept).
     pub fn get_mut(&mut self, width: u16) -> &mut Layout {
         let width = width.max(1);
-        match self.layouts.iter().position(|l| l.width == width) {
+        let wide = self.wide.max(width);
+        match self
+            .layouts
+            .iter()
+            .position(|l| l.width == width && l.wide == wide)
+        {
             Some(i) => {
                 let layout = self.layouts.remove(i);
                 self.layouts.push(layout);
@@ -335,17 +408,78 @@ impl LayoutCache {
                     self.layouts.remove(0);
                 }
                 self.layouts
-                    .push(Layout::with_tab_width(width, self.tab_width));
+                    .push(Layout::with_room(width, wide, self.tab_width));
             }
         }
         let last = self.layouts.len() - 1;
         &mut self.layouts[last]
     }
 
+    /// Sets the room tables and code blocks may use from now on (the pane's
+    /// full text width); layouts for other room are made anew.
+    pub fn set_wide(&mut self, wide: u16) {
+        self.wide = wide;
+    }
+
+    /// The room set by [`LayoutCache::set_wide`].
+    pub fn wide(&self) -> u16 {
+        self.wide
+    }
+
     /// Forgets every layout, for when another document is opened.
     pub fn clear(&mut self) {
         self.layouts.clear();
     }
+}
+
+/// Lays out one block of `doc`; a table or code block that needs more than
+/// the reading width is laid out in up to `wide` columns, shifted left into
+/// the margin only as far as the room on the right does not suffice.
+fn lay_out_wide_block(doc: &Document, index: usize, options: WrapOptions, wide: u16) -> BlockLines {
+    let width = options.width.max(1);
+    let may_widen = wide > width
+        && doc
+            .blocks()
+            .get(index)
+            .is_some_and(|b| matches!(b.kind, BlockKind::Table(_) | BlockKind::Code { .. }));
+    if !may_widen {
+        return lay_out_block(doc, index, options);
+    }
+    let mut lines = lay_out_block(
+        doc,
+        index,
+        WrapOptions {
+            width: wide,
+            ..options
+        },
+    );
+    let used = lines
+        .lines
+        .iter()
+        .map(|l| line_extent(doc.text(), l))
+        .max()
+        .unwrap_or(0);
+    if used <= width {
+        return lay_out_block(doc, index, options);
+    }
+    let left = (wide - width) / 2;
+    let right = wide - width - left;
+    let shift = (used - width).saturating_sub(right).min(left);
+    for line in &mut lines.lines {
+        line.shift = shift;
+    }
+    lines
+}
+
+/// The columns a line takes from its start: prefix, frame and cells.
+fn line_extent(text: &str, line: &ViewLine) -> u16 {
+    if line.kind == LineKind::Blank {
+        return 0;
+    }
+    let frame = u16::try_from(unicode_width::UnicodeWidthStr::width(line.frame.as_str()))
+        .unwrap_or(u16::MAX);
+    let cells = line_cells(text, line).last().map_or(0, |c| c.col + c.width);
+    cells.max(line.prefix_width.saturating_add(frame))
 }
 
 /// Lays out one block of `doc`, looking back a few blocks for the markers that
@@ -360,6 +494,7 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
         block.range.clone(),
         &block.kind,
         &block.container,
+        &block.spans,
         &indents,
         index,
         options,
@@ -376,15 +511,12 @@ fn lay_out_block(doc: &Document, index: usize, options: WrapOptions) -> BlockLin
 }
 
 /// Whether the block at `index` runs straight into the next one: list items
-/// into the next item and table rows into the next row sit on consecutive
-/// lines, as lists and tables read best.
+/// into the next item sit on consecutive
+/// lines, as lists read best.
 fn runs_into_next_item(blocks: &[Block], index: usize) -> bool {
     let (Some(this), Some(next)) = (blocks.get(index), blocks.get(index + 1)) else {
         return false;
     };
-    if matches!(this.kind, BlockKind::TableRow { .. }) {
-        return matches!(next.kind, BlockKind::TableRow { .. });
-    }
     this.container.list_depth > 0
         && this.kind == BlockKind::Paragraph
         && next.container.list_depth > 0
@@ -429,10 +561,13 @@ fn list_indents(blocks: &[Block], index: usize) -> Vec<u16> {
 
 /// Index of the line of `lines` that shows `offset`, and its column.
 fn locate_in(text: &str, lines: &BlockLines, offset: usize, width: u16) -> (usize, u16) {
+    if lines.lines.iter().any(|l| !l.segments.is_empty()) {
+        return table::locate(text, lines, offset, width);
+    }
     let shown = lines
         .lines
         .iter()
-        .rposition(|l| l.kind != LineKind::Blank)
+        .rposition(|l| l.kind == LineKind::Text)
         .unwrap_or(0);
     let i = lines
         .lines
@@ -482,6 +617,9 @@ mod tests {
             .iter()
             .map(|l| {
                 let mut s = l.prefix.clone();
+                if l.kind == LineKind::Frame {
+                    s.push_str(&l.frame);
+                }
                 s.extend(line_cells(doc.text(), l).map(|c| c.text));
                 s
             })
@@ -492,7 +630,7 @@ mod tests {
     fn paragraph_wraps_and_ends_with_blank() {
         let d = doc("# Title\n\nThe quick brown fox jumps over the lazy dog.");
         let mut layout = Layout::new(16);
-        assert_eq!(drawn(&d, &mut layout, 0), ["Title", ""]);
+        assert_eq!(drawn(&d, &mut layout, 0), ["Title", "═════", ""]);
         assert_eq!(
             drawn(&d, &mut layout, 1),
             ["The quick brown ", "fox jumps over ", "the lazy dog.", ""]

@@ -125,7 +125,7 @@ proptest! {
         tab_width in 1u8..=8,
     ) {
         let options = WrapOptions { width, tab_width };
-        let lines = wrap_block(&text, 0..text.len(), &kind, &container, &[4, 2], 7, options);
+        let lines = wrap_block(&text, 0..text.len(), &kind, &container, &[], &[4, 2], 7, options);
         check_block(&text, 0..text.len(), &lines, width);
     }
 
@@ -161,6 +161,132 @@ proptest! {
             let top = layout.last_page_top(&doc, 10);
             let expected = all.len().saturating_sub(10);
             prop_assert_eq!(top, all[expected]);
+        }
+    }
+}
+
+/// A table cell's text: words, wide characters, code-like runs, sometimes
+/// empty.
+fn cell_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => "[a-z]{1,8}",
+            1 => Just("日本語".to_string()),
+            1 => Just("😀".to_string()),
+            1 => Just("e\u{301}".to_string()),
+            1 => Just("--with-libyaml".to_string()),
+            1 => Just("https://ex.org/a-b".to_string()),
+            1 => "[a-z]{15,40}",
+        ],
+        0..6,
+    )
+    .prop_map(|words| words.join(" "))
+}
+
+/// A Markdown table with `cols` columns (cells escaped of pipes by
+/// construction) and the alignment row `align`.
+fn table_source() -> impl Strategy<Value = String> {
+    (1usize..7).prop_flat_map(|cols| {
+        (
+            prop::collection::vec(prop::collection::vec(cell_text(), cols), 1..5),
+            prop::collection::vec(
+                prop_oneof![Just("---"), Just(":--"), Just("--:"), Just(":-:")],
+                cols,
+            ),
+        )
+            .prop_map(|(rows, align)| {
+                let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
+                let mut src = line(&rows[0]);
+                src.push_str(&format!("|{}|\n", align.join("|")));
+                for row in &rows[1..] {
+                    src.push_str(&line(row));
+                }
+                src
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Every character of a table's text is drawn once, inside the width, in
+    /// order within its cell, never over another cell or a border, and maps
+    /// to its cell and back.
+    #[test]
+    fn tables_show_every_character_in_order(
+        source in table_source(),
+        width in 1u16..=100,
+        wide_extra in 0u16..=60,
+    ) {
+        let doc = Document::parse_complete(&source, Format::Markdown, ParseOptions::default());
+        prop_assert_eq!(doc.blocks().len(), 1);
+        let BlockKind::Table(table) = &doc.blocks()[0].kind else {
+            panic!("not a table: {source:?}");
+        };
+        let text = doc.text();
+        let wide = width + wide_extra;
+        let mut layout = Layout::with_room(width, wide, 4);
+        let lines = layout.ensure(&doc, 0).clone();
+        // (line, col, range) of every drawn cell.
+        let mut drawn = Vec::new();
+        for (i, line) in lines.lines.iter().enumerate() {
+            let mut taken = vec![false; usize::from(wide)];
+            let mut at = usize::from(line.prefix_width);
+            for g in line.frame.graphemes(true) {
+                let w = g.width();
+                if g != " " {
+                    for t in taken.iter_mut().skip(at).take(w) {
+                        *t = true;
+                    }
+                }
+                at += w;
+            }
+            for cell in line_cells(text, line) {
+                prop_assert!(cell.col + cell.width <= wide, "past the width");
+                for c in cell.col..cell.col + cell.width {
+                    let slot = &mut taken[usize::from(c)];
+                    prop_assert!(!*slot, "cells overlap on line {}", i);
+                    *slot = true;
+                }
+                drawn.push((i, cell.col, cell.range));
+                let pos = LinePos { block: 0, line: i };
+                let (at, col) = layout.locate(&doc, cell.range.0);
+                prop_assert_eq!(at, pos);
+                // Columns count from the text column; a cell in the margin
+                // left of it (a shifted wide table) has none of its own.
+                prop_assert_eq!(col, cell.col.saturating_sub(line.shift));
+                if cell.col >= line.shift {
+                    prop_assert_eq!(layout.offset_at(&doc, pos, col), Some(cell.range.0));
+                }
+            }
+        }
+        // Each non-blank cluster of the text is drawn exactly once.
+        let mut by_offset = drawn.clone();
+        by_offset.sort_by_key(|d| d.2);
+        let visible: Vec<(usize, usize)> = text
+            .grapheme_indices(true)
+            .filter(|(_, g)| !matches!(*g, " " | "\t" | "\n"))
+            .map(|(i, g)| (i, i + g.len()))
+            .collect();
+        let shown: Vec<(usize, usize)> = by_offset
+            .iter()
+            .map(|d| d.2)
+            .filter(|r| !matches!(&text[r.0..r.1], " " | "\t" | "\n"))
+            .collect();
+        prop_assert_eq!(shown, visible);
+        // Within a cell, text reads on in order: down the lines, then right.
+        let base = doc.blocks()[0].range.start;
+        for row in &table.rows {
+            for cell in &row.cells {
+                let inside: Vec<_> = by_offset
+                    .iter()
+                    .filter(|d| d.2.0 >= base + cell.start && d.2.1 <= base + cell.end)
+                    .collect();
+                for pair in inside.windows(2) {
+                    let (a, b) = (pair[0], pair[1]);
+                    prop_assert!(a.0 < b.0 || (a.0 == b.0 && a.1 < b.1), "out of order");
+                }
+            }
         }
     }
 }

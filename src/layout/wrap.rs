@@ -11,7 +11,11 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::cells::{MAX_TAB_WIDTH, cluster_width, is_blank, tab_advance};
 use super::prefix::prefixes;
 use super::{BlockLines, LineKind, ViewLine};
-use crate::document::{BlockKind, Container};
+use crate::document::{BlockKind, Container, Span};
+
+/// Drawn instead of the code indent before a code line that continues the
+/// source line above it (the line was too long for the column).
+pub const CONTINUATION: &str = "↪ ";
 
 /// What a block's lines depend on besides the block itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,12 +27,16 @@ pub struct WrapOptions {
 }
 
 /// Lays out the block `index` whose text is `text[range]`. `list_indents` gives
-/// the indentation of each enclosing list level (see [`prefixes`]).
+/// the indentation of each enclosing list level (see [`prefixes`]); `spans`
+/// are the block's styled runs (an inline code span is kept on one line when
+/// it fits).
+#[allow(clippy::too_many_arguments)]
 pub fn wrap_block(
     text: &str,
     range: Range<usize>,
     kind: &BlockKind,
     container: &Container,
+    spans: &[Span],
     list_indents: &[u16],
     index: usize,
     options: WrapOptions,
@@ -42,6 +50,11 @@ pub fn wrap_block(
     } else {
         (start, start)
     };
+    if let BlockKind::Table(table) = kind {
+        let pre = prefixes(container, false, list_indents, width);
+        let keep = unbreakable_runs(text, start..end, spans);
+        return super::table::lay_out(text, start..end, table, &pre, &keep, index, options);
+    }
     let code = matches!(kind, BlockKind::Code { .. });
     let pre = prefixes(container, code, list_indents, width);
     let text_width = width.saturating_sub(pre.width).max(1);
@@ -53,21 +66,56 @@ pub fn wrap_block(
         range,
         text_width,
         tab_width,
+        shift: 0,
+        segments: Vec::new(),
+        frame: String::new(),
+        header: false,
     };
     let mut lines = Vec::new();
     if *kind == BlockKind::Rule {
         lines.push(line(LineKind::Rule, &pre.first, pre.width, start..end));
     } else {
+        let keep = if code {
+            Vec::new()
+        } else {
+            unbreakable_runs(text, start..end, spans)
+        };
         let ranges = break_lines(
             text,
             start..end,
-            code,
+            Breaks { code, keep: &keep },
             usize::from(text_width),
             usize::from(tab_width),
         );
+        let continued = code
+            .then(|| pre.rest.strip_suffix(super::prefix::CODE_INDENT))
+            .flatten()
+            .map(|outer| format!("{outer}{CONTINUATION}"));
+        let mut prev_end = None;
         for (i, r) in ranges.into_iter().enumerate() {
-            let prefix = if i == 0 { &pre.first } else { &pre.rest };
+            let continues = prev_end.is_some_and(|e: usize| !text[..e].ends_with('\n'));
+            prev_end = Some(r.end);
+            let prefix = match &continued {
+                Some(mark) if continues => mark,
+                _ if i == 0 => &pre.first,
+                _ => &pre.rest,
+            };
             lines.push(line(LineKind::Text, prefix, pre.width, r));
+        }
+        if let BlockKind::Heading(level @ 1..=2) = kind {
+            let drawn = lines
+                .iter()
+                .map(|l| {
+                    super::line_cells(text, l)
+                        .map(|c| usize::from(c.width))
+                        .sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0);
+            let mark = if *level == 1 { "═" } else { "─" };
+            let mut under = line(LineKind::Frame, &pre.rest, pre.width, end..end);
+            under.frame = mark.repeat(drawn.max(1));
+            lines.push(under);
         }
     }
     let mut blank = line(LineKind::Blank, "", 0, end..end);
@@ -76,12 +124,57 @@ pub fn wrap_block(
     BlockLines { lines }
 }
 
-/// The line ranges of `text[range]`: each `\n` ends a line (and belongs to it),
-/// and each piece between is wrapped to `width` cells.
-fn break_lines(
+/// Where lines may break besides at spaces.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Breaks<'k> {
+    /// Code: lines break only after whitespace, or anywhere when a word is
+    /// wider than the column.
+    pub code: bool,
+    /// Runs (document offsets, sorted) that break only at whitespace while
+    /// they fit: bare URLs and inline code spans.
+    pub keep: &'k [Range<usize>],
+}
+
+/// The runs of `text[range]` that should not break except at whitespace:
+/// inline code spans (`--with-libyaml`) and bare URLs (`https://a.org/x-y`),
+/// which a reader copies or reads as one thing.
+pub(super) fn unbreakable_runs(
     text: &str,
     range: Range<usize>,
-    code: bool,
+    spans: &[Span],
+) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = spans
+        .iter()
+        .filter(|s| s.style.code && s.range.start >= range.start && s.range.end <= range.end)
+        .map(|s| s.range.clone())
+        .collect();
+    let body = text.get(range.clone()).unwrap_or("");
+    let mut from = 0;
+    while let Some(found) = body.get(from..).and_then(|b| b.find("://")) {
+        let at = from + found;
+        let head = body.get(..at).unwrap_or("");
+        let scheme = head
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |i| i + 1);
+        let tail = body.get(at..).unwrap_or("");
+        let len = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .unwrap_or(tail.len());
+        if scheme < at {
+            out.push(range.start + scheme..range.start + at + len);
+        }
+        from = at + len.max(3);
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// The line ranges of `text[range]`: each `\n` ends a line (and belongs to it),
+/// and each piece between is wrapped to `width` cells.
+pub(super) fn break_lines(
+    text: &str,
+    range: Range<usize>,
+    breaks: Breaks<'_>,
     width: usize,
     tab_width: usize,
 ) -> Vec<Range<usize>> {
@@ -95,7 +188,7 @@ fn break_lines(
         if last && piece.is_empty() && !out.is_empty() {
             break;
         }
-        wrap_segment(piece, seg_start, code, width, tab_width, &mut out);
+        wrap_segment(piece, seg_start, breaks, width, tab_width, &mut out);
         seg_start += piece.len();
         if !last {
             if let Some(r) = out.last_mut() {
@@ -120,6 +213,9 @@ struct Cluster {
     blank: bool,
     /// A line may start here.
     break_before: bool,
+    /// A line may start here when nothing better is on the line (inside a
+    /// word of code, a URL or a code span wider than the column).
+    soft_break: bool,
 }
 
 /// A segment's clusters, made as the wrapper reaches them and dropped once
@@ -156,7 +252,7 @@ impl<I: Iterator<Item = Cluster>> Clusters<I> {
 fn wrap_segment(
     seg: &str,
     base: usize,
-    code: bool,
+    rules: Breaks<'_>,
     width: usize,
     tab_width: usize,
     out: &mut Vec<Range<usize>>,
@@ -166,16 +262,31 @@ fn wrap_segment(
         return;
     }
     let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
+    let mut keep = rules.keep.iter().peekable();
+    let mut prev_blank = false;
     let source = seg.grapheme_indices(true).map(move |(i, g)| {
         while breaks.next_if(|&b| b < i).is_some() {}
-        let break_before = !code && breaks.peek() == Some(&i);
+        let at = base + i;
+        while keep.next_if(|r| r.end <= at).is_some() {}
+        let inside = rules.code || keep.peek().is_some_and(|r| r.start < at);
+        let opportunity = breaks.peek() == Some(&i);
+        let blank = is_blank(g);
+        // Inside code, a URL or a code span: after whitespace, always (UAX 14
+        // would keep `x //` together), and nowhere else while the word fits.
+        let break_before = if inside {
+            prev_blank && !blank
+        } else {
+            opportunity
+        };
+        prev_blank = blank;
         let tab = g == "\t";
         Cluster {
             start: i,
             width: if tab { 0 } else { cluster_width(g) },
             tab,
-            blank: is_blank(g),
+            blank,
             break_before,
+            soft_break: inside && opportunity && !break_before,
         }
     });
     let mut clusters = Clusters {
@@ -190,6 +301,7 @@ fn wrap_segment(
     while clusters.get(i).is_some() {
         let mut col = 0;
         let mut last_break = None;
+        let mut last_soft = None;
         let mut hung = false;
         let mut j = i;
         let end = loop {
@@ -198,6 +310,9 @@ fn wrap_segment(
             if j > i && c.break_before {
                 last_break = Some(j);
             }
+            if j > i && c.soft_break {
+                last_soft = Some(j);
+            }
             if hung {
                 // Whitespace past the edge stays on this line, undrawn; so do
                 // invisible clusters. The next visible cluster starts a line.
@@ -205,7 +320,7 @@ fn wrap_segment(
                     j += 1;
                     continue;
                 }
-                break last_break.unwrap_or(j);
+                break last_break.or(last_soft).unwrap_or(j);
             }
             let advance = if c.tab {
                 tab_advance(col, tab_width, width)
@@ -217,7 +332,7 @@ fn wrap_segment(
                 j += 1;
                 continue;
             }
-            if !code && c.blank {
+            if c.blank {
                 hung = true;
                 j += 1;
                 continue;
@@ -227,7 +342,7 @@ fn wrap_segment(
                 // placeholder by `line_cells`.
                 break i + 1;
             }
-            break last_break.unwrap_or(j);
+            break last_break.or(last_soft).unwrap_or(j);
         };
         let range = pos(&mut clusters, i)..pos(&mut clusters, end);
         out.push(range);
@@ -249,7 +364,16 @@ mod tests {
 
     /// The drawn text of each text line: prefix then cells.
     fn render(text: &str, kind: &BlockKind, container: &Container, width: u16) -> Vec<String> {
-        let lines = wrap_block(text, 0..text.len(), kind, container, &[], 0, opts(width));
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            kind,
+            container,
+            &[],
+            &[],
+            0,
+            opts(width),
+        );
         lines
             .lines
             .iter()
@@ -291,6 +415,7 @@ mod tests {
             0..text.len(),
             &BlockKind::Paragraph,
             &Container::default(),
+            &[],
             &[],
             0,
             opts(10),
@@ -349,6 +474,7 @@ mod tests {
             &BlockKind::Paragraph,
             &Container::default(),
             &[],
+            &[],
             0,
             opts(20),
         );
@@ -357,11 +483,63 @@ mod tests {
     }
 
     #[test]
-    fn code_keeps_empty_lines_and_breaks_only_at_width() {
+    fn code_keeps_empty_lines_and_marks_continued_lines() {
         assert_eq!(
             code("a b c d e\n\nx", 6),
-            ["  a b ", "  c d ", "  e", "  ", "  x"]
+            ["  a b ", "↪ c d ", "↪ e", "  ", "  x"]
         );
+    }
+
+    #[test]
+    fn code_breaks_between_words_not_inside_them() {
+        assert_eq!(
+            code("let total = items.sum(); // and more", 16),
+            ["  let total = ", "↪ items.sum(); ", "↪ // and more"]
+        );
+        // A word wider than the column still shows whole, over several lines.
+        assert_eq!(code("abcdefghij", 6), ["  abcd", "↪ efgh", "↪ ij"]);
+    }
+
+    #[test]
+    fn bare_urls_and_code_spans_stay_on_one_line_when_they_fit() {
+        assert_eq!(
+            para("read https://ex.org/a-b now", 20),
+            ["read ", "https://ex.org/a-b ", "now"]
+        );
+        let text = "use --with-libyaml here";
+        let at = text.find("--").unwrap();
+        let spans = [Span {
+            range: at..at + "--with-libyaml".len(),
+            style: crate::document::SpanStyle {
+                code: true,
+                ..Default::default()
+            },
+        }];
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            &BlockKind::Paragraph,
+            &Container::default(),
+            &spans,
+            &[],
+            0,
+            opts(16),
+        );
+        let shown: Vec<&str> = lines.lines[..lines.lines.len() - 1]
+            .iter()
+            .map(|l| &text[l.range.clone()])
+            .collect();
+        assert_eq!(shown, ["use ", "--with-libyaml ", "here"]);
+    }
+
+    #[test]
+    fn a_url_wider_than_the_line_breaks_where_it_may() {
+        let url = "https://example.org/a-very-long-path/to-a-page";
+        let got = para(url, 20);
+        assert!(got.len() > 1 && got.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(got.concat(), url);
+        // At its slashes and hyphens rather than at the edge.
+        assert!(got[0].ends_with('/') || got[0].ends_with('-'), "{got:?}");
     }
 
     #[test]
@@ -383,6 +561,7 @@ mod tests {
             &BlockKind::Rule,
             &Container::default(),
             &[],
+            &[],
             3,
             opts(10),
         );
@@ -399,6 +578,7 @@ mod tests {
             0..text.len(),
             &BlockKind::Heading(1),
             &Container::default(),
+            &[],
             &[],
             0,
             opts(5),

@@ -91,7 +91,10 @@ impl Watchdog {
 fn take_over(data_dir: &std::path::Path, shared: &recovery::Shared, restore: fn(), signal: i32) {
     super::hangup::silence_terminal_output();
     let mut err = io::stderr();
-    match recovery::store_shared(data_dir, shared) {
+    // This thread never holds the lock, and the event loop holds it only to
+    // swap in a newer snapshot: waiting for it cannot hang, and skipping it
+    // (as the panic hook must) would exit without the note just typed.
+    match recovery::store_shared_waiting(data_dir, shared) {
         Some((_, Ok(path))) => {
             let _ = writeln!(
                 err,

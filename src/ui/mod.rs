@@ -9,6 +9,7 @@ mod outline;
 pub mod panel;
 mod reader_pane;
 mod status_bar;
+pub mod syntax;
 pub mod theme;
 
 use ratatui::Frame;

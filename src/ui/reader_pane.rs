@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::theme;
+use super::{syntax, theme};
 use crate::app::reader::Reader;
 use crate::app::{App, Focus};
 use crate::document::{BlockKind, Span as TextSpan, sanitize};
@@ -36,7 +36,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     match &app.reader {
-        Some(reader) => draw_text(frame.buffer_mut(), app, reader, text),
+        Some(reader) => {
+            let wide = crate::app::geometry::wide_column(area, text).intersection(area);
+            draw_text(frame.buffer_mut(), app, reader, text, wide);
+        }
         None => {
             let hint = "Choose an article in the list and press Enter. Press ? for help.";
             frame.render_widget(
@@ -49,7 +52,9 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     }
 }
 
-fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
+/// Draws the lines in view into the text column `area`; wide tables and code
+/// may reach into `wide`, the pane's whole text width.
+fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect, wide: Rect) {
     let Some(layout) = reader.layout() else {
         return;
     };
@@ -61,9 +66,34 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect) {
     };
     let mut pos = reader.top;
     let mut y = area.top();
+    // The syntax runs of the code block being drawn, worked out once a frame.
+    let mut code: Option<(usize, Option<syntax::Runs>)> = None;
     while y < area.bottom() {
         let Some(line) = layout.line(pos) else { break };
-        draw_line(buf, app, reader, line, &overlays, area.x, y, area.width);
+        if code.as_ref().is_none_or(|(b, _)| *b != pos.block) {
+            let runs = match reader.doc.blocks().get(pos.block) {
+                Some(b) => match &b.kind {
+                    BlockKind::Code { lang } => {
+                        syntax::runs(lang, reader.doc.slice(b.range.clone()))
+                    }
+                    _ => None,
+                },
+                None => None,
+            };
+            code = Some((pos.block, runs));
+        }
+        let runs = code
+            .as_ref()
+            .and_then(|(_, r)| r.as_deref())
+            .map(Vec::as_slice);
+        let spreads = line.shift > 0 || line.prefix_width + line.text_width > area.width;
+        let (x, width) = if spreads {
+            let x = area.x.saturating_sub(line.shift).max(wide.x);
+            (x, wide.right().saturating_sub(x))
+        } else {
+            (area.x, area.width)
+        };
+        draw_line(buf, app, reader, line, &overlays, runs, x, y, width);
         y += 1;
         let block_lines = layout.get(pos.block).map_or(&[][..], |b| &b.lines[..]);
         let last_text = block_lines.iter().rposition(|l| l.kind != LineKind::Blank);
@@ -153,6 +183,7 @@ fn draw_line(
     reader: &Reader,
     line: &ViewLine,
     overlays: &Overlays,
+    runs: Option<&[(Range<usize>, syntax::Kind)]>,
     x: u16,
     y: u16,
     width: u16,
@@ -173,14 +204,24 @@ fn draw_line(
             );
             return;
         }
+        LineKind::Frame => {
+            buf.set_stringn(x, y, &line.prefix, usize::from(width), theme::DECORATION);
+            let style = match block.kind {
+                BlockKind::Heading(level) => theme::heading_rule(level),
+                _ => theme::DECORATION,
+            };
+            draw_frame(buf, line, x, y, width, style);
+            return;
+        }
         LineKind::Text => {}
     }
     buf.set_stringn(x, y, &line.prefix, usize::from(width), theme::DECORATION);
+    draw_frame(buf, line, x, y, width, theme::DECORATION);
     let base = match block.kind {
-        BlockKind::Heading(_) => theme::HEADING,
+        BlockKind::Heading(level) => theme::heading(level),
         BlockKind::Byline => theme::BYLINE,
         BlockKind::Code { .. } => theme::CODE_BLOCK,
-        BlockKind::TableRow { header: true } => theme::TITLE,
+        BlockKind::Table(_) if line.header => theme::TABLE_HEADER,
         _ => Style::new(),
     };
     let mut highlights: Vec<(Range<usize>, Style)> = reader
@@ -192,11 +233,13 @@ fn draw_line(
     let note_starts_here = reader
         .notes
         .overlapping(line.range.clone())
-        .any(|(r, h)| !h.note.trim().is_empty() && line.range.contains(&r.start));
+        .any(|(r, h)| !h.note.trim().is_empty() && line.shows(r.start));
     if note_starts_here && x >= 2 {
         buf.set_stringn(x - 2, y, "✎", 1, theme::NOTE_MARK);
     }
     let mut spans = SpanCursor::new(&block.spans, line.range.start);
+    let runs = runs.unwrap_or(&[]);
+    let mut run = runs.partition_point(|(r, _)| r.end + block.range.start <= line.range.start);
     let ranges = overlays.matches;
     let mut m = ranges.partition_point(|r| r.end <= line.range.start);
     for cell in line_cells(doc.text(), line) {
@@ -205,6 +248,15 @@ fn draw_line(
         }
         let at = cell.range.0;
         let mut style = base.patch(spans.style_at(at));
+        let inner = at.saturating_sub(block.range.start);
+        while run < runs.len() && runs[run].0.end <= inner {
+            run += 1;
+        }
+        if let Some((r, kind)) = runs.get(run)
+            && r.start <= inner
+        {
+            style = style.patch(syntax::style(*kind));
+        }
         for (r, s) in &highlights {
             if r.contains(&at) {
                 style = style.patch(*s);
@@ -228,6 +280,27 @@ fn draw_line(
         }
         let room = usize::from(width - cell.col);
         buf.set_stringn(x + cell.col, y, cell.text, room, style);
+    }
+}
+
+/// Draws a line's frame (table borders, a heading's underline) after its
+/// prefix, clipped to the pane.
+fn draw_frame(buf: &mut Buffer, line: &ViewLine, x: u16, y: u16, width: u16, style: Style) {
+    if line.frame.is_empty() || line.prefix_width >= width {
+        return;
+    }
+    // Only the marks: the spaces between them must not tint the text drawn
+    // over them.
+    let mut col = line.prefix_width;
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(line.frame.as_str(), true) {
+        let w = u16::try_from(g.width()).unwrap_or(u16::MAX);
+        if col.saturating_add(w) > width {
+            break;
+        }
+        if g != " " && w > 0 {
+            buf.set_stringn(x + col, y, g, usize::from(w), style);
+        }
+        col += w;
     }
 }
 

@@ -17,8 +17,30 @@ pub const SELECTED: Style = Style::new().add_modifier(Modifier::REVERSED);
 pub const ENTRY_TITLE: Style = Style::new().add_modifier(Modifier::BOLD);
 /// Author, date and counts in the list.
 pub const ENTRY_DETAIL: Style = Style::new().fg(Color::DarkGray);
-/// Headings in the reader.
+/// Headings in the reader (see [`heading`] for each level).
 pub const HEADING: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+
+/// A heading of `level`: levels 1 and 2 are also underlined by a rule (drawn
+/// by layout), 3 is coloured like them, 4 is bold in the text colour, 5 and 6
+/// are bold italic, so the levels read apart without the `#` marks.
+pub fn heading(level: u8) -> Style {
+    match level {
+        0..=3 => HEADING,
+        4 => Style::new().add_modifier(Modifier::BOLD),
+        _ => Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+    }
+}
+
+/// The rule under a level 1 (double) or level 2 (single) heading.
+pub fn heading_rule(level: u8) -> Style {
+    match level {
+        1 => Style::new().fg(Color::Cyan),
+        _ => DECORATION,
+    }
+}
+
+/// A table's header row.
+pub const TABLE_HEADER: Style = Style::new().add_modifier(Modifier::BOLD);
 /// Byline and date lines.
 pub const BYLINE: Style = Style::new()
     .fg(Color::DarkGray)

@@ -38,6 +38,16 @@ impl vt100::Callbacks for Events {
     }
 }
 
+/// A duplicate of the pseudo-terminal master's descriptor to write keys
+/// through; closing it sends nothing.
+fn master_copy(master: &dyn MasterPty) -> std::fs::File {
+    let fd = master.as_raw_fd().expect("the master has a descriptor");
+    // SAFETY: `fd` is the master's open descriptor, alive while `master` is
+    // borrowed; it is only duplicated here, never closed.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    std::fs::File::from(borrowed.try_clone_to_owned().expect("dup the pty master"))
+}
+
 /// A running gloss in a pseudo-terminal.
 pub struct Gloss {
     parser: Arc<Mutex<vt100::Parser<Events>>>,
@@ -153,7 +163,13 @@ impl Gloss {
                 }
             }
         });
-        let writer = pty.master.take_writer().expect("pty writer");
+        // A plain copy of the master's descriptor, not portable-pty's
+        // `take_writer`: that writer, when dropped, types a newline and the
+        // end-of-file character into the terminal (Ctrl-J, Ctrl-D in raw
+        // mode), so closing the terminal would first send gloss two keys a
+        // window closing never sends (in the note editor Ctrl-J deletes to
+        // the start of the line, and the typed note was gone).
+        let writer: Box<dyn Write + Send> = Box::new(master_copy(pty.master.as_ref()));
         Self {
             parser,
             master: Some(pty.master),

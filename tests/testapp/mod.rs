@@ -64,6 +64,12 @@ impl TestApp {
         )
     }
 
+    /// A `width` x `height` app whose library holds `files` (name, text),
+    /// with the default keys.
+    pub fn with_articles(width: u16, height: u16, files: &[(&str, &str)]) -> Self {
+        Self::with_files(width, height, KeyConfig::default(), files)
+    }
+
     /// A `width` x `height` app over a library of these files (name, text),
     /// listed in the order of their names.
     pub fn with_files(width: u16, height: u16, keys: KeyConfig, files: &[(&str, &str)]) -> Self {
@@ -115,6 +121,13 @@ impl TestApp {
             terminal,
             _dir: dir,
         }
+    }
+
+    /// Resizes the terminal and tells the app, as a resize event does.
+    pub fn resize(&mut self, width: u16, height: u16) -> &mut Self {
+        self.app.resize(width, height);
+        self.terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        self
     }
 
     /// Presses the keys in `keys` ("v s m", "ctrl-s", "/ z e p enter").
