@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use crossterm::event::{self, Event};
 
-use crate::app::{App, Effect, Msg};
+use crate::app::{App, Effect};
 use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
@@ -249,12 +249,10 @@ impl Runtime {
                 dirty = false;
                 last_draw = Instant::now();
             }
-            // While the open article is not parsed to its end (opened before
-            // the loop by `gloss open`, from the list, or read again), input
-            // is polled without waiting and every moment without a key parses
-            // more of it: nothing waits for a first key.
-            let busy = self.session.app.has_idle_work();
-            let timeout = if busy { Duration::ZERO } else { IDLE_TICK };
+            // The rest of a large article is parsed by a background job
+            // (its result is collected above when the loop wakes), so the
+            // loop always sleeps until a key or the next tick.
+            let timeout = IDLE_TICK;
             #[cfg(unix)] // i8-fix wiring (D1)
             let ready = match hangup::wait_input(timeout)? {
                 hangup::Input::Gone => return Ok(()),
@@ -276,8 +274,6 @@ impl Runtime {
                 self.apply(effects, terminal)?;
                 self.session.sync_recovery();
                 dirty = true;
-            } else if busy {
-                self.session.app.update(Msg::Idle);
             } else {
                 self.session.flush_due_position();
                 self.session.sync_recovery();

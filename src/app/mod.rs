@@ -37,7 +37,7 @@ use cursor::Motion;
 use geometry::Areas;
 use list::ListState;
 pub use list::{ArticleFigures, ArticleId, Figures};
-pub use modes::{Mode, Msg, NoteEdit, Pointer};
+pub use modes::{Mode, Msg, NoteEdit, Parsed, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
 use notes::{Notes, position_at, resolve_position};
 use outline::Headings;
@@ -441,7 +441,10 @@ impl App {
                 self.on_links_pointer(pointer)
             }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
-            Msg::Idle => return self.on_idle(),
+            Msg::Parsed(parsed) => {
+                self.take_parsed(parsed);
+                Vec::new()
+            }
             msg => {
                 self.message = None;
                 self.on_mode_msg(msg)

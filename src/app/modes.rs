@@ -16,10 +16,12 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::links::LinkPicker;
+use super::list::ArticleId;
 use super::note_editor::NoteEditor;
 use super::outline::Outline;
 use super::panel::Panel;
 use super::{App, Confirm, Focus, Input};
+use crate::document::Document;
 use crate::keymap::{Action, Context};
 
 /// The layer that receives keys. A mode opened over another (see
@@ -164,10 +166,9 @@ pub enum Msg {
     Paste(String),
     /// A mouse action.
     Mouse(Pointer),
-    /// No input is waiting: a step of background work (parsing more of the
-    /// open article), so it goes on from the moment the article opens, with
-    /// or without keys.
-    Idle,
+    /// The rest of the open article, parsed by a background job started
+    /// when it opened.
+    Parsed(Parsed),
     /// The terminal's new size.
     Resize {
         /// Columns.
@@ -176,6 +177,30 @@ pub enum Msg {
         height: u16,
     },
 }
+
+/// A complete document parsed off the event loop's thread from a clone of
+/// the one an article opened with: it extends that one exactly (same text
+/// up to where that one stopped, same blocks, links and anchors), so it can
+/// take its place without moving anything that points into it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The article it was parsed for.
+    pub article: ArticleId,
+    /// The whole article.
+    pub doc: Box<Document>,
+}
+
+/// Two results are equal when they are for the same article and the same
+/// read of its text (the same shared source) and hold as much of it.
+impl PartialEq for Parsed {
+    fn eq(&self, other: &Self) -> bool {
+        self.article == other.article
+            && self.doc.shares_source(&other.doc)
+            && self.doc.text().len() == other.doc.text().len()
+    }
+}
+
+impl Eq for Parsed {}
 
 impl From<Action> for Msg {
     fn from(action: Action) -> Self {

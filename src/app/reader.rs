@@ -5,10 +5,11 @@
 use crate::document::{Document, floor_char_boundary};
 use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 
+use super::App;
 use super::list::ArticleId;
+use super::modes::Parsed;
 use super::notes::Notes;
 use super::search::Search;
-use super::{App, Effect};
 
 /// How much source to parse per step when the view needs more blocks: enough for
 /// several screens, small enough to keep a keypress instant.
@@ -18,25 +19,32 @@ const PARSE_STEP: usize = 64 * 1024;
 const CONTEXT_LINES: usize = 3;
 
 impl App {
-    /// Whether there is work for idle time: the open article is not parsed
-    /// to its end yet. The runtime then polls for input without waiting and
-    /// sends [`super::Msg::Idle`] whenever no key is there, so the rest of a
-    /// large article is parsed from the moment it opens (`gloss open FILE`
-    /// included), not after the first key.
-    pub fn has_idle_work(&self) -> bool {
-        self.reader.as_ref().is_some_and(|r| !r.doc.is_complete())
-    }
-
-    /// [`super::Msg::Idle`]: parses a little more of the open article. The
-    /// article's fingerprint is computed off this thread by the session (a
-    /// background job), not here.
-    pub(super) fn on_idle(&mut self) -> Vec<Effect> {
-        if let Some(reader) = &mut self.reader {
-            reader.parse_in_background();
+    /// [`super::Msg::Parsed`]: the rest of the open article, parsed by the
+    /// session's background job, takes the place of the partial document,
+    /// when it is for the same open article and that is still incomplete
+    /// (a key that needed the end, `G` or a search, may have parsed it here
+    /// meanwhile; then the job's work is simply not needed). Nothing that
+    /// points into the text moves: the complete document extends the partial
+    /// one exactly, so the cursor, the view, the selection, a search and the
+    /// placed highlights keep their offsets, and the layouts (built block by
+    /// block on demand) stay valid. `update` brings the outline's heading
+    /// index up to date afterwards.
+    pub(super) fn take_parsed(&mut self, parsed: Parsed) {
+        let Some(reader) = &mut self.reader else {
+            return;
+        };
+        let Parsed { article, doc } = parsed;
+        if reader.article != article
+            || reader.doc.is_complete()
+            || !doc.is_complete()
+            || !doc.shares_source(&reader.doc)
+            || doc.text().len() < reader.doc.text().len()
+            || doc.blocks().len() < reader.doc.blocks().len()
+        {
+            return;
         }
-        // The outline's heading index follows the parse.
-        self.refresh_headings();
-        Vec::new()
+        reader.doc = *doc;
+        reader.fill();
     }
 }
 
@@ -132,15 +140,6 @@ impl Reader {
             }
             doc.parse_more(PARSE_STEP);
         }
-    }
-
-    /// Parses a little more in idle time; returns true while work remains.
-    pub fn parse_in_background(&mut self) -> bool {
-        if self.doc.is_complete() {
-            return false;
-        }
-        self.doc.parse_more(PARSE_STEP * 4);
-        !self.doc.is_complete()
     }
 
     /// The screen lines in view, in order.

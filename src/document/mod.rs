@@ -102,6 +102,13 @@ impl Document {
         self.pending.source()
     }
 
+    /// True when both documents were parsed from the same read of the
+    /// source (one shared copy), so one can extend the other: a later
+    /// parse of the same open article, not of a reload or another file.
+    pub fn shares_source(&self, other: &Document) -> bool {
+        std::ptr::eq(self.source(), other.source())
+    }
+
     /// Parses the whole source at once: for tests, exports and anchoring, where
     /// every offset is needed.
     pub fn parse_complete(source: &str, format: Format, options: ParseOptions) -> Self {

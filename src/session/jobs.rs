@@ -2,8 +2,9 @@
 //! job has one [`SingleJob`] slot; a worker thread runs the newest job given
 //! to it (a job queued behind a running one is replaced by a newer one, never
 //! run after it), keeps its result for the owner to take, and sends a small
-//! [`Notice`] on one channel so the event loop knows to look. Library scans
-//! and searches will get slots of their own the same way.
+//! [`Notice`] on one channel so the event loop knows to look. Hashing and
+//! parsing the rest of the open article use it; library scans and searches
+//! will get slots of their own the same way.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,8 @@ pub trait Job: Send + 'static {
 pub enum Notice {
     /// The open article's fingerprint was computed.
     Hashed,
+    /// The rest of the open article was parsed.
+    Parsed,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -27,13 +27,13 @@ pub use fingerprints::{FileStamp, Fingerprints};
 pub use recover::Kept;
 
 use crate::annotations::{Highlight, Op, Store, fingerprint};
-use crate::app::{App, Effect};
+use crate::app::{App, Effect, Msg};
 use crate::commands;
 use crate::document::ParseOptions;
 use crate::library::{self, Loaded, Source, store_path};
 use crate::recovery::{self, Recovery};
 use jobs::{Notice, SingleJob};
-use open::{Hash, Watched, record};
+use open::{Hash, Parse, Watched, record};
 
 /// Reading positions are written this long after scrolling stops, so a held key
 /// does not write a file per line.
@@ -137,7 +137,9 @@ pub struct Session {
     /// Set when `unsaved` or `recovered` changed since `shared` was updated.
     snapshot_stale: bool,
     hashing: SingleJob<Hash>,
-    /// Counts opens, to match a hashing job to the open it was made for.
+    /// Parses the rest of the open article off the event loop's thread.
+    parsing: SingleJob<Parse>,
+    /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
 }
@@ -164,7 +166,8 @@ impl Session {
             shared: Arc::new(Mutex::new(Recovery::default())),
             draft_in_snapshot: None,
             snapshot_stale: false,
-            hashing: SingleJob::new(Notice::Hashed, sender),
+            hashing: SingleJob::new(Notice::Hashed, sender.clone()),
+            parsing: SingleJob::new(Notice::Parsed, sender),
             openings: 0,
             notices,
         };
@@ -226,6 +229,7 @@ impl Session {
             any = true;
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
+                Notice::Parsed => self.take_parsed(),
             }
         }
         any
@@ -234,7 +238,26 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy()
+        self.hashing.is_busy() || self.parsing.is_busy()
+    }
+
+    /// True while the rest of the open article is being parsed in the
+    /// background.
+    pub fn parse_pending(&self) -> bool {
+        self.parsing.is_busy()
+    }
+
+    /// Hands the parsed rest of the open article to the app, as a message,
+    /// when it was made for this very open (a reload or another article
+    /// since makes it stale; the app checks the article again).
+    fn take_parsed(&mut self) {
+        let Some((opening, parsed)) = self.parsing.take() else {
+            return;
+        };
+        if opening == self.openings {
+            // Taking a document asks nothing of the session (no effects).
+            let _none = self.app.update(Msg::Parsed(parsed));
+        }
     }
 
     fn take_fingerprint(&mut self) {

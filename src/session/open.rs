@@ -34,6 +34,33 @@ impl Job for Hash {
 }
 
 /// The open article's file: its size and modification time when last seen.
+/// Parses the rest of an article that opened with only its first screens
+/// parsed, so the event loop can sleep while a large article completes.
+/// It works on a clone of the open document: parsing only appends, so the
+/// result extends the open one exactly (every offset keeps its meaning).
+pub(super) struct Parse {
+    /// Which open (see `Session::openings`) the document belongs to.
+    pub(super) opening: u64,
+    /// The article, for the app's own check that it is still the open one.
+    pub(super) article: crate::app::ArticleId,
+    /// The document as far as it was parsed when the article opened.
+    pub(super) doc: crate::document::Document,
+}
+
+impl Job for Parse {
+    type Output = (u64, crate::app::Parsed);
+    fn run(mut self) -> Self::Output {
+        self.doc.ensure_complete();
+        (
+            self.opening,
+            crate::app::Parsed {
+                article: self.article,
+                doc: Box::new(self.doc),
+            },
+        )
+    }
+}
+
 pub(super) struct Watched {
     article: usize,
     path: PathBuf,
@@ -145,6 +172,7 @@ impl Session {
         let mut effects = self
             .app
             .show_article(crate::app::ArticleId(index), doc, notes, note);
+        self.parse_rest();
         if let Some(repaired) = repaired {
             self.app.info(repaired);
         }
@@ -162,6 +190,22 @@ impl Session {
 
     /// Reopens the note that was being typed in the open article when the
     /// last run ended, if there was one.
+    /// Starts parsing the rest of the open article in the background when it
+    /// opened incomplete (a newer open replaces a job still waiting).
+    fn parse_rest(&mut self) {
+        let Some(reader) = &self.app.reader else {
+            return;
+        };
+        if reader.doc.is_complete() {
+            return;
+        }
+        self.parsing.spawn(Parse {
+            opening: self.openings,
+            article: reader.article,
+            doc: reader.doc.clone(),
+        });
+    }
+
     fn resume_draft(&mut self) -> Vec<Effect> {
         let path_key = self
             .app
