@@ -82,18 +82,7 @@ impl TestApp {
             write(&library, name, text);
         }
         let scan = library::scan(&[library]);
-        let keymap = Keymap::from_config(&keys).expect("test keys are valid");
-        let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
-        let mut app = App::new(Config::default(), keymap, scan).with_clock(FixedClock::new(at));
-        app.resize(width, height);
-        let terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        Self {
-            app,
-            effects: Vec::new(),
-            opened: Vec::new(),
-            terminal,
-            _dir: dir,
-        }
+        Self::over(width, height, &keys, scan, dir)
     }
 
     /// A `width` x `height` app over files of its own: every `(name, text)`
@@ -109,7 +98,19 @@ impl TestApp {
         }
         let paths: Vec<PathBuf> = library.iter().map(|n| dir.path().join(n)).collect();
         let scan = library::scan(&paths);
-        let keymap = Keymap::from_config(&KeyConfig::default()).expect("default keys");
+        Self::over(width, height, &KeyConfig::default(), scan, dir)
+    }
+
+    /// The app over a scanned library at a fixed clock, sized `width` x
+    /// `height`; `dir` holds the files and lives as long as the app.
+    fn over(
+        width: u16,
+        height: u16,
+        keys: &KeyConfig,
+        scan: library::Scan,
+        dir: tempfile::TempDir,
+    ) -> Self {
+        let keymap = Keymap::from_config(keys).expect("test keys are valid");
         let at: DateTime<Utc> = DateTime::UNIX_EPOCH;
         let mut app = App::new(Config::default(), keymap, scan).with_clock(FixedClock::new(at));
         app.resize(width, height);
