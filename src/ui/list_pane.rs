@@ -7,23 +7,27 @@ use ratatui::widgets::Paragraph;
 
 use super::theme;
 use crate::app::{App, ENTRY_HEIGHT, Focus};
+use crate::document::sanitize;
 use crate::library::Source;
 use crate::text::fit;
 
 /// A file's name and the folder it is in, `CHANGELOG_V20.md · changelogs/`,
-/// name first so a narrow pane cuts the folder rather than the name.
-fn file_and_folder(source: &Source) -> String {
+/// name first so a narrow pane cuts the folder rather than the name; only the
+/// folder when the title already is the file name. Names are sanitized: a
+/// file name is text from outside and never reaches the terminal raw.
+fn file_and_folder(source: &Source, title: &str) -> String {
     match source {
         Source::File(path) => {
             let name = path
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
+                .map(|n| sanitize(&n.to_string_lossy()).into_owned())
                 .unwrap_or_default();
             let folder = path
                 .parent()
                 .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().into_owned());
+                .map(|n| sanitize(&n.to_string_lossy()).into_owned());
             match folder {
+                Some(folder) if name == title => format!("{folder}/"),
                 Some(folder) => format!("{name} · {folder}/"),
                 None => name,
             }
@@ -64,7 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         if detail.is_empty() {
             // Without a byline, where the file is tells entries apart (many
             // READMEs and changelogs share their titles).
-            detail.push(file_and_folder(&article.source));
+            detail.push(file_and_folder(&article.source, &article.title));
         }
         let id = crate::app::ArticleId(index);
         let progress = app.progress_of(id);
@@ -110,4 +114,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::from(Span::styled(text, theme::ENTRY_DETAIL)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_file_name_is_shown_with_its_folder_and_never_raw() {
+        let plain = Source::File(PathBuf::from("/docs/changelogs/CHANGELOG_V20.md"));
+        assert_eq!(
+            file_and_folder(&plain, "Node.js 20 ChangeLog"),
+            "CHANGELOG_V20.md · changelogs/"
+        );
+        // A title that is the file name is not repeated.
+        assert_eq!(file_and_folder(&plain, "CHANGELOG_V20.md"), "changelogs/");
+        let hostile = Source::File(PathBuf::from("/tmp/e\u{1b}]0;pwned\u{7}/a\u{1b}[2Jb.md"));
+        let shown = file_and_folder(&hostile, "x");
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    }
 }
