@@ -11,32 +11,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use gloss::annotations::testing::repetitive_text;
 use gloss::annotations::{Anchor, Locator};
-
-/// A 5 MB repetitive text (a few words and numbered markers), the same
-/// generator as the unit test's.
-fn repetitive_text(len: usize) -> String {
-    let mut text = String::new();
-    let mut i = 0u64;
-    while text.len() < len {
-        i = i
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let words = [
-            "lorem ",
-            "ipsum ",
-            "dolor ",
-            "sit ",
-            "amet ",
-            "consectetur ",
-        ];
-        text.push_str(words[(i >> 60) as usize % words.len()]);
-        if i.is_multiple_of(13) {
-            text.push_str(&format!("marker{} ", i % 100_000));
-        }
-    }
-    text
-}
 
 fn placement(c: &mut Criterion) {
     let text = repetitive_text(5_000_000);

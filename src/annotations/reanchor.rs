@@ -699,6 +699,7 @@ fn common_prefix_len(stored: &[char], text: &str) -> usize {
 mod tests {
     use super::*;
     use crate::annotations::locate;
+    use crate::annotations::testing::repetitive_text;
 
     const ARTICLE: &str = "The committee met on Tuesday to discuss the budget. \
         After a long debate, the members agreed to fund the new library wing, \
@@ -782,31 +783,6 @@ mod tests {
             "nobody could agree on anything at all",
         );
         assert_eq!(located(&edited, &a), None);
-    }
-
-    /// A long repetitive text (a few words and numbered markers), as the
-    /// bench `placement` uses at 5 MB; here 1 MB keeps the suite quick.
-    fn repetitive_text(len: usize) -> String {
-        let mut text = String::new();
-        let mut i = 0u64;
-        while text.len() < len {
-            i = i
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let words = [
-                "lorem ",
-                "ipsum ",
-                "dolor ",
-                "sit ",
-                "amet ",
-                "consectetur ",
-            ];
-            text.push_str(words[(i >> 60) as usize % words.len()]);
-            if i.is_multiple_of(13) {
-                text.push_str(&format!("marker{} ", i % 100_000));
-            }
-        }
-        text
     }
 
     /// In a long text shifted by a preface and cut in one place, every

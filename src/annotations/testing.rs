@@ -140,6 +140,32 @@ impl HighlightBuilder {
     }
 }
 
+/// A long repetitive text of a few words and numbered markers, deterministic,
+/// so the placement tests and the `placement` bench search the same kind of
+/// text (many near-identical contexts) at the size each needs.
+pub fn repetitive_text(len: usize) -> String {
+    let words = [
+        "lorem ",
+        "ipsum ",
+        "dolor ",
+        "sit ",
+        "amet ",
+        "consectetur ",
+    ];
+    let mut text = String::new();
+    let mut i = 0u64;
+    while text.len() < len {
+        i = i
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text.push_str(words[(i >> 60) as usize % words.len()]);
+        if i.is_multiple_of(13) {
+            text.push_str(&format!("marker{} ", i % 100_000));
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
