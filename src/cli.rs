@@ -78,6 +78,48 @@ pub enum Command {
     /// Open one article in the reader, optionally at a character offset
     /// (the links in Markdown exports use this).
     Open(OpenArgs),
+    /// List every highlight with its note, tags, colour and article, as
+    /// text or JSON, for scripts.
+    Notes(NotesArgs),
+}
+
+/// Options of `gloss notes`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[command(after_help = "The query works as the notes view's filter: every word must match \
+                         (quote, note, tag, colour or article title); #tag, color:NAME and \
+                         in:ARTICLE narrow to a tag, a colour or an article. Filters combine.")]
+pub struct NotesArgs {
+    /// Only highlights with this tag (repeat for any of several tags).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only highlights of this palette colour (its name, as in the config).
+    #[arg(long, value_name = "NAME")]
+    pub color: Option<String>,
+
+    /// Only highlights made or changed since this date (YYYY-MM-DD, or an
+    /// RFC 3339 time).
+    #[arg(long, value_name = "DATE", value_parser = parse_since_arg)]
+    pub since: Option<DateTime<Utc>>,
+
+    /// Order: date (newest first, the default), article, colour or tag.
+    #[arg(long, value_name = "ORDER", value_parser = parse_sort)]
+    pub sort: Option<crate::annotations::library_notes::SortBy>,
+
+    /// Write a JSON array (id, article, path, color, quote, note, tags,
+    /// created, updated, orphaned, start, end) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Words to look for (see below).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+}
+
+/// Reads `--sort`.
+fn parse_sort(text: &str) -> Result<crate::annotations::library_notes::SortBy, String> {
+    crate::annotations::library_notes::SortBy::from_name(text)
+        .ok_or_else(|| format!("unknown order {text:?}: use date, article, colour or tag"))
 }
 
 /// Options of `gloss export`.
@@ -222,6 +264,7 @@ where
         }
         Some(Command::Export(args)) => run_export(&cli, args),
         Some(Command::Import(args)) => run_import(&cli, args),
+        Some(Command::Notes(args)) => run_notes(&cli, args),
     }
 }
 
@@ -378,6 +421,53 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
             }
             // A backup that silently misses files would be worse than a
             // failing cron job.
+            if outcome.unreadable.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// `gloss notes`: never touches the terminal. Exits 1 when a notes file
+/// could not be read (the list would silently miss notes otherwise).
+fn run_notes(cli: &Cli, args: &NotesArgs) -> ExitCode {
+    let (config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {}", crate::text::clean(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let store = Store::new(&data_dir);
+    let palette: Vec<&str> = config
+        .highlights
+        .palette
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let request = commands::notes::NotesRequest {
+        filter: Filter {
+            tags: args.tags.clone(),
+            color: args.color.clone(),
+            since: args.since,
+            orphaned_only: false,
+        },
+        query: args.query.join(" "),
+        sort: args.sort.unwrap_or_default(),
+        json: args.json,
+    };
+    let mut stdout = std::io::stdout().lock();
+    match commands::notes::run(&store, &palette, &request, &mut stdout) {
+        Ok(outcome) => {
+            for file in &outcome.unreadable {
+                eprintln!("gloss: left out a notes file that cannot be read: {file}");
+            }
+            if outcome.listed == 0 && !args.json {
+                eprintln!("gloss: no notes match");
+            }
             if outcome.unreadable.is_empty() {
                 ExitCode::SUCCESS
             } else {

@@ -155,6 +155,15 @@ pub enum Action {
     SaveNote,
     /// Edit the note in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
+    // the all-notes view
+    /// Open (or close) every highlight of the library in one list.
+    AllNotes,
+    /// Show the tags with their counts, to filter by one or rename it.
+    TagList,
+    /// List the notes in the next order (date, article, colour, tag).
+    CycleSort,
+    /// Rename the chosen tag in every note.
+    RenameTag,
 }
 
 impl Action {
@@ -226,6 +235,10 @@ impl Action {
             No => "no",
             SaveNote => "save the note",
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
+            AllNotes => "every note of the library in one list",
+            TagList => "tags with their counts",
+            CycleSort => "sort by date, article, colour or tag",
+            RenameTag => "rename the tag in every note",
         }
     }
 
@@ -289,6 +302,24 @@ impl Action {
             (Context::Links, FilterList) => "filter the links (or just type)",
             (Context::Links, Back) | (Context::Links, LinkList) => "close the link list",
             (Context::LinksFilter, Back) => "clear the filter and stop typing",
+            (Context::Notes, ListDown) => "next note",
+            (Context::Notes, ListUp) => "previous note",
+            (Context::Notes, ListFirst) => "first note",
+            (Context::Notes, ListLast) => "last note",
+            (Context::Notes, PageDown) => "a page of notes down",
+            (Context::Notes, PageUp) => "a page of notes up",
+            (Context::Notes, OpenArticle) => "open the article at the highlight",
+            (Context::Notes, Annotate) => "edit the note",
+            (Context::Notes, Reattach) => "open the article to move the highlight",
+            (Context::Notes, FilterList) => "filter: words, #tag, color:NAME, in:ARTICLE",
+            (Context::Notes, Back) => "clear the filter, or close the view",
+            (Context::Notes, AllNotes) => "close the view",
+            (Context::Tags, ListDown) => "next tag",
+            (Context::Tags, ListUp) => "previous tag",
+            (Context::Tags, ListFirst) => "first tag",
+            (Context::Tags, ListLast) => "last tag",
+            (Context::Tags, OpenArticle) => "show the notes with this tag",
+            (Context::Tags, Back | TagList) => "close the tag list",
             _ => self.description(),
         }
     }
@@ -325,11 +356,17 @@ pub enum Context {
     Links,
     /// The link list while its filter is typed.
     LinksFilter,
+    /// The all-notes view (its filter is typed with the [`Context::Input`]
+    /// keys).
+    Notes,
+    /// The tag list over the all-notes view (a new name is typed with the
+    /// [`Context::Input`] keys).
+    Tags,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -338,6 +375,8 @@ impl Context {
         Context::Outline,
         Context::Links,
         Context::LinksFilter,
+        Context::Notes,
+        Context::Tags,
         Context::Input,
         Context::Confirm,
         Context::Editor,
@@ -359,6 +398,8 @@ impl Context {
             Context::Help => "help",
             Context::Links => "links",
             Context::LinksFilter => "links_filter",
+            Context::Notes => "notes",
+            Context::Tags => "tags",
         }
     }
 
@@ -377,12 +418,17 @@ impl Context {
             Context::Help => "This help",
             Context::Links => "Link list (other keys start a filter)",
             Context::LinksFilter => "Link list, typing a filter",
+            Context::Notes => "All notes",
+            Context::Tags => "Tags of all notes",
         }
     }
 
     /// Whether keys this context does not bind fall back to the global table.
     pub fn uses_global(self) -> bool {
-        matches!(self, Context::List | Context::Reader | Context::Panel)
+        matches!(
+            self,
+            Context::List | Context::Reader | Context::Panel | Context::Notes | Context::Tags
+        )
     }
 }
 
@@ -422,6 +468,10 @@ pub struct KeyConfig {
     pub links: BTreeMap<String, Action>,
     /// Keys while typing the link list's filter.
     pub links_filter: BTreeMap<String, Action>,
+    /// Keys of the all-notes view.
+    pub notes: BTreeMap<String, Action>,
+    /// Keys of the tag list.
+    pub tags: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -440,6 +490,8 @@ impl KeyConfig {
             Context::Help => &self.help,
             Context::Links => &self.links,
             Context::LinksFilter => &self.links_filter,
+            Context::Notes => &self.notes,
+            Context::Tags => &self.tags,
         }
     }
 }
@@ -465,6 +517,8 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Help => defaults::HELP,
         Context::Links => defaults::LINKS,
         Context::LinksFilter => defaults::LINKS_FILTER,
+        Context::Notes => defaults::NOTES,
+        Context::Tags => defaults::TAGS,
     }
 }
 
@@ -483,6 +537,8 @@ impl Default for KeyConfig {
             help: table_of(defaults::HELP),
             links: table_of(defaults::LINKS),
             links_filter: table_of(defaults::LINKS_FILTER),
+            notes: table_of(defaults::NOTES),
+            tags: table_of(defaults::TAGS),
         }
     }
 }
@@ -869,6 +925,8 @@ mod tests {
             help: BTreeMap::new(),
             links: BTreeMap::new(),
             links_filter: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            tags: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(

@@ -11,6 +11,7 @@ mod datetime;
 mod disk;
 mod format;
 mod fuzzy;
+pub mod library_notes;
 mod merge;
 mod model;
 mod path_text;

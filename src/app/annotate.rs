@@ -205,12 +205,7 @@ impl App {
 
     /// Gives highlight `h` the next palette colour.
     pub(super) fn cycle_color_of(&mut self, mut h: Highlight) -> Vec<Effect> {
-        let palette = &self.config.highlights.palette;
-        let next = palette
-            .iter()
-            .position(|c| c.name == h.color)
-            .map_or(0, |i| (i + 1) % palette.len().max(1));
-        if let Some(c) = palette.get(next) {
+        if let Some(c) = next_color(&self.config.highlights.palette, &h.color) {
             h.color = c.name.clone();
             self.info(format!("colour: {}", c.name));
         }
@@ -219,6 +214,9 @@ impl App {
 
     /// Saves the note typed in the editor onto highlight `id`.
     pub(super) fn save_note(&mut self, id: &HighlightId, note: String) -> Vec<Effect> {
+        if let Some(effects) = self.save_note_in_view(id, &note) {
+            return effects;
+        }
         let Some(reader) = &self.reader else {
             return Vec::new();
         };
@@ -427,6 +425,20 @@ impl App {
             figures.highlights = reader.notes.count();
         }
     }
+}
+
+/// The palette colour after `current` (the first one after the last, or
+/// for a name not in the palette): what `c` gives a highlight, in the reader,
+/// the panel and the all-notes view alike.
+pub(super) fn next_color<'a>(
+    palette: &'a [crate::config::PaletteColor],
+    current: &str,
+) -> Option<&'a crate::config::PaletteColor> {
+    let next = palette
+        .iter()
+        .position(|c| c.name == current)
+        .map_or(0, |i| (i + 1) % palette.len().max(1));
+    palette.get(next)
 }
 
 /// A quote shortened to one line for messages and titles.

@@ -10,6 +10,7 @@
 //! [`clock::Clock`] the runtime (or a test) gives. So the whole app can be
 //! driven in tests without a terminal, and the same keys give the same state.
 
+pub mod all_notes;
 mod annotate;
 pub mod clock;
 pub mod cursor;
@@ -133,6 +134,24 @@ pub enum Effect {
     /// Reopen an article and call [`App::land`] with this place (the back
     /// key, after a link led to another article).
     Return(links::Place),
+    /// Load every notes file of the library (off the event loop's thread)
+    /// and send them back as [`Msg::AllNotesLoaded`], for the all-notes view.
+    LoadAllNotes,
+    /// Merge changes made in the all-notes view into their notes files
+    /// (one save per file, each crash-safe), then call
+    /// [`App::all_notes_saved`] for each.
+    SaveNotes(Vec<crate::annotations::library_notes::NotesChange>),
+    /// Open the article whose notes file records `path` (adding it to the
+    /// list for the session when the library does not hold it), then call
+    /// [`App::go_to_note`].
+    OpenNote {
+        /// The article's path as its notes file records it.
+        path: String,
+        /// The highlight to go to.
+        highlight: HighlightId,
+        /// Mark the highlight to be moved onto the next selection (orphans).
+        reattach: bool,
+    },
     /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
     OpenUrl {
         /// The URL.
@@ -445,6 +464,10 @@ impl App {
                 self.take_parsed(parsed);
                 Vec::new()
             }
+            Msg::AllNotesLoaded(notes) => {
+                self.take_all_notes(*notes);
+                Vec::new()
+            }
             msg => {
                 self.message = None;
                 self.on_mode_msg(msg)
@@ -471,6 +494,7 @@ impl App {
             Mode::Note(edit) => self.on_editor(edit, msg),
             Mode::Outline(outline) => self.on_outline(outline, msg),
             Mode::Links(picker) => self.on_links(picker, msg),
+            Mode::AllNotes(view) => self.on_all_notes(view, msg),
         }
     }
 
@@ -552,7 +576,9 @@ impl App {
     /// panel, a text field) takes the keys again afterwards.
     fn on_question(&mut self, confirm: Confirm, msg: Msg) -> Vec<Effect> {
         match (confirm, msg) {
-            (Confirm::Delete(id), Msg::Action(Action::Yes)) => self.delete_highlight(&id),
+            (Confirm::Delete(id), Msg::Action(Action::Yes)) => self
+                .delete_in_view(&id)
+                .unwrap_or_else(|| self.delete_highlight(&id)),
             (Confirm::Quit, Msg::Action(Action::Yes)) => self.quit_now(),
             (Confirm::OpenUrl(url), Msg::Action(Action::Yes)) => vec![Effect::OpenUrl {
                 url,
@@ -664,6 +690,7 @@ impl App {
             Mode::Panel(panel) => panel.on_paste(text),
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
+            Mode::AllNotes(_) => self.paste_into_all_notes(text),
             Mode::Browse | Mode::Help { .. } | Mode::Question { .. } => {}
         }
     }
@@ -739,6 +766,7 @@ impl App {
                 None => effects.extend(self.quit_now()),
             },
             Action::Help => self.open_over(Mode::Help { scroll: 0 }),
+            Action::AllNotes => effects.extend(self.open_all_notes()),
             Action::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,

@@ -55,6 +55,9 @@ pub enum Mode {
     Outline(Box<Outline>),
     /// The link list over the reader.
     Links(Box<LinkPicker>),
+    /// Every highlight of the library in one list (`A`), over the panes;
+    /// the note editor, a question or the help can open over it.
+    AllNotes(Box<super::all_notes::AllNotes>),
 }
 
 impl Mode {
@@ -67,7 +70,7 @@ impl Mode {
     /// the panel. What the runtime brings up unasked (a reload question, a
     /// recovered note) closes any other mode and opens over the pane.
     fn is_pane(&self) -> bool {
-        matches!(self, Mode::Browse | Mode::Panel(_))
+        matches!(self, Mode::Browse | Mode::Panel(_) | Mode::AllNotes(_))
     }
 }
 
@@ -169,6 +172,9 @@ pub enum Msg {
     /// The rest of the open article, parsed by a background job started
     /// when it opened.
     Parsed(Parsed),
+    /// Every highlight of the library, loaded by a background job for the
+    /// all-notes view.
+    AllNotesLoaded(Box<crate::annotations::library_notes::LibraryNotes>),
     /// The terminal's new size.
     Resize {
         /// Columns.
@@ -284,6 +290,7 @@ impl App {
             Mode::Outline(_) => Context::Outline,
             Mode::Links(picker) if picker.filtering => Context::LinksFilter,
             Mode::Links(_) => Context::Links,
+            Mode::AllNotes(view) => App::all_notes_context(view),
             Mode::Panel(panel) => match self.focus {
                 Focus::Reader if panel.filtering => Context::PanelFilter,
                 Focus::Reader => Context::Panel,
@@ -302,6 +309,10 @@ impl App {
         match context {
             Context::Editor | Context::Confirm if matches!(self.mode, Mode::Note(_)) => {
                 Some(Msg::EditorKey(*key))
+            }
+            // `A` opens the all-notes view from the panel too.
+            Context::Panel if self.opens_all_notes(key) => {
+                Some(Msg::Action(Action::AllNotes))
             }
             Context::Panel | Context::PanelFilter => Some(Msg::PanelKey(*key)),
             _ => match self.keymap.action(context, key) {

@@ -265,12 +265,14 @@ pub fn tags_from_note(note: &str) -> Vec<String> {
     tags
 }
 
-fn may_precede_tag(c: char) -> bool {
+/// Whether a `#` after `c` starts a tag (shared with renaming a tag in
+/// every note, which must find exactly the tags this finds).
+pub(crate) fn may_precede_tag(c: char) -> bool {
     c.is_whitespace() || matches!(c, '(' | '[' | '{' | '"' | '\'' | '“' | '‘' | '«' | '*')
 }
 
 /// The tag name at the start of `rest` (just after a `#`), if there is one.
-fn tag_name(rest: &str) -> Option<&str> {
+pub(crate) fn tag_name(rest: &str) -> Option<&str> {
     let first = rest.chars().next()?;
     if !first.is_alphanumeric() {
         return None;

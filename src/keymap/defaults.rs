@@ -11,6 +11,7 @@ pub(super) const GLOBAL: &[(&str, Action)] = &[
     ("?", Help),
     ("tab", SwitchFocus),
     ("\\", ToggleList),
+    ("A", AllNotes),
 ];
 
 /// Keys of the article list.
@@ -220,4 +221,51 @@ pub(super) const LINKS_FILTER: &[(&str, Action)] = &[
     ("ctrl-c", Quit),
     ("down", ListDown),
     ("up", ListUp),
+];
+
+/// Keys of the all-notes view. `D` is kept for the daily review (part
+/// "review" binds it here). Any key not bound here falls back to
+/// [`GLOBAL`].
+pub(super) const NOTES: &[(&str, Action)] = &[
+    ("j", ListDown),
+    ("down", ListDown),
+    ("k", ListUp),
+    ("up", ListUp),
+    ("g", ListFirst),
+    ("home", ListFirst),
+    ("G", ListLast),
+    ("end", ListLast),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("enter", OpenArticle),
+    ("e", Annotate),
+    ("c", ChangeColor),
+    ("1", Color1),
+    ("2", Color2),
+    ("3", Color3),
+    ("4", Color4),
+    ("5", Color5),
+    ("d", Delete),
+    ("u", Undo),
+    ("r", Reattach),
+    ("/", FilterList),
+    ("#", TagList),
+    ("o", CycleSort),
+    ("esc", Back),
+];
+
+/// Keys of the tag list over the all-notes view.
+pub(super) const TAGS: &[(&str, Action)] = &[
+    ("j", ListDown),
+    ("down", ListDown),
+    ("k", ListUp),
+    ("up", ListUp),
+    ("g", ListFirst),
+    ("home", ListFirst),
+    ("G", ListLast),
+    ("end", ListLast),
+    ("enter", OpenArticle),
+    ("r", RenameTag),
+    ("esc", Back),
+    ("#", TagList),
 ];

@@ -25,6 +25,8 @@ pub enum Notice {
     Hashed,
     /// The rest of the open article was parsed.
     Parsed,
+    /// Every notes file was loaded for the all-notes view.
+    AllNotes,
 }
 
 /// The channel every slot reports on, and its receiving end.

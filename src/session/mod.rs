@@ -7,6 +7,7 @@
 //! The runtime (`crate::runtime`) only turns terminal events into app calls
 //! and hands the resulting effects to [`Session::carry_out`].
 
+pub mod all_notes;
 mod clock;
 mod errors;
 mod fingerprints;
@@ -139,6 +140,8 @@ pub struct Session {
     hashing: SingleJob<Hash>,
     /// Parses the rest of the open article off the event loop's thread.
     parsing: SingleJob<Parse>,
+    /// Loads every notes file for the all-notes view.
+    all_notes: SingleJob<all_notes::LoadNotes>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
@@ -167,7 +170,8 @@ impl Session {
             draft_in_snapshot: None,
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
-            parsing: SingleJob::new(Notice::Parsed, sender),
+            parsing: SingleJob::new(Notice::Parsed, sender.clone()),
+            all_notes: SingleJob::new(Notice::AllNotes, sender),
             openings: 0,
             notices,
         };
@@ -214,6 +218,13 @@ impl Session {
             } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
             Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
             Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
+            Effect::LoadAllNotes => self.load_all_notes(),
+            Effect::SaveNotes(changes) => self.save_notes(changes),
+            Effect::OpenNote {
+                path,
+                highlight,
+                reattach,
+            } => return Outcome::Done(self.open_note(&path, &highlight, reattach)),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -230,6 +241,7 @@ impl Session {
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
+                Notice::AllNotes => self.take_all_notes(),
             }
         }
         any
@@ -238,7 +250,7 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy() || self.parsing.is_busy()
+        self.hashing.is_busy() || self.parsing.is_busy() || self.all_notes.is_busy()
     }
 
     /// True while the rest of the open article is being parsed in the

@@ -1,6 +1,7 @@
 //! Drawing. Every function here reads [`App`] and writes to a frame; none keeps
 //! or changes state, so a frame is a pure picture of the app.
 
+pub mod all_notes;
 mod help;
 pub mod links;
 mod list_pane;
@@ -36,6 +37,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
             areas.reader,
         );
     }
+    if let Some(view) = app.all_notes() {
+        let over = ratatui::layout::Rect {
+            height: areas.status.y.saturating_sub(frame.area().y),
+            ..frame.area()
+        };
+        all_notes::draw(frame, app, view, over);
+    }
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
@@ -46,7 +54,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
         ),
         Mode::Links(picker) => links::draw(frame, app, picker),
-        Mode::Browse | Mode::Panel(_) | Mode::Field(_) | Mode::Question { .. } => {}
+        Mode::Browse
+        | Mode::Panel(_)
+        | Mode::Field(_)
+        | Mode::Question { .. }
+        | Mode::AllNotes(_) => {}
     }
 }
 

@@ -46,6 +46,9 @@ const ORPHANED: &str = "orphaned";
 const INDENT: usize = 3;
 /// Widest a colour name may be when it stands in for the swatch.
 const COLOR_NAME_WIDTH: usize = 10;
+/// Narrowest panel that still shows colour names beside the swatches (a
+/// narrower one keeps the room for the quote).
+const MIN_WIDTH_FOR_NAME: usize = 30;
 /// Shown after the filter while it is being typed.
 const FILTER_CURSOR: &str = "▏";
 
@@ -179,22 +182,23 @@ fn entry(
     palette: &[PaletteColor],
     width: usize,
 ) -> [Line<'static>; 2] {
-    let swatch = match palette.iter().find(|c| c.name == h.color) {
-        Some(c) => {
-            let color = theme::highlight(&c.background).bg.unwrap_or(Color::Yellow);
-            Span::styled("██", Style::new().fg(color))
-        }
-        None => Span::styled(fit(&clean(&h.color), COLOR_NAME_WIDTH), theme::ENTRY_DETAIL),
-    };
-    let used = swatch.content.width() + 1;
+    let (swatch, name) = swatch(&h.color, palette);
+    let name = if width >= MIN_WIDTH_FOR_NAME { name } else { None };
+    let mut first = vec![Span::raw(" ")];
+    if let Some(name) = name {
+        first.push(name);
+        first.push(Span::raw(" "));
+    }
+    let used: usize = swatch.content.width() + first.iter().map(|s| s.content.width()).sum::<usize>();
     let mark = if orphaned { ORPHANED.width() + 1 } else { 0 };
     let quote = fit(
         &clean(&one_line(&h.anchor.quote)),
         width.saturating_sub(used + mark),
     );
-    let mut first = vec![Span::raw(" "), Span::raw(quote)];
+    let quote_width = quote.width();
+    first.push(Span::raw(quote));
     if orphaned {
-        let pad = width.saturating_sub(used + first[1].content.width() + ORPHANED.width());
+        let pad = width.saturating_sub(used + quote_width + ORPHANED.width());
         first.push(Span::raw(" ".repeat(pad.max(1))));
         first.push(Span::styled(ORPHANED, theme::WARNING));
     }
@@ -237,6 +241,29 @@ fn entry(
     // The swatch keeps its colour when selected: reversing would hide it.
     first.insert(0, swatch);
     [Line::from(first), Line::from(second)]
+}
+
+/// The swatch of a palette colour and its name, which carries the meaning
+/// the user gave the colour (`[[highlights.palette]] name = "question"`); a
+/// colour the palette does not know is shown by its name alone (no swatch
+/// to guess). Shared by the panel and the all-notes view.
+pub fn swatch(color: &str, palette: &[PaletteColor]) -> (Span<'static>, Option<Span<'static>>) {
+    match palette.iter().find(|c| c.name == color) {
+        Some(c) => {
+            let bg = theme::highlight(&c.background).bg.unwrap_or(Color::Yellow);
+            (
+                Span::styled("██", Style::new().fg(bg)),
+                Some(Span::styled(
+                    fit(&clean(&c.name), COLOR_NAME_WIDTH),
+                    theme::ENTRY_DETAIL,
+                )),
+            )
+        }
+        None => (
+            Span::styled(fit(&clean(color), COLOR_NAME_WIDTH), theme::ENTRY_DETAIL),
+            None,
+        ),
+    }
 }
 
 /// As many whole key hints as fit in `width` cells, most needed first, shown

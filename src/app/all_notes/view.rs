@@ -1,0 +1,144 @@
+//! The all-notes view's own state: the loaded highlights, the filter, the
+//! order, the selection and the tag list. Which notes are listed is worked
+//! out from the loaded copy on every call (like the panel's rows), so a save
+//! or a delete can never leave a row that names something gone.
+
+use std::path::PathBuf;
+
+use crate::annotations::HighlightId;
+use crate::annotations::library_notes::{LibraryNote, LibraryNotes, Query, SortBy, select};
+
+/// Lines each note takes in the view: swatch, colour, quote and date; then
+/// the article, the note's first line and the tags. Fixed so scrolling is
+/// plain arithmetic.
+pub const ENTRY_LINES: usize = 2;
+
+/// Which note a row is: its notes file and its id (ids are unique, but the
+/// file makes a save go to the right place even for a copied file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteKey {
+    /// The notes file.
+    pub file: PathBuf,
+    /// The highlight.
+    pub id: HighlightId,
+}
+
+impl NoteKey {
+    /// The key of `note`.
+    pub fn of(note: &LibraryNote) -> Self {
+        Self {
+            file: note.file.clone(),
+            id: note.highlight.id.clone(),
+        }
+    }
+}
+
+/// A change made in the view, kept so `u` can take it back: the versions
+/// of the highlights before it (a deleted one, or every one a tag rename
+/// touched), put back as they were in one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// What it was, for the message ("delete", "rename #a to #b").
+    pub what: String,
+    /// The highlights as they were.
+    pub before: Vec<LibraryNote>,
+}
+
+/// The tag list (`#` in the view): every tag with its count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagList {
+    /// Position of the selected tag.
+    pub selected: usize,
+    /// First tag shown.
+    pub scroll: usize,
+    /// The new name being typed for the selected tag, while renaming.
+    pub renaming: Option<String>,
+}
+
+/// What the view remembers between keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllNotes {
+    /// Every highlight of the library, as last loaded and changed here.
+    pub notes: LibraryNotes,
+    /// True until the loader's result came.
+    pub loading: bool,
+    /// The filter as typed (see [`Query`]); empty shows every note.
+    pub filter: String,
+    /// Whether keys are being typed into the filter.
+    pub filtering: bool,
+    /// The order.
+    pub sort: SortBy,
+    /// Position of the selected row.
+    pub selected: usize,
+    /// First row shown.
+    pub scroll: usize,
+    /// The tag list, when open over the view.
+    pub tags: Option<TagList>,
+    /// Changes made here, most recent last, for `u`.
+    pub undo: Vec<Undo>,
+}
+
+impl AllNotes {
+    /// A view waiting for the loader.
+    pub fn loading() -> Self {
+        Self {
+            loading: true,
+            ..Self::default()
+        }
+    }
+
+    /// The rows shown, in order; `palette` holds the colour names in key
+    /// order (the colour sort follows it).
+    pub fn rows<'a>(&'a self, palette: &[&str]) -> Vec<&'a LibraryNote> {
+        select(&self.notes, &Query::parse(&self.filter), self.sort, palette)
+    }
+
+    /// The selected row's note.
+    pub fn selected_note<'a>(&'a self, palette: &[&str]) -> Option<&'a LibraryNote> {
+        let rows = self.rows(palette);
+        let at = self.selected.min(rows.len().saturating_sub(1));
+        rows.get(at).copied()
+    }
+
+    /// Moves the selection by `by` rows, kept inside the list.
+    pub fn move_by(&mut self, by: isize, count: usize) {
+        let last = count.saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(by).min(last);
+    }
+
+    /// Puts the selection on the note `key` when it is listed.
+    pub fn select(&mut self, key: &NoteKey, palette: &[&str]) {
+        if let Some(at) = self
+            .rows(palette)
+            .iter()
+            .position(|n| n.file == key.file && n.highlight.id == key.id)
+        {
+            self.selected = at;
+        }
+    }
+
+    /// Pulls the selection back inside the list (after a delete, a filter).
+    pub fn clamp(&mut self, palette: &[&str]) {
+        let count = self.rows(palette).len();
+        self.selected = self.selected.min(count.saturating_sub(1));
+    }
+
+    /// Scrolls so the selection is visible in `height` lines of list.
+    pub fn keep_visible(&mut self, height: usize) {
+        self.scroll =
+            crate::app::panel::scroll_for(self.scroll, self.selected, height / ENTRY_LINES);
+    }
+
+    /// The tags with their counts, for the tag list.
+    pub fn tag_counts(&self) -> Vec<(String, usize)> {
+        self.notes.tag_counts()
+    }
+
+    /// The tag selected in the tag list.
+    pub fn selected_tag(&self) -> Option<String> {
+        let list = self.tags.as_ref()?;
+        let counts = self.tag_counts();
+        let at = list.selected.min(counts.len().saturating_sub(1));
+        counts.into_iter().nth(at).map(|(t, _)| t)
+    }
+}
