@@ -85,9 +85,11 @@ pub enum Command {
 
 /// Options of `gloss notes`.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
-#[command(after_help = "The query works as the notes view's filter: every word must match \
+#[command(
+    after_help = "The query works as the notes view's filter: every word must match \
                          (quote, note, tag, colour or article title); #tag, color:NAME and \
-                         in:ARTICLE narrow to a tag, a colour or an article. Filters combine.")]
+                         in:ARTICLE narrow to a tag, a colour or an article. Filters combine."
+)]
 pub struct NotesArgs {
     /// Only highlights with this tag (repeat for any of several tags).
     #[arg(long = "tag", value_name = "TAG")]

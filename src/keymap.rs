@@ -988,6 +988,8 @@ mod tests {
                 "Outline (other keys start a filter)",
                 "Link list (other keys start a filter)",
                 "Link list, typing a filter",
+                "All notes",
+                "Tags of all notes",
                 "Filter and search fields (other keys type)",
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",

@@ -31,7 +31,11 @@ fn second_file() -> PathBuf {
 /// March), "zephyr" (purple, no tags, January) in "Winds"; "Another"
 /// (yellow, #Weather #draft, February, orphaned) in "Zz Other".
 fn library(t: &TestApp) -> LibraryNotes {
-    let path = |i: usize| store_path(&t.app.list.articles[i].source).display().to_string();
+    let path = |i: usize| {
+        store_path(&t.app.list.articles[i].source)
+            .display()
+            .to_string()
+    };
     let record = |title: &str, i: usize| ArticleRecord {
         title: title.into(),
         path: path(i),
@@ -49,7 +53,7 @@ fn library(t: &TestApp) -> LibraryNotes {
         )
     };
     LibraryNotes::from_files(
-            vec![
+        vec![
             file(
                 winds_file(),
                 record("Winds", 0),
@@ -238,7 +242,9 @@ fn enter_opens_the_article_at_the_highlight_and_orphans_to_reattach() {
     assert_eq!(selected(&t), "another");
     t.keys("enter");
     assert!(matches!(t.app.mode, Mode::Browse), "the view gives way");
-    let path = store_path(&t.app.list.articles[1].source).display().to_string();
+    let path = store_path(&t.app.list.articles[1].source)
+        .display()
+        .to_string();
     assert!(t.effects.contains(&Effect::OpenNote {
         path,
         highlight: "another".into(),
@@ -246,7 +252,9 @@ fn enter_opens_the_article_at_the_highlight_and_orphans_to_reattach() {
     }));
     let mut t = view();
     t.keys("enter");
-    let path = store_path(&t.app.list.articles[0].source).display().to_string();
+    let path = store_path(&t.app.list.articles[0].source)
+        .display()
+        .to_string();
     assert_eq!(
         t.effects,
         [Effect::OpenNote {
@@ -272,7 +280,11 @@ fn a_note_is_edited_in_the_readers_editor_and_saved_to_its_file() {
     assert_eq!(h.id, "another");
     assert_eq!(h.note, "#Weather report, #draft now #windy");
     assert_eq!(h.tags, ["Weather", "draft", "windy"], "tags from the note");
-    assert_eq!(note(&t, "another").note, h.note, "the view shows it at once");
+    assert_eq!(
+        note(&t, "another").note,
+        h.note,
+        "the view shows it at once"
+    );
 }
 
 #[test]
@@ -330,11 +342,16 @@ fn renaming_a_tag_changes_every_article_in_one_undoable_change() {
     assert_eq!(other.tags, ["climate", "draft"]);
     assert_eq!(other.note, "#climate report, #draft");
     assert!(
-        t.status().contains("renamed #weather to #climate in 2 note(s) of 2 article(s)"),
+        t.status()
+            .contains("renamed #weather to #climate in 2 note(s) of 2 article(s)"),
         "{}",
         t.status()
     );
-    assert_eq!(t.app.all_notes().unwrap().filter, "#climate", "the filter follows");
+    assert_eq!(
+        t.app.all_notes().unwrap().filter,
+        "#climate",
+        "the filter follows"
+    );
     assert_eq!(rows(&t), ["breeze", "another"]);
 
     t.keys("esc u");

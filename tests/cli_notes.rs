@@ -72,13 +72,20 @@ fn lists_every_note_newest_first_as_text() {
         out.contains("Field Notes on Tides · 2024-03-04 · yellow · #birds #tides\n> The tide"),
         "{out}"
     );
-    assert!(out.contains("Herons are patient. #birds #tides\nSecond line.\n"), "{out}");
+    assert!(
+        out.contains("Herons are patient. #birds #tides\nSecond line.\n"),
+        "{out}"
+    );
 }
 
 #[test]
 fn filters_by_tag_colour_date_and_query() {
     let w = world();
-    assert_eq!(ids(&json(&w, &["--tag", "birds"])), ["A3", "A1"], "tag, any case");
+    assert_eq!(
+        ids(&json(&w, &["--tag", "birds"])),
+        ["A3", "A1"],
+        "tag, any case"
+    );
     assert_eq!(ids(&json(&w, &["--color", "green"])), ["A2"]);
     assert_eq!(ids(&json(&w, &["--since", "2024-04-01"])), ["A2", "A3"]);
     assert_eq!(ids(&json(&w, &["patient"])), ["A1"], "note text");
@@ -100,7 +107,10 @@ fn json_carries_what_scripts_need() {
     assert_eq!(n["tags"], serde_json::json!(["plants"]));
     assert_eq!(n["updated"], "2024-06-01T08:00:00+00:00");
     let (start, end) = w.chars_of(FIELD, SAMPHIRE);
-    assert_eq!((n["start"].as_u64(), n["end"].as_u64()), (Some(start as u64), Some(end as u64)));
+    assert_eq!(
+        (n["start"].as_u64(), n["end"].as_u64()),
+        (Some(start as u64), Some(end as u64))
+    );
 }
 
 #[test]
@@ -120,7 +130,11 @@ fn an_unreadable_notes_file_is_named_and_fails_the_run() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.toml"));
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 3, "the readable ones still listed");
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        3,
+        "the readable ones still listed"
+    );
 }
 
 #[test]

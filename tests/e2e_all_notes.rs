@@ -63,13 +63,19 @@ fn notes_of_two_articles_are_listed_filtered_by_tag_and_opened() {
 
     g.send("A");
     let screen = g.wait_for("All notes (2)");
-    assert!(screen.contains("The tide turns over the salt flats."), "{screen}");
+    assert!(
+        screen.contains("The tide turns over the salt flats."),
+        "{screen}"
+    );
     assert!(screen.contains("Hills Above"), "{screen}");
     assert!(screen.contains("yellow"), "the colour's name: {screen}");
 
     g.send("#");
     let screen = g.wait_for("Tags (2)");
-    assert!(screen.contains("#sea") && screen.contains("#wind"), "{screen}");
+    assert!(
+        screen.contains("#sea") && screen.contains("#wind"),
+        "{screen}"
+    );
     g.send("j");
     g.send("\r");
     let screen = g.wait_for("All notes (1/2)");
@@ -86,8 +92,18 @@ fn notes_of_two_articles_are_listed_filtered_by_tag_and_opened() {
 
     let files = notes_files(&g);
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(files.iter().any(|f| f.contains("note = \"cool air #wind\"") && f.contains("tags = [\"wind\"]")), "{files:?}");
-    assert!(files.iter().any(|f| f.contains("note = \"low water #sea\"") && f.contains("tags = [\"sea\"]")), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.contains("note = \"cool air #wind\"") && f.contains("tags = [\"wind\"]")),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.contains("note = \"low water #sea\"") && f.contains("tags = [\"sea\"]")),
+        "{files:?}"
+    );
 
     g.send("q");
     assert_eq!(g.wait_exit(), 0);

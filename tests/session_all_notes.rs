@@ -17,8 +17,8 @@ use gloss::keymap::{KeySpec, Keymap};
 use gloss::library;
 use gloss::session::{Outcome, Session, Setup};
 
-const FIRST: &str = "The first wind is a breeze. It cools the hill.\n";
-const SECOND: &str = "Calm at first. The second sentence is the warm one.\n";
+const FIRST: &str = "# A First\n\nThe first wind is a breeze. It cools the hill.\n";
+const SECOND: &str = "# B Second\n\nCalm at first. The second sentence is the warm one.\n";
 
 struct World {
     _dir: tempfile::TempDir,
@@ -98,9 +98,9 @@ fn files(data: &Path) -> Vec<AnnotationFile> {
 /// Highlights the first sentence of article one and the second of article
 /// two, each with a note tagging it `#weather` (in two spellings).
 fn two_notes(session: &mut Session) {
-    keys(session, "enter s enter");
+    keys(session, "enter } s enter");
     type_text(session, "cool #weather");
-    keys(session, "ctrl-s esc j enter ) s enter");
+    keys(session, "ctrl-s esc j enter } ) s enter");
     type_text(session, "warm #Weather");
     keys(session, "ctrl-s");
 }

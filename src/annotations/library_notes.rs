@@ -301,11 +301,7 @@ pub fn select<'a>(
 fn compare(a: &LibraryNote, b: &LibraryNote, by: SortBy, palette: &[&str]) -> Ordering {
     let (ha, hb) = (&a.highlight, &b.highlight);
     let newest = || hb.created.cmp(&ha.created);
-    let last = || {
-        a.file
-            .cmp(&b.file)
-            .then_with(|| ha.id.cmp(&hb.id))
-    };
+    let last = || a.file.cmp(&b.file).then_with(|| ha.id.cmp(&hb.id));
     let primary = match by {
         SortBy::Date => newest(),
         SortBy::Article => a
@@ -469,7 +465,11 @@ mod tests {
         assert_eq!(notes.notes[2].highlight.note, "crisp");
         content.highlights = vec![a1.clone(), highlight("a2").build()];
         notes.adopt(&path, &content);
-        let kept: Vec<&str> = notes.notes.iter().map(|n| n.highlight.id.as_str()).collect();
+        let kept: Vec<&str> = notes
+            .notes
+            .iter()
+            .map(|n| n.highlight.id.as_str())
+            .collect();
         assert_eq!(kept, ["w1", "w2", "a1", "a2"]);
         assert_eq!(notes.notes[0].article_title(), "Winds");
     }

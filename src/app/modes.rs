@@ -311,9 +311,7 @@ impl App {
                 Some(Msg::EditorKey(*key))
             }
             // `A` opens the all-notes view from the panel too.
-            Context::Panel if self.opens_all_notes(key) => {
-                Some(Msg::Action(Action::AllNotes))
-            }
+            Context::Panel if self.opens_all_notes(key) => Some(Msg::Action(Action::AllNotes)),
             Context::Panel | Context::PanelFilter => Some(Msg::PanelKey(*key)),
             _ => match self.keymap.action(context, key) {
                 Some(action) => Some(Msg::Action(action)),

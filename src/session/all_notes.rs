@@ -92,8 +92,7 @@ impl Session {
                 Ok(saved) => {
                     self.snapshot_stale = true;
                     let open = self.app.reader.as_ref().and_then(|r| {
-                        (r.notes.file.as_deref() == Some(saved.file.as_path()))
-                            .then_some(r.article)
+                        (r.notes.file.as_deref() == Some(saved.file.as_path())).then_some(r.article)
                     });
                     if let Some(article) = open {
                         self.app.saved(article, saved.clone());
@@ -136,7 +135,8 @@ impl Session {
         let id = match note_article(&mut self.app, path) {
             Ok(id) => id,
             Err(message) => {
-                self.app.error(format!("cannot open the article: {message}"));
+                self.app
+                    .error(format!("cannot open the article: {message}"));
                 return Vec::new();
             }
         };

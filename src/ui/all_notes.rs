@@ -113,7 +113,10 @@ pub fn draw(frame: &mut Frame, app: &App, view: &AllNotes, area: Rect) {
                 tail(&one_line(&view.filter), room)
             )));
         }
-        foot.push(detail(&hint(&app.keymap, Context::Notes, &HINTS, width), width));
+        foot.push(detail(
+            &hint(&app.keymap, Context::Notes, &HINTS, width),
+            width,
+        ));
         let at = Rect {
             y: list.bottom(),
             height: footer,
@@ -179,7 +182,10 @@ fn entry(
         .filter(|t| !text.contains(t.as_str()))
         .collect::<Vec<_>>()
         .join(" ");
-    let title = fit(&title, (room / 3).max(room.saturating_sub(text.width() + tags.width() + 4)));
+    let title = fit(
+        &title,
+        (room / 3).max(room.saturating_sub(text.width() + tags.width() + 4)),
+    );
     let rest = room.saturating_sub(title.width() + 3);
     let tag_room = if text.is_empty() {
         rest

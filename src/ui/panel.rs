@@ -183,13 +183,18 @@ fn entry(
     width: usize,
 ) -> [Line<'static>; 2] {
     let (swatch, name) = swatch(&h.color, palette);
-    let name = if width >= MIN_WIDTH_FOR_NAME { name } else { None };
+    let name = if width >= MIN_WIDTH_FOR_NAME {
+        name
+    } else {
+        None
+    };
     let mut first = vec![Span::raw(" ")];
     if let Some(name) = name {
         first.push(name);
         first.push(Span::raw(" "));
     }
-    let used: usize = swatch.content.width() + first.iter().map(|s| s.content.width()).sum::<usize>();
+    let used: usize =
+        swatch.content.width() + first.iter().map(|s| s.content.width()).sum::<usize>();
     let mark = if orphaned { ORPHANED.width() + 1 } else { 0 };
     let quote = fit(
         &clean(&one_line(&h.anchor.quote)),

@@ -240,9 +240,10 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
-        (Mode::AllNotes(v), _) if v.tags.as_ref().is_some_and(|t| t.renaming.is_some()) => {
-            (Context::Input, &[(Submit, "rename everywhere"), (Back, "cancel")])
-        }
+        (Mode::AllNotes(v), _) if v.tags.as_ref().is_some_and(|t| t.renaming.is_some()) => (
+            Context::Input,
+            &[(Submit, "rename everywhere"), (Back, "cancel")],
+        ),
         (Mode::AllNotes(v), _) if v.filtering => (
             Context::Input,
             &[(Submit, "keep the filter"), (Back, "clear")],

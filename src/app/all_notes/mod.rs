@@ -302,11 +302,7 @@ impl App {
                     return self.recolor_in_view(view, note, next);
                 }
             }
-            Action::Color1
-            | Action::Color2
-            | Action::Color3
-            | Action::Color4
-            | Action::Color5 => {
+            Action::Color1 | Action::Color2 | Action::Color3 | Action::Color4 | Action::Color5 => {
                 if let Some(note) = chosen {
                     let index = match action {
                         Action::Color1 => 0,
@@ -362,7 +358,9 @@ impl App {
         if let Some(list) = view.tags.as_mut() {
             list.selected = list.selected.min(count.saturating_sub(1));
             match action {
-                Action::ListDown => list.selected = (list.selected + 1).min(count.saturating_sub(1)),
+                Action::ListDown => {
+                    list.selected = (list.selected + 1).min(count.saturating_sub(1))
+                }
                 Action::ListUp => list.selected = list.selected.saturating_sub(1),
                 Action::ListFirst => list.selected = 0,
                 Action::ListLast => list.selected = count.saturating_sub(1),
@@ -433,7 +431,12 @@ impl App {
         ) {
             list.selected = at;
         }
-        if view.filter.to_lowercase().split_whitespace().any(|w| w == format!("#{}", from.to_lowercase())) {
+        if view
+            .filter
+            .to_lowercase()
+            .split_whitespace()
+            .any(|w| w == format!("#{}", from.to_lowercase()))
+        {
             view.filter = rename_in_filter(&view.filter, &from, &to);
         }
         view.undo.push(Undo {
@@ -491,8 +494,7 @@ impl App {
         let changes = tags::restore(&undo.before, self.clock.now());
         view.notes.apply(&changes);
         if let Some(first) = undo.before.first() {
-            let palette: Vec<String> =
-                self.palette_names().into_iter().map(String::from).collect();
+            let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
             let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
             view.select(&NoteKey::of(first), &palette);
         }
@@ -504,7 +506,11 @@ impl App {
     /// The note editor's text for a highlight of the view (opened from it):
     /// saved to its notes file. `None` when the highlight is not the view's,
     /// so the reader's own save goes on.
-    pub(super) fn save_note_in_view(&mut self, id: &HighlightId, text: &str) -> Option<Vec<Effect>> {
+    pub(super) fn save_note_in_view(
+        &mut self,
+        id: &HighlightId,
+        text: &str,
+    ) -> Option<Vec<Effect>> {
         let note = self.view_note(id)?;
         let mut h = note.highlight.clone();
         h.tags = tags_from_note(text);

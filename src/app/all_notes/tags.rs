@@ -130,7 +130,10 @@ mod tests {
             "see #geo and #geo, (#geo) C#maps #mapsx"
         );
         assert_eq!(rename_in_note("#a/b then #a", "a", "z"), "#a/b then #z");
-        assert_eq!(rename_in_note("élan #été!", "ÉTÉ", "summer"), "élan #summer!");
+        assert_eq!(
+            rename_in_note("élan #été!", "ÉTÉ", "summer"),
+            "élan #summer!"
+        );
         assert_eq!(rename_in_note("", "x", "y"), "");
     }
 
