@@ -459,6 +459,10 @@ impl App {
             Msg::Mouse(pointer) if matches!(self.mode, Mode::Links(_)) => {
                 self.on_links_pointer(pointer)
             }
+            Msg::Mouse(pointer) if matches!(self.mode, Mode::AllNotes(_)) => {
+                self.on_all_notes_pointer(pointer);
+                Vec::new()
+            }
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             Msg::Parsed(parsed) => {
                 self.take_parsed(parsed);

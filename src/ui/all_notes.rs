@@ -288,10 +288,18 @@ fn detail(text: &str, width: usize) -> Line<'static> {
     Line::from(Span::styled(fit(text, width), theme::ENTRY_DETAIL))
 }
 
-/// As many key hints as fit, in order, keys from the keymap.
+/// As many key hints as fit, in order, keys from the keymap; the last one
+/// (the way out) is always kept.
 fn hint(keymap: &Keymap, context: Context, hints: &[(Action, &str)], width: usize) -> String {
+    let Some(((out_action, out_label), rest)) = hints.split_last() else {
+        return String::new();
+    };
+    let way_out = keymap
+        .hint(context, *out_action, out_label)
+        .unwrap_or_default();
+    let room = width.saturating_sub(way_out.width() + SEPARATOR.width());
     let mut out = String::new();
-    for (action, label) in hints {
+    for (action, label) in rest {
         let Some(text) = keymap.hint(context, *action, label) else {
             continue;
         };
@@ -300,7 +308,7 @@ fn hint(keymap: &Keymap, context: Context, hints: &[(Action, &str)], width: usiz
         } else {
             SEPARATOR.width() + text.width()
         };
-        if out.width() + extra > width {
+        if out.width() + extra > room {
             break;
         }
         if !out.is_empty() {
@@ -308,6 +316,10 @@ fn hint(keymap: &Keymap, context: Context, hints: &[(Action, &str)], width: usiz
         }
         out.push_str(&text);
     }
+    if !out.is_empty() && !way_out.is_empty() {
+        out.push_str(SEPARATOR);
+    }
+    out.push_str(&way_out);
     out
 }
 

@@ -165,6 +165,21 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
         };
         return (format!(" {}", message.text), style);
     }
+    // The all-notes view: where the selected note is kept.
+    if let Some(view) = app.all_notes() {
+        let names = app.palette_names();
+        let text = match view.selected_note(&names) {
+            Some(n) => {
+                let file = std::path::Path::new(&n.article.path)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                format!(" {} · {}", sanitize(n.article_title()), sanitize(&file))
+            }
+            None => String::new(),
+        };
+        return (text, theme::STATUS);
+    }
     if let (Some(panel), Some(reader)) = (app.panel(), &app.reader) {
         let shown = crate::app::panel::rows(&reader.notes, &panel.filter).len();
         let total = reader.notes.count();

@@ -545,6 +545,22 @@ impl App {
             .cloned()
     }
 
+    /// The mouse over the view: the wheel moves the selection; clicks do
+    /// nothing, so nothing under the view changes unseen.
+    pub(super) fn on_all_notes_pointer(&mut self, pointer: super::Pointer) {
+        let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
+        let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
+        let rows = self.notes_rows();
+        if let (super::Pointer::Wheel { down, .. }, Mode::AllNotes(view)) =
+            (pointer, &mut self.mode)
+            && view.tags.is_none()
+        {
+            let count = view.rows(&palette).len();
+            view.move_by(if down { 1 } else { -1 }, count);
+            view.keep_visible(rows * ENTRY_LINES);
+        }
+    }
+
     /// Pasted text goes into the filter or the new tag name being typed.
     pub(super) fn paste_into_all_notes(&mut self, text: &str) {
         let Mode::AllNotes(view) = &mut self.mode else {
