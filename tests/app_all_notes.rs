@@ -381,3 +381,28 @@ fn the_view_shows_colour_names_dates_articles_and_styles() {
     t.keys("j");
     insta::assert_snapshot!(t.styled());
 }
+
+#[test]
+fn hostile_text_is_drawn_harmless_at_every_size() {
+    let mut t = view();
+    let mut notes = library(&t);
+    for n in &mut notes.notes {
+        n.highlight.anchor.quote = "evil \x1b]0;owned\x07 quote\nsecond line".into();
+        n.highlight.note = "note \x1b[31mred".into();
+        n.highlight.tags = vec!["t\x1bag".into()];
+        n.highlight.color = "re\x1bd".into();
+        n.article.title = "title \u{202e}reversed".into();
+    }
+    t.app.update(Msg::AllNotesLoaded(Box::new(notes)));
+    t.keys("#");
+    for (w, h) in [(200, 60), (80, 24), (30, 8), (10, 5), (3, 3), (1, 1)] {
+        t.resize(w, h);
+        let text = t.text();
+        assert!(
+            !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
+            "{w}x{h}: {text:?}"
+        );
+    }
+    t.resize(100, 24).keys("esc");
+    assert!(t.text().contains("evil"), "{}", t.text());
+}
