@@ -148,10 +148,7 @@ impl Piece {
                 .into_iter()
                 .map(|(at, name)| (at + shift, name)),
         );
-        self.source.extend(
-            next.source
-                .into_iter()
-                .map(|(at, r)| (at + shift, r)),
-        );
+        self.source
+            .extend(next.source.into_iter().map(|(at, r)| (at + shift, r)));
     }
 }

@@ -76,7 +76,11 @@ fn same(text: char, source: char) -> bool {
 /// Aligns `text` with `source` greedily: for each character of `text`, its
 /// byte offset and the source byte range it matched (`None` for text gloss
 /// added), calling `visit` until it returns true.
-fn align(text: &str, source: &str, mut visit: impl FnMut(usize, char, Option<Range<usize>>) -> bool) {
+fn align(
+    text: &str,
+    source: &str,
+    mut visit: impl FnMut(usize, char, Option<Range<usize>>) -> bool,
+) {
     let mut cursor = 0;
     for (i, c) in text.char_indices() {
         let found = source.get(cursor..).and_then(|rest| {
@@ -109,7 +113,10 @@ impl Document {
             None => map.run_after(range.start)?.source.start,
         };
         // An escaped character starts with its backslash (`\$12`).
-        let escaped = source.as_bytes().get(start).is_some_and(u8::is_ascii_punctuation);
+        let escaped = source
+            .as_bytes()
+            .get(start)
+            .is_some_and(u8::is_ascii_punctuation);
         if escaped && start > 0 && source.as_bytes().get(start - 1) == Some(&b'\\') {
             start -= 1;
         }
@@ -134,12 +141,13 @@ impl Document {
             .find(|r| r.source.start <= range.start && range.start < r.source.end)
         {
             Some(run) => text_offset(&self.text, source, run, range.start, false)?,
-            None => runs
-                .iter()
-                .filter(|r| r.source.start > range.start)
-                .min_by_key(|r| r.source.start)?
-                .text
-                .start,
+            None => {
+                runs.iter()
+                    .filter(|r| r.source.start > range.start)
+                    .min_by_key(|r| r.source.start)?
+                    .text
+                    .start
+            }
         };
         let end = match runs
             .iter()
@@ -147,12 +155,13 @@ impl Document {
             .find(|r| r.source.start < range.end && range.end <= r.source.end)
         {
             Some(run) => text_offset(&self.text, source, run, range.end, true)?,
-            None => runs
-                .iter()
-                .filter(|r| r.source.end < range.end)
-                .max_by_key(|r| r.source.end)?
-                .text
-                .end,
+            None => {
+                runs.iter()
+                    .filter(|r| r.source.end < range.end)
+                    .max_by_key(|r| r.source.end)?
+                    .text
+                    .end
+            }
         };
         (start < end).then_some(start..end)
     }
@@ -269,13 +278,17 @@ mod tests {
         );
         assert_eq!(behind(&d, "The amber bowls cost"), "The *amber bowls* cost");
         assert_eq!(behind(&d, "$12"), "\\$12");
-        assert_eq!(behind(&d, "cost $12 at the fair,"), "cost \\$12 at `the fair`,");
+        assert_eq!(
+            behind(&d, "cost $12 at the fair,"),
+            "cost \\$12 at `the fair`,"
+        );
         assert_eq!(behind(&d, "amber"), "amber");
     }
 
     #[test]
     fn a_page_break_join_spans_the_blank_line() {
-        let source = "A Tale\n\nIt was the best of times, it was the worst\n\nof times, said the clerk.\n";
+        let source =
+            "A Tale\n\nIt was the best of times, it was the worst\n\nof times, said the clerk.\n";
         let d = doc(source, Format::Plain);
         assert!(d.text().contains("worst of times"), "{:?}", d.text());
         assert_eq!(behind(&d, "worst of times"), "worst\n\nof times");
@@ -283,7 +296,10 @@ mod tests {
 
     #[test]
     fn lists_and_entities_map_to_their_words() {
-        let d = doc("Intro line.\n\n- first &amp; best\n- second item\n", Format::Markdown);
+        let d = doc(
+            "Intro line.\n\n- first &amp; best\n- second item\n",
+            Format::Markdown,
+        );
         assert_eq!(behind(&d, "second item"), "second item");
         assert_eq!(behind(&d, "& best"), "&amp; best");
     }
@@ -297,7 +313,11 @@ mod tests {
         for quote in ["amber bowls cost", "$12", "Another paragraph", "Title"] {
             let start = d.text().find(quote).unwrap();
             let source = d.source_range(start..start + quote.len()).unwrap();
-            assert_eq!(d.text_range(source), Some(start..start + quote.len()), "{quote}");
+            assert_eq!(
+                d.text_range(source),
+                Some(start..start + quote.len()),
+                "{quote}"
+            );
         }
         // Markup around the words is left out going back.
         let star = d.source().find("*amber").unwrap();
