@@ -408,3 +408,118 @@ fn the_mirror_keeps_one_file_in_step_and_the_users_writing() {
         "{emptied}"
     );
 }
+
+mod after_save {
+    //! `export.mirror`: the session brings the article's mirror file in step
+    //! after every successful save, and a mirror it cannot write is reported
+    //! without losing the note.
+
+    use super::*;
+    use gloss::app::{App, Effect};
+    use gloss::config::Config;
+    use gloss::keymap::{Action, Keymap};
+    use gloss::library;
+    use gloss::session::{Outcome, Session, Setup};
+
+    const SHORT: &str = "# Saving\n\nThe first sentence is here. The second sentence follows it.\n\nA last paragraph to read.\n";
+
+    fn run_effects(session: &mut Session, effects: Vec<Effect>) {
+        for effect in effects {
+            match session.carry_out(effect) {
+                Outcome::Done(more) => run_effects(session, more),
+                Outcome::NeedsTerminal(e) => panic!("unexpected terminal effect {e:?}"),
+            }
+        }
+    }
+
+    fn session(root: &Path, mirror: &Path) -> Session {
+        let article = root.join("saving.md");
+        fs::write(&article, SHORT).unwrap();
+        let mut config = Config::default();
+        config.export.mirror = mirror.to_path_buf();
+        let scan = library::scan(std::slice::from_ref(&article));
+        let mut app = App::new(config, Keymap::default(), scan);
+        app.resize(100, 30);
+        let mut s = Session::start(app, Setup::new(&root.join("data"), u64::MAX));
+        run_effects(&mut s, vec![Effect::Open(gloss::app::ArticleId(0))]);
+        assert!(s.app.reader.is_some(), "{:?}", s.app.message);
+        s
+    }
+
+    fn highlight_next_sentence(s: &mut Session) {
+        let mut effects = s.app.update(Action::SentenceNext);
+        effects.extend(s.app.update(Action::SelectSentence));
+        effects.extend(s.app.update(Action::Highlight));
+        run_effects(s, effects);
+    }
+
+    #[test]
+    fn every_save_updates_the_mirror_file() {
+        let w = World::new();
+        let vault = w.root.join("vault");
+        let mut s = session(&w.root, &vault);
+        highlight_next_sentence(&mut s);
+        let first = fs::read_to_string(mirror_file(&vault)).unwrap();
+        assert_eq!(first.matches("\n> ").count(), 1, "{first}");
+        highlight_next_sentence(&mut s);
+        let second = fs::read_to_string(mirror_file(&vault)).unwrap();
+        assert_eq!(second.matches("\n> ").count(), 2, "{second}");
+        assert_eq!(second.matches(MIRROR_BEGIN).count(), 1, "{second}");
+    }
+
+    #[test]
+    fn a_mirror_that_cannot_be_written_is_reported_and_the_note_kept() {
+        let w = World::new();
+        // A file where the mirror folder should be.
+        let vault = w.root.join("vault");
+        fs::write(&vault, "in the way").unwrap();
+        let mut s = session(&w.root, &vault);
+        highlight_next_sentence(&mut s);
+        let message = s
+            .app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(message.contains("mirror was not updated"), "{message}");
+        let store = Store::new(&w.root.join("data"));
+        let entry = store.index().unwrap().entries.remove(0);
+        assert_eq!(store.read(&entry.file).unwrap().highlights.len(), 1);
+        assert_eq!(s.unsaved_count(), 0);
+    }
+}
+
+#[test]
+fn a_colour_the_palette_lacks_survives_an_import() {
+    let w = World::new();
+    let path = w.article("amber.md", ARTICLE.as_bytes(), &["amber bowls"], "teal");
+    let other = w.root.join("other-data");
+    let jsonld = w.export(Format::W3c, None, false);
+    let file = w.root.join("notes.jsonld");
+    fs::write(&file, &jsonld).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .arg("--data-dir")
+        .arg(&other)
+        .arg("import")
+        .arg(&file)
+        .current_dir(&w.root)
+        .env("HOME", &w.root)
+        .env("XDG_CONFIG_HOME", w.root.join("config"))
+        .env("XDG_DATA_HOME", w.root.join("xdg-data"))
+        .env_remove("GLOSS_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::new(&other);
+    let entry = store.index().unwrap().entries.remove(0);
+    let imported = store.read(&entry.file).unwrap();
+    assert_eq!(imported.article.path, path.display().to_string());
+    let h = &imported.highlights[0];
+    assert_eq!(h.color, "teal");
+    assert!(!h.orphaned);
+    assert_eq!(h.anchor.quote, "amber bowls");
+}

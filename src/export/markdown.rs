@@ -709,6 +709,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quoted_code_keeps_its_indentation_without_escapes() {
+        let mut out = String::new();
+        let code = "fn main() {\n    let x = *p; // `tick`\n}";
+        assert!(is_code(code));
+        quote_code(&mut out, code);
+        assert_eq!(
+            out,
+            "> ```\n> fn main() {\n>     let x = *p; // `tick`\n> }\n> ```\n"
+        );
+        assert!(!is_code("one line of prose"));
+        assert!(!is_code("two lines\nof prose"));
+    }
+
+    #[test]
     fn block_starts_are_escaped() {
         assert_eq!(escape_line("# not a heading"), r"\# not a heading");
         assert_eq!(escape_line("- item"), r"\- item");
