@@ -694,10 +694,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_colours_become_the_default() {
+    fn unknown_colours_are_kept_by_name() {
         let config = Config::default();
         assert_eq!(palette_color(&config, Some("Green")), "green");
-        assert_eq!(palette_color(&config, Some("hl-123")), "yellow");
+        assert_eq!(palette_color(&config, Some("hl-123")), "hl-123");
+        assert_eq!(palette_color(&config, Some("  ")), "yellow");
         assert_eq!(palette_color(&config, None), "yellow");
     }
 

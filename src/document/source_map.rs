@@ -178,9 +178,13 @@ impl Document {
 
     /// [`Document::text_range`] in characters: characters of
     /// [`Document::source`] in, canonical characters out (for reading a W3C
-    /// position selector).
+    /// position selector); `None` when the range reaches past the source.
     pub fn text_chars(&self, start: CharOffset, end: CharOffset) -> Option<Range<CharOffset>> {
         let source = self.source();
+        // A position past the end of the file names nothing in it.
+        if source.chars().count() < end.get() {
+            return None;
+        }
         let byte = |chars: CharOffset| {
             source
                 .char_indices()

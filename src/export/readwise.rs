@@ -156,7 +156,9 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised() {
-        for start in ["=", "+", "-", "@", "\t", "\r"] {
+        // A carriage return is shown as a placeholder anyway (as every
+        // control character in an export), so only these can start a cell.
+        for start in ["=", "+", "-", "@", "\t"] {
             let quote = format!("{start}SUM(A1:A9)");
             let out = to_csv(&[file(&quote, "@1 and more", &[])], &Filter::default());
             let mut reader = csv::Reader::from_reader(out.as_bytes());
