@@ -161,6 +161,13 @@ pub struct ExportArgs {
     #[arg(long)]
     pub front_matter: bool,
 
+    /// Keep one Markdown file per article in this folder (an Obsidian vault)
+    /// in step with the notes: run again, it rewrites only the block gloss
+    /// manages in each file, so edits and deletions follow and whatever you
+    /// wrote outside the block stays.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub mirror: Option<PathBuf>,
+
     /// Only articles that are these files or lie in these folders.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -386,12 +393,22 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
+    if args.mirror.is_some() && args.format.is_some_and(|f| f != Format::Markdown) {
+        eprintln!("gloss: --mirror writes Markdown; leave out --format or use --format markdown");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let store = Store::new(&data_dir);
     let request = commands::export::ExportRequest {
         format: args
             .format
             .unwrap_or_else(|| format_for_output(args.output.as_deref())),
-        output: args.output.clone(),
+        output: args.mirror.clone().or_else(|| args.output.clone()),
+        mirror: args.mirror.is_some(),
+        palette: config.highlights.palette.clone(),
+        parse: crate::document::ParseOptions {
+            repair_page_breaks: config.reader.repair_page_breaks,
+        },
+        max_file_size: config.reader.max_file_size(),
         filter: Filter {
             tags: args.tags.clone(),
             color: args.color.clone(),
@@ -407,7 +424,25 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
             for file in &outcome.unreadable {
                 eprintln!("gloss: left out an annotation file that cannot be read: {file}");
             }
-            if outcome.highlights == 0 {
+            for why in &outcome.failed {
+                eprintln!(
+                    "gloss: could not update the mirror file {}",
+                    crate::text::clean(why)
+                );
+            }
+            if let Some(folder) = &args.mirror {
+                let _ = writeln!(
+                    stdout,
+                    "mirrored {} highlight{} from {} article{} in {} ({} file{} written)",
+                    outcome.highlights,
+                    if outcome.highlights == 1 { "" } else { "s" },
+                    outcome.articles,
+                    if outcome.articles == 1 { "" } else { "s" },
+                    folder.display(),
+                    outcome.written.len(),
+                    if outcome.written.len() == 1 { "" } else { "s" },
+                );
+            } else if outcome.highlights == 0 {
                 eprintln!("gloss: no highlights to export");
             } else if let Some(output) = &args.output {
                 // A closed stdout must not turn a written export into a panic.
@@ -423,7 +458,7 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
             }
             // A backup that silently misses files would be worse than a
             // failing cron job.
-            if outcome.unreadable.is_empty() {
+            if outcome.unreadable.is_empty() && outcome.failed.is_empty() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_FAILURE)

@@ -121,6 +121,10 @@ pub struct ExportConfig {
     pub format: crate::export::Format,
     /// Folder written to; empty means `<data dir>/exports`.
     pub folder: PathBuf,
+    /// A folder (an Obsidian vault's, say) kept in step with the notes after
+    /// every save: one Markdown file per article, as `gloss export --format
+    /// markdown --mirror DIR` writes it; empty means no mirror.
+    pub mirror: PathBuf,
 }
 
 impl Default for ExportConfig {
@@ -128,6 +132,7 @@ impl Default for ExportConfig {
         Self {
             format: crate::export::Format::Markdown,
             folder: PathBuf::new(),
+            mirror: PathBuf::new(),
         }
     }
 }

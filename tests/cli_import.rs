@@ -284,7 +284,7 @@ fn a_malformed_file_changes_nothing() {
         ),
         (
             "newer.json",
-            good.replacen("\"gloss_export\": 1", "\"gloss_export\": 2", 1),
+            good.replacen("\"gloss_export\": 2", "\"gloss_export\": 3", 1),
         ),
         (
             // The first annotation is fine, the second has no target.

@@ -12,8 +12,8 @@ mod fixture;
 
 use fixture::{assert_golden, files};
 use gloss::export::{
-    Filter, Format, MarkdownOptions, markdown_file_name, render, to_csv, to_json, to_markdown,
-    to_markdown_per_article, to_w3c,
+    Filter, Format, MarkdownOptions, W3cOptions, markdown_file_name, render, to_csv, to_json,
+    to_markdown, to_markdown_per_article, to_w3c_with,
 };
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -47,7 +47,11 @@ fn golden_csv() {
 
 #[test]
 fn golden_w3c() {
-    assert_golden("all.w3c.jsonld", &to_w3c(&files(), &all()));
+    let options = W3cOptions {
+        palette: gloss::config::HighlightConfig::default().palette,
+        ..W3cOptions::default()
+    };
+    assert_golden("all.w3c.jsonld", &to_w3c_with(&files(), &all(), &options));
 }
 
 #[test]
@@ -117,7 +121,9 @@ fn filters_apply_to_every_format_and_drop_empty_articles() {
     };
     let json = to_json(&files(), &orphans);
     assert_eq!(json.matches("\"id\"").count(), 1, "{json}");
-    assert!(to_markdown(&files(), &orphans, &MarkdownOptions::default()).contains("(orphaned)"));
+    assert!(
+        to_markdown(&files(), &orphans, &MarkdownOptions::default()).contains("**⚠ Orphaned:**")
+    );
 }
 
 /// What a Markdown renderer makes of the export: headings, block quotes,
@@ -171,6 +177,11 @@ fn markdown_renders_only_intended_structure() {
                 codes.push(c.to_string());
                 current.push_str(&format!("`{c}`"));
             }
+            // The backlink to the article, and the orphan mark.
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                assert!(dest_url.starts_with("file:///"), "{dest_url}");
+            }
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong | TagEnd::Link) => {}
             other => panic!("unexpected Markdown structure {other:?} in:\n{text}"),
         }
     }
@@ -207,13 +218,21 @@ fn markdown_renders_only_intended_structure() {
         );
     }
     assert!(
-        paragraphs.iter().any(|p| p == "#ideas #to-read · yellow"),
+        paragraphs
+            .iter()
+            .any(|p| p == "#ideas #to-read #highlight/yellow"),
         "{paragraphs:#?}"
     );
     assert!(
         paragraphs
             .iter()
-            .any(|p| p == "#orphan · blue · (orphaned)"),
+            .any(|p| p == "#orphan #highlight/blue #highlight/orphaned"),
+        "{paragraphs:#?}"
+    );
+    assert!(
+        paragraphs
+            .iter()
+            .any(|p| p == "⚠ Orphaned: this passage is no longer in the article as it is now."),
         "{paragraphs:#?}"
     );
     assert!(

@@ -64,6 +64,9 @@ fn rendered(markdown: &str) -> (String, String) {
             Event::End(TagEnd::Heading(_)) => {}
             Event::Text(t) | Event::Code(t) => target.push_str(&t),
             Event::SoftBreak | Event::HardBreak => target.push('\n'),
+            // The backlink to the article, in the last paragraph.
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == "file:///a.md" => {}
+            Event::End(TagEnd::Link) => {}
             other => panic!("unexpected structure {other:?} in:\n{markdown}"),
         }
     }
@@ -183,9 +186,15 @@ proptest! {
         let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         prop_assert_eq!(rows.len(), 1);
-        prop_assert_eq!(&rows[0][0], quote.as_str());
-        prop_assert_eq!(&rows[0][1], title.trim());
-        prop_assert_eq!(&rows[0][4], note.trim());
+        // A cell a spreadsheet would run as a formula gets a `'` in front.
+        let inert = |cell: &str| if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{cell}")
+        } else {
+            cell.to_owned()
+        };
+        prop_assert_eq!(rows[0][0].to_owned(), inert(&quote));
+        prop_assert_eq!(rows[0][1].to_owned(), inert(title.trim()));
+        prop_assert_eq!(rows[0][4].to_owned(), inert(note.trim()));
     }
 
     #[test]
@@ -204,6 +213,8 @@ proptest! {
         prop_assert_eq!(&back[0].exact, &quote);
         prop_assert_eq!(back[0].note.clone(), (!note.trim().is_empty()).then_some(note));
         prop_assert_eq!(&back[0].tags, &tags);
-        prop_assert_eq!((back[0].start.map(|c| c.get()), back[0].end.map(|c| c.get())), (Some(3), Some(4)));
+        // Positions name the file's characters, so only an export that read
+        // the article (the command's) carries them.
+        prop_assert_eq!((back[0].start, back[0].end), (None, None));
     }
 }

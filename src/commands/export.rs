@@ -9,9 +9,13 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context;
 
 use super::{UsageError, read_all};
-use crate::annotations::{AnnotationFile, Store, text_to_path};
+use crate::annotations::{AnnotationFile, Locator, Store, text_to_path};
+use crate::config::PaletteColor;
+use crate::document::{self, Document, ParseOptions};
 use crate::export::{
-    Filter, Format, MarkdownOptions, markdown_file_name, render, to_markdown_per_article,
+    Filter, Format, MarkdownOptions, MirrorOutcome, SourcePositions, W3cOptions, article_key,
+    key_in, markdown_articles, markdown_file_name, mirror_text, render_with,
+    to_markdown_per_article,
 };
 use crate::text;
 
@@ -34,6 +38,16 @@ pub struct ExportRequest {
     /// Only articles whose recorded path is one of these files or lies under
     /// one of these folders; empty means every article.
     pub paths: Vec<PathBuf>,
+    /// The palette, for the W3C stylesheet's colour values.
+    pub palette: Vec<PaletteColor>,
+    /// How articles are parsed, to find where each passage is in its file
+    /// (W3C positions); the reader's options, so offsets agree with the app.
+    pub parse: ParseOptions,
+    /// Articles larger than this many bytes are not read for positions.
+    pub max_file_size: u64,
+    /// Keep one Markdown file per article in `output` in step (see
+    /// [`mirror_files`]) instead of writing an export.
+    pub mirror: bool,
 }
 
 /// What an export did, for the summary the CLI prints and for tests.
@@ -47,6 +61,8 @@ pub struct ExportOutcome {
     pub written: Vec<PathBuf>,
     /// Annotation files that could not be read and were left out.
     pub unreadable: Vec<String>,
+    /// Mirror files that could not be written, with why.
+    pub failed: Vec<String>,
 }
 
 /// Runs an export; document output goes to `stdout` when no output path is
@@ -73,10 +89,28 @@ pub fn run(
         highlights,
         written: Vec::new(),
         unreadable: stored.unreadable,
+        failed: Vec::new(),
+    };
+    if request.mirror {
+        let Some(folder) = request.output.as_deref() else {
+            return Err(UsageError("--mirror needs a folder to keep in step".into()).into());
+        };
+        let done = mirror_files(folder, &files, &request.filter);
+        outcome.written = done.created.into_iter().chain(done.updated).collect();
+        outcome.failed = done.failed;
+        return Ok(outcome);
+    }
+    let w3c = if request.format == Format::W3c {
+        W3cOptions {
+            positions: source_positions(&files, request.parse, request.max_file_size),
+            palette: request.palette.clone(),
+        }
+    } else {
+        W3cOptions::default()
     };
     match request.output.as_deref() {
         None => {
-            let text = render(request.format, &files, &request.filter, &markdown);
+            let text = render_with(request.format, &files, &request.filter, &markdown, &w3c);
             match stdout
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
@@ -96,10 +130,11 @@ pub fn run(
                 &request.filter,
                 &markdown,
                 None,
+                &w3c,
             )?;
         }
         Some(path) => {
-            let text = render(request.format, &files, &request.filter, &markdown);
+            let text = render_with(request.format, &files, &request.filter, &markdown, &w3c);
             write_file(path, text.as_bytes())?;
             outcome.written.push(path.to_path_buf());
         }
@@ -138,6 +173,7 @@ pub fn export_to_folder(
         &Filter::default(),
         &MarkdownOptions { front_matter },
         single.as_deref(),
+        &W3cOptions::default(),
     )
 }
 
@@ -151,6 +187,7 @@ fn write_folder(
     filter: &Filter,
     markdown: &MarkdownOptions,
     name_hint: Option<&str>,
+    w3c: &W3cOptions,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let (articles, _) = count(files, filter);
     if articles == 0 {
@@ -170,10 +207,238 @@ fn write_folder(
             .and_then(|n| n.strip_suffix(".md"))
             .unwrap_or(EXPORT_STEM);
         let path = folder.join(format!("{stem}.{}", format.extension()));
-        write_file(&path, render(format, files, filter, markdown).as_bytes())?;
+        write_file(
+            &path,
+            render_with(format, files, filter, markdown, w3c).as_bytes(),
+        )?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Where each placed highlight's passage is in its article's file, in
+/// characters of the file as it is on disk (a byte-order mark and the `\r`
+/// of CRLF line ends counted), for W3C position selectors. Highlights whose
+/// article cannot be read, or whose passage is not in it now, get none.
+pub fn source_positions(
+    files: &[AnnotationFile],
+    parse: ParseOptions,
+    limit: u64,
+) -> SourcePositions {
+    let mut positions = SourcePositions::default();
+    for file in files {
+        if file.article.path.is_empty() || file.highlights.iter().all(|h| h.orphaned) {
+            continue;
+        }
+        let path = text_to_path(&file.article.path);
+        let Some((doc, raw)) = read_article(&path, parse, limit) else {
+            continue;
+        };
+        let locator = Locator::new(doc.text());
+        let source = doc.source();
+        let extra = FileChars::new(&raw);
+        for h in &file.highlights {
+            let Some(placed) = locator.shown(h) else {
+                continue;
+            };
+            let Some(range) = doc.source_range(placed.range) else {
+                continue;
+            };
+            let (Some(before), Some(inside)) = (source.get(..range.start), source.get(range))
+            else {
+                continue;
+            };
+            let start = before.chars().count();
+            let end = start + inside.chars().count();
+            positions.insert(
+                &file.article.path,
+                h.id.as_str(),
+                extra.file(start)..extra.file(end),
+            );
+        }
+    }
+    positions
+}
+
+/// An article parsed completely, and its bytes as on disk; `None` when it
+/// cannot be read or is too large.
+fn read_article(path: &Path, parse: ParseOptions, limit: u64) -> Option<(Document, Vec<u8>)> {
+    let size = fs::metadata(path).ok()?.len();
+    if size > limit {
+        return None;
+    }
+    let raw = fs::read(path).ok()?;
+    let decoded = document::decode(&raw).ok()?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let format = document::detect_format(&ext, &decoded.text);
+    Some((Document::parse_complete(&decoded.text, format, parse), raw))
+}
+
+/// Turns character offsets of the decoded text (no byte-order mark, line
+/// ends as `\n`) into characters of the file on disk.
+struct FileChars {
+    /// One when the file starts with a byte-order mark.
+    bom: usize,
+    /// Decoded character offsets of the `\n`s that were `\r\n` on disk.
+    crlf: Vec<usize>,
+}
+
+impl FileChars {
+    fn new(raw: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(raw);
+        let body = text.strip_prefix('\u{feff}');
+        let bom = usize::from(body.is_some());
+        let body = body.unwrap_or(&text);
+        let mut crlf = Vec::new();
+        let mut decoded = 0;
+        let mut chars = body.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\r' && chars.peek() == Some(&'\n') {
+                chars.next();
+                crlf.push(decoded);
+            }
+            decoded += 1;
+        }
+        Self { bom, crlf }
+    }
+
+    /// The file's character offset of decoded offset `chars`.
+    fn file(&self, chars: usize) -> document::CharOffset {
+        let before = self.crlf.partition_point(|&at| at < chars);
+        document::CharOffset::new(chars + self.bom + before)
+    }
+}
+
+/// Keeps one Markdown file per article in `folder` in step with the notes:
+/// each article's file is found by the key in its managed block (so a file
+/// the user renamed is still found), its block rewritten, and a new file
+/// created (with front matter) for an article that has none. Articles whose
+/// highlights were all deleted get an empty block; what the user wrote
+/// outside the blocks is kept. Every write goes through a temporary file
+/// and a rename, so a crash leaves the old file or the new one.
+pub fn mirror_files(folder: &Path, files: &[AnnotationFile], filter: &Filter) -> MirrorOutcome {
+    let mut outcome = MirrorOutcome::default();
+    if let Err(e) = fs::create_dir_all(folder) {
+        outcome.failed.push(format!("{}: {e}", text::path(folder)));
+        return outcome;
+    }
+    // The files already there, by the key of the article they mirror.
+    let mut by_key: std::collections::HashMap<String, (PathBuf, String)> =
+        std::collections::HashMap::new();
+    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if let Some(name) = path.file_name() {
+                names.insert(name.to_string_lossy().to_lowercase());
+            }
+            if path.extension().is_none_or(|e| e != "md") || !path.is_file() {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
+            if let Some(key) = key_in(&text) {
+                let key = key.to_owned();
+                by_key.entry(key).or_insert((path, text));
+            }
+        }
+    }
+    let articles = markdown_articles(files, filter);
+    let mut seen = std::collections::HashSet::new();
+    for article in &articles {
+        let key = article_key(&article.path, &article.fingerprint);
+        seen.insert(key.clone());
+        let (path, new_text, created) = match by_key.get(&key) {
+            Some((path, old)) => (
+                path.clone(),
+                mirror_text(Some(old), &key, "", &article.section),
+                false,
+            ),
+            None => {
+                let name = free_name(&article.name, &names);
+                names.insert(name.to_lowercase());
+                (
+                    folder.join(name),
+                    mirror_text(
+                        None,
+                        &key,
+                        &format!("{}\n", article.front_matter),
+                        &article.section,
+                    ),
+                    true,
+                )
+            }
+        };
+        if !created && by_key.get(&key).is_some_and(|(_, old)| *old == new_text) {
+            outcome.unchanged += 1;
+            continue;
+        }
+        match write_atomically(&path, new_text.as_bytes()) {
+            Ok(()) if created => outcome.created.push(path),
+            Ok(()) => outcome.updated.push(path),
+            Err(e) => outcome.failed.push(format!("{}: {e}", text::path(&path))),
+        }
+    }
+    // Articles whose highlights are all gone: empty their blocks.
+    for (key, (path, old)) in &by_key {
+        let known = files
+            .iter()
+            .any(|f| article_key(&f.article.path, &f.article.fingerprint) == *key);
+        if seen.contains(key) || !known {
+            continue;
+        }
+        let new_text = mirror_text(Some(old), key, "", NO_HIGHLIGHTS);
+        if new_text == *old {
+            outcome.unchanged += 1;
+            continue;
+        }
+        match write_atomically(path, new_text.as_bytes()) {
+            Ok(()) => outcome.updated.push(path.clone()),
+            Err(e) => outcome.failed.push(format!("{}: {e}", text::path(path))),
+        }
+    }
+    outcome
+}
+
+/// The block of an article left without highlights.
+const NO_HIGHLIGHTS: &str = "_No highlights in gloss for this article any more._";
+
+/// `name`, or `name-2.md`, `name-3.md`... when a file of that name (in any
+/// case) is already in the folder.
+fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate.to_lowercase()) {
+        candidate = format!("{stem}-{n}.md");
+        n += 1;
+    }
+    candidate
+}
+
+/// Writes through a new temporary file in the same folder, synced, then
+/// renamed over `path`: a crash leaves the old file or the new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = folder.join(format!(".{name}.{}.gloss-tmp", std::process::id()));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
+    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(())
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -309,6 +574,10 @@ mod tests {
             filter: Filter::default(),
             front_matter: false,
             paths: vec![PathBuf::from("/nowhere/at/all")],
+            palette: Vec::new(),
+            parse: ParseOptions::default(),
+            max_file_size: 1 << 20,
+            mirror: false,
         };
         let err = run(&store, &request, &mut Vec::new()).unwrap_err();
         assert!(err.downcast_ref::<UsageError>().is_some(), "{err:#}");

@@ -303,6 +303,15 @@ fn from_web_annotations(
         let mut highlights = Vec::new();
         let mut timeless = HashSet::new();
         for (i, a) in items {
+            // W3C positions count the characters of the file (markup and
+            // all); anchors count the text gloss shows.
+            let mut a = a.clone();
+            if let (Some(start), Some(end)) = (a.start, a.end) {
+                let shown = doc.text_chars(start, end);
+                a.start = shown.as_ref().map(|r| r.start);
+                a.end = shown.map(|r| r.end);
+            }
+            let a = &a;
             let mut h = a.to_highlight(&config.highlights.default, now);
             h.color = palette_color(config, a.color.as_deref());
             match anchorer.anchor(a, h) {
@@ -346,8 +355,9 @@ fn name(index: usize, a: &W3cAnnotation) -> String {
     }
 }
 
-/// The palette's spelling of `color`, or the default colour for a name the
-/// palette does not have (other tools use classes that mean nothing here).
+/// The palette's spelling of `color`; a name the palette does not have is
+/// kept as written (one line, at most 40 characters), the default colour
+/// only when there is none.
 fn palette_color(config: &Config, color: Option<&str>) -> String {
     color
         .and_then(|c| {
@@ -357,7 +367,15 @@ fn palette_color(config: &Config, color: Option<&str>) -> String {
                 .iter()
                 .find(|p| p.name.eq_ignore_ascii_case(c.trim()))
         })
-        .map_or_else(|| config.highlights.default.clone(), |p| p.name.clone())
+        .map(|p| p.name.clone())
+        // A colour this palette lacks is kept by name (another machine's
+        // palette may have it), not turned into the default.
+        .or_else(|| {
+            color
+                .map(|c| crate::text::one_line(c.trim()))
+                .filter(|c| !c.is_empty() && c.chars().count() <= 40)
+        })
+        .unwrap_or_else(|| config.highlights.default.clone())
 }
 
 /// The article file a W3C source names, or why there is none.
@@ -676,10 +694,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_colours_become_the_default() {
+    fn unknown_colours_are_kept_by_name() {
         let config = Config::default();
         assert_eq!(palette_color(&config, Some("Green")), "green");
-        assert_eq!(palette_color(&config, Some("hl-123")), "yellow");
+        assert_eq!(palette_color(&config, Some("hl-123")), "hl-123");
+        assert_eq!(palette_color(&config, Some("  ")), "yellow");
         assert_eq!(palette_color(&config, None), "yellow");
     }
 

@@ -24,10 +24,10 @@ pub(super) struct Header {
 }
 
 /// Parses a source range as one segment in the document's format.
-fn parse(src: &str, format: Format) -> Vec<Piece> {
+fn parse(src: &str, base: usize, format: Format) -> Vec<Piece> {
     match format {
-        Format::Markdown => markdown::parse(src),
-        Format::Plain => plain::parse(src),
+        Format::Markdown => markdown::parse(src, base),
+        Format::Plain => plain::parse(src, base),
     }
 }
 
@@ -75,7 +75,11 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.meta.title = first_line_title(seg, format);
         return header;
     };
-    let mut pieces = parse(src.get(title_seg.start..title_end).unwrap_or(""), format);
+    let mut pieces = parse(
+        src.get(title_seg.start..title_end).unwrap_or(""),
+        title_seg.start,
+        format,
+    );
     let title = pieces
         .first()
         .map(|p| p.text.replace('\n', " ").trim().to_owned());
@@ -85,7 +89,7 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
     }
     // What comes before the title (a preface, badges, comments) keeps its
     // place in the text, ahead of the title.
-    let mut preface = parse(src.get(from..title_seg.start).unwrap_or(""), format);
+    let mut preface = parse(src.get(from..title_seg.start).unwrap_or(""), from, format);
     preface.append(&mut pieces);
     for p in &mut preface {
         p.joinable = false;
@@ -196,7 +200,7 @@ fn is_setext_h1_underline(line: &str) -> bool {
 /// The first line of text as shown to a reader, cut to about 100 characters.
 fn first_line_title(seg: &str, format: Format) -> Option<String> {
     let line = seg.split('\n').next().unwrap_or("");
-    let rendered = parse(line, format)
+    let rendered = parse(line, 0, format)
         .into_iter()
         .map(|p| p.text)
         .find(|t| !t.trim().is_empty())
@@ -255,7 +259,7 @@ fn read_byline(src: &str, title_end: usize, format: Format, header: &mut Header)
         if accepted.len() >= MAX_BYLINE_LINES {
             break;
         }
-        let Some((piece, info)) = byline_line(line, format) else {
+        let Some((piece, info)) = byline_line(line, pos, format) else {
             break;
         };
         accepted.push((pos..pos + len, piece, info));
@@ -290,18 +294,20 @@ fn push_byline(pieces: &mut Vec<Piece>, mut piece: Piece) {
                 .extend(piece.spans.drain(..).map(|(r, s)| (moved(r), s)));
             last.links
                 .extend(piece.links.drain(..).map(|(r, u)| (moved(r), u)));
+            last.source
+                .extend(piece.source.drain(..).map(|(at, r)| (at + shift, r)));
         }
         _ => pieces.push(piece),
     }
 }
 
 /// A source line rendered as a byline block, when it reads as one.
-fn byline_line(line: &str, format: Format) -> Option<(Piece, BylineInfo)> {
+fn byline_line(line: &str, base: usize, format: Format) -> Option<(Piece, BylineInfo)> {
     let mut line = line.trim_end();
     if format == Format::Markdown {
         line = line.strip_suffix('\\').unwrap_or(line).trim_end();
     }
-    let mut pieces = parse(line, format);
+    let mut pieces = parse(line, base, format);
     if pieces.len() != 1 {
         return None;
     }

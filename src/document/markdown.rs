@@ -50,8 +50,11 @@ impl Context {
 /// Parses a segment alone into blocks in document order, knowing only the
 /// link definitions inside it (footnote definitions stay where they are): for
 /// the header, which reads titles before the body.
-pub(super) fn parse(segment: &str) -> Vec<Piece> {
-    let mut b = Builder::default();
+pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
+    let mut b = Builder {
+        base,
+        ..Builder::default()
+    };
     run(&mut b, segment, &|_| None);
     b.out
 }
@@ -60,8 +63,10 @@ pub(super) fn parse(segment: &str) -> Vec<Piece> {
 /// and definitions kept in `context` for the end of the document; `lookup`
 /// finds the target of a link label defined anywhere in the article (it is
 /// only asked about references the segment itself does not define).
+/// `base` is where the segment starts in the source, for the source map.
 pub(super) fn parse_in(
     segment: &str,
+    base: usize,
     context: &mut Context,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Piece> {
@@ -70,6 +75,7 @@ pub(super) fn parse_in(
         divert_notes: true,
         pending_anchors: std::mem::take(&mut context.anchors),
         barrier: context.barrier,
+        base,
         ..Builder::default()
     };
     run(&mut b, segment, lookup);
@@ -105,6 +111,7 @@ fn run(b: &mut Builder, segment: &str, lookup: &dyn Fn(&str) -> Option<String>) 
         if range.start >= segment.len() {
             break;
         }
+        b.src = Some(b.base + range.start..b.base + range.end);
         b.event(event);
     }
     b.end_table();
@@ -232,6 +239,11 @@ pub(super) struct Builder {
     /// The table being built, if any: while it is open, its block is the open
     /// leaf and no other leaf opens or closes.
     table: Option<TableState>,
+    /// Where the segment starts in the document's source.
+    base: usize,
+    /// The source range of the event being read, recorded with the text it
+    /// adds (see [`super::source_map`]).
+    src: Option<std::ops::Range<usize>>,
 }
 
 /// A table under construction.
@@ -339,6 +351,9 @@ impl Builder {
     /// the open cell, which it begins if needed).
     pub(super) fn push(&mut self, text: &str, style: SpanStyle) {
         let clean = sanitize(text);
+        if let Some(range) = self.src.clone() {
+            self.leaf().mark_source(range);
+        }
         if self.table.is_some() {
             if !self.in_cell() && clean.trim().is_empty() {
                 // Whitespace between HTML rows and cells is not cell text.

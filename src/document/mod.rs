@@ -28,6 +28,7 @@ mod references;
 mod repair;
 mod sanitize;
 mod segment;
+mod source_map;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -81,6 +82,7 @@ pub struct Document {
     anchors: Vec<Anchor>,
     meta: Metadata,
     index: offsets::CharIndex,
+    source_map: source_map::SourceMap,
     pending: parse::Pending,
 }
 

@@ -54,8 +54,10 @@ pub(super) fn title_block(src: &str, from: usize) -> Option<TitleBlock> {
     let mut title_text = None;
     if let Some(title) = &title {
         // The title may hold inline Markdown (`*emphasis*`, links).
-        let mut heading = markdown::parse(&format!("# {title}"));
+        let mut heading = markdown::parse(&format!("# {title}"), 0);
         if let Some(mut piece) = heading.pop().filter(|_| heading.is_empty()) {
+            // Parsed from a stand-in line, not from the source itself.
+            piece.source.clear();
             piece.kind = BlockKind::Heading(1);
             piece.container = Container::default();
             piece.joinable = false;

@@ -95,6 +95,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
         anchors: Vec::new(),
         meta: fm_meta.or(header.meta),
         index: Default::default(),
+        source_map: Default::default(),
         pending: Pending {
             source,
             format,
@@ -136,6 +137,7 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         };
         used = used.saturating_add(range.end - doc.pending.pos).max(1);
         doc.pending.pos = range.end;
+        let base = range.start;
         let segment = src.get(range).unwrap_or("");
         let pieces = match doc.pending.format {
             Format::Markdown => {
@@ -146,9 +148,9 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
                         .get(label)
                         .map(str::to_string)
                 };
-                markdown::parse_in(segment, &mut doc.pending.markdown, &lookup)
+                markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup)
             }
-            Format::Plain => plain::parse(segment),
+            Format::Plain => plain::parse(segment, base),
         };
         for piece in pieces {
             feed(doc, piece);
@@ -196,6 +198,7 @@ fn commit(doc: &mut Document, piece: Piece) {
     }
     let base = doc.text.len();
     doc.text.push_str(&piece.text);
+    doc.source_map.add(base, piece.text.len(), &piece.source);
     let spans = piece
         .spans
         .into_iter()

@@ -25,6 +25,10 @@ pub(super) struct Piece {
     /// it by hand, so the blank line after it is meant (page-break repair
     /// never joins it to what follows).
     pub wrapped: bool,
+    /// Where the text came from: each entry is an offset in `text` and the
+    /// source byte range (of the whole document) of the text from there on
+    /// (see [`super::source_map`]).
+    pub source: Vec<(usize, Range<usize>)>,
 }
 
 impl Piece {
@@ -39,6 +43,7 @@ impl Piece {
             anchors: Vec::new(),
             joinable: false,
             wrapped: false,
+            source: Vec::new(),
         }
     }
 
@@ -80,6 +85,7 @@ impl Piece {
         for (at, _) in &mut self.anchors {
             *at = (*at).min(len);
         }
+        self.source.retain(|(at, _)| *at < len);
     }
 
     /// Drops trailing newlines (code and HTML blocks end with one per line),
@@ -97,6 +103,26 @@ impl Piece {
         }
         for (at, _) in &mut self.anchors {
             *at = (*at).min(len);
+        }
+        self.source.retain(|(at, _)| *at < len);
+    }
+
+    /// Records that text appended from now on comes from `range` of the
+    /// source, unless the last record already says so.
+    pub fn mark_source(&mut self, range: Range<usize>) {
+        let at = self.text.len();
+        match self.source.last_mut() {
+            Some((_, last)) if *last == range => {}
+            Some((last_at, last)) if *last_at == at => *last = range,
+            // A run whose text is as long as its source, followed by the
+            // source right after it (a line, then its line break): one run,
+            // so a long article keeps few records.
+            Some((last_at, last))
+                if last.end == range.start && at - *last_at == last.end - last.start =>
+            {
+                last.end = range.end;
+            }
+            _ => self.source.push((at, range)),
         }
     }
 
@@ -122,5 +148,7 @@ impl Piece {
                 .into_iter()
                 .map(|(at, name)| (at + shift, name)),
         );
+        self.source
+            .extend(next.source.into_iter().map(|(at, r)| (at + shift, r)));
     }
 }

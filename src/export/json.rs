@@ -1,11 +1,11 @@
 //! gloss's own JSON export: a complete, versioned copy of the highlights that
 //! can be imported back without loss, and a stable shape for scripts (`jq`).
 //!
-//! # Schema (version 1)
+//! # Schema (version 2)
 //!
 //! ```json
 //! {
-//!   "gloss_export": 1,
+//!   "gloss_export": 2,
 //!   "articles": [
 //!     {
 //!       "title": "On Reading",
@@ -41,7 +41,15 @@
 //! - The anchor is flattened into the highlight: `quote` is the exact text,
 //!   `prefix` / `suffix` its context, `start` / `end` (end exclusive) are
 //!   offsets in Unicode characters (scalar values) of the article's canonical
-//!   text.
+//!   text (what gloss shows: Markdown marks removed, page breaks joined).
+//! - An orphan (`"orphaned": true`: its passage was not found in the article
+//!   as it is now) has `start` and `end` set to `null`: its old offsets no
+//!   longer name its text. They are kept as `last_start` / `last_end` (where
+//!   it was last seen), which only orphans have, so an import gives back the
+//!   same highlight.
+//! - Version 1 files (every highlight with numeric `start` / `end`, no
+//!   `last_*` fields) are read as before; version 2 added the `null`
+//!   offsets and `last_start` / `last_end` of orphans.
 //! - Articles are ordered by title then path, highlights by `start`, `end`,
 //!   `id`; articles left without highlights by the filter are omitted.
 //! - The reading position is not exported: it is a per-machine convenience,
@@ -61,7 +69,10 @@ use crate::document::CharOffset;
 
 /// The schema version written in `gloss_export`, bumped on incompatible
 /// changes so old readers refuse new files instead of misreading them.
-pub const JSON_EXPORT_VERSION: u64 = 1;
+pub const JSON_EXPORT_VERSION: u64 = 2;
+
+/// The oldest version [`from_json`] still reads.
+const OLDEST_READ_VERSION: u64 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct ExportDoc {
@@ -102,8 +113,14 @@ struct JsonHighlight {
     prefix: String,
     #[serde(default)]
     suffix: String,
-    start: usize,
-    end: usize,
+    /// `None` (`null`) for an orphan.
+    start: Option<usize>,
+    end: Option<usize>,
+    /// An orphan's stale offsets: where its passage was last seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_start: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_end: Option<usize>,
 }
 
 /// Only the version, read first so a newer file is refused with a clear
@@ -139,8 +156,10 @@ pub fn to_json(files: &[AnnotationFile], filter: &Filter) -> String {
                     quote: h.anchor.quote.clone(),
                     prefix: h.anchor.prefix.clone(),
                     suffix: h.anchor.suffix.clone(),
-                    start: h.anchor.start.get(),
-                    end: h.anchor.end.get(),
+                    start: (!h.orphaned).then(|| h.anchor.start.get()),
+                    end: (!h.orphaned).then(|| h.anchor.end.get()),
+                    last_start: h.orphaned.then(|| h.anchor.start.get()),
+                    last_end: h.orphaned.then(|| h.anchor.end.get()),
                 })
                 .collect(),
         })
@@ -167,7 +186,7 @@ pub fn from_json(text: &str) -> Result<Vec<AnnotationFile>, ImportError> {
             ));
         }
         Some(v) => match v.as_u64() {
-            Some(JSON_EXPORT_VERSION) => {}
+            Some(found) if (OLDEST_READ_VERSION..=JSON_EXPORT_VERSION).contains(&found) => {}
             Some(found) if found > JSON_EXPORT_VERSION => {
                 return Err(ImportError::UnsupportedVersion {
                     found,
@@ -201,14 +220,22 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                     a.title
                 )));
             }
-            if h.start > h.end {
+            let (Some(start), Some(end)) = (h.start.or(h.last_start), h.end.or(h.last_end)) else {
+                return Err(ImportError::Invalid(format!(
+                    "article {} ({:?}): highlight {} has no start or end",
+                    index + 1,
+                    a.title,
+                    h.id
+                )));
+            };
+            if start > end {
                 return Err(ImportError::Invalid(format!(
                     "article {} ({:?}): highlight {} starts after it ends ({} > {})",
                     index + 1,
                     a.title,
                     h.id,
-                    h.start,
-                    h.end
+                    start,
+                    end
                 )));
             }
             Ok(Highlight {
@@ -223,8 +250,8 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                     quote: h.quote,
                     prefix: h.prefix,
                     suffix: h.suffix,
-                    start: CharOffset::new(h.start),
-                    end: CharOffset::new(h.end),
+                    start: CharOffset::new(start),
+                    end: CharOffset::new(end),
                 },
             })
         })
@@ -286,6 +313,38 @@ mod tests {
         let text = to_json(&files, &Filter::default());
         assert!(text.ends_with("}\n"));
         assert_eq!(from_json(&text).unwrap(), files);
+    }
+
+    #[test]
+    fn orphans_carry_no_offsets_as_true() {
+        let text = to_json(&[sample()], &Filter::default());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let h = &v["articles"][0]["highlights"][0];
+        assert_eq!(v["gloss_export"], 2);
+        assert_eq!(h["orphaned"], true);
+        assert!(h["start"].is_null() && h["end"].is_null(), "{h}");
+        assert_eq!(
+            (h["last_start"].clone(), h["last_end"].clone()),
+            (3.into(), 4.into())
+        );
+        let mut placed = sample();
+        placed.highlights[0].orphaned = false;
+        let text = to_json(&[placed], &Filter::default());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let h = &v["articles"][0]["highlights"][0];
+        assert_eq!((h["start"].clone(), h["end"].clone()), (3.into(), 4.into()));
+        assert!(h.get("last_start").is_none(), "{h}");
+    }
+
+    #[test]
+    fn version_1_files_are_still_read() {
+        let v1 = r#"{"gloss_export":1,"articles":[{"title":"T","highlights":[{"id":"a",
+            "created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","color":"green",
+            "orphaned":true,"quote":"q","start":5,"end":6}]}]}"#;
+        let files = from_json(v1).unwrap();
+        let h = &files[0].highlights[0];
+        assert!(h.orphaned);
+        assert_eq!((h.anchor.start.get(), h.anchor.end.get()), (5, 6));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! ---                                   (only with front matter)
 //! title: "On Reading"
 //! author: "Ann Example"
-//! date: "2024-05-01"
+//! date: 2024-05-01                      (ISO 8601, as Obsidian's date property wants)
+//! date_written: "May 1st, 2024"         (only when the article wrote it otherwise)
 //! source: "/home/ann/on-reading.md"
 //! tags: ["ideas"]
 //! ---
@@ -21,12 +22,25 @@
 //! >
 //! > second paragraph
 //!
+//! **⚠ Orphaned:** this passage is no longer in the article as it is now.   (orphans only)
+//!
 //! The note, as written.
 //!
-//! #ideas · yellow · (orphaned)
+//! #ideas #highlight/yellow #highlight/orphaned
 //!
-//! `gloss open '/home/ann/on-reading.md' --at 1234`
+//! [Open the article](file:///home/ann/on-reading.md) · `gloss open '/home/ann/on-reading.md' --at 1234` ^gloss-01hzx3a6q4w5v8f0j3m2k7n9pb
 //! ````
+//!
+//! - The colour is a tag (`#highlight/yellow`), so note apps can search by
+//!   it; an orphan also carries `#highlight/orphaned` and a visible line, and
+//!   its command has no `--at` (its old offset names other text).
+//! - The backlink is a `file://` link, which Obsidian opens in the system's
+//!   default app for the file, followed by the `gloss open` command that
+//!   opens gloss at the passage (Obsidian cannot run a command from a link,
+//!   and gloss registers no URL scheme). The `^gloss-<id>` block id is
+//!   stable, so `[[note#^gloss-…]]` links to one highlight keep working.
+//! - A quote of code (several lines, some indented) is a fenced code block
+//!   inside the block quote: its indentation kept, nothing escaped.
 //!
 //! Quotes, notes, titles and colours are escaped so that text from an article
 //! never turns into Markdown structure: a line starting with `#`, `-`, `+`,
@@ -43,8 +57,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use super::clean::cleaned;
-use super::{Filter, Selected, display_title, select};
+use super::uri::file_uri;
+use super::{Filter, Selected, display_title, select, tag_word};
 use crate::annotations::{AnnotationFile, ArticleRecord, Highlight, display_path, text_to_path};
+use crate::document::parse_date;
 
 /// Choices for the Markdown export.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,6 +110,39 @@ pub fn to_markdown_per_article(
     filter: &Filter,
     opts: &MarkdownOptions,
 ) -> Vec<(String, String)> {
+    markdown_articles(files, filter)
+        .into_iter()
+        .map(|a| {
+            let mut body = String::new();
+            if opts.front_matter {
+                body.push_str(&a.front_matter);
+                body.push('\n');
+            }
+            body.push_str(&a.section);
+            (a.name, body)
+        })
+        .collect()
+}
+
+/// One article's Markdown, in parts, for writers that place them
+/// themselves (the mirror keeps the front matter out of the block it
+/// rewrites).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleMarkdown {
+    /// The article's stored path.
+    pub path: String,
+    /// The article's fingerprint.
+    pub fingerprint: String,
+    /// A file name unique within the export (see [`to_markdown_per_article`]).
+    pub name: String,
+    /// YAML front matter, `---` lines included.
+    pub front_matter: String,
+    /// The heading, byline and highlights.
+    pub section: String,
+}
+
+/// Every selected article's Markdown in parts, in export order.
+pub fn markdown_articles(files: &[AnnotationFile], filter: &Filter) -> Vec<ArticleMarkdown> {
     let files = cleaned(files);
     let selected = select(&files, filter);
     let stems: Vec<String> = selected.iter().map(|s| file_stem(s.article)).collect();
@@ -117,13 +166,13 @@ pub fn to_markdown_per_article(
                 n += 1;
             }
             taken.insert(name.to_ascii_lowercase());
-            let mut body = String::new();
-            if opts.front_matter {
-                body.push_str(&front_matter(sel.article, &sel.highlights));
-                body.push('\n');
+            ArticleMarkdown {
+                path: sel.article.path.clone(),
+                fingerprint: sel.article.fingerprint.clone(),
+                name,
+                front_matter: front_matter(sel.article, &sel.highlights),
+                section: article_section(sel),
             }
-            body.push_str(&article_section(sel));
-            (name, body)
         })
         .collect()
 }
@@ -274,7 +323,99 @@ fn article_section(sel: &Selected<'_>) -> String {
 
 fn highlight_block(h: &Highlight, path: &str) -> String {
     let mut out = String::new();
-    let paragraphs = paragraphs(&h.anchor.quote);
+    if is_code(&h.anchor.quote) {
+        quote_code(&mut out, &h.anchor.quote);
+    } else {
+        quote_prose(&mut out, &h.anchor.quote);
+    }
+    out.push('\n');
+
+    if h.orphaned {
+        out.push_str(ORPHAN_MARK);
+        out.push_str("\n\n");
+    }
+
+    let note = paragraphs_text(&h.note);
+    if !note.is_empty() {
+        out.push_str(&note);
+        out.push_str("\n\n");
+    }
+
+    let mut tags: Vec<String> = h
+        .tags
+        .iter()
+        .filter_map(|t| tag_word(t))
+        .map(|t| format!("#{t}"))
+        .collect();
+    if let Some(color) = tag_word(h.color.trim()) {
+        tags.push(format!("#{COLOR_TAG}/{color}"));
+    }
+    if h.orphaned {
+        tags.push(format!("#{ORPHAN_TAG}"));
+    }
+    if !tags.is_empty() {
+        out.push_str(&tags.join(" "));
+        out.push_str("\n\n");
+    }
+
+    let mut link = Vec::new();
+    if !path.is_empty() {
+        link.push(format!("[Open the article]({})", file_uri(path)));
+        // An orphan's old offset names other text: open the article instead.
+        let command = if h.orphaned {
+            format!("gloss open {}", shell_quote(path))
+        } else {
+            format!("gloss open {} --at {}", shell_quote(path), h.anchor.start)
+        };
+        link.push(code_span(&command));
+    }
+    if let Some(id) = block_id(h.id.as_str()) {
+        link.push(format!("^{id}"));
+    }
+    if !link.is_empty() {
+        out.push_str(&link.join(" · ").replacen(" · ^", " ^", 1));
+        out.push('\n');
+    }
+    out
+}
+
+/// The visible line under an orphan's quote.
+pub(super) const ORPHAN_MARK: &str =
+    "**⚠ Orphaned:** this passage is no longer in the article as it is now.";
+
+/// The tag that carries a highlight's colour (`#highlight/yellow`), so note
+/// apps can search and style by it.
+const COLOR_TAG: &str = "highlight";
+
+/// The tag every orphan carries.
+const ORPHAN_TAG: &str = "highlight/orphaned";
+
+/// An Obsidian block id for a highlight (`^gloss-01hzx…`): stable from one
+/// export to the next, so a link to the highlight keeps working. Letters,
+/// digits and `-` only; `None` when the id has none.
+pub(super) fn block_id(id: &str) -> Option<String> {
+    let word: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    (!word.is_empty()).then(|| format!("gloss-{word}"))
+}
+
+/// Whether a quote reads as code: more than one line and a line after the
+/// first indented, which only a code block keeps.
+fn is_code(quote: &str) -> bool {
+    let mut lines = quote.lines().filter(|l| !l.trim().is_empty());
+    lines.next().is_some()
+        && quote
+            .lines()
+            .skip(1)
+            .any(|l| !l.trim().is_empty() && (l.starts_with("  ") || l.starts_with('\t')))
+}
+
+/// A quote of prose as escaped block-quote paragraphs.
+fn quote_prose(out: &mut String, quote: &str) {
+    let paragraphs = paragraphs(quote);
     if paragraphs.is_empty() {
         out.push_str(">\n");
     }
@@ -288,45 +429,37 @@ fn highlight_block(h: &Highlight, path: &str) -> String {
             out.push('\n');
         }
     }
+}
+
+/// A quote of code as a fenced code block inside the block quote: its lines
+/// verbatim (indentation kept, nothing escaped), with a fence longer than any
+/// run of backticks in it. Control characters other than tab show as U+FFFD.
+fn quote_code(out: &mut String, quote: &str) {
+    let longest = quote.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    out.push_str("> ");
+    out.push_str(&fence);
     out.push('\n');
-
-    let note = paragraphs_text(&h.note);
-    if !note.is_empty() {
-        out.push_str(&note);
-        out.push_str("\n\n");
-    }
-
-    let mut meta: Vec<String> = Vec::new();
-    let tags: Vec<String> = h
-        .tags
-        .iter()
-        .filter_map(|t| tag_word(t))
-        .map(|t| format!("#{t}"))
-        .collect();
-    if !tags.is_empty() {
-        meta.push(tags.join(" "));
-    }
-    let color = h.color.trim();
-    if !color.is_empty() {
-        meta.push(escape_line(&one_line(color)));
-    }
-    if h.orphaned {
-        meta.push("(orphaned)".to_owned());
-    }
-    if !meta.is_empty() {
-        out.push_str(&meta.join(" · "));
-        out.push_str("\n\n");
-    }
-
-    if !path.is_empty() {
-        out.push_str(&code_span(&format!(
-            "gloss open {} --at {}",
-            shell_quote(path),
-            h.anchor.start
-        )));
+    let text = quote.replace("\r\n", "\n");
+    for line in text.trim_matches('\n').split(['\n', '\r']) {
+        let line: String = line
+            .trim_end()
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.push_str("> ");
+        out.push_str(&line);
         out.push('\n');
     }
-    out
+    out.push_str("> ");
+    out.push_str(&fence);
+    out.push('\n');
 }
 
 /// Lines grouped into paragraphs: blank lines separate, runs of them collapse,
@@ -390,33 +523,6 @@ fn escape_line(line: &str) -> String {
         out.insert(digits, '\\');
     }
     out
-}
-
-/// A tag as an Obsidian `#tag` word: letters, digits, `-`, `/`, and `_` inside
-/// a word; anything else becomes `-`. `None` when nothing is left.
-fn tag_word(tag: &str) -> Option<String> {
-    let chars: Vec<char> = tag.trim().trim_start_matches('#').chars().collect();
-    let word: String = chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let inner = |j: Option<usize>| {
-                j.and_then(|j| chars.get(j))
-                    .is_some_and(|c| c.is_alphanumeric())
-            };
-            if c.is_alphanumeric()
-                || c == '-'
-                || c == '/'
-                || (c == '_' && inner(i.checked_sub(1)) && inner(Some(i + 1)))
-            {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let word = word.trim_matches('-').to_owned();
-    (!word.is_empty()).then_some(word)
 }
 
 /// An inline code span holding `content` verbatim, with a fence longer than
@@ -548,8 +654,24 @@ fn front_matter(article: &ArticleRecord, highlights: &[&Highlight]) -> String {
     if let Some(author) = &article.author {
         out.push_str(&format!("author: {}\n", yaml_string(author)));
     }
-    if let Some(date) = &article.date {
-        out.push_str(&format!("date: {}\n", yaml_string(date)));
+    if let Some(date) = article
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        // Obsidian's date property takes ISO 8601; the date as the article
+        // wrote it is kept beside it when it reads differently.
+        match parse_date(date) {
+            Some(day) => {
+                let iso = day.format("%Y-%m-%d").to_string();
+                out.push_str(&format!("date: {iso}\n"));
+                if iso != date {
+                    out.push_str(&format!("date_written: {}\n", yaml_string(date)));
+                }
+            }
+            None => out.push_str(&format!("date_written: {}\n", yaml_string(date))),
+        }
     }
     out.push_str(&format!(
         "source: {}\n",
@@ -585,6 +707,20 @@ fn yaml_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_code_keeps_its_indentation_without_escapes() {
+        let mut out = String::new();
+        let code = "fn main() {\n    let x = *p; // `tick`\n}";
+        assert!(is_code(code));
+        quote_code(&mut out, code);
+        assert_eq!(
+            out,
+            "> ```\n> fn main() {\n>     let x = *p; // `tick`\n> }\n> ```\n"
+        );
+        assert!(!is_code("one line of prose"));
+        assert!(!is_code("two lines\nof prose"));
+    }
 
     #[test]
     fn block_starts_are_escaped() {

@@ -14,23 +14,32 @@ mod filter;
 mod json;
 mod markdown;
 mod merge;
+mod mirror;
 mod readwise;
 mod uri;
 mod w3c;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 
 use crate::annotations::{AnnotationFile, ArticleRecord, Highlight, display_path};
+use crate::config::PaletteColor;
+use crate::document::CharOffset;
 
 pub use clean::{clean_article, clean_article_text, clean_file, clean_highlight};
 pub use filter::{Filter, InvalidSince, parse_since};
 pub use json::{JSON_EXPORT_VERSION, from_json, to_json};
-pub use markdown::{MarkdownOptions, markdown_file_name, to_markdown, to_markdown_per_article};
+pub use markdown::{
+    ArticleMarkdown, MarkdownOptions, markdown_articles, markdown_file_name, to_markdown,
+    to_markdown_per_article,
+};
 pub use merge::{MergeCounts, merge_import};
+pub use mirror::{MIRROR_BEGIN, MIRROR_END, MirrorOutcome, article_key, key_in, mirror_text};
 pub use readwise::{CSV_HEADER, to_csv};
 pub use uri::{file_uri, path_from_uri};
-pub use w3c::{W3cAnnotation, from_w3c, to_w3c, w3c_to_files};
+pub use w3c::{W3cAnnotation, from_w3c, to_w3c, to_w3c_with, w3c_to_files};
 
 /// The export formats, so the CLI flag, the config value and the app's export
 /// command all name them the same way.
@@ -136,12 +145,87 @@ pub fn render(
     filter: &Filter,
     markdown: &MarkdownOptions,
 ) -> String {
+    render_with(format, files, filter, markdown, &W3cOptions::default())
+}
+
+/// [`render`] with what only the W3C writer needs from outside the store:
+/// the articles' source positions and the palette's colours.
+pub fn render_with(
+    format: Format,
+    files: &[AnnotationFile],
+    filter: &Filter,
+    markdown: &MarkdownOptions,
+    w3c: &W3cOptions,
+) -> String {
     match format {
         Format::Markdown => to_markdown(files, filter, markdown),
         Format::Json => to_json(files, filter),
         Format::Csv => to_csv(files, filter),
-        Format::W3c => to_w3c(files, filter),
+        Format::W3c => to_w3c_with(files, filter, w3c),
     }
+}
+
+/// What the W3C writer needs besides the annotation files: where each
+/// passage is in its article's file (W3C positions are in the coordinates of
+/// `target.source`, which only a caller that reads the files can know) and
+/// the palette, so the stylesheet gives each colour its real value.
+#[derive(Debug, Clone, Default)]
+pub struct W3cOptions {
+    /// Highlights' places in their article files.
+    pub positions: SourcePositions,
+    /// The palette of the configuration (empty: no stylesheet rules).
+    pub palette: Vec<PaletteColor>,
+}
+
+/// Where highlights' passages are in the files of their articles, in
+/// characters of the file (as a consumer reading the file counts them). A
+/// highlight without an entry gets no position selector: its article could
+/// not be read, or its passage is no longer in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourcePositions {
+    map: HashMap<(String, String), Range<CharOffset>>,
+}
+
+impl SourcePositions {
+    /// Records that highlight `id` of the article stored as `path` is at
+    /// `range` of that file.
+    pub fn insert(&mut self, path: &str, id: &str, range: Range<CharOffset>) {
+        self.map.insert((path.to_owned(), id.to_owned()), range);
+    }
+
+    /// Where highlight `id` of the article stored as `path` is in the file.
+    pub fn get(&self, path: &str, id: &str) -> Option<Range<CharOffset>> {
+        self.map.get(&(path.to_owned(), id.to_owned())).cloned()
+    }
+}
+
+/// A tag as one word, written the same way by every format that cannot
+/// carry spaces in a tag (Markdown `#tag`, Readwise `.tag`, front matter):
+/// letters, digits, `-`, `/`, and `_` inside a word; anything else becomes
+/// `-`. `None` when nothing is left.
+pub(crate) fn tag_word(tag: &str) -> Option<String> {
+    let chars: Vec<char> = tag.trim().trim_start_matches(['#', '.']).chars().collect();
+    let word: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let inner = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .is_some_and(|c| c.is_alphanumeric())
+            };
+            if c.is_alphanumeric()
+                || c == '-'
+                || c == '/'
+                || (c == '_' && inner(i.checked_sub(1)) && inner(Some(i + 1)))
+            {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let word = word.trim_matches('-').to_owned();
+    (!word.is_empty()).then_some(word)
 }
 
 /// Why an import file could not be read. Messages say what was expected so the

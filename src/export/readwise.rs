@@ -10,19 +10,23 @@
 //!   has none); `Author` empty when unknown; `URL` the `file:` URI of the
 //!   article's path, percent-encoded.
 //! - `Note` carries the tags the way Readwise's inline tagging reads them: each
-//!   tag as `.tag` (spaces inside a tag become `_`), separated by spaces,
-//!   before the note text, e.g. `.ideas .todo Compare with last week.`
+//!   tag as `.tag`, the same word the Markdown export writes as `#tag`
+//!   (spaces inside a tag become `-`), separated by spaces, before the note
+//!   text, e.g. `.ideas .todo Compare with last week.` An orphan's note starts
+//!   with `[orphaned]`.
 //! - `Location` is the highlight's start as a character offset in the
-//!   article's canonical text, which keeps Readwise's ordering the document's.
+//!   article's canonical text, which keeps Readwise's ordering the document's;
+//!   empty for an orphan, whose old offset no longer names its text.
 //! - `Date` is when the highlight was made, `YYYY-MM-DD HH:MM:SS` in UTC.
-//! - Not carried: colour, orphaned state, prefix/suffix context (Readwise has
-//!   no column for them); use the JSON export for a lossless copy.
-//! - Fields are not altered to defuse spreadsheet formulas (`=`, `+`, `-`, `@`
-//!   at the start): the file is data for Readwise, and changing quotes would
-//!   corrupt them.
+//! - Not carried: colour, prefix/suffix context (Readwise has no column for
+//!   them); use the JSON export for a lossless copy.
+//! - Safe to open in a spreadsheet: a cell that starts with `=`, `+`, `-`,
+//!   `@`, a tab or a carriage return gets a `'` in front, as OWASP recommends
+//!   against CSV injection, so no spreadsheet runs it as a formula (the quote
+//!   shows; the words are unchanged).
 
 use super::clean::cleaned;
-use super::{Filter, display_title, select, uri::file_uri};
+use super::{Filter, display_title, select, tag_word, uri::file_uri};
 use crate::annotations::{AnnotationFile, Highlight};
 
 /// The header row, exactly as Readwise's template spells it.
@@ -57,13 +61,18 @@ pub fn to_csv(files: &[AnnotationFile], filter: &Filter) -> String {
             .to_owned();
         let url = file_uri(&sel.article.path);
         for h in sel.highlights {
+            let location = if h.orphaned {
+                String::new()
+            } else {
+                h.anchor.start.to_string()
+            };
             let _ = writer.write_record([
-                h.anchor.quote.as_str(),
-                title.as_str(),
-                author.as_str(),
-                url.as_str(),
-                note_with_tags(h).as_str(),
-                h.anchor.start.to_string().as_str(),
+                inert(&h.anchor.quote).as_ref(),
+                inert(&title).as_ref(),
+                inert(&author).as_ref(),
+                inert(&url).as_ref(),
+                inert(&note_with_tags(h)).as_ref(),
+                location.as_str(),
                 h.created.format("%Y-%m-%d %H:%M:%S").to_string().as_str(),
             ]);
         }
@@ -73,21 +82,30 @@ pub fn to_csv(files: &[AnnotationFile], filter: &Filter) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// The note with the tags in front as Readwise `.tag`s.
+/// A cell a spreadsheet will not run as a formula: OWASP's advice for CSV
+/// injection, a `'` before a cell that starts with `=`, `+`, `-`, `@`, tab
+/// or carriage return.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The note with the tags in front as Readwise `.tag`s, after `[orphaned]`
+/// for an orphan.
 fn note_with_tags(h: &Highlight) -> String {
-    let mut parts: Vec<String> = h
-        .tags
-        .iter()
-        .map(|t| {
-            t.trim()
-                .trim_start_matches(['#', '.'])
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join("_")
-        })
-        .filter(|t| !t.is_empty())
-        .map(|t| format!(".{t}"))
-        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    if h.orphaned {
+        parts.push("[orphaned]".to_owned());
+    }
+    parts.extend(
+        h.tags
+            .iter()
+            .filter_map(|t| tag_word(t))
+            .map(|t| format!(".{t}")),
+    );
     let note = h.note.trim();
     if !note.is_empty() {
         parts.push(note.to_owned());
@@ -132,8 +150,32 @@ mod tests {
         assert_eq!(
             out,
             "Highlight,Title,Author,URL,Note,Location,Date\n\
-             \"a, \"\"b\"\"\nc\",a b.md,,file:///tmp/a%20b.md,.x_y .z,7,2024-05-02 08:15:00\n"
+             \"a, \"\"b\"\"\nc\",a b.md,,file:///tmp/a%20b.md,.x-y .z,7,2024-05-02 08:15:00\n"
         );
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        // A carriage return is shown as a placeholder anyway (as every
+        // control character in an export), so only these can start a cell.
+        for start in ["=", "+", "-", "@", "\t"] {
+            let quote = format!("{start}SUM(A1:A9)");
+            let out = to_csv(&[file(&quote, "@1 and more", &[])], &Filter::default());
+            let mut reader = csv::Reader::from_reader(out.as_bytes());
+            let row = reader.records().next().unwrap().unwrap();
+            assert_eq!(&row[0], format!("'{quote}"), "{out:?}");
+            assert_eq!(&row[4], "'@1 and more", "{out:?}");
+        }
+        let plain = to_csv(&[file("a - b", "fine", &[])], &Filter::default());
+        assert!(plain.contains("\na - b,"), "{plain}");
+    }
+
+    #[test]
+    fn orphans_say_so_and_have_no_location() {
+        let mut f = file("q", "note", &["t"]);
+        f.highlights[0].orphaned = true;
+        let out = to_csv(&[f], &Filter::default());
+        assert!(out.contains(",[orphaned] .t note,,2024"), "{out}");
     }
 
     #[test]

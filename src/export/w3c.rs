@@ -4,7 +4,8 @@
 //! # What is written
 //!
 //! One `AnnotationCollection` with the context
-//! `http://www.w3.org/ns/anno.jsonld`, a deterministic `urn:gloss:export:<hash>`
+//! `["http://www.w3.org/ns/anno.jsonld", {"gloss": "urn:gloss:vocab#"}]` (the
+//! model's context, then a prefix for gloss's two properties), a deterministic `urn:gloss:export:<hash>`
 //! id (a hash of the exported highlight ids and times), `label`, `total`, and,
 //! when there is anything to export, `first`: one embedded `AnnotationPage`
 //! holding every annotation in `items` (a single page keeps the file
@@ -28,24 +29,32 @@
 //!     "styleClass": "yellow",
 //!     "selector": [
 //!       { "type": "TextQuoteSelector", "exact": "…", "prefix": "…", "suffix": "…" },
-//!       { "type": "TextPositionSelector", "start": 1234, "end": 1260 }
+//!       { "type": "TextPositionSelector", "start": 1290, "end": 1318 }
 //!     ]
 //!   },
-//!   "stylesheet": { "type": "CssStylesheet", "value": ".yellow { background-color: yellow; }" }
+//!   "stylesheet": { "type": "CssStylesheet", "value": ".yellow { background-color: #ffe066; }" }
 //! }
 //! ```
 //!
 //! - `motivation` is `commenting` when there is a note, else `highlighting`;
 //!   `body` is left out when there is neither note nor tag.
 //! - The colour uses the model's own styling: the target's `styleClass` names
-//!   it and an embedded `CssStylesheet` gives that class the colour name as its
-//!   CSS background (the default palette names are CSS colour keywords; a
-//!   name that is not a CSS identifier gets no stylesheet). No private
-//!   vocabulary is needed, so the document stays valid JSON-LD.
-//! - `TextPositionSelector` offsets are Unicode characters of the article's
-//!   canonical text, as the model specifies.
-//! - Not carried: the orphaned flag (import re-anchors anyway) and the article's
-//!   title, author, date and fingerprint.
+//!   it and an embedded `CssStylesheet` gives that class the palette's value
+//!   for it as its CSS background (`#ffe066`). A colour name that is not a
+//!   CSS identifier gets a class made of its letters and digits joined by
+//!   `-` (`light blue` → `light-blue`) and the exact name in `gloss:color`; a
+//!   name the palette does not have gets no stylesheet (its value is unknown).
+//! - `TextPositionSelector` offsets are Unicode characters of the file named
+//!   by `target.source`, as the model specifies: a consumer reading that file
+//!   finds the passage there, with the file's own markup inside it
+//!   (`*amber bowls*`, `\$12`, the blank line of a page break). The caller
+//!   reads the files and passes the places in [`W3cOptions`]; a highlight
+//!   whose article could not be read, or whose passage is no longer in it,
+//!   has only its `TextQuoteSelector`.
+//! - An orphan (its passage was not found in the article as it is now) has
+//!   `"gloss:orphaned": true` and no `TextPositionSelector`: its old offsets
+//!   no longer name its text.
+//! - Not carried: the article's title, author, date and fingerprint.
 //!
 //! # What is read
 //!
@@ -70,17 +79,19 @@ use sha2::{Digest, Sha256};
 
 use super::clean::cleaned;
 use super::uri::{file_uri, path_from_uri, percent_decode, percent_encode};
-use super::{Filter, ImportError, select};
+use super::{Filter, ImportError, W3cOptions, select};
 use crate::annotations::{Anchor, AnnotationFile, ArticleRecord, Highlight, SCHEMA_VERSION};
 use crate::document::CharOffset;
 
 const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// The IRI gloss's own properties (`gloss:orphaned`, `gloss:color`) expand to.
+const VOCAB: &str = "urn:gloss:vocab#";
 const HIGHLIGHT_URN: &str = "urn:gloss:highlight:";
 
 #[derive(Serialize)]
 struct Collection {
     #[serde(rename = "@context")]
-    context: &'static str,
+    context: (&'static str, BTreeMap<&'static str, &'static str>),
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
@@ -113,6 +124,10 @@ struct Annotation {
     target: Target,
     #[serde(skip_serializing_if = "Option::is_none")]
     stylesheet: Option<Stylesheet>,
+    #[serde(rename = "gloss:orphaned", skip_serializing_if = "std::ops::Not::not")]
+    orphaned: bool,
+    #[serde(rename = "gloss:color", skip_serializing_if = "Option::is_none")]
+    color: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -160,9 +175,15 @@ fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
+/// The W3C Web Annotation JSON-LD export of `files` without reading the
+/// articles: no position selectors, no palette (see [`to_w3c_with`]).
+pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
+    to_w3c_with(files, filter, &W3cOptions::default())
+}
+
 /// The W3C Web Annotation JSON-LD export of `files` (see the module
 /// documentation): pretty-printed with a trailing newline.
-pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
+pub fn to_w3c_with(files: &[AnnotationFile], filter: &Filter, options: &W3cOptions) -> String {
     let mut items = Vec::new();
     let mut hasher = Sha256::new();
     let files = cleaned(files);
@@ -173,7 +194,8 @@ pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
             hasher.update([0]);
             hasher.update(time(&h.updated).as_bytes());
             hasher.update([0]);
-            items.push(annotation(h, &source));
+            let position = options.positions.get(&sel.article.path, h.id.as_str());
+            items.push(annotation(h, &source, position, options));
         }
     }
     let hash: String = hasher
@@ -184,7 +206,7 @@ pub fn to_w3c(files: &[AnnotationFile], filter: &Filter) -> String {
         .collect();
     let id = format!("urn:gloss:export:{hash}");
     let collection = Collection {
-        context: CONTEXT,
+        context: (CONTEXT, BTreeMap::from([("gloss", VOCAB)])),
         id: id.clone(),
         kind: "AnnotationCollection",
         label: "gloss highlights",
@@ -212,7 +234,12 @@ fn source_iri(article: &ArticleRecord) -> String {
     }
 }
 
-fn annotation(h: &Highlight, source: &str) -> Annotation {
+fn annotation(
+    h: &Highlight,
+    source: &str,
+    position: Option<std::ops::Range<CharOffset>>,
+    options: &W3cOptions,
+) -> Annotation {
     let has_note = !h.note.trim().is_empty();
     let mut body = Vec::new();
     if has_note {
@@ -232,10 +259,33 @@ fn annotation(h: &Highlight, source: &str) -> Annotation {
         });
     }
     let color = h.color.trim();
-    let stylesheet = is_css_identifier(color).then(|| Stylesheet {
-        kind: "CssStylesheet",
-        value: format!(".{color} {{ background-color: {color}; }}"),
-    });
+    let class = css_class(color);
+    let value = options
+        .palette
+        .iter()
+        .find(|p| p.name == color)
+        .map(|p| p.background.trim())
+        .filter(|v| is_hex_colour(v));
+    let stylesheet = class
+        .as_deref()
+        .zip(value)
+        .map(|(class, value)| Stylesheet {
+            kind: "CssStylesheet",
+            value: format!(".{class} {{ background-color: {value}; }}"),
+        });
+    let exact_name =
+        (class.as_deref() != Some(color) && !color.is_empty()).then(|| color.to_owned());
+    let mut selector = vec![Selector::TextQuoteSelector {
+        exact: h.anchor.quote.clone(),
+        prefix: h.anchor.prefix.clone(),
+        suffix: h.anchor.suffix.clone(),
+    }];
+    if let Some(range) = position.filter(|_| !h.orphaned) {
+        selector.push(Selector::TextPositionSelector {
+            start: range.start,
+            end: range.end,
+        });
+    }
     Annotation {
         id: format!("{HIGHLIGHT_URN}{}", percent_encode(h.id.as_str())),
         kind: "Annotation",
@@ -249,20 +299,32 @@ fn annotation(h: &Highlight, source: &str) -> Annotation {
         body,
         target: Target {
             source: source.to_owned(),
-            style_class: (!color.is_empty()).then(|| color.to_owned()),
-            selector: vec![
-                Selector::TextQuoteSelector {
-                    exact: h.anchor.quote.clone(),
-                    prefix: h.anchor.prefix.clone(),
-                    suffix: h.anchor.suffix.clone(),
-                },
-                Selector::TextPositionSelector {
-                    start: h.anchor.start,
-                    end: h.anchor.end,
-                },
-            ],
+            style_class: class,
+            selector,
         },
         stylesheet,
+        orphaned: h.orphaned,
+        color: exact_name,
+    }
+}
+
+/// A CSS class for a colour name: the name itself when it is a plain CSS
+/// identifier, else its ASCII letters and digits joined by `-` (with `c-`
+/// before a leading digit); `None` when nothing is left.
+fn css_class(name: &str) -> Option<String> {
+    if is_css_identifier(name) {
+        return Some(name.to_owned());
+    }
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let class = words.join("-");
+    match class.chars().next() {
+        None => None,
+        Some(c) if c.is_ascii_digit() => Some(format!("c-{class}")),
+        Some(_) => Some(class),
     }
 }
 
@@ -270,6 +332,13 @@ fn is_css_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `#rgb` or `#rrggbb`: a palette value that is safe to put in CSS.
+fn is_hex_colour(value: &str) -> bool {
+    value
+        .strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// One annotation read from W3C JSON-LD (or Hypothesis JSON), reduced to what

@@ -316,7 +316,9 @@ impl Session {
                 // another window changed the same highlight later and won.
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
                 let lost_note = lost_note(&all, &saved);
+                let mirrored = saved.content.clone();
                 self.app.saved(crate::app::ArticleId(article), saved);
+                self.mirror(&mirrored);
                 if overruled > 0 {
                     self.app.error(format!(
                         "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
@@ -350,6 +352,28 @@ impl Session {
                 self.snapshot_stale = true;
                 self.app.error(message);
             }
+        }
+    }
+
+    /// Brings the article's file in the configured mirror folder
+    /// (`export.mirror`) in step after a save; a failure is reported in the
+    /// status bar and loses nothing (the notes are saved, and the next save
+    /// tries again).
+    fn mirror(&mut self, content: &crate::annotations::AnnotationFile) {
+        let folder = self.app.config.export.mirror.clone();
+        if folder.as_os_str().is_empty() {
+            return;
+        }
+        let done = commands::export::mirror_files(
+            &folder,
+            std::slice::from_ref(content),
+            &crate::export::Filter::default(),
+        );
+        if let Some(why) = done.failed.first() {
+            self.app.error(format!(
+                "saved, but the mirror was not updated: {}",
+                crate::document::sanitize(why)
+            ));
         }
     }
 
