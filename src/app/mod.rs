@@ -427,6 +427,7 @@ impl App {
     /// `show_article`, `saved` and similar methods it calls.
     pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
         let msg = msg.into();
+        self.settle_unless_kept(&msg);
         let effects = match msg {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
@@ -967,7 +968,7 @@ impl App {
 
     /// The reading position to save for the open article.
     fn position_effect(&mut self) -> Option<Effect> {
-        let reader = self.reader.as_mut()?;
+        let reader = self.reader.as_mut().filter(|r| !r.is_provisional())?;
         let offset = reader.top_offset()?;
         let progress = reader.progress();
         let article = reader.article;
