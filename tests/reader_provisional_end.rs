@@ -86,6 +86,8 @@ fn g_shows_the_true_last_page_before_the_rest_is_parsed() {
     let provisional = shown(&mut app);
     assert_eq!(provisional, true_last_page(&source));
     assert!(provisional.concat().contains("The very last words."));
+    let progress = app.reader.as_mut().unwrap().progress();
+    assert!(progress > 0.99, "the end reads as the end: {progress}");
 
     // The job's result arrives: the same page, now of the whole article.
     app.update(Msg::Parsed(parsed));

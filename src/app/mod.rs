@@ -968,14 +968,16 @@ impl App {
 
     /// The reading position to save for the open article.
     fn position_effect(&mut self) -> Option<Effect> {
-        let reader = self.reader.as_mut().filter(|r| !r.is_provisional())?;
+        let reader = self.reader.as_mut()?;
         let offset = reader.top_offset()?;
         let progress = reader.progress();
         let article = reader.article;
         if let Some(figures) = self.figures.get_mut(article) {
             figures.progress = Some(progress);
         }
-        if reader.notes.read_only.is_some() {
+        // A provisional view's offsets are not the article's: the position
+        // is saved once it has settled.
+        if reader.notes.read_only.is_some() || reader.is_provisional() {
             return None;
         }
         let position = position_at(&reader.doc, offset, progress);

@@ -481,6 +481,19 @@ impl Reader {
 
     /// Fraction read: how far the first visible text is into the article.
     pub fn progress(&mut self) -> f64 {
+        let within = self.progress_in_doc();
+        let Some(held) = &self.held else {
+            return within;
+        };
+        // A provisional view is the end of the article: its share of the
+        // whole, estimated from how far the real parse has come.
+        let total = held.doc.text().len() as f64 / held.doc.parsed_fraction().max(1e-9);
+        let share = (self.doc.text().len() as f64 / total.max(1.0)).clamp(0.0, 1.0);
+        1.0 - (1.0 - within) * share
+    }
+
+    /// Fraction read of the document the view shows.
+    fn progress_in_doc(&mut self) -> f64 {
         let parsed = self.doc.text().len();
         let Some(offset) = self.top_offset() else {
             return if self.top.block > 0 { 1.0 } else { 0.0 };
