@@ -54,23 +54,25 @@ fn page_through(c: &mut Criterion) {
     let doc = Document::parse_complete(&source, Format::Markdown, ParseOptions::default());
     let mut group = c.benchmark_group("layout");
     group.sample_size(10);
-    group.bench_function("page_through_5mb_at_80", |b| {
-        b.iter(|| {
-            let mut layout = Layout::new(80);
-            let mut pos = LinePos::default();
-            let mut pages = 0usize;
-            loop {
-                black_box(layout.lines_from(&doc, pos, 50));
-                let next = layout.step(&doc, pos, 50);
-                if next == pos {
-                    break;
+    for width in [80, 200] {
+        group.bench_function(format!("page_through_5mb_at_{width}"), |b| {
+            b.iter(|| {
+                let mut layout = Layout::new(width);
+                let mut pos = LinePos::default();
+                let mut pages = 0usize;
+                loop {
+                    black_box(layout.lines_from(&doc, pos, 50));
+                    let next = layout.step(&doc, pos, 50);
+                    if next == pos {
+                        break;
+                    }
+                    pos = next;
+                    pages += 1;
                 }
-                pos = next;
-                pages += 1;
-            }
-            pages
+                pages
+            });
         });
-    });
+    }
     let mut layout = Layout::new(80);
     let last = layout.last_page_top(&doc, 50);
     black_box(layout.lines_from(&doc, last, 50));

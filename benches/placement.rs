@@ -45,6 +45,21 @@ fn placement(c: &mut Criterion) {
             anchors.iter().filter(|a| locator.settle(a).is_ok()).count()
         })
     });
+    // Re-anchoring after an edit, at the scale of a heavily annotated
+    // article: 1,000 highlights, all shifted by the edit.
+    let many: Vec<Anchor> = (0..1_000)
+        .map(|k| {
+            let start = (k * 4_999) % (text.len() - 200);
+            let start = text[start..].find(' ').map_or(start, |p| start + p + 1);
+            Anchor::from_range(&text, start..start + 60)
+        })
+        .collect();
+    group.bench_function("index_and_settle_1000_shifted", |b| {
+        b.iter(|| {
+            let locator = Locator::new(&edited);
+            many.iter().filter(|a| locator.settle(a).is_ok()).count()
+        })
+    });
     group.bench_function("index_and_one_orphan", |b| {
         b.iter(|| Locator::new(&edited).settle(black_box(&gone)).is_err())
     });

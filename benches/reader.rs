@@ -200,6 +200,51 @@ fn draw_only(c: &mut Criterion, sources: &[(&str, String)]) {
     group.finish();
 }
 
+/// CPU time this thread has used: a frame's cost without the time the
+/// machine spends on other work (the target is under 2 ms of CPU).
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// One frame of the 5 MB article at 200x60 from the middle (fully parsed,
+/// laid out), in CPU time: drawing costs what is visible.
+fn frame_cpu(c: &mut Criterion, source: &str) {
+    let (cols, rows) = (200, 60);
+    let scan = scan_of(source);
+    let mut app = open(source, &scan);
+    app.resize(cols, rows);
+    if let Some(reader) = &mut app.reader {
+        reader.doc.ensure_complete();
+        let middle = reader.doc.text().len() / 2;
+        reader.restore(middle);
+    }
+    let mut term = Terminal::new(TestBackend::new(cols, rows)).expect("test terminal");
+    draw(&mut term, &app);
+    let mut group = c.benchmark_group("frame_cpu");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(2));
+    group.bench_function("200x60/5mb", |b| {
+        b.iter_custom(|iters| {
+            let start = thread_cpu();
+            for _ in 0..iters {
+                draw(&mut term, &app);
+            }
+            thread_cpu().saturating_sub(start)
+        });
+    });
+    group.finish();
+}
+
 /// Makes sure each measured action shows what it claims to, so a change in
 /// the app cannot turn a benchmark into a measure of nothing.
 fn check_screens(source: &str) {
@@ -249,6 +294,10 @@ fn phases(c: &mut Criterion, source: &str) {
             Document::new(black_box(source), Format::Markdown, ParseOptions::default())
         });
     });
+    group.bench_function("provisional_tail/5mb", |b| {
+        let doc = Document::new(source, Format::Markdown, ParseOptions::default());
+        b.iter_with_large_drop(|| doc.provisional_tail(32 * 1024));
+    });
     group.bench_function("parse_rest/5mb", |b| {
         b.iter_batched(
             || Document::new(source, Format::Markdown, ParseOptions::default()),
@@ -273,6 +322,7 @@ fn reader(c: &mut Criterion) {
     bottom(c, long);
     search(c, long);
     draw_only(c, &sources);
+    frame_cpu(c, long);
     phases(c, long);
 }
 

@@ -1,15 +1,17 @@
 //! Times the real gloss binary as a user meets it: in a 120x40 pseudo-terminal,
-//! read back through a terminal emulator (vt100), on a generated 5 MB and a
-//! 7 KB Markdown article. When `less` is installed it is timed the same way, as
-//! the yardstick the product requirement names ("within 2x of less").
+//! read back through a terminal emulator (vt100), on a generated 5.2 MB
+//! Markdown article against `less` on the same file, and on a generated
+//! library of 10,000 articles of ~5 KB against `head -qn1` over every file,
+//! the tools one after the other in each run (interleaved), with each ratio.
 //!
 //! Each measure runs from the moment a key is written to the terminal (or the
 //! process is spawned) until the text that proves the answer is on the
 //! emulated screen. The output reader thread checks the screen after every
 //! chunk the program writes, so a measure is not rounded to a polling period.
 //!
-//! Usage: `scripts/time-gloss [--runs N] [--settle-ms MS] [--bin PATH] [--no-less]`
-//! (the script builds the release binary first).
+//! Usage: `scripts/time-gloss [--runs N] [--settle-ms MS] [--bin PATH]
+//! [--articles N] [--no-less] [--no-library] [--verbose]` (the script builds
+//! the release binary first).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 #[path = "../benches/common/article.rs"]
@@ -39,10 +41,37 @@ const IDLE_LOOK: Duration = Duration::from_secs(5);
 /// the exact time; this only bounds how soon we notice).
 const POLL: Duration = Duration::from_millis(1);
 
+/// What proves an answer is on screen.
+#[derive(Clone, Debug)]
+enum Check {
+    /// The text is on screen.
+    Has(String),
+    /// The text is on screen at least this many times.
+    AtLeast(String, usize),
+    /// The text is on screen exactly this many times.
+    Exactly(String, usize),
+}
+
+impl Check {
+    fn holds(&self, screen: &str) -> bool {
+        match self {
+            Self::Has(text) => screen.contains(text.as_str()),
+            Self::AtLeast(text, n) => screen.matches(text.as_str()).count() >= *n,
+            Self::Exactly(text, n) => screen.matches(text.as_str()).count() == *n,
+        }
+    }
+}
+
+impl From<&str> for Check {
+    fn from(text: &str) -> Self {
+        Self::Has(text.to_string())
+    }
+}
+
 /// What to wait for on screen, and when it first appeared.
 struct Watch {
     parser: vt100::Parser,
-    want: Option<String>,
+    want: Option<Check>,
     seen: Option<Instant>,
 }
 
@@ -50,7 +79,7 @@ impl Watch {
     fn check(&mut self) {
         if self.seen.is_none()
             && let Some(want) = &self.want
-            && self.parser.screen().contents().contains(want.as_str())
+            && want.holds(&self.parser.screen().contents())
         {
             self.seen = Some(Instant::now());
         }
@@ -67,9 +96,16 @@ struct Session {
 }
 
 impl Session {
-    /// Spawns `program args` with a fresh home and XDG folders; returns the
-    /// session and the time from spawning until `first` is on screen.
-    fn spawn(program: &Path, args: &[&Path], first: &str) -> Result<(Self, Duration)> {
+    /// Spawns `program args` with a fresh home and XDG folders (the cache in
+    /// `cache` when given, to start with a warm one); returns the session
+    /// and the time from spawning until `first` holds on screen.
+    fn spawn(
+        program: &Path,
+        args: &[&Path],
+        cache: Option<&Path>,
+        first: impl Into<Check>,
+    ) -> Result<(Self, Duration)> {
+        let first = first.into();
         let home = tempfile::tempdir()?;
         let pty = native_pty_system().openpty(PtySize {
             rows: ROWS,
@@ -85,6 +121,10 @@ impl Session {
         cmd.env("HOME", home.path());
         cmd.env("XDG_DATA_HOME", home.path().join("data"));
         cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env(
+            "XDG_CACHE_HOME",
+            cache.map_or_else(|| home.path().join("cache"), Path::to_path_buf),
+        );
         cmd.env("TERM", "xterm-256color");
         cmd.env("LESSHISTFILE", "-");
         for var in [
@@ -101,7 +141,7 @@ impl Session {
         let cols = NonZeroU16::new(COLS).context("cols")?;
         let watch = Arc::new(Mutex::new(Watch {
             parser: vt100::Parser::new(rows, cols, 0),
-            want: Some(first.to_string()),
+            want: Some(first.clone()),
             seen: None,
         }));
         let mut reader = pty.master.try_clone_reader()?;
@@ -128,7 +168,7 @@ impl Session {
             _master: pty.master,
             _home: home,
         };
-        let took = session.wait(start, first)?;
+        let took = session.wait(start, &first)?;
         Ok((session, took))
     }
 
@@ -139,24 +179,32 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Types `keys` and returns the time until `want` is on screen. Fails if
-    /// it was already there (the measure would mean nothing).
-    fn answer(&mut self, keys: &str, want: &str) -> Result<Duration> {
+    /// Types `keys` and returns the time until `want` holds on screen.
+    /// Fails if it already held (the measure would mean nothing).
+    fn answer(&mut self, keys: &str, want: impl Into<Check>) -> Result<Duration> {
+        let want = want.into();
         {
             let mut w = self.watch.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
-            if w.parser.screen().contents().contains(want) {
-                bail!("{want:?} is on screen before the key was sent");
+            if want.holds(&w.parser.screen().contents()) {
+                bail!("{want:?} holds before the key was sent");
             }
-            w.want = Some(want.to_string());
+            w.want = Some(want.clone());
             w.seen = None;
         }
         let start = Instant::now();
         self.writer.write_all(keys.as_bytes())?;
         self.writer.flush()?;
-        self.wait(start, want)
+        self.wait(start, &want)
     }
 
-    fn wait(&mut self, start: Instant, what: &str) -> Result<Duration> {
+    /// Types `keys` without waiting for anything.
+    fn type_keys(&mut self, keys: &str) -> Result<()> {
+        self.writer.write_all(keys.as_bytes())?;
+        self.writer.flush()?;
+        Ok(())
+    }
+
+    fn wait(&mut self, start: Instant, what: &Check) -> Result<Duration> {
         loop {
             let seen = self.watch.lock().ok().and_then(|w| w.seen);
             if let Some(at) = seen {
@@ -229,22 +277,41 @@ impl Samples {
     }
 }
 
-/// Everything measured on one file.
+/// One row of the report: a figure for gloss and, when there is one, the
+/// same figure for the reference tool it is held to.
+#[derive(Default)]
+struct Row {
+    gloss: Samples,
+    reference: Samples,
+}
+
+/// Everything measured, by row, in the order printed.
 #[derive(Default)]
 struct Results {
-    list: Samples,
-    open: Samples,
-    list_open: Samples,
-    bottom: Samples,
-    bottom_at_once: Samples,
-    open_bottom_at_once: Samples,
-    open_bottom_idle: Samples,
-    search: Samples,
-    quit: Samples,
-    less_first: Samples,
-    less_bottom: Samples,
-    less_search: Samples,
-    less_quit: Samples,
+    rows: Vec<(String, String, Row)>,
+}
+
+impl Results {
+    /// The row named `label` (compared with `reference`, "" for none).
+    fn row(&mut self, label: &str, reference: &str) -> &mut Row {
+        let i = match self.rows.iter().position(|(l, _, _)| l == label) {
+            Some(i) => i,
+            None => {
+                self.rows
+                    .push((label.to_string(), reference.to_string(), Row::default()));
+                self.rows.len() - 1
+            }
+        };
+        &mut self.rows[i].2
+    }
+
+    fn gloss(&mut self, label: &str, reference: &str, d: Duration) {
+        self.row(label, reference).gloss.push(d);
+    }
+
+    fn reference(&mut self, label: &str, reference: &str, d: Duration) {
+        self.row(label, reference).reference.push(d);
+    }
 }
 
 struct Options {
@@ -252,6 +319,9 @@ struct Options {
     settle: Duration,
     bin: PathBuf,
     less: Option<PathBuf>,
+    head: Option<PathBuf>,
+    articles: usize,
+    library: bool,
     verbose: bool,
 }
 
@@ -260,6 +330,8 @@ fn options() -> Result<Options> {
     let mut settle = Duration::from_millis(500);
     let mut bin = None;
     let mut use_less = true;
+    let mut library = true;
+    let mut articles = 10_000;
     let mut verbose = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -269,12 +341,17 @@ fn options() -> Result<Options> {
                 settle = Duration::from_millis(args.next().context("--settle-ms MS")?.parse()?);
             }
             "--bin" => bin = Some(PathBuf::from(args.next().context("--bin PATH")?)),
+            "--articles" => articles = args.next().context("--articles N")?.parse()?,
             "--no-less" => use_less = false,
+            "--no-library" => library = false,
             "--verbose" => verbose = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: timing [--runs N] [--settle-ms MS] [--bin PATH] [--no-less] [--verbose]\n\
-                     Times target/release/gloss (or PATH) and less in a 120x40 pty;\n\
+                    "usage: timing [--runs N] [--settle-ms MS] [--bin PATH] [--articles N]\n\
+                     \x20             [--no-less] [--no-library] [--verbose]\n\
+                     Times target/release/gloss (or PATH) in a {COLS}x{ROWS} pty on a generated\n\
+                     5.2 MB article against less, and on a generated library of N (10,000)\n\
+                     ~5 KB articles against `head -qn1` over every file, interleaved;\n\
                      --verbose prints every sample."
                 );
                 std::process::exit(0);
@@ -303,6 +380,9 @@ fn options() -> Result<Options> {
         settle,
         bin,
         less,
+        head: find_in_path("head"),
+        articles: articles.max(10),
+        library,
         verbose,
     })
 }
@@ -313,49 +393,65 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn time_gloss(opts: &Options, file: &Path, title: &str, r: &mut Results) -> Result<()> {
-    // Settled: the user looks at each screen before the next key.
-    let (mut s, list) = Session::spawn(&opts.bin, &[file], title)?;
-    thread::sleep(opts.settle);
-    let open = s.answer("\r", article::FIRST_MARK)?;
-    thread::sleep(opts.settle);
-    let bottom = s.answer("G", article::LAST_MARK)?;
-    thread::sleep(opts.settle);
-    let quit = s.quit("q")?;
-    r.list.push(list);
-    r.open.push(open);
-    r.list_open.push(list + open);
-    r.bottom.push(bottom);
-    r.quit.push(quit);
-    drop(s);
-    // Impatient: G as soon as the first page shows, before the rest is parsed.
-    let (mut s, _) = Session::spawn(&opts.bin, &[file], title)?;
-    thread::sleep(opts.settle);
-    s.answer("\r", article::FIRST_MARK)?;
-    r.bottom_at_once.push(s.answer("G", article::LAST_MARK)?);
-    s.quit("q")?;
-    drop(s);
-    // `gloss open FILE`: G as soon as the first page shows, and G after the
-    // reader has looked at it for a while without pressing anything (the
-    // rest of the article is parsed in the meantime, no key needed).
+const FIRST_SCREEN: &str = "first screen";
+const G_AT_ONCE: &str = "G right after the first screen";
+const G_SETTLED: &str = "G, settled";
+const G_IDLE: &str = "G after 5 s idle";
+const SEARCH_LAST: &str = "/word of the last line";
+const QUIT: &str = "q -> exit";
+const FILE_FIRST: &str = "gloss FILE (+Enter) first page";
+const DIR_SEARCH: &str = "gloss DIR, Enter, /word of last";
+
+/// The 5 MB article in gloss: `gloss open FILE` (where `G` and the search
+/// must not wait for the whole parse), `gloss FILE` and `gloss DIR` + Enter.
+fn time_gloss_doc(opts: &Options, file: &Path, title: &str, r: &mut Results) -> Result<()> {
+    let less = "less";
     let open_args = [Path::new("open"), file];
-    let (mut s, _) = Session::spawn(&opts.bin, &open_args, article::FIRST_MARK)?;
-    r.open_bottom_at_once
-        .push(s.answer("G", article::LAST_MARK)?);
+    let (mut s, first) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
+    r.gloss(FIRST_SCREEN, less, first);
+    r.gloss(G_AT_ONCE, less, s.answer("G", article::LAST_MARK)?);
     s.quit("q")?;
     drop(s);
-    let (mut s, _) = Session::spawn(&opts.bin, &open_args, article::FIRST_MARK)?;
-    thread::sleep(IDLE_LOOK);
-    r.open_bottom_idle.push(s.answer("G", article::LAST_MARK)?);
-    s.quit("q")?;
-    drop(s);
-    // Search for the word that opens the last paragraph.
-    let (mut s, _) = Session::spawn(&opts.bin, &[file], title)?;
+    let (mut s, _) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
     thread::sleep(opts.settle);
+    r.gloss(G_SETTLED, less, s.answer("G", article::LAST_MARK)?);
+    thread::sleep(opts.settle);
+    r.gloss(QUIT, less, s.quit("q")?);
+    drop(s);
+    let (mut s, _) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
+    thread::sleep(IDLE_LOOK);
+    r.gloss(G_IDLE, less, s.answer("G", article::LAST_MARK)?);
+    s.quit("q")?;
+    drop(s);
+    let (mut s, _) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
+    thread::sleep(opts.settle);
+    r.gloss(
+        SEARCH_LAST,
+        less,
+        s.answer(&search_keys(), article::LAST_WORDS)?,
+    );
+    s.quit("q")?;
+    drop(s);
+    // `gloss FILE`: the list with one entry (Enter opens it), or the article
+    // straight away.
+    let start = Instant::now();
+    let (mut s, _) = Session::spawn(&opts.bin, &[file], None, title)?;
+    if !s.screen().contains(article::FIRST_MARK) {
+        s.answer("\r", article::FIRST_MARK)?;
+    }
+    r.gloss(FILE_FIRST, less, start.elapsed());
+    s.quit("q")?;
+    drop(s);
+    // `gloss DIR` + Enter: the rest is parsed while the reader looks.
+    let dir = file.parent().context("the article's folder")?;
+    let (mut s, _) = Session::spawn(&opts.bin, &[dir], None, title)?;
     s.answer("\r", article::FIRST_MARK)?;
     thread::sleep(opts.settle);
-    r.search
-        .push(s.answer(&search_keys(), article::LAST_WORDS)?);
+    r.gloss(
+        DIR_SEARCH,
+        less,
+        s.answer(&search_keys(), article::LAST_WORDS)?,
+    );
     s.quit("q")?;
     Ok(())
 }
@@ -368,20 +464,113 @@ fn search_keys() -> String {
 }
 
 fn time_less(opts: &Options, less: &Path, file: &Path, r: &mut Results) -> Result<()> {
-    let (mut s, first) = Session::spawn(less, &[file], article::FIRST_MARK)?;
-    thread::sleep(opts.settle);
-    let bottom = s.answer("G", article::LAST_MARK)?;
-    thread::sleep(opts.settle);
-    let quit = s.quit("q")?;
-    r.less_first.push(first);
-    r.less_bottom.push(bottom);
-    r.less_quit.push(quit);
-    drop(s);
-    let (mut s, _) = Session::spawn(less, &[file], article::FIRST_MARK)?;
-    thread::sleep(opts.settle);
-    r.less_search
-        .push(s.answer(&search_keys(), article::LAST_WORDS)?);
+    let l = "less";
+    let (mut s, first) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
+    r.reference(FIRST_SCREEN, l, first);
+    r.reference(FILE_FIRST, l, first);
+    let at_once = s.answer("G", article::LAST_MARK)?;
+    r.reference(G_AT_ONCE, l, at_once);
     s.quit("q")?;
+    drop(s);
+    let (mut s, _) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
+    thread::sleep(opts.settle);
+    let settled = s.answer("G", article::LAST_MARK)?;
+    r.reference(G_SETTLED, l, settled);
+    r.reference(G_IDLE, l, settled);
+    thread::sleep(opts.settle);
+    r.reference(QUIT, l, s.quit("q")?);
+    drop(s);
+    let (mut s, _) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
+    thread::sleep(opts.settle);
+    let search = s.answer(&search_keys(), article::LAST_WORDS)?;
+    r.reference(SEARCH_LAST, l, search);
+    r.reference(DIR_SEARCH, l, search);
+    s.quit("q")?;
+    Ok(())
+}
+
+/// Every title of the generated library starts with this.
+const LIBRARY_TITLE: &str = "Library article";
+
+/// The title of article `i` (five digits, so a filter on them is exact).
+fn library_title(i: usize) -> String {
+    format!("{LIBRARY_TITLE} {i:05} on harbours")
+}
+
+/// Writes `n` articles of about 5 KB, each with its own words, into `dir`;
+/// returns their file names.
+fn write_library(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let mut names = Vec::with_capacity(n);
+    for i in 0..n {
+        let name = PathBuf::from(format!("a{i:05}.md"));
+        let seed = u32::try_from(i).unwrap_or(u32::MAX);
+        std::fs::write(
+            dir.join(&name),
+            article::article_seeded(&library_title(i), 5 * 1024, seed),
+        )?;
+        names.push(name);
+    }
+    Ok(names)
+}
+
+const LIB_COLD: &str = "library: 10 titles, cold cache";
+const LIB_WARM: &str = "library: 10 titles, warm cache";
+const LIB_FILTER: &str = "filter keystroke -> next frame";
+
+/// The library in gloss: its first screen with at least ten titles from an
+/// empty cache and from the cache that start left, and one keystroke of the
+/// `/` filter that narrows it to one article.
+fn time_gloss_library(
+    opts: &Options,
+    dir: &Path,
+    names: &[PathBuf],
+    r: &mut Results,
+) -> Result<()> {
+    let head = "head -qn1";
+    let cache = tempfile::tempdir()?;
+    let ten = Check::AtLeast(LIBRARY_TITLE.to_string(), 10);
+    let (mut s, cold) = Session::spawn(&opts.bin, &[dir], Some(cache.path()), ten.clone())?;
+    r.gloss(LIB_COLD, head, cold);
+    // Let a background scan finish and write its cache before quitting.
+    thread::sleep(opts.settle.max(Duration::from_secs(3)));
+    s.quit("q")?;
+    drop(s);
+    let (mut s, warm) = Session::spawn(&opts.bin, &[dir], Some(cache.path()), ten)?;
+    r.gloss(LIB_WARM, head, warm);
+    // The filter: every digit of one title but the last, then the last
+    // one, which leaves that article alone in the list.
+    let target = names.len() * 7 / 9;
+    let digits = format!("{target:05}");
+    thread::sleep(opts.settle);
+    s.type_keys("/")?;
+    for c in digits[..4].chars() {
+        thread::sleep(opts.settle / 4);
+        s.type_keys(&c.to_string())?;
+    }
+    thread::sleep(opts.settle);
+    let one = Check::Exactly(LIBRARY_TITLE.to_string(), 1);
+    r.gloss(LIB_FILTER, "", s.answer(&digits[4..], one)?);
+    s.quit("\x1b")?;
+    Ok(())
+}
+
+/// `head -qn1` over every file of the library: the time to read the first
+/// line of each, the floor for listing them.
+fn time_head(head: &Path, dir: &Path, names: &[PathBuf], r: &mut Results) -> Result<()> {
+    let start = Instant::now();
+    let status = std::process::Command::new(head)
+        .arg("-qn1")
+        .args(names)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    let took = start.elapsed();
+    if !status.success() {
+        bail!("head failed: {status}");
+    }
+    r.reference(LIB_COLD, "head -qn1", took);
+    r.reference(LIB_WARM, "head -qn1", took);
     Ok(())
 }
 
@@ -389,62 +578,32 @@ fn fmt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"))
 }
 
-/// How many times slower gloss is than less ("-" when less was not timed).
-fn ratio(gloss: Option<f64>, less: Option<f64>) -> String {
-    match (gloss, less) {
-        (Some(g), Some(l)) if l > 0.0 => format!("{:.1}x", g / l),
+/// How many times slower gloss is than the reference ("-" when there is none).
+fn ratio(gloss: Option<f64>, reference: Option<f64>) -> String {
+    match (gloss, reference) {
+        (Some(g), Some(l)) if l > 0.0 => format!("{:.2}x", g / l),
         _ => "-".to_string(),
     }
 }
 
-fn print_table(name: &str, r: &Results, verbose: bool) {
-    let rows: [(&str, &Samples, Option<&Samples>); 9] = [
-        ("spawn -> list shows title", &r.list, Some(&r.less_first)),
-        ("Enter -> first paragraph", &r.open, None),
-        (
-            "spawn + Enter -> first page",
-            &r.list_open,
-            Some(&r.less_first),
-        ),
-        (
-            "G -> last paragraph (settled)",
-            &r.bottom,
-            Some(&r.less_bottom),
-        ),
-        (
-            "G right after opening",
-            &r.bottom_at_once,
-            Some(&r.less_bottom),
-        ),
-        (
-            "open FILE, G at once",
-            &r.open_bottom_at_once,
-            Some(&r.less_bottom),
-        ),
-        (
-            "open FILE, 5 s idle, G",
-            &r.open_bottom_idle,
-            Some(&r.less_bottom),
-        ),
-        ("/word of last paragraph", &r.search, Some(&r.less_search)),
-        ("q -> exit", &r.quit, Some(&r.less_quit)),
-    ];
-    println!("\n{name}");
+fn print_table(title: &str, r: &Results, verbose: bool) {
+    println!("\n{title}");
     println!(
-        "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
-        "measure (ms)", "gloss min", "median", "less min", "median", "ratio min", "median"
+        "  {:<33} {:>9} {:>9} | {:<9} {:>9} {:>9} | {:>9} {:>9}",
+        "measure (ms)", "gloss min", "median", "reference", "min", "median", "ratio min", "median"
     );
-    for (label, gloss, less) in rows {
-        let (lmin, lmed) = less.map_or((None, None), |l| (l.min(), l.median()));
+    for (label, reference, row) in &r.rows {
+        let (gloss, other) = (&row.gloss, &row.reference);
         println!(
-            "  {:<31} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
+            "  {:<33} {:>9} {:>9} | {:<9} {:>9} {:>9} | {:>9} {:>9}",
             label,
             fmt(gloss.min()),
             fmt(gloss.median()),
-            fmt(lmin),
-            fmt(lmed),
-            ratio(gloss.min(), lmin),
-            ratio(gloss.median(), lmed),
+            if reference.is_empty() { "-" } else { reference },
+            fmt(other.min()),
+            fmt(other.median()),
+            ratio(gloss.min(), other.min()),
+            ratio(gloss.median(), other.median()),
         );
         if verbose {
             let all = |s: &Samples| {
@@ -454,8 +613,8 @@ fn print_table(name: &str, r: &Results, verbose: bool) {
                     .join(" ")
             };
             println!("    gloss: {}", all(gloss));
-            if let Some(less) = less {
-                println!("    less:  {}", all(less));
+            if !other.0.is_empty() {
+                println!("    {reference}: {}", all(other));
             }
         }
     }
@@ -464,12 +623,20 @@ fn print_table(name: &str, r: &Results, verbose: bool) {
 fn main() -> Result<()> {
     let opts = options()?;
     let dir = tempfile::tempdir()?;
-    let files = [
-        ("Short read 7kb", 7 * 1024, "short-read-7kb.md"),
-        ("Long read 5mb", 5 * 1024 * 1024, "long-read-5mb.md"),
-    ];
+    let title = "Long read 5mb";
+    let doc_dir = dir.path().join("doc");
+    std::fs::create_dir_all(&doc_dir)?;
+    let doc = doc_dir.join("long-read-5mb.md");
+    let text = article::article(title, 5 * 1024 * 1024);
+    std::fs::write(&doc, &text)?;
+    let lib = dir.path().join("library");
+    let names = if opts.library {
+        write_library(&lib, opts.articles)?
+    } else {
+        Vec::new()
+    };
     println!(
-        "gloss: {}\nless:  {}\n{COLS}x{ROWS} pty, {} run(s) per file, {} ms pause between keys",
+        "gloss: {}\nless:  {}\n{COLS}x{ROWS} pty, {} run(s), {} ms pause between keys",
         opts.bin.display(),
         opts.less
             .as_ref()
@@ -477,22 +644,30 @@ fn main() -> Result<()> {
         opts.runs,
         opts.settle.as_millis()
     );
-    println!("ratio = gloss / less (less shows the raw file at once: it has no list and no Enter)");
-    for (title, bytes, name) in files {
-        let path = dir.path().join(name);
-        let text = article::article(title, bytes);
-        std::fs::write(&path, &text)?;
-        let mut results = Results::default();
-        for run in 0..opts.runs {
-            time_gloss(&opts, &path, title, &mut results)
-                .with_context(|| format!("gloss on {name}, run {}", run + 1))?;
-            if let Some(less) = &opts.less {
-                time_less(&opts, less, &path, &mut results)
-                    .with_context(|| format!("less on {name}, run {}", run + 1))?;
+    println!(
+        "document: {} ({:.2} MB); library: {} articles of ~5 KB",
+        doc.display(),
+        text.len() as f64 / (1024.0 * 1024.0),
+        names.len()
+    );
+    println!("ratio = gloss / reference; the tools run one after the other in each run");
+    let mut results = Results::default();
+    for run in 0..opts.runs {
+        time_gloss_doc(&opts, &doc, title, &mut results)
+            .with_context(|| format!("gloss on the document, run {}", run + 1))?;
+        if let Some(less) = &opts.less {
+            time_less(&opts, less, &doc, &mut results)
+                .with_context(|| format!("less on the document, run {}", run + 1))?;
+        }
+        if opts.library {
+            time_gloss_library(&opts, &lib, &names, &mut results)
+                .with_context(|| format!("gloss on the library, run {}", run + 1))?;
+            if let Some(head) = &opts.head {
+                time_head(head, &lib, &names, &mut results)
+                    .with_context(|| format!("head on the library, run {}", run + 1))?;
             }
         }
-        let label = format!("{name} ({:.2} MB)", text.len() as f64 / (1024.0 * 1024.0));
-        print_table(&label, &results, opts.verbose);
     }
+    print_table("results", &results, opts.verbose);
     Ok(())
 }

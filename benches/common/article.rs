@@ -182,7 +182,14 @@ fn prose(rng: &mut Rng, out: &mut String, words: std::ops::Range<usize>) {
 /// A Markdown article of about `bytes` bytes (at least a title and the two
 /// marked paragraphs) titled `title`.
 pub fn article(title: &str, bytes: usize) -> String {
-    let mut rng = Rng(0x2545_f491);
+    article_seeded(title, bytes, 0)
+}
+
+/// Like [`article`], with its own words for each `seed` (a library of many
+/// articles that are not all the same text).
+#[allow(dead_code)] // the generated library of examples/timing.rs
+pub fn article_seeded(title: &str, bytes: usize, seed: u32) -> String {
+    let mut rng = Rng((0x2545_f491 ^ seed.wrapping_mul(0x9e37_79b9)).max(1));
     let mut out = String::with_capacity(bytes + 4096);
     out.push_str(&format!(
         "# {title}\n\nBy A. Benchmark\n\n{FIRST_MARK} opens the article. "

@@ -446,6 +446,7 @@ impl App {
     /// `show_article`, `saved` and similar methods it calls.
     pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
         let msg = msg.into();
+        self.settle_unless_kept(&msg);
         let effects = match msg {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
@@ -1006,7 +1007,9 @@ impl App {
         if let Some(figures) = self.figures.get_mut(article) {
             figures.progress = Some(progress);
         }
-        if reader.notes.read_only.is_some() {
+        // A provisional view's offsets are not the article's: the position
+        // is saved once it has settled.
+        if reader.notes.read_only.is_some() || reader.is_provisional() {
             return None;
         }
         let position = position_at(&reader.doc, offset, progress);

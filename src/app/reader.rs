@@ -5,11 +5,13 @@
 use crate::document::{Document, floor_char_boundary};
 use crate::layout::{Layout, LayoutCache, LineKind, LinePos};
 
-use super::App;
 use super::list::ArticleId;
 use super::modes::Parsed;
+use super::modes::{Mode, Msg};
 use super::notes::Notes;
 use super::search::Search;
+use super::{App, Focus};
+use crate::keymap::Action;
 
 /// How much source to parse per step when the view needs more blocks: enough for
 /// several screens, small enough to keep a keypress instant.
@@ -17,6 +19,11 @@ const PARSE_STEP: usize = 64 * 1024;
 
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
+
+/// Source bytes of the provisional view `G` shows while the rest of a long
+/// article is still being parsed: several screens at any width, parsed in
+/// about a millisecond.
+const TAIL_BYTES: usize = 32 * 1024;
 
 impl App {
     /// [`super::Msg::Parsed`]: the rest of the open article, parsed by the
@@ -34,6 +41,7 @@ impl App {
             return;
         };
         let Parsed { article, doc } = parsed;
+        let tail = reader.leave_tail();
         if reader.article != article
             || reader.doc.is_complete()
             || !doc.is_complete()
@@ -41,11 +49,77 @@ impl App {
             || doc.text().len() < reader.doc.text().len()
             || doc.blocks().len() < reader.doc.blocks().len()
         {
+            match tail {
+                // Not this article's result: finish the parse here, so the
+                // view of the end is not lost.
+                Some(tail) => {
+                    reader.doc.ensure_complete();
+                    reader.land(tail);
+                }
+                None => reader.fill(),
+            }
             return;
         }
         reader.doc = *doc;
-        reader.fill();
+        match tail {
+            Some(tail) => reader.land(tail),
+            None => reader.fill(),
+        }
     }
+}
+
+impl App {
+    /// Ends a provisional view of the end of an article (see
+    /// [`Reader::is_provisional`]) before any message except the background
+    /// parse's result and the motions that stay inside the view (scrolling,
+    /// paging, `G`; upward only while the view's first line is not in view).
+    pub(super) fn settle_unless_kept(&mut self, msg: &Msg) {
+        let Some(reader) = self.reader.as_mut().filter(|r| r.is_provisional()) else {
+            return;
+        };
+        let kept = match msg {
+            Msg::Parsed(_) => true,
+            Msg::Action(action)
+                if matches!(self.mode, Mode::Browse) && self.focus == Focus::Reader =>
+            {
+                match action {
+                    Action::ScrollDown
+                    | Action::PageDown
+                    | Action::HalfPageDown
+                    | Action::Bottom => true,
+                    Action::ScrollUp | Action::PageUp | Action::HalfPageUp => {
+                        reader.top != LinePos::default()
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        if !kept {
+            reader.settle();
+        }
+    }
+}
+
+/// The real document and what points into it, put aside while `G` shows a
+/// provisional view of the end of an article still being parsed.
+#[derive(Debug)]
+struct Held {
+    doc: Document,
+    layouts: LayoutCache,
+    placed: Vec<crate::annotations::Placed>,
+    search: Option<Search>,
+}
+
+/// Where the reader was in a provisional view it has just left: the view's
+/// document and its offsets, to find the same place in the whole.
+#[derive(Debug)]
+pub(super) struct TailView {
+    doc: Document,
+    /// The start of the top line's block, and the line within that block.
+    top: Option<(usize, usize)>,
+    cursor: usize,
+    at_bottom: bool,
 }
 
 /// An open article and the view into it.
@@ -74,6 +148,11 @@ pub struct Reader {
     pub exact: Option<std::ops::Range<usize>>,
     /// The article's highlights.
     pub notes: Notes,
+    /// Tabs expand to this many columns (for the layouts of a provisional view).
+    tab_width: u8,
+    /// While `G` shows a provisional view of the end of an article whose
+    /// rest is still being parsed: the real document, put aside.
+    held: Option<Box<Held>>,
 }
 
 impl Reader {
@@ -99,6 +178,8 @@ impl Reader {
             anchor: None,
             exact: None,
             notes: Notes::default(),
+            tab_width,
+            held: None,
         };
         reader.fill();
         reader.cursor_into_view();
@@ -224,11 +305,117 @@ impl Reader {
         self.fill();
     }
 
-    /// Goes to the end (parsing whatever is left).
+    /// Goes to the end. While the rest of a long article is still being
+    /// parsed, the end is shown at once from a provisional parse of its last
+    /// part (see [`Reader::is_provisional`]); with a selection under way, or
+    /// when little is left, whatever is left is parsed here.
     pub fn to_bottom(&mut self) {
+        if self.held.is_none()
+            && self.anchor.is_none()
+            && let Some(tail) = self.doc.provisional_tail(TAIL_BYTES)
+        {
+            self.hold(tail);
+        }
         self.doc.ensure_complete();
         self.top = self.bottom_top().unwrap_or_default();
         self.fill();
+    }
+
+    /// True while the view shows a provisional parse of the article's end
+    /// (after `G` on an article still being parsed): its offsets are not the
+    /// article's, so anything that keeps or compares offsets (highlights,
+    /// search, the outline, the reading position) waits for
+    /// [`Reader::settle`].
+    pub fn is_provisional(&self) -> bool {
+        self.held.is_some()
+    }
+
+    /// Shows `tail` in place of the document, putting the real one aside.
+    fn hold(&mut self, tail: Document) {
+        let mut layouts = LayoutCache::new(self.tab_width);
+        layouts.set_wide(self.layouts.wide());
+        layouts.get_mut(self.width);
+        let held = Held {
+            doc: std::mem::replace(&mut self.doc, tail),
+            layouts: std::mem::replace(&mut self.layouts, layouts),
+            placed: std::mem::take(&mut self.notes.placed),
+            search: self.search.take(),
+        };
+        self.held = Some(Box::new(held));
+        self.exact = None;
+    }
+
+    /// Puts the real document back after a provisional view; returns where
+    /// the reader was in that view.
+    pub(super) fn leave_tail(&mut self) -> Option<TailView> {
+        let held = self.held.take()?;
+        let top = self
+            .doc
+            .blocks()
+            .get(self.top.block)
+            .map(|b| (b.range.start, self.top.line));
+        let at_bottom = self.bottom_top().is_some_and(|b| self.top >= b);
+        let cursor = self.cursor;
+        let Held {
+            doc,
+            layouts,
+            placed,
+            search,
+        } = *held;
+        let tail = std::mem::replace(&mut self.doc, doc);
+        self.layouts = layouts;
+        self.notes.placed = placed;
+        self.search = search;
+        Some(TailView {
+            doc: tail,
+            top,
+            cursor,
+            at_bottom,
+        })
+    }
+
+    /// Brings the view of a provisional tail to the same place in the
+    /// (complete) document: the last page when the view was there, else the
+    /// same first line and cursor.
+    pub(super) fn land(&mut self, view: TailView) {
+        let top = view.top.and_then(|(start, line)| {
+            let start = self.doc.offset_from_tail(&view.doc, start)?;
+            Some((start, line))
+        });
+        match top {
+            Some((top, line)) if !view.at_bottom => {
+                self.restore(top);
+                // The same line of the same block, blank lines included.
+                let block = self.top.block;
+                let (doc, layout) = self.parts();
+                let first = LinePos { block, line: 0 };
+                self.top = layout.step(doc, first, isize::try_from(line).unwrap_or(0));
+                self.fill();
+                self.cursor = self
+                    .doc
+                    .offset_from_tail(&view.doc, view.cursor)
+                    .unwrap_or(top);
+                self.cursor_into_view();
+            }
+            _ => {
+                self.to_bottom();
+                self.cursor = self
+                    .doc
+                    .offset_from_tail(&view.doc, view.cursor)
+                    .unwrap_or(self.cursor);
+                self.cursor_into_view();
+            }
+        }
+    }
+
+    /// Ends a provisional view of the end: parses whatever is left of the
+    /// article (the background job has usually done it already) and shows the
+    /// same place in it.
+    pub fn settle(&mut self) {
+        if let Some(view) = self.leave_tail() {
+            self.doc.ensure_complete();
+            self.land(view);
+        }
     }
 
     /// Restores a saved reading position (a byte offset of the first visible text).
@@ -294,6 +481,19 @@ impl Reader {
 
     /// Fraction read: how far the first visible text is into the article.
     pub fn progress(&mut self) -> f64 {
+        let within = self.progress_in_doc();
+        let Some(held) = &self.held else {
+            return within;
+        };
+        // A provisional view is the end of the article: its share of the
+        // whole, estimated from how far the real parse has come.
+        let total = held.doc.text().len() as f64 / held.doc.parsed_fraction().max(1e-9);
+        let share = (self.doc.text().len() as f64 / total.max(1.0)).clamp(0.0, 1.0);
+        1.0 - (1.0 - within) * share
+    }
+
+    /// Fraction read of the document the view shows.
+    fn progress_in_doc(&mut self) -> f64 {
         let parsed = self.doc.text().len();
         let Some(offset) = self.top_offset() else {
             return if self.top.block > 0 { 1.0 } else { 0.0 };

@@ -169,6 +169,30 @@ impl Document {
         parse::more(self, budget)
     }
 
+    /// A provisional document of about the last `bytes` of the source,
+    /// complete on its own, so the end of a long article can be shown before
+    /// everything above it is parsed (its offsets are its own: see
+    /// [`Document::offset_from_tail`]). `None` when this document is complete
+    /// or parsed nearly that far.
+    pub fn provisional_tail(&self, bytes: usize) -> Option<Document> {
+        parse::tail(self, bytes)
+    }
+
+    /// Where an offset of a provisional tail (from
+    /// [`Document::provisional_tail`] of the same source) is in this complete
+    /// document: by the tail's text being the end of this one, or else by
+    /// finding the block that holds it. `None` when neither finds it.
+    pub fn offset_from_tail(&self, tail: &Document, offset: usize) -> Option<usize> {
+        let (text, part) = (self.text(), tail.text());
+        if text.ends_with(part) {
+            return Some(text.len() - part.len() + offset.min(part.len()));
+        }
+        let block = tail.blocks.get(tail.block_at(offset)?)?;
+        let found = text.rfind(tail.slice(block.range.clone()))?;
+        let within = offset.saturating_sub(block.range.start);
+        Some(floor_char_boundary(text, found + within))
+    }
+
     /// Parses whatever is left.
     pub fn ensure_complete(&mut self) {
         while !self.is_complete() {

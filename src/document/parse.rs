@@ -225,3 +225,69 @@ fn commit(doc: &mut Document, piece: Piece) {
     });
     doc.index.extend(&doc.text);
 }
+
+/// A provisional, complete document of the last `budget` bytes of `doc`'s
+/// source, parsed on its own: what `G` shows at once while the rest of a long
+/// article is still being parsed. It starts at a blank line followed by a
+/// line that opens nothing (no indentation, fence or list marker), so it
+/// parses as that part of the whole would, except for what the part before
+/// decides (a fence left open, footnote numbers). `None` when the whole is
+/// already parsed or the tail would start where parsing stands.
+pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
+    let pending = &doc.pending;
+    if pending.done {
+        return None;
+    }
+    let src = &pending.source;
+    let cut = tail_start(src, src.len().saturating_sub(budget))?;
+    if cut <= pending.pos {
+        return None;
+    }
+    let mut tail = Document {
+        text: String::new(),
+        blocks: Vec::new(),
+        links: Vec::new(),
+        anchors: Vec::new(),
+        meta: doc.meta.clone(),
+        index: Default::default(),
+        pending: Pending {
+            source: Arc::clone(src),
+            format: pending.format,
+            pos: cut,
+            body_start: cut,
+            repair: pending.repair,
+            carry: None,
+            markdown: match pending.format {
+                Format::Markdown => markdown::Context::new(src),
+                Format::Plain => markdown::Context::default(),
+            },
+            done: false,
+            references: pending.references.clone(),
+        },
+    };
+    while !tail.pending.done {
+        more(&mut tail, usize::MAX);
+    }
+    Some(tail)
+}
+
+/// The first place at or after `from` where a segment can start on its own:
+/// the start of a line after a blank line, that is not indented and opens no
+/// fence or list.
+fn tail_start(src: &str, from: usize) -> Option<usize> {
+    let mut at = super::floor_char_boundary(src, from);
+    loop {
+        let blank = src.get(at..)?.find("\n\n")? + at;
+        let line_start = blank + 2;
+        let rest = src.get(line_start..)?;
+        let line = rest.split('\n').next().unwrap_or("");
+        let opens = line.is_empty()
+            || line.starts_with([' ', '\t', '`', '~', '<'])
+            || super::segment::is_list_marker(line)
+            || line.starts_with(['|', '>']);
+        if !opens {
+            return Some(line_start);
+        }
+        at = line_start;
+    }
+}

@@ -103,6 +103,8 @@ impl App {
     /// Brings the heading index up to date with the open article.
     pub(super) fn refresh_headings(&mut self) {
         match &self.reader {
+            // A provisional view's offsets are not the article's.
+            Some(reader) if reader.is_provisional() => {}
             Some(reader) => self.headings.refresh(reader.article, &reader.doc),
             None => self.headings.clear(),
         }
@@ -120,8 +122,8 @@ impl App {
     /// first, for the status bar.
     pub fn section_names(&self) -> Vec<&str> {
         match &self.reader {
-            Some(reader) => self.headings.section_names(reader.cursor),
-            None => Vec::new(),
+            Some(reader) if !reader.is_provisional() => self.headings.section_names(reader.cursor),
+            _ => Vec::new(),
         }
     }
 
