@@ -155,6 +155,21 @@ pub enum Action {
     SaveNote,
     /// Edit the note in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
+    // the daily review
+    /// Start the daily review of highlights due today.
+    Review,
+    /// Review answer 1: again (soon, back in a day or so).
+    ReviewAgain,
+    /// Review answer 2: hard (keep it close).
+    ReviewHard,
+    /// Review answer 3: good (keep, on its schedule).
+    ReviewGood,
+    /// Review answer 4: easy (later, a longer interval).
+    ReviewEasy,
+    /// Review answer: never show this highlight in the review again.
+    ReviewNever,
+    /// Leave this highlight for now (it stays due) and show the next.
+    ReviewSkip,
 }
 
 impl Action {
@@ -226,6 +241,13 @@ impl Action {
             No => "no",
             SaveNote => "save the note",
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
+            Review => "daily review of the highlights due today",
+            ReviewAgain => "again / soon: back in a day or so",
+            ReviewHard => "hard / keep close: back sooner than good",
+            ReviewGood => "good / keep: back on its schedule",
+            ReviewEasy => "easy / later: back after a longer while",
+            ReviewNever => "never: leave the review for good",
+            ReviewSkip => "skip: leave it due and show the next",
         }
     }
 
@@ -289,6 +311,9 @@ impl Action {
             (Context::Links, FilterList) => "filter the links (or just type)",
             (Context::Links, Back) | (Context::Links, LinkList) => "close the link list",
             (Context::LinksFilter, Back) => "clear the filter and stop typing",
+            (Context::Review, Back) => "close the review (what is left stays due)",
+            (Context::Review, OpenArticle) => "open the article at the highlight",
+            (Context::Review, Annotate) => "edit the note",
             _ => self.description(),
         }
     }
@@ -325,11 +350,13 @@ pub enum Context {
     Links,
     /// The link list while its filter is typed.
     LinksFilter,
+    /// The daily review.
+    Review,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -338,6 +365,7 @@ impl Context {
         Context::Outline,
         Context::Links,
         Context::LinksFilter,
+        Context::Review,
         Context::Input,
         Context::Confirm,
         Context::Editor,
@@ -359,6 +387,7 @@ impl Context {
             Context::Help => "help",
             Context::Links => "links",
             Context::LinksFilter => "links_filter",
+            Context::Review => "review",
         }
     }
 
@@ -377,6 +406,7 @@ impl Context {
             Context::Help => "This help",
             Context::Links => "Link list (other keys start a filter)",
             Context::LinksFilter => "Link list, typing a filter",
+            Context::Review => "Daily review",
         }
     }
 
@@ -422,6 +452,8 @@ pub struct KeyConfig {
     pub links: BTreeMap<String, Action>,
     /// Keys while typing the link list's filter.
     pub links_filter: BTreeMap<String, Action>,
+    /// Keys of the daily review.
+    pub review: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -440,6 +472,7 @@ impl KeyConfig {
             Context::Help => &self.help,
             Context::Links => &self.links,
             Context::LinksFilter => &self.links_filter,
+            Context::Review => &self.review,
         }
     }
 }
@@ -465,6 +498,7 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Help => defaults::HELP,
         Context::Links => defaults::LINKS,
         Context::LinksFilter => defaults::LINKS_FILTER,
+        Context::Review => defaults::REVIEW,
     }
 }
 
@@ -483,6 +517,7 @@ impl Default for KeyConfig {
             help: table_of(defaults::HELP),
             links: table_of(defaults::LINKS),
             links_filter: table_of(defaults::LINKS_FILTER),
+            review: table_of(defaults::REVIEW),
         }
     }
 }
@@ -869,6 +904,7 @@ mod tests {
             help: BTreeMap::new(),
             links: BTreeMap::new(),
             links_filter: BTreeMap::new(),
+            review: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
@@ -930,6 +966,7 @@ mod tests {
                 "Outline (other keys start a filter)",
                 "Link list (other keys start a filter)",
                 "Link list, typing a filter",
+                "Daily review",
                 "Filter and search fields (other keys type)",
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",

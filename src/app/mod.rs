@@ -22,6 +22,7 @@ pub mod notes;
 pub mod outline;
 pub mod panel;
 pub mod reader;
+pub mod review;
 pub mod search;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -140,6 +141,9 @@ pub enum Effect {
         /// Whether the user said yes to an unusual scheme.
         confirmed: bool,
     },
+    /// Work for the daily review (build the queue, save an answer or a
+    /// note, open a highlight's article).
+    Review(review::ReviewEffect),
 }
 
 /// A yes/no question in the status bar.
@@ -212,6 +216,9 @@ pub struct App {
     pub clock: Box<dyn Clock>,
     /// Places followed links left, for the back key.
     pub links: links::Trail,
+    /// How many highlights are due for review today, when the session has
+    /// counted them (the list's status line shows it).
+    pub review_due: Option<usize>,
 }
 
 impl App {
@@ -239,6 +246,7 @@ impl App {
             headings: Headings::default(),
             clock: Box::new(SystemClock),
             links: links::Trail::default(),
+            review_due: None,
         }
     }
 
@@ -440,6 +448,7 @@ impl App {
             Msg::Mouse(pointer) if matches!(self.mode, Mode::Links(_)) => {
                 self.on_links_pointer(pointer)
             }
+            Msg::Mouse(_) if matches!(self.mode, Mode::Review(_)) => Vec::new(),
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             Msg::Parsed(parsed) => {
                 self.take_parsed(parsed);
@@ -471,6 +480,7 @@ impl App {
             Mode::Note(edit) => self.on_editor(edit, msg),
             Mode::Outline(outline) => self.on_outline(outline, msg),
             Mode::Links(picker) => self.on_links(picker, msg),
+            Mode::Review(review) => self.on_review(review, msg),
         }
     }
 
@@ -488,6 +498,9 @@ impl App {
             EditorOutcome::Cancel => {
                 let made_for_note = edit.made_for_note;
                 self.drop_unwritten(&edit.highlight, made_for_note)
+            }
+            EditorOutcome::Save(text) if self.editing_from_review() => {
+                self.save_review_note(&edit.highlight, text)
             }
             EditorOutcome::Save(text) => self.save_note(&edit.highlight, text),
             EditorOutcome::External => {
@@ -664,7 +677,7 @@ impl App {
             Mode::Panel(panel) => panel.on_paste(text),
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
-            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } | Mode::Review(_) => {}
         }
     }
 
@@ -795,6 +808,7 @@ impl App {
                     self.fit_reader();
                 }
             }
+            Action::Review => effects.extend(self.start_review()),
             Action::LinkList => self.open_link_list(),
             Action::FollowLink => effects.extend(self.follow_under_cursor()),
             Action::GoBack => effects.extend(self.go_back()),

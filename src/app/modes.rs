@@ -55,6 +55,9 @@ pub enum Mode {
     Outline(Box<Outline>),
     /// The link list over the reader.
     Links(Box<LinkPicker>),
+    /// The daily review: today's highlights one at a time, over the panes.
+    /// The note editor and the help open over it.
+    Review(Box<super::review::Review>),
 }
 
 impl Mode {
@@ -284,6 +287,7 @@ impl App {
             Mode::Outline(_) => Context::Outline,
             Mode::Links(picker) if picker.filtering => Context::LinksFilter,
             Mode::Links(_) => Context::Links,
+            Mode::Review(_) => Context::Review,
             Mode::Panel(panel) => match self.focus {
                 Focus::Reader if panel.filtering => Context::PanelFilter,
                 Focus::Reader => Context::Panel,

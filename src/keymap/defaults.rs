@@ -33,6 +33,7 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("/", FilterList),
     ("esc", Back),
     ("E", Export),
+    ("D", Review),
 ];
 
 /// Keys of the reader pane.
@@ -220,4 +221,27 @@ pub(super) const LINKS_FILTER: &[(&str, Action)] = &[
     ("ctrl-c", Quit),
     ("down", ListDown),
     ("up", ListUp),
+];
+
+/// Keys of the daily review: 1-4 answer (again/hard/good/easy, or soon, keep
+/// close, keep, later), with letters for the plain words.
+pub(super) const REVIEW: &[(&str, Action)] = &[
+    ("1", ReviewAgain),
+    ("s", ReviewAgain),
+    ("2", ReviewHard),
+    ("3", ReviewGood),
+    ("k", ReviewGood),
+    ("4", ReviewEasy),
+    ("l", ReviewEasy),
+    ("0", ReviewNever),
+    ("x", ReviewNever),
+    ("space", ReviewSkip),
+    ("right", ReviewSkip),
+    ("enter", OpenArticle),
+    ("o", OpenArticle),
+    ("e", Annotate),
+    ("esc", Back),
+    ("q", Back),
+    ("?", Help),
+    ("ctrl-c", Quit),
 ];

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod links;
 mod open;
 mod recover;
+mod review;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -173,6 +174,7 @@ impl Session {
         };
         session.recover();
         session.load_index();
+        session.count_due();
         session.sync_recovery();
         session
     }
@@ -214,6 +216,7 @@ impl Session {
             } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
             Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
             Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
+            Effect::Review(effect) => return Outcome::Done(self.review(effect)),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }

@@ -8,6 +8,7 @@ pub mod note_editor;
 mod outline;
 pub mod panel;
 mod reader_pane;
+mod review;
 mod status_bar;
 pub mod syntax;
 pub mod theme;
@@ -36,6 +37,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
             areas.reader,
         );
     }
+    if let Some(review) = app.review() {
+        review::draw(frame, app, review);
+    }
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
@@ -46,7 +50,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
         ),
         Mode::Links(picker) => links::draw(frame, app, picker),
-        Mode::Browse | Mode::Panel(_) | Mode::Field(_) | Mode::Question { .. } => {}
+        Mode::Browse
+        | Mode::Panel(_)
+        | Mode::Field(_)
+        | Mode::Question { .. }
+        | Mode::Review(_) => {}
     }
 }
 

@@ -229,7 +229,11 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
     let n = app.list.visible.len();
     (
-        format!(" {n} article{}", if n == 1 { "" } else { "s" }),
+        format!(
+            " {n} article{}{}",
+            if n == 1 { "" } else { "s" },
+            app.review_status()
+        ),
         theme::STATUS,
     )
 }
