@@ -456,7 +456,12 @@ impl Config {
             ));
         }
 
-        in_range(&["review", "daily_limit"], self.review.daily_limit, 1, 10_000)?;
+        in_range(
+            &["review", "daily_limit"],
+            self.review.daily_limit,
+            1,
+            10_000,
+        )?;
 
         if let Err(err) = Keymap::from_config(&self.keys) {
             let (context, key): (Context, &str) = err.location();

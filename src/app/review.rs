@@ -269,11 +269,7 @@ impl App {
         let Some(Mode::Review(review)) = self.under.last_mut() else {
             return Vec::new();
         };
-        let Some(item) = review
-            .queue
-            .iter_mut()
-            .find(|i| &i.due.highlight.id == id)
-        else {
+        let Some(item) = review.queue.iter_mut().find(|i| &i.due.highlight.id == id) else {
             return Vec::new();
         };
         let h = &mut item.due.highlight;

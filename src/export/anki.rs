@@ -180,7 +180,9 @@ mod tests {
         let tricky = rows.iter().find(|r| r[0] == "gloss-01TRICKY").unwrap();
         assert_eq!(tricky[1], "A quote\nover two lines");
         assert!(
-            tricky[2].starts_with("Line one\twith a tab\nline \"two\" <b>bold?</b> & more\n\nOn Reading\n"),
+            tricky[2].starts_with(
+                "Line one\twith a tab\nline \"two\" <b>bold?</b> & more\n\nOn Reading\n"
+            ),
             "{:?}",
             tricky[2]
         );
@@ -189,7 +191,11 @@ mod tests {
             "{:?}",
             tricky[2]
         );
-        assert!(tricky[2].ends_with("file:///home/ann/on%20reading.md"), "{:?}", tricky[2]);
+        assert!(
+            tricky[2].ends_with("file:///home/ann/on%20reading.md"),
+            "{:?}",
+            tricky[2]
+        );
         assert_eq!(tricky[3], "ideas to_do");
         // The raw line quotes the fields with a tab or a newline, and no data
         // line can be taken for a header.

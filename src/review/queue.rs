@@ -171,7 +171,10 @@ mod tests {
         assert!(lib.queue(&cards, &config, 1).is_empty(), "nothing on day 1");
         assert_eq!(lib.queue(&cards, &config, 2), ["a"], "b is made on day 2");
         cards.insert("a".into(), schedule(None, Answer::Good, at(2), day(2)));
-        assert!(lib.queue(&cards, &config, 2).is_empty(), "a is done for today");
+        assert!(
+            lib.queue(&cards, &config, 2).is_empty(),
+            "a is done for today"
+        );
         let on_3 = lib.queue(&cards, &config, 3);
         assert_eq!(on_3, ["b"], "a (good) is not due the next day");
         let a_due = cards[&HighlightId::from("a")].due;

@@ -238,15 +238,30 @@ mod tests {
         let store = ReviewStore::new(dir.path());
         let notes = dir.path().join("annotations/deal-01abcdefgh.toml");
         store
-            .save(&notes, "Deal", "/a.md", &[("h1".into(), card(1, Answer::Good))])
+            .save(
+                &notes,
+                "Deal",
+                "/a.md",
+                &[("h1".into(), card(1, Answer::Good))],
+            )
             .unwrap();
         // Another window answers another highlight, then an older copy of h1
         // arrives: the newer review stays.
         store
-            .save(&notes, "Deal", "/a.md", &[("h2".into(), card(2, Answer::Hard))])
+            .save(
+                &notes,
+                "Deal",
+                "/a.md",
+                &[("h2".into(), card(2, Answer::Hard))],
+            )
             .unwrap();
         let saved = store
-            .save(&notes, "Deal", "/a.md", &[("h1".into(), card(1, Answer::Easy))])
+            .save(
+                &notes,
+                "Deal",
+                "/a.md",
+                &[("h1".into(), card(1, Answer::Easy))],
+            )
             .unwrap();
         assert_eq!(saved.cards.len(), 2);
         let file = dir.path().join("review/deal-01abcdefgh.toml");

@@ -28,7 +28,11 @@ impl Session {
                 let day = today(self.app.clock.now());
                 match self.build_queue() {
                     Ok(built) => {
-                        let items = built.due.into_iter().map(|d| self.with_context(d)).collect();
+                        let items = built
+                            .due
+                            .into_iter()
+                            .map(|d| self.with_context(d))
+                            .collect();
                         self.app.show_review(items, day, built.unreadable);
                     }
                     Err(message) => self.app.error(message),
@@ -42,10 +46,12 @@ impl Session {
                 card,
             } => {
                 let store = ReviewStore::new(&self.data_dir);
-                if let Err(e) = store.save(&notes, &article.title, &article.path, &[(highlight, card)])
+                if let Err(e) =
+                    store.save(&notes, &article.title, &article.path, &[(highlight, card)])
                 {
-                    self.app
-                        .error(format!("the answer was not saved (the highlight stays due): {e}"));
+                    self.app.error(format!(
+                        "the answer was not saved (the highlight stays due): {e}"
+                    ));
                 }
                 Vec::new()
             }
@@ -71,7 +77,8 @@ impl Session {
                     }
                     Err(e) => {
                         let (reason, detail) = super::reason_first(&e);
-                        self.app.error(format!("{reason}: the note was not saved ({detail})"));
+                        self.app
+                            .error(format!("{reason}: the note was not saved ({detail})"));
                     }
                 }
                 Vec::new()
@@ -173,4 +180,3 @@ impl Session {
         }
     }
 }
-
