@@ -256,10 +256,16 @@ impl App {
         } else {
             String::new()
         };
-        self.info(format!(
+        let summary = format!(
             "review: {} of {} answered{skipped}{left}",
             review.answered, review.total
-        ));
+        );
+        // The last answer's message (when it is due again) stays in front.
+        let text = match self.message.take() {
+            Some(last) if !last.error => format!("{} · {summary}", last.text),
+            _ => summary,
+        };
+        self.info(text);
     }
 
     /// Saves a note written in the editor over the review: the highlight in
