@@ -244,6 +244,10 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (Mode::Review(_), _) => (
+            Context::Review,
+            &[(OpenArticle, "open"), (Help, "help"), (Back, "close")],
+        ),
         (Mode::Outline(o), _) if o.filtering => (
             Context::Input,
             &[(Submit, "jump"), (Back, "clear the filter")],
