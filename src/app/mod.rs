@@ -143,7 +143,7 @@ pub enum Effect {
     },
     /// Work for the daily review (build the queue, save an answer or a
     /// note, open a highlight's article).
-    Review(review::ReviewEffect),
+    Review(Box<review::ReviewEffect>),
 }
 
 /// A yes/no question in the status bar.

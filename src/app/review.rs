@@ -90,7 +90,7 @@ impl App {
     /// Starts the daily review: any context can bind [`Action::Review`] to
     /// this, the session then builds the queue.
     pub fn start_review(&mut self) -> Vec<Effect> {
-        vec![Effect::Review(ReviewEffect::Start)]
+        vec![Effect::Review(Box::new(ReviewEffect::Start))]
     }
 
     /// Shows today's queue (the session's answer to [`ReviewEffect::Start`]);
@@ -168,7 +168,7 @@ impl App {
                 let d = self.key_or(Context::List, Action::Review, "D");
                 self.info(format!("{left} left to review today: {d} goes on"));
                 // The review closes; what is left stays due for the next one.
-                vec![Effect::Review(effect)]
+                vec![Effect::Review(Box::new(effect))]
             }
             Action::Annotate => {
                 let Some(item) = review.current() else {
@@ -232,7 +232,7 @@ impl App {
             card,
         };
         self.after_step(review);
-        vec![Effect::Review(effect)]
+        vec![Effect::Review(Box::new(effect))]
     }
 
     /// Shows the next highlight, or closes the review when none is left.
@@ -288,7 +288,7 @@ impl App {
             highlight: h.clone(),
         };
         self.info("note saved");
-        vec![Effect::Review(effect)]
+        vec![Effect::Review(Box::new(effect))]
     }
 
     /// Whether the mode under the note editor is the review, so a saved

@@ -8,14 +8,16 @@
 //! #html:false
 //! #notetype:Basic
 //! #deck:gloss
-//! #columns:GUID	Front	Back	Tags
+//! #columns:GUID→Front→Back→Tags
 //! #guid column:1
 //! #tags column:4
-//! gloss-01J0…	The quote	"The note
+//! gloss-01J0…→The quote→"The note
 //!
 //! On Reading
-//! gloss open '/home/ann/on-reading.md' --at 1234"	ideas todo
+//! gloss open '/home/ann/on-reading.md' --at 1234"→ideas todo
 //! ```
+//!
+//! (→ stands for a tab.)
 //!
 //! - Note type **Basic** (Front, Back), which every Anki collection has: the
 //!   front is the quote, the back the note, then the article's title and a

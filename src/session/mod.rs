@@ -216,7 +216,7 @@ impl Session {
             } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
             Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
             Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
-            Effect::Review(effect) => return Outcome::Done(self.review(effect)),
+            Effect::Review(effect) => return Outcome::Done(self.review(*effect)),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
