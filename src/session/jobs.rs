@@ -25,6 +25,8 @@ pub enum Notice {
     Hashed,
     /// The rest of the open article was parsed.
     Parsed,
+    /// The highlights due for review today were counted.
+    Counted,
 }
 
 /// The channel every slot reports on, and its receiving end.

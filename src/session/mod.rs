@@ -140,6 +140,9 @@ pub struct Session {
     hashing: SingleJob<Hash>,
     /// Parses the rest of the open article off the event loop's thread.
     parsing: SingleJob<Parse>,
+    /// Counts the highlights due for review today, off the event loop's
+    /// thread (it reads every notes file).
+    counting: SingleJob<review::CountDue>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
@@ -168,7 +171,8 @@ impl Session {
             draft_in_snapshot: None,
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
-            parsing: SingleJob::new(Notice::Parsed, sender),
+            parsing: SingleJob::new(Notice::Parsed, sender.clone()),
+            counting: SingleJob::new(Notice::Counted, sender),
             openings: 0,
             notices,
         };
@@ -233,6 +237,7 @@ impl Session {
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
+                Notice::Counted => self.take_count(),
             }
         }
         any
@@ -241,7 +246,7 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy() || self.parsing.is_busy()
+        self.hashing.is_busy() || self.parsing.is_busy() || self.counting.is_busy()
     }
 
     /// True while the rest of the open article is being parsed in the

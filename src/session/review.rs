@@ -2,17 +2,64 @@
 //! notes, the review files and, for context, the articles themselves),
 //! saving answers and notes, and opening a highlight's article.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
 
 use super::Session;
+use super::jobs::Job;
+use crate::annotations::Store;
 use crate::annotations::{Op, locate, text_to_path};
 use crate::app::review::{ReviewEffect, ReviewItem};
 use crate::app::{ArticleId, Effect};
 use crate::commands::read_all;
+use crate::config::ReviewConfig;
 use crate::library::{self, Source, store_path};
 use crate::review::context::around;
 use crate::review::queue::{Candidate, Due, due_today};
 use crate::review::{ReviewStore, today};
+
+/// Counting today's queue off the event loop (the list shows the number).
+pub(super) struct CountDue {
+    data_dir: PathBuf,
+    config: ReviewConfig,
+    today: NaiveDate,
+}
+
+impl Job for CountDue {
+    type Output = Option<usize>;
+    fn run(self) -> Option<usize> {
+        let store = Store::new(&self.data_dir);
+        build(&store, &self.data_dir, &self.config, self.today)
+            .ok()
+            .map(|b| b.due.len())
+    }
+}
+
+/// Today's queue from the notes and the review files of `data_dir`.
+fn build(
+    store: &Store,
+    data_dir: &Path,
+    config: &ReviewConfig,
+    day: NaiveDate,
+) -> Result<Built, String> {
+    let stored = read_all(store).map_err(|e| format!("cannot read the notes: {e}"))?;
+    let cards = ReviewStore::new(data_dir)
+        .load_all()
+        .map_err(|e| format!("cannot read the review state: {e}"))?;
+    let candidates = stored.files.iter().flat_map(|(notes, file)| {
+        file.highlights.iter().map(move |h| Candidate {
+            notes: notes.as_path(),
+            article: &file.article,
+            highlight: h,
+        })
+    });
+    let due = due_today(candidates, &cards.cards, config, day);
+    Ok(Built {
+        due,
+        unreadable: stored.unreadable.len() + cards.unreadable.len(),
+    })
+}
 
 /// Today's queue with what could not be read.
 struct Built {
@@ -96,31 +143,29 @@ impl Session {
         }
     }
 
-    /// Counts today's queue for the list's status line.
+    /// Starts counting today's queue for the list's status line, in the
+    /// background: it reads every notes file.
     pub fn count_due(&mut self) {
-        if let Ok(built) = self.build_queue() {
-            self.app.review_due = Some(built.due.len());
+        self.counting.spawn(CountDue {
+            data_dir: self.data_dir.clone(),
+            config: self.app.config.review.clone(),
+            today: today(self.app.clock.now()),
+        });
+    }
+
+    /// Takes the count when it is done.
+    pub(super) fn take_count(&mut self) {
+        // A review started meanwhile knows better (it counts its answers).
+        if let Some(count) = self.counting.take().flatten()
+            && self.app.review_due.is_none()
+        {
+            self.app.review_due = Some(count);
         }
     }
 
     fn build_queue(&mut self) -> Result<Built, String> {
         let day = today(self.app.clock.now());
-        let stored = read_all(&self.store).map_err(|e| format!("cannot read the notes: {e}"))?;
-        let cards = ReviewStore::new(&self.data_dir)
-            .load_all()
-            .map_err(|e| format!("cannot read the review state: {e}"))?;
-        let candidates = stored.files.iter().flat_map(|(notes, file)| {
-            file.highlights.iter().map(move |h| Candidate {
-                notes: notes.as_path(),
-                article: &file.article,
-                highlight: h,
-            })
-        });
-        let due = due_today(candidates, &cards.cards, &self.app.config.review, day);
-        Ok(Built {
-            due,
-            unreadable: stored.unreadable.len() + cards.unreadable.len(),
-        })
+        build(&self.store, &self.data_dir, &self.app.config.review, day)
     }
 
     /// The text around the highlight: from its article when it can be read
