@@ -81,6 +81,9 @@ pub enum Command {
     /// List every highlight with its note, tags, colour and article, as
     /// text or JSON, for scripts.
     Notes(NotesArgs),
+    /// The daily review: the highlights due today, one at a time, scheduled
+    /// by FSRS (the library is the configured one).
+    Review,
 }
 
 /// Options of `gloss notes`.
@@ -128,8 +131,9 @@ fn parse_sort(text: &str) -> Result<crate::annotations::library_notes::SortBy, S
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 #[command(after_help = "Filters combine: a highlight is exported when it passes all of them.")]
 pub struct ExportArgs {
-    /// Output format: markdown (or md), json, csv, w3c. Without it, the
-    /// extension of --output decides (.json, .csv, .jsonld), else markdown.
+    /// Output format: markdown (or md), json, csv, w3c, anki. Without it,
+    /// the extension of --output decides (.json, .csv, .jsonld, .txt for
+    /// anki), else markdown.
     #[arg(long, short, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Format>,
 
@@ -222,7 +226,9 @@ fn files_help() -> String {
          gloss export --format json --output backup.json\n  \
          gloss export --tag ideas --since 2024-05-01 --output notes/ ~/articles\n  \
          gloss import backup.json      (a gloss JSON export or W3C Web Annotations)\n  \
-         gloss open article.md --at 1234\n\n\
+         gloss open article.md --at 1234\n  \
+         gloss review                  (the highlights due today)\n  \
+         gloss export --format anki --output cards.txt\n\n\
          Exit status: 0 on success, 2 for bad options or config, 1 if the reader or a command fails.",
         shown(paths::default_config_file()),
         shown(paths::default_data_dir()),
@@ -271,6 +277,7 @@ where
             };
             run_reader(&cli, Vec::new(), Some(start))
         }
+        Some(Command::Review) => run_reader_review(&cli),
         Some(Command::Export(args)) => run_export(&cli, args),
         Some(Command::Import(args)) => run_import(&cli, args),
         Some(Command::Notes(args)) => run_notes(&cli, args),
@@ -315,6 +322,30 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
         }
         Ok((config, keymap, data_dir)) => {
             match crate::runtime::run_app_at(config, keymap, paths, data_dir, start) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
+                    ExitCode::from(EXIT_FAILURE)
+                }
+            }
+        }
+        Err(message) => {
+            eprintln!("gloss: {}", crate::text::clean(&message));
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// `gloss review`: the reader over the configured library, in the review.
+fn run_reader_review(cli: &Cli) -> ExitCode {
+    use std::io::IsTerminal;
+    match prepare(cli) {
+        Ok(_) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
+            eprintln!("gloss: the review needs a terminal (standard input and output)");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Ok((config, keymap, data_dir)) => {
+            match crate::runtime::run_review(config, keymap, data_dir) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {
                     eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));

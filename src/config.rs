@@ -26,6 +26,31 @@ pub struct Config {
     pub export: ExportConfig,
     /// Key bindings, merged over the defaults.
     pub keys: crate::keymap::KeyConfig,
+    /// The daily review of highlights.
+    pub review: ReviewConfig,
+}
+
+/// The daily review (`gloss review`, `D` in the list): how many highlights a
+/// day, and which never come back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// At most this many highlights a day (answers given today count).
+    pub daily_limit: u32,
+    /// Highlights with any of these tags are left out.
+    pub exclude_tags: Vec<String>,
+    /// Highlights of these palette colours are left out.
+    pub exclude_colors: Vec<String>,
+}
+
+impl Default for ReviewConfig {
+    fn default() -> Self {
+        Self {
+            daily_limit: 20,
+            exclude_tags: Vec::new(),
+            exclude_colors: Vec::new(),
+        }
+    }
 }
 
 /// How articles are read.
@@ -435,6 +460,13 @@ impl Config {
                 ),
             ));
         }
+
+        in_range(
+            &["review", "daily_limit"],
+            self.review.daily_limit,
+            1,
+            10_000,
+        )?;
 
         if let Err(err) = Keymap::from_config(&self.keys) {
             let (context, key): (Context, &str) = err.location();

@@ -164,6 +164,21 @@ pub enum Action {
     CycleSort,
     /// Rename the chosen tag in every note.
     RenameTag,
+    // the daily review
+    /// Start the daily review of highlights due today.
+    Review,
+    /// Review answer 1: again (soon, back in a day or so).
+    ReviewAgain,
+    /// Review answer 2: hard (keep it close).
+    ReviewHard,
+    /// Review answer 3: good (keep, on its schedule).
+    ReviewGood,
+    /// Review answer 4: easy (later, a longer interval).
+    ReviewEasy,
+    /// Review answer: never show this highlight in the review again.
+    ReviewNever,
+    /// Leave this highlight for now (it stays due) and show the next.
+    ReviewSkip,
 }
 
 impl Action {
@@ -239,6 +254,13 @@ impl Action {
             TagList => "tags with their counts",
             CycleSort => "sort by date, article, colour or tag",
             RenameTag => "rename the tag in every note",
+            Review => "daily review of the highlights due today",
+            ReviewAgain => "again / soon: back in a day or so",
+            ReviewHard => "hard / keep close: back sooner than good",
+            ReviewGood => "good / keep: back on its schedule",
+            ReviewEasy => "easy / later: back after a longer while",
+            ReviewNever => "never: leave the review for good",
+            ReviewSkip => "skip: leave it due and show the next",
         }
     }
 
@@ -320,6 +342,9 @@ impl Action {
             (Context::Tags, ListLast) => "last tag",
             (Context::Tags, OpenArticle) => "show the notes with this tag",
             (Context::Tags, Back | TagList) => "close the tag list",
+            (Context::Review, Back) => "close the review (what is left stays due)",
+            (Context::Review, OpenArticle) => "open the article at the highlight",
+            (Context::Review, Annotate) => "edit the note",
             _ => self.description(),
         }
     }
@@ -362,11 +387,13 @@ pub enum Context {
     /// The tag list over the all-notes view (a new name is typed with the
     /// [`Context::Input`] keys).
     Tags,
+    /// The daily review.
+    Review,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -377,6 +404,7 @@ impl Context {
         Context::LinksFilter,
         Context::Notes,
         Context::Tags,
+        Context::Review,
         Context::Input,
         Context::Confirm,
         Context::Editor,
@@ -400,6 +428,7 @@ impl Context {
             Context::LinksFilter => "links_filter",
             Context::Notes => "notes",
             Context::Tags => "tags",
+            Context::Review => "review",
         }
     }
 
@@ -420,6 +449,7 @@ impl Context {
             Context::LinksFilter => "Link list, typing a filter",
             Context::Notes => "All notes",
             Context::Tags => "Tags of all notes",
+            Context::Review => "Daily review",
         }
     }
 
@@ -472,6 +502,8 @@ pub struct KeyConfig {
     pub notes: BTreeMap<String, Action>,
     /// Keys of the tag list.
     pub tags: BTreeMap<String, Action>,
+    /// Keys of the daily review.
+    pub review: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -492,6 +524,7 @@ impl KeyConfig {
             Context::LinksFilter => &self.links_filter,
             Context::Notes => &self.notes,
             Context::Tags => &self.tags,
+            Context::Review => &self.review,
         }
     }
 }
@@ -519,6 +552,7 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::LinksFilter => defaults::LINKS_FILTER,
         Context::Notes => defaults::NOTES,
         Context::Tags => defaults::TAGS,
+        Context::Review => defaults::REVIEW,
     }
 }
 
@@ -539,6 +573,7 @@ impl Default for KeyConfig {
             links_filter: table_of(defaults::LINKS_FILTER),
             notes: table_of(defaults::NOTES),
             tags: table_of(defaults::TAGS),
+            review: table_of(defaults::REVIEW),
         }
     }
 }
@@ -927,6 +962,7 @@ mod tests {
             links_filter: BTreeMap::new(),
             notes: BTreeMap::new(),
             tags: BTreeMap::new(),
+            review: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
@@ -990,6 +1026,7 @@ mod tests {
                 "Link list, typing a filter",
                 "All notes",
                 "Tags of all notes",
+                "Daily review",
                 "Filter and search fields (other keys type)",
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",

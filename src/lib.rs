@@ -26,6 +26,7 @@ pub mod library;
 pub mod opener;
 pub mod paths;
 pub mod recovery;
+pub mod review;
 pub mod runtime;
 pub mod session;
 pub mod text;

@@ -61,9 +61,26 @@ pub fn run_app(
 pub fn run_app_at(
     config: Config,
     keymap: Keymap,
+    paths: Vec<PathBuf>,
+    data_dir: PathBuf,
+    start: Option<Start>,
+) -> Result<()> {
+    run_with(config, keymap, paths, data_dir, start, false)
+}
+
+/// Runs the interactive reader on the configured library and starts the
+/// daily review at once (`gloss review`).
+pub fn run_review(config: Config, keymap: Keymap, data_dir: PathBuf) -> Result<()> {
+    run_with(config, keymap, Vec::new(), data_dir, None, true)
+}
+
+fn run_with(
+    config: Config,
+    keymap: Keymap,
     mut paths: Vec<PathBuf>,
     data_dir: PathBuf,
     start: Option<Start>,
+    review: bool,
 ) -> Result<()> {
     let options = ParseOptions {
         repair_page_breaks: config.reader.repair_page_breaks,
@@ -82,7 +99,13 @@ pub fn run_app_at(
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
     setup.cache_dir = paths::cache_dir();
-    let mut runtime = Runtime::new(|| Session::start(App::new(config, keymap, scan), setup));
+    let mut app = App::new(config, keymap, scan);
+    // Debug builds only: GLOSS_TODAY moves the clock to another day, so the
+    // daily review can be tried (and tested end to end) across days.
+    if let Some(clock) = crate::app::clock::ShiftedClock::from_env() {
+        app = app.with_clock(clock);
+    }
+    let mut runtime = Runtime::new(|| Session::start(app, setup));
     #[cfg(unix)] // i8-fix wiring (D1)
     let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave); // i8-fix wiring (D1)
     install_panic_hook(data_dir, runtime.session.shared());
@@ -98,6 +121,15 @@ pub fn run_app_at(
             }),
         None => Ok(()),
     };
+    let result = result.and_then(|()| {
+        if !review {
+            return Ok(());
+        }
+        let size = terminal.size()?;
+        runtime.session.app.resize(size.width, size.height);
+        let effects = runtime.session.app.start_review();
+        runtime.apply(effects, &mut terminal)
+    });
     let result = result.and_then(|()| runtime.run(&mut terminal));
     #[cfg(unix)] // i8-fix wiring (D1)
     if let Ok(watchdog) = &watchdog {

@@ -55,6 +55,47 @@ impl Clock for FixedClock {
     }
 }
 
+/// The system clock moved to another day, for testing the daily review by
+/// hand and end to end (the review's days come from the clock): debug builds
+/// honour `GLOSS_TODAY=YYYY-MM-DD`, release builds never read it. The time
+/// of day is the real one; ids are real ULIDs.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftedClock {
+    /// The day it is on.
+    pub day: chrono::NaiveDate,
+}
+
+impl ShiftedClock {
+    /// The clock `GLOSS_TODAY` asks for, in a debug build; `None` otherwise
+    /// (or when the variable is not a date).
+    pub fn from_env() -> Option<Self> {
+        if !cfg!(debug_assertions) {
+            return None;
+        }
+        let text = std::env::var("GLOSS_TODAY").ok()?;
+        let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+        Some(Self { day })
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&mut self) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        let time = chrono::Local::now().time();
+        chrono::Local
+            .from_local_datetime(&self.day.and_time(time))
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&self.day.and_time(time)),
+                |t| t.with_timezone(&Utc),
+            )
+    }
+
+    fn new_id(&mut self) -> String {
+        ulid::Ulid::new().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +108,13 @@ mod tests {
         assert_eq!(clock.new_id(), "h0001");
         assert_eq!(clock.new_id(), "h0002");
         assert_eq!(clock.now(), at);
+    }
+
+    #[test]
+    fn a_shifted_clock_is_on_its_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2031, 7, 14).unwrap();
+        let mut clock = ShiftedClock { day };
+        assert_eq!(crate::review::today(clock.now()), day);
     }
 
     #[test]

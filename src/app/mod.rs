@@ -23,6 +23,7 @@ pub mod notes;
 pub mod outline;
 pub mod panel;
 pub mod reader;
+pub mod review;
 pub mod search;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -159,6 +160,9 @@ pub enum Effect {
         /// Whether the user said yes to an unusual scheme.
         confirmed: bool,
     },
+    /// Work for the daily review (build the queue, save an answer or a
+    /// note, open a highlight's article).
+    Review(Box<review::ReviewEffect>),
 }
 
 /// A yes/no question in the status bar.
@@ -231,6 +235,9 @@ pub struct App {
     pub clock: Box<dyn Clock>,
     /// Places followed links left, for the back key.
     pub links: links::Trail,
+    /// How many highlights are due for review today, when the session has
+    /// counted them (the list's status line shows it).
+    pub review_due: Option<usize>,
 }
 
 impl App {
@@ -258,6 +265,7 @@ impl App {
             headings: Headings::default(),
             clock: Box::new(SystemClock),
             links: links::Trail::default(),
+            review_due: None,
         }
     }
 
@@ -464,6 +472,7 @@ impl App {
                 self.on_all_notes_pointer(pointer);
                 Vec::new()
             }
+            Msg::Mouse(_) if matches!(self.mode, Mode::Review(_)) => Vec::new(),
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             Msg::Parsed(parsed) => {
                 self.take_parsed(parsed);
@@ -500,6 +509,7 @@ impl App {
             Mode::Outline(outline) => self.on_outline(outline, msg),
             Mode::Links(picker) => self.on_links(picker, msg),
             Mode::AllNotes(view) => self.on_all_notes(view, msg),
+            Mode::Review(review) => self.on_review(review, msg),
         }
     }
 
@@ -517,6 +527,9 @@ impl App {
             EditorOutcome::Cancel => {
                 let made_for_note = edit.made_for_note;
                 self.drop_unwritten(&edit.highlight, made_for_note)
+            }
+            EditorOutcome::Save(text) if self.editing_from_review() => {
+                self.save_review_note(&edit.highlight, text)
             }
             EditorOutcome::Save(text) => self.save_note(&edit.highlight, text),
             EditorOutcome::External => {
@@ -696,7 +709,7 @@ impl App {
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
             Mode::AllNotes(_) => self.paste_into_all_notes(text),
-            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } | Mode::Review(_) => {}
         }
     }
 
@@ -828,6 +841,7 @@ impl App {
                     self.fit_reader();
                 }
             }
+            Action::Review => effects.extend(self.start_review()),
             Action::LinkList => self.open_link_list(),
             Action::FollowLink => effects.extend(self.follow_under_cursor()),
             Action::GoBack => effects.extend(self.go_back()),

@@ -58,6 +58,9 @@ pub enum Mode {
     /// Every highlight of the library in one list (`A`), over the panes;
     /// the note editor, a question or the help can open over it.
     AllNotes(Box<super::all_notes::AllNotes>),
+    /// The daily review: today's highlights one at a time, over the panes.
+    /// The note editor and the help open over it.
+    Review(Box<super::review::Review>),
 }
 
 impl Mode {
@@ -291,6 +294,7 @@ impl App {
             Mode::Links(picker) if picker.filtering => Context::LinksFilter,
             Mode::Links(_) => Context::Links,
             Mode::AllNotes(view) => App::all_notes_context(view),
+            Mode::Review(_) => Context::Review,
             Mode::Panel(panel) => match self.focus {
                 Focus::Reader if panel.filtering => Context::PanelFilter,
                 Focus::Reader => Context::Panel,

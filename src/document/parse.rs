@@ -250,6 +250,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
         anchors: Vec::new(),
         meta: doc.meta.clone(),
         index: Default::default(),
+        source_map: Default::default(),
         pending: Pending {
             source: Arc::clone(src),
             format: pending.format,

@@ -9,6 +9,7 @@
 //! and highlights by position, and never writes the current time, so exporting
 //! the same data twice gives identical bytes.
 
+mod anki;
 mod clean;
 mod filter;
 mod json;
@@ -28,6 +29,7 @@ use crate::annotations::{AnnotationFile, ArticleRecord, Highlight, display_path}
 use crate::config::PaletteColor;
 use crate::document::CharOffset;
 
+pub use anki::{ANKI_DECK, ANKI_NOTETYPE, anki_guid, anki_header, to_anki};
 pub use clean::{clean_article, clean_article_text, clean_file, clean_highlight};
 pub use filter::{Filter, InvalidSince, parse_since};
 pub use json::{JSON_EXPORT_VERSION, from_json, to_json};
@@ -55,6 +57,8 @@ pub enum Format {
     Csv,
     /// W3C Web Annotation Data Model as JSON-LD, for annotation tools.
     W3c,
+    /// A text file Anki imports as cards, one per highlight.
+    Anki,
 }
 
 impl TryFrom<String> for Format {
@@ -73,7 +77,13 @@ impl From<Format> for String {
 
 impl Format {
     /// Every format, in the order help texts list them.
-    pub const ALL: [Format; 4] = [Format::Markdown, Format::Json, Format::Csv, Format::W3c];
+    pub const ALL: [Format; 5] = [
+        Format::Markdown,
+        Format::Json,
+        Format::Csv,
+        Format::W3c,
+        Format::Anki,
+    ];
 
     /// The canonical name, accepted by [`FromStr`] and written by [`Display`](fmt::Display).
     pub fn name(self) -> &'static str {
@@ -82,6 +92,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::W3c => "w3c",
+            Format::Anki => "anki",
         }
     }
 
@@ -101,6 +112,7 @@ impl Format {
             Format::Json => "json",
             Format::Csv => "csv",
             Format::W3c => "jsonld",
+            Format::Anki => "txt",
         }
     }
 }
@@ -114,7 +126,7 @@ impl fmt::Display for Format {
 /// A format name that is not one of [`Format::ALL`]; its message lists the
 /// valid names so a typo on the command line is easy to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown export format {given:?}; expected one of: markdown (or md), json, csv, w3c")]
+#[error("unknown export format {given:?}; expected one of: markdown (or md), json, csv, w3c, anki")]
 pub struct UnknownFormat {
     /// What was given.
     pub given: String,
@@ -129,6 +141,7 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "csv" => Ok(Format::Csv),
             "w3c" => Ok(Format::W3c),
+            "anki" => Ok(Format::Anki),
             _ => Err(UnknownFormat {
                 given: s.to_owned(),
             }),
@@ -162,6 +175,7 @@ pub fn render_with(
         Format::Json => to_json(files, filter),
         Format::Csv => to_csv(files, filter),
         Format::W3c => to_w3c_with(files, filter, w3c),
+        Format::Anki => to_anki(files, filter),
     }
 }
 

@@ -34,6 +34,7 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("/", FilterList),
     ("esc", Back),
     ("E", Export),
+    ("D", Review),
 ];
 
 /// Keys of the reader pane.
@@ -223,9 +224,8 @@ pub(super) const LINKS_FILTER: &[(&str, Action)] = &[
     ("up", ListUp),
 ];
 
-/// Keys of the all-notes view. `D` is kept for the daily review (part
-/// "review" binds it here). Any key not bound here falls back to
-/// [`GLOBAL`].
+/// Keys of the all-notes view (`D` starts the daily review from here too).
+/// Any key not bound here falls back to [`GLOBAL`].
 pub(super) const NOTES: &[(&str, Action)] = &[
     ("j", ListDown),
     ("down", ListDown),
@@ -251,6 +251,7 @@ pub(super) const NOTES: &[(&str, Action)] = &[
     ("/", FilterList),
     ("#", TagList),
     ("o", CycleSort),
+    ("D", Review),
     ("esc", Back),
 ];
 
@@ -268,4 +269,27 @@ pub(super) const TAGS: &[(&str, Action)] = &[
     ("r", RenameTag),
     ("esc", Back),
     ("#", TagList),
+];
+
+/// Keys of the daily review: 1-4 answer (again/hard/good/easy, or soon, keep
+/// close, keep, later), with letters for the plain words.
+pub(super) const REVIEW: &[(&str, Action)] = &[
+    ("1", ReviewAgain),
+    ("s", ReviewAgain),
+    ("2", ReviewHard),
+    ("3", ReviewGood),
+    ("k", ReviewGood),
+    ("4", ReviewEasy),
+    ("l", ReviewEasy),
+    ("0", ReviewNever),
+    ("x", ReviewNever),
+    ("space", ReviewSkip),
+    ("right", ReviewSkip),
+    ("enter", OpenArticle),
+    ("o", OpenArticle),
+    ("e", Annotate),
+    ("esc", Back),
+    ("q", Back),
+    ("?", Help),
+    ("ctrl-c", Quit),
 ];

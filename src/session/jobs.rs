@@ -27,6 +27,8 @@ pub enum Notice {
     Parsed,
     /// Every notes file was loaded for the all-notes view.
     AllNotes,
+    /// The highlights due for review today were counted.
+    Counted,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod links;
 mod open;
 mod recover;
+mod review;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -142,6 +143,9 @@ pub struct Session {
     parsing: SingleJob<Parse>,
     /// Loads every notes file for the all-notes view.
     all_notes: SingleJob<all_notes::LoadNotes>,
+    /// Counts the highlights due for review today, off the event loop's
+    /// thread (it reads every notes file).
+    counting: SingleJob<review::CountDue>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
@@ -171,12 +175,14 @@ impl Session {
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
             parsing: SingleJob::new(Notice::Parsed, sender.clone()),
-            all_notes: SingleJob::new(Notice::AllNotes, sender),
+            all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
+            counting: SingleJob::new(Notice::Counted, sender),
             openings: 0,
             notices,
         };
         session.recover();
         session.load_index();
+        session.count_due();
         session.sync_recovery();
         session
     }
@@ -225,6 +231,7 @@ impl Session {
                 highlight,
                 reattach,
             } => return Outcome::Done(self.open_note(&path, &highlight, reattach)),
+            Effect::Review(effect) => return Outcome::Done(self.review(*effect)),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -242,6 +249,7 @@ impl Session {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
                 Notice::AllNotes => self.take_all_notes(),
+                Notice::Counted => self.take_count(),
             }
         }
         any
@@ -250,7 +258,10 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy() || self.parsing.is_busy() || self.all_notes.is_busy()
+        self.hashing.is_busy()
+            || self.parsing.is_busy()
+            || self.all_notes.is_busy()
+            || self.counting.is_busy()
     }
 
     /// True while the rest of the open article is being parsed in the

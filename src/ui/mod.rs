@@ -9,6 +9,7 @@ pub mod note_editor;
 mod outline;
 pub mod panel;
 mod reader_pane;
+mod review;
 mod status_bar;
 pub mod syntax;
 pub mod theme;
@@ -44,6 +45,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         };
         all_notes::draw(frame, app, view, over);
     }
+    if let Some(review) = app.review() {
+        review::draw(frame, app, review);
+    }
     match &app.mode {
         Mode::Note(edit) => note_editor::draw(frame, &edit.editor, &app.keymap, frame.area()),
         Mode::Help { scroll } => help::draw(frame, app, *scroll),
@@ -59,6 +63,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         | Mode::Field(_)
         | Mode::Question { .. }
         | Mode::AllNotes(_) => {}
+        | Mode::Review(_) => {}
     }
 }
 

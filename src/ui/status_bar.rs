@@ -244,7 +244,11 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
     let n = app.list.visible.len();
     (
-        format!(" {n} article{}", if n == 1 { "" } else { "s" }),
+        format!(
+            " {n} article{}{}",
+            if n == 1 { "" } else { "s" },
+            app.review_status()
+        ),
         theme::STATUS,
     )
 }
@@ -264,6 +268,10 @@ fn hints(app: &App) -> String {
             &[(Submit, "keep the filter"), (Back, "clear")],
         ),
         (Mode::AllNotes(_), _) => (Context::Notes, &[(Help, "help"), (Quit, "quit")]),
+        (Mode::Review(_), _) => (
+            Context::Review,
+            &[(OpenArticle, "open"), (Help, "help"), (Back, "close")],
+        ),
         (Mode::Outline(o), _) if o.filtering => (
             Context::Input,
             &[(Submit, "jump"), (Back, "clear the filter")],

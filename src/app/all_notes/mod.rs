@@ -267,8 +267,12 @@ impl App {
                 return self.apply(Action::Quit);
             }
             Action::Undo => return self.undo_in_view(view),
-            // The daily review (part "review") starts here: its action is
-            // bound to `D` in [keys.notes] and handled in this match.
+            // The daily review takes the screen; closing it returns to the
+            // panes.
+            Action::Review => {
+                self.close_mode();
+                return self.start_review();
+            }
             Action::OpenArticle | Action::Reattach => {
                 let Some(note) = chosen else {
                     self.mode = Mode::AllNotes(view);
