@@ -26,6 +26,16 @@ pub struct Config {
     pub export: ExportConfig,
     /// Key bindings, merged over the defaults.
     pub keys: crate::keymap::KeyConfig,
+    /// The article list.
+    pub list: ListConfig,
+}
+
+/// The article list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListConfig {
+    /// The order the list starts in (`o` cycles through the others).
+    pub sort: crate::library::order::Sort,
 }
 
 /// How articles are read.

@@ -155,6 +155,16 @@ pub enum Action {
     SaveNote,
     /// Edit the note in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
+    // library
+    /// Order the list by the next key (title, author, date, recently read,
+    /// most annotated, file name).
+    CycleSort,
+    /// Archive the selected article, or bring it back.
+    ToggleArchived,
+    /// Read the library folders again.
+    Rescan,
+    /// Show the next reading state (all, unread, reading, finished, archived).
+    CycleStateFilter,
 }
 
 impl Action {
@@ -226,6 +236,10 @@ impl Action {
             No => "no",
             SaveNote => "save the note",
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
+            CycleSort => "sort by title, author, date, recently read, most annotated, file name",
+            ToggleArchived => "archive the article, or bring it back",
+            Rescan => "read the library folders again",
+            CycleStateFilter => "show all, unread, reading, finished or archived articles",
         }
     }
 
@@ -822,7 +836,7 @@ mod tests {
         );
         assert_eq!(map.action(Context::Panel, &ch('e')), Some(Annotate));
         assert_eq!(map.action(Context::Panel, &ch('a')), Some(Panel));
-        assert_eq!(map.action(Context::List, &ch('x')), None);
+        assert_eq!(map.action(Context::List, &ch('z')), None);
     }
 
     #[test]

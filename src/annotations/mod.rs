@@ -26,6 +26,7 @@ pub use disk::{Disk, RealDisk};
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
 };
+pub use model::Stamped;
 pub use path_text::{display_path, path_to_text, text_to_path};
 pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};

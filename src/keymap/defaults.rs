@@ -33,6 +33,10 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("/", FilterList),
     ("esc", Back),
     ("E", Export),
+    ("o", CycleSort),
+    ("x", ToggleArchived),
+    ("R", Rescan),
+    ("S", CycleStateFilter),
 ];
 
 /// Keys of the reader pane.

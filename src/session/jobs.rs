@@ -25,6 +25,10 @@ pub enum Notice {
     Hashed,
     /// The rest of the open article was parsed.
     Parsed,
+    /// The library scan handed over a batch of articles (or ended).
+    Scanned,
+    /// Files changed in a watched library folder.
+    FilesChanged,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod links;
 mod open;
 mod recover;
+mod scan;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -142,6 +143,15 @@ pub struct Session {
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
+    /// Where background work reports (the library scan and watcher too).
+    notice_sender: std::sync::mpsc::Sender<Notice>,
+    /// The library's folders, scanned and watched in the background; `None`
+    /// for the bundled samples or files read at start.
+    library: Option<scan::Library>,
+    /// The store's summaries, for articles that arrive from a scan.
+    notes_index: index::NotesIndex,
+    /// Whether the article read last was selected yet (once per start).
+    picked_read_last: bool,
 }
 
 impl Session {
@@ -167,9 +177,13 @@ impl Session {
             draft_in_snapshot: None,
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
-            parsing: SingleJob::new(Notice::Parsed, sender),
+            parsing: SingleJob::new(Notice::Parsed, sender.clone()),
             openings: 0,
             notices,
+            notice_sender: sender,
+            library: None,
+            notes_index: index::NotesIndex::default(),
+            picked_read_last: false,
         };
         session.recover();
         session.load_index();
@@ -214,6 +228,8 @@ impl Session {
             } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
             Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
             Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
+            Effect::Archive { article, archived } => self.archive(article, archived),
+            Effect::Rescan => self.rescan(),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -225,12 +241,20 @@ impl Session {
     /// did. The runtime calls this when its loop wakes.
     pub fn collect_jobs(&mut self) -> bool {
         let mut any = self.collect_opener_failures();
+        let mut scanned = false;
         while let Ok(notice) = self.notices.try_recv() {
             any = true;
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
+                // Every batch waiting is taken at once below: one re-order
+                // of the list however many batches came.
+                Notice::Scanned => scanned = true,
+                Notice::FilesChanged => self.rescan(),
             }
+        }
+        if scanned {
+            self.take_scanned();
         }
         any
     }
@@ -238,7 +262,7 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy() || self.parsing.is_busy()
+        self.hashing.is_busy() || self.parsing.is_busy() || self.scanning()
     }
 
     /// True while the rest of the open article is being parsed in the

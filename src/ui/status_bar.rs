@@ -227,11 +227,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     if let Some(place) = reader_place(app) {
         return (place.full(), theme::STATUS);
     }
-    let n = app.list.visible.len();
-    (
-        format!(" {n} article{}", if n == 1 { "" } else { "s" }),
-        theme::STATUS,
-    )
+    (app.list_status(), theme::STATUS)
 }
 
 /// The key hints on the right, built from the keymap so a rebound key shows
