@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use gloss::app::list::ListState;
-use gloss::library::{self, Found, MetaCache, DEFAULT_MAX_FILE_SIZE};
+use gloss::library::{self, DEFAULT_MAX_FILE_SIZE, Found, MetaCache};
 
 const ARTICLES: usize = 10_000;
 const ARTICLE_BYTES: usize = 5_000;
@@ -39,7 +39,13 @@ const WORDS: &[&str] = &[
     "harbour", "tide", "light", "keeper", "storm", "north", "ferry", "salt", "rope", "lamp",
     "chart", "border", "patrol", "release", "node", "version", "notes", "winter", "river",
 ];
-const AUTHORS: &[&str] = &["Ann Lee", "Bo Sun", "Cy Day", "Mira Okafor", "Jonas Ferreira"];
+const AUTHORS: &[&str] = &[
+    "Ann Lee",
+    "Bo Sun",
+    "Cy Day",
+    "Mira Okafor",
+    "Jonas Ferreira",
+];
 
 fn generate(dir: &Path) {
     fs::create_dir_all(dir).unwrap();

@@ -6,16 +6,16 @@ mod file;
 pub mod order;
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::fs::{self, Metadata as FileMetadata};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
-use file::FileId;
 pub use cache::{Cached, MetaCache, Stamp};
+use file::FileId;
 pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 
 /// How much of a file the list reads: enough for front matter, title and

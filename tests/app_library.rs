@@ -21,9 +21,18 @@ fn library() -> TestApp {
         100,
         20,
         &[
-            ("a.md", "---\ntitle: Node.js 10\nauthor: Zed\ndate: 2020-01-01\n---\n\nText.\n"),
-            ("b.md", "---\ntitle: Node.js 4\nauthor: Amy\ndate: 2016-01-01\n---\n\nText.\n"),
-            ("c.md", "---\ntitle: Title 2\nauthor: Mo\ndate: 2024-05-05\n---\n\nText.\n"),
+            (
+                "a.md",
+                "---\ntitle: Node.js 10\nauthor: Zed\ndate: 2020-01-01\n---\n\nText.\n",
+            ),
+            (
+                "b.md",
+                "---\ntitle: Node.js 4\nauthor: Amy\ndate: 2016-01-01\n---\n\nText.\n",
+            ),
+            (
+                "c.md",
+                "---\ntitle: Title 2\nauthor: Mo\ndate: 2024-05-05\n---\n\nText.\n",
+            ),
             ("harbour-notes.md", "---\ntitle: Title 10\n---\n\nText.\n"),
         ],
     )
@@ -32,16 +41,28 @@ fn library() -> TestApp {
 #[test]
 fn titles_sort_naturally_and_o_cycles_the_orders() {
     let mut t = library();
-    assert_eq!(titles(&t), ["Node.js 4", "Node.js 10", "Title 2", "Title 10"]);
+    assert_eq!(
+        titles(&t),
+        ["Node.js 4", "Node.js 10", "Title 2", "Title 10"]
+    );
     assert!(t.status().contains("by title"), "{}", t.status());
     t.keys("o");
-    assert_eq!(titles(&t), ["Node.js 4", "Title 2", "Node.js 10", "Title 10"]);
+    assert_eq!(
+        titles(&t),
+        ["Node.js 4", "Title 2", "Node.js 10", "Title 10"]
+    );
     assert!(t.status().contains("sorted by author"), "{}", t.status());
     t.keys("o");
-    assert_eq!(titles(&t), ["Title 2", "Node.js 10", "Node.js 4", "Title 10"]);
+    assert_eq!(
+        titles(&t),
+        ["Title 2", "Node.js 10", "Node.js 4", "Title 10"]
+    );
     t.keys("o o o");
     assert!(t.status().contains("file name"), "{}", t.status());
-    assert_eq!(titles(&t), ["Node.js 10", "Node.js 4", "Title 2", "Title 10"]);
+    assert_eq!(
+        titles(&t),
+        ["Node.js 10", "Node.js 4", "Title 2", "Title 10"]
+    );
     t.keys("o");
     assert!(t.status().contains("by title"), "{}", t.status());
 }
@@ -50,11 +71,19 @@ fn titles_sort_naturally_and_o_cycles_the_orders() {
 fn archived_articles_are_hidden_and_s_shows_them() {
     let mut t = library();
     t.keys("x");
-    assert!(t.status().contains("archived \"Node.js 4\""), "{}", t.status());
+    assert!(
+        t.status().contains("archived \"Node.js 4\""),
+        "{}",
+        t.status()
+    );
     assert_eq!(titles(&t), ["Node.js 10", "Title 2", "Title 10"]);
     // all but archived -> unread -> reading -> finished -> archived
     t.keys("S");
-    assert!(t.status().contains("showing unread: 3 articles"), "{}", t.status());
+    assert!(
+        t.status().contains("showing unread: 3 articles"),
+        "{}",
+        t.status()
+    );
     t.keys("S S S");
     assert!(t.status().contains("showing archived"), "{}", t.status());
     assert_eq!(titles(&t), ["Node.js 4"]);

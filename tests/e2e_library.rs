@@ -105,7 +105,11 @@ fn a_second_start_lists_unchanged_articles_from_the_cache() {
 fn one_file_opens_in_the_reader_and_the_list_is_a_key_away() {
     let home = temp_home();
     let file = home.path().join("piece.md");
-    fs::write(&file, "# A single piece\n\nThe first paragraph of the piece.\n").unwrap();
+    fs::write(
+        &file,
+        "# A single piece\n\nThe first paragraph of the piece.\n",
+    )
+    .unwrap();
     let mut g = Gloss::start_in(home.clone(), &[file.to_str().unwrap()], 100, 24);
     // Open at once, over the whole width, saying how to get the list.
     // (The text and the status bar may arrive in separate reads.)

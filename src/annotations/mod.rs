@@ -23,10 +23,10 @@ pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
 pub use disk::{Disk, RealDisk};
+pub use model::Stamped;
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
 };
-pub use model::Stamped;
 pub use path_text::{display_path, path_to_text, text_to_path};
 pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};

@@ -479,7 +479,11 @@ impl App {
     /// Takes articles a background scan found: new ones are added, known
     /// ones updated in place. Returns the ids whose figures the session
     /// should fill; call [`App::relist`] after.
-    pub fn library_found(&mut self, articles: Vec<crate::library::Article>, generation: u64) -> Vec<ArticleId> {
+    pub fn library_found(
+        &mut self,
+        articles: Vec<crate::library::Article>,
+        generation: u64,
+    ) -> Vec<ArticleId> {
         let ids = self.list.add(articles, generation);
         self.figures.grow(self.list.articles.len());
         ids
@@ -557,7 +561,10 @@ impl App {
         } else {
             format!("\"{title}\" is back in the library")
         });
-        Some(Effect::Archive { article: id, archived })
+        Some(Effect::Archive {
+            article: id,
+            archived,
+        })
     }
 
     /// The status bar's line for the list: how many articles, the order,

@@ -231,7 +231,9 @@ mod tests {
         cache.save().unwrap();
         let mut cache = MetaCache::load(Some(dir.path()));
         assert_eq!(
-            cache.get(Path::new("/a/b.md"), STAMP).and_then(|c| c.title.clone()),
+            cache
+                .get(Path::new("/a/b.md"), STAMP)
+                .and_then(|c| c.title.clone()),
             Some("B".to_string())
         );
         let later = Stamp {

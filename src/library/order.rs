@@ -189,11 +189,23 @@ mod tests {
 
     #[test]
     fn numbers_in_titles_sort_by_value() {
-        let mut titles = vec!["Node.js 10", "node.js 4", "Title 10", "Title 2", "Node.js 20"];
+        let mut titles = vec![
+            "Node.js 10",
+            "node.js 4",
+            "Title 10",
+            "Title 2",
+            "Node.js 20",
+        ];
         titles.sort_by_key(|t| sort_key(t));
         assert_eq!(
             titles,
-            ["node.js 4", "Node.js 10", "Node.js 20", "Title 2", "Title 10"]
+            [
+                "node.js 4",
+                "Node.js 10",
+                "Node.js 20",
+                "Title 2",
+                "Title 10"
+            ]
         );
     }
 
@@ -208,7 +220,14 @@ mod tests {
         assert_eq!(sort, Sort::Title);
         assert_eq!(
             seen,
-            ["title", "author", "date", "recently read", "most annotated", "file name"]
+            [
+                "title",
+                "author",
+                "date",
+                "recently read",
+                "most annotated",
+                "file name"
+            ]
         );
     }
 

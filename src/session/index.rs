@@ -74,7 +74,11 @@ impl Session {
                 continue;
             };
             let path = store_path(&source);
-            let mut entry = self.notes_index.by_path.get(path_to_text(&path).as_str()).cloned();
+            let mut entry = self
+                .notes_index
+                .by_path
+                .get(path_to_text(&path).as_str())
+                .cloned();
             if entry.is_none() && !self.notes_index.moved.is_empty() {
                 entry = self
                     .fingerprint_of(&source, &path)
@@ -108,7 +112,11 @@ impl Session {
 
     /// The fingerprint of an article's text: from the cache when its file is
     /// unchanged, else read and hashed (and remembered).
-    pub(super) fn fingerprint_of(&mut self, source: &Source, path: &std::path::Path) -> Option<String> {
+    pub(super) fn fingerprint_of(
+        &mut self,
+        source: &Source,
+        path: &std::path::Path,
+    ) -> Option<String> {
         let stamp = match source {
             Source::File(_) => FileStamp::of(path),
             Source::Bundled(..) => None,

@@ -259,7 +259,12 @@ impl Session {
     /// listing unchanged files from the metadata cache in `cache_dir`, and
     /// watches them for changes. Returns at once; the list fills as
     /// articles are found.
-    pub fn scan_library(&mut self, roots: Vec<PathBuf>, limit: u64, cache_dir: Option<&std::path::Path>) {
+    pub fn scan_library(
+        &mut self,
+        roots: Vec<PathBuf>,
+        limit: u64,
+        cache_dir: Option<&std::path::Path>,
+    ) {
         let cache = MetaCache::load(cache_dir);
         let mut library = Library::new(roots, limit, cache, self.notice_sender.clone());
         if let Some(e) = &library.watch_error {
@@ -302,7 +307,8 @@ impl Session {
     /// scan under way, if one is).
     pub(super) fn rescan(&mut self) {
         let Some(library) = &mut self.library else {
-            self.app.info("nothing to read again: the list is the bundled samples or single files");
+            self.app
+                .info("nothing to read again: the list is the bundled samples or single files");
             return;
         };
         if let Some(generation) = library.start() {
@@ -397,9 +403,14 @@ impl Session {
         };
         let path = store_path(&entry.source);
         let mut record = super::open::record(&entry, &path);
-        record.fingerprint = self.fingerprint_of(&entry.source, &path).unwrap_or_default();
+        record.fingerprint = self
+            .fingerprint_of(&entry.source, &path)
+            .unwrap_or_default();
         let at = self.app.clock.now();
-        record.archived = Some(Stamped { value: archived, at });
+        record.archived = Some(Stamped {
+            value: archived,
+            at,
+        });
         let file = match self.store.find_article(&path, &record) {
             Ok(found) => found.map(|f| f.file),
             Err(e) => {
@@ -427,4 +438,3 @@ impl Session {
         }
     }
 }
-

@@ -54,14 +54,22 @@ fn marked_title(title: &str, marks: &[usize]) -> Vec<Span<'static>> {
     for (i, c) in title.chars().enumerate() {
         let marked = marks.binary_search(&i).is_ok();
         if marked != run_marked && !run.is_empty() {
-            let style = if run_marked { FILTER_MATCH } else { theme::ENTRY_TITLE };
+            let style = if run_marked {
+                FILTER_MATCH
+            } else {
+                theme::ENTRY_TITLE
+            };
             spans.push(Span::styled(std::mem::take(&mut run), style));
         }
         run_marked = marked;
         run.push(c);
     }
     if !run.is_empty() {
-        let style = if run_marked { FILTER_MATCH } else { theme::ENTRY_TITLE };
+        let style = if run_marked {
+            FILTER_MATCH
+        } else {
+            theme::ENTRY_TITLE
+        };
         spans.push(Span::styled(run, style));
     }
     spans
