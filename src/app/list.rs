@@ -130,6 +130,10 @@ struct Facts {
     read_at: Option<DateTime<Utc>>,
 }
 
+/// The scan number of articles added for the session only, which no scan
+/// drops.
+const KEPT: u64 = u64::MAX;
+
 /// The background scan as the status bar tells it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanStatus {
@@ -227,6 +231,20 @@ impl ListState {
         ids
     }
 
+    /// Adds one article for this session only (a file a link led to): it
+    /// is never dropped by a scan of the library folders. A file already
+    /// listed keeps its id. Call [`ListState::refresh`] after.
+    pub fn add_kept(&mut self, article: Article) -> ArticleId {
+        if let Source::File(path) = &article.source
+            && let Some(&id) = self.by_path.get(path)
+        {
+            return ArticleId(id);
+        }
+        let id = self.articles.len();
+        self.add(vec![article], KEPT);
+        ArticleId(id)
+    }
+
     /// Marks every file-backed article that scan `generation` did not find
     /// as gone (deleted or moved away); returns how many were.
     pub fn drop_unfound(&mut self, generation: u64) -> usize {
@@ -234,6 +252,7 @@ impl ListState {
         for (id, article) in self.articles.iter().enumerate() {
             if matches!(article.source, Source::File(_))
                 && self.found_in[id] != generation
+                && self.found_in[id] != KEPT
                 && !self.gone[id]
             {
                 self.gone[id] = true;
