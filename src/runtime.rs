@@ -71,7 +71,6 @@ pub fn run_app_at(
     let max_size = config.reader.max_file_size();
     // `gloss FILE`, like `less FILE`, shows that file at once; the list of
     // the one article is a key away (Tab, or `\`).
-    let single_file = start.is_none() && matches!(paths.as_slice(), [one] if one.is_file());
     let start = start.or_else(|| match paths.as_slice() {
         [one] if one.is_file() => Some(Start {
             path: one.clone(),
@@ -119,17 +118,7 @@ pub fn run_app_at(
             .map_err(anyhow::Error::from)
             .and_then(|size| {
                 runtime.session.app.resize(size.width, size.height);
-                let mut effects = runtime.session.open_path(&start.path, start.at);
-                if single_file && runtime.session.app.reader.is_some() {
-                    // The whole width for the text, as a pager; the status
-                    // bar names the key that brings the list back.
-                    effects.extend(
-                        runtime
-                            .session
-                            .app
-                            .update(crate::keymap::Action::ToggleList),
-                    );
-                }
+                let effects = runtime.session.open_path(&start.path, start.at);
                 runtime.apply(effects, &mut terminal)
             }),
         None => Ok(()),
