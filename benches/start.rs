@@ -41,6 +41,7 @@ fn library_with_a_vanished_article(root: &Path) {
         date: None,
         path: "/nowhere/gone.md".into(),
         fingerprint: "sha256:0000".into(),
+        archived: None,
     };
     let position = ReadingPosition {
         offset: gloss::document::CharOffset::ZERO,

@@ -28,6 +28,8 @@ pub struct Config {
     pub keys: crate::keymap::KeyConfig,
     /// The daily review of highlights.
     pub review: ReviewConfig,
+    /// The article list.
+    pub list: ListConfig,
 }
 
 /// The daily review (`gloss review`, `D` in the list): how many highlights a
@@ -51,6 +53,14 @@ impl Default for ReviewConfig {
             exclude_colors: Vec::new(),
         }
     }
+}
+
+/// The article list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListConfig {
+    /// The order the list starts in (`o` cycles through the others).
+    pub sort: crate::library::order::Sort,
 }
 
 /// How articles are read.

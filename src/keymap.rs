@@ -160,7 +160,9 @@ pub enum Action {
     AllNotes,
     /// Show the tags with their counts, to filter by one or rename it.
     TagList,
-    /// List the notes in the next order (date, article, colour, tag).
+    /// Show the list in the next order (the article list: title, author,
+    /// date, recently read, most annotated, file name; the notes view: date,
+    /// article, colour, tag).
     CycleSort,
     /// Rename the chosen tag in every note.
     RenameTag,
@@ -179,6 +181,13 @@ pub enum Action {
     ReviewNever,
     /// Leave this highlight for now (it stays due) and show the next.
     ReviewSkip,
+    // library
+    /// Archive the selected article, or bring it back.
+    ToggleArchived,
+    /// Read the library folders again.
+    Rescan,
+    /// Show the next reading state (all, unread, reading, finished, archived).
+    CycleStateFilter,
 }
 
 impl Action {
@@ -252,7 +261,7 @@ impl Action {
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
             AllNotes => "every note of the library in one list",
             TagList => "tags with their counts",
-            CycleSort => "sort by date, article, colour or tag",
+            CycleSort => "sort by title, author, date, recently read, most annotated, file name",
             RenameTag => "rename the tag in every note",
             Review => "daily review of the highlights due today",
             ReviewAgain => "again / soon: back in a day or so",
@@ -261,6 +270,9 @@ impl Action {
             ReviewEasy => "easy / later: back after a longer while",
             ReviewNever => "never: leave the review for good",
             ReviewSkip => "skip: leave it due and show the next",
+            ToggleArchived => "archive the article, or bring it back",
+            Rescan => "read the library folders again",
+            CycleStateFilter => "show all, unread, reading, finished or archived articles",
         }
     }
 
@@ -336,6 +348,7 @@ impl Action {
             (Context::Notes, FilterList) => "filter: words, #tag, color:NAME, in:ARTICLE",
             (Context::Notes, Back) => "clear the filter, or close the view",
             (Context::Notes, AllNotes) => "close the view",
+            (Context::Notes, CycleSort) => "sort by date, article, colour or tag",
             (Context::Tags, ListDown) => "next tag",
             (Context::Tags, ListUp) => "previous tag",
             (Context::Tags, ListFirst) => "first tag",
@@ -913,7 +926,7 @@ mod tests {
         );
         assert_eq!(map.action(Context::Panel, &ch('e')), Some(Annotate));
         assert_eq!(map.action(Context::Panel, &ch('a')), Some(Panel));
-        assert_eq!(map.action(Context::List, &ch('x')), None);
+        assert_eq!(map.action(Context::List, &ch('z')), None);
     }
 
     #[test]

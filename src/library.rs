@@ -1,16 +1,20 @@
 //! The library: which articles there are, read from files and folders or from the
 //! samples bundled in the binary, with the metadata the list pane shows.
 
+mod cache;
 mod file;
+pub mod order;
 
 use std::collections::HashSet;
 use std::fs::{self, Metadata as FileMetadata};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
+pub use cache::{Cached, MetaCache, Stamp};
 use file::FileId;
 pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 
@@ -269,35 +273,100 @@ pub fn scan(paths: &[PathBuf]) -> Scan {
 }
 
 /// [`scan`] with an explicit size limit.
+pub fn scan_within(paths: &[PathBuf], limit: u64) -> Scan {
+    let mut cache = MetaCache::load(None);
+    let mut scan = Scan::default();
+    let _counts = scan_each(paths, limit, &mut cache, None, &mut |found| {
+        found.add_to(&mut scan);
+    });
+    sort(&mut scan);
+    scan
+}
+
+/// One thing a scan found, handed over as soon as it is found so a list can
+/// fill while a large library is still being read.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// An article to list.
+    Article(Article),
+    /// A file that cannot be listed, with the reason.
+    Skipped(Skipped),
+    /// A file left out for its extension.
+    Ignored,
+}
+
+impl Found {
+    /// Adds it to a collected scan.
+    pub fn add_to(self, scan: &mut Scan) {
+        match self {
+            Found::Article(article) => scan.articles.push(article),
+            Found::Skipped(skipped) => scan.skipped.push(skipped),
+            Found::Ignored => scan.ignored += 1,
+        }
+    }
+}
+
+/// How a scan got its articles: read from disk, or listed from the cache
+/// without reading the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanCounts {
+    /// Articles whose start was read.
+    pub read: usize,
+    /// Articles listed from the cache, their file unread.
+    pub cached: usize,
+}
+
+/// Scans `paths` like [`scan_within`], handing each article, skipped file and
+/// ignored file to `found` as it is met, in walk order. An article whose
+/// path, length and modification time are in `cache` is listed from it
+/// without being read; every article read is put in the cache (the caller
+/// saves it). `cancel`, when set, stops the walk early.
 ///
 /// Symbolic links are followed, but every folder is entered once and every
 /// file listed once (both known by device and inode), so links to `.` or a
 /// link loop cannot make the walk repeat or grow. Only regular files are
 /// read, through [`file::read`], which cannot block.
-pub fn scan_within(paths: &[PathBuf], limit: u64) -> Scan {
+pub fn scan_each(
+    paths: &[PathBuf],
+    limit: u64,
+    cache: &mut MetaCache,
+    cancel: Option<&AtomicBool>,
+    found: &mut dyn FnMut(Found),
+) -> ScanCounts {
     let mut walk = Walk {
-        scan: Scan::default(),
         files: HashSet::new(),
         folders: HashSet::new(),
         limit,
+        cache,
+        found,
+        cancel,
+        counts: ScanCounts::default(),
     };
     for path in paths {
+        if walk.cancelled() {
+            break;
+        }
         walk.root(path);
     }
-    let mut scan = walk.scan;
-    sort(&mut scan);
-    scan
+    walk.counts
 }
 
-/// The state of one scan: what was found and what was already seen.
-struct Walk {
-    scan: Scan,
+/// The state of one scan: what was already seen, and where findings go.
+struct Walk<'a> {
     files: HashSet<FileId>,
     folders: HashSet<FileId>,
     limit: u64,
+    cache: &'a mut MetaCache,
+    found: &'a mut dyn FnMut(Found),
+    cancel: Option<&'a AtomicBool>,
+    counts: ScanCounts,
 }
 
-impl Walk {
+impl Walk<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
     /// A path given by the user: a file is taken whatever its extension.
     fn root(&mut self, path: &Path) {
         let meta: FileMetadata = match fs::metadata(path) {
@@ -307,7 +376,7 @@ impl Walk {
         if !meta.is_dir() {
             return self.file(path, &meta);
         }
-        let folders = &mut self.folders;
+        let mut folders = std::mem::take(&mut self.folders);
         let walker = WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
@@ -325,34 +394,31 @@ impl Walk {
                     .metadata()
                     .map_or(true, |m| folders.insert(FileId::of(&m)))
             });
-        let mut found = Vec::new();
         for entry in walker {
+            if self.cancelled() {
+                break;
+            }
             match entry {
                 Ok(entry) if entry.file_type().is_dir() => {}
-                Ok(entry) => found.push(Ok(entry)),
+                Ok(entry) => self.entry(entry.path(), entry.metadata()),
                 // A link back to a folder above: its files are listed already.
                 Err(e) if e.loop_ancestor().is_some() => {}
-                Err(e) => found.push(Err(e)),
-            }
-        }
-        for entry in found {
-            match entry {
-                Ok(entry) => self.entry(entry.path(), entry.metadata()),
                 Err(e) => match e.path() {
                     Some(p) if is_article_name(p) || e.depth() == 0 || is_folder(p) => {
                         let reason = walk_reason(&e);
                         self.skip(p, reason);
                     }
-                    _ => self.scan.ignored += 1,
+                    _ => (self.found)(Found::Ignored),
                 },
             }
         }
+        self.folders.extend(folders);
     }
 
     /// A file found in a folder: only article extensions are looked at.
     fn entry(&mut self, path: &Path, meta: Result<FileMetadata, walkdir::Error>) {
         if !is_article_name(path) {
-            self.scan.ignored += 1;
+            (self.found)(Found::Ignored);
             return;
         }
         match meta {
@@ -368,14 +434,48 @@ impl Walk {
         if !self.files.insert(FileId::of(meta)) {
             return;
         }
-        add(&mut self.scan, Source::File(path.to_path_buf()), self.limit);
+        let stamp = if meta.is_file() && meta.len() <= self.limit {
+            cache::Stamp::of(meta)
+        } else {
+            None
+        };
+        let source = Source::File(path.to_path_buf());
+        if let Some(stamp) = stamp
+            && let Some(known) = self.cache.get(path, stamp)
+        {
+            let article = listed(source, known.metadata(), known.lossy);
+            self.counts.cached += 1;
+            (self.found)(Found::Article(article));
+            return;
+        }
+        match load_head(&source, self.limit) {
+            Ok((head, format, lossy)) => {
+                let article = entry(source, &head, format, lossy);
+                self.counts.read += 1;
+                if let Some(stamp) = stamp {
+                    self.cache.put(
+                        path,
+                        Cached {
+                            stamp,
+                            title: article.meta.title.clone(),
+                            author: article.meta.author.clone(),
+                            date_text: article.meta.date_text.clone(),
+                            date: article.meta.date,
+                            lossy,
+                        },
+                    );
+                }
+                (self.found)(Found::Article(article));
+            }
+            Err(reason) => self.skip(path, reason),
+        }
     }
 
     fn skip(&mut self, path: &Path, reason: String) {
-        self.scan.skipped.push(Skipped {
+        (self.found)(Found::Skipped(Skipped {
             path: path.to_path_buf(),
             reason,
-        });
+        }));
     }
 }
 
@@ -405,7 +505,11 @@ pub fn article_at(path: &Path, limit: u64) -> Result<Article, String> {
 }
 
 fn entry(source: Source, head: &str, format: Format, lossy: bool) -> Article {
-    let meta = document::read_metadata(head, format);
+    listed(source, document::read_metadata(head, format), lossy)
+}
+
+/// The list entry for metadata read now or earlier (from the cache).
+fn listed(source: Source, meta: Metadata, lossy: bool) -> Article {
     let title = meta
         .title
         .clone()

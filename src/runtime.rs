@@ -86,15 +86,31 @@ fn run_with(
         repair_page_breaks: config.reader.repair_page_breaks,
     };
     let max_size = config.reader.max_file_size();
+    // `gloss FILE`, like `less FILE`, shows that file at once; the list of
+    // the one article is a key away (Tab, or `\`).
+    let start = start.or_else(|| match paths.as_slice() {
+        [one] if one.is_file() => Some(Start {
+            path: one.clone(),
+            at: None,
+        }),
+        _ => None,
+    });
     if let Some(start) = &start
         && paths.is_empty()
         && !library::is_sample_path(&start.path)
     {
         paths.push(start.path.clone());
     }
+    let roots = library_roots(&config, &paths);
+    // Folders are read in the background: the list comes up at once and
+    // fills. Files named one by one (or the article to start on) are read
+    // now, so they are there for the first frame.
+    let background = start.is_none() && roots.iter().any(|root| root.is_dir());
     let scan = match &start {
         Some(start) if library::is_sample_path(&start.path) => library::samples(),
-        _ => open_library(&config, &paths, max_size),
+        _ if background => Scan::default(),
+        _ if roots.is_empty() => library::samples(),
+        _ => library::scan_within(&roots, max_size),
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
@@ -105,7 +121,16 @@ fn run_with(
     if let Some(clock) = crate::app::clock::ShiftedClock::from_env() {
         app = app.with_clock(clock);
     }
+    let cache_dir = setup.cache_dir.clone();
     let mut runtime = Runtime::new(|| Session::start(app, setup));
+    if background {
+        runtime
+            .session
+            .scan_library(roots, max_size, cache_dir.as_deref());
+        // A moment for the first screenful of titles, so the first frame is
+        // not an empty list; keys are read right after, whatever is found.
+        runtime.session.wait_first_batch(FIRST_BATCH_WAIT);
+    }
     #[cfg(unix)] // i8-fix wiring (D1)
     let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave); // i8-fix wiring (D1)
     install_panic_hook(data_dir, runtime.session.shared());
@@ -154,23 +179,23 @@ fn run_with(
     result
 }
 
-/// Which library to open: the paths given, else the configured folders, else
-/// the bundled samples.
-fn open_library(config: &Config, paths: &[PathBuf], max_size: u64) -> Scan {
+/// Which library to open: the paths given, else the configured folders;
+/// empty means the bundled samples.
+fn library_roots(config: &Config, paths: &[PathBuf]) -> Vec<PathBuf> {
     if !paths.is_empty() {
-        library::scan_within(paths, max_size)
-    } else if !config.library.is_empty() {
+        paths.to_vec()
+    } else {
         let home = std::env::var_os("HOME").map(PathBuf::from);
-        let folders: Vec<PathBuf> = config
+        config
             .library
             .iter()
             .map(|p| expand_home(p, home.as_deref()))
-            .collect();
-        library::scan_within(&folders, max_size)
-    } else {
-        library::samples()
+            .collect()
     }
 }
+
+/// Longest the start waits for the library scan's first screenful.
+const FIRST_BATCH_WAIT: Duration = Duration::from_millis(150);
 
 /// `~/x` in a configured folder means `x` in the home folder, as in a shell.
 fn expand_home(path: &Path, home: Option<&Path>) -> PathBuf {

@@ -74,6 +74,7 @@ fn hostile_notes(data: &Path, article: &Path) {
             .display()
             .to_string(),
         fingerprint: fingerprint(&loaded.text),
+        archived: None,
     };
     Store::new(data)
         .apply(None, &record, &[Op::Upsert(highlight)])

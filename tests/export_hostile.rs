@@ -63,6 +63,7 @@ fn hostile_file(title: &str, note: &str, tag: &str, color: &str, author: &str) -
             date: Some(note.to_owned()),
             path: format!("/articles/{title}.md"),
             fingerprint: "sha256:0".into(),
+            archived: None,
         },
         position: None,
         highlights: vec![h],

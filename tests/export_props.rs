@@ -155,6 +155,7 @@ fn one_file(
             date: None,
             path,
             fingerprint: "sha256:0".into(),
+            archived: None,
         },
         position: None,
         highlights: vec![h],

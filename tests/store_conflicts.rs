@@ -22,6 +22,7 @@ fn record() -> ArticleRecord {
         date: None,
         path: ARTICLE.into(),
         fingerprint: "sha256:skew".into(),
+        archived: None,
     }
 }
 

@@ -26,6 +26,7 @@ fn record() -> ArticleRecord {
         date: None,
         path: ARTICLE.into(),
         fingerprint: "sha256:shared".into(),
+        archived: None,
     }
 }
 

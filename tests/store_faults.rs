@@ -31,6 +31,7 @@ fn record() -> ArticleRecord {
         date: None,
         path: ARTICLE.into(),
         fingerprint: String::new(),
+        archived: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn record(path: &std::path::Path, text: &str) -> ArticleRecord {
         date: None,
         path: path.to_string_lossy().into_owned(),
         fingerprint: fingerprint(text),
+        archived: None,
     }
 }
 

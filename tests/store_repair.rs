@@ -28,6 +28,7 @@ fn record(path: &str, title: &str) -> ArticleRecord {
         date: None,
         path: path.into(),
         fingerprint: String::new(),
+        archived: None,
     }
 }
 

@@ -19,6 +19,7 @@ fn article(path: &str) -> ArticleRecord {
         date: None,
         path: path.into(),
         fingerprint: "sha256:abc".into(),
+        archived: None,
     }
 }
 

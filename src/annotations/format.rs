@@ -225,6 +225,7 @@ mod tests {
                 date: None,
                 path: "/home/me/articles/deal.md".into(),
                 fingerprint: "sha256:00".into(),
+                archived: None,
             },
             position: Some(ReadingPosition {
                 offset: crate::document::CharOffset::new(120),

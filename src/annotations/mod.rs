@@ -24,6 +24,7 @@ pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
 pub use disk::{Disk, RealDisk};
+pub use model::Stamped;
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
 };

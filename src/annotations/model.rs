@@ -149,6 +149,30 @@ pub struct ArticleRecord {
     /// (`"sha256:<hex>"`): how notes find an article that moved.
     #[serde(default)]
     pub fingerprint: String,
+    /// Whether the reader put the article away (`x` in the list), with the
+    /// time it was set so copies of the notes merge newest-wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<Stamped<bool>>,
+}
+
+/// A value with the time it was set: of two copies, the newer one wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamped<T> {
+    /// The value.
+    pub value: T,
+    /// When it was set.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
+    pub at: DateTime<Utc>,
+}
+
+impl<T> Stamped<T> {
+    /// The newer of two optional stamped values (`a` on a tie).
+    pub fn newest(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at > a.at { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// Where the reader stopped: an offset plus a short quote so it survives a

@@ -457,7 +457,12 @@ impl Store {
                 Extras::default(),
             ),
         };
+        // The archived flag is kept newest-wins: a save from a window that
+        // never saw it (or saw an older one) does not undo it.
+        let archived =
+            super::model::Stamped::newest(content.article.archived.take(), article.archived);
         content.article = article.clone();
+        content.article.archived = archived;
         {
             let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             merge(&mut content, ops, seen.get(&target));

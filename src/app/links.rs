@@ -449,8 +449,7 @@ impl App {
     /// Adds an article found by following a link to the list, for this
     /// session only (the library on disk and in the config is unchanged).
     pub fn add_article(&mut self, article: Article) -> ArticleId {
-        let id = ArticleId(self.list.articles.len());
-        self.list.articles.push(article);
+        let id = self.list.add_kept(article);
         self.figures.grow(self.list.articles.len());
         let filter = self.list.filter.clone();
         self.list.set_filter(&filter);

@@ -1,14 +1,19 @@
 //! The list pane's state: which articles are shown (after the filter) and which
 //! one is selected.
 
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str};
+use nucleo_matcher::{Config as MatcherConfig, Matcher, Utf32Str, Utf32String};
 
 use chrono::{DateTime, Utc};
 
-use super::{App, ENTRY_HEIGHT, Focus};
+use super::{App, ENTRY_HEIGHT, Effect, Focus};
 use crate::keymap::{Action, Context};
-use crate::library::Article;
+use crate::library::order::{ReadingState, Sort, StateFilter, natural, sort_key};
+use crate::library::{Article, Skipped, Source};
 
 /// Which article of the library, wherever it is referred to (effects, the
 /// open reader, per-article figures): its place in the scanned library, typed
@@ -26,6 +31,16 @@ pub struct ArticleFigures {
     /// When its reading position was last saved, so the list can start on
     /// the article read last.
     pub read_at: Option<DateTime<Utc>>,
+    /// Whether it was archived (`x`), and when that was set, as its notes
+    /// file records it.
+    pub archived: Option<crate::annotations::Stamped<bool>>,
+}
+
+impl ArticleFigures {
+    /// Where the reader is with the article.
+    pub fn state(&self) -> ReadingState {
+        ReadingState::of(self.progress, self.archived.is_some_and(|a| a.value))
+    }
 }
 
 /// The figures of every article, by [`ArticleId`]: one place instead of
@@ -69,12 +84,79 @@ impl Figures {
     }
 }
 
-/// Articles plus the filter and selection over them.
+/// What the list keeps per article to order and filter 10,000 of them on
+/// every keystroke without allocating: sort keys and the text the filter
+/// matches, made once when the article arrives.
+#[derive(Debug, Clone)]
+struct Keys {
+    title: String,
+    author: Option<String>,
+    file: String,
+    /// Title, author and file name, for the fuzzy matcher.
+    hay: Utf32String,
+    /// The same in lower case, for the substring and whole-word bonuses.
+    lower: String,
+}
+
+impl Keys {
+    fn of(article: &Article) -> Self {
+        let file = article.source.file_name();
+        let mut hay = article.title.clone();
+        if let Some(author) = &article.meta.author {
+            hay.push(' ');
+            hay.push_str(author);
+        }
+        if file != article.title {
+            hay.push(' ');
+            hay.push_str(&file);
+        }
+        Self {
+            title: sort_key(&article.title),
+            author: article.meta.author.as_deref().map(sort_key),
+            file: sort_key(&file),
+            lower: hay.to_lowercase(),
+            hay: Utf32String::from(hay.as_str()),
+        }
+    }
+}
+
+/// What the list needs of an article's figures to order and filter it,
+/// copied from [`Figures`] when the list is re-ordered (not at every save,
+/// so the list does not jump while one reads).
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    state: Option<ReadingState>,
+    highlights: usize,
+    read_at: Option<DateTime<Utc>>,
+}
+
+/// The scan number of articles added for the session only, which no scan
+/// drops.
+const KEPT: u64 = u64::MAX;
+
+/// The background scan as the status bar tells it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanStatus {
+    /// True while folders are being read.
+    pub running: bool,
+    /// Files looked at so far in this scan.
+    pub seen: usize,
+    /// Which scan this is (each rescan counts one up).
+    pub generation: u64,
+    /// Files that could not be listed, from the last scan.
+    pub skipped: Vec<Skipped>,
+    /// Files left out for their extension.
+    pub ignored: usize,
+}
+
+/// Articles plus the filter, order and selection over them.
 #[derive(Debug, Default)]
 pub struct ListState {
-    /// Every article, in library order.
+    /// Every article, in the order it arrived (an [`ArticleId`] is its place
+    /// here; removed articles stay, marked gone, so ids never shift).
     pub articles: Vec<Article>,
-    /// Indices into `articles` that pass the filter, best match first.
+    /// Indices into `articles` that are shown: best match first while a
+    /// filter is typed, else in `sort` order.
     pub visible: Vec<usize>,
     /// Position in `visible` of the selected entry.
     pub selected: usize,
@@ -82,16 +164,124 @@ pub struct ListState {
     pub filter: String,
     /// First visible row of the list (kept by the ui between frames).
     pub scroll: usize,
+    /// The order without a filter.
+    pub sort: Sort,
+    /// Which reading states are shown.
+    pub states: StateFilter,
+    /// The background scan.
+    pub scan: ScanStatus,
+    keys: Vec<Keys>,
+    facts: Vec<Facts>,
+    /// Files removed from the library since they were listed.
+    gone: Vec<bool>,
+    /// The scan each article was last found by.
+    found_in: Vec<u64>,
+    by_path: HashMap<PathBuf, usize>,
 }
 
 impl ListState {
-    /// A list over `articles` with nothing filtered.
+    /// A list over `articles` with nothing filtered, in title order.
     pub fn new(articles: Vec<Article>) -> Self {
-        let visible = (0..articles.len()).collect();
-        Self {
-            articles,
-            visible,
-            ..Self::default()
+        let mut list = Self::default();
+        list.add(articles, 0);
+        list.refresh();
+        list
+    }
+
+    /// Adds articles a scan found (scan `generation`): one already listed
+    /// (the same file) is updated in place and keeps its id. Returns the
+    /// ids of articles that are new or changed. Call [`ListState::refresh`]
+    /// after.
+    pub fn add(&mut self, articles: Vec<Article>, generation: u64) -> Vec<ArticleId> {
+        let mut ids = Vec::with_capacity(articles.len());
+        for article in articles {
+            let path = match &article.source {
+                Source::File(p) => Some(p.clone()),
+                Source::Bundled(..) => None,
+            };
+            let known = path.as_ref().and_then(|p| self.by_path.get(p)).copied();
+            let id = match known {
+                Some(id) => {
+                    self.found_in[id] = generation;
+                    let was_gone = std::mem::replace(&mut self.gone[id], false);
+                    let same = self.articles[id].title == article.title
+                        && self.articles[id].meta == article.meta;
+                    if same && !was_gone {
+                        continue;
+                    }
+                    self.keys[id] = Keys::of(&article);
+                    self.articles[id] = article;
+                    id
+                }
+                None => {
+                    let id = self.articles.len();
+                    if let Some(p) = path {
+                        self.by_path.insert(p, id);
+                    }
+                    self.keys.push(Keys::of(&article));
+                    self.facts.push(Facts::default());
+                    self.gone.push(false);
+                    self.found_in.push(generation);
+                    self.articles.push(article);
+                    id
+                }
+            };
+            ids.push(ArticleId(id));
+        }
+        ids
+    }
+
+    /// Adds one article for this session only (a file a link led to): it
+    /// is never dropped by a scan of the library folders. A file already
+    /// listed keeps its id. Call [`ListState::refresh`] after.
+    pub fn add_kept(&mut self, article: Article) -> ArticleId {
+        if let Source::File(path) = &article.source
+            && let Some(&id) = self.by_path.get(path)
+        {
+            return ArticleId(id);
+        }
+        let id = self.articles.len();
+        self.add(vec![article], KEPT);
+        ArticleId(id)
+    }
+
+    /// Marks every file-backed article that scan `generation` did not find
+    /// as gone (deleted or moved away); returns how many were.
+    pub fn drop_unfound(&mut self, generation: u64) -> usize {
+        let mut dropped = 0;
+        for (id, article) in self.articles.iter().enumerate() {
+            if matches!(article.source, Source::File(_))
+                && self.found_in[id] != generation
+                && self.found_in[id] != KEPT
+                && !self.gone[id]
+            {
+                self.gone[id] = true;
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    /// How many articles the library holds now (gone ones not counted).
+    pub fn count(&self) -> usize {
+        self.gone.iter().filter(|g| !**g).count()
+    }
+
+    /// Whether article `id` was removed from the library.
+    pub fn is_gone(&self, id: ArticleId) -> bool {
+        self.gone.get(id.0).copied().unwrap_or(true)
+    }
+
+    /// Copies what ordering and the state filter need from `figures`.
+    pub fn take_facts(&mut self, figures: &Figures) {
+        for (i, facts) in self.facts.iter_mut().enumerate() {
+            if let Some(f) = figures.get(ArticleId(i)) {
+                *facts = Facts {
+                    state: Some(f.state()),
+                    highlights: f.highlights,
+                    read_at: f.read_at,
+                };
+            }
         }
     }
 
@@ -130,9 +320,139 @@ impl ListState {
     /// Sets the filter and re-ranks: the best match comes first and is selected.
     pub fn set_filter(&mut self, filter: &str) {
         self.filter = filter.to_string();
-        self.visible = rank(&self.articles, filter);
+        self.visible = self.shown();
         self.selected = 0;
         self.scroll = 0;
+    }
+
+    /// Recomputes what is shown after articles, the order or the state
+    /// filter changed; the selected article stays selected when it is
+    /// still shown.
+    pub fn refresh(&mut self) {
+        let selected = self.selected_article();
+        self.visible = self.shown();
+        match selected.and_then(|s| self.visible.iter().position(|&i| i == s)) {
+            Some(pos) => self.selected = pos,
+            None => self.selected = self.selected.min(self.visible.len().saturating_sub(1)),
+        }
+    }
+
+    /// The articles that pass the state filter and the text filter, in
+    /// the order to show.
+    fn shown(&self) -> Vec<usize> {
+        let passes = |i: usize| {
+            !self.gone[i]
+                && self
+                    .states
+                    .shows(self.facts[i].state.unwrap_or(ReadingState::Unread))
+        };
+        let query = self.filter.trim();
+        if query.is_empty() {
+            let mut shown: Vec<usize> = (0..self.articles.len()).filter(|&i| passes(i)).collect();
+            shown.sort_by(|&a, &b| self.compare(a, b));
+            return shown;
+        }
+        let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
+        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let needle = query.to_lowercase();
+        let mut scored: Vec<(u32, usize)> = (0..self.articles.len())
+            .filter(|&i| passes(i))
+            .filter_map(|i| {
+                let keys = &self.keys[i];
+                let fuzzy = pattern.score(keys.hay.slice(..), &mut matcher)?;
+                let bonus = if contains_word(&keys.lower, &needle) {
+                    2_000_000
+                } else if keys.lower.contains(&needle) {
+                    1_000_000
+                } else {
+                    0
+                };
+                Some((fuzzy + bonus, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.compare(a.1, b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The list order of two articles: by the chosen key, then by title,
+    /// then by arrival (so equal entries never swap places).
+    fn compare(&self, a: usize, b: usize) -> Ordering {
+        let (ka, kb) = (&self.keys[a], &self.keys[b]);
+        let (fa, fb) = (&self.facts[a], &self.facts[b]);
+        let by_title = || natural(&ka.title, &kb.title);
+        let first = match self.sort {
+            Sort::Title => Ordering::Equal,
+            Sort::Author => match (&ka.author, &kb.author) {
+                (Some(x), Some(y)) => natural(x, y),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            Sort::Date => {
+                let (da, db) = (self.articles[a].meta.date, self.articles[b].meta.date);
+                match (da, db) {
+                    (Some(x), Some(y)) => y.cmp(&x),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                }
+            }
+            Sort::RecentlyRead => match (fa.read_at, fb.read_at) {
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            Sort::MostAnnotated => fb.highlights.cmp(&fa.highlights),
+            Sort::FileName => natural(&ka.file, &kb.file),
+        };
+        first.then_with(by_title).then(a.cmp(&b))
+    }
+
+    /// The characters of article `index`'s title that the filter matched
+    /// (character positions), for the list to mark. `marker` is made once
+    /// per frame with [`ListState::marker`].
+    pub fn title_matches(&self, marker: &mut Marker, index: usize) -> Vec<usize> {
+        let Some(article) = self.articles.get(index) else {
+            return Vec::new();
+        };
+        // The filter matched title, author and file name together: the
+        // positions that fall in the title are its marks.
+        let title_len = article.title.chars().count();
+        let hay: String = self.keys[index].hay.slice(..).chars().collect();
+        let mut marks = marker.indices(&hay);
+        marks.retain(|&i| i < title_len);
+        marks
+    }
+
+    /// A matcher for the current filter, to mark matched characters; `None`
+    /// without a filter.
+    pub fn marker(&self) -> Option<Marker> {
+        let query = self.filter.trim();
+        (!query.is_empty()).then(|| Marker {
+            matcher: Matcher::new(MatcherConfig::DEFAULT),
+            pattern: Pattern::parse(query, CaseMatching::Smart, Normalization::Smart),
+            buf: Vec::new(),
+        })
+    }
+}
+
+/// Finds which characters of a title the list filter matched.
+pub struct Marker {
+    matcher: Matcher,
+    pattern: Pattern,
+    buf: Vec<char>,
+}
+
+impl Marker {
+    /// Character positions in `text` the filter matched, sorted.
+    pub fn indices(&mut self, text: &str) -> Vec<usize> {
+        let mut indices = Vec::new();
+        let hay = Utf32Str::new(text, &mut self.buf);
+        let _ = self.pattern.indices(hay, &mut self.matcher, &mut indices);
+        indices.sort_unstable();
+        indices.dedup();
+        indices.into_iter().map(|i| i as usize).collect()
     }
 }
 
@@ -175,6 +495,116 @@ impl App {
         self.fit_reader();
     }
 
+    /// Takes articles a background scan found: new ones are added, known
+    /// ones updated in place. Returns the ids whose figures the session
+    /// should fill; call [`App::relist`] after.
+    pub fn library_found(
+        &mut self,
+        articles: Vec<crate::library::Article>,
+        generation: u64,
+    ) -> Vec<ArticleId> {
+        let ids = self.list.add(articles, generation);
+        self.figures.grow(self.list.articles.len());
+        ids
+    }
+
+    /// The background scan ended: when it went through every folder, the
+    /// articles it no longer found are dropped from the list.
+    pub fn library_scanned(&mut self, generation: u64, complete: bool) {
+        self.list.scan.running = false;
+        if complete {
+            let dropped = self.list.drop_unfound(generation);
+            if dropped > 0 && self.message.is_none() {
+                self.info(format!(
+                    "{dropped} article{} removed from the library",
+                    if dropped == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        self.relist();
+    }
+
+    /// Orders and filters the list again from the current figures, keeping
+    /// the selected article selected.
+    pub fn relist(&mut self) {
+        self.list.take_facts(&self.figures);
+        self.list.refresh();
+        self.keep_selection_visible();
+    }
+
+    /// `o`: the next order.
+    pub(super) fn cycle_sort(&mut self) {
+        self.list.sort = self.list.sort.next();
+        self.relist();
+        self.info(format!("sorted by {}", self.list.sort.name()));
+    }
+
+    /// `S`: the next reading-state filter.
+    pub(super) fn cycle_states(&mut self) {
+        self.list.states = self.list.states.next();
+        self.relist();
+        let n = self.list.visible.len();
+        self.info(format!(
+            "showing {}: {n} article{}",
+            self.list.states.name(),
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+
+    /// `x`: archives the selected article, or brings it back. The list
+    /// shows the change at once; the session records it in the notes file.
+    pub(super) fn toggle_archived(&mut self) -> Option<Effect> {
+        let id = ArticleId(self.list.selected_article()?);
+        let now = self.clock.now();
+        let figures = self.figures.get_mut(id)?;
+        let archived = !figures.archived.is_some_and(|a| a.value);
+        figures.archived = Some(crate::annotations::Stamped {
+            value: archived,
+            at: now,
+        });
+        let title = self
+            .list
+            .article(id)
+            .map(|a| crate::text::fit(&a.title, 40))
+            .unwrap_or_default();
+        let position = self.list.selected;
+        self.relist();
+        // The next article takes the place of one that left the list.
+        if self.list.selected_article() != Some(id.0) {
+            self.list.selected = position.min(self.list.visible.len().saturating_sub(1));
+        }
+        let key = self.key_or(Context::List, Action::ToggleArchived, "x");
+        let states = self.key_or(Context::List, Action::CycleStateFilter, "S");
+        self.info(if archived {
+            format!("archived \"{title}\" ({key} again brings it back; {states} shows archived articles)")
+        } else {
+            format!("\"{title}\" is back in the library")
+        });
+        Some(Effect::Archive {
+            article: id,
+            archived,
+        })
+    }
+
+    /// The status bar's line for the list: how many articles, the order,
+    /// the state filter and the scan's progress.
+    pub fn list_status(&self) -> String {
+        let n = self.list.visible.len();
+        let mut text = format!(" {n} article{}", if n == 1 { "" } else { "s" });
+        let total = self.list.count();
+        if total != n {
+            text.push_str(&format!(" of {total}"));
+        }
+        text.push_str(&format!(" · by {}", self.list.sort.name()));
+        if self.list.states != StateFilter::All {
+            text.push_str(&format!(" · {}", self.list.states.name()));
+        }
+        if self.list.scan.running {
+            text.push_str(&format!(" · scanning… {} files", self.list.scan.seen));
+        }
+        text
+    }
+
     /// Selects the article read last, so that Enter reopens it: what a
     /// start does once the reading positions are known.
     pub fn select_last_read(&mut self) {
@@ -182,46 +612,6 @@ impl App {
             self.list.select_article(id.0);
             self.keep_selection_visible();
         }
-    }
-}
-
-/// Scores every article against the query. A contiguous (substring) match
-/// outranks a scattered one, and a match of whole words outranks both, so typing
-/// "border" finds "Border Patrol" before "Bored order".
-fn rank(articles: &[Article], query: &str) -> Vec<usize> {
-    let query = query.trim();
-    if query.is_empty() {
-        return (0..articles.len()).collect();
-    }
-    let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
-    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-    let needle = query.to_lowercase();
-    let mut buf = Vec::new();
-    let mut scored: Vec<(u32, usize)> = articles
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            let hay = haystack(a);
-            let fuzzy = pattern.score(Utf32Str::new(&hay, &mut buf), &mut matcher)?;
-            let lower = hay.to_lowercase();
-            let bonus = if contains_word(&lower, &needle) {
-                2_000_000
-            } else if lower.contains(&needle) {
-                1_000_000
-            } else {
-                0
-            };
-            Some((fuzzy + bonus, i))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
-}
-
-fn haystack(a: &Article) -> String {
-    match &a.meta.author {
-        Some(author) => format!("{} {}", a.title, author),
-        None => a.title.clone(),
     }
 }
 

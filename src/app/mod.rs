@@ -153,6 +153,15 @@ pub enum Effect {
         /// Mark the highlight to be moved onto the next selection (orphans).
         reattach: bool,
     },
+    /// Record in the article's notes file that it is archived (or not).
+    Archive {
+        /// The article.
+        article: ArticleId,
+        /// Archived or brought back.
+        archived: bool,
+    },
+    /// Read the library folders again (`R`).
+    Rescan,
     /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
     OpenUrl {
         /// The URL.
@@ -246,10 +255,13 @@ impl App {
         let inline_notes = config.reader.inline_notes;
         let message = scan.summary().map(|text| Message { text, error: false });
         let count = scan.articles.len();
+        let mut list = ListState::new(scan.articles);
+        list.sort = config.list.sort;
+        list.refresh();
         Self {
             config,
             keymap,
-            list: ListState::new(scan.articles),
+            list,
             figures: Figures::new(count),
             mode: Mode::Browse,
             under: Vec::new(),
@@ -806,6 +818,13 @@ impl App {
                     self.info(text);
                 }
                 effects.extend(self.position_effect());
+            }
+            Action::CycleSort => self.cycle_sort(),
+            Action::CycleStateFilter => self.cycle_states(),
+            Action::ToggleArchived => effects.extend(self.toggle_archived()),
+            Action::Rescan => {
+                self.info("reading the library folders again…");
+                effects.push(Effect::Rescan);
             }
             Action::ListFirst => self.list.select_edge(false),
             Action::ListLast => self.list.select_edge(true),

@@ -298,6 +298,7 @@ fn from_web_annotations(
             date: meta.date_text.clone(),
             path: path_to_text(&path),
             fingerprint: fingerprint(&loaded.text),
+            archived: None,
         };
         let anchorer = Anchorer::new(doc.text());
         let mut highlights = Vec::new();

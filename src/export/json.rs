@@ -264,6 +264,7 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
             date: a.date,
             path: a.path,
             fingerprint: a.fingerprint,
+            archived: None,
         },
         position: None,
         highlights,
@@ -286,6 +287,7 @@ mod tests {
                 date: Some("May 2024".into()),
                 path: "/a.md".into(),
                 fingerprint: "sha256:00".into(),
+                archived: None,
             },
             position: None,
             highlights: vec![Highlight {

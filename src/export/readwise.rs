@@ -128,6 +128,7 @@ mod tests {
                 date: None,
                 path: "/tmp/a b.md".into(),
                 fingerprint: String::new(),
+                archived: None,
             },
             position: None,
             highlights: vec![

@@ -35,6 +35,10 @@ pub(super) const LIST: &[(&str, Action)] = &[
     ("esc", Back),
     ("E", Export),
     ("D", Review),
+    ("o", CycleSort),
+    ("x", ToggleArchived),
+    ("R", Rescan),
+    ("S", CycleStateFilter),
 ];
 
 /// Keys of the reader pane.

@@ -29,6 +29,10 @@ pub enum Notice {
     AllNotes,
     /// The highlights due for review today were counted.
     Counted,
+    /// The library scan handed over a batch of articles (or ended).
+    Scanned,
+    /// Files changed in a watched library folder.
+    FilesChanged,
 }
 
 /// The channel every slot reports on, and its receiving end.

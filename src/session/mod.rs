@@ -17,6 +17,7 @@ pub mod links;
 mod open;
 mod recover;
 mod review;
+mod scan;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -149,6 +150,15 @@ pub struct Session {
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     notices: Receiver<Notice>,
+    /// Where background work reports (the library scan and watcher too).
+    notice_sender: std::sync::mpsc::Sender<Notice>,
+    /// The library's folders, scanned and watched in the background; `None`
+    /// for the bundled samples or files read at start.
+    library: Option<scan::Library>,
+    /// The store's summaries, for articles that arrive from a scan.
+    notes_index: index::NotesIndex,
+    /// Whether the article read last was selected yet (once per start).
+    picked_read_last: bool,
 }
 
 impl Session {
@@ -176,9 +186,13 @@ impl Session {
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
             parsing: SingleJob::new(Notice::Parsed, sender.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
-            counting: SingleJob::new(Notice::Counted, sender),
+            counting: SingleJob::new(Notice::Counted, sender.clone()),
             openings: 0,
             notices,
+            notice_sender: sender,
+            library: None,
+            notes_index: index::NotesIndex::default(),
+            picked_read_last: false,
         };
         session.recover();
         session.load_index();
@@ -232,6 +246,8 @@ impl Session {
                 reattach,
             } => return Outcome::Done(self.open_note(&path, &highlight, reattach)),
             Effect::Review(effect) => return Outcome::Done(self.review(*effect)),
+            Effect::Archive { article, archived } => self.archive(article, archived),
+            Effect::Rescan => self.rescan(),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -243,6 +259,7 @@ impl Session {
     /// did. The runtime calls this when its loop wakes.
     pub fn collect_jobs(&mut self) -> bool {
         let mut any = self.collect_opener_failures();
+        let mut scanned = false;
         while let Ok(notice) = self.notices.try_recv() {
             any = true;
             match notice {
@@ -250,7 +267,14 @@ impl Session {
                 Notice::Parsed => self.take_parsed(),
                 Notice::AllNotes => self.take_all_notes(),
                 Notice::Counted => self.take_count(),
+                // Every batch waiting is taken at once below: one re-order
+                // of the list however many batches came.
+                Notice::Scanned => scanned = true,
+                Notice::FilesChanged => self.rescan(),
             }
+        }
+        if scanned {
+            self.take_scanned();
         }
         any
     }
@@ -262,6 +286,7 @@ impl Session {
             || self.parsing.is_busy()
             || self.all_notes.is_busy()
             || self.counting.is_busy()
+            || self.scanning()
     }
 
     /// True while the rest of the open article is being parsed in the

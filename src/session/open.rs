@@ -273,5 +273,6 @@ pub(super) fn record(article: &Article, path: &Path) -> ArticleRecord {
         date: article.meta.date_text.clone(),
         path: path_to_text(path),
         fingerprint: String::new(),
+        archived: None,
     }
 }

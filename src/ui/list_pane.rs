@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -36,6 +37,44 @@ fn file_and_folder(source: &Source, title: &str) -> String {
     }
 }
 
+/// The characters of a title the `/` filter matched.
+const FILTER_MATCH: Style = theme::ENTRY_TITLE
+    .fg(Color::Yellow)
+    .add_modifier(Modifier::UNDERLINED);
+
+/// A title as spans, the characters at `marks` (positions in `title`)
+/// styled as filter matches.
+fn marked_title(title: &str, marks: &[usize]) -> Vec<Span<'static>> {
+    if marks.is_empty() {
+        return vec![Span::styled(title.to_string(), theme::ENTRY_TITLE)];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in title.chars().enumerate() {
+        let marked = marks.binary_search(&i).is_ok();
+        if marked != run_marked && !run.is_empty() {
+            let style = if run_marked {
+                FILTER_MATCH
+            } else {
+                theme::ENTRY_TITLE
+            };
+            spans.push(Span::styled(std::mem::take(&mut run), style));
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        let style = if run_marked {
+            FILTER_MATCH
+        } else {
+            theme::ENTRY_TITLE
+        };
+        spans.push(Span::styled(run, style));
+    }
+    spans
+}
+
 /// Draws the list into `area` (nothing when the area is empty).
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let area = area.intersection(frame.area());
@@ -43,11 +82,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         return;
     }
     let list = &app.list;
-    let title = if list.filter.is_empty() {
-        format!(" Library ({}) ", list.articles.len())
+    let more = if list.scan.running { "…" } else { "" };
+    let title = if list.visible.len() == list.count() {
+        format!(" Library ({}{more}) ", list.count())
     } else {
-        format!(" Library ({}/{}) ", list.visible.len(), list.articles.len())
+        format!(" Library ({}/{}{more}) ", list.visible.len(), list.count())
     };
+    let mut marker = list.marker();
     let block = super::pane(title, app.focus == Focus::List);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -89,10 +130,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         // Padded to the full width so the selected entry reverses as one bar.
         let title = fit(&article.title, width);
         let title_pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(title.as_str()));
-        let mut title_line = Line::from(vec![
-            Span::styled(title, theme::ENTRY_TITLE),
-            Span::raw(" ".repeat(title_pad)),
-        ]);
+        let mut marks = match marker.as_mut() {
+            Some(marker) => list.title_matches(marker, index),
+            None => Vec::new(),
+        };
+        if title != article.title {
+            // Cut short: the last character shown is the ellipsis.
+            let shown = title.chars().count().saturating_sub(1);
+            marks.retain(|&i| i < shown);
+        }
+        let mut spans = marked_title(&title, &marks);
+        spans.push(Span::raw(" ".repeat(title_pad)));
+        let mut title_line = Line::from(spans);
         let mut detail_line = Line::from(vec![
             Span::styled(left, theme::ENTRY_DETAIL),
             Span::raw(" ".repeat(pad)),
@@ -106,8 +155,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(detail_line);
     }
     if list.visible.is_empty() {
-        let text = if list.articles.is_empty() {
+        let text = if list.scan.running {
+            "reading the library…"
+        } else if list.count() == 0 {
             "no articles"
+        } else if list.filter.is_empty() {
+            "nothing in this state (S shows the others)"
         } else {
             "no match"
         };

@@ -242,13 +242,8 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     if let Some(place) = reader_place(app) {
         return (place.full(), theme::STATUS);
     }
-    let n = app.list.visible.len();
     (
-        format!(
-            " {n} article{}{}",
-            if n == 1 { "" } else { "s" },
-            app.review_status()
-        ),
+        format!("{}{}", app.list_status(), app.review_status()),
         theme::STATUS,
     )
 }

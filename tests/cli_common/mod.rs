@@ -91,6 +91,7 @@ impl World {
             date: meta.date_text.clone(),
             path: self.article(rel).display().to_string(),
             fingerprint: fingerprint(&loaded.text),
+            archived: None,
         };
         (doc.text().to_string(), record)
     }

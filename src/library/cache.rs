@@ -1,0 +1,274 @@
+//! The library's metadata cache: each article's title, author and date,
+//! remembered by path, length and modification time, so a start that finds
+//! a file unchanged lists it without reading a byte of it.
+//!
+//! It lives in gloss's cache folder (`$XDG_CACHE_HOME/gloss/library.json` on
+//! Linux) and is only ever a shortcut: a missing, damaged or older-format
+//! cache is taken as empty and rebuilt by the next scan, and it is written to
+//! a temporary file renamed over the old one, so a crash leaves the old or
+//! the new cache, never half of one.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::document::Metadata;
+
+/// The cache file's name inside the cache folder.
+const FILE_NAME: &str = "library.json";
+
+/// Bumped when what is cached or how it is read changes, so a cache written
+/// by another version is rebuilt rather than trusted.
+const VERSION: u32 = 1;
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified_ns: u64,
+}
+
+impl Stamp {
+    /// The stamp in `meta`; `None` when the system gives no modification
+    /// time (then nothing is cached for the file).
+    pub fn of(meta: &fs::Metadata) -> Option<Self> {
+        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        Some(Self {
+            len: meta.len(),
+            modified_ns: u64::try_from(modified.as_nanos()).unwrap_or(u64::MAX),
+        })
+    }
+}
+
+/// One file's listing as cached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cached {
+    /// The version of the file it was read from.
+    pub stamp: Stamp,
+    /// Title from the text, if it has one (else the file name is shown).
+    pub title: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// Date as written.
+    pub date_text: Option<String>,
+    /// Date parsed, `YYYY-MM-DD`.
+    pub date: Option<NaiveDate>,
+    /// Whether invalid UTF-8 was replaced.
+    pub lossy: bool,
+}
+
+impl Cached {
+    /// The metadata to list.
+    pub fn metadata(&self) -> Metadata {
+        Metadata {
+            title: self.title.clone(),
+            author: self.author.clone(),
+            date_text: self.date_text.clone(),
+            date: self.date,
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    #[serde(default)]
+    entries: HashMap<String, Cached>,
+}
+
+/// Listings by path, each valid only for the stamp it was taken at.
+#[derive(Debug, Default)]
+pub struct MetaCache {
+    file: Option<PathBuf>,
+    entries: HashMap<String, Cached>,
+    /// Paths looked up or stored since the last [`MetaCache::retain_seen`].
+    seen: HashSet<String>,
+    changed: bool,
+}
+
+impl MetaCache {
+    /// The cache kept in `cache_dir` (in memory only when `None`). A missing,
+    /// damaged or older cache gives an empty one, replaced at the next save.
+    pub fn load(cache_dir: Option<&Path>) -> Self {
+        let file = cache_dir.map(|dir| dir.join(FILE_NAME));
+        let entries = file
+            .as_deref()
+            .and_then(|f| fs::read(f).ok())
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|c| c.version == VERSION)
+            .map(|c| c.entries)
+            .unwrap_or_default();
+        Self {
+            file,
+            entries,
+            seen: HashSet::new(),
+            changed: false,
+        }
+    }
+
+    /// How many files the cache knows.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the cache knows no file.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The listing of `path` if it was read at `stamp`.
+    pub fn get(&mut self, path: &Path, stamp: Stamp) -> Option<&Cached> {
+        let key = key(path);
+        self.seen.insert(key.clone());
+        self.entries.get(&key).filter(|c| c.stamp == stamp)
+    }
+
+    /// Remembers the listing of `path`.
+    pub fn put(&mut self, path: &Path, cached: Cached) {
+        let key = key(path);
+        self.seen.insert(key.clone());
+        if self.entries.get(&key) != Some(&cached) {
+            self.entries.insert(key, cached);
+            self.changed = true;
+        }
+    }
+
+    /// Forgets every file not looked at since the last call (files deleted
+    /// from the library), so the cache does not grow forever.
+    pub fn retain_seen(&mut self) {
+        let before = self.entries.len();
+        let seen = std::mem::take(&mut self.seen);
+        self.entries.retain(|k, _| seen.contains(k));
+        if self.entries.len() != before {
+            self.changed = true;
+        }
+    }
+
+    /// Writes the cache if it changed: a temporary file, then a rename. A
+    /// failure only costs the next start some reading, so it is returned for
+    /// the caller to ignore or mention.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        if !self.changed {
+            return Ok(());
+        }
+        let out = CacheFile {
+            version: VERSION,
+            entries: std::mem::take(&mut self.entries),
+        };
+        let text = serde_json::to_vec(&out);
+        self.entries = out.entries;
+        let text = text.map_err(std::io::Error::other)?;
+        write_atomically(file, &text)?;
+        self.changed = false;
+        Ok(())
+    }
+}
+
+fn key(path: &Path) -> String {
+    crate::annotations::path_to_text(path)
+}
+
+/// Writes `bytes` to `file` through a temporary file in the same folder,
+/// synced and renamed over it.
+fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = file.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temp = file.with_extension(format!("{}.{nanos}.tmp", std::process::id()));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut out| {
+            out.write_all(bytes)?;
+            out.sync_all()
+        })
+        .and_then(|()| fs::rename(&temp, file));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STAMP: Stamp = Stamp {
+        len: 10,
+        modified_ns: 5,
+    };
+
+    fn listing(title: &str) -> Cached {
+        Cached {
+            stamp: STAMP,
+            title: Some(title.into()),
+            author: None,
+            date_text: None,
+            date: NaiveDate::from_ymd_opt(2021, 4, 15),
+            lossy: false,
+        }
+    }
+
+    #[test]
+    fn a_listing_survives_a_restart_for_the_same_stamp_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = MetaCache::load(Some(dir.path()));
+        cache.put(Path::new("/a/b.md"), listing("B"));
+        cache.save().unwrap();
+        let mut cache = MetaCache::load(Some(dir.path()));
+        assert_eq!(
+            cache
+                .get(Path::new("/a/b.md"), STAMP)
+                .and_then(|c| c.title.clone()),
+            Some("B".to_string())
+        );
+        let later = Stamp {
+            modified_ns: 6,
+            ..STAMP
+        };
+        assert!(cache.get(Path::new("/a/b.md"), later).is_none());
+    }
+
+    #[test]
+    fn a_damaged_or_older_cache_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(FILE_NAME), "{ not json").unwrap();
+        let mut cache = MetaCache::load(Some(dir.path()));
+        assert!(cache.is_empty());
+        cache.put(Path::new("/a/b.md"), listing("B"));
+        cache.save().unwrap();
+        assert_eq!(MetaCache::load(Some(dir.path())).len(), 1);
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+
+        let old = r#"{"version":0,"entries":{"/a/b.md":{}}}"#;
+        fs::write(dir.path().join(FILE_NAME), old).unwrap();
+        assert!(MetaCache::load(Some(dir.path())).is_empty());
+    }
+
+    #[test]
+    fn files_no_longer_seen_are_forgotten() {
+        let mut cache = MetaCache::load(None);
+        cache.put(Path::new("/a.md"), listing("A"));
+        cache.put(Path::new("/b.md"), listing("B"));
+        cache.retain_seen();
+        assert_eq!(cache.len(), 2);
+        let _ = cache.get(Path::new("/a.md"), STAMP);
+        cache.retain_seen();
+        assert_eq!(cache.len(), 1);
+    }
+}

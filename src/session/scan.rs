@@ -1,0 +1,440 @@
+//! The library in the background: the folders are read on a worker thread
+//! that hands articles over in batches as it finds them (the list appears at
+//! once and fills; keys work all the while), listing unchanged files from
+//! the metadata cache without reading them; a watcher on the folders starts
+//! a new scan when files are added, changed or removed, and `R` starts one
+//! by hand. A scan that ends complete drops the articles it no longer found.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use super::Session;
+use super::jobs::Notice;
+use crate::annotations::{Op, Stamped, path_to_text};
+use crate::app::ArticleId;
+use crate::library::{self, Found, MetaCache, Scan, ScanCounts, store_path};
+
+/// Articles handed over in the first batch: a screenful, so the first
+/// frame has titles as soon as they are read.
+const FIRST_BATCH: usize = 40;
+
+/// How often later batches are handed over while a scan runs.
+const BATCH_EVERY: Duration = Duration::from_millis(40);
+
+/// How long file events are gathered before one rescan answers them all.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// What a scan left for the event loop since it last looked.
+#[derive(Default)]
+struct Batches {
+    found: Vec<Found>,
+    /// Files looked at so far.
+    seen: usize,
+    /// Set once when the scan ends.
+    done: Option<Done>,
+    /// Whether anything was handed over yet in this scan.
+    delivered: bool,
+}
+
+/// How a scan ended.
+#[derive(Debug, Clone, Copy)]
+struct Done {
+    generation: u64,
+    /// False when it was stopped before the end (a newer scan replaces it).
+    complete: bool,
+    counts: ScanCounts,
+}
+
+type Shared = Arc<(Mutex<Batches>, Condvar)>;
+
+/// The library's folders, their scans and their watcher.
+pub(super) struct Library {
+    roots: Vec<PathBuf>,
+    limit: u64,
+    cache: Arc<Mutex<MetaCache>>,
+    shared: Shared,
+    cancel: Arc<AtomicBool>,
+    running: bool,
+    /// A scan was asked for while one ran: start it when that one ends.
+    again: bool,
+    generation: u64,
+    sender: Sender<Notice>,
+    /// Kept alive for as long as the folders are watched.
+    _watcher: Option<RecommendedWatcher>,
+    /// Why the folders are not watched, when they cannot be.
+    pub(super) watch_error: Option<String>,
+    /// How the last finished scan got its articles.
+    pub(super) last_counts: Option<ScanCounts>,
+}
+
+impl Library {
+    fn new(roots: Vec<PathBuf>, limit: u64, cache: MetaCache, sender: Sender<Notice>) -> Self {
+        let (watcher, watch_error) = match watch(&roots, sender.clone()) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (None, Some(e)),
+        };
+        Self {
+            roots,
+            limit,
+            cache: Arc::new(Mutex::new(cache)),
+            shared: Arc::new((Mutex::new(Batches::default()), Condvar::new())),
+            cancel: Arc::new(AtomicBool::new(false)),
+            running: false,
+            again: false,
+            generation: 0,
+            sender,
+            _watcher: watcher,
+            watch_error,
+            last_counts: None,
+        }
+    }
+
+    /// Starts a scan, or asks for one after the scan under way.
+    fn start(&mut self) -> Option<u64> {
+        if self.running {
+            self.again = true;
+            return None;
+        }
+        self.running = true;
+        self.again = false;
+        self.generation += 1;
+        self.cancel.store(false, Ordering::Relaxed);
+        *lock(&self.shared.0) = Batches::default();
+        let job = Worker {
+            roots: self.roots.clone(),
+            limit: self.limit,
+            cache: Arc::clone(&self.cache),
+            shared: Arc::clone(&self.shared),
+            cancel: Arc::clone(&self.cancel),
+            sender: self.sender.clone(),
+            generation: self.generation,
+        };
+        let started = std::thread::Builder::new()
+            .name("gloss-scan".into())
+            .spawn(move || job.run());
+        if let Err(e) = started {
+            // No thread: the list stays as it is, and says why.
+            self.running = false;
+            let _ = e;
+            return None;
+        }
+        Some(self.generation)
+    }
+
+    /// Takes what the scan left since the last call.
+    fn drain(&self) -> (Vec<Found>, usize, Option<Done>) {
+        let mut batches = lock(&self.shared.0);
+        (
+            std::mem::take(&mut batches.found),
+            batches.seen,
+            batches.done.take(),
+        )
+    }
+}
+
+/// The scan on its thread.
+struct Worker {
+    roots: Vec<PathBuf>,
+    limit: u64,
+    cache: Arc<Mutex<MetaCache>>,
+    shared: Shared,
+    cancel: Arc<AtomicBool>,
+    sender: Sender<Notice>,
+    generation: u64,
+}
+
+impl Worker {
+    fn run(self) {
+        let mut cache = lock(&self.cache);
+        let mut buffer = Vec::new();
+        let mut seen = 0;
+        let mut last = Instant::now();
+        let mut first = true;
+        let counts = library::scan_each(
+            &self.roots,
+            self.limit,
+            &mut cache,
+            Some(&self.cancel),
+            &mut |found| {
+                seen += 1;
+                let article = matches!(found, Found::Article(_));
+                buffer.push(found);
+                let due = if first {
+                    article && buffer.len() >= FIRST_BATCH
+                } else {
+                    last.elapsed() >= BATCH_EVERY
+                };
+                if due {
+                    self.hand_over(&mut buffer, seen, None);
+                    first = false;
+                    last = Instant::now();
+                }
+            },
+        );
+        let complete = !self.cancel.load(Ordering::Relaxed);
+        if complete {
+            cache.retain_seen();
+        }
+        // Only a shortcut for the next start: a failure costs some reading.
+        let _ = cache.save();
+        drop(cache);
+        let done = Done {
+            generation: self.generation,
+            complete,
+            counts,
+        };
+        self.hand_over(&mut buffer, seen, Some(done));
+    }
+
+    fn hand_over(&self, buffer: &mut Vec<Found>, seen: usize, done: Option<Done>) {
+        {
+            let mut batches = lock(&self.shared.0);
+            batches.found.append(buffer);
+            batches.seen = seen;
+            batches.delivered = true;
+            if done.is_some() {
+                batches.done = done;
+            }
+        }
+        self.shared.1.notify_all();
+        // The receiver is gone only when the session is being dropped.
+        let _ = self.sender.send(Notice::Scanned);
+    }
+}
+
+/// Watches `roots` (folders recursively, files themselves); every burst of
+/// changes (files created, written, renamed or removed; not files merely
+/// read, which gloss itself does) becomes one notice, [`DEBOUNCE`] after
+/// the burst goes quiet.
+fn watch(roots: &[PathBuf], sender: Sender<Notice>) -> Result<RecommendedWatcher, String> {
+    let (events, quiet) = std::sync::mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let changed = event.is_ok_and(|e| {
+            matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+            )
+        });
+        if changed {
+            let _ = events.send(());
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    for root in roots {
+        let mode = if root.is_dir() {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        watcher
+            .watch(root, mode)
+            .map_err(|e| format!("{e}: {}", root.display()))?;
+    }
+    // The debounce: wait for a change, then for a quiet moment. The thread
+    // ends when the watcher (and with it the sending end) is dropped.
+    let _ = std::thread::Builder::new()
+        .name("gloss-watch".into())
+        .spawn(move || {
+            while quiet.recv().is_ok() {
+                while quiet.recv_timeout(DEBOUNCE).is_ok() {}
+                if sender.send(Notice::FilesChanged).is_err() {
+                    return;
+                }
+            }
+        });
+    Ok(watcher)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Session {
+    /// Reads the library `roots` in the background (folders recursively),
+    /// listing unchanged files from the metadata cache in `cache_dir`, and
+    /// watches them for changes. Returns at once; the list fills as
+    /// articles are found.
+    pub fn scan_library(
+        &mut self,
+        roots: Vec<PathBuf>,
+        limit: u64,
+        cache_dir: Option<&std::path::Path>,
+    ) {
+        let cache = MetaCache::load(cache_dir);
+        let mut library = Library::new(roots, limit, cache, self.notice_sender.clone());
+        if let Some(e) = &library.watch_error {
+            self.app.error(format!(
+                "{e}: changes to the library are not picked up by themselves (R reads it again)"
+            ));
+        }
+        let generation = library.start();
+        self.app.list.scan.running = generation.is_some();
+        self.app.list.scan.generation = generation.unwrap_or(0);
+        self.library = Some(library);
+    }
+
+    /// Waits up to `timeout` for the scan's first batch (or its end), so
+    /// the first frame already shows titles; keys are read right after.
+    pub fn wait_first_batch(&mut self, timeout: Duration) {
+        let Some(library) = &self.library else {
+            return;
+        };
+        let (mutex, condvar) = &*library.shared;
+        let guard = lock(mutex);
+        let _ = condvar
+            .wait_timeout_while(guard, timeout, |b| !b.delivered)
+            .map(drop);
+        self.take_scanned();
+    }
+
+    /// How the last finished scan got its articles (read, or from the
+    /// cache), for tests and the status bar.
+    pub fn scan_counts(&self) -> Option<ScanCounts> {
+        self.library.as_ref().and_then(|l| l.last_counts)
+    }
+
+    /// True while the library is being scanned.
+    pub fn scanning(&self) -> bool {
+        self.library.as_ref().is_some_and(|l| l.running)
+    }
+
+    /// `R`, or files changed in a watched folder: scans again (after the
+    /// scan under way, if one is).
+    pub(super) fn rescan(&mut self) {
+        let Some(library) = &mut self.library else {
+            self.app
+                .info("nothing to read again: the list is the bundled samples or single files");
+            return;
+        };
+        if let Some(generation) = library.start() {
+            self.app.list.scan = crate::app::list::ScanStatus {
+                running: true,
+                generation,
+                ..Default::default()
+            };
+        }
+    }
+
+    /// Takes the articles a scan handed over: adds them to the list with
+    /// their figures, and at the scan's end drops what it no longer found.
+    pub(super) fn take_scanned(&mut self) {
+        let Some(library) = &mut self.library else {
+            return;
+        };
+        let (found, seen, done) = library.drain();
+        let generation = library.generation;
+        let mut articles = Vec::new();
+        for item in found {
+            match item {
+                Found::Article(article) => articles.push(article),
+                Found::Skipped(skipped) => self.app.list.scan.skipped.push(skipped),
+                Found::Ignored => self.app.list.scan.ignored += 1,
+            }
+        }
+        self.app.list.scan.seen = seen;
+        let ids = self.app.library_found(articles, generation);
+        if !ids.is_empty() {
+            self.fill_figures(&ids);
+        }
+        self.app.relist();
+        self.select_read_last_once();
+        let Some(done) = done else {
+            return;
+        };
+        let again = {
+            let Some(library) = &mut self.library else {
+                return;
+            };
+            library.running = false;
+            library.last_counts = Some(done.counts);
+            library.again
+        };
+        self.app.library_scanned(done.generation, done.complete);
+        let summary = Scan {
+            articles: Vec::new(),
+            skipped: std::mem::take(&mut self.app.list.scan.skipped),
+            ignored: self.app.list.scan.ignored,
+        };
+        if let Some(text) = summary.summary()
+            && self.app.message.is_none()
+        {
+            self.app.info(text);
+        }
+        self.app.list.scan.skipped = summary.skipped;
+        if again {
+            self.rescan();
+        }
+    }
+
+    /// At the first scan, selects the article read last as soon as it
+    /// arrives (what a start with a known library does), once.
+    fn select_read_last_once(&mut self) {
+        if self.picked_read_last {
+            return;
+        }
+        let Some(path) = self.read_last_path().map(str::to_owned) else {
+            self.picked_read_last = true;
+            return;
+        };
+        let arrived = self
+            .app
+            .list
+            .articles
+            .iter()
+            .position(|a| path_to_text(&store_path(&a.source)) == path);
+        if let Some(index) = arrived {
+            self.picked_read_last = true;
+            if self.app.reader.is_none() {
+                self.app.list.select_article(index);
+            }
+        }
+    }
+
+    /// Records in the article's notes file that it is archived or not
+    /// (creating the file when the article has none yet), newest-wins.
+    pub(super) fn archive(&mut self, article: ArticleId, archived: bool) {
+        let Some(entry) = self.app.list.article(article).cloned() else {
+            return;
+        };
+        let path = store_path(&entry.source);
+        let mut record = super::open::record(&entry, &path);
+        record.fingerprint = self
+            .fingerprint_of(&entry.source, &path)
+            .unwrap_or_default();
+        let at = self.app.clock.now();
+        record.archived = Some(Stamped {
+            value: archived,
+            at,
+        });
+        let file = match self.store.find_article(&path, &record) {
+            Ok(found) => found.map(|f| f.file),
+            Err(e) => {
+                let (reason, detail) = super::errors::reason_first(&e);
+                self.app.error(format!("{reason}: not archived ({detail})"));
+                return;
+            }
+        };
+        let ops: [Op; 0] = [];
+        match self.store.apply(file.as_deref(), &record, &ops) {
+            Ok(saved) => {
+                if let Some(f) = self.app.figures.get_mut(article) {
+                    f.archived = saved.content.article.archived;
+                }
+                if let Some(reader) = self.app.reader.as_mut()
+                    && reader.article == article
+                {
+                    reader.notes.record.archived = saved.content.article.archived;
+                }
+            }
+            Err(e) => {
+                let (reason, detail) = super::errors::reason_first(&e);
+                self.app.error(format!("{reason}: not archived ({detail})"));
+            }
+        }
+    }
+}

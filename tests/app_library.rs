@@ -1,0 +1,106 @@
+//! The list as a library: orders (`o`, natural title order), the reading
+//! state filter (`S`) and archiving (`x`), and the `/` filter over title,
+//! author and file name with its matched characters marked.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
+mod testapp;
+
+use testapp::TestApp;
+
+fn titles(t: &TestApp) -> Vec<String> {
+    t.app
+        .list
+        .visible
+        .iter()
+        .map(|&i| t.app.list.articles[i].title.clone())
+        .collect()
+}
+
+fn library() -> TestApp {
+    TestApp::with_articles(
+        100,
+        20,
+        &[
+            (
+                "a.md",
+                "---\ntitle: Node.js 10\nauthor: Zed\ndate: 2020-01-01\n---\n\nText.\n",
+            ),
+            (
+                "b.md",
+                "---\ntitle: Node.js 4\nauthor: Amy\ndate: 2016-01-01\n---\n\nText.\n",
+            ),
+            (
+                "c.md",
+                "---\ntitle: Title 2\nauthor: Mo\ndate: 2024-05-05\n---\n\nText.\n",
+            ),
+            ("harbour-notes.md", "---\ntitle: Title 10\n---\n\nText.\n"),
+        ],
+    )
+}
+
+#[test]
+fn titles_sort_naturally_and_o_cycles_the_orders() {
+    let mut t = library();
+    assert_eq!(
+        titles(&t),
+        ["Node.js 4", "Node.js 10", "Title 2", "Title 10"]
+    );
+    assert!(t.status().contains("by title"), "{}", t.status());
+    t.keys("o");
+    assert_eq!(
+        titles(&t),
+        ["Node.js 4", "Title 2", "Node.js 10", "Title 10"]
+    );
+    assert!(t.status().contains("sorted by author"), "{}", t.status());
+    t.keys("o");
+    assert_eq!(
+        titles(&t),
+        ["Title 2", "Node.js 10", "Node.js 4", "Title 10"]
+    );
+    t.keys("o o o");
+    assert!(t.status().contains("file name"), "{}", t.status());
+    assert_eq!(
+        titles(&t),
+        ["Node.js 10", "Node.js 4", "Title 2", "Title 10"]
+    );
+    t.keys("o");
+    assert!(t.status().contains("by title"), "{}", t.status());
+}
+
+#[test]
+fn archived_articles_are_hidden_and_s_shows_them() {
+    let mut t = library();
+    t.keys("x");
+    assert!(
+        t.status().contains("archived \"Node.js 4\""),
+        "{}",
+        t.status()
+    );
+    assert_eq!(titles(&t), ["Node.js 10", "Title 2", "Title 10"]);
+    // all but archived -> unread -> reading -> finished -> archived
+    t.keys("S");
+    assert!(
+        t.status().contains("showing unread: 3 articles"),
+        "{}",
+        t.status()
+    );
+    t.keys("S S S");
+    assert!(t.status().contains("showing archived"), "{}", t.status());
+    assert_eq!(titles(&t), ["Node.js 4"]);
+    t.keys("x");
+    assert!(t.status().contains("is back"), "{}", t.status());
+    t.keys("S");
+    assert_eq!(titles(&t).len(), 4);
+}
+
+#[test]
+fn the_filter_finds_file_names_and_marks_matched_characters() {
+    let mut t = library();
+    t.keys("/");
+    t.type_text("harbour");
+    assert_eq!(titles(&t), ["Title 10"]);
+    t.keys("esc /");
+    t.type_text("node 4");
+    assert_eq!(titles(&t).first().map(String::as_str), Some("Node.js 4"));
+    insta::assert_snapshot!(t.styled());
+}
