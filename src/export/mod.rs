@@ -30,7 +30,7 @@ pub use markdown::{MarkdownOptions, markdown_file_name, to_markdown, to_markdown
 pub use merge::{MergeCounts, merge_import};
 pub use readwise::{CSV_HEADER, to_csv};
 pub use uri::{file_uri, path_from_uri};
-pub use w3c::{W3cAnnotation, from_w3c, to_w3c, w3c_to_files};
+pub use w3c::{W3cAnnotation, from_w3c, read_w3c, to_w3c, w3c_to_files};
 
 /// The export formats, so the CLI flag, the config value and the app's export
 /// command all name them the same way.
