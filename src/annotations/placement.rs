@@ -583,6 +583,26 @@ mod selector_tests {
     }
 
     #[test]
+    fn a_near_copy_without_context_is_not_taken_for_the_quote() {
+        let text = "See Pull Requests for more. Reviewing Pull Requests is next.";
+        assert_eq!(
+            placed(text, &sel("pull request", "", "")),
+            Err(Orphan::Gone)
+        );
+        // With its context next to it, an edited passage is found.
+        let text = "Before the text, the committee decided to fund the new library wing today.";
+        let got = placed(
+            text,
+            &sel(
+                "decided to fund the new libary wing",
+                "committee ",
+                " today",
+            ),
+        );
+        assert_eq!(got.map(|p| p.1), Ok("decided to fund the new library wing"));
+    }
+
+    #[test]
     fn a_short_quote_found_once_in_other_words_is_not_taken() {
         let text = "nothing to see there";
         assert_eq!(placed(text, &sel("the", "by ", " way")), Err(Orphan::Gone));

@@ -819,13 +819,12 @@ fn occurrences(text: &str, window: Range<usize>, needle: &str) -> Vec<usize> {
 /// shorter one ended at the text's edge, so it is compared with the whole
 /// context the candidate has: a copy in the middle of the text fits badly.
 /// With `partial` (a passage from another tool) any context may be short by
-/// choice: it is compared like a complete one, and an empty one says nothing
-/// (0.5, neither for nor against).
+/// choice: it is compared like a complete one, and an empty one is no
+/// evidence at all (0), so an approximate match needs given context next to
+/// it (copies of "Pull Requests" are not a "pull request" by chance).
 fn context_similarity(stored: &[char], actual: &[char], partial: bool) -> f64 {
     if stored.is_empty() {
-        return if partial {
-            0.5
-        } else if actual.is_empty() {
+        return if !partial && actual.is_empty() {
             1.0
         } else {
             0.0

@@ -443,14 +443,16 @@ pub fn from_w3c(text: &str) -> Result<Vec<W3cAnnotation>, ImportError> {
         .collect()
 }
 
+/// One annotation as read by [`read_w3c`]: usable, or its id (when it has
+/// one) and why not.
+pub type ReadItem = Result<W3cAnnotation, (Option<String>, String)>;
+
 /// Like [`from_w3c`], but an annotation that cannot be read (no target, a
 /// target gloss cannot use) is an `Err` with the reason in its place, so the
 /// import can skip it, say why, and keep its neighbours. Only a file that is
 /// not JSON, or not annotations at all, is an error as a whole.
 /// Each `Err` holds the annotation's id (when it has one) and the reason.
-pub fn read_w3c(
-    text: &str,
-) -> Result<Vec<Result<W3cAnnotation, (Option<String>, String)>>, ImportError> {
+pub fn read_w3c(text: &str) -> Result<Vec<ReadItem>, ImportError> {
     let root: Value = serde_json::from_str(text)?;
     let items = top_level_items(&root)?;
     if !items.is_empty() && !items.iter().any(|i| i.is_object()) {
