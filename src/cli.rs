@@ -23,6 +23,10 @@ use crate::runtime::Start;
 const EXIT_USAGE: u8 = 2;
 /// Exit code when the reader itself fails.
 const EXIT_FAILURE: u8 = 1;
+/// Exit code of `gloss import` when it worked but skipped some (or all)
+/// annotations, each named on stderr: a script can tell "all in" (0) from
+/// "look at the messages" (3).
+const EXIT_SKIPPED: u8 = 3;
 
 /// Options and arguments of `gloss`.
 ///
@@ -179,11 +183,47 @@ pub struct ExportArgs {
 
 /// Options of `gloss import`.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[command(
+    after_help = "Exit status: 0 when everything was imported or was already there, \
+                         3 when some or all annotations were skipped (each is named on stderr), \
+                         2 for bad options, 1 when the import failed (nothing was imported)."
+)]
 pub struct ImportArgs {
-    /// A gloss JSON export, or W3C Web Annotation JSON (one annotation, an
-    /// array, or an AnnotationCollection).
+    /// A gloss JSON export, W3C Web Annotation JSON (one annotation, an
+    /// array, or an AnnotationCollection) or Hypothesis API JSON; with
+    /// --marks, an article whose ==marks== and <mark>s become highlights.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// The local article for a web address the annotations point at, when
+    /// its front matter (source, url, link...) does not name it. Repeatable.
+    #[arg(long = "map", value_name = "URL=PATH", value_parser = parse_map)]
+    pub maps: Vec<(String, PathBuf)>,
+
+    /// Read articles only inside these folders (default: the config's
+    /// `library`, else the current folder). Repeatable.
+    #[arg(long = "library", value_name = "PATH")]
+    pub library: Vec<PathBuf>,
+
+    /// Also read articles outside the library folders.
+    #[arg(long)]
+    pub allow_outside: bool,
+
+    /// FILE is an article: import its `==highlighted==` and `<mark>` text
+    /// as gloss highlights.
+    #[arg(long)]
+    pub marks: bool,
+}
+
+fn parse_map(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((url, path)) if url.contains("://") && !path.is_empty() => {
+            let path = PathBuf::from(path);
+            let path = std::path::absolute(&path).unwrap_or(path);
+            Ok((url.to_string(), path))
+        }
+        _ => Err("expected URL=PATH, as in https://example.com/post=articles/post.md".into()),
+    }
 }
 
 /// Options of `gloss open`.
@@ -229,7 +269,8 @@ fn files_help() -> String {
          gloss open article.md --at 1234\n  \
          gloss review                  (the highlights due today)\n  \
          gloss export --format anki --output cards.txt\n\n\
-         Exit status: 0 on success, 2 for bad options or config, 1 if the reader or a command fails.",
+         Exit status: 0 on success, 2 for bad options or config, 1 if the reader or a command fails,\n  \
+         3 if `gloss import` skipped annotations (each is named on stderr).",
         shown(paths::default_config_file()),
         shown(paths::default_data_dir()),
     )
@@ -556,13 +597,40 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
         }
     };
     let store = Store::new(&data_dir);
-    match commands::import::run(&store, &config, &args.file) {
+    let options = commands::import::Options {
+        maps: args.maps.clone(),
+        library: args.library.clone(),
+        allow_outside: args.allow_outside,
+    };
+    let result = if args.marks {
+        commands::import::marks::run(&store, &config, &args.file, &options)
+    } else {
+        commands::import::run(&store, &config, &args.file, &options)
+    };
+    match result {
         Ok(report) => {
+            if let Some(earlier) = &report.interrupted {
+                eprintln!(
+                    "gloss: an earlier import was interrupted while writing ({earlier}); \
+                     import that file again to finish it (nothing is duplicated)"
+                );
+            }
+            let mut out = std::io::stdout();
+            for line in &report.matched {
+                let _ = writeln!(out, "matched {line}");
+            }
+            for item in &report.orphaned {
+                eprintln!("gloss: imported as an orphan (not placed) {item}");
+            }
             for item in &report.skipped {
                 eprintln!("gloss: skipped {item}");
             }
-            let _ = writeln!(std::io::stdout(), "{}", report.summary());
-            ExitCode::SUCCESS
+            let _ = writeln!(out, "{}", report.summary());
+            if report.skipped.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_SKIPPED)
+            }
         }
         Err(err) => command_failed(&err),
     }
@@ -656,7 +724,7 @@ mod tests {
         assert!(cli.paths.is_empty(), "{cli:?}");
         assert_eq!(cli.config, Some(PathBuf::from("c.toml")));
         assert!(
-            matches!(cli.command, Some(Command::Import(ImportArgs { ref file })) if file == Path::new("notes.json"))
+            matches!(cli.command, Some(Command::Import(ImportArgs { ref file, .. })) if file == Path::new("notes.json"))
         );
 
         let cli = parse(&["open", "a.md", "--at", "42"]).unwrap();

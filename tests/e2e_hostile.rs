@@ -63,6 +63,7 @@ fn hostile_notes(data: &Path, article: &Path) {
         tags: vec![HOSTILE.into(), "tide".into()],
         note: format!("{HOSTILE}\nsecond line {HOSTILE}"),
         orphaned: false,
+        via: None,
         anchor: Anchor::from_range(text, start..start + quote.len()),
     };
     let record = ArticleRecord {

@@ -63,8 +63,13 @@ pub fn run(data: &[u8]) {
     }
     let store = Store::new(&dir.path().join("data"));
     let config = Config::default();
+    // The fuzzed file may read only the scratch article's folder.
+    let options = gloss::commands::import::Options {
+        library: vec![base.clone()],
+        ..Default::default()
+    };
 
-    let first = match plan(&store, &config, text, Some(&base)) {
+    let first = match plan(&store, &config, text, Some(&base), &options) {
         Ok(first) => first,
         Err(_) => {
             assert!(!store.dir().exists(), "a failed plan wrote to the store");
@@ -85,7 +90,7 @@ pub fn run(data: &[u8]) {
         "highlights counted as added are not all stored"
     );
 
-    let second = match plan(&store, &config, text, Some(&base)) {
+    let second = match plan(&store, &config, text, Some(&base), &options) {
         Ok(second) => second,
         Err(e) => panic!("a file that imported once does not plan again: {e:#}"),
     };

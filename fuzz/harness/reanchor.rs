@@ -156,6 +156,7 @@ fn check_file(text: &str, anchors: &[Anchor], placed: &[bool]) {
                 tags: Vec::new(),
                 note: format!("note {i}"),
                 orphaned: false,
+                via: None,
                 anchor: anchor.clone(),
             })
             .collect(),

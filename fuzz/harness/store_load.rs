@@ -125,6 +125,7 @@ fn new_highlight<'a>(taken: impl Iterator<Item = &'a str>) -> Highlight {
         tags: vec!["fuzz".into()],
         note: "added by the fuzzer".into(),
         orphaned: false,
+        via: None,
         anchor: Anchor {
             quote: "quote".into(),
             prefix: String::new(),

@@ -47,7 +47,7 @@ const TOP_KEYS: &[&str] = &["version", "article", "position", "highlight"];
 const ARTICLE_KEYS: &[&str] = &["title", "author", "date", "path", "fingerprint"];
 const POSITION_KEYS: &[&str] = &["offset", "quote", "progress", "updated"];
 const HIGHLIGHT_KEYS: &[&str] = &[
-    "id", "created", "updated", "color", "tags", "note", "orphaned", "anchor",
+    "id", "created", "updated", "color", "tags", "note", "orphaned", "via", "anchor",
 ];
 const ANCHOR_KEYS: &[&str] = &["quote", "prefix", "suffix", "start", "end"];
 
@@ -156,6 +156,8 @@ struct HighlightOut<'a> {
     note: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     orphaned: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
     #[serde(flatten)]
     extra: &'a Table,
     anchor: WithExtra<'a, Anchor>,
@@ -181,6 +183,7 @@ pub(crate) fn render(content: &AnnotationFile, extras: &Extras) -> Result<String
                 tags: &h.tags,
                 note: &h.note,
                 orphaned: h.orphaned,
+                via: h.via.as_deref(),
                 extra: own,
                 anchor: WithExtra {
                     value: &h.anchor,
@@ -241,6 +244,7 @@ mod tests {
                 tags: vec!["trade".into()],
                 note: "First line\nsecond line".into(),
                 orphaned: false,
+                via: None,
                 anchor: Anchor {
                     quote: "the deal".into(),
                     prefix: "Today ".into(),

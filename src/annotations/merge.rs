@@ -54,11 +54,29 @@ pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen
     // A change applied earlier in this same batch is the base of the next
     // one for the same highlight (changes queued while the disk was full).
     let mut seen = seen.cloned().unwrap_or_default();
+    // Where each id is, so a batch of many upserts (an import) is not
+    // quadratic; rebuilt after a delete moves the rest.
+    let mut at: HashMap<HighlightId, usize> = HashMap::new();
+    let mut indexed = false;
     for op in ops {
         match op {
             Op::Upsert(new) => {
-                let Some(old) = content.highlights.iter_mut().find(|h| h.id == new.id) else {
+                if !indexed {
+                    at = content
+                        .highlights
+                        .iter()
+                        .enumerate()
+                        .map(|(i, h)| (h.id.clone(), i))
+                        .collect();
+                    indexed = true;
+                }
+                let Some(old) = at
+                    .get(&new.id)
+                    .copied()
+                    .and_then(|i| content.highlights.get_mut(i))
+                else {
                     seen.highlights.insert(new.id.clone(), new.updated);
+                    at.insert(new.id.clone(), content.highlights.len());
                     content.highlights.push(new.clone());
                     continue;
                 };
@@ -74,7 +92,10 @@ pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen
                 seen.highlights.insert(written.id.clone(), written.updated);
                 *old = written;
             }
-            Op::Delete(id) => content.highlights.retain(|h| &h.id != id),
+            Op::Delete(id) => {
+                content.highlights.retain(|h| &h.id != id);
+                indexed = false;
+            }
             Op::SetPosition(new) => {
                 let old = content.position.as_ref().map(|p| p.updated);
                 let from_this_version = old.is_none() || seen.position == old;

@@ -30,6 +30,6 @@ pub use model::{
 };
 pub use path_text::{display_path, path_to_text, text_to_path};
 pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
-pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};
+pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind, QuoteSelector};
 pub use repair::{Repairs, distinct_ids};
 pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};

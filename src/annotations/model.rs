@@ -126,6 +126,11 @@ pub struct Highlight {
     /// is then the last one that fit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub orphaned: bool,
+    /// The id another tool (Hypothesis, a W3C annotation server) gave it,
+    /// when it was imported from one: a second import of the same annotation,
+    /// in whatever shape, updates this highlight instead of adding a copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     /// Where the passage is.
     pub anchor: Anchor,
 }

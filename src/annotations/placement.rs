@@ -22,7 +22,7 @@
 use std::ops::Range;
 
 use super::anchor::{context_after, context_before};
-use super::reanchor::{Locator, Orphan, PlacementKind};
+use super::reanchor::{Locator, Orphan, PlacementKind, QuoteSelector};
 use super::{Anchor, AnnotationFile, Highlight, HighlightId};
 
 /// What the policy decided for a passage that could be placed.
@@ -79,6 +79,37 @@ impl Locator<'_> {
             range,
             kind: found.kind,
             anchor: stored,
+        })
+    }
+
+    /// Places a passage another tool described (see
+    /// [`Locator::for_import`]) and gives it the anchor a highlight made in
+    /// gloss on the same words would have: gloss's own full context and
+    /// offsets, so later edits of the article re-anchor it like any other.
+    /// An approximate match keeps the tool's quote (the annotator's words)
+    /// and is drawn widened to whole words.
+    pub fn place_selector(&self, sel: &QuoteSelector) -> Result<Settled, Orphan> {
+        let found = self.search_selector(sel)?;
+        let anchor = Anchor {
+            quote: if found.kind == PlacementKind::Fuzzy {
+                sel.exact.clone()
+            } else {
+                self.text[found.range.clone()].to_string()
+            },
+            prefix: context_before(self.text, found.range.start).to_string(),
+            suffix: context_after(self.text, found.range.end).to_string(),
+            start: self.index.char_of(found.range.start),
+            end: self.index.char_of(found.range.end),
+        };
+        let range = if found.kind == PlacementKind::Fuzzy {
+            whole_words(self.text, found.range)
+        } else {
+            found.range
+        };
+        Ok(Settled {
+            range,
+            kind: found.kind,
+            anchor,
         })
     }
 
@@ -455,5 +486,224 @@ mod tests {
             Locator::new(ARTICLE).settle(&anchor),
             Err(Orphan::EmptyQuote)
         );
+    }
+}
+
+/// Passages from other tools: contexts of any length, ties, positions.
+#[cfg(test)]
+mod selector_tests {
+    use super::*;
+    use crate::annotations::QuoteSelector;
+    use crate::document::CharOffset;
+    use proptest::prelude::*;
+
+    fn sel(exact: &str, prefix: &str, suffix: &str) -> QuoteSelector {
+        QuoteSelector {
+            exact: exact.into(),
+            prefix: prefix.into(),
+            suffix: suffix.into(),
+            position: None,
+        }
+    }
+
+    fn placed<'t>(text: &'t str, s: &QuoteSelector) -> Result<(usize, &'t str), Orphan> {
+        Locator::for_import(text)
+            .place_selector(s)
+            .map(|p| (p.range.start, &text[p.range]))
+    }
+
+    #[test]
+    fn a_short_suffix_picks_the_copy_it_follows() {
+        let text = "Alpha beta comes first. Then Alpha beta gamma delta.";
+        let second = text.rfind("Alpha beta").unwrap();
+        assert_eq!(
+            placed(text, &sel("Alpha beta", "", " gamma delta")),
+            Ok((second, "Alpha beta"))
+        );
+        // A one-character prefix that only one copy has.
+        assert_eq!(
+            placed(text, &sel("Alpha beta", "n ", "")),
+            Ok((second, "Alpha beta"))
+        );
+    }
+
+    #[test]
+    fn a_short_context_fitting_exactly_in_one_place_wins_over_a_longer_partial_fit() {
+        let text = "xx one two yy. zz one two ww. one two";
+        let at = text.find("zz one two").unwrap() + 3;
+        assert_eq!(
+            placed(text, &sel("one two", "z ", " w")),
+            Ok((at, "one two"))
+        );
+    }
+
+    #[test]
+    fn copies_that_fit_equally_are_ambiguous_not_guessed() {
+        let text = "say yes. say yes. say yes.";
+        assert_eq!(
+            placed(text, &sel("yes", "say ", ".")),
+            Err(Orphan::Ambiguous)
+        );
+        assert_eq!(placed(text, &sel("yes", "", "")), Err(Orphan::Ambiguous));
+    }
+
+    #[test]
+    fn a_position_on_the_quote_is_trusted_and_a_position_near_a_copy_breaks_a_tie() {
+        let text = "say yes. say yes. say yes.";
+        let third = text.rfind("yes").unwrap();
+        let mut s = sel("yes", "say ", ".");
+        s.position = Some(CharOffset::new(third)..CharOffset::new(third + 3));
+        assert_eq!(placed(text, &s), Ok((third, "yes")));
+        // Off by a few characters (another tool's coordinates): the nearest
+        // of the equally fitting copies.
+        s.position = Some(CharOffset::new(third - 2)..CharOffset::new(third + 1));
+        assert_eq!(placed(text, &s), Ok((third, "yes")));
+        // A position on other words is no more than a hint.
+        let text = "the cat and the dog";
+        let mut s = sel("dog", "", "");
+        s.position = Some(CharOffset::new(4)..CharOffset::new(7));
+        assert_eq!(placed(text, &s), Ok((16, "dog")));
+    }
+
+    #[test]
+    fn the_stored_anchor_has_full_context_and_survives_a_later_edit() {
+        let text = "First line of the article, long enough to have context.\n\n\
+                    The one that matters is here, then the end of the text.";
+        let s = sel("one that matters", "e ", " i");
+        let settled = Locator::for_import(text).place_selector(&s).unwrap();
+        let fresh = Anchor::from_range(text, settled.range.clone());
+        assert_eq!(
+            settled.anchor, fresh,
+            "the anchor a highlight made in gloss has"
+        );
+        // An edit elsewhere in the article: re-anchored like any highlight.
+        let edited = text.replace("First line", "A new first line");
+        let moved = Locator::new(&edited).settle(&settled.anchor).unwrap();
+        assert_eq!(&edited[moved.range], "one that matters");
+    }
+
+    #[test]
+    fn a_near_copy_without_context_is_not_taken_for_the_quote() {
+        let text = "See Pull Requests for more. Reviewing Pull Requests is next.";
+        assert_eq!(
+            placed(text, &sel("pull request", "", "")),
+            Err(Orphan::Gone)
+        );
+        // With its context next to it, an edited passage is found.
+        let text = "Before the text, the committee decided to fund the new library wing today.";
+        let got = placed(
+            text,
+            &sel(
+                "decided to fund the new libary wing",
+                "committee ",
+                " today",
+            ),
+        );
+        assert_eq!(got.map(|p| p.1), Ok("decided to fund the new library wing"));
+    }
+
+    #[test]
+    fn a_short_quote_found_once_in_other_words_is_not_taken() {
+        let text = "nothing to see there";
+        assert_eq!(placed(text, &sel("the", "by ", " way")), Err(Orphan::Gone));
+        assert_eq!(placed(text, &sel("the", "", "")), Ok((15, "the")));
+        assert_eq!(placed(text, &sel("the", "see ", "")), Ok((15, "the")));
+    }
+
+    #[test]
+    fn a_huge_quote_is_placed_exactly_or_orphaned_without_an_approximate_search() {
+        let quote = "lorem ipsum dolor ".repeat(60_000);
+        let text = format!("Intro. {quote} outro.");
+        assert_eq!(
+            placed(&text, &sel(&quote, "Intro. ", "")).map(|p| p.0),
+            Ok(7)
+        );
+        let missing = format!("{quote}!");
+        assert_eq!(placed(&text, &sel(&missing, "", "")), Err(Orphan::Gone));
+    }
+
+    /// Up to `n` characters of `text` ending at byte `at` / starting at `at`.
+    fn before(text: &str, at: usize, n: usize) -> &str {
+        let head = &text[..at];
+        let from = head
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        if n == 0 { "" } else { &head[from..] }
+    }
+
+    fn after(text: &str, at: usize, n: usize) -> &str {
+        let tail = &text[at..];
+        let to = tail.char_indices().nth(n).map_or(tail.len(), |(i, _)| i);
+        &tail[..to]
+    }
+
+    /// Start of every copy of `quote` with exactly this context around it.
+    fn fitting(text: &str, quote: &str, prefix: &str, suffix: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = text[from..].find(quote) {
+            let s = from + p;
+            if text[..s].ends_with(prefix) && text[s + quote.len()..].starts_with(suffix) {
+                out.push(s);
+            }
+            from = s + 1;
+        }
+        out
+    }
+
+    fn document() -> impl Strategy<Value = (Vec<&'static str>, prop::sample::Index, usize)> {
+        let words = prop::collection::vec(
+            prop::sample::select(vec!["alpha", "beta", "gamma", "d\u{e9}lta", "beta."]),
+            4..120,
+        );
+        (words, any::<prop::sample::Index>(), 1..4usize)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// A selector with the shortest unique context (as Apache Annotator
+        /// makes) and one with 32 characters (as Hypothesis makes) land on
+        /// the occurrence they were made from, every time; a 32-character
+        /// context that fits several copies equally is an orphan, never
+        /// another copy.
+        #[test]
+        fn selectors_land_on_their_own_occurrence((words, pick, len) in document()) {
+            let text = words.join(" ");
+            let starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices(' ').map(|(i, _)| i + 1))
+                .collect();
+            let first = pick.index(starts.len());
+            let last = (first + len).min(starts.len());
+            let start = starts[first];
+            let end = starts.get(last).map_or(text.len(), |s| s - 1);
+            let quote = &text[start..end];
+
+            // Shortest unique context, growing both sides together.
+            let total = text.chars().count();
+            let unique = (0..=total).find(|&n| {
+                fitting(&text, quote, before(&text, start, n), after(&text, end, n)) == [start]
+            });
+            if let Some(n) = unique {
+                let s = sel(quote, before(&text, start, n), after(&text, end, n));
+                prop_assert_eq!(placed(&text, &s), Ok((start, quote)));
+            }
+
+            let s = sel(quote, before(&text, start, 32), after(&text, end, 32));
+            let copies = fitting(&text, quote, &s.prefix, &s.suffix);
+            let got = placed(&text, &s);
+            if copies == [start] {
+                prop_assert_eq!(got, Ok((start, quote)));
+            } else {
+                prop_assert_eq!(got, Err(Orphan::Ambiguous));
+            }
+            // With the position too (in characters): always its own copy.
+            let mut s = s;
+            let index = crate::annotations::CharIndex::new(&text);
+            s.position = Some(index.char_of(start)..index.char_of(end));
+            prop_assert_eq!(placed(&text, &s), Ok((start, quote)));
+        }
     }
 }

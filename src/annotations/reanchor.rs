@@ -127,12 +127,49 @@ pub enum Orphan {
     Gone,
 }
 
+impl Orphan {
+    /// Why, in words, for messages (an import names each orphan with it).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Orphan::EmptyQuote => "it quotes no text",
+            Orphan::Rewritten => "the passage was rewritten",
+            Orphan::Ambiguous => {
+                "the quote occurs more than once and its context fits no copy better than another"
+            }
+            Orphan::Gone => "the quote is not in the article",
+        }
+    }
+}
+
 /// One text prepared for placing many anchors in it.
 pub struct Locator<'a> {
     pub(super) text: &'a str,
     pub(super) index: CharIndex<'a>,
     wide_left: Cell<usize>,
+    /// True for passages described by other tools: a context shorter than
+    /// [`CONTEXT_CHARS`] is just short (Apache Annotator keeps the shortest
+    /// unique one), not a sign that the quote touched the text's edge.
+    partial_context: bool,
 }
+
+/// A passage as another tool describes it (a W3C `TextQuoteSelector`, maybe
+/// with a `TextPositionSelector`), to be placed once on import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteSelector {
+    /// The exact text.
+    pub exact: String,
+    /// Text right before it, of any length (empty: none given).
+    pub prefix: String,
+    /// Text right after it, of any length (empty: none given).
+    pub suffix: String,
+    /// Where the tool says it is, in CHARACTERS of this text; a hint that
+    /// counts only where it agrees with the quote.
+    pub position: Option<Range<CharOffset>>,
+}
+
+/// Quotes longer than this are only placed exactly on import: an approximate
+/// search costs time in proportion to the quote's length times the text's.
+const MAX_IMPORT_FUZZY_CHARS: usize = 2_000;
 
 /// A candidate placement with the evidence for it.
 #[derive(Debug, Clone)]
@@ -168,7 +205,126 @@ impl<'a> Locator<'a> {
             text,
             index: CharIndex::new(text),
             wide_left: Cell::new(WIDE_TOTAL),
+            partial_context: false,
         }
+    }
+
+    /// A locator for passages from other tools (see
+    /// [`Locator::place_selector`](super::Locator::place_selector)).
+    pub fn for_import(text: &'a str) -> Self {
+        Self {
+            partial_context: true,
+            ..Self::new(text)
+        }
+    }
+
+    /// Finds a passage another tool described. In order:
+    ///
+    /// 1. a position that selects exactly the quote is trusted;
+    /// 2. every exact occurrence of the quote is scored by how many
+    ///    characters of the given prefix and suffix match next to it (a
+    ///    context counts only as far as it goes, whatever its length); the
+    ///    single best wins. Copies scoring the same are told apart only by a
+    ///    position strictly nearer to one of them; otherwise the passage is
+    ///    [`Orphan::Ambiguous`], never placed on one by chance. A single copy
+    ///    with less than half of either side of its given context is taken
+    ///    only when the quote is long enough to be distinctive;
+    /// 3. when the quote occurs nowhere, an approximate match as in step 5 of
+    ///    the stored-anchor search (quotes of [`MIN_FUZZY_CHARS`] to a few
+    ///    thousand characters).
+    pub(super) fn search_selector(&self, sel: &QuoteSelector) -> Result<Placement, Orphan> {
+        let quote = sel.exact.as_str();
+        if quote.is_empty() {
+            return Err(Orphan::EmptyQuote);
+        }
+        let hint = sel
+            .position
+            .as_ref()
+            .map(|r| self.index.byte_of(r.start)..self.index.byte_of(r.end));
+        if let Some(h) = &hint
+            && self.text.get(h.clone()) == Some(quote)
+        {
+            return Ok(Placement {
+                range: h.clone(),
+                kind: PlacementKind::Stored,
+            });
+        }
+        let prefix: Vec<char> = sel.prefix.chars().collect();
+        let suffix: Vec<char> = sel.suffix.chars().collect();
+        let mut best = 0;
+        let mut tied: Vec<usize> = Vec::new();
+        let mut count = 0;
+        let mut from = 0;
+        while let Some(pos) = self.text.get(from..).and_then(|rest| rest.find(quote)) {
+            let start = from + pos;
+            let end = start + quote.len();
+            let score = common_suffix_len(&prefix, &self.text[..start])
+                + common_prefix_len(&suffix, &self.text[end..]);
+            if score > best || tied.is_empty() {
+                best = score;
+                tied.clear();
+            }
+            if score == best {
+                tied.push(start);
+            }
+            count += 1;
+            if count >= MAX_OCCURRENCES {
+                break;
+            }
+            from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        let quote_chars = quote.chars().count();
+        if count == 0 {
+            if !(MIN_FUZZY_CHARS..=MAX_IMPORT_FUZZY_CHARS).contains(&quote_chars) {
+                return Err(Orphan::Gone);
+            }
+            let anchor = Anchor {
+                quote: sel.exact.clone(),
+                prefix: sel.prefix.clone(),
+                suffix: sel.suffix.clone(),
+                start: sel.position.as_ref().map_or(CharOffset::ZERO, |r| r.start),
+                end: sel.position.as_ref().map_or(CharOffset::ZERO, |r| r.end),
+            };
+            let chars: Vec<char> = quote.chars().collect();
+            let expected = hint.map_or(0, |h| h.start);
+            return self
+                .fuzzy_candidate(&anchor, &chars, expected)
+                .map(|c| Placement {
+                    range: c.range,
+                    kind: PlacementKind::Fuzzy,
+                })
+                .ok_or(Orphan::Gone);
+        }
+        let chosen = match tied.as_slice() {
+            [only] => Some(*only),
+            _ => hint.and_then(|h| {
+                let mut by_distance: Vec<(usize, usize)> =
+                    tied.iter().map(|&s| (s.abs_diff(h.start), s)).collect();
+                by_distance.sort_unstable();
+                match by_distance.as_slice() {
+                    [(d1, s), (d2, _), ..] if d1 < d2 => Some(*s),
+                    _ => None,
+                }
+            }),
+        };
+        let Some(start) = chosen else {
+            return Err(Orphan::Ambiguous);
+        };
+        if count == 1 && quote_chars < MIN_FUZZY_CHARS && !(prefix.is_empty() && suffix.is_empty())
+        {
+            // One short copy: taken when at least half of one side of the
+            // given context is next to it, else it stands in other words.
+            let before = common_suffix_len(&prefix, &self.text[..start]);
+            let after = common_prefix_len(&suffix, &self.text[start + quote.len()..]);
+            let half = |got: usize, given: usize| given > 0 && 2 * got >= given;
+            if !half(before, prefix.len()) && !half(after, suffix.len()) {
+                return Err(Orphan::Gone);
+            }
+        }
+        Ok(Placement {
+            range: start..start + quote.len(),
+            kind: PlacementKind::Exact,
+        })
     }
 
     /// Converts a byte offset of this text to a character offset.
@@ -483,8 +639,8 @@ impl<'a> Locator<'a> {
         let suffix: Vec<char> = anchor.suffix.chars().collect();
         let span = self.text.len().max(1) as f64;
         Candidate {
-            prefix_similarity: context_similarity(&prefix_rev, &before),
-            suffix_similarity: context_similarity(&suffix, &after),
+            prefix_similarity: context_similarity(&prefix_rev, &before, self.partial_context),
+            suffix_similarity: context_similarity(&suffix, &after, self.partial_context),
             closeness: 1.0 - (range.start.abs_diff(expected) as f64 / span).min(1.0),
             quote_similarity,
             range,
@@ -662,11 +818,19 @@ fn occurrences(text: &str, window: Range<usize>, needle: &str) -> Vec<usize> {
 /// edit, so it is compared with the nearby text allowing a cut-off end. A
 /// shorter one ended at the text's edge, so it is compared with the whole
 /// context the candidate has: a copy in the middle of the text fits badly.
-fn context_similarity(stored: &[char], actual: &[char]) -> f64 {
+/// With `partial` (a passage from another tool) any context may be short by
+/// choice: it is compared like a complete one, and an empty one is no
+/// evidence at all (0), so an approximate match needs given context next to
+/// it (copies of "Pull Requests" are not a "pull request" by chance).
+fn context_similarity(stored: &[char], actual: &[char], partial: bool) -> f64 {
     if stored.is_empty() {
-        return if actual.is_empty() { 1.0 } else { 0.0 };
+        return if !partial && actual.is_empty() {
+            1.0
+        } else {
+            0.0
+        };
     }
-    let distance = if stored.len() >= CONTEXT_CHARS {
+    let distance = if partial || stored.len() >= CONTEXT_CHARS {
         prefix_distance(stored, actual)
     } else {
         let near = actual.get(..CONTEXT_CHARS).unwrap_or(actual);

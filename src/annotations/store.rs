@@ -518,6 +518,14 @@ impl Store {
         }
     }
 
+    /// A name for a new annotation file of the article titled `title`, as
+    /// [`Store::apply`] would choose; a batch (the import) that already
+    /// knows the article has no file passes it to `apply`, which spares a
+    /// scan of every file per article.
+    pub fn new_file_for(&self, title: &str) -> PathBuf {
+        self.new_file_name(title)
+    }
+
     fn new_file_name(&self, title: &str) -> PathBuf {
         let slug = slug(title);
         loop {

@@ -28,6 +28,7 @@ pub fn highlight(id: &str) -> HighlightBuilder {
         tags: Vec::new(),
         note: String::new(),
         orphaned: false,
+        via: None,
         anchor: Anchor {
             quote: "q".to_string(),
             prefix: String::new(),

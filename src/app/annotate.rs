@@ -114,6 +114,7 @@ impl App {
             tags: Vec::new(),
             note: String::new(),
             orphaned: false,
+            via: None,
             anchor: Anchor::from_document(&reader.doc, range),
         };
         reader.clear_selection();

@@ -105,6 +105,9 @@ pub struct SpanStyle {
     pub link: bool,
     /// `~~strikethrough~~`
     pub strike: bool,
+    /// `==highlighted==` or `<mark>`: a highlight written into the article
+    /// (by a web clipper or a Markdown editor), drawn like one.
+    pub mark: bool,
 }
 
 impl SpanStyle {

@@ -24,6 +24,7 @@ pub(super) const MARK: SpanStyle = SpanStyle {
     code: false,
     link: true,
     strike: false,
+    mark: false,
 };
 
 /// The name a label gets in anchors and links: case folded (labels match

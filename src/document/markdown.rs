@@ -129,6 +129,8 @@ struct Styles {
     code: u32,
     /// Inside an image's `[image: alt]` marker.
     image: u32,
+    /// Inline HTML `<mark>`.
+    mark: u32,
 }
 
 impl Styles {
@@ -139,6 +141,7 @@ impl Styles {
             code: self.code > 0,
             link: self.link > 0 || self.image > 0,
             strike: self.strike > 0,
+            mark: self.mark > 0,
         }
     }
 }
@@ -189,6 +192,7 @@ enum Effect {
     Code,
     Link,
     Raise,
+    Mark,
 }
 
 /// Event-to-block state for one segment. The HTML reader feeds it too, so a
@@ -488,6 +492,10 @@ impl Builder {
                 self.styles.strike += 1;
                 Effect::Strike
             }
+            "mark" => {
+                self.styles.mark += 1;
+                Effect::Mark
+            }
             "sup" | "sub" => {
                 self.raise.push(name == "sup");
                 Effect::Raise
@@ -521,6 +529,7 @@ impl Builder {
             Effect::Emphasis => s.emphasis = s.emphasis.saturating_sub(1),
             Effect::Strike => s.strike = s.strike.saturating_sub(1),
             Effect::Code => s.code = s.code.saturating_sub(1),
+            Effect::Mark => s.mark = s.mark.saturating_sub(1),
             Effect::Raise => {
                 self.raise.pop();
             }
@@ -715,7 +724,23 @@ impl Builder {
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
                 let style = self.styles.current();
-                self.push_text(&t, style);
+                let in_code = self
+                    .leaf
+                    .as_ref()
+                    .is_some_and(|l| matches!(l.kind, BlockKind::Code { .. }));
+                if in_code {
+                    self.push_text(&t, style);
+                } else {
+                    for (part, marked) in split_marks(&t) {
+                        self.push_text(
+                            part,
+                            SpanStyle {
+                                mark: style.mark || marked,
+                                ..style
+                            },
+                        );
+                    }
+                }
             }
             Event::Code(t) => {
                 let style = SpanStyle {
@@ -885,4 +910,47 @@ impl Builder {
             _ => {}
         }
     }
+}
+/// `text` cut into runs, each flagged when it was between `==` and `==`
+/// (the delimiters themselves dropped), as Obsidian and Typora write
+/// highlights. A delimiter must touch its text (`== x ==` is not a mark)
+/// and both must be in the same run of text (a mark spanning other markup
+/// shows its delimiters).
+pub(super) fn split_marks(text: &str) -> Vec<(&str, bool)> {
+    let mut out: Vec<(&str, bool)> = Vec::new();
+    let mut plain_from = 0;
+    let mut at = 0;
+    while let Some(found) = text.get(at..).and_then(|r| r.find("==")) {
+        let open = at + found;
+        let inner_start = open + 2;
+        let after = &text[inner_start..];
+        let close = after.find("==").filter(|&c| {
+            let inner = &after[..c];
+            !inner.is_empty()
+                && !inner.starts_with(char::is_whitespace)
+                && !inner.ends_with(char::is_whitespace)
+                && !inner.starts_with('=')
+        });
+        match close {
+            Some(close) => {
+                if open > plain_from {
+                    out.push((&text[plain_from..open], false));
+                }
+                out.push((&after[..close], true));
+                at = inner_start + close + 2;
+                plain_from = at;
+            }
+            // Not a mark: look again past this run of `=`.
+            None => {
+                at = open
+                    + text[open..]
+                        .find(|c: char| c != '=')
+                        .unwrap_or(text.len() - open);
+            }
+        }
+    }
+    if plain_from < text.len() {
+        out.push((&text[plain_from..], false));
+    }
+    out
 }

@@ -47,6 +47,7 @@ const EM: SpanStyle = SpanStyle {
     code: false,
     link: false,
     strike: false,
+    mark: false,
 };
 const STRONG: SpanStyle = SpanStyle {
     emphasis: false,
@@ -54,6 +55,7 @@ const STRONG: SpanStyle = SpanStyle {
     code: false,
     link: false,
     strike: false,
+    mark: false,
 };
 
 // ---- canonical text -------------------------------------------------------
@@ -884,4 +886,27 @@ proptest! {
         let expected = text.char_indices().nth(probe).map_or(text.len(), |(i, _)| i);
         prop_assert_eq!(d.byte_offset(CharOffset::new(probe)), expected);
     }
+}
+
+#[test]
+fn highlights_written_in_the_article_are_drawn_as_marks() {
+    let doc = md(
+        "Some ==important words== and <mark>a tagged phrase</mark>; a == b stays.\n\n\
+                  ```\nif a ==b== c\n```\n",
+    );
+    assert_eq!(
+        texts(&doc)[0],
+        "Some important words and a tagged phrase; a == b stays."
+    );
+    let marked: Vec<&str> = styled(&doc)
+        .into_iter()
+        .filter(|(_, s)| s.mark)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(marked, ["important words", "a tagged phrase"]);
+    assert_eq!(texts(&doc)[1], "if a ==b== c", "code is left as written");
+    assert_eq!(
+        markdown::split_marks("x ==== y ==z== =="),
+        [("x ==== y ", false), ("z", true), (" ==", false)]
+    );
 }

@@ -246,6 +246,7 @@ fn article_from_json(index: usize, a: JsonArticle) -> Result<AnnotationFile, Imp
                 tags: h.tags,
                 note: h.note,
                 orphaned: h.orphaned,
+                via: None,
                 anchor: Anchor {
                     quote: h.quote,
                     prefix: h.prefix,
@@ -298,6 +299,7 @@ mod tests {
                 tags: vec!["a".into()],
                 note: "n \"q\"\nline".into(),
                 orphaned: true,
+                via: None,
                 anchor: Anchor {
                     quote: "x".into(),
                     prefix: "p".into(),

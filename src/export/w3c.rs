@@ -372,6 +372,11 @@ pub struct W3cAnnotation {
     pub created: Option<DateTime<Utc>>,
     /// When it last changed.
     pub modified: Option<DateTime<Utc>>,
+    /// The tool's own id for it in one canonical spelling (a Hypothesis API
+    /// row's bare id becomes the `https://hypothes.is/a/<id>` IRI its JSON-LD
+    /// carries), kept on the highlight so the same annotation imported in
+    /// two shapes is recognised. `None` for gloss's own highlights.
+    pub via: Option<String>,
 }
 
 impl W3cAnnotation {
@@ -397,7 +402,7 @@ impl W3cAnnotation {
             }
         }
         let mut hasher = Sha256::new();
-        match &self.id {
+        match self.via.as_ref().or(self.id.as_ref()) {
             Some(iri) => hasher.update(iri.as_bytes()),
             None => {
                 for part in [
@@ -444,6 +449,7 @@ impl W3cAnnotation {
             tags: self.tags.clone(),
             note: self.note.clone().unwrap_or_default(),
             orphaned: !placed,
+            via: self.via.clone(),
             anchor: Anchor {
                 quote: self.exact.clone(),
                 prefix: self.prefix.clone(),
@@ -504,6 +510,55 @@ pub fn from_w3c(text: &str) -> Result<Vec<W3cAnnotation>, ImportError> {
                 .map_err(|why| ImportError::Invalid(format!("annotation {}: {why}", i + 1)))
         })
         .collect()
+}
+
+/// One annotation as read by [`read_w3c`]: usable, or its id (when it has
+/// one) and why not.
+pub type ReadItem = Result<W3cAnnotation, (Option<String>, String)>;
+
+/// Like [`from_w3c`], but an annotation that cannot be read (no target, a
+/// target gloss cannot use) is an `Err` with the reason in its place, so the
+/// import can skip it, say why, and keep its neighbours. Only a file that is
+/// not JSON, or not annotations at all, is an error as a whole.
+/// Each `Err` holds the annotation's id (when it has one) and the reason.
+pub fn read_w3c(text: &str) -> Result<Vec<ReadItem>, ImportError> {
+    let root: Value = serde_json::from_str(text)?;
+    let items = top_level_items(&root)?;
+    if !items.is_empty() && !items.iter().any(|i| i.is_object()) {
+        return Err(ImportError::Invalid(
+            "expected annotations (JSON objects), found none".into(),
+        ));
+    }
+    Ok(items
+        .iter()
+        .map(|item| {
+            read_annotation(item).map_err(|why| {
+                let id = item
+                    .get("id")
+                    .or_else(|| item.get("@id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                (id, why)
+            })
+        })
+        .collect())
+}
+
+/// The id another tool gave `item`, spelled the same whichever way the tool
+/// exported it (see [`W3cAnnotation::via`]).
+fn canonical_via(map: &serde_json::Map<String, Value>, id: Option<&str>) -> Option<String> {
+    let id = id?.trim();
+    if id.is_empty() || id.starts_with(HIGHLIGHT_URN) {
+        return None;
+    }
+    // A Hypothesis API row: a bare id next to `uri`.
+    if !id.contains(':') && map.contains_key("uri") {
+        return Some(format!("https://hypothes.is/a/{id}"));
+    }
+    Some(id.strip_prefix("http://hypothes.is/a/").map_or_else(
+        || id.to_owned(),
+        |rest| format!("https://hypothes.is/a/{rest}"),
+    ))
 }
 
 fn top_level_items(root: &Value) -> Result<Vec<&Value>, ImportError> {
@@ -598,6 +653,7 @@ fn read_annotation(item: &Value) -> Result<W3cAnnotation, String> {
         modified: date_of(map, &["modified", "updated"]),
         ..W3cAnnotation::default()
     };
+    out.via = canonical_via(map, out.id.as_deref());
 
     let mut notes: Vec<String> = Vec::new();
     for body in as_list(map.get("body")) {
@@ -624,6 +680,17 @@ fn read_annotation(item: &Value) -> Result<W3cAnnotation, String> {
         .map(str::to_owned);
 
     let targets = as_list(map.get("target"));
+    for t in &targets {
+        let kinds = type_names(t.get("type"));
+        if let Some(kind) = kinds
+            .iter()
+            .find(|k| matches!(k.as_str(), "Composite" | "List" | "Independents"))
+        {
+            return Err(format!(
+                "its target is a {kind} (several resources), which gloss cannot use"
+            ));
+        }
+    }
     let target = targets
         .iter()
         .find(|t| t.get("selector").is_some())

@@ -83,6 +83,10 @@ pub fn span(style: SpanStyle) -> Style {
     if style.strike {
         s = s.add_modifier(Modifier::CROSSED_OUT);
     }
+    if style.mark {
+        // A highlight written in the article: drawn as a yellow highlight.
+        s = s.bg(Color::Rgb(0xff, 0xf1, 0x76)).fg(Color::Black);
+    }
     s
 }
 

@@ -123,6 +123,7 @@ impl World {
                 tags: m.tags.iter().map(|t| t.to_string()).collect(),
                 note: m.note.into(),
                 orphaned: false,
+                via: None,
                 anchor: Anchor::from_range(&text, start..start + m.quote.len()),
             };
             let found = store

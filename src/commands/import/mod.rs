@@ -12,12 +12,27 @@
 //!   came from another machine), newer `updated` winning.
 //! - W3C annotations name their article by `target.source` (a path or a
 //!   `file:` URI; relative paths are tried against the current folder, then
-//!   the import file's folder). The article is read and each quote anchored
-//!   in its canonical text; a quote that no longer fits is kept as an orphaned
-//!   highlight, never placed on other text. Annotations whose article cannot
-//!   be found or read, or that point at no passage, are skipped and reported.
+//!   the import file's folder; a web address is matched to a library article
+//!   by its front matter or `--map`, see [`web`]). Only articles inside the
+//!   library are read ([`scope`]). Each quote is placed in the article's
+//!   canonical text by [`Locator::place_selector`]: context of any length,
+//!   ties orphaned, never placed on other text. Annotations whose article
+//!   cannot be found or read, or that point at no passage, are skipped and
+//!   reported; their neighbours are imported.
+//! - The tool's own id is kept on each highlight (`via`), so the same
+//!   annotations imported again, in any shape, are merged, not duplicated.
+//! - `--marks` turns `==text==` and `<mark>` in an article into highlights
+//!   ([`marks`]).
+//!
+//! While an import writes, a journal file in the annotations folder names
+//! it; a run that was killed part way leaves it, and the next import says so
+//! (importing the same file again finishes the job: nothing is duplicated).
 
-use std::collections::{BTreeMap, HashSet};
+pub mod marks;
+pub mod scope;
+pub mod web;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,18 +40,22 @@ use anyhow::{Context, anyhow};
 use chrono::Utc;
 
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Locator, Op,
-    SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text, text_to_path,
+    Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Index, Locator, Op,
+    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text,
+    text_to_path,
 };
 use crate::config::Config;
+use crate::document::CharOffset;
 use crate::document::{Document, ParseOptions, sanitize_text};
 use crate::export::{
-    MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, from_w3c,
-    merge_import,
+    MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, merge_import,
+    read_w3c,
 };
 use crate::library::store_path;
 use crate::library::{self, Source};
 use crate::text;
+use scope::Scope;
+use web::WebIndex;
 
 /// What an import did (or, before [`Plan::write`], will do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,6 +72,13 @@ pub struct ImportReport {
     /// Highlights that came with an id another imported highlight of the
     /// same article already had: kept, each under an id of its own.
     pub renamed: usize,
+    /// One line per web address matched to a local article, saying how.
+    pub matched: Vec<String>,
+    /// One message per annotation imported as an orphan (its quote could not
+    /// be placed with confidence), with the reason.
+    pub orphaned: Vec<String>,
+    /// Set when an earlier import was interrupted while writing: what it was.
+    pub interrupted: Option<String>,
 }
 
 impl ImportReport {
@@ -103,17 +129,45 @@ struct Save {
     ops: Vec<Op>,
 }
 
+/// What the command line adds to an import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--map URL=PATH`: the local article for a web address.
+    pub maps: Vec<(String, PathBuf)>,
+    /// `--library PATH`: the folders articles may be read from (else the
+    /// config's `library`, else the current folder).
+    pub library: Vec<PathBuf>,
+    /// `--allow-outside`: read articles wherever they are.
+    pub allow_outside: bool,
+}
+
+/// The journal an import keeps in the annotations folder while it writes.
+const JOURNAL: &str = ".import-journal";
+
 /// Reads `file` and imports it into `store`; see the module documentation.
 /// Nothing is written unless the whole file could be read and resolved.
-pub fn run(store: &Store, config: &Config, file: &Path) -> anyhow::Result<ImportReport> {
+pub fn run(
+    store: &Store,
+    config: &Config,
+    file: &Path,
+    options: &Options,
+) -> anyhow::Result<ImportReport> {
     let shown = text::path(file);
     let bytes = fs::read(file).with_context(|| format!("cannot read {shown}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("{shown}: not UTF-8 text; nothing was imported"))?;
-    let plan = plan(store, config, &text, file.parent())
+    let mut plan = plan(store, config, &text, file.parent(), options)
         .with_context(|| format!("{shown}: nothing was imported"))?;
-    plan.write(store)?;
+    plan.report.interrupted = interrupted(store);
+    plan.write_journaled(store, &shown)?;
     Ok(plan.report)
+}
+
+/// What an earlier import that was killed while writing had been importing.
+pub fn interrupted(store: &Store) -> Option<String> {
+    fs::read_to_string(store.dir().join(JOURNAL))
+        .ok()
+        .map(|t| text::clean(t.trim()).into_owned())
 }
 
 /// Parses `text` (gloss JSON or W3C, told apart by the `gloss_export` field)
@@ -124,34 +178,52 @@ pub fn plan(
     config: &Config,
     text: &str,
     base: Option<&Path>,
+    options: &Options,
 ) -> anyhow::Result<Plan> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| anyhow!("not valid JSON: {e}"))?;
     let is_gloss = value
         .as_object()
         .is_some_and(|o| o.contains_key("gloss_export"));
-    let mut skipped = Vec::new();
+    // Parsed once: the value is no longer needed.
+    drop(value);
+    let mut notes = Notes::default();
+    let index = store.index()?;
     let mut incoming = if is_gloss {
-        from_gloss_json(store, text, &mut skipped)?
+        from_gloss_json(store, &index, text, &mut notes)?
     } else {
-        from_web_annotations(store, config, text, base, &mut skipped)?
+        let scope = Scope::new(&options.library, &config.library, options.allow_outside);
+        from_web_annotations(
+            store, &index, config, text, base, options, &scope, &mut notes,
+        )?
     };
     let cleaned = incoming.iter_mut().map(Incoming::clean).sum();
     let (articles, counts, renamed, saves) = merge_all(incoming);
+    // Ids and paths in these come from the file: shown, not obeyed.
+    let clean = |lines: Vec<String>| -> Vec<String> {
+        lines.iter().map(|m| text::clean(m).into_owned()).collect()
+    };
     Ok(Plan {
         report: ImportReport {
             articles,
             counts,
-            // Ids and paths in these come from the file: shown, not obeyed.
-            skipped: skipped
-                .iter()
-                .map(|m| text::clean(m).into_owned())
-                .collect(),
+            skipped: clean(notes.skipped),
             cleaned,
             renamed,
+            matched: clean(notes.matched),
+            orphaned: clean(notes.orphaned),
+            interrupted: None,
         },
         saves,
     })
+}
+
+/// Messages gathered while planning.
+#[derive(Debug, Default)]
+struct Notes {
+    skipped: Vec<String>,
+    matched: Vec<String>,
+    orphaned: Vec<String>,
 }
 
 /// Highlights for one article, with where they go.
@@ -193,12 +265,14 @@ impl Incoming {
 
 fn from_gloss_json(
     store: &Store,
+    index: &Index,
     text: &str,
-    skipped: &mut Vec<String>,
+    notes: &mut Notes,
 ) -> anyhow::Result<Vec<Incoming>> {
     // The message already includes serde's; the error's source would repeat it.
     let files = from_json(text).map_err(|e| anyhow!("{e}"))?;
-    let index = store.index()?;
+    let skipped = &mut notes.skipped;
+    let by_path = PathIndex::new(index);
     let mut out = Vec::new();
     for content in files {
         let article = &content.article;
@@ -212,20 +286,18 @@ fn from_gloss_json(
             ));
             continue;
         }
-        let mut found = store
-            .find(&text_to_path(&article.path), &article.fingerprint)?
-            .map(|f| (f.file, f.content));
+        let mut found = match by_path.find(&text_to_path(&article.path), &article.fingerprint) {
+            Some(file) => Some((file.to_path_buf(), store.read(file)?)),
+            None => None,
+        };
         // An export from another machine names a path that does not exist
         // here; the same text stored under a local path is the same article.
         if found.is_none()
             && !article.fingerprint.is_empty()
             && !text_to_path(&article.path).exists()
-            && let Some(entry) = index
-                .entries
-                .iter()
-                .find(|e| e.article.fingerprint == article.fingerprint)
+            && let Some(file) = by_path.by_fingerprint(&article.fingerprint)
         {
-            found = Some((entry.file.clone(), store.read(&entry.file)?));
+            found = Some((file.to_path_buf(), store.read(file)?));
         }
         out.push(Incoming {
             found,
@@ -238,6 +310,60 @@ fn from_gloss_json(
     Ok(out)
 }
 
+/// The store's files by recorded article path and by fingerprint, built
+/// once per import (looking each article up with [`Store::find`] would list
+/// the whole folder again for every article of a large backup). Same rule as
+/// the store's: a file recording the path wins; else one with the
+/// fingerprint whose recorded path no longer exists (the article moved).
+struct PathIndex<'i> {
+    by_path: HashMap<PathBuf, &'i Path>,
+    by_fingerprint: HashMap<&'i str, Vec<(&'i Path, &'i str)>>,
+}
+
+impl<'i> PathIndex<'i> {
+    fn new(index: &'i Index) -> Self {
+        let mut by_path = HashMap::new();
+        let mut by_fingerprint: HashMap<&str, Vec<(&Path, &str)>> = HashMap::new();
+        for e in &index.entries {
+            if !e.article.path.is_empty() {
+                by_path
+                    .entry(text_to_path(&e.article.path))
+                    .or_insert(e.file.as_path());
+            }
+            if !e.article.fingerprint.is_empty() {
+                by_fingerprint
+                    .entry(e.article.fingerprint.as_str())
+                    .or_default()
+                    .push((e.file.as_path(), e.article.path.as_str()));
+            }
+        }
+        Self {
+            by_path,
+            by_fingerprint,
+        }
+    }
+
+    /// The file of the article at `path` with `fingerprint`.
+    fn find(&self, path: &Path, fingerprint: &str) -> Option<&'i Path> {
+        if let Some(file) = self.by_path.get(path) {
+            return Some(file);
+        }
+        self.by_fingerprint
+            .get(fingerprint)?
+            .iter()
+            .find(|(_, recorded)| recorded.is_empty() || !text_to_path(recorded).exists())
+            .map(|(file, _)| *file)
+    }
+
+    /// Any file of an article with `fingerprint`.
+    fn by_fingerprint(&self, fingerprint: &str) -> Option<&'i Path> {
+        self.by_fingerprint
+            .get(fingerprint)
+            .and_then(|v| v.first())
+            .map(|(file, _)| *file)
+    }
+}
+
 /// An article file that W3C annotations point at, read and parsed.
 struct Resolved {
     source: Source,
@@ -247,46 +373,90 @@ struct Resolved {
 /// The annotations (with their number in the file) that point at one article.
 type Group<'a> = (Source, Vec<(usize, &'a W3cAnnotation)>);
 
+#[allow(clippy::too_many_arguments)]
 fn from_web_annotations(
     store: &Store,
+    index: &Index,
     config: &Config,
     text: &str,
     base: Option<&Path>,
-    skipped: &mut Vec<String>,
+    options: &Options,
+    scope: &Scope,
+    notes: &mut Notes,
 ) -> anyhow::Result<Vec<Incoming>> {
-    let annotations = from_w3c(text).map_err(|e| anyhow!("{e}"))?;
+    let read = read_w3c(text).map_err(|e| anyhow!("{e}"))?;
+    let mut annotations = Vec::with_capacity(read.len());
+    for (i, item) in read.into_iter().enumerate() {
+        match item {
+            Ok(a) => annotations.push((i, a)),
+            Err((Some(id), why)) => notes
+                .skipped
+                .push(format!("annotation {} ({id}): {why}", i + 1)),
+            Err((None, why)) => notes.skipped.push(format!("annotation {}: {why}", i + 1)),
+        }
+    }
+    let limit = config.reader.max_file_size();
+    let mut web: Option<WebIndex> = None;
     let mut sources: BTreeMap<String, Result<Resolved, String>> = BTreeMap::new();
     let mut groups: BTreeMap<PathBuf, Group<'_>> = BTreeMap::new();
-    for (i, a) in annotations.iter().enumerate() {
+    for (i, a) in &annotations {
+        let (i, a) = (*i, a);
         if !a.has_passage() {
-            skipped.push(format!("{}: it marks no passage", name(i, a)));
+            notes.skipped.push(format!(
+                "{}: it has no selector gloss can use (a TextQuoteSelector or TextPositionSelector), so it marks no passage",
+                name(i, a)
+            ));
             continue;
         }
-        let resolved = sources
-            .entry(a.source.clone())
-            .or_insert_with(|| resolve(&a.source, base));
+        let resolved = sources.entry(a.source.clone()).or_insert_with(|| {
+            let found = if has_scheme(&a.source) && !a.source.starts_with(library::SAMPLE_PREFIX) {
+                let web = web.get_or_insert_with(|| WebIndex::build(scope.roots(), limit));
+                web.find(&a.source, &options.maps).map(|m| {
+                    notes.matched.push(format!(
+                        "{} -> {} (by {})",
+                        a.source,
+                        m.path.display(),
+                        m.how
+                    ));
+                    let source = Source::File(m.path);
+                    Resolved {
+                        path: store_path(&source),
+                        source,
+                    }
+                })
+            } else {
+                resolve(&a.source, base)
+            };
+            found.and_then(|r| match &r.source {
+                Source::File(file) => scope.check(file).map(|()| r),
+                _ => Ok(r),
+            })
+        });
         match resolved {
             Ok(r) => groups
                 .entry(r.path.clone())
                 .or_insert_with(|| (r.source.clone(), Vec::new()))
                 .1
                 .push((i, a)),
-            Err(why) => skipped.push(format!("{}: {why}", name(i, a))),
+            Err(why) => notes.skipped.push(format!("{}: {why}", name(i, a))),
         }
     }
 
     let options = ParseOptions {
         repair_page_breaks: config.reader.repair_page_breaks,
     };
+    let by_path = PathIndex::new(index);
     let now = Utc::now();
     let mut out = Vec::new();
     for (path, (source, items)) in groups {
-        let loaded = match library::load_within(&source, config.reader.max_file_size()) {
+        let loaded = match library::load_within(&source, limit) {
             Ok(loaded) => loaded,
             Err(why) => {
                 // Found but unreadable (permissions, not text): like a
                 // missing article, its annotations cannot be placed.
-                skipped.extend(items.iter().map(|(i, a)| format!("{}: {why}", name(*i, a))));
+                notes
+                    .skipped
+                    .extend(items.iter().map(|(i, a)| format!("{}: {why}", name(*i, a))));
                 continue;
             }
         };
@@ -300,9 +470,17 @@ fn from_web_annotations(
             fingerprint: fingerprint(&loaded.text),
             archived: None,
         };
+        let found = match by_path.find(&path, &record.fingerprint) {
+            Some(file) => Some((file.to_path_buf(), store.read(file)?)),
+            None => None,
+        };
         let anchorer = Anchorer::new(doc.text());
         let mut highlights = Vec::new();
         let mut timeless = HashSet::new();
+        // A position alone is taken only in an article the user has opened
+        // in gloss: it has a reading position, which imports never set (so
+        // a second import of the same file decides the same way).
+        let opened = found.as_ref().is_some_and(|(_, f)| f.position.is_some());
         for (i, a) in items {
             // W3C positions count the characters of the file (markup and
             // all); anchors count the text gloss shows.
@@ -315,23 +493,27 @@ fn from_web_annotations(
             let a = &a;
             let mut h = a.to_highlight(&config.highlights.default, now);
             h.color = palette_color(config, a.color.as_deref());
-            match anchorer.anchor(a, h) {
-                Some(h) => {
+            match anchorer.anchor(a, h, opened) {
+                Ok((h, orphan)) => {
+                    if let Some(why) = orphan {
+                        notes.orphaned.push(format!(
+                            "{} in {}: {why}",
+                            name(i, a),
+                            source.display_path(),
+                        ));
+                    }
                     if a.created.or(a.modified).is_none() {
                         timeless.insert(h.id.clone());
                     }
                     highlights.push(h);
                 }
-                None => skipped.push(format!(
-                    "{}: its position is outside {}",
-                    name(i, a),
-                    source.display_path()
-                )),
+                Err(why) => {
+                    notes
+                        .skipped
+                        .push(format!("{}: {why} ({})", name(i, a), source.display_path()))
+                }
             }
         }
-        let found = store
-            .find(&path, &record.fingerprint)?
-            .map(|f| (f.file, f.content));
         out.push(Incoming {
             found,
             record: record.clone(),
@@ -444,35 +626,71 @@ impl<'a> Anchorer<'a> {
     fn new(text: &'a str) -> Self {
         Self {
             text,
-            locator: Locator::new(text),
+            locator: Locator::for_import(text),
             chars: CharIndex::new(text),
         }
     }
 
-    /// `h` anchored in the text: a quote is searched for (using the position
-    /// and context as hints) and orphaned when it cannot be placed with
-    /// confidence; a position without a quote is taken as given. `None` when
-    /// a position-only annotation lies outside the text.
-    fn anchor(&self, a: &W3cAnnotation, mut h: Highlight) -> Option<Highlight> {
+    /// `h` anchored in the text: a quote is placed by
+    /// [`Locator::place_selector`] and orphaned when it cannot be placed with
+    /// confidence. A position without a quote is taken as given, but only in
+    /// an article the user has opened in gloss (`known`): it would
+    /// otherwise copy text from a file they never opened in gloss. `Err`
+    /// says why a position-only annotation is skipped.
+    fn anchor(
+        &self,
+        a: &W3cAnnotation,
+        mut h: Highlight,
+        known: bool,
+    ) -> Result<(Highlight, Option<&'static str>), String> {
         if a.exact.is_empty() {
-            let (start, end) = (a.start?, a.end?);
-            if start >= end || end > self.chars.len_chars() {
-                return None;
+            if !known {
+                return Err(
+                    "it gives a position but no quote, and a position alone is only taken in an article you have opened in gloss"
+                        .into(),
+                );
             }
-            let range = self.chars.byte_of(start)..self.chars.byte_of(end);
+            let Some(range) = self.position(a).filter(|r| r.start < r.end) else {
+                return Err("its position is outside the article".into());
+            };
+            let range = self.chars.byte_of(range.start)..self.chars.byte_of(range.end);
             h.anchor = Anchor::from_range(self.text, range);
             h.orphaned = false;
-            return Some(h);
+            return Ok((h, None));
         }
-        // The one placement policy decides, as when the article opens.
-        match self.locator.settle(&h.anchor) {
+        match self.locator.place_selector(&self.selector(a)) {
             Ok(settled) => {
                 h.anchor = settled.anchor;
                 h.orphaned = false;
+                Ok((h, None))
             }
-            Err(_) => h.orphaned = true,
+            Err(orphan) => {
+                // Kept as the tool gave it: nothing in the text confirmed
+                // any offsets, so none are claimed.
+                h.anchor.start = CharOffset::ZERO;
+                h.anchor.end = CharOffset::ZERO;
+                h.orphaned = true;
+                Ok((h, Some(orphan.reason())))
+            }
         }
-        Some(h)
+    }
+
+    fn selector(&self, a: &W3cAnnotation) -> QuoteSelector {
+        QuoteSelector {
+            exact: a.exact.clone(),
+            prefix: a.prefix.clone(),
+            suffix: a.suffix.clone(),
+            position: self.position(a),
+        }
+    }
+
+    /// The annotation's `TextPositionSelector` as a range of this text's
+    /// characters (the one place positions are converted); `None` when it
+    /// has none or it lies outside the text. A hint: the search trusts it
+    /// only where it selects the quote.
+    fn position(&self, a: &W3cAnnotation) -> Option<std::ops::Range<CharOffset>> {
+        let (start, end) = (a.start?, a.end?);
+        (start <= end && end <= self.chars.len_chars()).then_some(start..end)
     }
 }
 
@@ -491,16 +709,20 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
     }
     let mut renamed = 0;
     let mut targets: Vec<Target> = Vec::new();
+    // Where each article's target is: by its stored file, or (no file yet)
+    // by recorded path and fingerprint.
+    let mut slots: HashMap<(Option<PathBuf>, String, String), usize> = HashMap::new();
     let mut counts = MergeCounts::default();
     for inc in incoming {
-        let slot = targets.iter().position(|t| match (&t.file, &inc.found) {
-            (Some(a), Some((b, _))) => a == b,
-            (None, None) => {
-                t.merged.article.path == inc.record.path
-                    && t.merged.article.fingerprint == inc.record.fingerprint
-            }
-            _ => false,
-        });
+        let key = match &inc.found {
+            Some((file, _)) => (Some(file.clone()), String::new(), String::new()),
+            None => (
+                None,
+                inc.record.path.clone(),
+                inc.record.fingerprint.clone(),
+            ),
+        };
+        let slot = slots.get(&key).copied();
         let slot = slot.unwrap_or_else(|| {
             let (file, merged) = match inc.found {
                 Some((file, content)) => (Some(file), content),
@@ -521,12 +743,29 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
                 record: None,
                 imported: Vec::new(),
             });
+            slots.insert(key, targets.len() - 1);
             targets.len() - 1
         });
         let Some(target) = targets.get_mut(slot) else {
             continue;
         };
         let mut content = inc.content;
+        // The same annotation from the same tool, imported before in another
+        // shape (API rows, then JSON-LD) and so maybe under another id: the
+        // stored highlight's id, so it is merged rather than added.
+        let via_ids: HashMap<&str, &HighlightId> = target
+            .merged
+            .highlights
+            .iter()
+            .filter_map(|h| h.via.as_deref().map(|v| (v, &h.id)))
+            .collect();
+        if !via_ids.is_empty() {
+            for h in &mut content.highlights {
+                if let Some(id) = h.via.as_deref().and_then(|v| via_ids.get(v)) {
+                    h.id = (*id).clone();
+                }
+            }
+        }
         // The store's own rule tells copies apart, over everything this
         // import brought for the article: earlier highlights keep their ids,
         // so the same file always yields the same ones.
@@ -534,11 +773,19 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
         target.imported.append(&mut content.highlights);
         renamed += distinct_ids(&mut target.imported);
         content.highlights = target.imported.get(earlier..).unwrap_or_default().to_vec();
-        for h in &mut content.highlights {
-            if inc.timeless.contains(&h.id)
-                && let Some(stored) = target.merged.highlights.iter().find(|s| s.id == h.id)
-            {
-                *h = stored.clone();
+        if !inc.timeless.is_empty() {
+            let stored: HashMap<&HighlightId, &Highlight> = target
+                .merged
+                .highlights
+                .iter()
+                .map(|s| (&s.id, s))
+                .collect();
+            for h in &mut content.highlights {
+                if inc.timeless.contains(&h.id)
+                    && let Some(stored) = stored.get(&h.id)
+                {
+                    *h = (*stored).clone();
+                }
             }
         }
         counts += merge_import(&mut target.merged, &content);
@@ -550,11 +797,13 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
     let saves = targets
         .into_iter()
         .filter_map(|t| {
+            let original: HashMap<&HighlightId, &Highlight> =
+                t.original.iter().map(|h| (&h.id, h)).collect();
             let ops: Vec<Op> = t
                 .merged
                 .highlights
                 .iter()
-                .filter(|h| !t.original.contains(h))
+                .filter(|h| original.get(&h.id) != Some(h))
                 .map(|h| Op::Upsert(h.clone()))
                 .collect();
             (!ops.is_empty()).then(|| Save {
@@ -574,10 +823,18 @@ impl Plan {
     pub fn write(&self, store: &Store) -> anyhow::Result<()> {
         let dir_existed = store.dir().exists();
         let mut done: Vec<Written> = Vec::new();
+        // Listed once: the files this import creates are added as it goes.
+        let mut existing: HashSet<PathBuf> = list(store.dir());
         for save in &self.saves {
-            let existing: HashSet<PathBuf> = list(store.dir());
             let before = save.file.as_deref().and_then(|f| fs::read(f).ok());
-            match store.apply(save.file.as_deref(), &save.record, &save.ops) {
+            // An article with no file gets its new name here, so the store
+            // need not look through every file for each new article.
+            let new_name = save
+                .file
+                .is_none()
+                .then(|| store.new_file_for(&save.record.title));
+            let file = save.file.as_deref().or(new_name.as_deref());
+            match store.apply(file, &save.record, &save.ops) {
                 Ok(saved) => {
                     let after = fs::read(&saved.file).unwrap_or_default();
                     // A file the store found by itself may predate this
@@ -587,6 +844,7 @@ impl Plan {
                         (None, _) if !existing.contains(&saved.file) => Undo::Remove,
                         _ => Undo::Keep,
                     };
+                    existing.insert(saved.file.clone());
                     done.push(Written {
                         file: saved.file,
                         after,
@@ -621,6 +879,41 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// [`Plan::write`] with a journal naming the import (`what`) in the
+    /// annotations folder while it writes: removed when the import is done
+    /// (or undone), left behind when the process is killed part way, so the
+    /// next import says an earlier one did not finish.
+    pub fn write_journaled(&self, store: &Store, what: &str) -> anyhow::Result<()> {
+        let journal = store.dir().join(JOURNAL);
+        if self.saves.is_empty() {
+            // The same import again with nothing left to do: it is finished.
+            if fs::read_to_string(&journal).is_ok_and(|j| j.starts_with(&format!("{what}, "))) {
+                let _ = fs::remove_file(&journal);
+            }
+            return Ok(());
+        }
+        let dir_existed = store.dir().exists();
+        fs::create_dir_all(store.dir())
+            .with_context(|| format!("cannot create {}", text::path(store.dir())))?;
+        fs::write(
+            &journal,
+            format!(
+                "{what}, started {}",
+                Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
+            ),
+        )
+        .with_context(|| format!("cannot write {}", text::path(&journal)))?;
+        let result = self.write(store);
+        let _ = fs::remove_file(&journal);
+        if result.is_err() && !dir_existed {
+            let _ = fs::remove_file(store.dir().join(".lock"));
+            let _ = fs::remove_dir(store.dir());
+        }
+        result
     }
 }
 
@@ -685,6 +978,14 @@ mod tests {
     use super::*;
     use crate::annotations::testing::{CharOffset, highlight};
 
+    /// Options whose library is `dir`.
+    fn inside(dir: &Path) -> Options {
+        Options {
+            library: vec![dir.to_path_buf()],
+            ..Options::default()
+        }
+    }
+
     #[test]
     fn schemes_and_paths_are_told_apart() {
         assert!(has_scheme("https://example.com/a"));
@@ -715,6 +1016,7 @@ mod tests {
             skipped: vec!["x".into()],
             cleaned: 0,
             renamed: 0,
+            ..ImportReport::default()
         };
         assert_eq!(
             report.summary(),
@@ -821,10 +1123,10 @@ mod tests {
             "highlights":[{"id":"a","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z",
             "color":"green","quote":"q","start":1,"end":2}]}]}"#;
         let config = Config::default();
-        let first = plan(&store, &config, json, None).unwrap();
+        let first = plan(&store, &config, json, None, &Options::default()).unwrap();
         assert_eq!(first.report.counts.added, 1);
         first.write(&store).unwrap();
-        let second = plan(&store, &config, json, None).unwrap();
+        let second = plan(&store, &config, json, None, &Options::default()).unwrap();
         assert_eq!(second.report.counts.unchanged, 1);
         assert!(second.saves.is_empty());
         // Two entries for one article in a single file count once.
@@ -833,7 +1135,7 @@ mod tests {
             "]},{\"title\":\"T\",\"path\":\"/t.md\",\"fingerprint\":\"sha256:1\",\"highlights\":[]}]}",
         );
         assert_eq!(
-            plan(&store, &config, &doubled, None)
+            plan(&store, &config, &doubled, None, &Options::default())
                 .unwrap()
                 .report
                 .articles,
@@ -848,7 +1150,7 @@ mod tests {
         let json = r#"{"gloss_export":1,"articles":[{"title":"No path","highlights":[
             {"id":"a","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z",
             "color":"green","quote":"q","start":1,"end":2}]}]}"#;
-        let plan = plan(&store, &Config::default(), json, None).unwrap();
+        let plan = plan(&store, &Config::default(), json, None, &Options::default()).unwrap();
         assert!(plan.saves.is_empty(), "nothing is stored");
         assert_eq!(plan.report.skipped.len(), 1);
         assert!(
@@ -864,7 +1166,10 @@ mod tests {
         let store = Store::new(dir.path());
         let config = Config::default();
         for bad in ["{", "[1]", r#"{"gloss_export": 99, "articles": []}"#] {
-            assert!(plan(&store, &config, bad, None).is_err(), "{bad}");
+            assert!(
+                plan(&store, &config, bad, None, &Options::default()).is_err(),
+                "{bad}"
+            );
         }
         assert!(!store.dir().exists());
     }
@@ -884,7 +1189,7 @@ mod tests {
         );
         let store = Store::new(&dir.path().join("data"));
         let config = Config::default();
-        let first = plan(&store, &config, &w3c, None).unwrap();
+        let first = plan(&store, &config, &w3c, None, &inside(dir.path())).unwrap();
         assert_eq!(first.report.counts.added, 1);
         first.write(&store).unwrap();
         let stored = crate::commands::read_all(&store).unwrap().files;
@@ -893,13 +1198,13 @@ mod tests {
         assert_eq!((h.anchor.start.get(), h.anchor.end.get()), (27, 42));
         assert_eq!(h.note, "n");
 
-        let second = plan(&store, &config, &w3c, None).unwrap();
+        let second = plan(&store, &config, &w3c, None, &inside(dir.path())).unwrap();
         assert_eq!(second.report.counts.unchanged, 1, "{:?}", second.report);
         assert!(second.saves.is_empty());
     }
 
     #[test]
-    fn a_position_without_a_quote_is_taken_as_given_or_skipped() {
+    fn a_position_without_a_quote_is_taken_only_in_an_article_opened_in_gloss() {
         let dir = tempfile::tempdir().unwrap();
         let article = dir.path().join("a.txt");
         fs::write(&article, "One two three.\n").unwrap();
@@ -909,7 +1214,39 @@ mod tests {
                {{"id":"b","created":"2024-01-01T00:00:00Z","target":{{"source":"{uri}","selector":{{"type":"TextPositionSelector","start":4,"end":700}}}}}}]"#
         );
         let store = Store::new(&dir.path().join("data"));
-        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        let options = inside(dir.path());
+        // Never read text from a file by position alone when gloss has no
+        // notes for it.
+        let first = plan(&store, &Config::default(), &w3c, None, &options).unwrap();
+        assert_eq!(first.report.counts.added, 0);
+        assert_eq!(first.report.skipped.len(), 2);
+        assert!(
+            first.report.skipped[0].contains("no quote"),
+            "{:?}",
+            first.report.skipped
+        );
+        assert!(first.saves.is_empty());
+        // Once the article was opened (it has a reading position), a
+        // position inside it is taken.
+        let record = ArticleRecord {
+            title: "a".into(),
+            path: path_to_text(&article),
+            fingerprint: fingerprint("One two three.\n"),
+            ..ArticleRecord::default()
+        };
+        store
+            .apply(
+                None,
+                &record,
+                &[Op::SetPosition(crate::annotations::ReadingPosition {
+                    offset: CharOffset::ZERO,
+                    quote: "One".into(),
+                    progress: 0.0,
+                    updated: Utc::now(),
+                })],
+            )
+            .unwrap();
+        let plan = plan(&store, &Config::default(), &w3c, None, &options).unwrap();
         assert_eq!(plan.report.counts.added, 1);
         assert_eq!(plan.report.skipped.len(), 1);
         assert!(
@@ -932,7 +1269,7 @@ mod tests {
             crate::export::file_uri(&article.display().to_string())
         );
         let store = Store::new(&dir.path().join("data"));
-        let plan = plan(&store, &Config::default(), &w3c, None).unwrap();
+        let plan = plan(&store, &Config::default(), &w3c, None, &inside(dir.path())).unwrap();
         assert_eq!(plan.report.articles, 0);
         assert_eq!(plan.report.skipped.len(), 1);
         assert!(
