@@ -26,6 +26,26 @@ pub struct Config {
     pub export: ExportConfig,
     /// Key bindings, merged over the defaults.
     pub keys: crate::keymap::KeyConfig,
+    /// Keeping notes in step across machines.
+    pub sync: SyncConfig,
+}
+
+/// Keeping notes in step across machines (a git repository or a file-sync
+/// tool over the data folder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Days a deleted highlight's tombstone is kept, so that merging an
+    /// older copy of its notes file does not bring it back.
+    pub tombstone_days: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            tombstone_days: crate::annotations::DEFAULT_TOMBSTONE_DAYS,
+        }
+    }
 }
 
 /// How articles are read.

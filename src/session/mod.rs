@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod links;
 mod open;
 mod recover;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -149,9 +150,12 @@ impl Session {
     /// recovery file, and fills the list's progress and counts.
     pub fn start(app: App, setup: Setup) -> Self {
         let (sender, notices) = jobs::notices();
+        let store = setup
+            .store
+            .keep_tombstones(app.config.sync.tombstone_days);
         let mut session = Self {
             app,
-            store: setup.store,
+            store,
             fingerprints: Fingerprints::load(setup.cache_dir.as_deref()),
             data_dir: setup.data_dir,
             options: setup.options,
@@ -171,6 +175,7 @@ impl Session {
             openings: 0,
             notices,
         };
+        session.merge_conflict_copies();
         session.recover();
         session.load_index();
         session.sync_recovery();
