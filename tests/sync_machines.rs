@@ -12,7 +12,7 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use gloss::annotations::testing::highlight;
-use gloss::annotations::{AnnotationFile, ArticleRecord, Highlight, Op, ReadingPosition, Store};
+use gloss::annotations::{is_conflict_copy, AnnotationFile, ArticleRecord, Highlight, Op, ReadingPosition, Store};
 use gloss::document::CharOffset;
 
 const TEXT: &str = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu.";
@@ -49,6 +49,7 @@ fn notes_file(data: &Path) -> PathBuf {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| !is_conflict_copy(&p.file_name().unwrap().to_string_lossy()))
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     files.remove(0)
@@ -397,4 +398,56 @@ fn git_merge_with_the_driver_merges_notes_by_id() {
     fs::create_dir_all(data.join("annotations")).unwrap();
     fs::copy(&target, data.join("annotations").join(&name)).unwrap();
     assert_every_last_change(&content(&data));
+}
+
+/// gloss merges conflict copies when it starts, before it reads any notes:
+/// the article opens with the highlights of both machines.
+#[test]
+fn a_start_merges_conflict_copies_and_the_article_shows_both_machines_notes() {
+    use gloss::app::App;
+    use gloss::config::Config;
+    use gloss::keymap::Keymap;
+    use gloss::session::{Session, Setup};
+
+    let root = tempfile::tempdir().unwrap();
+    let lib = root.path().join("library");
+    fs::create_dir_all(&lib).unwrap();
+    let article = lib.join("greek.md");
+    fs::write(&article, TEXT).unwrap();
+    let article = fs::canonicalize(&article).unwrap();
+    let path = gloss::annotations::path_to_text(&article);
+    let data = root.path().join("data");
+    let t = Utc::now() - TimeDelta::hours(1);
+    let store = Store::new(&data);
+    let saved = store
+        .apply(None, &record(&path), &[Op::Upsert(hl("mine", "beta", t))])
+        .unwrap();
+    let theirs = root.path().join("theirs");
+    let other = Store::new(&theirs)
+        .apply(
+            None,
+            &record(PATH_B),
+            &[Op::Upsert(hl("theirs", "kappa", t + TimeDelta::minutes(1)))],
+        )
+        .unwrap();
+    let stem = saved.file.file_stem().unwrap().to_str().unwrap().to_string();
+    let copy = data
+        .join("annotations")
+        .join(format!("{stem}.sync-conflict-20240501-101500-BBBBBBB.toml"));
+    fs::copy(&other.file, &copy).unwrap();
+
+    let app = App::new(Config::default(), Keymap::default(), gloss::library::scan(&[lib]));
+    let mut session = Session::start(app, Setup::new(&data, u64::MAX));
+    let message = session.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(message.contains("merged 1 conflict copy"), "{message}");
+    assert!(!copy.exists());
+    // The newer copy came from a machine where the article has another
+    // path; this machine's path is kept, so the notes are found by it.
+    assert_eq!(content(&data).article.path, path);
+    session.open(0);
+    let notes = &session.app.reader.as_ref().unwrap().notes;
+    let mut ids: Vec<&str> = notes.highlights.iter().map(|h| h.id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["mine", "theirs"]);
+    assert_eq!(notes.placed.len(), 2, "both are drawn on their words");
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::format;
 use super::store::{Store, StoreError, read_file};
-use super::sync::{Copy, compact, merge_copies};
+use super::sync::{Copy, compact, merge_copies, prefer_local_path};
 
 /// The notes file a conflict copy was made from (its file name), or `None`
 /// when `name` is not a conflict copy of a notes file.
@@ -137,10 +137,12 @@ impl Store {
                 }
             };
             let mut taken = Vec::new();
+            let mut records = merged.iter().map(|m| m.content.article.clone()).collect::<Vec<_>>();
             for copy in copies {
                 match read_file(&copy) {
                     Ok(Some(parsed)) => {
                         let parsed = Copy::from(parsed);
+                        records.push(parsed.content.article.clone());
                         merged = Some(match merged {
                             Some(m) => merge_copies(&m, &parsed),
                             None => parsed,
@@ -155,6 +157,7 @@ impl Store {
             if taken.is_empty() {
                 continue;
             }
+            prefer_local_path(&mut merged, &records.iter().collect::<Vec<_>>());
             compact(&mut merged.tombstones, chrono::Utc::now(), self.tombstone_age());
             let text = format::render(&merged.content, &merged.tombstones, &merged.extras)
                 .map_err(|message| StoreError::Encode {
@@ -217,7 +220,11 @@ pub fn merge_notes_files(base: &Path, ours: &Path, theirs: &Path) -> Result<(), 
         super::sync::deletions_since(base, &mut mine);
         super::sync::deletions_since(base, &mut other);
     }
-    let merged = merge_copies(&mine, &other);
+    let mut merged = merge_copies(&mine, &other);
+    prefer_local_path(
+        &mut merged,
+        &[&mine.content.article, &other.content.article],
+    );
     let text = format::render(&merged.content, &merged.tombstones, &merged.extras).map_err(
         |message| MergeFailure {
             file: ours.to_path_buf(),

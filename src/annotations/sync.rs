@@ -240,6 +240,22 @@ pub(crate) fn merge_copies(a: &Copy, b: &Copy) -> Copy {
     }
 }
 
+/// Keeps this machine's name for the article: when the merged record names
+/// a path that does not exist here but one of the `copies` names one that
+/// does, that path (and its fingerprint) is taken, so the notes are found by
+/// path at once instead of by fingerprint. Run only where the files live
+/// (conflict copies, the git driver), after the merge.
+pub(crate) fn prefer_local_path(merged: &mut Copy, copies: &[&ArticleRecord]) {
+    let exists = |path: &str| !path.is_empty() && super::text_to_path(path).exists();
+    if exists(&merged.content.article.path) {
+        return;
+    }
+    if let Some(local) = copies.iter().find(|r| exists(&r.path)) {
+        merged.content.article.path = local.path.clone();
+        merged.content.article.fingerprint = local.fingerprint.clone();
+    }
+}
+
 /// Tombstones for highlights that `base` (the common ancestor of a git
 /// merge) had and `copy` no longer has, without a tombstone: deleted by a
 /// gloss from before tombstones, or by hand. Each is dated at the version it
