@@ -53,7 +53,9 @@ fn notes(data: &Path, path: &Path, canonical: &str) {
                 updated: time,
                 color: if i % 3 == 0 { "blue" } else { "yellow" }.into(),
                 tags: vec!["bench".into()],
-                note: format!("A note on sentence {i}, long enough to look like a real one: why it matters."),
+                note: format!(
+                    "A note on sentence {i}, long enough to look like a real one: why it matters."
+                ),
                 orphaned: false,
                 anchor: Anchor::from_range(canonical, at..at + quote.len()),
             })

@@ -12,7 +12,9 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use gloss::annotations::testing::highlight;
-use gloss::annotations::{is_conflict_copy, AnnotationFile, ArticleRecord, Highlight, Op, ReadingPosition, Store};
+use gloss::annotations::{
+    AnnotationFile, ArticleRecord, Highlight, Op, ReadingPosition, Store, is_conflict_copy,
+};
 use gloss::document::CharOffset;
 
 const TEXT: &str = "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu.";
@@ -111,7 +113,10 @@ fn two_machines_with_changes(root: &Path) -> (PathBuf, PathBuf) {
     // found by its fingerprint; edit h4, add h5, delete h1 (after A's edit
     // of it), read on to offset 40.
     let store_b = Store::new(&b);
-    let found = store_b.find(Path::new(PATH_B), "sha256:greek").unwrap().unwrap();
+    let found = store_b
+        .find(Path::new(PATH_B), "sha256:greek")
+        .unwrap()
+        .unwrap();
     let skew = TimeDelta::minutes(5);
     let mut h4 = note_of(&found.content, "h4").unwrap().clone();
     h4.note = "edited on B".into();
@@ -197,26 +202,47 @@ fn an_older_copy_never_brings_a_deleted_highlight_back() {
         .unwrap();
     let before = fs::read_to_string(&saved.file).unwrap();
     store
-        .apply(Some(&saved.file), &record(PATH_A), &[Op::Delete("h1".into())])
+        .apply(
+            Some(&saved.file),
+            &record(PATH_A),
+            &[Op::Delete("h1".into())],
+        )
         .unwrap();
     // The copy from before the deletion comes back as a Nextcloud conflict
     // and as git's .orig.
-    let stem = saved.file.file_stem().unwrap().to_str().unwrap().to_string();
+    let stem = saved
+        .file
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let dir = data.join("annotations");
-    fs::write(dir.join(format!("{stem} (conflicted copy 2024-05-01 101500).toml")), &before).unwrap();
+    fs::write(
+        dir.join(format!("{stem} (conflicted copy 2024-05-01 101500).toml")),
+        &before,
+    )
+    .unwrap();
     fs::write(dir.join(format!("{stem}.toml.orig")), &before).unwrap();
     let report = Store::new(&data).merge_conflict_copies().unwrap();
     assert_eq!(report.removed.len(), 2);
     assert!(content(&data).highlights.is_empty());
     let raw = fs::read_to_string(&saved.file).unwrap();
-    assert!(raw.contains("[[deleted]]") && raw.contains("id = \"h1\""), "{raw}");
+    assert!(
+        raw.contains("[[deleted]]") && raw.contains("id = \"h1\""),
+        "{raw}"
+    );
 
     // Undo (the same highlight saved again) brings it back, and that wins
     // over the tombstone in later merges.
     let store = Store::new(&data);
     let found = store.find(Path::new(PATH_A), "").unwrap().unwrap();
     store
-        .apply(Some(&found.file), &record(PATH_A), &[Op::Upsert(hl("h1", "beta", t))])
+        .apply(
+            Some(&found.file),
+            &record(PATH_A),
+            &[Op::Upsert(hl("h1", "beta", t))],
+        )
         .unwrap();
     fs::write(dir.join(format!("{stem}.toml.orig")), &raw).unwrap();
     Store::new(&data).merge_conflict_copies().unwrap();
@@ -228,9 +254,19 @@ fn a_conflict_copy_that_does_not_parse_is_kept_and_reported() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
     let saved = Store::new(&data)
-        .apply(None, &record(PATH_A), &[Op::Upsert(hl("h1", "beta", Utc::now()))])
+        .apply(
+            None,
+            &record(PATH_A),
+            &[Op::Upsert(hl("h1", "beta", Utc::now()))],
+        )
         .unwrap();
-    let stem = saved.file.file_stem().unwrap().to_str().unwrap().to_string();
+    let stem = saved
+        .file
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let broken = data
         .join("annotations")
         .join(format!("{stem}.sync-conflict-20240501-101500-CCCCCCC.toml"));
@@ -239,7 +275,10 @@ fn a_conflict_copy_that_does_not_parse_is_kept_and_reported() {
     assert!(report.removed.is_empty());
     assert_eq!(report.left.len(), 1);
     assert!(broken.exists());
-    assert_eq!(fs::read_to_string(&broken).unwrap(), "version = [\nPRECIOUS");
+    assert_eq!(
+        fs::read_to_string(&broken).unwrap(),
+        "version = [\nPRECIOUS"
+    );
     assert_eq!(content(&data).highlights.len(), 1);
 }
 
@@ -249,7 +288,11 @@ fn tombstones_are_dropped_after_the_configured_age() {
     let data = root.path().join("data");
     let store = Store::new(&data);
     let saved = store
-        .apply(None, &record(PATH_A), &[Op::Upsert(hl("h1", "beta", Utc::now()))])
+        .apply(
+            None,
+            &record(PATH_A),
+            &[Op::Upsert(hl("h1", "beta", Utc::now()))],
+        )
         .unwrap();
     let old = format!(
         "{}\n[[deleted]]\nid = \"ancient\"\ndeleted = \"{}\"\n\n[[deleted]]\nid = \"recent\"\ndeleted = \"{}\"\n",
@@ -261,11 +304,18 @@ fn tombstones_are_dropped_after_the_configured_age() {
     let store = Store::new(&data).keep_tombstones(30);
     let found = store.find(Path::new(PATH_A), "").unwrap().unwrap();
     store
-        .apply(Some(&found.file), &record(PATH_A), &[Op::Delete("h1".into())])
+        .apply(
+            Some(&found.file),
+            &record(PATH_A),
+            &[Op::Delete("h1".into())],
+        )
         .unwrap();
     let raw = fs::read_to_string(&saved.file).unwrap();
     assert!(!raw.contains("ancient"), "{raw}");
-    assert!(raw.contains("recent") && raw.contains("id = \"h1\""), "{raw}");
+    assert!(
+        raw.contains("recent") && raw.contains("id = \"h1\""),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -289,7 +339,11 @@ fn a_version_1_file_still_loads_and_is_saved_as_version_2() {
     assert_eq!(found.content.highlights[0].note, "kept");
     assert_eq!(found.content.position.as_ref().unwrap().offset.get(), 6);
     store
-        .apply(Some(&found.file), &record(PATH_A), &[Op::Delete("old".into())])
+        .apply(
+            Some(&found.file),
+            &record(PATH_A),
+            &[Op::Delete("old".into())],
+        )
         .unwrap();
     let raw = fs::read_to_string(&found.file).unwrap();
     assert!(raw.starts_with("version = 2\n"), "{raw}");
@@ -314,13 +368,30 @@ fn gloss_sync_merge_merges_the_copies_and_says_so() {
         .join("annotations")
         .join(format!("{stem}.sync-conflict-20240501-101500-BBBBBBB.toml"));
     fs::copy(notes_file(&b), &copy).unwrap();
-    let out = gloss().arg("--data-dir").arg(&a).arg("sync-merge").output().unwrap();
+    let out = gloss()
+        .arg("--data-dir")
+        .arg(&a)
+        .arg("sync-merge")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout} {}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("merged and removed") && stdout.contains("sync-conflict"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("merged and removed") && stdout.contains("sync-conflict"),
+        "{stdout}"
+    );
     assert!(!copy.exists());
     assert_every_last_change(&content(&a));
-    let again = gloss().arg("--data-dir").arg(&a).arg("sync-merge").output().unwrap();
+    let again = gloss()
+        .arg("--data-dir")
+        .arg(&a)
+        .arg("sync-merge")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("no conflict copies"));
 }
 
@@ -364,18 +435,29 @@ fn git_merge_with_the_driver_merges_notes_by_id() {
     let driver = format!("{} merge-notes %O %A %B", env!("CARGO_BIN_EXE_gloss"));
     git_ok(&repo, &["config", "merge.gloss-notes.name", "gloss notes"]);
     git_ok(&repo, &["config", "merge.gloss-notes.driver", &driver]);
-    fs::write(repo.join(".gitattributes"), "annotations/*.toml merge=gloss-notes\n").unwrap();
+    fs::write(
+        repo.join(".gitattributes"),
+        "annotations/*.toml merge=gloss-notes\n",
+    )
+    .unwrap();
     let name = notes_file(&a).file_name().unwrap().to_owned();
     let target = repo.join("annotations").join(&name);
     // The common ancestor: h1..h4 as first made (B's file without B's
     // changes is not kept, so take A's first version by replaying it).
     let base_data = root.path().join("base");
     let t = Utc::now() - TimeDelta::hours(1);
-    let ops: Vec<Op> = [("h1", "beta"), ("h2", "gamma"), ("h3", "delta"), ("h4", "epsilon")]
-        .iter()
-        .map(|(id, word)| Op::Upsert(hl(id, word, t)))
-        .collect();
-    let base = Store::new(&base_data).apply(None, &record(PATH_A), &ops).unwrap();
+    let ops: Vec<Op> = [
+        ("h1", "beta"),
+        ("h2", "gamma"),
+        ("h3", "delta"),
+        ("h4", "epsilon"),
+    ]
+    .iter()
+    .map(|(id, word)| Op::Upsert(hl(id, word, t)))
+    .collect();
+    let base = Store::new(&base_data)
+        .apply(None, &record(PATH_A), &ops)
+        .unwrap();
     fs::copy(&base.file, &target).unwrap();
     git_ok(&repo, &["add", "-A"]);
     git_ok(&repo, &["commit", "-q", "-m", "first"]);
@@ -393,7 +475,10 @@ fn git_merge_with_the_driver_merges_notes_by_id() {
         String::from_utf8_lossy(&merge.stderr)
     );
     let merged = fs::read_to_string(&target).unwrap();
-    assert!(!merged.contains("<<<<<<<") && !merged.contains(">>>>>>>"), "{merged}");
+    assert!(
+        !merged.contains("<<<<<<<") && !merged.contains(">>>>>>>"),
+        "{merged}"
+    );
     let data = root.path().join("after-git");
     fs::create_dir_all(data.join("annotations")).unwrap();
     fs::copy(&target, data.join("annotations").join(&name)).unwrap();
@@ -430,15 +515,30 @@ fn a_start_merges_conflict_copies_and_the_article_shows_both_machines_notes() {
             &[Op::Upsert(hl("theirs", "kappa", t + TimeDelta::minutes(1)))],
         )
         .unwrap();
-    let stem = saved.file.file_stem().unwrap().to_str().unwrap().to_string();
+    let stem = saved
+        .file
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let copy = data
         .join("annotations")
         .join(format!("{stem}.sync-conflict-20240501-101500-BBBBBBB.toml"));
     fs::copy(&other.file, &copy).unwrap();
 
-    let app = App::new(Config::default(), Keymap::default(), gloss::library::scan(&[lib]));
+    let app = App::new(
+        Config::default(),
+        Keymap::default(),
+        gloss::library::scan(&[lib]),
+    );
     let mut session = Session::start(app, Setup::new(&data, u64::MAX));
-    let message = session.app.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let message = session
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     assert!(message.contains("merged 1 conflict copy"), "{message}");
     assert!(!copy.exists());
     // The newer copy came from a machine where the article has another

@@ -137,7 +137,10 @@ impl Store {
                 }
             };
             let mut taken = Vec::new();
-            let mut records = merged.iter().map(|m| m.content.article.clone()).collect::<Vec<_>>();
+            let mut records = merged
+                .iter()
+                .map(|m| m.content.article.clone())
+                .collect::<Vec<_>>();
             for copy in copies {
                 match read_file(&copy) {
                     Ok(Some(parsed)) => {
@@ -158,7 +161,11 @@ impl Store {
                 continue;
             }
             prefer_local_path(&mut merged, &records.iter().collect::<Vec<_>>());
-            compact(&mut merged.tombstones, chrono::Utc::now(), self.tombstone_age());
+            compact(
+                &mut merged.tombstones,
+                chrono::Utc::now(),
+                self.tombstone_age(),
+            );
             let text = format::render(&merged.content, &merged.tombstones, &merged.extras)
                 .map_err(|message| StoreError::Encode {
                     path: original.clone(),
@@ -225,12 +232,13 @@ pub fn merge_notes_files(base: &Path, ours: &Path, theirs: &Path) -> Result<(), 
         &mut merged,
         &[&mine.content.article, &other.content.article],
     );
-    let text = format::render(&merged.content, &merged.tombstones, &merged.extras).map_err(
-        |message| MergeFailure {
-            file: ours.to_path_buf(),
-            message,
-        },
-    )?;
+    let text =
+        format::render(&merged.content, &merged.tombstones, &merged.extras).map_err(|message| {
+            MergeFailure {
+                file: ours.to_path_buf(),
+                message,
+            }
+        })?;
     fs::write(ours, text).map_err(|e| MergeFailure {
         file: ours.to_path_buf(),
         message: e.to_string(),
@@ -244,9 +252,18 @@ mod tests {
     #[test]
     fn conflict_copies_are_recognised_by_each_tool() {
         let cases = [
-            ("deal-01ab.sync-conflict-20240501-101500-ABCDEFG.toml", Some("deal-01ab.toml")),
-            ("deal-01ab (Ann's conflicted copy 2024-05-01).toml", Some("deal-01ab.toml")),
-            ("deal-01ab (conflicted copy 2024-05-01 101500).toml", Some("deal-01ab.toml")),
+            (
+                "deal-01ab.sync-conflict-20240501-101500-ABCDEFG.toml",
+                Some("deal-01ab.toml"),
+            ),
+            (
+                "deal-01ab (Ann's conflicted copy 2024-05-01).toml",
+                Some("deal-01ab.toml"),
+            ),
+            (
+                "deal-01ab (conflicted copy 2024-05-01 101500).toml",
+                Some("deal-01ab.toml"),
+            ),
             ("deal-01ab.toml.orig", Some("deal-01ab.toml")),
             ("deal-01ab.toml", None),
             ("notes.orig", None),

@@ -24,14 +24,19 @@ mod sync;
 pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
-pub use conflicts::{ConflictReport, MergeFailure, is_conflict_copy, merge_notes_files, original_of};
+pub use conflicts::{
+    ConflictReport, MergeFailure, is_conflict_copy, merge_notes_files, original_of,
+};
 pub use disk::{Disk, RealDisk};
 pub use model::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION, Stamped,
-    Tombstone,
+    Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
+    Stamped, Tombstone,
 };
 pub use path_text::{display_path, path_to_text, text_to_path};
 pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind};
 pub use repair::{Repairs, distinct_ids};
-pub use store::{DEFAULT_TOMBSTONE_DAYS, Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};
+pub use store::{
+    Corrupt, DEFAULT_TOMBSTONE_DAYS, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store,
+    StoreError,
+};

@@ -305,7 +305,13 @@ impl Store {
 
     /// Keeps `parsed` as the version of `file` on disk now, if `stamp` (taken
     /// before it was read or just after it was written) is still the file's.
-    fn remember(&self, file: &Path, stamp: Option<Stamp>, parsed: format::Parsed, chunks: format::Chunks) {
+    fn remember(
+        &self,
+        file: &Path,
+        stamp: Option<Stamp>,
+        parsed: format::Parsed,
+        chunks: format::Chunks,
+    ) {
         let now = fs::metadata(file).ok().map(|m| Stamp::of(&m));
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         *last = match (stamp, now) {

@@ -66,9 +66,7 @@ fn newer(a: &State<'_>, b: &State<'_>) -> Ordering {
         (State::Dead(_), State::Dead(_)) => Ordering::Equal,
         (State::Dead(_), State::Live(..)) => Ordering::Greater,
         (State::Live(..), State::Dead(_)) => Ordering::Less,
-        (State::Live(x, cx), State::Live(y, cy)) => {
-            tie_key(x, cx).cmp(&tie_key(y, cy))
-        }
+        (State::Live(x, cx), State::Live(y, cy)) => tie_key(x, cx).cmp(&tie_key(y, cy)),
     })
 }
 
@@ -169,7 +167,11 @@ fn merge_position(
 ) -> Option<ReadingPosition> {
     let key = |p: &ReadingPosition| (p.updated, p.offset, p.quote.clone(), p.progress.to_bits());
     match (a, b) {
-        (Some(a), Some(b)) => Some(if key(b) > key(a) { b.clone() } else { a.clone() }),
+        (Some(a), Some(b)) => Some(if key(b) > key(a) {
+            b.clone()
+        } else {
+            a.clone()
+        }),
         (a, b) => a.or(b).cloned(),
     }
 }
@@ -179,8 +181,15 @@ pub(crate) fn merge_copies(a: &Copy, b: &Copy) -> Copy {
     let (newer_copy, older_copy) = if first_is_newer(a, b) { (a, b) } else { (b, a) };
     let mut states: BTreeMap<&HighlightId, State<'_>> = BTreeMap::new();
     for copy in [newer_copy, older_copy] {
-        let live = copy.content.highlights.iter().map(|h| (&h.id, State::Live(h, copy)));
-        let dead = copy.tombstones.iter().map(|t| (&t.id, State::Dead(t.deleted)));
+        let live = copy
+            .content
+            .highlights
+            .iter()
+            .map(|h| (&h.id, State::Live(h, copy)));
+        let dead = copy
+            .tombstones
+            .iter()
+            .map(|t| (&t.id, State::Dead(t.deleted)));
         for (id, state) in live.chain(dead) {
             match states.get(id) {
                 Some(kept) if newer(kept, &state) != Ordering::Less => {}
@@ -280,7 +289,6 @@ pub(crate) fn compact(tombstones: &mut Vec<Tombstone>, now: DateTime<Utc>, keep:
     tombstones.retain(|t| now.signed_duration_since(t.deleted) <= keep);
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,7 +357,13 @@ mod tests {
         // An edit made after the deletion, elsewhere, is the last change.
         let c = copy(vec![hl("gone", 30, "edited after")], Vec::new());
         let merged = merge_copies(&merged, &c);
-        assert!(merged.content.highlights.iter().any(|h| h.note == "edited after"));
+        assert!(
+            merged
+                .content
+                .highlights
+                .iter()
+                .any(|h| h.note == "edited after")
+        );
         assert!(merged.tombstones.is_empty());
     }
 
@@ -368,9 +382,13 @@ mod tests {
         let stamped = |value: bool, secs| {
             Value::try_from(crate::annotations::Stamped::new(value, t(secs))).unwrap()
         };
-        a.extras.article.insert("archived".into(), stamped(true, 30));
+        a.extras
+            .article
+            .insert("archived".into(), stamped(true, 30));
         a.extras.article.insert("starred".into(), stamped(false, 1));
-        b.extras.article.insert("archived".into(), stamped(false, 5));
+        b.extras
+            .article
+            .insert("archived".into(), stamped(false, 5));
         b.extras.article.insert("starred".into(), stamped(true, 2));
         for merged in [merge_copies(&a, &b), merge_copies(&b, &a)] {
             assert_eq!(merged.content.position.as_ref().unwrap().offset.get(), 200);
@@ -387,7 +405,12 @@ mod tests {
         deletions_since(&base, &mut ours);
         deletions_since(&base, &mut theirs);
         let merged = merge_copies(&ours, &theirs);
-        let ids: Vec<&str> = merged.content.highlights.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<&str> = merged
+            .content
+            .highlights
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect();
         assert_eq!(ids, ["y"]);
         assert_eq!(merged.content.highlights[0].note, "edited");
     }
@@ -397,7 +420,8 @@ mod tests {
     fn arb_copy() -> impl Strategy<Value = Copy> {
         let state = prop_oneof![
             Just(None),
-            (0i64..6, 0u8..3, any::<bool>()).prop_map(|(time, note, blue)| Some(Ok((time, note, blue)))),
+            (0i64..6, 0u8..3, any::<bool>())
+                .prop_map(|(time, note, blue)| Some(Ok((time, note, blue)))),
             (0i64..6).prop_map(|time| Some(Err(time))),
         ];
         (

@@ -150,9 +150,7 @@ impl Session {
     /// recovery file, and fills the list's progress and counts.
     pub fn start(app: App, setup: Setup) -> Self {
         let (sender, notices) = jobs::notices();
-        let store = setup
-            .store
-            .keep_tombstones(app.config.sync.tombstone_days);
+        let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
         let mut session = Self {
             app,
             store,
