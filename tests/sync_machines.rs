@@ -168,9 +168,9 @@ fn syncthing_and_dropbox_conflict_copies_merge_to_the_same_notes_on_both_machine
     assert_eq!(Store::new(&a).index().unwrap().entries.len(), 1);
 
     let report = Store::new(&a).merge_conflict_copies().unwrap();
-    assert_eq!(report.removed, [syncthing.clone()]);
+    assert_eq!(report.removed, std::slice::from_ref(&syncthing));
     let report = Store::new(&b).merge_conflict_copies().unwrap();
-    assert_eq!(report.removed, [dropbox.clone()]);
+    assert_eq!(report.removed, std::slice::from_ref(&dropbox));
     assert!(!syncthing.exists() && !dropbox.exists());
 
     let (merged_a, merged_b) = (content(&a), content(&b));
