@@ -88,6 +88,13 @@ pub enum Command {
     /// The daily review: the highlights due today, one at a time, scheduled
     /// by FSRS (the library is the configured one).
     Review,
+    /// Merge the conflict copies a sync tool or git left beside notes files
+    /// (Syncthing, Dropbox, Nextcloud, *.orig) into them, then remove them.
+    /// gloss also does this at every start.
+    SyncMerge,
+    /// Git merge driver for notes files: merges OURS and THEIRS by
+    /// highlight id into OURS (see the README's "Moving notes").
+    MergeNotes(MergeNotesArgs),
 }
 
 /// Options of `gloss notes`.
@@ -129,6 +136,21 @@ pub struct NotesArgs {
 fn parse_sort(text: &str) -> Result<crate::annotations::library_notes::SortBy, String> {
     crate::annotations::library_notes::SortBy::from_name(text)
         .ok_or_else(|| format!("unknown order {text:?}: use date, article, colour or tag"))
+}
+
+
+/// Options of `gloss merge-notes` (git passes `%O %A %B`).
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct MergeNotesArgs {
+    /// The common ancestor (git's %O; may be empty).
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+    /// Our version (git's %A); the merge is written here.
+    #[arg(value_name = "OURS")]
+    pub ours: PathBuf,
+    /// Their version (git's %B).
+    #[arg(value_name = "THEIRS")]
+    pub theirs: PathBuf,
 }
 
 /// Options of `gloss export`.
@@ -322,6 +344,52 @@ where
         Some(Command::Export(args)) => run_export(&cli, args),
         Some(Command::Import(args)) => run_import(&cli, args),
         Some(Command::Notes(args)) => run_notes(&cli, args),
+        Some(Command::SyncMerge) => run_sync_merge(&cli),
+        Some(Command::MergeNotes(args)) => run_merge_notes(args),
+    }
+}
+
+/// `gloss sync-merge`: 0 when every conflict copy was merged, 1 when some
+/// were left (each named with why).
+fn run_sync_merge(cli: &Cli) -> ExitCode {
+    let (config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {}", crate::text::clean(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let store = Store::new(&data_dir).keep_tombstones(config.sync.tombstone_days);
+    match commands::sync::sync_merge(&store) {
+        Ok((lines, all)) => {
+            for line in lines {
+                let _ = writeln!(std::io::stdout(), "{}", crate::text::clean(&line));
+            }
+            if all {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FAILURE)
+            }
+        }
+        Err(err) => {
+            eprintln!("gloss: {}", crate::text::clean(&err.to_string()));
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+/// `gloss merge-notes %O %A %B`: 0 when merged into OURS; 1 (OURS left as
+/// it was, so git reports a conflict) when a version is not a notes file.
+fn run_merge_notes(args: &MergeNotesArgs) -> ExitCode {
+    match commands::sync::merge_notes(&args.base, &args.ours, &args.theirs) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!(
+                "gloss: cannot merge notes: {}",
+                crate::text::clean(&err.to_string())
+            );
+            ExitCode::from(EXIT_FAILURE)
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Config {
     pub review: ReviewConfig,
     /// The article list.
     pub list: ListConfig,
+    /// Keeping notes in step across machines.
+    pub sync: SyncConfig,
 }
 
 /// The daily review (`gloss review`, `D` in the list): how many highlights a
@@ -61,6 +63,24 @@ impl Default for ReviewConfig {
 pub struct ListConfig {
     /// The order the list starts in (`o` cycles through the others).
     pub sort: crate::library::order::Sort,
+}
+
+/// Keeping notes in step across machines (a git repository or a file-sync
+/// tool over the data folder).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Days a deleted highlight's tombstone is kept, so that merging an
+    /// older copy of its notes file does not bring it back.
+    pub tombstone_days: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            tombstone_days: crate::annotations::DEFAULT_TOMBSTONE_DAYS,
+        }
+    }
 }
 
 /// How articles are read.

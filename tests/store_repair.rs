@@ -441,11 +441,11 @@ fn an_older_schema_version_is_read_and_upgraded_a_newer_one_refused() {
     let saved = store
         .apply(Some(&old), &record("/odd.md", "Odd"), &[])
         .unwrap();
-    assert_eq!(saved.content.version, 1);
+    assert_eq!(saved.content.version, gloss::annotations::SCHEMA_VERSION);
 
     let newer = folder.join("new-0000000001.toml");
     let text = text
-        .replace("version = 0", "version = 2")
+        .replace("version = 0", "version = 3")
         .replace("/odd.md", "/new.md");
     fs::write(&newer, &text).unwrap();
     let err = store.find(Path::new("/new.md"), "").unwrap_err();

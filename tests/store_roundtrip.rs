@@ -104,7 +104,7 @@ fn hostile_notes_round_trip_exactly() {
     // The file reads by hand: a multi-line note is a multi-line string.
     let text = fs::read_to_string(&saved.file).unwrap();
     assert!(text.contains("note = \"\"\"\nA long note line with words.\nA long"));
-    assert!(text.starts_with("version = 1\n"));
+    assert!(text.starts_with("version = 2\n"), "{text}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::repair::sane_progress;
 use super::store::Op;
-use super::{AnnotationFile, HighlightId, SCHEMA_VERSION};
+use super::{AnnotationFile, HighlightId, SCHEMA_VERSION, Tombstone};
 
 /// How far an edit's time is put past the version it replaces when this
 /// machine's clock is behind that version's.
@@ -48,9 +48,18 @@ impl Seen {
     }
 }
 
-/// Applies `ops` to `content` (the file as just re-read under the lock),
-/// given the versions this process saw, and restores document order.
-pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen>) {
+/// Applies `ops` to `content` (the file as just re-read under the lock, with
+/// its `tombstones`), given the versions this process saw, and restores
+/// document order. A deletion leaves a tombstone dated `now`, or just after
+/// the version it deleted when this machine's clock is behind that; adding a
+/// highlight back (undo) lifts its tombstone.
+pub(crate) fn merge(
+    content: &mut AnnotationFile,
+    tombstones: &mut Vec<Tombstone>,
+    ops: &[Op],
+    seen: Option<&Seen>,
+    now: DateTime<Utc>,
+) {
     // A change applied earlier in this same batch is the base of the next
     // one for the same highlight (changes queued while the disk was full).
     let mut seen = seen.cloned().unwrap_or_default();
@@ -75,9 +84,16 @@ pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen
                     .copied()
                     .and_then(|i| content.highlights.get_mut(i))
                 else {
-                    seen.highlights.insert(new.id.clone(), new.updated);
-                    at.insert(new.id.clone(), content.highlights.len());
-                    content.highlights.push(new.clone());
+                    let mut written = new.clone();
+                    if let Some(at) = tombstones.iter().position(|t| t.id == new.id) {
+                        // Brought back here (undo): later than its deletion,
+                        // so a merge keeps it.
+                        let deleted = tombstones.swap_remove(at).deleted;
+                        written.updated = written.updated.max(deleted + TICK);
+                    }
+                    seen.highlights.insert(written.id.clone(), written.updated);
+                    at.insert(written.id.clone(), content.highlights.len());
+                    content.highlights.push(written);
                     continue;
                 };
                 let from_this_version = seen.highlights.get(&new.id) == Some(&old.updated);
@@ -93,8 +109,21 @@ pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen
                 *old = written;
             }
             Op::Delete(id) => {
-                content.highlights.retain(|h| &h.id != id);
+                let mut deleted = now;
+                content.highlights.retain(|h| {
+                    if &h.id == id {
+                        deleted = deleted.max(h.updated + TICK);
+                    }
+                    &h.id != id
+                });
                 indexed = false;
+                match tombstones.iter_mut().find(|t| &t.id == id) {
+                    Some(t) => t.deleted = t.deleted.max(deleted),
+                    None => tombstones.push(Tombstone {
+                        id: id.clone(),
+                        deleted,
+                    }),
+                }
             }
             Op::SetPosition(new) => {
                 let old = content.position.as_ref().map(|p| p.updated);
@@ -120,4 +149,5 @@ pub(crate) fn merge(content: &mut AnnotationFile, ops: &[Op], seen: Option<&Seen
     content.highlights.sort_by(|a, b| {
         (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
     });
+    tombstones.sort_by(|a, b| a.id.cmp(&b.id));
 }

@@ -7,6 +7,7 @@
 //! stored in an [`Anchor`] are CHARACTER offsets.
 
 mod anchor;
+mod conflicts;
 mod datetime;
 mod disk;
 mod format;
@@ -19,17 +20,24 @@ mod placement;
 mod reanchor;
 mod repair;
 mod store;
+mod sync;
 #[doc(hidden)]
 pub mod testing;
 
 pub use anchor::{CharIndex, fingerprint};
+pub use conflicts::{
+    ConflictReport, MergeFailure, is_conflict_copy, merge_notes_files, original_of,
+};
 pub use disk::{Disk, RealDisk};
-pub use model::Stamped;
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
+    Stamped, Tombstone,
 };
 pub use path_text::{display_path, path_to_text, text_to_path};
 pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanchor_with};
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind, QuoteSelector};
 pub use repair::{Repairs, distinct_ids};
-pub use store::{Corrupt, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store, StoreError};
+pub use store::{
+    Corrupt, DEFAULT_TOMBSTONE_DAYS, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store,
+    StoreError,
+};

@@ -6,8 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::document::CharOffset;
 
 /// Bumped when the file layout changes incompatibly, so an old gloss can refuse
-/// a newer file instead of damaging it.
-pub const SCHEMA_VERSION: u32 = 1;
+/// a newer file instead of damaging it. Version 2 added tombstones
+/// (`[[deleted]]`): a gloss that knew nothing of them would delete a
+/// highlight without leaving one, and a merge would bring it back. Version 1
+/// files are read as they always were (no tombstones).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Where a passage is in the canonical text, kept redundantly (quote, context,
 /// offsets) so it can be found again after the text changes.
@@ -160,26 +163,6 @@ pub struct ArticleRecord {
     pub archived: Option<Stamped<bool>>,
 }
 
-/// A value with the time it was set: of two copies, the newer one wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamped<T> {
-    /// The value.
-    pub value: T,
-    /// When it was set.
-    #[serde(deserialize_with = "super::datetime::deserialize")]
-    pub at: DateTime<Utc>,
-}
-
-impl<T> Stamped<T> {
-    /// The newer of two optional stamped values (`a` on a tie).
-    pub fn newest(a: Option<Self>, b: Option<Self>) -> Option<Self> {
-        match (a, b) {
-            (Some(a), Some(b)) => Some(if b.at > a.at { b } else { a }),
-            (a, b) => a.or(b),
-        }
-    }
-}
-
 /// Where the reader stopped: an offset plus a short quote so it survives a
 /// change of width and an edit of the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +178,49 @@ pub struct ReadingPosition {
     /// When it was saved; the newer one wins a merge.
     #[serde(deserialize_with = "super::datetime::deserialize")]
     pub updated: DateTime<Utc>,
+}
+
+/// What is left of a deleted highlight: its id and when it was deleted, so a
+/// merge with a copy made before the deletion does not bring it back. Kept
+/// until it is older than `[sync] tombstone_days`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// The deleted highlight's id.
+    pub id: HighlightId,
+    /// When it was deleted, on the same clock as [`Highlight::updated`]: never
+    /// earlier than the version it deleted, so it wins over that version and
+    /// every older one, and loses to a change made after it.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
+    pub deleted: DateTime<Utc>,
+}
+
+/// A value with the time it was last set, for a field of an article that
+/// merges on its own (newest wins) rather than with the whole record: two
+/// machines that change two different such fields both keep their change.
+/// Written as `{ value = ..., updated = "..." }`; any table in `[article]`
+/// with an `updated` time merges this way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamped<T> {
+    /// The value.
+    pub value: T,
+    /// When it was set.
+    #[serde(deserialize_with = "super::datetime::deserialize")]
+    pub updated: DateTime<Utc>,
+}
+
+impl<T> Stamped<T> {
+    /// `value`, set at `updated`.
+    pub fn new(value: T, updated: DateTime<Utc>) -> Self {
+        Self { value, updated }
+    }
+
+    /// The newer of two optional stamped values (`a` on a tie).
+    pub fn newest(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.updated > a.updated { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// Everything stored for one article: the whole content of one TOML file.

@@ -20,6 +20,7 @@ use super::format::{self, Extras, ParseFailure};
 use super::merge::{Seen, merge};
 use super::path_text::{path_to_text, text_to_path};
 use super::repair::Repairs;
+use super::sync::compact;
 use super::{
     AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
 };
@@ -52,7 +53,28 @@ pub struct Store {
     seen: Mutex<HashMap<PathBuf, Seen>>,
     /// Where saves write (the real disk, or a failing one in tests).
     disk: Box<dyn Disk>,
+    /// How long a deleted highlight's tombstone is kept (`[sync]
+    /// tombstone_days`).
+    tombstone_age: chrono::TimeDelta,
+    /// The file this process read or wrote last, parsed, with its
+    /// highlights' rendered text: the next save of the same, unchanged file
+    /// neither parses it again nor renders what did not change.
+    last: Mutex<Option<Last>>,
 }
+
+/// See [`Store::last`].
+#[derive(Debug)]
+struct Last {
+    file: PathBuf,
+    stamp: Stamp,
+    parsed: format::Parsed,
+    chunks: format::Chunks,
+}
+
+/// Tombstones are kept this many days unless the config says otherwise:
+/// long enough for a laptop left in a drawer for a season to sync again
+/// without bringing deleted highlights back.
+pub const DEFAULT_TOMBSTONE_DAYS: u32 = 180;
 
 #[derive(Debug, Clone)]
 struct Cached {
@@ -256,7 +278,64 @@ impl Store {
             swept: std::sync::atomic::AtomicBool::new(false),
             seen: Mutex::new(HashMap::new()),
             disk,
+            tombstone_age: chrono::TimeDelta::days(i64::from(DEFAULT_TOMBSTONE_DAYS)),
+            last: Mutex::new(None),
         }
+    }
+
+    /// Reads `file` as [`read_file`] does, from [`Store::last`] when the file
+    /// on disk is still the version kept there; also returns the rendered
+    /// highlights kept for it.
+    fn read_remembered(
+        &self,
+        file: &Path,
+    ) -> Result<(Option<format::Parsed>, format::Chunks), StoreError> {
+        let stamp = fs::metadata(file).ok().map(|m| Stamp::of(&m));
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(last) = last
+            && last.file == file
+        {
+            if stamp.as_ref() == Some(&last.stamp) {
+                return Ok((Some(last.parsed), last.chunks));
+            }
+            return Ok((read_file(file)?, last.chunks));
+        }
+        Ok((read_file(file)?, format::Chunks::default()))
+    }
+
+    /// Keeps `parsed` as the version of `file` on disk now, if `stamp` (taken
+    /// before it was read or just after it was written) is still the file's.
+    fn remember(
+        &self,
+        file: &Path,
+        stamp: Option<Stamp>,
+        parsed: format::Parsed,
+        chunks: format::Chunks,
+    ) {
+        let now = fs::metadata(file).ok().map(|m| Stamp::of(&m));
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        *last = match (stamp, now) {
+            (Some(stamp), Some(now)) if stamp == now => Some(Last {
+                file: file.to_path_buf(),
+                stamp,
+                parsed,
+                chunks,
+            }),
+            _ => None,
+        };
+    }
+
+    /// Keeps tombstones of deleted highlights `days` days (then they are
+    /// dropped at the next save of their file): a copy of a notes file older
+    /// than that, merged in, would bring those highlights back.
+    pub fn keep_tombstones(mut self, days: u32) -> Self {
+        self.tombstone_age = chrono::TimeDelta::days(i64::from(days));
+        self
+    }
+
+    /// How long tombstones are kept.
+    pub(super) fn tombstone_age(&self) -> chrono::TimeDelta {
+        self.tombstone_age
     }
 
     /// Remembers the version of `file` this process now holds.
@@ -370,15 +449,18 @@ impl Store {
             }
             return Ok(None);
         };
+        let stamp = fs::metadata(&file).ok().map(|m| Stamp::of(&m));
         match read_file(&file)? {
             Some(parsed) => {
                 self.saw(&file, &parsed.content);
-                Ok(Some(Found {
+                let found = Found {
                     file,
-                    content: parsed.content,
+                    content: parsed.content.clone(),
                     matched,
-                    repairs: parsed.repairs,
-                }))
+                    repairs: parsed.repairs.clone(),
+                };
+                self.remember(&found.file, stamp, parsed, format::Chunks::default());
+                Ok(Some(found))
             }
             None => Ok(None),
         }
@@ -445,8 +527,9 @@ impl Store {
                 }
             }
         };
-        let (mut content, extras) = match read_file(&target)? {
-            Some(parsed) => (parsed.content, parsed.extras),
+        let (parsed, mut chunks) = self.read_remembered(&target)?;
+        let (mut content, mut tombstones, extras) = match parsed {
+            Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
             None => (
                 AnnotationFile {
                     version: SCHEMA_VERSION,
@@ -454,6 +537,7 @@ impl Store {
                     position: None,
                     highlights: Vec::new(),
                 },
+                Vec::new(),
                 Extras::default(),
             ),
         };
@@ -463,17 +547,34 @@ impl Store {
             super::model::Stamped::newest(content.article.archived.take(), article.archived);
         content.article = article.clone();
         content.article.archived = archived;
+        let now = chrono::Utc::now();
         {
             let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            merge(&mut content, ops, seen.get(&target));
+            merge(&mut content, &mut tombstones, ops, seen.get(&target), now);
         }
+        compact(&mut tombstones, now, self.tombstone_age);
 
-        let text = format::render(&content, &extras).map_err(|message| StoreError::Encode {
-            path: target.clone(),
-            message,
-        })?;
+        let text = format::render_with(&content, &tombstones, &extras, &mut chunks).map_err(
+            |message| StoreError::Encode {
+                path: target.clone(),
+                message,
+            },
+        )?;
         self.write_atomically(&target, text.as_bytes())?;
+        drop(text);
         self.saw(&target, &content);
+        let written = fs::metadata(&target).ok().map(|m| Stamp::of(&m));
+        self.remember(
+            &target,
+            written,
+            format::Parsed {
+                content: content.clone(),
+                tombstones,
+                extras,
+                repairs: Repairs::default(),
+            },
+            chunks,
+        );
         if let Ok(meta) = fs::metadata(&target) {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
             // What was repaired at the read is on disk now.
@@ -491,7 +592,7 @@ impl Store {
         })
     }
 
-    fn lock(&self) -> Result<File, StoreError> {
+    pub(super) fn lock(&self) -> Result<File, StoreError> {
         let path = self.dir.join(LOCK_NAME);
         let file = OpenOptions::new()
             .create(true)
@@ -542,7 +643,7 @@ impl Store {
     /// folder or symlink already there: another name is tried), written and
     /// synced, renamed over the target, then the folder synced: a crash
     /// leaves the old file or the new one, never a mix.
-    fn write_atomically(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    pub(super) fn write_atomically(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -592,7 +693,7 @@ fn is_annotation_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    !name.starts_with('.') && name.ends_with(".toml")
+    !name.starts_with('.') && name.ends_with(".toml") && !super::conflicts::is_conflict_copy(name)
 }
 
 /// The readable file of the article at `path` (compared byte for byte), or
@@ -688,7 +789,7 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
 }
 
 /// Reads and parses a file; `Ok(None)` when it does not exist.
-fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
+pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -762,5 +863,8 @@ mod tests {
         assert!(!is_annotation_file(Path::new("/a/.deal-01ab.toml.123.tmp")));
         assert!(!is_annotation_file(Path::new("/a/.lock")));
         assert!(!is_annotation_file(Path::new("/a/notes.txt")));
+        assert!(!is_annotation_file(Path::new(
+            "/a/deal-01ab.sync-conflict-20240501-101500-ABCDEFG.toml"
+        )));
     }
 }

@@ -560,7 +560,7 @@ impl App {
         let archived = !figures.archived.is_some_and(|a| a.value);
         figures.archived = Some(crate::annotations::Stamped {
             value: archived,
-            at: now,
+            updated: now,
         });
         let title = self
             .list

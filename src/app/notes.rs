@@ -37,6 +37,36 @@ pub struct Notes {
     pub position: Option<ReadingPosition>,
     /// Deleted highlights, most recent last, for undo.
     pub deleted: Vec<Highlight>,
+    /// Where each highlight was found in the text last placed in, so that
+    /// placing again after a change looks up only what changed.
+    pub memo: PlaceMemo,
+}
+
+/// See [`Notes::place`]: the text's hash, and per highlight id the hash of
+/// its anchor (and orphan mark) with where it was drawn. Public only so
+/// `Notes { .., ..Notes::default() }` can be written; it has nothing to set.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceMemo {
+    text: Option<u64>,
+    by_id: std::collections::HashMap<HighlightId, (u64, Option<Range<usize>>)>,
+}
+
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(value)
+}
+
+/// What decides where a highlight is drawn.
+fn anchor_key(h: &Highlight) -> u64 {
+    let a = &h.anchor;
+    hash_of((
+        &a.quote,
+        &a.prefix,
+        &a.suffix,
+        a.start.get(),
+        a.end.get(),
+        h.orphaned,
+    ))
 }
 
 impl Notes {
@@ -74,6 +104,7 @@ impl Notes {
         let before = self.highlights.clone();
         let (report, placed) = Locator::new(text).reanchor(&mut self.highlights);
         self.placed = placed;
+        self.remember_placement(text);
         if !report.changed || self.read_only.is_some() {
             return Vec::new();
         }
@@ -87,19 +118,63 @@ impl Notes {
 
     /// Finds where each highlight is in `text` ([`Locator::shown`]), without
     /// changing anything stored.
+    /// Only highlights that are new or changed since the last placement in
+    /// the same text are looked up: with 20,000 highlights, placing them all
+    /// again after each change took most of a second.
     pub fn place(&mut self, text: &str) {
         self.placed.clear();
         if self.highlights.is_empty() {
             // Indexing a large text for nothing would make every save slow.
+            self.memo = PlaceMemo::default();
             return;
         }
-        let locator = Locator::new(text);
-        self.placed = self
+        let text_hash = hash_of(text);
+        let mut memo = std::mem::take(&mut self.memo);
+        if memo.text != Some(text_hash) {
+            memo.by_id.clear();
+        }
+        let mut locator = None;
+        let mut by_id = std::collections::HashMap::with_capacity(self.highlights.len());
+        for h in &self.highlights {
+            let key = anchor_key(h);
+            let range = match memo.by_id.remove(&h.id) {
+                Some((known, range)) if known == key => range,
+                _ => locator
+                    .get_or_insert_with(|| Locator::new(text))
+                    .shown(h)
+                    .map(|p| p.range),
+            };
+            if let Some(range) = &range {
+                self.placed.push(Placed {
+                    id: h.id.clone(),
+                    range: range.clone(),
+                });
+            }
+            by_id.insert(h.id.clone(), (key, range));
+        }
+        self.memo = PlaceMemo {
+            text: Some(text_hash),
+            by_id,
+        };
+        self.placed.sort_by_key(|p| (p.range.start, p.range.end));
+    }
+
+    /// Remembers `placed` as where the highlights are in `text`.
+    fn remember_placement(&mut self, text: &str) {
+        let mut by_id: std::collections::HashMap<_, _> = self
             .highlights
             .iter()
-            .filter_map(|h| locator.shown(h))
+            .map(|h| (h.id.clone(), (anchor_key(h), None)))
             .collect();
-        self.placed.sort_by_key(|p| (p.range.start, p.range.end));
+        for p in &self.placed {
+            if let Some(entry) = by_id.get_mut(&p.id) {
+                entry.1 = Some(p.range.clone());
+            }
+        }
+        self.memo = PlaceMemo {
+            text: Some(hash_of(text)),
+            by_id,
+        };
     }
 
     /// Takes the store's merged result after a save (other processes' changes

@@ -9,6 +9,7 @@
 pub mod export;
 pub mod import;
 pub mod notes;
+pub mod sync;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -18,6 +18,7 @@ mod open;
 mod recover;
 mod review;
 mod scan;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -166,9 +167,10 @@ impl Session {
     /// recovery file, and fills the list's progress and counts.
     pub fn start(app: App, setup: Setup) -> Self {
         let (sender, notices) = jobs::notices();
+        let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
         let mut session = Self {
             app,
-            store: setup.store,
+            store,
             fingerprints: Fingerprints::load(setup.cache_dir.as_deref()),
             data_dir: setup.data_dir,
             options: setup.options,
@@ -194,6 +196,7 @@ impl Session {
             notes_index: index::NotesIndex::default(),
             picked_read_last: false,
         };
+        session.merge_conflict_copies();
         session.recover();
         session.load_index();
         session.count_due();

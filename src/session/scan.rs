@@ -407,10 +407,7 @@ impl Session {
             .fingerprint_of(&entry.source, &path)
             .unwrap_or_default();
         let at = self.app.clock.now();
-        record.archived = Some(Stamped {
-            value: archived,
-            at,
-        });
+        record.archived = Some(Stamped::new(archived, at));
         let file = match self.store.find_article(&path, &record) {
             Ok(found) => found.map(|f| f.file),
             Err(e) => {

@@ -1,0 +1,129 @@
+//! What one change costs in an article with many highlights (issue 12): a
+//! 20,000-highlight notes file of about 6 MB, one note edited and saved the
+//! way the app saves it (the store merges and writes, the app takes the
+//! result back), and opening that article next to opening the same article
+//! with no notes.
+//!
+//! Run with `cargo bench --bench store`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use gloss::annotations::{Anchor, ArticleRecord, Highlight, HighlightId, Op, Store};
+use gloss::app::App;
+use gloss::config::Config;
+use gloss::keymap::Keymap;
+use gloss::library;
+use gloss::session::{Session, Setup};
+
+/// Highlights in the article.
+const HIGHLIGHTS: usize = 20_000;
+
+/// An article of numbered sentences, each distinct, so every highlight has
+/// exactly one place.
+fn article() -> String {
+    let mut text = String::from("# Many highlights\n\n");
+    for i in 0..HIGHLIGHTS {
+        let _ = write!(
+            text,
+            "Sentence {i} of the long article says something about topic {}. ",
+            i % 97
+        );
+        if i % 8 == 7 {
+            text.push_str("\n\n");
+        }
+    }
+    text
+}
+
+/// A data folder whose notes file for `path` holds one highlight per
+/// sentence, each with a note of about a hundred characters.
+fn notes(data: &Path, path: &Path, canonical: &str) {
+    let time = chrono::Utc::now() - chrono::TimeDelta::days(1);
+    let highlights: Vec<Op> = (0..HIGHLIGHTS)
+        .map(|i| {
+            let quote = format!("Sentence {i} of the long article");
+            let at = canonical.find(&format!("{quote} says")).unwrap();
+            Op::Upsert(Highlight {
+                id: HighlightId::generate(),
+                created: time,
+                updated: time,
+                color: if i % 3 == 0 { "blue" } else { "yellow" }.into(),
+                tags: vec!["bench".into()],
+                note: format!(
+                    "A note on sentence {i}, long enough to look like a real one: why it matters."
+                ),
+                orphaned: false,
+                anchor: Anchor::from_range(canonical, at..at + quote.len()),
+            })
+        })
+        .collect();
+    let record = ArticleRecord {
+        title: "Many highlights".into(),
+        path: gloss::annotations::path_to_text(path),
+        ..ArticleRecord::default()
+    };
+    Store::new(data).apply(None, &record, &highlights).unwrap();
+}
+
+fn session(root: &Path, data: &Path) -> Session {
+    let scan = library::scan(&[root.join("library")]);
+    let app = App::new(Config::default(), Keymap::default(), scan);
+    Session::start(app, Setup::new(data, u64::MAX))
+}
+
+fn bench(c: &mut Criterion) {
+    let root = tempfile::tempdir().unwrap();
+    let lib = root.path().join("library");
+    fs::create_dir_all(&lib).unwrap();
+    let path = lib.join("many.md");
+    fs::write(&path, article()).unwrap();
+    let path = fs::canonicalize(&path).unwrap();
+    let with_notes = root.path().join("with-notes");
+    let without = root.path().join("without-notes");
+    {
+        // The canonical text, as the app anchors to it.
+        let mut s = session(root.path(), &without);
+        s.open(0);
+        let text = s.app.reader.as_ref().unwrap().doc.text().to_string();
+        notes(&with_notes, &path, &text);
+    }
+    let size = fs::read_dir(with_notes.join("annotations"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".toml"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum::<u64>();
+    eprintln!("notes file: {HIGHLIGHTS} highlights, {size} bytes");
+
+    let mut group = c.benchmark_group("many_highlights");
+    group.sample_size(10);
+    group.bench_function("open_without_notes", |b| {
+        let mut s = session(root.path(), &without);
+        b.iter(|| s.open(0));
+    });
+    group.bench_function("open_20k_highlights", |b| {
+        let mut s = session(root.path(), &with_notes);
+        b.iter(|| s.open(0));
+    });
+    group.bench_function("save_one_note_20k_highlights", |b| {
+        let mut s = session(root.path(), &with_notes);
+        s.open(0);
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            let reader = s.app.reader.as_ref().unwrap();
+            let mut h = reader.notes.highlights[(n as usize * 7919) % HIGHLIGHTS].clone();
+            h.note = format!("Edited note {n}");
+            h.updated = chrono::Utc::now();
+            s.save(0, vec![Op::Upsert(h)]);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
