@@ -78,6 +78,48 @@ pub enum Command {
     /// Open one article in the reader, optionally at a character offset
     /// (the links in Markdown exports use this).
     Open(OpenArgs),
+    /// Search the text of every article and every note, highlighted passage
+    /// and tag: prints `path:line: text` (`path:note: text` for notes) like
+    /// ripgrep, and exits 1 when nothing matched.
+    Search(SearchArgs),
+}
+
+/// Options of `gloss search`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[command(
+    after_help = "Case is smart: a query with an upper-case letter is case-sensitive. \
+                  The [search] table of the config sets the default modes."
+)]
+pub struct SearchArgs {
+    /// What to search for.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    /// Files and folders to search. Without any, the `library` folders from
+    /// the config.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Print one JSON object per matching line (path, kind, line, text,
+    /// matches).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Only whole words match.
+    #[arg(long, short = 'w')]
+    pub word: bool,
+
+    /// The query is a regular expression.
+    #[arg(long, short = 'e')]
+    pub regex: bool,
+
+    /// The query is plain text, even when the config says regex.
+    #[arg(long, short = 'F', conflicts_with = "regex")]
+    pub fixed_strings: bool,
+
+    /// Letters match their accented forms and back (cafe finds café).
+    #[arg(long, short = 'a')]
+    pub accents: bool,
 }
 
 /// Options of `gloss export`.
@@ -222,6 +264,7 @@ where
         }
         Some(Command::Export(args)) => run_export(&cli, args),
         Some(Command::Import(args)) => run_import(&cli, args),
+        Some(Command::Search(args)) => run_search(&cli, args),
     }
 }
 
@@ -406,6 +449,57 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
             let _ = writeln!(std::io::stdout(), "{}", report.summary());
             ExitCode::SUCCESS
         }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// `gloss search`: never touches the terminal; exits 0 when something
+/// matched, 1 when nothing did, 2 on a bad query or path (as ripgrep).
+fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
+    let (config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {}", crate::text::clean(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        config.library.clone()
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() {
+        eprintln!(
+            "gloss: nothing to search: name files or folders, or set `library` in the config"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let missing: Vec<&PathBuf> = paths.iter().filter(|p| !p.exists()).collect();
+    for path in &missing {
+        eprintln!(
+            "gloss: no such file or folder: {}",
+            crate::text::clean(&path.display().to_string())
+        );
+    }
+    if missing.len() == paths.len() {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let defaults = config.search;
+    let request = commands::search::SearchRequest {
+        query: args.query.clone(),
+        options: crate::search::Options {
+            whole_word: args.word || defaults.whole_word,
+            regex: args.regex || (defaults.regex && !args.fixed_strings),
+            fold_accents: args.accents || defaults.fold_accents,
+        },
+        paths,
+        data_dir,
+        json: args.json,
+    };
+    let mut out = commands::search::stdout();
+    match commands::search::run(&request, &mut out) {
+        Ok(outcome) if outcome.matches > 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_FAILURE),
         Err(err) => command_failed(&err),
     }
 }

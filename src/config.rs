@@ -26,6 +26,8 @@ pub struct Config {
     pub export: ExportConfig,
     /// Key bindings, merged over the defaults.
     pub keys: crate::keymap::KeyConfig,
+    /// Library search (`F`, `gloss search`): the modes a search starts in.
+    pub search: crate::search::Options,
 }
 
 /// How articles are read.

@@ -155,6 +155,15 @@ pub enum Action {
     SaveNote,
     /// Edit the note in `$VISUAL`/`$EDITOR`.
     ExternalEditor,
+    // library search
+    /// Search the text and notes of every article in the library.
+    LibrarySearch,
+    /// Library search: match whole words only, or not.
+    SearchWholeWord,
+    /// Library search: read the query as a regular expression, or not.
+    SearchRegex,
+    /// Library search: let letters match their accented forms, or not.
+    SearchAccents,
 }
 
 impl Action {
@@ -226,6 +235,10 @@ impl Action {
             No => "no",
             SaveNote => "save the note",
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
+            LibrarySearch => "search the text and notes of every article",
+            SearchWholeWord => "whole words only (on/off)",
+            SearchRegex => "regular expression (on/off)",
+            SearchAccents => "accents: cafe finds café (on/off)",
         }
     }
 
@@ -289,6 +302,14 @@ impl Action {
             (Context::Links, FilterList) => "filter the links (or just type)",
             (Context::Links, Back) | (Context::Links, LinkList) => "close the link list",
             (Context::LinksFilter, Back) => "clear the filter and stop typing",
+            (Context::LibrarySearch, ListDown) => "next match",
+            (Context::LibrarySearch, ListUp) => "previous match",
+            (Context::LibrarySearch, ListFirst) => "first match",
+            (Context::LibrarySearch, ListLast) => "last match",
+            (Context::LibrarySearch, PageDown) => "a page of matches down",
+            (Context::LibrarySearch, PageUp) => "a page of matches up",
+            (Context::LibrarySearch, Submit) => "open the article at the match",
+            (Context::LibrarySearch, Back) => "close the search (F shows it again)",
             _ => self.description(),
         }
     }
@@ -325,11 +346,13 @@ pub enum Context {
     Links,
     /// The link list while its filter is typed.
     LinksFilter,
+    /// The library search (other keys type the query).
+    LibrarySearch,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -342,6 +365,7 @@ impl Context {
         Context::Confirm,
         Context::Editor,
         Context::Help,
+        Context::LibrarySearch,
     ];
 
     /// The table name under `[keys]` in the config, used in error messages.
@@ -359,6 +383,7 @@ impl Context {
             Context::Help => "help",
             Context::Links => "links",
             Context::LinksFilter => "links_filter",
+            Context::LibrarySearch => "library_search",
         }
     }
 
@@ -377,6 +402,7 @@ impl Context {
             Context::Help => "This help",
             Context::Links => "Link list (other keys start a filter)",
             Context::LinksFilter => "Link list, typing a filter",
+            Context::LibrarySearch => "Library search (other keys type the query)",
         }
     }
 
@@ -422,6 +448,8 @@ pub struct KeyConfig {
     pub links: BTreeMap<String, Action>,
     /// Keys while typing the link list's filter.
     pub links_filter: BTreeMap<String, Action>,
+    /// Keys of the library search.
+    pub library_search: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -440,6 +468,7 @@ impl KeyConfig {
             Context::Help => &self.help,
             Context::Links => &self.links,
             Context::LinksFilter => &self.links_filter,
+            Context::LibrarySearch => &self.library_search,
         }
     }
 }
@@ -465,6 +494,7 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Help => defaults::HELP,
         Context::Links => defaults::LINKS,
         Context::LinksFilter => defaults::LINKS_FILTER,
+        Context::LibrarySearch => defaults::LIBRARY_SEARCH,
     }
 }
 
@@ -483,6 +513,7 @@ impl Default for KeyConfig {
             help: table_of(defaults::HELP),
             links: table_of(defaults::LINKS),
             links_filter: table_of(defaults::LINKS_FILTER),
+            library_search: table_of(defaults::LIBRARY_SEARCH),
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod opener;
 pub mod paths;
 pub mod recovery;
 pub mod runtime;
+pub mod search;
 pub mod session;
 pub mod text;
 pub mod ui;

@@ -14,6 +14,7 @@ mod annotate;
 pub mod clock;
 pub mod cursor;
 pub mod geometry;
+pub mod library_search;
 pub mod links;
 pub mod list;
 pub mod modes;
@@ -133,6 +134,11 @@ pub enum Effect {
     /// Reopen an article and call [`App::land`] with this place (the back
     /// key, after a link led to another article).
     Return(links::Place),
+    /// Search the library in the background; the results come back as
+    /// [`Msg::LibraryFound`] and [`Msg::LibraryDone`].
+    SearchLibrary(crate::search::job::Request),
+    /// Stop the library search that is running.
+    CancelLibrarySearch,
     /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
     OpenUrl {
         /// The URL.
@@ -212,6 +218,8 @@ pub struct App {
     pub clock: Box<dyn Clock>,
     /// Places followed links left, for the back key.
     pub links: links::Trail,
+    /// The last library search and a jump waiting for its article.
+    pub library_search: library_search::Kept,
 }
 
 impl App {
@@ -239,6 +247,7 @@ impl App {
             headings: Headings::default(),
             clock: Box::new(SystemClock),
             links: links::Trail::default(),
+            library_search: library_search::Kept::default(),
         }
     }
 
@@ -346,6 +355,7 @@ impl App {
         self.refresh_headings();
         self.focus = Focus::Reader;
         self.fit_reader();
+        self.land_library_jump();
         effects
     }
 
@@ -433,6 +443,9 @@ impl App {
                 self.fit_reader();
                 Vec::new()
             }
+            Msg::Paste(text) if matches!(self.mode, Mode::LibrarySearch(_)) => {
+                self.on_mode_msg(Msg::Paste(text))
+            }
             Msg::Paste(text) => {
                 self.paste(&text);
                 Vec::new()
@@ -443,6 +456,14 @@ impl App {
             Msg::Mouse(pointer) => self.on_pointer(pointer),
             Msg::Parsed(parsed) => {
                 self.take_parsed(parsed);
+                Vec::new()
+            }
+            Msg::LibraryFound(found) => {
+                self.library_found(found);
+                Vec::new()
+            }
+            Msg::LibraryDone(done) => {
+                self.library_done(done);
                 Vec::new()
             }
             msg => {
@@ -471,6 +492,7 @@ impl App {
             Mode::Note(edit) => self.on_editor(edit, msg),
             Mode::Outline(outline) => self.on_outline(outline, msg),
             Mode::Links(picker) => self.on_links(picker, msg),
+            Mode::LibrarySearch(search) => self.on_library_search(search, msg),
         }
     }
 
@@ -664,7 +686,7 @@ impl App {
             Mode::Panel(panel) => panel.on_paste(text),
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
-            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } => {}
+            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } | Mode::LibrarySearch(_) => {}
         }
     }
 
@@ -739,6 +761,7 @@ impl App {
                 None => effects.extend(self.quit_now()),
             },
             Action::Help => self.open_over(Mode::Help { scroll: 0 }),
+            Action::LibrarySearch => effects.extend(self.open_library_search()),
             Action::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,

@@ -55,6 +55,8 @@ pub enum Mode {
     Outline(Box<Outline>),
     /// The link list over the reader.
     Links(Box<LinkPicker>),
+    /// The library search over the whole screen.
+    LibrarySearch(Box<super::library_search::LibrarySearch>),
 }
 
 impl Mode {
@@ -169,6 +171,10 @@ pub enum Msg {
     /// The rest of the open article, parsed by a background job started
     /// when it opened.
     Parsed(Parsed),
+    /// Matches found by the library search since the last batch.
+    LibraryFound(crate::search::job::Found),
+    /// The library search ended.
+    LibraryDone(crate::search::job::Done),
     /// The terminal's new size.
     Resize {
         /// Columns.
@@ -284,6 +290,7 @@ impl App {
             Mode::Outline(_) => Context::Outline,
             Mode::Links(picker) if picker.filtering => Context::LinksFilter,
             Mode::Links(_) => Context::Links,
+            Mode::LibrarySearch(_) => Context::LibrarySearch,
             Mode::Panel(panel) => match self.focus {
                 Focus::Reader if panel.filtering => Context::PanelFilter,
                 Focus::Reader => Context::Panel,
@@ -307,7 +314,9 @@ impl App {
             _ => match self.keymap.action(context, key) {
                 Some(action) => Some(Msg::Action(action)),
                 None => match context {
-                    Context::Input | Context::LinksFilter => typed(key, true).map(Msg::Type),
+                    Context::Input | Context::LinksFilter | Context::LibrarySearch => {
+                        typed(key, true).map(Msg::Type)
+                    }
                     // Any other character starts the outline's filter.
                     Context::Outline => typed(key, false).map(Msg::Type),
                     Context::Links => App::links_typed(key),

@@ -8,6 +8,7 @@
 
 pub mod export;
 pub mod import;
+pub mod search;
 
 use std::fmt;
 use std::path::PathBuf;

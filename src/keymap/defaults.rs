@@ -11,6 +11,7 @@ pub(super) const GLOBAL: &[(&str, Action)] = &[
     ("?", Help),
     ("tab", SwitchFocus),
     ("\\", ToggleList),
+    ("F", LibrarySearch),
 ];
 
 /// Keys of the article list.
@@ -220,4 +221,24 @@ pub(super) const LINKS_FILTER: &[(&str, Action)] = &[
     ("ctrl-c", Quit),
     ("down", ListDown),
     ("up", ListUp),
+];
+
+/// Keys of the library search; any other key is typed into the query.
+pub(super) const LIBRARY_SEARCH: &[(&str, Action)] = &[
+    ("enter", Submit),
+    ("esc", Back),
+    ("backspace", DeleteChar),
+    ("ctrl-u", ClearText),
+    ("ctrl-c", Quit),
+    ("down", ListDown),
+    ("ctrl-n", ListDown),
+    ("up", ListUp),
+    ("ctrl-p", ListUp),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("home", ListFirst),
+    ("end", ListLast),
+    ("ctrl-w", SearchWholeWord),
+    ("ctrl-r", SearchRegex),
+    ("ctrl-a", SearchAccents),
 ];

@@ -25,6 +25,10 @@ pub enum Notice {
     Hashed,
     /// The rest of the open article was parsed.
     Parsed,
+    /// A library search found more matches (they wait in its inbox).
+    SearchFound,
+    /// A library search ended.
+    Searched,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -141,6 +141,8 @@ pub struct Session {
     parsing: SingleJob<Parse>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
+    /// The library search (`F`), streaming its results back.
+    searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
 }
 
@@ -167,6 +169,7 @@ impl Session {
             draft_in_snapshot: None,
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()),
+            searches: crate::search::job::Searches::new(sender.clone()),
             parsing: SingleJob::new(Notice::Parsed, sender),
             openings: 0,
             notices,
@@ -214,6 +217,8 @@ impl Session {
             } => return Outcome::Done(self.follow_file(from, &path, fragment.as_deref())),
             Effect::Return(place) => return Outcome::Done(self.go_back_to(place)),
             Effect::OpenUrl { url, confirmed } => self.open_url(&url, confirmed),
+            Effect::SearchLibrary(request) => self.search_library(&request),
+            Effect::CancelLibrarySearch => self.searches.cancel(),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -230,6 +235,13 @@ impl Session {
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
+                Notice::SearchFound => self.take_search_results(),
+                Notice::Searched => {
+                    self.take_search_results();
+                    if let Some(done) = self.searches.finished() {
+                        let _none = self.app.update(Msg::LibraryDone(done));
+                    }
+                }
             }
         }
         any
@@ -238,7 +250,31 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
-        self.hashing.is_busy() || self.parsing.is_busy()
+        self.hashing.is_busy() || self.parsing.is_busy() || self.searches.is_busy()
+    }
+
+    /// True while a library search runs: the runtime then wakes often, so
+    /// results reach the screen as they are found.
+    pub fn search_busy(&self) -> bool {
+        self.searches.is_busy()
+    }
+
+    /// Starts a library search over the app's articles and their notes.
+    fn search_library(&mut self, request: &crate::search::job::Request) {
+        if let Err(e) = self
+            .searches
+            .start(request, &self.app.list.articles, &self.data_dir)
+        {
+            self.app.error(e.to_string());
+        }
+    }
+
+    /// Hands the library search's new matches to the app, as messages.
+    fn take_search_results(&mut self) {
+        for found in self.searches.found() {
+            // Results ask nothing of the session (no effects).
+            let _none = self.app.update(Msg::LibraryFound(found));
+        }
     }
 
     /// True while the rest of the open article is being parsed in the

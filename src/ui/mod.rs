@@ -2,6 +2,7 @@
 //! or changes state, so a frame is a pure picture of the app.
 
 mod help;
+mod library_search;
 pub mod links;
 mod list_pane;
 pub mod note_editor;
@@ -46,6 +47,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             crate::app::outline::outline_area(areas.reader, app.config.reader.reading_width),
         ),
         Mode::Links(picker) => links::draw(frame, app, picker),
+        Mode::LibrarySearch(search) => library_search::draw(frame, app, search, areas.status),
         Mode::Browse | Mode::Panel(_) | Mode::Field(_) | Mode::Question { .. } => {}
     }
 }

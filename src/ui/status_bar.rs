@@ -240,6 +240,16 @@ fn hints(app: &App) -> String {
     use Action::*;
     let (context, entries): (Context, &[(Action, &str)]) = match (&app.mode, app.focus) {
         (Mode::Field(_), _) => (Context::Input, &[(Submit, "confirm"), (Back, "cancel")]),
+        (Mode::LibrarySearch(_), _) => (
+            Context::LibrarySearch,
+            &[
+                (Submit, "open"),
+                (SearchWholeWord, "word"),
+                (SearchRegex, "regex"),
+                (SearchAccents, "accents"),
+                (Back, "close"),
+            ],
+        ),
         (Mode::Outline(o), _) if o.filtering => (
             Context::Input,
             &[(Submit, "jump"), (Back, "clear the filter")],
