@@ -26,8 +26,9 @@ enum Locate {
         by_path: HashMap<PathBuf, usize>,
         files: Vec<(usize, PathBuf)>,
     },
-    /// Every article under these canonical paths (the command line).
-    Roots(Vec<PathBuf>),
+    /// Every article under these paths (the command line): each as
+    /// canonical path and as given, to print paths the way they were given.
+    Roots(Vec<(PathBuf, PathBuf)>),
 }
 
 impl NoteTargets {
@@ -55,7 +56,7 @@ impl NoteTargets {
     pub fn for_roots(data_dir: &Path, roots: &[PathBuf]) -> Self {
         let roots = roots
             .iter()
-            .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
+            .map(|r| (std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()), r.clone()))
             .collect();
         Self {
             store: data_dir.to_path_buf(),
@@ -63,15 +64,27 @@ impl NoteTargets {
         }
     }
 
-    /// The article a notes file recorded at `path` belongs to.
-    fn locate(&self, path: &Path, canonical: &mut Option<HashMap<PathBuf, usize>>) -> Option<usize> {
+    /// The article a notes file recorded at `path` belongs to, and its path
+    /// to show.
+    fn locate(
+        &self,
+        path: &Path,
+        canonical: &mut Option<HashMap<PathBuf, usize>>,
+    ) -> Option<(usize, PathBuf)> {
         match &self.locate {
-            Locate::Roots(roots) => (roots.iter().any(|r| path.starts_with(r))
-                && path.is_file())
-            .then_some(0),
+            Locate::Roots(roots) => {
+                let (root, given) = roots.iter().find(|(r, _)| path.starts_with(r))?;
+                let rest = path.strip_prefix(root).ok()?;
+                let shown = if rest.as_os_str().is_empty() {
+                    given.clone()
+                } else {
+                    given.join(rest)
+                };
+                path.is_file().then_some((0, shown))
+            }
             Locate::List { by_path, files } => {
                 if let Some(i) = by_path.get(path) {
-                    return Some(*i);
+                    return Some((*i, path.to_path_buf()));
                 }
                 if !path.exists() {
                     return None;
@@ -82,7 +95,7 @@ impl NoteTargets {
                         .filter_map(|(i, p)| std::fs::canonicalize(p).ok().map(|c| (c, *i)))
                         .collect()
                 });
-                map.get(path).copied()
+                map.get(path).map(|i| (*i, path.to_path_buf()))
             }
         }
     }
@@ -126,11 +139,11 @@ pub fn search_notes(
             continue;
         };
         let path = text_to_path(&content.article.path);
-        let Some(article) = targets.locate(&path, &mut canonical) else {
+        let Some((article, shown)) = targets.locate(&path, &mut canonical) else {
             continue;
         };
         if let Some(hits) = note_hits(article, &content.highlights, query) {
-            found(&path, hits);
+            found(&shown, hits);
         }
     }
 }
