@@ -900,6 +900,7 @@ mod tests {
             help: BTreeMap::new(),
             links: BTreeMap::new(),
             links_filter: BTreeMap::new(),
+            library_search: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
