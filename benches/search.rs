@@ -74,19 +74,22 @@ fn bench(c: &mut Criterion) {
         },
     )
     .unwrap();
-    group.bench_function("list of 10,000 articles, accents folded (common word)", |b| {
-        b.iter(|| {
-            search::run(
-                &targets,
-                &folded,
-                threads,
-                &AtomicBool::new(false),
-                &Progress::default(),
-                None,
-                &|_| {},
-            );
-        });
-    });
+    group.bench_function(
+        "list of 10,000 articles, accents folded (common word)",
+        |b| {
+            b.iter(|| {
+                search::run(
+                    &targets,
+                    &folded,
+                    threads,
+                    &AtomicBool::new(false),
+                    &Progress::default(),
+                    None,
+                    &|_| {},
+                );
+            });
+        },
+    );
     group.finish();
 }
 

@@ -133,7 +133,10 @@ fn a_new_keystroke_makes_the_old_results_stale() {
     assert!(t.text().contains("no match"));
     // Clearing the query stops the search.
     t.keys("ctrl-u");
-    assert!(matches!(t.effects.last(), Some(Effect::CancelLibrarySearch)));
+    assert!(matches!(
+        t.effects.last(),
+        Some(Effect::CancelLibrarySearch)
+    ));
 }
 
 #[test]
@@ -189,7 +192,11 @@ fn modes_are_flipped_by_keys_and_restart_the_search() {
     assert!(t.text().contains("[accents]"));
     t.keys("ctrl-u").type_text("zeph(yr").keys("ctrl-r");
     let s = search_of(&t);
-    assert!(matches!(&s.state, State::Invalid(m) if m.contains("regular expression")), "{:?}", s.state);
+    assert!(
+        matches!(&s.state, State::Invalid(m) if m.contains("regular expression")),
+        "{:?}",
+        s.state
+    );
     t.keys("backspace").type_text(")");
     let regex = last_request(&t);
     assert!(regex.options.regex);
@@ -216,7 +223,10 @@ fn esc_closes_and_the_keys_are_in_the_help() {
     assert!(matches!(t.app.mode, Mode::Browse));
     t.keys("?");
     let help = t.text();
-    assert!(help.contains("search the text and notes of every article"), "{help}");
+    assert!(
+        help.contains("search the text and notes of every article"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -245,7 +255,9 @@ fn notes_and_highlights_of_the_listed_articles_are_found_and_marked() {
         orphaned: false,
         anchor: Anchor::from_range("Plain\nNothing to see.", 6..13),
     };
-    store.apply(None, &record, &[Op::Upsert(highlight)]).unwrap();
+    store
+        .apply(None, &record, &[Op::Upsert(highlight)])
+        .unwrap();
 
     let mut t = t;
     t.keys("F").type_text("zephyr");

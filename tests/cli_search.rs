@@ -53,7 +53,11 @@ fn nothing_found_exits_1_and_a_bad_regex_exits_2() {
 fn json_output_has_path_kind_line_text_and_matches() {
     let world = World::new();
     let out = world.gloss(&["search", "--json", "Herons", "articles"]);
-    assert_eq!(out.status.code(), Some(1), "smart case: Herons is not herons");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "smart case: Herons is not herons"
+    );
     let out = world.gloss(&["search", "--json", "herons", "articles"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -70,10 +74,17 @@ fn notes_quotes_and_tags_are_found() {
     world.mark(&[Mark {
         note: "Remember the heliotrope\nsecond line",
         tags: &["coastal"],
-        ..Mark::new("field-notes.md", "samphire grows in dense green mats", "01HNOTE")
+        ..Mark::new(
+            "field-notes.md",
+            "samphire grows in dense green mats",
+            "01HNOTE",
+        )
     }]);
     let text = world.ok(&world.data, &["search", "heliotrope", "articles"]);
-    assert_eq!(text, "articles/field-notes.md:note: Remember the heliotrope\n");
+    assert_eq!(
+        text,
+        "articles/field-notes.md:note: Remember the heliotrope\n"
+    );
     let text = world.ok(&world.data, &["search", "coastal", "articles"]);
     assert_eq!(text, "articles/field-notes.md:tag: #coastal\n");
     let text = world.ok(&world.data, &["search", "--json", "samphire", "articles"]);
@@ -97,11 +108,18 @@ fn word_and_accent_modes() {
     )
     .unwrap();
     let out = world.gloss(&["search", "-w", "cafe", "articles"]);
-    assert_eq!(out.status.code(), Some(1), "no whole word cafe without accents");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no whole word cafe without accents"
+    );
     let text = world.ok(&world.data, &["search", "-w", "-a", "cafe", "articles"]);
     assert_eq!(
         sorted_lines(&text),
-        ["articles/cafe.md:1: # Café", "articles/cafe.md:3: The café and the cafeteria."]
+        [
+            "articles/cafe.md:1: # Café",
+            "articles/cafe.md:3: The café and the cafeteria."
+        ]
     );
 }
 

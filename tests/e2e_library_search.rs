@@ -20,7 +20,11 @@ fn f_searches_the_library_and_enter_opens_at_the_match() {
         "# Harbour Log\n\nBoats left early.\n\nA heliotrope grew by the quay.\n\nLater, another heliotrope.\n",
     )
     .unwrap();
-    std::fs::write(lib.join("two.md"), "# Garden Book\n\nNo flowers named here.\n").unwrap();
+    std::fs::write(
+        lib.join("two.md"),
+        "# Garden Book\n\nNo flowers named here.\n",
+    )
+    .unwrap();
     let lib = lib.display().to_string();
     let mut g = Gloss::start_in(home, &[&lib], 100, 30);
     g.wait_for("Garden Book");
@@ -29,7 +33,10 @@ fn f_searches_the_library_and_enter_opens_at_the_match() {
     g.send("heliotrope");
     let screen = g.wait_for("2 matches in 1 article");
     assert!(screen.contains("Harbour Log  2 matches"), "{screen}");
-    assert!(screen.contains("A heliotrope grew by the quay."), "{screen}");
+    assert!(
+        screen.contains("A heliotrope grew by the quay."),
+        "{screen}"
+    );
     assert!(!screen.contains("Garden Book"), "{screen}");
     // The second matching line, then Enter.
     g.send(DOWN);

@@ -103,6 +103,9 @@ mod tests {
     fn a_pattern_widens_letters_and_escapes_the_rest() {
         let p = folded_pattern("é.");
         assert!(p.starts_with("[eé") || p.starts_with("[e"), "{p}");
-        assert!(p.contains('é') && p.contains('è') && p.ends_with("\\."), "{p}");
+        assert!(
+            p.contains('é') && p.contains('è') && p.ends_with("\\."),
+            "{p}"
+        );
     }
 }

@@ -56,7 +56,12 @@ impl NoteTargets {
     pub fn for_roots(data_dir: &Path, roots: &[PathBuf]) -> Self {
         let roots = roots
             .iter()
-            .map(|r| (std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()), r.clone()))
+            .map(|r| {
+                (
+                    std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()),
+                    r.clone(),
+                )
+            })
             .collect();
         Self {
             store: data_dir.to_path_buf(),
@@ -155,7 +160,11 @@ pub fn search_notes(
 fn prefilter(query: &Query) -> Option<Query> {
     let options = query.options();
     let text = query.text();
-    if options.regex || text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+    if options.regex
+        || text
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
         return None;
     }
     Query::new(

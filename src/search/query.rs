@@ -92,7 +92,9 @@ impl Query {
             let last = message.lines().rev().find(|l| !l.trim().is_empty());
             QueryError(format!(
                 "not a valid regular expression: {}",
-                last.unwrap_or(&message).trim().trim_start_matches("error: ")
+                last.unwrap_or(&message)
+                    .trim()
+                    .trim_start_matches("error: ")
             ))
         })?;
         if matcher.is_match(b"").unwrap_or(false) {
@@ -232,7 +234,12 @@ mod tests {
             regex: true,
             ..Options::default()
         };
-        assert!(Query::new("(", regex).unwrap_err().0.contains("regular expression"));
+        assert!(
+            Query::new("(", regex)
+                .unwrap_err()
+                .0
+                .contains("regular expression")
+        );
         assert!(Query::new("a*", regex).unwrap_err().0.contains("empty"));
         assert!(Query::new("", Options::default()).is_err());
     }

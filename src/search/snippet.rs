@@ -81,7 +81,11 @@ impl Snippet {
 
 fn push_clean(out: &mut String, text: &str) {
     let clean = sanitize(text);
-    out.extend(clean.chars().map(|c| if c == '\t' || c == '\n' { ' ' } else { c }));
+    out.extend(
+        clean
+            .chars()
+            .map(|c| if c == '\t' || c == '\n' { ' ' } else { c }),
+    );
 }
 
 #[cfg(test)]

@@ -43,7 +43,12 @@ impl TextSearcher {
 
     /// The matches in the file at `path`; `None` when there are none (or
     /// it cannot be read: the library list already said so).
-    pub fn file(&mut self, article: usize, path: &Path, cancel: &AtomicBool) -> Option<ArticleHits> {
+    pub fn file(
+        &mut self,
+        article: usize,
+        path: &Path,
+        cancel: &AtomicBool,
+    ) -> Option<ArticleHits> {
         let mut sink = Collect::new(&self.matcher, cancel, self.limit);
         self.searcher
             .search_path(&self.matcher, path, &mut sink)
@@ -52,7 +57,12 @@ impl TextSearcher {
     }
 
     /// The matches in text already in memory.
-    pub fn bytes(&mut self, article: usize, bytes: &[u8], cancel: &AtomicBool) -> Option<ArticleHits> {
+    pub fn bytes(
+        &mut self,
+        article: usize,
+        bytes: &[u8],
+        cancel: &AtomicBool,
+    ) -> Option<ArticleHits> {
         let mut sink = Collect::new(&self.matcher, cancel, self.limit);
         self.searcher
             .search_slice(&self.matcher, bytes, &mut sink)

@@ -103,7 +103,13 @@ pub fn draw(frame: &mut Frame, app: &App, search: &LibrarySearch, status: Rect) 
 /// "word regex accents" with the ones in force named, the others dimmed out.
 fn modes_text(search: &LibrarySearch) -> String {
     let o = search.options;
-    let flag = |on: bool, name: &str| if on { format!("[{name}]") } else { String::new() };
+    let flag = |on: bool, name: &str| {
+        if on {
+            format!("[{name}]")
+        } else {
+            String::new()
+        }
+    };
     let parts: Vec<String> = [
         flag(o.whole_word, "word"),
         flag(o.regex, "regex"),
@@ -140,10 +146,16 @@ fn article_line(app: &App, search: &LibrarySearch, index: usize, width: usize) -
 fn hit_line(hit: &Hit, width: usize) -> Line<'static> {
     let (label, style) = match hit.kind {
         HitKind::Text => (format!("  {:>5}  ", hit.line), theme::ENTRY_DETAIL),
-        kind => (format!("  {:>9}  ", format!("{}:", kind.label())), theme::NOTE_MARK),
+        kind => (
+            format!("  {:>9}  ", format!("{}:", kind.label())),
+            theme::NOTE_MARK,
+        ),
     };
     let mut spans = vec![Span::styled(label.clone(), style)];
-    spans.extend(snippet_spans(&hit.snippet, width.saturating_sub(label.width())));
+    spans.extend(snippet_spans(
+        &hit.snippet,
+        width.saturating_sub(label.width()),
+    ));
     Line::from(spans)
 }
 
