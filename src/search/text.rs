@@ -94,7 +94,7 @@ impl<'a> Collect<'a> {
     }
 
     fn into_hits(self, article: usize) -> Option<ArticleHits> {
-        (self.count > 0).then(|| ArticleHits {
+        (self.count > 0).then_some(ArticleHits {
             article,
             count: self.count,
             hits: self.hits,
