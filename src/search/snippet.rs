@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn a_long_line_is_cut_around_the_match() {
         let line = format!("{}needle{}", "x".repeat(500), "y".repeat(500));
-        let s = Snippet::of(&line, &[500..506]);
+        let s = Snippet::of(&line, std::slice::from_ref(&(500..506)));
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(s.text.chars().count() <= WIDTH + 2);
         assert_eq!(&s.text[s.marks[0].clone()], "needle");
