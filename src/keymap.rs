@@ -966,6 +966,7 @@ mod tests {
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",
                 "This help",
+                "Library search (other keys type the query)",
             ]
         );
         let questions = section(&help, "Questions (y/n)");
