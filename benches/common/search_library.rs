@@ -61,9 +61,9 @@ pub fn article(i: usize, rng_seed: u64) -> String {
                         text.extend(first.to_uppercase());
                         text.push_str(c.as_str());
                     }
-                } else if rng.next() % 40 == 0 {
+                } else if rng.next().is_multiple_of(40) {
                     text.push_str(&format!("**{word}**"));
-                } else if rng.next() % 60 == 0 {
+                } else if rng.next().is_multiple_of(60) {
                     text.push_str(&format!("[{word}](https://example.org/{word})"));
                 } else {
                     text.push_str(word);
