@@ -27,9 +27,9 @@ const COLS: u16 = 120;
 const ROWS: u16 = 40;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What a result row of the search starts with: the overlay's left border
-/// and a generated article's title.
-const RESULT_ROW: &str = "│Dispatch";
+/// What only a result row shows: an article's match count after its title
+/// (each generated article holds the rare word once).
+const RESULT_ROW: &str = "  1 match";
 
 struct Watch {
     parser: vt100::Parser,
@@ -202,6 +202,8 @@ fn main() -> Result<()> {
             other => bail!("unknown argument {other}; usage: --bin PATH --runs N [--articles N]"),
         }
     }
+    // portable-pty looks a relative program up in PATH.
+    let bin = std::path::absolute(&bin)?;
     let rg = which("rg").context("rg (ripgrep) must be installed: it is the yardstick")?;
     let dir = tempfile::tempdir()?;
     let library = dir.path().join("library");
@@ -227,7 +229,8 @@ fn main() -> Result<()> {
             &home,
         )?);
         let mut session = Session::spawn(&bin, &home, &library, "Dispatch")?;
-        session.answer("F", "search:")?;
+        // The whole empty search screen, not just its first line.
+        session.answer("F", "type to search")?;
         first_times.push(session.answer(query, RESULT_ROW)?);
     }
     let rg_t = median(rg_times);
