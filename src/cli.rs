@@ -95,6 +95,10 @@ pub enum Command {
     /// Git merge driver for notes files: merges OURS and THEIRS by
     /// highlight id into OURS (see the README's "Moving notes").
     MergeNotes(MergeNotesArgs),
+    /// Search the text of every article and every note, highlighted passage
+    /// and tag: prints `path:line: text` (`path:note: text` for notes) like
+    /// ripgrep, and exits 1 when nothing matched.
+    Search(SearchArgs),
 }
 
 /// Options of `gloss notes`.
@@ -138,7 +142,6 @@ fn parse_sort(text: &str) -> Result<crate::annotations::library_notes::SortBy, S
         .ok_or_else(|| format!("unknown order {text:?}: use date, article, colour or tag"))
 }
 
-
 /// Options of `gloss merge-notes` (git passes `%O %A %B`).
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct MergeNotesArgs {
@@ -151,6 +154,44 @@ pub struct MergeNotesArgs {
     /// Their version (git's %B).
     #[arg(value_name = "THEIRS")]
     pub theirs: PathBuf,
+}
+
+/// Options of `gloss search`.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+#[command(
+    after_help = "Case is smart: a query with an upper-case letter is case-sensitive. \
+                  The [search] table of the config sets the default modes."
+)]
+pub struct SearchArgs {
+    /// What to search for.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    /// Files and folders to search. Without any, the `library` folders from
+    /// the config.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Print one JSON object per matching line (path, kind, line, text,
+    /// matches).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Only whole words match.
+    #[arg(long, short = 'w')]
+    pub word: bool,
+
+    /// The query is a regular expression.
+    #[arg(long, short = 'e')]
+    pub regex: bool,
+
+    /// The query is plain text, even when the config says regex.
+    #[arg(long, short = 'F', conflicts_with = "regex")]
+    pub fixed_strings: bool,
+
+    /// Letters match their accented forms and back (cafe finds café).
+    #[arg(long, short = 'a')]
+    pub accents: bool,
 }
 
 /// Options of `gloss export`.
@@ -346,6 +387,7 @@ where
         Some(Command::Notes(args)) => run_notes(&cli, args),
         Some(Command::SyncMerge) => run_sync_merge(&cli),
         Some(Command::MergeNotes(args)) => run_merge_notes(args),
+        Some(Command::Search(args)) => run_search(&cli, &args),
     }
 }
 
@@ -700,6 +742,57 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
                 ExitCode::from(EXIT_SKIPPED)
             }
         }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// `gloss search`: never touches the terminal; exits 0 when something
+/// matched, 1 when nothing did, 2 on a bad query or path (as ripgrep).
+fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
+    let (config, data_dir) = match prepare_batch(cli) {
+        Ok(ready) => ready,
+        Err(message) => {
+            eprintln!("gloss: {}", crate::text::clean(&message));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        config.library.clone()
+    } else {
+        args.paths.clone()
+    };
+    if paths.is_empty() {
+        eprintln!(
+            "gloss: nothing to search: name files or folders, or set `library` in the config"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let missing: Vec<&PathBuf> = paths.iter().filter(|p| !p.exists()).collect();
+    for path in &missing {
+        eprintln!(
+            "gloss: no such file or folder: {}",
+            crate::text::clean(&path.display().to_string())
+        );
+    }
+    if missing.len() == paths.len() {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let defaults = config.search;
+    let request = commands::search::SearchRequest {
+        query: args.query.clone(),
+        options: crate::search::Options {
+            whole_word: args.word || defaults.whole_word,
+            regex: args.regex || (defaults.regex && !args.fixed_strings),
+            fold_accents: args.accents || defaults.fold_accents,
+        },
+        paths,
+        data_dir,
+        json: args.json,
+    };
+    let mut out = commands::search::stdout();
+    match commands::search::run(&request, &mut out) {
+        Ok(outcome) if outcome.matches > 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_FAILURE),
         Err(err) => command_failed(&err),
     }
 }

@@ -32,6 +32,8 @@ pub struct Config {
     pub list: ListConfig,
     /// Keeping notes in step across machines.
     pub sync: SyncConfig,
+    /// Library search (`F`, `gloss search`): the modes a search starts in.
+    pub search: crate::search::Options,
 }
 
 /// The daily review (`gloss review`, `D` in the list): how many highlights a

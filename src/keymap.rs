@@ -188,6 +188,15 @@ pub enum Action {
     Rescan,
     /// Show the next reading state (all, unread, reading, finished, archived).
     CycleStateFilter,
+    // library search
+    /// Search the text and notes of every article in the library.
+    LibrarySearch,
+    /// Library search: match whole words only, or not.
+    SearchWholeWord,
+    /// Library search: read the query as a regular expression, or not.
+    SearchRegex,
+    /// Library search: let letters match their accented forms, or not.
+    SearchAccents,
 }
 
 impl Action {
@@ -273,6 +282,10 @@ impl Action {
             ToggleArchived => "archive the article, or bring it back",
             Rescan => "read the library folders again",
             CycleStateFilter => "show all, unread, reading, finished or archived articles",
+            LibrarySearch => "search the text and notes of every article",
+            SearchWholeWord => "whole words only (on/off)",
+            SearchRegex => "regular expression (on/off)",
+            SearchAccents => "accents: cafe finds café (on/off)",
         }
     }
 
@@ -358,6 +371,14 @@ impl Action {
             (Context::Review, Back) => "close the review (what is left stays due)",
             (Context::Review, OpenArticle) => "open the article at the highlight",
             (Context::Review, Annotate) => "edit the note",
+            (Context::LibrarySearch, ListDown) => "next match",
+            (Context::LibrarySearch, ListUp) => "previous match",
+            (Context::LibrarySearch, ListFirst) => "first match",
+            (Context::LibrarySearch, ListLast) => "last match",
+            (Context::LibrarySearch, PageDown) => "a page of matches down",
+            (Context::LibrarySearch, PageUp) => "a page of matches up",
+            (Context::LibrarySearch, Submit) => "open the article at the match",
+            (Context::LibrarySearch, Back) => "close the search (F shows it again)",
             _ => self.description(),
         }
     }
@@ -402,11 +423,13 @@ pub enum Context {
     Tags,
     /// The daily review.
     Review,
+    /// The library search (other keys type the query).
+    LibrarySearch,
 }
 
 impl Context {
     /// Every context, in the order the help overlay lists them.
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -422,6 +445,7 @@ impl Context {
         Context::Confirm,
         Context::Editor,
         Context::Help,
+        Context::LibrarySearch,
     ];
 
     /// The table name under `[keys]` in the config, used in error messages.
@@ -442,6 +466,7 @@ impl Context {
             Context::Notes => "notes",
             Context::Tags => "tags",
             Context::Review => "review",
+            Context::LibrarySearch => "library_search",
         }
     }
 
@@ -463,6 +488,7 @@ impl Context {
             Context::Notes => "All notes",
             Context::Tags => "Tags of all notes",
             Context::Review => "Daily review",
+            Context::LibrarySearch => "Library search (other keys type the query)",
         }
     }
 
@@ -517,6 +543,8 @@ pub struct KeyConfig {
     pub tags: BTreeMap<String, Action>,
     /// Keys of the daily review.
     pub review: BTreeMap<String, Action>,
+    /// Keys of the library search.
+    pub library_search: BTreeMap<String, Action>,
 }
 
 impl KeyConfig {
@@ -538,6 +566,7 @@ impl KeyConfig {
             Context::Notes => &self.notes,
             Context::Tags => &self.tags,
             Context::Review => &self.review,
+            Context::LibrarySearch => &self.library_search,
         }
     }
 }
@@ -566,6 +595,7 @@ fn default_entries(context: Context) -> &'static [(&'static str, Action)] {
         Context::Notes => defaults::NOTES,
         Context::Tags => defaults::TAGS,
         Context::Review => defaults::REVIEW,
+        Context::LibrarySearch => defaults::LIBRARY_SEARCH,
     }
 }
 
@@ -587,6 +617,7 @@ impl Default for KeyConfig {
             notes: table_of(defaults::NOTES),
             tags: table_of(defaults::TAGS),
             review: table_of(defaults::REVIEW),
+            library_search: table_of(defaults::LIBRARY_SEARCH),
         }
     }
 }
@@ -976,6 +1007,7 @@ mod tests {
             notes: BTreeMap::new(),
             tags: BTreeMap::new(),
             review: BTreeMap::new(),
+            library_search: BTreeMap::new(),
         };
         let map = Keymap::from_config(&config).unwrap();
         assert_eq!(
@@ -1044,6 +1076,7 @@ mod tests {
                 "Questions (y/n)",
                 "Note editor (other keys edit the text)",
                 "This help",
+                "Library search (other keys type the query)",
             ]
         );
         let questions = section(&help, "Questions (y/n)");

@@ -28,6 +28,7 @@ pub mod paths;
 pub mod recovery;
 pub mod review;
 pub mod runtime;
+pub mod search;
 pub mod session;
 pub mod text;
 pub mod ui;

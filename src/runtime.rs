@@ -34,6 +34,9 @@ mod watchdog; // i8-fix wiring (D1)
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
 const IDLE_TICK: Duration = Duration::from_millis(50);
 
+/// How long the loop sleeps while a library search is running.
+const SEARCH_TICK: Duration = Duration::from_millis(2);
+
 /// Longest time input may hold back a frame while events keep coming.
 const FRAME_BUDGET: Duration = Duration::from_millis(100);
 
@@ -309,7 +312,13 @@ impl Runtime {
             // The rest of a large article is parsed by a background job
             // (its result is collected above when the loop wakes), so the
             // loop always sleeps until a key or the next tick.
-            let timeout = IDLE_TICK;
+            // While a library search streams results, wake often enough
+            // that each batch reaches the screen at once.
+            let timeout = if self.session.search_busy() {
+                SEARCH_TICK
+            } else {
+                IDLE_TICK
+            };
             #[cfg(unix)] // i8-fix wiring (D1)
             let ready = match hangup::wait_input(timeout)? {
                 hangup::Input::Gone => return Ok(()),

@@ -47,14 +47,8 @@ pub(crate) struct Extras {
 }
 
 const TOP_KEYS: &[&str] = &["version", "article", "position", "highlight", "deleted"];
-pub(super) const ARTICLE_KEYS: &[&str] = &[
-    "title",
-    "author",
-    "date",
-    "path",
-    "fingerprint",
-    "archived",
-];
+pub(super) const ARTICLE_KEYS: &[&str] =
+    &["title", "author", "date", "path", "fingerprint", "archived"];
 const POSITION_KEYS: &[&str] = &["offset", "quote", "progress", "updated"];
 const HIGHLIGHT_KEYS: &[&str] = &[
     "id", "created", "updated", "color", "tags", "note", "orphaned", "via", "anchor",

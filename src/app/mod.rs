@@ -15,6 +15,7 @@ mod annotate;
 pub mod clock;
 pub mod cursor;
 pub mod geometry;
+pub mod library_search;
 pub mod links;
 pub mod list;
 pub mod modes;
@@ -162,6 +163,11 @@ pub enum Effect {
     },
     /// Read the library folders again (`R`).
     Rescan,
+    /// Search the library in the background; the results come back as
+    /// [`Msg::LibraryFound`] and [`Msg::LibraryDone`].
+    SearchLibrary(crate::search::job::Request),
+    /// Stop the library search that is running.
+    CancelLibrarySearch,
     /// Hand a URL to the system opener (`$BROWSER`, else xdg-open/open).
     OpenUrl {
         /// The URL.
@@ -247,6 +253,8 @@ pub struct App {
     /// How many highlights are due for review today, when the session has
     /// counted them (the list's status line shows it).
     pub review_due: Option<usize>,
+    /// The last library search and a jump waiting for its article.
+    pub library_search: library_search::Kept,
 }
 
 impl App {
@@ -278,6 +286,7 @@ impl App {
             clock: Box::new(SystemClock),
             links: links::Trail::default(),
             review_due: None,
+            library_search: library_search::Kept::default(),
         }
     }
 
@@ -385,6 +394,7 @@ impl App {
         self.refresh_headings();
         self.focus = Focus::Reader;
         self.fit_reader();
+        self.land_library_jump();
         effects
     }
 
@@ -473,6 +483,9 @@ impl App {
                 self.fit_reader();
                 Vec::new()
             }
+            Msg::Paste(text) if matches!(self.mode, Mode::LibrarySearch(_)) => {
+                self.on_mode_msg(Msg::Paste(text))
+            }
             Msg::Paste(text) => {
                 self.paste(&text);
                 Vec::new()
@@ -492,6 +505,14 @@ impl App {
             }
             Msg::AllNotesLoaded(notes) => {
                 self.take_all_notes(*notes);
+                Vec::new()
+            }
+            Msg::LibraryFound(found) => {
+                self.search_found(found);
+                Vec::new()
+            }
+            Msg::LibraryDone(done) => {
+                self.library_done(done);
                 Vec::new()
             }
             msg => {
@@ -522,6 +543,7 @@ impl App {
             Mode::Links(picker) => self.on_links(picker, msg),
             Mode::AllNotes(view) => self.on_all_notes(view, msg),
             Mode::Review(review) => self.on_review(review, msg),
+            Mode::LibrarySearch(search) => self.on_library_search(search, msg),
         }
     }
 
@@ -721,7 +743,11 @@ impl App {
             Mode::Outline(_) => self.paste_into_outline(text),
             Mode::Links(_) => self.paste_into_links(text),
             Mode::AllNotes(_) => self.paste_into_all_notes(text),
-            Mode::Browse | Mode::Help { .. } | Mode::Question { .. } | Mode::Review(_) => {}
+            Mode::Browse
+            | Mode::Help { .. }
+            | Mode::Question { .. }
+            | Mode::Review(_)
+            | Mode::LibrarySearch(_) => {}
         }
     }
 
@@ -797,6 +823,7 @@ impl App {
             },
             Action::Help => self.open_over(Mode::Help { scroll: 0 }),
             Action::AllNotes => effects.extend(self.open_all_notes()),
+            Action::LibrarySearch => effects.extend(self.open_library_search()),
             Action::SwitchFocus => {
                 self.focus = match self.focus {
                     Focus::List if self.reader.is_some() => Focus::Reader,

@@ -61,6 +61,8 @@ pub enum Mode {
     /// The daily review: today's highlights one at a time, over the panes.
     /// The note editor and the help open over it.
     Review(Box<super::review::Review>),
+    /// The library search over the whole screen.
+    LibrarySearch(Box<super::library_search::LibrarySearch>),
 }
 
 impl Mode {
@@ -178,6 +180,10 @@ pub enum Msg {
     /// Every highlight of the library, loaded by a background job for the
     /// all-notes view.
     AllNotesLoaded(Box<crate::annotations::library_notes::LibraryNotes>),
+    /// Matches found by the library search since the last batch.
+    LibraryFound(crate::search::job::Found),
+    /// The library search ended.
+    LibraryDone(crate::search::job::Done),
     /// The terminal's new size.
     Resize {
         /// Columns.
@@ -295,6 +301,7 @@ impl App {
             Mode::Links(_) => Context::Links,
             Mode::AllNotes(view) => App::all_notes_context(view),
             Mode::Review(_) => Context::Review,
+            Mode::LibrarySearch(_) => Context::LibrarySearch,
             Mode::Panel(panel) => match self.focus {
                 Focus::Reader if panel.filtering => Context::PanelFilter,
                 Focus::Reader => Context::Panel,
@@ -320,7 +327,9 @@ impl App {
             _ => match self.keymap.action(context, key) {
                 Some(action) => Some(Msg::Action(action)),
                 None => match context {
-                    Context::Input | Context::LinksFilter => typed(key, true).map(Msg::Type),
+                    Context::Input | Context::LinksFilter | Context::LibrarySearch => {
+                        typed(key, true).map(Msg::Type)
+                    }
                     // Any other character starts the outline's filter.
                     Context::Outline => typed(key, false).map(Msg::Type),
                     Context::Links => App::links_typed(key),

@@ -9,6 +9,7 @@
 pub mod export;
 pub mod import;
 pub mod notes;
+pub mod search;
 pub mod sync;
 
 use std::fmt;

@@ -12,6 +12,7 @@ pub(super) const GLOBAL: &[(&str, Action)] = &[
     ("tab", SwitchFocus),
     ("\\", ToggleList),
     ("A", AllNotes),
+    ("F", LibrarySearch),
 ];
 
 /// Keys of the article list.
@@ -296,4 +297,24 @@ pub(super) const REVIEW: &[(&str, Action)] = &[
     ("q", Back),
     ("?", Help),
     ("ctrl-c", Quit),
+];
+
+/// Keys of the library search; any other key is typed into the query.
+pub(super) const LIBRARY_SEARCH: &[(&str, Action)] = &[
+    ("enter", Submit),
+    ("esc", Back),
+    ("backspace", DeleteChar),
+    ("ctrl-u", ClearText),
+    ("ctrl-c", Quit),
+    ("down", ListDown),
+    ("ctrl-n", ListDown),
+    ("up", ListUp),
+    ("ctrl-p", ListUp),
+    ("pagedown", PageDown),
+    ("pageup", PageUp),
+    ("home", ListFirst),
+    ("end", ListLast),
+    ("ctrl-w", SearchWholeWord),
+    ("ctrl-r", SearchRegex),
+    ("ctrl-a", SearchAccents),
 ];

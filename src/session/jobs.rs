@@ -33,6 +33,10 @@ pub enum Notice {
     Scanned,
     /// Files changed in a watched library folder.
     FilesChanged,
+    /// A library search found more matches (they wait in its inbox).
+    SearchFound,
+    /// A library search ended.
+    Searched,
 }
 
 /// The channel every slot reports on, and its receiving end.

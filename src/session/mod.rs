@@ -150,6 +150,8 @@ pub struct Session {
     counting: SingleJob<review::CountDue>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
+    /// The library search (`F`), streaming its results back.
+    searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
     /// Where background work reports (the library scan and watcher too).
     notice_sender: std::sync::mpsc::Sender<Notice>,
@@ -189,6 +191,7 @@ impl Session {
             parsing: SingleJob::new(Notice::Parsed, sender.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
             counting: SingleJob::new(Notice::Counted, sender.clone()),
+            searches: crate::search::job::Searches::new(sender.clone()),
             openings: 0,
             notices,
             notice_sender: sender,
@@ -251,6 +254,8 @@ impl Session {
             Effect::Review(effect) => return Outcome::Done(self.review(*effect)),
             Effect::Archive { article, archived } => self.archive(article, archived),
             Effect::Rescan => self.rescan(),
+            Effect::SearchLibrary(request) => self.search_library(&request),
+            Effect::CancelLibrarySearch => self.searches.cancel(),
             other @ (Effect::Copy(_) | Effect::ExternalEdit(_)) => {
                 return Outcome::NeedsTerminal(other);
             }
@@ -274,6 +279,13 @@ impl Session {
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
                 Notice::FilesChanged => self.rescan(),
+                Notice::SearchFound => self.take_search_results(),
+                Notice::Searched => {
+                    self.take_search_results();
+                    if let Some(done) = self.searches.finished() {
+                        let _none = self.app.update(Msg::LibraryDone(done));
+                    }
+                }
             }
         }
         if scanned {
@@ -290,6 +302,31 @@ impl Session {
             || self.all_notes.is_busy()
             || self.counting.is_busy()
             || self.scanning()
+            || self.searches.is_busy()
+    }
+
+    /// True while a library search runs: the runtime then wakes often, so
+    /// results reach the screen as they are found.
+    pub fn search_busy(&self) -> bool {
+        self.searches.is_busy()
+    }
+
+    /// Starts a library search over the app's articles and their notes.
+    fn search_library(&mut self, request: &crate::search::job::Request) {
+        if let Err(e) = self
+            .searches
+            .start(request, &self.app.list.articles, &self.data_dir)
+        {
+            self.app.error(e.to_string());
+        }
+    }
+
+    /// Hands the library search's new matches to the app, as messages.
+    fn take_search_results(&mut self) {
+        for found in self.searches.found() {
+            // Results ask nothing of the session (no effects).
+            let _none = self.app.update(Msg::LibraryFound(found));
+        }
     }
 
     /// True while the rest of the open article is being parsed in the

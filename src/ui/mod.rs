@@ -3,6 +3,7 @@
 
 pub mod all_notes;
 mod help;
+mod library_search;
 pub mod links;
 mod list_pane;
 pub mod note_editor;
@@ -62,8 +63,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         | Mode::Panel(_)
         | Mode::Field(_)
         | Mode::Question { .. }
-        | Mode::AllNotes(_) => {}
+        | Mode::AllNotes(_)
         | Mode::Review(_) => {}
+        Mode::LibrarySearch(search) => library_search::draw(frame, app, search, areas.status),
     }
 }
 

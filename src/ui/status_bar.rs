@@ -267,6 +267,16 @@ fn hints(app: &App) -> String {
             Context::Review,
             &[(OpenArticle, "open"), (Help, "help"), (Back, "close")],
         ),
+        (Mode::LibrarySearch(_), _) => (
+            Context::LibrarySearch,
+            &[
+                (Submit, "open"),
+                (SearchWholeWord, "word"),
+                (SearchRegex, "regex"),
+                (SearchAccents, "accents"),
+                (Back, "close"),
+            ],
+        ),
         (Mode::Outline(o), _) if o.filtering => (
             Context::Input,
             &[(Submit, "jump"), (Back, "clear the filter")],

@@ -1,0 +1,244 @@
+//! Full-text search across the library: every article's text and every
+//! note, quote and tag, for `F` in the app and `gloss search` on the command
+//! line. See docs/search.md for why it searches the files directly with
+//! ripgrep's crates (no index) and how a match in a file is found again in
+//! the article's canonical text.
+//!
+//! The engine has no terminal and no app state in it: [`run`] searches a list
+//! of articles (the app's list) and [`walk`] searches folders (the command
+//! line), both in parallel and both handing each article's matches to a
+//! callback as soon as that article is done, so results stream; a shared
+//! cancellation flag stops a search that a newer keystroke replaced.
+
+mod fold;
+pub mod job;
+mod notes;
+mod query;
+mod snippet;
+mod text;
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+pub use fold::base_of;
+pub use notes::{NoteTargets, search_notes};
+pub use query::{Options, Query, QueryError, find_in};
+pub use snippet::Snippet;
+pub use text::{TextSearcher, walk};
+
+/// At most this many matches of one article keep a snippet; the count goes
+/// on past it.
+pub const MAX_HITS_PER_ARTICLE: usize = 50;
+
+/// What a match was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HitKind {
+    /// The article's own text.
+    Text,
+    /// The note of a highlight.
+    Note,
+    /// The highlighted passage (the quote kept with the highlight).
+    Quote,
+    /// A tag of a highlight.
+    Tag,
+}
+
+impl HitKind {
+    /// The word shown before the snippet and printed by `gloss search`
+    /// in place of a line number.
+    pub fn label(self) -> &'static str {
+        match self {
+            HitKind::Text => "text",
+            HitKind::Note => "note",
+            HitKind::Quote => "highlight",
+            HitKind::Tag => "tag",
+        }
+    }
+}
+
+/// Where in the article's file a text match is, to find it again in the
+/// canonical text (see [`Place::pick`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Which match of the file this is, counting from 0.
+    pub ordinal: usize,
+    /// Byte offset of the match in the file.
+    pub offset: u64,
+}
+
+/// One line (of the file, or of a note) with matches in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Text, note, highlight or tag.
+    pub kind: HitKind,
+    /// 1-based line number in the file (text) or in the note.
+    pub line: u64,
+    /// The line around the first match, made safe to show, with every
+    /// match in it marked.
+    pub snippet: Snippet,
+    /// For text: where the match is in the file.
+    pub place: Option<Place>,
+    /// For notes, highlights and tags: the highlight's id.
+    pub highlight: Option<String>,
+}
+
+/// All matches of one article found by one part of the search (its file,
+/// or its notes): the app merges the two.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleHits {
+    /// The article's index in the list searched.
+    pub article: usize,
+    /// Number of matches (not lines).
+    pub count: usize,
+    /// The first [`MAX_HITS_PER_ARTICLE`] matching lines.
+    pub hits: Vec<Hit>,
+    /// For text: the number of matches in the whole file and its length in
+    /// bytes, to map a match to the canonical text.
+    pub file: Option<FileFigures>,
+}
+
+/// A file's match count and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileFigures {
+    /// Matches in the file.
+    pub matches: usize,
+    /// The file's length in bytes.
+    pub len: u64,
+}
+
+impl Place {
+    /// The match among `matches` (byte ranges in the canonical text of
+    /// `text_len` bytes) that this file match is. The file holds Markdown
+    /// markup the canonical text does not (link targets, `**`, front matter),
+    /// so the counts can differ: when they agree the same ordinal is taken;
+    /// otherwise the match at the nearest relative position in the text.
+    pub fn pick(
+        self,
+        file: FileFigures,
+        matches: &[Range<usize>],
+        text_len: usize,
+    ) -> Option<usize> {
+        if matches.is_empty() {
+            return None;
+        }
+        if matches.len() == file.matches && self.ordinal < matches.len() {
+            return Some(self.ordinal);
+        }
+        let at = self.offset as f64 / file.len.max(1) as f64;
+        let target = (at * text_len as f64) as usize;
+        let i = matches.partition_point(|m| m.start < target);
+        let before = i.checked_sub(1);
+        match (before, matches.get(i)) {
+            (Some(b), Some(a)) => {
+                let db = target - matches[b].start;
+                let da = a.start - target;
+                Some(if db <= da { b } else { i })
+            }
+            (Some(b), None) => Some(b),
+            (None, _) => Some(0),
+        }
+    }
+}
+
+/// An article to search: its index in the list and where its text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file on disk.
+    File(usize, PathBuf),
+    /// Text already in memory (a bundled sample).
+    Text(usize, &'static str),
+}
+
+impl Target {
+    /// The article's index.
+    pub fn article(&self) -> usize {
+        match self {
+            Target::File(i, _) | Target::Text(i, _) => *i,
+        }
+    }
+}
+
+/// How many articles were searched, for the status line.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Articles searched so far.
+    pub searched: AtomicUsize,
+}
+
+/// Searches `targets` on `threads` threads (at least one), calling `found`
+/// with each article's matches as soon as it is done, and `notes` first on
+/// a thread of its own when given. Stops early when `cancel` is set.
+pub fn run(
+    targets: &[Target],
+    query: &Query,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &Progress,
+    notes: Option<&NoteTargets>,
+    found: &(dyn Fn(ArticleHits) + Sync),
+) {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        if let Some(notes) = notes {
+            scope.spawn(|| search_notes(notes, query, cancel, &|_, hits| found(hits)));
+        }
+        let worker = || {
+            let mut searcher = TextSearcher::new(query);
+            loop {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(target) = targets.get(i) else { return };
+                let hits = match target {
+                    Target::File(article, path) => searcher.file(*article, path, cancel),
+                    Target::Text(article, text) => {
+                        searcher.bytes(*article, text.as_bytes(), cancel)
+                    }
+                };
+                progress.searched.fetch_add(1, Ordering::Relaxed);
+                if let Some(hits) = hits {
+                    found(hits);
+                }
+            }
+        };
+        for _ in 1..threads.max(1) {
+            scope.spawn(worker);
+        }
+        worker();
+    });
+}
+
+/// Threads to search with: one per core.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_maps_by_ordinal_or_by_position() {
+        let figures = FileFigures {
+            matches: 3,
+            len: 300,
+        };
+        let same = [0..1, 10..11, 20..21];
+        let third = Place {
+            ordinal: 2,
+            offset: 290,
+        };
+        assert_eq!(third.pick(figures, &same, 30), Some(2));
+        // The file had a match in a link target the text does not show.
+        let fewer = [0..1, 25..26];
+        assert_eq!(third.pick(figures, &fewer, 30), Some(1));
+        let first = Place {
+            ordinal: 0,
+            offset: 0,
+        };
+        assert_eq!(first.pick(figures, &fewer, 30), Some(0));
+        assert_eq!(first.pick(figures, &[], 30), None);
+    }
+}

@@ -1,0 +1,223 @@
+//! Searching the notes store: every note, highlighted passage and tag of the
+//! articles being searched. Notes files are few and small next to the
+//! library, but parsing every one per keystroke would still cost, so a file
+//! is parsed only when its raw TOML holds the query (when the query is text
+//! TOML writes verbatim; otherwise every file is parsed).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::{ArticleHits, Hit, HitKind, MAX_HITS_PER_ARTICLE, Options, Query, Snippet, Target};
+use crate::annotations::{Store, text_to_path};
+
+/// Where the notes are and which articles' notes to search.
+#[derive(Debug)]
+pub struct NoteTargets {
+    store: PathBuf,
+    locate: Locate,
+}
+
+#[derive(Debug)]
+enum Locate {
+    /// The articles of a list, by absolute path (and by canonical path,
+    /// worked out only when a note's article is not found by the first).
+    List {
+        by_path: HashMap<PathBuf, usize>,
+        files: Vec<(usize, PathBuf)>,
+    },
+    /// Every article under these paths (the command line): each as
+    /// canonical path and as given, to print paths the way they were given.
+    Roots(Vec<(PathBuf, PathBuf)>),
+}
+
+impl NoteTargets {
+    /// The notes in the store of `data_dir` of the articles `targets`.
+    pub fn for_list(data_dir: &Path, targets: &[Target]) -> Self {
+        let mut by_path = HashMap::new();
+        let mut files = Vec::new();
+        for target in targets {
+            match target {
+                Target::File(i, path) => {
+                    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                    by_path.insert(absolute, *i);
+                    files.push((*i, path.clone()));
+                }
+                Target::Text(..) => {}
+            }
+        }
+        Self {
+            store: data_dir.to_path_buf(),
+            locate: Locate::List { by_path, files },
+        }
+    }
+
+    /// The notes in the store of `data_dir` of every article under `roots`.
+    pub fn for_roots(data_dir: &Path, roots: &[PathBuf]) -> Self {
+        let roots = roots
+            .iter()
+            .map(|r| {
+                (
+                    std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()),
+                    r.clone(),
+                )
+            })
+            .collect();
+        Self {
+            store: data_dir.to_path_buf(),
+            locate: Locate::Roots(roots),
+        }
+    }
+
+    /// The article a notes file recorded at `path` belongs to, and its path
+    /// to show.
+    fn locate(
+        &self,
+        path: &Path,
+        canonical: &mut Option<HashMap<PathBuf, usize>>,
+    ) -> Option<(usize, PathBuf)> {
+        match &self.locate {
+            Locate::Roots(roots) => {
+                let (root, given) = roots.iter().find(|(r, _)| path.starts_with(r))?;
+                let rest = path.strip_prefix(root).ok()?;
+                let shown = if rest.as_os_str().is_empty() {
+                    given.clone()
+                } else {
+                    given.join(rest)
+                };
+                path.is_file().then_some((0, shown))
+            }
+            Locate::List { by_path, files } => {
+                if let Some(i) = by_path.get(path) {
+                    return Some((*i, path.to_path_buf()));
+                }
+                if !path.exists() {
+                    return None;
+                }
+                let map = canonical.get_or_insert_with(|| {
+                    files
+                        .iter()
+                        .filter_map(|(i, p)| std::fs::canonicalize(p).ok().map(|c| (c, *i)))
+                        .collect()
+                });
+                map.get(path).map(|i| (*i, path.to_path_buf()))
+            }
+        }
+    }
+}
+
+/// Searches the notes of `targets`, calling `found` with the article's
+/// recorded path and its note matches, one call per notes file that has any.
+pub fn search_notes(
+    targets: &NoteTargets,
+    query: &Query,
+    cancel: &AtomicBool,
+    found: &(dyn Fn(&Path, ArticleHits) + Sync),
+) {
+    let store = Store::new(&targets.store);
+    let Ok(listing) = std::fs::read_dir(store.dir()) else {
+        return;
+    };
+    let prefilter = prefilter(query);
+    let mut canonical = None;
+    for entry in listing.flatten() {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let file = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || !name.ends_with(".toml") {
+            continue;
+        }
+        if let Some(pre) = &prefilter {
+            let Ok(raw) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            // Escaped characters (\u00e9) would hide the query from the raw
+            // text: such a file is always parsed.
+            if !raw.contains('\\') && pre.find_all(&raw).is_empty() {
+                continue;
+            }
+        }
+        let Ok(content) = store.read(&file) else {
+            continue;
+        };
+        let path = text_to_path(&content.article.path);
+        let Some((article, shown)) = targets.locate(&path, &mut canonical) else {
+            continue;
+        };
+        if let Some(hits) = note_hits(article, &content.highlights, query) {
+            found(&shown, hits);
+        }
+    }
+}
+
+/// A looser query that every notes file holding a match also matches in its
+/// raw TOML: the same text without whole-word (an escape such as `\n` can
+/// stand right before a word). `None` when the raw text cannot be trusted
+/// (a regular expression, or text TOML escapes).
+fn prefilter(query: &Query) -> Option<Query> {
+    let options = query.options();
+    let text = query.text();
+    if options.regex
+        || text
+            .chars()
+            .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return None;
+    }
+    Query::new(
+        text,
+        Options {
+            whole_word: false,
+            ..options
+        },
+    )
+    .ok()
+}
+
+/// Every match in the notes, quotes and tags of `highlights`.
+fn note_hits(
+    article: usize,
+    highlights: &[crate::annotations::Highlight],
+    query: &Query,
+) -> Option<ArticleHits> {
+    let mut out = ArticleHits {
+        article,
+        count: 0,
+        hits: Vec::new(),
+        file: None,
+    };
+    for h in highlights {
+        let tags: Vec<String> = h.tags.iter().map(|t| format!("#{t}")).collect();
+        let fields = [
+            (HitKind::Quote, h.anchor.quote.as_str()),
+            (HitKind::Note, h.note.as_str()),
+        ];
+        // A tag written in the note is found there already.
+        let tag_fields = tags
+            .iter()
+            .filter(|t| !h.note.contains(t.as_str()))
+            .map(|t| (HitKind::Tag, t.as_str()));
+        for (kind, text) in fields.into_iter().chain(tag_fields) {
+            for (n, line) in text.lines().enumerate() {
+                let ranges = query.find_all(line);
+                if ranges.is_empty() {
+                    continue;
+                }
+                out.count += ranges.len();
+                if out.hits.len() < MAX_HITS_PER_ARTICLE {
+                    out.hits.push(Hit {
+                        kind,
+                        line: n as u64 + 1,
+                        snippet: Snippet::of(line, &ranges).trimmed(),
+                        place: None,
+                        highlight: Some(h.id.as_str().to_string()),
+                    });
+                }
+            }
+        }
+    }
+    (out.count > 0).then_some(out)
+}

@@ -1,0 +1,114 @@
+//! The piece of a line shown for a match: a window of the line around its
+//! first match, made safe for the terminal, with every match in the window
+//! marked. Built once in the searcher so the ui and `gloss search` only print.
+
+use std::ops::Range;
+
+use crate::document::sanitize;
+
+/// Characters of context kept before the first match of a long line.
+const BEFORE: usize = 40;
+/// Characters a snippet holds at most.
+const WIDTH: usize = 160;
+
+/// A line (or part of one) with its matches marked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Snippet {
+    /// The text, with no control characters (tabs are spaces).
+    pub text: String,
+    /// Byte ranges of `text` that matched.
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Snippet {
+    /// The snippet of `line` whose matches are `matches` (byte ranges into
+    /// `line`, in order, on char boundaries).
+    pub fn of(line: &str, matches: &[Range<usize>]) -> Self {
+        let line = line.trim_end_matches(['\n', '\r']);
+        let first = matches.first().map_or(0, |m| m.start.min(line.len()));
+        // A window of WIDTH characters starting BEFORE characters before
+        // the first match (less at the start of the line).
+        let start = line[..first]
+            .char_indices()
+            .rev()
+            .nth(BEFORE.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let start = if line[..first].chars().count() <= BEFORE {
+            0
+        } else {
+            start
+        };
+        let end = line[start..]
+            .char_indices()
+            .nth(WIDTH)
+            .map_or(line.len(), |(i, _)| start + i);
+        let mut out = Snippet::default();
+        if start > 0 {
+            out.text.push('…');
+        }
+        let mut at = start;
+        for m in matches {
+            let (s, e) = (m.start.max(at), m.end.min(end));
+            if s >= e {
+                continue;
+            }
+            push_clean(&mut out.text, &line[at..s]);
+            let mark_start = out.text.len();
+            push_clean(&mut out.text, &line[s..e]);
+            out.marks.push(mark_start..out.text.len());
+            at = e;
+        }
+        push_clean(&mut out.text, &line[at..end]);
+        if end < line.len() {
+            out.text.push('…');
+        }
+        out
+    }
+
+    /// The text, trimmed of leading white space, with its marks moved to
+    /// match (indented Markdown lines read better without the indent).
+    pub fn trimmed(mut self) -> Self {
+        let cut = self.text.len() - self.text.trim_start().len();
+        if cut > 0 && self.marks.iter().all(|m| m.start >= cut) {
+            self.text.drain(..cut);
+            for m in &mut self.marks {
+                *m = m.start - cut..m.end - cut;
+            }
+        }
+        self
+    }
+}
+
+fn push_clean(out: &mut String, text: &str) {
+    let clean = sanitize(text);
+    out.extend(
+        clean
+            .chars()
+            .map(|c| if c == '\t' || c == '\n' { ' ' } else { c }),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_every_match_and_cleans_controls() {
+        let line = "a \u{1b}[31mfox and a fox\n";
+        let first = line.find("fox").unwrap();
+        let second = line.rfind("fox").unwrap();
+        let s = Snippet::of(line, &[first..first + 3, second..second + 3]);
+        assert!(!s.text.contains('\u{1b}'));
+        let marked: Vec<&str> = s.marks.iter().map(|m| &s.text[m.clone()]).collect();
+        assert_eq!(marked, ["fox", "fox"]);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_match() {
+        let line = format!("{}needle{}", "x".repeat(500), "y".repeat(500));
+        let s = Snippet::of(&line, std::slice::from_ref(&(500..506)));
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'));
+        assert!(s.text.chars().count() <= WIDTH + 2);
+        assert_eq!(&s.text[s.marks[0].clone()], "needle");
+    }
+}

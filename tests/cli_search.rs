@@ -1,0 +1,134 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+//! `gloss search QUERY [PATH...]`: prints `path:line: text` like ripgrep,
+//! or one JSON object per match line with `--json`; notes, highlighted
+//! passages and tags are searched too; the exit status is 0 when something
+//! matched, 1 when nothing did, 2 for a bad query or path.
+
+mod cli_common;
+
+use cli_common::{Mark, World};
+
+fn sorted_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn plain_output_is_path_line_text() {
+    let world = World::new();
+    let out = world.gloss(&["search", "tide", "articles"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines = sorted_lines(&text);
+    assert!(
+        lines.contains(&"articles/field-notes.md:1: # Field Notes on Tides".to_string()),
+        "{text}"
+    );
+    assert!(
+        lines.contains(
+            &"articles/field-notes.md:6: The tide came in slowly over the mudflats while the herons waited."
+                .to_string()
+        ),
+        "{text}"
+    );
+    assert!(lines.iter().all(|l| l.starts_with("articles/")), "{text}");
+}
+
+#[test]
+fn nothing_found_exits_1_and_a_bad_regex_exits_2() {
+    let world = World::new();
+    let out = world.gloss(&["search", "no-such-word-anywhere", "articles"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let out = world.gloss(&["search", "--regex", "(", "articles"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(cli_common::stderr(&out).contains("not a valid regular expression"));
+    let out = world.gloss(&["search", "tide", "missing-folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(cli_common::stderr(&out).contains("no such file or folder"));
+}
+
+#[test]
+fn json_output_has_path_kind_line_text_and_matches() {
+    let world = World::new();
+    let out = world.gloss(&["search", "--json", "Herons", "articles"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "smart case: Herons is not herons"
+    );
+    let out = world.gloss(&["search", "--json", "herons", "articles"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["path"], "articles/field-notes.md");
+    assert_eq!(first["kind"], "text");
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["matches"][0], "herons");
+}
+
+#[test]
+fn notes_quotes_and_tags_are_found() {
+    let world = World::new();
+    world.mark(&[Mark {
+        note: "Remember the heliotrope\nsecond line",
+        tags: &["coastal"],
+        ..Mark::new(
+            "field-notes.md",
+            "samphire grows in dense green mats",
+            "01HNOTE",
+        )
+    }]);
+    let text = world.ok(&world.data, &["search", "heliotrope", "articles"]);
+    assert_eq!(
+        text,
+        "articles/field-notes.md:note: Remember the heliotrope\n"
+    );
+    let text = world.ok(&world.data, &["search", "coastal", "articles"]);
+    assert_eq!(text, "articles/field-notes.md:tag: #coastal\n");
+    let text = world.ok(&world.data, &["search", "--json", "samphire", "articles"]);
+    let kinds: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["kind"].to_string())
+        .collect();
+    assert!(kinds.contains(&"\"text\"".to_string()), "{text}");
+    assert!(kinds.contains(&"\"highlight\"".to_string()), "{text}");
+    // Notes of articles outside the paths searched are left out.
+    let out = world.gloss(&["search", "heliotrope", "articles/more"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn word_and_accent_modes() {
+    let world = World::new();
+    std::fs::write(
+        world.article("cafe.md"),
+        "# Café\n\nThe café and the cafeteria.\n",
+    )
+    .unwrap();
+    let out = world.gloss(&["search", "-w", "cafe", "articles"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "no whole word cafe without accents"
+    );
+    let text = world.ok(&world.data, &["search", "-w", "-a", "cafe", "articles"]);
+    assert_eq!(
+        sorted_lines(&text),
+        [
+            "articles/cafe.md:1: # Café",
+            "articles/cafe.md:3: The café and the cafeteria."
+        ]
+    );
+}
+
+#[test]
+fn text_from_files_is_sanitized() {
+    let world = World::new();
+    std::fs::write(world.article("evil.md"), "bad \u{1b}]0;owned\u{7} needle\n").unwrap();
+    let out = world.gloss(&["search", "needle", "articles"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(cli_common::forbidden_chars(&text).is_empty(), "{text:?}");
+    assert!(text.contains("needle"));
+}
