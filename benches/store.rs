@@ -48,6 +48,7 @@ fn notes(data: &Path, path: &Path, canonical: &str) {
             let quote = format!("Sentence {i} of the long article");
             let at = canonical.find(&format!("{quote} says")).unwrap();
             Op::Upsert(Highlight {
+                via: None,
                 id: HighlightId::generate(),
                 created: time,
                 updated: time,

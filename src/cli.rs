@@ -387,7 +387,7 @@ where
         Some(Command::Notes(args)) => run_notes(&cli, args),
         Some(Command::SyncMerge) => run_sync_merge(&cli),
         Some(Command::MergeNotes(args)) => run_merge_notes(args),
-        Some(Command::Search(args)) => run_search(&cli, &args),
+        Some(Command::Search(args)) => run_search(&cli, args),
     }
 }
 

@@ -41,7 +41,7 @@ pub enum Action {
     ListLast,
     /// Open the selected article and focus the reader.
     OpenArticle,
-    /// Filter the list by title and author.
+    /// Filter the list by title, author and file name.
     FilterList,
     /// Hide the list pane so the reader has the whole width, or show it again.
     ToggleList,
@@ -213,7 +213,7 @@ impl Action {
             ListFirst => "first article",
             ListLast => "last article",
             OpenArticle => "open the article",
-            FilterList => "filter by title or author",
+            FilterList => "filter by title, author or file name",
             ToggleList => "hide or show the article list",
             ScrollDown => "one line down",
             ScrollUp => "one line up",
@@ -270,7 +270,7 @@ impl Action {
             ExternalEditor => "edit the note in $VISUAL / $EDITOR",
             AllNotes => "every note of the library in one list",
             TagList => "tags with their counts",
-            CycleSort => "sort by title, author, date, recently read, most annotated, file name",
+            CycleSort => "sort by title, author, date, read, notes, file",
             RenameTag => "rename the tag in every note",
             Review => "daily review of the highlights due today",
             ReviewAgain => "again / soon: back in a day or so",

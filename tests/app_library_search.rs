@@ -246,6 +246,7 @@ fn notes_and_highlights_of_the_listed_articles_are_found_and_marked() {
     };
     let at = chrono::DateTime::UNIX_EPOCH;
     let highlight = Highlight {
+        via: None,
         id: "01HNOTE".into(),
         created: at,
         updated: at,

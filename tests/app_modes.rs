@@ -135,7 +135,8 @@ fn help_scrolls_with_its_keys_and_closes_on_any_other() {
 
 #[test]
 fn the_help_lists_the_editor_keys_questions_and_mouse() {
-    let mut t = TestApp::new(80, 200);
+    // Tall enough for the whole help, every mode's table included.
+    let mut t = TestApp::new(80, 400);
     t.keys("?");
     let text = t.text();
     for needle in [

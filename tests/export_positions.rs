@@ -89,6 +89,7 @@ impl World {
                     .find(q)
                     .unwrap_or_else(|| panic!("{q:?} not in {:?}", doc.text()));
                 Op::Upsert(Highlight {
+                    via: None,
                     id: format!("01HZX3A6Q4W5V8F0J3M2K7N{:03}", i).into(),
                     created: time(),
                     updated: time(),

@@ -67,6 +67,7 @@ fn mark(world: &World, file: &str, quote: &str, id: &str, made: u32, color: &str
     let text = doc.text();
     let start = text.find(quote).unwrap();
     let highlight = Highlight {
+        via: None,
         id: id.into(),
         created: noon(made),
         updated: noon(made),

@@ -382,17 +382,16 @@ mod tests {
         let stamped = |value: bool, secs| {
             Value::try_from(crate::annotations::Stamped::new(value, t(secs))).unwrap()
         };
-        a.extras
-            .article
-            .insert("archived".into(), stamped(true, 30));
+        a.content.article.archived = Some(crate::annotations::Stamped::new(true, t(30)));
         a.extras.article.insert("starred".into(), stamped(false, 1));
-        b.extras
-            .article
-            .insert("archived".into(), stamped(false, 5));
+        b.content.article.archived = Some(crate::annotations::Stamped::new(false, t(5)));
         b.extras.article.insert("starred".into(), stamped(true, 2));
         for merged in [merge_copies(&a, &b), merge_copies(&b, &a)] {
             assert_eq!(merged.content.position.as_ref().unwrap().offset.get(), 200);
-            assert_eq!(merged.extras.article["archived"], stamped(true, 30));
+            assert_eq!(
+                merged.content.article.archived,
+                Some(crate::annotations::Stamped::new(true, t(30)))
+            );
             assert_eq!(merged.extras.article["starred"], stamped(true, 2));
         }
     }

@@ -329,6 +329,12 @@ impl Session {
         }
     }
 
+    /// True while an article's text is being hashed in the background (an
+    /// article known to the fingerprint cache is not hashed again).
+    pub fn hashing_busy(&self) -> bool {
+        self.hashing.is_busy()
+    }
+
     /// True while the rest of the open article is being parsed in the
     /// background.
     pub fn parse_pending(&self) -> bool {
