@@ -800,12 +800,26 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
 /// Prints a subcommand's error; 2 when the user asked for something that
 /// cannot be, 1 when doing it failed.
 fn command_failed(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        // The reader of our output went away (`gloss notes | head`): not a
+        // failure, as for every other command-line tool.
+        return ExitCode::SUCCESS;
+    }
     eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
     if err.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(EXIT_USAGE)
     } else {
         ExitCode::from(EXIT_FAILURE)
     }
+}
+
+/// True when writing the output failed because its reader closed the pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Everything that can fail because of the user's setup, done before any
@@ -830,6 +844,19 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_args(std::iter::once("gloss").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn a_closed_pipe_is_not_a_failure_but_other_write_errors_are() {
+        use anyhow::Context;
+        let closed: anyhow::Result<()> =
+            Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
+        let closed = closed.context("cannot write the notes").unwrap_err();
+        assert!(is_broken_pipe(&closed));
+        let full: anyhow::Result<()> =
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull).into());
+        let full = full.context("cannot write the notes").unwrap_err();
+        assert!(!is_broken_pipe(&full));
     }
 
     #[test]
