@@ -13,8 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Anchorer, ImportReport, Incoming, Notes, Options, Scope, merge_all};
 use crate::annotations::{
-    Anchor, AnnotationFile, ArticleRecord, Highlight, QuoteSelector, SCHEMA_VERSION, Store,
-    fingerprint, path_to_text,
+    Anchor, ArticleRecord, Highlight, QuoteSelector, Store, fingerprint, path_to_text,
 };
 use crate::config::Config;
 use crate::document::{Document, ParseOptions};
@@ -178,18 +177,7 @@ pub fn run(
         .find(&path, &record.fingerprint)
         .with_context(|| format!("{shown}: nothing was imported"))?
         .map(|f| (f.file, f.content));
-    let incoming = vec![Incoming {
-        found,
-        record: record.clone(),
-        fresh_record: true,
-        content: AnnotationFile {
-            version: SCHEMA_VERSION,
-            article: record,
-            position: None,
-            highlights,
-        },
-        timeless,
-    }];
+    let incoming = vec![Incoming::placed(found, record, highlights, timeless)];
     let (articles, counts, renamed, saves) = merge_all(incoming);
     let mut plan = super::Plan {
         report: ImportReport {

@@ -245,6 +245,30 @@ struct Incoming {
 }
 
 impl Incoming {
+    /// Highlights placed in an article file read now (W3C, `--marks`): its
+    /// record describes the file as it is and replaces the stored one.
+    fn placed(
+        found: Option<(PathBuf, AnnotationFile)>,
+        record: ArticleRecord,
+        highlights: Vec<Highlight>,
+        timeless: HashSet<HighlightId>,
+    ) -> Self {
+        Self {
+            found,
+            record: record.clone(),
+            fresh_record: true,
+            content: AnnotationFile {
+                version: SCHEMA_VERSION,
+                article: record,
+                position: None,
+                highlights,
+            },
+            timeless,
+        }
+    }
+}
+
+impl Incoming {
     /// Replaces control characters in everything the import will store or
     /// show (not the article's path, which names a file here) with the
     /// reader's placeholders; returns how many fields held some.
@@ -514,18 +538,7 @@ fn from_web_annotations(
                 }
             }
         }
-        out.push(Incoming {
-            found,
-            record: record.clone(),
-            fresh_record: true,
-            content: AnnotationFile {
-                version: SCHEMA_VERSION,
-                article: record,
-                position: None,
-                highlights,
-            },
-            timeless,
-        });
+        out.push(Incoming::placed(found, record, highlights, timeless));
     }
     Ok(out)
 }
