@@ -1,10 +1,11 @@
 //! The one disk operation a save makes that can fail half-way, behind a trait
 //! so tests can make it fail (a full disk, an I/O error) without filling a
-//! real disk.
+//! real disk; and [`replace_file`], the crash-safe rewrite every file gloss
+//! keeps goes through.
 
-use std::fs::OpenOptions;
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes a new file's bytes durably. A save calls this for its temporary
 /// file and renames that over the annotation file only when it succeeded.
@@ -28,4 +29,90 @@ impl Disk for RealDisk {
         out.write_all(bytes)?;
         out.sync_all()
     }
+}
+
+/// Why [`replace_file`] failed: what it was doing, on which file.
+#[derive(Debug)]
+pub struct ReplaceError {
+    /// "write", "replace" or "sync".
+    pub action: &'static str,
+    /// The temporary file, the target or its folder.
+    pub path: PathBuf,
+    /// The system's error.
+    pub source: io::Error,
+}
+
+impl From<ReplaceError> for io::Error {
+    fn from(e: ReplaceError) -> Self {
+        e.source
+    }
+}
+
+/// How many temporary names are tried when one is already taken (by a file,
+/// folder or symlink someone else put there).
+const TEMP_NAMES: usize = 16;
+
+/// The temporary files [`replace_file`] makes end in this (and start with a
+/// dot), so a listing of the folder can leave them out.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Replaces `target` with `bytes` so that a crash at any moment leaves the old
+/// file or the new one, never a mix: a temporary file in the same folder,
+/// created new (never through something already there: another name is
+/// tried), written and synced through `disk`, renamed over the target, then
+/// the folder synced. Every file gloss rewrites (notes, review state, caches,
+/// the mirror) goes through here.
+pub fn replace_file(disk: &dyn Disk, target: &Path, bytes: &[u8]) -> Result<(), ReplaceError> {
+    let fail = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReplaceError {
+            action,
+            path,
+            source,
+        }
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let pid = std::process::id();
+    let mut attempt = 0;
+    let temp = loop {
+        let temp = if attempt == 0 {
+            folder.join(format!(".{name}.{pid}{TEMP_SUFFIX}"))
+        } else {
+            folder.join(format!(".{name}.{pid}-{attempt}{TEMP_SUFFIX}"))
+        };
+        match disk.write_new(&temp, bytes) {
+            Ok(()) => break temp,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt + 1 < TEMP_NAMES => {
+                attempt += 1;
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    let _ = fs::remove_file(&temp);
+                }
+                return Err(fail("write", &temp)(e));
+            }
+        }
+    };
+    if let Err(e) = fs::rename(&temp, target) {
+        let _ = fs::remove_file(&temp);
+        return Err(fail("replace", target)(e));
+    }
+    sync_folder(folder).map_err(fail("sync", folder))
+}
+
+#[cfg(unix)]
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    fs::File::open(folder)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_folder: &Path) -> io::Result<()> {
+    Ok(())
 }

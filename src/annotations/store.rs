@@ -30,11 +30,7 @@ const LOCK_NAME: &str = ".lock";
 
 /// Suffix of temporary files; they start with a dot, so they are never taken
 /// for annotation files.
-const TEMP_SUFFIX: &str = ".tmp";
-
-/// How many temporary file names a save tries when something is in the way
-/// of the first (a leftover from a process with the same id, a folder).
-const TEMP_NAMES: usize = 16;
+use super::disk::TEMP_SUFFIX;
 
 /// Length of the id part of an annotation file's name (`<slug>-<id>.toml`).
 const NAME_ID_CHARS: usize = 10;
@@ -639,54 +635,15 @@ impl Store {
         }
     }
 
-    /// Temp file in the same folder, created new (never through a file,
-    /// folder or symlink already there: another name is tried), written and
-    /// synced, renamed over the target, then the folder synced: a crash
-    /// leaves the old file or the new one, never a mix.
+    /// Replaces `target` crash-safely through this store's disk
+    /// ([`super::replace_file`]).
     pub(super) fn write_atomically(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let folder = target.parent().unwrap_or(&self.dir);
-        let pid = std::process::id();
-        let mut attempt = 0;
-        let temp = loop {
-            let temp = if attempt == 0 {
-                folder.join(format!(".{name}.{pid}{TEMP_SUFFIX}"))
-            } else {
-                folder.join(format!(".{name}.{pid}-{attempt}{TEMP_SUFFIX}"))
-            };
-            match self.disk.write_new(&temp, bytes) {
-                Ok(()) => break temp,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt + 1 < TEMP_NAMES => {
-                    attempt += 1;
-                }
-                Err(e) => {
-                    if e.kind() != io::ErrorKind::AlreadyExists {
-                        let _ = fs::remove_file(&temp);
-                    }
-                    return Err(io_error("write", &temp)(e));
-                }
-            }
-        };
-        if let Err(e) = fs::rename(&temp, target) {
-            let _ = fs::remove_file(&temp);
-            return Err(io_error("replace", target)(e));
-        }
-        sync_folder(folder).map_err(io_error("sync", folder))?;
-        Ok(())
+        super::replace_file(self.disk.as_ref(), target, bytes).map_err(|e| StoreError::Io {
+            action: e.action,
+            path: e.path,
+            source: e.source,
+        })
     }
-}
-
-#[cfg(unix)]
-fn sync_folder(folder: &Path) -> io::Result<()> {
-    File::open(folder)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_folder(_folder: &Path) -> io::Result<()> {
-    Ok(())
 }
 
 fn is_annotation_file(path: &Path) -> bool {

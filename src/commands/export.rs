@@ -420,25 +420,13 @@ fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
     candidate
 }
 
-/// Writes through a new temporary file in the same folder, synced, then
-/// renamed over `path`: a crash leaves the old file or the new one.
+/// Replaces `path` crash-safely ([`crate::annotations::replace_file`]).
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = folder.join(format!(".{name}.{}.gloss-tmp", std::process::id()));
-    let written = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
-    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
-        let _ = fs::remove_file(&temp);
-        return Err(e);
-    }
-    Ok(())
+    Ok(crate::annotations::replace_file(
+        &crate::annotations::RealDisk,
+        path,
+        bytes,
+    )?)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

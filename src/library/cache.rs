@@ -10,9 +10,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -178,29 +177,16 @@ fn key(path: &Path) -> String {
     crate::annotations::path_to_text(path)
 }
 
-/// Writes `bytes` to `file` through a temporary file in the same folder,
-/// synced and renamed over it.
+/// Writes `bytes` to `file` crash-safely, creating its folder.
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         fs::create_dir_all(dir)?;
     }
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let temp = file.with_extension(format!("{}.{nanos}.tmp", std::process::id()));
-    let written = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut out| {
-            out.write_all(bytes)?;
-            out.sync_all()
-        })
-        .and_then(|()| fs::rename(&temp, file));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
+    Ok(crate::annotations::replace_file(
+        &crate::annotations::RealDisk,
+        file,
+        bytes,
+    )?)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::card::Card;
 use super::file::{REVIEW_VERSION, ReviewFile, merge};
-use crate::annotations::{Disk, HighlightId, RealDisk};
+use crate::annotations::{HighlightId, RealDisk, replace_file};
 
 /// Serialises writers in the review folder.
 const LOCK_NAME: &str = ".lock";
@@ -181,38 +181,13 @@ impl ReviewStore {
     }
 }
 
-/// Writes a new temporary file beside `target` (synced), renames it over
-/// `target` and syncs the folder: the old file or the new one, never a mix.
+/// Replaces `target` crash-safely ([`crate::annotations::replace_file`]).
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), ReviewStoreError> {
-    let folder = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pid = std::process::id();
-    let mut attempt = 0u32;
-    let temp = loop {
-        let temp = folder.join(format!(".{name}.{pid}-{attempt}.tmp"));
-        match RealDisk.write_new(&temp, bytes) {
-            Ok(()) => break temp,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => attempt += 1,
-            Err(e) => {
-                if e.kind() != io::ErrorKind::AlreadyExists {
-                    let _ = fs::remove_file(&temp);
-                }
-                return Err(io_error("write", &temp)(e));
-            }
-        }
-    };
-    if let Err(e) = fs::rename(&temp, target) {
-        let _ = fs::remove_file(&temp);
-        return Err(io_error("replace", target)(e));
-    }
-    #[cfg(unix)]
-    File::open(folder)
-        .and_then(|f| f.sync_all())
-        .map_err(io_error("sync", folder))?;
-    Ok(())
+    replace_file(&RealDisk, target, bytes).map_err(|e| ReviewStoreError::Io {
+        action: e.action,
+        path: e.path,
+        source: e.source,
+    })
 }
 
 fn is_review_file(path: &Path) -> bool {

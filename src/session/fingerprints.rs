@@ -9,9 +9,8 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
@@ -131,23 +130,7 @@ impl Fingerprints {
         if let Some(dir) = file.parent() {
             fs::create_dir_all(dir)?;
         }
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let temp = file.with_extension(format!("{}.{nanos}.tmp", std::process::id()));
-        let written = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .and_then(|mut out| {
-                out.write_all(text.as_bytes())?;
-                out.sync_all()
-            })
-            .and_then(|()| fs::rename(&temp, file));
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written?;
+        crate::annotations::replace_file(&crate::annotations::RealDisk, file, text.as_bytes())?;
         self.changed = false;
         Ok(())
     }
