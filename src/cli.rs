@@ -401,7 +401,7 @@ fn run_sync_merge(cli: &Cli) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let store = Store::new(&data_dir).keep_tombstones(config.sync.tombstone_days);
+    let store = configured_store(&config, &data_dir);
     match commands::sync::sync_merge(&store) {
         Ok((lines, all)) => {
             for line in lines {
@@ -579,7 +579,7 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
         eprintln!("gloss: --mirror writes Markdown; leave out --format or use --format markdown");
         return ExitCode::from(EXIT_USAGE);
     }
-    let store = Store::new(&data_dir);
+    let store = configured_store(&config, &data_dir);
     let request = commands::export::ExportRequest {
         format: args
             .format
@@ -660,7 +660,7 @@ fn run_notes(cli: &Cli, args: &NotesArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let store = Store::new(&data_dir);
+    let store = configured_store(&config, &data_dir);
     let palette: Vec<&str> = config
         .highlights
         .palette
@@ -706,7 +706,7 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let store = Store::new(&data_dir);
+    let store = configured_store(&config, &data_dir);
     let options = commands::import::Options {
         maps: args.maps.clone(),
         library: args.library.clone(),
@@ -811,6 +811,13 @@ fn command_failed(err: &anyhow::Error) -> ExitCode {
     } else {
         ExitCode::from(EXIT_FAILURE)
     }
+}
+
+/// The notes store as the config sets it up: every command that may save
+/// (import, the mirror, sync-merge) compacts tombstones with the user's
+/// `[sync] tombstone_days`, as the app does, never with the default.
+fn configured_store(config: &config::Config, data_dir: &std::path::Path) -> Store {
+    Store::new(data_dir).keep_tombstones(config.sync.tombstone_days)
 }
 
 /// True when writing the output failed because its reader closed the pipe.

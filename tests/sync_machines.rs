@@ -551,3 +551,53 @@ fn a_start_merges_conflict_copies_and_the_article_shows_both_machines_notes() {
     assert_eq!(ids, ["mine", "theirs"]);
     assert_eq!(notes.placed.len(), 2, "both are drawn on their words");
 }
+
+#[test]
+fn an_import_keeps_tombstones_as_long_as_the_config_says() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let store = Store::new(&data);
+    let saved = store
+        .apply(
+            None,
+            &record(PATH_A),
+            &[Op::Upsert(hl("h1", "beta", Utc::now()))],
+        )
+        .unwrap();
+    // Deleted 300 days ago: past the default age (180), within the user's.
+    let with_tombstone = format!(
+        "{}\n[[deleted]]\nid = \"deleted-long-ago\"\ndeleted = \"{}\"\n",
+        fs::read_to_string(&saved.file).unwrap(),
+        (Utc::now() - TimeDelta::days(300)).to_rfc3339(),
+    );
+    fs::write(&saved.file, with_tombstone).unwrap();
+    let config = root.path().join("config.toml");
+    fs::write(&config, "[sync]\ntombstone_days = 1000\n").unwrap();
+    let backup = root.path().join("backup.json");
+    fs::write(
+        &backup,
+        format!(
+            r#"{{"gloss_export": 2, "articles": [{{"title": "Greek letters", "path": "{PATH_A}",
+            "fingerprint": "sha256:greek", "highlights": [{{"id": "h2", "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z", "color": "yellow", "quote": "gamma", "prefix": "beta ",
+            "suffix": " delta", "start": 11, "end": 16}}]}}]}}"#
+        ),
+    )
+    .unwrap();
+    let out = gloss()
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("import")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let raw = fs::read_to_string(&saved.file).unwrap();
+    assert!(raw.contains("id = \"h2\""), "the import was saved: {raw}");
+    assert!(
+        raw.contains("deleted-long-ago"),
+        "a tombstone younger than tombstone_days is kept: {raw}"
+    );
+}
