@@ -49,3 +49,29 @@ fn f_searches_the_library_and_enter_opens_at_the_match() {
     g.send("q");
     g.wait_restored();
 }
+
+#[test]
+fn a_search_started_while_the_library_is_read_covers_every_article_in_the_end() {
+    let home = temp_home();
+    let lib = home.path().join("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    const ARTICLES: usize = 4000;
+    for i in 0..ARTICLES {
+        std::fs::write(
+            lib.join(format!("note-{i:05}.md")),
+            format!("# Note {i}\n\nA heliotrope in note {i}.\n"),
+        )
+        .unwrap();
+    }
+    let lib = lib.display().to_string();
+    let mut g = Gloss::start_in(home, &[&lib], 100, 30);
+    // As soon as the first titles show, while the folder is still read.
+    g.wait_for("Note ");
+    g.send("F");
+    g.wait_for("search:");
+    g.send("heliotrope");
+    g.wait_for(&format!("{ARTICLES} matches in {ARTICLES} articles"));
+    g.send("\x1b");
+    g.send("q");
+    g.wait_restored();
+}

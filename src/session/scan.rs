@@ -355,6 +355,11 @@ impl Session {
             library.again
         };
         self.app.library_scanned(done.generation, done.complete);
+        // A library search started while the list was filling searched only
+        // the articles listed then: run it again over all of them.
+        for effect in self.app.refresh_library_search() {
+            let _ = self.carry_out(effect);
+        }
         let summary = Scan {
             articles: Vec::new(),
             skipped: std::mem::take(&mut self.app.list.scan.skipped),
