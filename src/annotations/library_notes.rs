@@ -64,27 +64,21 @@ impl LibraryNotes {
     /// Every tag with how many highlights carry it, by name. Tags that
     /// differ only in case are one tag (as in a note), shown as first seen.
     pub fn tag_counts(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
+        // By lower-cased name: the name first seen, and the count.
+        let mut counts: std::collections::HashMap<String, (String, usize)> =
+            std::collections::HashMap::new();
         for note in &self.notes {
-            let mut seen: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for tag in &note.highlight.tags {
                 let key = tag.to_lowercase();
-                if seen.contains(&key) {
-                    continue;
-                }
-                seen.push(key.clone());
-                match counts.iter_mut().find(|(t, _)| t.to_lowercase() == key) {
-                    Some((_, n)) => *n += 1,
-                    None => counts.push((tag.clone(), 1)),
+                if seen.insert(key.clone()) {
+                    counts.entry(key).or_insert_with(|| (tag.clone(), 0)).1 += 1;
                 }
             }
         }
-        counts.sort_by(|a, b| {
-            a.0.to_lowercase()
-                .cmp(&b.0.to_lowercase())
-                .then_with(|| a.0.cmp(&b.0))
-        });
-        counts
+        let mut counts: Vec<(String, (String, usize))> = counts.into_iter().collect();
+        counts.sort_by(|(ka, (a, _)), (kb, (b, _))| ka.cmp(kb).then_with(|| a.cmp(b)));
+        counts.into_iter().map(|(_, shown)| shown).collect()
     }
 
     /// The note holding highlight `id` kept in `file`.
@@ -293,50 +287,54 @@ pub fn select<'a>(
     by: SortBy,
     palette: &[&str],
 ) -> Vec<&'a LibraryNote> {
-    let mut shown: Vec<&LibraryNote> = notes.notes.iter().filter(|n| query.matches(n)).collect();
-    shown.sort_by(|a, b| compare(a, b, by, palette));
-    shown
+    let palette: Vec<String> = palette.iter().map(|p| p.to_lowercase()).collect();
+    // Each note's key is made once (lower-cased titles, colours, tags), not
+    // at every comparison: the view sorts the whole library at each key.
+    let mut keyed: Vec<((usize, String), &LibraryNote)> = notes
+        .notes
+        .iter()
+        .filter(|n| query.matches(n))
+        .map(|n| (sort_key(n, by, &palette), n))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| tie_break(a, b, by)));
+    keyed.into_iter().map(|(_, n)| n).collect()
 }
 
-fn compare(a: &LibraryNote, b: &LibraryNote, by: SortBy, palette: &[&str]) -> Ordering {
-    let (ha, hb) = (&a.highlight, &b.highlight);
-    let newest = || hb.created.cmp(&ha.created);
-    let last = || a.file.cmp(&b.file).then_with(|| ha.id.cmp(&hb.id));
-    let primary = match by {
-        SortBy::Date => newest(),
-        SortBy::Article => a
-            .article_title()
-            .to_lowercase()
-            .cmp(&b.article_title().to_lowercase())
-            .then_with(|| a.file.cmp(&b.file))
-            .then_with(|| ha.anchor.start.cmp(&hb.anchor.start)),
+/// What a note sorts by first: a rank, then a text.
+fn sort_key(note: &LibraryNote, by: SortBy, palette: &[String]) -> (usize, String) {
+    let h = &note.highlight;
+    match by {
+        SortBy::Date => (0, String::new()),
+        SortBy::Article => (0, note.article_title().to_lowercase()),
         SortBy::Color => {
-            let rank = |h: &Highlight| {
-                let name = h.color.trim().to_lowercase();
-                let at = palette
-                    .iter()
-                    .position(|p| p.to_lowercase() == name)
-                    .unwrap_or(palette.len());
-                (at, name)
-            };
-            rank(ha).cmp(&rank(hb)).then_with(newest)
+            let name = h.color.trim().to_lowercase();
+            let at = palette
+                .iter()
+                .position(|p| *p == name)
+                .unwrap_or(palette.len());
+            (at, name)
         }
-        SortBy::Tag => {
-            let first = |h: &Highlight| {
-                let mut tags: Vec<String> = h.tags.iter().map(|t| t.to_lowercase()).collect();
-                tags.sort();
-                tags.into_iter().next()
-            };
-            match (first(ha), first(hb)) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            }
-            .then_with(newest)
-        }
+        // Notes without a tag come after every tagged one.
+        SortBy::Tag => match h.tags.iter().map(|t| t.to_lowercase()).min() {
+            Some(first) => (0, first),
+            None => (1, String::new()),
+        },
+    }
+}
+
+/// The order of notes whose keys are equal: within an article by place,
+/// otherwise newest first; then by file and id, so the order is total.
+fn tie_break(a: &LibraryNote, b: &LibraryNote, by: SortBy) -> Ordering {
+    let (ha, hb) = (&a.highlight, &b.highlight);
+    let then = match by {
+        SortBy::Article => a
+            .file
+            .cmp(&b.file)
+            .then_with(|| ha.anchor.start.cmp(&hb.anchor.start)),
+        SortBy::Date | SortBy::Color | SortBy::Tag => hb.created.cmp(&ha.created),
     };
-    primary.then_with(last)
+    then.then_with(|| a.file.cmp(&b.file))
+        .then_with(|| ha.id.cmp(&hb.id))
 }
 
 #[cfg(test)]
