@@ -120,3 +120,16 @@ fn one_file_opens_in_the_reader_and_the_list_is_a_key_away() {
     g.send("q");
     g.wait_exit();
 }
+
+#[test]
+fn r_reads_the_folders_again_and_says_when_it_is_done() {
+    let home = temp_home();
+    let lib = home.path().join("lib");
+    write_library(&lib, 3);
+    let mut g = Gloss::start_in(home.clone(), &[lib.to_str().unwrap()], 100, 24);
+    g.wait_for("3 articles · by title");
+    g.send("R");
+    g.wait_for("library read again: 3 articles");
+    g.send("q");
+    g.wait_exit();
+}

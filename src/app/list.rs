@@ -147,6 +147,9 @@ pub struct ScanStatus {
     pub skipped: Vec<Skipped>,
     /// Files left out for their extension.
     pub ignored: usize,
+    /// True when the reader asked for this scan (`R`), so its end is
+    /// reported.
+    pub asked: bool,
 }
 
 /// Articles plus the filter, order and selection over them.
@@ -512,14 +515,26 @@ impl App {
     /// articles it no longer found are dropped from the list.
     pub fn library_scanned(&mut self, generation: u64, complete: bool) {
         self.list.scan.running = false;
-        if complete {
-            let dropped = self.list.drop_unfound(generation);
-            if dropped > 0 && self.message.is_none() {
-                self.info(format!(
-                    "{dropped} article{} removed from the library",
-                    if dropped == 1 { "" } else { "s" }
-                ));
+        let asked = std::mem::take(&mut self.list.scan.asked);
+        let dropped = if complete {
+            self.list.drop_unfound(generation)
+        } else {
+            0
+        };
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let removed = format!(
+            "{dropped} article{} removed from the library",
+            plural(dropped)
+        );
+        if asked {
+            let count = self.list.count();
+            let mut text = format!("library read again: {count} article{}", plural(count));
+            if dropped > 0 {
+                text.push_str(&format!(", {removed}"));
             }
+            self.info(text);
+        } else if dropped > 0 && self.message.is_none() {
+            self.info(removed);
         }
         self.relist();
     }

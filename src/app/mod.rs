@@ -851,6 +851,7 @@ impl App {
             Action::ToggleArchived => effects.extend(self.toggle_archived()),
             Action::Rescan => {
                 self.info("reading the library folders again…");
+                self.list.scan.asked = true;
                 effects.push(Effect::Rescan);
             }
             Action::ListFirst => self.list.select_edge(false),

@@ -307,6 +307,7 @@ impl Session {
     /// scan under way, if one is).
     pub(super) fn rescan(&mut self) {
         let Some(library) = &mut self.library else {
+            self.app.list.scan.asked = false;
             self.app
                 .info("nothing to read again: the list is the bundled samples or single files");
             return;
@@ -315,6 +316,7 @@ impl Session {
             self.app.list.scan = crate::app::list::ScanStatus {
                 running: true,
                 generation,
+                asked: self.app.list.scan.asked,
                 ..Default::default()
             };
         }
