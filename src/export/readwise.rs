@@ -10,10 +10,13 @@
 //!   has none); `Author` empty when unknown; `URL` the `file:` URI of the
 //!   article's path, percent-encoded.
 //! - `Note` carries the tags the way Readwise's inline tagging reads them: each
-//!   tag as `.tag`, the same word the Markdown export writes as `#tag`
+//!   tag once, as `.tag`, the same word the Markdown export writes as `#tag`
 //!   (spaces inside a tag become `-`), separated by spaces, before the note
-//!   text, e.g. `.ideas .todo Compare with last week.` An orphan's note starts
-//!   with `[orphaned]`.
+//!   text, e.g. `.ideas .todo Compare with last week.` Readwise reads tags only
+//!   at the start of a note, so a `#tag` word the note itself holds (gloss's
+//!   way of tagging) moves there rather than being written twice: the note
+//!   `Compare #ideas with last week.` becomes `.ideas Compare with last week.`
+//!   An orphan's note starts with `[orphaned]`.
 //! - `Location` is the highlight's start as a character offset in the
 //!   article's canonical text, which keeps Readwise's ordering the document's;
 //!   empty for an orphan, whose old offset no longer names its text.
@@ -106,11 +109,47 @@ fn note_with_tags(h: &Highlight) -> String {
             .filter_map(|t| tag_word(t))
             .map(|t| format!(".{t}")),
     );
-    let note = h.note.trim();
+    let note = without_tag_words(&h.note, &h.tags);
     if !note.is_empty() {
-        parts.push(note.to_owned());
+        parts.push(note);
     }
     parts.join(" ")
+}
+
+/// `note` without its `#tag` words that name one of `tags` (any case, a
+/// trailing `.`, `,`, `;`, `:`, `!` or `?` kept), so the tags written in
+/// front are not written again; line breaks and every other word are kept.
+fn without_tag_words(note: &str, tags: &[String]) -> String {
+    let named: Vec<String> = tags.iter().filter_map(|t| tag_word(t)).collect();
+    let is_tag = |word: &str| {
+        word.strip_prefix('#')
+            .and_then(tag_word)
+            .is_some_and(|w| named.iter().any(|t| t.to_lowercase() == w.to_lowercase()))
+    };
+    note.trim()
+        .lines()
+        .map(|line| {
+            let mut kept: Vec<String> = Vec::new();
+            for word in line.split_whitespace() {
+                let bare = word.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+                if !is_tag(bare) {
+                    kept.push(word.to_owned());
+                    continue;
+                }
+                let tail = word.get(bare.len()..).unwrap_or("");
+                if !tail.is_empty() {
+                    match kept.last_mut() {
+                        Some(last) => last.push_str(tail),
+                        None => kept.push(tail.to_owned()),
+                    }
+                }
+            }
+            kept.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -177,6 +216,24 @@ mod tests {
         f.highlights[0].orphaned = true;
         let out = to_csv(&[f], &Filter::default());
         assert!(out.contains(",[orphaned] .t note,,2024"), "{out}");
+    }
+
+    #[test]
+    fn tags_written_in_the_note_are_written_once() {
+        let out = to_csv(
+            &[file(
+                "q",
+                "#ideas Compare with #Todo, last week\nthen #ideas again. C#ideas #ideasx",
+                &["ideas", "Todo", "other"],
+            )],
+            &Filter::default(),
+        );
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(
+            &row[4],
+            ".ideas .Todo .other Compare with, last week\nthen again. C#ideas #ideasx"
+        );
     }
 
     #[test]
