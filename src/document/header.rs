@@ -67,9 +67,14 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.body_start = src.len();
         return header;
     };
-    let title_seg = heading_near_start(src, from, format)
+    // A segment that is only images has no title in it (an image's alt
+    // text describes the picture, it does not name the article).
+    let Some(title_seg) = heading_near_start(src, from, format)
         .or_else(|| first_text_segment(src, from, format))
-        .unwrap_or(first);
+        .or_else(|| (!opens_with_image(src.get(first.clone()).unwrap_or(""))).then_some(first))
+    else {
+        return header;
+    };
     let seg = src.get(title_seg.clone()).unwrap_or("");
     let Some(title_end) = title_block(seg, format).map(|len| title_seg.start + len) else {
         header.meta.title = first_line_title(seg, format);
@@ -145,17 +150,27 @@ fn first_text_segment(src: &str, from: usize, format: Format) -> Option<Range<us
         .find(|r| !is_markup_only(src.get(r.clone()).unwrap_or("")))
 }
 
-/// An HTML comment or block, or a line of images and links (badges).
+/// An HTML comment or block, or a line (or heading) of images and links
+/// (badges, a logo).
 fn is_markup_only(seg: &str) -> bool {
     let t = seg.trim_start();
-    t.starts_with('<') || t.starts_with("[![") || t.starts_with("![")
+    t.starts_with('<') || opens_with_image(t) || opens_with_image(t.trim_start_matches('#'))
 }
 
-/// `# Title` or `Title` over `===`.
+/// A line that starts with an image, or a linked image (a logo, a badge).
+fn opens_with_image(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with("[![") || t.starts_with("![")
+}
+
+/// `# Title` or `Title` over `===`, whose text is not an image: a logo set
+/// as the heading (`![name](logo.png)` over `===`) names no title.
 fn opens_with_h1(seg: &str) -> bool {
     let mut lines = seg.split('\n');
     let first = lines.next().unwrap_or("");
-    is_atx_h1(first) || lines.next().is_some_and(is_setext_h1_underline)
+    let atx_text = first.trim_start_matches(' ').trim_start_matches('#');
+    (is_atx_h1(first) && !opens_with_image(atx_text))
+        || (lines.next().is_some_and(is_setext_h1_underline) && !opens_with_image(first))
 }
 
 /// The length of the segment's leading title block when it has one: a level-1
@@ -464,6 +479,28 @@ mod tests {
         assert!(t.ends_with("word…"));
         assert!(t.chars().count() <= TITLE_CHARS + 1);
         assert_eq!(truncate_title("short"), "short");
+    }
+
+    fn title_of(src: &str) -> Option<String> {
+        read(src, 0, Format::Markdown).meta.title
+    }
+
+    #[test]
+    fn an_image_alt_text_is_never_the_title() {
+        // A logo set as the heading, under a row of badges (libsodium's
+        // README): the title is the first line of text.
+        let logo = "[![Build](b.svg)](ci)\n\n![libsodium](logo.png)\n============\n\nSodium is a library.\n";
+        assert_eq!(title_of(logo).as_deref(), Some("Sodium is a library."));
+        assert_eq!(
+            title_of("# ![logo](x.png)\n\nFirst words here\n").as_deref(),
+            Some("First words here")
+        );
+        assert_eq!(title_of("![alt](x.png)\n").as_deref(), None);
+        // A heading with words keeps them, an image inside it or not.
+        assert_eq!(
+            title_of("# Real ![icon](i.png) Title\n\nBody.\n").as_deref(),
+            Some("Real [image: icon] Title")
+        );
     }
 
     #[test]
