@@ -69,6 +69,69 @@ fn help_overlay() {
 }
 
 #[test]
+fn help_overlay_80x24() {
+    let mut app = app(80, 24);
+    act(&mut app, &[Action::Help]);
+    insta::assert_snapshot!(frame(&app));
+}
+
+#[test]
+fn help_overlay_200x60() {
+    let mut app = app(200, 60);
+    act(&mut app, &[Action::Help]);
+    insta::assert_snapshot!(frame(&app));
+}
+
+/// The text of every row of `frame`, trimmed.
+fn rows(frame: &TestBackend) -> Vec<String> {
+    let buffer = frame.buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_key_and_whole_description_in_the_help_is_reachable_at_80x24() {
+    let mut app = app(80, 24);
+    act(&mut app, &[Action::Help]);
+    // Scroll to the end, gathering every line shown (inside the border).
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..400 {
+        for row in rows(&frame(&app)).iter().skip(2).take(20) {
+            let inner: String = row.chars().skip(1).take(78).collect();
+            if !seen.contains(&inner) {
+                seen.push(inner);
+            }
+        }
+        act(&mut app, &[Action::ScrollDown]);
+    }
+    let words: String = seen.join(" ");
+    let words: Vec<&str> = words.split_whitespace().collect();
+    let text = words.join(" ");
+    for section in Keymap::default().help() {
+        assert!(text.contains(section.title), "{}", section.title);
+        for entry in section.entries {
+            let description = entry
+                .description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                text.contains(&description),
+                "{:?} is cut or missing:\n{}",
+                entry.description,
+                seen.join("\n")
+            );
+            assert!(text.contains(&entry.keys), "{}", entry.keys);
+        }
+    }
+}
+
+#[test]
 fn search_highlights_matches() {
     let mut app = app(100, 24);
     act(&mut app, &[Action::OpenArticle]);
