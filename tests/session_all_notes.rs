@@ -26,6 +26,10 @@ struct World {
 }
 
 fn start() -> (World, Session) {
+    start_with(Config::default())
+}
+
+fn start_with(config: Config) -> (World, Session) {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
     fs::create_dir(&lib).unwrap();
@@ -33,7 +37,7 @@ fn start() -> (World, Session) {
     fs::write(lib.join("b-second.md"), SECOND).unwrap();
     let data = dir.path().join("data");
     let scan = library::scan(&[lib]);
-    let mut app = App::new(Config::default(), Keymap::default(), scan);
+    let mut app = App::new(config, Keymap::default(), scan);
     app.resize(100, 30);
     let session = Session::start(app, Setup::new(&data, u64::MAX));
     (World { _dir: dir, data }, session)
@@ -134,6 +138,96 @@ fn a_tag_renamed_in_the_view_is_renamed_in_both_files_and_undone_together() {
     assert_eq!(on_disk[0].highlights[0].note, "cool #weather");
     assert_eq!(on_disk[1].highlights[0].note, "warm #Weather");
     assert_eq!(on_disk[1].highlights[0].tags, ["Weather"]);
+}
+
+/// Waits for the session's background work (the mirror) to end.
+fn settle(session: &mut Session) {
+    for _ in 0..4000 {
+        session.collect_jobs();
+        if !session.jobs_busy() {
+            session.collect_jobs();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the background work never ended");
+}
+
+/// The text of each Markdown file in `vault`, by name.
+fn vault(vault: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = fs::read_dir(vault)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read_to_string(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn changes_in_the_view_reach_the_mirror_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("vault");
+    let mut config = Config::default();
+    config.export.mirror = folder.clone();
+    let (_world, mut session) = start_with(config);
+    two_notes(&mut session);
+    settle(&mut session);
+    let files = vault(&folder);
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files[0].1.contains("#weather #highlight/yellow"),
+        "{files:?}"
+    );
+    assert!(
+        files[1].1.contains("#Weather #highlight/yellow"),
+        "{files:?}"
+    );
+
+    // A tag renamed in the view: both articles' files.
+    keys(&mut session, "A");
+    wait_loaded(&mut session);
+    keys(&mut session, "# r ctrl-u");
+    type_text(&mut session, "climate");
+    keys(&mut session, "enter");
+    settle(&mut session);
+    let files = vault(&folder);
+    assert_eq!(files.len(), 2, "no file twice: {files:?}");
+    for (name, text) in &files {
+        // The front matter is written once, when the file is made; the
+        // block gloss manages follows the notes.
+        let block = text.split("<!-- gloss:begin").nth(1).unwrap();
+        assert!(
+            block.contains("#climate #highlight/yellow"),
+            "{name}: {text}"
+        );
+        assert!(!block.to_lowercase().contains("weather"), "{name}: {text}");
+    }
+
+    // A colour changed in the view: that article's file only.
+    keys(&mut session, "esc");
+    let before = vault(&folder);
+    keys(&mut session, "2");
+    settle(&mut session);
+    let after = vault(&folder);
+    let changed: Vec<&String> = after
+        .iter()
+        .zip(&before)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| &a.0)
+        .collect();
+    assert_eq!(changed.len(), 1, "{after:?}");
+    assert!(
+        after
+            .iter()
+            .any(|(_, t)| t.contains("#climate #highlight/green")),
+        "{after:?}"
+    );
 }
 
 #[test]

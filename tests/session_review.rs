@@ -116,6 +116,35 @@ fn run(session: &mut Session, effects: Vec<Effect>) {
 fn act(session: &mut Session, action: Action) {
     let effects = session.app.update(action);
     run(session, effects);
+    // The review is built (and notes reach the mirror) in the background.
+    settle(session);
+}
+
+/// Waits for the session's background work and takes its results (a
+/// bounded number of looks; no time is asserted).
+fn settle(session: &mut Session) {
+    for _ in 0..4000 {
+        session.collect_jobs();
+        if !session.jobs_busy() {
+            session.collect_jobs();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the background work never ended");
+}
+
+/// The text of every Markdown file in `vault`.
+fn vault_text(vault: &Path) -> String {
+    let mut names: Vec<PathBuf> = fs::read_dir(vault)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| fs::read_to_string(p).unwrap())
+        .collect()
 }
 
 fn screen(app: &App) -> String {
@@ -400,6 +429,51 @@ fn skip_leaves_it_due_and_a_note_edited_in_the_review_is_saved() {
     // Nothing was answered: both are still due.
     let mut s = session_on(&world, 2, Config::default());
     assert_eq!(due_count(&mut s), Some(2));
+}
+
+#[test]
+fn a_note_edited_in_the_review_reaches_the_mirror_folder() {
+    let world = world();
+    mark(
+        &world,
+        "beta.md",
+        "The council blamed the weather.",
+        "h2",
+        1,
+        "yellow",
+        "",
+    );
+    let vault = world.data.with_file_name("vault");
+    let mut config = Config::default();
+    config.export.mirror = vault.clone();
+    let mut s = session_on(&world, 2, config);
+    act(&mut s, Action::Review);
+    assert_eq!(shown_quote(&s.app), "The council blamed the weather.");
+    act(&mut s, Action::Annotate);
+    s.app.on_paste("asked #council");
+    act(&mut s, Action::SaveNote);
+    let text = vault_text(&vault);
+    assert!(text.contains("The council blamed the weather."), "{text}");
+    assert!(text.contains("#council #highlight/yellow"), "{text}");
+    // A second edit rewrites the same file's block; the user's words stay.
+    let file = fs::read_dir(&vault)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    fs::write(
+        &file,
+        format!("{}\nMy own words.\n", fs::read_to_string(&file).unwrap()),
+    )
+    .unwrap();
+    act(&mut s, Action::Annotate);
+    s.app.on_paste(" #later");
+    act(&mut s, Action::SaveNote);
+    assert_eq!(fs::read_dir(&vault).unwrap().count(), 1);
+    let text = vault_text(&vault);
+    assert!(text.contains("#council #later #highlight/yellow"), "{text}");
+    assert!(text.ends_with("My own words.\n"), "{text}");
 }
 
 #[test]

@@ -13,9 +13,9 @@ use crate::annotations::{AnnotationFile, Locator, Store, text_to_path};
 use crate::config::PaletteColor;
 use crate::document::{self, Document, ParseOptions};
 use crate::export::{
-    Filter, Format, MarkdownOptions, MirrorOutcome, SourcePositions, W3cOptions, article_key,
-    key_in, markdown_articles, markdown_file_name, mirror_text, render_with,
-    to_markdown_per_article,
+    Filter, Format, MarkdownOptions, MirrorOutcome, NO_HIGHLIGHTS, SourcePositions, W3cOptions,
+    article_key, free_name, key_in, markdown_articles, markdown_file_name, mirror_text,
+    render_with, to_markdown_per_article,
 };
 use crate::text;
 
@@ -402,22 +402,6 @@ pub fn mirror_files(folder: &Path, files: &[AnnotationFile], filter: &Filter) ->
         }
     }
     outcome
-}
-
-/// The block of an article left without highlights.
-const NO_HIGHLIGHTS: &str = "_No highlights in gloss for this article any more._";
-
-/// `name`, or `name-2.md`, `name-3.md`... when a file of that name (in any
-/// case) is already in the folder.
-fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
-    let stem = name.strip_suffix(".md").unwrap_or(name);
-    let mut candidate = name.to_owned();
-    let mut n = 2;
-    while taken.contains(&candidate.to_lowercase()) {
-        candidate = format!("{stem}-{n}.md");
-        n += 1;
-    }
-    candidate
 }
 
 /// Replaces `path` crash-safely ([`crate::annotations::replace_file`]).

@@ -46,6 +46,23 @@ pub struct MirrorOutcome {
     pub failed: Vec<String>,
 }
 
+/// The block of an article left without highlights.
+pub const NO_HIGHLIGHTS: &str = "_No highlights in gloss for this article any more._";
+
+/// `name`, or `name-2.md`, `name-3.md`... when a file of that name (in any
+/// lower-cased `taken`) is already in the folder: a new mirror file never
+/// replaces one the user has.
+pub fn free_name(name: &str, taken: &std::collections::HashSet<String>) -> String {
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate.to_lowercase()) {
+        candidate = format!("{stem}-{n}.md");
+        n += 1;
+    }
+    candidate
+}
+
 /// The key of an article in the begin marker: 16 hex digits of the SHA-256
 /// of its stored path (or fingerprint when it has no path).
 pub fn article_key(path: &str, fingerprint: &str) -> String {

@@ -38,7 +38,10 @@ pub use markdown::{
     to_markdown_per_article,
 };
 pub use merge::{MergeCounts, merge_import};
-pub use mirror::{MIRROR_BEGIN, MIRROR_END, MirrorOutcome, article_key, key_in, mirror_text};
+pub use mirror::{
+    MIRROR_BEGIN, MIRROR_END, MirrorOutcome, NO_HIGHLIGHTS, article_key, free_name, key_in,
+    mirror_text,
+};
 pub use readwise::{CSV_HEADER, to_csv};
 pub use uri::{file_uri, path_from_uri};
 pub use w3c::{W3cAnnotation, from_w3c, read_w3c, to_w3c, to_w3c_with, w3c_to_files};

@@ -91,6 +91,7 @@ impl Session {
             {
                 Ok(saved) => {
                     self.snapshot_stale = true;
+                    self.mirror.saved(&saved.content);
                     let open = self.app.reader.as_ref().and_then(|r| {
                         (r.notes.file.as_deref() == Some(saved.file.as_path())).then_some(r.article)
                     });

@@ -37,6 +37,8 @@ pub enum Notice {
     SearchFound,
     /// A library search ended.
     Searched,
+    /// The mirror folder was brought in step after saves.
+    Mirrored,
 }
 
 /// The channel every slot reports on, and its receiving end.

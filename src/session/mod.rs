@@ -14,6 +14,7 @@ mod fingerprints;
 mod index;
 pub mod jobs;
 pub mod links;
+mod mirror;
 mod open;
 mod recover;
 mod review;
@@ -148,6 +149,8 @@ pub struct Session {
     /// Counts the highlights due for review today, off the event loop's
     /// thread (it reads every notes file).
     counting: SingleJob<review::CountDue>,
+    /// Keeps the `export.mirror` folder in step after saves.
+    mirror: mirror::Mirror,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -170,6 +173,7 @@ impl Session {
     pub fn start(app: App, setup: Setup) -> Self {
         let (sender, notices) = jobs::notices();
         let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
+        let mirror = mirror::Mirror::new(app.config.export.mirror.clone(), sender.clone());
         let mut session = Self {
             app,
             store,
@@ -191,6 +195,7 @@ impl Session {
             parsing: SingleJob::new(Notice::Parsed, sender.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
             counting: SingleJob::new(Notice::Counted, sender.clone()),
+            mirror,
             searches: crate::search::job::Searches::new(sender.clone()),
             openings: 0,
             notices,
@@ -275,6 +280,7 @@ impl Session {
                 Notice::Parsed => self.take_parsed(),
                 Notice::AllNotes => self.take_all_notes(),
                 Notice::Counted => self.take_count(),
+                Notice::Mirrored => self.take_mirrored(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -301,6 +307,7 @@ impl Session {
             || self.parsing.is_busy()
             || self.all_notes.is_busy()
             || self.counting.is_busy()
+            || self.mirror.is_busy()
             || self.scanning()
             || self.searches.is_busy()
     }
@@ -398,9 +405,10 @@ impl Session {
                 // another window changed the same highlight later and won.
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
                 let lost_note = lost_note(&all, &saved);
-                let mirrored = saved.content.clone();
+                if all.iter().any(|op| !matches!(op, Op::SetPosition(_))) {
+                    self.mirror.saved(&saved.content);
+                }
                 self.app.saved(crate::app::ArticleId(article), saved);
-                self.mirror(&mirrored);
                 if overruled > 0 {
                     self.app.error(format!(
                         "changed in another window meanwhile: its later version was kept ({overruled} change(s) of yours not applied)"
@@ -437,24 +445,13 @@ impl Session {
         }
     }
 
-    /// Brings the article's file in the configured mirror folder
-    /// (`export.mirror`) in step after a save; a failure is reported in the
-    /// status bar and loses nothing (the notes are saved, and the next save
-    /// tries again).
-    fn mirror(&mut self, content: &crate::annotations::AnnotationFile) {
-        let folder = self.app.config.export.mirror.clone();
-        if folder.as_os_str().is_empty() {
-            return;
-        }
-        let done = commands::export::mirror_files(
-            &folder,
-            std::slice::from_ref(content),
-            &crate::export::Filter::default(),
-        );
-        if let Some(why) = done.failed.first() {
+    /// Says in the status bar when the mirror folder could not be brought
+    /// in step; the notes are saved, and the next save tries again.
+    fn take_mirrored(&mut self) {
+        if let Some(why) = self.mirror.failures().and_then(|f| f.into_iter().next()) {
             self.app.error(format!(
                 "saved, but the mirror was not updated: {}",
-                crate::document::sanitize(why)
+                crate::document::sanitize(&why)
             ));
         }
     }

@@ -208,6 +208,8 @@ impl Session {
         self.flush_position();
         self.retry_unsaved();
         self.collect_jobs();
+        // The last saves reach the mirror folder before gloss ends.
+        let _ = self.mirror.finish();
         // Only a shortcut for the next start: a failure costs some hashing.
         let _ = self.fingerprints.save();
         let snapshot = self.snapshot();

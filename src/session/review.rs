@@ -112,6 +112,7 @@ impl Session {
                     .apply(Some(&notes), &article, &[Op::Upsert(highlight)])
                 {
                     Ok(saved) => {
+                        self.mirror.saved(&saved.content);
                         let open = self
                             .app
                             .reader
