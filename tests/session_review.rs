@@ -228,6 +228,13 @@ fn a_review_across_three_simulated_days() {
         crossterm::event::KeyCode::Char('D'),
     ));
     run(&mut s, effects);
+    // The queue is gathered in the background; the screen says so meanwhile.
+    assert!(
+        screen(&s.app).contains("gathering today's review"),
+        "{}",
+        screen(&s.app)
+    );
+    settle(&mut s);
     let review = s.app.review().expect("the review opened");
     assert_eq!(review.total, 2);
     // The oldest first (both made on day 1: by id).

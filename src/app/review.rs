@@ -90,6 +90,9 @@ impl App {
     /// Starts the daily review: any context can bind [`Action::Review`] to
     /// this, the session then builds the queue.
     pub fn start_review(&mut self) -> Vec<Effect> {
+        // The session reads the notes and articles in the background; the
+        // review opens when they are in.
+        self.info("gathering today's review…");
         vec![Effect::Review(Box::new(ReviewEffect::Start))]
     }
 
@@ -106,6 +109,7 @@ impl App {
             self.info(format!("nothing to review today{note}"));
             return;
         }
+        self.message = None;
         let total = items.len();
         let review = Review {
             queue: items,

@@ -39,6 +39,8 @@ pub enum Notice {
     Searched,
     /// The mirror folder was brought in step after saves.
     Mirrored,
+    /// Today's review queue was built (with each highlight's context).
+    ReviewReady,
 }
 
 /// The channel every slot reports on, and its receiving end.

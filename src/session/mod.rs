@@ -149,6 +149,8 @@ pub struct Session {
     /// Counts the highlights due for review today, off the event loop's
     /// thread (it reads every notes file).
     counting: SingleJob<review::CountDue>,
+    /// Builds today's review queue when `D` starts a review.
+    reviewing: SingleJob<review::StartReview>,
     /// Keeps the `export.mirror` folder in step after saves.
     mirror: mirror::Mirror,
     /// Counts opens, to match a background job to the open it was made for.
@@ -195,6 +197,7 @@ impl Session {
             parsing: SingleJob::new(Notice::Parsed, sender.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
             counting: SingleJob::new(Notice::Counted, sender.clone()),
+            reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()),
             mirror,
             searches: crate::search::job::Searches::new(sender.clone()),
             openings: 0,
@@ -281,6 +284,7 @@ impl Session {
                 Notice::AllNotes => self.take_all_notes(),
                 Notice::Counted => self.take_count(),
                 Notice::Mirrored => self.take_mirrored(),
+                Notice::ReviewReady => self.take_review(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -307,6 +311,7 @@ impl Session {
             || self.parsing.is_busy()
             || self.all_notes.is_busy()
             || self.counting.is_busy()
+            || self.reviewing.is_busy()
             || self.mirror.is_busy()
             || self.scanning()
             || self.searches.is_busy()

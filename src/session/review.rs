@@ -1,19 +1,21 @@
 //! The session's side of the daily review: building today's queue (the
-//! notes, the review files and, for context, the articles themselves),
-//! saving answers and notes, and opening a highlight's article.
+//! notes, the review files and, for context, the articles themselves) off
+//! the event loop's thread, so `D` never freezes the screen on a large
+//! library; saving answers and notes, and opening a highlight's article.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::Session;
 use super::jobs::Job;
+use super::{FromDisk, ReadArticle, Session};
 use crate::annotations::Store;
 use crate::annotations::{Op, locate, text_to_path};
 use crate::app::review::{ReviewEffect, ReviewItem};
 use crate::app::{ArticleId, Effect};
 use crate::commands::read_all;
 use crate::config::ReviewConfig;
+use crate::document::ParseOptions;
 use crate::library::{self, Source, store_path};
 use crate::review::context::around;
 use crate::review::queue::{Candidate, Due, due_today};
@@ -33,6 +35,41 @@ impl Job for CountDue {
         build(&store, &self.data_dir, &self.config, self.today)
             .ok()
             .map(|b| b.due.len())
+    }
+}
+
+/// Building today's review (`D`): the queue, and each highlight's context
+/// read from its article.
+pub(super) struct StartReview {
+    data_dir: PathBuf,
+    config: ReviewConfig,
+    today: NaiveDate,
+    /// The library's articles by stored path (a sample is no file).
+    articles: Vec<(PathBuf, Source)>,
+    options: ParseOptions,
+    max_size: u64,
+}
+
+/// The review's items and how many files could not be read, or why there
+/// is no queue; with the day it was built for.
+pub(super) type Started = (NaiveDate, Result<(Vec<ReviewItem>, usize), String>);
+
+impl Job for StartReview {
+    type Output = Started;
+    fn run(self) -> Started {
+        let store = Store::new(&self.data_dir);
+        let built = build(&store, &self.data_dir, &self.config, self.today).map(|built| {
+            let reader = FromDisk {
+                max_size: self.max_size,
+            };
+            let items = built
+                .due
+                .into_iter()
+                .map(|due| with_context(due, &self.articles, &reader, self.options))
+                .collect();
+            (items, built.unreadable)
+        });
+        (self.today, built)
     }
 }
 
@@ -72,18 +109,20 @@ impl Session {
     pub(super) fn review(&mut self, effect: ReviewEffect) -> Vec<Effect> {
         match effect {
             ReviewEffect::Start => {
-                let day = today(self.app.clock.now());
-                match self.build_queue() {
-                    Ok(built) => {
-                        let items = built
-                            .due
-                            .into_iter()
-                            .map(|d| self.with_context(d))
-                            .collect();
-                        self.app.show_review(items, day, built.unreadable);
-                    }
-                    Err(message) => self.app.error(message),
-                }
+                self.reviewing.spawn(StartReview {
+                    data_dir: self.data_dir.clone(),
+                    config: self.app.config.review.clone(),
+                    today: today(self.app.clock.now()),
+                    articles: self
+                        .app
+                        .list
+                        .articles
+                        .iter()
+                        .map(|a| (store_path(&a.source), a.source.clone()))
+                        .collect(),
+                    options: self.options,
+                    max_size: self.app.config.reader.max_file_size(),
+                });
                 Vec::new()
             }
             ReviewEffect::Answer {
@@ -164,44 +203,13 @@ impl Session {
         }
     }
 
-    fn build_queue(&mut self) -> Result<Built, String> {
-        let day = today(self.app.clock.now());
-        build(&self.store, &self.data_dir, &self.app.config.review, day)
-    }
-
-    /// The text around the highlight: from its article when it can be read
-    /// and the passage found in it, else the stored prefix and suffix.
-    fn with_context(&mut self, due: Due) -> ReviewItem {
-        let file = text_to_path(&due.article.path);
-        let source = self
-            .app
-            .list
-            .articles
-            .iter()
-            .find(|a| store_path(&a.source) == file)
-            .map_or_else(|| Source::File(file.clone()), |a| a.source.clone());
-        let found = self.reader.load(&source).ok().and_then(|loaded| {
-            let mut doc = loaded.document(self.options);
-            doc.ensure_complete();
-            let range = locate(doc.text(), &due.highlight.anchor)?;
-            Some(around(doc.text(), range))
-        });
-        match found {
-            Some((before, after)) => ReviewItem {
-                due,
-                before,
-                after,
-                from_article: true,
-            },
-            None => {
-                let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-                ReviewItem {
-                    before: squash(&due.highlight.anchor.prefix),
-                    after: squash(&due.highlight.anchor.suffix),
-                    due,
-                    from_article: false,
-                }
-            }
+    /// Opens the review built in the background (or says why there is
+    /// none); its count is today's due count too.
+    pub(super) fn take_review(&mut self) {
+        match self.reviewing.take() {
+            Some((day, Ok((items, unreadable)))) => self.app.show_review(items, day, unreadable),
+            Some((_, Err(message))) => self.app.error(message),
+            None => {}
         }
     }
 
@@ -222,6 +230,44 @@ impl Session {
             Err(message) => {
                 self.app.error(message);
                 None
+            }
+        }
+    }
+}
+
+/// The text around the highlight: from its article when it can be read and
+/// the passage found in it, else the stored prefix and suffix.
+fn with_context(
+    due: Due,
+    articles: &[(PathBuf, Source)],
+    reader: &dyn ReadArticle,
+    options: ParseOptions,
+) -> ReviewItem {
+    let file = text_to_path(&due.article.path);
+    let source = articles
+        .iter()
+        .find(|(path, _)| *path == file)
+        .map_or_else(|| Source::File(file.clone()), |(_, source)| source.clone());
+    let found = reader.load(&source).ok().and_then(|loaded| {
+        let mut doc = loaded.document(options);
+        doc.ensure_complete();
+        let range = locate(doc.text(), &due.highlight.anchor)?;
+        Some(around(doc.text(), range))
+    });
+    match found {
+        Some((before, after)) => ReviewItem {
+            due,
+            before,
+            after,
+            from_article: true,
+        },
+        None => {
+            let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            ReviewItem {
+                before: squash(&due.highlight.anchor.prefix),
+                after: squash(&due.highlight.anchor.suffix),
+                due,
+                from_article: false,
             }
         }
     }
