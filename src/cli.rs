@@ -563,15 +563,9 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
     if let Some(color) = &args.color
         && !config.highlights.palette.iter().any(|c| &c.name == color)
     {
-        let names: Vec<&str> = config
-            .highlights
-            .palette
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
         eprintln!(
             "gloss: no colour {color:?} in the palette; the colours are {}",
-            names.join(", ")
+            config.highlights.palette_names().join(", ")
         );
         return ExitCode::from(EXIT_USAGE);
     }
@@ -661,12 +655,7 @@ fn run_notes(cli: &Cli, args: &NotesArgs) -> ExitCode {
         }
     };
     let store = configured_store(&config, &data_dir);
-    let palette: Vec<&str> = config
-        .highlights
-        .palette
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let palette = config.highlights.palette_names();
     let request = commands::notes::NotesRequest {
         filter: Filter {
             tags: args.tags.clone(),

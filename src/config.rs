@@ -138,6 +138,14 @@ pub struct HighlightConfig {
     pub default: String,
 }
 
+impl HighlightConfig {
+    /// The palette's colour names in key order: the one list the app (the
+    /// colour sort, messages) and the CLI (`--color` checks) both read.
+    pub fn palette_names(&self) -> Vec<&str> {
+        self.palette.iter().map(|c| c.name.as_str()).collect()
+    }
+}
+
 /// One palette entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

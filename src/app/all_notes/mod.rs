@@ -33,12 +33,7 @@ const CHROME_ROWS: u16 = 5;
 impl App {
     /// The palette's colour names in key order (the colour sort follows it).
     pub fn palette_names(&self) -> Vec<&str> {
-        self.config
-            .highlights
-            .palette
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect()
+        self.config.highlights.palette_names()
     }
 
     /// The all-notes view, when it is open: taking the keys, or waiting
