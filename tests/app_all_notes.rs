@@ -363,6 +363,40 @@ fn renaming_a_tag_changes_every_article_in_one_undoable_change() {
 }
 
 #[test]
+fn typing_a_new_tag_name_replaces_the_offered_one_and_backspace_corrects_it() {
+    let mut t = view();
+    // The offered old name goes as soon as a new one is typed.
+    t.keys("# r");
+    t.type_text("climate");
+    assert!(t.text().contains("new name: #climate"), "{}", t.text());
+    t.keys("enter");
+    assert!(
+        t.status().contains("renamed #draft to #climate"),
+        "{}",
+        t.status()
+    );
+    // Backspace keeps the offered name to correct its end.
+    t.keys("esc u #");
+    t.keys("r backspace");
+    t.type_text("ts");
+    t.keys("enter");
+    assert!(
+        t.status().contains("renamed #draft to #drafts"),
+        "{}",
+        t.status()
+    );
+    // Pasting replaces the offered name too.
+    t.keys("esc u # r");
+    t.app.on_paste("later");
+    t.keys("enter");
+    assert!(
+        t.status().contains("renamed #draft to #later"),
+        "{}",
+        t.status()
+    );
+}
+
+#[test]
 fn a_bad_tag_name_is_refused_and_kept_to_correct() {
     let mut t = view();
     t.keys("# r ctrl-u");

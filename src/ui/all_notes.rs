@@ -267,6 +267,15 @@ fn draw_tags(frame: &mut Frame, app: &App, view: &AllNotes, list: &TagList, inne
     frame.render_widget(Paragraph::new(lines), body);
     if footer > 0 {
         let text = match &list.renaming {
+            // The offered old name shows selected: typing replaces it.
+            Some(name) if list.replaces => {
+                let label = "new name: #";
+                let room = w.saturating_sub(label.width());
+                Line::from(vec![
+                    Span::raw(label),
+                    Span::styled(tail(&one_line(name), room), theme::SELECTED),
+                ])
+            }
             Some(name) => {
                 let label = "new name: #";
                 let room = w.saturating_sub(label.width() + CURSOR.width());

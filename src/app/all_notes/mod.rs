@@ -140,21 +140,17 @@ impl App {
         let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
         let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
         view.clamp(&palette);
-        if let Some(renaming) = view.tags.as_mut().and_then(|t| t.renaming.as_mut()) {
+        if let Some(list) = view.tags.as_mut().filter(|t| t.renaming.is_some()) {
             match msg {
-                Msg::Type(c) => renaming.push(c),
-                Msg::Action(Action::DeleteChar) => {
-                    renaming.pop();
-                }
-                Msg::Action(Action::ClearText) => renaming.clear(),
+                Msg::Type(c) => list.type_name(std::iter::once(c)),
+                Msg::Action(Action::DeleteChar) => list.delete_char(),
+                Msg::Action(Action::ClearText) => list.rename(Some(String::new())),
                 Msg::Action(Action::Back) => {
-                    if let Some(list) = view.tags.as_mut() {
-                        list.renaming = None;
-                    }
+                    list.rename(None);
                     self.info("tag not renamed");
                 }
                 Msg::Action(Action::Submit) => {
-                    let typed = renaming.clone();
+                    let typed = list.renaming.clone().unwrap_or_default();
                     return self.rename_selected_tag(view, &typed);
                 }
                 Msg::Action(Action::Quit) => {
@@ -372,7 +368,7 @@ impl App {
                     }
                     view.tags = None;
                 }
-                Action::RenameTag => list.renaming = selected,
+                Action::RenameTag => list.rename(selected),
                 Action::Back | Action::TagList => view.tags = None,
                 Action::Help => {
                     self.mode = Mode::AllNotes(view);
@@ -410,7 +406,7 @@ impl App {
             }
         };
         if let Some(list) = view.tags.as_mut() {
-            list.renaming = None;
+            list.rename(None);
         }
         if to == from {
             self.info("tag not renamed");
@@ -566,8 +562,8 @@ impl App {
             return;
         };
         let clean = text.chars().filter(|&c| crate::document::fits_a_field(c));
-        if let Some(name) = view.tags.as_mut().and_then(|t| t.renaming.as_mut()) {
-            name.extend(clean);
+        if let Some(list) = view.tags.as_mut().filter(|t| t.renaming.is_some()) {
+            list.type_name(clean);
         } else if view.filtering {
             view.filter.extend(clean);
             view.selected = 0;

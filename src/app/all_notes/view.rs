@@ -53,6 +53,37 @@ pub struct TagList {
     pub scroll: usize,
     /// The new name being typed for the selected tag, while renaming.
     pub renaming: Option<String>,
+    /// True while `renaming` still holds the old name as offered, selected:
+    /// typing or pasting replaces it, Backspace keeps it to be corrected.
+    pub replaces: bool,
+}
+
+impl TagList {
+    /// Starts renaming `tag`: its name is offered, selected.
+    pub fn rename(&mut self, tag: Option<String>) {
+        self.replaces = tag.is_some();
+        self.renaming = tag;
+    }
+
+    /// Typed or pasted text for the new name: it replaces the offered name,
+    /// or goes on the end of what was typed.
+    pub fn type_name(&mut self, text: impl Iterator<Item = char>) {
+        if let Some(name) = self.renaming.as_mut() {
+            if std::mem::take(&mut self.replaces) {
+                name.clear();
+            }
+            name.extend(text);
+        }
+    }
+
+    /// Backspace: the offered name is kept (no longer selected) and its
+    /// last character goes, so a name can be corrected.
+    pub fn delete_char(&mut self) {
+        self.replaces = false;
+        if let Some(name) = self.renaming.as_mut() {
+            name.pop();
+        }
+    }
 }
 
 /// What the view remembers between keys.
