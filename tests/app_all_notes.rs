@@ -17,8 +17,6 @@ use gloss::keymap::Context;
 use gloss::library::store_path;
 use testapp::TestApp;
 
-const PALETTE: [&str; 5] = ["yellow", "green", "blue", "pink", "purple"];
-
 fn winds_file() -> PathBuf {
     PathBuf::from("/data/annotations/winds-01.toml")
 }
@@ -107,7 +105,7 @@ fn rows(t: &TestApp) -> Vec<String> {
     t.app
         .all_notes()
         .unwrap()
-        .rows(&PALETTE)
+        .rows()
         .iter()
         .map(|n| n.highlight.id.to_string())
         .collect()
@@ -117,7 +115,7 @@ fn selected(t: &TestApp) -> String {
     t.app
         .all_notes()
         .unwrap()
-        .selected_note(&PALETTE)
+        .selected_note()
         .unwrap()
         .highlight
         .id

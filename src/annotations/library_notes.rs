@@ -287,17 +287,32 @@ pub fn select<'a>(
     by: SortBy,
     palette: &[&str],
 ) -> Vec<&'a LibraryNote> {
+    select_positions(notes, query, by, palette)
+        .into_iter()
+        .filter_map(|i| notes.notes.get(i))
+        .collect()
+}
+
+/// What [`select`] selects, as positions in `notes.notes`: what a view
+/// keeps between frames (it owns no borrow of the notes).
+pub fn select_positions(
+    notes: &LibraryNotes,
+    query: &Query,
+    by: SortBy,
+    palette: &[&str],
+) -> Vec<usize> {
     let palette: Vec<String> = palette.iter().map(|p| p.to_lowercase()).collect();
     // Each note's key is made once (lower-cased titles, colours, tags), not
-    // at every comparison: the view sorts the whole library at each key.
-    let mut keyed: Vec<((usize, String), &LibraryNote)> = notes
+    // at every comparison.
+    let mut keyed: Vec<((usize, String), usize, &LibraryNote)> = notes
         .notes
         .iter()
-        .filter(|n| query.matches(n))
-        .map(|n| (sort_key(n, by, &palette), n))
+        .enumerate()
+        .filter(|(_, n)| query.matches(n))
+        .map(|(i, n)| (sort_key(n, by, &palette), i, n))
         .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| tie_break(a, b, by)));
-    keyed.into_iter().map(|(_, n)| n).collect()
+    keyed.sort_by(|(ka, _, a), (kb, _, b)| ka.cmp(kb).then_with(|| tie_break(a, b, by)));
+    keyed.into_iter().map(|(_, i, _)| i).collect()
 }
 
 /// What a note sorts by first: a rank, then a text.

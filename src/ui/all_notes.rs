@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use super::panel::{fit_tail as tail, padded};
 use super::theme;
 use crate::annotations::library_notes::LibraryNote;
 use crate::app::App;
@@ -52,8 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &AllNotes, area: Rect) {
         return;
     }
     let palette = &app.config.highlights.palette;
-    let names = app.palette_names();
-    let rows = view.rows(&names);
+    let rows = view.rows();
     let total = view.notes.notes.len();
     let count = if view.filter.is_empty() {
         format!("{total}")
@@ -330,36 +330,4 @@ fn hint(keymap: &Keymap, context: Context, hints: &[(Action, &str)], width: usiz
     }
     out.push_str(&way_out);
     out
-}
-
-/// Pads a line's spans with spaces to `width` cells, so a selected entry is
-/// reversed across the whole row.
-fn padded(mut spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
-    let used: usize = spans.iter().map(|s| s.content.width()).sum();
-    if used < width {
-        spans.push(Span::raw(" ".repeat(width - used)));
-    }
-    spans
-}
-
-/// The end of `s` in at most `width` cells (what was typed last stays in
-/// view), starting with "…" when cut.
-fn tail(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
-    }
-    let mut kept: Vec<char> = Vec::new();
-    let mut used = 1;
-    for c in s.chars().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        kept.push(c);
-    }
-    if width > 0 {
-        kept.push('…');
-    }
-    kept.into_iter().rev().collect()
 }

@@ -328,7 +328,7 @@ fn share(note: &str, tags: &str, room: usize) -> (String, String) {
 
 /// Pads a line's spans with spaces to `width` cells, so a selected entry is
 /// reversed across the whole row.
-fn padded(mut spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
+pub(super) fn padded(mut spans: Vec<Span<'static>>, width: usize) -> Vec<Span<'static>> {
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     if used < width {
         spans.push(Span::raw(" ".repeat(width - used)));
@@ -347,7 +347,7 @@ fn clean(s: &str) -> String {
 
 /// The end of `s` in at most `width` cells, starting with "…" when cut, so the
 /// latest typed characters of a long filter stay visible.
-fn fit_tail(s: &str, width: usize) -> String {
+pub(super) fn fit_tail(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }

@@ -167,8 +167,7 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     }
     // The all-notes view: where the selected note is kept.
     if let Some(view) = app.all_notes() {
-        let names = app.palette_names();
-        let text = match view.selected_note(&names) {
+        let text = match view.selected_note() {
             Some(n) => {
                 let file = std::path::Path::new(&n.article.path)
                     .file_name()

@@ -59,7 +59,8 @@ impl App {
     /// `A`: opens the view over what is open, and asks the session to load
     /// every notes file (again, so changes made since are in).
     pub(super) fn open_all_notes(&mut self) -> Vec<Effect> {
-        self.open_over(Mode::AllNotes(Box::new(AllNotes::loading())));
+        let palette = self.palette_names().into_iter().map(String::from).collect();
+        self.open_over(Mode::AllNotes(Box::new(AllNotes::loading(palette))));
         self.info("loading every note…");
         vec![Effect::LoadAllNotes]
     }
@@ -67,19 +68,17 @@ impl App {
     /// The loader's result: the view shows it, keeping its filter, order
     /// and (when still listed) its selected note.
     pub(super) fn take_all_notes(&mut self, notes: LibraryNotes) {
-        let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
-        let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
         let Some(view) = self.all_notes_mut() else {
             return;
         };
-        let kept = view.selected_note(&palette).map(NoteKey::of);
+        let kept = view.selected_note().map(NoteKey::of);
         let unreadable = notes.unreadable.len();
         view.notes = notes;
         view.loading = false;
+        view.refresh();
         if let Some(key) = kept {
-            view.select(&key, &palette);
+            view.select(&key);
         }
-        view.clamp(&palette);
         let count = view.notes.notes.len();
         if unreadable > 0 {
             self.error(format!(
@@ -98,11 +97,9 @@ impl App {
     /// What a save of the view's changes left in `file`: the view takes it
     /// (with other windows' changes merged in).
     pub fn all_notes_saved(&mut self, file: &Path, content: &AnnotationFile) {
-        let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
-        let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
         if let Some(view) = self.all_notes_mut() {
             view.notes.adopt(file, content);
-            view.clamp(&palette);
+            view.refresh();
         }
     }
 
@@ -137,9 +134,7 @@ impl App {
 
     /// A message while the view has the keys.
     pub(super) fn on_all_notes(&mut self, mut view: Box<AllNotes>, msg: Msg) -> Vec<Effect> {
-        let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
-        let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
-        view.clamp(&palette);
+        view.clamp();
         if let Some(list) = view.tags.as_mut().filter(|t| t.renaming.is_some()) {
             match msg {
                 Msg::Type(c) => list.type_name(std::iter::once(c)),
@@ -171,27 +166,31 @@ impl App {
                 Msg::Type(c) => {
                     view.filter.push(c);
                     view.selected = 0;
+                    view.refresh();
                 }
                 Msg::Action(Action::DeleteChar) => {
                     view.filter.pop();
                     view.selected = 0;
+                    view.refresh();
                 }
                 Msg::Action(Action::ClearText) => {
                     view.filter.clear();
                     view.selected = 0;
+                    view.refresh();
                 }
                 Msg::Action(Action::Back) => {
                     view.filter.clear();
                     view.filtering = false;
                     view.selected = 0;
+                    view.refresh();
                 }
                 Msg::Action(Action::Submit) => view.filtering = false,
                 Msg::Action(Action::ListDown) => {
-                    let count = view.rows(&palette).len();
+                    let count = view.row_count();
                     view.move_by(1, count);
                 }
                 Msg::Action(Action::ListUp) => {
-                    let count = view.rows(&palette).len();
+                    let count = view.row_count();
                     view.move_by(-1, count);
                 }
                 Msg::Action(Action::Quit) => {
@@ -213,8 +212,8 @@ impl App {
             self.mode = Mode::AllNotes(view);
             return Vec::new();
         };
-        let count = view.rows(&palette).len();
-        let chosen: Option<LibraryNote> = view.selected_note(&palette).cloned();
+        let count = view.row_count();
+        let chosen: Option<LibraryNote> = view.selected_note().cloned();
         match action {
             Action::ListDown => view.move_by(1, count),
             Action::ListUp => view.move_by(-1, count),
@@ -236,14 +235,16 @@ impl App {
             Action::CycleSort => {
                 let key = chosen.as_ref().map(NoteKey::of);
                 view.sort = view.sort.next();
+                view.refresh();
                 if let Some(key) = key {
-                    view.select(&key, &palette);
+                    view.select(&key);
                 }
                 self.info(format!("sorted by {}", view.sort.name()));
             }
             Action::Back if !view.filter.is_empty() => {
                 view.filter.clear();
                 view.selected = 0;
+                view.refresh();
             }
             Action::Back | Action::AllNotes => {
                 self.close_mode();
@@ -350,6 +351,7 @@ impl App {
             return Vec::new();
         };
         let selected = view.selected_tag();
+        let mut refilter = false;
         if let Some(list) = view.tags.as_mut() {
             list.selected = list.selected.min(count.saturating_sub(1));
             match action {
@@ -365,6 +367,7 @@ impl App {
                         view.filtering = false;
                         view.selected = 0;
                         view.scroll = 0;
+                        refilter = true;
                     }
                     view.tags = None;
                 }
@@ -380,6 +383,9 @@ impl App {
                 }
                 _ => {}
             }
+        }
+        if refilter {
+            view.refresh();
         }
         let rows = self.notes_rows() * ENTRY_LINES;
         if let Some(list) = view.tags.as_mut() {
@@ -417,6 +423,15 @@ impl App {
         let notes = before.len();
         let files = changes.len();
         view.notes.apply(&changes);
+        if view
+            .filter
+            .to_lowercase()
+            .split_whitespace()
+            .any(|w| w == format!("#{}", from.to_lowercase()))
+        {
+            view.filter = rename_in_filter(&view.filter, &from, &to);
+        }
+        view.refresh();
         // Keep the renamed tag selected in the list.
         if let (Some(at), Some(list)) = (
             view.tag_counts()
@@ -425,14 +440,6 @@ impl App {
             view.tags.as_mut(),
         ) {
             list.selected = at;
-        }
-        if view
-            .filter
-            .to_lowercase()
-            .split_whitespace()
-            .any(|w| w == format!("#{}", from.to_lowercase()))
-        {
-            view.filter = rename_in_filter(&view.filter, &from, &to);
         }
         view.undo.push(Undo {
             what: format!("renaming #{from} to #{to}"),
@@ -476,6 +483,7 @@ impl App {
         };
         if let Some(view) = self.all_notes_mut() {
             view.notes.apply(std::slice::from_ref(&change));
+            view.refresh();
         }
         vec![Effect::SaveNotes(vec![change])]
     }
@@ -488,10 +496,9 @@ impl App {
         };
         let changes = tags::restore(&undo.before, self.clock.now());
         view.notes.apply(&changes);
+        view.refresh();
         if let Some(first) = undo.before.first() {
-            let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
-            let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
-            view.select(&NoteKey::of(first), &palette);
+            view.select(&NoteKey::of(first));
         }
         self.info(format!("undone: {}", crate::text::clean(&undo.what)));
         self.finish(view);
@@ -543,14 +550,12 @@ impl App {
     /// The mouse over the view: the wheel moves the selection; clicks do
     /// nothing, so nothing under the view changes unseen.
     pub(super) fn on_all_notes_pointer(&mut self, pointer: super::Pointer) {
-        let palette: Vec<String> = self.palette_names().into_iter().map(String::from).collect();
-        let palette: Vec<&str> = palette.iter().map(String::as_str).collect();
         let rows = self.notes_rows();
         if let (super::Pointer::Wheel { down, .. }, Mode::AllNotes(view)) =
             (pointer, &mut self.mode)
             && view.tags.is_none()
         {
-            let count = view.rows(&palette).len();
+            let count = view.row_count();
             view.move_by(if down { 1 } else { -1 }, count);
             view.keep_visible(rows * ENTRY_LINES);
         }
@@ -567,6 +572,7 @@ impl App {
         } else if view.filtering {
             view.filter.extend(clean);
             view.selected = 0;
+            view.refresh();
         }
     }
 

@@ -1,17 +1,20 @@
 //! The all-notes view's own state: the loaded highlights, the filter, the
-//! order, the selection and the tag list. Which notes are listed is worked
-//! out from the loaded copy on every call (like the panel's rows), so a save
-//! or a delete can never leave a row that names something gone.
+//! order, the selection and the tag list. Which notes are listed (and the
+//! tag counts) is worked out when the notes, the filter or the order change
+//! ([`AllNotes::refresh`], called by every message that changes them), and
+//! kept as positions in the loaded notes: a frame only reads them.
 
 use std::path::PathBuf;
 
 use crate::annotations::HighlightId;
-use crate::annotations::library_notes::{LibraryNote, LibraryNotes, Query, SortBy, select};
+use crate::annotations::library_notes::{
+    LibraryNote, LibraryNotes, Query, SortBy, select_positions,
+};
 
-/// Lines each note takes in the view: swatch, colour, quote and date; then
-/// the article, the note's first line and the tags. Fixed so scrolling is
-/// plain arithmetic.
-pub const ENTRY_LINES: usize = 2;
+/// Lines each note takes in the view, as in the article panel: swatch,
+/// colour, quote and date; then the article, the note's first line and the
+/// tags. Fixed so scrolling is plain arithmetic.
+pub use crate::app::panel::ENTRY_LINES;
 
 /// Which note a row is: its notes file and its id (ids are unique, but the
 /// file makes a save go to the right place even for a copied file).
@@ -107,28 +110,56 @@ pub struct AllNotes {
     pub tags: Option<TagList>,
     /// Changes made here, most recent last, for `u`.
     pub undo: Vec<Undo>,
+    /// The palette's colour names in key order (the colour sort follows it).
+    palette: Vec<String>,
+    /// Positions in `notes.notes` of the rows shown, in order.
+    shown: Vec<usize>,
+    /// Every tag with its count, for the tag list.
+    tag_counts: Vec<(String, usize)>,
 }
 
 impl AllNotes {
-    /// A view waiting for the loader.
-    pub fn loading() -> Self {
+    /// A view waiting for the loader; `palette` holds the colour names in
+    /// key order (the colour sort follows it).
+    pub fn loading(palette: Vec<String>) -> Self {
         Self {
             loading: true,
+            palette,
             ..Self::default()
         }
     }
 
-    /// The rows shown, in order; `palette` holds the colour names in key
-    /// order (the colour sort follows it).
-    pub fn rows<'a>(&'a self, palette: &[&str]) -> Vec<&'a LibraryNote> {
-        select(&self.notes, &Query::parse(&self.filter), self.sort, palette)
+    /// Works out the rows shown and the tag counts again: after the notes,
+    /// the filter or the order changed. The selection stays inside the list.
+    pub fn refresh(&mut self) {
+        let palette: Vec<&str> = self.palette.iter().map(String::as_str).collect();
+        self.shown = select_positions(
+            &self.notes,
+            &Query::parse(&self.filter),
+            self.sort,
+            &palette,
+        );
+        self.tag_counts = self.notes.tag_counts();
+        self.clamp();
+    }
+
+    /// The rows shown, in order.
+    pub fn rows(&self) -> Vec<&LibraryNote> {
+        self.shown
+            .iter()
+            .filter_map(|&i| self.notes.notes.get(i))
+            .collect()
+    }
+
+    /// How many rows are shown.
+    pub fn row_count(&self) -> usize {
+        self.shown.len()
     }
 
     /// The selected row's note.
-    pub fn selected_note<'a>(&'a self, palette: &[&str]) -> Option<&'a LibraryNote> {
-        let rows = self.rows(palette);
-        let at = self.selected.min(rows.len().saturating_sub(1));
-        rows.get(at).copied()
+    pub fn selected_note(&self) -> Option<&LibraryNote> {
+        let at = self.selected.min(self.shown.len().saturating_sub(1));
+        self.shown.get(at).and_then(|&i| self.notes.notes.get(i))
     }
 
     /// Moves the selection by `by` rows, kept inside the list.
@@ -138,9 +169,9 @@ impl AllNotes {
     }
 
     /// Puts the selection on the note `key` when it is listed.
-    pub fn select(&mut self, key: &NoteKey, palette: &[&str]) {
+    pub fn select(&mut self, key: &NoteKey) {
         if let Some(at) = self
-            .rows(palette)
+            .rows()
             .iter()
             .position(|n| n.file == key.file && n.highlight.id == key.id)
         {
@@ -149,9 +180,8 @@ impl AllNotes {
     }
 
     /// Pulls the selection back inside the list (after a delete, a filter).
-    pub fn clamp(&mut self, palette: &[&str]) {
-        let count = self.rows(palette).len();
-        self.selected = self.selected.min(count.saturating_sub(1));
+    pub fn clamp(&mut self) {
+        self.selected = self.selected.min(self.shown.len().saturating_sub(1));
     }
 
     /// Scrolls so the selection is visible in `height` lines of list.
@@ -161,15 +191,14 @@ impl AllNotes {
     }
 
     /// The tags with their counts, for the tag list.
-    pub fn tag_counts(&self) -> Vec<(String, usize)> {
-        self.notes.tag_counts()
+    pub fn tag_counts(&self) -> &[(String, usize)] {
+        &self.tag_counts
     }
 
     /// The tag selected in the tag list.
     pub fn selected_tag(&self) -> Option<String> {
         let list = self.tags.as_ref()?;
-        let counts = self.tag_counts();
-        let at = list.selected.min(counts.len().saturating_sub(1));
-        counts.into_iter().nth(at).map(|(t, _)| t)
+        let at = list.selected.min(self.tag_counts.len().saturating_sub(1));
+        self.tag_counts.get(at).map(|(t, _)| t.clone())
     }
 }
