@@ -412,8 +412,8 @@ fn the_mirror_keeps_one_file_in_step_and_the_users_writing() {
 
 mod after_save {
     //! `export.mirror`: the session brings the article's mirror file in step
-    //! after every successful save, and a mirror it cannot write is reported
-    //! without losing the note.
+    //! after every successful save (in the background), and a mirror it
+    //! cannot write is reported without losing the note.
 
     use super::*;
     use gloss::app::{App, Effect};
@@ -452,6 +452,21 @@ mod after_save {
         effects.extend(s.app.update(Action::SelectSentence));
         effects.extend(s.app.update(Action::Highlight));
         run_effects(s, effects);
+        settle(s);
+    }
+
+    /// Waits for the mirror, written in the background, and takes its
+    /// report (a bounded number of looks; no time is asserted).
+    fn settle(s: &mut Session) {
+        for _ in 0..4000 {
+            s.collect_jobs();
+            if !s.jobs_busy() {
+                s.collect_jobs();
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("the background work never ended");
     }
 
     #[test]
