@@ -118,38 +118,42 @@ fn note_with_tags(h: &Highlight) -> String {
 
 /// `note` without its `#tag` words that name one of `tags` (any case, a
 /// trailing `.`, `,`, `;`, `:`, `!` or `?` kept), so the tags written in
-/// front are not written again; line breaks and every other word are kept.
+/// front are not written again; every other character is kept as it is.
 fn without_tag_words(note: &str, tags: &[String]) -> String {
-    let named: Vec<String> = tags.iter().filter_map(|t| tag_word(t)).collect();
+    let named: Vec<String> = tags
+        .iter()
+        .filter_map(|t| tag_word(t))
+        .map(|t| t.to_lowercase())
+        .collect();
     let is_tag = |word: &str| {
         word.strip_prefix('#')
             .and_then(tag_word)
-            .is_some_and(|w| named.iter().any(|t| t.to_lowercase() == w.to_lowercase()))
+            .is_some_and(|w| named.contains(&w.to_lowercase()))
     };
-    note.trim()
-        .lines()
-        .map(|line| {
-            let mut kept: Vec<String> = Vec::new();
-            for word in line.split_whitespace() {
-                let bare = word.trim_end_matches(['.', ',', ';', ':', '!', '?']);
-                if !is_tag(bare) {
-                    kept.push(word.to_owned());
-                    continue;
-                }
-                let tail = word.get(bare.len()..).unwrap_or("");
-                if !tail.is_empty() {
-                    match kept.last_mut() {
-                        Some(last) => last.push_str(tail),
-                        None => kept.push(tail.to_owned()),
-                    }
-                }
-            }
-            kept.join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .trim()
-        .to_owned()
+    let mut out = String::with_capacity(note.len());
+    let mut rest = note.trim();
+    while !rest.is_empty() {
+        // One piece: the white space before a word, and the word.
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        let (space, tail) = rest.split_at(start);
+        let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        let (word, after) = tail.split_at(end);
+        rest = after;
+        let bare = word.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        if !is_tag(bare) {
+            out.push_str(space);
+            out.push_str(word);
+            continue;
+        }
+        // The tag goes with the space before it, a line break excepted.
+        if space.contains('\n') {
+            out.push_str(space);
+        }
+        out.push_str(word.get(bare.len()..).unwrap_or(""));
+    }
+    out.trim().to_owned()
 }
 
 #[cfg(test)]
