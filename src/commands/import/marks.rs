@@ -122,6 +122,8 @@ pub fn run(
     let source = Source::File(file.clone());
     let loaded = library::load_within(&source, config.reader.max_file_size())
         .map_err(|e| anyhow!("{shown}: {e}; nothing was imported"))?;
+    // Finished first, so the marks are planned against all of it.
+    let interrupted = super::journal::recover(store)?;
     let doc = Document::parse_complete(
         &loaded.text,
         loaded.format,
@@ -190,6 +192,7 @@ pub fn run(
         },
         saves,
     };
+    plan.report.interrupted = interrupted;
     plan.write_journaled(store, &shown)?;
     Ok(plan.report)
 }

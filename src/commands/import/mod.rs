@@ -79,7 +79,8 @@ pub struct ImportReport {
     /// One message per annotation imported as an orphan (its quote could not
     /// be placed with confidence), with the reason.
     pub orphaned: Vec<String>,
-    /// Set when an earlier import was interrupted while writing: what it was.
+    /// Set when an earlier import was interrupted: what it was and what
+    /// became of it (finished now, or what is left to do), for the user.
     pub interrupted: Option<String>,
 }
 
@@ -155,8 +156,12 @@ pub fn run(
     let bytes = fs::read(file).with_context(|| format!("cannot read {shown}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("{shown}: not UTF-8 text; nothing was imported"))?;
+    // An earlier import killed while writing is finished first, so this
+    // one is planned against the whole of it.
+    let interrupted = journal::recover(store)?;
     let mut plan = plan(store, config, &text, file.parent(), options)
         .with_context(|| format!("{shown}: nothing was imported"))?;
+    plan.report.interrupted = interrupted;
     plan.write_journaled(store, &shown)?;
     Ok(plan.report)
 }
@@ -925,11 +930,11 @@ impl Plan {
 }
 
 impl Plan {
-    /// [`Plan::write`] of the import named `what`, after finishing (or
-    /// reporting) an earlier import of any file that was interrupted; what
-    /// that earlier one left is said in the report.
-    pub fn write_journaled(&mut self, store: &Store, what: &str) -> anyhow::Result<()> {
-        self.report.interrupted = journal::recover(store)?;
+    /// [`Plan::write`] of the import named `what` (its file), when there is
+    /// anything to write. Plan after [`journal::recover`]: an import
+    /// planned against a half-written earlier one would start second files
+    /// for the articles the earlier one had not put in place yet.
+    pub fn write_journaled(&self, store: &Store, what: &str) -> anyhow::Result<()> {
         if self.saves.is_empty() {
             return Ok(());
         }
