@@ -80,6 +80,33 @@ fn w3c_collection(text: &str, uri: &str, count: usize, positions: bool) -> Strin
     out
 }
 
+/// A W3C collection quoting each of `sentences` (joined by spaces into
+/// `text`) once, with 32 characters of context and its position.
+fn sentence_collection(text: &str, uri: &str, sentences: &[String]) -> String {
+    let mut out = String::from(
+        "{\"@context\":\"http://www.w3.org/ns/anno.jsonld\",\"type\":\"AnnotationCollection\",\"first\":{\"type\":\"AnnotationPage\",\"items\":[",
+    );
+    let mut start = 0;
+    for (k, s) in sentences.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let end = start + s.len();
+        let prefix = &text[start.saturating_sub(32)..start];
+        let suffix = &text[end..(end + 32).min(text.len())];
+        write!(
+            out,
+            "{{\"id\":\"https://annotations.example/s/{k}\",\"type\":\"Annotation\",\"created\":\"2024-01-01T00:00:00Z\",\"body\":{{\"type\":\"TextualBody\",\"value\":\"note {k}\"}},\"target\":{{\"source\":\"{uri}\",\"selector\":[{{\"type\":\"TextQuoteSelector\",\"exact\":\"{s}\",\"prefix\":\"{}\",\"suffix\":\"{}\"}},{{\"type\":\"TextPositionSelector\",\"start\":{start},\"end\":{end}}}]}}}}",
+            prefix.replace('\n', "\\n"),
+            suffix.replace('\n', "\\n"),
+        )
+        .unwrap();
+        start = end + 1;
+    }
+    out.push_str("]}}");
+    out
+}
+
 /// An empty data folder and the import file, written.
 fn setup(dir: &Path, name: &str, content: &str) -> (Store, std::path::PathBuf) {
     let data = dir.join(format!("data-{}", ulid::Ulid::new()));
@@ -109,6 +136,20 @@ fn import(c: &mut Criterion) {
     let positioned = w3c_collection(&text, &uri, 100_000, true);
     let quotes_only = w3c_collection(&text, &uri, 10_000, false);
 
+    // The article of scripts/gen-import-bench: 100,000 sentences, each
+    // quoted once with 32 characters of context and its position.
+    let sentences: Vec<String> = (0..100_000)
+        .map(|n| format!("Sentence number {n} ends here."))
+        .collect();
+    let sentence_text = format!("{}\n", sentences.join(" "));
+    let sentence_article = dir.path().join("sentences.txt");
+    std::fs::write(&sentence_article, &sentence_text).unwrap();
+    let sentence_w3c = sentence_collection(
+        &sentence_text,
+        &file_uri(&sentence_article.display().to_string()),
+        &sentences,
+    );
+
     let huge = "lorem ipsum dolor sit amet ".repeat(40_000); // ~1 MB
     let huge_article = dir.path().join("huge.txt");
     std::fs::write(&huge_article, format!("Intro.\n\n{huge}\n\nOutro.\n")).unwrap();
@@ -121,8 +162,13 @@ fn import(c: &mut Criterion) {
     let mut group = c.benchmark_group("import");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 5] = [
         ("gloss_json_5000_articles", "backup.json", &backup),
+        (
+            "w3c_100000_sentences_one_each",
+            "sentences.jsonld",
+            &sentence_w3c,
+        ),
         (
             "w3c_100000_annotations_with_positions",
             "positioned.jsonld",

@@ -709,10 +709,7 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
     match result {
         Ok(report) => {
             if let Some(earlier) = &report.interrupted {
-                eprintln!(
-                    "gloss: an earlier import was interrupted while writing ({earlier}); \
-                     import that file again to finish it (nothing is duplicated)"
-                );
+                eprintln!("gloss: {earlier}");
             }
             let mut out = std::io::stdout();
             for line in &report.matched {

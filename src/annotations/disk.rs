@@ -15,6 +15,14 @@ pub trait Disk: std::fmt::Debug + Send + Sync {
     /// `bytes` and syncs them to the device. On error the caller removes
     /// whatever was created.
     fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+
+    /// [`Disk::write_new`] without the sync, for a batch (an import of
+    /// thousands of files) that syncs everything once with [`sync_files`]
+    /// before putting any of it in place. Unless a disk says otherwise it
+    /// is `write_new`, so a failing test disk fails here too.
+    fn write_new_unsynced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.write_new(path, bytes)
+    }
 }
 
 /// The real file system.
@@ -29,6 +37,33 @@ impl Disk for RealDisk {
         out.write_all(bytes)?;
         out.sync_all()
     }
+
+    fn write_new_unsynced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut out = OpenOptions::new().write(true).create_new(true).open(path)?;
+        out.write_all(bytes)
+    }
+}
+
+/// Makes `files` (all in `folder`) durable at once: on Linux one `syncfs`
+/// of the file system holding them (one journal commit instead of one per
+/// file: a backup of 5,000 articles took 15 s in fsyncs alone), elsewhere
+/// each file in turn; then the folder itself.
+pub fn sync_files(folder: &Path, files: &[PathBuf]) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let _ = files;
+        let dir = fs::File::open(folder)?;
+        // SAFETY: the descriptor is open for the whole call (dir lives on).
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    for file in files {
+        fs::File::open(file)?.sync_all()?;
+    }
+    sync_folder(folder)
 }
 
 /// Why [`replace_file`] failed: what it was doing, on which file.
@@ -107,12 +142,14 @@ pub fn replace_file(disk: &dyn Disk, target: &Path, bytes: &[u8]) -> Result<(), 
     sync_folder(folder).map_err(fail("sync", folder))
 }
 
+/// Syncs a folder's entries (renames, new and removed files) to the device.
 #[cfg(unix)]
-fn sync_folder(folder: &Path) -> io::Result<()> {
+pub fn sync_folder(folder: &Path) -> io::Result<()> {
     fs::File::open(folder)?.sync_all()
 }
 
+/// Nothing to sync on this system.
 #[cfg(not(unix))]
-fn sync_folder(_folder: &Path) -> io::Result<()> {
+pub fn sync_folder(_folder: &Path) -> io::Result<()> {
     Ok(())
 }

@@ -17,6 +17,7 @@ mod merge;
 mod model;
 mod path_text;
 mod placement;
+mod quote_index;
 mod reanchor;
 mod repair;
 mod store;
@@ -28,7 +29,7 @@ pub use anchor::{CharIndex, fingerprint};
 pub use conflicts::{
     ConflictReport, MergeFailure, is_conflict_copy, merge_notes_files, original_of,
 };
-pub use disk::{Disk, RealDisk, ReplaceError, replace_file};
+pub use disk::{Disk, RealDisk, ReplaceError, replace_file, sync_files, sync_folder};
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
     Stamped, Tombstone,
@@ -38,6 +39,6 @@ pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanc
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind, QuoteSelector};
 pub use repair::{Repairs, distinct_ids};
 pub use store::{
-    Corrupt, DEFAULT_TOMBSTONE_DAYS, Found, Index, IndexEntry, MatchedBy, Op, Saved, Store,
-    StoreError,
+    BatchLock, Corrupt, DEFAULT_TOMBSTONE_DAYS, Found, Index, IndexEntry, MatchedBy, Op,
+    STAGED_SUFFIX, Saved, Staged, Store, StoreError,
 };

@@ -150,6 +150,9 @@ pub struct Locator<'a> {
     /// [`CONTEXT_CHARS`] is just short (Apache Annotator keeps the shortest
     /// unique one), not a sign that the quote touched the text's edge.
     partial_context: bool,
+    /// Occurrences of the quotes an import will place, found in one pass
+    /// ([`Locator::for_import_of`]); quotes not in it are searched for.
+    quotes: super::quote_index::QuoteIndex,
 }
 
 /// A passage as another tool describes it (a W3C `TextQuoteSelector`, maybe
@@ -206,6 +209,7 @@ impl<'a> Locator<'a> {
             index: CharIndex::new(text),
             wide_left: Cell::new(WIDE_TOTAL),
             partial_context: false,
+            quotes: Default::default(),
         }
     }
 
@@ -215,6 +219,15 @@ impl<'a> Locator<'a> {
         Self {
             partial_context: true,
             ..Self::new(text)
+        }
+    }
+
+    /// [`Locator::for_import`] for placing many passages whose quotes are
+    /// known up front: every quote is found in one pass over the text.
+    pub fn for_import_of<'q>(text: &'a str, quotes: impl IntoIterator<Item = &'q str>) -> Self {
+        Self {
+            quotes: super::quote_index::QuoteIndex::build(text, quotes, MAX_OCCURRENCES),
+            ..Self::for_import(text)
         }
     }
 
@@ -254,9 +267,7 @@ impl<'a> Locator<'a> {
         let mut best = 0;
         let mut tied: Vec<usize> = Vec::new();
         let mut count = 0;
-        let mut from = 0;
-        while let Some(pos) = self.text.get(from..).and_then(|rest| rest.find(quote)) {
-            let start = from + pos;
+        let mut score_at = |start: usize| {
             let end = start + quote.len();
             let score = common_suffix_len(&prefix, &self.text[..start])
                 + common_prefix_len(&suffix, &self.text[end..]);
@@ -268,10 +279,21 @@ impl<'a> Locator<'a> {
                 tied.push(start);
             }
             count += 1;
-            if count >= MAX_OCCURRENCES {
-                break;
+        };
+        if let Some(starts) = self.quotes.get(quote) {
+            starts.iter().for_each(|&s| score_at(s));
+        } else {
+            let mut from = 0;
+            let mut scanned = 0;
+            while let Some(pos) = self.text.get(from..).and_then(|rest| rest.find(quote)) {
+                let start = from + pos;
+                score_at(start);
+                scanned += 1;
+                if scanned >= MAX_OCCURRENCES {
+                    break;
+                }
+                from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
             }
-            from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
         }
         let quote_chars = quote.chars().count();
         if count == 0 {

@@ -646,6 +646,153 @@ impl Store {
     }
 }
 
+/// The store's lock, held by a batch of saves ([`Store::lock_batch`]) from
+/// its first [`Store::stage`] to its last [`Store::commit_staged`], so no
+/// other save can come between a file's read and its replacement.
+#[derive(Debug)]
+pub struct BatchLock {
+    _file: File,
+}
+
+/// A save prepared by [`Store::stage`] but not in place yet: its new bytes
+/// are in a temporary file beside the annotation file.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    /// The annotation file it replaces or creates.
+    pub file: PathBuf,
+    /// The temporary file holding the new bytes.
+    pub temp: PathBuf,
+    /// The annotation file's bytes before (`None`: it did not exist).
+    pub before: Option<Vec<u8>>,
+    /// The new bytes.
+    pub after: Vec<u8>,
+    content: AnnotationFile,
+}
+
+/// Suffix of the temporary files of a batch: not [`TEMP_SUFFIX`], so a
+/// save's sweep of leftover temporary files does not take the ones an
+/// interrupted import still needs to finish.
+pub const STAGED_SUFFIX: &str = ".staged";
+
+impl Store {
+    /// Takes the lock for a batch of saves (an import): every
+    /// [`Store::stage`] and [`Store::commit_staged`] is made under it.
+    pub fn lock_batch(&self) -> Result<BatchLock, StoreError> {
+        fs::create_dir_all(&self.dir).map_err(io_error("create", &self.dir))?;
+        let file = self.lock()?;
+        if !self.swept.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.remove_stale_temps();
+        }
+        Ok(BatchLock { _file: file })
+    }
+
+    /// [`Store::apply`] up to the write: merges `ops` into `file` (an
+    /// existing annotation file, or the name of a new one) and writes the
+    /// result to a temporary file, unsynced. Nothing visible changes until
+    /// [`Store::commit_staged`]; until then [`Store::discard_staged`] takes
+    /// it back. A batch syncs all its temporary files at once
+    /// ([`super::sync_files`]) before committing any.
+    pub fn stage(
+        &self,
+        _lock: &BatchLock,
+        file: &Path,
+        article: &ArticleRecord,
+        ops: &[Op],
+    ) -> Result<Staged, StoreError> {
+        let before = match fs::read(file) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_error("read", file)(e)),
+        };
+        let parsed = match &before {
+            Some(bytes) => Some(parse_bytes(file, bytes.clone())?),
+            None => None,
+        };
+        let (mut content, mut tombstones, extras) = match parsed {
+            Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
+            None => (
+                AnnotationFile {
+                    version: SCHEMA_VERSION,
+                    article: article.clone(),
+                    position: None,
+                    highlights: Vec::new(),
+                },
+                Vec::new(),
+                Extras::default(),
+            ),
+        };
+        let archived =
+            super::model::Stamped::newest(content.article.archived.take(), article.archived);
+        content.article = article.clone();
+        content.article.archived = archived;
+        let now = chrono::Utc::now();
+        {
+            let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            merge(&mut content, &mut tombstones, ops, seen.get(file), now);
+        }
+        compact(&mut tombstones, now, self.tombstone_age);
+        let text = format::render_with(
+            &content,
+            &tombstones,
+            &extras,
+            &mut format::Chunks::default(),
+        )
+        .map_err(|message| StoreError::Encode {
+            path: file.to_path_buf(),
+            message,
+        })?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = file.with_file_name(format!(".{name}.{}{STAGED_SUFFIX}", std::process::id()));
+        let after = text.into_bytes();
+        if let Err(e) = self.disk.write_new_unsynced(&temp, &after) {
+            if e.kind() != io::ErrorKind::AlreadyExists {
+                let _ = fs::remove_file(&temp);
+            }
+            return Err(io_error("write", &temp)(e));
+        }
+        Ok(Staged {
+            file: file.to_path_buf(),
+            temp,
+            before,
+            after,
+            content,
+        })
+    }
+
+    /// Puts a staged save in place (a rename; the caller syncs the folder
+    /// once after the batch) and remembers it as this process's version.
+    pub fn commit_staged(&self, _lock: &BatchLock, staged: &Staged) -> Result<Saved, StoreError> {
+        fs::rename(&staged.temp, &staged.file).map_err(io_error("replace", &staged.file))?;
+        self.saw(&staged.file, &staged.content);
+        if let Ok(meta) = fs::metadata(&staged.file) {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.insert(
+                staged.file.clone(),
+                Cached {
+                    stamp: Stamp::of(&meta),
+                    summary: Ok(summary_of(
+                        &staged.file,
+                        &staged.content,
+                        Repairs::default(),
+                    )),
+                },
+            );
+        }
+        Ok(Saved {
+            file: staged.file.clone(),
+            content: staged.content.clone(),
+        })
+    }
+
+    /// Removes a staged save's temporary file (the batch was given up).
+    pub fn discard_staged(&self, staged: &Staged) {
+        let _ = fs::remove_file(&staged.temp);
+    }
+}
+
 fn is_annotation_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
@@ -752,6 +899,11 @@ pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreErro
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("read", file)(e)),
     };
+    parse_bytes(file, bytes).map(Some)
+}
+
+/// Parses the bytes of annotation file `file`, as [`read_file`] does.
+fn parse_bytes(file: &Path, bytes: Vec<u8>) -> Result<format::Parsed, StoreError> {
     let corrupt = |f: ParseFailure| Corrupt {
         file: file.to_path_buf(),
         message: f.message,
@@ -777,7 +929,7 @@ pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreErro
         }
         .into());
     }
-    Ok(Some(parsed))
+    Ok(parsed)
 }
 
 /// A file-name-safe short form of a title: lowercase ASCII letters and digits

@@ -714,6 +714,12 @@ fn read_annotation(item: &Value) -> Result<W3cAnnotation, String> {
             .map(str::to_owned);
         read_selectors(t.get("selector"), &mut out);
     }
+    // gloss's own exact colour name (`light blue`, whose class is
+    // `light-blue`), written when the class alone cannot carry it.
+    if let Some(exact) = str_of(map, "gloss:color").or_else(|| str_of(map, "urn:gloss:vocab#color"))
+    {
+        out.color = Some(exact.to_owned());
+    }
     Ok(out)
 }
 

@@ -122,6 +122,8 @@ pub fn run(
     let source = Source::File(file.clone());
     let loaded = library::load_within(&source, config.reader.max_file_size())
         .map_err(|e| anyhow!("{shown}: {e}; nothing was imported"))?;
+    // Finished first, so the marks are planned against all of it.
+    let interrupted = super::journal::recover(store)?;
     let doc = Document::parse_complete(
         &loaded.text,
         loaded.format,
@@ -143,11 +145,12 @@ pub fn run(
         .and_then(|m| m.modified())
         .map(DateTime::<Utc>::from)
         .unwrap_or_else(|_| Utc::now());
-    let anchorer = Anchorer::new(doc.text());
+    let marks = find_marks(&loaded.text);
+    let anchorer = Anchorer::new(doc.text(), marks.iter().map(|m| m.quote.as_str()));
     let mut notes = Notes::default();
     let mut highlights = Vec::new();
     let mut timeless = HashSet::new();
-    for (n, mark) in find_marks(&loaded.text).into_iter().enumerate() {
+    for (n, mark) in marks.into_iter().enumerate() {
         let placed = [&mark.outside, &mark.inside]
             .into_iter()
             .find_map(|(p, s)| {
@@ -189,7 +192,7 @@ pub fn run(
         },
         saves,
     };
-    plan.report.interrupted = super::interrupted(store);
+    plan.report.interrupted = interrupted;
     plan.write_journaled(store, &shown)?;
     Ok(plan.report)
 }

@@ -24,10 +24,12 @@
 //! - `--marks` turns `==text==` and `<mark>` in an article into highlights
 //!   ([`marks`]).
 //!
-//! While an import writes, a journal file in the annotations folder names
-//! it; a run that was killed part way leaves it, and the next import says so
-//! (importing the same file again finishes the job: nothing is duplicated).
+//! While an import writes, a journal in the annotations folder lists what it
+//! is putting in place ([`journal`]): a run killed while preparing left the
+//! store as it was, and the next import finishes a run killed while putting
+//! files in place, and says so.
 
+pub mod journal;
 pub mod marks;
 pub mod scope;
 pub mod web;
@@ -41,8 +43,8 @@ use chrono::Utc;
 
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Index, Locator, Op,
-    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text,
-    text_to_path,
+    QuoteSelector, SCHEMA_VERSION, Staged, Store, display_path, distinct_ids, fingerprint,
+    path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::CharOffset;
@@ -77,7 +79,8 @@ pub struct ImportReport {
     /// One message per annotation imported as an orphan (its quote could not
     /// be placed with confidence), with the reason.
     pub orphaned: Vec<String>,
-    /// Set when an earlier import was interrupted while writing: what it was.
+    /// Set when an earlier import was interrupted: what it was and what
+    /// became of it (finished now, or what is left to do), for the user.
     pub interrupted: Option<String>,
 }
 
@@ -141,9 +144,6 @@ pub struct Options {
     pub allow_outside: bool,
 }
 
-/// The journal an import keeps in the annotations folder while it writes.
-const JOURNAL: &str = ".import-journal";
-
 /// Reads `file` and imports it into `store`; see the module documentation.
 /// Nothing is written unless the whole file could be read and resolved.
 pub fn run(
@@ -156,18 +156,14 @@ pub fn run(
     let bytes = fs::read(file).with_context(|| format!("cannot read {shown}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("{shown}: not UTF-8 text; nothing was imported"))?;
+    // An earlier import killed while writing is finished first, so this
+    // one is planned against the whole of it.
+    let interrupted = journal::recover(store)?;
     let mut plan = plan(store, config, &text, file.parent(), options)
         .with_context(|| format!("{shown}: nothing was imported"))?;
-    plan.report.interrupted = interrupted(store);
+    plan.report.interrupted = interrupted;
     plan.write_journaled(store, &shown)?;
     Ok(plan.report)
-}
-
-/// What an earlier import that was killed while writing had been importing.
-pub fn interrupted(store: &Store) -> Option<String> {
-    fs::read_to_string(store.dir().join(JOURNAL))
-        .ok()
-        .map(|t| text::clean(t.trim()).into_owned())
 }
 
 /// Parses `text` (gloss JSON or W3C, told apart by the `gloss_export` field)
@@ -498,8 +494,14 @@ fn from_web_annotations(
             Some(file) => Some((file.to_path_buf(), store.read(file)?)),
             None => None,
         };
-        let anchorer = Anchorer::new(doc.text());
-        let mut highlights = Vec::new();
+        // Every quote is found in one pass, every position converted in one.
+        let anchorer = Anchorer::new(doc.text(), items.iter().map(|(_, a)| a.exact.as_str()));
+        let positioned: Vec<(CharOffset, CharOffset)> = items
+            .iter()
+            .filter_map(|(_, a)| Some((a.start?, a.end?)))
+            .collect();
+        let mut shown = doc.text_chars_many(&positioned).into_iter();
+        let mut highlights = Vec::with_capacity(items.len());
         let mut timeless = HashSet::new();
         // A position alone is taken only in an article the user has opened
         // in gloss: it has a reading position, which imports never set (so
@@ -509,8 +511,8 @@ fn from_web_annotations(
             // W3C positions count the characters of the file (markup and
             // all); anchors count the text gloss shows.
             let mut a = a.clone();
-            if let (Some(start), Some(end)) = (a.start, a.end) {
-                let shown = doc.text_chars(start, end);
+            if let (Some(_), Some(_)) = (a.start, a.end) {
+                let shown = shown.next().flatten();
                 a.start = shown.as_ref().map(|r| r.start);
                 a.end = shown.map(|r| r.end);
             }
@@ -636,10 +638,10 @@ struct Anchorer<'a> {
 }
 
 impl<'a> Anchorer<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new<'q>(text: &'a str, quotes: impl IntoIterator<Item = &'q str>) -> Self {
         Self {
             text,
-            locator: Locator::for_import(text),
+            locator: Locator::for_import_of(text, quotes),
             chars: CharIndex::new(text),
         }
     }
@@ -830,144 +832,142 @@ fn merge_all(incoming: Vec<Incoming>) -> (usize, MergeCounts, usize, Vec<Save>) 
 }
 
 impl Plan {
-    /// Writes the planned changes through the store. When one save fails, the
-    /// files this import already wrote are put back as they were (unless
-    /// something else changed them meanwhile) and the error is returned.
+    /// Writes the planned changes through the store, in three steps so that
+    /// a failure or a kill at any moment leaves the store as it was, or
+    /// finishable from the journal (see [`journal`]):
+    ///
+    /// 1. every file's merged content is written beside it to a temporary
+    ///    file (nothing visible changes; a failure removes them all);
+    /// 2. all of them are synced at once and the journal lists them;
+    /// 3. each is renamed over its annotation file, then the folder synced.
+    ///
+    /// A rename that fails puts back the files renamed before it.
     pub fn write(&self, store: &Store) -> anyhow::Result<()> {
+        self.write_as(store, "an import")
+    }
+
+    /// [`Plan::write`] of the import named `what` (the file, for the
+    /// journal and the messages).
+    fn write_as(&self, store: &Store, what: &str) -> anyhow::Result<()> {
         let dir_existed = store.dir().exists();
-        let mut done: Vec<Written> = Vec::new();
-        // Listed once: the files this import creates are added as it goes.
-        let mut existing: HashSet<PathBuf> = list(store.dir());
+        let lock = store
+            .lock_batch()
+            .with_context(|| "cannot lock the notes folder; nothing was imported")?;
+        let mut journal = journal::Journal::begin(store, what)?;
+        let give_up = |staged: &[Staged], journal: &journal::Journal| {
+            for s in staged {
+                store.discard_staged(s);
+            }
+            journal.remove();
+            if !dir_existed {
+                let _ = fs::remove_file(store.dir().join(".lock"));
+                let _ = fs::remove_dir(store.dir());
+            }
+        };
+        let mut staged: Vec<Staged> = Vec::with_capacity(self.saves.len());
         for save in &self.saves {
-            let before = save.file.as_deref().and_then(|f| fs::read(f).ok());
             // An article with no file gets its new name here, so the store
             // need not look through every file for each new article.
-            let new_name = save
-                .file
-                .is_none()
-                .then(|| store.new_file_for(&save.record.title));
-            let file = save.file.as_deref().or(new_name.as_deref());
-            match store.apply(file, &save.record, &save.ops) {
-                Ok(saved) => {
-                    let after = fs::read(&saved.file).unwrap_or_default();
-                    // A file the store found by itself may predate this
-                    // import without our having its old bytes: never undone.
-                    let undo = match (&save.file, before) {
-                        (Some(_), Some(before)) => Undo::Restore(before),
-                        (None, _) if !existing.contains(&saved.file) => Undo::Remove,
-                        _ => Undo::Keep,
-                    };
-                    existing.insert(saved.file.clone());
-                    done.push(Written {
-                        file: saved.file,
-                        after,
-                        undo,
-                    });
-                }
+            let file = match &save.file {
+                Some(file) => file.clone(),
+                None => store.new_file_for(&save.record.title),
+            };
+            match store.stage(&lock, &file, &save.record, &save.ops) {
+                Ok(s) => staged.push(s),
                 Err(e) => {
-                    let not_undone = undo_all(&done);
-                    if !dir_existed {
-                        let _ = fs::remove_file(store.dir().join(".lock"));
-                        let _ = fs::remove_dir(store.dir());
-                    }
-                    let mut message = format!(
-                        "cannot save the notes of {}: {}",
-                        text::clean(&if save.record.path.is_empty() {
-                            save.record.title.clone()
-                        } else {
-                            display_path(&save.record.path)
-                        }),
+                    give_up(&staged, &journal);
+                    return Err(anyhow!(
+                        "cannot save the notes of {}: {}; nothing was imported",
+                        shown_article(&save.record),
                         text::clean(&e.to_string()),
-                    );
-                    if not_undone.is_empty() {
-                        message.push_str("; nothing was imported");
-                    } else {
-                        message.push_str(&format!(
-                            "; these files were changed by the import and could not be restored: {}",
-                            not_undone.join(", ")
-                        ));
-                    }
-                    return Err(anyhow!(message));
+                    ));
                 }
             }
+            journal::pause_for_tests("staged", staged.len());
         }
+        let temps: Vec<PathBuf> = staged.iter().map(|s| s.temp.clone()).collect();
+        if let Err(e) = crate::annotations::sync_files(store.dir(), &temps)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| journal.list(&staged))
+        {
+            give_up(&staged, &journal);
+            return Err(anyhow!(
+                "cannot write the notes: {}; nothing was imported",
+                text::clean(&e.to_string())
+            ));
+        }
+        let mut done: Vec<&Staged> = Vec::with_capacity(staged.len());
+        for s in &staged {
+            if let Err(e) = store.commit_staged(&lock, s) {
+                let not_undone = undo_all(&done);
+                for rest in staged.iter().skip(done.len()) {
+                    store.discard_staged(rest);
+                }
+                let mut message = format!(
+                    "cannot save the notes of {}: {}",
+                    text::clean(&s.file.display().to_string()),
+                    text::clean(&e.to_string()),
+                );
+                if not_undone.is_empty() {
+                    journal.remove();
+                    message.push_str("; nothing was imported");
+                } else {
+                    message.push_str(&format!(
+                        "; these files were changed by the import and could not be restored: {}",
+                        not_undone.join(", ")
+                    ));
+                }
+                return Err(anyhow!(message));
+            }
+            done.push(s);
+            journal::pause_for_tests("written", done.len());
+        }
+        let _ = crate::annotations::sync_folder(store.dir());
+        journal.finish();
+        drop(lock);
         Ok(())
     }
 }
 
 impl Plan {
-    /// [`Plan::write`] with a journal naming the import (`what`) in the
-    /// annotations folder while it writes: removed when the import is done
-    /// (or undone), left behind when the process is killed part way, so the
-    /// next import says an earlier one did not finish.
+    /// [`Plan::write`] of the import named `what` (its file), when there is
+    /// anything to write. Plan after [`journal::recover`]: an import
+    /// planned against a half-written earlier one would start second files
+    /// for the articles the earlier one had not put in place yet.
     pub fn write_journaled(&self, store: &Store, what: &str) -> anyhow::Result<()> {
-        let journal = store.dir().join(JOURNAL);
         if self.saves.is_empty() {
-            // The same import again with nothing left to do: it is finished.
-            if fs::read_to_string(&journal).is_ok_and(|j| j.starts_with(&format!("{what}, "))) {
-                let _ = fs::remove_file(&journal);
-            }
             return Ok(());
         }
-        let dir_existed = store.dir().exists();
-        fs::create_dir_all(store.dir())
-            .with_context(|| format!("cannot create {}", text::path(store.dir())))?;
-        fs::write(
-            &journal,
-            format!(
-                "{what}, started {}",
-                Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
-            ),
-        )
-        .with_context(|| format!("cannot write {}", text::path(&journal)))?;
-        let result = self.write(store);
-        let _ = fs::remove_file(&journal);
-        if result.is_err() && !dir_existed {
-            let _ = fs::remove_file(store.dir().join(".lock"));
-            let _ = fs::remove_dir(store.dir());
-        }
-        result
+        self.write_as(store, what)
     }
 }
 
-/// A file an import wrote, and how to take the write back.
-struct Written {
-    file: PathBuf,
-    after: Vec<u8>,
-    undo: Undo,
+/// How an article is named in a message about its notes.
+fn shown_article(record: &ArticleRecord) -> String {
+    text::clean(&if record.path.is_empty() {
+        record.title.clone()
+    } else {
+        display_path(&record.path)
+    })
+    .into_owned()
 }
 
-enum Undo {
-    Restore(Vec<u8>),
-    Remove,
-    Keep,
-}
-
-/// What is in the annotations folder now.
-fn list(dir: &Path) -> HashSet<PathBuf> {
-    fs::read_dir(dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default()
-}
-
-/// Takes back writes, newest first; returns the files that could not be.
-fn undo_all(done: &[Written]) -> Vec<String> {
+/// Takes back renames, newest first (the files' old bytes are in the
+/// staged saves); returns the files that could not be.
+fn undo_all(done: &[&Staged]) -> Vec<String> {
     let mut failed = Vec::new();
-    for w in done.iter().rev() {
+    for s in done.iter().rev() {
         // Changed by someone else since: leave their version.
-        if fs::read(&w.file).ok().as_deref() != Some(w.after.as_slice()) {
-            if !matches!(w.undo, Undo::Keep) {
-                failed.push(w.file.display().to_string());
-            }
+        if fs::read(&s.file).ok().as_deref() != Some(s.after.as_slice()) {
+            failed.push(s.file.display().to_string());
             continue;
         }
-        let result = match &w.undo {
-            Undo::Restore(bytes) => restore(&w.file, bytes),
-            Undo::Remove => fs::remove_file(&w.file),
-            Undo::Keep => Err(std::io::Error::other("not restorable")),
+        let result = match &s.before {
+            Some(bytes) => restore(&s.file, bytes),
+            None => fs::remove_file(&s.file),
         };
         if result.is_err() {
-            failed.push(w.file.display().to_string());
+            failed.push(s.file.display().to_string());
         }
     }
     failed
@@ -975,15 +975,8 @@ fn undo_all(done: &[Written]) -> Vec<String> {
 
 /// Puts `bytes` back in place by rename, so a crash leaves old or new.
 fn restore(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = file.with_file_name(format!(".{name}.undo"));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
+    crate::annotations::replace_file(&crate::annotations::RealDisk, file, bytes)
+        .map_err(std::io::Error::from)
 }
 
 #[cfg(test)]
