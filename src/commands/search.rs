@@ -89,10 +89,7 @@ pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Res
         if let Some(hits) = text {
             print(path, &hits);
         }
-        let notes = noted
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(path);
+        let notes = noted.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
         for hits in notes.iter().flatten() {
             print(path, hits);
         }

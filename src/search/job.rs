@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use super::{ArticleHits, NoteTargets, Options, Progress, Query, QueryError, Target};
 use crate::library::{Article, Source};
-use crate::session::jobs::{Job, Notice, SingleJob};
 use crate::session::Waker;
+use crate::session::jobs::{Job, Notice, SingleJob};
 
 /// A search the app asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -285,10 +285,7 @@ mod tests {
             .collect();
         assert_eq!(
             lines,
-            [
-                (2, "the tide came in", 1),
-                (4, "and the tide came back", 1)
-            ]
+            [(2, "the tide came in", 1), (4, "and the tide came back", 1)]
         );
         let marked = &hits[0].1;
         assert_eq!(&marked.text[marked.marks[0].clone()], "tide came");

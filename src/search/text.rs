@@ -204,7 +204,10 @@ pub fn search_in_order(
                 // Handed over under the lock, so two threads never print
                 // out of order.
                 let mut order = order.lock().unwrap_or_else(|e| e.into_inner());
-                let Reorder { next: turn, waiting } = &mut *order;
+                let Reorder {
+                    next: turn,
+                    waiting,
+                } = &mut *order;
                 waiting.insert(i, hits);
                 while let Some(hits) = waiting.remove(turn) {
                     each(&files[*turn], hits);
@@ -242,4 +245,56 @@ pub fn walk(
         }
     });
     files.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Options;
+
+    #[test]
+    fn a_phrase_wrapped_over_two_lines_is_one_hit_on_its_first_line() {
+        let text = b"# Title\n\nThe estuary keeps its salt\nmarsh, and salt marsh again.\nsalt\n";
+        let query = Query::new("salt marsh", Options::default()).unwrap();
+        let never = AtomicBool::new(false);
+        let hits = TextSearcher::new(&query).bytes(0, text, &never).unwrap();
+        assert_eq!(hits.count, 2);
+        let first = &hits.hits[0];
+        assert_eq!(first.line, 3);
+        assert_eq!(
+            first.snippet.text,
+            "The estuary keeps its salt marsh, and salt marsh again."
+        );
+        let marked: Vec<&str> = first
+            .snippet
+            .marks
+            .iter()
+            .map(|m| &first.snippet.text[m.clone()])
+            .collect();
+        assert_eq!(marked, ["salt marsh", "salt marsh"]);
+        assert_eq!(first.place.unwrap().offset, 31);
+    }
+
+    #[test]
+    fn files_are_handed_over_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["c.md", "a.md", "b/z.md", "b/a.txt", "skip.bin"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "word\n").unwrap();
+        }
+        let files = list_files(&[dir.path().to_path_buf()]);
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["a.md", "b/a.txt", "b/z.md", "c.md"]);
+        let query = Query::new("word", Options::default()).unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        search_in_order(&files, &query, 3, &|path, hits| {
+            assert!(hits.is_some());
+            seen.lock().unwrap().push(path.to_path_buf());
+        });
+        assert_eq!(seen.into_inner().unwrap(), files);
+    }
 }

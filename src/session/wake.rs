@@ -98,4 +98,32 @@ mod tests {
         wake.drain();
         assert!((&wake.read).read(&mut buf).is_err(), "drained");
     }
+
+    struct Answer;
+
+    impl crate::session::jobs::Job for Answer {
+        type Output = u32;
+        fn run(self) -> u32 {
+            42
+        }
+    }
+
+    #[test]
+    fn a_finished_job_wakes_the_loop_after_its_notice_is_sent() {
+        let (wake, waker) = Wake::new().unwrap();
+        let (tx, rx) = crate::session::jobs::notices();
+        let job = crate::session::jobs::SingleJob::new(crate::session::jobs::Notice::Counted, tx)
+            .waking(waker);
+        job.spawn(Answer);
+        // Blocks until the byte comes (the socket is made blocking for the
+        // test), so no tick is needed to see the job finish.
+        wake.read.set_nonblocking(false).unwrap();
+        let mut buf = [0u8; 1];
+        assert_eq!((&wake.read).read(&mut buf).unwrap(), 1);
+        assert!(
+            rx.try_recv().is_ok(),
+            "the notice was there before the wake-up"
+        );
+        assert_eq!(job.take(), Some(42));
+    }
 }
