@@ -168,7 +168,7 @@ pub struct SearchArgs {
     pub query: String,
 
     /// Files and folders to search. Without any, the `library` folders from
-    /// the config.
+    /// the config; without those, every note and the bundled samples.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -748,10 +748,10 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
         args.paths.clone()
     };
     if paths.is_empty() {
+        // What the app shows without a library: the samples, and the notes.
         eprintln!(
-            "gloss: nothing to search: name files or folders, or set `library` in the config"
+            "gloss: no library folders named or configured: searching every note and the bundled sample articles"
         );
-        return ExitCode::from(EXIT_USAGE);
     }
     let missing: Vec<&PathBuf> = paths.iter().filter(|p| !p.exists()).collect();
     for path in &missing {
@@ -760,7 +760,7 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
             crate::text::clean(&path.display().to_string())
         );
     }
-    if missing.len() == paths.len() {
+    if !paths.is_empty() && missing.len() == paths.len() {
         return ExitCode::from(EXIT_USAGE);
     }
     let defaults = config.search;

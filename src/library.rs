@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
-pub use cache::{Cached, MetaCache, Stamp};
+pub use cache::{Cached, FileStamp, MetaCache};
 use file::FileId;
 pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 
@@ -435,7 +435,7 @@ impl Walk<'_> {
             return;
         }
         let stamp = if meta.is_file() && meta.len() <= self.limit {
-            cache::Stamp::of(meta)
+            FileStamp::of_metadata(meta)
         } else {
             None
         };

@@ -5,6 +5,8 @@
 //! the disk. Only the clipboard and the external editor, which need the
 //! terminal, are carried out here.
 
+#[cfg(unix)]
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -32,10 +34,14 @@ mod watchdog; // i8-fix wiring (D1)
 
 /// How long the loop sleeps waiting for input when there is nothing to do:
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
+/// Background work (a library search's results, a scan's batches, a parse)
+/// wakes it at once through the session's wake-up socket.
 const IDLE_TICK: Duration = Duration::from_millis(50);
 
-/// How long the loop sleeps while a library search is running.
-const SEARCH_TICK: Duration = Duration::from_millis(2);
+/// Where there is no wake-up socket to wait on (not a Unix system, or
+/// stdin is not the terminal), how long the loop sleeps while background
+/// work runs, so its results are drawn soon after they come.
+const BUSY_TICK: Duration = Duration::from_millis(10);
 
 /// Longest time input may hold back a frame while events keep coming.
 const FRAME_BUDGET: Duration = Duration::from_millis(100);
@@ -285,7 +291,11 @@ impl Runtime {
     fn run(&mut self, terminal: &mut Term) -> Result<()> {
         let size = terminal.size()?;
         self.session.app.resize(size.width, size.height);
-        let mut dirty = true;
+        // The first frame comes before anything more a background scan has
+        // found meanwhile is taken (a warm library can hand over thousands
+        // of articles by now; they are ordered after the first screen).
+        draw(terminal, &mut self.session.app)?;
+        let mut dirty = false;
         let mut last_draw = Instant::now();
         while !self.session.app.quit {
             #[cfg(unix)]
@@ -298,6 +308,7 @@ impl Runtime {
             if hangup::terminal_gone() {
                 return Ok(());
             } // i8-fix wiring (D1)
+            self.session.drain_wake();
             if self.session.collect_jobs() {
                 dirty = true;
             }
@@ -309,23 +320,20 @@ impl Runtime {
                 dirty = false;
                 last_draw = Instant::now();
             }
-            // The rest of a large article is parsed by a background job
-            // (its result is collected above when the loop wakes), so the
-            // loop always sleeps until a key or the next tick.
-            // While a library search streams results, wake often enough
-            // that each batch reaches the screen at once.
-            let timeout = if self.session.search_busy() {
-                SEARCH_TICK
-            } else {
-                IDLE_TICK
-            };
+            // Background work (the rest of a large article, a scan, a
+            // library search) reports through the wake-up socket, so the
+            // loop sleeps until a key, a result or the next tick.
             #[cfg(unix)] // i8-fix wiring (D1)
-            let ready = match hangup::wait_input(timeout)? {
+            let ready = match self.wait_input()? {
                 hangup::Input::Gone => return Ok(()),
                 input => input == hangup::Input::Ready,
             }; // i8-fix wiring (D1)
             #[cfg(not(unix))] // i8-fix wiring (D1)
-            let ready = event::poll(timeout)?; // i8-fix wiring (D1)
+            let ready = event::poll(if self.session.jobs_busy() {
+                BUSY_TICK
+            } else {
+                IDLE_TICK
+            })?; // i8-fix wiring (D1)
             if ready {
                 let event = event::read()?;
                 #[cfg(unix)]
@@ -349,6 +357,46 @@ impl Runtime {
             }
         }
         Ok(())
+    }
+
+    /// Waits up to [`IDLE_TICK`] for a key, or less when background work
+    /// reports: poll(2) on the terminal and the session's wake-up socket
+    /// together, then the terminal is asked (without waiting) what came.
+    #[cfg(unix)]
+    fn wait_input(&self) -> Result<hangup::Input> {
+        let now = hangup::wait_input(Duration::ZERO)?;
+        if now != hangup::Input::Nothing {
+            return Ok(now);
+        }
+        let stdin = std::io::stdin().as_raw_fd();
+        // SAFETY: isatty only inspects the descriptor number it is given.
+        let stdin_is_tty = unsafe { libc::isatty(stdin) } == 1;
+        let Some(wake) = self.session.wake_fd().filter(|_| stdin_is_tty) else {
+            let tick = if self.session.jobs_busy() {
+                BUSY_TICK
+            } else {
+                IDLE_TICK
+            };
+            return Ok(hangup::wait_input(tick)?);
+        };
+        let mut fds = [
+            libc::pollfd {
+                fd: stdin,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: wake,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let millis = libc::c_int::try_from(IDLE_TICK.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: two valid pollfds, and the count says two. An error (a
+        // signal interrupting the wait) is the same as a wake-up: the loop
+        // looks at everything again.
+        let _ = unsafe { libc::poll(fds.as_mut_ptr(), 2, millis) };
+        Ok(hangup::wait_input(Duration::ZERO)?)
     }
 
     /// Debug builds only (see `panic_key`): a panic on demand.

@@ -132,3 +132,118 @@ fn text_from_files_is_sanitized() {
     assert!(cli_common::forbidden_chars(&text).is_empty(), "{text:?}");
     assert!(text.contains("needle"));
 }
+
+#[test]
+fn files_come_out_in_path_order_every_time_with_notes_after_their_text() {
+    let world = World::new();
+    for name in [
+        "zeta.md",
+        "alpha.md",
+        "mid/beta.md",
+        "mid/aardvark.txt",
+        "omega.md",
+    ] {
+        let path = world.article(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "# Title\n\nA line with marram grass.\n").unwrap();
+    }
+    world.mark(&[Mark {
+        note: "marram again",
+        ..Mark::new(
+            "field-notes.md",
+            "samphire grows in dense green mats",
+            "01HORDER",
+        )
+    }]);
+    std::fs::write(
+        world.article("field-notes.md"),
+        std::fs::read_to_string(world.article("field-notes.md")).unwrap() + "\nmarram\n",
+    )
+    .unwrap();
+    let first = world.ok(&world.data, &["search", "marram", "articles"]);
+    let paths: Vec<&str> = first
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "articles/alpha.md",
+            "articles/field-notes.md",
+            "articles/field-notes.md",
+            "articles/mid/aardvark.txt",
+            "articles/mid/beta.md",
+            "articles/omega.md",
+            "articles/zeta.md",
+        ],
+        "{first}"
+    );
+    assert!(
+        first.contains("articles/field-notes.md:note: marram again"),
+        "{first}"
+    );
+    let kinds: Vec<&str> = first
+        .lines()
+        .map(|l| l.split(':').nth(1).unwrap())
+        .collect();
+    assert_ne!(
+        kinds[1], "note",
+        "the text's lines come before the notes': {first}"
+    );
+    for _ in 0..5 {
+        assert_eq!(
+            world.ok(&world.data, &["search", "marram", "articles"]),
+            first
+        );
+    }
+}
+
+#[test]
+fn without_a_library_the_notes_and_the_samples_are_searched_and_it_says_so() {
+    let world = World::new();
+    world.mark(&[Mark {
+        note: "a note about samphire",
+        ..Mark::new(
+            "field-notes.md",
+            "samphire grows in dense green mats",
+            "01HNOLIB",
+        )
+    }]);
+    let out = world.gloss(&["search", "samphire"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        text.contains("field-notes.md:note: a note about samphire"),
+        "{text}"
+    );
+    assert!(
+        cli_common::stderr(&out).contains("every note and the bundled sample articles"),
+        "{}",
+        cli_common::stderr(&out)
+    );
+    // The samples the app shows without a library are searched too.
+    let out = world.gloss(&["search", "markdown"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("gloss:samples/"), "{text}");
+}
+
+#[test]
+fn a_phrase_is_found_where_the_file_breaks_the_line() {
+    let world = World::new();
+    std::fs::write(
+        world.article("wrapped.md"),
+        "# Wrapped\n\nThe estuary keeps its brackish\nchannel in every season.\n",
+    )
+    .unwrap();
+    let text = world.ok(&world.data, &["search", "brackish channel", "articles"]);
+    assert_eq!(
+        text,
+        "articles/wrapped.md:3: The estuary keeps its brackish channel in every season.\n"
+    );
+    let json = world.ok(
+        &world.data,
+        &["search", "--json", "brackish channel", "articles"],
+    );
+    let hit: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(hit["matches"][0], "brackish channel");
+}

@@ -1,7 +1,10 @@
 //! `gloss search QUERY [PATH...]`: the library search on the command line,
 //! printing like ripgrep (`path:line: snippet`, or one JSON object per line
 //! with `--json`) so it fits in pipes, and exiting 1 when nothing matched.
+//! Files come out in path order (as `rg --sort path`), each file's text
+//! matches followed by its notes', the same from run to run.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -9,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::Serialize;
 
+use crate::library::{self, Source};
 use crate::search::{self, ArticleHits, Hit, NoteTargets, Options, Query};
 
 /// What to search and how to print it.
@@ -18,7 +22,8 @@ pub struct SearchRequest {
     pub query: String,
     /// Whole word, regular expression, accents.
     pub options: Options,
-    /// Files and folders to search.
+    /// Files and folders to search. Empty means no library: every note in
+    /// the store and the bundled sample articles (what the app shows then).
     pub paths: Vec<PathBuf>,
     /// gloss's data folder, whose notes are searched too.
     pub data_dir: PathBuf,
@@ -48,16 +53,18 @@ struct JsonHit<'a> {
 }
 
 /// Runs the search, writing each file's matches to `out` as soon as that
-/// file is done (the order of files is the order they finish in, as with
-/// ripgrep). An invalid query is an error before anything is searched.
+/// file and every file before it in path order are done, its notes' matches
+/// right after its text's; notes whose article was not among the files come
+/// last, in path order. An invalid query is an error before anything is
+/// searched.
 pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Result<Outcome> {
     let query = Query::new(&request.query, request.options)
         .map_err(|e| super::UsageError(e.to_string()))?;
     let out = Mutex::new(out);
     let matches = AtomicUsize::new(0);
     let broken = AtomicBool::new(false);
-    let print = |path: &Path, hits: ArticleHits| {
-        let text = format_hits(path, &hits, request.json);
+    let print = |path: &Path, hits: &ArticleHits| {
+        let text = format_hits(path, hits, request.json);
         matches.fetch_add(hits.count, Ordering::Relaxed);
         let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
         // A closed pipe (`| head`) ends the output quietly.
@@ -65,18 +72,76 @@ pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Res
             broken.store(true, Ordering::Relaxed);
         }
     };
-    let notes = NoteTargets::for_roots(&request.data_dir, &request.paths);
-    let never = AtomicBool::new(false);
-    let files = std::thread::scope(|scope| {
-        scope.spawn(|| search::search_notes(&notes, &query, &never, &print));
-        search::walk(&request.paths, &query, search::threads(), &print)
+    let notes = if request.paths.is_empty() {
+        NoteTargets::for_all(&request.data_dir)
+    } else {
+        NoteTargets::for_roots(&request.data_dir, &request.paths)
+    };
+    // The notes are searched while the folders are listed; both are done
+    // before the first file is printed, so its notes can follow it.
+    let (files, noted) = std::thread::scope(|scope| {
+        let noted = scope.spawn(|| collect_notes(&notes, &query));
+        let files = search::list_files(&request.paths);
+        (files, noted.join().unwrap_or_default())
     });
+    let noted = Mutex::new(noted);
+    let each = |path: &Path, text: Option<ArticleHits>| {
+        if let Some(hits) = text {
+            print(path, &hits);
+        }
+        let notes = noted.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
+        for hits in notes.iter().flatten() {
+            print(path, hits);
+        }
+    };
+    let searched = if request.paths.is_empty() {
+        search_samples(&query, &each)
+    } else {
+        search::search_in_order(&files, &query, search::threads(), &each);
+        files.len()
+    };
+    let rest = std::mem::take(&mut *noted.lock().unwrap_or_else(|e| e.into_inner()));
+    for (path, hits) in &rest {
+        for hits in hits {
+            print(path, hits);
+        }
+    }
     let out = out.into_inner().unwrap_or_else(|e| e.into_inner());
     let _ = out.flush();
     Ok(Outcome {
         matches: matches.into_inner(),
-        files,
+        files: searched,
     })
+}
+
+/// The note matches of `notes`, by the path to print them under.
+fn collect_notes(notes: &NoteTargets, query: &Query) -> BTreeMap<PathBuf, Vec<ArticleHits>> {
+    let found = Mutex::new(BTreeMap::<PathBuf, Vec<ArticleHits>>::new());
+    let never = AtomicBool::new(false);
+    search::search_notes(notes, query, &never, &|path, hits| {
+        found
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(path.to_path_buf())
+            .or_default()
+            .push(hits);
+    });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Searches the bundled sample articles in order, named by the path the
+/// store knows them by (`gloss:samples/...`); returns how many.
+fn search_samples(query: &Query, each: &dyn Fn(&Path, Option<ArticleHits>)) -> usize {
+    let samples = library::samples().articles;
+    let never = AtomicBool::new(false);
+    let mut searcher = search::TextSearcher::new(query).unlimited();
+    for article in &samples {
+        if let Source::Bundled(_, text) = article.source {
+            let hits = searcher.bytes(0, text.as_bytes(), &never);
+            each(Path::new(&article.source.display_path()), hits);
+        }
+    }
+    samples.len()
 }
 
 /// The lines printed for one file's (or one article's notes') matches.

@@ -25,19 +25,26 @@ const FILE_NAME: &str = "library.json";
 /// by another version is rebuilt rather than trusted.
 const VERSION: u32 = 1;
 
-/// What identifies one version of a file without reading it.
+/// What identifies one version of a file without reading it: the one key
+/// of both caches (this metadata cache and the session's fingerprints).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
+pub struct FileStamp {
     /// Length in bytes.
     pub len: u64,
     /// Modification time, nanoseconds since the Unix epoch.
     pub modified_ns: u64,
 }
 
-impl Stamp {
+impl FileStamp {
+    /// The stamp of `path` now; `None` when it cannot be read (then nothing
+    /// is cached for it).
+    pub fn of(path: &Path) -> Option<Self> {
+        Self::of_metadata(&fs::metadata(path).ok()?)
+    }
+
     /// The stamp in `meta`; `None` when the system gives no modification
     /// time (then nothing is cached for the file).
-    pub fn of(meta: &fs::Metadata) -> Option<Self> {
+    pub fn of_metadata(meta: &fs::Metadata) -> Option<Self> {
         let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
         Some(Self {
             len: meta.len(),
@@ -50,7 +57,7 @@ impl Stamp {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cached {
     /// The version of the file it was read from.
-    pub stamp: Stamp,
+    pub stamp: FileStamp,
     /// Title from the text, if it has one (else the file name is shown).
     pub title: Option<String>,
     /// Author.
@@ -123,7 +130,7 @@ impl MetaCache {
     }
 
     /// The listing of `path` if it was read at `stamp`.
-    pub fn get(&mut self, path: &Path, stamp: Stamp) -> Option<&Cached> {
+    pub fn get(&mut self, path: &Path, stamp: FileStamp) -> Option<&Cached> {
         let key = key(path);
         self.seen.insert(key.clone());
         self.entries.get(&key).filter(|c| c.stamp == stamp)
@@ -193,7 +200,7 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    const STAMP: Stamp = Stamp {
+    const STAMP: FileStamp = FileStamp {
         len: 10,
         modified_ns: 5,
     };
@@ -222,7 +229,7 @@ mod tests {
                 .and_then(|c| c.title.clone()),
             Some("B".to_string())
         );
-        let later = Stamp {
+        let later = FileStamp {
             modified_ns: 6,
             ..STAMP
         };

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{ArticleHits, NoteTargets, Options, Progress, Query, QueryError, Target};
 use crate::library::{Article, Source};
+use crate::session::Waker;
 use crate::session::jobs::{Job, Notice, SingleJob};
 
 /// A search the app asks for.
@@ -50,6 +51,7 @@ pub struct Done {
 struct Inbox {
     batches: Arc<Mutex<Vec<(u64, ArticleHits)>>>,
     sender: Sender<Notice>,
+    waker: Waker,
 }
 
 impl Inbox {
@@ -61,6 +63,7 @@ impl Inbox {
         // One notice per batch the loop has not taken yet.
         if first {
             let _ = self.sender.send(Notice::SearchFound);
+            self.waker.wake();
         }
     }
 }
@@ -69,8 +72,8 @@ impl Inbox {
 pub struct SearchJob {
     generation: u64,
     query: Query,
-    targets: Vec<Target>,
-    notes: NoteTargets,
+    targets: Arc<Vec<Target>>,
+    notes: Arc<NoteTargets>,
     cancel: Arc<AtomicBool>,
     inbox: Inbox,
 }
@@ -83,7 +86,7 @@ impl Job for SearchJob {
         let generation = self.generation;
         let inbox = &self.inbox;
         super::run(
-            &self.targets,
+            self.targets.as_slice(),
             &self.query,
             super::threads(),
             &self.cancel,
@@ -104,18 +107,27 @@ pub struct Searches {
     job: SingleJob<SearchJob>,
     inbox: Inbox,
     cancel: Arc<AtomicBool>,
+    /// What to search, made once and extended as articles arrive (ids
+    /// only grow and a listed article keeps its file), so a keystroke does
+    /// not copy every path of a large library again.
+    targets: Arc<Vec<Target>>,
+    notes: Option<Arc<NoteTargets>>,
 }
 
 impl Searches {
-    /// A slot reporting on `sender`.
-    pub fn new(sender: Sender<Notice>) -> Self {
+    /// A slot reporting on `sender` and waking the event loop through
+    /// `waker`.
+    pub fn new(sender: Sender<Notice>, waker: Waker) -> Self {
         Self {
-            job: SingleJob::new(Notice::Searched, sender.clone()),
+            job: SingleJob::new(Notice::Searched, sender.clone()).waking(waker.clone()),
             inbox: Inbox {
                 batches: Arc::new(Mutex::new(Vec::new())),
                 sender,
+                waker,
             },
             cancel: Arc::new(AtomicBool::new(false)),
+            targets: Arc::new(Vec::new()),
+            notes: None,
         }
     }
 
@@ -129,8 +141,7 @@ impl Searches {
     ) -> Result<(), QueryError> {
         self.cancel();
         let query = Query::new(&request.query, request.options)?;
-        let targets = targets(articles);
-        let notes = NoteTargets::for_list(data_dir, &targets);
+        let (targets, notes) = self.targets_for(articles, data_dir);
         self.job.spawn(SearchJob {
             generation: request.generation,
             query,
@@ -140,6 +151,37 @@ impl Searches {
             inbox: self.inbox.clone(),
         });
         Ok(())
+    }
+
+    /// The targets for `articles`: the ones made before, extended with the
+    /// articles that arrived since (made again only if the list shrank,
+    /// which it never does, or the notes folder changed).
+    fn targets_for(
+        &mut self,
+        articles: &[Article],
+        data_dir: &Path,
+    ) -> (Arc<Vec<Target>>, Arc<NoteTargets>) {
+        let known = self.targets.len();
+        let same_store = self.notes.as_ref().is_some_and(|n| n.store() == data_dir);
+        if known > articles.len() || !same_store {
+            self.targets = Arc::new(Vec::new());
+            self.notes = None;
+        }
+        let known = self.targets.len();
+        if known < articles.len() {
+            let more = targets_from(&articles[known..], known);
+            let notes = Arc::make_mut(
+                self.notes
+                    .get_or_insert_with(|| Arc::new(NoteTargets::for_list(data_dir, &[]))),
+            );
+            notes.extend(&more);
+            Arc::make_mut(&mut self.targets).extend(more);
+        }
+        let notes = Arc::clone(
+            self.notes
+                .get_or_insert_with(|| Arc::new(NoteTargets::for_list(data_dir, &[]))),
+        );
+        (Arc::clone(&self.targets), notes)
     }
 
     /// Stops the running search.
@@ -179,9 +221,15 @@ impl Searches {
 /// What to search for the app's list: the one place the engine reads the
 /// library (the articles in list order, whichever way they were scanned).
 pub fn targets(articles: &[Article]) -> Vec<Target> {
+    targets_from(articles, 0)
+}
+
+/// The targets of `articles`, the first of which has index `first`.
+fn targets_from(articles: &[Article], first: usize) -> Vec<Target> {
     articles
         .iter()
         .enumerate()
+        .map(|(i, a)| (first + i, a))
         .map(|(i, a)| match &a.source {
             Source::File(path) => Target::File(i, path.clone()),
             Source::Bundled(_, text) => Target::Text(i, text),

@@ -12,13 +12,13 @@ use super::{ArticleHits, Hit, HitKind, MAX_HITS_PER_ARTICLE, Options, Query, Sni
 use crate::annotations::{Store, text_to_path};
 
 /// Where the notes are and which articles' notes to search.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NoteTargets {
     store: PathBuf,
     locate: Locate,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Locate {
     /// The articles of a list, by absolute path (and by canonical path,
     /// worked out only when a note's article is not found by the first).
@@ -29,27 +29,42 @@ enum Locate {
     /// Every article under these paths (the command line): each as
     /// canonical path and as given, to print paths the way they were given.
     Roots(Vec<(PathBuf, PathBuf)>),
+    /// Every notes file, whatever its article (`gloss search` with no
+    /// library): printed with the path its notes record.
+    All,
 }
 
 impl NoteTargets {
     /// The notes in the store of `data_dir` of the articles `targets`.
     pub fn for_list(data_dir: &Path, targets: &[Target]) -> Self {
-        let mut by_path = HashMap::new();
-        let mut files = Vec::new();
+        let mut notes = Self {
+            store: data_dir.to_path_buf(),
+            locate: Locate::List {
+                by_path: HashMap::new(),
+                files: Vec::new(),
+            },
+        };
+        notes.extend(targets);
+        notes
+    }
+
+    /// Adds the articles `targets` of the list (the list only grows).
+    pub fn extend(&mut self, targets: &[Target]) {
+        let Locate::List { by_path, files } = &mut self.locate else {
+            return;
+        };
         for target in targets {
-            match target {
-                Target::File(i, path) => {
-                    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-                    by_path.insert(absolute, *i);
-                    files.push((*i, path.clone()));
-                }
-                Target::Text(..) => {}
+            if let Target::File(i, path) = target {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                by_path.insert(absolute, *i);
+                files.push((*i, path.clone()));
             }
         }
-        Self {
-            store: data_dir.to_path_buf(),
-            locate: Locate::List { by_path, files },
-        }
+    }
+
+    /// The data folder whose notes are searched.
+    pub fn store(&self) -> &Path {
+        &self.store
     }
 
     /// The notes in the store of `data_dir` of every article under `roots`.
@@ -69,6 +84,14 @@ impl NoteTargets {
         }
     }
 
+    /// The notes in the store of `data_dir` of every article.
+    pub fn for_all(data_dir: &Path) -> Self {
+        Self {
+            store: data_dir.to_path_buf(),
+            locate: Locate::All,
+        }
+    }
+
     /// The article a notes file recorded at `path` belongs to, and its path
     /// to show.
     fn locate(
@@ -77,6 +100,7 @@ impl NoteTargets {
         canonical: &mut Option<HashMap<PathBuf, usize>>,
     ) -> Option<(usize, PathBuf)> {
         match &self.locate {
+            Locate::All => Some((0, path.to_path_buf())),
             Locate::Roots(roots) => {
                 let (root, given) = roots.iter().find(|(r, _)| path.starts_with(r))?;
                 let rest = path.strip_prefix(root).ok()?;
@@ -177,6 +201,34 @@ fn prefilter(query: &Query) -> Option<Query> {
     .ok()
 }
 
+/// The matches `ranges` of `text` grouped by the line each starts on: the
+/// 1-based line, a snippet of the lines the group covers (a phrase found
+/// across a line break shows on one line), and the group's match count.
+fn line_hits(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(u64, Snippet, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(first) = ranges.get(i) {
+        let start = text[..first.start].rfind('\n').map_or(0, |n| n + 1);
+        let line = text[..start].matches('\n').count() as u64 + 1;
+        let first_end = text[first.start..first.end.max(first.start)]
+            .trim_end_matches(['\n', '\r'])
+            .len()
+            + first.start;
+        let end = text[first_end..]
+            .find('\n')
+            .map_or(text.len(), |n| first_end + n);
+        let group: Vec<_> = ranges[i..]
+            .iter()
+            .take_while(|r| r.start < end.max(start + 1))
+            .map(|r| r.start - start..r.end.min(end) - start)
+            .collect();
+        i += group.len().max(1);
+        let joined = text[start..end].replace(['\n', '\r'], " ");
+        out.push((line, Snippet::of(&joined, &group).trimmed(), group.len()));
+    }
+    out
+}
+
 /// Every match in the notes, quotes and tags of `highlights`.
 fn note_hits(
     article: usize,
@@ -201,17 +253,13 @@ fn note_hits(
             .filter(|t| !h.note.contains(t.as_str()))
             .map(|t| (HitKind::Tag, t.as_str()));
         for (kind, text) in fields.into_iter().chain(tag_fields) {
-            for (n, line) in text.lines().enumerate() {
-                let ranges = query.find_all(line);
-                if ranges.is_empty() {
-                    continue;
-                }
-                out.count += ranges.len();
+            for (line, snippet, count) in line_hits(text, &query.find_all(text)) {
+                out.count += count;
                 if out.hits.len() < MAX_HITS_PER_ARTICLE {
                     out.hits.push(Hit {
                         kind,
-                        line: n as u64 + 1,
-                        snippet: Snippet::of(line, &ranges).trimmed(),
+                        line,
+                        snippet,
                         place: None,
                         highlight: Some(h.id.as_str().to_string()),
                     });
@@ -220,4 +268,35 @@ fn note_hits(
         }
     }
     (out.count > 0).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phrase_across_a_line_break_of_a_note_is_one_hit_on_its_first_line() {
+        let text = "first line\nthe tide\ncame in\nand the tide came back";
+        let query = Query::new("tide came", Options::default()).unwrap();
+        let hits = line_hits(text, &query.find_all(text));
+        let lines: Vec<(u64, &str, usize)> = hits
+            .iter()
+            .map(|(line, snippet, count)| (*line, snippet.text.as_str(), *count))
+            .collect();
+        assert_eq!(
+            lines,
+            [(2, "the tide came in", 1), (4, "and the tide came back", 1)]
+        );
+        let marked = &hits[0].1;
+        assert_eq!(&marked.text[marked.marks[0].clone()], "tide came");
+    }
+
+    #[test]
+    fn matches_on_one_line_are_one_hit() {
+        let text = "tide, tide\nno\ntide";
+        let query = Query::new("tide", Options::default()).unwrap();
+        let hits = line_hits(text, &query.find_all(text));
+        let lines: Vec<(u64, usize)> = hits.iter().map(|(l, _, c)| (*l, *c)).collect();
+        assert_eq!(lines, [(1, 2), (3, 1)]);
+    }
 }

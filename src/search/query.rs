@@ -48,6 +48,10 @@ pub struct Query {
     text: String,
     options: Options,
     case_sensitive: bool,
+    /// A plain-text query of several words: its spaces match any run of
+    /// white space, line breaks included, so a phrase is found where the
+    /// file wraps it (the searcher then runs in multi-line mode).
+    multi_line: bool,
     matcher: RegexMatcher,
 }
 
@@ -66,9 +70,10 @@ impl Query {
         if text.is_empty() {
             return Err(QueryError("type something to search for".into()));
         }
+        let multi_line = !options.regex && text.chars().any(char::is_whitespace);
         let mut builder = RegexMatcherBuilder::new();
         builder
-            .line_terminator(Some(b'\n'))
+            .line_terminator((!multi_line).then_some(b'\n'))
             .word(options.whole_word)
             .size_limit(10 * (1 << 20))
             .dfa_size_limit(20 * (1 << 20));
@@ -78,12 +83,7 @@ impl Query {
         } else {
             let sensitive = text.chars().any(char::is_uppercase);
             builder.case_insensitive(!sensitive);
-            let pattern = if options.fold_accents {
-                fold::folded_pattern(text)
-            } else {
-                regex_syntax::escape(text)
-            };
-            (pattern, sensitive)
+            (literal_pattern(text, options.fold_accents), sensitive)
         };
         let matcher = builder.build(&pattern).map_err(|e| {
             let message = e.to_string();
@@ -106,8 +106,15 @@ impl Query {
             text: text.to_string(),
             options,
             case_sensitive,
+            multi_line,
             matcher,
         })
+    }
+
+    /// Whether a match can span lines (a plain-text query of several
+    /// words): the file searcher must then look past line ends.
+    pub fn multi_line(&self) -> bool {
+        self.multi_line
     }
 
     /// The query as typed.
@@ -135,6 +142,39 @@ impl Query {
     pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
         find_in(&self.matcher, text.as_bytes())
     }
+}
+
+/// The pattern for plain text: each run of white space matches any run of
+/// white space (so a phrase is found across a line break or a double
+/// space), everything else literally, or with its accented forms.
+fn literal_pattern(text: &str, fold_accents: bool) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            out.push_str(&if fold_accents {
+                fold::folded_pattern(word)
+            } else {
+                regex_syntax::escape(word)
+            });
+            word.clear();
+        }
+    };
+    let mut in_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            flush(&mut word, &mut out);
+            if !in_space {
+                out.push_str(r"\s+");
+            }
+            in_space = true;
+        } else {
+            word.push(c);
+            in_space = false;
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Every non-empty match of `matcher` in `bytes`.
@@ -226,6 +266,32 @@ mod tests {
         assert_eq!(texts(&q, "le café"), ["café"]);
         let strict = Query::new("cafe", Options::default()).unwrap();
         assert!(texts(&strict, "le café").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_matches_across_line_breaks_and_spaces() {
+        let q = Query::new("tide came", Options::default()).unwrap();
+        assert!(q.multi_line());
+        assert_eq!(
+            texts(&q, "the tide\ncame in; the TIDE  came"),
+            ["tide\ncame", "TIDE  came"]
+        );
+        let word = Query::new("one word", Options::default()).unwrap();
+        assert!(texts(&word, "one words").len() == 1);
+        let single = Query::new("tide", Options::default()).unwrap();
+        assert!(!single.multi_line());
+        let folded = Options {
+            fold_accents: true,
+            ..Options::default()
+        };
+        let q = Query::new("cafe noir", folded).unwrap();
+        assert_eq!(texts(&q, "un café\nnoir"), ["café\nnoir"]);
+        // A regular expression means what it says.
+        let regex = Options {
+            regex: true,
+            ..Options::default()
+        };
+        assert!(!Query::new("a b", regex).unwrap().multi_line());
     }
 
     #[test]

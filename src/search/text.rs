@@ -28,7 +28,10 @@ impl TextSearcher {
     /// A searcher for `query`.
     pub fn new(query: &Query) -> Self {
         Self {
-            searcher: SearcherBuilder::new().line_number(true).build(),
+            searcher: SearcherBuilder::new()
+                .line_number(true)
+                .multi_line(query.multi_line())
+                .build(),
             matcher: query.matcher().clone(),
             limit: MAX_HITS_PER_ARTICLE,
         }
@@ -110,8 +113,14 @@ impl Sink for Collect<'_> {
     type Error = io::Error;
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, io::Error> {
-        let line = String::from_utf8_lossy(mat.bytes());
+        let mut line = String::from_utf8_lossy(mat.bytes()).into_owned();
         let ranges = find_in(self.matcher, line.as_bytes());
+        // A phrase found across a line break: its lines become one (a space
+        // for each line end, so every offset stays where it was).
+        if line.trim_end_matches(['\n', '\r']).contains(['\n', '\r']) {
+            let end = line.trim_end_matches(['\n', '\r']).len();
+            line = line[..end].replace(['\n', '\r'], " ");
+        }
         if let Some(first) = ranges.first() {
             if self.hits.len() < self.limit {
                 self.hits.push(Hit {
@@ -143,18 +152,14 @@ pub fn is_article(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
-/// Searches every article file under `roots` (files or folders, recursively,
-/// following links, hidden files included as the library scan includes them)
-/// on `threads` threads, calling `found` with each file's path and matches
-/// as soon as it is done. Returns how many files were searched.
-pub fn walk(
-    roots: &[PathBuf],
-    query: &Query,
-    threads: usize,
-    found: &(dyn Fn(&Path, ArticleHits) + Sync),
-) -> usize {
+/// Every article file under `roots` (files or folders, recursively,
+/// following links, hidden files included as the library scan includes
+/// them), in path order: the roots as given, each folder's entries by file
+/// name, as `rg --sort path` prints. A root named on the command line is
+/// taken whatever its name.
+pub fn list_files(roots: &[PathBuf]) -> Vec<PathBuf> {
     let Some((first, rest)) = roots.split_first() else {
-        return 0;
+        return Vec::new();
     };
     let mut builder = ignore::WalkBuilder::new(first);
     for root in rest {
@@ -163,27 +168,133 @@ pub fn walk(
     builder
         .standard_filters(false)
         .follow_links(true)
-        .threads(threads.max(1));
-    let searched = AtomicUsize::new(0);
+        .sort_by_file_name(|a, b| a.cmp(b));
+    builder
+        .build()
+        .flatten()
+        .filter(|entry| {
+            entry.file_type().is_some_and(|t| t.is_file())
+                && (entry.depth() == 0 || is_article(entry.path()))
+        })
+        .map(ignore::DirEntry::into_path)
+        .collect()
+}
+
+/// Searches `files` on `threads` threads and calls `each` with every file
+/// and its matches (`None` when it has none), in the order of `files`
+/// whichever thread finishes first: a file searched early waits in a small
+/// reorder buffer until the ones before it are handed over, so the output
+/// is the same from run to run and still streams.
+pub fn search_in_order(
+    files: &[PathBuf],
+    query: &Query,
+    threads: usize,
+    each: &(dyn Fn(&Path, Option<ArticleHits>) + Sync),
+) {
+    let next = AtomicUsize::new(0);
+    let order = std::sync::Mutex::new(Reorder::default());
     let never = AtomicBool::new(false);
-    builder.build_parallel().run(|| {
-        let mut searcher = TextSearcher::new(query).unlimited();
-        let searched = &searched;
-        let never = &never;
-        Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
-            };
-            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-            // A root named on the command line is searched whatever its name.
-            if is_file && (entry.depth() == 0 || is_article(entry.path())) {
-                searched.fetch_add(1, Ordering::Relaxed);
-                if let Some(hits) = searcher.file(0, entry.path(), never) {
-                    found(entry.path(), hits);
+    std::thread::scope(|scope| {
+        let worker = || {
+            let mut searcher = TextSearcher::new(query).unlimited();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(i) else { return };
+                let hits = searcher.file(0, path, &never);
+                // Handed over under the lock, so two threads never print
+                // out of order.
+                let mut order = order.lock().unwrap_or_else(|e| e.into_inner());
+                let Reorder {
+                    next: turn,
+                    waiting,
+                } = &mut *order;
+                waiting.insert(i, hits);
+                while let Some(hits) = waiting.remove(turn) {
+                    each(&files[*turn], hits);
+                    *turn += 1;
                 }
             }
-            ignore::WalkState::Continue
-        })
+        };
+        for _ in 1..threads.max(1) {
+            scope.spawn(worker);
+        }
+        worker();
     });
-    searched.into_inner()
+}
+
+/// Results searched ahead of their turn.
+#[derive(Default)]
+struct Reorder {
+    next: usize,
+    waiting: std::collections::HashMap<usize, Option<ArticleHits>>,
+}
+
+/// Searches every article file under `roots` (see [`list_files`]) on
+/// `threads` threads, calling `found` with each file's path and matches in
+/// path order. Returns how many files were searched.
+pub fn walk(
+    roots: &[PathBuf],
+    query: &Query,
+    threads: usize,
+    found: &(dyn Fn(&Path, ArticleHits) + Sync),
+) -> usize {
+    let files = list_files(roots);
+    search_in_order(&files, query, threads, &|path, hits| {
+        if let Some(hits) = hits {
+            found(path, hits);
+        }
+    });
+    files.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::Options;
+
+    #[test]
+    fn a_phrase_wrapped_over_two_lines_is_one_hit_on_its_first_line() {
+        let text = b"# Title\n\nThe estuary keeps its salt\nmarsh, and salt marsh again.\nsalt\n";
+        let query = Query::new("salt marsh", Options::default()).unwrap();
+        let never = AtomicBool::new(false);
+        let hits = TextSearcher::new(&query).bytes(0, text, &never).unwrap();
+        assert_eq!(hits.count, 2);
+        let first = &hits.hits[0];
+        assert_eq!(first.line, 3);
+        assert_eq!(
+            first.snippet.text,
+            "The estuary keeps its salt marsh, and salt marsh again."
+        );
+        let marked: Vec<&str> = first
+            .snippet
+            .marks
+            .iter()
+            .map(|m| &first.snippet.text[m.clone()])
+            .collect();
+        assert_eq!(marked, ["salt marsh", "salt marsh"]);
+        assert_eq!(first.place.unwrap().offset, 31);
+    }
+
+    #[test]
+    fn files_are_handed_over_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["c.md", "a.md", "b/z.md", "b/a.txt", "skip.bin"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "word\n").unwrap();
+        }
+        let files = list_files(&[dir.path().to_path_buf()]);
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["a.md", "b/a.txt", "b/z.md", "c.md"]);
+        let query = Query::new("word", Options::default()).unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        search_in_order(&files, &query, 3, &|path, hits| {
+            assert!(hits.is_some());
+            seen.lock().unwrap().push(path.to_path_buf());
+        });
+        assert_eq!(seen.into_inner().unwrap(), files);
+    }
 }

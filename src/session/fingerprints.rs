@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,27 +19,7 @@ use crate::annotations::path_to_text;
 /// The cache file's name inside the cache folder.
 const FILE_NAME: &str = "fingerprints.toml";
 
-/// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStamp {
-    /// Length in bytes.
-    pub len: u64,
-    /// Modification time, nanoseconds since the Unix epoch.
-    pub modified_ns: u64,
-}
-
-impl FileStamp {
-    /// The stamp of `path` now; `None` when it cannot be read (then nothing
-    /// is cached for it).
-    pub fn of(path: &Path) -> Option<Self> {
-        let meta = fs::metadata(path).ok()?;
-        let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        Some(Self {
-            len: meta.len(),
-            modified_ns: u64::try_from(modified.as_nanos()).unwrap_or(u64::MAX),
-        })
-    }
-}
+pub use crate::library::FileStamp;
 
 /// One cached fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,9 +37,16 @@ struct CacheFile {
     entry: Vec<Entry>,
 }
 
-/// Fingerprints by path, each valid only for the stamp it was taken at.
-#[derive(Debug, Default)]
+/// Fingerprints by path, each valid only for the stamp it was taken at. A
+/// handle: clones share one cache, so the library scan can look up and hash
+/// on its own thread and save there.
+#[derive(Debug, Default, Clone)]
 pub struct Fingerprints {
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
     file: Option<PathBuf>,
     entries: HashMap<String, (FileStamp, String)>,
     changed: bool,
@@ -83,40 +70,48 @@ impl Fingerprints {
             })
             .unwrap_or_default();
         Self {
-            file,
-            entries,
-            changed: false,
+            inner: Arc::new(Mutex::new(Inner {
+                file,
+                entries,
+                changed: false,
+            })),
         }
     }
 
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The fingerprint of `path` if it was taken at `stamp`.
-    pub fn get(&self, path: &Path, stamp: FileStamp) -> Option<&str> {
-        match self.entries.get(&path_to_text(path)) {
-            Some((at, fingerprint)) if *at == stamp => Some(fingerprint),
+    pub fn get(&self, path: &Path, stamp: FileStamp) -> Option<String> {
+        match self.lock().entries.get(&path_to_text(path)) {
+            Some((at, fingerprint)) if *at == stamp => Some(fingerprint.clone()),
             _ => None,
         }
     }
 
     /// Remembers the fingerprint of `path` at `stamp`.
-    pub fn put(&mut self, path: &Path, stamp: FileStamp, fingerprint: String) {
+    pub fn put(&self, path: &Path, stamp: FileStamp, fingerprint: String) {
         let key = path_to_text(path);
-        if self.entries.get(&key) != Some(&(stamp, fingerprint.clone())) {
-            self.entries.insert(key, (stamp, fingerprint));
-            self.changed = true;
+        let mut inner = self.lock();
+        if inner.entries.get(&key) != Some(&(stamp, fingerprint.clone())) {
+            inner.entries.insert(key, (stamp, fingerprint));
+            inner.changed = true;
         }
     }
 
     /// Writes the cache if it changed (temporary file, then rename). A
     /// failure only costs the next start some hashing, so it is returned for
     /// the caller to ignore or mention.
-    pub fn save(&mut self) -> std::io::Result<()> {
-        let Some(file) = &self.file else {
+    pub fn save(&self) -> std::io::Result<()> {
+        let mut inner = self.lock();
+        let Some(file) = inner.file.clone() else {
             return Ok(());
         };
-        if !self.changed {
+        if !inner.changed {
             return Ok(());
         }
-        let mut entry: Vec<Entry> = self
+        let mut entry: Vec<Entry> = inner
             .entries
             .iter()
             .map(|(path, (stamp, fingerprint))| Entry {
@@ -130,8 +125,8 @@ impl Fingerprints {
         if let Some(dir) = file.parent() {
             fs::create_dir_all(dir)?;
         }
-        crate::annotations::replace_file(&crate::annotations::RealDisk, file, text.as_bytes())?;
-        self.changed = false;
+        crate::annotations::replace_file(&crate::annotations::RealDisk, &file, text.as_bytes())?;
+        inner.changed = false;
         Ok(())
     }
 }
@@ -148,11 +143,14 @@ mod tests {
     #[test]
     fn a_fingerprint_survives_a_restart_for_the_same_stamp_only() {
         let dir = tempfile::tempdir().unwrap();
-        let mut cache = Fingerprints::load(Some(dir.path()));
+        let cache = Fingerprints::load(Some(dir.path()));
         cache.put(Path::new("/a/b.md"), STAMP, "abc".into());
         cache.save().unwrap();
         let cache = Fingerprints::load(Some(dir.path()));
-        assert_eq!(cache.get(Path::new("/a/b.md"), STAMP), Some("abc"));
+        assert_eq!(
+            cache.get(Path::new("/a/b.md"), STAMP).as_deref(),
+            Some("abc")
+        );
         let later = FileStamp {
             modified_ns: 6,
             ..STAMP
@@ -165,12 +163,15 @@ mod tests {
     fn a_damaged_cache_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join(FILE_NAME), "entry = [ {{{ not toml").unwrap();
-        let mut cache = Fingerprints::load(Some(dir.path()));
+        let cache = Fingerprints::load(Some(dir.path()));
         assert_eq!(cache.get(Path::new("/a/b.md"), STAMP), None);
         cache.put(Path::new("/a/b.md"), STAMP, "abc".into());
         cache.save().unwrap();
         let cache = Fingerprints::load(Some(dir.path()));
-        assert_eq!(cache.get(Path::new("/a/b.md"), STAMP), Some("abc"));
+        assert_eq!(
+            cache.get(Path::new("/a/b.md"), STAMP).as_deref(),
+            Some("abc")
+        );
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
     }

@@ -61,6 +61,8 @@ pub struct SingleJob<J: Job> {
     slot: Arc<Mutex<Slot<J>>>,
     notice: Notice,
     sender: Sender<Notice>,
+    /// Wakes the event loop after each notice (see `super::wake`).
+    waker: super::wake::Waker,
 }
 
 impl<J: Job> SingleJob<J> {
@@ -74,7 +76,15 @@ impl<J: Job> SingleJob<J> {
             })),
             notice,
             sender,
+            waker: super::wake::Waker::default(),
         }
+    }
+
+    /// The same slot, also waking the event loop through `waker` when a job
+    /// finishes (so the loop need not look every few milliseconds).
+    pub fn waking(mut self, waker: super::wake::Waker) -> Self {
+        self.waker = waker;
+        self
     }
 
     /// Queues `job`, replacing any job still waiting, and starts a worker if
@@ -91,12 +101,13 @@ impl<J: Job> SingleJob<J> {
         }
         let slot = Arc::clone(&self.slot);
         let sender = self.sender.clone();
+        let waker = self.waker.clone();
         let notice = self.notice;
         let started = std::thread::Builder::new()
             .name("gloss-job".into())
-            .spawn(move || work(&slot, &sender, notice));
+            .spawn(move || work(&slot, &sender, &waker, notice));
         if started.is_err() {
-            work(&self.slot, &self.sender, self.notice);
+            work(&self.slot, &self.sender, &self.waker, self.notice);
         }
     }
 
@@ -113,7 +124,12 @@ impl<J: Job> SingleJob<J> {
 }
 
 /// The worker: runs pending jobs until none is left.
-fn work<J: Job>(slot: &Mutex<Slot<J>>, sender: &Sender<Notice>, notice: Notice) {
+fn work<J: Job>(
+    slot: &Mutex<Slot<J>>,
+    sender: &Sender<Notice>,
+    waker: &super::wake::Waker,
+    notice: Notice,
+) {
     loop {
         let job = {
             let mut guard = lock(slot);
@@ -129,6 +145,7 @@ fn work<J: Job>(slot: &Mutex<Slot<J>>, sender: &Sender<Notice>, notice: Notice) 
         lock(slot).last = Some(output);
         // The receiver is gone only when the session is being dropped.
         let _ = sender.send(notice);
+        waker.wake();
     }
 }
 

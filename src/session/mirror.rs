@@ -65,11 +65,11 @@ impl Job for Update {
 
 impl Mirror {
     /// The mirror of `folder` (empty: no mirror), reporting on `sender`.
-    pub(super) fn new(folder: PathBuf, sender: Sender<Notice>) -> Self {
+    pub(super) fn new(folder: PathBuf, sender: Sender<Notice>, waker: super::wake::Waker) -> Self {
         Self {
             folder,
             shared: Arc::default(),
-            job: SingleJob::new(Notice::Mirrored, sender),
+            job: SingleJob::new(Notice::Mirrored, sender).waking(waker),
         }
     }
 

@@ -20,6 +20,7 @@ mod recover;
 mod review;
 mod scan;
 mod sync;
+mod wake;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
@@ -30,6 +31,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use errors::{reason_first, short_corrupt, short_error};
 pub use fingerprints::{FileStamp, Fingerprints};
 pub use recover::Kept;
+pub use wake::Waker;
 
 use crate::annotations::{Highlight, Op, Store, fingerprint};
 use crate::app::{App, Effect, Msg};
@@ -167,6 +169,11 @@ pub struct Session {
     notes_index: index::NotesIndex,
     /// Whether the article read last was selected yet (once per start).
     picked_read_last: bool,
+    /// What the event loop waits on besides the terminal: written to after
+    /// every notice, so results are drawn as soon as they come.
+    wake: Option<wake::Wake>,
+    /// The writing end of `wake`, for the workers.
+    waker: wake::Waker,
 }
 
 impl Session {
@@ -174,8 +181,16 @@ impl Session {
     /// recovery file, and fills the list's progress and counts.
     pub fn start(app: App, setup: Setup) -> Self {
         let (sender, notices) = jobs::notices();
+        let (wake, waker) = match wake::Wake::new() {
+            Some((wake, waker)) => (Some(wake), waker),
+            None => (None, wake::Waker::default()),
+        };
         let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
-        let mirror = mirror::Mirror::new(app.config.export.mirror.clone(), sender.clone());
+        let mirror = mirror::Mirror::new(
+            app.config.export.mirror.clone(),
+            sender.clone(),
+            waker.clone(),
+        );
         let mut session = Self {
             app,
             store,
@@ -193,19 +208,21 @@ impl Session {
             shared: Arc::new(Mutex::new(Recovery::default())),
             draft_in_snapshot: None,
             snapshot_stale: false,
-            hashing: SingleJob::new(Notice::Hashed, sender.clone()),
-            parsing: SingleJob::new(Notice::Parsed, sender.clone()),
-            all_notes: SingleJob::new(Notice::AllNotes, sender.clone()),
-            counting: SingleJob::new(Notice::Counted, sender.clone()),
-            reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()),
+            hashing: SingleJob::new(Notice::Hashed, sender.clone()).waking(waker.clone()),
+            parsing: SingleJob::new(Notice::Parsed, sender.clone()).waking(waker.clone()),
+            all_notes: SingleJob::new(Notice::AllNotes, sender.clone()).waking(waker.clone()),
+            counting: SingleJob::new(Notice::Counted, sender.clone()).waking(waker.clone()),
+            reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
             mirror,
-            searches: crate::search::job::Searches::new(sender.clone()),
+            searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
             notice_sender: sender,
             library: None,
             notes_index: index::NotesIndex::default(),
             picked_read_last: false,
+            wake,
+            waker,
         };
         session.merge_conflict_copies();
         session.recover();
@@ -302,6 +319,21 @@ impl Session {
             self.take_scanned();
         }
         any
+    }
+
+    /// The descriptor the event loop polls besides the terminal: readable
+    /// when background work reported (see [`Session::drain_wake`]).
+    #[cfg(unix)]
+    pub fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.wake.as_ref().map(wake::Wake::fd)
+    }
+
+    /// Empties the wake-up socket; the runtime calls it before
+    /// [`Session::collect_jobs`].
+    pub fn drain_wake(&self) {
+        if let Some(wake) = &self.wake {
+            wake.drain();
+        }
     }
 
     /// True while background work is under way (the runtime then polls for

@@ -14,10 +14,13 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::Session;
+use super::fingerprints::Fingerprints;
+use super::index::{Known, NotesIndex, fingerprint_with};
 use super::jobs::Notice;
-use crate::annotations::{Op, Stamped, path_to_text};
+use super::wake::Waker;
+use crate::annotations::{Op, Stamped};
 use crate::app::ArticleId;
-use crate::library::{self, Found, MetaCache, Scan, ScanCounts, store_path};
+use crate::library::{self, Article, Found, MetaCache, Scan, ScanCounts, store_path};
 
 /// Articles handed over in the first batch: a screenful, so the first
 /// frame has titles as soon as they are read.
@@ -29,9 +32,25 @@ const BATCH_EVERY: Duration = Duration::from_millis(40);
 /// How long file events are gathered before one rescan answers them all.
 const DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// While a scan fills a list this long or longer, it is ordered again at
+/// most every [`RELIST_EVERY`] (and at the scan's end), not at every batch.
+const RELIST_ALL_BELOW: usize = 500;
+
+/// How often a long list filling from a scan is ordered again.
+const RELIST_EVERY: Duration = Duration::from_millis(250);
+
+/// An article the scan found, with what the store knows of it (worked out
+/// on the scan's thread).
+struct Arrival {
+    article: Article,
+    known: Known,
+}
+
 /// What a scan left for the event loop since it last looked.
 #[derive(Default)]
 struct Batches {
+    arrived: Vec<Arrival>,
+    /// Skipped and ignored files.
     found: Vec<Found>,
     /// Files looked at so far.
     seen: usize,
@@ -56,7 +75,16 @@ type Shared = Arc<(Mutex<Batches>, Condvar)>;
 pub(super) struct Library {
     roots: Vec<PathBuf>,
     limit: u64,
-    cache: Arc<Mutex<MetaCache>>,
+    /// The metadata cache, loaded by the first scan on its thread.
+    cache: Arc<Mutex<Option<MetaCache>>>,
+    cache_dir: Option<PathBuf>,
+    /// What the store knows, and the fingerprints to recognise moved
+    /// articles by, for the scan's thread.
+    index: NotesIndex,
+    fingerprints: Fingerprints,
+    waker: Waker,
+    /// When the list was last ordered again during a scan.
+    relisted: Option<Instant>,
     shared: Shared,
     cancel: Arc<AtomicBool>,
     running: bool,
@@ -72,16 +100,39 @@ pub(super) struct Library {
     pub(super) last_counts: Option<ScanCounts>,
 }
 
+/// What a [`Library`] is made from besides its folders.
+pub(super) struct Parts {
+    pub limit: u64,
+    pub cache_dir: Option<PathBuf>,
+    pub index: NotesIndex,
+    pub fingerprints: Fingerprints,
+    pub sender: Sender<Notice>,
+    pub waker: Waker,
+}
+
 impl Library {
-    fn new(roots: Vec<PathBuf>, limit: u64, cache: MetaCache, sender: Sender<Notice>) -> Self {
-        let (watcher, watch_error) = match watch(&roots, sender.clone()) {
+    fn new(roots: Vec<PathBuf>, parts: Parts) -> Self {
+        let Parts {
+            limit,
+            cache_dir,
+            index,
+            fingerprints,
+            sender,
+            waker,
+        } = parts;
+        let (watcher, watch_error) = match watch(&roots, sender.clone(), waker.clone()) {
             Ok(w) => (Some(w), None),
             Err(e) => (None, Some(e)),
         };
         Self {
             roots,
             limit,
-            cache: Arc::new(Mutex::new(cache)),
+            cache: Arc::new(Mutex::new(None)),
+            cache_dir,
+            index,
+            fingerprints,
+            waker,
+            relisted: None,
             shared: Arc::new((Mutex::new(Batches::default()), Condvar::new())),
             cancel: Arc::new(AtomicBool::new(false)),
             running: false,
@@ -105,13 +156,18 @@ impl Library {
         self.generation += 1;
         self.cancel.store(false, Ordering::Relaxed);
         *lock(&self.shared.0) = Batches::default();
+        self.relisted = None;
         let job = Worker {
             roots: self.roots.clone(),
             limit: self.limit,
             cache: Arc::clone(&self.cache),
+            cache_dir: self.cache_dir.clone(),
+            index: self.index.clone(),
+            fingerprints: self.fingerprints.clone(),
             shared: Arc::clone(&self.shared),
             cancel: Arc::clone(&self.cancel),
             sender: self.sender.clone(),
+            waker: self.waker.clone(),
             generation: self.generation,
         };
         let started = std::thread::Builder::new()
@@ -127,9 +183,10 @@ impl Library {
     }
 
     /// Takes what the scan left since the last call.
-    fn drain(&self) -> (Vec<Found>, usize, Option<Done>) {
+    fn drain(&self) -> (Vec<Arrival>, Vec<Found>, usize, Option<Done>) {
         let mut batches = lock(&self.shared.0);
         (
+            std::mem::take(&mut batches.arrived),
             std::mem::take(&mut batches.found),
             batches.seen,
             batches.done.take(),
@@ -141,36 +198,53 @@ impl Library {
 struct Worker {
     roots: Vec<PathBuf>,
     limit: u64,
-    cache: Arc<Mutex<MetaCache>>,
+    cache: Arc<Mutex<Option<MetaCache>>>,
+    cache_dir: Option<PathBuf>,
+    index: NotesIndex,
+    fingerprints: Fingerprints,
     shared: Shared,
     cancel: Arc<AtomicBool>,
     sender: Sender<Notice>,
+    waker: Waker,
     generation: u64,
 }
 
 impl Worker {
     fn run(self) {
-        let mut cache = lock(&self.cache);
+        let mut guard = lock(&self.cache);
+        let cache = guard.get_or_insert_with(|| MetaCache::load(self.cache_dir.as_deref()));
+        let limit = self.limit;
+        let load = move |source: &library::Source| library::load_within(source, limit).ok();
         let mut buffer = Vec::new();
         let mut seen = 0;
         let mut last = Instant::now();
         let mut first = true;
+        let mut others = Vec::new();
         let counts = library::scan_each(
             &self.roots,
             self.limit,
-            &mut cache,
+            cache,
             Some(&self.cancel),
             &mut |found| {
                 seen += 1;
-                let article = matches!(found, Found::Article(_));
-                buffer.push(found);
+                match found {
+                    Found::Article(article) => {
+                        // Paths worked out, files hashed here, not on the
+                        // event loop.
+                        let known = self.index.resolve(&article.source, &mut |source, path| {
+                            fingerprint_with(&self.fingerprints, source, path, &load)
+                        });
+                        buffer.push(Arrival { article, known });
+                    }
+                    other => others.push(other),
+                }
                 let due = if first {
-                    article && buffer.len() >= FIRST_BATCH
+                    buffer.len() >= FIRST_BATCH
                 } else {
                     last.elapsed() >= BATCH_EVERY
                 };
                 if due {
-                    self.hand_over(&mut buffer, seen, None);
+                    self.hand_over(&mut buffer, &mut others, seen, None);
                     first = false;
                     last = Instant::now();
                 }
@@ -180,21 +254,30 @@ impl Worker {
         if complete {
             cache.retain_seen();
         }
-        // Only a shortcut for the next start: a failure costs some reading.
+        // Only shortcuts for the next start: a failure costs some reading
+        // and hashing.
         let _ = cache.save();
-        drop(cache);
+        drop(guard);
+        let _ = self.fingerprints.save();
         let done = Done {
             generation: self.generation,
             complete,
             counts,
         };
-        self.hand_over(&mut buffer, seen, Some(done));
+        self.hand_over(&mut buffer, &mut others, seen, Some(done));
     }
 
-    fn hand_over(&self, buffer: &mut Vec<Found>, seen: usize, done: Option<Done>) {
+    fn hand_over(
+        &self,
+        buffer: &mut Vec<Arrival>,
+        others: &mut Vec<Found>,
+        seen: usize,
+        done: Option<Done>,
+    ) {
         {
             let mut batches = lock(&self.shared.0);
-            batches.found.append(buffer);
+            batches.arrived.append(buffer);
+            batches.found.append(others);
             batches.seen = seen;
             batches.delivered = true;
             if done.is_some() {
@@ -204,6 +287,7 @@ impl Worker {
         self.shared.1.notify_all();
         // The receiver is gone only when the session is being dropped.
         let _ = self.sender.send(Notice::Scanned);
+        self.waker.wake();
     }
 }
 
@@ -211,7 +295,11 @@ impl Worker {
 /// changes (files created, written, renamed or removed; not files merely
 /// read, which gloss itself does) becomes one notice, [`DEBOUNCE`] after
 /// the burst goes quiet.
-fn watch(roots: &[PathBuf], sender: Sender<Notice>) -> Result<RecommendedWatcher, String> {
+fn watch(
+    roots: &[PathBuf],
+    sender: Sender<Notice>,
+    waker: Waker,
+) -> Result<RecommendedWatcher, String> {
     let (events, quiet) = std::sync::mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let changed = event.is_ok_and(|e| {
@@ -245,6 +333,7 @@ fn watch(roots: &[PathBuf], sender: Sender<Notice>) -> Result<RecommendedWatcher
                 if sender.send(Notice::FilesChanged).is_err() {
                     return;
                 }
+                waker.wake();
             }
         });
     Ok(watcher)
@@ -265,8 +354,15 @@ impl Session {
         limit: u64,
         cache_dir: Option<&std::path::Path>,
     ) {
-        let cache = MetaCache::load(cache_dir);
-        let mut library = Library::new(roots, limit, cache, self.notice_sender.clone());
+        let parts = Parts {
+            limit,
+            cache_dir: cache_dir.map(std::path::Path::to_path_buf),
+            index: self.notes_index.clone(),
+            fingerprints: self.fingerprints.clone(),
+            sender: self.notice_sender.clone(),
+            waker: self.waker.clone(),
+        };
+        let mut library = Library::new(roots, parts);
         if let Some(e) = &library.watch_error {
             self.app.error(format!(
                 "{e}: changes to the library are not picked up by themselves (R reads it again)"
@@ -323,31 +419,50 @@ impl Session {
     }
 
     /// Takes the articles a scan handed over: adds them to the list with
-    /// their figures, and at the scan's end drops what it no longer found.
+    /// the figures the scan's thread found for them, orders the list again
+    /// (a long one at most every [`RELIST_EVERY`]), and at the scan's end
+    /// drops what it no longer found.
     pub(super) fn take_scanned(&mut self) {
         let Some(library) = &mut self.library else {
             return;
         };
-        let (found, seen, done) = library.drain();
+        let (arrived, others, seen, done) = library.drain();
         let generation = library.generation;
-        let mut articles = Vec::new();
-        for item in found {
+        for item in others {
             match item {
-                Found::Article(article) => articles.push(article),
                 Found::Skipped(skipped) => self.app.list.scan.skipped.push(skipped),
                 Found::Ignored => self.app.list.scan.ignored += 1,
+                Found::Article(_) => {}
             }
         }
         self.app.list.scan.seen = seen;
-        let ids = self.app.library_found(articles, generation);
-        if !ids.is_empty() {
-            self.fill_figures(&ids);
+        let mut read_last = None;
+        for Arrival { article, known } in arrived {
+            let ids = self.app.library_found(vec![article], generation);
+            let Some(&id) = ids.first() else {
+                continue;
+            };
+            if let Some(entry) = &known.entry {
+                self.apply_figures(id, entry);
+            }
+            if known.read_last && !self.picked_read_last {
+                read_last = Some(id);
+            }
         }
-        self.app.relist();
-        self.select_read_last_once();
+        self.relist_while_scanning(done.is_some() || read_last.is_some());
+        // At the first scan, the article read last is selected as soon as
+        // it arrives (what a start with a known library does), once.
+        if let Some(id) = read_last {
+            self.picked_read_last = true;
+            if self.app.reader.is_none() {
+                self.app.list.select_article(id.0);
+            }
+        }
         let Some(done) = done else {
             return;
         };
+        // Gone from the library, or never read: stop looking for it.
+        self.picked_read_last = true;
         let again = {
             let Some(library) = &mut self.library else {
                 return;
@@ -378,27 +493,21 @@ impl Session {
         }
     }
 
-    /// At the first scan, selects the article read last as soon as it
-    /// arrives (what a start with a known library does), once.
-    fn select_read_last_once(&mut self) {
-        if self.picked_read_last {
-            return;
-        }
-        let Some(path) = self.read_last_path().map(str::to_owned) else {
-            self.picked_read_last = true;
+    /// Orders the list again for a batch: a short list every time, a long
+    /// one at most every [`RELIST_EVERY`] unless `now` (the scan's end, or
+    /// an article to select).
+    fn relist_while_scanning(&mut self, now: bool) {
+        let Some(library) = &mut self.library else {
             return;
         };
-        let arrived = self
-            .app
-            .list
-            .articles
-            .iter()
-            .position(|a| path_to_text(&store_path(&a.source)) == path);
-        if let Some(index) = arrived {
-            self.picked_read_last = true;
-            if self.app.reader.is_none() {
-                self.app.list.select_article(index);
-            }
+        let due = now
+            || self.app.list.visible.len() < RELIST_ALL_BELOW
+            || library
+                .relisted
+                .is_none_or(|at| at.elapsed() >= RELIST_EVERY);
+        if due {
+            library.relisted = Some(Instant::now());
+            self.app.relist();
         }
     }
 
