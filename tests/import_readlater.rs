@@ -308,7 +308,26 @@ fn a_wallabag_export_becomes_articles_with_their_annotations_once() {
                 vec![],
                 false
             ),
+            (
+                "the heap".to_string(),
+                "The wet heap, not the turned one.".to_string(),
+                vec![],
+                false
+            ),
         ]
+    );
+    // "the heap" is in the article twice: the annotation's range put
+    // it on the second.
+    let files = stored(&w.data);
+    let heap = files[0]
+        .highlights
+        .iter()
+        .find(|h| h.anchor.quote == "the heap")
+        .unwrap();
+    assert!(
+        heap.anchor.prefix.ends_with("Too wet and "),
+        "{:?}",
+        heap.anchor
     );
     let before = (snapshot(&lib), stored(&w.data));
     let again = w.gloss(&["import", "--from", "wallabag", &export, &lib_arg]);

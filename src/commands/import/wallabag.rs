@@ -5,7 +5,8 @@
 //! `published_by` (a list of names), `tags` (labels; the API writes
 //! `{"label": ...}` objects), `domain_name`, and `annotations`, each with
 //! `id`, `quote`, `text` (the note), `ranges` (annotator.js XPaths) and
-//! `created_at`/`updated_at`.
+//! `created_at`/`updated_at`. The range gives the quote's context, so a
+//! quote found twice in the article is placed where it was made.
 
 use std::collections::HashMap;
 use std::fs;
@@ -144,6 +145,71 @@ struct Annotation {
     created_at: Option<String>,
     #[serde(deserialize_with = "text_or_none")]
     updated_at: Option<String>,
+    ranges: Option<Vec<XRange>>,
+}
+
+/// Where annotator.js found the quote: an XPath from the article's root to
+/// the element the quote starts in and ends in, and character offsets in
+/// those elements' text.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct XRange {
+    #[serde(deserialize_with = "text_or_none")]
+    start: Option<String>,
+    #[serde(deserialize_with = "text_or_none")]
+    start_offset: Option<String>,
+    #[serde(deserialize_with = "text_or_none")]
+    end: Option<String>,
+    #[serde(deserialize_with = "text_or_none")]
+    end_offset: Option<String>,
+}
+
+/// How many characters of context around a quote are taken from its range.
+const CONTEXT: usize = 32;
+
+/// The text before and after `quote` in `html` as its annotator.js range
+/// says, so a quote found twice in the article is told apart; `None` when
+/// the range does not lead to the quote (the page changed since).
+fn range_context(html: &scraper::Html, range: &XRange, quote: &str) -> Option<(String, String)> {
+    let start = element_text(html, range.start.as_deref()?)?;
+    let end = element_text(html, range.end.as_deref()?)?;
+    let start_at: usize = range.start_offset.as_deref()?.trim().parse().ok()?;
+    let end_at: usize = range.end_offset.as_deref()?.trim().parse().ok()?;
+    let start_chars: Vec<char> = start.chars().collect();
+    let end_chars: Vec<char> = end.chars().collect();
+    if start_at > start_chars.len() || end_at > end_chars.len() {
+        return None;
+    }
+    // The range must lead to the quote: its first word starts there.
+    let first_word = quote.split_whitespace().next()?;
+    let from: String = start_chars[start_at..].iter().collect();
+    if !from.trim_start().starts_with(first_word) {
+        return None;
+    }
+    let prefix: String = start_chars[start_at.saturating_sub(CONTEXT)..start_at]
+        .iter()
+        .collect();
+    let suffix: String = end_chars[end_at..].iter().take(CONTEXT).collect();
+    Some((prefix, suffix))
+}
+
+/// The text of the element an annotator.js XPath (`/div[1]/p[3]`, tag
+/// names with 1-based positions among same-named siblings) names, from
+/// the root of the article's HTML.
+fn element_text(html: &scraper::Html, xpath: &str) -> Option<String> {
+    let mut node = html.root_element();
+    for step in xpath.split('/').filter(|s| !s.is_empty()) {
+        let (tag, n) = match step.split_once('[') {
+            Some((tag, rest)) => (tag, rest.trim_end_matches(']').parse::<usize>().ok()?),
+            None => (step, 1),
+        };
+        node = node
+            .children()
+            .filter_map(scraper::ElementRef::wrap)
+            .filter(|e| e.value().name().eq_ignore_ascii_case(tag))
+            .nth(n.checked_sub(1)?)?;
+    }
+    Some(node.text().collect())
 }
 
 /// A string, a number written as text, or nothing for `null` and others.
@@ -175,9 +241,12 @@ impl Entry {
             author
         };
         let mut copies: HashMap<String, usize> = HashMap::new();
-        let highlights = self
-            .annotations
-            .unwrap_or_default()
+        let annotations = self.annotations.unwrap_or_default();
+        let page = annotations
+            .iter()
+            .any(|a| a.ranges.as_ref().is_some_and(|r| !r.is_empty()))
+            .then(|| scraper::Html::parse_fragment(self.content.as_deref().unwrap_or("")));
+        let highlights = annotations
             .into_iter()
             .filter_map(|a| {
                 let quote = a.quote.filter(|q| !q.trim().is_empty())?;
@@ -191,9 +260,16 @@ impl Entry {
                     }
                 };
                 let created = a.created_at.as_deref().and_then(parse_time);
+                let (prefix, suffix) = page
+                    .as_ref()
+                    .zip(a.ranges.as_ref().and_then(|r| r.first()))
+                    .and_then(|(page, range)| range_context(page, range, &quote))
+                    .unwrap_or_default();
                 Some(SavedHighlight {
                     via,
                     quote,
+                    prefix,
+                    suffix,
                     note: a.text.unwrap_or_default(),
                     created,
                     updated: a.updated_at.as_deref().and_then(parse_time).or(created),
@@ -249,6 +325,24 @@ mod tests {
         assert!(pages.html(&articles[1]).is_err());
         assert!(pages.html(a).is_ok());
         assert!(parse(b"{\"broken\": ").is_err());
+        let page = scraper::Html::parse_fragment(
+            "<h2>H</h2><p>one two</p><div><p>x</p><p>a b the heap c</p></div>",
+        );
+        let range = |start: &str, s: &str, e: &str| XRange {
+            start: Some(start.into()),
+            start_offset: Some(s.into()),
+            end: Some(start.into()),
+            end_offset: Some(e.into()),
+        };
+        assert_eq!(
+            range_context(&page, &range("/div[1]/p[2]", "4", "12"), "the heap"),
+            Some(("a b ".to_string(), " c".to_string()))
+        );
+        assert_eq!(
+            range_context(&page, &range("/div[1]/p[2]", "0", "3"), "the heap"),
+            None
+        );
+        assert_eq!(range_context(&page, &range("/p[9]", "0", "3"), "one"), None);
         assert!(parse(b"42").is_err());
     }
 }
