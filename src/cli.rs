@@ -276,6 +276,26 @@ pub struct ImportArgs {
     /// as gloss highlights.
     #[arg(long)]
     pub marks: bool,
+
+    /// FILE is a read-later export (an Omnivore zip, a wallabag JSON
+    /// export): write its articles into DIR as Markdown and import their
+    /// highlights and notes.
+    #[arg(long, value_enum, value_name = "TOOL", requires = "dir", conflicts_with_all = ["marks", "maps"])]
+    pub from: Option<ReadLaterTool>,
+
+    /// With --from: the folder the articles are written to (made if
+    /// missing).
+    #[arg(value_name = "DIR", requires = "from")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The read-later services `gloss import --from` reads exports of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReadLaterTool {
+    /// Omnivore's export zip (metadata_*.json, content/, highlights/).
+    Omnivore,
+    /// wallabag's JSON export.
+    Wallabag,
 }
 
 fn parse_map(text: &str) -> Result<(String, PathBuf), String> {
@@ -329,6 +349,7 @@ fn files_help() -> String {
          gloss export --format json --output backup.json\n  \
          gloss export --tag ideas --since 2024-05-01 --output notes/ ~/articles\n  \
          gloss import backup.json      (a gloss JSON export or W3C Web Annotations)\n  \
+         gloss import --from omnivore omnivore-export.zip ~/articles/omnivore\n  \
          gloss open article.md --at 1234\n  \
          gloss review                  (the highlights due today)\n  \
          gloss export --format anki --output cards.txt\n\n\
@@ -701,6 +722,9 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
         library: args.library.clone(),
         allow_outside: args.allow_outside,
     };
+    if let (Some(tool), Some(dir)) = (args.from, &args.dir) {
+        return run_read_later(&store, &config, tool, &args.file, dir);
+    }
     let result = if args.marks {
         commands::import::marks::run(&store, &config, &args.file, &options)
     } else {
@@ -726,6 +750,50 @@ fn run_import(cli: &Cli, args: &ImportArgs) -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_SKIPPED)
+            }
+        }
+        Err(err) => command_failed(&err),
+    }
+}
+
+/// `gloss import --from TOOL EXPORT DIR`: the articles' line, then the
+/// highlights' messages and summary as any import prints them.
+fn run_read_later(
+    store: &Store,
+    config: &config::Config,
+    tool: ReadLaterTool,
+    export: &std::path::Path,
+    dir: &std::path::Path,
+) -> ExitCode {
+    let result = match tool {
+        ReadLaterTool::Omnivore => commands::import::omnivore::run(store, config, export, dir),
+        ReadLaterTool::Wallabag => commands::import::wallabag::run(store, config, export, dir),
+    };
+    match result {
+        Ok(report) => {
+            let highlights = &report.highlights;
+            if let Some(earlier) = &highlights.interrupted {
+                eprintln!(
+                    "gloss: an earlier import was interrupted while writing ({earlier}); \
+                     import that file again to finish it (nothing is duplicated)"
+                );
+            }
+            for item in &report.skipped {
+                eprintln!("gloss: skipped {item}");
+            }
+            for item in &highlights.orphaned {
+                eprintln!("gloss: imported as an orphan (not placed) {item}");
+            }
+            for item in &highlights.skipped {
+                eprintln!("gloss: skipped {item}");
+            }
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "{}", report.summary(dir));
+            let _ = writeln!(out, "highlights: {}", highlights.summary());
+            if report.skipped_any() {
+                ExitCode::from(EXIT_SKIPPED)
+            } else {
+                ExitCode::SUCCESS
             }
         }
         Err(err) => command_failed(&err),

@@ -31,7 +31,10 @@
 
 pub mod journal;
 pub mod marks;
+pub mod omnivore;
+pub mod readlater;
 pub mod scope;
+pub mod wallabag;
 pub mod web;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -415,11 +418,38 @@ fn from_web_annotations(
             Err((None, why)) => notes.skipped.push(format!("annotation {}: {why}", i + 1)),
         }
     }
+    place_annotations(
+        store,
+        index,
+        config,
+        &annotations,
+        base,
+        options,
+        scope,
+        notes,
+    )
+}
+
+/// Places annotations already read (numbered as in their file) in the
+/// articles they name, as the W3C import does: grouped by article, each
+/// quote placed by [`Anchorer`], the unplaceable orphaned with the reason.
+/// Read-later imports build their annotations themselves and come here too.
+#[allow(clippy::too_many_arguments)]
+fn place_annotations(
+    store: &Store,
+    index: &Index,
+    config: &Config,
+    annotations: &[(usize, W3cAnnotation)],
+    base: Option<&Path>,
+    options: &Options,
+    scope: &Scope,
+    notes: &mut Notes,
+) -> anyhow::Result<Vec<Incoming>> {
     let limit = config.reader.max_file_size();
     let mut web: Option<WebIndex> = None;
     let mut sources: BTreeMap<String, Result<Resolved, String>> = BTreeMap::new();
     let mut groups: BTreeMap<PathBuf, Group<'_>> = BTreeMap::new();
-    for (i, a) in &annotations {
+    for (i, a) in annotations {
         let (i, a) = (*i, a);
         if !a.has_passage() {
             notes.skipped.push(format!(
