@@ -172,6 +172,19 @@ fn mark_in_html_is_drawn_like_a_written_highlight() {
         .flat_map(|b| &b.spans)
         .any(|s| s.style.mark && s.range.start == at);
     assert!(marked, "<mark> is a mark span");
+    // Inline styles of the article are the Markdown ones.
+    let style_at = |word: &str| {
+        let at = d.text().find(word).unwrap();
+        d.blocks()
+            .iter()
+            .flat_map(|b| &b.spans)
+            .find(|s| s.range.start <= at && at < s.range.end)
+            .map(|s| s.style)
+            .unwrap_or_default()
+    };
+    assert!(style_at("flakes").emphasis);
+    assert!(style_at("material requirement").strong);
+    assert!(style_at("powdered gold").code);
     // The same inside Markdown's HTML blocks.
     let md = Document::parse_complete(
         "<p>a <mark>noted</mark> word</p>\n",
