@@ -67,6 +67,11 @@ fn parse_layout_crashes_and_seeds_stay_fixed() {
 }
 
 #[test]
+fn html_page_crashes_and_seeds_stay_fixed() {
+    replay("html_page", harness::html_page::run);
+}
+
+#[test]
 fn store_load_crashes_and_seeds_stay_fixed() {
     replay("store_load", harness::store_load::run);
 }

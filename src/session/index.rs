@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::Session;
 use super::errors::{reason_first, short_corrupt};
 use super::fingerprints::{FileStamp, Fingerprints};
-use crate::annotations::{IndexEntry, fingerprint, path_to_text, text_to_path};
+use crate::annotations::{IndexEntry, path_to_text, text_to_path};
 use crate::app::ArticleId;
 use crate::library::{Loaded, Source, store_path};
 
@@ -89,7 +89,7 @@ pub(super) fn fingerprint_with(
         return Some(known);
     }
     let loaded = load(source)?;
-    let hashed = fingerprint(&loaded.text);
+    let hashed = loaded.fingerprint();
     if let Some(stamp) = stamp {
         cache.put(path, stamp, hashed.clone());
     }

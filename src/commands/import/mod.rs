@@ -46,8 +46,8 @@ use chrono::Utc;
 
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Index, Locator, Op,
-    QuoteSelector, SCHEMA_VERSION, Staged, Store, display_path, distinct_ids, fingerprint,
-    path_to_text, text_to_path,
+    QuoteSelector, SCHEMA_VERSION, Staged, Store, display_path, distinct_ids, path_to_text,
+    text_to_path,
 };
 use crate::config::Config;
 use crate::document::CharOffset;
@@ -517,7 +517,7 @@ fn place_annotations(
             author: meta.author.clone(),
             date: meta.date_text.clone(),
             path: path_to_text(&path),
-            fingerprint: fingerprint(&loaded.text),
+            fingerprint: loaded.fingerprint(),
             archived: None,
         };
         let found = match by_path.find(&path, &record.fingerprint) {
@@ -1267,7 +1267,7 @@ mod tests {
         let record = ArticleRecord {
             title: "a".into(),
             path: path_to_text(&article),
-            fingerprint: fingerprint("One two three.\n"),
+            fingerprint: crate::annotations::fingerprint("One two three.\n"),
             ..ArticleRecord::default()
         };
         store
