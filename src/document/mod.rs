@@ -12,6 +12,7 @@ mod blocks;
 mod char_offset;
 mod decode;
 mod detect;
+pub mod epub;
 mod footnotes;
 mod front_matter;
 mod header;
