@@ -68,6 +68,12 @@ pub struct Cli {
     /// data folder (overrides $GLOSS_DATA_DIR).
     #[arg(long, value_name = "PATH", global = true)]
     pub data_dir: Option<PathBuf>,
+
+    /// Show web pages (.html) whole instead of the article extracted from
+    /// them, for pages where extraction picks the wrong part (`W` switches
+    /// while reading).
+    #[arg(long)]
+    pub raw: bool,
 }
 
 /// The subcommands; each works without a terminal except `open`.
@@ -471,7 +477,8 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
             );
             ExitCode::from(EXIT_USAGE)
         }
-        Ok((config, keymap, data_dir)) => {
+        Ok((mut config, keymap, data_dir)) => {
+            config.reader.raw_pages |= cli.raw;
             match crate::runtime::run_app_at(config, keymap, paths, data_dir, start) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => {

@@ -105,6 +105,9 @@ pub struct ReaderConfig {
     /// Write web links as OSC 8 hyperlinks, so a terminal that supports them
     /// lets them be clicked (off by itself on the Linux console).
     pub hyperlinks: bool,
+    /// Show web pages whole instead of the article extracted from them
+    /// (`--raw` for one run, `W` while reading).
+    pub raw_pages: bool,
 }
 
 impl ReaderConfig {
@@ -124,6 +127,7 @@ impl Default for ReaderConfig {
             inline_notes: false,
             max_file_size_mib: 64,
             hyperlinks: true,
+            raw_pages: false,
         }
     }
 }

@@ -197,6 +197,10 @@ pub enum Action {
     SearchRegex,
     /// Library search: let letters match their accented forms, or not.
     SearchAccents,
+    // html
+    /// A web page: show the whole page's text instead of the extracted
+    /// article, or go back to the article.
+    ToggleRawPage,
 }
 
 impl Action {
@@ -286,6 +290,7 @@ impl Action {
             SearchWholeWord => "whole words only (on/off)",
             SearchRegex => "regular expression (on/off)",
             SearchAccents => "accents: cafe finds café (on/off)",
+            ToggleRawPage => "web page: the whole page's text, or the article (on/off)",
         }
     }
 

@@ -22,6 +22,10 @@ pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 /// byline, so listing a folder of large articles stays quick.
 const HEAD_BYTES: u64 = 64 * 1024;
 
+/// How much of a web page the list reads: its head (title, meta tags,
+/// JSON-LD) often comes after large inline styles and scripts.
+const PAGE_HEAD_BYTES: u64 = 512 * 1024;
+
 /// The sample articles compiled into the binary, so `gloss` with no library
 /// shows something from any folder.
 const SAMPLES: &[(&str, &str)] = &[
@@ -52,7 +56,14 @@ pub fn is_sample_path(path: &Path) -> bool {
 }
 
 /// File extensions gloss reads as articles.
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt", document::epub::EXTENSION];
+const EXTENSIONS: &[&str] = &[
+    "md",
+    "markdown",
+    "txt",
+    "html",
+    "htm",
+    document::epub::EXTENSION,
+];
 
 /// Where an article's text comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +125,14 @@ impl Loaded {
     pub fn document(&self, options: ParseOptions) -> Document {
         Document::from_shared(Arc::clone(&self.text), self.format, options)
     }
+
+    /// The fingerprint the article's notes are found by: of the source, or
+    /// of the extracted article for a web page (see
+    /// [`document::identity_text`]), so a page saved again with another
+    /// banner around the same article keeps its notes.
+    pub fn fingerprint(&self) -> String {
+        crate::annotations::fingerprint(&document::identity_text(&self.text, self.format))
+    }
 }
 
 /// Reads an article's text; the error is a message for the status bar, the
@@ -145,10 +164,6 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
     })
 }
 
-/// The format an EPUB book's chapters are parsed with: its one HTML source,
-/// shown whole (the book is the content; nothing is extracted).
-const BOOK_FORMAT: Format = Format::Markdown;
-
 /// Reads an EPUB book (at most `limit` bytes of file, and of text unpacked
 /// from it) into the one HTML source its chapters make.
 fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
@@ -156,7 +171,7 @@ fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
     let book = document::epub::read_book(bytes, limit).map_err(|e| with_path(&e, path))?;
     Ok(Loaded {
         text: Arc::new(book.html),
-        format: BOOK_FORMAT,
+        format: document::epub::FORMAT,
         lossy: book.lossy,
     })
 }
@@ -218,11 +233,16 @@ fn list_meta(source: &Source, limit: u64) -> Result<(Metadata, bool), String> {
 /// marks a binary file; a character cut at the end is dropped, not reported
 /// as invalid UTF-8. The error is the reason alone.
 fn load_head(source: &Source, limit: u64) -> Result<(String, Format, bool), String> {
+    let head = if is_page_extension(&source.extension()) {
+        PAGE_HEAD_BYTES
+    } else {
+        HEAD_BYTES
+    };
     let mut bytes = match source {
-        Source::File(p) => file::read(p, limit, Some(HEAD_BYTES)).map_err(|e| e.to_string())?,
+        Source::File(p) => file::read(p, limit, Some(head)).map_err(|e| e.to_string())?,
         Source::Bundled(_, text) => text.as_bytes().to_vec(),
     };
-    if bytes.len() as u64 == HEAD_BYTES {
+    if bytes.len() as u64 == head {
         document::trim_cut_character(&mut bytes);
     }
     let decoded = document::decode_owned(bytes).map_err(|e| e.to_string())?;
@@ -531,6 +551,11 @@ fn walk_reason(e: &walkdir::Error) -> String {
 fn is_article_name(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+}
+
+/// Whether an extension names a saved web page.
+fn is_page_extension(ext: &str) -> bool {
+    ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
 }
 
 fn is_folder(path: &Path) -> bool {

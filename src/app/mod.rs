@@ -23,6 +23,7 @@ pub mod note_editor;
 pub mod notes;
 pub mod outline;
 pub mod panel;
+mod raw_page;
 pub mod reader;
 pub mod review;
 pub mod search;
@@ -255,12 +256,15 @@ pub struct App {
     pub review_due: Option<usize>,
     /// The last library search and a jump waiting for its article.
     pub library_search: library_search::Kept,
+    /// Web pages are shown whole, without extraction (`--raw`, `W`).
+    pub raw_pages: bool,
 }
 
 impl App {
     /// An app over a scanned library, with the list focused.
     pub fn new(config: Config, keymap: Keymap, scan: Scan) -> Self {
         let inline_notes = config.reader.inline_notes;
+        let raw_pages = config.reader.raw_pages;
         let message = scan.summary().map(|text| Message { text, error: false });
         let count = scan.articles.len();
         let mut list = ListState::new(scan.articles);
@@ -287,6 +291,7 @@ impl App {
             links: links::Trail::default(),
             review_due: None,
             library_search: library_search::Kept::default(),
+            raw_pages,
         }
     }
 
@@ -849,6 +854,7 @@ impl App {
             Action::CycleSort => self.cycle_sort(),
             Action::CycleStateFilter => self.cycle_states(),
             Action::ToggleArchived => effects.extend(self.toggle_archived()),
+            Action::ToggleRawPage => effects.extend(self.toggle_raw_page()),
             Action::Rescan => {
                 self.info("reading the library folders again…");
                 self.list.scan.asked = true;

@@ -234,6 +234,9 @@ pub fn source_positions(
         let Some((doc, raw)) = read_article(&path, parse, limit) else {
             continue;
         };
+        if let Some(url) = &doc.meta().source_url {
+            positions.insert_url(&file.article.path, url);
+        }
         let locator = Locator::new(doc.text());
         let source = doc.source();
         let extra = FileChars::new(&raw);

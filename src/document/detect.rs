@@ -13,6 +13,9 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
     if ext == "md" || ext == "markdown" {
         return Format::Markdown;
     }
+    if ext == "html" || ext == "htm" {
+        return Format::Html;
+    }
     let lines = || text.lines().take(SNIFF_LINES);
     if lines().any(has_strong_mark) {
         return Format::Markdown;

@@ -19,10 +19,25 @@ use std::io::{Cursor, Read, Seek, Write};
 use rbook::Epub;
 use rbook::ebook::toc::TocEntryKind;
 
+use super::Format;
 use super::meta::{Metadata, parse_date};
 
 /// The file extension of EPUB books (compared lower-cased).
 pub const EXTENSION: &str = "epub";
+
+/// How a book's HTML source is parsed: shown whole, nothing extracted (the
+/// chapters are all content; extraction would keep one and drop the rest).
+pub const FORMAT: Format = Format::HtmlRaw;
+
+/// The first line of every book's HTML source. It tells
+/// [`super::identity_text`] that the source is a book's own text, identified
+/// as it is: extraction (which identifies a web page) would drop chapters.
+pub const MARK: &str = "<!DOCTYPE html><!-- gloss: EPUB book -->\n";
+
+/// Whether `source` is a book's HTML source made by [`read_book`].
+pub fn is_book_source(source: &str, format: Format) -> bool {
+    format == FORMAT && source.starts_with(MARK)
+}
 
 /// Why a book cannot be read, worded for the status bar (the reason first;
 /// the caller adds the path).
@@ -256,6 +271,7 @@ fn metadata(epub: &Epub) -> Metadata {
         author,
         date_text,
         date,
+        ..Metadata::default()
     })
 }
 
@@ -298,7 +314,8 @@ fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
     let meta = metadata(epub);
     let toc = contents(epub);
     let mut html = String::new();
-    html.push_str("<!DOCTYPE html>\n<html><head>");
+    html.push_str(MARK);
+    html.push_str("<html><head>");
     if let Some(title) = &meta.title {
         html.push_str("<title>");
         push_escaped(&mut html, title);

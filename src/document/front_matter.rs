@@ -97,6 +97,7 @@ impl Fields {
             title: clean(self.title),
             author: clean(self.author),
             date: date_text.as_deref().and_then(parse_date),
+            source_url: None,
             date_text,
         }
     }

@@ -28,13 +28,15 @@ fn parse(src: &str, base: usize, format: Format) -> Vec<Piece> {
     match format {
         Format::Markdown => markdown::parse(src, base),
         Format::Plain => plain::parse(src, base),
+        // Pages have no header of lines (see `html_page`).
+        Format::Html | Format::HtmlRaw => Vec::new(),
     }
 }
 
 fn rules(format: Format) -> Rules {
     match format {
         Format::Markdown => Rules::Markdown,
-        Format::Plain => Rules::Plain,
+        Format::Plain | Format::Html | Format::HtmlRaw => Rules::Plain,
     }
 }
 

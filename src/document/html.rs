@@ -374,12 +374,21 @@ pub(super) fn block_events(html: &str) -> Vec<Out> {
     if only_a_comment(html) {
         return Vec::new();
     }
-    let fragment = Html::parse_fragment(html);
+    tree_events(&Html::parse_fragment(html))
+}
+
+/// The visible content of a parsed page or fragment as events: what a raw
+/// HTML block, a whole saved page and an extracted article all go through.
+pub(super) fn tree_events(tree: &Html) -> Vec<Out> {
     let mut w = Walker::default();
-    w.children(fragment.root_element());
+    w.children(tree.root_element());
     w.close_leaf();
     w.out
 }
+
+/// Elements nested deeper than this are read as plain text, so walking a
+/// hostile page (a hundred thousand `<div>`s) cannot exhaust the stack.
+const MAX_DEPTH: u32 = 200;
 
 /// One table cell: its inline events and how it is drawn.
 struct Cell {
@@ -414,6 +423,8 @@ struct Walker {
     flat: u32,
     /// Inside `<code>`, `<kbd>`...
     code: u32,
+    /// How many elements are open around the one being read.
+    depth: u32,
 }
 
 impl Walker {
@@ -510,6 +521,18 @@ impl Walker {
         self.emit(Event::End(end));
     }
 
+    /// `<mark>`: a highlight written into the page, drawn like `==text==`
+    /// (the Markdown builder reads the inline tags as it does in a paragraph).
+    fn marked(&mut self, el: ElementRef<'_>) {
+        self.ensure_leaf();
+        self.flush_space();
+        self.emit(Event::InlineHtml(cow("<mark>")));
+        self.flat += 1;
+        self.children(el);
+        self.flat -= 1;
+        self.emit(Event::InlineHtml(cow("</mark>")));
+    }
+
     /// A bold line of its own (`<summary>`, `<dt>`, `<caption>`).
     fn label(&mut self, el: ElementRef<'_>) {
         if self.flat > 0 {
@@ -573,6 +596,35 @@ impl Walker {
         if is_hidden(name) {
             return;
         }
+        if self.depth >= MAX_DEPTH {
+            // Too deep to walk: its text, read without recursion.
+            return self.flat_text(el);
+        }
+        self.depth += 1;
+        self.element_within(el, name);
+        self.depth -= 1;
+    }
+
+    /// The text under `el` as one run, hidden elements left out, read
+    /// iteratively (for nesting too deep to walk).
+    fn flat_text(&mut self, el: ElementRef<'_>) {
+        let mut text = String::new();
+        for node in el.descendants() {
+            let hidden = node
+                .parent()
+                .is_some_and(|a| matches!(a.value(), Node::Element(e) if is_hidden(e.name())));
+            if let Node::Text(t) = node.value()
+                && !hidden
+            {
+                text.push_str(t);
+                text.push(' ');
+            }
+        }
+        self.space = true;
+        self.text(&text);
+    }
+
+    fn element_within(&mut self, el: ElementRef<'_>, name: &str) {
         let block = heading_level(name).is_some()
             || BLOCKS.contains(&name)
             || LABELS.contains(&name)
@@ -628,6 +680,7 @@ impl Walker {
             "strong" | "b" => self.styled(el, Tag::Strong, TagEnd::Strong),
             "em" | "i" | "cite" | "var" | "dfn" => self.styled(el, Tag::Emphasis, TagEnd::Emphasis),
             "s" | "strike" | "del" => self.styled(el, Tag::Strikethrough, TagEnd::Strikethrough),
+            "mark" => self.marked(el),
             "sup" => self.raised(el, true),
             "sub" => self.raised(el, false),
             "q" => {

@@ -85,6 +85,25 @@ pub(super) fn parse_in(
     b.out
 }
 
+/// Blocks of HTML read as events by [`html::tree_events`]: a whole web page
+/// (see `html_page`) goes through the same builder as an HTML block in a
+/// Markdown article, so it shows the same blocks.
+pub(super) fn replay_html(events: Vec<Out>) -> Vec<Piece> {
+    let mut b = Builder {
+        in_html: true,
+        ..Builder::default()
+    };
+    for out in events {
+        match out {
+            Out::Md(event) => b.event(event),
+            Out::Anchor(name) => b.anchor(&name),
+        }
+    }
+    b.end_table();
+    b.close_leaf();
+    b.out
+}
+
 fn run(b: &mut Builder, segment: &str, lookup: &dyn Fn(&str) -> Option<String>) {
     // Segments are parsed alone, so a definition elsewhere in the article is
     // looked up; an undefined `[text][ref]` shows as its text rather than as

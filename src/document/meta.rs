@@ -18,6 +18,9 @@ pub struct Metadata {
     pub date_text: Option<String>,
     /// The date parsed, so the list can sort by it.
     pub date: Option<NaiveDate>,
+    /// Where a saved web page came from (its canonical URL), so exports can
+    /// name the page as well as the file; `None` for other articles.
+    pub source_url: Option<String>,
 }
 
 impl Metadata {
@@ -31,6 +34,7 @@ impl Metadata {
             author: clean(self.author.or(other.author)),
             date_text: clean(self.date_text.or(other.date_text)),
             date: self.date.or(other.date),
+            source_url: clean(self.source_url.or(other.source_url)),
         }
     }
 

@@ -17,6 +17,7 @@ mod footnotes;
 mod front_matter;
 mod header;
 mod html;
+mod html_page;
 mod markdown;
 mod meta;
 pub mod motion;
@@ -55,6 +56,20 @@ pub enum Format {
     Markdown,
     /// Blank-line separated paragraphs; no character has a special meaning.
     Plain,
+    /// A saved web page: the readable content extracted (navigation, banners
+    /// and scripts left out) and shown with the same blocks as Markdown.
+    Html,
+    /// HTML shown whole, without extraction: the raw view of a page whose
+    /// extraction picked the wrong part, and HTML that is all content already
+    /// (an EPUB chapter).
+    HtmlRaw,
+}
+
+impl Format {
+    /// True for both HTML formats (a page, extracted or raw).
+    pub fn is_html(self) -> bool {
+        matches!(self, Format::Html | Format::HtmlRaw)
+    }
 }
 
 /// Options that change the canonical text, so two parses with equal options give
@@ -103,6 +118,20 @@ impl Document {
     /// The source text as given, for fingerprinting the article.
     pub fn source(&self) -> &str {
         self.pending.source()
+    }
+
+    /// How the source was read, so a key can offer what only some formats
+    /// have (the raw view of a web page).
+    pub fn format(&self) -> Format {
+        self.pending.format()
+    }
+
+    /// The text an article is identified by (its fingerprint): the source
+    /// as written for Markdown and plain text, the extracted article for a
+    /// web page, so a page saved again with another cookie banner or
+    /// different scripts around the same article is still the same article.
+    pub fn identity_text(&self) -> std::borrow::Cow<'_, str> {
+        identity_text(self.source(), self.format())
     }
 
     /// True when both documents were parsed from the same read of the
@@ -240,15 +269,32 @@ impl Document {
 /// needs from every file.
 pub fn read_metadata(source: &str, format: Format) -> Metadata {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if format.is_html() {
+        return html_page::read_metadata(source).or(Metadata::default());
+    }
     let (front, body_from) = front_matter::split(source);
     front.or(header::read(source, body_from, format).meta)
+}
+
+/// The text an article with this source is identified by (see
+/// [`Document::identity_text`]): the source itself, except for a web page,
+/// whose extracted article it is (also when the page is shown raw); an EPUB
+/// book's HTML source is its own text, identified as it is.
+pub fn identity_text(source: &str, format: Format) -> std::borrow::Cow<'_, str> {
+    if format.is_html() && !epub::is_book_source(source, format) {
+        let doc = Document::parse_complete(source, Format::Html, ParseOptions::default());
+        std::borrow::Cow::Owned(doc.text)
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
 }
 
 /// Whether page-break repair would run on this source: false when its blank
 /// lines are deliberate (hand-wrapped paragraphs or fenced code in its first
 /// 64 KB), so tools and the reader can tell why nothing was joined.
 pub fn repair_applies(source: &str, format: Format) -> bool {
-    !repair::uses_blank_lines_deliberately(source, parse::rules(format))
+    !format.is_html()
+        && !repair::uses_blank_lines_deliberately(source, parse::rules(format))
 }
 
 /// The largest char boundary at or below `i` (stable `str::floor_char_boundary`

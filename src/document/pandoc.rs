@@ -78,6 +78,7 @@ pub(super) fn title_block(src: &str, from: usize) -> Option<TitleBlock> {
         title: title_text,
         author: author.map(|a| sanitize(&a).into_owned()),
         date: date_text.as_deref().and_then(parse_date),
+        source_url: None,
         date_text: date_text.map(|d| sanitize(&d).into_owned()),
     };
     Some(TitleBlock { meta, pieces, end })

@@ -7,7 +7,9 @@ use super::piece::Piece;
 use super::references::References;
 use super::repair;
 use super::segment::{Rules, next_segment};
-use super::{Anchor, Block, Document, Format, Link, ParseOptions, Span, markdown, plain};
+use super::{
+    Anchor, Block, Document, Format, Link, ParseOptions, Span, html_page, markdown, plain,
+};
 use std::sync::{Arc, OnceLock};
 
 /// Source bytes parsed by [`Document::new`] beyond the header: enough for the
@@ -49,6 +51,11 @@ impl Pending {
         &self.source
     }
 
+    /// How the source is read.
+    pub(super) fn format(&self) -> Format {
+        self.format
+    }
+
     pub(super) fn is_done(&self) -> bool {
         self.done
     }
@@ -70,7 +77,7 @@ impl Pending {
 pub(super) fn rules(format: Format) -> Rules {
     match format {
         Format::Markdown => Rules::Markdown,
-        Format::Plain => Rules::Plain,
+        Format::Plain | Format::Html | Format::HtmlRaw => Rules::Plain,
     }
 }
 
@@ -80,13 +87,16 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
         Some(rest) => Arc::new(rest.to_string()),
         None => source,
     };
+    if format.is_html() {
+        return page(source, format);
+    }
     let (fm_meta, body_from) = front_matter::split(&source);
     let header = header::read(&source, body_from, format);
     let repair = options.repair_page_breaks
         && !repair::uses_blank_lines_deliberately(&source, rules(format));
     let markdown = match format {
         Format::Markdown => markdown::Context::new(&source),
-        Format::Plain => markdown::Context::default(),
+        Format::Plain | Format::Html | Format::HtmlRaw => markdown::Context::default(),
     };
     let mut doc = Document {
         text: String::new(),
@@ -112,6 +122,37 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
         commit(&mut doc, piece);
     }
     more(&mut doc, FIRST_BUDGET);
+    doc
+}
+
+/// A web page, parsed whole: HTML cannot be read a segment at a time, and
+/// the page parser bounds its own work (see `html_page`).
+fn page(source: Arc<String>, format: Format) -> Document {
+    let page = html_page::parse(&source, format);
+    let end = source.len();
+    let mut doc = Document {
+        text: String::new(),
+        blocks: Vec::new(),
+        links: Vec::new(),
+        anchors: Vec::new(),
+        meta: page.meta,
+        index: Default::default(),
+        source_map: Default::default(),
+        pending: Pending {
+            source,
+            format,
+            pos: end,
+            body_start: 0,
+            repair: false,
+            carry: None,
+            markdown: markdown::Context::default(),
+            done: true,
+            references: OnceLock::new(),
+        },
+    };
+    for piece in page.pieces {
+        commit(&mut doc, piece);
+    }
     doc
 }
 
@@ -150,7 +191,8 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
                 };
                 markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup)
             }
-            Format::Plain => plain::parse(segment, base),
+            // Pages are parsed whole by `page` and never get here.
+            Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, base),
         };
         for piece in pieces {
             feed(doc, piece);
@@ -260,7 +302,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             carry: None,
             markdown: match pending.format {
                 Format::Markdown => markdown::Context::new(src),
-                Format::Plain => markdown::Context::default(),
+                Format::Plain | Format::Html | Format::HtmlRaw => markdown::Context::default(),
             },
             done: false,
             references: pending.references.clone(),

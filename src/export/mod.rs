@@ -198,6 +198,8 @@ pub struct W3cOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourcePositions {
     map: HashMap<(String, String), Range<CharOffset>>,
+    /// The web address of each saved page, by its stored path.
+    urls: HashMap<String, String>,
 }
 
 impl SourcePositions {
@@ -210,6 +212,18 @@ impl SourcePositions {
     /// Where highlight `id` of the article stored as `path` is in the file.
     pub fn get(&self, path: &str, id: &str) -> Option<Range<CharOffset>> {
         self.map.get(&(path.to_owned(), id.to_owned())).cloned()
+    }
+
+    /// Records that the article stored as `path` is a saved copy of the web
+    /// page at `url`, so exports name the page as well as the file.
+    pub fn insert_url(&mut self, path: &str, url: &str) {
+        self.urls.insert(path.to_owned(), url.to_owned());
+    }
+
+    /// The web address of the page the article stored as `path` was saved
+    /// from, when it is a saved page that names one.
+    pub fn url(&self, path: &str) -> Option<&str> {
+        self.urls.get(path).map(String::as_str)
     }
 }
 

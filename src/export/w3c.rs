@@ -54,6 +54,11 @@
 //! - An orphan (its passage was not found in the article as it is now) has
 //!   `"gloss:orphaned": true` and no `TextPositionSelector`: its old offsets
 //!   no longer name its text.
+//! - A saved web page (`.html`) names the page's address (its canonical
+//!   URL, else `og:url`) as the target's `scope`, the model's resource "in
+//!   which the target was seen", beside the file as `source`. Its passages
+//!   have only a `TextQuoteSelector`: the text shown is extracted from the
+//!   page's markup, so no character range of the file holds it as written.
 //! - Not carried: the article's title, author, date and fingerprint.
 //!
 //! # What is read
@@ -143,6 +148,10 @@ struct Body {
 #[derive(Serialize)]
 struct Target {
     source: String,
+    /// The web page a saved page was saved from: the model's `scope`, the
+    /// resource the target (the saved file) was seen in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
     #[serde(rename = "styleClass", skip_serializing_if = "Option::is_none")]
     style_class: Option<String>,
     selector: Vec<Selector>,
@@ -189,13 +198,16 @@ pub fn to_w3c_with(files: &[AnnotationFile], filter: &Filter, options: &W3cOptio
     let files = cleaned(files);
     for sel in select(&files, filter) {
         let source = source_iri(sel.article);
+        let scope = options.positions.url(&sel.article.path).map(str::to_owned);
         for h in sel.highlights {
             hasher.update(h.id.as_str().as_bytes());
             hasher.update([0]);
             hasher.update(time(&h.updated).as_bytes());
             hasher.update([0]);
             let position = options.positions.get(&sel.article.path, h.id.as_str());
-            items.push(annotation(h, &source, position, options));
+            let mut item = annotation(h, &source, position, options);
+            item.target.scope.clone_from(&scope);
+            items.push(item);
         }
     }
     let hash: String = hasher
@@ -299,6 +311,7 @@ fn annotation(
         body,
         target: Target {
             source: source.to_owned(),
+            scope: None,
             style_class: class,
             selector,
         },

@@ -99,6 +99,7 @@ pub(super) const READER: &[(&str, Action)] = &[
     ("o", FollowLink),
     ("backspace", GoBack),
     ("ctrl-o", GoBack),
+    ("W", ToggleRawPage),
 ];
 
 /// Keys of the annotations panel. List movement reuses the list actions; the

@@ -71,6 +71,7 @@ impl Cached {
             author: self.author.clone(),
             date_text: self.date_text.clone(),
             date: self.date,
+            source_url: None,
         }
     }
 }

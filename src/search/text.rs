@@ -15,7 +15,7 @@ use super::{
 };
 
 /// File extensions gloss reads as articles (as the library scan does).
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "html", "htm"];
 
 /// A line searcher and matcher, reused from file to file by one thread.
 pub struct TextSearcher {
@@ -49,6 +49,10 @@ impl TextSearcher {
         path: &Path,
         cancel: &AtomicBool,
     ) -> Option<ArticleHits> {
+        if is_page(path) {
+            let text = page_text(path)?;
+            return self.bytes(article, text.as_bytes(), cancel);
+        }
         let mut sink = Collect::new(&self.matcher, cancel, self.limit);
         self.searcher
             .search_path(&self.matcher, path, &mut sink)
@@ -134,6 +138,29 @@ impl Sink for Collect<'_> {
         self.len = finish.byte_count();
         Ok(())
     }
+}
+
+/// Whether `path` is a saved web page, searched in the text the reader
+/// shows rather than in its markup.
+fn is_page(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// A web page's text as the reader shows it (the extracted article): a
+/// search then matches only words a reader sees, its snippets show no tags
+/// or scripts, and the n-th match is the n-th the reader finds. Line
+/// numbers count lines of that text, not of the file.
+fn page_text(path: &Path) -> Option<String> {
+    let source = crate::library::Source::File(path.to_path_buf());
+    let loaded = crate::library::load(&source).ok()?;
+    let doc = crate::document::Document::parse_complete(
+        &loaded.text,
+        crate::document::Format::Html,
+        crate::document::ParseOptions::default(),
+    );
+    Some(doc.text().to_owned())
 }
 
 /// Whether gloss reads the file at `path` as an article, by its extension.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::Session;
 use super::errors::{reason_first, short_corrupt};
 use super::fingerprints::FileStamp;
-use crate::annotations::{IndexEntry, fingerprint, path_to_text, text_to_path};
+use crate::annotations::{IndexEntry, path_to_text, text_to_path};
 use crate::app::ArticleId;
 use crate::library::{Source, store_path};
 
@@ -127,7 +127,7 @@ impl Session {
             return Some(known.to_string());
         }
         let loaded = self.reader.load(source).ok()?;
-        let hashed = fingerprint(&loaded.text);
+        let hashed = loaded.fingerprint();
         if let Some(stamp) = stamp {
             self.fingerprints.put(path, stamp, hashed.clone());
         }

@@ -388,7 +388,7 @@ impl Session {
         let file = reader.notes.file.clone();
         let mut record = reader.notes.record.clone();
         if record.fingerprint.is_empty() {
-            record.fingerprint = fingerprint(reader.doc.source());
+            record.fingerprint = fingerprint(&reader.doc.identity_text());
         }
         match self.store.apply(file.as_deref(), &record, &all) {
             Ok(saved) => {

@@ -24,12 +24,15 @@ pub(super) struct Hash {
     pub(super) opening: u64,
     pub(super) file: Option<(PathBuf, FileStamp)>,
     pub(super) text: Arc<String>,
+    /// How the text is read: a web page is known by its extracted article.
+    pub(super) format: crate::document::Format,
 }
 
 impl Job for Hash {
     type Output = (u64, Option<(PathBuf, FileStamp)>, String);
     fn run(self) -> Self::Output {
-        (self.opening, self.file, fingerprint(&self.text))
+        let text = crate::document::identity_text(&self.text, self.format);
+        (self.opening, self.file, fingerprint(&text))
     }
 }
 
@@ -109,7 +112,7 @@ impl Session {
         let Some(article) = self.app.list.articles.get(index) else {
             return Vec::new();
         };
-        let loaded = match self.reader.load(&article.source) {
+        let mut loaded = match self.reader.load(&article.source) {
             Ok(loaded) => loaded,
             Err(message) => {
                 self.app.error(message);
@@ -129,7 +132,7 @@ impl Session {
         }
         let mut found = self.store.find_article(&path, &record);
         if matches!(found, Ok(None)) && record.fingerprint.is_empty() {
-            record.fingerprint = fingerprint(&loaded.text);
+            record.fingerprint = loaded.fingerprint();
             if let Some((_, stamp)) = &file {
                 self.fingerprints
                     .put(&path, *stamp, record.fingerprint.clone());
@@ -142,11 +145,22 @@ impl Session {
                 opening: self.openings + 1,
                 file: file.map(|(_, stamp)| (path.clone(), stamp)),
                 text: Arc::clone(&loaded.text),
+                format: loaded.format,
             });
         }
         let mut moved = false;
         let mut repaired = None;
+        let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
         let notes = match found {
+            // The raw view of a page shows and takes no highlights: they
+            // anchor to the extracted article (see `app::raw_page`).
+            _ if raw => {
+                loaded.format = crate::document::Format::HtmlRaw;
+                Notes::read_only(
+                    record,
+                    "the whole page is shown: highlights are in the article (W)".into(),
+                )
+            }
             Ok(Some(found)) => {
                 moved = found.matched == MatchedBy::Fingerprint;
                 repaired = found.repairs.describe();

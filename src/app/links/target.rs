@@ -13,7 +13,7 @@ const REFUSED_SCHEMES: [&str; 3] = ["javascript", "vbscript", "data"];
 const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "file"];
 
 /// File extensions gloss reads itself when a link leads to them.
-const TEXT_EXTENSIONS: [&str; 3] = ["md", "markdown", "txt"];
+const TEXT_EXTENSIONS: [&str; 5] = ["md", "markdown", "txt", "html", "htm"];
 
 /// What following a link does, decided from its target alone.
 #[derive(Debug, Clone, PartialEq, Eq)]

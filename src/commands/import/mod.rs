@@ -41,7 +41,7 @@ use chrono::Utc;
 
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Index, Locator, Op,
-    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, fingerprint, path_to_text,
+    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, path_to_text,
     text_to_path,
 };
 use crate::config::Config;
@@ -491,7 +491,7 @@ fn from_web_annotations(
             author: meta.author.clone(),
             date: meta.date_text.clone(),
             path: path_to_text(&path),
-            fingerprint: fingerprint(&loaded.text),
+            fingerprint: loaded.fingerprint(),
             archived: None,
         };
         let found = match by_path.find(&path, &record.fingerprint) {
@@ -1244,7 +1244,7 @@ mod tests {
         let record = ArticleRecord {
             title: "a".into(),
             path: path_to_text(&article),
-            fingerprint: fingerprint("One two three.\n"),
+            fingerprint: crate::annotations::fingerprint("One two three.\n"),
             ..ArticleRecord::default()
         };
         store
