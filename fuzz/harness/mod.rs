@@ -10,6 +10,7 @@
 //! Only gloss's public library API is used, the way the app and the batch
 //! commands call it.
 
+pub mod epub;
 pub mod import;
 pub mod parse_layout;
 pub mod reanchor;
