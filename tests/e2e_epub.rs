@@ -68,7 +68,10 @@ fn a_highlight_in_chapter_two_is_found_again_after_a_restart_and_a_rezip() {
     // Same file: found by its path.
     let mut g = Gloss::start_in(home.clone(), &[&arg], 100, 30);
     let list = g.wait_for("Mara Quill");
-    assert!(list.contains("✎1"), "the list counts the highlight:\n{list}");
+    assert!(
+        list.contains("✎1"),
+        "the list counts the highlight:\n{list}"
+    );
     g.send("\r");
     g.wait_for("gull sheltered");
     g.send("]");
@@ -88,7 +91,10 @@ fn a_highlight_in_chapter_two_is_found_again_after_a_restart_and_a_rezip() {
     let moved_arg = moved.display().to_string();
     let mut g = Gloss::start_in(home.clone(), &[&moved_arg], 100, 30);
     let list = g.wait_for("Mara Quill");
-    assert!(list.contains("✎1"), "the moved book keeps its highlight:\n{list}");
+    assert!(
+        list.contains("✎1"),
+        "the moved book keeps its highlight:\n{list}"
+    );
     g.send("\r");
     g.wait_for("trimmed the wick");
     g.send("/gull\r");
@@ -109,11 +115,18 @@ fn a_highlight_in_chapter_two_is_found_again_after_a_restart_and_a_rezip() {
         .env_remove("GLOSS_DATA_DIR")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = json.to_string();
     assert!(text.contains("almanac-repacked.epub"), "{text}");
-    assert!(text.contains("On the fourth morning a gull sheltered on the gallery rail."), "{text}");
+    assert!(
+        text.contains("On the fourth morning a gull sheltered on the gallery rail."),
+        "{text}"
+    );
 }
 
 #[test]

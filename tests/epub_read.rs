@@ -193,5 +193,8 @@ fn a_book_with_no_readable_chapter_says_so() {
         (e, library::load(&Source::File(path)).unwrap_err())
     };
     assert_eq!(e, EpubError::NoChapters);
-    assert!(message.starts_with("an EPUB with no readable chapters"), "{message}");
+    assert!(
+        message.starts_with("an EPUB with no readable chapters"),
+        "{message}"
+    );
 }

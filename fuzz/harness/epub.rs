@@ -43,7 +43,9 @@ pub fn run(data: &[u8]) {
     }
     // The chapters' bytes were bounded by the limit; headings and wrappers
     // add a little per chapter.
-    let overhead = 4096 + book.chapters.len() * 256 + book.toc.iter().map(|t| t.label.len() * 2).sum::<usize>();
+    let overhead = 4096
+        + book.chapters.len() * 256
+        + book.toc.iter().map(|t| t.label.len() * 2).sum::<usize>();
     assert!(
         book.html.len() as u64 <= LIMIT + overhead as u64,
         "{} bytes of HTML from a {LIMIT} byte limit",

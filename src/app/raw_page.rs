@@ -18,7 +18,9 @@ impl App {
         };
         if !reader.doc.format().is_html() {
             let key = self.key_or(Context::Reader, Action::ToggleRawPage, "W");
-            self.info(format!("{key} shows the whole page only for web pages (.html)"));
+            self.info(format!(
+                "{key} shows the whole page only for web pages (.html)"
+            ));
             return Vec::new();
         }
         let article = reader.article;

@@ -66,10 +66,9 @@ impl fmt::Display for EpubError {
         match self {
             EpubError::NotAZip => write!(f, "not a readable EPUB (the zip archive is damaged)"),
             EpubError::Malformed(why) => write!(f, "not a readable EPUB ({why})"),
-            EpubError::Encrypted => write!(
-                f,
-                "an encrypted (DRM) EPUB: gloss cannot read its chapters"
-            ),
+            EpubError::Encrypted => {
+                write!(f, "an encrypted (DRM) EPUB: gloss cannot read its chapters")
+            }
             EpubError::TooLarge { size, limit } => write!(
                 f,
                 "an EPUB too large once unpacked ({} MiB of text, over the {} MiB limit)",
@@ -217,9 +216,9 @@ fn check_archive<R: Read + Seek>(reader: &mut R, limit: u64) -> Result<u64, Epub
 /// Entries that hold text gloss may unpack (everything but media and fonts).
 fn is_text_name(name: &str) -> bool {
     const MEDIA: &[&str] = &[
-        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ttf", ".otf",
-        ".woff", ".woff2", ".mp3", ".mp4", ".m4a", ".ogg", ".webm", ".opus", ".aac", ".wav",
-        ".avif", ".jxl",
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ttf", ".otf", ".woff",
+        ".woff2", ".mp3", ".mp4", ".m4a", ".ogg", ".webm", ".opus", ".aac", ".wav", ".avif",
+        ".jxl",
     ];
     !name.ends_with('/') && !MEDIA.iter().any(|m| name.ends_with(m))
 }
@@ -228,19 +227,22 @@ fn is_text_name(name: &str) -> bool {
 /// rather than only obfuscating fonts, which many free books do.
 fn encrypts_text(xml: &str) -> bool {
     let lower = xml.to_ascii_lowercase();
-    lower.split("<").filter_map(|tag| {
-        let rest = tag
-            .strip_prefix("cipherreference")
-            .or_else(|| tag.strip_prefix("enc:cipherreference"))?;
-        let uri = rest.split("uri=").nth(1)?;
-        let quote = uri.chars().next()?;
-        uri[1..].split(quote).next().map(str::to_string)
-    }).any(|uri| {
-        let uri = uri.split('#').next().unwrap_or("");
-        [".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx"]
-            .iter()
-            .any(|ext| uri.ends_with(ext))
-    })
+    lower
+        .split("<")
+        .filter_map(|tag| {
+            let rest = tag
+                .strip_prefix("cipherreference")
+                .or_else(|| tag.strip_prefix("enc:cipherreference"))?;
+            let uri = rest.split("uri=").nth(1)?;
+            let quote = uri.chars().next()?;
+            uri[1..].split(quote).next().map(str::to_string)
+        })
+        .any(|uri| {
+            let uri = uri.split('#').next().unwrap_or("");
+            [".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx"]
+                .iter()
+                .any(|ext| uri.ends_with(ext))
+        })
 }
 
 /// The first line of an error message (rbook's can span several).
@@ -580,7 +582,10 @@ mod tests {
 
     #[test]
     fn headings_are_found_but_not_header_or_hr() {
-        assert_eq!(first_heading_level("<header>x</header><hr/><h2 id=a>T</h2>"), Some(2));
+        assert_eq!(
+            first_heading_level("<header>x</header><hr/><h2 id=a>T</h2>"),
+            Some(2)
+        );
         assert_eq!(first_heading_level("<p>no heading</p><hr>"), None);
     }
 

@@ -49,7 +49,9 @@ pub(super) fn parse(source: &str, format: Format) -> Page {
         .filter(|n| matches!(n, Node::Element(_)))
         .count();
     let extracted = match format {
-        Format::Html if depth <= MAX_DEPTH && elements <= MAX_ELEMENTS => extract(source, &mut meta),
+        Format::Html if depth <= MAX_DEPTH && elements <= MAX_ELEMENTS => {
+            extract(source, &mut meta)
+        }
         _ => None,
     };
     let mut pieces = match extracted {
@@ -145,7 +147,11 @@ fn meta_content(tree: &Html, keys: &[&str]) -> Option<String> {
                 .into_iter()
                 .flatten()
                 .any(|n| n.trim().eq_ignore_ascii_case(key));
-            if named { el.attr("content").and_then(field) } else { None }
+            if named {
+                el.attr("content").and_then(field)
+            } else {
+                None
+            }
         })
     })
 }
@@ -159,7 +165,9 @@ fn metadata(tree: &Html) -> Metadata {
         .or_else(|| ld.title.clone())
         .or_else(|| {
             let s = Selector::parse("title").ok()?;
-            tree.select(&s).next().and_then(|t| field(&t.text().collect::<String>()))
+            tree.select(&s)
+                .next()
+                .and_then(|t| field(&t.text().collect::<String>()))
         });
     let author = meta_content(tree, &["author", "article:author", "dc.creator", "byl"])
         .filter(|a| !a.starts_with("http://") && !a.starts_with("https://"))
@@ -194,9 +202,10 @@ fn canonical(tree: &Html) -> Option<String> {
     let s = Selector::parse("link[rel][href]").ok()?;
     tree.select(&s)
         .find(|l| {
-            l.value()
-                .attr("rel")
-                .is_some_and(|r| r.split_whitespace().any(|w| w.eq_ignore_ascii_case("canonical")))
+            l.value().attr("rel").is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|w| w.eq_ignore_ascii_case("canonical"))
+            })
         })
         .and_then(|l| l.value().attr("href"))
         .and_then(field)

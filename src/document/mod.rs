@@ -293,8 +293,7 @@ pub fn identity_text(source: &str, format: Format) -> std::borrow::Cow<'_, str> 
 /// lines are deliberate (hand-wrapped paragraphs or fenced code in its first
 /// 64 KB), so tools and the reader can tell why nothing was joined.
 pub fn repair_applies(source: &str, format: Format) -> bool {
-    !format.is_html()
-        && !repair::uses_blank_lines_deliberately(source, parse::rules(format))
+    !format.is_html() && !repair::uses_blank_lines_deliberately(source, parse::rules(format))
 }
 
 /// The largest char boundary at or below `i` (stable `str::floor_char_boundary`

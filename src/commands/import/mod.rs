@@ -41,8 +41,7 @@ use chrono::Utc;
 
 use crate::annotations::{
     Anchor, AnnotationFile, ArticleRecord, CharIndex, Highlight, HighlightId, Index, Locator, Op,
-    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, path_to_text,
-    text_to_path,
+    QuoteSelector, SCHEMA_VERSION, Store, display_path, distinct_ids, path_to_text, text_to_path,
 };
 use crate::config::Config;
 use crate::document::CharOffset;
