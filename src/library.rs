@@ -56,7 +56,14 @@ pub fn is_sample_path(path: &Path) -> bool {
 }
 
 /// File extensions gloss reads as articles.
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "html", "htm"];
+const EXTENSIONS: &[&str] = &[
+    "md",
+    "markdown",
+    "txt",
+    "html",
+    "htm",
+    document::epub::EXTENSION,
+];
 
 /// Where an article's text comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +93,11 @@ impl Source {
             ),
             Source::Bundled(name, _) => (*name).to_string(),
         }
+    }
+
+    /// True for an EPUB book, which is a zip to unpack rather than text.
+    fn is_book(&self) -> bool {
+        matches!(self, Source::File(_)) && self.extension() == document::epub::EXTENSION
     }
 
     fn extension(&self) -> String {
@@ -133,6 +145,11 @@ pub fn load(source: &Source) -> Result<Loaded, String> {
 
 /// [`load`] with an explicit size limit.
 pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
+    if let Source::File(p) = source
+        && source.is_book()
+    {
+        return load_book(p, limit);
+    }
     let bytes = match source {
         Source::File(p) => file::read(p, limit, None).map_err(|e| with_path(&e, p))?,
         Source::Bundled(_, text) => text.as_bytes().to_vec(),
@@ -144,6 +161,18 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
         text: Arc::new(decoded.text),
         format,
         lossy: decoded.lossy,
+    })
+}
+
+/// Reads an EPUB book (at most `limit` bytes of file, and of text unpacked
+/// from it) into the one HTML source its chapters make.
+fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
+    let bytes = file::read(path, limit, None).map_err(|e| with_path(&e, path))?;
+    let book = document::epub::read_book(bytes, limit).map_err(|e| with_path(&e, path))?;
+    Ok(Loaded {
+        text: Arc::new(book.html),
+        format: document::epub::FORMAT,
+        lossy: book.lossy,
     })
 }
 
@@ -180,9 +209,24 @@ pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
 /// within `limit` bytes), reading no more than its start. The error is the
 /// reason first, then the path.
 pub fn check_article(path: &Path, limit: u64) -> Result<(), String> {
-    load_head(&Source::File(path.to_path_buf()), limit)
+    list_meta(&Source::File(path.to_path_buf()), limit)
         .map(drop)
         .map_err(|reason| with_path(&reason, path))
+}
+
+/// What the list shows of an article: its metadata, from the start of a text
+/// file or from an EPUB's package document (its chapters unread), and
+/// whether its text was decoded lossily. The error is the reason alone.
+fn list_meta(source: &Source, limit: u64) -> Result<(Metadata, bool), String> {
+    if let Source::File(p) = source
+        && source.is_book()
+    {
+        let (file, _) = file::open(p, limit).map_err(|e| e.to_string())?;
+        let meta = document::epub::read_metadata(file, limit).map_err(|e| e.to_string())?;
+        return Ok((meta, false));
+    }
+    let (head, format, lossy) = load_head(source, limit)?;
+    Ok((document::read_metadata(&head, format), lossy))
 }
 
 /// Reads the start of an article, enough for its metadata. A NUL byte there
@@ -465,9 +509,9 @@ impl Walk<'_> {
             (self.found)(Found::Article(article));
             return;
         }
-        match load_head(&source, self.limit) {
-            Ok((head, format, lossy)) => {
-                let article = entry(source, &head, format, lossy);
+        match list_meta(&source, self.limit) {
+            Ok((meta, lossy)) => {
+                let article = listed(source, meta, lossy);
                 self.counts.read += 1;
                 if let Some(stamp) = stamp {
                     self.cache.put(
@@ -522,12 +566,8 @@ fn is_folder(path: &Path) -> bool {
 /// session), or the reason it cannot be one, then the path.
 pub fn article_at(path: &Path, limit: u64) -> Result<Article, String> {
     let source = Source::File(path.to_path_buf());
-    let (head, format, lossy) = load_head(&source, limit).map_err(|r| with_path(&r, path))?;
-    Ok(entry(source, &head, format, lossy))
-}
-
-fn entry(source: Source, head: &str, format: Format, lossy: bool) -> Article {
-    listed(source, document::read_metadata(head, format), lossy)
+    let (meta, lossy) = list_meta(&source, limit).map_err(|r| with_path(&r, path))?;
+    Ok(listed(source, meta, lossy))
 }
 
 /// The list entry for metadata read now or earlier (from the cache).
@@ -545,9 +585,9 @@ fn listed(source: Source, meta: Metadata, lossy: bool) -> Article {
 }
 
 fn add(scan: &mut Scan, source: Source, limit: u64) {
-    match load_head(&source, limit) {
-        Ok((head, format, lossy)) => {
-            scan.articles.push(entry(source, &head, format, lossy));
+    match list_meta(&source, limit) {
+        Ok((meta, lossy)) => {
+            scan.articles.push(listed(source, meta, lossy));
         }
         Err(reason) => {
             let path = match &source {

@@ -104,3 +104,8 @@ fn reimporting_an_article_without_path_or_fingerprint_adds_nothing() {
         harness::import::run,
     );
 }
+
+#[test]
+fn epub_crashes_and_seeds_stay_fixed() {
+    replay("epub", harness::epub::run);
+}

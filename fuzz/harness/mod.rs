@@ -11,6 +11,7 @@
 //! commands call it.
 
 pub mod html_page;
+pub mod epub;
 pub mod import;
 pub mod parse_layout;
 pub mod reanchor;

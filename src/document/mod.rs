@@ -12,6 +12,7 @@ mod blocks;
 mod char_offset;
 mod decode;
 mod detect;
+pub mod epub;
 mod footnotes;
 mod front_matter;
 mod header;
@@ -277,9 +278,10 @@ pub fn read_metadata(source: &str, format: Format) -> Metadata {
 
 /// The text an article with this source is identified by (see
 /// [`Document::identity_text`]): the source itself, except for a web page,
-/// whose extracted article it is (also when the page is shown raw).
+/// whose extracted article it is (also when the page is shown raw); an EPUB
+/// book's HTML source is its own text, identified as it is.
 pub fn identity_text(source: &str, format: Format) -> std::borrow::Cow<'_, str> {
-    if format.is_html() {
+    if format.is_html() && !epub::is_book_source(source, format) {
         let doc = Document::parse_complete(source, Format::Html, ParseOptions::default());
         std::borrow::Cow::Owned(doc.text)
     } else {

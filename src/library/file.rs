@@ -169,13 +169,7 @@ fn accept(meta: &Metadata, limit: u64) -> Result<(), Refusal> {
 /// the check cannot hang it) and never makes a terminal ours (`O_NOCTTY`);
 /// the type and size are checked again on the open handle.
 pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
-    check(path, limit)?;
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)?;
-    let meta = file.metadata()?;
-    accept(&meta, limit)?;
+    let (file, meta) = open(path, limit)?;
     let want = max.map_or(meta.len(), |m| m.min(meta.len()));
     // One byte more than allowed tells a file that grew past the limit
     // since it was measured from one that did not.
@@ -189,6 +183,20 @@ pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusa
         });
     }
     Ok(bytes)
+}
+
+/// Opens the regular file at `path` the way [`read`] does (never blocking,
+/// never taking a terminal, checked again on the open handle), for readers
+/// that seek instead of reading everything (an EPUB's zip directory).
+pub fn open(path: &Path, limit: u64) -> Result<(File, Metadata), Refusal> {
+    check(path, limit)?;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    let meta = file.metadata()?;
+    accept(&meta, limit)?;
+    Ok((file, meta))
 }
 
 fn read_into(file: File, cap: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {

@@ -85,6 +85,19 @@ impl TestApp {
         Self::over(width, height, &keys, scan, dir)
     }
 
+    /// A `width` x `height` app over a library of files given as bytes (an
+    /// EPUB book is a zip, not text), with the default keys.
+    pub fn with_bytes(width: u16, height: u16, files: &[(&str, &[u8])]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let library = dir.path().join("articles");
+        std::fs::create_dir(&library).expect("library folder");
+        for (name, bytes) in files {
+            std::fs::write(library.join(name), bytes).expect("fixture file");
+        }
+        let scan = library::scan(&[library]);
+        Self::over(width, height, &KeyConfig::default(), scan, dir)
+    }
+
     /// A `width` x `height` app over files of its own: every `(name, text)`
     /// is written in a temp folder (names may have folders), and only those
     /// named in `library` are given to gloss, as on its command line.

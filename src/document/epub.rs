@@ -1,0 +1,615 @@
+//! EPUB books: the container read with `rbook`, the chapters joined in spine
+//! order into one HTML source that the HTML path parses like any saved page.
+//!
+//! A book becomes one article so that highlights, positions, search and
+//! exports need nothing new: offsets are in the text of that one HTML source,
+//! which depends only on the book's contents (not on how the zip was packed),
+//! so a re-zipped copy of the same book keeps its notes.
+//!
+//! Nothing from the archive is trusted: the declared sizes in the zip's
+//! directory are checked against the caller's limit before anything is
+//! unpacked (the zip reader then refuses an entry that unpacks past its
+//! declared size), every read is bounded again while it is copied, and an
+//! encrypted (DRM) book is refused with a reason instead of shown as noise.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{Cursor, Read, Seek, Write};
+
+use rbook::Epub;
+use rbook::ebook::toc::TocEntryKind;
+
+use super::Format;
+use super::meta::{Metadata, parse_date};
+
+/// The file extension of EPUB books (compared lower-cased).
+pub const EXTENSION: &str = "epub";
+
+/// How a book's HTML source is parsed: shown whole, nothing extracted (the
+/// chapters are all content; extraction would keep one and drop the rest).
+pub const FORMAT: Format = Format::HtmlRaw;
+
+/// The first line of every book's HTML source. It tells
+/// [`super::identity_text`] that the source is a book's own text, identified
+/// as it is: extraction (which identifies a web page) would drop chapters.
+pub const MARK: &str = "<!DOCTYPE html><!-- gloss: EPUB book -->\n";
+
+/// Whether `source` is a book's HTML source made by [`read_book`].
+pub fn is_book_source(source: &str, format: Format) -> bool {
+    format == FORMAT && source.starts_with(MARK)
+}
+
+/// Why a book cannot be read, worded for the status bar (the reason first;
+/// the caller adds the path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpubError {
+    /// Not a zip archive, or one whose directory is damaged.
+    NotAZip,
+    /// A zip, but not an EPUB (no container, no package document), or one
+    /// whose package document cannot be read.
+    Malformed(String),
+    /// The chapters are encrypted (DRM); gloss cannot decrypt them.
+    Encrypted,
+    /// The book's text would unpack past the size gloss reads.
+    TooLarge {
+        /// Bytes of text the archive declares.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// The spine lists nothing that can be read as text.
+    NoChapters,
+}
+
+impl fmt::Display for EpubError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EpubError::NotAZip => write!(f, "not a readable EPUB (the zip archive is damaged)"),
+            EpubError::Malformed(why) => write!(f, "not a readable EPUB ({why})"),
+            EpubError::Encrypted => {
+                write!(f, "an encrypted (DRM) EPUB: gloss cannot read its chapters")
+            }
+            EpubError::TooLarge { size, limit } => write!(
+                f,
+                "an EPUB too large once unpacked ({} MiB of text, over the {} MiB limit)",
+                size.div_ceil(1024 * 1024),
+                limit / (1024 * 1024)
+            ),
+            EpubError::NoChapters => write!(f, "an EPUB with no readable chapters"),
+        }
+    }
+}
+
+impl std::error::Error for EpubError {}
+
+/// One entry of the book's table of contents, from its navigation document
+/// (EPUB 3) or its NCX (EPUB 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    /// The entry's words, as the book's contents page gives them.
+    pub label: String,
+    /// The document it points to, as a path inside the archive (no fragment).
+    pub path: String,
+    /// The fragment it points to inside that document, if any.
+    pub fragment: Option<String>,
+    /// Nesting depth, 0 for the top level.
+    pub depth: usize,
+}
+
+/// One spine document of the book, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chapter {
+    /// Its path inside the archive.
+    pub path: String,
+    /// Its name in the table of contents, else its own `<title>`.
+    pub title: Option<String>,
+    /// True when the chapter has a heading of its own; otherwise one is
+    /// written for it (from [`Chapter::title`]) so the outline lists it.
+    pub has_heading: bool,
+    /// Where its body is in [`Book::html`] (bytes).
+    pub range: std::ops::Range<usize>,
+}
+
+/// A book read from an EPUB: its metadata, chapters and contents, and the one
+/// HTML source its text is parsed from.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// Title, author and date from the package document.
+    pub meta: Metadata,
+    /// The spine documents, in reading order.
+    pub chapters: Vec<Chapter>,
+    /// The table of contents, flattened in order.
+    pub toc: Vec<TocEntry>,
+    /// Every chapter's body in spine order, each in a `<section>` with a
+    /// heading, to be parsed as raw HTML (no extraction).
+    pub html: String,
+    /// True when a chapter was not valid UTF-8 and invalid bytes were replaced.
+    pub lossy: bool,
+}
+
+/// Reads a whole book from the bytes of an `.epub` file, unpacking at most
+/// `limit` bytes of text (chapters, package and navigation documents).
+pub fn read_book(bytes: Vec<u8>, limit: u64) -> Result<Book, EpubError> {
+    let cursor = Cursor::new(bytes);
+    let (epub, _) = open(cursor, limit, false)?;
+    build(&epub, limit)
+}
+
+/// Reads only the metadata (title, author, date) of a book, for the library
+/// list: the zip's directory and the package document, not the chapters.
+pub fn read_metadata<R>(reader: R, limit: u64) -> Result<Metadata, EpubError>
+where
+    R: Read + Seek + Send + Sync + 'static,
+{
+    let (epub, _) = open(reader, limit, true)?;
+    Ok(metadata(&epub))
+}
+
+/// Checks the archive, then opens it with rbook. `only_metadata` skips the
+/// spine, manifest and table of contents.
+fn open<R>(mut reader: R, limit: u64, only_metadata: bool) -> Result<(Epub, u64), EpubError>
+where
+    R: Read + Seek + Send + Sync + 'static,
+{
+    let text_bytes = check_archive(&mut reader, limit)?;
+    reader.rewind().map_err(|_| EpubError::NotAZip)?;
+    let mut options = Epub::options();
+    options.strict(false);
+    if only_metadata {
+        options.skip_spine(true).skip_toc(true);
+    }
+    let epub = options
+        .read(reader)
+        .map_err(|e| EpubError::Malformed(first_line(&e.to_string())))?;
+    Ok((epub, text_bytes))
+}
+
+/// Looks at the zip's directory before anything is unpacked: refuses a
+/// damaged archive, an encrypted book and one whose text (everything but
+/// images, fonts, audio and video) declares more than `limit` bytes. Gives
+/// the declared bytes of text.
+fn check_archive<R: Read + Seek>(reader: &mut R, limit: u64) -> Result<u64, EpubError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|_| EpubError::NotAZip)?;
+    let mut text_bytes = 0u64;
+    let mut encryption = None;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            return Err(EpubError::NotAZip);
+        };
+        let Ok(name) = entry.name() else {
+            return Err(EpubError::NotAZip);
+        };
+        let name = name.to_ascii_lowercase();
+        if name == "meta-inf/rights.xml" {
+            return Err(EpubError::Encrypted);
+        }
+        if entry.encrypted() && is_text_name(&name) {
+            return Err(EpubError::Encrypted);
+        }
+        if name == "meta-inf/encryption.xml" {
+            encryption = Some(i);
+        }
+        if is_text_name(&name) {
+            text_bytes = text_bytes.saturating_add(entry.size());
+        }
+    }
+    if text_bytes > limit {
+        return Err(EpubError::TooLarge {
+            size: text_bytes,
+            limit,
+        });
+    }
+    if let Some(i) = encryption {
+        let mut xml = Vec::new();
+        let entry = zip.by_index(i).map_err(|_| EpubError::NotAZip)?;
+        entry
+            .take(limit)
+            .read_to_end(&mut xml)
+            .map_err(|_| EpubError::NotAZip)?;
+        if encrypts_text(&String::from_utf8_lossy(&xml)) {
+            return Err(EpubError::Encrypted);
+        }
+    }
+    Ok(text_bytes)
+}
+
+/// Entries that hold text gloss may unpack (everything but media and fonts).
+fn is_text_name(name: &str) -> bool {
+    const MEDIA: &[&str] = &[
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ttf", ".otf", ".woff",
+        ".woff2", ".mp3", ".mp4", ".m4a", ".ogg", ".webm", ".opus", ".aac", ".wav", ".avif",
+        ".jxl",
+    ];
+    !name.ends_with('/') && !MEDIA.iter().any(|m| name.ends_with(m))
+}
+
+/// Whether `META-INF/encryption.xml` encrypts any content document (DRM),
+/// rather than only obfuscating fonts, which many free books do.
+fn encrypts_text(xml: &str) -> bool {
+    let lower = xml.to_ascii_lowercase();
+    lower
+        .split("<")
+        .filter_map(|tag| {
+            let rest = tag
+                .strip_prefix("cipherreference")
+                .or_else(|| tag.strip_prefix("enc:cipherreference"))?;
+            let uri = rest.split("uri=").nth(1)?;
+            let quote = uri.chars().next()?;
+            uri[1..].split(quote).next().map(str::to_string)
+        })
+        .any(|uri| {
+            let uri = uri.split('#').next().unwrap_or("");
+            [".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx"]
+                .iter()
+                .any(|ext| uri.ends_with(ext))
+        })
+}
+
+/// The first line of an error message (rbook's can span several).
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").chars().take(120).collect()
+}
+
+/// Title, author and date from the package document's Dublin Core.
+fn metadata(epub: &Epub) -> Metadata {
+    let meta = epub.metadata();
+    let title = meta
+        .title()
+        .map(|t| collapse(t.value()))
+        .filter(|t| !t.is_empty());
+    let authors: Vec<String> = meta
+        .creators()
+        .map(|c| collapse(c.value()))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let author = (!authors.is_empty()).then(|| authors.join(", "));
+    let date_text = meta
+        .published_entry()
+        .map(|d| collapse(d.value()))
+        .filter(|d| !d.is_empty());
+    let date = date_text.as_deref().and_then(parse_date);
+    Metadata::default().or(Metadata {
+        title,
+        author,
+        date_text,
+        date,
+        ..Metadata::default()
+    })
+}
+
+/// `s` with runs of white space as one space, trimmed.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A writer that refuses to grow past a limit, so no entry can unpack more
+/// than the book's budget whatever its header says.
+struct Bounded<'a> {
+    out: &'a mut Vec<u8>,
+    left: u64,
+}
+
+impl Write for Bounded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() as u64 > self.left {
+            return Err(std::io::Error::other("over the size limit"));
+        }
+        self.left -= buf.len() as u64;
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Media types read as chapters; anything else in the spine (an image, a
+/// PDF) is left out.
+fn is_document(media_type: &str) -> bool {
+    matches!(
+        media_type.trim().to_ascii_lowercase().as_str(),
+        "application/xhtml+xml" | "text/html" | "application/xml" | "text/xml"
+    )
+}
+
+fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
+    let meta = metadata(epub);
+    let toc = contents(epub);
+    let mut html = String::new();
+    html.push_str(MARK);
+    html.push_str("<html><head>");
+    if let Some(title) = &meta.title {
+        html.push_str("<title>");
+        push_escaped(&mut html, title);
+        html.push_str("</title>");
+    }
+    if let Some(author) = &meta.author {
+        html.push_str("<meta name=\"author\" content=\"");
+        push_escaped(&mut html, author);
+        html.push_str("\">");
+    }
+    if let Some(date) = &meta.date_text {
+        html.push_str("<meta name=\"date\" content=\"");
+        push_escaped(&mut html, date);
+        html.push_str("\">");
+    }
+    html.push_str("</head>\n<body>\n");
+
+    let mut left = limit;
+    let mut lossy = false;
+    let mut read: Vec<(String, String)> = Vec::new();
+    for entry in epub.spine().iter() {
+        let Some(item) = entry.manifest_entry() else {
+            continue;
+        };
+        if !is_document(item.media_type()) {
+            continue;
+        }
+        let path = item.href().path().decode().into_owned();
+        let mut bytes = Vec::new();
+        let mut out = Bounded {
+            out: &mut bytes,
+            left,
+        };
+        match item.copy_bytes(&mut out) {
+            Ok(_) => {}
+            Err(_) if out.left == 0 || bytes.len() as u64 >= left => {
+                return Err(EpubError::TooLarge {
+                    size: limit.saturating_add(1),
+                    limit,
+                });
+            }
+            // A chapter missing from the archive is left out; the rest of
+            // the book still reads.
+            Err(_) => continue,
+        }
+        left = left.saturating_sub(bytes.len() as u64);
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                lossy = true;
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        read.push((path, text));
+    }
+    if read.is_empty() {
+        return Err(EpubError::NoChapters);
+    }
+    let level = chapter_level(read.iter().map(|(_, t)| body(t)));
+    let mut chapters = Vec::with_capacity(read.len());
+    for (n, (path, text)) in read.iter().enumerate() {
+        let inner = body(text);
+        let has_heading = first_heading_level(inner).is_some();
+        let title = toc
+            .iter()
+            .find(|t| t.path == *path)
+            .map(|t| t.label.clone())
+            .or_else(|| own_title(text).filter(|t| Some(t) != meta.title.as_ref()));
+        let start = html.len();
+        html.push_str(&format!("<section id=\"gloss-chapter-{}\">\n", n + 1));
+        if !has_heading && let Some(title) = &title {
+            html.push_str(&format!("<h{level}>"));
+            push_escaped(&mut html, title);
+            html.push_str(&format!("</h{level}>\n"));
+        }
+        html.push_str(inner.trim());
+        html.push_str("\n</section>\n");
+        chapters.push(Chapter {
+            path: path.clone(),
+            title,
+            has_heading,
+            range: start..html.len(),
+        });
+    }
+    html.push_str("</body></html>\n");
+    Ok(Book {
+        meta,
+        chapters,
+        toc,
+        html,
+        lossy,
+    })
+}
+
+/// The table of contents, flattened: the EPUB 3 navigation document when
+/// there is one, else the NCX (rbook prefers them in that order).
+fn contents(epub: &Epub) -> Vec<TocEntry> {
+    let Some(root) = epub.toc().by_kind(TocEntryKind::Toc) else {
+        return Vec::new();
+    };
+    root.flatten()
+        .filter_map(|entry| {
+            let href = entry.href()?;
+            let label = collapse(entry.label());
+            if label.is_empty() {
+                return None;
+            }
+            Some(TocEntry {
+                label,
+                path: href.path().decode().into_owned(),
+                fragment: href.fragment().map(str::to_string),
+                depth: entry.depth().saturating_sub(1),
+            })
+        })
+        .collect()
+}
+
+/// The part of a chapter between `<body ...>` and `</body>`, or the whole
+/// text when it has no body element (an HTML fragment).
+fn body(text: &str) -> &str {
+    let lower_find = |hay: &str, needle: &str| -> Option<usize> {
+        hay.as_bytes()
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let Some(open) = lower_find(text, "<body") else {
+        return strip_prologue(text);
+    };
+    let Some(gt) = text[open..].find('>') else {
+        return "";
+    };
+    let from = open + gt + 1;
+    let rest = &text[from..];
+    let end = rfind_ignore_case(rest, "</body").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// A chapter without `<body>`: drops an XML declaration and doctype.
+fn strip_prologue(text: &str) -> &str {
+    let mut t = text.trim_start_matches('\u{feff}').trim_start();
+    while t.starts_with("<?") || t.starts_with("<!") {
+        match t.find('>') {
+            Some(i) => t = t[i + 1..].trim_start(),
+            None => return "",
+        }
+    }
+    t
+}
+
+fn rfind_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// The level of the first `<h1>`..`<h6>` in a chapter body, if any.
+fn first_heading_level(body: &str) -> Option<u8> {
+    let b = body.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b[i..].iter().position(|&c| c == b'<') {
+        let tag = &b[i + at + 1..];
+        if tag.len() >= 3
+            && tag[0].eq_ignore_ascii_case(&b'h')
+            && (b'1'..=b'6').contains(&tag[1])
+            && (tag[2] == b'>' || tag[2].is_ascii_whitespace() || tag[2] == b'/')
+        {
+            return Some(tag[1] - b'0');
+        }
+        i += at + 1;
+    }
+    None
+}
+
+/// The heading level written for chapters that have none: the level the
+/// book's own chapters start with (the highest first heading), else 1.
+fn chapter_level<'a>(bodies: impl Iterator<Item = &'a str>) -> u8 {
+    bodies.filter_map(first_heading_level).min().unwrap_or(1)
+}
+
+/// A chapter's own `<title>`, when it has one with text.
+fn own_title(text: &str) -> Option<String> {
+    let head_end = text.len().min(64 * 1024);
+    let head = &text[..super::floor_char_boundary(text, head_end)];
+    let lower: Cow<'_, str> = Cow::Owned(head.to_ascii_lowercase());
+    let open = lower.find("<title")?;
+    let gt = open + lower[open..].find('>')? + 1;
+    let close = gt + lower[gt..].find("</title")?;
+    let title = collapse(&unescape(&head[gt..close]));
+    (!title.is_empty()).then_some(title)
+}
+
+/// The five XML entities and numeric references, for a `<title>`.
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..semi];
+        let ch = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Appends `s` escaped for HTML text and attribute values.
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_is_found_whatever_its_case_and_attributes() {
+        assert_eq!(body("<html><BODY class=x>hi</BODY></html>"), "hi");
+        assert_eq!(body("<?xml version=\"1.0\"?><p>frag</p>"), "<p>frag</p>");
+    }
+
+    #[test]
+    fn headings_are_found_but_not_header_or_hr() {
+        assert_eq!(
+            first_heading_level("<header>x</header><hr/><h2 id=a>T</h2>"),
+            Some(2)
+        );
+        assert_eq!(first_heading_level("<p>no heading</p><hr>"), None);
+    }
+
+    #[test]
+    fn font_obfuscation_is_not_drm() {
+        let fonts = r#"<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/><CipherData><CipherReference URI="fonts/a.otf"/></CipherData></EncryptedData></encryption>"#;
+        assert!(!encrypts_text(fonts));
+        let drm = r#"<encryption><enc:EncryptedData><enc:CipherData><enc:CipherReference URI="OEBPS/ch1.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>"#;
+        assert!(encrypts_text(drm));
+    }
+
+    #[test]
+    fn titles_are_unescaped() {
+        assert_eq!(
+            own_title("<head><title>A &amp; B &#x2014; C</title></head>").as_deref(),
+            Some("A & B \u{2014} C")
+        );
+    }
+
+    #[test]
+    fn garbage_is_not_a_zip() {
+        assert_eq!(
+            read_book(b"not a zip at all".to_vec(), 1 << 20).unwrap_err(),
+            EpubError::NotAZip
+        );
+    }
+}
