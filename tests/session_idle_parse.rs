@@ -264,9 +264,10 @@ fn the_background_parse_prepares_the_code_at_the_end_for_drawing() {
     );
     // The same text the reader draws for that block.
     let reader = session.app.reader.as_ref().unwrap();
-    let block = reader.doc.blocks().iter().rev().find(|b| {
-        matches!(&b.kind, gloss::document::BlockKind::Code { lang } if lang == "rust")
-    });
+    let block =
+        reader.doc.blocks().iter().rev().find(
+            |b| matches!(&b.kind, gloss::document::BlockKind::Code { lang } if lang == "rust"),
+        );
     assert_eq!(
         block.map(|b| reader.doc.slice(b.range.clone())),
         Some("fn the_end() -> u8 { 42 }")

@@ -839,7 +839,10 @@ mod tests {
         let store = Store::new(dir.path());
         let here = dir.path().join("here.md");
         std::fs::write(&here, "# Here\n").unwrap();
-        assert!(!store.may_match_by_fingerprint(&here).unwrap(), "no notes at all");
+        assert!(
+            !store.may_match_by_fingerprint(&here).unwrap(),
+            "no notes at all"
+        );
         let record = |path: &Path| ArticleRecord {
             title: "Here".into(),
             path: path_to_text(path),
@@ -860,7 +863,10 @@ mod tests {
         let store = Store::new(fresh.path());
         std::fs::create_dir_all(store.dir()).unwrap();
         std::fs::write(store.dir().join("broken-0123456789.toml"), "not = [toml").unwrap();
-        assert!(store.may_match_by_fingerprint(&here).unwrap(), "a broken file");
+        assert!(
+            store.may_match_by_fingerprint(&here).unwrap(),
+            "a broken file"
+        );
     }
 
     #[test]

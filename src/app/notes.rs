@@ -403,7 +403,10 @@ mod tests {
         let mut edited = notes.highlights[1].clone();
         edited.note = "why it matters".into();
         notes.apply_ops(&[Op::Upsert(edited)], text);
-        assert_eq!(notes.get(&"h1".into()).map(|h| h.note.as_str()), Some("why it matters"));
+        assert_eq!(
+            notes.get(&"h1".into()).map(|h| h.note.as_str()),
+            Some("why it matters")
+        );
         assert_eq!(notes.range_of(&"h1".into()), Some(8..13));
         assert_eq!(notes.count(), 3);
         // Moved onto "four": drawn there at once, and the order follows.
