@@ -159,6 +159,29 @@ fn bottom(c: &mut Criterion, source: &str) {
             BatchSize::PerIteration,
         );
     });
+    // `G` once the whole article is parsed (the background parse has
+    // finished), the first time it is pressed: what `scripts/time-gloss`
+    // calls "G, settled".
+    group.bench_function("5mb_settled", |b| {
+        b.iter_batched(
+            || {
+                let mut app = open(source, &scan);
+                if let Some(reader) = &mut app.reader {
+                    reader.doc.ensure_complete();
+                }
+                let mut term = terminal();
+                black_box(app.update(Action::ScrollDown));
+                draw(&mut term, &app);
+                (app, term)
+            },
+            |(mut app, mut term)| {
+                black_box(app.update(Action::Bottom));
+                draw(&mut term, &app);
+                (app, term)
+            },
+            BatchSize::PerIteration,
+        );
+    });
     group.finish();
 }
 

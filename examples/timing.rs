@@ -348,14 +348,23 @@ fn options() -> Result<Options> {
             "--no-less" => use_less = false,
             "--no-library" => library = false,
             "--verbose" => verbose = true,
+            "--write-doc" => {
+                // The generated 5.2 MB article alone, for profiling by hand
+                // (`perf record` on the binary opening it).
+                let path = PathBuf::from(args.next().context("--write-doc PATH")?);
+                std::fs::write(&path, article::article(DOC_TITLE, 5 * 1024 * 1024))?;
+                println!("wrote {}", path.display());
+                std::process::exit(0);
+            }
             "-h" | "--help" => {
                 println!(
                     "usage: timing [--runs N] [--settle-ms MS] [--bin PATH] [--articles N]\n\
-                     \x20             [--no-less] [--no-library] [--verbose]\n\
+                     \x20             [--no-less] [--no-library] [--verbose] | --write-doc PATH\n\
                      Times target/release/gloss (or PATH) in a {COLS}x{ROWS} pty on a generated\n\
                      5.2 MB article against less, and on a generated library of N (10,000)\n\
                      ~5 KB articles against `head -qn1` over every file, interleaved;\n\
-                     --verbose prints every sample."
+                     --verbose prints every sample; --write-doc writes the 5.2 MB article\n\
+                     to PATH and exits (to profile the binary on it by hand)."
                 );
                 std::process::exit(0);
             }
@@ -395,6 +404,9 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
 }
+
+/// The generated article's title.
+const DOC_TITLE: &str = "Long read 5mb";
 
 const FIRST_SCREEN: &str = "first screen";
 const G_AT_ONCE: &str = "G right after the first screen";
@@ -631,7 +643,7 @@ fn print_table(title: &str, r: &Results, verbose: bool) {
 fn main() -> Result<()> {
     let opts = options()?;
     let dir = tempfile::tempdir()?;
-    let title = "Long read 5mb";
+    let title = DOC_TITLE;
     let doc_dir = dir.path().join("doc");
     std::fs::create_dir_all(&doc_dir)?;
     let doc = doc_dir.join("long-read-5mb.md");

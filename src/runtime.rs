@@ -124,6 +124,9 @@ fn run_with(
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
     setup.cache_dir = paths::cache_dir();
+    setup.warm_code = Some(|lang, code| {
+        let _ = crate::ui::syntax::runs(lang, code);
+    });
     let mut app = App::new(config, keymap, scan);
     // Debug builds only: GLOSS_TODAY moves the clock to another day, so the
     // daily review can be tried (and tested end to end) across days.

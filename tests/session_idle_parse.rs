@@ -227,3 +227,49 @@ fn a_short_article_starts_no_parse_job() {
     // Fingerprinting may still run; nothing is left to parse.
     assert!(!s.parse_pending(), "nothing to parse in the background");
 }
+
+/// The code blocks the background parse handed to the highlighter.
+static WARMED: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+#[test]
+fn the_background_parse_prepares_the_code_at_the_end_for_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut source = long_article(2 * 1024 * 1024);
+    source.push_str("\n```rust\nfn the_end() -> u8 { 42 }\n```\n\nClosing words.\n");
+    let article = dir.path().join("long.md");
+    fs::write(&article, &source).unwrap();
+    let mut app = App::new(
+        Config::default(),
+        Keymap::default(),
+        library::scan(std::slice::from_ref(&article)),
+    );
+    app.resize(100, 30);
+    let mut setup = Setup::new(&dir.path().join("data"), u64::MAX);
+    setup.warm_code = Some(|lang, code| {
+        WARMED
+            .lock()
+            .unwrap()
+            .push((lang.to_string(), code.to_string()));
+    });
+    let mut session = Session::start(app, setup);
+    let effects = session.open_path(&article, None);
+    run(&mut session, effects);
+    assert!(!session.app.reader.as_ref().unwrap().doc.is_complete());
+    wait_until_complete(&mut session);
+    let warmed = WARMED.lock().unwrap().clone();
+    assert_eq!(
+        warmed,
+        vec![("rust".to_string(), "fn the_end() -> u8 { 42 }".to_string())],
+        "the last code block, before `G` draws it"
+    );
+    // The same text the reader draws for that block.
+    let reader = session.app.reader.as_ref().unwrap();
+    let block =
+        reader.doc.blocks().iter().rev().find(
+            |b| matches!(&b.kind, gloss::document::BlockKind::Code { lang } if lang == "rust"),
+        );
+    assert_eq!(
+        block.map(|b| reader.doc.slice(b.range.clone())),
+        Some("fn the_end() -> u8 { 42 }")
+    );
+}

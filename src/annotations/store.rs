@@ -420,6 +420,25 @@ impl Store {
         self.find_owned(path, fingerprint, None)
     }
 
+    /// Whether a fingerprint could find notes for the article at `path`
+    /// that its path does not: some file records a path that is gone (or
+    /// none), the only kind [`Store::find`] matches by fingerprint, or some
+    /// file does not parse (it may name the fingerprint). When not, opening
+    /// an article without notes need not hash its whole text before its
+    /// first screen: nothing the hash could find is there.
+    pub fn may_match_by_fingerprint(&self, path: &Path) -> Result<bool, StoreError> {
+        let index = self.index()?;
+        if !index.corrupt.is_empty() {
+            return Ok(true);
+        }
+        Ok(index.entries.iter().any(|e| {
+            e.article.path.is_empty() || {
+                let recorded = text_to_path(&e.article.path);
+                recorded != path && !recorded.exists()
+            }
+        }))
+    }
+
     /// [`Store::find`] for the article `record` describes, found at `path`
     /// (its exact bytes; `record.path` may be empty). Knowing the title lets a
     /// broken file with no readable `path` line (garbage, an empty file) be
@@ -964,6 +983,42 @@ mod tests {
         assert_eq!(slug("Ελληνικά"), "article");
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert!(slug(&"word ".repeat(40)).len() <= 40);
+    }
+
+    #[test]
+    fn only_notes_of_a_moved_article_or_a_broken_file_need_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let here = dir.path().join("here.md");
+        std::fs::write(&here, "# Here\n").unwrap();
+        assert!(
+            !store.may_match_by_fingerprint(&here).unwrap(),
+            "no notes at all"
+        );
+        let record = |path: &Path| ArticleRecord {
+            title: "Here".into(),
+            path: path_to_text(path),
+            fingerprint: "sha256:1".into(),
+            ..ArticleRecord::default()
+        };
+        // Notes of an article that is still where they say: not a candidate.
+        let other = dir.path().join("other.md");
+        std::fs::write(&other, "# Other\n").unwrap();
+        store.apply(None, &record(&other), &[]).unwrap();
+        assert!(!store.may_match_by_fingerprint(&here).unwrap());
+        // Notes whose article is gone (moved): the fingerprint may find them.
+        store
+            .apply(None, &record(&dir.path().join("gone.md")), &[])
+            .unwrap();
+        assert!(store.may_match_by_fingerprint(&here).unwrap());
+        let fresh = tempfile::tempdir().unwrap();
+        let store = Store::new(fresh.path());
+        std::fs::create_dir_all(store.dir()).unwrap();
+        std::fs::write(store.dir().join("broken-0123456789.toml"), "not = [toml").unwrap();
+        assert!(
+            store.may_match_by_fingerprint(&here).unwrap(),
+            "a broken file"
+        );
     }
 
     #[test]

@@ -391,21 +391,7 @@ impl App {
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
-        let notes = &mut reader.notes;
-        for op in &ops {
-            match op {
-                Op::Upsert(h) => match notes.highlights.iter_mut().find(|x| x.id == h.id) {
-                    Some(slot) => *slot = h.clone(),
-                    None => notes.highlights.push(h.clone()),
-                },
-                Op::Delete(id) => notes.highlights.retain(|h| &h.id != id),
-                Op::SetPosition(p) => notes.position = Some(p.clone()),
-            }
-        }
-        notes.highlights.sort_by(|a, b| {
-            (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
-        });
-        reader.notes.place(reader.doc.text());
+        reader.notes.apply_ops(&ops, reader.doc.text());
         let article = reader.article;
         if let Some(figures) = self.figures.get_mut(article) {
             figures.highlights = reader.notes.count();

@@ -56,6 +56,15 @@ fn hash_of(value: impl std::hash::Hash) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(value)
 }
 
+/// Whether `a` and `b` are the same highlights in the same order, anchored
+/// alike, so they are drawn in the same places.
+fn same_places(a: &[Highlight], b: &[Highlight]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.id == y.id && x.orphaned == y.orphaned && x.anchor == y.anchor)
+}
+
 /// What decides where a highlight is drawn.
 fn anchor_key(h: &Highlight) -> u64 {
     let a = &h.anchor;
@@ -182,9 +191,48 @@ impl Notes {
     pub fn adopt(&mut self, saved: Saved, text: &str) {
         self.file = Some(saved.file);
         self.record = saved.content.article;
+        // Usually the file holds what this window just placed (the store
+        // only stamped the change): then every highlight is where it was,
+        // and placing 20,000 again would only cost time.
+        let same_places = same_places(&self.highlights, &saved.content.highlights)
+            && self.memo.text == Some(hash_of(text));
         self.highlights = saved.content.highlights;
         self.position = saved.content.position;
-        self.place(text);
+        if !same_places {
+            self.place(text);
+        }
+    }
+
+    /// Applies `ops` to the highlights as the store will, keeping document
+    /// order, and places what they changed. A change of note, colour or
+    /// tags moves nothing, so the highlights are not placed again for it.
+    pub fn apply_ops(&mut self, ops: &[Op], text: &str) {
+        let mut moved = false;
+        for op in ops {
+            match op {
+                Op::Upsert(h) => match self.highlights.iter_mut().find(|x| x.id == h.id) {
+                    Some(slot) => {
+                        moved |= anchor_key(slot) != anchor_key(h);
+                        *slot = h.clone();
+                    }
+                    None => {
+                        moved = true;
+                        self.highlights.push(h.clone());
+                    }
+                },
+                Op::Delete(id) => {
+                    moved = true;
+                    self.highlights.retain(|h| &h.id != id);
+                }
+                Op::SetPosition(p) => self.position = Some(p.clone()),
+            }
+        }
+        if moved || self.memo.text != Some(hash_of(text)) {
+            self.highlights.sort_by(|a, b| {
+                (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+            });
+            self.place(text);
+        }
     }
 
     /// The highlight `id`, if it is (still) there.
@@ -346,6 +394,63 @@ mod tests {
         assert_eq!(notes.orphans(), 1);
         assert_eq!(notes.range_of(&"h1".into()), None);
         assert_eq!(id_at(&notes, 15), Some("h0"));
+    }
+
+    #[test]
+    fn a_changed_note_keeps_every_place_and_a_moved_anchor_is_placed_again() {
+        let text = "one two three four five";
+        let mut notes = notes_with(text, &[0..3, 8..13, 19..23]);
+        let mut edited = notes.highlights[1].clone();
+        edited.note = "why it matters".into();
+        notes.apply_ops(&[Op::Upsert(edited)], text);
+        assert_eq!(
+            notes.get(&"h1".into()).map(|h| h.note.as_str()),
+            Some("why it matters")
+        );
+        assert_eq!(notes.range_of(&"h1".into()), Some(8..13));
+        assert_eq!(notes.count(), 3);
+        // Moved onto "four": drawn there at once, and the order follows.
+        let moved = highlight("h1").range_of(text, 14..18).build();
+        notes.apply_ops(&[Op::Upsert(moved)], text);
+        assert_eq!(notes.range_of(&"h1".into()), Some(14..18));
+        assert_eq!(id_at(&notes, 15), Some("h1"));
+        assert_eq!(next_id(&notes, 4, false), Some("h1"));
+        notes.apply_ops(&[Op::Delete("h0".into())], text);
+        assert_eq!(id_at(&notes, 1), None);
+        assert_eq!(notes.count(), 2);
+        let added = highlight("h9").range_of(text, 4..7).build();
+        notes.apply_ops(&[Op::Upsert(added)], text);
+        assert_eq!(id_at(&notes, 5), Some("h9"));
+    }
+
+    #[test]
+    fn adopting_a_save_places_what_another_window_moved() {
+        let text = "one two three four five";
+        let mut notes = notes_with(text, &[0..3, 8..13]);
+        // The store's answer: the same highlights, stamped (nothing moves).
+        let mut same = AnnotationFile {
+            version: 1,
+            article: ArticleRecord::default(),
+            position: None,
+            highlights: notes.highlights.clone(),
+        };
+        same.highlights[0].updated += chrono::TimeDelta::seconds(1);
+        notes.adopt(saved(same.clone()), text);
+        assert_eq!(notes.range_of(&"h0".into()), Some(0..3));
+        assert_eq!(notes.range_of(&"h1".into()), Some(8..13));
+        // Another window moved h0 onto "five" meanwhile.
+        let mut moved = same;
+        moved.highlights[0] = highlight("h0").range_of(text, 19..23).build();
+        notes.adopt(saved(moved), text);
+        assert_eq!(notes.range_of(&"h0".into()), Some(19..23));
+        assert_eq!(id_at(&notes, 1), None);
+    }
+
+    fn saved(content: AnnotationFile) -> Saved {
+        Saved {
+            file: PathBuf::from("notes.toml"),
+            content,
+        }
     }
 
     #[test]

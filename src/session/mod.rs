@@ -87,6 +87,12 @@ pub struct Setup {
     /// What opens web links and files gloss does not read (tests put in
     /// one that only records).
     pub opener: Box<dyn crate::opener::Opener>,
+    /// Prepares the drawing of a fenced code block (language, code) off the
+    /// event loop: the background parse calls it on the code at the end of
+    /// a long article, so the first `G` does not compile a grammar's
+    /// patterns (tens of milliseconds) in its frame. The session knows no
+    /// drawing; the runtime passes the highlighter's memo in.
+    pub warm_code: Option<fn(&str, &str)>,
 }
 
 impl Setup {
@@ -100,6 +106,7 @@ impl Setup {
             clock: Box::new(SystemClock),
             reader: Box::new(FromDisk { max_size }),
             opener: links::default_opener(),
+            warm_code: None,
         }
     }
 }
@@ -146,6 +153,8 @@ pub struct Session {
     hashing: SingleJob<Hash>,
     /// Parses the rest of the open article off the event loop's thread.
     parsing: SingleJob<Parse>,
+    /// See [`Setup::warm_code`].
+    warm_code: Option<fn(&str, &str)>,
     /// Loads every notes file for the all-notes view.
     all_notes: SingleJob<all_notes::LoadNotes>,
     /// Counts the highlights due for review today, off the event loop's
@@ -200,6 +209,7 @@ impl Session {
             clock: setup.clock,
             reader: setup.reader,
             opener: setup.opener,
+            warm_code: setup.warm_code,
             pending_position: None,
             watched: None,
             unsaved: Vec::new(),

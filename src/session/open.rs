@@ -48,12 +48,33 @@ pub(super) struct Parse {
     pub(super) article: crate::app::ArticleId,
     /// The document as far as it was parsed when the article opened.
     pub(super) doc: crate::document::Document,
+    /// See [`super::Setup::warm_code`].
+    pub(super) warm_code: Option<fn(&str, &str)>,
 }
+
+/// Source bytes at the end of an article whose code blocks the background
+/// parse prepares for drawing: more than the last page shows at any width.
+const WARM_TAIL: usize = 32 * 1024;
+
+/// At most this many code blocks are prepared (the highlighter remembers
+/// only so many).
+const WARM_BLOCKS: usize = 16;
 
 impl Job for Parse {
     type Output = (u64, crate::app::Parsed);
     fn run(mut self) -> Self::Output {
+        // The end first (what `G` shows, from a provisional tail), then the
+        // rest of the parse; when little was left, the end of the whole.
+        let end = self
+            .warm_code
+            .and_then(|_| self.doc.provisional_tail(WARM_TAIL));
+        if let (Some(warm), Some(end)) = (self.warm_code, &end) {
+            warm_code_blocks(end, warm);
+        }
         self.doc.ensure_complete();
+        if let (Some(warm), None) = (self.warm_code, &end) {
+            warm_code_blocks(&self.doc, warm);
+        }
         (
             self.opening,
             crate::app::Parsed {
@@ -61,6 +82,25 @@ impl Job for Parse {
                 doc: Box::new(self.doc),
             },
         )
+    }
+}
+
+/// Hands the last [`WARM_BLOCKS`] fenced code blocks with a language of
+/// `doc` to `warm`, in document order.
+fn warm_code_blocks(doc: &crate::document::Document, warm: fn(&str, &str)) {
+    use crate::document::BlockKind;
+    let blocks = doc.blocks();
+    let code: Vec<_> = blocks
+        .iter()
+        .rev()
+        .filter_map(|b| match &b.kind {
+            BlockKind::Code { lang } if !lang.is_empty() => Some((lang.as_str(), b.range.clone())),
+            _ => None,
+        })
+        .take(WARM_BLOCKS)
+        .collect();
+    for (lang, range) in code.into_iter().rev() {
+        warm(lang, doc.slice(range));
     }
 }
 
@@ -131,7 +171,12 @@ impl Session {
             record.fingerprint = known.to_string();
         }
         let mut found = self.store.find_article(&path, &record);
-        if matches!(found, Ok(None)) && record.fingerprint.is_empty() {
+        // Hashing a 5 MB text takes milliseconds before the first screen:
+        // only when a moved article's notes could be waiting for it.
+        if matches!(found, Ok(None))
+            && record.fingerprint.is_empty()
+            && self.store.may_match_by_fingerprint(&path).unwrap_or(true)
+        {
             record.fingerprint = loaded.fingerprint();
             if let Some((_, stamp)) = &file {
                 self.fingerprints
@@ -217,6 +262,7 @@ impl Session {
             opening: self.openings,
             article: reader.article,
             doc: reader.doc.clone(),
+            warm_code: self.warm_code,
         });
     }
 
