@@ -10,8 +10,8 @@
 //! Only gloss's public library API is used, the way the app and the batch
 //! commands call it.
 
-pub mod html_page;
 pub mod epub;
+pub mod html_page;
 pub mod import;
 pub mod parse_layout;
 pub mod reanchor;
