@@ -119,7 +119,7 @@ fn refusal(bytes: Vec<u8>, limit: u64) -> (EpubError, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("book.epub");
     std::fs::write(&path, &bytes).unwrap();
-    let listed = library::scan_within(&[path.clone()], limit);
+    let listed = library::scan_within(std::slice::from_ref(&path), limit);
     assert!(listed.articles.is_empty());
     assert_eq!(listed.skipped.len(), 1, "{listed:?}");
     let message = library::load_within(&Source::File(path), limit).unwrap_err();
