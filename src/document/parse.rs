@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock};
 /// screen of prose even at 200x60 (the reader parses more when the screen is
 /// not full), and little enough that opening a long article parses no more
 /// than it shows.
-const FIRST_BUDGET: usize = 16 * 1024;
+const FIRST_BUDGET: usize = 64 * 1024;
 
 /// A repaired paragraph stops waiting for continuations at this size: real
 /// page-break chains are short, and an unpunctuated file must not hide its
