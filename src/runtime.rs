@@ -124,6 +124,15 @@ fn run_with(
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
     setup.cache_dir = paths::cache_dir();
+    // Notes synced from a machine whose library lives elsewhere are found by
+    // the article's place inside the library.
+    setup.store.set_library_roots(
+        roots
+            .iter()
+            .filter(|root| root.is_dir())
+            .filter_map(|root| std::fs::canonicalize(root).ok())
+            .collect(),
+    );
     setup.warm_code = Some(|lang, code| {
         let _ = crate::ui::syntax::runs(lang, code);
     });

@@ -180,3 +180,46 @@ fn the_index_tracks_counts_and_ignores_temp_files() {
     // The stale temp file was cleaned by that save.
     assert!(!annotations.join(".a0-x.toml.999.tmp").exists());
 }
+
+/// Notes synced from another machine, where the library is another folder
+/// and the article was edited since (so its fingerprint differs too), are
+/// found by the article's path inside the library; two candidates in the
+/// same place are refused rather than guessed between.
+#[test]
+fn an_edited_article_whose_library_lives_elsewhere_is_found_by_its_place_in_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    // The other machine's library: /home/ann/articles (never on this disk).
+    let theirs = dir.path().join("ann-laptop/articles/2024/us-deal.md");
+    let mine_root = dir.path().join("me/reading");
+    let mine = mine_root.join("2024/us-deal.md");
+    fs::create_dir_all(mine.parent().unwrap()).unwrap();
+    let edited = format!("{TEXT} A correction was added.");
+    fs::write(&mine, &edited).unwrap();
+
+    let mut store = Store::new(&dir.path().join("data"));
+    let h = highlight_of(TEXT, "cuts tariffs on steel");
+    let saved = store
+        .apply(None, &record(&theirs, TEXT), &[Op::Upsert(h.clone())])
+        .unwrap();
+
+    // Without the library named, neither path nor fingerprint finds them.
+    assert!(store.find(&mine, &fingerprint(&edited)).unwrap().is_none());
+
+    store.set_library_roots(vec![mine_root.clone()]);
+    let found = store.find(&mine, &fingerprint(&edited)).unwrap().unwrap();
+    assert_eq!(found.matched, MatchedBy::LibraryPath);
+    assert_eq!(found.file, saved.file);
+    assert_eq!(found.content.highlights, vec![h]);
+
+    // Another article in another folder is not taken for it.
+    let other = mine_root.join("2025/us-deal-2.md");
+    assert!(store.find(&other, "sha256:none").unwrap().is_none());
+
+    // A second gone file in the same place makes it ambiguous: nothing is
+    // chosen rather than the wrong one.
+    let also = dir.path().join("old-desktop/lib/2024/us-deal.md");
+    let mut second = record(&also, "other text");
+    second.title = "Another deal".into();
+    store.apply(None, &second, &[]).unwrap();
+    assert!(store.find(&mine, &fingerprint(&edited)).unwrap().is_none());
+}

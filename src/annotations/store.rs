@@ -52,6 +52,10 @@ pub struct Store {
     /// How long a deleted highlight's tombstone is kept (`[sync]
     /// tombstone_days`).
     tombstone_age: chrono::TimeDelta,
+    /// The library folders (canonical paths): an article is also found by
+    /// its path inside one of them, for notes synced from a machine where
+    /// the library lives elsewhere (see [`Store::set_library_roots`]).
+    library_roots: Vec<PathBuf>,
     /// The file this process read or wrote last, parsed, with its
     /// highlights' rendered text: the next save of the same, unchanged file
     /// neither parses it again nor renders what did not change.
@@ -157,6 +161,10 @@ pub enum MatchedBy {
     /// The recorded path no longer exists but the text is the same: the
     /// article was moved or renamed, and the app should save the new path.
     Fingerprint,
+    /// The recorded path no longer exists but ends in the article's path
+    /// inside a library folder: notes synced from a machine whose library
+    /// lives elsewhere; the app should save the new path.
+    LibraryPath,
 }
 
 /// The annotations found for an article.
@@ -275,6 +283,7 @@ impl Store {
             seen: Mutex::new(HashMap::new()),
             disk,
             tombstone_age: chrono::TimeDelta::days(i64::from(DEFAULT_TOMBSTONE_DAYS)),
+            library_roots: Vec::new(),
             last: Mutex::new(None),
         }
     }
@@ -327,6 +336,14 @@ impl Store {
     pub fn keep_tombstones(mut self, days: u32) -> Self {
         self.tombstone_age = chrono::TimeDelta::days(i64::from(days));
         self
+    }
+
+    /// Names the library folders, so notes synced from another machine,
+    /// where the same library sits under another folder, are found by the
+    /// article's path inside the library when neither its full path nor its
+    /// fingerprint (the article was edited) finds them.
+    pub fn set_library_roots(&mut self, roots: Vec<PathBuf>) {
+        self.library_roots = roots;
     }
 
     /// How long tombstones are kept.
@@ -458,7 +475,7 @@ impl Store {
         title: Option<&str>,
     ) -> Result<Option<Found>, StoreError> {
         let index = self.index()?;
-        let Some((file, matched)) = choose(&index, path, fingerprint) else {
+        let Some((file, matched)) = choose(&index, path, fingerprint, &self.library_roots) else {
             if let Some(corrupt) = broken_file_of(&index, path, fingerprint, title) {
                 return Err(StoreError::Corrupt(corrupt));
             }
@@ -526,7 +543,7 @@ impl Store {
             None => {
                 let path = text_to_path(&article.path);
                 let index = self.index()?;
-                match choose(&index, &path, &article.fingerprint) {
+                match choose(&index, &path, &article.fingerprint, &self.library_roots) {
                     Some((file, _)) => file,
                     None => {
                         if let Some(corrupt) = broken_file_of(
@@ -821,7 +838,18 @@ fn is_annotation_file(path: &Path) -> bool {
 
 /// The readable file of the article at `path` (compared byte for byte), or
 /// of one that moved and has this `fingerprint`.
-fn choose(index: &Index, path: &Path, fingerprint: &str) -> Option<(PathBuf, MatchedBy)> {
+/// The notes file of the article at `path`: the one that records this path;
+/// else one whose article is gone and had the same text (`fingerprint`);
+/// else the only one whose article is gone and had the same path inside a
+/// library folder (`roots`), as notes synced from a machine whose library
+/// lives elsewhere do (two such files: none is chosen, rather than a wrong
+/// one).
+fn choose(
+    index: &Index,
+    path: &Path,
+    fingerprint: &str,
+    roots: &[PathBuf],
+) -> Option<(PathBuf, MatchedBy)> {
     if let Some(entry) = index
         .entries
         .iter()
@@ -829,15 +857,30 @@ fn choose(index: &Index, path: &Path, fingerprint: &str) -> Option<(PathBuf, Mat
     {
         return Some((entry.file.clone(), MatchedBy::Path));
     }
-    if fingerprint.is_empty() {
-        return None;
+    let gone =
+        |e: &&IndexEntry| e.article.path.is_empty() || !text_to_path(&e.article.path).exists();
+    if !fingerprint.is_empty()
+        && let Some(entry) = index
+            .entries
+            .iter()
+            .filter(|e| e.article.fingerprint == fingerprint)
+            .find(gone)
+    {
+        return Some((entry.file.clone(), MatchedBy::Fingerprint));
     }
-    index
+    let inside = roots
+        .iter()
+        .filter_map(|root| path.strip_prefix(root).ok())
+        .find(|rel| rel.components().next().is_some())?;
+    let mut same_place = index
         .entries
         .iter()
-        .filter(|e| e.article.fingerprint == fingerprint)
-        .find(|e| e.article.path.is_empty() || !text_to_path(&e.article.path).exists())
-        .map(|e| (e.file.clone(), MatchedBy::Fingerprint))
+        .filter(|e| !e.article.path.is_empty() && text_to_path(&e.article.path).ends_with(inside));
+    let entry = same_place.find(gone)?;
+    if same_place.any(|e| gone(&e)) {
+        return None;
+    }
+    Some((entry.file.clone(), MatchedBy::LibraryPath))
 }
 
 fn summary_of(file: &Path, content: &AnnotationFile, repairs: Repairs) -> IndexEntry {

@@ -207,7 +207,10 @@ impl Session {
                 )
             }
             Ok(Some(found)) => {
-                moved = found.matched == MatchedBy::Fingerprint;
+                moved = matches!(
+                    found.matched,
+                    MatchedBy::Fingerprint | MatchedBy::LibraryPath
+                );
                 repaired = found.repairs.describe();
                 Notes::new(record, Some(found.file), Some(found.content))
             }
