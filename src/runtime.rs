@@ -246,11 +246,6 @@ struct Runtime {
     /// the end-to-end tests can prove a panic keeps the user's work.
     #[cfg(debug_assertions)]
     panic_key: bool,
-    /// A library search asked for while more input was waiting: started
-    /// only once the input is read, so a typed or pasted query starts one
-    /// search over the library, not one per character that the next
-    /// character cancels.
-    pending_search: Option<Effect>,
 }
 
 impl Runtime {
@@ -267,7 +262,6 @@ impl Runtime {
             signals: None,
             #[cfg(debug_assertions)]
             panic_key: std::env::var_os("GLOSS_DEBUG_PANIC_KEY").is_some(),
-            pending_search: None,
         };
         #[cfg(unix)]
         match signals {
@@ -329,10 +323,6 @@ impl Runtime {
             self.session.drain_wake();
             if self.session.collect_jobs() {
                 dirty = true;
-            }
-            if self.pending_search.is_some() && !event::poll(Duration::ZERO)? {
-                let pending = self.pending_search.take().into_iter().collect();
-                self.apply(pending, terminal)?;
             }
             // Input that is already waiting is read before drawing, so a
             // burst (a resize storm, a held key, a paste) costs one frame,
@@ -459,16 +449,6 @@ impl Runtime {
     /// external editor.
     fn apply(&mut self, effects: Vec<Effect>, terminal: &mut Term) -> Result<()> {
         for effect in effects {
-            match effect {
-                Effect::SearchLibrary(_) if event::poll(Duration::ZERO).unwrap_or(false) => {
-                    self.pending_search = Some(effect);
-                    continue;
-                }
-                Effect::SearchLibrary(_) | Effect::CancelLibrarySearch => {
-                    self.pending_search = None;
-                }
-                _ => {}
-            }
             match self.session.carry_out(effect) {
                 Outcome::Done(more) => {
                     if !more.is_empty() {

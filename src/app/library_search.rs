@@ -325,6 +325,35 @@ impl App {
         }
     }
 
+    /// Runs the shown or kept search again over the whole library: called
+    /// when a library scan ends, since a search started while the list was
+    /// still filling covered only the articles listed then.
+    pub(crate) fn refresh_library_search(&mut self) -> Vec<Effect> {
+        let shown = matches!(self.mode, Mode::LibrarySearch(_));
+        let taken = if shown {
+            match std::mem::replace(&mut self.mode, Mode::Browse) {
+                Mode::LibrarySearch(search) => Some(search),
+                _ => None,
+            }
+        } else {
+            self.library_search.last.take()
+        };
+        let Some(mut search) = taken else {
+            return Vec::new();
+        };
+        let effects = if search.query.is_empty() {
+            Vec::new()
+        } else {
+            self.restart_library_search(&mut search)
+        };
+        if shown {
+            self.mode = Mode::LibrarySearch(search);
+        } else {
+            self.library_search.last = Some(search);
+        }
+        effects
+    }
+
     /// The search being shown or kept, if `generation` is its.
     fn library_search_of(&mut self, generation: u64) -> Option<&mut LibrarySearch> {
         let shown = match &mut self.mode {

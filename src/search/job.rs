@@ -73,9 +73,6 @@ pub struct SearchJob {
     generation: u64,
     query: Query,
     targets: Arc<Vec<Target>>,
-    /// The first target to search (an extension over articles listed
-    /// after the search began starts past the ones already searched).
-    from: usize,
     notes: Arc<NoteTargets>,
     cancel: Arc<AtomicBool>,
     inbox: Inbox,
@@ -89,7 +86,7 @@ impl Job for SearchJob {
         let generation = self.generation;
         let inbox = &self.inbox;
         super::run(
-            self.targets.get(self.from..).unwrap_or_default(),
+            self.targets.as_slice(),
             &self.query,
             super::threads(),
             &self.cancel,
@@ -115,19 +112,6 @@ pub struct Searches {
     /// not copy every path of a large library again.
     targets: Arc<Vec<Target>>,
     notes: Option<Arc<NoteTargets>>,
-    /// The search under way (or finished and not cancelled), so articles a
-    /// scan lists after it began are searched too, without starting over.
-    current: Option<Current>,
-}
-
-/// The last search started, for extending it over new articles.
-struct Current {
-    generation: u64,
-    query: Query,
-    /// Articles covered by the jobs started so far.
-    covered: usize,
-    /// Articles searched by the jobs that finished.
-    searched: usize,
 }
 
 impl Searches {
@@ -144,7 +128,6 @@ impl Searches {
             cancel: Arc::new(AtomicBool::new(false)),
             targets: Arc::new(Vec::new()),
             notes: None,
-            current: None,
         }
     }
 
@@ -159,56 +142,15 @@ impl Searches {
         self.cancel();
         let query = Query::new(&request.query, request.options)?;
         let (targets, notes) = self.targets_for(articles, data_dir);
-        self.current = Some(Current {
-            generation: request.generation,
-            query: query.clone(),
-            covered: targets.len(),
-            searched: 0,
-        });
         self.job.spawn(SearchJob {
             generation: request.generation,
             query,
             targets,
-            from: 0,
             notes,
             cancel: Arc::clone(&self.cancel),
             inbox: self.inbox.clone(),
         });
         Ok(())
-    }
-
-    /// Searches the articles listed since the current search began (a
-    /// scan still filling the list), with the same generation, so what was
-    /// found stays on screen: true when a job for them started. Nothing is
-    /// done while a job runs (the caller asks again when it ends), or when
-    /// the search was cancelled or covers every article.
-    pub fn extend(&mut self, articles: &[Article], data_dir: &Path) -> bool {
-        if self.job.is_busy() {
-            return false;
-        }
-        let Some(covered) = self.current.as_ref().map(|c| c.covered) else {
-            return false;
-        };
-        if covered >= articles.len() {
-            return false;
-        }
-        let (targets, _) = self.targets_for(articles, data_dir);
-        let Some(current) = self.current.as_mut() else {
-            return false;
-        };
-        let fresh = targets.get(covered..).unwrap_or_default();
-        let notes = Arc::new(NoteTargets::for_list(data_dir, fresh));
-        current.covered = targets.len();
-        self.job.spawn(SearchJob {
-            generation: current.generation,
-            query: current.query.clone(),
-            targets,
-            from: covered,
-            notes,
-            cancel: Arc::clone(&self.cancel),
-            inbox: self.inbox.clone(),
-        });
-        true
     }
 
     /// The targets for `articles`: the ones made before, extended with the
@@ -247,7 +189,6 @@ impl Searches {
         self.cancel.store(true, Ordering::Relaxed);
         self.cancel = Arc::new(AtomicBool::new(false));
         lock(&self.inbox.batches).clear();
-        self.current = None;
     }
 
     /// The matches found since the last call, per search.
@@ -266,22 +207,9 @@ impl Searches {
         out
     }
 
-    /// The end of the last job, once, counting the articles searched by
-    /// every job of its search.
-    pub fn finished(&mut self) -> Option<Done> {
-        let mut done = self.job.take()?;
-        if let Some(current) = self
-            .current
-            .as_mut()
-            .filter(|c| c.generation == done.generation)
-        {
-            current.searched += done.searched;
-            done.searched = current.searched;
-            if done.cancelled {
-                self.current = None;
-            }
-        }
-        Some(done)
+    /// The end of the last search, once.
+    pub fn finished(&self) -> Option<Done> {
+        self.job.take()
     }
 
     /// True while a search runs.

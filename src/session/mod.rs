@@ -319,14 +319,7 @@ impl Session {
                 Notice::SearchFound => self.take_search_results(),
                 Notice::Searched => {
                     self.take_search_results();
-                    // A scan that listed more articles meanwhile: they are
-                    // searched before the search is reported done.
-                    if let Some(done) = self.searches.finished()
-                        && (done.cancelled
-                            || !self
-                                .searches
-                                .extend(&self.app.list.articles, &self.data_dir))
-                    {
+                    if let Some(done) = self.searches.finished() {
                         let _none = self.app.update(Msg::LibraryDone(done));
                     }
                 }

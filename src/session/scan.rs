@@ -450,10 +450,6 @@ impl Session {
             }
         }
         self.relist_while_scanning(done.is_some() || read_last.is_some());
-        // A library search started while the list was filling covers the
-        // articles listed since too (when its job ends, if it still runs).
-        self.searches
-            .extend(&self.app.list.articles, &self.data_dir);
         // At the first scan, the article read last is selected as soon as
         // it arrives (what a start with a known library does), once.
         if let Some(id) = read_last {
@@ -476,6 +472,11 @@ impl Session {
             library.again
         };
         self.app.library_scanned(done.generation, done.complete);
+        // A library search started while the list was filling searched only
+        // the articles listed then: run it again over all of them.
+        for effect in self.app.refresh_library_search() {
+            let _ = self.carry_out(effect);
+        }
         let summary = Scan {
             articles: Vec::new(),
             skipped: std::mem::take(&mut self.app.list.scan.skipped),
