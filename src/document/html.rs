@@ -237,6 +237,16 @@ pub(super) fn is_hidden(name: &str) -> bool {
 }
 
 /// HTML's white space (not the no-break space, which is text).
+/// A same-page link whose only text is a permalink sign, as documentation
+/// generators put beside every heading (Node.js docs, Sphinx, rustdoc).
+fn is_permalink(el: ElementRef<'_>) -> bool {
+    let same_page = el.value().attr("href").is_some_and(|h| h.starts_with('#'));
+    same_page && {
+        let text: String = el.text().collect();
+        matches!(text.trim(), "#" | "¶" | "§" | "🔗")
+    }
+}
+
 fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
 }
@@ -664,6 +674,9 @@ impl Walker {
                 }
             }
             "img" => self.image(el),
+            // A heading's permalink (`<a href="#id">#</a>`, `¶`, `§`) is a
+            // mark for the mouse, not text: its place is the anchor above.
+            "a" if is_permalink(el) => {}
             "a" => match el.value().attr("href") {
                 Some(href) if shows_something(el) => self.styled(
                     el,

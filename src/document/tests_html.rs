@@ -339,3 +339,21 @@ fn footnotes_wait_for_the_end_when_parsed_lazily() {
     assert!(note > doc.text().find("Last.").unwrap());
     assert_eq!(doc.text(), md(&src).text());
 }
+
+#[test]
+fn a_headings_permalink_sign_is_not_text_but_its_anchor_stays() {
+    let doc = Document::parse_complete(
+        "<html><body><h2 id=\"fs_fs_open\">fs.open(path)<span><a class=\"mark\" href=\"#fs_fs_open\">#</a></span></h2>\
+         <p>Opens a file. See <a href=\"#x\">#</a> and <a href=\"#notes\">the notes</a>.</p></body></html>",
+        Format::HtmlRaw,
+        ParseOptions::default(),
+    );
+    let texts = texts(&doc);
+    assert!(texts.contains(&"fs.open(path)"), "{texts:?}");
+    assert!(
+        texts.contains(&"Opens a file. See and the notes."),
+        "{texts:?}"
+    );
+    assert!(doc.find_anchor("fs_fs_open").is_some());
+    assert_eq!(doc.links().len(), 1);
+}
