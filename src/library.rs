@@ -118,11 +118,18 @@ pub struct Loaded {
     pub format: Format,
     /// True when invalid UTF-8 was replaced.
     pub lossy: bool,
+    /// An EPUB book opened to be read chapter by chapter
+    /// ([`load_for_reading`]): `text` is then only the start of its HTML
+    /// source, and its document and fingerprint come from here.
+    pub book: Option<document::epub::Opened>,
 }
 
 impl Loaded {
     /// Parses the header and first blocks; the rest is parsed on demand.
     pub fn document(&self, options: ParseOptions) -> Document {
+        if let Some(book) = &self.book {
+            return document::epub::document(book).0;
+        }
         Document::from_shared(Arc::clone(&self.text), self.format, options)
     }
 
@@ -131,6 +138,10 @@ impl Loaded {
     /// [`document::identity_text`]), so a page saved again with another
     /// banner around the same article keeps its notes.
     pub fn fingerprint(&self) -> String {
+        if let Some(book) = &self.book {
+            let whole = book.rest.whole_source().unwrap_or(&book.head);
+            return crate::annotations::fingerprint(whole);
+        }
         crate::annotations::fingerprint(&document::identity_text(&self.text, self.format))
     }
 }
@@ -161,6 +172,28 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
         text: Arc::new(decoded.text),
         format,
         lossy: decoded.lossy,
+        book: None,
+    })
+}
+
+/// [`load_within`] for the reader: an EPUB book is opened without
+/// unpacking its chapters (see [`document::epub::open_book`]), so its
+/// first screen does not wait for the whole book; anything else is read
+/// whole.
+pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
+    let Source::File(path) = source else {
+        return load_within(source, limit);
+    };
+    if !source.is_book() {
+        return load_within(source, limit);
+    }
+    let bytes = file::read(path, limit, None).map_err(|e| with_path(&e, path))?;
+    let book = document::epub::open_book(bytes, limit).map_err(|e| with_path(&e, path))?;
+    Ok(Loaded {
+        text: Arc::new(book.head.clone()),
+        format: document::epub::FORMAT,
+        lossy: false,
+        book: Some(book),
     })
 }
 
@@ -173,6 +206,7 @@ fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
         text: Arc::new(book.html),
         format: document::epub::FORMAT,
         lossy: book.lossy,
+        book: None,
     })
 }
 

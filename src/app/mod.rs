@@ -18,6 +18,7 @@ pub mod geometry;
 pub mod library_search;
 pub mod links;
 pub mod list;
+pub mod loading;
 pub mod modes;
 pub mod note_editor;
 pub mod notes;
@@ -258,6 +259,9 @@ pub struct App {
     pub library_search: library_search::Kept,
     /// Web pages are shown whole, without extraction (`--raw`, `W`).
     pub raw_pages: bool,
+    /// The article being prepared in the background, when one is (see
+    /// [`loading`]).
+    pub loading: Option<loading::Loading>,
 }
 
 impl App {
@@ -292,6 +296,7 @@ impl App {
             review_due: None,
             library_search: library_search::Kept::default(),
             raw_pages,
+            loading: None,
         }
     }
 
@@ -363,6 +368,7 @@ impl App {
             tab_width,
         );
         reader.notes = notes;
+        self.loading = None;
         let mut effects = Vec::new();
         if !reader.notes.highlights.is_empty() {
             reader.doc.ensure_complete();

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{Cursor, Read, Seek, Write};
+use std::sync::{Arc, OnceLock};
 
 use rbook::Epub;
 use rbook::ebook::toc::TocEntryKind;
@@ -315,6 +316,48 @@ fn is_document(media_type: &str) -> bool {
 fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
     let meta = metadata(epub);
     let toc = contents(epub);
+    let mut html = head_html(&meta);
+    let mut left = limit;
+    let mut lossy = false;
+    let mut chapters = Vec::new();
+    let mut writer = SectionWriter::default();
+    for (position, path) in spine_documents(epub) {
+        let (text, was_lossy) = match read_chapter(epub, position, &mut left, limit)? {
+            Some(read) => read,
+            // A chapter missing from the archive is left out; the rest of
+            // the book still reads.
+            None => continue,
+        };
+        lossy |= was_lossy;
+        let start = html.len();
+        let (title, has_heading) = writer.write(&mut html, &path, &text, &toc, meta.title.as_ref());
+        chapters.push(Chapter {
+            path,
+            title,
+            has_heading,
+            range: start..html.len(),
+        });
+    }
+    if chapters.is_empty() {
+        return Err(EpubError::NoChapters);
+    }
+    html.push_str(BOOK_END);
+    Ok(Book {
+        meta,
+        chapters,
+        toc,
+        html,
+        lossy,
+    })
+}
+
+/// What ends a book's HTML source, after its last chapter.
+const BOOK_END: &str = "</body></html>\n";
+
+/// The start of a book's HTML source: [`MARK`], then a head with the book's
+/// title, author and date (what the list and the reader show of it), then
+/// the body's start tag; the chapters follow.
+fn head_html(meta: &Metadata) -> String {
     let mut html = String::new();
     html.push_str(MARK);
     html.push_str("<html><head>");
@@ -334,82 +377,116 @@ fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
         html.push_str("\">");
     }
     html.push_str("</head>\n<body>\n");
+    html
+}
 
-    let mut left = limit;
-    let mut lossy = false;
-    let mut read: Vec<(String, String)> = Vec::new();
-    for entry in epub.spine().iter() {
-        let Some(item) = entry.manifest_entry() else {
-            continue;
-        };
-        if !is_document(item.media_type()) {
-            continue;
+/// The spine's documents in reading order: each one's place in the spine
+/// and its path inside the archive (anything else in the spine, an image
+/// or a PDF, is left out).
+fn spine_documents(epub: &Epub) -> Vec<(usize, String)> {
+    epub.spine()
+        .iter()
+        .enumerate()
+        .filter_map(|(position, entry)| {
+            let item = entry.manifest_entry()?;
+            is_document(item.media_type())
+                .then(|| (position, item.href().path().decode().into_owned()))
+        })
+        .collect()
+}
+
+/// Unpacks the spine document at `position`, at most `left` bytes (which it
+/// uses up): its text and whether invalid UTF-8 was replaced; `None` when it
+/// is missing from the archive or cannot be unpacked.
+fn read_chapter(
+    epub: &Epub,
+    position: usize,
+    left: &mut u64,
+    limit: u64,
+) -> Result<Option<(String, bool)>, EpubError> {
+    let Some(item) = epub
+        .spine()
+        .iter()
+        .nth(position)
+        .and_then(|entry| entry.manifest_entry())
+    else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    let mut out = Bounded {
+        out: &mut bytes,
+        left: *left,
+    };
+    match item.copy_bytes(&mut out) {
+        Ok(_) => {}
+        Err(_) if out.left == 0 || bytes.len() as u64 >= *left => {
+            return Err(EpubError::TooLarge {
+                size: limit.saturating_add(1),
+                limit,
+            });
         }
-        let path = item.href().path().decode().into_owned();
-        let mut bytes = Vec::new();
-        let mut out = Bounded {
-            out: &mut bytes,
-            left,
-        };
-        match item.copy_bytes(&mut out) {
-            Ok(_) => {}
-            Err(_) if out.left == 0 || bytes.len() as u64 >= left => {
-                return Err(EpubError::TooLarge {
-                    size: limit.saturating_add(1),
-                    limit,
-                });
-            }
-            // A chapter missing from the archive is left out; the rest of
-            // the book still reads.
-            Err(_) => continue,
-        }
-        left = left.saturating_sub(bytes.len() as u64);
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                lossy = true;
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
-        };
-        read.push((path, text));
+        Err(_) => return Ok(None),
     }
-    if read.is_empty() {
-        return Err(EpubError::NoChapters);
-    }
-    let level = chapter_level(read.iter().map(|(_, t)| body(t)));
-    let mut chapters = Vec::with_capacity(read.len());
-    for (n, (path, text)) in read.iter().enumerate() {
+    *left = left.saturating_sub(bytes.len() as u64);
+    Ok(Some(match String::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }))
+}
+
+/// Writes chapters into a book's HTML source one after the other, each in
+/// a `<section>` numbered in reading order; a chapter without a heading of
+/// its own gets one (its name in the table of contents, else its own
+/// `<title>`) at the level the book's chapters so far start with (the
+/// highest first heading among them), else 1. Everything it needs is in
+/// the chapters before, so the first chapters of a book are written the
+/// same whether the rest is read or not.
+#[derive(Debug, Clone, Default)]
+struct SectionWriter {
+    /// Chapters written so far.
+    written: usize,
+    /// The highest (smallest) first heading level among them.
+    level: Option<u8>,
+}
+
+impl SectionWriter {
+    /// Appends chapter `text` (found at `path`) to `html`; gives its title
+    /// and whether it had a heading of its own.
+    fn write(
+        &mut self,
+        html: &mut String,
+        path: &str,
+        text: &str,
+        toc: &[TocEntry],
+        book_title: Option<&String>,
+    ) -> (Option<String>, bool) {
         let inner = body(text);
-        let has_heading = first_heading_level(inner).is_some();
+        let own = first_heading_level(inner);
+        if let Some(own) = own {
+            self.level = Some(self.level.map_or(own, |l| l.min(own)));
+        }
+        let level = self.level.unwrap_or(1);
         let title = toc
             .iter()
-            .find(|t| t.path == *path)
+            .find(|t| t.path == path)
             .map(|t| t.label.clone())
-            .or_else(|| own_title(text).filter(|t| Some(t) != meta.title.as_ref()));
-        let start = html.len();
-        html.push_str(&format!("<section id=\"gloss-chapter-{}\">\n", n + 1));
-        if !has_heading && let Some(title) = &title {
+            .or_else(|| own_title(text).filter(|t| Some(t) != book_title));
+        self.written += 1;
+        html.push_str(&format!(
+            "<section id=\"gloss-chapter-{}\">\n",
+            self.written
+        ));
+        if own.is_none()
+            && let Some(title) = &title
+        {
             html.push_str(&format!("<h{level}>"));
-            push_escaped(&mut html, title);
+            push_escaped(html, title);
             html.push_str(&format!("</h{level}>\n"));
         }
         html.push_str(inner.trim());
         html.push_str("\n</section>\n");
-        chapters.push(Chapter {
-            path: path.clone(),
-            title,
-            has_heading,
-            range: start..html.len(),
-        });
+        (title, own.is_some())
     }
-    html.push_str("</body></html>\n");
-    Ok(Book {
-        meta,
-        chapters,
-        toc,
-        html,
-        lossy,
-    })
 }
 
 /// The table of contents, flattened: the EPUB 3 navigation document when
@@ -495,12 +572,6 @@ fn first_heading_level(body: &str) -> Option<u8> {
     None
 }
 
-/// The heading level written for chapters that have none: the level the
-/// book's own chapters start with (the highest first heading), else 1.
-fn chapter_level<'a>(bodies: impl Iterator<Item = &'a str>) -> u8 {
-    bodies.filter_map(first_heading_level).min().unwrap_or(1)
-}
-
 /// A chapter's own `<title>`, when it has one with text.
 fn own_title(text: &str) -> Option<String> {
     let head_end = text.len().min(64 * 1024);
@@ -567,6 +638,293 @@ fn push_escaped(out: &mut String, s: &str) {
             '"' => out.push_str("&quot;"),
             _ => out.push(c),
         }
+    }
+}
+
+/// Bytes of chapter XHTML opening a book reads and parses before its first
+/// screen (whole chapters, at least one): a screenful of text at any size,
+/// in a few milliseconds whatever the book's length.
+const FIRST_CHAPTER_BYTES: usize = 32 * 1024;
+
+/// A book opened for reading: only its container, package and navigation
+/// documents are read at first, and its chapters are unpacked and parsed
+/// one after another as the reader (or the background parse) gets to them.
+/// The document it makes has the same text, blocks and offsets as the one
+/// parsed from the whole book's HTML source ([`read_book`]): each chapter
+/// is parsed on its own in both, from the same `<section>` (see
+/// [`SectionWriter`]), so a document of the first chapters is the start of
+/// the whole book's, and every offset in it keeps its meaning.
+#[derive(Clone)]
+pub struct Rest {
+    shelf: Arc<Shelf>,
+    /// The next spine document to read (an index into `Shelf::docs`).
+    next: usize,
+    /// How the chapters read so far were written.
+    writer: SectionWriter,
+    /// Bytes of text that may still be unpacked.
+    left: u64,
+}
+
+/// What every copy of a [`Rest`] shares: the opened book.
+struct Shelf {
+    epub: Epub,
+    meta: Metadata,
+    toc: Vec<TocEntry>,
+    docs: Vec<(usize, String)>,
+    limit: u64,
+    /// The whole book's HTML source, once made (for its fingerprint).
+    whole: OnceLock<Option<String>>,
+}
+
+impl fmt::Debug for Rest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rest")
+            .field("chapters", &self.shelf.docs.len())
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A book opened with [`open_book`]: the start of its HTML source (the
+/// head, which holds its metadata), the chapters still to read, and
+/// whether a chapter read so far was not valid UTF-8.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// [`MARK`] and the head: the source a book's document is known by
+    /// until the whole book is read.
+    pub head: String,
+    /// The chapters, all still to read.
+    pub rest: Rest,
+}
+
+/// Opens a book from the bytes of an `.epub` file without unpacking its
+/// chapters: the archive is checked as [`read_book`] checks it, then only the
+/// container, package and navigation documents are read.
+pub fn open_book(bytes: Vec<u8>, limit: u64) -> Result<Opened, EpubError> {
+    let (epub, _) = open(Cursor::new(bytes), limit, false)?;
+    let meta = metadata(&epub);
+    let toc = contents(&epub);
+    let docs = spine_documents(&epub);
+    if docs.is_empty() {
+        return Err(EpubError::NoChapters);
+    }
+    Ok(Opened {
+        head: head_html(&meta),
+        rest: Rest {
+            shelf: Arc::new(Shelf {
+                epub,
+                meta,
+                toc,
+                docs,
+                limit,
+                whole: OnceLock::new(),
+            }),
+            next: 0,
+            writer: SectionWriter::default(),
+            left: limit,
+        },
+    })
+}
+
+impl Rest {
+    /// The whole book's HTML source, as [`read_book`] makes it: what the
+    /// book is identified by (its fingerprint), made once (every chapter is
+    /// unpacked, so it belongs off the event loop). `None` when the book
+    /// cannot be read whole.
+    pub fn whole_source(&self) -> Option<&str> {
+        self.shelf
+            .whole
+            .get_or_init(|| {
+                build(&self.shelf.epub, self.shelf.limit)
+                    .ok()
+                    .map(|b| b.html)
+            })
+            .as_deref()
+    }
+
+    /// True once every chapter was read.
+    fn is_done(&self) -> bool {
+        self.next >= self.shelf.docs.len()
+    }
+
+    /// The share of the chapters read so far.
+    pub(super) fn fraction(&self) -> f64 {
+        let total = self.shelf.docs.len().max(1);
+        (self.next as f64 / total as f64).clamp(0.0, 1.0)
+    }
+
+    /// Reads the next readable chapter: its `<section>` of the book's HTML
+    /// source, and whether it was not valid UTF-8; `None` at the end (an
+    /// unreadable chapter is left out, as [`read_book`] leaves it out; a
+    /// book unpacking past its limit ends there).
+    fn next_section(&mut self) -> Option<(String, bool)> {
+        while let Some((position, path)) = self.shelf.docs.get(self.next) {
+            self.next += 1;
+            match read_chapter(
+                &self.shelf.epub,
+                *position,
+                &mut self.left,
+                self.shelf.limit,
+            ) {
+                Ok(Some((text, lossy))) => {
+                    let mut section = String::new();
+                    self.writer.write(
+                        &mut section,
+                        path,
+                        &text,
+                        &self.shelf.toc,
+                        self.shelf.meta.title.as_ref(),
+                    );
+                    return Some((section, lossy));
+                }
+                Ok(None) => {}
+                Err(_) => self.next = self.shelf.docs.len(),
+            }
+        }
+        None
+    }
+}
+
+/// The document of an opened book, with its first chapters parsed (about
+/// [`FIRST_CHAPTER_BYTES`]); the rest is parsed as for any long article
+/// (`Document::parse_more`, the background parse). `lossy` tells whether a
+/// chapter read so far was not valid UTF-8.
+pub fn document(opened: &Opened) -> (super::Document, bool) {
+    let meta = super::html_page::read_metadata(&opened.head);
+    let mut doc = super::Document {
+        text: String::new(),
+        blocks: Vec::new(),
+        links: Vec::new(),
+        anchors: Vec::new(),
+        meta,
+        index: Default::default(),
+        source_map: Default::default(),
+        pending: super::parse::Pending::book(
+            Arc::new(opened.head.clone()),
+            FORMAT,
+            Box::new(opened.rest.clone()),
+        ),
+    };
+    let lossy = parse_chapters(&mut doc, FIRST_CHAPTER_BYTES);
+    (doc, lossy)
+}
+
+/// Parses whole chapters of a book's document until about `budget` bytes
+/// of XHTML were read (at least one chapter); true when one was not valid
+/// UTF-8. Marks the document complete after the last chapter.
+pub(super) fn parse_chapters(doc: &mut super::Document, budget: usize) -> bool {
+    let Some(mut rest) = doc.pending.take_book() else {
+        return false;
+    };
+    let mut used = 0usize;
+    let mut lossy = false;
+    while used == 0 || used < budget {
+        let Some((section, was_lossy)) = rest.next_section() else {
+            break;
+        };
+        lossy |= was_lossy;
+        used = used.saturating_add(section.len()).max(1);
+        for piece in super::html_page::section_pieces(&section) {
+            super::parse::commit(doc, piece);
+        }
+    }
+    let done = rest.is_done();
+    doc.pending.put_book(rest, done);
+    lossy
+}
+
+/// A provisional document of the book's last chapters (about `budget`
+/// bytes of XHTML), parsed on its own: its text is exactly the end of the
+/// whole book's, since each chapter is parsed on its own. `None` when few
+/// chapters are left to parse.
+pub(super) fn tail(doc: &super::Document, rest: &Rest, budget: usize) -> Option<super::Document> {
+    let docs = &rest.shelf.docs;
+    // Count back from the end until the budget is met (declared sizes are
+    // not known without unpacking; chapters are read to find out).
+    let mut sections = Vec::new();
+    let mut used = 0usize;
+    let mut from = docs.len();
+    let mut left = rest.left;
+    let writer = rest.writer.clone();
+    while from > rest.next + 1 && used < budget {
+        from -= 1;
+        let (position, path) = &docs[from];
+        let Ok(Some((text, _))) =
+            read_chapter(&rest.shelf.epub, *position, &mut left, rest.shelf.limit)
+        else {
+            continue;
+        };
+        let mut w = writer.clone();
+        let mut section = String::new();
+        w.write(
+            &mut section,
+            path,
+            &text,
+            &rest.shelf.toc,
+            rest.shelf.meta.title.as_ref(),
+        );
+        used += section.len();
+        sections.push(section);
+    }
+    if used < budget || sections.is_empty() {
+        return None;
+    }
+    let mut tail = super::Document {
+        text: String::new(),
+        blocks: Vec::new(),
+        links: Vec::new(),
+        anchors: Vec::new(),
+        meta: doc.meta.clone(),
+        index: Default::default(),
+        source_map: Default::default(),
+        pending: super::parse::Pending::book(
+            Arc::new(String::new()),
+            FORMAT,
+            Box::new(rest.clone()),
+        ),
+    };
+    for section in sections.iter().rev() {
+        for piece in super::html_page::section_pieces(section) {
+            super::parse::commit(&mut tail, piece);
+        }
+    }
+    let done = true;
+    if let Some(rest) = tail.pending.take_book() {
+        tail.pending.put_book(rest, done);
+    }
+    Some(tail)
+}
+
+/// The `<section>`s of a book's HTML source made by [`read_book`], in
+/// order, and its head (up to the body); `None` when the source is not laid
+/// out as [`read_book`] lays it out. A chapter that holds the very text
+/// that opens the next section cuts it short: that book's own offsets are
+/// then still the same in every reader of its source.
+pub(super) fn split_source(source: &str) -> Option<(&str, Vec<&str>)> {
+    let body = source.find("</head>\n<body>\n")? + "</head>\n<body>\n".len();
+    let head = &source[..body];
+    let mut sections = Vec::new();
+    let mut at = body;
+    let mut n = 1usize;
+    loop {
+        let rest = &source[at..];
+        if rest == BOOK_END {
+            return Some((head, sections));
+        }
+        let open = format!("<section id=\"gloss-chapter-{n}\">\n");
+        if !rest.starts_with(&open) {
+            return None;
+        }
+        let next = format!("\n</section>\n<section id=\"gloss-chapter-{}\">\n", n + 1);
+        let last = format!("\n</section>\n{BOOK_END}");
+        let len = match rest.find(&next) {
+            Some(i) => i + "\n</section>\n".len(),
+            None if rest.ends_with(&last) => rest.len() - BOOK_END.len(),
+            None => return None,
+        };
+        sections.push(&rest[..len]);
+        at += len;
+        n += 1;
     }
 }
 

@@ -40,6 +40,16 @@ pub(super) struct Page {
 /// Parses a whole page in `format` ([`Format::Html`] extracts the article,
 /// [`Format::HtmlRaw`] shows the whole body).
 pub(super) fn parse(source: &str, format: Format) -> Page {
+    if super::epub::is_book_source(source, format)
+        && let Some((head, sections)) = super::epub::split_source(source)
+    {
+        // A book's chapters are parsed one by one, as when it is read a
+        // chapter at a time (see `epub::Rest`).
+        return Page {
+            meta: read_metadata(head),
+            pieces: sections.into_iter().flat_map(section_pieces).collect(),
+        };
+    }
     let tree = Html::parse_document(source);
     let mut meta = metadata(&tree);
     let depth = max_depth(&tree);
@@ -65,6 +75,12 @@ pub(super) fn parse(source: &str, format: Format) -> Page {
         pieces.splice(0..0, header(&meta, &pieces));
     }
     Page { meta, pieces }
+}
+
+/// The blocks of one chapter of a book (its `<section>`), shown whole.
+pub(super) fn section_pieces(section: &str) -> Vec<Piece> {
+    let fragment = Html::parse_fragment(section);
+    markdown::replay_html(html::tree_events(&fragment))
 }
 
 /// The article's HTML as Readability extracts it, filling metadata the head

@@ -131,6 +131,10 @@ impl Document {
     /// web page, so a page saved again with another cookie banner or
     /// different scripts around the same article is still the same article.
     pub fn identity_text(&self) -> std::borrow::Cow<'_, str> {
+        // A book read chapter by chapter is known by its whole source.
+        if let Some(whole) = self.pending.book_rest().and_then(epub::Rest::whole_source) {
+            return std::borrow::Cow::Borrowed(whole);
+        }
         identity_text(self.source(), self.format())
     }
 

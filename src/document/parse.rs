@@ -45,9 +45,46 @@ pub(super) struct Pending {
     /// source the first time a segment uses one it does not define (an
     /// article without reference links never pays for the pass).
     references: OnceLock<References>,
+    /// A book's chapters not parsed yet, read from its archive as the
+    /// reader gets to them (see `epub::Rest`); `None` for anything else.
+    book: Option<Box<super::epub::Rest>>,
 }
 
 impl Pending {
+    /// What is left of a book whose chapters are read one by one: `source`
+    /// is the start of its HTML source (the head), `rest` its chapters.
+    pub(super) fn book(source: Arc<String>, format: Format, rest: Box<super::epub::Rest>) -> Self {
+        Self {
+            source,
+            format,
+            pos: 0,
+            body_start: 0,
+            repair: false,
+            carry: None,
+            markdown: markdown::Context::default(),
+            done: false,
+            references: OnceLock::new(),
+            book: Some(rest),
+        }
+    }
+
+    /// A book's chapters still to read, taken out to read some.
+    pub(super) fn take_book(&mut self) -> Option<Box<super::epub::Rest>> {
+        self.book.take()
+    }
+
+    /// Puts a book's chapters back after reading some; `done` when none is
+    /// left.
+    pub(super) fn put_book(&mut self, rest: Box<super::epub::Rest>, done: bool) {
+        self.book = Some(rest);
+        self.done = done;
+    }
+
+    /// A book's chapters, when this is a book read chapter by chapter.
+    pub(super) fn book_rest(&self) -> Option<&super::epub::Rest> {
+        self.book.as_deref()
+    }
+
     /// The whole source text.
     pub(super) fn source(&self) -> &str {
         &self.source
@@ -63,6 +100,9 @@ impl Pending {
     }
 
     pub(super) fn fraction(&self) -> f64 {
+        if let Some(book) = &self.book {
+            return if self.done { 1.0 } else { book.fraction() };
+        }
         let total = self.source.len().saturating_sub(self.body_start);
         if self.done || total == 0 {
             return 1.0;
@@ -118,6 +158,7 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             markdown,
             done: false,
             references: OnceLock::new(),
+            book: None,
         },
     };
     for piece in header.pieces {
@@ -150,6 +191,7 @@ fn page(source: Arc<String>, format: Format) -> Document {
             markdown: markdown::Context::default(),
             done: true,
             references: OnceLock::new(),
+            book: None,
         },
     };
     for piece in page.pieces {
@@ -160,6 +202,10 @@ fn page(source: Arc<String>, format: Format) -> Document {
 
 pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
     let before = doc.blocks.len();
+    if doc.pending.book.is_some() {
+        super::epub::parse_chapters(doc, budget);
+        return doc.blocks.len() > before;
+    }
     let mut used = 0usize;
     while !doc.pending.done && (used == 0 || used < budget) {
         let src = Arc::clone(&doc.pending.source);
@@ -236,7 +282,7 @@ fn feed(doc: &mut Document, piece: Piece) {
 
 /// Appends a block to the canonical text, after a blank line when it is not the
 /// first.
-fn commit(doc: &mut Document, piece: Piece) {
+pub(super) fn commit(doc: &mut Document, piece: Piece) {
     if !doc.blocks.is_empty() {
         doc.text.push_str("\n\n");
     }
@@ -282,6 +328,9 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
     if pending.done {
         return None;
     }
+    if let Some(book) = &pending.book {
+        return super::epub::tail(doc, book, budget);
+    }
     let src = &pending.source;
     let cut = tail_start(src, src.len().saturating_sub(budget))?;
     if cut <= pending.pos {
@@ -308,6 +357,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             },
             done: false,
             references: pending.references.clone(),
+            book: None,
         },
     };
     while !tail.pending.done {

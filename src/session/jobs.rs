@@ -41,6 +41,8 @@ pub enum Notice {
     Mirrored,
     /// Today's review queue was built (with each highlight's context).
     ReviewReady,
+    /// A large web page's article was extracted for the reader.
+    Extracted,
 }
 
 /// The channel every slot reports on, and its receiving end.

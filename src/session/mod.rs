@@ -10,6 +10,7 @@
 pub mod all_notes;
 mod clock;
 mod errors;
+mod extract;
 mod fingerprints;
 mod index;
 pub mod jobs;
@@ -65,7 +66,7 @@ pub struct FromDisk {
 
 impl ReadArticle for FromDisk {
     fn load(&self, source: &Source) -> Result<Loaded, String> {
-        library::load_within(source, self.max_size)
+        library::load_for_reading(source, self.max_size)
     }
 }
 
@@ -164,6 +165,13 @@ pub struct Session {
     reviewing: SingleJob<review::StartReview>,
     /// Keeps the `export.mirror` folder in step after saves.
     mirror: mirror::Mirror,
+    /// Extracts a large web page's article off the event loop's thread.
+    extracting: SingleJob<extract::Extract>,
+    /// Whether the page being extracted is for the raw view (`None` when
+    /// none is).
+    extracting_raw: Option<bool>,
+    /// Where `gloss open --at` asked the page being extracted to open.
+    extract_at: Option<usize>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -224,6 +232,9 @@ impl Session {
             counting: SingleJob::new(Notice::Counted, sender.clone()).waking(waker.clone()),
             reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
             mirror,
+            extracting: SingleJob::new(Notice::Extracted, sender.clone()).waking(waker.clone()),
+            extracting_raw: None,
+            extract_at: None,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
@@ -312,6 +323,7 @@ impl Session {
                 Notice::Counted => self.take_count(),
                 Notice::Mirrored => self.take_mirrored(),
                 Notice::ReviewReady => self.take_review(),
+                Notice::Extracted => self.take_extracted(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -355,6 +367,7 @@ impl Session {
             || self.counting.is_busy()
             || self.reviewing.is_busy()
             || self.mirror.is_busy()
+            || self.extracting.is_busy()
             || self.scanning()
             || self.searches.is_busy()
     }

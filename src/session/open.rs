@@ -26,11 +26,16 @@ pub(super) struct Hash {
     pub(super) text: Arc<String>,
     /// How the text is read: a web page is known by its extracted article.
     pub(super) format: crate::document::Format,
+    /// A book read chapter by chapter is known by its whole source.
+    pub(super) book: Option<crate::document::epub::Rest>,
 }
 
 impl Job for Hash {
     type Output = (u64, Option<(PathBuf, FileStamp)>, String);
     fn run(self) -> Self::Output {
+        if let Some(whole) = self.book.as_ref().and_then(|b| b.whole_source()) {
+            return (self.opening, self.file, fingerprint(whole));
+        }
         let text = crate::document::identity_text(&self.text, self.format);
         (self.opening, self.file, fingerprint(&text))
     }
@@ -136,6 +141,10 @@ impl Session {
         };
         self.app.list.select_article(index);
         let effects = self.open(index);
+        if self.app.is_loading(crate::app::ArticleId(index)) {
+            // Placed once the page's text is there (see `extract`).
+            self.extract_at = at;
+        }
         if let (Some(at), Some(reader)) = (at, self.app.reader.as_mut()) {
             reader.doc.ensure_complete();
             // `--at` counts characters, as the notes files do.
@@ -148,19 +157,42 @@ impl Session {
 
     /// Reads article `index` and its annotations, and shows it.
     pub fn open(&mut self, index: usize) -> Vec<Effect> {
+        self.open_with(index, None)
+    }
+
+    /// [`Session::open`], with the article's text and document already
+    /// made off the event loop when `prepared` is given (a large web page,
+    /// see `super::extract`).
+    pub(super) fn open_with(
+        &mut self,
+        index: usize,
+        prepared: Option<super::extract::Prepared>,
+    ) -> Vec<Effect> {
         self.flush_position();
+        let Some(source) = self.app.list.articles.get(index).map(|a| a.source.clone()) else {
+            return Vec::new();
+        };
+        let (mut loaded, prepared) = match prepared {
+            Some(p) => (p.loaded, Some((p.doc, p.fingerprint))),
+            None => match self.reader.load(&source) {
+                Ok(loaded) => (loaded, None),
+                Err(message) => {
+                    self.app.error(message);
+                    return Vec::new();
+                }
+            },
+        };
+        if prepared.is_none() && self.prepare_in_background(index, &loaded) {
+            return Vec::new();
+        }
         let Some(article) = self.app.list.articles.get(index) else {
             return Vec::new();
         };
-        let mut loaded = match self.reader.load(&article.source) {
-            Ok(loaded) => loaded,
-            Err(message) => {
-                self.app.error(message);
-                return Vec::new();
-            }
-        };
         let path = store_path(&article.source);
         let mut record = record(article, &path);
+        if let Some((_, Some(known))) = &prepared {
+            record.fingerprint = known.clone();
+        }
         let file = match &article.source {
             Source::File(f) => FileStamp::of(&path).map(|s| (f.clone(), s)),
             Source::Bundled(..) => None,
@@ -191,6 +223,7 @@ impl Session {
                 file: file.map(|(_, stamp)| (path.clone(), stamp)),
                 text: Arc::clone(&loaded.text),
                 format: loaded.format,
+                book: loaded.book.as_ref().map(|b| b.rest.clone()),
             });
         }
         let mut moved = false;
@@ -217,7 +250,10 @@ impl Session {
             Ok(None) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
-        let doc = loaded.document(self.options);
+        let doc = match prepared {
+            Some((doc, _)) => doc,
+            None => loaded.document(self.options),
+        };
         let note = loaded
             .lossy
             .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());

@@ -6,6 +6,7 @@ mod help;
 mod library_search;
 pub mod links;
 mod list_pane;
+mod loading;
 pub mod note_editor;
 mod outline;
 pub mod panel;

@@ -25,10 +25,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let title = app.reader.as_ref().map_or_else(
+    let shown = app
+        .reader
+        .as_ref()
+        .map(|r| r.article)
+        .or_else(|| app.loading.as_ref().map(|l| l.article));
+    let title = shown.map_or_else(
         || " gloss ".to_string(),
-        |r| {
-            let t = app.list.article(r.article).map_or("", |a| a.title.as_str());
+        |article| {
+            let t = app.list.article(article).map_or("", |a| a.title.as_str());
             format!(" {} ", fit(t, usize::from(area.width.saturating_sub(4))))
         },
     );
@@ -40,6 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, text: Rect) {
             let wide = crate::app::geometry::wide_column(area, text).intersection(area);
             draw_text(frame.buffer_mut(), app, reader, text, wide);
         }
+        None if app.loading.is_some() => super::loading::draw(frame, app, inner),
         None => {
             let hint = "Choose an article in the list and press Enter. Press ? for help.";
             frame.render_widget(

@@ -212,6 +212,13 @@ pub fn write(book: &Book) -> Vec<u8> {
 /// chapters of varied prose, so it compresses like a real book. The first
 /// paragraph opens with `first_mark`.
 pub fn long_book(size: usize, first_mark: &str) -> Vec<u8> {
+    long_book_and_text(size, first_mark, "").0
+}
+
+/// [`long_book`] whose last paragraph ends with `last_mark`, and the same
+/// book's text as plain text (chapter headings and paragraphs separated by
+/// blank lines), for timing a pager on the same words.
+pub fn long_book_and_text(size: usize, first_mark: &str, last_mark: &str) -> (Vec<u8>, String) {
     const WORDS: &[&str] = &[
         "the", "keeper", "lamp", "harbour", "storm", "light", "wick", "gallery", "tide", "chart",
         "wreck", "boat", "month", "oil", "glass", "rain", "gull", "rail", "stove", "bay", "night",
@@ -227,6 +234,7 @@ pub fn long_book(size: usize, first_mark: &str) -> Vec<u8> {
         state
     };
     let mut chapters = Vec::new();
+    let mut text = String::new();
     let mut total = 0usize;
     // Deflate packs this prose about 3:1.
     let target = size * 3;
@@ -234,21 +242,26 @@ pub fn long_book(size: usize, first_mark: &str) -> Vec<u8> {
     while total < target {
         n += 1;
         let mut body = format!("<h1>Chapter {n}</h1>\n");
+        text.push_str(&format!("Chapter {n}\n\n"));
         for p in 0..40 {
-            body.push_str("<p>");
+            let mut para = String::new();
             if n == 1 && p == 0 {
-                body.push_str(first_mark);
-                body.push(' ');
+                para.push_str(first_mark);
+                para.push(' ');
             }
             for w in 0..90 {
                 let word = WORDS[(next() % WORDS.len() as u64) as usize];
-                body.push_str(word);
-                body.push(if w % 13 == 12 { '.' } else { ' ' });
+                para.push_str(word);
+                para.push(if w % 13 == 12 { '.' } else { ' ' });
                 if w % 13 == 12 {
-                    body.push(' ');
+                    para.push(' ');
                 }
             }
+            body.push_str("<p>");
+            body.push_str(&para);
             body.push_str("</p>\n");
+            text.push_str(para.trim_end());
+            text.push_str("\n\n");
         }
         total += body.len();
         chapters.push(Chapter {
@@ -257,7 +270,16 @@ pub fn long_book(size: usize, first_mark: &str) -> Vec<u8> {
             body,
         });
     }
-    write(&Book {
+    if !last_mark.is_empty()
+        && let Some(last) = chapters.last_mut()
+    {
+        let end = last.body.rfind("</p>").unwrap_or(last.body.len());
+        last.body.insert_str(end, &format!(" {last_mark}"));
+        let t = text.trim_end().len();
+        text.truncate(t);
+        text.push_str(&format!(" {last_mark}\n"));
+    }
+    let bytes = write(&Book {
         title: "A Long Generated Book".into(),
         author: "Bench Writer".into(),
         date: "2020-01-01".into(),
@@ -265,5 +287,6 @@ pub fn long_book(size: usize, first_mark: &str) -> Vec<u8> {
         images: Vec::new(),
         level: 6,
         reverse: false,
-    })
+    });
+    (bytes, text)
 }
