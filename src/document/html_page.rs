@@ -13,8 +13,10 @@
 //!
 //! A page is parsed in one go (HTML cannot be read a segment at a time), but
 //! the work is bounded: nesting deeper than [`MAX_DEPTH`] is read as flat text,
-//! and a page with more than [`MAX_ELEMENTS`] elements skips extraction (its
-//! whole text is shown), so a hostile or enormous page cannot hang the reader.
+//! and a page with more than [`MAX_ELEMENTS`] elements or more than
+//! [`MAX_EXTRACTED_BYTES`] of text skips extraction (its whole text is
+//! shown), so a hostile or enormous page cannot take unbounded time; the
+//! reader parses pages of some size in a background job (`session::extract`).
 
 use super::html;
 use super::meta::{Metadata, parse_date};
@@ -30,6 +32,11 @@ pub(super) const MAX_DEPTH: usize = 256;
 /// Pages with more elements than this are shown whole instead of extracted:
 /// scoring every candidate of a huge page would take longer than reading it.
 pub(super) const MAX_ELEMENTS: usize = 200_000;
+
+/// Pages larger than this (bytes of text) are shown whole instead of
+/// extracted, whatever their elements: extraction keeps a second tree of
+/// the page, and a page this large is rarely one article.
+pub const MAX_EXTRACTED_BYTES: usize = 16 * 1024 * 1024;
 
 /// A parsed page: its metadata and its blocks in reading order.
 pub(super) struct Page {
@@ -59,7 +66,11 @@ pub(super) fn parse(source: &str, format: Format) -> Page {
         .filter(|n| matches!(n, Node::Element(_)))
         .count();
     let extracted = match format {
-        Format::Html if depth <= MAX_DEPTH && elements <= MAX_ELEMENTS => {
+        Format::Html
+            if depth <= MAX_DEPTH
+                && elements <= MAX_ELEMENTS
+                && source.len() <= MAX_EXTRACTED_BYTES =>
+        {
             extract(source, &mut meta)
         }
         _ => None,

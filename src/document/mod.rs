@@ -43,6 +43,7 @@ pub use blocks::{
 pub use char_offset::CharOffset;
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
+pub use html_page::MAX_EXTRACTED_BYTES;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{fits_a_field, is_clean, placeholder_for, sanitize, sanitize_text};
 

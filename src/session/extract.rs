@@ -16,7 +16,7 @@ use super::fingerprints::FileStamp;
 use super::jobs::Job;
 use crate::annotations::fingerprint;
 use crate::app::{ArticleId, Effect};
-use crate::document::{Document, Format, ParseOptions, sanitize};
+use crate::document::{Document, Format, MAX_EXTRACTED_BYTES, ParseOptions, sanitize};
 use crate::library::{Loaded, Source, store_path};
 
 /// Web pages at least this large (bytes of text) are prepared in the
@@ -115,7 +115,8 @@ impl Session {
             ),
             Source::Bundled(name, _) => (*name).to_string(),
         };
-        let what = if raw {
+        let whole = loaded.text.len() > MAX_EXTRACTED_BYTES;
+        let what = if raw || whole {
             "reading the whole page"
         } else {
             "extracting the article from"
@@ -128,6 +129,13 @@ impl Session {
         self.openings += 1;
         self.watched = None;
         self.extracting_raw = Some(raw);
+        self.extract_note = (whole && !raw).then(|| {
+            format!(
+                "{} is larger than {} MB: its whole text is shown, no article is extracted",
+                sanitize(&name),
+                MAX_EXTRACTED_BYTES / (1024 * 1024)
+            )
+        });
         self.extracting.spawn(Extract {
             opening: self.openings,
             index,
@@ -171,6 +179,11 @@ impl Session {
         let effects = self.open_with(index, Some(prepared));
         if focus == crate::app::Focus::List {
             self.app.focus_list();
+        }
+        if let Some(note) = self.extract_note.take()
+            && self.app.reader.is_some()
+        {
+            self.app.info(note);
         }
         let at = self.extract_at.take();
         if let (Some(at), Some(reader)) = (at, self.app.reader.as_mut()) {

@@ -172,6 +172,8 @@ pub struct Session {
     extracting_raw: Option<bool>,
     /// Where `gloss open --at` asked the page being extracted to open.
     extract_at: Option<usize>,
+    /// What to say when the page arrives (a page too large to extract).
+    extract_note: Option<String>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -235,6 +237,7 @@ impl Session {
             extracting: SingleJob::new(Notice::Extracted, sender.clone()).waking(waker.clone()),
             extracting_raw: None,
             extract_at: None,
+            extract_note: None,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
