@@ -307,6 +307,7 @@ impl Runtime {
         // found meanwhile is taken (a warm library can hand over thousands
         // of articles by now; they are ordered after the first screen).
         draw(terminal, &mut self.session.app)?;
+        self.prepare_code();
         let mut dirty = false;
         let mut last_draw = Instant::now();
         while !self.session.app.quit {
@@ -329,6 +330,7 @@ impl Runtime {
             // not one per event; a frame is still drawn every FRAME_BUDGET.
             if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
                 draw(terminal, &mut self.session.app)?;
+                self.prepare_code();
                 dirty = false;
                 last_draw = Instant::now();
             }
@@ -369,6 +371,13 @@ impl Runtime {
             }
         }
         Ok(())
+    }
+
+    /// Hands the code blocks the last frame drew plain (their grammar was
+    /// not loaded yet) to the session to prepare off the event loop; their
+    /// notice brings a frame that draws them in colour.
+    fn prepare_code(&mut self) {
+        self.session.prepare_code(crate::ui::syntax::take_wanted());
     }
 
     /// Waits up to [`IDLE_TICK`] for a key, or less when background work

@@ -16,6 +16,7 @@ use super::piece::Piece;
 use super::{BlockKind, Container, SpanStyle};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 /// The style of footnote markers and back links: they are links.
 pub(super) const MARK: SpanStyle = SpanStyle {
@@ -47,11 +48,32 @@ fn defined_label(line: &str) -> Option<&str> {
     (!label.is_empty() && !label.contains(['[', ']'])).then_some(label)
 }
 
+/// The keys of every label defined in a source, found by a scan of the
+/// whole source the first time a segment mentions a footnote (an article
+/// without footnotes, and the first screen of one, never pays for it).
+#[derive(Debug, Default)]
+struct Defined {
+    source: Option<Arc<String>>,
+    keys: OnceLock<HashSet<String>>,
+}
+
+impl Defined {
+    fn keys(&self) -> &HashSet<String> {
+        self.keys.get_or_init(|| match &self.source {
+            Some(source) if source.contains("[^") => {
+                source.lines().filter_map(defined_label).map(key).collect()
+            }
+            _ => HashSet::new(),
+        })
+    }
+}
+
 /// Footnote state shared by every segment of one document.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Footnotes {
-    /// Keys of every label defined in the source.
-    defined: HashSet<String>,
+    /// Keys of every label defined in the source (shared by the copies of
+    /// a document and its provisional tail, so the source is scanned once).
+    defined: Arc<Defined>,
     /// The number each referenced key is shown with.
     numbers: HashMap<String, usize>,
     /// How many references each key has had.
@@ -61,24 +83,35 @@ pub(super) struct Footnotes {
 }
 
 impl Footnotes {
-    /// Scans `source` for definition lines (a cheap pass: only lines holding
-    /// `[^` are looked at).
-    pub(super) fn scan(source: &str) -> Self {
-        let mut notes = Self::default();
-        if !source.contains("[^") {
-            return notes;
+    /// The footnotes of `source`, whose definition lines are looked for
+    /// when a segment first mentions a footnote.
+    pub(super) fn of(source: Arc<String>) -> Self {
+        Self {
+            defined: Arc::new(Defined {
+                source: Some(source),
+                keys: OnceLock::new(),
+            }),
+            ..Self::default()
         }
-        notes.defined = source.lines().filter_map(defined_label).map(key).collect();
-        notes
+    }
+
+    /// Fresh numbering over the same source, sharing the labels found (for
+    /// a provisional parse of the source's end).
+    pub(super) fn restart(&self) -> Self {
+        Self {
+            defined: Arc::clone(&self.defined),
+            ..Self::default()
+        }
     }
 
     /// `segment` with a stand-in definition appended for each defined label it
     /// mentions, so pulldown-cmark reads the references; events from past
     /// `segment.len()` come from the stand-ins and are dropped.
     pub(super) fn with_stand_ins<'a>(&self, segment: &'a str) -> Cow<'a, str> {
-        if self.defined.is_empty() || !segment.contains("[^") {
+        if !segment.contains("[^") || self.defined.keys().is_empty() {
             return Cow::Borrowed(segment);
         }
+        let defined = self.defined.keys();
         let mut labels: Vec<&str> = Vec::new();
         let mut keys: HashSet<String> = HashSet::new();
         for (at, _) in segment.match_indices("[^") {
@@ -89,7 +122,7 @@ impl Footnotes {
                 continue;
             }
             let key = key(label);
-            if self.defined.contains(&key) && keys.insert(key) {
+            if defined.contains(&key) && keys.insert(key) {
                 labels.push(label);
             }
         }
@@ -184,18 +217,23 @@ mod tests {
 
     #[test]
     fn definition_lines_are_found_by_label() {
-        let notes = Footnotes::scan(
-            "x [^a]\n\n[^a]: one\n  [^Big Note]: two\n> [^q]: three\nno [^b] here\n",
-        );
-        let mut keys: Vec<_> = notes.defined.iter().cloned().collect();
+        let notes = Footnotes::of(Arc::new(
+            "x [^a]\n\n[^a]: one\n  [^Big Note]: two\n> [^q]: three\nno [^b] here\n".into(),
+        ));
+        let mut keys: Vec<_> = notes.defined.keys().iter().cloned().collect();
         keys.sort();
         assert_eq!(keys, ["a", "big-note", "q"]);
-        assert!(Footnotes::scan("no notes").defined.is_empty());
+        assert!(
+            Footnotes::of(Arc::new("no notes".into()))
+                .defined
+                .keys()
+                .is_empty()
+        );
     }
 
     #[test]
     fn stand_ins_only_for_defined_labels_mentioned() {
-        let notes = Footnotes::scan("[^a]: x\n[^b]: y\n");
+        let notes = Footnotes::of(Arc::new("[^a]: x\n[^b]: y\n".into()));
         assert_eq!(notes.with_stand_ins("plain"), "plain");
         assert_eq!(notes.with_stand_ins("see [^c]"), "see [^c]");
         assert_eq!(

@@ -10,6 +10,7 @@ use pulldown_cmark::{
     Alignment, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser,
     Tag, TagEnd,
 };
+use std::sync::Arc;
 
 /// The CommonMark extensions articles use; smart punctuation stays off so the
 /// text keeps the characters the author typed.
@@ -32,10 +33,21 @@ pub(super) struct Context {
 }
 
 impl Context {
-    /// The context for a whole source: finds the footnote labels it defines.
-    pub(super) fn new(source: &str) -> Self {
+    /// The context for a whole source (the footnote labels it defines are
+    /// looked for when a segment first mentions a footnote).
+    pub(super) fn new(source: &Arc<String>) -> Self {
         Self {
-            footnotes: Footnotes::scan(source),
+            footnotes: Footnotes::of(Arc::clone(source)),
+            ..Self::default()
+        }
+    }
+
+    /// A context for parsing a later part of the same source on its own
+    /// (a provisional tail): nothing numbered or waiting yet, the labels
+    /// found so far shared.
+    pub(super) fn restart(&self) -> Self {
+        Self {
+            footnotes: self.footnotes.restart(),
             ..Self::default()
         }
     }

@@ -15,8 +15,9 @@ use std::sync::{Arc, OnceLock};
 /// Source bytes parsed by [`Document::new`] beyond the header: a first
 /// screen of prose even at 200x60 (the reader parses more when the screen is
 /// not full), and little enough that opening a long article parses no more
-/// than it shows.
-const FIRST_BUDGET: usize = 64 * 1024;
+/// than it shows. At least twice [`JOIN_LIMIT`], so a file whose paragraphs
+/// all wait for a continuation still shows text.
+const FIRST_BUDGET: usize = 32 * 1024;
 
 /// A repaired paragraph stops waiting for continuations at this size: real
 /// page-break chains are short, and an unpunctuated file must not hide its
@@ -351,10 +352,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             body_start: cut,
             repair: pending.repair,
             carry: None,
-            markdown: match pending.format {
-                Format::Markdown => markdown::Context::new(src),
-                Format::Plain | Format::Html | Format::HtmlRaw => markdown::Context::default(),
-            },
+            markdown: pending.markdown.restart(),
             done: false,
             references: pending.references.clone(),
             book: None,

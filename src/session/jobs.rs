@@ -25,6 +25,8 @@ pub enum Notice {
     Hashed,
     /// The rest of the open article was parsed.
     Parsed,
+    /// Code blocks drawn plain were prepared for drawing in colour.
+    CodePrepared,
     /// Every notes file was loaded for the all-notes view.
     AllNotes,
     /// The highlights due for review today were counted.

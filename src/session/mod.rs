@@ -91,8 +91,10 @@ pub struct Setup {
     /// Prepares the drawing of a fenced code block (language, code) off the
     /// event loop: the background parse calls it on the code at the end of
     /// a long article, so the first `G` does not compile a grammar's
-    /// patterns (tens of milliseconds) in its frame. The session knows no
-    /// drawing; the runtime passes the highlighter's memo in.
+    /// patterns (tens of milliseconds) in its frame; and on the blocks a
+    /// frame drew plain because their grammar was not ready
+    /// ([`Session::prepare_code`]). The session knows no drawing; the
+    /// runtime passes the highlighter's memo in.
     pub warm_code: Option<fn(&str, &str)>,
 }
 
@@ -156,6 +158,9 @@ pub struct Session {
     parsing: SingleJob<Parse>,
     /// See [`Setup::warm_code`].
     warm_code: Option<fn(&str, &str)>,
+    /// Prepares code blocks a frame drew plain (see
+    /// [`Session::prepare_code`]).
+    preparing_code: SingleJob<open::PrepareCode>,
     /// Loads every notes file for the all-notes view.
     all_notes: SingleJob<all_notes::LoadNotes>,
     /// Counts the highlights due for review today, off the event loop's
@@ -230,6 +235,8 @@ impl Session {
             snapshot_stale: false,
             hashing: SingleJob::new(Notice::Hashed, sender.clone()).waking(waker.clone()),
             parsing: SingleJob::new(Notice::Parsed, sender.clone()).waking(waker.clone()),
+            preparing_code: SingleJob::new(Notice::CodePrepared, sender.clone())
+                .waking(waker.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()).waking(waker.clone()),
             counting: SingleJob::new(Notice::Counted, sender.clone()).waking(waker.clone()),
             reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
@@ -322,6 +329,10 @@ impl Session {
             match notice {
                 Notice::Hashed => self.take_fingerprint(),
                 Notice::Parsed => self.take_parsed(),
+                // Nothing to take: the next frame draws the code in colour.
+                Notice::CodePrepared => {
+                    let _prepared = self.preparing_code.take();
+                }
                 Notice::AllNotes => self.take_all_notes(),
                 Notice::Counted => self.take_count(),
                 Notice::Mirrored => self.take_mirrored(),
@@ -366,6 +377,7 @@ impl Session {
     pub fn jobs_busy(&self) -> bool {
         self.hashing.is_busy()
             || self.parsing.is_busy()
+            || self.preparing_code.is_busy()
             || self.all_notes.is_busy()
             || self.counting.is_busy()
             || self.reviewing.is_busy()

@@ -90,6 +90,25 @@ impl Job for Parse {
     }
 }
 
+/// Prepares code blocks that a frame drew plain because their language's
+/// grammar was not loaded yet (see [`Session::prepare_code`]), so the frame
+/// never waits for it; the notice that it is done brings the next frame.
+pub(super) struct PrepareCode {
+    /// (language, code) of each block.
+    pub(super) blocks: Vec<(String, String)>,
+    /// See [`super::Setup::warm_code`].
+    pub(super) warm: fn(&str, &str),
+}
+
+impl Job for PrepareCode {
+    type Output = ();
+    fn run(self) {
+        for (lang, code) in &self.blocks {
+            (self.warm)(lang, code);
+        }
+    }
+}
+
 /// Hands the last [`WARM_BLOCKS`] fenced code blocks with a language of
 /// `doc` to `warm`, in document order.
 fn warm_code_blocks(doc: &crate::document::Document, warm: fn(&str, &str)) {
@@ -303,6 +322,17 @@ impl Session {
             doc: reader.doc.clone(),
             warm_code: self.warm_code,
         });
+    }
+
+    /// Prepares, off the event loop, the code blocks (language, code) a
+    /// frame drew plain because their grammar was not loaded yet; the
+    /// runtime passes them after drawing, and draws again when they are
+    /// ready. A newer request replaces one still waiting (what is still
+    /// plain on screen is asked for again by the next frame).
+    pub fn prepare_code(&mut self, blocks: Vec<(String, String)>) {
+        if let (Some(warm), false) = (self.warm_code, blocks.is_empty()) {
+            self.preparing_code.spawn(PrepareCode { blocks, warm });
+        }
     }
 
     fn resume_draft(&mut self) -> Vec<Effect> {

@@ -80,7 +80,7 @@ fn draw_text(buf: &mut Buffer, app: &App, reader: &Reader, area: Rect, wide: Rec
             let runs = match reader.doc.blocks().get(pos.block) {
                 Some(b) => match &b.kind {
                     BlockKind::Code { lang } => {
-                        syntax::runs(lang, reader.doc.slice(b.range.clone()))
+                        syntax::ready_runs(lang, reader.doc.slice(b.range.clone()))
                     }
                     _ => None,
                 },

@@ -3,8 +3,14 @@
 //! worked out here, when a block is drawn, and never touches the canonical
 //! text. The grammars are loaded the first time a block with a language is
 //! drawn, so articles without code pay nothing.
+//!
+//! Loading the grammars and compiling one language's patterns takes tens of
+//! milliseconds, far more than a frame: a block whose language is not ready
+//! yet is drawn plain ([`ready_runs`]) and asked for ([`take_wanted`]), the
+//! session prepares it off the event loop, and the next frame shows it in
+//! colour. Once a language is ready its blocks are highlighted as drawn.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -19,6 +25,10 @@ const MAX_BLOCK: usize = 8 * 1024;
 
 /// Highlighted blocks kept; the memo is emptied when it grows past this.
 const MEMO_BLOCKS: usize = 64;
+
+/// Blocks waiting to be prepared off the event loop are not queued past
+/// this (a screen shows a few; the rest are asked for again when drawn).
+const WANTED_BLOCKS: usize = 16;
 
 /// What a run of code is, in the few kinds a reader tells apart by colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,34 +101,101 @@ fn grammars() -> &'static Grammars {
     })
 }
 
+/// Highlighted blocks by [`memo_key`], between frames.
+fn memo() -> &'static Mutex<HashMap<u64, Option<Runs>>> {
+    static MEMO: OnceLock<Mutex<HashMap<u64, Option<Runs>>>> = OnceLock::new();
+    MEMO.get_or_init(Default::default)
+}
+
+/// Languages (fence words) whose grammar has been used once, so their
+/// patterns are compiled and a block costs only its lines.
+fn ready_languages() -> &'static Mutex<HashSet<String>> {
+    static READY: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    READY.get_or_init(Default::default)
+}
+
+/// Blocks drawn plain because their language was not ready, waiting for
+/// [`take_wanted`].
+fn wanted() -> &'static Mutex<Vec<(String, String)>> {
+    static WANTED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+    &WANTED
+}
+
+fn memo_key(lang: &str, code: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    lang.hash(&mut h);
+    code.hash(&mut h);
+    h.finish()
+}
+
 /// The runs of `code` written in `lang` (a fence's info word such as `rust`,
 /// `js`, `sh`), remembered between frames; `None` when the language is
 /// unknown, empty or the block too large, so the block is drawn plain.
+/// The first block of a language pays for loading its grammar: the drawing
+/// calls [`ready_runs`] instead, and this runs off the event loop.
 pub fn runs(lang: &str, code: &str) -> Option<Runs> {
     if lang.is_empty() || code.len() > MAX_BLOCK {
         return None;
     }
-    static MEMO: OnceLock<Mutex<HashMap<u64, Option<Runs>>>> = OnceLock::new();
-    let key = {
-        let mut h = DefaultHasher::new();
-        lang.hash(&mut h);
-        code.hash(&mut h);
-        h.finish()
-    };
-    let memo = MEMO.get_or_init(Default::default);
-    if let Ok(memo) = memo.lock()
+    let key = memo_key(lang, code);
+    if let Ok(memo) = memo().lock()
         && let Some(found) = memo.get(&key)
     {
         return found.clone();
     }
     let found = highlight(lang, code).map(Arc::new);
-    if let Ok(mut memo) = memo.lock() {
+    if let Ok(mut ready) = ready_languages().lock() {
+        ready.insert(lang.to_string());
+    }
+    if let Ok(mut memo) = memo().lock() {
         if memo.len() >= MEMO_BLOCKS {
             memo.clear();
         }
         memo.insert(key, found.clone());
     }
     found
+}
+
+/// The runs for drawing a block now: as [`runs`] when the block was
+/// highlighted before or its language is ready; otherwise `None` (the block
+/// is drawn plain this frame) and the block is kept for [`take_wanted`], so
+/// a frame never waits for a grammar to load.
+pub fn ready_runs(lang: &str, code: &str) -> Option<Runs> {
+    if lang.is_empty() || code.len() > MAX_BLOCK {
+        return None;
+    }
+    if let Ok(memo) = memo().lock()
+        && let Some(found) = memo.get(&memo_key(lang, code))
+    {
+        return found.clone();
+    }
+    let ready = ready_languages()
+        .lock()
+        .map(|ready| ready.contains(lang))
+        .unwrap_or(false);
+    if ready {
+        return runs(lang, code);
+    }
+    if let Ok(mut wanted) = wanted().lock()
+        && !wanted.iter().any(|(l, c)| l == lang && c == code)
+    {
+        if wanted.len() >= WANTED_BLOCKS {
+            // The newest are the ones on screen.
+            wanted.remove(0);
+        }
+        wanted.push((lang.to_string(), code.to_string()));
+    }
+    None
+}
+
+/// The blocks drawn plain since the last call because their language was
+/// not ready: the caller prepares them with [`runs`] off the event loop and
+/// draws again.
+pub fn take_wanted() -> Vec<(String, String)> {
+    wanted()
+        .lock()
+        .map(|mut wanted| std::mem::take(&mut *wanted))
+        .unwrap_or_default()
 }
 
 /// Parses `code` line by line with the grammar for `lang`, without the memo
@@ -207,6 +284,22 @@ mod tests {
     fn unknown_or_missing_languages_are_plain() {
         assert!(runs("", "let x = 1;").is_none());
         assert!(runs("no-such-language", "let x = 1;").is_none());
+    }
+
+    #[test]
+    fn a_block_of_a_language_not_ready_is_drawn_plain_and_asked_for() {
+        let code = "(defun ready-test () 1)";
+        assert!(ready_runs("lisp", code).is_none(), "drawn plain at once");
+        assert!(
+            wanted()
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|(l, c)| l == "lisp" && c == code)
+        );
+        // What the session's job does with it.
+        assert!(runs("lisp", code).is_some());
+        assert!(ready_runs("lisp", code).is_some(), "in colour from then on");
     }
 
     #[test]

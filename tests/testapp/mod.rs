@@ -214,8 +214,24 @@ impl TestApp {
         self._dir.path()
     }
 
-    /// Draws the app and returns the backend (its `Display` is the text).
+    /// Draws the app and returns the backend (its `Display` is the text),
+    /// as the screen is once background work for it is done: the open
+    /// article's code blocks are prepared for drawing in colour first (the
+    /// runtime does that off the event loop and draws again).
     pub fn screen(&mut self) -> &TestBackend {
+        if let Some(reader) = &self.app.reader {
+            for block in reader.doc.blocks() {
+                if let gloss::document::BlockKind::Code { lang } = &block.kind {
+                    let _ = gloss::ui::syntax::runs(lang, reader.doc.slice(block.range.clone()));
+                }
+            }
+        }
+        self.frame()
+    }
+
+    /// Draws one frame as it is now, before any background work (a code
+    /// block whose grammar is not loaded yet is drawn plain).
+    pub fn frame(&mut self) -> &TestBackend {
         let app = &self.app;
         self.terminal
             .draw(|f| gloss::ui::draw(f, app))
