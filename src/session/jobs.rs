@@ -41,6 +41,8 @@ pub enum Notice {
     Mirrored,
     /// Today's review queue was built (with each highlight's context).
     ReviewReady,
+    /// A notes file's pending changes were folded into it.
+    Folded,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -164,6 +164,8 @@ pub struct Session {
     reviewing: SingleJob<review::StartReview>,
     /// Keeps the `export.mirror` folder in step after saves.
     mirror: mirror::Mirror,
+    /// Folds a large notes file's pending changes into it after a save.
+    folding: SingleJob<FoldNotes>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -194,7 +196,10 @@ impl Session {
             Some((wake, waker)) => (Some(wake), waker),
             None => (None, wake::Waker::default()),
         };
-        let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
+        let store = setup
+            .store
+            .keep_tombstones(app.config.sync.tombstone_days)
+            .pending_changes_above(crate::annotations::PENDING_FROM_BYTES);
         let mirror = mirror::Mirror::new(
             app.config.export.mirror.clone(),
             sender.clone(),
@@ -224,6 +229,7 @@ impl Session {
             counting: SingleJob::new(Notice::Counted, sender.clone()).waking(waker.clone()),
             reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
             mirror,
+            folding: SingleJob::new(Notice::Folded, sender.clone()).waking(waker.clone()),
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
@@ -312,6 +318,7 @@ impl Session {
                 Notice::Counted => self.take_count(),
                 Notice::Mirrored => self.take_mirrored(),
                 Notice::ReviewReady => self.take_review(),
+                Notice::Folded => self.take_folded(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -455,6 +462,7 @@ impl Session {
                 if all.iter().any(|op| !matches!(op, Op::SetPosition(_))) {
                     self.mirror.saved(&saved.content);
                 }
+                self.fold_notes();
                 self.app.saved(crate::app::ArticleId(article), saved);
                 if overruled > 0 {
                     self.app.error(format!(
@@ -489,6 +497,25 @@ impl Session {
                 self.snapshot_stale = true;
                 self.app.error(message);
             }
+        }
+    }
+
+    /// Folds the pending changes of the notes file saved or read last, off
+    /// the event loop, when the store left some.
+    fn fold_notes(&mut self) {
+        if let Some(fold) = self.store.fold_due() {
+            self.folding.spawn(FoldNotes(fold));
+        }
+    }
+
+    /// A fold that failed is said; the changes are saved all the same (the
+    /// pending-changes file holds them) and the next save folds again.
+    fn take_folded(&mut self) {
+        if let Some(Err(why)) = self.folding.take() {
+            self.app.error(format!(
+                "saved, but the notes file was not brought up to date: {}",
+                crate::document::sanitize(&why)
+            ));
         }
     }
 
@@ -558,6 +585,17 @@ impl Session {
         {
             self.save(article.0, vec![Op::SetPosition(position)]);
         }
+    }
+}
+
+/// [`crate::annotations::Fold`] as a job.
+struct FoldNotes(crate::annotations::Fold);
+
+impl jobs::Job for FoldNotes {
+    /// Why the fold failed.
+    type Output = Result<bool, String>;
+    fn run(self) -> Self::Output {
+        self.0.run().map_err(|e| e.to_string())
     }
 }
 
