@@ -135,8 +135,8 @@ fn bench(c: &mut Criterion) {
         });
     });
     group.bench_function("save_and_fold_20k_highlights", |b| {
-        let store = Store::new(&with_notes)
-            .pending_changes_above(gloss::annotations::PENDING_FROM_BYTES);
+        let store =
+            Store::new(&with_notes).pending_changes_above(gloss::annotations::PENDING_FROM_BYTES);
         let found = store.find(&path, "").unwrap().unwrap();
         let record = found.content.article.clone();
         let mut highlights = found.content.highlights;

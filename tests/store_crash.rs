@@ -433,7 +433,10 @@ fn pending_changes_survive_sigkills() {
             n == last_reported || n == last_reported + 1,
             "round {round}: the store holds save {n}, the child had reported {last_reported}"
         );
-        assert!(n > on_disk, "round {round}: every round saved at least once");
+        assert!(
+            n > on_disk,
+            "round {round}: every round saved at least once"
+        );
         on_disk = n;
     }
     eprintln!("{on_disk} saves, pending changes left by {pending_seen} kills");

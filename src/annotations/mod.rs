@@ -40,6 +40,6 @@ pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind, QuoteSelecto
 pub use repair::{Repairs, distinct_ids};
 pub use store::{
     BatchLock, Corrupt, DEFAULT_TOMBSTONE_DAYS, Fold, Found, Index, IndexEntry, MatchedBy, Op,
-    PENDING_FROM_BYTES, PENDING_SUFFIX, pending_of,
-    STAGED_SUFFIX, Saved, Staged, Store, StoreError,
+    PENDING_FROM_BYTES, PENDING_SUFFIX, STAGED_SUFFIX, Saved, Staged, Store, StoreError,
+    pending_of,
 };

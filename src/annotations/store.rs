@@ -474,7 +474,11 @@ impl Store {
             let path = entry.path();
             if is_annotation_file(&path) {
                 files.push(path);
-            } else if entry.file_name().to_string_lossy().ends_with(PENDING_SUFFIX) {
+            } else if entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(PENDING_SUFFIX)
+            {
                 pending.insert(path);
             }
         }
@@ -1343,10 +1347,7 @@ impl Fold {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let temp = file.with_file_name(format!(
-            ".{name}.{}.fold{TEMP_SUFFIX}",
-            std::process::id()
-        ));
+        let temp = file.with_file_name(format!(".{name}.{}.fold{TEMP_SUFFIX}", std::process::id()));
         let _ = fs::remove_file(&temp);
         if let Err(e) = shared.disk.write_new(&temp, text.as_bytes()) {
             let _ = fs::remove_file(&temp);
