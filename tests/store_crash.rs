@@ -336,7 +336,7 @@ fn child_save_loop_pending() {
             .unwrap();
         file = Some(saved.file);
         println!("saved {n}");
-        if n % 2 == 0
+        if n.is_multiple_of(2)
             && let Some(fold) = store.fold_due()
         {
             fold.run().unwrap();

@@ -1156,13 +1156,15 @@ pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreErro
     Ok(read_joined(file)?.map(|(parsed, _)| parsed))
 }
 
+/// A notes file with its pending changes joined in, and the ids these held
+/// (`None`: there were none).
+type Joined = (format::Parsed, Option<HashSet<HighlightId>>);
+
 /// [`read_file`], also giving the ids the pending changes held (`None`: there
 /// were none). The pending changes are read first: a fold writes the notes
 /// file before it removes them, so whatever the order of events, the notes
 /// file read after them holds them or they are joined in.
-fn read_joined(
-    file: &Path,
-) -> Result<Option<(format::Parsed, Option<HashSet<HighlightId>>)>, StoreError> {
+fn read_joined(file: &Path) -> Result<Option<Joined>, StoreError> {
     let pending_file = pending_of(file);
     let pending = match fs::read(&pending_file) {
         Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
@@ -1180,10 +1182,7 @@ fn read_joined(
 
 /// [`read_joined`] for a notes file already read: reads its pending changes
 /// and joins them in.
-fn with_pending(
-    file: &Path,
-    parsed: format::Parsed,
-) -> Result<(format::Parsed, Option<HashSet<HighlightId>>), StoreError> {
+fn with_pending(file: &Path, parsed: format::Parsed) -> Result<Joined, StoreError> {
     let pending_file = pending_of(file);
     let pending = match fs::read(&pending_file) {
         Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
@@ -1195,10 +1194,7 @@ fn with_pending(
 
 /// Joins pending changes into a notes file, per id newest-wins as two sync
 /// copies are merged; also gives the ids the pending changes held.
-fn join(
-    parsed: format::Parsed,
-    pending: Option<format::Parsed>,
-) -> (format::Parsed, Option<HashSet<HighlightId>>) {
+fn join(parsed: format::Parsed, pending: Option<format::Parsed>) -> Joined {
     let Some(pending) = pending else {
         return (parsed, None);
     };
