@@ -4,6 +4,12 @@
 //! and writes, the app takes the result back), and opening that article next
 //! to opening the same article with no notes.
 //!
+//! A save of such a file writes the change to the pending changes beside it
+//! and returns (what the user waits for); the session folds them into the
+//! notes file in a background job. `save_and_fold_20k_highlights` times
+//! both, one after the other, so the work moved off the keystroke is
+//! counted too.
+//!
 //! Run with `cargo bench --bench store`.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
@@ -126,6 +132,26 @@ fn bench(c: &mut Criterion) {
             // The app's copy first, as `App::save` does, then the store.
             reader.notes.apply_ops(&ops, reader.doc.text());
             s.save(0, ops);
+        });
+    });
+    group.bench_function("save_and_fold_20k_highlights", |b| {
+        let store =
+            Store::new(&with_notes).pending_changes_above(gloss::annotations::PENDING_FROM_BYTES);
+        let found = store.find(&path, "").unwrap().unwrap();
+        let record = found.content.article.clone();
+        let mut highlights = found.content.highlights;
+        let mut n = 0u64;
+        b.iter(|| {
+            n += 1;
+            let h = &mut highlights[(n as usize * 7919) % HIGHLIGHTS];
+            h.note = format!("Edited and folded note {n}");
+            h.updated = chrono::Utc::now();
+            store
+                .apply(Some(&found.file), &record, &[Op::Upsert(h.clone())])
+                .unwrap();
+            if let Some(fold) = store.fold_due() {
+                assert!(fold.run().unwrap());
+            }
         });
     });
     group.finish();

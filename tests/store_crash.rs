@@ -315,3 +315,163 @@ fn two_processes_lose_nothing() {
         .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]));
 }
+
+/// Child: [`child_save_loop`] through pending changes (as the session saves
+/// a large notes file), folding them into the notes file after every other
+/// save, so kills land in the pending write and in the fold alike.
+#[test]
+#[ignore = "child process of pending_changes_survive_sigkills"]
+fn child_save_loop_pending() {
+    let Some(dir) = std::env::var_os(DIR_VAR) else {
+        return;
+    };
+    let store = Store::new(Path::new(&dir)).pending_changes_above(0);
+    let found = store.find(Path::new(ARTICLE), "").unwrap();
+    let mut n = found.as_ref().map_or(0, |f| counter_of(&f.content));
+    let mut file: Option<PathBuf> = found.map(|f| f.file);
+    loop {
+        n += 1;
+        let saved = store
+            .apply(file.as_deref(), &record(), &[Op::Upsert(counter(n))])
+            .unwrap();
+        file = Some(saved.file);
+        println!("saved {n}");
+        if n.is_multiple_of(2)
+            && let Some(fold) = store.fold_due()
+        {
+            fold.run().unwrap();
+        }
+    }
+}
+
+/// Child: [`child_add_fifty`] through pending changes, folding after every
+/// fifth save.
+#[test]
+#[ignore = "child process of two_processes_with_pending_changes_lose_nothing"]
+fn child_add_fifty_pending() {
+    let (Some(dir), Some(worker)) = (std::env::var_os(DIR_VAR), std::env::var_os(WORKER_VAR))
+    else {
+        return;
+    };
+    let worker = worker.to_string_lossy().into_owned();
+    let store = Store::new(Path::new(&dir)).pending_changes_above(0);
+    let mut file = store
+        .find(Path::new(ARTICLE), "")
+        .unwrap()
+        .map(|found| found.file);
+    for i in 0..50 {
+        let saved = store
+            .apply(
+                file.as_deref(),
+                &record(),
+                &[Op::Upsert(highlight(format!("{worker}-{i:02}"), i * 2))],
+            )
+            .unwrap();
+        file = Some(saved.file);
+        if i % 5 == 4
+            && let Some(fold) = store.fold_due()
+        {
+            fold.run().unwrap();
+        }
+    }
+}
+
+/// A kill -9 at any moment of a save through pending changes, or of their
+/// fold into the notes file, loses no reported save: every reader (another
+/// store, as another gloss process is) finds the last one.
+#[test]
+fn pending_changes_survive_sigkills() {
+    let dir = crash_dir();
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("seed {seed}");
+    let mut rng = Rng(seed);
+    let mut on_disk = 0;
+    let mut pending_seen = 0;
+    for round in 0..KILLS / 4 {
+        let mut child = spawn_child("child_save_loop_pending", dir.path(), "");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        let saved_number = |line: &str| {
+            line.trim()
+                .strip_prefix("saved ")
+                .map(|n| n.parse::<u64>().unwrap())
+        };
+        let mut last_reported = loop {
+            line.clear();
+            if out.read_line(&mut line).unwrap() == 0 {
+                panic!("child ended without saving (round {round})");
+            }
+            if let Some(n) = saved_number(&line) {
+                break n;
+            }
+        };
+        std::thread::sleep(Duration::from_micros(rng.next(3_000)));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        for line in out.lines() {
+            if let Some(n) = saved_number(&line.unwrap()) {
+                last_reported = n;
+            }
+        }
+        let files = annotation_files(dir.path());
+        assert_eq!(files.len(), 1, "round {round}: one notes file: {files:?}");
+        // The notes file itself always parses, whatever the kill cut.
+        let text = fs::read_to_string(&files[0]).unwrap();
+        let _: gloss::annotations::AnnotationFile = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("round {round}: file does not parse: {e}\n{text}"));
+        pending_seen += usize::from(gloss::annotations::pending_of(&files[0]).exists());
+        let found = Store::new(dir.path())
+            .find(Path::new(ARTICLE), "")
+            .unwrap()
+            .unwrap();
+        let n = counter_of(&found.content);
+        assert!(
+            n == last_reported || n == last_reported + 1,
+            "round {round}: the store holds save {n}, the child had reported {last_reported}"
+        );
+        assert!(
+            n > on_disk,
+            "round {round}: every round saved at least once"
+        );
+        on_disk = n;
+    }
+    eprintln!("{on_disk} saves, pending changes left by {pending_seen} kills");
+}
+
+/// Two processes saving through pending changes (and folding them) at once
+/// lose none of each other's highlights.
+#[test]
+fn two_processes_with_pending_changes_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut children = [
+        spawn_child("child_add_fifty_pending", dir.path(), "a"),
+        spawn_child("child_add_fifty_pending", dir.path(), "b"),
+        spawn_child("child_add_fifty", dir.path(), "c"),
+    ];
+    for child in &mut children {
+        assert!(child.wait().unwrap().success());
+    }
+    let files = annotation_files(dir.path());
+    assert_eq!(files.len(), 1, "all found the same file: {files:?}");
+    let found = Store::new(dir.path())
+        .find(Path::new(ARTICLE), "")
+        .unwrap()
+        .unwrap();
+    let mut ids: Vec<String> = found
+        .content
+        .highlights
+        .iter()
+        .map(|h| h.id.to_string())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .flat_map(|w| (0..50).map(move |i| format!("{w}-{i:02}")))
+        .collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}

@@ -8,11 +8,11 @@
 //! half-written file. A file that does not parse is reported and left alone:
 //! it is never overwritten or renamed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use super::disk::{Disk, RealDisk};
@@ -20,7 +20,7 @@ use super::format::{self, Extras, ParseFailure};
 use super::merge::{Seen, merge};
 use super::path_text::{path_to_text, text_to_path};
 use super::repair::Repairs;
-use super::sync::compact;
+use super::sync::{Copy, compact, merge_copies};
 use super::{
     AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
 };
@@ -40,15 +40,14 @@ const NAME_ID_CHARS: usize = 10;
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    cache: Mutex<HashMap<PathBuf, Cached>>,
+    /// What a [`Fold`] running off the event loop shares with the store.
+    shared: Arc<Shared>,
     /// Whether this process has cleared temporary files a crashed save left;
     /// once is enough, so saves do not list the folder each time.
     swept: std::sync::atomic::AtomicBool,
     /// The version of each file this process last read or wrote: a change
     /// made from it wins over it, whatever the clocks say.
     seen: Mutex<HashMap<PathBuf, Seen>>,
-    /// Where saves write (the real disk, or a failing one in tests).
-    disk: Box<dyn Disk>,
     /// How long a deleted highlight's tombstone is kept (`[sync]
     /// tombstone_days`).
     tombstone_age: chrono::TimeDelta,
@@ -56,20 +55,67 @@ pub struct Store {
     /// its path inside one of them, for notes synced from a machine where
     /// the library lives elsewhere (see [`Store::set_library_roots`]).
     library_roots: Vec<PathBuf>,
+    /// Notes files at least this large take a change as a pending-changes
+    /// file beside them ([`Store::pending_changes_above`]); `None`: every
+    /// save rewrites the notes file.
+    pending_from: Option<u64>,
+}
+
+/// The store's state that a [`Fold`] updates from its own thread.
+#[derive(Debug)]
+struct Shared {
+    dir: PathBuf,
+    cache: Mutex<HashMap<PathBuf, Cached>>,
+    /// Where saves write (the real disk, or a failing one in tests).
+    disk: Box<dyn Disk>,
     /// The file this process read or wrote last, parsed, with its
     /// highlights' rendered text: the next save of the same, unchanged file
     /// neither parses it again nor renders what did not change.
     last: Mutex<Option<Last>>,
 }
 
-/// See [`Store::last`].
+/// See [`Shared::last`]. `parsed` is the notes file with its pending
+/// changes (if any) joined in.
 #[derive(Debug)]
 struct Last {
     file: PathBuf,
     stamp: Stamp,
+    /// The pending-changes file as this process last read or wrote it.
+    pending: Option<Pending>,
     parsed: format::Parsed,
     chunks: format::Chunks,
 }
+
+/// A pending-changes file: its version, and the highlight ids it holds (as
+/// highlights or tombstones), so the next change rewrites them all.
+#[derive(Debug, Clone)]
+struct Pending {
+    stamp: Stamp,
+    ids: HashSet<HighlightId>,
+}
+
+/// Notes files from this size on take changes in a pending-changes file
+/// when the session asks for it: below it a whole rewrite costs about as
+/// much as writing the change alone.
+pub const PENDING_FROM_BYTES: u64 = 512 * 1024;
+
+/// The pending-changes file of notes file `file`: `.<name>.pending.toml`
+/// beside it. It is a notes file of its own (the same TOML, holding only the
+/// highlights changed since the last fold, and their tombstones), joined
+/// into `file` by the same per-id newest-wins merge as a sync conflict copy,
+/// so applying it twice, or to a file that already holds it, changes
+/// nothing. The leading dot keeps it out of listings, exports and search.
+pub fn pending_of(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".toml").unwrap_or(&name);
+    file.with_file_name(format!(".{stem}{PENDING_SUFFIX}"))
+}
+
+/// How a pending-changes file's name ends (see [`pending_of`]).
+pub const PENDING_SUFFIX: &str = ".pending.toml";
 
 /// Tombstones are kept this many days unless the config says otherwise:
 /// long enough for a laptop left in a drawer for a season to sync again
@@ -79,6 +125,8 @@ pub const DEFAULT_TOMBSTONE_DAYS: u32 = 180;
 #[derive(Debug, Clone)]
 struct Cached {
     stamp: Stamp,
+    /// The pending-changes file's version, when there was one.
+    pending: Option<Stamp>,
     summary: Result<IndexEntry, Corrupt>,
 }
 
@@ -92,6 +140,11 @@ struct Stamp {
 }
 
 impl Stamp {
+    /// The version of `path` now; `None` when it is not there.
+    fn now(path: &Path) -> Option<Self> {
+        fs::metadata(path).ok().map(|m| Self::of(&m))
+    }
+
     fn of(meta: &fs::Metadata) -> Self {
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(meta);
@@ -276,58 +329,100 @@ impl Store {
     /// [`Store::new`] writing through `disk`: how tests make saves fail the
     /// way a full or broken disk does.
     pub fn with_disk(data_dir: &Path, disk: Box<dyn Disk>) -> Self {
+        let dir = data_dir.join("annotations");
         Self {
-            dir: data_dir.join("annotations"),
-            cache: Mutex::new(HashMap::new()),
+            shared: Arc::new(Shared {
+                dir: dir.clone(),
+                cache: Mutex::new(HashMap::new()),
+                disk,
+                last: Mutex::new(None),
+            }),
+            dir,
             swept: std::sync::atomic::AtomicBool::new(false),
             seen: Mutex::new(HashMap::new()),
-            disk,
             tombstone_age: chrono::TimeDelta::days(i64::from(DEFAULT_TOMBSTONE_DAYS)),
             library_roots: Vec::new(),
-            last: Mutex::new(None),
+            pending_from: None,
         }
     }
 
-    /// Reads `file` as [`read_file`] does, from [`Store::last`] when the file
-    /// on disk is still the version kept there; also returns the rendered
-    /// highlights kept for it.
-    fn read_remembered(
-        &self,
-        file: &Path,
-    ) -> Result<(Option<format::Parsed>, format::Chunks), StoreError> {
-        let stamp = fs::metadata(file).ok().map(|m| Stamp::of(&m));
-        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).take();
+    /// Saves a change to a notes file of at least `bytes` bytes by writing
+    /// only the changed highlights to its pending-changes file
+    /// ([`pending_of`]), which [`Store::fold_due`] later folds into it off
+    /// the event loop: rewriting and syncing a 6 MB file for each change took
+    /// far longer than a keystroke may (issue 12). Every read of the store
+    /// joins the pending changes in, so nothing else needs to know.
+    pub fn pending_changes_above(mut self, bytes: u64) -> Self {
+        self.pending_from = Some(bytes);
+        self
+    }
+
+    /// The fold of the pending changes this process wrote or read last, when
+    /// there are any: the session runs it as a background job after a save.
+    pub fn fold_due(&self) -> Option<Fold> {
+        let last = self.shared.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .is_some_and(|l| l.pending.is_some())
+            .then(|| Fold {
+                shared: Arc::clone(&self.shared),
+            })
+    }
+
+    /// Reads `file` as [`read_file`] does, from [`Shared::last`] when the
+    /// file on disk (and its pending changes) are still the version kept
+    /// there; also returns the rendered highlights kept for it, and the ids
+    /// in the pending changes when the version on disk is the one this
+    /// process holds.
+    fn read_remembered(&self, file: &Path) -> Result<Remembered, StoreError> {
+        let pending = Stamp::now(&pending_of(file));
+        let stamp = Stamp::now(file);
+        let last = self
+            .shared
+            .last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(last) = last
             && last.file == file
         {
-            if stamp.as_ref() == Some(&last.stamp) {
-                return Ok((Some(last.parsed), last.chunks));
+            if stamp.is_some()
+                && stamp.as_ref() == Some(&last.stamp)
+                && pending.as_ref() == last.pending.as_ref().map(|p| &p.stamp)
+            {
+                return Ok(Remembered {
+                    parsed: Some(last.parsed),
+                    chunks: last.chunks,
+                    current: Some(last.pending.map(|p| p.ids).unwrap_or_default()),
+                    stamp,
+                });
             }
-            return Ok((read_file(file)?, last.chunks));
+            return Ok(Remembered {
+                parsed: read_file(file)?,
+                chunks: last.chunks,
+                current: None,
+                stamp,
+            });
         }
-        Ok((read_file(file)?, format::Chunks::default()))
+        Ok(Remembered {
+            parsed: read_file(file)?,
+            chunks: format::Chunks::default(),
+            current: None,
+            stamp,
+        })
     }
 
-    /// Keeps `parsed` as the version of `file` on disk now, if `stamp` (taken
-    /// before it was read or just after it was written) is still the file's.
+    /// Keeps `parsed` as the version of `file` (and of its pending changes,
+    /// `pending`) on disk now, if those stamps (taken before it was read or
+    /// just after it was written) are still the files'.
     fn remember(
         &self,
         file: &Path,
         stamp: Option<Stamp>,
+        pending: Option<Pending>,
         parsed: format::Parsed,
         chunks: format::Chunks,
     ) {
-        let now = fs::metadata(file).ok().map(|m| Stamp::of(&m));
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        *last = match (stamp, now) {
-            (Some(stamp), Some(now)) if stamp == now => Some(Last {
-                file: file.to_path_buf(),
-                stamp,
-                parsed,
-                chunks,
-            }),
-            _ => None,
-        };
+        self.shared.remember(file, stamp, pending, parsed, chunks);
     }
 
     /// Keeps tombstones of deleted highlights `days` days (then they are
@@ -371,25 +466,44 @@ impl Store {
             Err(e) => return Err(io_error("list", &self.dir)(e)),
         };
         let mut files = Vec::new();
+        // Pending changes are seen in the same listing, so a library of
+        // notes files costs no second look per file.
+        let mut pending = HashSet::new();
         for entry in listing {
             let entry = entry.map_err(io_error("list", &self.dir))?;
-            if is_annotation_file(&entry.path()) {
-                files.push(entry.path());
+            let path = entry.path();
+            if is_annotation_file(&path) {
+                files.push(path);
+            } else if entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(PENDING_SUFFIX)
+            {
+                pending.insert(path);
             }
         }
         files.sort();
 
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache.retain(|path, _| files.binary_search(path).is_ok());
         let mut index = Index::default();
         for file in files {
+            let pending_file = pending_of(&file);
+            let pending_stamp = if pending.contains(&pending_file) {
+                Stamp::now(&pending_file)
+            } else {
+                None
+            };
             let meta = match fs::metadata(&file) {
                 Ok(meta) if meta.is_file() => meta,
                 // Removed since listing, or a folder named like a file.
                 _ => continue,
             };
             let stamp = Stamp::of(&meta);
-            let fresh = cache.get(&file).filter(|c| c.stamp == stamp).cloned();
+            let fresh = cache
+                .get(&file)
+                .filter(|c| c.stamp == stamp && c.pending == pending_stamp)
+                .cloned();
             let cached = match fresh {
                 Some(cached) => cached,
                 None => {
@@ -410,7 +524,11 @@ impl Store {
                             continue;
                         }
                     };
-                    let cached = Cached { stamp, summary };
+                    let cached = Cached {
+                        stamp,
+                        pending: pending_stamp,
+                        summary,
+                    };
                     cache.insert(file.clone(), cached.clone());
                     cached
                 }
@@ -481,9 +599,10 @@ impl Store {
             }
             return Ok(None);
         };
-        let stamp = fs::metadata(&file).ok().map(|m| Stamp::of(&m));
-        match read_file(&file)? {
-            Some(parsed) => {
+        let pending_stamp = Stamp::now(&pending_of(&file));
+        let stamp = Stamp::now(&file);
+        match read_joined(&file)? {
+            Some((parsed, ids)) => {
                 self.saw(&file, &parsed.content);
                 let found = Found {
                     file,
@@ -491,7 +610,17 @@ impl Store {
                     matched,
                     repairs: parsed.repairs.clone(),
                 };
-                self.remember(&found.file, stamp, parsed, format::Chunks::default());
+                let pending = match (pending_stamp, ids) {
+                    (Some(stamp), Some(ids)) => Some(Pending { stamp, ids }),
+                    _ => None,
+                };
+                self.remember(
+                    &found.file,
+                    stamp,
+                    pending,
+                    parsed,
+                    format::Chunks::default(),
+                );
                 Ok(Some(found))
             }
             None => Ok(None),
@@ -559,7 +688,12 @@ impl Store {
                 }
             }
         };
-        let (parsed, mut chunks) = self.read_remembered(&target)?;
+        let Remembered {
+            parsed,
+            mut chunks,
+            current,
+            stamp,
+        } = self.read_remembered(&target)?;
         let (mut content, mut tombstones, extras) = match parsed {
             Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
             None => (
@@ -573,6 +707,7 @@ impl Store {
                 Extras::default(),
             ),
         };
+        let before = content.article.clone();
         // The archived flag is kept newest-wins: a save from a window that
         // never saw it (or saw an older one) does not undo it.
         let archived =
@@ -584,56 +719,128 @@ impl Store {
             let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
             merge(&mut content, &mut tombstones, ops, seen.get(&target), now);
         }
-        compact(&mut tombstones, now, self.tombstone_age);
-
-        let text = format::render_with(&content, &tombstones, &extras, &mut chunks).map_err(
-            |message| StoreError::Encode {
-                path: target.clone(),
-                message,
-            },
-        )?;
-        self.write_atomically(&target, text.as_bytes())?;
-        drop(text);
-        self.saw(&target, &content);
-        let written = fs::metadata(&target).ok().map(|m| Stamp::of(&m));
-        self.remember(
-            &target,
-            written,
-            format::Parsed {
-                content: content.clone(),
-                tombstones,
-                extras,
-                repairs: Repairs::default(),
-            },
-            chunks,
-        );
-        if let Ok(meta) = fs::metadata(&target) {
-            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            // What was repaired at the read is on disk now.
-            cache.insert(
-                target.clone(),
-                Cached {
-                    stamp: Stamp::of(&meta),
-                    summary: Ok(summary_of(&target, &content, Repairs::default())),
-                },
-            );
-        }
+        // Only a change of highlights or position of a large file this
+        // process holds goes to the pending changes: the article's record
+        // is decided by the newer copy in a join, so a change of it is
+        // written into the file itself.
+        let pending_ids = match current {
+            Some(ids)
+                if content.article == before
+                    && self.pending_from.is_some_and(|from| {
+                        stamp.as_ref().is_some_and(|s| s.len >= from) || !ids.is_empty()
+                    }) =>
+            {
+                Some(ids)
+            }
+            _ => None,
+        };
+        let content = match pending_ids {
+            Some(mut ids) => {
+                ids.extend(ops.iter().filter_map(|op| match op {
+                    Op::Upsert(h) => Some(h.id.clone()),
+                    Op::Delete(id) => Some(id.clone()),
+                    Op::SetPosition(_) => None,
+                }));
+                let parsed = format::Parsed {
+                    content,
+                    tombstones,
+                    extras,
+                    repairs: Repairs::default(),
+                };
+                let pending = self.write_pending(&target, &parsed, ids)?;
+                self.saw(&target, &parsed.content);
+                let content = parsed.content.clone();
+                self.remember(&target, stamp, Some(pending), parsed, chunks);
+                content
+            }
+            None => {
+                compact(&mut tombstones, now, self.tombstone_age);
+                let text = format::render_with(&content, &tombstones, &extras, &mut chunks)
+                    .map_err(|message| StoreError::Encode {
+                        path: target.clone(),
+                        message,
+                    })?;
+                self.write_atomically(&target, text.as_bytes())?;
+                drop(text);
+                // What the pending changes held is in the file now.
+                remove_pending(&target);
+                self.saw(&target, &content);
+                let written = Stamp::now(&target);
+                let parsed = format::Parsed {
+                    content,
+                    tombstones,
+                    extras,
+                    repairs: Repairs::default(),
+                };
+                let content = parsed.content.clone();
+                self.remember(&target, written, None, parsed, chunks);
+                content
+            }
+        };
+        self.shared.cache_summary(&target, &content);
         Ok(Saved {
             file: target,
             content,
         })
     }
 
+    /// Writes the pending changes of `file`: the highlights `ids` as
+    /// `parsed` holds them (or their tombstones), with its header, replacing
+    /// the pending-changes file crash-safely. Returns its new version.
+    fn write_pending(
+        &self,
+        file: &Path,
+        parsed: &format::Parsed,
+        ids: HashSet<HighlightId>,
+    ) -> Result<Pending, StoreError> {
+        let content = AnnotationFile {
+            version: parsed.content.version,
+            article: parsed.content.article.clone(),
+            position: parsed.content.position.clone(),
+            highlights: parsed
+                .content
+                .highlights
+                .iter()
+                .filter(|h| ids.contains(&h.id))
+                .cloned()
+                .collect(),
+        };
+        let tombstones: Vec<_> = parsed
+            .tombstones
+            .iter()
+            .filter(|t| ids.contains(&t.id))
+            .cloned()
+            .collect();
+        let extras = Extras {
+            top: parsed.extras.top.clone(),
+            article: parsed.extras.article.clone(),
+            position: parsed.extras.position.clone(),
+            highlights: parsed
+                .extras
+                .highlights
+                .iter()
+                .filter(|(id, _)| ids.contains(id.as_str()))
+                .map(|(id, e)| (id.clone(), e.clone()))
+                .collect(),
+        };
+        let path = pending_of(file);
+        let text = format::render(&content, &tombstones, &extras).map_err(|message| {
+            StoreError::Encode {
+                path: path.clone(),
+                message,
+            }
+        })?;
+        self.write_atomically(&path, text.as_bytes())?;
+        let stamp = Stamp::now(&path).ok_or_else(|| StoreError::Io {
+            action: "read",
+            path: path.clone(),
+            source: io::Error::from(io::ErrorKind::NotFound),
+        })?;
+        Ok(Pending { stamp, ids })
+    }
+
     pub(super) fn lock(&self) -> Result<File, StoreError> {
-        let path = self.dir.join(LOCK_NAME);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_error("open", &path))?;
-        file.lock().map_err(io_error("lock", &path))?;
-        Ok(file)
+        lock_in(&self.dir)
     }
 
     /// Under the lock no save is in progress, so any temporary file left is
@@ -674,7 +881,7 @@ impl Store {
     /// Replaces `target` crash-safely through this store's disk
     /// ([`super::replace_file`]).
     pub(super) fn write_atomically(&self, target: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        super::replace_file(self.disk.as_ref(), target, bytes).map_err(|e| StoreError::Io {
+        super::replace_file(self.shared.disk.as_ref(), target, bytes).map_err(|e| StoreError::Io {
             action: e.action,
             path: e.path,
             source: e.source,
@@ -741,7 +948,7 @@ impl Store {
             Err(e) => return Err(io_error("read", file)(e)),
         };
         let parsed = match &before {
-            Some(bytes) => Some(parse_bytes(file, bytes.clone())?),
+            Some(bytes) => Some(with_pending(file, parse_bytes(file, bytes.clone())?)?.0),
             None => None,
         };
         let (mut content, mut tombstones, extras) = match parsed {
@@ -783,7 +990,7 @@ impl Store {
             .unwrap_or_default();
         let temp = file.with_file_name(format!(".{name}.{}{STAGED_SUFFIX}", std::process::id()));
         let after = text.into_bytes();
-        if let Err(e) = self.disk.write_new_unsynced(&temp, &after) {
+        if let Err(e) = self.shared.disk.write_new_unsynced(&temp, &after) {
             if e.kind() != io::ErrorKind::AlreadyExists {
                 let _ = fs::remove_file(&temp);
             }
@@ -802,21 +1009,10 @@ impl Store {
     /// once after the batch) and remembers it as this process's version.
     pub fn commit_staged(&self, _lock: &BatchLock, staged: &Staged) -> Result<Saved, StoreError> {
         fs::rename(&staged.temp, &staged.file).map_err(io_error("replace", &staged.file))?;
+        // The staged content joined the pending changes in.
+        remove_pending(&staged.file);
         self.saw(&staged.file, &staged.content);
-        if let Ok(meta) = fs::metadata(&staged.file) {
-            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            cache.insert(
-                staged.file.clone(),
-                Cached {
-                    stamp: Stamp::of(&meta),
-                    summary: Ok(summary_of(
-                        &staged.file,
-                        &staged.content,
-                        Repairs::default(),
-                    )),
-                },
-            );
-        }
+        self.shared.cache_summary(&staged.file, &staged.content);
         Ok(Saved {
             file: staged.file.clone(),
             content: staged.content.clone(),
@@ -954,14 +1150,238 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
         })
 }
 
-/// Reads and parses a file; `Ok(None)` when it does not exist.
+/// Reads and parses a notes file, its pending changes joined in; `Ok(None)`
+/// when it does not exist.
 pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
+    Ok(read_joined(file)?.map(|(parsed, _)| parsed))
+}
+
+/// A notes file with its pending changes joined in, and the ids these held
+/// (`None`: there were none).
+type Joined = (format::Parsed, Option<HashSet<HighlightId>>);
+
+/// [`read_file`], also giving the ids the pending changes held (`None`: there
+/// were none). The pending changes are read first: a fold writes the notes
+/// file before it removes them, so whatever the order of events, the notes
+/// file read after them holds them or they are joined in.
+fn read_joined(file: &Path) -> Result<Option<Joined>, StoreError> {
+    let pending_file = pending_of(file);
+    let pending = match fs::read(&pending_file) {
+        Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_error("read", &pending_file)(e)),
+    };
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("read", file)(e)),
     };
-    parse_bytes(file, bytes).map(Some)
+    let parsed = parse_bytes(file, bytes)?;
+    Ok(Some(join(parsed, pending)))
+}
+
+/// [`read_joined`] for a notes file already read: reads its pending changes
+/// and joins them in.
+fn with_pending(file: &Path, parsed: format::Parsed) -> Result<Joined, StoreError> {
+    let pending_file = pending_of(file);
+    let pending = match fs::read(&pending_file) {
+        Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_error("read", &pending_file)(e)),
+    };
+    Ok(join(parsed, pending))
+}
+
+/// Joins pending changes into a notes file, per id newest-wins as two sync
+/// copies are merged; also gives the ids the pending changes held.
+fn join(parsed: format::Parsed, pending: Option<format::Parsed>) -> Joined {
+    let Some(pending) = pending else {
+        return (parsed, None);
+    };
+    let ids: HashSet<HighlightId> = pending
+        .content
+        .highlights
+        .iter()
+        .map(|h| h.id.clone())
+        .chain(pending.tombstones.iter().map(|t| t.id.clone()))
+        .collect();
+    let repairs = parsed.repairs.clone();
+    let joined = merge_copies(&Copy::from(parsed), &Copy::from(pending));
+    (
+        format::Parsed {
+            content: joined.content,
+            tombstones: joined.tombstones,
+            extras: joined.extras,
+            repairs,
+        },
+        Some(ids),
+    )
+}
+
+/// Takes the lock that serialises writers in the annotations folder `dir`.
+fn lock_in(dir: &Path) -> Result<File, StoreError> {
+    let path = dir.join(LOCK_NAME);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_error("open", &path))?;
+    file.lock().map_err(io_error("lock", &path))?;
+    Ok(file)
+}
+
+/// Removes the pending changes of `file` once the file itself holds them.
+/// Should it fail (or a crash come first), they are joined in again at the
+/// next read, which changes nothing.
+fn remove_pending(file: &Path) {
+    let _ = fs::remove_file(pending_of(file));
+}
+
+/// What [`Store::read_remembered`] found.
+struct Remembered {
+    parsed: Option<format::Parsed>,
+    chunks: format::Chunks,
+    /// The ids in the pending changes, when the files on disk are the
+    /// version this process holds (empty: it holds them, and there are no
+    /// pending changes).
+    current: Option<HashSet<HighlightId>>,
+    /// The notes file's version, taken before it was read.
+    stamp: Option<Stamp>,
+}
+
+impl Shared {
+    /// See [`Store::remember`].
+    fn remember(
+        &self,
+        file: &Path,
+        stamp: Option<Stamp>,
+        pending: Option<Pending>,
+        parsed: format::Parsed,
+        chunks: format::Chunks,
+    ) {
+        let pending_now = Stamp::now(&pending_of(file));
+        let now = Stamp::now(file);
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        *last = match (stamp, now) {
+            (Some(stamp), Some(now))
+                if stamp == now && pending.as_ref().map(|p| &p.stamp) == pending_now.as_ref() =>
+            {
+                Some(Last {
+                    file: file.to_path_buf(),
+                    stamp,
+                    pending,
+                    parsed,
+                    chunks,
+                })
+            }
+            _ => None,
+        };
+    }
+
+    /// Keeps the summary of `file` as just written, so the next listing
+    /// does not read it again.
+    fn cache_summary(&self, file: &Path, content: &AnnotationFile) {
+        let pending = Stamp::now(&pending_of(file));
+        if let Some(stamp) = Stamp::now(file) {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            // What was repaired at the read is on disk now.
+            cache.insert(
+                file.to_path_buf(),
+                Cached {
+                    stamp,
+                    pending,
+                    summary: Ok(summary_of(file, content, Repairs::default())),
+                },
+            );
+        }
+    }
+}
+
+/// Folds a notes file's pending changes into it ([`Store::fold_due`]), off
+/// the event loop: the whole file is rendered and written (in a temporary
+/// file, synced) without the store's lock, then put in place under it only
+/// if neither file changed meanwhile; else it is given up, and the next save
+/// asks again. A crash at any moment leaves the notes file with its pending
+/// changes or the folded file, which read the same.
+#[derive(Debug)]
+pub struct Fold {
+    shared: Arc<Shared>,
+}
+
+impl Fold {
+    /// Folds; true when the pending changes are in the notes file now.
+    pub fn run(&self) -> Result<bool, StoreError> {
+        let shared = &self.shared;
+        let (file, stamp, pending, parsed, mut chunks) = {
+            let mut last = shared.last.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(last) = last.as_mut() else {
+                return Ok(false);
+            };
+            let Some(pending) = &last.pending else {
+                return Ok(false);
+            };
+            (
+                last.file.clone(),
+                last.stamp.clone(),
+                pending.stamp.clone(),
+                last.parsed.clone(),
+                std::mem::take(&mut last.chunks),
+            )
+        };
+        let text = format::render_with(
+            &parsed.content,
+            &parsed.tombstones,
+            &parsed.extras,
+            &mut chunks,
+        )
+        .map_err(|message| StoreError::Encode {
+            path: file.clone(),
+            message,
+        })?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = file.with_file_name(format!(".{name}.{}.fold{TEMP_SUFFIX}", std::process::id()));
+        let _ = fs::remove_file(&temp);
+        if let Err(e) = shared.disk.write_new(&temp, text.as_bytes()) {
+            let _ = fs::remove_file(&temp);
+            return Err(io_error("write", &temp)(e));
+        }
+        drop(text);
+        let lock = lock_in(&shared.dir)?;
+        let unchanged = Stamp::now(&file).as_ref() == Some(&stamp)
+            && Stamp::now(&pending_of(&file)).as_ref() == Some(&pending);
+        if !unchanged {
+            let _ = fs::remove_file(&temp);
+            return Ok(false);
+        }
+        if let Err(e) = fs::rename(&temp, &file) {
+            let _ = fs::remove_file(&temp);
+            return Err(io_error("replace", &file)(e));
+        }
+        let folder = file.parent().unwrap_or(Path::new("."));
+        super::sync_folder(folder).map_err(io_error("sync", folder))?;
+        remove_pending(&file);
+        let written = Stamp::now(&file);
+        {
+            let mut last = shared.last.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(last) = last.as_mut()
+                && last.file == file
+                && last.stamp == stamp
+                && last.pending.as_ref().map(|p| &p.stamp) == Some(&pending)
+                && let Some(written) = written
+            {
+                last.stamp = written;
+                last.pending = None;
+                last.chunks = chunks;
+            }
+        }
+        shared.cache_summary(&file, &parsed.content);
+        drop(lock);
+        Ok(true)
+    }
 }
 
 /// Parses the bytes of annotation file `file`, as [`read_file`] does.

@@ -155,9 +155,13 @@ pub fn search_notes(
             continue;
         }
         if let Some(pre) = &prefilter {
-            let Ok(raw) = std::fs::read_to_string(&file) else {
+            let Ok(mut raw) = std::fs::read_to_string(&file) else {
                 continue;
             };
+            // Changes not yet folded into the notes file are read with it.
+            if let Ok(pending) = std::fs::read_to_string(crate::annotations::pending_of(&file)) {
+                raw.push_str(&pending);
+            }
             // Escaped characters (\u00e9) would hide the query from the raw
             // text: such a file is always parsed.
             if !raw.contains('\\') && pre.find_all(&raw).is_empty() {

@@ -45,6 +45,8 @@ pub enum Notice {
     ReviewReady,
     /// A large web page's article was extracted for the reader.
     Extracted,
+    /// A notes file's pending changes were folded into it.
+    Folded,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -179,6 +179,8 @@ pub struct Session {
     extract_at: Option<usize>,
     /// What to say when the page arrives (a page too large to extract).
     extract_note: Option<String>,
+    /// Folds a large notes file's pending changes into it after a save.
+    folding: SingleJob<FoldNotes>,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -209,7 +211,10 @@ impl Session {
             Some((wake, waker)) => (Some(wake), waker),
             None => (None, wake::Waker::default()),
         };
-        let store = setup.store.keep_tombstones(app.config.sync.tombstone_days);
+        let store = setup
+            .store
+            .keep_tombstones(app.config.sync.tombstone_days)
+            .pending_changes_above(crate::annotations::PENDING_FROM_BYTES);
         let mirror = mirror::Mirror::new(
             app.config.export.mirror.clone(),
             sender.clone(),
@@ -245,6 +250,7 @@ impl Session {
             extracting_raw: None,
             extract_at: None,
             extract_note: None,
+            folding: SingleJob::new(Notice::Folded, sender.clone()).waking(waker.clone()),
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
@@ -338,6 +344,7 @@ impl Session {
                 Notice::Mirrored => self.take_mirrored(),
                 Notice::ReviewReady => self.take_review(),
                 Notice::Extracted => self.take_extracted(),
+                Notice::Folded => self.take_folded(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -483,6 +490,7 @@ impl Session {
                 if all.iter().any(|op| !matches!(op, Op::SetPosition(_))) {
                     self.mirror.saved(&saved.content);
                 }
+                self.fold_notes();
                 self.app.saved(crate::app::ArticleId(article), saved);
                 if overruled > 0 {
                     self.app.error(format!(
@@ -517,6 +525,25 @@ impl Session {
                 self.snapshot_stale = true;
                 self.app.error(message);
             }
+        }
+    }
+
+    /// Folds the pending changes of the notes file saved or read last, off
+    /// the event loop, when the store left some.
+    fn fold_notes(&mut self) {
+        if let Some(fold) = self.store.fold_due() {
+            self.folding.spawn(FoldNotes(fold));
+        }
+    }
+
+    /// A fold that failed is said; the changes are saved all the same (the
+    /// pending-changes file holds them) and the next save folds again.
+    fn take_folded(&mut self) {
+        if let Some(Err(why)) = self.folding.take() {
+            self.app.error(format!(
+                "saved, but the notes file was not brought up to date: {}",
+                crate::document::sanitize(&why)
+            ));
         }
     }
 
@@ -586,6 +613,17 @@ impl Session {
         {
             self.save(article.0, vec![Op::SetPosition(position)]);
         }
+    }
+}
+
+/// [`crate::annotations::Fold`] as a job.
+struct FoldNotes(crate::annotations::Fold);
+
+impl jobs::Job for FoldNotes {
+    /// Why the fold failed.
+    type Output = Result<bool, String>;
+    fn run(self) -> Self::Output {
+        self.0.run().map_err(|e| e.to_string())
     }
 }
 

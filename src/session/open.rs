@@ -290,6 +290,8 @@ impl Session {
             .app
             .show_article(crate::app::ArticleId(index), doc, notes, note);
         self.parse_rest();
+        // Changes a crash left pending are folded in at once.
+        self.fold_notes();
         if let Some(repaired) = repaired {
             self.app.info(repaired);
         }
