@@ -604,6 +604,12 @@ pub fn article_at(path: &Path, limit: u64) -> Result<Article, String> {
     Ok(listed(source, meta, lossy))
 }
 
+/// The list entry the metadata cache remembers for `path`, shown at start
+/// before the scan has looked at the file again.
+pub fn cached_article(path: PathBuf, cached: &Cached) -> Article {
+    listed(Source::File(path), cached.metadata(), cached.lossy)
+}
+
 /// The list entry for metadata read now or earlier (from the cache).
 fn listed(source: Source, meta: Metadata, lossy: bool) -> Article {
     let title = meta

@@ -27,6 +27,13 @@ pub struct LibrarySearch {
     pub generation: u64,
     /// Articles with matches, in list order.
     pub results: Vec<ArticleResult>,
+    /// Each article's place in the list when the search began (by
+    /// article id), the order results are shown and searched in.
+    rank: Vec<usize>,
+    /// The list's [`ListState::version`](super::list::ListState::version)
+    /// when the search began: when it changed by the scan's end, the
+    /// search runs again over the articles as they are now.
+    list_version: u64,
     /// The selected row (see [`LibrarySearch::rows`]).
     pub selected: usize,
     /// The first row shown.
@@ -109,6 +116,8 @@ impl LibrarySearch {
             options,
             generation: 0,
             results: Vec::new(),
+            rank: Vec::new(),
+            list_version: 0,
             selected: 0,
             scroll: 0,
             moved: false,
@@ -135,7 +144,9 @@ impl LibrarySearch {
     /// selection on the row it was on.
     fn add(&mut self, hits: ArticleHits) {
         let article = ArticleId(hits.article);
-        let pos = self.results.partition_point(|r| r.article < article);
+        let place = |id: ArticleId| (self.rank.get(id.0).copied().unwrap_or(usize::MAX), id);
+        let at = place(article);
+        let pos = self.results.partition_point(|r| place(r.article) < at);
         let start = self.row_of(pos);
         if let Some(existing) = self.results.get_mut(pos).filter(|r| r.article == article) {
             existing.count += hits.count;
@@ -305,6 +316,7 @@ impl App {
         search.selected = 0;
         search.scroll = 0;
         search.moved = false;
+        search.list_version = self.list.version();
         if search.query.is_empty() {
             search.state = State::Empty;
             return vec![Effect::CancelLibrarySearch];
@@ -312,10 +324,18 @@ impl App {
         match Query::new(&search.query, search.options) {
             Ok(_) => {
                 search.state = State::Running;
+                let order = self.search_order();
+                search.rank = vec![usize::MAX; self.list.articles.len()];
+                for (place, &id) in order.iter().enumerate() {
+                    if let Some(rank) = search.rank.get_mut(id) {
+                        *rank = place;
+                    }
+                }
                 vec![Effect::SearchLibrary(Request {
                     generation: search.generation,
                     query: search.query.clone(),
                     options: search.options,
+                    order,
                 })]
             }
             Err(e) => {
@@ -325,9 +345,28 @@ impl App {
         }
     }
 
+    /// The articles to search, in the order to search them: the list's as
+    /// shown (so results fill the screen from the top), then the articles
+    /// the list hides (archived, or filtered out), in arrival order.
+    fn search_order(&self) -> Vec<usize> {
+        let mut order = self.list.visible.clone();
+        let mut shown = vec![false; self.list.articles.len()];
+        for &id in &order {
+            if let Some(s) = shown.get_mut(id) {
+                *s = true;
+            }
+        }
+        order.extend(
+            (0..self.list.articles.len())
+                .filter(|&id| !shown[id] && !self.list.is_gone(ArticleId(id))),
+        );
+        order
+    }
+
     /// Runs the shown or kept search again over the whole library: called
     /// when a library scan ends, since a search started while the list was
-    /// still filling covered only the articles listed then.
+    /// still filling covered only the articles listed then (nothing is
+    /// done when no article was added, changed or removed since it began).
     pub(crate) fn refresh_library_search(&mut self) -> Vec<Effect> {
         let shown = matches!(self.mode, Mode::LibrarySearch(_));
         let taken = if shown {
@@ -341,7 +380,7 @@ impl App {
         let Some(mut search) = taken else {
             return Vec::new();
         };
-        let effects = if search.query.is_empty() {
+        let effects = if search.query.is_empty() || search.list_version == self.list.version() {
             Vec::new()
         } else {
             self.restart_library_search(&mut search)

@@ -180,6 +180,10 @@ pub struct ListState {
     /// The scan each article was last found by.
     found_in: Vec<u64>,
     by_path: HashMap<PathBuf, usize>,
+    /// Counts every change of what the articles are (one added, changed
+    /// or removed), so a library search knows whether the articles it
+    /// searched are still the list's.
+    version: u64,
 }
 
 impl ListState {
@@ -214,6 +218,7 @@ impl ListState {
                     }
                     self.keys[id] = Keys::of(&article);
                     self.articles[id] = article;
+                    self.version += 1;
                     id
                 }
                 None => {
@@ -226,6 +231,7 @@ impl ListState {
                     self.gone.push(false);
                     self.found_in.push(generation);
                     self.articles.push(article);
+                    self.version += 1;
                     id
                 }
             };
@@ -260,9 +266,16 @@ impl ListState {
             {
                 self.gone[id] = true;
                 dropped += 1;
+                self.version += 1;
             }
         }
         dropped
+    }
+
+    /// A number that changes whenever an article is added, changed or
+    /// removed (not when the list is only ordered or filtered again).
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     /// How many articles the library holds now (gone ones not counted).

@@ -130,6 +130,29 @@ impl MetaCache {
         self.entries.is_empty()
     }
 
+    /// Every file the cache knows at or under one of `roots` (as the scan
+    /// was given them, so as its paths are written), in the order a scan
+    /// walks them (each folder's names sorted, folders entered where their
+    /// name comes). A start lists these at once, before the scan confirms
+    /// each file is still there and unchanged.
+    pub fn listed_under(&self, roots: &[PathBuf]) -> Vec<(PathBuf, &Cached)> {
+        let roots: Vec<String> = roots.iter().map(|r| key(r)).collect();
+        let under = |k: &str| {
+            roots.iter().any(|root| {
+                let root = root.strip_suffix('/').unwrap_or(root);
+                k.strip_prefix(root)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        let mut found: Vec<(&String, &Cached)> =
+            self.entries.iter().filter(|(k, _)| under(k)).collect();
+        found.sort_unstable_by(|(a, _), (b, _)| walk_order(a, b));
+        found
+            .into_iter()
+            .map(|(k, cached)| (crate::annotations::text_to_path(k), cached))
+            .collect()
+    }
+
     /// The listing of `path` if it was read at `stamp`.
     pub fn get(&mut self, path: &Path, stamp: FileStamp) -> Option<&Cached> {
         let key = key(path);
@@ -179,6 +202,14 @@ impl MetaCache {
         self.changed = false;
         Ok(())
     }
+}
+
+/// The order a scan meets two paths in: by name within a folder, a
+/// folder's files where its name sorts (the separator sorts before every
+/// other character, so `a/x` comes before `a-b/x`, as the walk has it).
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let rank = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
+    a.bytes().map(rank).cmp(b.bytes().map(rank))
 }
 
 fn key(path: &Path) -> String {
@@ -252,6 +283,35 @@ mod tests {
         let old = r#"{"version":0,"entries":{"/a/b.md":{}}}"#;
         fs::write(dir.path().join(FILE_NAME), old).unwrap();
         assert!(MetaCache::load(Some(dir.path())).is_empty());
+    }
+
+    #[test]
+    fn files_under_the_roots_are_listed_in_walk_order() {
+        let mut cache = MetaCache::load(None);
+        for path in [
+            "/lib/b.md",
+            "/lib/a-b/x.md",
+            "/lib/a/y.md",
+            "/other/c.md",
+            "/library.md",
+        ] {
+            cache.put(Path::new(path), listing(path));
+        }
+        let listed: Vec<PathBuf> = cache
+            .listed_under(&[PathBuf::from("/lib/")])
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                PathBuf::from("/lib/a/y.md"),
+                PathBuf::from("/lib/a-b/x.md"),
+                PathBuf::from("/lib/b.md")
+            ]
+        );
+        let one = cache.listed_under(&[PathBuf::from("/other/c.md")]);
+        assert_eq!(one.len(), 1);
     }
 
     #[test]

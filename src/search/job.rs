@@ -24,6 +24,10 @@ pub struct Request {
     pub query: String,
     /// Its modes.
     pub options: Options,
+    /// The articles to search (indexes into the list's articles), in the
+    /// order to search them: the list's order as shown, so the first
+    /// results are the ones at the top.
+    pub order: Vec<usize>,
 }
 
 /// Matches found since the last batch, for the app.
@@ -73,6 +77,7 @@ pub struct SearchJob {
     generation: u64,
     query: Query,
     targets: Arc<Vec<Target>>,
+    order: Vec<usize>,
     notes: Arc<NoteTargets>,
     cancel: Arc<AtomicBool>,
     inbox: Inbox,
@@ -85,8 +90,14 @@ impl Job for SearchJob {
         let progress = Progress::default();
         let generation = self.generation;
         let inbox = &self.inbox;
+        // Put in order here, off the event loop.
+        let ordered: Vec<Target> = self
+            .order
+            .iter()
+            .filter_map(|&i| self.targets.get(i).cloned())
+            .collect();
         super::run(
-            self.targets.as_slice(),
+            &ordered,
             &self.query,
             super::threads(),
             &self.cancel,
@@ -146,6 +157,7 @@ impl Searches {
             generation: request.generation,
             query,
             targets,
+            order: request.order.clone(),
             notes,
             cancel: Arc::clone(&self.cancel),
             inbox: self.inbox.clone(),

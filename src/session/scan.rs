@@ -4,6 +4,13 @@
 //! the metadata cache without reading them; a watcher on the folders starts
 //! a new scan when files are added, changed or removed, and `R` starts one
 //! by hand. A scan that ends complete drops the articles it no longer found.
+//!
+//! A start with a cache lists every article the cache knows under the
+//! folders before looking at a single file (the first frame shows them
+//! all); the first scan then confirms each, updates the ones that changed
+//! while gloss was closed and drops the ones that are gone. The watcher is
+//! set up by that scan on its thread, after the first titles are handed
+//! over and before it walks on, so neither waits for the other.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +33,10 @@ use crate::library::{self, Article, Found, MetaCache, Scan, ScanCounts, store_pa
 /// frame has titles as soon as they are read.
 const FIRST_BATCH: usize = 40;
 
+/// Longest the first scan waits for the event loop to take the first
+/// screenful of the cached listing before handing over the rest.
+const LISTED_WAIT: Duration = Duration::from_millis(100);
+
 /// How often later batches are handed over while a scan runs.
 const BATCH_EVERY: Duration = Duration::from_millis(40);
 
@@ -39,6 +50,11 @@ const RELIST_ALL_BELOW: usize = 500;
 /// How often a long list filling from a scan is ordered again.
 const RELIST_EVERY: Duration = Duration::from_millis(250);
 
+/// The scan number of the articles listed from the cache at start: no
+/// scan's (scans count from 1), so the first scan's end drops those it did
+/// not find.
+const LISTED_FROM_CACHE: u64 = 0;
+
 /// An article the scan found, with what the store knows of it (worked out
 /// on the scan's thread).
 struct Arrival {
@@ -49,6 +65,10 @@ struct Arrival {
 /// What a scan left for the event loop since it last looked.
 #[derive(Default)]
 struct Batches {
+    /// The articles the metadata cache lists under the folders, handed over
+    /// before the walk (first scan only): listed at once, then confirmed,
+    /// updated or dropped as the walk goes.
+    listed: Vec<Arrival>,
     arrived: Vec<Arrival>,
     /// Skipped and ignored files.
     found: Vec<Found>,
@@ -90,12 +110,12 @@ pub(super) struct Library {
     running: bool,
     /// A scan was asked for while one ran: start it when that one ends.
     again: bool,
+    /// Scans started so far; the first one lists the cached articles
+    /// before it walks the folders.
     generation: u64,
     sender: Sender<Notice>,
-    /// Kept alive for as long as the folders are watched.
-    _watcher: Option<RecommendedWatcher>,
-    /// Why the folders are not watched, when they cannot be.
-    pub(super) watch_error: Option<String>,
+    /// The folders' watcher, set up by the first scan on its thread.
+    watching: Arc<Mutex<Watching>>,
     /// How the last finished scan got its articles.
     pub(super) last_counts: Option<ScanCounts>,
 }
@@ -120,10 +140,6 @@ impl Library {
             sender,
             waker,
         } = parts;
-        let (watcher, watch_error) = match watch(&roots, sender.clone(), waker.clone()) {
-            Ok(w) => (Some(w), None),
-            Err(e) => (None, Some(e)),
-        };
         Self {
             roots,
             limit,
@@ -139,8 +155,7 @@ impl Library {
             again: false,
             generation: 0,
             sender,
-            _watcher: watcher,
-            watch_error,
+            watching: Arc::new(Mutex::new(Watching::default())),
             last_counts: None,
         }
     }
@@ -169,6 +184,8 @@ impl Library {
             sender: self.sender.clone(),
             waker: self.waker.clone(),
             generation: self.generation,
+            first: self.generation == 1,
+            watching: Arc::clone(&self.watching),
         };
         let started = std::thread::Builder::new()
             .name("gloss-scan".into())
@@ -182,10 +199,15 @@ impl Library {
         Some(self.generation)
     }
 
-    /// Takes what the scan left since the last call.
-    fn drain(&self) -> (Vec<Arrival>, Vec<Found>, usize, Option<Done>) {
+    /// Takes what the scan left since the last call: the cached listing
+    /// (once), the articles found, the other files, how many files were
+    /// seen, and the end.
+    fn drain(&self) -> (Vec<Arrival>, Vec<Arrival>, Vec<Found>, usize, Option<Done>) {
         let mut batches = lock(&self.shared.0);
+        // The scan waits for the first screenful to be taken.
+        self.shared.1.notify_all();
         (
+            std::mem::take(&mut batches.listed),
             std::mem::take(&mut batches.arrived),
             std::mem::take(&mut batches.found),
             batches.seen,
@@ -207,6 +229,21 @@ struct Worker {
     sender: Sender<Notice>,
     waker: Waker,
     generation: u64,
+    /// The session's first scan: it hands over the cached listing before
+    /// walking, and starts watching the folders.
+    first: bool,
+    watching: Arc<Mutex<Watching>>,
+}
+
+/// The folders' watcher, kept alive for as long as the library is, or why
+/// there is none.
+#[derive(Default)]
+struct Watching {
+    watcher: Option<RecommendedWatcher>,
+    /// Why the folders are not watched, until the event loop says so.
+    error: Option<String>,
+    /// Set once the watch was tried.
+    tried: bool,
 }
 
 impl Worker {
@@ -220,6 +257,33 @@ impl Worker {
         let mut last = Instant::now();
         let mut first = true;
         let mut others = Vec::new();
+        if self.first {
+            let mut listed = cache
+                .listed_under(&self.roots)
+                .into_iter()
+                .map(|(path, cached)| {
+                    let article = library::cached_article(path, cached);
+                    let known = self.index.resolve(&article.source, &mut |source, path| {
+                        fingerprint_with(&self.fingerprints, source, path, &load)
+                    });
+                    Arrival { article, known }
+                });
+            // A screenful first, so the first frame is drawn from it
+            // without waiting for the rest to be taken in.
+            let screenful: Vec<Arrival> = listed.by_ref().take(FIRST_BATCH).collect();
+            if !screenful.is_empty() {
+                self.hand_over_listed(screenful);
+                self.wait_taken(LISTED_WAIT);
+                let rest: Vec<Arrival> = listed.collect();
+                if !rest.is_empty() {
+                    self.hand_over_listed(rest);
+                }
+                first = false;
+                // Watched before the walk, so a change is either seen by
+                // the walk or reported by the watcher.
+                self.start_watching();
+            }
+        }
         let counts = library::scan_each(
             &self.roots,
             self.limit,
@@ -245,11 +309,17 @@ impl Worker {
                 };
                 if due {
                     self.hand_over(&mut buffer, &mut others, seen, None);
+                    if first {
+                        // After the first screenful: setting up a watch on
+                        // every folder takes a while.
+                        self.start_watching();
+                    }
                     first = false;
                     last = Instant::now();
                 }
             },
         );
+        self.start_watching();
         let complete = !self.cancel.load(Ordering::Relaxed);
         if complete {
             cache.retain_seen();
@@ -265,6 +335,42 @@ impl Worker {
             counts,
         };
         self.hand_over(&mut buffer, &mut others, seen, Some(done));
+    }
+
+    /// Watches the folders, once per library (the first scan does it, off
+    /// the event loop, once the first titles are handed over).
+    fn start_watching(&self) {
+        if !self.first || std::mem::replace(&mut lock(&self.watching).tried, true) {
+            return;
+        }
+        // Not locked meanwhile: the event loop looks for an error.
+        let watched = watch(&self.roots, self.sender.clone(), self.waker.clone());
+        let mut watching = lock(&self.watching);
+        match watched {
+            Ok(watcher) => watching.watcher = Some(watcher),
+            Err(e) => watching.error = Some(e),
+        }
+    }
+
+    /// Hands over (part of) the cached listing, woken like any batch.
+    fn hand_over_listed(&self, mut listed: Vec<Arrival>) {
+        {
+            let mut batches = lock(&self.shared.0);
+            batches.listed.append(&mut listed);
+            batches.delivered = true;
+        }
+        self.shared.1.notify_all();
+        let _ = self.sender.send(Notice::Scanned);
+        self.waker.wake();
+    }
+
+    /// Waits up to `timeout` for the event loop to take the cached
+    /// listing handed over.
+    fn wait_taken(&self, timeout: Duration) {
+        let (mutex, condvar) = &*self.shared;
+        let _ = condvar
+            .wait_timeout_while(lock(mutex), timeout, |b| !b.listed.is_empty())
+            .map(drop);
     }
 
     fn hand_over(
@@ -363,11 +469,6 @@ impl Session {
             waker: self.waker.clone(),
         };
         let mut library = Library::new(roots, parts);
-        if let Some(e) = &library.watch_error {
-            self.app.error(format!(
-                "{e}: changes to the library are not picked up by themselves (R reads it again)"
-            ));
-        }
         let generation = library.start();
         self.app.list.scan.running = generation.is_some();
         self.app.list.scan.generation = generation.unwrap_or(0);
@@ -426,7 +527,13 @@ impl Session {
         let Some(library) = &mut self.library else {
             return;
         };
-        let (arrived, others, seen, done) = library.drain();
+        let (listed, arrived, others, seen, done) = library.drain();
+        let watch_error = lock(&library.watching).error.take();
+        if let Some(e) = watch_error {
+            self.app.error(format!(
+                "{e}: changes to the library are not picked up by themselves (R reads it again)"
+            ));
+        }
         let generation = library.generation;
         for item in others {
             match item {
@@ -437,7 +544,11 @@ impl Session {
         }
         self.app.list.scan.seen = seen;
         let mut read_last = None;
-        for Arrival { article, known } in arrived {
+        // The cached listing goes in as found by no scan yet, so the walk
+        // under way drops what it does not find again.
+        let listed = listed.into_iter().map(|a| (a, LISTED_FROM_CACHE));
+        let arrived = arrived.into_iter().map(|a| (a, generation));
+        for (Arrival { article, known }, generation) in listed.chain(arrived) {
             let ids = self.app.library_found(vec![article], generation);
             let Some(&id) = ids.first() else {
                 continue;
