@@ -546,6 +546,7 @@ impl Session {
         let mut read_last = None;
         // The cached listing goes in as found by no scan yet, so the walk
         // under way drops what it does not find again.
+        let from_cache = !listed.is_empty();
         let listed = listed.into_iter().map(|a| (a, LISTED_FROM_CACHE));
         let arrived = arrived.into_iter().map(|a| (a, generation));
         for (Arrival { article, known }, generation) in listed.chain(arrived) {
@@ -560,7 +561,14 @@ impl Session {
                 read_last = Some(id);
             }
         }
-        self.relist_while_scanning(done.is_some() || read_last.is_some());
+        self.relist_while_scanning(done.is_some() || read_last.is_some() || from_cache);
+        // A search started on the cache's first screenful covers the whole
+        // cached listing as soon as it is taken, not only at the scan's end.
+        if from_cache && done.is_none() {
+            for effect in self.app.refresh_library_search() {
+                let _ = self.carry_out(effect);
+            }
+        }
         // At the first scan, the article read last is selected as soon as
         // it arrives (what a start with a known library does), once.
         if let Some(id) = read_last {
