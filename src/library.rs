@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
-pub use cache::{Cached, FileStamp, MetaCache};
+pub use cache::{Cached, FileStamp, MetaCache, sort_walk_order};
 use file::FileId;
 pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
 

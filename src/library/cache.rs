@@ -136,6 +136,28 @@ impl MetaCache {
     /// name comes). A start lists these at once, before the scan confirms
     /// each file is still there and unchanged.
     pub fn listed_under(&self, roots: &[PathBuf]) -> Vec<(PathBuf, &Cached)> {
+        let mut found = self.listed_under_unsorted(roots);
+        sort_walk_order(&mut found);
+        found
+    }
+
+    /// [`Self::listed_under`] with only its first `first` entries in walk
+    /// order (the rest in no order): a start shows those at once and orders
+    /// the rest with [`sort_walk_order`] after, instead of sorting 10,000
+    /// paths before its first frame.
+    pub fn listed_under_first(&self, roots: &[PathBuf], first: usize) -> Vec<(PathBuf, &Cached)> {
+        let mut found = self.listed_under_unsorted(roots);
+        let order =
+            |(a, _): &(PathBuf, &Cached), (b, _): &(PathBuf, &Cached)| walk_order_path(a, b);
+        if first < found.len() {
+            found.select_nth_unstable_by(first, order);
+        }
+        let head = first.min(found.len());
+        found[..head].sort_unstable_by(order);
+        found
+    }
+
+    fn listed_under_unsorted(&self, roots: &[PathBuf]) -> Vec<(PathBuf, &Cached)> {
         let roots: Vec<String> = roots.iter().map(|r| key(r)).collect();
         let under = |k: &str| {
             roots.iter().any(|root| {
@@ -144,11 +166,9 @@ impl MetaCache {
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
             })
         };
-        let mut found: Vec<(&String, &Cached)> =
-            self.entries.iter().filter(|(k, _)| under(k)).collect();
-        found.sort_unstable_by(|(a, _), (b, _)| walk_order(a, b));
-        found
-            .into_iter()
+        self.entries
+            .iter()
+            .filter(|(k, _)| under(k))
             .map(|(k, cached)| (crate::annotations::text_to_path(k), cached))
             .collect()
     }
@@ -207,9 +227,22 @@ impl MetaCache {
 /// The order a scan meets two paths in: by name within a folder, a
 /// folder's files where its name sorts (the separator sorts before every
 /// other character, so `a/x` comes before `a-b/x`, as the walk has it).
-fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let rank = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
-    a.bytes().map(rank).cmp(b.bytes().map(rank))
+fn walk_order_bytes(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let rank = |c: &u8| if *c == b'/' { 0 } else { u16::from(*c) + 1 };
+    a.iter().map(rank).cmp(b.iter().map(rank))
+}
+
+fn walk_order_path(a: &Path, b: &Path) -> std::cmp::Ordering {
+    walk_order_bytes(
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    )
+}
+
+/// Orders cached listings as a scan walks them (see
+/// [`MetaCache::listed_under`]).
+pub fn sort_walk_order(listed: &mut [(PathBuf, &Cached)]) {
+    listed.sort_unstable_by(|(a, _), (b, _)| walk_order_path(a, b));
 }
 
 fn key(path: &Path) -> String {

@@ -258,23 +258,24 @@ impl Worker {
         let mut first = true;
         let mut others = Vec::new();
         if self.first {
-            let mut listed = cache
-                .listed_under(&self.roots)
-                .into_iter()
-                .map(|(path, cached)| {
-                    let article = library::cached_article(path, cached);
-                    let known = self.index.resolve(&article.source, &mut |source, path| {
-                        fingerprint_with(&self.fingerprints, source, path, &load)
-                    });
-                    Arrival { article, known }
+            let arrival = |(path, cached): (PathBuf, &library::Cached)| {
+                let article = library::cached_article(path, cached);
+                let known = self.index.resolve(&article.source, &mut |source, path| {
+                    fingerprint_with(&self.fingerprints, source, path, &load)
                 });
-            // A screenful first, so the first frame is drawn from it
-            // without waiting for the rest to be taken in.
-            let screenful: Vec<Arrival> = listed.by_ref().take(FIRST_BATCH).collect();
+                Arrival { article, known }
+            };
+            // A screenful first, in walk order, so the first frame is drawn
+            // from it without waiting for the rest to be ordered and taken in.
+            let mut listed = cache.listed_under_first(&self.roots, FIRST_BATCH);
+            let rest = listed.split_off(FIRST_BATCH.min(listed.len()));
+            let screenful: Vec<Arrival> = listed.into_iter().map(arrival).collect();
             if !screenful.is_empty() {
                 self.hand_over_listed(screenful);
                 self.wait_taken(LISTED_WAIT);
-                let rest: Vec<Arrival> = listed.collect();
+                let mut rest = rest;
+                library::sort_walk_order(&mut rest);
+                let rest: Vec<Arrival> = rest.into_iter().map(arrival).collect();
                 if !rest.is_empty() {
                     self.hand_over_listed(rest);
                 }
