@@ -187,8 +187,11 @@ pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
     if !source.is_book() {
         return load_within(source, limit);
     }
-    let bytes = file::read(path, limit, None).map_err(|e| with_path(&e, path))?;
-    let book = document::epub::open_book(bytes, limit).map_err(|e| with_path(&e, path))?;
+    // The file itself, not its bytes: the first screen reads the zip's
+    // directory and the first chapters, not all of a 5 MB book.
+    let (file, _) = file::open(path, limit).map_err(|e| with_path(&e, path))?;
+    let book = document::epub::open_book(std::io::BufReader::new(file), limit)
+        .map_err(|e| with_path(&e, path))?;
     Ok(Loaded {
         text: Arc::new(book.head.clone()),
         format: document::epub::FORMAT,

@@ -697,11 +697,16 @@ pub struct Opened {
     pub rest: Rest,
 }
 
-/// Opens a book from the bytes of an `.epub` file without unpacking its
+/// Opens a book from an `.epub` file (or its bytes) without unpacking its
 /// chapters: the archive is checked as [`read_book`] checks it, then only the
-/// container, package and navigation documents are read.
-pub fn open_book(bytes: Vec<u8>, limit: u64) -> Result<Opened, EpubError> {
-    let (epub, _) = open(Cursor::new(bytes), limit, false)?;
+/// container, package and navigation documents are read. Given the file
+/// itself, only the zip's directory and those documents are read from disk
+/// for the first screen, not the whole book.
+pub fn open_book<R>(reader: R, limit: u64) -> Result<Opened, EpubError>
+where
+    R: Read + Seek + Send + Sync + 'static,
+{
+    let (epub, _) = open(reader, limit, false)?;
     let meta = metadata(&epub);
     let toc = contents(&epub);
     let docs = spine_documents(&epub);
