@@ -694,19 +694,7 @@ impl Store {
             current,
             stamp,
         } = self.read_remembered(&target)?;
-        let (mut content, mut tombstones, extras) = match parsed {
-            Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
-            None => (
-                AnnotationFile {
-                    version: SCHEMA_VERSION,
-                    article: article.clone(),
-                    position: None,
-                    highlights: Vec::new(),
-                },
-                Vec::new(),
-                Extras::default(),
-            ),
-        };
+        let (mut content, mut tombstones, extras) = parts_or_new(parsed, article);
         let before = content.article.clone();
         // The archived flag is kept newest-wins: a save from a window that
         // never saw it (or saw an older one) does not undo it.
@@ -951,19 +939,7 @@ impl Store {
             Some(bytes) => Some(with_pending(file, parse_bytes(file, bytes.clone())?)?.0),
             None => None,
         };
-        let (mut content, mut tombstones, extras) = match parsed {
-            Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
-            None => (
-                AnnotationFile {
-                    version: SCHEMA_VERSION,
-                    article: article.clone(),
-                    position: None,
-                    highlights: Vec::new(),
-                },
-                Vec::new(),
-                Extras::default(),
-            ),
-        };
+        let (mut content, mut tombstones, extras) = parts_or_new(parsed, article);
         let archived =
             super::model::Stamped::newest(content.article.archived.take(), article.archived);
         content.article = article.clone();
@@ -1385,6 +1361,27 @@ impl Fold {
 }
 
 /// Parses the bytes of annotation file `file`, as [`read_file`] does.
+/// What a save starts from: the file as read, or, when there is none yet,
+/// an empty one for `article`.
+fn parts_or_new(
+    parsed: Option<format::Parsed>,
+    article: &ArticleRecord,
+) -> (AnnotationFile, Vec<super::Tombstone>, Extras) {
+    match parsed {
+        Some(parsed) => (parsed.content, parsed.tombstones, parsed.extras),
+        None => (
+            AnnotationFile {
+                version: SCHEMA_VERSION,
+                article: article.clone(),
+                position: None,
+                highlights: Vec::new(),
+            },
+            Vec::new(),
+            Extras::default(),
+        ),
+    }
+}
+
 fn parse_bytes(file: &Path, bytes: Vec<u8>) -> Result<format::Parsed, StoreError> {
     let corrupt = |f: ParseFailure| Corrupt {
         file: file.to_path_buf(),
