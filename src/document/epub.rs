@@ -236,7 +236,10 @@ fn encrypts_text(xml: &str) -> bool {
                 .or_else(|| tag.strip_prefix("enc:cipherreference"))?;
             let uri = rest.split("uri=").nth(1)?;
             let quote = uri.chars().next()?;
-            uri[1..].split(quote).next().map(str::to_string)
+            uri[quote.len_utf8()..]
+                .split(quote)
+                .next()
+                .map(str::to_string)
         })
         .any(|uri| {
             let uri = uri.split('#').next().unwrap_or("");
@@ -594,7 +597,7 @@ fn unescape(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        let Some(semi) = rest[..super::floor_char_boundary(rest, 12)].find(';') else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -974,5 +977,18 @@ mod tests {
             read_book(b"not a zip at all".to_vec(), 1 << 20).unwrap_err(),
             EpubError::NotAZip
         );
+    }
+
+    #[test]
+    fn an_entity_cut_inside_a_wide_character_does_not_panic() {
+        // The twelve-byte window for an entity name ends inside the 'é'.
+        assert_eq!(unescape("&abcdefghij\u{e9};x"), "&abcdefghij\u{e9};x");
+        assert_eq!(unescape("&amp;\u{e9}"), "&\u{e9}");
+    }
+
+    #[test]
+    fn an_encryption_uri_quoted_by_a_wide_character_does_not_panic() {
+        let xml = "<enc:CipherReference URI=\u{e9}OEBPS/ch1.xhtml\u{e9}/>";
+        let _ = encrypts_text(xml);
     }
 }
