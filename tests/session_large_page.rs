@@ -198,3 +198,39 @@ fn a_small_page_still_opens_at_once() {
     let reader = s.app.reader.as_ref().expect("opened at once");
     assert!(reader.doc.text().contains("The harbour opening paragraph"));
 }
+
+#[test]
+fn a_place_asked_for_one_page_is_not_used_for_the_next_page_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.html");
+    let second = dir.path().join("second.html");
+    fs::write(&first, large_page(600 * 1024)).unwrap();
+    fs::write(&second, large_page(600 * 1024)).unwrap();
+    let mut app = App::new(
+        Config::default(),
+        Keymap::default(),
+        library::scan(&[dir.path().to_path_buf()]),
+    );
+    app.resize(100, 30);
+    let mut s = Session::start(app, Setup::new(&dir.path().join("data"), u64::MAX));
+    // `gloss open --at 5000 first.html`, then, before it is ready, the user
+    // opens the other page.
+    let effects = s.open_path(&first, Some(5000));
+    run(&mut s, effects);
+    assert!(
+        s.app.reader.is_none(),
+        "the first page is still being extracted"
+    );
+    let other = s
+        .app
+        .list
+        .articles
+        .iter()
+        .position(|a| library::store_path(&a.source).ends_with("second.html"))
+        .unwrap();
+    let effects = s.open(other);
+    run(&mut s, effects);
+    wait_for_reader(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.cursor, 0, "the second page opens at its start");
+}

@@ -96,6 +96,12 @@ impl Session {
     /// page of at least [`BACKGROUND_FROM`] bytes, and shows that it is
     /// being prepared; true when it did (the open then ends here and goes
     /// on in [`Session::take_extracted`]).
+    /// Enter again on the page being prepared (in the same view) starts
+    /// nothing new, and reads nothing again.
+    pub(super) fn already_preparing(&self, index: usize) -> bool {
+        self.app.is_loading(ArticleId(index)) && self.extracting_raw == Some(self.app.raw_pages)
+    }
+
     pub(super) fn prepare_in_background(&mut self, index: usize, loaded: &Loaded) -> bool {
         if loaded.format != Format::Html || loaded.text.len() < BACKGROUND_FROM {
             return false;
@@ -104,8 +110,7 @@ impl Session {
             return false;
         };
         let raw = self.app.raw_pages;
-        // Enter again on the page being prepared starts nothing new.
-        if self.app.is_loading(ArticleId(index)) && self.extracting_raw == Some(raw) {
+        if self.already_preparing(index) {
             return true;
         }
         let name = match &article.source {
@@ -160,8 +165,13 @@ impl Session {
         }
         self.extracting_raw = None;
         if prepared.raw != self.app.raw_pages {
-            // `--raw` or `W` changed meanwhile: the other view is wanted.
+            // `--raw` or `W` changed meanwhile: the other view is wanted,
+            // at the place `--at` asked for.
+            let at = self.extract_at.take();
             let effects = self.open(index);
+            if self.app.is_loading(ArticleId(index)) {
+                self.extract_at = at;
+            }
             self.carry_out_all(effects);
             return;
         }

@@ -191,6 +191,14 @@ impl Session {
         let Some(source) = self.app.list.articles.get(index).map(|a| a.source.clone()) else {
             return Vec::new();
         };
+        if prepared.is_none() {
+            if self.already_preparing(index) {
+                return Vec::new();
+            }
+            // A new open: a place `gloss open --at` asked for belongs to
+            // the page it named, not to this one.
+            self.extract_at = None;
+        }
         let (mut loaded, prepared) = match prepared {
             Some(p) => (p.loaded, Some((p.doc, p.fingerprint))),
             None => match self.reader.load(&source) {
