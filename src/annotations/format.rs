@@ -219,6 +219,13 @@ pub(crate) struct Chunks {
     by_id: HashMap<String, Chunk>,
 }
 
+impl Chunks {
+    /// True when nothing is remembered (nothing rendered yet, or taken).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Chunk {
     highlight: Highlight,

@@ -1286,10 +1286,30 @@ pub struct Fold {
 }
 
 impl Fold {
-    /// Folds; true when the pending changes are in the notes file now.
+    /// Folds; true when the pending changes are in the notes file now. A
+    /// fold that is given up or fails hands the rendered highlights it took
+    /// back, so the next save of a large file does not render them all again.
     pub fn run(&self) -> Result<bool, StoreError> {
+        let mut taken = (PathBuf::new(), format::Chunks::default());
+        let result = self.fold(&mut taken);
+        let (file, chunks) = taken;
+        if !matches!(result, Ok(true)) && !chunks.is_empty() {
+            let mut last = self.shared.last.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(last) = last.as_mut()
+                && last.file == file
+                && last.chunks.is_empty()
+            {
+                last.chunks = chunks;
+            }
+        }
+        result
+    }
+
+    /// [`Fold::run`]'s work; `taken` holds the notes file and the rendered
+    /// highlights taken from the store while it runs.
+    fn fold(&self, taken: &mut (PathBuf, format::Chunks)) -> Result<bool, StoreError> {
         let shared = &self.shared;
-        let (file, stamp, pending, parsed, mut chunks) = {
+        let (file, stamp, pending, parsed) = {
             let mut last = shared.last.lock().unwrap_or_else(|e| e.into_inner());
             let Some(last) = last.as_mut() else {
                 return Ok(false);
@@ -1297,24 +1317,21 @@ impl Fold {
             let Some(pending) = &last.pending else {
                 return Ok(false);
             };
-            (
+            let fields = (
                 last.file.clone(),
                 last.stamp.clone(),
                 pending.stamp.clone(),
                 last.parsed.clone(),
-                std::mem::take(&mut last.chunks),
-            )
+            );
+            *taken = (last.file.clone(), std::mem::take(&mut last.chunks));
+            fields
         };
-        let text = format::render_with(
-            &parsed.content,
-            &parsed.tombstones,
-            &parsed.extras,
-            &mut chunks,
-        )
-        .map_err(|message| StoreError::Encode {
-            path: file.clone(),
-            message,
-        })?;
+        let chunks = &mut taken.1;
+        let text = format::render_with(&parsed.content, &parsed.tombstones, &parsed.extras, chunks)
+            .map_err(|message| StoreError::Encode {
+                path: file.clone(),
+                message,
+            })?;
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -1351,7 +1368,7 @@ impl Fold {
             {
                 last.stamp = written;
                 last.pending = None;
-                last.chunks = chunks;
+                last.chunks = std::mem::take(chunks);
             }
         }
         shared.cache_summary(&file, &parsed.content);
@@ -1360,7 +1377,6 @@ impl Fold {
     }
 }
 
-/// Parses the bytes of annotation file `file`, as [`read_file`] does.
 /// What a save starts from: the file as read, or, when there is none yet,
 /// an empty one for `article`.
 fn parts_or_new(
@@ -1382,6 +1398,7 @@ fn parts_or_new(
     }
 }
 
+/// Parses the bytes of annotation file `file`, as [`read_file`] does.
 fn parse_bytes(file: &Path, bytes: Vec<u8>) -> Result<format::Parsed, StoreError> {
     let corrupt = |f: ParseFailure| Corrupt {
         file: file.to_path_buf(),
