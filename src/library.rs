@@ -585,9 +585,21 @@ fn walk_reason(e: &walkdir::Error) -> String {
     }
 }
 
-fn is_article_name(path: &Path) -> bool {
+/// Whether gloss reads the file at `path` as an article, by its extension
+/// (the library scan and the full-text search agree on it).
+pub fn is_article_name(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+}
+
+/// Whether the file at `path` is read through a parse (a saved web page or
+/// an EPUB book) rather than as the text it holds: a search looks in the
+/// text the reader shows, not in markup or a zip.
+pub fn is_parsed_name(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy();
+        is_page_extension(&e) || e.eq_ignore_ascii_case(document::epub::EXTENSION)
+    })
 }
 
 /// Whether an extension names a saved web page.

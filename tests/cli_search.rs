@@ -5,6 +5,8 @@
 //! matched, 1 when nothing did, 2 for a bad query or path.
 
 mod cli_common;
+#[path = "support/epub.rs"]
+mod epub_book;
 
 use cli_common::{Mark, World};
 
@@ -246,4 +248,19 @@ fn a_phrase_is_found_where_the_file_breaks_the_line() {
     );
     let hit: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     assert_eq!(hit["matches"][0], "brackish channel");
+}
+
+#[test]
+fn a_book_is_searched_in_the_text_the_reader_shows() {
+    let world = World::new();
+    let book = world.articles.join("almanac.epub");
+    std::fs::write(&book, epub_book::write(&epub_book::three_chapters())).unwrap();
+    let out = world.gloss(&["search", "gull", "articles/almanac.epub"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("On the fourth morning a gull sheltered on the gallery rail."),
+        "{text}"
+    );
+    assert!(!text.contains("<p>"), "no markup in the snippet: {text}");
 }

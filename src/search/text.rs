@@ -14,9 +14,6 @@ use super::{
     ArticleHits, FileFigures, Hit, HitKind, MAX_HITS_PER_ARTICLE, Place, Query, Snippet, find_in,
 };
 
-/// File extensions gloss reads as articles (as the library scan does).
-const EXTENSIONS: &[&str] = &["md", "markdown", "txt", "html", "htm"];
-
 /// A line searcher and matcher, reused from file to file by one thread.
 pub struct TextSearcher {
     searcher: Searcher,
@@ -52,7 +49,7 @@ impl TextSearcher {
         path: &Path,
         cancel: &AtomicBool,
     ) -> Option<ArticleHits> {
-        if is_page(path) {
+        if crate::library::is_parsed_name(path) {
             let text = page_text(path)?;
             return self.bytes(article, text.as_bytes(), cancel);
         }
@@ -149,24 +146,17 @@ impl Sink for Collect<'_> {
     }
 }
 
-/// Whether `path` is a saved web page, searched in the text the reader
-/// shows rather than in its markup.
-fn is_page(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
-}
-
-/// A web page's text as the reader shows it (the extracted article): a
-/// search then matches only words a reader sees, its snippets show no tags
-/// or scripts, and the n-th match is the n-th the reader finds. Line
-/// numbers count lines of that text, not of the file.
+/// A web page's or a book's text as the reader shows it (the extracted
+/// article, the chapters in order): a search then matches only words a
+/// reader sees, its snippets show no tags, scripts or zip bytes, and the
+/// n-th match is the n-th the reader finds. Line numbers count lines of
+/// that text, not of the file.
 fn page_text(path: &Path) -> Option<String> {
     let source = crate::library::Source::File(path.to_path_buf());
     let loaded = crate::library::load(&source).ok()?;
     let doc = crate::document::Document::parse_complete(
         &loaded.text,
-        crate::document::Format::Html,
+        loaded.format,
         crate::document::ParseOptions::default(),
     );
     Some(doc.text().to_owned())
@@ -174,9 +164,7 @@ fn page_text(path: &Path) -> Option<String> {
 
 /// Whether gloss reads the file at `path` as an article, by its extension.
 pub fn is_article(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    crate::library::is_article_name(path)
 }
 
 /// Every article file under `roots` (files or folders, recursively,
