@@ -609,6 +609,19 @@ pub fn utf8(bytes: Vec<u8>, what: &str) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|_| anyhow!("{what} is not UTF-8 text"))
 }
 
+/// For serde: a string, a number written as text (exports write ids and
+/// counts either way), or nothing for `null` and others.
+pub(super) fn text_or_none<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::readlater::{
     self, Pages, ReadLaterReport, SavedArticle, SavedHighlight, Tool, parse_time, quote_id,
+    text_or_none,
 };
 use crate::annotations::Store;
 use crate::config::Config;
@@ -210,16 +211,6 @@ fn element_text(html: &scraper::Html, xpath: &str) -> Option<String> {
             .nth(n.checked_sub(1)?)?;
     }
     Some(node.text().collect())
-}
-
-/// A string, a number written as text, or nothing for `null` and others.
-fn text_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::String(s) => Some(s),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
 }
 
 impl Entry {
