@@ -202,11 +202,19 @@ impl ListState {
     pub fn add(&mut self, articles: Vec<Article>, generation: u64) -> Vec<ArticleId> {
         let mut ids = Vec::with_capacity(articles.len());
         for article in articles {
-            let path = match &article.source {
-                Source::File(p) => Some(p.clone()),
+            // Looked up and, when new, listed under its path with one hash
+            // of the path (10,000 at a start from the cache).
+            let next = self.articles.len();
+            let known = match &article.source {
+                Source::File(p) => match self.by_path.entry(p.clone()) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(next);
+                        None
+                    }
+                },
                 Source::Bundled(..) => None,
             };
-            let known = path.as_ref().and_then(|p| self.by_path.get(p)).copied();
             let id = match known {
                 Some(id) => {
                     self.found_in[id] = generation;
@@ -222,10 +230,7 @@ impl ListState {
                     id
                 }
                 None => {
-                    let id = self.articles.len();
-                    if let Some(p) = path {
-                        self.by_path.insert(p, id);
-                    }
+                    let id = next;
                     self.keys.push(Keys::of(&article));
                     self.facts.push(Facts::default());
                     self.gone.push(false);
@@ -238,6 +243,18 @@ impl ListState {
             ids.push(ArticleId(id));
         }
         ids
+    }
+
+    /// Makes room for `additional` more articles at once (a start from the
+    /// cache adds 10,000 in one go: growing every column again and again
+    /// moved them all several times on the event loop).
+    pub fn reserve(&mut self, additional: usize) {
+        self.articles.reserve(additional);
+        self.keys.reserve(additional);
+        self.facts.reserve(additional);
+        self.gone.reserve(additional);
+        self.found_in.reserve(additional);
+        self.by_path.reserve(additional);
     }
 
     /// Adds one article for this session only (a file a link led to): it
