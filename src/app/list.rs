@@ -184,6 +184,44 @@ pub struct ListState {
     /// or removed), so a library search knows whether the articles it
     /// searched are still the list's.
     version: u64,
+    /// Counts every [`ListState::take_facts`], which can change the order.
+    facts_version: u64,
+    /// Each article's place in the order without a filter, kept between
+    /// keystrokes of the filter (see [`Ranks`]).
+    ranks: Option<Ranks>,
+    /// The articles the last filter matched, to narrow from when the
+    /// next keystroke only adds to it (see [`Narrowing`]).
+    narrowing: Option<Narrowing>,
+}
+
+/// What an ordering or a filter result was made from: when any of it
+/// changed, it is made again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    version: u64,
+    facts: u64,
+    sort: Sort,
+    states: StateFilter,
+}
+
+/// Every article's place in the list order without a filter: the filter
+/// shows equal scores in that order, and comparing two places is cheaper
+/// than comparing two titles (a keystroke over 10,000 titles sorted them
+/// by title every time).
+#[derive(Debug)]
+struct Ranks {
+    stamp: Stamp,
+    rank: Vec<u32>,
+}
+
+/// The articles a filter matched (those passing the state filter), for the
+/// next keystroke: a query that only adds characters to it matches a
+/// subset of them (see [`narrows`]), so only those are scored again.
+#[derive(Debug)]
+struct Narrowing {
+    stamp: Stamp,
+    query: String,
+    matched: Vec<usize>,
 }
 
 impl ListState {
@@ -202,11 +240,19 @@ impl ListState {
     pub fn add(&mut self, articles: Vec<Article>, generation: u64) -> Vec<ArticleId> {
         let mut ids = Vec::with_capacity(articles.len());
         for article in articles {
-            let path = match &article.source {
-                Source::File(p) => Some(p.clone()),
+            // Looked up and, when new, listed under its path with one hash
+            // of the path (10,000 at a start from the cache).
+            let next = self.articles.len();
+            let known = match &article.source {
+                Source::File(p) => match self.by_path.entry(p.clone()) {
+                    std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(next);
+                        None
+                    }
+                },
                 Source::Bundled(..) => None,
             };
-            let known = path.as_ref().and_then(|p| self.by_path.get(p)).copied();
             let id = match known {
                 Some(id) => {
                     self.found_in[id] = generation;
@@ -222,10 +268,7 @@ impl ListState {
                     id
                 }
                 None => {
-                    let id = self.articles.len();
-                    if let Some(p) = path {
-                        self.by_path.insert(p, id);
-                    }
+                    let id = next;
                     self.keys.push(Keys::of(&article));
                     self.facts.push(Facts::default());
                     self.gone.push(false);
@@ -238,6 +281,18 @@ impl ListState {
             ids.push(ArticleId(id));
         }
         ids
+    }
+
+    /// Makes room for `additional` more articles at once (a start from the
+    /// cache adds 10,000 in one go: growing every column again and again
+    /// moved them all several times on the event loop).
+    pub fn reserve(&mut self, additional: usize) {
+        self.articles.reserve(additional);
+        self.keys.reserve(additional);
+        self.facts.reserve(additional);
+        self.gone.reserve(additional);
+        self.found_in.reserve(additional);
+        self.by_path.reserve(additional);
     }
 
     /// Adds one article for this session only (a file a link led to): it
@@ -290,6 +345,7 @@ impl ListState {
 
     /// Copies what ordering and the state filter need from `figures`.
     pub fn take_facts(&mut self, figures: &Figures) {
+        self.facts_version += 1;
         for (i, facts) in self.facts.iter_mut().enumerate() {
             if let Some(f) = figures.get(ArticleId(i)) {
                 *facts = Facts {
@@ -355,7 +411,7 @@ impl ListState {
 
     /// The articles that pass the state filter and the text filter, in
     /// the order to show.
-    fn shown(&self) -> Vec<usize> {
+    fn shown(&mut self) -> Vec<usize> {
         let passes = |i: usize| {
             !self.gone[i]
                 && self
@@ -364,15 +420,22 @@ impl ListState {
         };
         let query = self.filter.trim();
         if query.is_empty() {
+            self.narrowing = None;
             let mut shown: Vec<usize> = (0..self.articles.len()).filter(|&i| passes(i)).collect();
             shown.sort_by(|&a, &b| self.compare(a, b));
             return shown;
         }
+        let stamp = self.stamp();
+        let query = query.to_string();
+        let candidates: Vec<usize> = match &self.narrowing {
+            Some(n) if n.stamp == stamp && narrows(&n.query, &query) => n.matched.clone(),
+            _ => (0..self.articles.len()).filter(|&i| passes(i)).collect(),
+        };
         let mut matcher = Matcher::new(MatcherConfig::DEFAULT);
-        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        let pattern = Pattern::parse(&query, CaseMatching::Smart, Normalization::Smart);
         let needle = query.to_lowercase();
-        let mut scored: Vec<(u32, usize)> = (0..self.articles.len())
-            .filter(|&i| passes(i))
+        let mut scored: Vec<(u32, usize)> = candidates
+            .into_iter()
             .filter_map(|i| {
                 let keys = &self.keys[i];
                 let fuzzy = pattern.score(keys.hay.slice(..), &mut matcher)?;
@@ -386,8 +449,47 @@ impl ListState {
                 Some((fuzzy + bonus, i))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| self.compare(a.1, b.1)));
-        scored.into_iter().map(|(_, i)| i).collect()
+        let rank = self.ranks(stamp);
+        // Best score first, equal scores in list order: `compare` is a
+        // total order, so places never tie.
+        scored.sort_unstable_by_key(|&(score, i)| {
+            (
+                std::cmp::Reverse(score),
+                rank.get(i).copied().unwrap_or(u32::MAX),
+            )
+        });
+        let shown: Vec<usize> = scored.into_iter().map(|(_, i)| i).collect();
+        self.narrowing = Some(Narrowing {
+            stamp,
+            query,
+            matched: shown.clone(),
+        });
+        shown
+    }
+
+    /// What the order and the filter's candidates depend on, as it is now.
+    fn stamp(&self) -> Stamp {
+        Stamp {
+            version: self.version,
+            facts: self.facts_version,
+            sort: self.sort,
+            states: self.states,
+        }
+    }
+
+    /// Every article's place in the order without a filter, made again
+    /// only when `stamp` changed.
+    fn ranks(&mut self, stamp: Stamp) -> &[u32] {
+        if self.ranks.as_ref().is_none_or(|r| r.stamp != stamp) {
+            let mut order: Vec<usize> = (0..self.articles.len()).collect();
+            order.sort_by(|&a, &b| self.compare(a, b));
+            let mut rank = vec![u32::MAX; order.len()];
+            for (place, &i) in order.iter().enumerate() {
+                rank[i] = u32::try_from(place).unwrap_or(u32::MAX);
+            }
+            self.ranks = Some(Ranks { stamp, rank });
+        }
+        self.ranks.as_ref().map_or(&[], |r| &r.rank)
     }
 
     /// The list order of two articles: by the chosen key, then by title,
@@ -643,6 +745,17 @@ impl App {
     }
 }
 
+/// Whether every article `query` matches is among those `previous`
+/// matched, so the next keystroke scores only those: true when `query` only
+/// adds characters at the end of `previous` (a fuzzy match of the longer
+/// text is a match of the shorter; an upper-case or accented letter only
+/// makes a word stricter), unless either holds a character whose meaning
+/// a later one can change (`!` negates a word, `$` anchors only at a
+/// word's end, `\` escapes the next character).
+fn narrows(previous: &str, query: &str) -> bool {
+    !previous.is_empty() && query.starts_with(previous) && !query.contains(['!', '$', '\\'])
+}
+
 /// True when `needle` occurs in `hay` bounded by non-alphanumerics on both sides.
 pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, m)| {
@@ -700,6 +813,41 @@ mod tests {
         assert_eq!(titles(&list), ["One"]);
         list.set_filter("");
         assert_eq!(titles(&list), ["One", "Two"]);
+    }
+
+    #[test]
+    fn each_keystroke_shows_what_the_whole_query_typed_at_once_shows() {
+        let articles = || {
+            vec![
+                article("Harbour lights", "Ann"),
+                article("Harvest moon", "Ben"),
+                article("The harbour master", "Cy"),
+                article("Hard times", "Dee"),
+                article("A harbour", "Eve"),
+                article("Shore", "Harb Writer"),
+            ]
+        };
+        let mut typed = ListState::new(articles());
+        // Narrowing from the last keystroke's matches, and the cases where
+        // a longer query matches more than a shorter one (negation, an
+        // anchor that moves, an escape) or the order changes in between.
+        for query in [
+            "h", "ha", "har", "harb", "harbo", "harbo!", "harbo !s", "har", "har$", "har$x", "hA",
+            "hAR", "ha\\", "ha\\ ", "ha", "ha ",
+        ] {
+            typed.set_filter(query);
+            let mut fresh = ListState::new(articles());
+            fresh.set_filter(query);
+            assert_eq!(titles(&typed), titles(&fresh), "{query:?}");
+        }
+        typed.set_filter("ha");
+        typed.sort = Sort::Author;
+        typed.refresh();
+        typed.set_filter("har");
+        let mut fresh = ListState::new(articles());
+        fresh.sort = Sort::Author;
+        fresh.set_filter("har");
+        assert_eq!(titles(&typed), titles(&fresh), "after a new order");
     }
 
     #[test]

@@ -242,7 +242,18 @@ fn walk_order_path(a: &Path, b: &Path) -> std::cmp::Ordering {
 /// Orders cached listings as a scan walks them (see
 /// [`MetaCache::listed_under`]).
 pub fn sort_walk_order(listed: &mut [(PathBuf, &Cached)]) {
-    listed.sort_unstable_by(|(a, _), (b, _)| walk_order_path(a, b));
+    // Each path's key made once and compared as plain bytes: the
+    // comparison above, made per pair of 10,000 paths, was the scan
+    // thread's largest cost between a start's first screen and the rest of
+    // the cached listing. A separator becomes the lowest byte, 0: the same
+    // order, since no path holds a 0 byte.
+    listed.sort_by_cached_key(|(path, _)| {
+        path.as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(|&c| if c == b'/' { 0 } else { c })
+            .collect::<Vec<u8>>()
+    });
 }
 
 fn key(path: &Path) -> String {

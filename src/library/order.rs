@@ -72,6 +72,15 @@ const NUMBER_WIDTH: usize = 20;
 /// `Node.js 10`. Made once per article, so sorting 10,000 is plain string
 /// comparison.
 pub fn sort_key(text: &str) -> String {
+    if text.is_ascii() {
+        ascii_sort_key(text)
+    } else {
+        any_sort_key(text)
+    }
+}
+
+/// [`sort_key`] of any text.
+fn any_sort_key(text: &str) -> String {
     let lower = text.to_lowercase();
     let mut key = String::with_capacity(lower.len() + 8);
     let mut digits = String::new();
@@ -96,6 +105,33 @@ pub fn sort_key(text: &str) -> String {
         }
     }
     flush(&mut digits, &mut key);
+    key
+}
+
+/// [`sort_key`] of ASCII text, made in one pass without copies (a start
+/// from the cache makes three keys for each of 10,000 articles on the event
+/// loop); the same key as the general path.
+fn ascii_sort_key(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut key = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let value = text[start..i].trim_start_matches('0');
+            let value = if value.is_empty() { "0" } else { value };
+            for _ in value.len()..NUMBER_WIDTH {
+                key.push('0');
+            }
+            key.push_str(value);
+        } else {
+            key.push(char::from(bytes[i].to_ascii_lowercase()));
+            i += 1;
+        }
+    }
     key
 }
 
@@ -229,6 +265,23 @@ mod tests {
                 "file name"
             ]
         );
+    }
+
+    #[test]
+    fn the_ascii_key_is_the_general_one() {
+        for text in [
+            "Node.js 10",
+            "Title 2",
+            "007 and 0",
+            "A 12345678901234567890123 long number",
+            "",
+            "0",
+            "x9y",
+            "MiXeD Case-file_name.md",
+        ] {
+            assert_eq!(ascii_sort_key(text), any_sort_key(text), "{text:?}");
+        }
+        assert!(sort_key("Node.js 4") < sort_key("Node.js 10"));
     }
 
     #[test]

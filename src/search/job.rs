@@ -90,14 +90,9 @@ impl Job for SearchJob {
         let progress = Progress::default();
         let generation = self.generation;
         let inbox = &self.inbox;
-        // Put in order here, off the event loop.
-        let ordered: Vec<Target> = self
-            .order
-            .iter()
-            .filter_map(|&i| self.targets.get(i).cloned())
-            .collect();
-        super::run(
-            &ordered,
+        super::run_in_order(
+            &self.targets,
+            &self.order,
             &self.query,
             super::threads(),
             &self.cancel,
@@ -167,7 +162,8 @@ impl Searches {
 
     /// The targets for `articles`: the ones made before, extended with the
     /// articles that arrived since (made again only if the list shrank,
-    /// which it never does, or the notes folder changed).
+    /// which it never does, or the notes folder changed). The notes'
+    /// targets share them and are made again only when they grew.
     fn targets_for(
         &mut self,
         articles: &[Article],
@@ -182,17 +178,12 @@ impl Searches {
         let known = self.targets.len();
         if known < articles.len() {
             let more = targets_from(&articles[known..], known);
-            let notes = Arc::make_mut(
-                self.notes
-                    .get_or_insert_with(|| Arc::new(NoteTargets::for_list(data_dir, &[]))),
-            );
-            notes.extend(&more);
             Arc::make_mut(&mut self.targets).extend(more);
+            self.notes = None;
         }
-        let notes = Arc::clone(
-            self.notes
-                .get_or_insert_with(|| Arc::new(NoteTargets::for_list(data_dir, &[]))),
-        );
+        let notes = Arc::clone(self.notes.get_or_insert_with(|| {
+            Arc::new(NoteTargets::for_shared(data_dir, Arc::clone(&self.targets)))
+        }));
         (Arc::clone(&self.targets), notes)
     }
 

@@ -178,6 +178,26 @@ pub fn run(
     notes: Option<&NoteTargets>,
     found: &(dyn Fn(ArticleHits) + Sync),
 ) {
+    let order: Vec<usize> = (0..targets.len()).collect();
+    run_in_order(
+        targets, &order, query, threads, cancel, progress, notes, found,
+    );
+}
+
+/// [`run`] over `targets` taken in `order` (indexes into `targets`; the
+/// list's order as shown), so the app's search reuses its targets as they
+/// are instead of copying every path into a new order at each keystroke.
+#[allow(clippy::too_many_arguments)] // run's arguments plus the order
+pub fn run_in_order(
+    targets: &[Target],
+    order: &[usize],
+    query: &Query,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &Progress,
+    notes: Option<&NoteTargets>,
+    found: &(dyn Fn(ArticleHits) + Sync),
+) {
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         if let Some(notes) = notes {
@@ -190,7 +210,10 @@ pub fn run(
                     return;
                 }
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(target) = targets.get(i) else { return };
+                let Some(&at) = order.get(i) else { return };
+                let Some(target) = targets.get(at) else {
+                    continue;
+                };
                 let hits = match target {
                     Target::File(article, path) => searcher.file(*article, path, cancel),
                     Target::Text(article, text) => {

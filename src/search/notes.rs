@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use super::{ArticleHits, Hit, HitKind, MAX_HITS_PER_ARTICLE, Options, Query, Snippet, Target};
 use crate::annotations::{Store, text_to_path};
@@ -20,11 +21,15 @@ pub struct NoteTargets {
 
 #[derive(Debug, Clone)]
 enum Locate {
-    /// The articles of a list, by absolute path (and by canonical path,
-    /// worked out only when a note's article is not found by the first).
+    /// The articles of a list, shared with the text search, by absolute
+    /// path (and by canonical path, worked out only when a note's article
+    /// is not found by the first). The map by absolute path is made on the
+    /// search's thread the first time a notes file matches, and kept for
+    /// the next searches over the same articles: a keystroke on the event
+    /// loop only hands over the list.
     List {
-        by_path: HashMap<PathBuf, usize>,
-        files: Vec<(usize, PathBuf)>,
+        targets: Arc<Vec<Target>>,
+        by_path: Arc<OnceLock<HashMap<PathBuf, usize>>>,
     },
     /// Every article under these paths (the command line): each as
     /// canonical path and as given, to print paths the way they were given.
@@ -37,28 +42,18 @@ enum Locate {
 impl NoteTargets {
     /// The notes in the store of `data_dir` of the articles `targets`.
     pub fn for_list(data_dir: &Path, targets: &[Target]) -> Self {
-        let mut notes = Self {
-            store: data_dir.to_path_buf(),
-            locate: Locate::List {
-                by_path: HashMap::new(),
-                files: Vec::new(),
-            },
-        };
-        notes.extend(targets);
-        notes
+        Self::for_shared(data_dir, Arc::new(targets.to_vec()))
     }
 
-    /// Adds the articles `targets` of the list (the list only grows).
-    pub fn extend(&mut self, targets: &[Target]) {
-        let Locate::List { by_path, files } = &mut self.locate else {
-            return;
-        };
-        for target in targets {
-            if let Target::File(i, path) = target {
-                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-                by_path.insert(absolute, *i);
-                files.push((*i, path.clone()));
-            }
+    /// The same over a list the text search shares (nothing is copied or
+    /// worked out until a notes file matches).
+    pub fn for_shared(data_dir: &Path, targets: Arc<Vec<Target>>) -> Self {
+        Self {
+            store: data_dir.to_path_buf(),
+            locate: Locate::List {
+                targets,
+                by_path: Arc::new(OnceLock::new()),
+            },
         }
     }
 
@@ -111,7 +106,18 @@ impl NoteTargets {
                 };
                 path.is_file().then_some((0, shown))
             }
-            Locate::List { by_path, files } => {
+            Locate::List { targets, by_path } => {
+                let by_path = by_path.get_or_init(|| {
+                    targets
+                        .iter()
+                        .filter_map(|t| match t {
+                            Target::File(i, p) => {
+                                Some((std::path::absolute(p).unwrap_or_else(|_| p.clone()), *i))
+                            }
+                            Target::Text(..) => None,
+                        })
+                        .collect()
+                });
                 if let Some(i) = by_path.get(path) {
                     return Some((*i, path.to_path_buf()));
                 }
@@ -119,9 +125,12 @@ impl NoteTargets {
                     return None;
                 }
                 let map = canonical.get_or_insert_with(|| {
-                    files
+                    targets
                         .iter()
-                        .filter_map(|(i, p)| std::fs::canonicalize(p).ok().map(|c| (c, *i)))
+                        .filter_map(|t| match t {
+                            Target::File(i, p) => std::fs::canonicalize(p).ok().map(|c| (c, *i)),
+                            Target::Text(..) => None,
+                        })
                         .collect()
                 });
                 map.get(path).map(|i| (*i, path.to_path_buf()))

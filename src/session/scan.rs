@@ -272,10 +272,14 @@ impl Worker {
             let screenful: Vec<Arrival> = listed.into_iter().map(arrival).collect();
             if !screenful.is_empty() {
                 self.hand_over_listed(screenful);
-                self.wait_taken(LISTED_WAIT);
+                // The rest is made ready while the event loop draws the
+                // first frame, and handed over once that screenful is taken
+                // (not in the same batch, which the first frame would wait
+                // for).
                 let mut rest = rest;
                 library::sort_walk_order(&mut rest);
                 let rest: Vec<Arrival> = rest.into_iter().map(arrival).collect();
+                self.wait_taken(LISTED_WAIT);
                 if !rest.is_empty() {
                     self.hand_over_listed(rest);
                 }
@@ -357,7 +361,12 @@ impl Worker {
     fn hand_over_listed(&self, mut listed: Vec<Arrival>) {
         {
             let mut batches = lock(&self.shared.0);
-            batches.listed.append(&mut listed);
+            if batches.listed.is_empty() {
+                // Moved, not copied element by element.
+                std::mem::swap(&mut batches.listed, &mut listed);
+            } else {
+                batches.listed.append(&mut listed);
+            }
             batches.delivered = true;
         }
         self.shared.1.notify_all();
@@ -548,6 +557,7 @@ impl Session {
         // The cached listing goes in as found by no scan yet, so the walk
         // under way drops what it does not find again.
         let from_cache = !listed.is_empty();
+        self.app.list.reserve(listed.len() + arrived.len());
         let listed = listed.into_iter().map(|a| (a, LISTED_FROM_CACHE));
         let arrived = arrived.into_iter().map(|a| (a, generation));
         for (Arrival { article, known }, generation) in listed.chain(arrived) {
