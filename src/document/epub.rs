@@ -533,11 +533,7 @@ impl SectionWriter {
         }
         let title =
             toc_label(place).or_else(|| own_title(text).filter(|t| Some(t) != place.book_title));
-        self.open(
-            html,
-            place,
-            own.is_none().then_some(title.as_deref()).flatten(),
-        );
+        self.open(html, place, title.as_deref().filter(|_| own.is_none()));
         html.push_str(inner.trim());
         html.push_str(SECTION_CLOSE);
         (title, own.is_some())

@@ -575,13 +575,17 @@ impl Walker {
     /// page does) is marked as an `<img>` is, named by the SVG's `<title>`;
     /// the rest of its drawing is not shown.
     fn svg_picture(&mut self, el: ElementRef<'_>) {
-        let mut elements = el.descendants().filter_map(ElementRef::wrap);
-        let Some(src) = elements.find_map(|e| {
-            (e.value().name() == "image")
-                .then(|| e.value().attrs().find(|(name, _)| *name == "href"))
-                .flatten()
-                .map(|(_, href)| href)
-        }) else {
+        let Some(src) = el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.value().name() == "image")
+            .find_map(|e| {
+                e.value()
+                    .attrs()
+                    .find(|(name, _)| *name == "href")
+                    .map(|(_, href)| href)
+            })
+        else {
             return;
         };
         let mut alt = String::new();
