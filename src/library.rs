@@ -1,6 +1,7 @@
 //! The library: which articles there are, read from files and folders or from the
 //! samples bundled in the binary, with the metadata the list pane shows.
 
+mod book;
 mod cache;
 mod file;
 pub mod order;
@@ -188,10 +189,9 @@ pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
         return load_within(source, limit);
     }
     // The file itself, not its bytes: the first screen reads the zip's
-    // directory and the first chapters, not all of a 5 MB book.
-    let (file, _) = file::open(path, limit).map_err(|e| with_path(&e, path))?;
-    let book = document::epub::open_book(std::io::BufReader::new(file), limit)
-        .map_err(|e| with_path(&e, path))?;
+    // directory and the first chapters, not all of a 5 MB book (opened
+    // once, when the command line checked it, see `book`).
+    let book = book::open_for_reading(path, limit).map_err(|e| with_path(&e, path))?;
     Ok(Loaded {
         text: Arc::new(book.head.clone()),
         format: document::epub::FORMAT,
@@ -246,7 +246,12 @@ pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
 /// within `limit` bytes), reading no more than its start. The error is the
 /// reason first, then the path.
 pub fn check_article(path: &Path, limit: u64) -> Result<(), String> {
-    list_meta(&Source::File(path.to_path_buf()), limit)
+    let source = Source::File(path.to_path_buf());
+    if source.is_book() {
+        // Opened as the reader will open it next, and kept for it.
+        return book::check_and_keep(path, limit).map_err(|reason| with_path(&reason, path));
+    }
+    list_meta(&source, limit)
         .map(drop)
         .map_err(|reason| with_path(&reason, path))
 }
@@ -258,9 +263,7 @@ fn list_meta(source: &Source, limit: u64) -> Result<(Metadata, bool), String> {
     if let Source::File(p) = source
         && source.is_book()
     {
-        let (file, _) = file::open(p, limit).map_err(|e| e.to_string())?;
-        let meta = document::epub::read_metadata(file, limit).map_err(|e| e.to_string())?;
-        return Ok((meta, false));
+        return Ok((book::metadata(p, limit)?, false));
     }
     let (head, format, lossy) = load_head(source, limit)?;
     Ok((document::read_metadata(&head, format), lossy))

@@ -156,3 +156,188 @@ fn a_highlight_in_chapter_seven_is_placed_when_the_book_opens_again() {
     assert_eq!(placed.range.start, at);
     assert_eq!(reader.doc.slice(placed.range.clone()), quote);
 }
+
+/// `bytes` (an EPUB) with the entries named in `drop` left out.
+fn without_entries(bytes: &[u8], drop: &[&str]) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(Cursor::new(&mut out));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            if drop.contains(&name.as_str()) {
+                continue;
+            }
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            zip.start_file(name, options).unwrap();
+            zip.write_all(&data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out
+}
+
+/// The book read chapter by chapter, to its end.
+fn read_lazily(path: &Path) -> Document {
+    let loaded = library::load_for_reading(&Source::File(path.to_path_buf()), u64::MAX).unwrap();
+    let mut doc = loaded.document(ParseOptions::default());
+    doc.ensure_complete();
+    doc
+}
+
+#[test]
+fn a_chapter_missing_from_the_archive_is_said_and_the_rest_reads_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("torn.epub");
+    let bytes = epub_book::write(&epub_book::three_chapters());
+    fs::write(
+        &path,
+        without_entries(&bytes, &["OEBPS/text/chapter-2.xhtml"]),
+    )
+    .unwrap();
+    let whole = whole(&path);
+    let lazy = read_lazily(&path);
+    for doc in [&whole, &lazy] {
+        let text = doc.text();
+        let lamp = text.find("trimmed the wick").expect("chapter 1");
+        let said = text
+            .find("This chapter (OEBPS/text/chapter-2.xhtml) could not be read")
+            .unwrap_or_else(|| panic!("the reader is told: {text}"));
+        let chart = text.find("Every wreck").expect("chapter 3 still reads");
+        assert!(lamp < said && said < chart, "{text}");
+        // Under its name in the contents, so the outline still lists it.
+        assert!(text.contains("Two: The Storm"), "{text}");
+    }
+    assert_eq!(lazy.text(), whole.text());
+    assert_eq!(lazy.blocks().len(), whole.blocks().len());
+}
+
+#[test]
+fn the_provisional_end_names_each_chapter_once_as_the_whole_book_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_book(dir.path());
+    let whole = whole(&path);
+    let loaded = library::load_for_reading(&Source::File(path), u64::MAX).unwrap();
+    let doc = loaded.document(ParseOptions::default());
+    let tail = doc
+        .provisional_tail(32 * 1024)
+        .expect("many chapters are left");
+    let names = |d: &Document| {
+        d.anchors()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let chapters: Vec<String> = names(&tail)
+        .into_iter()
+        .filter(|n| n.starts_with("gloss-chapter-"))
+        .collect();
+    assert!(chapters.len() > 1, "{chapters:?}");
+    let unique: std::collections::HashSet<&String> = chapters.iter().collect();
+    assert_eq!(unique.len(), chapters.len(), "ids repeated: {chapters:?}");
+    // The same places, with the same names, as at the end of the whole book.
+    let whole_names = names(&whole);
+    assert!(whole_names.ends_with(&names(&tail)), "{:?}", names(&tail));
+    let last = whole.anchors().last().unwrap();
+    let tail_last = tail.anchors().last().unwrap();
+    assert_eq!(
+        whole.text().len() - last.offset,
+        tail.text().len() - tail_last.offset
+    );
+}
+
+#[test]
+fn a_chapter_holding_the_text_that_ends_a_section_reads_the_same_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tricky.epub");
+    let mut book = epub_book::three_chapters();
+    // What separates two chapters in the book's source, and what records
+    // where they are, written by the book itself (in comments).
+    book.chapters[0].body.push_str(
+        "\n<!--\n</section>\n<section id=\"gloss-chapter-2\">\n-->\n\
+         <!-- gloss: sections 5 -->\n<p>Still the lamp chapter after the comment.</p>",
+    );
+    fs::write(&path, epub_book::write(&book)).unwrap();
+    let whole = whole(&path);
+    let lazy = read_lazily(&path);
+    assert_eq!(lazy.text(), whole.text());
+    let text = whole.text();
+    let after = text
+        .find("Still the lamp chapter after the comment.")
+        .expect("nothing after the comment is lost");
+    let storm = text.find("Rain drove").expect("chapter 2");
+    assert!(after < storm, "{text}");
+    assert_eq!(lazy.blocks().len(), whole.blocks().len());
+    for (a, b) in lazy.blocks().iter().zip(whole.blocks()) {
+        assert_eq!(a.range, b.range);
+        assert_eq!(a.kind, b.kind);
+    }
+}
+
+#[test]
+fn an_svg_cover_is_shown_as_an_image_marker() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("covered.epub");
+    let mut book = epub_book::three_chapters();
+    book.chapters.insert(
+        0,
+        epub_book::Chapter {
+            file: "cover.xhtml".into(),
+            label: "Cover".into(),
+            body: "<div><svg xmlns=\"http://www.w3.org/2000/svg\" \
+                   xmlns:xlink=\"http://www.w3.org/1999/xlink\" viewBox=\"0 0 600 800\">\
+                   <title>The almanac's cover</title>\
+                   <image width=\"600\" height=\"800\" xlink:href=\"../images/chart.png\"/>\
+                   </svg></div>"
+                .into(),
+        },
+    );
+    fs::write(&path, epub_book::write(&book)).unwrap();
+    for doc in [whole(&path), read_lazily(&path)] {
+        let text = doc.text();
+        assert!(text.contains("[image: The almanac's cover]"), "{text}");
+        assert!(
+            text.find("[image:").unwrap() < text.find("trimmed the wick").unwrap(),
+            "the cover comes first: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_book_rewritten_after_the_command_line_checked_it_is_read_as_it_is_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("almanac.epub");
+    fs::write(&path, epub_book::write(&epub_book::three_chapters())).unwrap();
+    // `gloss open BOOK` checks the book first, and keeps it opened.
+    library::check_article(&path, u64::MAX).unwrap();
+    let mut second = epub_book::three_chapters();
+    second.title = "The Almanac, Second Edition".into();
+    second.chapters[0].body = "<h1>The New Lamp</h1>\n<p>An electric lamp now.</p>".into();
+    fs::write(&path, epub_book::write(&second)).unwrap();
+
+    let listed = library::scan(std::slice::from_ref(&path));
+    assert_eq!(listed.articles[0].title, "The Almanac, Second Edition");
+    let doc = read_lazily(&path);
+    assert!(
+        doc.text().contains("An electric lamp now."),
+        "{}",
+        doc.text()
+    );
+    assert!(!doc.text().contains("trimmed the wick"));
+}
+
+#[test]
+fn a_book_checked_then_listed_then_opened_reads_as_one_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_book(dir.path());
+    library::check_article(&path, u64::MAX).unwrap();
+    let listed = library::scan(std::slice::from_ref(&path));
+    assert_eq!(listed.articles[0].title, "A Long Generated Book");
+    let lazy = read_lazily(&path);
+    assert_eq!(lazy.text(), whole(&path).text());
+}

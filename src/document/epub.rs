@@ -174,7 +174,10 @@ fn check_archive<R: Read + Seek>(reader: &mut R, limit: u64) -> Result<u64, Epub
     let mut text_bytes = 0u64;
     let mut encryption = None;
     for i in 0..zip.len() {
-        let Ok(entry) = zip.by_index_raw(i) else {
+        // From the central directory alone: reading each entry's local
+        // header too would be a seek and a read per entry (most of opening
+        // a book of a thousand files). A damaged entry is found when read.
+        let Ok(entry) = zip.by_index_data(i) else {
             return Err(EpubError::NotAZip);
         };
         let Ok(name) = entry.name() else {
@@ -319,32 +322,43 @@ fn is_document(media_type: &str) -> bool {
 fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
     let meta = metadata(epub);
     let toc = contents(epub);
+    let docs = spine_documents(epub);
+    if docs.is_empty() {
+        return Err(EpubError::NoChapters);
+    }
     let mut html = head_html(&meta);
     let mut left = limit;
     let mut lossy = false;
     let mut chapters = Vec::new();
     let mut writer = SectionWriter::default();
-    for (position, path) in spine_documents(epub) {
-        let (text, was_lossy) = match read_chapter(epub, position, &mut left, limit)? {
-            Some(read) => read,
-            // A chapter missing from the archive is left out; the rest of
-            // the book still reads.
-            None => continue,
-        };
-        lossy |= was_lossy;
+    for (index, (position, path)) in docs.iter().enumerate() {
         let start = html.len();
-        let (title, has_heading) = writer.write(&mut html, &path, &text, &toc, meta.title.as_ref());
+        let read = read_chapter(epub, *position, &mut left);
+        let over = matches!(read, Unpacked::OverLimit);
+        let written = writer.write_read(
+            &mut html,
+            Place {
+                number: index + 1,
+                path,
+                toc: &toc,
+                book_title: meta.title.as_ref(),
+                limit,
+            },
+            read,
+        );
+        lossy |= written.lossy;
         chapters.push(Chapter {
-            path,
-            title,
-            has_heading,
+            path: path.clone(),
+            title: written.title,
+            has_heading: written.has_heading,
             range: start..html.len(),
         });
-    }
-    if chapters.is_empty() {
-        return Err(EpubError::NoChapters);
+        if over {
+            break;
+        }
     }
     html.push_str(BOOK_END);
+    push_trailer(&mut html, &chapters);
     Ok(Book {
         meta,
         chapters,
@@ -398,22 +412,27 @@ fn spine_documents(epub: &Epub) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// What unpacking one spine document gave.
+enum Unpacked {
+    /// Its text, and whether invalid UTF-8 in it was replaced.
+    Text(String, bool),
+    /// It is missing from the archive, or cannot be unpacked (damaged).
+    Unreadable,
+    /// It would unpack past what is left of the book's limit: the book is
+    /// read no further.
+    OverLimit,
+}
+
 /// Unpacks the spine document at `position`, at most `left` bytes (which it
-/// uses up): its text and whether invalid UTF-8 was replaced; `None` when it
-/// is missing from the archive or cannot be unpacked.
-fn read_chapter(
-    epub: &Epub,
-    position: usize,
-    left: &mut u64,
-    limit: u64,
-) -> Result<Option<(String, bool)>, EpubError> {
+/// uses up).
+fn read_chapter(epub: &Epub, position: usize, left: &mut u64) -> Unpacked {
     let Some(item) = epub
         .spine()
         .iter()
         .nth(position)
         .and_then(|entry| entry.manifest_entry())
     else {
-        return Ok(None);
+        return Unpacked::Unreadable;
     };
     let mut bytes = Vec::new();
     let mut out = Bounded {
@@ -422,74 +441,146 @@ fn read_chapter(
     };
     match item.copy_bytes(&mut out) {
         Ok(_) => {}
-        Err(_) if out.left == 0 || bytes.len() as u64 >= *left => {
-            return Err(EpubError::TooLarge {
-                size: limit.saturating_add(1),
-                limit,
-            });
-        }
-        Err(_) => return Ok(None),
+        Err(_) if out.left == 0 || bytes.len() as u64 >= *left => return Unpacked::OverLimit,
+        Err(_) => return Unpacked::Unreadable,
     }
     *left = left.saturating_sub(bytes.len() as u64);
-    Ok(Some(match String::from_utf8(bytes) {
-        Ok(text) => (text, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
-    }))
+    match String::from_utf8(bytes) {
+        Ok(text) => Unpacked::Text(text, false),
+        Err(e) => Unpacked::Text(String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    }
+}
+
+/// Where a chapter goes in the book: what [`SectionWriter`] needs besides
+/// the chapter's text.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    /// Its place among the spine's documents, from 1: its section's number.
+    number: usize,
+    /// Its path inside the archive.
+    path: &'a str,
+    /// The book's table of contents (a chapter's name comes from it).
+    toc: &'a [TocEntry],
+    /// The book's own title (a chapter's `<title>` repeating it is no name).
+    book_title: Option<&'a String>,
+    /// The limit of text the book is read within (said when it is met).
+    limit: u64,
+}
+
+/// What [`SectionWriter::write_read`] wrote.
+struct Written {
+    /// The chapter's name (see [`Chapter::title`]).
+    title: Option<String>,
+    /// See [`Chapter::has_heading`].
+    has_heading: bool,
+    /// True when invalid UTF-8 in it was replaced.
+    lossy: bool,
 }
 
 /// Writes chapters into a book's HTML source one after the other, each in
-/// a `<section>` numbered in reading order; a chapter without a heading of
-/// its own gets one (its name in the table of contents, else its own
-/// `<title>`) at the level the book's chapters so far start with (the
-/// highest first heading among them), else 1. Everything it needs is in
-/// the chapters before, so the first chapters of a book are written the
-/// same whether the rest is read or not.
+/// a `<section>` numbered by its place among the spine's documents; a
+/// chapter without a heading of its own gets one (its name in the table of
+/// contents, else its own `<title>`) at the level the book's chapters so
+/// far start with (the highest first heading among them), else 1.
+/// Everything it needs is in the chapters before, so the first chapters of
+/// a book are written the same whether the rest is read or not. A chapter
+/// that cannot be read is written too, as a section that says so (under
+/// its name), so the book reads the same in every reader of it and the
+/// reader sees where something is missing.
 #[derive(Debug, Clone, Default)]
 struct SectionWriter {
-    /// Chapters written so far.
-    written: usize,
-    /// The highest (smallest) first heading level among them.
+    /// The highest (smallest) first heading level among the chapters so far.
     level: Option<u8>,
 }
 
 impl SectionWriter {
-    /// Appends chapter `text` (found at `path`) to `html`; gives its title
-    /// and whether it had a heading of its own.
-    fn write(
-        &mut self,
-        html: &mut String,
-        path: &str,
-        text: &str,
-        toc: &[TocEntry],
-        book_title: Option<&String>,
-    ) -> (Option<String>, bool) {
+    /// Appends the chapter at `place`, as [`read_chapter`] read it, to `html`.
+    fn write_read(&mut self, html: &mut String, place: Place<'_>, read: Unpacked) -> Written {
+        match read {
+            Unpacked::Text(text, lossy) => {
+                let (title, has_heading) = self.write(html, place, &text);
+                Written {
+                    title,
+                    has_heading,
+                    lossy,
+                }
+            }
+            Unpacked::Unreadable => {
+                let why = format!(
+                    "[This chapter ({}) could not be read from the book: it is missing or damaged.]",
+                    place.path.trim_start_matches('/')
+                );
+                self.write_notice(html, place, &why)
+            }
+            Unpacked::OverLimit => {
+                let why = format!(
+                    "[The rest of the book is not shown: it unpacks past the {} MiB limit \
+                     (reader.max_file_size_mib in the configuration).]",
+                    place.limit.div_ceil(1024 * 1024)
+                );
+                self.write_notice(html, place, &why)
+            }
+        }
+    }
+
+    /// Appends chapter `text` at `place` to `html`; gives its title and
+    /// whether it had a heading of its own.
+    fn write(&mut self, html: &mut String, place: Place<'_>, text: &str) -> (Option<String>, bool) {
         let inner = body(text);
         let own = first_heading_level(inner);
         if let Some(own) = own {
             self.level = Some(self.level.map_or(own, |l| l.min(own)));
         }
-        let level = self.level.unwrap_or(1);
-        let title = toc
-            .iter()
-            .find(|t| t.path == path)
-            .map(|t| t.label.clone())
-            .or_else(|| own_title(text).filter(|t| Some(t) != book_title));
-        self.written += 1;
-        html.push_str(&format!(
-            "<section id=\"gloss-chapter-{}\">\n",
-            self.written
-        ));
-        if own.is_none()
-            && let Some(title) = &title
-        {
+        let title =
+            toc_label(place).or_else(|| own_title(text).filter(|t| Some(t) != place.book_title));
+        self.open(html, place, title.as_deref().filter(|_| own.is_none()));
+        html.push_str(inner.trim());
+        html.push_str(SECTION_CLOSE);
+        (title, own.is_some())
+    }
+
+    /// Appends a section for the chapter at `place` that holds only `notice`
+    /// (under the chapter's name in the table of contents, if it has one).
+    fn write_notice(&mut self, html: &mut String, place: Place<'_>, notice: &str) -> Written {
+        let title = toc_label(place);
+        self.open(html, place, title.as_deref());
+        html.push_str("<p>");
+        push_escaped(html, notice);
+        html.push_str("</p>");
+        html.push_str(SECTION_CLOSE);
+        Written {
+            title,
+            has_heading: false,
+            lossy: false,
+        }
+    }
+
+    /// Opens the section at `place`, with `heading` written as the
+    /// chapter's heading when it has none of its own.
+    fn open(&self, html: &mut String, place: Place<'_>, heading: Option<&str>) {
+        html.push_str(&format!("{SECTION_OPEN}{}\">\n", place.number));
+        if let Some(title) = heading {
+            let level = self.level.unwrap_or(1);
             html.push_str(&format!("<h{level}>"));
             push_escaped(html, title);
             html.push_str(&format!("</h{level}>\n"));
         }
-        html.push_str(inner.trim());
-        html.push_str("\n</section>\n");
-        (title, own.is_some())
     }
+}
+
+/// How every section of a book's HTML source starts, before its number.
+const SECTION_OPEN: &str = "<section id=\"gloss-chapter-";
+
+/// How every section of a book's HTML source ends.
+const SECTION_CLOSE: &str = "\n</section>\n";
+
+/// The chapter's name in the table of contents.
+fn toc_label(place: Place<'_>) -> Option<String> {
+    place
+        .toc
+        .iter()
+        .find(|t| t.path == place.path)
+        .map(|t| t.label.clone())
 }
 
 /// The table of contents, flattened: the EPUB 3 navigation document when
@@ -700,6 +791,14 @@ pub struct Opened {
     pub rest: Rest,
 }
 
+impl Opened {
+    /// Title, author and date from the package document: what the list
+    /// shows of the book, without opening it again.
+    pub fn meta(&self) -> &Metadata {
+        &self.rest.shelf.meta
+    }
+}
+
 /// Opens a book from an `.epub` file (or its bytes) without unpacking its
 /// chapters: the archive is checked as [`read_book`] checks it, then only the
 /// container, package and navigation documents are read. Given the file
@@ -761,35 +860,27 @@ impl Rest {
         (self.next as f64 / total as f64).clamp(0.0, 1.0)
     }
 
-    /// Reads the next readable chapter: its `<section>` of the book's HTML
-    /// source, and whether it was not valid UTF-8; `None` at the end (an
-    /// unreadable chapter is left out, as [`read_book`] leaves it out; a
-    /// book unpacking past its limit ends there).
+    /// Reads the next chapter: its `<section>` of the book's HTML source,
+    /// and whether it was not valid UTF-8; `None` at the end. A chapter
+    /// that cannot be read, or that unpacks past the book's limit, is a
+    /// section that says so, as in [`read_book`] (which then stops there too).
     fn next_section(&mut self) -> Option<(String, bool)> {
-        while let Some((position, path)) = self.shelf.docs.get(self.next) {
-            self.next += 1;
-            match read_chapter(
-                &self.shelf.epub,
-                *position,
-                &mut self.left,
-                self.shelf.limit,
-            ) {
-                Ok(Some((text, lossy))) => {
-                    let mut section = String::new();
-                    self.writer.write(
-                        &mut section,
-                        path,
-                        &text,
-                        &self.shelf.toc,
-                        self.shelf.meta.title.as_ref(),
-                    );
-                    return Some((section, lossy));
-                }
-                Ok(None) => {}
-                Err(_) => self.next = self.shelf.docs.len(),
-            }
+        let (position, path) = self.shelf.docs.get(self.next)?;
+        let place = Place {
+            number: self.next + 1,
+            path,
+            toc: &self.shelf.toc,
+            book_title: self.shelf.meta.title.as_ref(),
+            limit: self.shelf.limit,
+        };
+        self.next += 1;
+        let read = read_chapter(&self.shelf.epub, *position, &mut self.left);
+        if matches!(read, Unpacked::OverLimit) {
+            self.next = self.shelf.docs.len();
         }
-        None
+        let mut section = String::new();
+        let written = self.writer.write_read(&mut section, place, read);
+        Some((section, written.lossy))
     }
 }
 
@@ -843,34 +934,35 @@ pub(super) fn parse_chapters(doc: &mut super::Document, budget: usize) -> bool {
 
 /// A provisional document of the book's last chapters (about `budget`
 /// bytes of XHTML), parsed on its own: its text is exactly the end of the
-/// whole book's, since each chapter is parsed on its own. `None` when few
-/// chapters are left to parse.
+/// whole book's, since each chapter is parsed on its own and numbered by
+/// its place in the spine. `None` when few chapters are left to parse, or
+/// when the book is not read to its end (a chapter unpacks past its limit).
 pub(super) fn tail(doc: &super::Document, rest: &Rest, budget: usize) -> Option<super::Document> {
     let docs = &rest.shelf.docs;
     // Count back from the end until the budget is met (declared sizes are
-    // not known without unpacking; chapters are read to find out).
+    // not known without unpacking; chapters are read to find out). Headings
+    // written for chapters without one take the level of the chapters read
+    // so far; the whole book's may differ in level, never in text.
     let mut sections = Vec::new();
     let mut used = 0usize;
     let mut from = docs.len();
     let mut left = rest.left;
-    let writer = rest.writer.clone();
     while from > rest.next + 1 && used < budget {
         from -= 1;
         let (position, path) = &docs[from];
-        let Ok(Some((text, _))) =
-            read_chapter(&rest.shelf.epub, *position, &mut left, rest.shelf.limit)
-        else {
-            continue;
-        };
-        let mut w = writer.clone();
-        let mut section = String::new();
-        w.write(
-            &mut section,
+        let read = read_chapter(&rest.shelf.epub, *position, &mut left);
+        if matches!(read, Unpacked::OverLimit) {
+            return None;
+        }
+        let place = Place {
+            number: from + 1,
             path,
-            &text,
-            &rest.shelf.toc,
-            rest.shelf.meta.title.as_ref(),
-        );
+            toc: &rest.shelf.toc,
+            book_title: rest.shelf.meta.title.as_ref(),
+            limit: rest.shelf.limit,
+        };
+        let mut section = String::new();
+        rest.writer.clone().write_read(&mut section, place, read);
         used += section.len();
         sections.push(section);
     }
@@ -903,37 +995,47 @@ pub(super) fn tail(doc: &super::Document, rest: &Rest, budget: usize) -> Option<
     Some(tail)
 }
 
+/// What opens the last line of a book's HTML source, which records where
+/// its sections are (their lengths in bytes, in order), so they are found
+/// again without looking for any text a chapter might hold.
+const TRAILER_OPEN: &str = "<!-- gloss: sections";
+
+/// What closes that line.
+const TRAILER_CLOSE: &str = " -->\n";
+
+/// Appends the trailer that records the lengths of `chapters`' sections.
+fn push_trailer(html: &mut String, chapters: &[Chapter]) {
+    html.push_str(TRAILER_OPEN);
+    for chapter in chapters {
+        html.push_str(&format!(" {}", chapter.range.len()));
+    }
+    html.push_str(TRAILER_CLOSE);
+}
+
 /// The `<section>`s of a book's HTML source made by [`read_book`], in
-/// order, and its head (up to the body); `None` when the source is not laid
-/// out as [`read_book`] lays it out. A chapter that holds the very text
-/// that opens the next section cuts it short: that book's own offsets are
-/// then still the same in every reader of its source.
+/// order, and its head (up to the body), found by the section lengths its
+/// trailer records (whatever text the chapters hold); `None` when the
+/// source is not laid out as [`read_book`] lays it out.
 pub(super) fn split_source(source: &str) -> Option<(&str, Vec<&str>)> {
-    let body = source.find("</head>\n<body>\n")? + "</head>\n<body>\n".len();
-    let head = &source[..body];
+    const BODY: &str = "</head>\n<body>\n";
+    // The head is written escaped, so its end is the first one.
+    let body = source.find(BODY)? + BODY.len();
+    // The trailer holds only digits, so the last one is the real one.
+    let trailer = source.rfind(TRAILER_OPEN)?;
+    let lengths = source[trailer + TRAILER_OPEN.len()..].strip_suffix(TRAILER_CLOSE)?;
     let mut sections = Vec::new();
     let mut at = body;
-    let mut n = 1usize;
-    loop {
-        let rest = &source[at..];
-        if rest == BOOK_END {
-            return Some((head, sections));
-        }
-        let open = format!("<section id=\"gloss-chapter-{n}\">\n");
-        if !rest.starts_with(&open) {
+    for (n, length) in lengths.split(' ').skip(1).enumerate() {
+        let end = at.checked_add(length.parse::<usize>().ok()?)?;
+        let section = source.get(at..end)?;
+        let number = section.strip_prefix(SECTION_OPEN)?.split('"').next()?;
+        if number.parse::<usize>().ok()? != n + 1 || !section.ends_with(SECTION_CLOSE) {
             return None;
         }
-        let next = format!("\n</section>\n<section id=\"gloss-chapter-{}\">\n", n + 1);
-        let last = format!("\n</section>\n{BOOK_END}");
-        let len = match rest.find(&next) {
-            Some(i) => i + "\n</section>\n".len(),
-            None if rest.ends_with(&last) => rest.len() - BOOK_END.len(),
-            None => return None,
-        };
-        sections.push(&rest[..len]);
-        at += len;
-        n += 1;
+        sections.push(section);
+        at = end;
     }
+    (source.get(at..trailer)? == BOOK_END).then_some((&source[..body], sections))
 }
 
 #[cfg(test)]

@@ -568,6 +568,39 @@ impl Walker {
             .attr("alt")
             .or_else(|| el.value().attr("title"))
             .unwrap_or("");
+        self.picture(src, alt);
+    }
+
+    /// An SVG that shows a picture (`<image href=...>`, as an EPUB's cover
+    /// page does) is marked as an `<img>` is, named by the SVG's `<title>`;
+    /// the rest of its drawing is not shown.
+    fn svg_picture(&mut self, el: ElementRef<'_>) {
+        let Some(src) = el
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.value().name() == "image")
+            .find_map(|e| {
+                e.value()
+                    .attrs()
+                    .find(|(name, _)| *name == "href")
+                    .map(|(_, href)| href)
+            })
+        else {
+            return;
+        };
+        let mut alt = String::new();
+        if let Some(title) = el
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "title")
+        {
+            raw_text(title, &mut alt);
+        }
+        self.picture(src, &alt);
+    }
+
+    /// An image marker for the picture at `src`, described by `alt`.
+    fn picture(&mut self, src: &str, alt: &str) {
         self.ensure_leaf();
         self.flush_space();
         self.emit(Event::Start(Tag::Image {
@@ -604,6 +637,9 @@ impl Walker {
     fn element(&mut self, el: ElementRef<'_>) {
         let name = el.value().name();
         if is_hidden(name) {
+            if name == "svg" {
+                self.svg_picture(el);
+            }
             return;
         }
         if self.depth >= MAX_DEPTH {

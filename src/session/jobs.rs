@@ -59,6 +59,8 @@ struct Slot<J: Job> {
     pending: Option<J>,
     running: bool,
     last: Option<J::Output>,
+    /// Jobs wait, none is started, until [`SingleJob::release`].
+    held: bool,
 }
 
 /// One kind of background job: at most one runs at a time and only the
@@ -79,6 +81,7 @@ impl<J: Job> SingleJob<J> {
                 pending: None,
                 running: false,
                 last: None,
+                held: false,
             })),
             notice,
             sender,
@@ -100,11 +103,39 @@ impl<J: Job> SingleJob<J> {
         {
             let mut slot = lock(&self.slot);
             slot.pending = Some(job);
-            if slot.running {
+            if slot.running || slot.held {
                 return;
             }
             slot.running = true;
         }
+        self.start_worker();
+    }
+
+    /// From now on a job given to [`SingleJob::spawn`] waits, and no worker
+    /// starts, until [`SingleJob::release`]: so work that can wait does
+    /// not take a core from the first frame.
+    pub fn hold(&self) {
+        lock(&self.slot).held = true;
+    }
+
+    /// Ends [`SingleJob::hold`]: the job waiting, if any, starts.
+    pub fn release(&self) {
+        {
+            let mut slot = lock(&self.slot);
+            if !slot.held {
+                return;
+            }
+            slot.held = false;
+            if slot.running || slot.pending.is_none() {
+                return;
+            }
+            slot.running = true;
+        }
+        self.start_worker();
+    }
+
+    /// Starts a worker for the waiting job (the slot is marked running).
+    fn start_worker(&self) {
         let slot = Arc::clone(&self.slot);
         let sender = self.sender.clone();
         let waker = self.waker.clone();
@@ -187,6 +218,26 @@ mod tests {
         assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Notice::Hashed));
         assert_eq!(job.take(), Some(42));
         assert_eq!(job.take(), None);
+    }
+
+    #[test]
+    fn a_held_job_waits_for_its_release() {
+        let (tx, rx) = notices();
+        let job = SingleJob::new(Notice::Hashed, tx);
+        job.hold();
+        job.spawn(Double(1, None));
+        job.spawn(Double(5, None));
+        assert!(job.is_busy(), "it waits");
+        assert_eq!(
+            rx.recv_timeout(Duration::from_millis(200)),
+            Err(RecvTimeoutError::Timeout)
+        );
+        job.release();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Notice::Hashed));
+        assert_eq!(job.take(), Some(10), "only the newest ran");
+        job.spawn(Double(7, None));
+        assert_eq!(rx.recv_timeout(Duration::from_secs(30)), Ok(Notice::Hashed));
+        assert_eq!(job.take(), Some(14), "released for good");
     }
 
     #[test]

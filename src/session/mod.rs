@@ -261,6 +261,11 @@ impl Session {
             wake,
             waker,
         };
+        // The first article's hash and the parse of its rest wait until the
+        // event loop first looks for results, after its first frame (see
+        // `release_held_jobs`): on two cores they would take one from it.
+        session.hashing.hold();
+        session.parsing.hold();
         session.merge_conflict_copies();
         session.recover();
         session.load_index();
@@ -328,6 +333,7 @@ impl Session {
     /// Takes the results of background jobs that finished; true when any
     /// did. The runtime calls this when its loop wakes.
     pub fn collect_jobs(&mut self) -> bool {
+        self.release_held_jobs();
         let mut any = self.collect_opener_failures();
         let mut scanned = false;
         while let Ok(notice) = self.notices.try_recv() {
@@ -382,6 +388,7 @@ impl Session {
     /// True while background work is under way (the runtime then polls for
     /// its end more often).
     pub fn jobs_busy(&self) -> bool {
+        self.release_held_jobs();
         self.hashing.is_busy()
             || self.parsing.is_busy()
             || self.preparing_code.is_busy()
@@ -392,6 +399,14 @@ impl Session {
             || self.extracting.is_busy()
             || self.scanning()
             || self.searches.is_busy()
+    }
+
+    /// Starts the jobs held since the session started (see
+    /// [`Session::start`]): once the event loop looks for results or asks
+    /// whether work is under way, its first frame is drawn.
+    fn release_held_jobs(&self) {
+        self.hashing.release();
+        self.parsing.release();
     }
 
     /// True while a library search runs: the runtime then wakes often, so
@@ -421,12 +436,14 @@ impl Session {
     /// True while an article's text is being hashed in the background (an
     /// article known to the fingerprint cache is not hashed again).
     pub fn hashing_busy(&self) -> bool {
+        self.release_held_jobs();
         self.hashing.is_busy()
     }
 
     /// True while the rest of the open article is being parsed in the
     /// background.
     pub fn parse_pending(&self) -> bool {
+        self.release_held_jobs();
         self.parsing.is_busy()
     }
 
