@@ -146,7 +146,9 @@ fn a_highlight_stays_on_its_words_when_the_file_is_edited_and_follows_a_rename()
     // Rename the file: the annotations follow it.
     fs::rename(&path, lib_dir.join("renamed.md")).expect("rename");
     let mut g = Gloss::start_in(home, &[&lib], 100, 24);
-    let list = g.wait_for("Alpha Article");
+    // The list from the last run's cache holds the old path until the scan
+    // has looked at the folder; the article is opened once it has.
+    let list = g.wait_for("removed from the library");
     assert!(list.contains("✎1"), "{list}");
     g.send("\r");
     g.wait_for("Ada Writer");
