@@ -59,11 +59,21 @@ impl Seen {
         for id in ids {
             self.highlights.remove(*id);
         }
-        if !ids.is_empty() {
-            for h in &content.highlights {
-                if ids.contains(&h.id) {
-                    self.highlights.insert(h.id.clone(), h.updated);
-                }
+        // A few ids are compared one by one: hashing each of 20,000 ids
+        // costs more.
+        let mut left = ids.len();
+        for h in &content.highlights {
+            if left == 0 {
+                break;
+            }
+            let named = if ids.len() <= 16 {
+                ids.iter().any(|id| **id == h.id)
+            } else {
+                ids.contains(&h.id)
+            };
+            if named {
+                self.highlights.insert(h.id.clone(), h.updated);
+                left -= 1;
             }
         }
         self.position = content.position.as_ref().map(|p| p.updated);

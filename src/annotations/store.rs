@@ -73,6 +73,12 @@ struct Shared {
     /// highlights' rendered text: the next save of the same, unchanged file
     /// neither parses it again nor renders what did not change.
     last: Mutex<Option<Last>>,
+    /// The highlights of the pending changes as last rendered, so each
+    /// save renders and checks only what changed since (they pile up while
+    /// saves come faster than a fold).
+    pending_chunks: Mutex<format::Chunks>,
+    /// When pending changes were last written (see [`Fold::run_when_quiet`]).
+    pending_written: Mutex<Option<std::time::Instant>>,
 }
 
 /// See [`Shared::last`]. `parsed` is the notes file with its pending
@@ -310,6 +316,36 @@ impl ReadNotes {
     }
 }
 
+/// A set of highlight ids asked about for each of a file's highlights:
+/// compared one by one when it holds a handful (the usual one-change save),
+/// since hashing each of 20,000 ids cost more than the rest of the save.
+pub(super) enum IdSet<'a> {
+    /// A few ids.
+    Few(Vec<&'a HighlightId>),
+    /// Many: hashed.
+    Many(&'a HashSet<HighlightId>),
+}
+
+impl<'a> IdSet<'a> {
+    /// Up to this many ids are compared one by one.
+    const FEW: usize = 16;
+
+    pub(super) fn new(ids: &'a HashSet<HighlightId>) -> Self {
+        if ids.len() <= Self::FEW {
+            Self::Few(ids.iter().collect())
+        } else {
+            Self::Many(ids)
+        }
+    }
+
+    pub(super) fn contains(&self, id: &HighlightId) -> bool {
+        match self {
+            Self::Few(few) => few.iter().any(|x| *x == id),
+            Self::Many(many) => many.contains(id),
+        }
+    }
+}
+
 /// Remembers in `seen` the version of `file` this process now holds.
 fn saw_in(seen: &Mutex<HashMap<PathBuf, Seen>>, file: &Path, content: &AnnotationFile) {
     let versions = Seen::of(content);
@@ -438,6 +474,8 @@ impl Store {
                 cache: Mutex::new(HashMap::new()),
                 disk,
                 last: Mutex::new(None),
+                pending_chunks: Mutex::new(format::Chunks::default()),
+                pending_written: Mutex::new(None),
             }),
             dir,
             swept: std::sync::atomic::AtomicBool::new(false),
@@ -962,6 +1000,7 @@ impl Store {
         parsed: &format::Parsed,
         ids: HashSet<HighlightId>,
     ) -> Result<Pending, StoreError> {
+        let wanted = IdSet::new(&ids);
         let content = AnnotationFile {
             version: parsed.content.version,
             article: parsed.content.article.clone(),
@@ -970,14 +1009,14 @@ impl Store {
                 .content
                 .highlights
                 .iter()
-                .filter(|h| ids.contains(&h.id))
+                .filter(|h| wanted.contains(&h.id))
                 .cloned()
                 .collect(),
         };
         let tombstones: Vec<_> = parsed
             .tombstones
             .iter()
-            .filter(|t| ids.contains(&t.id))
+            .filter(|t| wanted.contains(&t.id))
             .cloned()
             .collect();
         let extras = Extras {
@@ -993,13 +1032,25 @@ impl Store {
                 .collect(),
         };
         let path = pending_of(file);
-        let text = format::render(&content, &tombstones, &extras).map_err(|message| {
-            StoreError::Encode {
-                path: path.clone(),
-                message,
-            }
-        })?;
+        let text = {
+            let mut chunks = self
+                .shared
+                .pending_chunks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            format::render_with(&content, &tombstones, &extras, &mut chunks).map_err(|message| {
+                StoreError::Encode {
+                    path: path.clone(),
+                    message,
+                }
+            })?
+        };
         self.write_atomically(&path, text.as_bytes())?;
+        *self
+            .shared
+            .pending_written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now());
         let stamp = Stamp::now(&path).ok_or_else(|| StoreError::Io {
             action: "read",
             path: path.clone(),
@@ -1468,6 +1519,27 @@ pub struct Fold {
 }
 
 impl Fold {
+    /// [`Fold::run`] once no pending changes were written for `quiet`:
+    /// while changes come one after another, a fold would be given up at
+    /// each (the file changed under it) after rendering megabytes, on the
+    /// core the next change needs. Changes wait safely in the pending
+    /// changes meanwhile.
+    pub fn run_when_quiet(&self, quiet: std::time::Duration) -> Result<bool, StoreError> {
+        loop {
+            let written = *self
+                .shared
+                .pending_written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let since = written.map_or(quiet, |w| w.elapsed());
+            if since >= quiet {
+                break;
+            }
+            std::thread::sleep(quiet - since);
+        }
+        self.run()
+    }
+
     /// Folds; true when the pending changes are in the notes file now. A
     /// fold that is given up or fails hands the rendered highlights it took
     /// back, so the next save of a large file does not render them all again.

@@ -650,6 +650,10 @@ impl Session {
     }
 }
 
+/// A large notes file's pending changes are folded into it once no change
+/// was saved for this long (see [`crate::annotations::Fold::run_when_quiet`]).
+const FOLD_QUIET: Duration = Duration::from_millis(400);
+
 /// [`crate::annotations::Fold`] as a job.
 struct FoldNotes(crate::annotations::Fold);
 
@@ -657,7 +661,7 @@ impl jobs::Job for FoldNotes {
     /// Why the fold failed.
     type Output = Result<bool, String>;
     fn run(self) -> Self::Output {
-        self.0.run().map_err(|e| e.to_string())
+        self.0.run_when_quiet(FOLD_QUIET).map_err(|e| e.to_string())
     }
 }
 
