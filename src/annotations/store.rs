@@ -330,6 +330,7 @@ impl<'a> IdSet<'a> {
     /// Up to this many ids are compared one by one.
     const FEW: usize = 16;
 
+    /// The set `ids`, as asked about.
     pub(super) fn new(ids: &'a HashSet<HighlightId>) -> Self {
         if ids.len() <= Self::FEW {
             Self::Few(ids.iter().collect())
@@ -338,9 +339,10 @@ impl<'a> IdSet<'a> {
         }
     }
 
+    /// Whether `id` is in the set.
     pub(super) fn contains(&self, id: &HighlightId) -> bool {
         match self {
-            Self::Few(few) => few.iter().any(|x| *x == id),
+            Self::Few(few) => few.contains(&id),
             Self::Many(many) => many.contains(id),
         }
     }

@@ -74,7 +74,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -458,6 +458,96 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
         .map_or(at, |settled| settled.range.start)
 }
 
+impl super::App {
+    /// Clears the status bar's "loading … highlights" of the open article
+    /// (another article is shown in its place).
+    pub(super) fn forget_loading_message(&mut self) {
+        let status = self
+            .reader
+            .as_ref()
+            .and_then(|r| r.notes.loading)
+            .map(|l| l.status());
+        if status.is_some() && self.message.as_ref().map(|m| &m.text) == status.as_ref() {
+            self.message = None;
+        }
+    }
+
+    /// [`super::Msg::NotesLoaded`]: the open article's highlights, read
+    /// and placed in the background, take the place of the loading ones;
+    /// then, as when an article opens with its notes, the anchors that moved
+    /// are written back, orphans are said, and the saved reading position is
+    /// restored (only if the reader has not moved meanwhile; else the place
+    /// reached is saved).
+    pub(super) fn take_loaded_notes(&mut self, loaded: LoadedNotes) -> Vec<super::Effect> {
+        let LoadedNotes {
+            article,
+            mut notes,
+            ops,
+        } = loaded;
+        let Some(reader) = self.reader.as_mut() else {
+            return Vec::new();
+        };
+        let Some(loading) = reader.notes.loading else {
+            return Vec::new();
+        };
+        if reader.article != article {
+            return Vec::new();
+        }
+        reader.doc.ensure_complete();
+        // The fingerprint hashed and the archived flag set meanwhile.
+        notes.record = std::mem::take(&mut reader.notes.record);
+        let moved = loading.shown_at != Some((reader.top, reader.cursor));
+        reader.notes = notes;
+        if reader.notes.memo.text != Some(hash_of(reader.doc.text())) {
+            // Not the text they were placed in (cannot happen for a result
+            // of this open; placing again is only the safe answer).
+            reader.notes.place(reader.doc.text());
+        }
+        let position = reader.notes.position.clone();
+        let count = reader.notes.count();
+        let orphans = reader.notes.orphans();
+        let read_only = reader.notes.read_only.clone();
+        let mut effects = Vec::new();
+        if !ops.is_empty() && read_only.is_none() {
+            effects.push(super::Effect::Save { article, ops });
+        }
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = count;
+        }
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text == loading.status())
+        {
+            self.message = None;
+        }
+        if let Some(why) = read_only {
+            self.error(format!("annotations read-only: {why}"));
+        } else if orphans > 0 {
+            let a = self.key_or(
+                crate::keymap::Context::Reader,
+                crate::keymap::Action::Panel,
+                "a",
+            );
+            self.info(format!(
+                "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
+            ));
+        }
+        match position {
+            Some(position) if !moved && position.offset > crate::document::CharOffset::ZERO => {
+                if let Some(reader) = self.reader.as_mut() {
+                    let offset = resolve_position(&reader.doc, &position);
+                    reader.restore(offset);
+                    reader.cursor_into_view();
+                }
+            }
+            _ if moved => effects.extend(self.position_effect()),
+            _ => {}
+        }
+        effects
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,95 +751,5 @@ mod tests {
             Document::parse_complete(&edited, crate::document::Format::Plain, Default::default());
         let now = resolve_position(&edited, &pos);
         assert!(edited.text()[now..].starts_with("The reader stopped"));
-    }
-}
-
-impl super::App {
-    /// Clears the status bar's "loading … highlights" of the open article
-    /// (another article is shown in its place).
-    pub(super) fn forget_loading_message(&mut self) {
-        let status = self
-            .reader
-            .as_ref()
-            .and_then(|r| r.notes.loading)
-            .map(|l| l.status());
-        if status.is_some() && self.message.as_ref().map(|m| &m.text) == status.as_ref() {
-            self.message = None;
-        }
-    }
-
-    /// [`super::Msg::NotesLoaded`]: the open article's highlights, read
-    /// and placed in the background, take the place of the loading ones;
-    /// then, as when an article opens with its notes, the anchors that moved
-    /// are written back, orphans are said, and the saved reading position is
-    /// restored (only if the reader has not moved meanwhile; else the place
-    /// reached is saved).
-    pub(super) fn take_loaded_notes(&mut self, loaded: LoadedNotes) -> Vec<super::Effect> {
-        let LoadedNotes {
-            article,
-            mut notes,
-            ops,
-        } = loaded;
-        let Some(reader) = self.reader.as_mut() else {
-            return Vec::new();
-        };
-        let Some(loading) = reader.notes.loading else {
-            return Vec::new();
-        };
-        if reader.article != article {
-            return Vec::new();
-        }
-        reader.doc.ensure_complete();
-        // The fingerprint hashed and the archived flag set meanwhile.
-        notes.record = std::mem::take(&mut reader.notes.record);
-        let moved = loading.shown_at != Some((reader.top, reader.cursor));
-        reader.notes = notes;
-        if reader.notes.memo.text != Some(hash_of(reader.doc.text())) {
-            // Not the text they were placed in (cannot happen for a result
-            // of this open; placing again is only the safe answer).
-            reader.notes.place(reader.doc.text());
-        }
-        let position = reader.notes.position.clone();
-        let count = reader.notes.count();
-        let orphans = reader.notes.orphans();
-        let read_only = reader.notes.read_only.clone();
-        let mut effects = Vec::new();
-        if !ops.is_empty() && read_only.is_none() {
-            effects.push(super::Effect::Save { article, ops });
-        }
-        if let Some(figures) = self.figures.get_mut(article) {
-            figures.highlights = count;
-        }
-        if self
-            .message
-            .as_ref()
-            .is_some_and(|m| m.text == loading.status())
-        {
-            self.message = None;
-        }
-        if let Some(why) = read_only {
-            self.error(format!("annotations read-only: {why}"));
-        } else if orphans > 0 {
-            let a = self.key_or(
-                crate::keymap::Context::Reader,
-                crate::keymap::Action::Panel,
-                "a",
-            );
-            self.info(format!(
-                "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
-            ));
-        }
-        match position {
-            Some(position) if !moved && position.offset > crate::document::CharOffset::ZERO => {
-                if let Some(reader) = self.reader.as_mut() {
-                    let offset = resolve_position(&reader.doc, &position);
-                    reader.restore(offset);
-                    reader.cursor_into_view();
-                }
-            }
-            _ if moved => effects.extend(self.position_effect()),
-            _ => {}
-        }
-        effects
     }
 }
