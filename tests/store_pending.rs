@@ -287,6 +287,15 @@ fn the_session_saves_a_large_file_pending_and_folds_it_in_the_background() {
 
     let mut s = session(&data);
     s.open(0);
+    // A notes file this large is read in the background: its highlights
+    // arrive through the session's jobs (bounded wait).
+    for _ in 0..6000 {
+        if s.app.reader.as_ref().unwrap().notes.loading.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        s.collect_jobs();
+    }
     let reader = s.app.reader.as_mut().unwrap();
     assert_eq!(reader.notes.count(), COUNT);
     let mut h = reader.notes.highlights[700].clone();

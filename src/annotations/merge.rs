@@ -46,7 +46,43 @@ impl Seen {
             position: content.position.as_ref().map(|p| p.updated),
         }
     }
+
+    /// Brings the versions of the highlights `ids` (and of the position) up
+    /// to `content`, which differs from the version last seen only in them:
+    /// a save of one change to a large file does not rebuild the versions
+    /// of all 20,000 highlights.
+    pub(crate) fn update(
+        &mut self,
+        content: &AnnotationFile,
+        ids: &std::collections::HashSet<&HighlightId>,
+    ) {
+        for id in ids {
+            self.highlights.remove(*id);
+        }
+        // A few ids are compared one by one: hashing each of 20,000 ids
+        // costs more.
+        let mut left = ids.len();
+        for h in &content.highlights {
+            if left == 0 {
+                break;
+            }
+            let named = if ids.len() <= 16 {
+                ids.iter().any(|id| **id == h.id)
+            } else {
+                ids.contains(&h.id)
+            };
+            if named {
+                self.highlights.insert(h.id.clone(), h.updated);
+                left -= 1;
+            }
+        }
+        self.position = content.position.as_ref().map(|p| p.updated);
+    }
 }
+
+/// A batch this small finds each highlight by a scan rather than by an
+/// index of all of them (building one costs more than a few scans).
+const SCAN_BELOW: usize = 8;
 
 /// Applies `ops` to `content` (the file as just re-read under the lock, with
 /// its `tombstones`), given the versions this process saw, and restores
@@ -61,16 +97,27 @@ pub(crate) fn merge(
     now: DateTime<Utc>,
 ) {
     // A change applied earlier in this same batch is the base of the next
-    // one for the same highlight (changes queued while the disk was full).
-    let mut seen = seen.cloned().unwrap_or_default();
+    // one for the same highlight (changes queued while the disk was full):
+    // what this batch wrote, looked up before what was seen (which is not
+    // copied: it holds every highlight of the file).
+    let mut batch = Seen::default();
+    let mut seen_position = seen.and_then(|s| s.position);
+    let seen_version = |batch: &Seen, id: &HighlightId| {
+        batch
+            .highlights
+            .get(id)
+            .or_else(|| seen.and_then(|s| s.highlights.get(id)))
+            .copied()
+    };
     // Where each id is, so a batch of many upserts (an import) is not
-    // quadratic; rebuilt after a delete moves the rest.
+    // quadratic; rebuilt after a delete moves the rest. A small batch scans.
     let mut at: HashMap<HighlightId, usize> = HashMap::new();
     let mut indexed = false;
+    let scan = ops.len() < SCAN_BELOW;
     for op in ops {
         match op {
             Op::Upsert(new) => {
-                if !indexed {
+                if !indexed && !scan {
                     at = content
                         .highlights
                         .iter()
@@ -79,11 +126,12 @@ pub(crate) fn merge(
                         .collect();
                     indexed = true;
                 }
-                let Some(old) = at
-                    .get(&new.id)
-                    .copied()
-                    .and_then(|i| content.highlights.get_mut(i))
-                else {
+                let found = if scan {
+                    content.highlights.iter().position(|h| h.id == new.id)
+                } else {
+                    at.get(&new.id).copied()
+                };
+                let Some(old) = found.and_then(|i| content.highlights.get_mut(i)) else {
                     let mut written = new.clone();
                     if let Some(at) = tombstones.iter().position(|t| t.id == new.id) {
                         // Brought back here (undo): later than its deletion,
@@ -91,12 +139,14 @@ pub(crate) fn merge(
                         let deleted = tombstones.swap_remove(at).deleted;
                         written.updated = written.updated.max(deleted + TICK);
                     }
-                    seen.highlights.insert(written.id.clone(), written.updated);
-                    at.insert(written.id.clone(), content.highlights.len());
+                    batch.highlights.insert(written.id.clone(), written.updated);
+                    if !scan {
+                        at.insert(written.id.clone(), content.highlights.len());
+                    }
                     content.highlights.push(written);
                     continue;
                 };
-                let from_this_version = seen.highlights.get(&new.id) == Some(&old.updated);
+                let from_this_version = seen_version(&batch, &new.id) == Some(old.updated);
                 if !from_this_version && old.updated > new.updated {
                     // Changed elsewhere after this process read it, and later.
                     continue;
@@ -105,7 +155,7 @@ pub(crate) fn merge(
                 if from_this_version && written.updated != old.updated {
                     written.updated = written.updated.max(old.updated + TICK);
                 }
-                seen.highlights.insert(written.id.clone(), written.updated);
+                batch.highlights.insert(written.id.clone(), written.updated);
                 *old = written;
             }
             Op::Delete(id) => {
@@ -127,7 +177,7 @@ pub(crate) fn merge(
             }
             Op::SetPosition(new) => {
                 let old = content.position.as_ref().map(|p| p.updated);
-                let from_this_version = old.is_none() || seen.position == old;
+                let from_this_version = old.is_none() || seen_position == old;
                 if !from_this_version && old.is_some_and(|old| old > new.updated) {
                     continue;
                 }
@@ -137,7 +187,7 @@ pub(crate) fn merge(
                 {
                     written.updated = written.updated.max(old + TICK);
                 }
-                seen.position = Some(written.updated);
+                seen_position = Some(written.updated);
                 content.position = Some(written);
             }
         }

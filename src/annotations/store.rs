@@ -46,8 +46,9 @@ pub struct Store {
     /// once is enough, so saves do not list the folder each time.
     swept: std::sync::atomic::AtomicBool,
     /// The version of each file this process last read or wrote: a change
-    /// made from it wins over it, whatever the clocks say.
-    seen: Mutex<HashMap<PathBuf, Seen>>,
+    /// made from it wins over it, whatever the clocks say. Shared with a
+    /// [`ReadNotes`] running off the event loop.
+    seen: Arc<Mutex<HashMap<PathBuf, Seen>>>,
     /// How long a deleted highlight's tombstone is kept (`[sync]
     /// tombstone_days`).
     tombstone_age: chrono::TimeDelta,
@@ -72,6 +73,12 @@ struct Shared {
     /// highlights' rendered text: the next save of the same, unchanged file
     /// neither parses it again nor renders what did not change.
     last: Mutex<Option<Last>>,
+    /// The highlights of the pending changes as last rendered, so each
+    /// save renders and checks only what changed since (they pile up while
+    /// saves come faster than a fold).
+    pending_chunks: Mutex<format::Chunks>,
+    /// When pending changes were last written (see [`Fold::run_when_quiet`]).
+    pending_written: Mutex<Option<std::time::Instant>>,
 }
 
 /// See [`Shared::last`]. `parsed` is the notes file with its pending
@@ -234,6 +241,133 @@ pub struct Found {
     pub repairs: Repairs,
 }
 
+/// Where an article's notes file is ([`Store::locate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The notes file.
+    pub file: PathBuf,
+    /// How it was recognised.
+    pub matched: MatchedBy,
+    /// Its size with its pending changes', to decide whether reading it
+    /// is worth a background job.
+    pub bytes: u64,
+}
+
+/// [`Store::locate`]'s answer, with the listing it was found in.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    /// The notes file, when the article has one.
+    pub located: Option<Located>,
+    index: Index,
+}
+
+impl Lookup {
+    /// [`Store::may_match_by_fingerprint`] from the listing `locate` made,
+    /// so opening an article without notes lists the folder once.
+    pub fn may_match_by_fingerprint(&self, path: &Path) -> bool {
+        may_match_in(&self.index, path)
+    }
+}
+
+/// Reading one article's notes file ([`Store::read_notes`]): a job that
+/// may run off the event loop; what it read becomes the version this
+/// store's later changes are made from.
+#[derive(Debug)]
+pub struct ReadNotes {
+    shared: Arc<Shared>,
+    seen: Arc<Mutex<HashMap<PathBuf, Seen>>>,
+    located: Located,
+}
+
+impl ReadNotes {
+    /// The notes file this reads.
+    pub fn file(&self) -> &Path {
+        &self.located.file
+    }
+
+    /// Reads and parses the file, its pending changes joined in; `Ok(None)`
+    /// when it vanished since it was located.
+    pub fn run(self) -> Result<Option<Found>, StoreError> {
+        let Located { file, matched, .. } = self.located;
+        let pending_stamp = Stamp::now(&pending_of(&file));
+        let stamp = Stamp::now(&file);
+        let Some((parsed, ids)) = read_joined(&file)? else {
+            return Ok(None);
+        };
+        saw_in(&self.seen, &file, &parsed.content);
+        let found = Found {
+            file,
+            content: parsed.content.clone(),
+            matched,
+            repairs: parsed.repairs.clone(),
+        };
+        let pending = match (pending_stamp, ids) {
+            (Some(stamp), Some(ids)) => Some(Pending { stamp, ids }),
+            _ => None,
+        };
+        self.shared.remember(
+            &found.file,
+            stamp,
+            pending,
+            parsed,
+            format::Chunks::default(),
+        );
+        Ok(Some(found))
+    }
+}
+
+/// A set of highlight ids asked about for each of a file's highlights:
+/// compared one by one when it holds a handful (the usual one-change save),
+/// since hashing each of 20,000 ids cost more than the rest of the save.
+pub(super) enum IdSet<'a> {
+    /// A few ids.
+    Few(Vec<&'a HighlightId>),
+    /// Many: hashed.
+    Many(&'a HashSet<HighlightId>),
+}
+
+impl<'a> IdSet<'a> {
+    /// Up to this many ids are compared one by one.
+    const FEW: usize = 16;
+
+    /// The set `ids`, as asked about.
+    pub(super) fn new(ids: &'a HashSet<HighlightId>) -> Self {
+        if ids.len() <= Self::FEW {
+            Self::Few(ids.iter().collect())
+        } else {
+            Self::Many(ids)
+        }
+    }
+
+    /// Whether `id` is in the set.
+    pub(super) fn contains(&self, id: &HighlightId) -> bool {
+        match self {
+            Self::Few(few) => few.contains(&id),
+            Self::Many(many) => many.contains(id),
+        }
+    }
+}
+
+/// Remembers in `seen` the version of `file` this process now holds.
+fn saw_in(seen: &Mutex<HashMap<PathBuf, Seen>>, file: &Path, content: &AnnotationFile) {
+    let versions = Seen::of(content);
+    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    seen.insert(file.to_path_buf(), versions);
+}
+
+/// See [`Store::may_match_by_fingerprint`].
+fn may_match_in(index: &Index, path: &Path) -> bool {
+    if !index.corrupt.is_empty() {
+        return true;
+    }
+    index.entries.iter().any(|e| {
+        e.article.path.is_empty() || {
+            let recorded = text_to_path(&e.article.path);
+            recorded != path && !recorded.exists()
+        }
+    })
+}
+
 /// One change to an article's annotations, merged into the file on disk.
 ///
 /// A change made from the version this [`Store`] last read or wrote always
@@ -255,8 +389,14 @@ pub enum Op {
 pub struct Saved {
     /// The annotation file.
     pub file: PathBuf,
-    /// Its content as written.
+    /// Its content as written; after [`Store::apply_changes`] it may hold
+    /// only some highlights (see `partial`).
     pub content: AnnotationFile,
+    /// Set when `content.highlights` holds only the highlights the ops
+    /// named (those still there): the rest are as the saving window last
+    /// had them, since nothing but this process changed the file since
+    /// ([`Store::apply_changes`] on a large file).
+    pub partial: bool,
 }
 
 impl Saved {
@@ -336,10 +476,12 @@ impl Store {
                 cache: Mutex::new(HashMap::new()),
                 disk,
                 last: Mutex::new(None),
+                pending_chunks: Mutex::new(format::Chunks::default()),
+                pending_written: Mutex::new(None),
             }),
             dir,
             swept: std::sync::atomic::AtomicBool::new(false),
-            seen: Mutex::new(HashMap::new()),
+            seen: Arc::new(Mutex::new(HashMap::new())),
             tombstone_age: chrono::TimeDelta::days(i64::from(DEFAULT_TOMBSTONE_DAYS)),
             library_roots: Vec::new(),
             pending_from: None,
@@ -448,8 +590,19 @@ impl Store {
 
     /// Remembers the version of `file` this process now holds.
     fn saw(&self, file: &Path, content: &AnnotationFile) {
+        saw_in(&self.seen, file, content);
+    }
+
+    /// [`Store::saw`] after a change of only the highlights `ids` (and the
+    /// position) of the version this process held.
+    fn saw_changes(&self, file: &Path, content: &AnnotationFile, ids: &HashSet<&HighlightId>) {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.insert(file.to_path_buf(), Seen::of(content));
+        match seen.get_mut(file) {
+            Some(versions) => versions.update(content, ids),
+            None => {
+                seen.insert(file.to_path_buf(), Seen::of(content));
+            }
+        }
     }
 
     /// The folder holding the annotation files.
@@ -562,16 +715,7 @@ impl Store {
     /// an article without notes need not hash its whole text before its
     /// first screen: nothing the hash could find is there.
     pub fn may_match_by_fingerprint(&self, path: &Path) -> Result<bool, StoreError> {
-        let index = self.index()?;
-        if !index.corrupt.is_empty() {
-            return Ok(true);
-        }
-        Ok(index.entries.iter().any(|e| {
-            e.article.path.is_empty() || {
-                let recorded = text_to_path(&e.article.path);
-                recorded != path && !recorded.exists()
-            }
-        }))
+        Ok(may_match_in(&self.index()?, path))
     }
 
     /// [`Store::find`] for the article `record` describes, found at `path`
@@ -592,38 +736,57 @@ impl Store {
         fingerprint: &str,
         title: Option<&str>,
     ) -> Result<Option<Found>, StoreError> {
+        match self.locate_owned(path, fingerprint, title)?.located {
+            Some(located) => self.read_notes(located).run(),
+            None => Ok(None),
+        }
+    }
+
+    /// Where the notes of the article `record` describes, found at `path`,
+    /// are, from the listing alone (nothing is parsed): the first half of
+    /// [`Store::find_article`], so a caller can decide how to read a large
+    /// file ([`Store::read_notes`], off the event loop) before reading it.
+    /// A broken file that seems to be this article's is an error, as there.
+    pub fn locate(&self, path: &Path, record: &ArticleRecord) -> Result<Lookup, StoreError> {
+        self.locate_owned(path, &record.fingerprint, Some(&record.title))
+    }
+
+    fn locate_owned(
+        &self,
+        path: &Path,
+        fingerprint: &str,
+        title: Option<&str>,
+    ) -> Result<Lookup, StoreError> {
         let index = self.index()?;
         let Some((file, matched)) = choose(&index, path, fingerprint, &self.library_roots) else {
             if let Some(corrupt) = broken_file_of(&index, path, fingerprint, title) {
                 return Err(StoreError::Corrupt(corrupt));
             }
-            return Ok(None);
+            return Ok(Lookup {
+                located: None,
+                index,
+            });
         };
-        let pending_stamp = Stamp::now(&pending_of(&file));
-        let stamp = Stamp::now(&file);
-        match read_joined(&file)? {
-            Some((parsed, ids)) => {
-                self.saw(&file, &parsed.content);
-                let found = Found {
-                    file,
-                    content: parsed.content.clone(),
-                    matched,
-                    repairs: parsed.repairs.clone(),
-                };
-                let pending = match (pending_stamp, ids) {
-                    (Some(stamp), Some(ids)) => Some(Pending { stamp, ids }),
-                    _ => None,
-                };
-                self.remember(
-                    &found.file,
-                    stamp,
-                    pending,
-                    parsed,
-                    format::Chunks::default(),
-                );
-                Ok(Some(found))
-            }
-            None => Ok(None),
+        let size = |f: &Path| fs::metadata(f).map_or(0, |m| m.len());
+        let bytes = size(&file) + size(&pending_of(&file));
+        Ok(Lookup {
+            located: Some(Located {
+                file,
+                matched,
+                bytes,
+            }),
+            index,
+        })
+    }
+
+    /// Reads the notes file `located` names, with its pending changes, as
+    /// the version later changes are made from (as [`Store::find`] does); the
+    /// job can run on another thread.
+    pub fn read_notes(&self, located: Located) -> ReadNotes {
+        ReadNotes {
+            shared: Arc::clone(&self.shared),
+            seen: Arc::clone(&self.seen),
+            located,
         }
     }
 
@@ -660,6 +823,41 @@ impl Store {
         file: Option<&Path>,
         article: &ArticleRecord,
         ops: &[Op],
+    ) -> Result<Saved, StoreError> {
+        self.apply_with(file, article, ops, false)
+    }
+
+    /// [`Store::apply`] for a window that holds the article's highlights
+    /// and applied `ops` to its copy already: when the change only went to
+    /// a large file's pending changes (no other process changed the file
+    /// since this one read or wrote it), the result holds only the
+    /// highlights `ops` named ([`Saved::partial`]), so one change to a file
+    /// of 20,000 highlights does not copy them all.
+    pub fn apply_changes(
+        &self,
+        file: Option<&Path>,
+        article: &ArticleRecord,
+        ops: &[Op],
+    ) -> Result<Saved, StoreError> {
+        self.apply_with(file, article, ops, true)
+    }
+
+    /// The whole content of `file` as this process last read or wrote it,
+    /// when that is still the version on disk: what a [`Saved::partial`]
+    /// result leaves out (the mirror folder needs every highlight).
+    pub fn held(&self, file: &Path) -> Option<AnnotationFile> {
+        let last = self.shared.last.lock().unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|l| l.file == file)
+            .map(|l| l.parsed.content.clone())
+    }
+
+    fn apply_with(
+        &self,
+        file: Option<&Path>,
+        article: &ArticleRecord,
+        ops: &[Op],
+        partial: bool,
     ) -> Result<Saved, StoreError> {
         fs::create_dir_all(&self.dir).map_err(io_error("create", &self.dir))?;
         let _lock = self.lock()?;
@@ -722,13 +920,18 @@ impl Store {
             }
             _ => None,
         };
+        let mut only_named = false;
         let content = match pending_ids {
             Some(mut ids) => {
-                ids.extend(ops.iter().filter_map(|op| match op {
-                    Op::Upsert(h) => Some(h.id.clone()),
-                    Op::Delete(id) => Some(id.clone()),
-                    Op::SetPosition(_) => None,
-                }));
+                let named: HashSet<&HighlightId> = ops
+                    .iter()
+                    .filter_map(|op| match op {
+                        Op::Upsert(h) => Some(&h.id),
+                        Op::Delete(id) => Some(id),
+                        Op::SetPosition(_) => None,
+                    })
+                    .collect();
+                ids.extend(named.iter().map(|id| (*id).clone()));
                 let parsed = format::Parsed {
                     content,
                     tombstones,
@@ -736,8 +939,25 @@ impl Store {
                     repairs: Repairs::default(),
                 };
                 let pending = self.write_pending(&target, &parsed, ids)?;
-                self.saw(&target, &parsed.content);
-                let content = parsed.content.clone();
+                self.saw_changes(&target, &parsed.content, &named);
+                let content = if partial {
+                    only_named = true;
+                    AnnotationFile {
+                        version: parsed.content.version,
+                        article: parsed.content.article.clone(),
+                        position: parsed.content.position.clone(),
+                        highlights: parsed
+                            .content
+                            .highlights
+                            .iter()
+                            .filter(|h| named.contains(&h.id))
+                            .cloned()
+                            .collect(),
+                    }
+                } else {
+                    parsed.content.clone()
+                };
+                self.shared.cache_summary(&target, &parsed.content);
                 self.remember(&target, stamp, Some(pending), parsed, chunks);
                 content
             }
@@ -762,13 +982,14 @@ impl Store {
                 };
                 let content = parsed.content.clone();
                 self.remember(&target, written, None, parsed, chunks);
+                self.shared.cache_summary(&target, &content);
                 content
             }
         };
-        self.shared.cache_summary(&target, &content);
         Ok(Saved {
             file: target,
             content,
+            partial: only_named,
         })
     }
 
@@ -781,6 +1002,7 @@ impl Store {
         parsed: &format::Parsed,
         ids: HashSet<HighlightId>,
     ) -> Result<Pending, StoreError> {
+        let wanted = IdSet::new(&ids);
         let content = AnnotationFile {
             version: parsed.content.version,
             article: parsed.content.article.clone(),
@@ -789,14 +1011,14 @@ impl Store {
                 .content
                 .highlights
                 .iter()
-                .filter(|h| ids.contains(&h.id))
+                .filter(|h| wanted.contains(&h.id))
                 .cloned()
                 .collect(),
         };
         let tombstones: Vec<_> = parsed
             .tombstones
             .iter()
-            .filter(|t| ids.contains(&t.id))
+            .filter(|t| wanted.contains(&t.id))
             .cloned()
             .collect();
         let extras = Extras {
@@ -812,13 +1034,25 @@ impl Store {
                 .collect(),
         };
         let path = pending_of(file);
-        let text = format::render(&content, &tombstones, &extras).map_err(|message| {
-            StoreError::Encode {
-                path: path.clone(),
-                message,
-            }
-        })?;
+        let text = {
+            let mut chunks = self
+                .shared
+                .pending_chunks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            format::render_with(&content, &tombstones, &extras, &mut chunks).map_err(|message| {
+                StoreError::Encode {
+                    path: path.clone(),
+                    message,
+                }
+            })?
+        };
         self.write_atomically(&path, text.as_bytes())?;
+        *self
+            .shared
+            .pending_written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(std::time::Instant::now());
         let stamp = Stamp::now(&path).ok_or_else(|| StoreError::Io {
             action: "read",
             path: path.clone(),
@@ -992,6 +1226,7 @@ impl Store {
         Ok(Saved {
             file: staged.file.clone(),
             content: staged.content.clone(),
+            partial: false,
         })
     }
 
@@ -1286,6 +1521,27 @@ pub struct Fold {
 }
 
 impl Fold {
+    /// [`Fold::run`] once no pending changes were written for `quiet`:
+    /// while changes come one after another, a fold would be given up at
+    /// each (the file changed under it) after rendering megabytes, on the
+    /// core the next change needs. Changes wait safely in the pending
+    /// changes meanwhile.
+    pub fn run_when_quiet(&self, quiet: std::time::Duration) -> Result<bool, StoreError> {
+        loop {
+            let written = *self
+                .shared
+                .pending_written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let since = written.map_or(quiet, |w| w.elapsed());
+            if since >= quiet {
+                break;
+            }
+            std::thread::sleep(quiet - since);
+        }
+        self.run()
+    }
+
     /// Folds; true when the pending changes are in the notes file now. A
     /// fold that is given up or fails hands the rendered highlights it took
     /// back, so the next save of a large file does not render them all again.

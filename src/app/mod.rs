@@ -369,6 +369,7 @@ impl App {
         );
         reader.notes = notes;
         self.loading = None;
+        self.forget_loading_message();
         let mut effects = Vec::new();
         if !reader.notes.highlights.is_empty() {
             reader.doc.ensure_complete();
@@ -392,10 +393,14 @@ impl App {
             reader.restore(offset);
             reader.cursor_into_view();
         }
-        if let Some(figures) = self.figures.get_mut(article) {
+        if let Some(figures) = self.figures.get_mut(article)
+            && reader.notes.loading.is_none()
+        {
             figures.highlights = reader.notes.count();
         }
-        if let Some(read_only) = &reader.notes.read_only {
+        if let Some(loading) = &reader.notes.loading {
+            self.info(loading.status());
+        } else if let Some(read_only) = &reader.notes.read_only {
             self.error(format!("annotations read-only: {read_only}"));
         } else if let Some(text) = note {
             self.info(text);
@@ -406,6 +411,11 @@ impl App {
         self.focus = Focus::Reader;
         self.fit_reader();
         self.land_library_jump();
+        if let Some(reader) = self.reader.as_mut()
+            && let Some(loading) = reader.notes.loading.as_mut()
+        {
+            loading.shown_at = Some((reader.top, reader.cursor));
+        }
         effects
     }
 
@@ -518,6 +528,7 @@ impl App {
                 self.take_all_notes(*notes);
                 Vec::new()
             }
+            Msg::NotesLoaded(loaded) => self.take_loaded_notes(*loaded),
             Msg::LibraryFound(found) => {
                 self.search_found(found);
                 Vec::new()

@@ -177,6 +177,9 @@ pub enum Msg {
     /// The rest of the open article, parsed by a background job started
     /// when it opened.
     Parsed(Parsed),
+    /// The open article's highlights, read and placed by a background job
+    /// (a large notes file).
+    NotesLoaded(Box<super::notes::LoadedNotes>),
     /// Every highlight of the library, loaded by a background job for the
     /// all-notes view.
     AllNotesLoaded(Box<crate::annotations::library_notes::LibraryNotes>),

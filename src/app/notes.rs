@@ -40,7 +40,72 @@ pub struct Notes {
     /// Where each highlight was found in the text last placed in, so that
     /// placing again after a change looks up only what changed.
     pub memo: PlaceMemo,
+    /// Set while the highlights are being read in the background (a large
+    /// notes file); they are then empty and read-only.
+    pub loading: Option<Loading>,
 }
+
+/// Highlights being read in the background ([`Notes::loading`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loading {
+    /// How many there are, when the list knows.
+    pub count: Option<usize>,
+    /// Where the reader's view and cursor were when the article was shown:
+    /// the saved reading position is restored when they arrive only if the
+    /// reader has not moved since.
+    pub shown_at: Option<(crate::layout::LinePos, usize)>,
+}
+
+/// Why the highlights cannot be changed while they load.
+pub const STILL_LOADING: &str = "the highlights are still loading, try again in a moment";
+
+impl Loading {
+    /// What the status bar says meanwhile: "loading 20,000 highlights…".
+    pub fn status(&self) -> String {
+        match self.count {
+            Some(n) if n > 0 => format!("loading {} highlights…", thousands(n)),
+            _ => "loading highlights…".to_string(),
+        }
+    }
+}
+
+/// `n` with a comma between thousands.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An open article's notes read and placed off the event loop
+/// ([`super::Msg::NotesLoaded`]).
+#[derive(Debug, Clone)]
+pub struct LoadedNotes {
+    /// The article they were read for.
+    pub article: super::ArticleId,
+    /// The notes, placed in the article's complete text.
+    pub notes: Notes,
+    /// The anchors that moved, to write back.
+    pub ops: Vec<Op>,
+}
+
+/// Two results are equal when they hold the same highlights for the same
+/// article (messages are compared in tests).
+impl PartialEq for LoadedNotes {
+    fn eq(&self, other: &Self) -> bool {
+        self.article == other.article
+            && self.notes.file == other.notes.file
+            && self.notes.highlights == other.notes.highlights
+            && self.ops == other.ops
+    }
+}
+
+impl Eq for LoadedNotes {}
 
 /// See [`Notes::place`]: the text's hash, and per highlight id the hash of
 /// its anchor (and orphan mark) with where it was drawn. Public only so
@@ -96,6 +161,21 @@ impl Notes {
         }
     }
 
+    /// Notes whose highlights are still being read in the background
+    /// (`count` of them, when known): read-only until they arrive, so no
+    /// change is made to an incomplete set.
+    pub fn loading(record: ArticleRecord, count: Option<usize>) -> Self {
+        Self {
+            record,
+            read_only: Some(STILL_LOADING.to_string()),
+            loading: Some(Loading {
+                count,
+                shown_at: None,
+            }),
+            ..Self::default()
+        }
+    }
+
     /// Notes that can be read but never written, because the file is broken.
     pub fn read_only(record: ArticleRecord, message: String) -> Self {
         Self {
@@ -117,9 +197,12 @@ impl Notes {
         if !report.changed || self.read_only.is_some() {
             return Vec::new();
         }
+        // By id: comparing each with every one before was quadratic.
+        let before: std::collections::HashMap<&HighlightId, &Highlight> =
+            before.iter().map(|h| (&h.id, h)).collect();
         self.highlights
             .iter()
-            .filter(|h| !before.contains(h))
+            .filter(|h| before.get(&h.id).is_none_or(|b| *b != *h))
             .cloned()
             .map(Op::Upsert)
             .collect()
@@ -189,6 +272,10 @@ impl Notes {
     /// Takes the store's merged result after a save (other processes' changes
     /// included) and places it again.
     pub fn adopt(&mut self, saved: Saved, text: &str) {
+        if saved.partial {
+            self.adopt_named(saved, text);
+            return;
+        }
         self.file = Some(saved.file);
         self.record = saved.content.article;
         // Usually the file holds what this window just placed (the store
@@ -199,6 +286,42 @@ impl Notes {
         self.highlights = saved.content.highlights;
         self.position = saved.content.position;
         if !same_places {
+            self.place(text);
+        }
+    }
+
+    /// [`Notes::adopt`] for a result that holds only the highlights the
+    /// save named ([`Saved::partial`]): those take the store's version (a
+    /// stamp moved on, or another window's later change that won), the rest
+    /// stay as they are.
+    fn adopt_named(&mut self, saved: Saved, text: &str) {
+        self.file = Some(saved.file);
+        self.record = saved.content.article;
+        self.position = saved.content.position;
+        let mut moved = false;
+        let mut by_id: std::collections::HashMap<HighlightId, Highlight> = saved
+            .content
+            .highlights
+            .into_iter()
+            .map(|h| (h.id.clone(), h))
+            .collect();
+        if by_id.is_empty() {
+            return;
+        }
+        for slot in &mut self.highlights {
+            if let Some(h) = by_id.remove(&slot.id) {
+                moved |= anchor_key(slot) != anchor_key(&h);
+                *slot = h;
+            }
+        }
+        // Named but not in this copy (cannot happen after this window's own
+        // change; kept rather than dropped).
+        moved |= !by_id.is_empty();
+        self.highlights.extend(by_id.into_values());
+        if moved {
+            self.highlights.sort_by(|a, b| {
+                (a.anchor.start, a.anchor.end, &a.id).cmp(&(b.anchor.start, b.anchor.end, &b.id))
+            });
             self.place(text);
         }
     }
@@ -335,6 +458,96 @@ pub fn resolve_position(doc: &Document, position: &ReadingPosition) -> usize {
         .map_or(at, |settled| settled.range.start)
 }
 
+impl super::App {
+    /// Clears the status bar's "loading … highlights" of the open article
+    /// (another article is shown in its place).
+    pub(super) fn forget_loading_message(&mut self) {
+        let status = self
+            .reader
+            .as_ref()
+            .and_then(|r| r.notes.loading)
+            .map(|l| l.status());
+        if status.is_some() && self.message.as_ref().map(|m| &m.text) == status.as_ref() {
+            self.message = None;
+        }
+    }
+
+    /// [`super::Msg::NotesLoaded`]: the open article's highlights, read
+    /// and placed in the background, take the place of the loading ones;
+    /// then, as when an article opens with its notes, the anchors that moved
+    /// are written back, orphans are said, and the saved reading position is
+    /// restored (only if the reader has not moved meanwhile; else the place
+    /// reached is saved).
+    pub(super) fn take_loaded_notes(&mut self, loaded: LoadedNotes) -> Vec<super::Effect> {
+        let LoadedNotes {
+            article,
+            mut notes,
+            ops,
+        } = loaded;
+        let Some(reader) = self.reader.as_mut() else {
+            return Vec::new();
+        };
+        let Some(loading) = reader.notes.loading else {
+            return Vec::new();
+        };
+        if reader.article != article {
+            return Vec::new();
+        }
+        reader.doc.ensure_complete();
+        // The fingerprint hashed and the archived flag set meanwhile.
+        notes.record = std::mem::take(&mut reader.notes.record);
+        let moved = loading.shown_at != Some((reader.top, reader.cursor));
+        reader.notes = notes;
+        if reader.notes.memo.text != Some(hash_of(reader.doc.text())) {
+            // Not the text they were placed in (cannot happen for a result
+            // of this open; placing again is only the safe answer).
+            reader.notes.place(reader.doc.text());
+        }
+        let position = reader.notes.position.clone();
+        let count = reader.notes.count();
+        let orphans = reader.notes.orphans();
+        let read_only = reader.notes.read_only.clone();
+        let mut effects = Vec::new();
+        if !ops.is_empty() && read_only.is_none() {
+            effects.push(super::Effect::Save { article, ops });
+        }
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.highlights = count;
+        }
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text == loading.status())
+        {
+            self.message = None;
+        }
+        if let Some(why) = read_only {
+            self.error(format!("annotations read-only: {why}"));
+        } else if orphans > 0 {
+            let a = self.key_or(
+                crate::keymap::Context::Reader,
+                crate::keymap::Action::Panel,
+                "a",
+            );
+            self.info(format!(
+                "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
+            ));
+        }
+        match position {
+            Some(position) if !moved && position.offset > crate::document::CharOffset::ZERO => {
+                if let Some(reader) = self.reader.as_mut() {
+                    let offset = resolve_position(&reader.doc, &position);
+                    reader.restore(offset);
+                    reader.cursor_into_view();
+                }
+            }
+            _ if moved => effects.extend(self.position_effect()),
+            _ => {}
+        }
+        effects
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +663,7 @@ mod tests {
         Saved {
             file: PathBuf::from("notes.toml"),
             content,
+            partial: false,
         }
     }
 

@@ -142,7 +142,11 @@ impl Session {
             }
         };
         let already = self.app.reader.as_ref().map(|r| r.article) == Some(id);
-        let effects = if already { Vec::new() } else { self.open(id.0) };
+        let effects = if already {
+            Vec::new()
+        } else {
+            self.open_placed(id.0)
+        };
         self.app.go_to_note(id, highlight, reattach);
         effects
     }

@@ -206,7 +206,7 @@ impl Session {
 
     /// Carries out effects that followed from something the session did on
     /// its own (a background result): opening never needs the terminal.
-    fn carry_out_all(&mut self, effects: Vec<Effect>) {
+    pub(super) fn carry_out_all(&mut self, effects: Vec<Effect>) {
         let mut queue = effects;
         while !queue.is_empty() {
             for effect in std::mem::take(&mut queue) {

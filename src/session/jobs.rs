@@ -47,6 +47,8 @@ pub enum Notice {
     Extracted,
     /// A notes file's pending changes were folded into it.
     Folded,
+    /// A large notes file was read and its highlights placed.
+    NotesLoaded,
 }
 
 /// The channel every slot reports on, and its receiving end.

@@ -16,6 +16,7 @@ mod index;
 pub mod jobs;
 pub mod links;
 mod mirror;
+mod notes_load;
 mod open;
 mod recover;
 mod review;
@@ -31,6 +32,7 @@ use std::time::{Duration, Instant};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use errors::{reason_first, short_corrupt, short_error};
 pub use fingerprints::{FileStamp, Fingerprints};
+pub use notes_load::NOTES_IN_BACKGROUND_FROM;
 pub use recover::Kept;
 pub use wake::Waker;
 
@@ -96,6 +98,14 @@ pub struct Setup {
     /// ([`Session::prepare_code`]). The session knows no drawing; the
     /// runtime passes the highlighter's memo in.
     pub warm_code: Option<fn(&str, &str)>,
+    /// Notes files from this size on are read, and their highlights
+    /// placed, in the background when their article opens
+    /// ([`NOTES_IN_BACKGROUND_FROM`]; tests lower it).
+    pub notes_in_background_from: u64,
+    /// Notes files from this size on take a change as pending changes
+    /// beside them ([`crate::annotations::PENDING_FROM_BYTES`]; tests lower
+    /// it).
+    pub pending_changes_from: u64,
 }
 
 impl Setup {
@@ -110,6 +120,8 @@ impl Setup {
             reader: Box::new(FromDisk { max_size }),
             opener: links::default_opener(),
             warm_code: None,
+            notes_in_background_from: NOTES_IN_BACKGROUND_FROM,
+            pending_changes_from: crate::annotations::PENDING_FROM_BYTES,
         }
     }
 }
@@ -181,6 +193,14 @@ pub struct Session {
     extract_note: Option<String>,
     /// Folds a large notes file's pending changes into it after a save.
     folding: SingleJob<FoldNotes>,
+    /// Reads a large notes file and places its highlights when its article
+    /// opens (see `notes_load`).
+    loading_notes: SingleJob<notes_load::LoadNotes>,
+    /// See [`Setup::notes_in_background_from`].
+    notes_in_background_from: u64,
+    /// Set while an article is opened to go to one of its highlights at
+    /// once: its notes are read before it is shown, whatever their size.
+    notes_now: bool,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
     /// The library search (`F`), streaming its results back.
@@ -214,7 +234,7 @@ impl Session {
         let store = setup
             .store
             .keep_tombstones(app.config.sync.tombstone_days)
-            .pending_changes_above(crate::annotations::PENDING_FROM_BYTES);
+            .pending_changes_above(setup.pending_changes_from);
         let mirror = mirror::Mirror::new(
             app.config.export.mirror.clone(),
             sender.clone(),
@@ -251,6 +271,10 @@ impl Session {
             extract_at: None,
             extract_note: None,
             folding: SingleJob::new(Notice::Folded, sender.clone()).waking(waker.clone()),
+            loading_notes: SingleJob::new(Notice::NotesLoaded, sender.clone())
+                .waking(waker.clone()),
+            notes_in_background_from: setup.notes_in_background_from,
+            notes_now: false,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             notices,
@@ -351,6 +375,7 @@ impl Session {
                 Notice::ReviewReady => self.take_review(),
                 Notice::Extracted => self.take_extracted(),
                 Notice::Folded => self.take_folded(),
+                Notice::NotesLoaded => self.take_notes(),
                 // Every batch waiting is taken at once below: one re-order
                 // of the list however many batches came.
                 Notice::Scanned => scanned = true,
@@ -397,6 +422,7 @@ impl Session {
             || self.reviewing.is_busy()
             || self.mirror.is_busy()
             || self.extracting.is_busy()
+            || self.loading_notes.is_busy()
             || self.scanning()
             || self.searches.is_busy()
     }
@@ -496,7 +522,7 @@ impl Session {
         if record.fingerprint.is_empty() {
             record.fingerprint = fingerprint(&reader.doc.identity_text());
         }
-        match self.store.apply(file.as_deref(), &record, &all) {
+        match self.store.apply_changes(file.as_deref(), &record, &all) {
             Ok(saved) => {
                 self.unsaved.retain(|(a, _)| *a != article);
                 self.snapshot_stale = true;
@@ -505,7 +531,15 @@ impl Session {
                 let overruled = all.iter().filter(|op| !saved.holds(op)).count();
                 let lost_note = lost_note(&all, &saved);
                 if all.iter().any(|op| !matches!(op, Op::SetPosition(_))) {
-                    self.mirror.saved(&saved.content);
+                    if !saved.partial {
+                        self.mirror.saved(&saved.content);
+                    } else if !self.app.config.export.mirror.as_os_str().is_empty()
+                        && let Some(whole) = self.store.held(&saved.file)
+                    {
+                        // A copy of every highlight only when a mirror
+                        // folder asks for them.
+                        self.mirror.saved(&whole);
+                    }
                 }
                 self.fold_notes();
                 self.app.saved(crate::app::ArticleId(article), saved);
@@ -633,6 +667,10 @@ impl Session {
     }
 }
 
+/// A large notes file's pending changes are folded into it once no change
+/// was saved for this long (see [`crate::annotations::Fold::run_when_quiet`]).
+const FOLD_QUIET: Duration = Duration::from_millis(400);
+
 /// [`crate::annotations::Fold`] as a job.
 struct FoldNotes(crate::annotations::Fold);
 
@@ -640,7 +678,7 @@ impl jobs::Job for FoldNotes {
     /// Why the fold failed.
     type Output = Result<bool, String>;
     fn run(self) -> Self::Output {
-        self.0.run().map_err(|e| e.to_string())
+        self.0.run_when_quiet(FOLD_QUIET).map_err(|e| e.to_string())
     }
 }
 

@@ -12,7 +12,7 @@ use super::errors::short_error;
 use super::fingerprints::FileStamp;
 use super::jobs::Job;
 use super::{Session, WATCH_EVERY};
-use crate::annotations::{ArticleRecord, MatchedBy, fingerprint, path_to_text};
+use crate::annotations::{ArticleRecord, Lookup, MatchedBy, fingerprint, path_to_text};
 use crate::app::Effect;
 use crate::app::notes::Notes;
 use crate::library::{Article, Source, store_path};
@@ -229,19 +229,22 @@ impl Session {
         {
             record.fingerprint = known.to_string();
         }
-        let mut found = self.store.find_article(&path, &record);
+        let mut lookup = self.store.locate(&path, &record);
         // Hashing a 5 MB text takes milliseconds before the first screen:
-        // only when a moved article's notes could be waiting for it.
-        if matches!(found, Ok(None))
+        // only when a moved article's notes could be waiting for it (the
+        // listing the lookup made tells).
+        if let Ok(Lookup { located: None, .. }) = &lookup
             && record.fingerprint.is_empty()
-            && self.store.may_match_by_fingerprint(&path).unwrap_or(true)
+            && lookup
+                .as_ref()
+                .is_ok_and(|l| l.may_match_by_fingerprint(&path))
         {
             record.fingerprint = loaded.fingerprint();
             if let Some((_, stamp)) = &file {
                 self.fingerprints
                     .put(&path, *stamp, record.fingerprint.clone());
             }
-            found = self.store.find_article(&path, &record);
+            lookup = self.store.locate(&path, &record);
         }
         if record.fingerprint.is_empty() {
             // Hashed off the event loop, ready for the first save.
@@ -256,7 +259,8 @@ impl Session {
         let mut moved = false;
         let mut repaired = None;
         let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
-        let notes = match found {
+        let mut later = None;
+        let notes = match lookup {
             // The raw view of a page shows and takes no highlights: they
             // anchor to the extracted article (see `app::raw_page`).
             _ if raw => {
@@ -266,15 +270,35 @@ impl Session {
                     "the whole page is shown: highlights are in the article (W)".into(),
                 )
             }
-            Ok(Some(found)) => {
-                moved = matches!(
-                    found.matched,
-                    MatchedBy::Fingerprint | MatchedBy::LibraryPath
-                );
-                repaired = found.repairs.describe();
-                Notes::new(record, Some(found.file), Some(found.content))
+            // Megabytes of notes are read and placed off the event loop.
+            Ok(Lookup {
+                located: Some(located),
+                ..
+            }) if located.bytes >= self.notes_in_background_from && !self.notes_now => {
+                let count = self
+                    .app
+                    .figures
+                    .get(crate::app::ArticleId(index))
+                    .map(|f| f.highlights);
+                later = Some((self.store.read_notes(located), record.clone()));
+                Notes::loading(record, count)
             }
-            Ok(None) => Notes::new(record, None, None),
+            Ok(Lookup {
+                located: Some(located),
+                ..
+            }) => match self.store.read_notes(located).run() {
+                Ok(Some(found)) => {
+                    moved = matches!(
+                        found.matched,
+                        MatchedBy::Fingerprint | MatchedBy::LibraryPath
+                    );
+                    repaired = found.repairs.describe();
+                    Notes::new(record, Some(found.file), Some(found.content))
+                }
+                Ok(None) => Notes::new(record, None, None),
+                Err(e) => Notes::read_only(record, short_error(&e)),
+            },
+            Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
         let doc = match prepared {
@@ -297,6 +321,12 @@ impl Session {
         let mut effects = self
             .app
             .show_article(crate::app::ArticleId(index), doc, notes, note);
+        if let Some((read, record)) = later {
+            // The job parses the rest of the article too; what follows
+            // reading the notes follows when they are there.
+            self.load_notes(read, record);
+            return effects;
+        }
         self.parse_rest();
         // Changes a crash left pending are folded in at once.
         self.fold_notes();
@@ -315,8 +345,36 @@ impl Session {
         effects
     }
 
-    /// Reopens the note that was being typed in the open article when the
-    /// last run ended, if there was one.
+    /// [`Session::open`] for going to one of the article's highlights at
+    /// once (from the all-notes view, the review): its notes are read
+    /// before it is shown, however large.
+    pub(super) fn open_placed(&mut self, index: usize) -> Vec<Effect> {
+        self.notes_now = true;
+        let effects = self.open(index);
+        self.notes_now = false;
+        effects
+    }
+
+    /// Starts reading the open article's notes (and parsing its rest) in
+    /// the background (see `super::notes_load`).
+    fn load_notes(&mut self, read: crate::annotations::ReadNotes, record: ArticleRecord) {
+        let Some(reader) = &self.app.reader else {
+            return;
+        };
+        self.loading_notes.spawn(super::notes_load::LoadNotes {
+            opening: self.openings,
+            article: reader.article,
+            read,
+            record,
+            parse: Parse {
+                opening: self.openings,
+                article: reader.article,
+                doc: reader.doc.clone(),
+                warm_code: self.warm_code,
+            },
+        });
+    }
+
     /// Starts parsing the rest of the open article in the background when it
     /// opened incomplete (a newer open replaces a job still waiting).
     fn parse_rest(&mut self) {
@@ -345,7 +403,9 @@ impl Session {
         }
     }
 
-    fn resume_draft(&mut self) -> Vec<Effect> {
+    /// Reopens the note that was being typed in the open article when the
+    /// last run ended, if there was one.
+    pub(super) fn resume_draft(&mut self) -> Vec<Effect> {
         let path_key = self
             .app
             .reader

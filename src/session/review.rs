@@ -176,7 +176,7 @@ impl Session {
                     return Vec::new();
                 };
                 self.app.list.select_article(index.0);
-                let effects = self.open(index.0);
+                let effects = self.open_placed(index.0);
                 self.app.land_on_highlight(&highlight);
                 effects
             }

@@ -143,9 +143,14 @@ fn reader_place(app: &App) -> Option<Place> {
         .as_ref()
         .map(|s| format!(" · {}", s.status()))
         .unwrap_or_default();
+    let loading = reader
+        .notes
+        .loading
+        .map(|l| format!(" · {}", l.status()))
+        .unwrap_or_default();
     Some(Place {
         names,
-        rest: format!(" · {:.0}%{search}", percent * 100.0),
+        rest: format!(" · {:.0}%{search}{loading}", percent * 100.0),
     })
 }
 
