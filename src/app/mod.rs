@@ -435,6 +435,17 @@ impl App {
         });
     }
 
+    /// Says that the article chosen is no longer where the list says: it was
+    /// moved or deleted since it was listed (while gloss was closed, the list
+    /// then coming from the cache, or before the folder's watcher told), and
+    /// how to catch up at once. `name` is shown as given (already safe).
+    pub fn article_gone(&mut self, name: &str) {
+        let rescan = self.key_or(Context::List, Action::Rescan, "R");
+        self.error(format!(
+            "{name} is no longer there (moved or deleted since it was listed): {rescan} reads the folders again"
+        ));
+    }
+
     /// Reports a failure in the status bar.
     pub fn error(&mut self, text: impl Into<String>) {
         self.message = Some(Message {

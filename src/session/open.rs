@@ -204,7 +204,13 @@ impl Session {
             None => match self.reader.load(&source) {
                 Ok(loaded) => (loaded, None),
                 Err(message) => {
-                    self.app.error(message);
+                    match &source {
+                        Source::File(file) if std::fs::symlink_metadata(file).is_err() => {
+                            let name = crate::document::sanitize(&source.file_name()).into_owned();
+                            self.app.article_gone(&name);
+                        }
+                        _ => self.app.error(message),
+                    }
                     return Vec::new();
                 }
             },
