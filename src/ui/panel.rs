@@ -131,13 +131,15 @@ pub fn draw(
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if shown.is_empty() {
-        let text = if total == 0 {
-            "no highlights yet"
-        } else {
-            "no match"
+        // A large notes file is read in the background: its highlights are
+        // on their way, not missing.
+        let text = match &notes.loading {
+            Some(loading) => loading.status(),
+            None if total == 0 => "no highlights yet".to_string(),
+            None => "no match".to_string(),
         };
         lines.push(Line::from(Span::styled(
-            fit(text, width),
+            fit(&text, width),
             theme::ENTRY_DETAIL,
         )));
     } else {
@@ -512,6 +514,20 @@ mod tests {
         };
         let text = screen_text(&render(&panel, &sample(), 20, 10));
         assert!(text.contains("│/…xxxxxxxxxxxxEND▏│"), "{text}");
+    }
+
+    #[test]
+    fn highlights_still_loading_are_said_to_be_loading_not_missing() {
+        let notes = Notes {
+            loading: Some(crate::app::notes::Loading {
+                count: Some(20_000),
+                shown_at: None,
+            }),
+            ..Notes::default()
+        };
+        let text = screen_text(&render(&Panel::default(), &notes, 40, 8));
+        assert!(text.contains("loading 20,000 highlights…"), "{text}");
+        assert!(!text.contains("no highlights yet"), "{text}");
     }
 
     #[test]
