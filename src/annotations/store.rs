@@ -1608,6 +1608,14 @@ impl Fold {
         }
         if let Err(e) = fs::rename(&temp, &file) {
             let _ = fs::remove_file(&temp);
+            if e.kind() == io::ErrorKind::NotFound {
+                // A first save of this process swept the temporary file
+                // away as a dead save's leftover (it is written before the
+                // lock is taken): given up like a fold overtaken by a change,
+                // and done again after the next save; the pending changes
+                // are still beside the file.
+                return Ok(false);
+            }
             return Err(io_error("replace", &file)(e));
         }
         let folder = file.parent().unwrap_or(Path::new("."));
