@@ -128,10 +128,20 @@ pub struct Loaded {
 impl Loaded {
     /// Parses the header and first blocks; the rest is parsed on demand.
     pub fn document(&self, options: ParseOptions) -> Document {
+        self.document_noting_lossy(options).0
+    }
+
+    /// [`Loaded::document`], and whether invalid UTF-8 was replaced in what
+    /// was read so far: the file's text, or a book's first chapters (a book
+    /// read chapter by chapter learns it only as they are unpacked).
+    pub fn document_noting_lossy(&self, options: ParseOptions) -> (Document, bool) {
         if let Some(book) = &self.book {
-            return document::epub::document(book).0;
+            return document::epub::document(book);
         }
-        Document::from_shared(Arc::clone(&self.text), self.format, options)
+        (
+            Document::from_shared(Arc::clone(&self.text), self.format, options),
+            self.lossy,
+        )
     }
 
     /// The fingerprint the article's notes are found by: of the source, or

@@ -307,13 +307,12 @@ impl Session {
             Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
-        let doc = match prepared {
-            Some((doc, _)) => doc,
-            None => loaded.document(self.options),
+        let (doc, lossy) = match prepared {
+            Some((doc, _)) => (doc, loaded.lossy),
+            None => loaded.document_noting_lossy(self.options),
         };
-        let note = loaded
-            .lossy
-            .then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
+        let note =
+            lossy.then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
         self.watched = match &article.source {
             Source::File(file) => Some(Watched {
                 article: index,
