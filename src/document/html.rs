@@ -236,17 +236,28 @@ pub(super) fn is_hidden(name: &str) -> bool {
     HIDDEN.contains(&name)
 }
 
-/// HTML's white space (not the no-break space, which is text).
 /// A same-page link whose only text is a permalink sign, as documentation
-/// generators put beside every heading (Node.js docs, Sphinx, rustdoc).
+/// generators put beside every heading (Node.js docs, Sphinx, rustdoc): a
+/// sign, or an icon font's glyph (a private-use character, which a terminal
+/// shows as an empty box), or Sphinx's `headerlink` whatever its text.
 fn is_permalink(el: ElementRef<'_>) -> bool {
     let same_page = el.value().attr("href").is_some_and(|h| h.starts_with('#'));
     same_page && {
         let text: String = el.text().collect();
-        matches!(text.trim(), "#" | "¶" | "§" | "🔗")
+        let text = text.trim();
+        matches!(text, "#" | "¶" | "§" | "🔗")
+            || (!text.is_empty() && text.chars().all(is_private_use))
+            || el.value().classes().any(|c| c == "headerlink")
     }
 }
 
+/// A character of the Unicode private-use areas: icon fonts draw their
+/// icons there; no terminal font has them.
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{ffffd}' | '\u{100000}'..='\u{10fffd}')
+}
+
+/// HTML's white space (not the no-break space, which is text).
 fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
 }
@@ -810,9 +821,27 @@ impl Walker {
 
     fn pre(&mut self, el: ElementRef<'_>) {
         self.close_leaf();
+        // One `<pre>` holding several `<code>`s side by side is one program
+        // in several flavours, shown one at a time by a toggle (the Node.js
+        // docs' ES module and CommonJS forms): each is a code block of its
+        // own, not one line run into the next.
+        let codes: Vec<ElementRef<'_>> = el
+            .child_elements()
+            .filter(|c| c.value().name() == "code")
+            .collect();
+        if codes.len() > 1 {
+            for code in codes {
+                self.code_block(code, code_language(code));
+            }
+            return;
+        }
+        self.code_block(el, code_language(el));
+    }
+
+    /// A code block of the text under `el`, in `lang`.
+    fn code_block(&mut self, el: ElementRef<'_>, lang: String) {
         let mut text = String::new();
         raw_text(el, &mut text);
-        let lang = code_language(el);
         self.emit(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(cow(
             lang,
         )))));

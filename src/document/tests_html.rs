@@ -357,3 +357,49 @@ fn a_headings_permalink_sign_is_not_text_but_its_anchor_stays() {
     assert!(doc.find_anchor("fs_fs_open").is_some());
     assert_eq!(doc.links().len(), 1);
 }
+
+#[test]
+fn a_permalink_drawn_with_an_icon_font_or_named_headerlink_is_not_text() {
+    let doc = Document::parse_complete(
+        "<html><body><h2 id=\"synopsis\">Synopsis<a class=\"headerlink\" href=\"#synopsis\">\u{f0c1}</a></h2>\
+         <h2 id=\"usage\">Usage<a class=\"headerlink\" href=\"#usage\">link here</a></h2>\
+         <p>Run it. See <a href=\"#usage\">the usage</a>.</p></body></html>",
+        Format::HtmlRaw,
+        ParseOptions::default(),
+    );
+    let texts = texts(&doc);
+    assert!(texts.contains(&"Synopsis"), "{texts:?}");
+    assert!(texts.contains(&"Usage"), "{texts:?}");
+    assert!(!doc.text().contains('\u{f0c1}'), "{:?}", doc.text());
+    assert!(doc.find_anchor("synopsis").is_some());
+    assert_eq!(doc.links().len(), 1, "the real link stays a link");
+}
+
+#[test]
+fn one_pre_with_a_code_per_flavour_reads_as_one_code_block_each() {
+    let doc = Document::parse_complete(
+        "<html><body><p>To use it:</p><pre><input type=\"checkbox\" class=\"js-flavor-toggle\">\
+         <code class=\"language-js mjs\">import assert from 'node:assert';</code>\
+         <code class=\"language-js cjs\">const assert = require('node:assert');</code></pre>\
+         <p>Then call it.</p></body></html>",
+        Format::HtmlRaw,
+        ParseOptions::default(),
+    );
+    let texts = texts(&doc);
+    assert_eq!(
+        texts,
+        [
+            "To use it:",
+            "import assert from 'node:assert';",
+            "const assert = require('node:assert');",
+            "Then call it."
+        ],
+        "{texts:?}"
+    );
+    let code: Vec<_> = doc
+        .blocks()
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Code { .. }))
+        .collect();
+    assert_eq!(code.len(), 2);
+}
