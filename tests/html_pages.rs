@@ -99,6 +99,31 @@ fn metadata_comes_from_meta_tags_json_ld_and_the_canonical_link() {
         document::read_metadata(bare, Format::Html).title.as_deref(),
         Some("Just a title")
     );
+    // A <title> with the site's name, whose first part the page repeats as a
+    // heading (the Node.js docs, Sphinx): the heading's part is the title.
+    let node = "<html><head><title>Assert | Node.js v20 Documentation</title></head><body>\
+                <h1>Node.js v20 documentation</h1><h2>Assert<span><a class=\"mark\" href=\"#assert\">#</a></span></h2>\
+                <p>The assert module.</p></body></html>";
+    assert_eq!(
+        document::read_metadata(node, Format::Html).title.as_deref(),
+        Some("Assert")
+    );
+    let sphinx = "<html><head><title>Disk images \u{2014} Emulator 10.0 documentation</title></head><body>\
+                  <h1>Disk images<a class=\"headerlink\" href=\"#disk\">\u{f0c1}</a></h1><p>Text.</p></body></html>";
+    assert_eq!(
+        document::read_metadata(sphinx, Format::Html)
+            .title
+            .as_deref(),
+        Some("Disk images")
+    );
+    // A separator that is part of the title stays when no heading repeats a part.
+    let whole = "<html><head><title>Tides - a field guide</title></head><body><h1>Chapter one</h1><p>x</p></body></html>";
+    assert_eq!(
+        document::read_metadata(whole, Format::Html)
+            .title
+            .as_deref(),
+        Some("Tides - a field guide")
+    );
 }
 
 #[test]

@@ -253,7 +253,7 @@ fn is_permalink(el: ElementRef<'_>) -> bool {
 
 /// A character of the Unicode private-use areas: icon fonts draw their
 /// icons there; no terminal font has them.
-fn is_private_use(c: char) -> bool {
+pub(super) fn is_private_use(c: char) -> bool {
     matches!(c, '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{ffffd}' | '\u{100000}'..='\u{10fffd}')
 }
 

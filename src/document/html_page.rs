@@ -183,6 +183,42 @@ fn meta_content(tree: &Html, keys: &[&str]) -> Option<String> {
     })
 }
 
+/// A `<title>` without the site's name: "Assert | Node.js v20 Documentation"
+/// is "Assert" when a heading of the page says "Assert". Only a part the
+/// page itself repeats as a heading is taken, so a title whose separator is
+/// part of it ("Rust - the good parts") stays whole.
+fn without_site_name(title: &str, tree: &Html) -> String {
+    const SEPARATORS: [&str; 7] = [" | ", " - ", " – ", " — ", " · ", " :: ", " » "];
+    if !SEPARATORS.iter().any(|sep| title.contains(sep)) {
+        return title.to_string();
+    }
+    let Ok(headings) = Selector::parse("h1, h2") else {
+        return title.to_string();
+    };
+    let headings: Vec<String> = tree
+        .select(&headings)
+        .take(64)
+        .map(|h| {
+            let text: String = h.text().collect();
+            text.trim()
+                .trim_end_matches(|c: char| {
+                    matches!(c, '#' | '¶' | '§' | '🔗') || html::is_private_use(c)
+                })
+                .trim()
+                .to_string()
+        })
+        .collect();
+    let mut parts = vec![title];
+    for sep in SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    parts
+        .into_iter()
+        .map(str::trim)
+        .find(|part| !part.is_empty() && headings.iter().any(|h| h == part))
+        .map_or_else(|| title.to_string(), str::to_string)
+}
+
 /// Reads title, author, date and address from `<title>`, `og:`/`article:`
 /// meta tags, JSON-LD and `<link rel=canonical>`; the explicit tags win over
 /// the `<title>`, which often carries the site's name.
@@ -195,6 +231,7 @@ fn metadata(tree: &Html) -> Metadata {
             tree.select(&s)
                 .next()
                 .and_then(|t| field(&t.text().collect::<String>()))
+                .map(|t| without_site_name(&t, tree))
         });
     let author = meta_content(tree, &["author", "article:author", "dc.creator", "byl"])
         .filter(|a| !a.starts_with("http://") && !a.starts_with("https://"))
