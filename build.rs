@@ -7,7 +7,8 @@
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let linux = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
-    let gnu_or_musl = std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|e| e == "gnu" || e == "musl");
+    let gnu_or_musl =
+        std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|e| e == "gnu" || e == "musl");
     if linux && gnu_or_musl {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }

@@ -143,7 +143,12 @@ impl Loaded {
             return document::epub::document(book);
         }
         if let Some(rest) = &self.rest {
-            let doc = Document::from_head(Arc::clone(&self.text), self.format, options, Arc::clone(rest));
+            let doc = Document::from_head(
+                Arc::clone(&self.text),
+                self.format,
+                options,
+                Arc::clone(rest),
+            );
             // Read at once when the first screen needed it.
             let lossy = match doc.is_head_only() {
                 true => self.lossy,
@@ -201,6 +206,10 @@ impl Loaded {
 /// (see [`load_for_reading`]): many screens at any size, a few hundred
 /// microseconds to read and decode.
 const READ_HEAD_BYTES: u64 = 256 * 1024;
+
+/// More lines than `document::detect_format` looks at (200) to tell plain
+/// text from Markdown.
+const SNIFFED_LINES: usize = 1000;
 
 /// Reads an article's text; the error is a message for the status bar, the
 /// reason first and then the file. Only a regular file no larger than
@@ -264,10 +273,28 @@ pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
 /// [`load_for_reading`] for a text file: its head only when it is long.
 fn load_head_first(source: &Source, path: &Path, limit: u64) -> Result<Loaded, String> {
     let read = file::read_head(path, limit, READ_HEAD_BYTES).map_err(|e| with_path(&e, path))?;
-    let (bytes, rest) = match read {
+    let (bytes, mut rest) = match read {
         file::Read::Whole(bytes) => (bytes, None),
         file::Read::Head(bytes, rest) => (bytes, Some(rest)),
     };
+    // Text without an extension that names its format is told from its
+    // first lines (see `document::detect_format`): they must all be in
+    // the head for the head to tell what the whole would.
+    let named = matches!(source.extension().as_str(), "md" | "markdown");
+    let few_lines = || bytes.iter().filter(|&&b| b == b'\n').count() <= SNIFFED_LINES;
+    if let Some(unread) = rest.take_if(|_| !named && few_lines()) {
+        let loaded = Loaded {
+            text: Arc::new(String::new()),
+            format: Format::Plain,
+            lossy: false,
+            book: None,
+            rest: Some(Arc::new(unread)),
+        }
+        .read_whole()
+        .map_err(|e| with_path(&e, path))?;
+        let format = document::detect_format(&source.extension(), &loaded.text);
+        return Ok(Loaded { format, ..loaded });
+    }
     let decoded = document::decode_owned(bytes)
         .map_err(|e| format!("{e}: {}", sanitize(&source.display_path())))?;
     let format = document::detect_format(&source.extension(), &decoded.text);

@@ -110,7 +110,11 @@ fn a_long_file_shows_its_head_and_becomes_the_whole_document_at_the_same_offsets
     let expected = whole(&bytes);
     assert!(!reader.doc.is_head_only());
     assert_eq!(reader.doc.unread_rest(), None);
-    assert_eq!(reader.doc.text(), expected.text(), "as one read of the whole");
+    assert_eq!(
+        reader.doc.text(),
+        expected.text(),
+        "as one read of the whole"
+    );
     assert_eq!(reader.doc.blocks(), expected.blocks());
     assert_eq!(reader.doc.links(), expected.links());
     assert!(reader.doc.text().starts_with(&head_text));
@@ -147,7 +151,11 @@ fn a_reference_defined_at_the_end_is_a_link_on_the_first_screen() {
         "\n[h]: https://example.com/harbour\n",
     );
     let mut s = open(dir.path(), &bytes);
-    let reader = s.app.reader.as_ref().expect(&format!("{:?}", s.app.message));
+    let reader = s
+        .app
+        .reader
+        .as_ref()
+        .expect(&format!("{:?}", s.app.message));
     assert!(
         reader
             .doc
@@ -175,7 +183,11 @@ fn invalid_utf8_after_the_head_is_noted_once_the_rest_is_read() {
     assert_eq!(s.app.message, None, "the head is valid");
 
     wait_until_complete(&mut s);
-    let message = s.app.message.clone().expect("a note about the invalid bytes");
+    let message = s
+        .app
+        .message
+        .clone()
+        .expect("a note about the invalid bytes");
     assert!(message.text.contains("not valid UTF-8"), "{message:?}");
     let reader = s.app.reader.as_ref().unwrap();
     assert_eq!(reader.doc.text(), whole(&bytes).text());
@@ -203,7 +215,10 @@ fn a_file_changed_between_the_two_reads_is_not_mixed_and_its_notes_are_kept_safe
     assert!(reader.notes.read_only.is_some(), "no notes on half a text");
     let message = s.app.message.clone().expect("an error");
     assert!(message.error, "{message:?}");
-    assert!(message.text.contains("changed while it was being read"), "{message:?}");
+    assert!(
+        message.text.contains("changed while it was being read"),
+        "{message:?}"
+    );
 }
 
 #[test]
@@ -233,4 +248,86 @@ fn a_short_file_is_read_whole() {
     let bytes = article(100 * 1024, "The opening paragraph.", "");
     let s = open(dir.path(), &bytes);
     assert!(!s.app.reader.as_ref().unwrap().doc.is_head_only());
+}
+
+#[test]
+fn a_long_text_file_whose_format_is_told_from_its_lines_is_read_whole_when_they_are_few() {
+    let dir = tempfile::tempdir().unwrap();
+    // Four long lines: more than the head holds.
+    let line = "word ".repeat(100_000);
+    let text = format!("{line}\n\n{line}\n\n# Not a heading in plain text\n");
+    let file = dir.path().join("long.txt");
+    fs::write(&file, &text).unwrap();
+    let loaded = library::load_for_reading(&library::Source::File(file.clone()), u64::MAX).unwrap();
+    assert!(loaded.rest.is_none(), "read whole");
+    assert_eq!(loaded.text.len(), text.len());
+    assert_eq!(
+        loaded.format,
+        gloss::document::detect_format("txt", &text),
+        "as one read of the whole tells it"
+    );
+}
+
+#[test]
+fn a_highlight_made_from_the_head_is_kept_and_an_article_with_notes_opens_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(1024 * 1024, "The opening paragraph.", "");
+    let mut s = open(dir.path(), &bytes);
+    assert!(s.app.reader.as_ref().unwrap().doc.is_head_only());
+    // A highlight on the first screen, before the rest is read.
+    s.app.update(Action::SentenceNext);
+    let effects = s.app.update(Action::SelectSentence);
+    run(&mut s, effects);
+    let effects = s.app.update(Action::Highlight);
+    run(&mut s, effects);
+    let quote = {
+        let reader = s.app.reader.as_ref().unwrap();
+        assert_eq!(reader.notes.highlights.len(), 1, "{:?}", s.app.message);
+        reader.notes.highlights[0].anchor.quote.clone()
+    };
+    wait_until_complete(&mut s);
+    assert_eq!(s.app.message.as_ref().filter(|m| m.error), None);
+    s.flush_position();
+    let kept = s.finish();
+    drop(kept);
+
+    // Opened again: its notes are placed on the whole text, read first.
+    let s = open(dir.path(), &bytes);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert!(!reader.doc.is_head_only(), "read whole: it has notes");
+    assert_eq!(reader.notes.highlights.len(), 1);
+    assert_eq!(reader.notes.highlights[0].anchor.quote, quote);
+    assert_eq!(reader.notes.placed.len(), 1, "placed");
+}
+
+/// Every file under `dir`, read as text.
+fn all_text_under(dir: &Path) -> String {
+    let mut out = String::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.push_str(&all_text_under(&path));
+        } else if let Ok(text) = fs::read_to_string(&path) {
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
+#[test]
+fn notes_saved_from_the_head_carry_the_whole_texts_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(1024 * 1024, "The opening paragraph.", "");
+    let mut s = open(dir.path(), &bytes);
+    assert!(s.app.reader.as_ref().unwrap().doc.is_head_only());
+    s.app.update(Action::SentenceNext);
+    let effects = s.app.update(Action::SelectSentence);
+    run(&mut s, effects);
+    let effects = s.app.update(Action::Highlight);
+    run(&mut s, effects);
+    wait_until_complete(&mut s);
+    drop(s.finish());
+    let text = gloss::document::decode(&bytes).unwrap().text;
+    let stored = all_text_under(&dir.path().join("data"));
+    assert!(stored.contains(&gloss::annotations::fingerprint(&text)), "{stored}");
 }

@@ -42,9 +42,9 @@ pub use blocks::{
     Block, BlockKind, ColumnAlign, Container, Link, Span, SpanStyle, Table, TableRow,
 };
 pub use char_offset::CharOffset;
-pub use head::{Remainder, Whole};
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
+pub use head::{Remainder, Whole};
 pub use html_page::MAX_EXTRACTED_BYTES;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{fits_a_field, is_clean, placeholder_for, sanitize, sanitize_text};

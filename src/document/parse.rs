@@ -2,6 +2,7 @@
 //! segment at a time, appending blocks so offsets never change once handed out.
 
 use super::front_matter;
+use super::head::Remainder;
 use super::header;
 use super::piece::Piece;
 use super::references::References;
@@ -10,7 +11,6 @@ use super::segment::{Rules, next_segment};
 use super::{
     Anchor, Block, Document, Format, Link, ParseOptions, Span, html_page, markdown, plain,
 };
-use super::head::Remainder;
 use std::sync::{Arc, OnceLock};
 
 /// Source bytes parsed by [`Document::new`] beyond the header: a first

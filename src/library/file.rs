@@ -283,7 +283,10 @@ impl Rest {
         file.seek(SeekFrom::Start(self.head.len() as u64))
             .map_err(|e| io_reason(&e))?;
         // One byte more than allowed tells a file that grew past the limit.
-        let cap = self.limit.saturating_add(1).saturating_sub(bytes.len() as u64);
+        let cap = self
+            .limit
+            .saturating_add(1)
+            .saturating_sub(bytes.len() as u64);
         file.take(cap)
             .read_to_end(&mut bytes)
             .map_err(|e| io_reason(&e))?;
@@ -333,7 +336,10 @@ impl crate::document::Remainder for Rest {
         }
         buf.truncate(got);
         // A character cut at the start is not text.
-        let start = buf.iter().position(|&b| b & 0xC0 != 0x80).unwrap_or(buf.len());
+        let start = buf
+            .iter()
+            .position(|&b| b & 0xC0 != 0x80)
+            .unwrap_or(buf.len());
         buf.drain(..start);
         crate::document::decode_owned(buf).ok().map(|d| d.text)
     }

@@ -210,9 +210,6 @@ fn work<J: Job>(
 /// Lowers the calling thread's scheduling priority (on Linux a nice value
 /// belongs to a thread); a failure leaves it as it was.
 fn lower_priority() {
-    if std::env::var_os("GLOSS_NO_NICE").is_some() {
-        return;
-    }
     #[cfg(target_os = "linux")]
     // SAFETY: gettid and setpriority take no pointers; `who` names this
     // thread only.

@@ -569,7 +569,10 @@ impl Session {
 
 /// `reason: file`, for an article that could not be read.
 fn with_file(reason: &str, source: &Source) -> String {
-    format!("{reason}: {}", crate::document::sanitize(&source.display_path()))
+    format!(
+        "{reason}: {}",
+        crate::document::sanitize(&source.display_path())
+    )
 }
 
 /// The record of an article as the store keeps it, with the path's exact
