@@ -155,7 +155,7 @@ fn a_reference_defined_at_the_end_is_a_link_on_the_first_screen() {
         .app
         .reader
         .as_ref()
-        .expect(&format!("{:?}", s.app.message));
+        .unwrap_or_else(|| panic!("{:?}", s.app.message));
     assert!(
         reader
             .doc
@@ -329,5 +329,8 @@ fn notes_saved_from_the_head_carry_the_whole_texts_fingerprint() {
     drop(s.finish());
     let text = gloss::document::decode(&bytes).unwrap().text;
     let stored = all_text_under(&dir.path().join("data"));
-    assert!(stored.contains(&gloss::annotations::fingerprint(&text)), "{stored}");
+    assert!(
+        stored.contains(&gloss::annotations::fingerprint(&text)),
+        "{stored}"
+    );
 }
