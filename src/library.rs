@@ -123,6 +123,10 @@ pub struct Loaded {
     /// ([`load_for_reading`]): `text` is then only the start of its HTML
     /// source, and its document and fingerprint come from here.
     pub book: Option<document::epub::Opened>,
+    /// A long text file opened for reading from its head
+    /// ([`load_for_reading`]): `text` is then only its first part, and
+    /// this reads the rest (see [`document::Document::from_head`]).
+    pub rest: Option<Arc<dyn document::Remainder>>,
 }
 
 impl Loaded {
@@ -137,6 +141,20 @@ impl Loaded {
     pub fn document_noting_lossy(&self, options: ParseOptions) -> (Document, bool) {
         if let Some(book) = &self.book {
             return document::epub::document(book);
+        }
+        if let Some(rest) = &self.rest {
+            let doc = Document::from_head(
+                Arc::clone(&self.text),
+                self.format,
+                options,
+                Arc::clone(rest),
+            );
+            // Read at once when the first screen needed it.
+            let lossy = match doc.is_head_only() {
+                true => self.lossy,
+                false => rest.whole().map_or(self.lossy, |w| w.lossy),
+            };
+            return (doc, lossy);
         }
         (
             Document::from_shared(Arc::clone(&self.text), self.format, options),
@@ -153,9 +171,45 @@ impl Loaded {
             let whole = book.rest.whole_source().unwrap_or(&book.head);
             return crate::annotations::fingerprint(whole);
         }
-        crate::annotations::fingerprint(&document::identity_text(&self.text, self.format))
+        crate::annotations::fingerprint(&document::identity_text(self.whole_text(), self.format))
+    }
+
+    /// The whole text: of a file opened from its head, read now (the head
+    /// when the rest cannot be read: the document says why).
+    pub fn whole_text(&self) -> &str {
+        match self.rest.as_ref().map(|r| r.whole()) {
+            Some(Ok(whole)) => &whole.text,
+            _ => &self.text,
+        }
+    }
+
+    /// The whole article read now: a file opened from its head becomes one
+    /// read whole, as [`load_within`] reads it (for an open that needs the
+    /// whole text before its first screen: notes to place). The error is
+    /// the reason, for the caller to add the path to.
+    pub fn read_whole(self) -> Result<Loaded, String> {
+        let Some(rest) = &self.rest else {
+            return Ok(self);
+        };
+        let whole = rest.whole()?;
+        Ok(Loaded {
+            text: Arc::clone(&whole.text),
+            format: self.format,
+            lossy: whole.lossy,
+            book: None,
+            rest: None,
+        })
     }
 }
+
+/// How much of a long text file the reader reads before its first screen
+/// (see [`load_for_reading`]): many screens at any size, a few hundred
+/// microseconds to read and decode.
+const READ_HEAD_BYTES: u64 = 256 * 1024;
+
+/// More lines than `document::detect_format` looks at (200) to tell plain
+/// text from Markdown.
+const SNIFFED_LINES: usize = 1000;
 
 /// Reads an article's text; the error is a message for the status bar, the
 /// reason first and then the file. Only a regular file no larger than
@@ -184,19 +238,24 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
         format,
         lossy: decoded.lossy,
         book: None,
+        rest: None,
     })
 }
 
 /// [`load_within`] for the reader: an EPUB book is opened without
 /// unpacking its chapters (see [`document::epub::open_book`]), so its
-/// first screen does not wait for the whole book; anything else is read
-/// whole.
+/// first screen does not wait for the whole book; a long Markdown or text
+/// file is read from its head (the rest later, see [`Loaded::rest`]);
+/// anything else is read whole.
 pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
     let Source::File(path) = source else {
         return load_within(source, limit);
     };
     if !source.is_book() {
-        return load_within(source, limit);
+        if is_page_extension(&source.extension()) {
+            return load_within(source, limit);
+        }
+        return load_head_first(source, path, limit);
     }
     // The file itself, not its bytes: the first screen reads the zip's
     // directory and the first chapters, not all of a 5 MB book (opened
@@ -207,6 +266,44 @@ pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
         format: document::epub::FORMAT,
         lossy: false,
         book: Some(book),
+        rest: None,
+    })
+}
+
+/// [`load_for_reading`] for a text file: its head only when it is long.
+fn load_head_first(source: &Source, path: &Path, limit: u64) -> Result<Loaded, String> {
+    let read = file::read_head(path, limit, READ_HEAD_BYTES).map_err(|e| with_path(&e, path))?;
+    let (bytes, mut rest) = match read {
+        file::Read::Whole(bytes) => (bytes, None),
+        file::Read::Head(bytes, rest) => (bytes, Some(rest)),
+    };
+    // Text without an extension that names its format is told from its
+    // first lines (see `document::detect_format`): they must all be in
+    // the head for the head to tell what the whole would.
+    let named = matches!(source.extension().as_str(), "md" | "markdown");
+    let few_lines = || bytes.iter().filter(|&&b| b == b'\n').count() <= SNIFFED_LINES;
+    if let Some(unread) = rest.take_if(|_| !named && few_lines()) {
+        let loaded = Loaded {
+            text: Arc::new(String::new()),
+            format: Format::Plain,
+            lossy: false,
+            book: None,
+            rest: Some(Arc::new(unread)),
+        }
+        .read_whole()
+        .map_err(|e| with_path(&e, path))?;
+        let format = document::detect_format(&source.extension(), &loaded.text);
+        return Ok(Loaded { format, ..loaded });
+    }
+    let decoded = document::decode_owned(bytes)
+        .map_err(|e| format!("{e}: {}", sanitize(&source.display_path())))?;
+    let format = document::detect_format(&source.extension(), &decoded.text);
+    Ok(Loaded {
+        text: Arc::new(decoded.text),
+        format,
+        lossy: decoded.lossy,
+        book: None,
+        rest: rest.map(|r| Arc::new(r) as Arc<dyn document::Remainder>),
     })
 }
 
@@ -220,6 +317,7 @@ fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
         format: document::epub::FORMAT,
         lossy: book.lossy,
         book: None,
+        rest: None,
     })
 }
 

@@ -15,6 +15,7 @@ mod detect;
 pub mod epub;
 mod footnotes;
 mod front_matter;
+mod head;
 mod header;
 mod html;
 mod html_page;
@@ -43,6 +44,7 @@ pub use blocks::{
 pub use char_offset::CharOffset;
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};
 pub use detect::detect_format;
+pub use head::{Remainder, Whole};
 pub use html_page::MAX_EXTRACTED_BYTES;
 pub use meta::{Metadata, parse_date};
 pub use sanitize::{fits_a_field, is_clean, placeholder_for, sanitize, sanitize_text};
@@ -116,6 +118,35 @@ impl Document {
         parse::start(source, format, options)
     }
 
+    /// A document of an article of which only the head is read yet (a
+    /// long file's first part, cut at a line end): its first screen is
+    /// parsed from `head`, and `rest` reads the rest when anything past it
+    /// is needed; from then on it is the whole text's document, with the
+    /// same offsets for everything parsed from the head. When the first
+    /// screen could differ in the whole text (a reference defined further
+    /// on), the rest is read at once.
+    pub fn from_head(
+        head: Arc<String>,
+        format: Format,
+        options: ParseOptions,
+        rest: Arc<dyn Remainder>,
+    ) -> Self {
+        parse::from_head(head, format, options, rest)
+    }
+
+    /// True while only the head of the article is read (see
+    /// [`Document::from_head`]).
+    pub fn is_head_only(&self) -> bool {
+        self.pending.is_head_only()
+    }
+
+    /// Why the rest of an article opened from its head could not be read
+    /// (or changed while it was), when it could not: then the head was
+    /// parsed as all there is, and saving notes against it would be wrong.
+    pub fn unread_rest(&self) -> Option<&str> {
+        self.pending.failure()
+    }
+
     /// The source text as given, for fingerprinting the article.
     pub fn source(&self) -> &str {
         self.pending.source()
@@ -136,6 +167,10 @@ impl Document {
         if let Some(whole) = self.pending.book_rest().and_then(epub::Rest::whole_source) {
             return std::borrow::Cow::Borrowed(whole);
         }
+        // An article opened from its head is known by its whole text.
+        if let Some(whole) = self.pending.whole_source() {
+            return identity_text(whole, self.format());
+        }
         identity_text(self.source(), self.format())
     }
 
@@ -143,7 +178,7 @@ impl Document {
     /// source (one shared copy), so one can extend the other: a later
     /// parse of the same open article, not of a reload or another file.
     pub fn shares_source(&self, other: &Document) -> bool {
-        std::ptr::eq(self.source(), other.source())
+        std::ptr::eq(self.source(), other.source()) || self.pending.same_origin(&other.pending)
     }
 
     /// Parses the whole source at once: for tests, exports and anchoring, where

@@ -2,6 +2,7 @@
 //! segment at a time, appending blocks so offsets never change once handed out.
 
 use super::front_matter;
+use super::head::Remainder;
 use super::header;
 use super::piece::Piece;
 use super::references::References;
@@ -49,7 +50,31 @@ pub(super) struct Pending {
     /// A book's chapters not parsed yet, read from its archive as the
     /// reader gets to them (see `epub::Rest`); `None` for anything else.
     book: Option<Box<super::epub::Rest>>,
+    /// The rest of an article opened from its head (`source` is then only
+    /// the head): read, and the whole document put in this one's place,
+    /// before anything past the first screen is parsed (see [`from_head`]).
+    unread: Option<Unread>,
+    /// Where a document opened from its head gets its rest, also once it
+    /// is read: a document parsed from the whole text extends one parsed
+    /// from the head of the same open file.
+    origin: Option<Arc<dyn Remainder>>,
+    /// Why the rest of an article opened from its head could not be read;
+    /// the head was then parsed as all there is.
+    failed: Option<String>,
 }
+
+/// The rest of an article opened from its head, and how to parse the whole.
+#[derive(Debug, Clone)]
+struct Unread {
+    rest: Arc<dyn Remainder>,
+    options: ParseOptions,
+}
+
+/// How far from the end of the head the first screen's parse must stop for
+/// it to be the same as the whole text's: the segment it stopped in, and
+/// anything the header or page-break repair looked at, ended well before
+/// the cut.
+const HEAD_MARGIN: usize = 64 * 1024;
 
 impl Pending {
     /// What is left of a book whose chapters are read one by one: `source`
@@ -66,6 +91,9 @@ impl Pending {
             done: false,
             references: OnceLock::new(),
             book: Some(rest),
+            unread: None,
+            origin: None,
+            failed: None,
         }
     }
 
@@ -104,7 +132,11 @@ impl Pending {
         if let Some(book) = &self.book {
             return if self.done { 1.0 } else { book.fraction() };
         }
-        let total = self.source.len().saturating_sub(self.body_start);
+        let len = match &self.unread {
+            Some(unread) => unread.rest.len(),
+            None => self.source.len(),
+        };
+        let total = len.saturating_sub(self.body_start);
         if self.done || total == 0 {
             return 1.0;
         }
@@ -115,6 +147,112 @@ impl Pending {
     fn rules(&self) -> Rules {
         rules(self.format)
     }
+
+    /// True while only the head of the article is read (see [`from_head`]).
+    pub(super) fn is_head_only(&self) -> bool {
+        self.unread.is_some()
+    }
+
+    /// The whole text of an article opened from its head (read now when it
+    /// is not yet), or `None` for anything else or when it cannot be read.
+    pub(super) fn whole_source(&self) -> Option<&str> {
+        let rest = self.origin.as_ref()?;
+        rest.whole().ok().map(|w| w.text.as_str())
+    }
+
+    /// See [`Pending::failed`].
+    pub(super) fn failure(&self) -> Option<&str> {
+        self.failed.as_deref()
+    }
+
+    /// True when both were opened from the head of the same open file.
+    pub(super) fn same_origin(&self, other: &Pending) -> bool {
+        match (&self.origin, &other.origin) {
+            (Some(a), Some(b)) => super::head::same(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// A document of an article of which only the head (its first part, cut at
+/// a line end) is read yet: the first screen is parsed from the head, and
+/// `rest` reads the rest when anything past it is needed. The head is used
+/// only when its parse cannot differ from the whole text's: it stopped well
+/// before the cut, and used nothing gathered from the whole source (link
+/// reference definitions, footnotes, which may be defined at the end);
+/// otherwise the whole text is read at once, as if no head had been read.
+pub(super) fn from_head(
+    head: Arc<String>,
+    format: Format,
+    options: ParseOptions,
+    rest: Arc<dyn Remainder>,
+) -> Document {
+    let mut doc = start(head, format, options);
+    let pending = &doc.pending;
+    let parsed = pending.source.get(..pending.pos).unwrap_or("");
+    let certain = !format.is_html()
+        && pending.book.is_none()
+        && !pending.done
+        && pending.pos.saturating_add(HEAD_MARGIN) <= pending.source.len()
+        && pending.references.get().is_none()
+        && !parsed.contains("[^");
+    if certain {
+        doc.pending.origin = Some(Arc::clone(&rest));
+        doc.pending.unread = Some(Unread { rest, options });
+        return doc;
+    }
+    // Nothing of the head's document was handed out yet: the whole one
+    // simply takes its place.
+    match rest.whole() {
+        Ok(whole) => {
+            let mut full = start(Arc::clone(&whole.text), format, options);
+            full.pending.origin = Some(rest);
+            full
+        }
+        Err(reason) => {
+            doc.pending.failed = Some(reason);
+            doc
+        }
+    }
+}
+
+/// Puts the whole document in the place of one opened from its head: the
+/// rest is read (or taken, when another copy of the document read it),
+/// and the whole text parsed as far as the head was, which gives the same
+/// blocks at the same offsets. When the rest cannot be read, or the whole
+/// text does not begin as the head did (the file changed between the two
+/// reads), the head is parsed as all there is and the reason kept.
+fn read_rest(doc: &mut Document) {
+    let Some(unread) = doc.pending.unread.take() else {
+        return;
+    };
+    let origin = doc.pending.origin.clone();
+    match unread.rest.whole() {
+        Ok(whole) => {
+            let mut full = start(Arc::clone(&whole.text), doc.pending.format, unread.options);
+            while full.blocks.len() < doc.blocks.len() && !full.pending.done {
+                more(&mut full, usize::MAX);
+            }
+            if extends(&full, doc) {
+                full.pending.origin = origin;
+                *doc = full;
+                return;
+            }
+            doc.pending.failed = Some("the file changed while it was being read".to_string());
+        }
+        Err(reason) => doc.pending.failed = Some(reason),
+    }
+}
+
+/// True when `full` holds every block of `part` as it is there, at the same
+/// offsets: nothing handed out from `part` changes meaning in `full`.
+fn extends(full: &Document, part: &Document) -> bool {
+    let n = part.blocks.len();
+    full.text.starts_with(&part.text)
+        && full.blocks.get(..n) == Some(&part.blocks[..])
+        && full.links.get(..part.links.len()) == Some(&part.links[..])
+        && full.anchors.get(..part.anchors.len()) == Some(&part.anchors[..])
+        && full.meta == part.meta
 }
 
 pub(super) fn rules(format: Format) -> Rules {
@@ -160,6 +298,9 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
             done: false,
             references: OnceLock::new(),
             book: None,
+            unread: None,
+            origin: None,
+            failed: None,
         },
     };
     for piece in header.pieces {
@@ -193,6 +334,9 @@ fn page(source: Arc<String>, format: Format) -> Document {
             done: true,
             references: OnceLock::new(),
             book: None,
+            unread: None,
+            origin: None,
+            failed: None,
         },
     };
     for piece in page.pieces {
@@ -203,6 +347,9 @@ fn page(source: Arc<String>, format: Format) -> Document {
 
 pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
     let before = doc.blocks.len();
+    if doc.pending.unread.is_some() {
+        read_rest(doc);
+    }
     if doc.pending.book.is_some() {
         super::epub::parse_chapters(doc, budget);
         return doc.blocks.len() > before;
@@ -332,9 +479,19 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
     if let Some(book) = &pending.book {
         return super::epub::tail(doc, book, budget);
     }
-    let src = &pending.source;
-    let cut = tail_start(src, src.len().saturating_sub(budget))?;
-    if cut <= pending.pos {
+    // Only the head is read: the end is read from the file, as a pager
+    // does (what the whole text's references or footnotes change in it is
+    // put right when the whole document takes its place).
+    let last;
+    let (src, from) = match &pending.unread {
+        Some(unread) => {
+            last = Arc::new(unread.rest.last(budget)?);
+            (&last, 0)
+        }
+        None => (&pending.source, pending.source.len().saturating_sub(budget)),
+    };
+    let cut = tail_start(src, from)?;
+    if pending.unread.is_none() && cut <= pending.pos {
         return None;
     }
     let mut tail = Document {
@@ -356,6 +513,9 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             done: false,
             references: pending.references.clone(),
             book: None,
+            unread: None,
+            origin: None,
+            failed: None,
         },
     };
     while !tail.pending.done {

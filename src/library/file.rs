@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::fs::{self, File, Metadata};
-use std::io::Read;
+use std::io::{Read as _, Seek, SeekFrom};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
@@ -201,6 +201,152 @@ pub fn open(path: &Path, limit: u64) -> Result<(File, Metadata), Refusal> {
 
 fn read_into(file: File, cap: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
     file.take(cap).read_to_end(bytes).map(|_| ())
+}
+
+/// What [`read_head`] read.
+#[derive(Debug)]
+pub enum Read {
+    /// The whole file (it was short, or its head could not be cut).
+    Whole(Vec<u8>),
+    /// The file's first part, cut after a line end, and the rest unread.
+    Head(Vec<u8>, Rest),
+}
+
+/// Reads the regular file at `path` as [`read`] does, but when it is longer
+/// than `head`, only its first part, cut after the last line end in the
+/// first `head` bytes; the rest is read later from the same open handle
+/// (see [`Rest`]), so a long article's first screen does not wait for it.
+/// A UTF-16 file, and a head without a line end, are read whole.
+pub fn read_head(path: &Path, limit: u64, head: u64) -> Result<Read, Refusal> {
+    let (file, meta) = open(path, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(head)).unwrap_or(0));
+    (&file).take(head).read_to_end(&mut bytes)?;
+    let utf16 = matches!(bytes.as_slice(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
+    let cut = bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    match cut {
+        Some(cut) if (bytes.len() as u64) == head && meta.len() > head && !utf16 => {
+            bytes.truncate(cut);
+            let rest = Rest {
+                file,
+                len: meta.len(),
+                modified: meta.modified().ok(),
+                limit,
+                head: bytes.clone(),
+                whole: std::sync::OnceLock::new(),
+            };
+            Ok(Read::Head(bytes, rest))
+        }
+        _ => {
+            let cap = limit.saturating_add(1).saturating_sub(bytes.len() as u64);
+            read_into(file, cap, &mut bytes)?;
+            if bytes.len() as u64 > limit {
+                return Err(Refusal::TooLarge {
+                    size: bytes.len() as u64,
+                    limit,
+                });
+            }
+            Ok(Read::Whole(bytes))
+        }
+    }
+}
+
+/// The unread rest of a file opened by [`read_head`]: read from the same
+/// open handle, so a file renamed or replaced meanwhile is still the one
+/// whose head was read; a file written to meanwhile (its size or time
+/// changed) is refused rather than shown half old, half new.
+pub struct Rest {
+    file: File,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    limit: u64,
+    /// The head's bytes, to decode the whole text as one read would.
+    head: Vec<u8>,
+    whole: std::sync::OnceLock<Result<crate::document::Whole, String>>,
+}
+
+impl fmt::Debug for Rest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rest")
+            .field("len", &self.len)
+            .field("head", &self.head.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Rest {
+    /// Reads the rest after the head and decodes the whole.
+    fn read_whole(&self) -> Result<crate::document::Whole, String> {
+        let changed = || "the file changed while it was being read".to_string();
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        bytes.extend_from_slice(&self.head);
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.head.len() as u64))
+            .map_err(|e| io_reason(&e))?;
+        // One byte more than allowed tells a file that grew past the limit.
+        let cap = self
+            .limit
+            .saturating_add(1)
+            .saturating_sub(bytes.len() as u64);
+        file.take(cap)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_reason(&e))?;
+        if bytes.len() as u64 > self.limit {
+            return Err(Refusal::TooLarge {
+                size: bytes.len() as u64,
+                limit: self.limit,
+            }
+            .to_string());
+        }
+        let meta = self.file.metadata().map_err(|e| io_reason(&e))?;
+        if bytes.len() as u64 != self.len
+            || meta.len() != self.len
+            || meta.modified().ok() != self.modified
+        {
+            return Err(changed());
+        }
+        let decoded = crate::document::decode_owned(bytes).map_err(|e| e.to_string())?;
+        Ok(crate::document::Whole {
+            text: std::sync::Arc::new(decoded.text),
+            lossy: decoded.lossy,
+        })
+    }
+}
+
+impl crate::document::Remainder for Rest {
+    fn whole(&self) -> Result<&crate::document::Whole, String> {
+        self.whole
+            .get_or_init(|| self.read_whole())
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn last(&self, bytes: usize) -> Option<String> {
+        use std::os::unix::fs::FileExt;
+        let want = u64::try_from(bytes).ok()?.min(self.len);
+        let from = self.len - want;
+        let mut buf = vec![0; usize::try_from(want).ok()?];
+        let mut got = 0;
+        while got < buf.len() {
+            match self.file.read_at(&mut buf[got..], from + got as u64) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        buf.truncate(got);
+        // A character cut at the start is not text.
+        let start = buf
+            .iter()
+            .position(|&b| b & 0xC0 != 0x80)
+            .unwrap_or(buf.len());
+        buf.drain(..start);
+        crate::document::decode_owned(buf).ok().map(|d| d.text)
+    }
+
+    fn len(&self) -> usize {
+        usize::try_from(self.len).unwrap_or(usize::MAX)
+    }
 }
 
 #[cfg(test)]

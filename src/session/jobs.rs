@@ -73,6 +73,9 @@ pub struct SingleJob<J: Job> {
     sender: Sender<Notice>,
     /// Wakes the event loop after each notice (see `super::wake`).
     waker: super::wake::Waker,
+    /// Workers run below the event loop's priority (see
+    /// [`SingleJob::below_the_reader`]).
+    yielding: bool,
 }
 
 impl<J: Job> SingleJob<J> {
@@ -88,7 +91,17 @@ impl<J: Job> SingleJob<J> {
             notice,
             sender,
             waker: super::wake::Waker::default(),
+            yielding: false,
         }
+    }
+
+    /// The same slot, its workers running at a lower priority than the
+    /// event loop: on two cores, the open article's hash and the parse of
+    /// its rest then never delay a frame (a key pressed at once, `G`), and
+    /// still take all the time the event loop leaves.
+    pub fn below_the_reader(mut self) -> Self {
+        self.yielding = true;
+        self
     }
 
     /// The same slot, also waking the event loop through `waker` when a job
@@ -142,9 +155,15 @@ impl<J: Job> SingleJob<J> {
         let sender = self.sender.clone();
         let waker = self.waker.clone();
         let notice = self.notice;
+        let yielding = self.yielding;
         let started = std::thread::Builder::new()
             .name("gloss-job".into())
-            .spawn(move || work(&slot, &sender, &waker, notice));
+            .spawn(move || {
+                if yielding {
+                    lower_priority();
+                }
+                work(&slot, &sender, &waker, notice)
+            });
         if started.is_err() {
             work(&self.slot, &self.sender, &self.waker, self.notice);
         }
@@ -185,6 +204,18 @@ fn work<J: Job>(
         // The receiver is gone only when the session is being dropped.
         let _ = sender.send(notice);
         waker.wake();
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (on Linux a nice value
+/// belongs to a thread); a failure leaves it as it was.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid and setpriority take no pointers; `who` names this
+    // thread only.
+    unsafe {
+        let tid = libc::gettid();
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }
 

@@ -203,6 +203,8 @@ pub struct Session {
     notes_now: bool,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
+    /// The open article while only its head is read (see `open::HeadOnly`).
+    head_only: Option<open::HeadOnly>,
     /// The library search (`F`), streaming its results back.
     searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
@@ -258,8 +260,12 @@ impl Session {
             shared: Arc::new(Mutex::new(Recovery::default())),
             draft_in_snapshot: None,
             snapshot_stale: false,
-            hashing: SingleJob::new(Notice::Hashed, sender.clone()).waking(waker.clone()),
-            parsing: SingleJob::new(Notice::Parsed, sender.clone()).waking(waker.clone()),
+            hashing: SingleJob::new(Notice::Hashed, sender.clone())
+                .waking(waker.clone())
+                .below_the_reader(),
+            parsing: SingleJob::new(Notice::Parsed, sender.clone())
+                .waking(waker.clone())
+                .below_the_reader(),
             preparing_code: SingleJob::new(Notice::CodePrepared, sender.clone())
                 .waking(waker.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()).waking(waker.clone()),
@@ -277,6 +283,7 @@ impl Session {
             notes_now: false,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
+            head_only: None,
             notices,
             notice_sender: sender,
             library: None,
@@ -392,6 +399,7 @@ impl Session {
         if scanned {
             self.take_scanned();
         }
+        self.check_rest();
         any
     }
 

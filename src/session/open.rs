@@ -15,6 +15,7 @@ use super::{Session, WATCH_EVERY};
 use crate::annotations::{ArticleRecord, Lookup, MatchedBy, fingerprint, path_to_text};
 use crate::app::Effect;
 use crate::app::notes::Notes;
+use crate::document::Remainder;
 use crate::library::{Article, Source, store_path};
 
 /// Fingerprinting an article's text off the event loop. `opening` numbers
@@ -28,6 +29,9 @@ pub(super) struct Hash {
     pub(super) format: crate::document::Format,
     /// A book read chapter by chapter is known by its whole source.
     pub(super) book: Option<crate::document::epub::Rest>,
+    /// A long file opened from its head is known by its whole text, read
+    /// here when the reader has not read it yet.
+    pub(super) rest: Option<Arc<dyn Remainder>>,
 }
 
 impl Job for Hash {
@@ -36,9 +40,29 @@ impl Job for Hash {
         if let Some(whole) = self.book.as_ref().and_then(|b| b.whole_source()) {
             return (self.opening, self.file, fingerprint(whole));
         }
-        let text = crate::document::identity_text(&self.text, self.format);
-        (self.opening, self.file, fingerprint(&text))
+        let (source, file) = match self.rest.as_ref().map(|r| r.whole()) {
+            Some(Ok(whole)) => (whole.text.as_str(), self.file),
+            // Not kept for the next start: the notes are refused then (see
+            // `Session::check_rest`).
+            Some(Err(_)) => (self.text.as_str(), None),
+            None => (self.text.as_str(), self.file),
+        };
+        let text = crate::document::identity_text(source, self.format);
+        (self.opening, file, fingerprint(&text))
     }
+}
+
+/// The open article while only its head is read (a long file, see
+/// `library::load_for_reading`): once the reader's document is the whole
+/// one, what the rest changes is said (invalid UTF-8 further on), or why it
+/// could not be read (then its notes are refused: the text is not all there).
+pub(super) struct HeadOnly {
+    opening: u64,
+    /// Whether the head's note about invalid UTF-8 was already shown.
+    head_lossy: bool,
+    rest: Arc<dyn Remainder>,
+    /// The file, for messages.
+    name: String,
 }
 
 /// The open article's file: its size and modification time when last seen.
@@ -252,6 +276,33 @@ impl Session {
             }
             lookup = self.store.locate(&path, &record);
         }
+        // Highlights are placed on the whole text: an article with notes
+        // (or with a note typed when the last run ended) is read whole
+        // before it is shown; one without shows its first screen from its
+        // head, and any highlight made meanwhile anchors in text the whole
+        // document keeps at the same offsets.
+        if loaded.rest.is_some()
+            && (!matches!(lookup, Ok(Lookup { located: None, .. })) || self.has_draft(&path))
+        {
+            loaded = match loaded.read_whole() {
+                Ok(whole) => whole,
+                Err(reason) => {
+                    self.app.error(with_file(&reason, &source));
+                    return Vec::new();
+                }
+            };
+        }
+        let from_head = match (&prepared, &loaded.rest) {
+            (None, Some(_)) => {
+                let (doc, lossy) = loaded.document_noting_lossy(self.options);
+                if let Some(reason) = doc.unread_rest() {
+                    self.app.error(with_file(reason, &source));
+                    return Vec::new();
+                }
+                Some((doc, lossy))
+            }
+            _ => None,
+        };
         if record.fingerprint.is_empty() {
             // Hashed off the event loop, ready for the first save.
             self.hashing.spawn(Hash {
@@ -260,6 +311,7 @@ impl Session {
                 text: Arc::clone(&loaded.text),
                 format: loaded.format,
                 book: loaded.book.as_ref().map(|b| b.rest.clone()),
+                rest: loaded.rest.clone(),
             });
         }
         let mut moved = false;
@@ -307,9 +359,10 @@ impl Session {
             Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
-        let (doc, lossy) = match prepared {
-            Some((doc, _)) => (doc, loaded.lossy),
-            None => loaded.document_noting_lossy(self.options),
+        let (doc, lossy) = match (prepared, from_head) {
+            (Some((doc, _)), _) => (doc, loaded.lossy),
+            (None, Some(made)) => made,
+            (None, None) => loaded.document_noting_lossy(self.options),
         };
         let note =
             lossy.then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
@@ -323,6 +376,15 @@ impl Session {
             Source::Bundled(..) => None,
         };
         self.openings += 1;
+        self.head_only = match &loaded.rest {
+            Some(rest) if doc.is_head_only() => Some(HeadOnly {
+                opening: self.openings,
+                head_lossy: lossy,
+                rest: Arc::clone(rest),
+                name: crate::document::sanitize(&source.display_path()).into_owned(),
+            }),
+            _ => None,
+        };
         let mut effects = self
             .app
             .show_article(crate::app::ArticleId(index), doc, notes, note);
@@ -408,6 +470,45 @@ impl Session {
         }
     }
 
+    /// True when a note for the article at `path` was being typed when the
+    /// last run ended (it is given back once the article is open).
+    fn has_draft(&self, path: &Path) -> bool {
+        let key = path_to_text(path);
+        self.recovered.drafts.iter().any(|d| d.article.path == key)
+    }
+
+    /// Once the open article's document is the whole one (see
+    /// [`HeadOnly`]): says what the rest changed, or why it could not be
+    /// read, and then refuses changes to the notes of a text not all there.
+    pub(super) fn check_rest(&mut self) {
+        let Some(head) = &self.head_only else {
+            return;
+        };
+        let Some(reader) = self.app.reader.as_mut() else {
+            self.head_only = None;
+            return;
+        };
+        if head.opening != self.openings {
+            self.head_only = None;
+            return;
+        }
+        if reader.is_provisional() || reader.doc.is_head_only() {
+            return;
+        }
+        if let Some(reason) = reader.doc.unread_rest() {
+            let message = format!(
+                "only the start of {} is shown: {reason}; its notes cannot be changed (reload with the file complete)",
+                head.name
+            );
+            reader.notes.read_only = Some(message.clone());
+            self.app.error(message);
+        } else if !head.head_lossy && head.rest.whole().is_ok_and(|w| w.lossy) {
+            self.app
+                .info("this file is not valid UTF-8: invalid bytes are shown as �");
+        }
+        self.head_only = None;
+    }
+
     /// Reopens the note that was being typed in the open article when the
     /// last run ended, if there was one.
     pub(super) fn resume_draft(&mut self) -> Vec<Effect> {
@@ -464,6 +565,14 @@ impl Session {
         }
         true
     }
+}
+
+/// `reason: file`, for an article that could not be read.
+fn with_file(reason: &str, source: &Source) -> String {
+    format!(
+        "{reason}: {}",
+        crate::document::sanitize(&source.display_path())
+    )
 }
 
 /// The record of an article as the store keeps it, with the path's exact
