@@ -149,12 +149,70 @@ fn a_highlight_in_chapter_seven_is_placed_when_the_book_opens_again() {
     s.finish();
     drop(s);
 
-    let s = start(dir.path(), &book);
+    let mut s = start(dir.path(), &book);
+    {
+        // The first screen does not wait for the whole book: its highlight
+        // is placed by the background parse of the rest.
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.is_complete(), "the book was parsed whole first");
+        assert!(reader.notes.loading.is_some());
+    }
+    until_loaded(&mut s);
     let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.is_complete());
     assert_eq!(reader.notes.orphans(), 0);
+    assert_eq!(reader.notes.count(), 1);
     let placed = &reader.notes.placed[0];
     assert_eq!(placed.range.start, at);
     assert_eq!(reader.doc.slice(placed.range.clone()), quote);
+    // And it can be changed like any other (the notes are not read-only).
+    assert!(reader.notes.read_only.is_none());
+}
+
+/// Collects background results until the open book's highlights are
+/// placed; the generous deadline only keeps a broken job from hanging.
+fn until_loaded(s: &mut Session) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
+        && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
+        "the highlights never arrived"
+    );
+}
+
+#[test]
+fn a_book_reopens_where_it_was_left_without_being_parsed_whole_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = long_book(dir.path());
+    let mut s = start(dir.path(), &book);
+    s.app.reader.as_mut().unwrap().search("Chapter 7");
+    // Reading on from there: the place is saved.
+    let effects = s.app.update(Action::PageDown);
+    assert!(!effects.is_empty());
+    run(&mut s, effects);
+    let top = s.app.reader.as_mut().unwrap().top_offset().unwrap();
+    s.finish();
+    drop(s);
+
+    let mut s = start(dir.path(), &book);
+    {
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.is_complete());
+        assert!(reader.doc.text().len() < top, "the place is not parsed yet");
+    }
+    until_loaded(&mut s);
+    let reader = s.app.reader.as_mut().unwrap();
+    let again = reader.top_offset().unwrap();
+    assert_eq!(
+        reader.doc.text()[again..].get(..200),
+        whole(&book).text()[top..].get(..200),
+        "back at the saved place"
+    );
 }
 
 /// `bytes` (an EPUB) with the entries named in `drop` left out.

@@ -262,6 +262,14 @@ impl Session {
                 book: loaded.book.as_ref().map(|b| b.rest.clone()),
             });
         }
+        // A book's first chapters are parsed now; when more are left, its
+        // notes are placed by the background job that parses the rest, so
+        // a book with one highlight opens as fast as one without.
+        let book_doc = match (&prepared, &loaded.book) {
+            (None, Some(_)) => Some(loaded.document_noting_lossy(self.options)),
+            _ => None,
+        };
+        let book_incomplete = book_doc.as_ref().is_some_and(|(d, _)| !d.is_complete());
         let mut moved = false;
         let mut repaired = None;
         let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
@@ -280,7 +288,9 @@ impl Session {
             Ok(Lookup {
                 located: Some(located),
                 ..
-            }) if located.bytes >= self.notes_in_background_from && !self.notes_now => {
+            }) if (located.bytes >= self.notes_in_background_from || book_incomplete)
+                && !self.notes_now =>
+            {
                 let count = self
                     .app
                     .figures
@@ -307,9 +317,10 @@ impl Session {
             Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
-        let (doc, lossy) = match prepared {
-            Some((doc, _)) => (doc, loaded.lossy),
-            None => loaded.document_noting_lossy(self.options),
+        let (doc, lossy) = match (prepared, book_doc) {
+            (Some((doc, _)), _) => (doc, loaded.lossy),
+            (None, Some(made)) => made,
+            (None, None) => loaded.document_noting_lossy(self.options),
         };
         let note =
             lossy.then(|| "this file is not valid UTF-8: invalid bytes are shown as �".to_string());
