@@ -426,10 +426,11 @@ enum Unpacked {
 /// Unpacks the spine document at `position`, at most `left` bytes (which it
 /// uses up).
 fn read_chapter(epub: &Epub, position: usize, left: &mut u64) -> Unpacked {
+    // By index, not by walking the spine (a walk per chapter made reading
+    // a book of thousands of chapters quadratic).
     let Some(item) = epub
         .spine()
-        .iter()
-        .nth(position)
+        .get(position)
         .and_then(|entry| entry.manifest_entry())
     else {
         return Unpacked::Unreadable;
@@ -995,6 +996,113 @@ pub(super) fn tail(doc: &super::Document, rest: &Rest, budget: usize) -> Option<
     Some(tail)
 }
 
+/// The id of every chapter's section, before its number (see
+/// [`SECTION_OPEN`]): the anchor where each chapter starts.
+const CHAPTER_ID: &str = "gloss-chapter-";
+
+/// Where a link inside a book leads when it names the book's own chapters
+/// (`chapter3.xhtml#section`, `../text/chapter3.xhtml`, or `#section` in
+/// the chapter it is in): an EPUB's chapters are separate files, joined
+/// here into one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookPlace {
+    /// The place named: the element with that id in that chapter, or the
+    /// chapter's start when no place was named.
+    At(usize),
+    /// The chapter's start: it has no place called by the link's fragment.
+    ChapterOnly(usize),
+}
+
+impl super::Document {
+    /// True for a book read chapter by chapter (the reader's way of opening
+    /// an EPUB), whose links between chapters [`Self::book_place`] follows.
+    pub fn is_book(&self) -> bool {
+        self.pending.book_rest().is_some()
+    }
+
+    /// Where the link at `from` leads in this book: `path` as written in
+    /// its chapter (percent-decoded, relative to that chapter's file, no
+    /// fragment), `None` for a bare `#fragment`. `None` when this is not a
+    /// book, when `path` names no chapter of it, or when a bare fragment
+    /// names no place in the link's own chapter (the caller then looks in
+    /// the whole book). Places past what is parsed are not found: the
+    /// caller completes the document first.
+    pub fn book_place(
+        &self,
+        from: usize,
+        path: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Option<BookPlace> {
+        let docs = &self.pending.book_rest()?.shelf.docs;
+        // Each chapter's number (its place among the spine's documents,
+        // from 1) and where it starts, in order.
+        let starts: Vec<(usize, usize)> = self
+            .anchors
+            .iter()
+            .filter_map(|a| {
+                let n = a.name.strip_prefix(CHAPTER_ID)?.parse::<usize>().ok()?;
+                Some((n, a.offset))
+            })
+            .collect();
+        let here = starts
+            .iter()
+            .rev()
+            .find(|(_, at)| *at <= from)
+            .map_or(1, |(n, _)| *n);
+        let number = match path {
+            None => here,
+            Some(path) => {
+                let base = &docs.get(here.checked_sub(1)?)?.1;
+                let wanted = resolve_href(base, path);
+                1 + docs
+                    .iter()
+                    .position(|(_, p)| p.trim_start_matches('/') == wanted)?
+            }
+        };
+        let start = starts.iter().find(|(n, _)| *n == number)?.1;
+        let end = starts
+            .iter()
+            .map(|(_, at)| *at)
+            .find(|at| *at > start)
+            .unwrap_or(self.text.len());
+        let Some(name) = fragment.filter(|f| !f.is_empty()) else {
+            return Some(BookPlace::At(start));
+        };
+        let found = self
+            .anchors
+            .iter()
+            .find(|a| a.name == name && (start..=end).contains(&a.offset));
+        match (found, path) {
+            (Some(a), _) => Some(BookPlace::At(a.offset)),
+            (None, Some(_)) => Some(BookPlace::ChapterOnly(start)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The archive path `href` names, written in the document at archive path
+/// `base`: relative to `base`'s folder (or from the archive's root when it
+/// starts with `/`), with `.` and `..` resolved; without a leading `/`.
+fn resolve_href(base: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut folder: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+        folder.pop();
+        folder
+    };
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// What opens the last line of a book's HTML source, which records where
 /// its sections are (their lengths in bytes, in order), so they are found
 /// again without looking for any text a chapter might hold.
@@ -1071,6 +1179,21 @@ mod tests {
             own_title("<head><title>A &amp; B &#x2014; C</title></head>").as_deref(),
             Some("A & B \u{2014} C")
         );
+    }
+
+    #[test]
+    fn links_between_chapters_resolve_against_the_linking_chapter() {
+        assert_eq!(
+            resolve_href("/OEBPS/text/ch1.xhtml", "ch3.xhtml"),
+            "OEBPS/text/ch3.xhtml"
+        );
+        assert_eq!(
+            resolve_href("OEBPS/text/ch1.xhtml", "../notes/n.xhtml"),
+            "OEBPS/notes/n.xhtml"
+        );
+        assert_eq!(resolve_href("ch1.xhtml", "./ch2.xhtml"), "ch2.xhtml");
+        assert_eq!(resolve_href("a/b/ch1.xhtml", "/c/ch2.xhtml"), "c/ch2.xhtml");
+        assert_eq!(resolve_href("ch1.xhtml", "../../x.xhtml"), "x.xhtml");
     }
 
     #[test]
