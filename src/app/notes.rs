@@ -498,7 +498,11 @@ impl super::App {
         if reader.article != article {
             return Vec::new();
         }
-        reader.doc.ensure_complete();
+        // Placed in the complete text (the job parsed it; a book found to
+        // have no notes yet is not parsed whole for nothing).
+        if !notes.highlights.is_empty() || notes.position.is_some() {
+            reader.doc.ensure_complete();
+        }
         // The fingerprint hashed and the archived flag set meanwhile.
         notes.record = std::mem::take(&mut reader.notes.record);
         let moved = loading.shown_at != Some((reader.top, reader.cursor));

@@ -203,6 +203,12 @@ pub struct Session {
     notes_now: bool,
     /// Counts opens, to match a background job to the open it was made for.
     openings: u64,
+    /// The open (see `openings`) of a book whose notes may have followed
+    /// it from another path: looked for once its fingerprint is hashed.
+    matching_moved: Option<u64>,
+    /// The open whose notes were saved before its fingerprint was hashed:
+    /// saved again with it when it comes.
+    fingerprint_owed: Option<u64>,
     /// The library search (`F`), streaming its results back.
     searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
@@ -277,6 +283,8 @@ impl Session {
             notes_now: false,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
+            matching_moved: None,
+            fingerprint_owed: None,
             notices,
             notice_sender: sender,
             library: None,
@@ -498,7 +506,26 @@ impl Session {
             && reader.notes.record.fingerprint.is_empty()
         {
             reader.notes.record.fingerprint = hashed;
+            let article = reader.article.0;
+            self.match_moved_notes(opening);
+            if self.fingerprint_owed.take() == Some(opening) {
+                self.save(article, Vec::new());
+            }
         }
+    }
+
+    /// At exit: a save made before the open article's fingerprint was
+    /// hashed is made again with it, once the hash under way comes (the
+    /// event loop never hashes a whole article or book itself).
+    pub(super) fn settle_owed_fingerprint(&mut self) {
+        if self.fingerprint_owed != Some(self.openings) {
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.hashing.is_busy() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.collect_jobs();
     }
 
     /// Merges `ops` (and any earlier ones that failed) into the store.
@@ -520,7 +547,13 @@ impl Session {
         let file = reader.notes.file.clone();
         let mut record = reader.notes.record.clone();
         if record.fingerprint.is_empty() {
-            record.fingerprint = fingerprint(&reader.doc.identity_text());
+            if self.hashing.is_busy() {
+                // Hashed off the event loop meanwhile: saved now, and
+                // again with the fingerprint when it comes.
+                self.fingerprint_owed = Some(self.openings);
+            } else {
+                record.fingerprint = fingerprint(&reader.doc.identity_text());
+            }
         }
         match self.store.apply_changes(file.as_deref(), &record, &all) {
             Ok(saved) => {

@@ -238,19 +238,30 @@ impl Session {
         let mut lookup = self.store.locate(&path, &record);
         // Hashing a 5 MB text takes milliseconds before the first screen:
         // only when a moved article's notes could be waiting for it (the
-        // listing the lookup made tells).
+        // listing the lookup made tells). A book's fingerprint needs every
+        // chapter unpacked: it is hashed in the background, and its notes
+        // looked for again when the hash comes (see `match_moved_notes`).
+        let mut match_later = false;
         if let Ok(Lookup { located: None, .. }) = &lookup
             && record.fingerprint.is_empty()
             && lookup
                 .as_ref()
                 .is_ok_and(|l| l.may_match_by_fingerprint(&path))
         {
-            record.fingerprint = loaded.fingerprint();
-            if let Some((_, stamp)) = &file {
-                self.fingerprints
-                    .put(&path, *stamp, record.fingerprint.clone());
+            if loaded.book.is_some() {
+                match_later = true;
+                self.matching_moved = Some(self.openings + 1);
+            } else {
+                record.fingerprint = loaded.fingerprint();
+                if let Some((_, stamp)) = &file {
+                    self.fingerprints
+                        .put(&path, *stamp, record.fingerprint.clone());
+                }
+                lookup = self.store.locate(&path, &record);
             }
-            lookup = self.store.locate(&path, &record);
+        }
+        if !match_later {
+            self.matching_moved = None;
         }
         if record.fingerprint.is_empty() {
             // Hashed off the event loop, ready for the first save.
@@ -275,6 +286,9 @@ impl Session {
         let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
         let mut later = None;
         let notes = match lookup {
+            // Read-only until the book's fingerprint tells whether a moved
+            // copy's notes are its own (no second notes file is started).
+            _ if match_later => Notes::loading(record, None),
             // The raw view of a page shows and takes no highlights: they
             // anchor to the extracted article (see `app::raw_page`).
             _ if raw => {
@@ -474,6 +488,55 @@ impl Session {
             ),
         }
         true
+    }
+}
+
+impl Session {
+    /// Once the open book's fingerprint is known (`hashed`), looks again
+    /// for notes that followed it from another path: found, they are read
+    /// and placed in the background as any large notes file; else the book
+    /// has none yet and takes highlights from now on.
+    pub(super) fn match_moved_notes(&mut self, opening: u64) {
+        if self.matching_moved != Some(opening) || opening != self.openings {
+            return;
+        }
+        self.matching_moved = None;
+        let Some(reader) = &self.app.reader else {
+            return;
+        };
+        let article = reader.article;
+        let record = reader.notes.record.clone();
+        let Some(path) = self
+            .app
+            .list
+            .articles
+            .get(article.0)
+            .map(|a| store_path(&a.source))
+        else {
+            return;
+        };
+        let notes = match self.store.locate(&path, &record) {
+            Ok(Lookup {
+                located: Some(located),
+                ..
+            }) => {
+                let read = self.store.read_notes(located);
+                self.load_notes(read, record);
+                return;
+            }
+            Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
+            Err(e) => Notes::read_only(record, short_error(&e)),
+        };
+        let effects = self.app.update(crate::app::Msg::NotesLoaded(Box::new(
+            crate::app::notes::LoadedNotes {
+                article,
+                notes,
+                ops: Vec::new(),
+            },
+        )));
+        self.carry_out_all(effects);
+        let effects = self.resume_draft();
+        self.carry_out_all(effects);
     }
 }
 
