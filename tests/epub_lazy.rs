@@ -399,3 +399,89 @@ fn a_book_checked_then_listed_then_opened_reads_as_one_read_whole() {
     let lazy = read_lazily(&path);
     assert_eq!(lazy.text(), whole(&path).text());
 }
+
+/// `bytes` (an EPUB) with `from` replaced by `to` in the entry `name`.
+fn with_bytes_replaced(bytes: &[u8], name: &str, from: &[u8], to: &[u8]) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(Cursor::new(&mut out));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let entry = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if entry == name {
+                let at = data.windows(from.len()).position(|w| w == from).unwrap();
+                data.splice(at..at + from.len(), to.iter().copied());
+            }
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            zip.start_file(entry, options).unwrap();
+            zip.write_all(&data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out
+}
+
+#[test]
+fn a_chapter_read_after_the_first_screen_that_is_not_utf8_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = epub_book::three_chapters();
+    let filler: String = (0..800)
+        .map(|i| format!("<p>Storm paragraph {i} of the long second chapter.</p>\n"))
+        .collect();
+    book.chapters[1].body.push_str(&filler);
+    book.chapters[2]
+        .body
+        .push_str("<p>Latin-1 here: BADBYTE.</p>");
+    let path = dir.path().join("latin.epub");
+    fs::write(
+        &path,
+        with_bytes_replaced(
+            &epub_book::write(&book),
+            "OEBPS/text/chapter-3.xhtml",
+            b"BADBYTE",
+            b"caf\xe9",
+        ),
+    )
+    .unwrap();
+    let mut s = start(dir.path(), &path);
+    let said = |s: &Session| {
+        s.app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("not valid UTF-8"))
+    };
+    {
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.text().contains("Latin-1 here"), "not read yet");
+    }
+    assert!(!said(&s), "the first chapters are valid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !s.app.reader.as_ref().unwrap().doc.is_complete() && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.text().contains("Latin-1 here: caf\u{fffd}."));
+    assert!(said(&s), "{:?}", s.app.message);
+}
+
+#[test]
+fn books_among_several_paths_are_checked_by_their_package_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("almanac.epub");
+    fs::write(&good, epub_book::write(&epub_book::three_chapters())).unwrap();
+    let broken = dir.path().join("broken.epub");
+    fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    assert_eq!(library::check_listed_path(&good, u64::MAX), Ok(()));
+    let err = library::check_listed_path(&broken, u64::MAX).unwrap_err();
+    assert!(err.contains("not a readable EPUB"), "{err}");
+    assert!(err.contains("broken.epub"), "{err}");
+    // A folder is still checked as a folder.
+    assert_eq!(library::check_listed_path(dir.path(), u64::MAX), Ok(()));
+}

@@ -758,6 +758,10 @@ pub struct Rest {
     writer: SectionWriter,
     /// Bytes of text that may still be unpacked.
     left: u64,
+    /// True once a chapter read so far was not valid UTF-8 (its invalid
+    /// bytes replaced), also by the background parse, so the reader can
+    /// say so when that parse arrives.
+    lossy: bool,
 }
 
 /// What every copy of a [`Rest`] shares: the opened book.
@@ -830,6 +834,7 @@ where
             next: 0,
             writer: SectionWriter::default(),
             left: limit,
+            lossy: false,
         },
     })
 }
@@ -881,7 +886,17 @@ impl Rest {
         }
         let mut section = String::new();
         let written = self.writer.write_read(&mut section, place, read);
+        self.lossy |= written.lossy;
         Some((section, written.lossy))
+    }
+}
+
+impl super::Document {
+    /// True when a chapter of this book read so far was not valid UTF-8
+    /// (invalid bytes are shown as U+FFFD): chapters read after the first
+    /// screen, by the background parse, are told of by this.
+    pub fn book_was_lossy(&self) -> bool {
+        self.pending.book_rest().is_some_and(|r| r.lossy)
     }
 }
 

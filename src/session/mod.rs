@@ -489,8 +489,28 @@ impl Session {
             return;
         };
         if opening == self.openings {
+            let was_lossy = self.open_book_was_lossy();
             // Taking a document asks nothing of the session (no effects).
             let _none = self.app.update(Msg::Parsed(parsed));
+            self.say_if_newly_lossy(was_lossy);
+        }
+    }
+
+    /// True when the open book's chapters read so far held invalid UTF-8.
+    pub(super) fn open_book_was_lossy(&self) -> bool {
+        self.app
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.doc.book_was_lossy())
+    }
+
+    /// Says that the open book is not valid UTF-8 when a chapter read
+    /// after its first screen (by the background parse) showed it, and it
+    /// was not said at open (`was_lossy`).
+    pub(super) fn say_if_newly_lossy(&mut self, was_lossy: bool) {
+        if !was_lossy && self.open_book_was_lossy() {
+            self.app
+                .info("this file is not valid UTF-8: invalid bytes are shown as �");
         }
     }
 
