@@ -485,3 +485,21 @@ fn books_among_several_paths_are_checked_by_their_package_document() {
     // A folder is still checked as a folder.
     assert_eq!(library::check_listed_path(dir.path(), u64::MAX), Ok(()));
 }
+
+#[test]
+fn chapters_taken_from_the_whole_source_once_hashed_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_book(dir.path());
+    let whole = whole(&path);
+    let loaded = library::load_for_reading(&Source::File(path.clone()), u64::MAX).unwrap();
+    let mut doc = loaded.document(ParseOptions::default());
+    // The fingerprint makes the whole source; a scroll parses a little
+    // more from it, then the rest is parsed at once.
+    let _ = loaded.fingerprint();
+    doc.parse_more(64 * 1024);
+    assert!(!doc.is_complete());
+    doc.ensure_complete();
+    assert_eq!(doc.text(), whole.text());
+    assert_eq!(doc.blocks().len(), whole.blocks().len());
+    assert_eq!(doc.anchors(), whole.anchors());
+}

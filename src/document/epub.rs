@@ -109,6 +109,8 @@ pub struct Chapter {
     pub has_heading: bool,
     /// Where its body is in [`Book::html`] (bytes).
     pub range: std::ops::Range<usize>,
+    /// True when it was not valid UTF-8 and invalid bytes were replaced.
+    pub lossy: bool,
 }
 
 /// A book read from an EPUB: its metadata, chapters and contents, and the one
@@ -352,6 +354,7 @@ fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
             title: written.title,
             has_heading: written.has_heading,
             range: start..html.len(),
+            lossy: written.lossy,
         });
         if over {
             break;
@@ -772,7 +775,18 @@ struct Shelf {
     docs: Vec<(usize, String)>,
     limit: u64,
     /// The whole book's HTML source, once made (for its fingerprint).
-    whole: OnceLock<Option<String>>,
+    whole: OnceLock<Option<Whole>>,
+}
+
+/// The whole book's HTML source and where each chapter's section is in it:
+/// once made (for the fingerprint), chapters still to parse are taken from
+/// it instead of being unpacked again.
+struct Whole {
+    html: String,
+    /// Each section's bytes in `html` and whether its chapter was lossy,
+    /// in spine order (fewer than the spine's documents when the book
+    /// unpacks past its limit: the last one says so).
+    sections: Vec<(std::ops::Range<usize>, bool)>,
 }
 
 impl fmt::Debug for Rest {
@@ -845,14 +859,27 @@ impl Rest {
     /// unpacked, so it belongs off the event loop). `None` when the book
     /// cannot be read whole.
     pub fn whole_source(&self) -> Option<&str> {
+        self.whole().map(|w| w.html.as_str())
+    }
+
+    /// [`Rest::whole_source`] with its sections, made once (a second
+    /// caller waits for the first).
+    fn whole(&self) -> Option<&Whole> {
         self.shelf
             .whole
             .get_or_init(|| {
                 build(&self.shelf.epub, self.shelf.limit)
                     .ok()
-                    .map(|b| b.html)
+                    .map(|b| Whole {
+                        sections: b
+                            .chapters
+                            .iter()
+                            .map(|c| (c.range.clone(), c.lossy))
+                            .collect(),
+                        html: b.html,
+                    })
             })
-            .as_deref()
+            .as_ref()
     }
 
     /// True once every chapter was read.
@@ -871,6 +898,20 @@ impl Rest {
     /// that cannot be read, or that unpacks past the book's limit, is a
     /// section that says so, as in [`read_book`] (which then stops there too).
     fn next_section(&mut self) -> Option<(String, bool)> {
+        // Taken from the whole source once it is made (never waited for
+        // here): the same section, without unpacking the chapter again.
+        if let Some(Some(whole)) = self.shelf.whole.get()
+            && let Some((range, lossy)) = whole.sections.get(self.next)
+            && let Some(section) = whole.html.get(range.clone())
+        {
+            self.next += 1;
+            if self.next == whole.sections.len() {
+                // Past the limit, the whole book stops here too.
+                self.next = self.shelf.docs.len();
+            }
+            self.lossy |= *lossy;
+            return Some((section.to_string(), *lossy));
+        }
         let (position, path) = self.shelf.docs.get(self.next)?;
         let place = Place {
             number: self.next + 1,
@@ -931,6 +972,13 @@ pub(super) fn parse_chapters(doc: &mut super::Document, budget: usize) -> bool {
     let Some(mut rest) = doc.pending.take_book() else {
         return false;
     };
+    if budget == usize::MAX {
+        // Everything left (a background parse, or a search over the whole
+        // book): the whole source is made once, or waited for while the
+        // fingerprint's job makes it, and the chapters are taken from it,
+        // not unpacked twice.
+        let _ = rest.whole();
+    }
     let mut used = 0usize;
     let mut lossy = false;
     while used == 0 || used < budget {
