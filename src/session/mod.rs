@@ -209,6 +209,10 @@ pub struct Session {
     /// The open whose notes were saved before its fingerprint was hashed:
     /// saved again with it when it comes.
     fingerprint_owed: Option<u64>,
+    /// Set while a save takes the jobs' results first: a fingerprint that
+    /// comes then is written by that save, not by one of its own (which
+    /// would adopt another window's changes in the middle of this one).
+    saving: bool,
     /// The library search (`F`), streaming its results back.
     searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
@@ -285,6 +289,7 @@ impl Session {
             openings: 0,
             matching_moved: None,
             fingerprint_owed: None,
+            saving: false,
             notices,
             notice_sender: sender,
             library: None,
@@ -528,7 +533,7 @@ impl Session {
             reader.notes.record.fingerprint = hashed;
             let article = reader.article.0;
             self.match_moved_notes(opening);
-            if self.fingerprint_owed.take() == Some(opening) {
+            if !self.saving && self.fingerprint_owed.take() == Some(opening) {
                 self.save(article, Vec::new());
             }
         }
@@ -550,7 +555,9 @@ impl Session {
 
     /// Merges `ops` (and any earlier ones that failed) into the store.
     pub fn save(&mut self, article: usize, ops: Vec<Op>) {
+        self.saving = true;
         self.collect_jobs();
+        self.saving = false;
         let Some(reader) = &self.app.reader else {
             return;
         };
@@ -574,6 +581,10 @@ impl Session {
             } else {
                 record.fingerprint = fingerprint(&reader.doc.identity_text());
             }
+        }
+        if !record.fingerprint.is_empty() && self.fingerprint_owed == Some(self.openings) {
+            // This save writes it.
+            self.fingerprint_owed = None;
         }
         match self.store.apply_changes(file.as_deref(), &record, &all) {
             Ok(saved) => {

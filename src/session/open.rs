@@ -248,7 +248,8 @@ impl Session {
                 .as_ref()
                 .is_ok_and(|l| l.may_match_by_fingerprint(&path))
         {
-            if loaded.book.is_some() {
+            // (Going to one of its highlights at once needs them now.)
+            if loaded.book.is_some() && !self.notes_now {
                 match_later = true;
                 self.matching_moved = Some(self.openings + 1);
             } else {
