@@ -65,7 +65,17 @@ impl Session {
     /// Spawns `program args` with a fresh home and XDG folders; returns the
     /// session and the time from spawning until `first` is on screen.
     fn spawn(program: &Path, args: &[&Path], first: &str) -> Result<(Self, Duration)> {
-        let home = tempfile::tempdir()?;
+        Self::spawn_in(tempfile::tempdir()?, program, args, first)
+    }
+
+    /// [`Session::spawn`] in the given home (one where gloss already keeps
+    /// notes, for a book with highlights).
+    fn spawn_in(
+        home: tempfile::TempDir,
+        program: &Path,
+        args: &[&Path],
+        first: &str,
+    ) -> Result<(Self, Duration)> {
         let pty = native_pty_system().openpty(PtySize {
             rows: ROWS,
             cols: COLS,
@@ -130,6 +140,12 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// Types `keys` without waiting for anything.
+    fn send(&mut self, keys: &str) -> Result<()> {
+        self.writer.write_all(keys.as_bytes())?;
+        Ok(self.writer.flush()?)
+    }
+
     /// Types `keys` and returns the time until `want` is on screen.
     fn answer(&mut self, keys: &str, want: &str) -> Result<Duration> {
         {
@@ -160,6 +176,13 @@ impl Session {
             }
             thread::sleep(POLL);
         }
+    }
+
+    /// Quits and gives back the home, for the next run in it.
+    fn quit_keeping_home(mut self) -> Result<tempfile::TempDir> {
+        self.quit()?;
+        let home = std::mem::replace(&mut self._home, tempfile::tempdir()?);
+        Ok(home)
     }
 
     fn quit(&mut self) -> Result<()> {
@@ -272,8 +295,33 @@ fn main() -> Result<()> {
         text.len() as f64 / (1024.0 * 1024.0),
     );
     let open = Path::new("open");
+    // A home where the book has three highlights (its first sentence, a
+    // chapter heading halfway and its last sentence), made through the
+    // reader as a user makes them.
+    let chapters = text.lines().filter(|l| l.starts_with("Chapter ")).count();
+    let mut noted_home = {
+        let (mut s, _) = Session::spawn(&bin, &[open, &book_path], FIRST_MARK)
+            .context("gloss, making highlights")?;
+        for (search, quote) in [
+            (FIRST_MARK.to_string(), FIRST_MARK.to_string()),
+            (
+                format!("Chapter {}", chapters / 2),
+                format!("Chapter {}", chapters / 2),
+            ),
+            (LAST_MARK.to_string(), String::new()),
+        ] {
+            s.answer(&format!("/{search}\r"), "1/1")?;
+            s.send("s")?;
+            s.answer("m", &format!("highlighted \"{quote}"))?;
+        }
+        // Back to the start, so the book reopens at its first screen.
+        s.answer("g", FIRST_MARK)?;
+        s.quit_keeping_home()?
+    };
     let mut first = Row::default();
     let mut end = Row::default();
+    let mut noted_first = Row::default();
+    let mut noted_end = Row::default();
     for run in 0..runs.max(1) {
         let (mut s, took) = Session::spawn(&bin, &[open, &book_path], FIRST_MARK)
             .with_context(|| format!("gloss, run {}", run + 1))?;
@@ -286,17 +334,31 @@ fn main() -> Result<()> {
         first.less.push(ms(took));
         end.less.push(ms(s.answer("G", LAST_MARK)?));
         s.quit()?;
+        drop(s);
+        let (mut s, took) = Session::spawn_in(noted_home, &bin, &[open, &book_path], FIRST_MARK)
+            .with_context(|| format!("gloss with highlights, run {}", run + 1))?;
+        noted_first.gloss.push(ms(took));
+        noted_end.gloss.push(ms(s.answer("G", LAST_MARK)?));
+        s.answer("g", FIRST_MARK)?;
+        noted_home = s.quit_keeping_home()?;
+        let (mut s, took) = Session::spawn(&less, &[&text_path], FIRST_MARK)
+            .with_context(|| format!("less, run {}", run + 1))?;
+        noted_first.less.push(ms(took));
+        noted_end.less.push(ms(s.answer("G", LAST_MARK)?));
+        s.quit()?;
     }
     println!(
-        "\n  {:<36} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
+        "\n  {:<42} {:>9} {:>9} | {:>9} {:>9} | {:>9} {:>9}",
         "measure (ms)", "gloss min", "median", "less min", "median", "ratio min", "median"
     );
     for (label, row) in [
         ("5 MB EPUB, first screen", &first),
         ("G right after the first screen", &end),
+        ("the same with 3 highlights, first screen", &noted_first),
+        ("G right after it", &noted_end),
     ] {
         println!(
-            "  {:<36} {:>9.1} {:>9.1} | {:>9.1} {:>9.1} | {:>8.2}x {:>8.2}x",
+            "  {:<42} {:>9.1} {:>9.1} | {:>9.1} {:>9.1} | {:>8.2}x {:>8.2}x",
             label,
             min(&row.gloss),
             median(&row.gloss),

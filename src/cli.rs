@@ -557,10 +557,12 @@ fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>, limit: u64) -> b
             }
         };
     }
-    let errors: Vec<String> = paths
-        .iter()
-        .filter_map(|p| crate::library::check_path(p, limit).err())
-        .collect();
+    // A lone book opens at start: it is kept opened for the reader.
+    let check = match paths {
+        [_] => crate::library::check_path,
+        _ => crate::library::check_listed_path,
+    };
+    let errors: Vec<String> = paths.iter().filter_map(|p| check(p, limit).err()).collect();
     if paths.is_empty() || errors.len() < paths.len() {
         return true;
     }

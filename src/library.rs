@@ -350,6 +350,19 @@ pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
     check_article(path, limit)
 }
 
+/// [`check_path`] for one of several paths, none of which the reader opens
+/// at once: a book is checked by its package document alone and not kept
+/// for the reader (see `book`), which only a book opened at start needs.
+pub fn check_listed_path(path: &Path, limit: u64) -> Result<(), String> {
+    let source = Source::File(path.to_path_buf());
+    if source.is_book() && fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return book::metadata(path, limit)
+            .map(drop)
+            .map_err(|reason| with_path(&reason, path));
+    }
+    check_path(path, limit)
+}
+
 /// Checks that `path` is an article gloss can open (a regular text file
 /// within `limit` bytes), reading no more than its start. The error is the
 /// reason first, then the path.

@@ -149,12 +149,70 @@ fn a_highlight_in_chapter_seven_is_placed_when_the_book_opens_again() {
     s.finish();
     drop(s);
 
-    let s = start(dir.path(), &book);
+    let mut s = start(dir.path(), &book);
+    {
+        // The first screen does not wait for the whole book: its highlight
+        // is placed by the background parse of the rest.
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.is_complete(), "the book was parsed whole first");
+        assert!(reader.notes.loading.is_some());
+    }
+    until_loaded(&mut s);
     let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.is_complete());
     assert_eq!(reader.notes.orphans(), 0);
+    assert_eq!(reader.notes.count(), 1);
     let placed = &reader.notes.placed[0];
     assert_eq!(placed.range.start, at);
     assert_eq!(reader.doc.slice(placed.range.clone()), quote);
+    // And it can be changed like any other (the notes are not read-only).
+    assert!(reader.notes.read_only.is_none());
+}
+
+/// Collects background results until the open book's highlights are
+/// placed; the generous deadline only keeps a broken job from hanging.
+fn until_loaded(s: &mut Session) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
+        && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
+        "the highlights never arrived"
+    );
+}
+
+#[test]
+fn a_book_reopens_where_it_was_left_without_being_parsed_whole_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = long_book(dir.path());
+    let mut s = start(dir.path(), &book);
+    s.app.reader.as_mut().unwrap().search("Chapter 7");
+    // Reading on from there: the place is saved.
+    let effects = s.app.update(Action::PageDown);
+    assert!(!effects.is_empty());
+    run(&mut s, effects);
+    let top = s.app.reader.as_mut().unwrap().top_offset().unwrap();
+    s.finish();
+    drop(s);
+
+    let mut s = start(dir.path(), &book);
+    {
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.is_complete());
+        assert!(reader.doc.text().len() < top, "the place is not parsed yet");
+    }
+    until_loaded(&mut s);
+    let reader = s.app.reader.as_mut().unwrap();
+    let again = reader.top_offset().unwrap();
+    assert_eq!(
+        reader.doc.text()[again..].get(..200),
+        whole(&book).text()[top..].get(..200),
+        "back at the saved place"
+    );
 }
 
 /// `bytes` (an EPUB) with the entries named in `drop` left out.
@@ -340,4 +398,108 @@ fn a_book_checked_then_listed_then_opened_reads_as_one_read_whole() {
     assert_eq!(listed.articles[0].title, "A Long Generated Book");
     let lazy = read_lazily(&path);
     assert_eq!(lazy.text(), whole(&path).text());
+}
+
+/// `bytes` (an EPUB) with `from` replaced by `to` in the entry `name`.
+fn with_bytes_replaced(bytes: &[u8], name: &str, from: &[u8], to: &[u8]) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    let mut src = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(Cursor::new(&mut out));
+        for i in 0..src.len() {
+            let mut f = src.by_index(i).unwrap();
+            let entry = f.name().unwrap().to_string();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if entry == name {
+                let at = data.windows(from.len()).position(|w| w == from).unwrap();
+                data.splice(at..at + from.len(), to.iter().copied());
+            }
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            zip.start_file(entry, options).unwrap();
+            zip.write_all(&data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out
+}
+
+#[test]
+fn a_chapter_read_after_the_first_screen_that_is_not_utf8_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = epub_book::three_chapters();
+    let filler: String = (0..800)
+        .map(|i| format!("<p>Storm paragraph {i} of the long second chapter.</p>\n"))
+        .collect();
+    book.chapters[1].body.push_str(&filler);
+    book.chapters[2]
+        .body
+        .push_str("<p>Latin-1 here: BADBYTE.</p>");
+    let path = dir.path().join("latin.epub");
+    fs::write(
+        &path,
+        with_bytes_replaced(
+            &epub_book::write(&book),
+            "OEBPS/text/chapter-3.xhtml",
+            b"BADBYTE",
+            b"caf\xe9",
+        ),
+    )
+    .unwrap();
+    let mut s = start(dir.path(), &path);
+    let said = |s: &Session| {
+        s.app
+            .message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("not valid UTF-8"))
+    };
+    {
+        let reader = s.app.reader.as_ref().unwrap();
+        assert!(!reader.doc.text().contains("Latin-1 here"), "not read yet");
+    }
+    assert!(!said(&s), "the first chapters are valid");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while !s.app.reader.as_ref().unwrap().doc.is_complete() && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.text().contains("Latin-1 here: caf\u{fffd}."));
+    assert!(said(&s), "{:?}", s.app.message);
+}
+
+#[test]
+fn books_among_several_paths_are_checked_by_their_package_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("almanac.epub");
+    fs::write(&good, epub_book::write(&epub_book::three_chapters())).unwrap();
+    let broken = dir.path().join("broken.epub");
+    fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    assert_eq!(library::check_listed_path(&good, u64::MAX), Ok(()));
+    let err = library::check_listed_path(&broken, u64::MAX).unwrap_err();
+    assert!(err.contains("not a readable EPUB"), "{err}");
+    assert!(err.contains("broken.epub"), "{err}");
+    // A folder is still checked as a folder.
+    assert_eq!(library::check_listed_path(dir.path(), u64::MAX), Ok(()));
+}
+
+#[test]
+fn chapters_taken_from_the_whole_source_once_hashed_read_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_book(dir.path());
+    let whole = whole(&path);
+    let loaded = library::load_for_reading(&Source::File(path.clone()), u64::MAX).unwrap();
+    let mut doc = loaded.document(ParseOptions::default());
+    // The fingerprint makes the whole source; a scroll parses a little
+    // more from it, then the rest is parsed at once.
+    let _ = loaded.fingerprint();
+    doc.parse_more(64 * 1024);
+    assert!(!doc.is_complete());
+    doc.ensure_complete();
+    assert_eq!(doc.text(), whole.text());
+    assert_eq!(doc.blocks().len(), whole.blocks().len());
+    assert_eq!(doc.anchors(), whole.anchors());
 }

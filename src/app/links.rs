@@ -22,6 +22,7 @@ use ratatui::layout::Position;
 use super::list::ArticleId;
 use super::reader::Reader;
 use super::{App, Confirm, Effect, Mode, Msg, Pointer};
+use crate::document::epub::BookPlace;
 use crate::document::{Document, Link, sanitize};
 use crate::keymap::{Action, Context};
 use crate::layout::{LineKind, LinePos};
@@ -153,9 +154,9 @@ impl App {
         let page = self.link_rows(&picker).max(2) as isize - 1;
         match msg {
             Msg::Action(Action::FollowLink) => {
-                let chosen = picker.chosen().map(|e| e.target.clone());
+                let chosen = picker.chosen().map(|e| (e.target.clone(), e.start));
                 return match chosen {
-                    Some(target) => self.follow(&target),
+                    Some((target, from)) => self.follow(&target, from),
                     None => {
                         self.info("no link matches the filter");
                         self.mode = Mode::Links(picker);
@@ -274,8 +275,11 @@ impl App {
 
     /// Follows the link under the cursor.
     pub(super) fn follow_under_cursor(&mut self) -> Vec<Effect> {
-        match self.link_under_cursor().map(|l| l.url.clone()) {
-            Some(url) => self.follow(&url),
+        match self
+            .link_under_cursor()
+            .map(|l| (l.url.clone(), l.range.start))
+        {
+            Some((url, from)) => self.follow(&url, from),
             None => {
                 let l = self.key_or(Context::Reader, Action::LinkList, "L");
                 self.info(format!(
@@ -299,14 +303,19 @@ impl App {
         })
     }
 
-    /// Follows a link's target: a place in this article, another file, or
-    /// the system opener (asking first for an unusual scheme).
-    pub(super) fn follow(&mut self, url: &str) -> Vec<Effect> {
+    /// Follows a link's target (the link's text starts at `from`): a place
+    /// in this article (in a book, another chapter of it too), another
+    /// file, or the system opener (asking first for an unusual scheme).
+    pub(super) fn follow(&mut self, url: &str, from: usize) -> Vec<Effect> {
         let Some(here) = self.here() else {
             return Vec::new();
         };
         let back = self.key_or(Context::Reader, Action::GoBack, "backspace");
-        match classify(url) {
+        let target = classify(url);
+        if let Some(effects) = self.follow_in_book(&target, from, here) {
+            return effects;
+        }
+        match target {
             Target::Anchor(name) => {
                 let Some(reader) = self.reader.as_mut() else {
                     return Vec::new();
@@ -365,6 +374,47 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// In a book, a link to one of its own chapters (`chapter3.xhtml`,
+    /// `chapter3.xhtml#section`) or to a place in the link's own chapter
+    /// (`#section`, when the chapter has it: ids repeat across chapters)
+    /// moves the reader there, as an `#anchor` link does in an article;
+    /// `None` when the link leads out of the book (or this is no book).
+    fn follow_in_book(&mut self, target: &Target, from: usize, here: Place) -> Option<Vec<Effect>> {
+        let (path, fragment) = match target {
+            Target::Anchor(name) => (None, Some(name.as_str())),
+            Target::File { path, fragment } => (Some(path.as_str()), fragment.as_deref()),
+            _ => return None,
+        };
+        let reader = self.reader.as_mut()?;
+        if !reader.doc.is_book() {
+            return None;
+        }
+        // Chapters past the ones parsed so far are looked in too.
+        reader.doc.ensure_complete();
+        let place = reader.doc.book_place(from, path, fragment)?;
+        let at = match place {
+            BookPlace::At(at) | BookPlace::ChapterOnly(at) => at,
+        };
+        reader.reveal(at);
+        reader.cursor_to(at);
+        reader.clear_selection();
+        self.links.push(here);
+        let back = self.key_or(Context::Reader, Action::GoBack, "backspace");
+        let named = match (fragment, path) {
+            (Some(f), _) => format!("#{f}"),
+            (None, Some(p)) => p.rsplit('/').next().unwrap_or(p).to_string(),
+            (None, None) => String::new(),
+        };
+        match place {
+            BookPlace::At(_) => self.info(format!("at {} · {back} goes back", sanitize(&named))),
+            BookPlace::ChapterOnly(_) => self.error(format!(
+                "no place called {} in that chapter: at its start · {back} goes back",
+                sanitize(&named)
+            )),
+        }
+        Some(self.position_effect().into_iter().collect())
     }
 
     /// Goes back to where the last followed link was.

@@ -113,6 +113,9 @@ impl Eq for LoadedNotes {}
 #[derive(Debug, Clone, Default)]
 pub struct PlaceMemo {
     text: Option<u64>,
+    /// The length in bytes of the text placed in: a result placed off the
+    /// event loop is checked by it, without hashing megabytes there.
+    len: Option<usize>,
     by_id: std::collections::HashMap<HighlightId, (u64, Option<Range<usize>>)>,
 }
 
@@ -246,6 +249,7 @@ impl Notes {
         }
         self.memo = PlaceMemo {
             text: Some(text_hash),
+            len: Some(text.len()),
             by_id,
         };
         self.placed.sort_by_key(|p| (p.range.start, p.range.end));
@@ -265,6 +269,7 @@ impl Notes {
         }
         self.memo = PlaceMemo {
             text: Some(hash_of(text)),
+            len: Some(text.len()),
             by_id,
         };
     }
@@ -493,12 +498,19 @@ impl super::App {
         if reader.article != article {
             return Vec::new();
         }
-        reader.doc.ensure_complete();
+        // Placed in the complete text (the job parsed it; a book found to
+        // have no notes yet is not parsed whole for nothing).
+        if !notes.highlights.is_empty() || notes.position.is_some() {
+            reader.doc.ensure_complete();
+        }
         // The fingerprint hashed and the archived flag set meanwhile.
         notes.record = std::mem::take(&mut reader.notes.record);
         let moved = loading.shown_at != Some((reader.top, reader.cursor));
         reader.notes = notes;
-        if reader.notes.memo.text != Some(hash_of(reader.doc.text())) {
+        // A result of this open was placed in the same parse of the same
+        // source, so the length tells (hashing megabytes here would hold
+        // up the event loop for nothing).
+        if reader.notes.memo.len != Some(reader.doc.text().len()) {
             // Not the text they were placed in (cannot happen for a result
             // of this open; placing again is only the safe answer).
             reader.notes.place(reader.doc.text());

@@ -109,6 +109,8 @@ pub struct Chapter {
     pub has_heading: bool,
     /// Where its body is in [`Book::html`] (bytes).
     pub range: std::ops::Range<usize>,
+    /// True when it was not valid UTF-8 and invalid bytes were replaced.
+    pub lossy: bool,
 }
 
 /// A book read from an EPUB: its metadata, chapters and contents, and the one
@@ -352,6 +354,7 @@ fn build(epub: &Epub, limit: u64) -> Result<Book, EpubError> {
             title: written.title,
             has_heading: written.has_heading,
             range: start..html.len(),
+            lossy: written.lossy,
         });
         if over {
             break;
@@ -426,10 +429,11 @@ enum Unpacked {
 /// Unpacks the spine document at `position`, at most `left` bytes (which it
 /// uses up).
 fn read_chapter(epub: &Epub, position: usize, left: &mut u64) -> Unpacked {
+    // By index, not by walking the spine (a walk per chapter made reading
+    // a book of thousands of chapters quadratic).
     let Some(item) = epub
         .spine()
-        .iter()
-        .nth(position)
+        .get(position)
         .and_then(|entry| entry.manifest_entry())
     else {
         return Unpacked::Unreadable;
@@ -757,6 +761,10 @@ pub struct Rest {
     writer: SectionWriter,
     /// Bytes of text that may still be unpacked.
     left: u64,
+    /// True once a chapter read so far was not valid UTF-8 (its invalid
+    /// bytes replaced), also by the background parse, so the reader can
+    /// say so when that parse arrives.
+    lossy: bool,
 }
 
 /// What every copy of a [`Rest`] shares: the opened book.
@@ -767,7 +775,18 @@ struct Shelf {
     docs: Vec<(usize, String)>,
     limit: u64,
     /// The whole book's HTML source, once made (for its fingerprint).
-    whole: OnceLock<Option<String>>,
+    whole: OnceLock<Option<Whole>>,
+}
+
+/// The whole book's HTML source and where each chapter's section is in it:
+/// once made (for the fingerprint), chapters still to parse are taken from
+/// it instead of being unpacked again.
+struct Whole {
+    html: String,
+    /// Each section's bytes in `html` and whether its chapter was lossy,
+    /// in spine order (fewer than the spine's documents when the book
+    /// unpacks past its limit: the last one says so).
+    sections: Vec<(std::ops::Range<usize>, bool)>,
 }
 
 impl fmt::Debug for Rest {
@@ -829,6 +848,7 @@ where
             next: 0,
             writer: SectionWriter::default(),
             left: limit,
+            lossy: false,
         },
     })
 }
@@ -839,14 +859,27 @@ impl Rest {
     /// unpacked, so it belongs off the event loop). `None` when the book
     /// cannot be read whole.
     pub fn whole_source(&self) -> Option<&str> {
+        self.whole().map(|w| w.html.as_str())
+    }
+
+    /// [`Rest::whole_source`] with its sections, made once (a second
+    /// caller waits for the first).
+    fn whole(&self) -> Option<&Whole> {
         self.shelf
             .whole
             .get_or_init(|| {
                 build(&self.shelf.epub, self.shelf.limit)
                     .ok()
-                    .map(|b| b.html)
+                    .map(|b| Whole {
+                        sections: b
+                            .chapters
+                            .iter()
+                            .map(|c| (c.range.clone(), c.lossy))
+                            .collect(),
+                        html: b.html,
+                    })
             })
-            .as_deref()
+            .as_ref()
     }
 
     /// True once every chapter was read.
@@ -865,6 +898,20 @@ impl Rest {
     /// that cannot be read, or that unpacks past the book's limit, is a
     /// section that says so, as in [`read_book`] (which then stops there too).
     fn next_section(&mut self) -> Option<(String, bool)> {
+        // Taken from the whole source once it is made (never waited for
+        // here): the same section, without unpacking the chapter again.
+        if let Some(Some(whole)) = self.shelf.whole.get()
+            && let Some((range, lossy)) = whole.sections.get(self.next)
+            && let Some(section) = whole.html.get(range.clone())
+        {
+            self.next += 1;
+            if self.next == whole.sections.len() {
+                // Past the limit, the whole book stops here too.
+                self.next = self.shelf.docs.len();
+            }
+            self.lossy |= *lossy;
+            return Some((section.to_string(), *lossy));
+        }
         let (position, path) = self.shelf.docs.get(self.next)?;
         let place = Place {
             number: self.next + 1,
@@ -880,7 +927,17 @@ impl Rest {
         }
         let mut section = String::new();
         let written = self.writer.write_read(&mut section, place, read);
+        self.lossy |= written.lossy;
         Some((section, written.lossy))
+    }
+}
+
+impl super::Document {
+    /// True when a chapter of this book read so far was not valid UTF-8
+    /// (invalid bytes are shown as U+FFFD): chapters read after the first
+    /// screen, by the background parse, are told of by this.
+    pub fn book_was_lossy(&self) -> bool {
+        self.pending.book_rest().is_some_and(|r| r.lossy)
     }
 }
 
@@ -915,6 +972,13 @@ pub(super) fn parse_chapters(doc: &mut super::Document, budget: usize) -> bool {
     let Some(mut rest) = doc.pending.take_book() else {
         return false;
     };
+    if budget == usize::MAX {
+        // Everything left (a background parse, or a search over the whole
+        // book): the whole source is made once, or waited for while the
+        // fingerprint's job makes it, and the chapters are taken from it,
+        // not unpacked twice.
+        let _ = rest.whole();
+    }
     let mut used = 0usize;
     let mut lossy = false;
     while used == 0 || used < budget {
@@ -995,6 +1059,113 @@ pub(super) fn tail(doc: &super::Document, rest: &Rest, budget: usize) -> Option<
     Some(tail)
 }
 
+/// The id of every chapter's section, before its number (see
+/// [`SECTION_OPEN`]): the anchor where each chapter starts.
+const CHAPTER_ID: &str = "gloss-chapter-";
+
+/// Where a link inside a book leads when it names the book's own chapters
+/// (`chapter3.xhtml#section`, `../text/chapter3.xhtml`, or `#section` in
+/// the chapter it is in): an EPUB's chapters are separate files, joined
+/// here into one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookPlace {
+    /// The place named: the element with that id in that chapter, or the
+    /// chapter's start when no place was named.
+    At(usize),
+    /// The chapter's start: it has no place called by the link's fragment.
+    ChapterOnly(usize),
+}
+
+impl super::Document {
+    /// True for a book read chapter by chapter (the reader's way of opening
+    /// an EPUB), whose links between chapters [`Self::book_place`] follows.
+    pub fn is_book(&self) -> bool {
+        self.pending.book_rest().is_some()
+    }
+
+    /// Where the link at `from` leads in this book: `path` as written in
+    /// its chapter (percent-decoded, relative to that chapter's file, no
+    /// fragment), `None` for a bare `#fragment`. `None` when this is not a
+    /// book, when `path` names no chapter of it, or when a bare fragment
+    /// names no place in the link's own chapter (the caller then looks in
+    /// the whole book). Places past what is parsed are not found: the
+    /// caller completes the document first.
+    pub fn book_place(
+        &self,
+        from: usize,
+        path: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Option<BookPlace> {
+        let docs = &self.pending.book_rest()?.shelf.docs;
+        // Each chapter's number (its place among the spine's documents,
+        // from 1) and where it starts, in order.
+        let starts: Vec<(usize, usize)> = self
+            .anchors
+            .iter()
+            .filter_map(|a| {
+                let n = a.name.strip_prefix(CHAPTER_ID)?.parse::<usize>().ok()?;
+                Some((n, a.offset))
+            })
+            .collect();
+        let here = starts
+            .iter()
+            .rev()
+            .find(|(_, at)| *at <= from)
+            .map_or(1, |(n, _)| *n);
+        let number = match path {
+            None => here,
+            Some(path) => {
+                let base = &docs.get(here.checked_sub(1)?)?.1;
+                let wanted = resolve_href(base, path);
+                1 + docs
+                    .iter()
+                    .position(|(_, p)| p.trim_start_matches('/') == wanted)?
+            }
+        };
+        let start = starts.iter().find(|(n, _)| *n == number)?.1;
+        let end = starts
+            .iter()
+            .map(|(_, at)| *at)
+            .find(|at| *at > start)
+            .unwrap_or(self.text.len());
+        let Some(name) = fragment.filter(|f| !f.is_empty()) else {
+            return Some(BookPlace::At(start));
+        };
+        let found = self
+            .anchors
+            .iter()
+            .find(|a| a.name == name && (start..=end).contains(&a.offset));
+        match (found, path) {
+            (Some(a), _) => Some(BookPlace::At(a.offset)),
+            (None, Some(_)) => Some(BookPlace::ChapterOnly(start)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The archive path `href` names, written in the document at archive path
+/// `base`: relative to `base`'s folder (or from the archive's root when it
+/// starts with `/`), with `.` and `..` resolved; without a leading `/`.
+fn resolve_href(base: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = if href.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut folder: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+        folder.pop();
+        folder
+    };
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 /// What opens the last line of a book's HTML source, which records where
 /// its sections are (their lengths in bytes, in order), so they are found
 /// again without looking for any text a chapter might hold.
@@ -1071,6 +1242,21 @@ mod tests {
             own_title("<head><title>A &amp; B &#x2014; C</title></head>").as_deref(),
             Some("A & B \u{2014} C")
         );
+    }
+
+    #[test]
+    fn links_between_chapters_resolve_against_the_linking_chapter() {
+        assert_eq!(
+            resolve_href("/OEBPS/text/ch1.xhtml", "ch3.xhtml"),
+            "OEBPS/text/ch3.xhtml"
+        );
+        assert_eq!(
+            resolve_href("OEBPS/text/ch1.xhtml", "../notes/n.xhtml"),
+            "OEBPS/notes/n.xhtml"
+        );
+        assert_eq!(resolve_href("ch1.xhtml", "./ch2.xhtml"), "ch2.xhtml");
+        assert_eq!(resolve_href("a/b/ch1.xhtml", "/c/ch2.xhtml"), "c/ch2.xhtml");
+        assert_eq!(resolve_href("ch1.xhtml", "../../x.xhtml"), "x.xhtml");
     }
 
     #[test]

@@ -205,6 +205,16 @@ pub struct Session {
     openings: u64,
     /// The open article while only its head is read (see `open::HeadOnly`).
     head_only: Option<open::HeadOnly>,
+    /// The open (see `openings`) of a book whose notes may have followed
+    /// it from another path: looked for once its fingerprint is hashed.
+    matching_moved: Option<u64>,
+    /// The open whose notes were saved before its fingerprint was hashed:
+    /// saved again with it when it comes.
+    fingerprint_owed: Option<u64>,
+    /// Set while a save takes the jobs' results first: a fingerprint that
+    /// comes then is written by that save, not by one of its own (which
+    /// would adopt another window's changes in the middle of this one).
+    saving: bool,
     /// The library search (`F`), streaming its results back.
     searches: crate::search::job::Searches,
     notices: Receiver<Notice>,
@@ -284,6 +294,9 @@ impl Session {
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             head_only: None,
+            matching_moved: None,
+            fingerprint_owed: None,
+            saving: false,
             notices,
             notice_sender: sender,
             library: None,
@@ -489,8 +502,28 @@ impl Session {
             return;
         };
         if opening == self.openings {
+            let was_lossy = self.open_book_was_lossy();
             // Taking a document asks nothing of the session (no effects).
             let _none = self.app.update(Msg::Parsed(parsed));
+            self.say_if_newly_lossy(was_lossy);
+        }
+    }
+
+    /// True when the open book's chapters read so far held invalid UTF-8.
+    pub(super) fn open_book_was_lossy(&self) -> bool {
+        self.app
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.doc.book_was_lossy())
+    }
+
+    /// Says that the open book is not valid UTF-8 when a chapter read
+    /// after its first screen (by the background parse) showed it, and it
+    /// was not said at open (`was_lossy`).
+    pub(super) fn say_if_newly_lossy(&mut self, was_lossy: bool) {
+        if !was_lossy && self.open_book_was_lossy() {
+            self.app
+                .info("this file is not valid UTF-8: invalid bytes are shown as �");
         }
     }
 
@@ -506,12 +539,33 @@ impl Session {
             && reader.notes.record.fingerprint.is_empty()
         {
             reader.notes.record.fingerprint = hashed;
+            let article = reader.article.0;
+            self.match_moved_notes(opening);
+            if !self.saving && self.fingerprint_owed.take() == Some(opening) {
+                self.save(article, Vec::new());
+            }
         }
+    }
+
+    /// At exit: a save made before the open article's fingerprint was
+    /// hashed is made again with it, once the hash under way comes (the
+    /// event loop never hashes a whole article or book itself).
+    pub(super) fn settle_owed_fingerprint(&mut self) {
+        if self.fingerprint_owed != Some(self.openings) {
+            return;
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.hashing.is_busy() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.collect_jobs();
     }
 
     /// Merges `ops` (and any earlier ones that failed) into the store.
     pub fn save(&mut self, article: usize, ops: Vec<Op>) {
+        self.saving = true;
         self.collect_jobs();
+        self.saving = false;
         let Some(reader) = &self.app.reader else {
             return;
         };
@@ -528,7 +582,17 @@ impl Session {
         let file = reader.notes.file.clone();
         let mut record = reader.notes.record.clone();
         if record.fingerprint.is_empty() {
-            record.fingerprint = fingerprint(&reader.doc.identity_text());
+            if self.hashing.is_busy() {
+                // Hashed off the event loop meanwhile: saved now, and
+                // again with the fingerprint when it comes.
+                self.fingerprint_owed = Some(self.openings);
+            } else {
+                record.fingerprint = fingerprint(&reader.doc.identity_text());
+            }
+        }
+        if !record.fingerprint.is_empty() && self.fingerprint_owed == Some(self.openings) {
+            // This save writes it.
+            self.fingerprint_owed = None;
         }
         match self.store.apply_changes(file.as_deref(), &record, &all) {
             Ok(saved) => {

@@ -127,8 +127,10 @@ impl Session {
                 .as_ref()
                 .is_some_and(|r| !r.doc.is_complete())
         {
+            let was_lossy = self.open_book_was_lossy();
             // Taking a document asks nothing of the session (no effects).
             let _none = self.app.update(Msg::Parsed(parsed));
+            self.say_if_newly_lossy(was_lossy);
         }
         let article = read.loaded.article;
         let mut effects = self.app.update(Msg::NotesLoaded(Box::new(read.loaded)));

@@ -262,19 +262,31 @@ impl Session {
         let mut lookup = self.store.locate(&path, &record);
         // Hashing a 5 MB text takes milliseconds before the first screen:
         // only when a moved article's notes could be waiting for it (the
-        // listing the lookup made tells).
+        // listing the lookup made tells). A book's fingerprint needs every
+        // chapter unpacked: it is hashed in the background, and its notes
+        // looked for again when the hash comes (see `match_moved_notes`).
+        let mut match_later = false;
         if let Ok(Lookup { located: None, .. }) = &lookup
             && record.fingerprint.is_empty()
             && lookup
                 .as_ref()
                 .is_ok_and(|l| l.may_match_by_fingerprint(&path))
         {
-            record.fingerprint = loaded.fingerprint();
-            if let Some((_, stamp)) = &file {
-                self.fingerprints
-                    .put(&path, *stamp, record.fingerprint.clone());
+            // (Going to one of its highlights at once needs them now.)
+            if loaded.book.is_some() && !self.notes_now {
+                match_later = true;
+                self.matching_moved = Some(self.openings + 1);
+            } else {
+                record.fingerprint = loaded.fingerprint();
+                if let Some((_, stamp)) = &file {
+                    self.fingerprints
+                        .put(&path, *stamp, record.fingerprint.clone());
+                }
+                lookup = self.store.locate(&path, &record);
             }
-            lookup = self.store.locate(&path, &record);
+        }
+        if !match_later {
+            self.matching_moved = None;
         }
         // Highlights are placed on the whole text: an article with notes
         // (or with a note typed when the last run ended) is read whole
@@ -314,11 +326,22 @@ impl Session {
                 rest: loaded.rest.clone(),
             });
         }
+        // A book's first chapters are parsed now; when more are left, its
+        // notes are placed by the background job that parses the rest, so
+        // a book with one highlight opens as fast as one without.
+        let book_doc = match (&prepared, &loaded.book) {
+            (None, Some(_)) => Some(loaded.document_noting_lossy(self.options)),
+            _ => None,
+        };
+        let book_incomplete = book_doc.as_ref().is_some_and(|(d, _)| !d.is_complete());
         let mut moved = false;
         let mut repaired = None;
         let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
         let mut later = None;
         let notes = match lookup {
+            // Read-only until the book's fingerprint tells whether a moved
+            // copy's notes are its own (no second notes file is started).
+            _ if match_later => Notes::loading(record, None),
             // The raw view of a page shows and takes no highlights: they
             // anchor to the extracted article (see `app::raw_page`).
             _ if raw => {
@@ -332,7 +355,9 @@ impl Session {
             Ok(Lookup {
                 located: Some(located),
                 ..
-            }) if located.bytes >= self.notes_in_background_from && !self.notes_now => {
+            }) if (located.bytes >= self.notes_in_background_from || book_incomplete)
+                && !self.notes_now =>
+            {
                 let count = self
                     .app
                     .figures
@@ -359,7 +384,7 @@ impl Session {
             Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
             Err(e) => Notes::read_only(record, short_error(&e)),
         };
-        let (doc, lossy) = match (prepared, from_head) {
+        let (doc, lossy) = match (prepared, from_head.or(book_doc)) {
             (Some((doc, _)), _) => (doc, loaded.lossy),
             (None, Some(made)) => made,
             (None, None) => loaded.document_noting_lossy(self.options),
@@ -573,6 +598,55 @@ fn with_file(reason: &str, source: &Source) -> String {
         "{reason}: {}",
         crate::document::sanitize(&source.display_path())
     )
+}
+
+impl Session {
+    /// Once the open book's fingerprint is known (`hashed`), looks again
+    /// for notes that followed it from another path: found, they are read
+    /// and placed in the background as any large notes file; else the book
+    /// has none yet and takes highlights from now on.
+    pub(super) fn match_moved_notes(&mut self, opening: u64) {
+        if self.matching_moved != Some(opening) || opening != self.openings {
+            return;
+        }
+        self.matching_moved = None;
+        let Some(reader) = &self.app.reader else {
+            return;
+        };
+        let article = reader.article;
+        let record = reader.notes.record.clone();
+        let Some(path) = self
+            .app
+            .list
+            .articles
+            .get(article.0)
+            .map(|a| store_path(&a.source))
+        else {
+            return;
+        };
+        let notes = match self.store.locate(&path, &record) {
+            Ok(Lookup {
+                located: Some(located),
+                ..
+            }) => {
+                let read = self.store.read_notes(located);
+                self.load_notes(read, record);
+                return;
+            }
+            Ok(Lookup { located: None, .. }) => Notes::new(record, None, None),
+            Err(e) => Notes::read_only(record, short_error(&e)),
+        };
+        let effects = self.app.update(crate::app::Msg::NotesLoaded(Box::new(
+            crate::app::notes::LoadedNotes {
+                article,
+                notes,
+                ops: Vec::new(),
+            },
+        )));
+        self.carry_out_all(effects);
+        let effects = self.resume_draft();
+        self.carry_out_all(effects);
+    }
 }
 
 /// The record of an article as the store keeps it, with the path's exact

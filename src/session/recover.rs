@@ -208,6 +208,7 @@ impl Session {
         self.flush_position();
         self.retry_unsaved();
         self.collect_jobs();
+        self.settle_owed_fingerprint();
         // The last saves reach the mirror folder before gloss ends.
         let _ = self.mirror.finish();
         // Only a shortcut for the next start: a failure costs some hashing.
