@@ -89,6 +89,16 @@ fn session(root: &Path, data: &Path) -> Session {
     Session::start(app, Setup::new(data, u64::MAX))
 }
 
+/// Waits for the session's background work (start-up jobs, a fold) to
+/// end, so the next benchmark does not share the cores with it.
+fn settle(s: &mut Session) {
+    while s.jobs_busy() || s.notes_pending() || s.folding_busy() {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    s.collect_jobs();
+}
+
 /// Collects background results until the open article's highlights are
 /// placed (they load in the background from a large notes file).
 fn until_placed(s: &mut Session) {
@@ -126,12 +136,20 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("many_highlights");
     group.sample_size(10);
+    // Each function's session is started once, outside the closure:
+    // criterion calls the closure again for every sample, and a session
+    // started per sample left the last one's background work (its start-up
+    // jobs, its fold of the pending changes, which rewrote the notes file
+    // under the next session's saves) running during the timed part.
+    let mut s = session(root.path(), &without);
     group.bench_function("open_without_notes", |b| {
-        let mut s = session(root.path(), &without);
         b.iter(|| s.open(0));
     });
+    settle(&mut s);
+    drop(s);
+    let mut s = session(root.path(), &with_notes);
+    settle(&mut s);
     group.bench_function("open_20k_highlights", |b| {
-        let mut s = session(root.path(), &with_notes);
         b.iter_custom(|iters| {
             let mut spent = std::time::Duration::ZERO;
             for _ in 0..iters {
@@ -146,7 +164,6 @@ fn bench(c: &mut Criterion) {
         assert_eq!(reader.notes.placed.len(), HIGHLIGHTS);
     });
     group.bench_function("open_20k_highlights_placed", |b| {
-        let mut s = session(root.path(), &with_notes);
         b.iter(|| {
             let effects = s.open(0);
             until_placed(&mut s);
@@ -155,11 +172,11 @@ fn bench(c: &mut Criterion) {
         let reader = s.app.reader.as_ref().unwrap();
         assert_eq!(reader.notes.placed.len(), HIGHLIGHTS);
     });
+    settle(&mut s);
+    s.open(0);
+    until_placed(&mut s);
+    let mut n = 0u64;
     group.bench_function("save_one_note_20k_highlights", |b| {
-        let mut s = session(root.path(), &with_notes);
-        s.open(0);
-        until_placed(&mut s);
-        let mut n = 0u64;
         b.iter(|| {
             n += 1;
             let reader = s.app.reader.as_mut().unwrap();
@@ -172,6 +189,8 @@ fn bench(c: &mut Criterion) {
             s.save(0, ops);
         });
     });
+    settle(&mut s);
+    drop(s);
     group.bench_function("save_and_fold_20k_highlights", |b| {
         let store =
             Store::new(&with_notes).pending_changes_above(gloss::annotations::PENDING_FROM_BYTES);
