@@ -9,7 +9,7 @@
 //! it is never overwritten or renamed.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -1397,36 +1397,37 @@ fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
 /// [`read_summary`] of a large file as gloss writes it: the header (all
 /// before the first `[[` table) parsed, the highlights counted by the lines
 /// that start them. `None` when the file is not laid out so (hand-edited,
-/// not UTF-8, a header that does not parse, a newer format): it is then
+/// a header not UTF-8 or that does not parse, a newer format): it is then
 /// parsed whole, which says what is wrong with it.
 fn summary_from_header(
     file: &Path,
     bytes: &[u8],
     pending: Option<&format::Parsed>,
 ) -> Option<IndexEntry> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let end = text.find("\n[[")? + 1;
-    let header = format::parse(text.get(..end)?).ok()?;
+    // Only the header is decoded: the rest is searched as bytes (a body
+    // that is not UTF-8 is reported when the article opens).
+    let end = memchr::memmem::find(bytes, b"\n[[")? + 1;
+    let header = format::parse(std::str::from_utf8(bytes.get(..end)?).ok()?).ok()?;
     if header.content.version > SCHEMA_VERSION || !header.content.highlights.is_empty() {
         return None;
     }
-    let ids = text
-        .match_indices(HIGHLIGHT_START)
-        .filter_map(|(at, start)| {
-            let rest = text.get(at + start.len()..)?;
-            rest.get(..rest.find('"')?)
-        });
+    let starts = memchr::memmem::find_iter(bytes, HIGHLIGHT_START.as_bytes());
     let highlight_count = match pending {
-        None => ids.count(),
+        None => starts.count(),
         Some(pending) => {
             // The pending changes hold the highlights changed since the
             // file was written: new ones are added, deleted ones taken out.
-            let mut live: HashSet<&str> = ids.collect();
+            let mut live: HashSet<&[u8]> = starts
+                .filter_map(|at| {
+                    let rest = bytes.get(at + HIGHLIGHT_START.len()..)?;
+                    rest.get(..memchr::memchr(b'"', rest)?)
+                })
+                .collect();
             for h in &pending.content.highlights {
-                live.insert(h.id.as_str());
+                live.insert(h.id.as_str().as_bytes());
             }
             for t in &pending.tombstones {
-                live.remove(t.id.as_str());
+                live.remove(t.id.as_str().as_bytes());
             }
             live.len()
         }
@@ -1500,15 +1501,11 @@ fn join(parsed: format::Parsed, pending: Option<format::Parsed>) -> Joined {
 
 /// Takes the lock that serialises writers in the annotations folder `dir`.
 fn lock_in(dir: &Path) -> Result<File, StoreError> {
-    let path = dir.join(LOCK_NAME);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_error("open", &path))?;
-    file.lock().map_err(io_error("lock", &path))?;
-    Ok(file)
+    super::disk::lock_file(&dir.join(LOCK_NAME)).map_err(|e| StoreError::Io {
+        action: e.action,
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Removes the pending changes of `file` once the file itself holds them.
