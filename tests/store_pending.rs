@@ -330,3 +330,182 @@ fn the_session_saves_a_large_file_pending_and_folds_it_in_the_background() {
             .contains("Edited in the app")
     );
 }
+
+/// A second article of the same store, at `path`.
+fn record_of(path: &str) -> ArticleRecord {
+    ArticleRecord {
+        title: format!("Article {path}"),
+        path: path.into(),
+        fingerprint: format!("sha256:{path}"),
+        ..ArticleRecord::default()
+    }
+}
+
+#[test]
+fn a_fold_made_for_one_article_folds_that_article_after_another_was_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, file_a) = store_with_file(dir.path());
+    // A change to A goes to A's pending changes; its fold is due.
+    store
+        .apply(
+            Some(&file_a),
+            &record(),
+            &[Op::Upsert(highlight("b", 20, "edited in A"))],
+        )
+        .unwrap();
+    assert!(pending_of(&file_a).exists());
+    let fold_a = store.fold_due().expect("A's fold is due");
+    // Then article B is saved twice (its second change pending too) before
+    // A's fold runs: the store now holds B.
+    let b = record_of("/articles/other.md");
+    let file_b = store
+        .apply(None, &b, &[Op::Upsert(highlight("x", 0, "note x"))])
+        .unwrap()
+        .file;
+    store
+        .apply(
+            Some(&file_b),
+            &b,
+            &[Op::Upsert(highlight("y", 20, "note y"))],
+        )
+        .unwrap();
+    assert!(pending_of(&file_b).exists());
+
+    assert!(fold_a.run().unwrap(), "A's pending changes are folded");
+    assert!(!pending_of(&file_a).exists());
+    let text_a = fs::read_to_string(&file_a).unwrap();
+    assert!(
+        text_a.contains("edited in A") && text_a.contains("note a") && text_a.contains("note c")
+    );
+    assert!(!text_a.contains("note x") && !text_a.contains("note y"));
+    // B is untouched by A's fold, and folds on its own.
+    assert!(pending_of(&file_b).exists());
+    let text_b = fs::read_to_string(&file_b).unwrap();
+    assert!(text_b.contains("note x") && !text_b.contains("note a"));
+    assert!(store.fold_due().unwrap().run().unwrap());
+    let b_now = store.read(&file_b).unwrap();
+    assert_eq!(note_of(&b_now, "y").as_deref(), Some("note y"));
+    assert_eq!(note_of(&b_now, "x").as_deref(), Some("note x"));
+    assert_eq!(b_now.highlights.len(), 2);
+    let a_now = store.read(&file_a).unwrap();
+    assert_eq!(a_now.highlights.len(), 3);
+    assert_eq!(note_of(&a_now, "b").as_deref(), Some("edited in A"));
+}
+
+#[test]
+fn a_fold_drops_expired_tombstones_like_a_whole_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path())
+        .pending_changes_above(0)
+        .keep_tombstones(0);
+    let file = store
+        .apply(None, &record(), &[Op::Upsert(highlight("a", 0, "note a"))])
+        .unwrap()
+        .file;
+    let gone = testing::highlight("a").build().id;
+    store
+        .apply(Some(&file), &record(), &[Op::Delete(gone)])
+        .unwrap();
+    // The deletion waits in the pending changes, with its tombstone.
+    assert!(
+        fs::read_to_string(pending_of(&file))
+            .unwrap()
+            .contains("[[deleted]]")
+    );
+    assert!(store.fold_due().unwrap().run().unwrap());
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("[[deleted]]"), "kept 0 days: {text}");
+    assert!(!text.contains("note a"));
+    assert!(store.read(&file).unwrap().highlights.is_empty());
+}
+
+/// Highlights with notes long enough that `count` of them make a notes
+/// file of more than half a megabyte.
+fn long_notes(count: usize) -> Vec<Op> {
+    (0..count)
+        .map(|i| {
+            let note = format!("note {i}: {}", "a long thought about it. ".repeat(40));
+            Op::Upsert(highlight(&format!("h{i:04}"), i * 20, &note))
+        })
+        .collect()
+}
+
+#[test]
+fn the_library_index_of_a_large_notes_file_counts_its_highlights_and_pending_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path()).pending_changes_above(0);
+    let saved = store.apply(None, &record(), &long_notes(600)).unwrap();
+    let file = saved.file;
+    assert!(fs::metadata(&file).unwrap().len() >= gloss::annotations::PENDING_FROM_BYTES);
+    // Read by another process's store, which holds nothing in memory.
+    let entry = |store: &Store| {
+        let index = store.index().unwrap();
+        assert!(index.corrupt.is_empty());
+        index.entries.into_iter().find(|e| e.file == file).unwrap()
+    };
+    let fresh = Store::new(dir.path());
+    let summary = entry(&fresh);
+    assert_eq!(summary.highlight_count, 600);
+    assert_eq!(summary.article, saved.content.article);
+    // One added and one deleted in the pending changes: still 600; one
+    // more added: 601; the position saved pending is the index's too.
+    let deleted = testing::highlight("h0003").build().id;
+    store
+        .apply(
+            Some(&file),
+            &record(),
+            &[Op::Upsert(highlight("new1", 7, "new")), Op::Delete(deleted)],
+        )
+        .unwrap();
+    assert!(pending_of(&file).exists());
+    assert_eq!(entry(&Store::new(dir.path())).highlight_count, 600);
+    let position = gloss::annotations::ReadingPosition {
+        offset: CharOffset::new(40),
+        quote: "some words".into(),
+        progress: 0.5,
+        updated: Utc::now(),
+    };
+    store
+        .apply(
+            Some(&file),
+            &record(),
+            &[
+                Op::Upsert(highlight("new2", 9, "new")),
+                Op::SetPosition(position),
+            ],
+        )
+        .unwrap();
+    let summary = entry(&Store::new(dir.path()));
+    assert_eq!(summary.highlight_count, 601);
+    assert_eq!(
+        summary.position.map(|p| p.offset),
+        Some(CharOffset::new(40))
+    );
+    // The same as reading the file whole.
+    assert_eq!(
+        Store::new(dir.path()).read(&file).unwrap().highlights.len(),
+        601
+    );
+}
+
+#[test]
+fn a_large_notes_file_broken_past_its_header_is_reported_when_its_article_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let file = store.apply(None, &record(), &long_notes(600)).unwrap().file;
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("\n[[highlight]]\nid = \"broken\nnot toml at all\n");
+    fs::write(&file, &text).unwrap();
+    let fresh = Store::new(dir.path());
+    // The list still shows it (from its header)...
+    assert_eq!(fresh.index().unwrap().entries.len(), 1);
+    // ...and opening the article says what is wrong, leaving it untouched.
+    let err = fresh
+        .find(Path::new(ARTICLE), "sha256:long")
+        .expect_err("a broken file is reported");
+    assert!(
+        matches!(err, gloss::annotations::StoreError::Corrupt(_)),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+}

@@ -142,6 +142,28 @@ pub fn replace_file(disk: &dyn Disk, target: &Path, bytes: &[u8]) -> Result<(), 
     sync_folder(folder).map_err(fail("sync", folder))
 }
 
+/// Takes the exclusive lock of lock file `path` (made when missing), held
+/// until the returned file is dropped: how the notes store and the review
+/// state keep two processes (or a save and a fold) from writing at once.
+pub fn lock_file(path: &Path) -> Result<fs::File, ReplaceError> {
+    let fail = |action| {
+        let path = path.to_path_buf();
+        move |source| ReplaceError {
+            action,
+            path,
+            source,
+        }
+    };
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(fail("open"))?;
+    file.lock().map_err(fail("lock"))?;
+    Ok(file)
+}
+
 /// Syncs a folder's entries (renames, new and removed files) to the device.
 #[cfg(unix)]
 pub fn sync_folder(folder: &Path) -> io::Result<()> {

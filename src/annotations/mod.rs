@@ -29,7 +29,7 @@ pub use anchor::{CharIndex, fingerprint};
 pub use conflicts::{
     ConflictReport, MergeFailure, is_conflict_copy, merge_notes_files, original_of,
 };
-pub use disk::{Disk, RealDisk, ReplaceError, replace_file, sync_files, sync_folder};
+pub use disk::{Disk, RealDisk, ReplaceError, lock_file, replace_file, sync_files, sync_folder};
 pub use model::{
     Anchor, AnnotationFile, ArticleRecord, Highlight, HighlightId, ReadingPosition, SCHEMA_VERSION,
     Stamped, Tombstone,

@@ -9,7 +9,7 @@
 //! it is never overwritten or renamed.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -503,11 +503,11 @@ impl Store {
     /// there are any: the session runs it as a background job after a save.
     pub fn fold_due(&self) -> Option<Fold> {
         let last = self.shared.last.lock().unwrap_or_else(|e| e.into_inner());
-        last.as_ref()
-            .is_some_and(|l| l.pending.is_some())
-            .then(|| Fold {
-                shared: Arc::clone(&self.shared),
-            })
+        last.as_ref().filter(|l| l.pending.is_some()).map(|l| Fold {
+            shared: Arc::clone(&self.shared),
+            file: l.file.clone(),
+            tombstone_age: self.tombstone_age,
+        })
     }
 
     /// Reads `file` as [`read_file`] does, from [`Shared::last`] when the
@@ -660,8 +660,8 @@ impl Store {
             let cached = match fresh {
                 Some(cached) => cached,
                 None => {
-                    let summary = match read_file(&file) {
-                        Ok(Some(parsed)) => Ok(summary_of(&file, &parsed.content, parsed.repairs)),
+                    let summary = match read_summary(&file) {
+                        Ok(Some(entry)) => Ok(entry),
                         // Vanished between listing and reading.
                         Ok(None) => continue,
                         Err(StoreError::Corrupt(corrupt)) => Err(corrupt),
@@ -1170,7 +1170,9 @@ impl Store {
             Err(e) => return Err(io_error("read", file)(e)),
         };
         let parsed = match &before {
-            Some(bytes) => Some(with_pending(file, parse_bytes(file, bytes.clone())?)?.0),
+            // Under the batch lock no fold can remove the pending changes
+            // between the two reads.
+            Some(bytes) => Some(join(parse_bytes(file, bytes.clone())?, read_pending(file)?).0),
             None => None,
         };
         let (mut content, mut tombstones, extras) = parts_or_new(parsed, article);
@@ -1361,6 +1363,81 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
         })
 }
 
+/// Notes files from this size on are summarised for [`Store::index`] from
+/// their header (article, position) and a count of their highlights, not
+/// parsed whole: the index is read before the first screen of `gloss FILE`,
+/// and parsing an 8 MB file of 20,000 highlights took longer than the rest
+/// of the start together (issue 12). The rest of such a file is parsed when
+/// its article opens (off the event loop), where a broken highlight is
+/// reported as for any file.
+const SUMMARY_FROM_BYTES: u64 = PENDING_FROM_BYTES;
+
+/// The start of a highlight table as [`format::render_with`] writes it.
+const HIGHLIGHT_START: &str = "\n[[highlight]]\nid = \"";
+
+/// The summary [`Store::index`] keeps of notes file `file`, with its
+/// pending changes joined in; `Ok(None)` when it does not exist.
+fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
+    // The pending changes first, as in `read_joined`.
+    let pending = read_pending(file)?;
+    let bytes = match fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error("read", file)(e)),
+    };
+    if bytes.len() as u64 >= SUMMARY_FROM_BYTES
+        && let Some(entry) = summary_from_header(file, &bytes, pending.as_ref())
+    {
+        return Ok(Some(entry));
+    }
+    let (parsed, _) = join(parse_bytes(file, bytes)?, pending);
+    Ok(Some(summary_of(file, &parsed.content, parsed.repairs)))
+}
+
+/// [`read_summary`] of a large file as gloss writes it: the header (all
+/// before the first `[[` table) parsed, the highlights counted by the lines
+/// that start them. `None` when the file is not laid out so (hand-edited,
+/// a header not UTF-8 or that does not parse, a newer format): it is then
+/// parsed whole, which says what is wrong with it.
+fn summary_from_header(
+    file: &Path,
+    bytes: &[u8],
+    pending: Option<&format::Parsed>,
+) -> Option<IndexEntry> {
+    // Only the header is decoded: the rest is searched as bytes (a body
+    // that is not UTF-8 is reported when the article opens).
+    let end = memchr::memmem::find(bytes, b"\n[[")? + 1;
+    let header = format::parse(std::str::from_utf8(bytes.get(..end)?).ok()?).ok()?;
+    if header.content.version > SCHEMA_VERSION || !header.content.highlights.is_empty() {
+        return None;
+    }
+    let starts = memchr::memmem::find_iter(bytes, HIGHLIGHT_START.as_bytes());
+    let highlight_count = match pending {
+        None => starts.count(),
+        Some(pending) => {
+            // The pending changes hold the highlights changed since the
+            // file was written: new ones are added, deleted ones taken out.
+            let mut live: HashSet<&[u8]> = starts
+                .filter_map(|at| {
+                    let rest = bytes.get(at + HIGHLIGHT_START.len()..)?;
+                    rest.get(..memchr::memchr(b'"', rest)?)
+                })
+                .collect();
+            for h in &pending.content.highlights {
+                live.insert(h.id.as_str().as_bytes());
+            }
+            for t in &pending.tombstones {
+                live.remove(t.id.as_str().as_bytes());
+            }
+            live.len()
+        }
+    };
+    let (joined, _) = join(header, pending.cloned());
+    let mut entry = summary_of(file, &joined.content, joined.repairs);
+    entry.highlight_count = highlight_count;
+    Some(entry)
+}
+
 /// Reads and parses a notes file, its pending changes joined in; `Ok(None)`
 /// when it does not exist.
 pub(super) fn read_file(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
@@ -1376,31 +1453,24 @@ type Joined = (format::Parsed, Option<HashSet<HighlightId>>);
 /// file before it removes them, so whatever the order of events, the notes
 /// file read after them holds them or they are joined in.
 fn read_joined(file: &Path) -> Result<Option<Joined>, StoreError> {
-    let pending_file = pending_of(file);
-    let pending = match fs::read(&pending_file) {
-        Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io_error("read", &pending_file)(e)),
-    };
+    let pending = read_pending(file)?;
     let bytes = match fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("read", file)(e)),
     };
-    let parsed = parse_bytes(file, bytes)?;
-    Ok(Some(join(parsed, pending)))
+    Ok(Some(join(parse_bytes(file, bytes)?, pending)))
 }
 
-/// [`read_joined`] for a notes file already read: reads its pending changes
-/// and joins them in.
-fn with_pending(file: &Path, parsed: format::Parsed) -> Result<Joined, StoreError> {
+/// The pending changes of notes file `file`, parsed; `None` when there are
+/// none.
+fn read_pending(file: &Path) -> Result<Option<format::Parsed>, StoreError> {
     let pending_file = pending_of(file);
-    let pending = match fs::read(&pending_file) {
-        Ok(bytes) => Some(parse_bytes(&pending_file, bytes)?),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io_error("read", &pending_file)(e)),
-    };
-    Ok(join(parsed, pending))
+    match fs::read(&pending_file) {
+        Ok(bytes) => Ok(Some(parse_bytes(&pending_file, bytes)?)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_error("read", &pending_file)(e)),
+    }
 }
 
 /// Joins pending changes into a notes file, per id newest-wins as two sync
@@ -1431,15 +1501,11 @@ fn join(parsed: format::Parsed, pending: Option<format::Parsed>) -> Joined {
 
 /// Takes the lock that serialises writers in the annotations folder `dir`.
 fn lock_in(dir: &Path) -> Result<File, StoreError> {
-    let path = dir.join(LOCK_NAME);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_error("open", &path))?;
-    file.lock().map_err(io_error("lock", &path))?;
-    Ok(file)
+    super::disk::lock_file(&dir.join(LOCK_NAME)).map_err(|e| StoreError::Io {
+        action: e.action,
+        path: e.path,
+        source: e.source,
+    })
 }
 
 /// Removes the pending changes of `file` once the file itself holds them.
@@ -1515,9 +1581,18 @@ impl Shared {
 /// if neither file changed meanwhile; else it is given up, and the next save
 /// asks again. A crash at any moment leaves the notes file with its pending
 /// changes or the folded file, which read the same.
+///
+/// A fold is of the file named when it was made: when another article's
+/// notes were read or saved before it runs (the store keeps one file
+/// parsed), it reads its file again rather than fold the other one.
 #[derive(Debug)]
 pub struct Fold {
     shared: Arc<Shared>,
+    /// The notes file whose pending changes are folded.
+    file: PathBuf,
+    /// How long tombstones are kept: the fold writes the whole file, so it
+    /// drops the expired ones, as a save that writes the whole file does.
+    tombstone_age: chrono::TimeDelta,
 }
 
 impl Fold {
@@ -1565,23 +1640,46 @@ impl Fold {
     /// highlights taken from the store while it runs.
     fn fold(&self, taken: &mut (PathBuf, format::Chunks)) -> Result<bool, StoreError> {
         let shared = &self.shared;
-        let (file, stamp, pending, parsed) = {
+        let file = self.file.clone();
+        let held = {
             let mut last = shared.last.lock().unwrap_or_else(|e| e.into_inner());
-            let Some(last) = last.as_mut() else {
-                return Ok(false);
-            };
-            let Some(pending) = &last.pending else {
-                return Ok(false);
-            };
-            let fields = (
-                last.file.clone(),
-                last.stamp.clone(),
-                pending.stamp.clone(),
-                last.parsed.clone(),
-            );
-            *taken = (last.file.clone(), std::mem::take(&mut last.chunks));
-            fields
+            match last.as_mut() {
+                Some(last) if last.file == file => match &last.pending {
+                    Some(pending) => {
+                        let fields = (
+                            last.stamp.clone(),
+                            pending.stamp.clone(),
+                            last.parsed.clone(),
+                        );
+                        *taken = (last.file.clone(), std::mem::take(&mut last.chunks));
+                        Some(fields)
+                    }
+                    // Folded already, or written whole since.
+                    None => return Ok(false),
+                },
+                _ => None,
+            }
         };
+        let (stamp, pending, mut parsed) = match held {
+            Some(held) => held,
+            None => {
+                // Another file was read or saved since: this one is read
+                // again (its versions taken first, so a change made while
+                // it is read makes the fold give up below).
+                let Some(pending) = Stamp::now(&pending_of(&file)) else {
+                    return Ok(false);
+                };
+                let Some(stamp) = Stamp::now(&file) else {
+                    return Ok(false);
+                };
+                let Some((parsed, _)) = read_joined(&file)? else {
+                    return Ok(false);
+                };
+                (stamp, pending, parsed)
+            }
+        };
+        let now = chrono::Utc::now();
+        compact(&mut parsed.tombstones, now, self.tombstone_age);
         let chunks = &mut taken.1;
         let text = format::render_with(&parsed.content, &parsed.tombstones, &parsed.extras, chunks)
             .map_err(|message| StoreError::Encode {
@@ -1632,6 +1730,7 @@ impl Fold {
             {
                 last.stamp = written;
                 last.pending = None;
+                compact(&mut last.parsed.tombstones, now, self.tombstone_age);
                 last.chunks = std::mem::take(chunks);
             }
         }

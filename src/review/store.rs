@@ -9,13 +9,13 @@
 //! answers. A file that does not parse is reported and never overwritten.
 
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
 use super::card::Card;
 use super::file::{REVIEW_VERSION, ReviewFile, merge};
-use crate::annotations::{HighlightId, RealDisk, replace_file};
+use crate::annotations::{HighlightId, RealDisk, lock_file, replace_file};
 
 /// Serialises writers in the review folder.
 const LOCK_NAME: &str = ".lock";
@@ -169,15 +169,11 @@ impl ReviewStore {
     }
 
     fn lock(&self) -> Result<File, ReviewStoreError> {
-        let path = self.dir.join(LOCK_NAME);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io_error("open", &path))?;
-        file.lock().map_err(io_error("lock", &path))?;
-        Ok(file)
+        lock_file(&self.dir.join(LOCK_NAME)).map_err(|e| ReviewStoreError::Io {
+            action: e.action,
+            path: e.path,
+            source: e.source,
+        })
     }
 }
 

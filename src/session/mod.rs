@@ -448,6 +448,12 @@ impl Session {
             || self.searches.is_busy()
     }
 
+    /// True while a large notes file's pending changes are being folded
+    /// into it (see `fold_notes`): a benchmark waits for it to end.
+    pub fn folding_busy(&self) -> bool {
+        self.folding.is_busy()
+    }
+
     /// Starts the jobs held since the session started (see
     /// [`Session::start`]): once the event loop looks for results or asks
     /// whether work is under way, its first frame is drawn.
