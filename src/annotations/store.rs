@@ -1380,51 +1380,110 @@ const HIGHLIGHT_START: &str = "\n[[highlight]]\nid = \"";
 fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
     // The pending changes first, as in `read_joined`.
     let pending = read_pending(file)?;
-    let bytes = match fs::read(file) {
-        Ok(bytes) => bytes,
+    let mut handle = match File::open(file) {
+        Ok(handle) => handle,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("read", file)(e)),
     };
-    if bytes.len() as u64 >= SUMMARY_FROM_BYTES
-        && let Some(entry) = summary_from_header(file, &bytes, pending.as_ref())
+    let large = handle
+        .metadata()
+        .is_ok_and(|m| m.len() >= SUMMARY_FROM_BYTES);
+    if large
+        && let Some(entry) = summary_from_header(file, &mut handle, pending.as_ref())
+            .map_err(io_error("read", file))?
     {
         return Ok(Some(entry));
     }
+    let bytes = fs::read(file).map_err(io_error("read", file))?;
     let (parsed, _) = join(parse_bytes(file, bytes)?, pending);
     Ok(Some(summary_of(file, &parsed.content, parsed.repairs)))
 }
 
+/// How much of a large notes file [`summary_from_header`] reads at a time.
+const SUMMARY_CHUNK: usize = 256 * 1024;
+
+/// What a highlight's id may take after [`HIGHLIGHT_START`], up to its
+/// closing quote (ids are 26 characters).
+const ID_ROOM: usize = 64;
+
 /// [`read_summary`] of a large file as gloss writes it: the header (all
 /// before the first `[[` table) parsed, the highlights counted by the lines
-/// that start them. `None` when the file is not laid out so (hand-edited,
-/// a header not UTF-8 or that does not parse, a newer format): it is then
-/// parsed whole, which says what is wrong with it.
+/// that start them. The file is read a piece at a time through one buffer:
+/// reading 8 MB into fresh memory cost more than the rest of a start. `None`
+/// when the file is not laid out so (hand-edited, a header not UTF-8 or that
+/// does not parse or does not fit the first piece, a newer format): it is
+/// then parsed whole, which says what is wrong with it.
 fn summary_from_header(
     file: &Path,
-    bytes: &[u8],
+    handle: &mut File,
     pending: Option<&format::Parsed>,
-) -> Option<IndexEntry> {
-    // Only the header is decoded: the rest is searched as bytes (a body
-    // that is not UTF-8 is reported when the article opens).
-    let end = memchr::memmem::find(bytes, b"\n[[")? + 1;
-    let header = format::parse(std::str::from_utf8(bytes.get(..end)?).ok()?).ok()?;
-    if header.content.version > SCHEMA_VERSION || !header.content.highlights.is_empty() {
-        return None;
+) -> io::Result<Option<IndexEntry>> {
+    let mut window: Vec<u8> = Vec::with_capacity(SUMMARY_CHUNK + HIGHLIGHT_START.len() + ID_ROOM);
+    let mut chunk = vec![0u8; SUMMARY_CHUNK];
+    let mut header = None;
+    let mut count = 0usize;
+    let mut live: HashSet<Vec<u8>> = HashSet::new();
+    let finder = memchr::memmem::Finder::new(HIGHLIGHT_START.as_bytes());
+    // Each window is what is kept of the last (its final bytes, where a
+    // start may be cut) and the next piece; a start is counted in the window
+    // where it begins before that kept tail, so it is counted once, id and all.
+    let keep = HIGHLIGHT_START.len() + ID_ROOM;
+    loop {
+        let n = read_full(handle, &mut chunk)?;
+        let last = n < chunk.len();
+        window.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        if header.is_none() {
+            // Only the header is decoded: the rest is searched as bytes (a
+            // body that is not UTF-8 is reported when the article opens).
+            let Some(end) = memchr::memmem::find(&window, b"\n[[").map(|at| at + 1) else {
+                return Ok(None);
+            };
+            let Some(parsed) = window
+                .get(..end)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| format::parse(h).ok())
+            else {
+                return Ok(None);
+            };
+            if parsed.content.version > SCHEMA_VERSION || !parsed.content.highlights.is_empty() {
+                return Ok(None);
+            }
+            header = Some(parsed);
+        }
+        let counted_before = if last {
+            window.len()
+        } else {
+            window.len().saturating_sub(keep)
+        };
+        for at in finder
+            .find_iter(&window)
+            .take_while(|&at| at < counted_before)
+        {
+            count += 1;
+            if pending.is_some() {
+                let id = window
+                    .get(at + HIGHLIGHT_START.len()..)
+                    .and_then(|rest| rest.get(..memchr::memchr(b'"', rest)?));
+                if let Some(id) = id {
+                    live.insert(id.to_vec());
+                }
+            }
+        }
+        if last {
+            break;
+        }
+        window.drain(..counted_before);
     }
-    let starts = memchr::memmem::find_iter(bytes, HIGHLIGHT_START.as_bytes());
+    let Some(header) = header else {
+        return Ok(None);
+    };
     let highlight_count = match pending {
-        None => starts.count(),
+        None => count,
         Some(pending) => {
             // The pending changes hold the highlights changed since the
             // file was written: new ones are added, deleted ones taken out.
-            let mut live: HashSet<&[u8]> = starts
-                .filter_map(|at| {
-                    let rest = bytes.get(at + HIGHLIGHT_START.len()..)?;
-                    rest.get(..memchr::memchr(b'"', rest)?)
-                })
-                .collect();
             for h in &pending.content.highlights {
-                live.insert(h.id.as_str().as_bytes());
+                live.insert(h.id.as_str().as_bytes().to_vec());
             }
             for t in &pending.tombstones {
                 live.remove(t.id.as_str().as_bytes());
@@ -1435,7 +1494,22 @@ fn summary_from_header(
     let (joined, _) = join(header, pending.cloned());
     let mut entry = summary_of(file, &joined.content, joined.repairs);
     entry.highlight_count = highlight_count;
-    Some(entry)
+    Ok(Some(entry))
+}
+
+/// Fills `buf` from `from` unless the file ends first; the bytes read.
+fn read_full(from: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match from.read(buf.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
 }
 
 /// Reads and parses a notes file, its pending changes joined in; `Ok(None)`
@@ -1816,6 +1890,52 @@ fn slug(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A notes file as gloss writes it, with `n` highlights, the first
+    /// starting at `first_at` bytes (a comment in the header puts it there).
+    fn notes_file(n: usize, first_at: usize) -> Vec<u8> {
+        let mut head = String::from(
+            "version = 2\n\n[article]\ntitle = \"T\"\npath = \"/a.md\"\nfingerprint = \"\"\n",
+        );
+        let filler = first_at.saturating_sub(head.len() + "# \n".len());
+        head.push_str(&format!("# {}\n", "x".repeat(filler)));
+        let mut out = head.into_bytes();
+        for i in 0..n {
+            out.extend_from_slice(
+                format!(
+                    "\n[[highlight]]\nid = \"01H{i:023}\"\ncreated = \"2026-12-01T02:12:15Z\"\n\
+                     updated = \"2026-12-01T02:12:15Z\"\ncolor = \"yellow\"\ntags = []\nnote = \"\"\n\n\
+                     [highlight.anchor]\nquote = \"q{i}\"\nprefix = \"\"\nsuffix = \"\"\nstart = 0\nend = 2\n"
+                )
+                .as_bytes(),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn a_large_files_highlights_are_counted_once_wherever_the_pieces_cut_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("big.toml");
+        let record = notes_file(1, 0).len() - notes_file(0, 0).len();
+        // Shifting the highlights by every offset within one of them puts
+        // the cut between two pieces everywhere in a highlight's first
+        // lines, its id included.
+        for shift in 0..record {
+            let bytes = notes_file(3_000, 200 + shift);
+            assert!(bytes.len() as u64 >= SUMMARY_FROM_BYTES);
+            fs::write(&file, &bytes).unwrap();
+            // Read a piece at a time (not parsed whole, which would count
+            // right anyway).
+            let mut handle = File::open(&file).unwrap();
+            let entry = summary_from_header(&file, &mut handle, None)
+                .unwrap()
+                .expect("summarised from the header");
+            assert_eq!(entry.highlight_count, 3_000, "shifted by {shift}");
+        }
+        let entry = read_summary(&file).unwrap().unwrap();
+        assert_eq!(entry.highlight_count, 3_000);
+    }
 
     #[test]
     fn slugs_are_safe_and_short() {
