@@ -279,7 +279,9 @@ impl Session {
             preparing_code: SingleJob::new(Notice::CodePrepared, sender.clone())
                 .waking(waker.clone()),
             all_notes: SingleJob::new(Notice::AllNotes, sender.clone()).waking(waker.clone()),
-            counting: SingleJob::new(Notice::Counted, sender.clone()).waking(waker.clone()),
+            counting: SingleJob::new(Notice::Counted, sender.clone())
+                .waking(waker.clone())
+                .below_the_reader(),
             reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
             mirror,
             extracting: SingleJob::new(Notice::Extracted, sender.clone()).waking(waker.clone()),
@@ -288,7 +290,8 @@ impl Session {
             extract_note: None,
             folding: SingleJob::new(Notice::Folded, sender.clone()).waking(waker.clone()),
             loading_notes: SingleJob::new(Notice::NotesLoaded, sender.clone())
-                .waking(waker.clone()),
+                .waking(waker.clone())
+                .below_the_reader(),
             notes_in_background_from: setup.notes_in_background_from,
             notes_now: false,
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
@@ -305,11 +308,13 @@ impl Session {
             wake,
             waker,
         };
-        // The first article's hash and the parse of its rest wait until the
-        // event loop first looks for results, after its first frame (see
+        // The first article's hash, the parse of its rest and the count of
+        // today's review (which reads every notes file) wait until the event
+        // loop first looks for results, after its first frame (see
         // `release_held_jobs`): on two cores they would take one from it.
         session.hashing.hold();
         session.parsing.hold();
+        session.counting.hold();
         session.merge_conflict_copies();
         session.recover();
         session.load_index();
@@ -460,6 +465,7 @@ impl Session {
     fn release_held_jobs(&self) {
         self.hashing.release();
         self.parsing.release();
+        self.counting.release();
     }
 
     /// True while a library search runs: the runtime then wakes often, so
