@@ -230,6 +230,16 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
         Source::File(p) => file::read(p, limit, None).map_err(|e| with_path(&e, p))?,
         Source::Bundled(_, text) => text.as_bytes().to_vec(),
     };
+    decoded(source, bytes, None)
+}
+
+/// The article of `bytes` read from `source` (the whole file, or its head
+/// when `rest` reads the rest): decoded, its format told.
+fn decoded(
+    source: &Source,
+    bytes: Vec<u8>,
+    rest: Option<Arc<dyn document::Remainder>>,
+) -> Result<Loaded, String> {
     let decoded = document::decode_owned(bytes)
         .map_err(|e| format!("{e}: {}", sanitize(&source.display_path())))?;
     let format = document::detect_format(&source.extension(), &decoded.text);
@@ -238,7 +248,7 @@ pub fn load_within(source: &Source, limit: u64) -> Result<Loaded, String> {
         format,
         lossy: decoded.lossy,
         book: None,
-        rest: None,
+        rest,
     })
 }
 
@@ -295,16 +305,11 @@ fn load_head_first(source: &Source, path: &Path, limit: u64) -> Result<Loaded, S
         let format = document::detect_format(&source.extension(), &loaded.text);
         return Ok(Loaded { format, ..loaded });
     }
-    let decoded = document::decode_owned(bytes)
-        .map_err(|e| format!("{e}: {}", sanitize(&source.display_path())))?;
-    let format = document::detect_format(&source.extension(), &decoded.text);
-    Ok(Loaded {
-        text: Arc::new(decoded.text),
-        format,
-        lossy: decoded.lossy,
-        book: None,
-        rest: rest.map(|r| Arc::new(r) as Arc<dyn document::Remainder>),
-    })
+    decoded(
+        source,
+        bytes,
+        rest.map(|r| Arc::new(r) as Arc<dyn document::Remainder>),
+    )
 }
 
 /// Reads an EPUB book (at most `limit` bytes of file, and of text unpacked
