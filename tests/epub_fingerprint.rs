@@ -6,44 +6,25 @@
 //! latest when gloss quits), and a book moved to another path finds its
 //! notes by that fingerprint once it is hashed.
 
+#[path = "support/book_session.rs"]
+mod book_session;
 #[path = "support/epub.rs"]
 mod epub_book;
+
+use book_session::{run, start};
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use gloss::annotations::Store;
-use gloss::app::{App, Effect};
-use gloss::config::Config;
-use gloss::keymap::{Action, Keymap};
+use gloss::keymap::Action;
 use gloss::library::{self, Source};
-use gloss::session::{Outcome, Session, Setup};
+use gloss::session::Session;
 
 fn long_book(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     fs::write(&path, epub_book::long_book(200 * 1024, "Prologuemark")).unwrap();
     fs::canonicalize(&path).unwrap()
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
-
-fn start(dir: &Path, book: &Path) -> Session {
-    let mut app = App::new(
-        Config::default(),
-        Keymap::default(),
-        library::scan(&[book.to_path_buf()]),
-    );
-    app.resize(100, 30);
-    let mut s = Session::start(app, Setup::new(&dir.join("data"), u64::MAX));
-    let effects = s.open_path(book, None);
-    run(&mut s, effects);
-    s
 }
 
 /// The whole book's fingerprint, as every tool but the reader computes it.

@@ -6,18 +6,20 @@
 //! is placed as in a book read whole, and the fingerprint is the whole
 //! book's.
 
+#[path = "support/book_session.rs"]
+mod book_session;
 #[path = "support/epub.rs"]
 mod epub_book;
+
+use book_session::{run, start};
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::app::{App, Effect};
-use gloss::config::Config;
 use gloss::document::{Document, ParseOptions};
-use gloss::keymap::{Action, Keymap};
+use gloss::keymap::Action;
 use gloss::library::{self, Source};
-use gloss::session::{Outcome, Session, Setup};
+use gloss::session::Session;
 
 fn long_book(dir: &Path) -> PathBuf {
     let path = dir.join("long.epub");
@@ -97,27 +99,6 @@ fn a_small_book_reads_the_same_either_way() {
             .collect::<Vec<_>>()
     };
     assert_eq!(kinds(&doc), kinds(&whole));
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
-
-fn start(dir: &Path, book: &Path) -> Session {
-    let mut app = App::new(
-        Config::default(),
-        Keymap::default(),
-        library::scan(&[book.to_path_buf()]),
-    );
-    app.resize(100, 30);
-    let mut s = Session::start(app, Setup::new(&dir.join("data"), u64::MAX));
-    let effects = s.open_path(book, None);
-    run(&mut s, effects);
-    s
 }
 
 #[test]

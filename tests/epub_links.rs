@@ -6,17 +6,19 @@
 //! parsed yet, and the back key returns; `#name` alone means the place in
 //! the link's own chapter (ids repeat across chapters).
 
+#[path = "support/book_session.rs"]
+mod book_session;
 #[path = "support/epub.rs"]
 mod epub_book;
+
+use book_session::{run, start};
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::app::{App, Effect, Msg};
-use gloss::config::Config;
-use gloss::keymap::{Action, Keymap};
-use gloss::library;
-use gloss::session::{Outcome, Session, Setup};
+use gloss::app::Msg;
+use gloss::keymap::Action;
+use gloss::session::Session;
 
 /// Chapter 1 links to chapter 2, to a place in chapter 3 (past the first
 /// chapters parsed: chapter 2 is long), to a place in itself whose id
@@ -41,27 +43,6 @@ fn linked_book(dir: &Path) -> PathBuf {
     let path = dir.join("linked.epub");
     fs::write(&path, epub_book::write(&book)).unwrap();
     path
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
-
-fn start(dir: &Path, book: &Path) -> Session {
-    let mut app = App::new(
-        Config::default(),
-        Keymap::default(),
-        library::scan(&[book.to_path_buf()]),
-    );
-    app.resize(100, 30);
-    let mut s = Session::start(app, Setup::new(&dir.join("data"), u64::MAX));
-    let effects = s.open_path(book, None);
-    run(&mut s, effects);
-    s
 }
 
 /// Follows the link whose text holds `words`, from the link list (`L`).
