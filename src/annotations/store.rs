@@ -1394,7 +1394,12 @@ fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
     {
         return Ok(Some(entry));
     }
-    let bytes = fs::read(file).map_err(io_error("read", file))?;
+    // Parsed whole from the handle already open (from its start again,
+    // when the summary above read some of it and gave up).
+    let mut bytes = Vec::new();
+    io::Seek::rewind(&mut handle)
+        .and_then(|()| io::Read::read_to_end(&mut handle, &mut bytes))
+        .map_err(io_error("read", file))?;
     let (parsed, _) = join(parse_bytes(file, bytes)?, pending);
     Ok(Some(summary_of(file, &parsed.content, parsed.repairs)))
 }
@@ -1933,6 +1938,17 @@ mod tests {
                 .expect("summarised from the header");
             assert_eq!(entry.highlight_count, 3_000, "shifted by {shift}");
         }
+        let entry = read_summary(&file).unwrap().unwrap();
+        assert_eq!(entry.highlight_count, 3_000);
+        // A header longer than the first piece is not summarised from it:
+        // the file is read again from its start and parsed whole.
+        fs::write(&file, notes_file(3_000, SUMMARY_CHUNK + 10)).unwrap();
+        let mut handle = File::open(&file).unwrap();
+        assert!(
+            summary_from_header(&file, &mut handle, None)
+                .unwrap()
+                .is_none()
+        );
         let entry = read_summary(&file).unwrap().unwrap();
         assert_eq!(entry.highlight_count, 3_000);
     }
