@@ -20,7 +20,13 @@ pub const DATA_DIR_ENV: &str = "GLOSS_DATA_DIR";
 /// The platform folders for gloss, or `None` when there is no home folder to
 /// put them in.
 fn project_dirs() -> Option<ProjectDirs> {
-    ProjectDirs::from("", "", "gloss")
+    // On Linux the folder's name is the application's own name, which
+    // `from` would lower-case and trim through Unicode tables first: the
+    // same folders, without touching those tables at every start.
+    #[cfg(target_os = "linux")]
+    return ProjectDirs::from_path(PathBuf::from("gloss"));
+    #[cfg(not(target_os = "linux"))]
+    return ProjectDirs::from("", "", "gloss");
 }
 
 /// The config file read when no `--config` is given
