@@ -203,9 +203,11 @@ impl Loaded {
 }
 
 /// How much of a long text file the reader reads before its first screen
-/// (see [`load_for_reading`]): many screens at any size, a few hundred
-/// microseconds to read and decode.
-const READ_HEAD_BYTES: u64 = 256 * 1024;
+/// (see [`load_for_reading`]): many screens at any size, about a hundred
+/// microseconds to read and decode. The first screen's parse (32 KiB) must
+/// end 64 KiB before the head's end for the head to be used (see
+/// `document::parse::from_head`); anything read beyond that is only cost.
+const READ_HEAD_BYTES: u64 = 128 * 1024;
 
 /// More lines than `document::detect_format` looks at (200) to tell plain
 /// text from Markdown.
@@ -377,7 +379,9 @@ pub fn check_article(path: &Path, limit: u64) -> Result<(), String> {
         // Opened as the reader will open it next, and kept for it.
         return book::check_and_keep(path, limit).map_err(|reason| with_path(&reason, path));
     }
-    list_meta(&source, limit)
+    // What can go wrong is in reading and decoding the head: its metadata
+    // is read again by the list, so it is not worked out here.
+    load_head(&source, limit)
         .map(drop)
         .map_err(|reason| with_path(&reason, path))
 }
