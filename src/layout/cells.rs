@@ -24,6 +24,49 @@ pub(super) fn cluster_width(g: &str) -> usize {
     g.width()
 }
 
+/// The grapheme clusters of `s` with their byte offsets, exactly as
+/// `grapheme_indices(true)` gives them, without the Unicode tables when `s`
+/// is ASCII (most prose): there each character is a cluster of its own,
+/// except a CR LF pair. Wrapping and drawing walk every cluster of what
+/// they show, so this is most of their work on plain English text.
+pub(super) fn cluster_indices(s: &str) -> ClusterIndices<'_> {
+    if s.is_ascii() {
+        ClusterIndices::Ascii { s, at: 0 }
+    } else {
+        ClusterIndices::Unicode(s.grapheme_indices(true))
+    }
+}
+
+/// The iterator of [`cluster_indices`].
+pub(super) enum ClusterIndices<'a> {
+    /// An ASCII string, a byte (or CR LF) at a time from `at`.
+    Ascii { s: &'a str, at: usize },
+    /// Anything else, through the Unicode segmentation rules.
+    Unicode(GraphemeIndices<'a>),
+}
+
+impl<'a> Iterator for ClusterIndices<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        match self {
+            Self::Ascii { s, at } => {
+                let start = *at;
+                let bytes = s.as_bytes();
+                let first = *bytes.get(start)?;
+                let len = if first == b'\r' && bytes.get(start + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                *at = start + len;
+                Some((start, s.get(start..start + len)?))
+            }
+            Self::Unicode(graphemes) => graphemes.next(),
+        }
+    }
+}
+
 /// True for whitespace that may hang past the right edge at a wrap point.
 pub(super) fn is_blank(g: &str) -> bool {
     g == " " || g == "\t"
@@ -117,7 +160,7 @@ pub(super) fn drawn_width(text: &str, range: Range<usize>, limit: u16, tab_width
 struct PartCells<'a> {
     text: &'a str,
     offset: usize,
-    graphemes: std::iter::Peekable<GraphemeIndices<'a>>,
+    graphemes: std::iter::Peekable<ClusterIndices<'a>>,
     base: u16,
     col: usize,
     limit: usize,
@@ -133,7 +176,7 @@ impl<'a> PartCells<'a> {
         Self {
             text,
             offset: start,
-            graphemes: slice.grapheme_indices(true).peekable(),
+            graphemes: cluster_indices(slice).peekable(),
             base,
             col: 0,
             limit: usize::from(limit),

@@ -114,6 +114,23 @@ fn check_block(text: &str, range: Range<usize>, lines: &BlockLines, width: u16) 
 }
 
 proptest! {
+    /// The ASCII shortcut finds the clusters the Unicode rules find, on any
+    /// text: ASCII with control characters and CR LF pairs, and mixed.
+    #[test]
+    fn clusters_are_the_unicode_grapheme_clusters(
+        s in prop_oneof![
+            "[ -~\t\r\n\x00-\x1f]{0,40}",
+            prop::collection::vec(prop_oneof![atom(), Just("\r\n".to_string()), Just("\r".to_string())], 0..20)
+                .prop_map(|v| v.concat()),
+        ]
+    ) {
+        let ours: Vec<(usize, &str)> = cells::cluster_indices(&s).collect();
+        let unicode: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
+        prop_assert_eq!(ours, unicode);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]

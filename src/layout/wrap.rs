@@ -6,9 +6,8 @@ use std::collections::VecDeque;
 use std::ops::Range;
 
 use unicode_linebreak::linebreaks;
-use unicode_segmentation::UnicodeSegmentation;
 
-use super::cells::{MAX_TAB_WIDTH, cluster_width, is_blank, tab_advance};
+use super::cells::{MAX_TAB_WIDTH, cluster_indices, cluster_width, is_blank, tab_advance};
 use super::prefix::prefixes;
 use super::{BlockLines, LineKind, ViewLine};
 use crate::document::{BlockKind, Container, Span};
@@ -264,7 +263,7 @@ fn wrap_segment(
     let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
     let mut keep = rules.keep.iter().peekable();
     let mut prev_blank = false;
-    let source = seg.grapheme_indices(true).map(move |(i, g)| {
+    let source = cluster_indices(seg).map(move |(i, g)| {
         while breaks.next_if(|&b| b < i).is_some() {}
         let at = base + i;
         while keep.next_if(|r| r.end <= at).is_some() {}
