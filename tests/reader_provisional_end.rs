@@ -170,3 +170,23 @@ fn a_short_article_has_no_provisional_view() {
     assert!(!app.reader.as_ref().unwrap().is_provisional());
     assert!(shown(&mut app).concat().contains("The end."));
 }
+
+#[test]
+fn g_shows_a_full_last_page_when_the_end_is_mostly_link_targets() {
+    // The last part: short paragraphs whose links have very long targets,
+    // so the end's first few kilobytes of source draw only a few lines.
+    let mut source = long_article(1024 * 1024);
+    let target = format!("https://example.org/{}", "a".repeat(4000));
+    for n in 1..=60 {
+        source.push_str(&format!("\nSee [note {n}]({target}).\n"));
+    }
+    source.push_str("\nThe closing line.\n");
+    let mut app = opened(&source);
+    app.update(Action::Bottom);
+    assert!(app.reader.as_ref().unwrap().is_provisional());
+    let page = shown(&mut app);
+    assert_eq!(page, true_last_page(&source));
+    let height = app.reader.as_ref().unwrap().height;
+    assert_eq!(page.len(), height, "a full page: {page:?}");
+    assert!(page.concat().contains("The closing line."));
+}

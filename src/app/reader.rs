@@ -20,10 +20,15 @@ const PARSE_STEP: usize = 64 * 1024;
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
 
-/// Source bytes of the provisional view `G` shows while the rest of a long
-/// article is still being parsed: several screens at any width, parsed in
-/// about a millisecond.
-const TAIL_BYTES: usize = 32 * 1024;
+/// Source bytes of the provisional view `G` shows first while the rest of a
+/// long article is still being parsed: a screen of prose even at 200x60,
+/// parsed in about half a millisecond. When it does not fill the last page
+/// (long link targets, short lines), four times as much is taken, up to
+/// [`MAX_TAIL_BYTES`].
+const TAIL_BYTES: usize = 16 * 1024;
+
+/// The largest provisional view `G` parses before settling for what it has.
+const MAX_TAIL_BYTES: usize = 256 * 1024;
 
 impl App {
     /// [`super::Msg::Parsed`]: the rest of the open article, parsed by the
@@ -310,11 +315,22 @@ impl Reader {
     /// part (see [`Reader::is_provisional`]); with a selection under way, or
     /// when little is left, whatever is left is parsed here.
     pub fn to_bottom(&mut self) {
-        if self.held.is_none()
+        let mut bytes = TAIL_BYTES;
+        while self.held.is_none()
             && self.anchor.is_none()
-            && let Some(tail) = self.doc.provisional_tail(TAIL_BYTES)
+            && let Some(tail) = self.doc.provisional_tail(bytes)
         {
             self.hold(tail);
+            // A last page with text above it is full; otherwise more of
+            // the end is taken, from the real document put back.
+            let full = self
+                .bottom_top()
+                .is_some_and(|top| top != LinePos::default());
+            if full || bytes >= MAX_TAIL_BYTES {
+                break;
+            }
+            let _ = self.leave_tail();
+            bytes *= 4;
         }
         self.doc.ensure_complete();
         self.top = self.bottom_top().unwrap_or_default();
