@@ -228,7 +228,11 @@ pub fn add_hyperlinks(buf: &mut Buffer, app: &App) {
         return;
     }
     for (y, line) in lines {
-        if line.kind != LineKind::Text {
+        // Most lines hold no link: their cells are not walked.
+        let linked = links
+            .iter()
+            .any(|(r, _)| r.start < line.range.end && r.end > line.range.start);
+        if line.kind != LineKind::Text || !linked {
             continue;
         }
         for cell in line_cells(doc.text(), line) {
