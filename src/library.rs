@@ -203,11 +203,13 @@ impl Loaded {
 }
 
 /// How much of a long text file the reader reads before its first screen
-/// (see [`load_for_reading`]): many screens at any size, about a hundred
-/// microseconds to read and decode. The first screen's parse (32 KiB) must
-/// end 64 KiB before the head's end for the head to be used (see
-/// `document::parse::from_head`); anything read beyond that is only cost.
-const READ_HEAD_BYTES: u64 = 128 * 1024;
+/// (see [`load_for_reading`]): many screens at any size, a few hundred
+/// microseconds to read and decode. The first screen's parse must end
+/// 64 KiB before the head's end for the head to be used (see
+/// `document::parse::from_head`), and it ends at a segment's end: a long
+/// list at the start (a changelog's commits) takes it to 70 KiB and more,
+/// so a head of 128 KiB made such a file read and parse twice.
+const READ_HEAD_BYTES: u64 = 256 * 1024;
 
 /// More lines than `document::detect_format` looks at (200) to tell plain
 /// text from Markdown.

@@ -334,3 +334,28 @@ fn notes_saved_from_the_head_carry_the_whole_texts_fingerprint() {
         "{stored}"
     );
 }
+
+#[test]
+fn a_long_list_at_the_start_still_opens_from_the_head() {
+    // A changelog's first release: some 70 KiB of commits in one tight list,
+    // so the first screen's parse ends past 64 KiB into the file.
+    let mut list = String::new();
+    let mut n = 0;
+    while list.len() < 70 * 1024 {
+        n += 1;
+        list.push_str(&format!(
+            "* [`{n:07x}`](https://example.org/commit/{n}) - **docs**: fix a typo in part {n}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(2 * 1024 * 1024, &list, "");
+    let mut s = open(dir.path(), &bytes);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.is_head_only(), "only the head is read at first");
+    assert!(shown(&mut s.app).contains("fix a typo in part 1"));
+    wait_until_complete(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    let mut whole = whole(&bytes);
+    whole.ensure_complete();
+    assert_eq!(reader.doc.text(), whole.text());
+}
