@@ -187,7 +187,12 @@ pub(super) fn from_head(
     options: ParseOptions,
     rest: Arc<dyn Remainder>,
 ) -> Document {
-    let mut doc = start(head, format, options);
+    // The head's parse stops at the first reference link: its target may
+    // be defined anywhere in the rest, so the whole text is read anyway.
+    let mut doc = unparsed(head, format, options);
+    if !doc.pending.done {
+        more_until(&mut doc, FIRST_BUDGET, |p| p.references.get().is_some());
+    }
     let pending = &doc.pending;
     let parsed = pending.source.get(..pending.pos).unwrap_or("");
     let certain = !format.is_html()
@@ -263,6 +268,16 @@ pub(super) fn rules(format: Format) -> Rules {
 }
 
 pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) -> Document {
+    let mut doc = unparsed(source, format, options);
+    if !doc.pending.done {
+        more(&mut doc, FIRST_BUDGET);
+    }
+    doc
+}
+
+/// A document with its header read and none of its body parsed yet (a
+/// page, which is parsed whole, comes back complete).
+fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Document {
     // A BOM is not text; `decode` drops it, but callers may pass raw strings.
     let source: Arc<String> = match source.strip_prefix('\u{feff}') {
         Some(rest) => Arc::new(rest.to_string()),
@@ -306,7 +321,6 @@ pub(super) fn start(source: Arc<String>, format: Format, options: ParseOptions) 
     for piece in header.pieces {
         commit(&mut doc, piece);
     }
-    more(&mut doc, FIRST_BUDGET);
     doc
 }
 
@@ -346,6 +360,11 @@ fn page(source: Arc<String>, format: Format) -> Document {
 }
 
 pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
+    more_until(doc, budget, |_| false)
+}
+
+/// [`more`], also stopping after a segment when `stop` says so.
+fn more_until(doc: &mut Document, budget: usize, stop: fn(&Pending) -> bool) -> bool {
     let before = doc.blocks.len();
     if doc.pending.unread.is_some() {
         read_rest(doc);
@@ -392,6 +411,9 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
         };
         for piece in pieces {
             feed(doc, piece);
+        }
+        if stop(&doc.pending) {
+            break;
         }
     }
     doc.blocks.len() > before
