@@ -307,6 +307,7 @@ impl Runtime {
         // found meanwhile is taken (a warm library can hand over thousands
         // of articles by now; they are ordered after the first screen).
         draw(terminal, &mut self.session.app)?;
+        self.session.frame_drawn();
         self.prepare_code();
         let mut dirty = false;
         let mut last_draw = Instant::now();
@@ -330,6 +331,7 @@ impl Runtime {
             // not one per event; a frame is still drawn every FRAME_BUDGET.
             if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
                 draw(terminal, &mut self.session.app)?;
+                self.session.frame_drawn();
                 self.prepare_code();
                 dirty = false;
                 last_draw = Instant::now();
