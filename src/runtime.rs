@@ -123,6 +123,8 @@ fn run_with(
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
+    // The first screen is the article: the list's figures can wait for it.
+    setup.figures_after_first_frame = start.is_some();
     setup.cache_dir = paths::cache_dir();
     // Notes synced from a machine whose library lives elsewhere are found by
     // the article's place inside the library.

@@ -106,6 +106,12 @@ pub struct Setup {
     /// beside them ([`crate::annotations::PENDING_FROM_BYTES`]; tests lower
     /// it).
     pub pending_changes_from: u64,
+    /// The list's figures (progress, highlight counts) are read from the
+    /// store after the first frame ([`Session::frame_drawn`]), not at
+    /// start: for `gloss FILE`, whose first screen is the article and not
+    /// the list, so a notes file of 20,000 highlights is not counted (read
+    /// whole) before it.
+    pub figures_after_first_frame: bool,
 }
 
 impl Setup {
@@ -122,6 +128,7 @@ impl Setup {
             warm_code: None,
             notes_in_background_from: NOTES_IN_BACKGROUND_FROM,
             pending_changes_from: crate::annotations::PENDING_FROM_BYTES,
+            figures_after_first_frame: false,
         }
     }
 }
@@ -210,6 +217,9 @@ pub struct Session {
     /// an article with 20,000 placed highlights takes milliseconds that
     /// the first screen need not wait for.
     retired: Option<crate::app::reader::Reader>,
+    /// The list's figures wait for the first frame (see
+    /// [`Setup::figures_after_first_frame`]).
+    figures_owed: bool,
     /// The open (see `openings`) of a book whose notes may have followed
     /// it from another path: looked for once its fingerprint is hashed.
     matching_moved: Option<u64>,
@@ -303,6 +313,7 @@ impl Session {
             openings: 0,
             head_only: None,
             retired: None,
+            figures_owed: setup.figures_after_first_frame,
             matching_moved: None,
             fingerprint_owed: None,
             saving: false,
@@ -325,7 +336,9 @@ impl Session {
         session.counting.hold();
         session.merge_conflict_copies();
         session.recover();
-        session.load_index();
+        if !session.figures_owed {
+            session.load_index();
+        }
         session.count_due();
         session.sync_recovery();
         session

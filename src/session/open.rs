@@ -456,8 +456,13 @@ impl Session {
     /// open before the last open is freed now, after the new one's first
     /// screen (freeing 20,000 placed highlights and a parsed megabyte took
     /// longer than the rest of an open).
+    /// The list's figures, when they waited for the first frame (see
+    /// [`super::Setup::figures_after_first_frame`]), are read now too.
     pub fn frame_drawn(&mut self) {
         self.retired = None;
+        if std::mem::take(&mut self.figures_owed) {
+            self.load_index();
+        }
     }
 
     /// [`Session::open`] for going to one of the article's highlights at
