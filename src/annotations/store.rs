@@ -1386,11 +1386,12 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
 
 /// Notes files from this size on are summarised for [`Store::index`] from
 /// their header (article, position) and a count of their highlights, not
-/// parsed whole: the index is read before the first screen of `gloss FILE`,
-/// and parsing an 8 MB file of 20,000 highlights took longer than the rest
-/// of the start together (issue 12). The rest of such a file is parsed when
-/// its article opens (off the event loop), where a broken highlight is
-/// reported as for any file.
+/// parsed whole: the index is read at start, and parsing an 8 MB file of
+/// 20,000 highlights took longer than the rest of the start together (issue
+/// 12); finding an article's notes ([`Store::index_uncounted`]) reads their
+/// header only. The rest of such a file is parsed when its article opens
+/// (off the event loop), where a broken highlight is reported as for any
+/// file.
 const SUMMARY_FROM_BYTES: u64 = PENDING_FROM_BYTES;
 
 /// The start of a highlight table as [`format::render_with`] writes it.
