@@ -123,6 +123,8 @@ fn run_with(
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
+    // The first screen is the article: the list's figures can wait for it.
+    setup.figures_after_first_frame = start.is_some();
     setup.cache_dir = paths::cache_dir();
     // Notes synced from a machine whose library lives elsewhere are found by
     // the article's place inside the library.
@@ -307,6 +309,7 @@ impl Runtime {
         // found meanwhile is taken (a warm library can hand over thousands
         // of articles by now; they are ordered after the first screen).
         draw(terminal, &mut self.session.app)?;
+        self.session.frame_drawn();
         self.prepare_code();
         let mut dirty = false;
         let mut last_draw = Instant::now();
@@ -330,6 +333,7 @@ impl Runtime {
             // not one per event; a frame is still drawn every FRAME_BUDGET.
             if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
                 draw(terminal, &mut self.session.app)?;
+                self.session.frame_drawn();
                 self.prepare_code();
                 dirty = false;
                 last_draw = Instant::now();

@@ -7,8 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use gloss::annotations::{Anchor, ArticleRecord, Highlight, HighlightId, Op, Store};
 use gloss::app::{App, Effect};
 use gloss::config::Config;
 use gloss::document::{Document, Format, ParseOptions};
@@ -46,13 +47,19 @@ fn article(bytes: usize, opening: &str, end: &str) -> Vec<u8> {
 fn open(dir: &Path, bytes: &[u8]) -> Session {
     let file = dir.join("long.md");
     fs::write(&file, bytes).unwrap();
+    open_file(&file, Setup::new(&dir.join("data"), u64::MAX))
+}
+
+/// Opens `file`, already written, in a session made from `setup`.
+fn open_file(file: &Path, setup: Setup) -> Session {
+    let file = file.to_path_buf();
     let mut app = App::new(
         Config::default(),
         Keymap::default(),
         library::scan(std::slice::from_ref(&file)),
     );
     app.resize(100, 30);
-    let mut session = Session::start(app, Setup::new(&dir.join("data"), u64::MAX));
+    let mut session = Session::start(app, setup);
     let effects = session.open_path(&file, None);
     run(&mut session, effects);
     session
@@ -358,4 +365,141 @@ fn a_long_list_at_the_start_still_opens_from_the_head() {
     let mut whole = whole(&bytes);
     whole.ensure_complete();
     assert_eq!(reader.doc.text(), whole.text());
+}
+
+/// Writes the article `bytes` as `long.md` in `dir`, with a notes file in
+/// `dir/data` holding one highlight on each of `quotes` (placed in the whole
+/// text); the article's file is returned.
+fn with_notes(dir: &Path, bytes: &[u8], quotes: &[&str]) -> PathBuf {
+    let file = dir.join("long.md");
+    fs::write(&file, bytes).unwrap();
+    let path = fs::canonicalize(&file).unwrap();
+    let text = whole(bytes).text().to_string();
+    let time = chrono::Utc::now() - chrono::TimeDelta::days(1);
+    let ops: Vec<Op> = quotes
+        .iter()
+        .enumerate()
+        .map(|(i, quote)| {
+            let at = text.find(quote).unwrap();
+            Op::Upsert(Highlight {
+                via: None,
+                id: HighlightId::from(format!("h{i}")),
+                created: time,
+                updated: time,
+                color: "yellow".into(),
+                tags: Vec::new(),
+                note: format!("note {i}"),
+                orphaned: false,
+                anchor: Anchor::from_range(&text, at..at + quote.len()),
+            })
+        })
+        .collect();
+    let record = ArticleRecord {
+        title: "A long read".into(),
+        path: gloss::annotations::path_to_text(&path),
+        ..ArticleRecord::default()
+    };
+    Store::new(&dir.join("data"))
+        .apply(None, &record, &ops)
+        .unwrap();
+    file
+}
+
+/// A session whose every notes file is read and placed in the background
+/// (as a file of 20,000 highlights is).
+fn notes_later(dir: &Path) -> Setup {
+    let mut setup = Setup::new(&dir.join("data"), u64::MAX);
+    setup.notes_in_background_from = 1;
+    setup
+}
+
+/// Collects background results until the open article's highlights are
+/// there; the generous deadline only keeps a broken job from hanging.
+fn until_notes_loaded(s: &mut Session) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
+        && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
+        "the highlights never arrived"
+    );
+    // What the rest changed is said with the next look.
+    s.collect_jobs();
+}
+
+#[test]
+fn an_article_whose_notes_load_in_the_background_opens_from_its_head_like_one_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(1024 * 1024, "The opening paragraph.", "");
+    let file = with_notes(
+        dir.path(),
+        &bytes,
+        &["The opening paragraph.", "The very last words."],
+    );
+    let mut s = open_file(&file, notes_later(dir.path()));
+    {
+        let reader = s.app.reader.as_ref().expect("the article is open");
+        assert!(
+            reader.doc.is_head_only(),
+            "only the head before the first screen"
+        );
+        assert!(reader.notes.loading.is_some(), "its notes load meanwhile");
+    }
+    assert!(shown(&mut s.app).contains("The opening paragraph."));
+
+    until_notes_loaded(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.doc.text(), whole(&bytes).text(), "the whole text");
+    assert_eq!(reader.notes.highlights.len(), 2);
+    assert_eq!(
+        reader.notes.placed.len(),
+        2,
+        "both placed, the last one too"
+    );
+    assert_eq!(reader.notes.orphans(), 0);
+    assert!(reader.notes.read_only.is_none(), "notes can be changed");
+    assert_eq!(s.app.message.as_ref().filter(|m| m.error), None);
+}
+
+#[test]
+fn notes_loading_in_the_background_are_not_placed_in_a_file_changed_before_its_rest_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(1024 * 1024, "The opening paragraph.", "");
+    let file = with_notes(
+        dir.path(),
+        &bytes,
+        &["The opening paragraph.", "The very last words."],
+    );
+    let notes_before = all_text_under(&dir.path().join("data"));
+    let mut s = open_file(&file, notes_later(dir.path()));
+    assert!(s.app.reader.as_ref().unwrap().doc.is_head_only());
+    // Written over before the rest is read (the jobs start at the first
+    // look for results).
+    let mut changed = bytes.clone();
+    changed.extend_from_slice(b"\nA paragraph added later.\n");
+    fs::write(&file, &changed).unwrap();
+
+    until_notes_loaded(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert!(reader.doc.unread_rest().is_some());
+    assert!(!reader.doc.text().contains("A paragraph added later"));
+    assert!(reader.notes.placed.is_empty(), "none placed in half a text");
+    assert!(reader.notes.read_only.is_some(), "no changes taken");
+    let message = s.app.message.clone().expect("an error");
+    assert!(message.error, "{message:?}");
+    assert!(
+        message.text.contains("changed while it was being read"),
+        "{message:?}"
+    );
+    s.flush_position();
+    drop(s.finish());
+    assert_eq!(
+        all_text_under(&dir.path().join("data")),
+        notes_before,
+        "the notes file is left as it was"
+    );
 }

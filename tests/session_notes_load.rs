@@ -419,3 +419,29 @@ fn changes_saved_to_pending_changes_keep_every_highlight() {
     assert!(!gloss::annotations::pending_of(&file).exists(), "folded");
     check(&Store::new(&world.data).read(&file).unwrap());
 }
+
+/// `gloss FILE` shows the article first, not the list: the list's figures
+/// are read from the store after the first frame (a notes file of 20,000
+/// highlights is read whole to count them), and arrive then.
+#[test]
+fn when_the_article_is_the_first_screen_the_lists_figures_follow_its_first_frame() {
+    let world = world();
+    let scan = library::scan(std::slice::from_ref(&world.library));
+    let mut app = App::new(Config::default(), Keymap::default(), scan);
+    app.resize(100, 30);
+    let mut setup = Setup::new(&world.data, u64::MAX);
+    setup.notes_in_background_from = 1;
+    setup.figures_after_first_frame = true;
+    let mut s = Session::start(app, setup);
+    open(&mut s, &world.article);
+    let id = s.app.reader.as_ref().unwrap().article;
+    assert!(s.app.reader.as_ref().unwrap().notes.loading.is_some());
+    assert_eq!(message(&s), "loading highlights…", "not counted yet");
+
+    s.frame_drawn();
+    assert_eq!(s.app.figures.get(id).unwrap().highlights, HIGHLIGHTS);
+    until_loaded(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.notes.placed.len(), HIGHLIGHTS, "every one placed");
+    assert_eq!(s.app.figures.get(id).unwrap().highlights, HIGHLIGHTS);
+}

@@ -135,6 +135,8 @@ struct Cached {
     /// The pending-changes file's version, when there was one.
     pending: Option<Stamp>,
     summary: Result<IndexEntry, Corrupt>,
+    /// Whether `summary` counts the highlights (see [`Store::index_uncounted`]).
+    counted: bool,
 }
 
 /// What identifies one version of a file cheaply: a save replaces the file
@@ -613,6 +615,19 @@ impl Store {
     /// Summaries of every annotation file, re-reading only files that changed
     /// since the last call. Temporary and lock files are ignored.
     pub fn index(&self) -> Result<Index, StoreError> {
+        self.index_counting(true)
+    }
+
+    /// [`Store::index`] for finding an article's notes file, not for its
+    /// figures: a large notes file is read for its header only (article,
+    /// position), and its `highlight_count` is 0 until [`Store::index`]
+    /// counts them. Counting reads the whole file (8.7 MB for 20,000
+    /// highlights), which opening such an article need not wait for.
+    pub fn index_uncounted(&self) -> Result<Index, StoreError> {
+        self.index_counting(false)
+    }
+
+    fn index_counting(&self, counting: bool) -> Result<Index, StoreError> {
         let listing = match fs::read_dir(&self.dir) {
             Ok(listing) => listing,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Index::default()),
@@ -656,12 +671,17 @@ impl Store {
             let fresh = cache
                 .get(&file)
                 .filter(|c| c.stamp == stamp && c.pending == pending_stamp)
+                .filter(|c| c.counted || !counting)
                 .cloned();
             let cached = match fresh {
                 Some(cached) => cached,
                 None => {
-                    let summary = match read_summary(&file) {
-                        Ok(Some(entry)) => Ok(entry),
+                    let mut counted = true;
+                    let summary = match read_summary(&file, counting) {
+                        Ok(Some((entry, all))) => {
+                            counted = all;
+                            Ok(entry)
+                        }
                         // Vanished between listing and reading.
                         Ok(None) => continue,
                         Err(StoreError::Corrupt(corrupt)) => Err(corrupt),
@@ -681,6 +701,7 @@ impl Store {
                         stamp,
                         pending: pending_stamp,
                         summary,
+                        counted,
                     };
                     cache.insert(file.clone(), cached.clone());
                     cached
@@ -715,7 +736,7 @@ impl Store {
     /// an article without notes need not hash its whole text before its
     /// first screen: nothing the hash could find is there.
     pub fn may_match_by_fingerprint(&self, path: &Path) -> Result<bool, StoreError> {
-        Ok(may_match_in(&self.index()?, path))
+        Ok(may_match_in(&self.index_uncounted()?, path))
     }
 
     /// [`Store::find`] for the article `record` describes, found at `path`
@@ -757,7 +778,7 @@ impl Store {
         fingerprint: &str,
         title: Option<&str>,
     ) -> Result<Lookup, StoreError> {
-        let index = self.index()?;
+        let index = self.index_uncounted()?;
         let Some((file, matched)) = choose(&index, path, fingerprint, &self.library_roots) else {
             if let Some(corrupt) = broken_file_of(&index, path, fingerprint, title) {
                 return Err(StoreError::Corrupt(corrupt));
@@ -869,7 +890,7 @@ impl Store {
             Some(file) => file.to_path_buf(),
             None => {
                 let path = text_to_path(&article.path);
-                let index = self.index()?;
+                let index = self.index_uncounted()?;
                 match choose(&index, &path, &article.fingerprint, &self.library_roots) {
                     Some((file, _)) => file,
                     None => {
@@ -1365,19 +1386,22 @@ fn is_named_for(file: &Path, prefix: &str) -> bool {
 
 /// Notes files from this size on are summarised for [`Store::index`] from
 /// their header (article, position) and a count of their highlights, not
-/// parsed whole: the index is read before the first screen of `gloss FILE`,
-/// and parsing an 8 MB file of 20,000 highlights took longer than the rest
-/// of the start together (issue 12). The rest of such a file is parsed when
-/// its article opens (off the event loop), where a broken highlight is
-/// reported as for any file.
+/// parsed whole: the index is read at start, and parsing an 8 MB file of
+/// 20,000 highlights took longer than the rest of the start together (issue
+/// 12); finding an article's notes ([`Store::index_uncounted`]) reads their
+/// header only. The rest of such a file is parsed when its article opens
+/// (off the event loop), where a broken highlight is reported as for any
+/// file.
 const SUMMARY_FROM_BYTES: u64 = PENDING_FROM_BYTES;
 
 /// The start of a highlight table as [`format::render_with`] writes it.
 const HIGHLIGHT_START: &str = "\n[[highlight]]\nid = \"";
 
 /// The summary [`Store::index`] keeps of notes file `file`, with its
-/// pending changes joined in; `Ok(None)` when it does not exist.
-fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
+/// pending changes joined in, and whether it counts the highlights (a large
+/// file's are counted only when `counting`); `Ok(None)` when it does not
+/// exist.
+fn read_summary(file: &Path, counting: bool) -> Result<Option<(IndexEntry, bool)>, StoreError> {
     // The pending changes first, as in `read_joined`.
     let pending = read_pending(file)?;
     let mut handle = match File::open(file) {
@@ -1389,10 +1413,10 @@ fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
         .metadata()
         .is_ok_and(|m| m.len() >= SUMMARY_FROM_BYTES);
     if large
-        && let Some(entry) = summary_from_header(file, &mut handle, pending.as_ref())
+        && let Some(entry) = summary_from_header(file, &mut handle, pending.as_ref(), counting)
             .map_err(io_error("read", file))?
     {
-        return Ok(Some(entry));
+        return Ok(Some((entry, counting)));
     }
     // Parsed whole from the handle already open (from its start again,
     // when the summary above read some of it and gave up).
@@ -1401,7 +1425,10 @@ fn read_summary(file: &Path) -> Result<Option<IndexEntry>, StoreError> {
         .and_then(|()| io::Read::read_to_end(&mut handle, &mut bytes))
         .map_err(io_error("read", file))?;
     let (parsed, _) = join(parse_bytes(file, bytes)?, pending);
-    Ok(Some(summary_of(file, &parsed.content, parsed.repairs)))
+    Ok(Some((
+        summary_of(file, &parsed.content, parsed.repairs),
+        true,
+    )))
 }
 
 /// How much of a large notes file [`summary_from_header`] reads at a time.
@@ -1417,11 +1444,13 @@ const ID_ROOM: usize = 64;
 /// reading 8 MB into fresh memory cost more than the rest of a start. `None`
 /// when the file is not laid out so (hand-edited, a header not UTF-8 or that
 /// does not parse or does not fit the first piece, a newer format): it is
-/// then parsed whole, which says what is wrong with it.
+/// then parsed whole, which says what is wrong with it. Unless `counting`,
+/// only the header is read and the count is 0.
 fn summary_from_header(
     file: &Path,
     handle: &mut File,
     pending: Option<&format::Parsed>,
+    counting: bool,
 ) -> io::Result<Option<IndexEntry>> {
     let mut window: Vec<u8> = Vec::with_capacity(SUMMARY_CHUNK + HIGHLIGHT_START.len() + ID_ROOM);
     let mut chunk = vec![0u8; SUMMARY_CHUNK];
@@ -1454,6 +1483,9 @@ fn summary_from_header(
                 return Ok(None);
             }
             header = Some(parsed);
+            if !counting {
+                break;
+            }
         }
         let counted_before = if last {
             window.len()
@@ -1483,6 +1515,7 @@ fn summary_from_header(
         return Ok(None);
     };
     let highlight_count = match pending {
+        _ if !counting => 0,
         None => count,
         Some(pending) => {
             // The pending changes hold the highlights changed since the
@@ -1648,6 +1681,7 @@ impl Shared {
                     stamp,
                     pending,
                     summary: Ok(summary_of(file, content, Repairs::default())),
+                    counted: true,
                 },
             );
         }
@@ -1933,24 +1967,49 @@ mod tests {
             // Read a piece at a time (not parsed whole, which would count
             // right anyway).
             let mut handle = File::open(&file).unwrap();
-            let entry = summary_from_header(&file, &mut handle, None)
+            let entry = summary_from_header(&file, &mut handle, None, true)
                 .unwrap()
                 .expect("summarised from the header");
             assert_eq!(entry.highlight_count, 3_000, "shifted by {shift}");
         }
-        let entry = read_summary(&file).unwrap().unwrap();
+        let (entry, _) = read_summary(&file, true).unwrap().unwrap();
         assert_eq!(entry.highlight_count, 3_000);
         // A header longer than the first piece is not summarised from it:
         // the file is read again from its start and parsed whole.
         fs::write(&file, notes_file(3_000, SUMMARY_CHUNK + 10)).unwrap();
         let mut handle = File::open(&file).unwrap();
         assert!(
-            summary_from_header(&file, &mut handle, None)
+            summary_from_header(&file, &mut handle, None, true)
                 .unwrap()
                 .is_none()
         );
-        let entry = read_summary(&file).unwrap().unwrap();
+        let (entry, _) = read_summary(&file, true).unwrap().unwrap();
         assert_eq!(entry.highlight_count, 3_000);
+    }
+
+    #[test]
+    fn finding_a_large_files_article_reads_its_header_and_the_index_counts_it_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        fs::create_dir_all(store.dir()).unwrap();
+        let file = store.dir().join("t-0000000001.toml");
+        fs::write(&file, notes_file(3_000, 200)).unwrap();
+        let (entry, counted) = read_summary(&file, false).unwrap().unwrap();
+        assert!(!counted);
+        assert_eq!(entry.article.path, "/a.md", "the header is read");
+        assert_eq!(entry.highlight_count, 0, "not counted");
+        // Finding the file needs no count...
+        let found = store.index_uncounted().unwrap();
+        assert_eq!(found.entries.len(), 1);
+        assert_eq!(found.entries[0].article.path, "/a.md");
+        // ...and the index made for figures counts, though the uncounted
+        // summary was kept first.
+        assert_eq!(store.index().unwrap().entries[0].highlight_count, 3_000);
+        assert_eq!(
+            store.index_uncounted().unwrap().entries[0].highlight_count,
+            3_000,
+            "a counted summary serves both"
+        );
     }
 
     #[test]

@@ -419,6 +419,15 @@ impl App {
         effects
     }
 
+    /// Takes the open article out before another takes its place, for the
+    /// session to free after the next frame (see
+    /// `Session::frame_drawn`); the message that its highlights are
+    /// loading goes with it.
+    pub fn take_reader(&mut self) -> Option<Reader> {
+        self.forget_loading_message();
+        self.reader.take()
+    }
+
     /// The reading progress of an article as a fraction to show: a stored
     /// value that is not a number, or out of 0..=1 (a hand-edited or damaged
     /// notes file), is clamped rather than shown as "NaN%" or "750%".

@@ -148,6 +148,7 @@ impl Session {
             raw,
             options: self.options,
         });
+        self.retire_reader();
         self.app.show_loading(ArticleId(index), message);
         true
     }

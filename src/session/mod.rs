@@ -106,6 +106,12 @@ pub struct Setup {
     /// beside them ([`crate::annotations::PENDING_FROM_BYTES`]; tests lower
     /// it).
     pub pending_changes_from: u64,
+    /// The list's figures (progress, highlight counts) are read from the
+    /// store after the first frame ([`Session::frame_drawn`]), not at
+    /// start: for `gloss FILE`, whose first screen is the article and not
+    /// the list, so a notes file of 20,000 highlights is not counted (read
+    /// whole) before it.
+    pub figures_after_first_frame: bool,
 }
 
 impl Setup {
@@ -122,6 +128,7 @@ impl Setup {
             warm_code: None,
             notes_in_background_from: NOTES_IN_BACKGROUND_FROM,
             pending_changes_from: crate::annotations::PENDING_FROM_BYTES,
+            figures_after_first_frame: false,
         }
     }
 }
@@ -205,6 +212,14 @@ pub struct Session {
     openings: u64,
     /// The open article while only its head is read (see `open::HeadOnly`).
     head_only: Option<open::HeadOnly>,
+    /// The article that was open before the last open, kept until the new
+    /// one's first frame is drawn (see [`Session::frame_drawn`]): freeing
+    /// an article with 20,000 placed highlights takes milliseconds that
+    /// the first screen need not wait for.
+    retired: Option<crate::app::reader::Reader>,
+    /// The list's figures wait for the first frame (see
+    /// [`Setup::figures_after_first_frame`]).
+    figures_owed: bool,
     /// The open (see `openings`) of a book whose notes may have followed
     /// it from another path: looked for once its fingerprint is hashed.
     matching_moved: Option<u64>,
@@ -297,6 +312,8 @@ impl Session {
             searches: crate::search::job::Searches::new(sender.clone(), waker.clone()),
             openings: 0,
             head_only: None,
+            retired: None,
+            figures_owed: setup.figures_after_first_frame,
             matching_moved: None,
             fingerprint_owed: None,
             saving: false,
@@ -308,16 +325,20 @@ impl Session {
             wake,
             waker,
         };
-        // The first article's hash, the parse of its rest and the count of
-        // today's review (which reads every notes file) wait until the event
-        // loop first looks for results, after its first frame (see
+        // The first article's hash, the parse of its rest, the reading of
+        // its notes when they are large, and the count of today's review
+        // (which reads every notes file) wait until the event loop first
+        // looks for results, after its first frame (see
         // `release_held_jobs`): on two cores they would take one from it.
         session.hashing.hold();
         session.parsing.hold();
+        session.loading_notes.hold();
         session.counting.hold();
         session.merge_conflict_copies();
         session.recover();
-        session.load_index();
+        if !session.figures_owed {
+            session.load_index();
+        }
         session.count_due();
         session.sync_recovery();
         session
@@ -465,6 +486,7 @@ impl Session {
     fn release_held_jobs(&self) {
         self.hashing.release();
         self.parsing.release();
+        self.loading_notes.release();
         self.counting.release();
     }
 

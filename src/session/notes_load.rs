@@ -70,9 +70,29 @@ impl Job for LoadNotes {
             Ok(parsed) => parsed.doc.text(),
             Err(doc) => doc.text(),
         };
+        let unread = match &whole {
+            Ok(parsed) => parsed.doc.unread_rest(),
+            Err(doc) => doc.unread_rest(),
+        };
         let mut moved = false;
         let mut repaired = None;
         let mut ops = Vec::new();
+        // The rest of an article opened from its head could not be read
+        // (or changed meanwhile): its highlights are not placed in half a
+        // text, and no change is taken (`Session::check_rest` says why).
+        if let Some(reason) = unread {
+            return NotesRead {
+                opening,
+                loaded: LoadedNotes {
+                    article,
+                    notes: Notes::read_only(record, reason.to_string()),
+                    ops,
+                },
+                parsed: whole.ok(),
+                moved,
+                repaired,
+            };
+        }
         let notes = match read.run() {
             Ok(Some(found)) => {
                 moved = matches!(
@@ -104,8 +124,10 @@ impl Job for LoadNotes {
 
 impl Session {
     /// True while an open article's highlights are being read in the
-    /// background.
+    /// background (asking, as the event loop does, starts what waited for
+    /// the first frame).
     pub fn notes_pending(&self) -> bool {
+        self.release_held_jobs();
         self.loading_notes.is_busy()
     }
 

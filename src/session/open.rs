@@ -288,12 +288,19 @@ impl Session {
         if !match_later {
             self.matching_moved = None;
         }
+        // Megabytes of notes are read and placed off the event loop, by a
+        // job that reads and parses the rest of the article first.
+        let notes_later = !self.notes_now
+            && matches!(&lookup, Ok(Lookup { located: Some(located), .. })
+                if located.bytes >= self.notes_in_background_from);
         // Highlights are placed on the whole text: an article with notes
-        // (or with a note typed when the last run ended) is read whole
-        // before it is shown; one without shows its first screen from its
-        // head, and any highlight made meanwhile anchors in text the whole
-        // document keeps at the same offsets.
+        // placed now (or with a note typed when the last run ended) is read
+        // whole before it is shown; one without, or whose notes the job
+        // places, shows its first screen from its head (any highlight made
+        // meanwhile anchors in text the whole document keeps at the same
+        // offsets; none is taken while the notes load).
         if loaded.rest.is_some()
+            && !notes_later
             && (!matches!(lookup, Ok(Lookup { located: None, .. })) || self.has_draft(&path))
         {
             loaded = match loaded.read_whole() {
@@ -351,13 +358,10 @@ impl Session {
                     "the whole page is shown: highlights are in the article (W)".into(),
                 )
             }
-            // Megabytes of notes are read and placed off the event loop.
             Ok(Lookup {
                 located: Some(located),
                 ..
-            }) if (located.bytes >= self.notes_in_background_from || book_incomplete)
-                && !self.notes_now =>
-            {
+            }) if notes_later || (book_incomplete && !self.notes_now) => {
                 let count = self
                     .app
                     .figures
@@ -410,6 +414,7 @@ impl Session {
             }),
             _ => None,
         };
+        self.retire_reader();
         let mut effects = self
             .app
             .show_article(crate::app::ArticleId(index), doc, notes, note);
@@ -435,6 +440,29 @@ impl Session {
             });
         }
         effects
+    }
+
+    /// Takes the open article out of the app before another takes its
+    /// place, to be freed once the new one's first frame is drawn (see
+    /// [`Session::frame_drawn`]). One is kept at most: an older one still
+    /// waiting (no frame was drawn in between) is freed now.
+    pub(super) fn retire_reader(&mut self) {
+        if let Some(old) = self.app.take_reader() {
+            self.retired = Some(old);
+        }
+    }
+
+    /// The runtime calls this after drawing a frame: the article that was
+    /// open before the last open is freed now, after the new one's first
+    /// screen (freeing 20,000 placed highlights and a parsed megabyte took
+    /// longer than the rest of an open).
+    /// The list's figures, when they waited for the first frame (see
+    /// [`super::Setup::figures_after_first_frame`]), are read now too.
+    pub fn frame_drawn(&mut self) {
+        self.retired = None;
+        if std::mem::take(&mut self.figures_owed) {
+            self.load_index();
+        }
     }
 
     /// [`Session::open`] for going to one of the article's highlights at
