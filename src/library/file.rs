@@ -231,7 +231,7 @@ pub fn read_head(path: &Path, limit: u64, head: u64) -> Result<Read, Refusal> {
                 len: meta.len(),
                 modified: meta.modified().ok(),
                 limit,
-                head: bytes.clone(),
+                head: bytes.len(),
                 whole: std::sync::OnceLock::new(),
             };
             Ok(Read::Head(bytes, rest))
@@ -259,8 +259,10 @@ pub struct Rest {
     len: u64,
     modified: Option<std::time::SystemTime>,
     limit: u64,
-    /// The head's bytes, to decode the whole text as one read would.
-    head: Vec<u8>,
+    /// How many bytes the head has (the whole is read again from the
+    /// start of the same handle, not kept from the head: copying the head
+    /// cost the first screen more than reading it again costs the job).
+    head: usize,
     whole: std::sync::OnceLock<Result<crate::document::Whole, String>>,
 }
 
@@ -268,20 +270,20 @@ impl fmt::Debug for Rest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rest")
             .field("len", &self.len)
-            .field("head", &self.head.len())
+            .field("head", &self.head)
             .finish_non_exhaustive()
     }
 }
 
 impl Rest {
-    /// Reads the rest after the head and decodes the whole.
+    /// Reads the whole file again from its start, through the handle its
+    /// head was read from, and decodes it; a file whose size or time
+    /// changed since the head was read is refused.
     fn read_whole(&self) -> Result<crate::document::Whole, String> {
         let changed = || "the file changed while it was being read".to_string();
         let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
-        bytes.extend_from_slice(&self.head);
         let mut file = &self.file;
-        file.seek(SeekFrom::Start(self.head.len() as u64))
-            .map_err(|e| io_reason(&e))?;
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_reason(&e))?;
         // One byte more than allowed tells a file that grew past the limit.
         let cap = self
             .limit
