@@ -64,7 +64,9 @@ pub(super) fn ends_sentence(text: &str) -> bool {
 /// cut: it does not end a sentence, its author did not wrap it over several
 /// lines, and it reads as a prose fragment ending in a plain word.
 pub(super) fn may_continue(piece: &Piece) -> bool {
-    is_prose(piece) && !is_heading_like(&piece.text) && !is_label(&piece.text) && leaves_open(piece)
+    // How it ends first: most paragraphs end a sentence, and the other
+    // tests read the whole paragraph.
+    leaves_open(piece) && is_prose(piece) && !is_heading_like(&piece.text) && !is_label(&piece.text)
 }
 
 /// True when a paragraph ends the way a cut sentence does: no final
