@@ -11,7 +11,7 @@ mod book_session;
 #[path = "support/epub.rs"]
 mod epub_book;
 
-use book_session::{run, start};
+use book_session::{run, start, until_notes_loaded};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,7 +138,7 @@ fn a_highlight_in_chapter_seven_is_placed_when_the_book_opens_again() {
         assert!(!reader.doc.is_complete(), "the book was parsed whole first");
         assert!(reader.notes.loading.is_some());
     }
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let reader = s.app.reader.as_ref().unwrap();
     assert!(reader.doc.is_complete());
     assert_eq!(reader.notes.orphans(), 0);
@@ -148,22 +148,6 @@ fn a_highlight_in_chapter_seven_is_placed_when_the_book_opens_again() {
     assert_eq!(reader.doc.slice(placed.range.clone()), quote);
     // And it can be changed like any other (the notes are not read-only).
     assert!(reader.notes.read_only.is_none());
-}
-
-/// Collects background results until the open book's highlights are
-/// placed; the generous deadline only keeps a broken job from hanging.
-fn until_loaded(s: &mut Session) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
-        && std::time::Instant::now() < deadline
-    {
-        s.collect_jobs();
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    assert!(
-        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
-        "the highlights never arrived"
-    );
 }
 
 #[test]
@@ -186,7 +170,7 @@ fn a_book_reopens_where_it_was_left_without_being_parsed_whole_first() {
         assert!(!reader.doc.is_complete());
         assert!(reader.doc.text().len() < top, "the place is not parsed yet");
     }
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let reader = s.app.reader.as_mut().unwrap();
     let again = reader.top_offset().unwrap();
     assert_eq!(

@@ -6,24 +6,21 @@
 //! changed between the two reads is never shown half old, half new.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
+#[path = "support/book_session.rs"]
+mod book_session;
+
+use book_session::{highlight_op, run, until_notes_loaded};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::annotations::{Anchor, ArticleRecord, Highlight, HighlightId, Op, Store};
-use gloss::app::{App, Effect};
+use gloss::annotations::{ArticleRecord, Op, Store};
+use gloss::app::App;
 use gloss::config::Config;
 use gloss::document::{Document, Format, ParseOptions};
 use gloss::keymap::{Action, Keymap};
 use gloss::library;
-use gloss::session::{Outcome, Session, Setup};
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
+use gloss::session::{Session, Setup};
 
 /// A Markdown article of about `bytes` bytes, starting with `opening` and
 /// ending with "The very last words." and then `end`.
@@ -375,23 +372,17 @@ fn with_notes(dir: &Path, bytes: &[u8], quotes: &[&str]) -> PathBuf {
     fs::write(&file, bytes).unwrap();
     let path = fs::canonicalize(&file).unwrap();
     let text = whole(bytes).text().to_string();
-    let time = chrono::Utc::now() - chrono::TimeDelta::days(1);
     let ops: Vec<Op> = quotes
         .iter()
         .enumerate()
         .map(|(i, quote)| {
             let at = text.find(quote).unwrap();
-            Op::Upsert(Highlight {
-                via: None,
-                id: HighlightId::from(format!("h{i}")),
-                created: time,
-                updated: time,
-                color: "yellow".into(),
-                tags: Vec::new(),
-                note: format!("note {i}"),
-                orphaned: false,
-                anchor: Anchor::from_range(&text, at..at + quote.len()),
-            })
+            highlight_op(
+                &text,
+                format!("h{i}"),
+                at..at + quote.len(),
+                format!("note {i}"),
+            )
         })
         .collect();
     let record = ArticleRecord {
@@ -411,24 +402,6 @@ fn notes_later(dir: &Path) -> Setup {
     let mut setup = Setup::new(&dir.join("data"), u64::MAX);
     setup.notes_in_background_from = 1;
     setup
-}
-
-/// Collects background results until the open article's highlights are
-/// there; the generous deadline only keeps a broken job from hanging.
-fn until_notes_loaded(s: &mut Session) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
-        && std::time::Instant::now() < deadline
-    {
-        s.collect_jobs();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(
-        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
-        "the highlights never arrived"
-    );
-    // What the rest changed is said with the next look.
-    s.collect_jobs();
 }
 
 #[test]

@@ -7,17 +7,20 @@
 //! an older open is dropped. The threshold is lowered so a few hundred
 //! highlights are "large".
 
+#[path = "support/book_session.rs"]
+mod book_session;
+
+use book_session::{highlight_op, run, until_notes_loaded};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::annotations::{
-    Anchor, ArticleRecord, Highlight, HighlightId, Op, ReadingPosition, Store,
-};
-use gloss::app::{App, Effect};
+use gloss::annotations::{ArticleRecord, HighlightId, Op, ReadingPosition, Store};
+use gloss::app::App;
 use gloss::config::Config;
 use gloss::keymap::{Action, Keymap};
 use gloss::library;
-use gloss::session::{Outcome, Session, Setup};
+use gloss::session::{Session, Setup};
 
 /// Highlights in the article's notes file.
 const HIGHLIGHTS: usize = 300;
@@ -42,14 +45,6 @@ struct World {
     article: PathBuf,
     other: PathBuf,
     data: PathBuf,
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
 }
 
 fn session(world: &World) -> Session {
@@ -100,22 +95,16 @@ fn world() -> World {
         reader.doc.ensure_complete();
         reader.doc.text().to_string()
     };
-    let time = chrono::Utc::now() - chrono::TimeDelta::days(1);
     let mut ops: Vec<Op> = (0..HIGHLIGHTS)
         .map(|i| {
             let quote = format!("Sentence {i} of the long article");
             let at = text.find(&format!("{quote} says")).unwrap();
-            Op::Upsert(Highlight {
-                via: None,
-                id: HighlightId::from(format!("h{i:05}")),
-                created: time,
-                updated: time,
-                color: "yellow".into(),
-                tags: Vec::new(),
-                note: format!("note {i}"),
-                orphaned: false,
-                anchor: Anchor::from_range(&text, at..at + quote.len()),
-            })
+            highlight_op(
+                &text,
+                format!("h{i:05}"),
+                at..at + quote.len(),
+                format!("note {i}"),
+            )
         })
         .collect();
     let half = text.find("Sentence 150 of").unwrap();
@@ -123,7 +112,7 @@ fn world() -> World {
         offset: gloss::document::CharOffset::new(text[..half].chars().count()),
         quote: text[half..half + 40].to_string(),
         progress: 0.5,
-        updated: time,
+        updated: chrono::Utc::now() - chrono::TimeDelta::days(1),
     }));
     let record = ArticleRecord {
         title: "Many highlights".into(),
@@ -155,22 +144,6 @@ fn stored(world: &World) -> gloss::annotations::AnnotationFile {
         .unwrap()
         .unwrap()
         .content
-}
-
-/// Collects background results until the open article's highlights are
-/// there; the generous deadline only keeps a broken job from hanging.
-fn until_loaded(s: &mut Session) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while s.app.reader.as_ref().unwrap().notes.loading.is_some()
-        && std::time::Instant::now() < deadline
-    {
-        s.collect_jobs();
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    assert!(
-        s.app.reader.as_ref().unwrap().notes.loading.is_none(),
-        "the highlights never arrived"
-    );
 }
 
 /// Waits until the notes job has finished, without taking its result.
@@ -249,7 +222,7 @@ fn a_highlight_made_while_loading_is_refused_and_saved_once_they_are_there() {
     );
     assert_eq!(fs::read(&file).unwrap(), before, "nothing written");
 
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     // Now the same keys make the highlight, saved with all the others.
     let mut effects = s.app.update(Action::SelectSentence);
     effects.extend(s.app.update(Action::Highlight));
@@ -273,7 +246,7 @@ fn a_note_edited_after_loading_is_saved_with_every_other_highlight() {
     let world = world();
     let mut s = session(&world);
     open(&mut s, &world.article);
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let reader = s.app.reader.as_mut().unwrap();
     let mut h = reader.notes.highlights[42].clone();
     h.note = "edited after loading".into();
@@ -320,7 +293,7 @@ fn a_reader_that_moved_while_loading_stays_where_it_is() {
     let effects = s.app.update(Action::PageDown);
     run(&mut s, effects);
     let top = s.app.reader.as_mut().unwrap().top_offset().unwrap();
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let reader = s.app.reader.as_mut().unwrap();
     assert_eq!(
         reader.top_offset(),
@@ -346,7 +319,7 @@ fn a_result_for_an_older_open_is_dropped() {
     assert_eq!(message(&s), "");
     // And opened again, the article gets its own.
     open(&mut s, &world.article);
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     assert_eq!(s.app.reader.as_ref().unwrap().notes.count(), HIGHLIGHTS);
 }
 
@@ -360,7 +333,7 @@ fn changes_saved_to_pending_changes_keep_every_highlight() {
     let file = notes_file(&world);
     let mut s = session_with(&world, 1);
     open(&mut s, &world.article);
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let edit = |s: &mut Session, i: usize, note: &str| {
         let reader = s.app.reader.as_mut().unwrap();
         let mut h = reader.notes.highlights[i].clone();
@@ -440,7 +413,7 @@ fn when_the_article_is_the_first_screen_the_lists_figures_follow_its_first_frame
 
     s.frame_drawn();
     assert_eq!(s.app.figures.get(id).unwrap().highlights, HIGHLIGHTS);
-    until_loaded(&mut s);
+    until_notes_loaded(&mut s);
     let reader = s.app.reader.as_ref().unwrap();
     assert_eq!(reader.notes.placed.len(), HIGHLIGHTS, "every one placed");
     assert_eq!(s.app.figures.get(id).unwrap().highlights, HIGHLIGHTS);

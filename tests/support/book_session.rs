@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use gloss::annotations::{Anchor, Highlight, HighlightId, Op};
 use gloss::app::{App, Effect};
 use gloss::config::Config;
 use gloss::keymap::Keymap;
@@ -33,4 +34,47 @@ pub fn start(dir: &Path, book: &Path) -> Session {
     let effects = s.open_path(book, None);
     run(&mut s, effects);
     s
+}
+
+/// Collects background results until the open article's highlights, read
+/// and placed by the background job, are there; the generous deadline only
+/// keeps a broken job from hanging the test. What the rest of the article
+/// changed is said with the look after that, which is taken too.
+pub fn until_notes_loaded(s: &mut Session) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while s
+        .app
+        .reader
+        .as_ref()
+        .is_some_and(|r| r.notes.loading.is_some())
+        && std::time::Instant::now() < deadline
+    {
+        s.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    assert!(
+        s.app
+            .reader
+            .as_ref()
+            .is_some_and(|r| r.notes.loading.is_none()),
+        "the highlights never arrived"
+    );
+    s.collect_jobs();
+}
+
+/// A yellow highlight made yesterday over `text[range]`, with `note`, as a
+/// store operation (for notes files written before a test opens them).
+pub fn highlight_op(text: &str, id: String, range: std::ops::Range<usize>, note: String) -> Op {
+    let time = chrono::Utc::now() - chrono::TimeDelta::days(1);
+    Op::Upsert(Highlight {
+        via: None,
+        id: HighlightId::from(id),
+        created: time,
+        updated: time,
+        color: "yellow".into(),
+        tags: Vec::new(),
+        note,
+        orphaned: false,
+        anchor: Anchor::from_range(text, range),
+    })
 }
