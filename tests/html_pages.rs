@@ -108,6 +108,16 @@ fn metadata_comes_from_meta_tags_json_ld_and_the_canonical_link() {
         document::read_metadata(node, Format::Html).title.as_deref(),
         Some("Assert")
     );
+    // Node's module pages add a link to the source after the heading.
+    let node_module = "<html><head><title>Stream | Node.js v20 Documentation</title></head><body>\
+                <h1>Node.js v20 documentation</h1><h2>Stream<a class=\"srclink\" href=\"https://github.com/nodejs/node/blob/v20/lib/stream.js\">[src]</a>\
+                <span><a class=\"mark\" href=\"#stream\">#</a></span></h2><p>Streams.</p></body></html>";
+    assert_eq!(
+        document::read_metadata(node_module, Format::Html)
+            .title
+            .as_deref(),
+        Some("Stream")
+    );
     let sphinx = "<html><head><title>Disk images \u{2014} Emulator 10.0 documentation</title></head><body>\
                   <h1>Disk images<a class=\"headerlink\" href=\"#disk\">\u{f0c1}</a></h1><p>Text.</p></body></html>";
     assert_eq!(

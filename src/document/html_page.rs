@@ -195,18 +195,18 @@ fn without_site_name(title: &str, tree: &Html) -> String {
     let Ok(headings) = Selector::parse("h1, h2") else {
         return title.to_string();
     };
+    // A heading's words are its text outside links: what generators put
+    // beside a heading (a permalink sign, Node's "[src]") is a link; a
+    // heading that is all link counts whole.
     let headings: Vec<String> = tree
         .select(&headings)
         .take(64)
-        .map(|h| {
-            let text: String = h.text().collect();
-            text.trim()
-                .trim_end_matches(|c: char| {
-                    matches!(c, '#' | '¶' | '§' | '🔗') || html::is_private_use(c)
-                })
-                .trim()
-                .to_string()
+        .flat_map(|h| {
+            let whole: String = h.text().collect();
+            let own = text_outside_links(h);
+            [whole.trim().to_string(), own.trim().to_string()]
         })
+        .filter(|text| !text.is_empty())
         .collect();
     let mut parts = vec![title];
     for sep in SEPARATORS {
@@ -217,6 +217,20 @@ fn without_site_name(title: &str, tree: &Html) -> String {
         .map(str::trim)
         .find(|part| !part.is_empty() && headings.iter().any(|h| h == part))
         .map_or_else(|| title.to_string(), str::to_string)
+}
+
+/// The text of `el` that is not inside a link.
+fn text_outside_links(el: scraper::ElementRef<'_>) -> String {
+    el.descendants()
+        .filter_map(|node| {
+            let text = node.value().as_text()?;
+            let in_link = node
+                .ancestors()
+                .take_while(|a| a.id() != el.id())
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"));
+            (!in_link).then_some(&**text)
+        })
+        .collect()
 }
 
 /// Reads title, author, date and address from `<title>`, `og:`/`article:`

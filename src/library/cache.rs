@@ -23,7 +23,7 @@ const FILE_NAME: &str = "library.json";
 
 /// Bumped when what is cached or how it is read changes, so a cache written
 /// by another version is rebuilt rather than trusted.
-const VERSION: u32 = 2; // 2: web pages' titles lose the site's name
+const VERSION: u32 = 3; // 2: web pages' titles lose the site's name; 3: also beside a source link
 
 /// What identifies one version of a file without reading it: the one key
 /// of both caches (this metadata cache and the session's fingerprints).
