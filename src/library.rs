@@ -435,6 +435,14 @@ pub struct Article {
     pub lossy: bool,
 }
 
+impl Article {
+    /// True for the bundled guided tour, which a first start selects so
+    /// that Enter opens it (the README says to start there).
+    pub fn is_tour(&self) -> bool {
+        matches!(self.source, Source::Bundled(name, _) if name == SAMPLES[0].0)
+    }
+}
+
 /// A file that was found but cannot be shown, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {

@@ -736,10 +736,18 @@ impl App {
     }
 
     /// Selects the article read last, so that Enter reopens it: what a
-    /// start does once the reading positions are known.
+    /// start does once the reading positions are known. Before anything
+    /// was read, among the bundled samples, the guided tour.
     pub fn select_last_read(&mut self) {
-        if let Some(id) = self.figures.read_last() {
-            self.list.select_article(id.0);
+        let last = self.figures.read_last().map(|id| id.0);
+        let tour = || {
+            self.list
+                .articles
+                .iter()
+                .position(crate::library::Article::is_tour)
+        };
+        if let Some(index) = last.or_else(tour) {
+            self.list.select_article(index);
             self.keep_selection_visible();
         }
     }
