@@ -2,7 +2,7 @@
 //! alternate screen, mouse, bracketed paste), drawing a frame, telling the
 //! suspend key, and the clipboard escape.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use anyhow::Result;
 use crossterm::cursor::Show;
@@ -39,14 +39,33 @@ pub(super) fn draw(terminal: &mut Term, app: &mut App) -> Result<()> {
     Ok(())
 }
 
-pub(super) type Term = Terminal<CrosstermBackend<Stdout>>;
+pub(super) type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
-/// Switches the terminal to the app's mode (a panic switches it back: ratatui's
-/// hook and `install_panic_hook`).
+/// How much of a frame is gathered before it goes to the terminal: a full
+/// 200x60 frame, styles and all. Standard output alone would write every
+/// 1 KiB (its line buffer's size, and a frame has no newlines), so a full
+/// redraw went out in a dozen pieces, each a system call and each a partial
+/// screen for the terminal to take in; ratatui flushes after every frame,
+/// so a frame now goes out in one write.
+const FRAME_BYTES: usize = 128 * 1024;
+
+/// The backend every frame is drawn through (see [`FRAME_BYTES`]).
+fn backend() -> CrosstermBackend<BufWriter<Stdout>> {
+    CrosstermBackend::new(BufWriter::with_capacity(FRAME_BYTES, io::stdout()))
+}
+
+/// Switches the terminal to the app's mode: raw input, the alternate screen,
+/// mouse and bracketed paste. A panic switches it back through
+/// `install_panic_hook`, which the runtime installs before this.
 pub(super) fn enter() -> Result<Term> {
-    let terminal = ratatui::try_init()?;
-    execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
-    Ok(terminal)
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    Ok(Terminal::new(backend())?)
 }
 
 /// Re-enters the app's terminal mode after [`leave`] (around an external
@@ -63,7 +82,7 @@ pub(super) fn resume(terminal: &mut Term) -> Result<()> {
     // A fresh terminal has no previous frame, so the next draw writes every
     // cell. (`Terminal::clear` would ask the terminal for the cursor
     // position and wait for an answer some terminals never send.)
-    *terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    *terminal = Terminal::new(backend())?;
     Ok(())
 }
 
