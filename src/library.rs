@@ -9,8 +9,8 @@ pub mod order;
 use std::collections::HashSet;
 use std::fs::{self, Metadata as FileMetadata};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use walkdir::WalkDir;
 
@@ -127,6 +127,52 @@ pub struct Loaded {
     /// ([`load_for_reading`]): `text` is then only its first part, and
     /// this reads the rest (see [`document::Document::from_head`]).
     pub rest: Option<Arc<dyn document::Remainder>>,
+    /// Its first screen's document, parsed ahead on another thread (see
+    /// [`Loaded::parse_ahead`]).
+    pub parsed_ahead: ParsedAhead,
+}
+
+/// A document parsed from a [`Loaded`] before anyone asked for it, so the
+/// article `gloss FILE` starts on is parsed while the terminal is set up.
+/// The first [`Loaded::document_noting_lossy`] for the same options and
+/// format takes it; a copy read whole ([`Loaded::read_whole`]) has none,
+/// and anything else parses its own. Shared by a [`Loaded`]'s clones.
+#[derive(Clone, Default)]
+pub struct ParsedAhead(Arc<Mutex<Option<Ahead>>>);
+
+/// What [`ParsedAhead`] holds: the document and what it was parsed with.
+struct Ahead {
+    options: ParseOptions,
+    format: Format,
+    made: (Document, bool),
+}
+
+impl ParsedAhead {
+    /// The document parsed ahead with `options` as `format`, once.
+    fn take(&self, options: ParseOptions, format: Format) -> Option<(Document, bool)> {
+        let mut slot = self.0.lock().ok()?;
+        slot.take_if(|a| a.options == options && a.format == format)
+            .map(|a| a.made)
+    }
+
+    /// Whether a document is waiting to be taken.
+    #[cfg(test)]
+    pub(crate) fn is_waiting(&self) -> bool {
+        self.0.lock().is_ok_and(|slot| slot.is_some())
+    }
+
+    fn put(&self, ahead: Ahead) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(ahead);
+        }
+    }
+}
+
+impl std::fmt::Debug for ParsedAhead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = self.0.lock().is_ok_and(|slot| slot.is_some());
+        f.debug_tuple("ParsedAhead").field(&held).finish()
+    }
 }
 
 impl Loaded {
@@ -139,6 +185,9 @@ impl Loaded {
     /// was read so far: the file's text, or a book's first chapters (a book
     /// read chapter by chapter learns it only as they are unpacked).
     pub fn document_noting_lossy(&self, options: ParseOptions) -> (Document, bool) {
+        if let Some(made) = self.parsed_ahead.take(options, self.format) {
+            return made;
+        }
         if let Some(book) = &self.book {
             return document::epub::document(book);
         }
@@ -160,6 +209,23 @@ impl Loaded {
             Document::from_shared(Arc::clone(&self.text), self.format, options),
             self.lossy,
         )
+    }
+
+    /// Parses the document [`Loaded::document_noting_lossy`] will give for
+    /// `options` now, and keeps it for it: on a thread of its own, while
+    /// the caller does something else (see `session::ReadAhead`). Books and
+    /// web pages are left alone: their opens parse in the background
+    /// already.
+    pub fn parse_ahead(&self, options: ParseOptions) {
+        if self.book.is_some() || self.format.is_html() {
+            return;
+        }
+        let made = self.document_noting_lossy(options);
+        self.parsed_ahead.put(Ahead {
+            options,
+            format: self.format,
+            made,
+        });
     }
 
     /// The fingerprint the article's notes are found by: of the source, or
@@ -198,6 +264,7 @@ impl Loaded {
             lossy: whole.lossy,
             book: None,
             rest: None,
+            parsed_ahead: ParsedAhead::default(),
         })
     }
 }
@@ -253,6 +320,7 @@ fn decoded(
         lossy: decoded.lossy,
         book: None,
         rest,
+        parsed_ahead: ParsedAhead::default(),
     })
 }
 
@@ -281,6 +349,7 @@ pub fn load_for_reading(source: &Source, limit: u64) -> Result<Loaded, String> {
         lossy: false,
         book: Some(book),
         rest: None,
+        parsed_ahead: ParsedAhead::default(),
     })
 }
 
@@ -303,6 +372,7 @@ fn load_head_first(source: &Source, path: &Path, limit: u64) -> Result<Loaded, S
             lossy: false,
             book: None,
             rest: Some(Arc::new(unread)),
+            parsed_ahead: ParsedAhead::default(),
         }
         .read_whole()
         .map_err(|e| with_path(&e, path))?;
@@ -327,6 +397,7 @@ fn load_book(path: &Path, limit: u64) -> Result<Loaded, String> {
         lossy: book.lossy,
         book: None,
         rest: None,
+        parsed_ahead: ParsedAhead::default(),
     })
 }
 

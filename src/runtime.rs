@@ -17,8 +17,8 @@ use crate::app::{App, Effect};
 use crate::config::Config;
 use crate::document::ParseOptions;
 use crate::keymap::Keymap;
-use crate::library::{self, Scan};
-use crate::session::{Outcome, Session, Setup};
+use crate::library::{self, Scan, Source};
+use crate::session::{Outcome, ReadAhead, Session, Setup};
 use crate::{external_editor, paths};
 use exit::{install_panic_hook, report_kept};
 use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resume};
@@ -104,6 +104,12 @@ fn run_with(
         }),
         _ => None,
     });
+    // The article's own file is read and its first screen parsed while
+    // the list, the session and the terminal are set up.
+    let read_ahead = start
+        .as_ref()
+        .filter(|start| !library::is_sample_path(&start.path))
+        .map(|start| ReadAhead::start(Source::File(start.path.clone()), max_size, options));
     if let Some(start) = &start
         && paths.is_empty()
         && !library::is_sample_path(&start.path)
@@ -123,6 +129,9 @@ fn run_with(
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
+    if let Some(read_ahead) = read_ahead {
+        setup.reader = Box::new(read_ahead);
+    }
     // The first screen is the article: the list's figures can wait for it.
     setup.figures_after_first_frame = start.is_some();
     setup.cache_dir = paths::cache_dir();

@@ -18,6 +18,7 @@ pub mod links;
 mod mirror;
 mod notes_load;
 mod open;
+mod read_ahead;
 mod recover;
 mod review;
 mod scan;
@@ -33,6 +34,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use errors::{reason_first, short_corrupt, short_error};
 pub use fingerprints::{FileStamp, Fingerprints};
 pub use notes_load::NOTES_IN_BACKGROUND_FROM;
+pub use read_ahead::ReadAhead;
 pub use recover::Kept;
 pub use wake::Waker;
 
