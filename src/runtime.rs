@@ -166,6 +166,8 @@ fn run_with(
     #[cfg(unix)] // i8-fix wiring (D1)
     let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave); // i8-fix wiring (D1)
     install_panic_hook(data_dir, runtime.session.shared());
+    #[cfg(unix)]
+    hangup::remember_terminal();
     let mut terminal = enter()?;
     let result = match start {
         Some(start) => terminal
@@ -403,9 +405,11 @@ impl Runtime {
             return Ok(now);
         }
         let stdin = std::io::stdin().as_raw_fd();
-        // SAFETY: isatty only inspects the descriptor number it is given.
-        let stdin_is_tty = unsafe { libc::isatty(stdin) } == 1;
-        let Some(wake) = self.session.wake_fd().filter(|_| stdin_is_tty) else {
+        let Some(wake) = self
+            .session
+            .wake_fd()
+            .filter(|_| hangup::stdin_is_terminal())
+        else {
             let tick = if self.session.jobs_busy() {
                 BUSY_TICK
             } else {

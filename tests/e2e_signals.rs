@@ -105,8 +105,11 @@ fn closing_the_terminal_while_typing_a_note_ends_gloss_and_keeps_the_note() {
     let mut g = Gloss::start_in(home.clone(), &[&lib], 120, 30);
     start_typing(&mut g, "typed before the window closed");
     g.close_terminal();
-    // Gloss must exit on its own (wait_exit fails after a generous wait).
-    g.wait_exit();
+    // Gloss must exit on its own (wait_exit fails after a generous wait),
+    // and in order: the event loop sees the hang-up, where a loop spinning
+    // on the dead terminal's end of file would be ended by the signal
+    // watchdog with 128 + SIGHUP.
+    assert_eq!(g.wait_exit(), 0, "the orderly exit, not the watchdog's");
     let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
     assert!(kept.contains("typed before the window closed"), "{kept}");
     note_is_offered_back(home, &lib, "typed before the window closed");

@@ -26,17 +26,37 @@ pub enum Input {
 
 /// The terminal gloss reads keys from: stdin when it is a terminal (as
 /// crossterm does), else `/dev/tty` opened once; `None` when there is none
-/// (then crossterm alone decides).
+/// (then crossterm alone decides). Found once, at the first call (see
+/// [`remember_terminal`]) and kept: a terminal that hung up no longer
+/// answers `isatty`, and asked again it would look like no terminal at
+/// all, leaving crossterm to spin on its end of file.
 fn tty() -> Option<RawFd> {
-    static TTY: OnceLock<Option<File>> = OnceLock::new();
-    let stdin = io::stdin().as_raw_fd();
-    // SAFETY: isatty only inspects the descriptor number it is given.
-    if unsafe { libc::isatty(stdin) } == 1 {
-        return Some(stdin);
-    }
-    TTY.get_or_init(|| File::open("/dev/tty").ok())
-        .as_ref()
-        .map(AsRawFd::as_raw_fd)
+    static TTY: OnceLock<Option<(RawFd, Option<File>)>> = OnceLock::new();
+    TTY.get_or_init(|| {
+        let stdin = io::stdin().as_raw_fd();
+        // SAFETY: isatty only inspects the descriptor number it is given.
+        if unsafe { libc::isatty(stdin) } == 1 {
+            return Some((stdin, None));
+        }
+        File::open("/dev/tty")
+            .ok()
+            .map(|file| (file.as_raw_fd(), Some(file)))
+    })
+    .as_ref()
+    .map(|(fd, _)| *fd)
+}
+
+/// Finds the terminal keys come from while it is surely there (the
+/// runtime calls it as it takes the terminal over), so a hang-up later is
+/// seen as one.
+pub fn remember_terminal() {
+    let _ = tty();
+}
+
+/// True when the terminal keys come from is stdin (found while it was a
+/// terminal, so still true once it hung up).
+pub fn stdin_is_terminal() -> bool {
+    tty() == Some(io::stdin().as_raw_fd())
 }
 
 /// What poll(2) says about the terminal within `timeout`: `Ok(None)` when
