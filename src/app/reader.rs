@@ -17,6 +17,11 @@ use crate::keymap::Action;
 /// several screens, small enough to keep a keypress instant.
 const PARSE_STEP: usize = 64 * 1024;
 
+/// How much source to parse per step while the screen is not yet full:
+/// the first screen is usually nearly there, and filling it must not cost
+/// more than it shows.
+const FILL_STEP: usize = 8 * 1024;
+
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
 
@@ -224,7 +229,7 @@ impl Reader {
             if got >= height || doc.is_complete() {
                 break;
             }
-            doc.parse_more(PARSE_STEP);
+            doc.parse_more(FILL_STEP);
         }
     }
 

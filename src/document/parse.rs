@@ -13,12 +13,13 @@ use super::{
 };
 use std::sync::{Arc, OnceLock};
 
-/// Source bytes parsed by [`Document::new`] beyond the header: a first
-/// screen of prose even at 200x60 (the reader parses more when the screen is
-/// not full), and little enough that opening a long article parses no more
-/// than it shows. At least twice [`JOIN_LIMIT`], so a file whose paragraphs
-/// all wait for a continuation still shows text.
-const FIRST_BUDGET: usize = 32 * 1024;
+/// Source bytes parsed by [`Document::new`] beyond the header: about a
+/// first screen of prose at 120x40, so opening a long article parses no
+/// more than it shows. A larger screen, or paragraphs that wait for a
+/// continuation (page-break repair), get the rest from the reader, which
+/// parses on until its screen is full (for an article opened from its
+/// head, within the head: see [`more_in_head`]).
+const FIRST_BUDGET: usize = 8 * 1024;
 
 /// A repaired paragraph stops waiting for continuations at this size: real
 /// page-break chains are short, and an unpunctuated file must not hide its
@@ -249,6 +250,67 @@ fn read_rest(doc: &mut Document) {
     }
 }
 
+/// How far [`more_in_head`] got.
+enum InHead {
+    /// It parsed the budget (or `stop` said enough) within the head.
+    Went,
+    /// It got to where only the whole text can say what comes next, after
+    /// parsing this many bytes.
+    Stuck(usize),
+}
+
+/// Parses on within the head of an article opened from its head, for as
+/// long as the head alone gives what the whole text would: each segment
+/// ends well before the cut, and uses nothing gathered from the whole
+/// source (a footnote, a reference link: a segment that asks for one is
+/// put back as it was, unparsed). Scrolling through the first pages of a
+/// long article then reads nothing more, however small the first screen's
+/// parse was. A budget of everything (the background parse, the end of
+/// the article) goes to the whole text at once.
+fn more_in_head(doc: &mut Document, budget: usize, stop: fn(&Pending) -> bool) -> InHead {
+    if budget == usize::MAX {
+        return InHead::Stuck(0);
+    }
+    let mut used = 0usize;
+    while used == 0 || used < budget {
+        let src = Arc::clone(&doc.pending.source);
+        let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {
+            return InHead::Stuck(used);
+        };
+        let segment = src.get(range.clone()).unwrap_or("");
+        if range.end.saturating_add(HEAD_MARGIN) > src.len() || segment.contains("[^") {
+            return InHead::Stuck(used);
+        }
+        let pieces = match doc.pending.format {
+            Format::Markdown => {
+                let before = doc.pending.markdown.clone();
+                let asked = std::cell::Cell::new(false);
+                let lookup = |_: &str| {
+                    asked.set(true);
+                    None
+                };
+                let pieces =
+                    markdown::parse_in(segment, range.start, &mut doc.pending.markdown, &lookup);
+                if asked.get() {
+                    doc.pending.markdown = before;
+                    return InHead::Stuck(used);
+                }
+                pieces
+            }
+            Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, range.start),
+        };
+        used = used.saturating_add(range.end - doc.pending.pos).max(1);
+        doc.pending.pos = range.end;
+        for piece in pieces {
+            feed(doc, piece);
+        }
+        if stop(&doc.pending) {
+            break;
+        }
+    }
+    InHead::Went
+}
+
 /// True when `full` holds every block of `part` as it is there, at the same
 /// offsets: nothing handed out from `part` changes meaning in `full`.
 fn extends(full: &Document, part: &Document) -> bool {
@@ -366,14 +428,20 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
 /// [`more`], also stopping after a segment when `stop` says so.
 fn more_until(doc: &mut Document, budget: usize, stop: fn(&Pending) -> bool) -> bool {
     let before = doc.blocks.len();
+    let mut used = 0usize;
     if doc.pending.unread.is_some() {
-        read_rest(doc);
+        match more_in_head(doc, budget, stop) {
+            InHead::Went => return doc.blocks.len() > before,
+            InHead::Stuck(went) => {
+                used = went;
+                read_rest(doc);
+            }
+        }
     }
     if doc.pending.book.is_some() {
         super::epub::parse_chapters(doc, budget);
         return doc.blocks.len() > before;
     }
-    let mut used = 0usize;
     while !doc.pending.done && (used == 0 || used < budget) {
         let src = Arc::clone(&doc.pending.source);
         let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {

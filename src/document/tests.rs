@@ -706,8 +706,15 @@ fn page_break_chains_span_many_segments() {
 #[test]
 fn unpunctuated_files_still_show_text_early() {
     let src = format!("# T\n\n{}", "a fragment\n\n".repeat(200_000));
-    let d = Document::new(&src, Format::Markdown, ParseOptions::default());
-    assert!(d.blocks().len() > 1);
+    let mut d = Document::new(&src, Format::Markdown, ParseOptions::default());
+    // The reader parses on in small steps until its screen has text: a
+    // paragraph waiting for its continuation stops waiting soon.
+    let mut steps = 0;
+    while d.blocks().len() <= 1 && steps < 3 {
+        d.parse_more(8 * 1024);
+        steps += 1;
+    }
+    assert!(d.blocks().len() > 1, "text after {steps} steps");
     assert!(d.text().len() < 300_000);
 }
 
@@ -908,5 +915,110 @@ fn highlights_written_in_the_article_are_drawn_as_marks() {
     assert_eq!(
         markdown::split_marks("x ==== y ==z== =="),
         [("x ==== y ", false), ("z", true), (" ==", false)]
+    );
+}
+
+/// The rest of an article opened from its head, counting how often it is
+/// read.
+#[derive(Debug)]
+struct CountedRest {
+    whole: Whole,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl Remainder for CountedRest {
+    fn whole(&self) -> Result<&Whole, String> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(&self.whole)
+    }
+    fn last(&self, _bytes: usize) -> Option<String> {
+        None
+    }
+    fn len(&self) -> usize {
+        self.whole.text.len()
+    }
+}
+
+/// A long Markdown article with `extra` as the paragraph after about
+/// `at` bytes, the document opened from its first 256 KiB, and its rest.
+fn opened_from_head(at: usize, extra: &str) -> (String, Document, Arc<CountedRest>) {
+    let mut text = String::from("# Long\n\n");
+    let mut n = 0;
+    while text.len() < 1024 * 1024 {
+        n += 1;
+        text.push_str(&format!(
+            "Paragraph {n} follows the towpath past the locks and the moored boats.\n\n"
+        ));
+        if text.len() >= at && !extra.is_empty() && !text.contains(extra) {
+            text.push_str(extra);
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str("[later]: https://example.org/later\n");
+    let cut = text[..256 * 1024].rfind('\n').unwrap() + 1;
+    let rest = Arc::new(CountedRest {
+        whole: Whole {
+            text: Arc::new(text.clone()),
+            lossy: false,
+        },
+        reads: Default::default(),
+    });
+    let doc = Document::from_head(
+        Arc::new(text[..cut].to_string()),
+        Format::Markdown,
+        ParseOptions::default(),
+        Arc::clone(&rest) as Arc<dyn Remainder>,
+    );
+    (text, doc, rest)
+}
+
+fn reads(rest: &CountedRest) -> usize {
+    rest.reads.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[test]
+fn scrolling_through_the_head_of_a_long_article_reads_nothing_more() {
+    let (text, mut doc, rest) = opened_from_head(usize::MAX, "");
+    assert!(doc.is_head_only());
+    let first = doc.blocks().len();
+    // A few pages on, as scrolling asks for them.
+    for _ in 0..2 {
+        assert!(doc.parse_more(64 * 1024));
+    }
+    assert!(doc.blocks().len() > first * 2);
+    assert!(doc.is_head_only(), "still only the head");
+    assert_eq!(reads(&rest), 0, "the rest was not read");
+    let whole = md(&text);
+    let n = doc.blocks().len();
+    assert_eq!(
+        doc.blocks(),
+        &whole.blocks()[..n],
+        "as the whole text has them"
+    );
+    // Past the head the whole text takes over, offset for offset.
+    doc.ensure_complete();
+    assert!(!doc.is_head_only());
+    assert_eq!(doc.text(), whole.text());
+    assert_eq!(doc.blocks(), whole.blocks());
+}
+
+#[test]
+fn a_reference_link_further_in_the_head_reads_the_rest_before_it_is_parsed() {
+    let (text, mut doc, rest) =
+        opened_from_head(60 * 1024, "A [reference][later] defined at the very end.");
+    assert!(doc.is_head_only());
+    while doc.is_head_only() && !doc.text().contains("reference") {
+        doc.parse_more(16 * 1024);
+    }
+    assert!(!doc.is_head_only(), "the rest was read for the reference");
+    assert_eq!(reads(&rest), 1);
+    let whole = md(&text);
+    let n = doc.blocks().len();
+    assert_eq!(doc.blocks(), &whole.blocks()[..n]);
+    assert!(
+        doc.links()
+            .iter()
+            .any(|l| l.url == "https://example.org/later"),
+        "the link has the target defined at the end"
     );
 }
