@@ -129,7 +129,7 @@ pub struct Loaded {
     pub rest: Option<Arc<dyn document::Remainder>>,
     /// Its first screen's document, parsed ahead on another thread (see
     /// [`Loaded::parse_ahead`]).
-    pub parsed_ahead: ParsedAhead,
+    pub(crate) parsed_ahead: ParsedAhead,
 }
 
 /// A document parsed from a [`Loaded`] before anyone asked for it, so the

@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 /// more than it shows. A larger screen, or paragraphs that wait for a
 /// continuation (page-break repair), get the rest from the reader, which
 /// parses on until its screen is full (for an article opened from its
-/// head, within the head: see [`more_in_head`]).
+/// head, within the head: see [`more_until`]).
 const FIRST_BUDGET: usize = 8 * 1024;
 
 /// A repaired paragraph stops waiting for continuations at this size: real
@@ -250,67 +250,6 @@ fn read_rest(doc: &mut Document) {
     }
 }
 
-/// How far [`more_in_head`] got.
-enum InHead {
-    /// It parsed the budget (or `stop` said enough) within the head.
-    Went,
-    /// It got to where only the whole text can say what comes next, after
-    /// parsing this many bytes.
-    Stuck(usize),
-}
-
-/// Parses on within the head of an article opened from its head, for as
-/// long as the head alone gives what the whole text would: each segment
-/// ends well before the cut, and uses nothing gathered from the whole
-/// source (a footnote, a reference link: a segment that asks for one is
-/// put back as it was, unparsed). Scrolling through the first pages of a
-/// long article then reads nothing more, however small the first screen's
-/// parse was. A budget of everything (the background parse, the end of
-/// the article) goes to the whole text at once.
-fn more_in_head(doc: &mut Document, budget: usize, stop: fn(&Pending) -> bool) -> InHead {
-    if budget == usize::MAX {
-        return InHead::Stuck(0);
-    }
-    let mut used = 0usize;
-    while used == 0 || used < budget {
-        let src = Arc::clone(&doc.pending.source);
-        let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {
-            return InHead::Stuck(used);
-        };
-        let segment = src.get(range.clone()).unwrap_or("");
-        if range.end.saturating_add(HEAD_MARGIN) > src.len() || segment.contains("[^") {
-            return InHead::Stuck(used);
-        }
-        let pieces = match doc.pending.format {
-            Format::Markdown => {
-                let before = doc.pending.markdown.clone();
-                let asked = std::cell::Cell::new(false);
-                let lookup = |_: &str| {
-                    asked.set(true);
-                    None
-                };
-                let pieces =
-                    markdown::parse_in(segment, range.start, &mut doc.pending.markdown, &lookup);
-                if asked.get() {
-                    doc.pending.markdown = before;
-                    return InHead::Stuck(used);
-                }
-                pieces
-            }
-            Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, range.start),
-        };
-        used = used.saturating_add(range.end - doc.pending.pos).max(1);
-        doc.pending.pos = range.end;
-        for piece in pieces {
-            feed(doc, piece);
-        }
-        if stop(&doc.pending) {
-            break;
-        }
-    }
-    InHead::Went
-}
-
 /// True when `full` holds every block of `part` as it is there, at the same
 /// offsets: nothing handed out from `part` changes meaning in `full`.
 fn extends(full: &Document, part: &Document) -> bool {
@@ -426,65 +365,119 @@ pub(super) fn more(doc: &mut Document, budget: usize) -> bool {
 }
 
 /// [`more`], also stopping after a segment when `stop` says so.
+///
+/// An article opened from its head is parsed on within the head for as
+/// long as the head alone gives what the whole text would (see
+/// [`Step::NeedsWhole`]): scrolling through the first pages of a long
+/// article then reads nothing more, however small the first screen's parse
+/// was. A budget of everything (the background parse, the end of the
+/// article) goes to the whole text at once.
 fn more_until(doc: &mut Document, budget: usize, stop: fn(&Pending) -> bool) -> bool {
     let before = doc.blocks.len();
-    let mut used = 0usize;
-    if doc.pending.unread.is_some() {
-        match more_in_head(doc, budget, stop) {
-            InHead::Went => return doc.blocks.len() > before,
-            InHead::Stuck(went) => {
-                used = went;
-                read_rest(doc);
-            }
-        }
+    if doc.pending.unread.is_some() && budget == usize::MAX {
+        read_rest(doc);
     }
     if doc.pending.book.is_some() {
         super::epub::parse_chapters(doc, budget);
         return doc.blocks.len() > before;
     }
+    let mut used = 0usize;
     while !doc.pending.done && (used == 0 || used < budget) {
-        let src = Arc::clone(&doc.pending.source);
-        let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {
-            doc.pending.pos = src.len();
-            if let Some(carry) = doc.pending.carry.take() {
-                commit(doc, carry);
+        match step(doc) {
+            Step::Parsed(bytes) => used = used.saturating_add(bytes).max(1),
+            Step::NeedsWhole => {
+                read_rest(doc);
+                continue;
             }
-            let (notes, anchors) = doc.pending.markdown.finish();
-            for piece in notes {
-                commit(doc, piece);
-            }
-            let end = doc.text.len();
-            doc.anchors
-                .extend(anchors.into_iter().map(|name| Anchor { name, offset: end }));
-            doc.pending.done = true;
-            break;
-        };
-        used = used.saturating_add(range.end - doc.pending.pos).max(1);
-        doc.pending.pos = range.end;
-        let base = range.start;
-        let segment = src.get(range).unwrap_or("");
-        let pieces = match doc.pending.format {
-            Format::Markdown => {
-                let references = &doc.pending.references;
-                let lookup = |label: &str| {
-                    references
-                        .get_or_init(|| References::gather(&src))
-                        .get(label)
-                        .map(str::to_string)
-                };
-                markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup)
-            }
-            // Pages are parsed whole by `page` and never get here.
-            Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, base),
-        };
-        for piece in pieces {
-            feed(doc, piece);
+            Step::End => break,
         }
         if stop(&doc.pending) {
             break;
         }
     }
     doc.blocks.len() > before
+}
+
+/// What [`step`] did.
+enum Step {
+    /// It parsed a segment of this many source bytes.
+    Parsed(usize),
+    /// Only the head of the article is read, and the next segment cannot be
+    /// parsed from it as the whole text would parse it: it ends near the
+    /// cut, or uses something gathered from the whole source (a footnote, a
+    /// reference link; a segment that asks for one is put back as it was).
+    NeedsWhole,
+    /// The source is all parsed.
+    End,
+}
+
+/// Parses the next segment of the source and feeds its blocks in.
+fn step(doc: &mut Document) -> Step {
+    let src = Arc::clone(&doc.pending.source);
+    let head_only = doc.pending.unread.is_some();
+    let Some(range) = next_segment(&src, doc.pending.pos, doc.pending.rules()) else {
+        if head_only {
+            return Step::NeedsWhole;
+        }
+        finish(doc);
+        return Step::End;
+    };
+    let base = range.start;
+    let segment = src.get(range.clone()).unwrap_or("");
+    if head_only && (range.end.saturating_add(HEAD_MARGIN) > src.len() || segment.contains("[^")) {
+        return Step::NeedsWhole;
+    }
+    let pieces = match doc.pending.format {
+        Format::Markdown if head_only => {
+            let before = doc.pending.markdown.clone();
+            let asked = std::cell::Cell::new(false);
+            let lookup = |_: &str| {
+                asked.set(true);
+                None
+            };
+            let pieces = markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup);
+            if asked.get() {
+                doc.pending.markdown = before;
+                return Step::NeedsWhole;
+            }
+            pieces
+        }
+        Format::Markdown => {
+            let references = &doc.pending.references;
+            let lookup = |label: &str| {
+                references
+                    .get_or_init(|| References::gather(&src))
+                    .get(label)
+                    .map(str::to_string)
+            };
+            markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup)
+        }
+        // Pages are parsed whole by `page` and never get here.
+        Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, base),
+    };
+    let bytes = range.end - doc.pending.pos;
+    doc.pending.pos = range.end;
+    for piece in pieces {
+        feed(doc, piece);
+    }
+    Step::Parsed(bytes)
+}
+
+/// Commits what waits for the end of the source: the last paragraph held
+/// for a continuation, the gathered footnotes, anchors no block followed.
+fn finish(doc: &mut Document) {
+    doc.pending.pos = doc.pending.source.len();
+    if let Some(carry) = doc.pending.carry.take() {
+        commit(doc, carry);
+    }
+    let (notes, anchors) = doc.pending.markdown.finish();
+    for piece in notes {
+        commit(doc, piece);
+    }
+    let end = doc.text.len();
+    doc.anchors
+        .extend(anchors.into_iter().map(|name| Anchor { name, offset: end }));
+    doc.pending.done = true;
 }
 
 /// Passes a block through page-break repair: a body paragraph that may be
