@@ -414,6 +414,7 @@ const G_SETTLED: &str = "G, settled";
 const G_IDLE: &str = "G after 5 s idle";
 const SEARCH_LAST: &str = "/word of the last line";
 const QUIT: &str = "q -> exit";
+const QUIT_AT_ONCE: &str = "q right after that G -> exit";
 const FILE_FIRST: &str = "gloss FILE, first screen";
 const DIR_SEARCH: &str = "gloss DIR, Enter, /word of last";
 
@@ -425,7 +426,7 @@ fn time_gloss_doc(opts: &Options, file: &Path, title: &str, r: &mut Results) -> 
     let (mut s, first) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
     r.gloss(FIRST_SCREEN, less, first);
     r.gloss(G_AT_ONCE, less, s.answer("G", article::LAST_MARK)?);
-    s.quit("q")?;
+    r.gloss(QUIT_AT_ONCE, less, s.quit("q")?);
     drop(s);
     let (mut s, _) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
     thread::sleep(opts.settle);
@@ -482,7 +483,7 @@ fn time_less(opts: &Options, less: &Path, file: &Path, r: &mut Results) -> Resul
     r.reference(FILE_FIRST, l, first);
     let at_once = s.answer("G", article::LAST_MARK)?;
     r.reference(G_AT_ONCE, l, at_once);
-    s.quit("q")?;
+    r.reference(QUIT_AT_ONCE, l, s.quit("q")?);
     drop(s);
     let (mut s, _) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
     thread::sleep(opts.settle);

@@ -190,3 +190,38 @@ fn g_shows_a_full_last_page_when_the_end_is_mostly_link_targets() {
     assert_eq!(page.len(), height, "a full page: {page:?}");
     assert!(page.concat().contains("The closing line."));
 }
+
+#[test]
+fn quitting_from_the_provisional_view_saves_the_last_page_without_parsing_the_rest() {
+    let source = long_article(2 * 1024 * 1024);
+    let mut app = opened(&source);
+    app.update(Action::Bottom);
+    let page = shown(&mut app);
+    let effects = app.update(Action::Quit);
+    assert!(app.quit);
+    let reader = app.reader.as_ref().unwrap();
+    assert!(
+        reader.is_provisional(),
+        "quitting parsed nothing more: the view is still the end's own"
+    );
+    let position = effects
+        .into_iter()
+        .find_map(|effect| match effect {
+            gloss::app::Effect::SavePosition { position, .. } => Some(position),
+            _ => None,
+        })
+        .expect("the position is saved");
+    assert!(position.progress > 0.99, "{}", position.progress);
+    // The next start finds the same page again in the whole article.
+    let mut again = opened(&source);
+    let reader = again.reader.as_mut().unwrap();
+    reader.doc.ensure_complete();
+    let at = gloss::app::notes::resolve_position(&reader.doc, &position);
+    reader.restore(at);
+    let first_text = |lines: Vec<String>| lines.into_iter().find(|l| !l.trim().is_empty());
+    assert_eq!(
+        first_text(shown(&mut again)),
+        first_text(page),
+        "{position:?}"
+    );
+}

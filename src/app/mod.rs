@@ -1111,12 +1111,15 @@ impl App {
         if let Some(figures) = self.figures.get_mut(article) {
             figures.progress = Some(progress);
         }
-        // A provisional view's offsets are not the article's: the position
-        // is saved once it has settled.
-        if reader.notes.read_only.is_some() || reader.is_provisional() {
+        if reader.notes.read_only.is_some() {
             return None;
         }
-        let position = position_at(&reader.doc, offset, progress);
+        // A provisional view's offsets are not the article's: its position
+        // is an estimate that its quote puts right when it is restored.
+        let position = match reader.provisional_position(offset, progress) {
+            Some(position) => position,
+            None => position_at(&reader.doc, offset, progress),
+        };
         Some(Effect::SavePosition { article, position })
     }
 
