@@ -225,3 +225,27 @@ fn quitting_from_the_provisional_view_saves_the_last_page_without_parsing_the_re
         "{position:?}"
     );
 }
+
+#[test]
+fn g_shows_the_true_last_page_in_a_tiny_pane_and_a_wide_one() {
+    // The provisional view's first parse is sized to the pane: a few
+    // screens' worth, at least 4 KiB and at most 16 KiB.
+    let source = long_article(1024 * 1024);
+    for (width, height) in [(24, 6), (200, 60)] {
+        let sized = |source: &str| {
+            let mut app = opened(source);
+            app.resize(width, height);
+            app
+        };
+        let mut whole = sized(&source);
+        whole.reader.as_mut().unwrap().doc.ensure_complete();
+        whole.update(Action::Bottom);
+        let mut app = sized(&source);
+        app.update(Action::Bottom);
+        assert!(app.reader.as_ref().unwrap().is_provisional());
+        let page = shown(&mut app);
+        assert_eq!(page, shown(&mut whole), "{width}x{height}");
+        let height = app.reader.as_ref().unwrap().height;
+        assert_eq!(page.len(), height, "{width}x{height}: a full page");
+    }
+}

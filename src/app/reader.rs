@@ -25,12 +25,18 @@ const FILL_STEP: usize = 8 * 1024;
 /// How many lines stay visible above a search match or jump target.
 const CONTEXT_LINES: usize = 3;
 
-/// Source bytes of the provisional view `G` shows first while the rest of a
-/// long article is still being parsed: a screen of prose even at 200x60,
-/// parsed in about half a millisecond. When it does not fill the last page
-/// (long link targets, short lines), four times as much is taken, up to
-/// [`MAX_TAIL_BYTES`].
-const TAIL_BYTES: usize = 16 * 1024;
+/// Source bytes per cell of the reader pane that the provisional view `G`
+/// shows first takes, while the rest of a long article is still being
+/// parsed: prose fills about a cell per byte, and the tail's start is moved
+/// on to the next paragraph that opens nothing, so three screens' worth
+/// nearly always fills the last page. When it does not (long link targets,
+/// short lines), four times as much is taken, up to [`MAX_TAIL_BYTES`].
+const TAIL_BYTES_PER_CELL: usize = 3;
+
+/// The least the provisional view parses first (a tiny pane still gets a
+/// few paragraphs), and the most: 16 KiB is a screen of prose even at
+/// 200x60, parsed in about half a millisecond.
+const TAIL_BYTES: std::ops::RangeInclusive<usize> = 4 * 1024..=16 * 1024;
 
 /// The largest provisional view `G` parses before settling for what it has.
 const MAX_TAIL_BYTES: usize = 256 * 1024;
@@ -322,7 +328,10 @@ impl Reader {
     /// part (see [`Reader::is_provisional`]); with a selection under way, or
     /// when little is left, whatever is left is parsed here.
     pub fn to_bottom(&mut self) {
-        let mut bytes = TAIL_BYTES;
+        let cells = usize::from(self.width).saturating_mul(self.height);
+        let mut bytes = cells
+            .saturating_mul(TAIL_BYTES_PER_CELL)
+            .clamp(*TAIL_BYTES.start(), *TAIL_BYTES.end());
         while self.held.is_none()
             && self.anchor.is_none()
             && let Some(tail) = self.doc.provisional_tail(bytes)
