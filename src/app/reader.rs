@@ -38,6 +38,11 @@ const TAIL_BYTES_PER_CELL: usize = 3;
 /// 200x60, parsed in about half a millisecond.
 const TAIL_BYTES: std::ops::RangeInclusive<usize> = 4 * 1024..=16 * 1024;
 
+/// The longest quote kept with a reading position saved from a provisional
+/// view (see [`Reader::provisional_position`]): more than the last page
+/// holds at 120x40.
+const PROVISIONAL_QUOTE_CHARS: usize = 4096;
+
 /// The largest provisional view `G` parses before settling for what it has.
 const MAX_TAIL_BYTES: usize = 256 * 1024;
 
@@ -379,11 +384,16 @@ impl Reader {
 
     /// The reading position of a provisional view, so quitting from it
     /// saves where the reader is without parsing the rest of the article
-    /// first (a 5 MB article's rest takes about 100 ms). The quote is the
-    /// view's own text, which is how a saved position is found again (see
-    /// [`super::notes::resolve_position`]); the offset is an estimate, the
-    /// view's share of the whole worked out from how far the real parse has
-    /// come, as [`Reader::progress`] does. `None` outside a provisional view.
+    /// first (a 5 MB article's rest takes about 100 ms). The offset is an
+    /// estimate, the view's share of the whole worked out from how far the
+    /// real parse has come, as [`Reader::progress`] does, and can be some
+    /// pages out; so the quote, which is how a saved position is found
+    /// again (see [`super::notes::resolve_position`]), runs from the top
+    /// line to the end of the article (up to [`PROVISIONAL_QUOTE_CHARS`]):
+    /// on the last pages that is found in one place only, even where the
+    /// top line's words repeat (a code line, a refrain). A settled view's
+    /// next save puts back the usual short quote. `None` outside a
+    /// provisional view.
     pub(super) fn provisional_position(
         &mut self,
         offset: usize,
@@ -394,6 +404,10 @@ impl Reader {
         let total = (parsed / held.doc.parsed_fraction().max(1e-9)).round() as usize;
         let tail_chars = self.doc.char_offset(self.doc.text().len()).get();
         let mut position = super::notes::position_at(&self.doc, offset, progress);
+        position.quote = self.doc.text()[floor_char_boundary(self.doc.text(), offset)..]
+            .chars()
+            .take(PROVISIONAL_QUOTE_CHARS)
+            .collect();
         position.offset = CharOffset::new(
             total
                 .saturating_sub(tail_chars)
