@@ -494,32 +494,32 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
 /// The interactive reader, on the given paths or one start article.
 fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
     use std::io::IsTerminal;
-    match prepare(cli) {
-        Ok((config, ..))
-            if !arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size()) =>
-        {
-            ExitCode::from(EXIT_USAGE)
-        }
-        Ok(_) if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
-            eprintln!(
-                "gloss: the reader needs a terminal (standard input and output); \
-                 in scripts, use `gloss export` or `gloss import`"
-            );
-            ExitCode::from(EXIT_USAGE)
-        }
-        Ok((mut config, keymap, data_dir)) => {
-            config.reader.raw_pages |= cli.raw;
-            match crate::runtime::run_app_at(config, keymap, paths, data_dir, start) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
-                    ExitCode::from(EXIT_FAILURE)
-                }
-            }
-        }
+    let (mut config, keymap, data_dir) = match prepare(cli) {
+        Ok(ready) => ready,
         Err(message) => {
             eprintln!("gloss: {}", crate::text::clean(&message));
-            ExitCode::from(EXIT_USAGE)
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    config.reader.raw_pages |= cli.raw;
+    // The article to start on is read from here on, beside the check
+    // below and the set-up; a refusal ends the process, thread and all.
+    let ahead = crate::runtime::read_ahead(&config, &paths, start.as_ref());
+    if !arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size()) {
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        eprintln!(
+            "gloss: the reader needs a terminal (standard input and output); \
+             in scripts, use `gloss export` or `gloss import`"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    match crate::runtime::run_app_at(config, keymap, paths, data_dir, start, ahead) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
+            ExitCode::from(EXIT_FAILURE)
         }
     }
 }

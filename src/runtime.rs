@@ -62,25 +62,60 @@ pub fn run_app(
     paths: Vec<PathBuf>,
     data_dir: PathBuf,
 ) -> Result<()> {
-    run_app_at(config, keymap, paths, data_dir, None)
+    let ahead = read_ahead(&config, &paths, None);
+    run_app_at(config, keymap, paths, data_dir, None, ahead)
 }
 
 /// Runs the interactive reader, first opening `start` if given (the article
-/// itself is the library when no paths are given).
+/// itself is the library when no paths are given). `ahead` is the read of
+/// that article begun by [`read_ahead`].
 pub fn run_app_at(
     config: Config,
     keymap: Keymap,
     paths: Vec<PathBuf>,
     data_dir: PathBuf,
     start: Option<Start>,
+    ahead: Option<ReadAhead>,
 ) -> Result<()> {
-    run_with(config, keymap, paths, data_dir, start, false)
+    run_with(config, keymap, paths, data_dir, start, ahead, false)
+}
+
+/// The article the reader opens at once: the one `gloss open FILE` names,
+/// or, like `less FILE`, the only path given when it is a file.
+fn start_article(paths: &[PathBuf], start: Option<Start>) -> Option<Start> {
+    start.or_else(|| match paths {
+        [one] if one.is_file() => Some(Start {
+            path: one.clone(),
+            at: None,
+        }),
+        _ => None,
+    })
+}
+
+/// Starts reading the article the reader will open at once (see
+/// [`start_article`]) and parsing its first screen, on a thread of its own,
+/// as early as the configuration is known: the command line's check of
+/// the file, the list, the session and the terminal are set up meanwhile.
+/// `None` when there is no such article (or it is a bundled sample).
+pub fn read_ahead(config: &Config, paths: &[PathBuf], start: Option<&Start>) -> Option<ReadAhead> {
+    let start = start_article(paths, start.cloned())?;
+    if library::is_sample_path(&start.path) {
+        return None;
+    }
+    let options = ParseOptions {
+        repair_page_breaks: config.reader.repair_page_breaks,
+    };
+    Some(ReadAhead::start(
+        Source::File(start.path),
+        config.reader.max_file_size(),
+        options,
+    ))
 }
 
 /// Runs the interactive reader on the configured library and starts the
 /// daily review at once (`gloss review`).
 pub fn run_review(config: Config, keymap: Keymap, data_dir: PathBuf) -> Result<()> {
-    run_with(config, keymap, Vec::new(), data_dir, None, true)
+    run_with(config, keymap, Vec::new(), data_dir, None, None, true)
 }
 
 fn run_with(
@@ -89,6 +124,7 @@ fn run_with(
     mut paths: Vec<PathBuf>,
     data_dir: PathBuf,
     start: Option<Start>,
+    ahead: Option<ReadAhead>,
     review: bool,
 ) -> Result<()> {
     let options = ParseOptions {
@@ -97,19 +133,7 @@ fn run_with(
     let max_size = config.reader.max_file_size();
     // `gloss FILE`, like `less FILE`, shows that file at once; the list of
     // the one article is a key away (Tab, or `\`).
-    let start = start.or_else(|| match paths.as_slice() {
-        [one] if one.is_file() => Some(Start {
-            path: one.clone(),
-            at: None,
-        }),
-        _ => None,
-    });
-    // The article's own file is read and its first screen parsed while
-    // the list, the session and the terminal are set up.
-    let read_ahead = start
-        .as_ref()
-        .filter(|start| !library::is_sample_path(&start.path))
-        .map(|start| ReadAhead::start(Source::File(start.path.clone()), max_size, options));
+    let start = start_article(&paths, start);
     if let Some(start) = &start
         && paths.is_empty()
         && !library::is_sample_path(&start.path)
@@ -129,8 +153,8 @@ fn run_with(
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
-    if let Some(read_ahead) = read_ahead {
-        setup.reader = Box::new(read_ahead);
+    if let Some(ahead) = ahead {
+        setup.reader = Box::new(ahead);
     }
     // The first screen is the article: the list's figures can wait for it.
     setup.figures_after_first_frame = start.is_some();
