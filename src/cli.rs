@@ -620,9 +620,7 @@ fn run_export(cli: &Cli, args: &ExportArgs) -> ExitCode {
         output: args.mirror.clone().or_else(|| args.output.clone()),
         mirror: args.mirror.is_some(),
         palette: config.highlights.palette.clone(),
-        parse: crate::document::ParseOptions {
-            repair_page_breaks: config.reader.repair_page_breaks,
-        },
+        parse: config.reader.parse_options(),
         max_file_size: config.reader.max_file_size(),
         filter: Filter {
             tags: args.tags.clone(),

@@ -111,6 +111,14 @@ pub struct ReaderConfig {
 }
 
 impl ReaderConfig {
+    /// How articles are parsed under this configuration, for every place
+    /// that parses one (the reader, the read-ahead, imports, exports).
+    pub fn parse_options(&self) -> crate::document::ParseOptions {
+        crate::document::ParseOptions {
+            repair_page_breaks: self.repair_page_breaks,
+        }
+    }
+
     /// The file-size limit in bytes, as the library takes it.
     pub fn max_file_size(&self) -> u64 {
         (u64::from(self.max_file_size_mib) * 1024 * 1024).max(1)

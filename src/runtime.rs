@@ -15,7 +15,6 @@ use crossterm::event::{self, Event};
 
 use crate::app::{App, Effect};
 use crate::config::Config;
-use crate::document::ParseOptions;
 use crate::keymap::Keymap;
 use crate::library::{self, Scan, Source};
 use crate::session::{Outcome, ReadAhead, Session, Setup};
@@ -102,13 +101,10 @@ pub fn read_ahead(config: &Config, paths: &[PathBuf], start: Option<&Start>) -> 
     if library::is_sample_path(&start.path) {
         return None;
     }
-    let options = ParseOptions {
-        repair_page_breaks: config.reader.repair_page_breaks,
-    };
     Some(ReadAhead::start(
         Source::File(start.path),
         config.reader.max_file_size(),
-        options,
+        config.reader.parse_options(),
     ))
 }
 
@@ -127,9 +123,7 @@ fn run_with(
     ahead: Option<ReadAhead>,
     review: bool,
 ) -> Result<()> {
-    let options = ParseOptions {
-        repair_page_breaks: config.reader.repair_page_breaks,
-    };
+    let options = config.reader.parse_options();
     let max_size = config.reader.max_file_size();
     // `gloss FILE`, like `less FILE`, shows that file at once; the list of
     // the one article is a key away (Tab, or `\`).

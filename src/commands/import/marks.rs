@@ -16,7 +16,7 @@ use crate::annotations::{
     Anchor, ArticleRecord, Highlight, QuoteSelector, Store, fingerprint, path_to_text,
 };
 use crate::config::Config;
-use crate::document::{Document, ParseOptions};
+use crate::document::Document;
 use crate::library::{self, Source, store_path};
 use crate::text;
 
@@ -124,13 +124,7 @@ pub fn run(
         .map_err(|e| anyhow!("{shown}: {e}; nothing was imported"))?;
     // Finished first, so the marks are planned against all of it.
     let interrupted = super::journal::recover(store)?;
-    let doc = Document::parse_complete(
-        &loaded.text,
-        loaded.format,
-        ParseOptions {
-            repair_page_breaks: config.reader.repair_page_breaks,
-        },
-    );
+    let doc = Document::parse_complete(&loaded.text, loaded.format, config.reader.parse_options());
     let path = store_path(&source);
     let meta = doc.meta();
     let record = ArticleRecord {

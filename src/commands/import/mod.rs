@@ -51,7 +51,7 @@ use crate::annotations::{
 };
 use crate::config::Config;
 use crate::document::CharOffset;
-use crate::document::{Document, ParseOptions, sanitize_text};
+use crate::document::{Document, sanitize_text};
 use crate::export::{
     MergeCounts, W3cAnnotation, clean_article_text, clean_highlight, from_json, merge_import,
     read_w3c,
@@ -492,9 +492,7 @@ fn place_annotations(
         }
     }
 
-    let options = ParseOptions {
-        repair_page_breaks: config.reader.repair_page_breaks,
-    };
+    let options = config.reader.parse_options();
     let by_path = PathIndex::new(index);
     let now = Utc::now();
     let mut out = Vec::new();
