@@ -504,7 +504,8 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
     config.reader.raw_pages |= cli.raw;
     // The article to start on is read from here on, beside the check
     // below and the set-up; a refusal ends the process, thread and all.
-    let ahead = crate::runtime::read_ahead(&config, &paths, start.as_ref());
+    let opening = crate::runtime::start_article(&paths, start.clone());
+    let ahead = crate::runtime::read_ahead(&config, opening.as_ref());
     if !arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size()) {
         return ExitCode::from(EXIT_USAGE);
     }
@@ -515,7 +516,7 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    match crate::runtime::run_app_at(config, keymap, paths, data_dir, start, ahead) {
+    match crate::runtime::run_app_at(config, keymap, paths, data_dir, opening, ahead) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));

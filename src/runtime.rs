@@ -61,8 +61,9 @@ pub fn run_app(
     paths: Vec<PathBuf>,
     data_dir: PathBuf,
 ) -> Result<()> {
-    let ahead = read_ahead(&config, &paths, None);
-    run_app_at(config, keymap, paths, data_dir, None, ahead)
+    let start = start_article(&paths, None);
+    let ahead = read_ahead(&config, start.as_ref());
+    run_app_at(config, keymap, paths, data_dir, start, ahead)
 }
 
 /// Runs the interactive reader, first opening `start` if given (the article
@@ -80,8 +81,9 @@ pub fn run_app_at(
 }
 
 /// The article the reader opens at once: the one `gloss open FILE` names,
-/// or, like `less FILE`, the only path given when it is a file.
-fn start_article(paths: &[PathBuf], start: Option<Start>) -> Option<Start> {
+/// or, like `less FILE`, the only path given when it is a file. Worked out
+/// once, by the command line, and handed on.
+pub fn start_article(paths: &[PathBuf], start: Option<Start>) -> Option<Start> {
     start.or_else(|| match paths {
         [one] if one.is_file() => Some(Start {
             path: one.clone(),
@@ -96,13 +98,10 @@ fn start_article(paths: &[PathBuf], start: Option<Start>) -> Option<Start> {
 /// as early as the configuration is known: the command line's check of
 /// the file, the list, the session and the terminal are set up meanwhile.
 /// `None` when there is no such article (or it is a bundled sample).
-pub fn read_ahead(config: &Config, paths: &[PathBuf], start: Option<&Start>) -> Option<ReadAhead> {
-    let start = start_article(paths, start.cloned())?;
-    if library::is_sample_path(&start.path) {
-        return None;
-    }
+pub fn read_ahead(config: &Config, start: Option<&Start>) -> Option<ReadAhead> {
+    let start = start.filter(|start| !library::is_sample_path(&start.path))?;
     Some(ReadAhead::start(
-        Source::File(start.path),
+        Source::File(start.path.clone()),
         config.reader.max_file_size(),
         config.reader.parse_options(),
     ))
