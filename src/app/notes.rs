@@ -431,9 +431,21 @@ impl Notes {
 
 /// A reading position at byte `offset` of the document's text.
 pub fn position_at(doc: &Document, offset: usize, progress: f64) -> ReadingPosition {
+    position_quoting(doc, offset, progress, POSITION_QUOTE_CHARS)
+}
+
+/// [`position_at`] keeping `quote_chars` characters of text from there, for
+/// a position whose offset is only an estimate and whose quote must find
+/// it alone.
+pub fn position_quoting(
+    doc: &Document,
+    offset: usize,
+    progress: f64,
+    quote_chars: usize,
+) -> ReadingPosition {
     let text = doc.text();
     let offset = crate::document::floor_char_boundary(text, offset);
-    let quote: String = text[offset..].chars().take(POSITION_QUOTE_CHARS).collect();
+    let quote: String = text[offset..].chars().take(quote_chars).collect();
     ReadingPosition {
         offset: doc.char_offset(offset),
         quote,

@@ -46,6 +46,14 @@ const PROVISIONAL_QUOTE_CHARS: usize = 4096;
 /// The largest provisional view `G` parses before settling for what it has.
 const MAX_TAIL_BYTES: usize = 256 * 1024;
 
+/// `part`, a measure of what `doc` has parsed so far (bytes or characters
+/// of its text), scaled to the whole article by how far its parse has come:
+/// the estimate a progress figure or a position in a provisional view rests
+/// on before the rest is parsed.
+fn scaled_to_whole(doc: &Document, part: f64) -> f64 {
+    part / doc.parsed_fraction().max(1e-9)
+}
+
 impl App {
     /// [`super::Msg::Parsed`]: the rest of the open article, parsed by the
     /// session's background job, takes the place of the partial document,
@@ -400,14 +408,11 @@ impl Reader {
         progress: f64,
     ) -> Option<crate::annotations::ReadingPosition> {
         let held = self.held.as_ref()?;
-        let parsed = held.doc.char_offset(held.doc.text().len()).get() as f64;
-        let total = (parsed / held.doc.parsed_fraction().max(1e-9)).round() as usize;
+        let parsed = held.doc.char_offset(held.doc.text().len()).get();
+        let total = scaled_to_whole(&held.doc, parsed as f64).round() as usize;
         let tail_chars = self.doc.char_offset(self.doc.text().len()).get();
-        let mut position = super::notes::position_at(&self.doc, offset, progress);
-        position.quote = self.doc.text()[floor_char_boundary(self.doc.text(), offset)..]
-            .chars()
-            .take(PROVISIONAL_QUOTE_CHARS)
-            .collect();
+        let mut position =
+            super::notes::position_quoting(&self.doc, offset, progress, PROVISIONAL_QUOTE_CHARS);
         position.offset = CharOffset::new(
             total
                 .saturating_sub(tail_chars)
@@ -558,7 +563,7 @@ impl Reader {
         };
         // A provisional view is the end of the article: its share of the
         // whole, estimated from how far the real parse has come.
-        let total = held.doc.text().len() as f64 / held.doc.parsed_fraction().max(1e-9);
+        let total = scaled_to_whole(&held.doc, held.doc.text().len() as f64);
         let share = (self.doc.text().len() as f64 / total.max(1.0)).clamp(0.0, 1.0);
         1.0 - (1.0 - within) * share
     }
@@ -573,7 +578,7 @@ impl Reader {
         if at_end || parsed == 0 {
             return if parsed == 0 { 0.0 } else { 1.0 };
         }
-        let total = parsed as f64 / self.doc.parsed_fraction().max(1e-9);
+        let total = scaled_to_whole(&self.doc, parsed as f64);
         (offset as f64 / total).clamp(0.0, 1.0)
     }
 
