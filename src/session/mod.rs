@@ -406,6 +406,12 @@ impl Session {
     /// did. The runtime calls this when its loop wakes.
     pub fn collect_jobs(&mut self) -> bool {
         self.release_held_jobs();
+        self.take_results()
+    }
+
+    /// [`Session::collect_jobs`] without starting the jobs held for the
+    /// first frame: a save takes what has finished, but starts nothing.
+    fn take_results(&mut self) -> bool {
         let mut any = self.collect_opener_failures();
         let mut scanned = false;
         while let Ok(notice) = self.notices.try_recv() {
@@ -590,6 +596,7 @@ impl Session {
         if self.fingerprint_owed != Some(self.openings) {
             return;
         }
+        self.release_held_jobs();
         let deadline = Instant::now() + Duration::from_secs(60);
         while self.hashing.is_busy() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(2));
@@ -600,7 +607,15 @@ impl Session {
     /// Merges `ops` (and any earlier ones that failed) into the store.
     pub fn save(&mut self, article: usize, ops: Vec<Op>) {
         self.saving = true;
-        self.collect_jobs();
+        self.take_results();
+        // Asked once: a hash that ended after the notices were read is
+        // taken now, so the save never hashes on the event loop what the
+        // job has just hashed (a whole book), and only one still under way
+        // leaves the fingerprint owed.
+        let hashing = self.hashing.is_busy();
+        if !hashing {
+            self.take_fingerprint();
+        }
         self.saving = false;
         let Some(reader) = &self.app.reader else {
             return;
@@ -618,7 +633,7 @@ impl Session {
         let file = reader.notes.file.clone();
         let mut record = reader.notes.record.clone();
         if record.fingerprint.is_empty() {
-            if self.hashing.is_busy() {
+            if hashing {
                 // Hashed off the event loop meanwhile: saved now, and
                 // again with the fingerprint when it comes.
                 self.fingerprint_owed = Some(self.openings);
