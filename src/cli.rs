@@ -404,18 +404,21 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    // Started before anything else, so it runs by the time the reader
+    // knows which article to read ahead; any other command drops it.
+    let thread = crate::session::ReadAheadThread::spawn();
     let cli = match Cli::try_parse_args(args) {
         Ok(cli) => cli,
         Err(err) => return clap_exit(&err),
     };
     match &cli.command {
-        None => run_reader(&cli, cli.paths.clone(), None),
+        None => run_reader(&cli, cli.paths.clone(), None, thread),
         Some(Command::Open(open)) => {
             let start = Start {
                 path: open.path.clone(),
                 at: open.at,
             };
-            run_reader(&cli, Vec::new(), Some(start))
+            run_reader(&cli, Vec::new(), Some(start), thread)
         }
         Some(Command::Review) => run_reader_review(&cli),
         Some(Command::Export(args)) => run_export(&cli, args),
@@ -491,8 +494,14 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
-/// The interactive reader, on the given paths or one start article.
-fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode {
+/// The interactive reader, on the given paths or one start article;
+/// `thread` is the read-ahead's, started before the command line was read.
+fn run_reader(
+    cli: &Cli,
+    paths: Vec<PathBuf>,
+    start: Option<Start>,
+    thread: Option<crate::session::ReadAheadThread>,
+) -> ExitCode {
     use std::io::IsTerminal;
     let (mut config, keymap, data_dir) = match prepare(cli) {
         Ok(ready) => ready,
@@ -505,10 +514,11 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
     // The article to start on is read from here on, beside the check
     // below and the set-up; a refusal ends the process, thread and all.
     let opening = crate::runtime::start_article(&paths, start.clone());
-    let ahead = crate::runtime::read_ahead(&config, opening.as_ref());
-    if !arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size()) {
+    let ahead = crate::runtime::read_ahead(&config, opening.as_ref(), thread);
+    let Some(checked) = arguments_can_open(&paths, start.as_ref(), config.reader.max_file_size())
+    else {
         return ExitCode::from(EXIT_USAGE);
-    }
+    };
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         eprintln!(
             "gloss: the reader needs a terminal (standard input and output); \
@@ -516,7 +526,8 @@ fn run_reader(cli: &Cli, paths: Vec<PathBuf>, start: Option<Start>) -> ExitCode 
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    match crate::runtime::run_app_at(config, keymap, paths, data_dir, opening, ahead) {
+    let begun = crate::runtime::Begun { ahead, checked };
+    match crate::runtime::run_app_at(config, keymap, paths, data_dir, opening, begun) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gloss: {}", crate::text::clean(&format!("{err:#}")));
@@ -554,16 +565,21 @@ fn run_reader_review(cli: &Cli) -> ExitCode {
 /// be one gloss can read, and of plain `gloss PATH...` at least one path
 /// must be usable (the others are then listed as skipped in the reader).
 /// Nothing here can block: special files are recognised without a read.
-fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>, limit: u64) -> bool {
+/// What the checks found out is kept for the list (`None`: cannot open).
+fn arguments_can_open(
+    paths: &[PathBuf],
+    start: Option<&Start>,
+    limit: u64,
+) -> Option<crate::library::Checked> {
     if let Some(start) = start {
         if crate::library::is_sample_path(&start.path) {
-            return true;
+            return Some(crate::library::Checked::default());
         }
         return match crate::library::check_article(&start.path, limit) {
-            Ok(()) => true,
+            Ok(checked) => Some(checked),
             Err(message) => {
                 eprintln!("gloss: {message}");
-                false
+                None
             }
         };
     }
@@ -572,14 +588,21 @@ fn arguments_can_open(paths: &[PathBuf], start: Option<&Start>, limit: u64) -> b
         [_] => crate::library::check_path,
         _ => crate::library::check_listed_path,
     };
-    let errors: Vec<String> = paths.iter().filter_map(|p| check(p, limit).err()).collect();
+    let mut checked = crate::library::Checked::default();
+    let mut errors = Vec::new();
+    for path in paths {
+        match check(path, limit) {
+            Ok(found) => checked.add(found),
+            Err(message) => errors.push(message),
+        }
+    }
     if paths.is_empty() || errors.len() < paths.len() {
-        return true;
+        return Some(checked);
     }
     for message in errors {
         eprintln!("gloss: {message}");
     }
-    false
+    None
 }
 
 /// The format an output file's extension asks for, so `--output notes.json`

@@ -417,14 +417,29 @@ fn with_path(reason: &dyn std::fmt::Display, path: &Path) -> String {
     format!("{reason}: {}", sanitize(&path.display().to_string()))
 }
 
+/// What the checks of the command line's paths found out about the text
+/// files they read (title, author, date), so the list does not read their
+/// start a second time (see [`scan_within_checked`]): before the first
+/// screen of `gloss FILE` the check and the list each read and decoded the
+/// same 64 KiB.
+#[derive(Debug, Default)]
+pub struct Checked(Vec<(PathBuf, Cached)>);
+
+impl Checked {
+    /// Adds what another check found.
+    pub fn add(&mut self, other: Checked) {
+        self.0.extend(other.0);
+    }
+}
+
 /// Checks a path given on the command line before the terminal is taken
 /// over: a folder must be readable, a file must be an article gloss can
 /// open within `limit` bytes. The error is the reason first, then the path.
-pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
+pub fn check_path(path: &Path, limit: u64) -> Result<Checked, String> {
     let meta = fs::metadata(path).map_err(|e| with_path(&Refusal::from(e), path))?;
     if meta.is_dir() {
         return fs::read_dir(path)
-            .map(drop)
+            .map(|_| Checked::default())
             .map_err(|e| with_path(&Refusal::from(e), path));
     }
     check_article(path, limit)
@@ -433,11 +448,11 @@ pub fn check_path(path: &Path, limit: u64) -> Result<(), String> {
 /// [`check_path`] for one of several paths, none of which the reader opens
 /// at once: a book is checked by its package document alone and not kept
 /// for the reader (see `book`), which only a book opened at start needs.
-pub fn check_listed_path(path: &Path, limit: u64) -> Result<(), String> {
+pub fn check_listed_path(path: &Path, limit: u64) -> Result<Checked, String> {
     let source = Source::File(path.to_path_buf());
     if source.is_book() && fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return book::metadata(path, limit)
-            .map(drop)
+            .map(|_| Checked::default())
             .map_err(|reason| with_path(&reason, path));
     }
     check_path(path, limit)
@@ -446,17 +461,27 @@ pub fn check_listed_path(path: &Path, limit: u64) -> Result<(), String> {
 /// Checks that `path` is an article gloss can open (a regular text file
 /// within `limit` bytes), reading no more than its start. The error is the
 /// reason first, then the path.
-pub fn check_article(path: &Path, limit: u64) -> Result<(), String> {
+pub fn check_article(path: &Path, limit: u64) -> Result<Checked, String> {
     let source = Source::File(path.to_path_buf());
     if source.is_book() {
         // Opened as the reader will open it next, and kept for it.
-        return book::check_and_keep(path, limit).map_err(|reason| with_path(&reason, path));
+        return book::check_and_keep(path, limit)
+            .map(|()| Checked::default())
+            .map_err(|reason| with_path(&reason, path));
     }
-    // What can go wrong is in reading and decoding the head: its metadata
-    // is read again by the list, so it is not worked out here.
-    load_head(&source, limit)
-        .map(drop)
-        .map_err(|reason| with_path(&reason, path))
+    // What can go wrong is in reading and decoding the head; the metadata
+    // read from it is kept for the list. Its stamp is taken first: a file
+    // changed meanwhile is read again by the list.
+    let stamp = fs::metadata(path)
+        .ok()
+        .and_then(|meta| FileStamp::of_metadata(&meta));
+    let (meta, lossy) = list_meta(&source, limit).map_err(|reason| with_path(&reason, path))?;
+    Ok(Checked(
+        stamp
+            .map(|stamp| (path.to_path_buf(), Cached::new(stamp, &meta, lossy)))
+            .into_iter()
+            .collect(),
+    ))
 }
 
 /// What the list shows of an article: its metadata, from the start of a text
@@ -586,7 +611,16 @@ pub fn scan(paths: &[PathBuf]) -> Scan {
 
 /// [`scan`] with an explicit size limit.
 pub fn scan_within(paths: &[PathBuf], limit: u64) -> Scan {
+    scan_within_checked(paths, limit, Checked::default())
+}
+
+/// [`scan_within`], listing the files the command line's checks read from
+/// what the checks found (unless changed since).
+pub fn scan_within_checked(paths: &[PathBuf], limit: u64, checked: Checked) -> Scan {
     let mut cache = MetaCache::load(None);
+    for (path, listing) in checked.0 {
+        cache.put(&path, listing);
+    }
     let mut scan = Scan::default();
     let _counts = scan_each(paths, limit, &mut cache, None, &mut |found| {
         found.add_to(&mut scan);
@@ -765,17 +799,8 @@ impl Walk<'_> {
                 let article = listed(source, meta, lossy);
                 self.counts.read += 1;
                 if let Some(stamp) = stamp {
-                    self.cache.put(
-                        path,
-                        Cached {
-                            stamp,
-                            title: article.meta.title.clone(),
-                            author: article.meta.author.clone(),
-                            date_text: article.meta.date_text.clone(),
-                            date: article.meta.date,
-                            lossy,
-                        },
-                    );
+                    self.cache
+                        .put(path, Cached::new(stamp, &article.meta, lossy));
                 }
                 (self.found)(Found::Article(article));
             }

@@ -17,7 +17,7 @@ use crate::app::{App, Effect};
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::library::{self, Scan, Source};
-use crate::session::{Outcome, ReadAhead, Session, Setup};
+use crate::session::{Outcome, ReadAhead, ReadAheadThread, Session, Setup};
 use crate::{external_editor, paths};
 use exit::{install_panic_hook, report_kept};
 use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resume};
@@ -62,22 +62,37 @@ pub fn run_app(
     data_dir: PathBuf,
 ) -> Result<()> {
     let start = start_article(&paths, None);
-    let ahead = read_ahead(&config, start.as_ref());
-    run_app_at(config, keymap, paths, data_dir, start, ahead)
+    let ahead = read_ahead(&config, start.as_ref(), ReadAheadThread::spawn());
+    let begun = Begun {
+        ahead,
+        checked: library::Checked::default(),
+    };
+    run_app_at(config, keymap, paths, data_dir, start, begun)
+}
+
+/// What the command line began for the reader before it starts: the start
+/// article's read ([`read_ahead`]), and what its checks of the paths found
+/// out about their articles (so the list does not read them again).
+#[derive(Default)]
+pub struct Begun {
+    /// The start article's read, begun by [`read_ahead`].
+    pub ahead: Option<ReadAhead>,
+    /// What the checks of the command line's paths found out.
+    pub checked: library::Checked,
 }
 
 /// Runs the interactive reader, first opening `start` if given (the article
-/// itself is the library when no paths are given). `ahead` is the read of
-/// that article begun by [`read_ahead`].
+/// itself is the library when no paths are given), with what the command
+/// line `begun` for it.
 pub fn run_app_at(
     config: Config,
     keymap: Keymap,
     paths: Vec<PathBuf>,
     data_dir: PathBuf,
     start: Option<Start>,
-    ahead: Option<ReadAhead>,
+    begun: Begun,
 ) -> Result<()> {
-    run_with(config, keymap, paths, data_dir, start, ahead, false)
+    run_with(config, keymap, paths, data_dir, start, begun, false)
 }
 
 /// The article the reader opens at once: the one `gloss open FILE` names,
@@ -98,9 +113,14 @@ pub fn start_article(paths: &[PathBuf], start: Option<Start>) -> Option<Start> {
 /// as early as the configuration is known: the command line's check of
 /// the file, the list, the session and the terminal are set up meanwhile.
 /// `None` when there is no such article (or it is a bundled sample).
-pub fn read_ahead(config: &Config, start: Option<&Start>) -> Option<ReadAhead> {
+pub fn read_ahead(
+    config: &Config,
+    start: Option<&Start>,
+    thread: Option<ReadAheadThread>,
+) -> Option<ReadAhead> {
     let start = start.filter(|start| !library::is_sample_path(&start.path))?;
-    Some(ReadAhead::start(
+    Some(ReadAhead::start_on(
+        thread,
         Source::File(start.path.clone()),
         config.reader.max_file_size(),
         config.reader.parse_options(),
@@ -110,7 +130,15 @@ pub fn read_ahead(config: &Config, start: Option<&Start>) -> Option<ReadAhead> {
 /// Runs the interactive reader on the configured library and starts the
 /// daily review at once (`gloss review`).
 pub fn run_review(config: Config, keymap: Keymap, data_dir: PathBuf) -> Result<()> {
-    run_with(config, keymap, Vec::new(), data_dir, None, None, true)
+    run_with(
+        config,
+        keymap,
+        Vec::new(),
+        data_dir,
+        None,
+        Begun::default(),
+        true,
+    )
 }
 
 fn run_with(
@@ -119,7 +147,7 @@ fn run_with(
     mut paths: Vec<PathBuf>,
     data_dir: PathBuf,
     start: Option<Start>,
-    ahead: Option<ReadAhead>,
+    begun: Begun,
     review: bool,
 ) -> Result<()> {
     let options = config.reader.parse_options();
@@ -142,11 +170,11 @@ fn run_with(
         Some(start) if library::is_sample_path(&start.path) => library::samples(),
         _ if background => Scan::default(),
         _ if roots.is_empty() => library::samples(),
-        _ => library::scan_within(&roots, max_size),
+        _ => library::scan_within_checked(&roots, max_size, begun.checked),
     };
     let mut setup = Setup::new(&data_dir, max_size);
     setup.options = options;
-    if let Some(ahead) = ahead {
+    if let Some(ahead) = begun.ahead {
         setup.reader = Box::new(ahead);
     }
     // The first screen is the article: the list's figures can wait for it.

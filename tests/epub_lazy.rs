@@ -443,12 +443,12 @@ fn books_among_several_paths_are_checked_by_their_package_document() {
     fs::write(&good, epub_book::write(&epub_book::three_chapters())).unwrap();
     let broken = dir.path().join("broken.epub");
     fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
-    assert_eq!(library::check_listed_path(&good, u64::MAX), Ok(()));
+    assert!(library::check_listed_path(&good, u64::MAX).is_ok());
     let err = library::check_listed_path(&broken, u64::MAX).unwrap_err();
     assert!(err.contains("not a readable EPUB"), "{err}");
     assert!(err.contains("broken.epub"), "{err}");
     // A folder is still checked as a folder.
-    assert_eq!(library::check_listed_path(dir.path(), u64::MAX), Ok(()));
+    assert!(library::check_listed_path(dir.path(), u64::MAX).is_ok());
 }
 
 #[test]

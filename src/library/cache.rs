@@ -71,6 +71,18 @@ pub struct Cached {
 }
 
 impl Cached {
+    /// The listing of a file read at `stamp`.
+    pub fn new(stamp: FileStamp, meta: &Metadata, lossy: bool) -> Self {
+        Self {
+            stamp,
+            title: meta.title.clone(),
+            author: meta.author.clone(),
+            date_text: meta.date_text.clone(),
+            date: meta.date,
+            lossy,
+        }
+    }
+
     /// The metadata to list.
     pub fn metadata(&self) -> Metadata {
         Metadata {

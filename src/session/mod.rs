@@ -34,7 +34,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use errors::{reason_first, short_corrupt, short_error};
 pub use fingerprints::{FileStamp, Fingerprints};
 pub use notes_load::NOTES_IN_BACKGROUND_FROM;
-pub use read_ahead::ReadAhead;
+pub use read_ahead::{ReadAhead, ReadAheadThread};
 pub use recover::Kept;
 pub use wake::Waker;
 

@@ -1,11 +1,14 @@
 //! The article gloss starts on (`gloss FILE`, `gloss open FILE`), read and
 //! its first screen parsed on a thread of its own while the list, the
 //! session and the terminal are set up on the main one: the two halves of
-//! the start-up overlap, so the first screen comes about a millisecond
-//! sooner on a two-core machine (see docs/benchmarks.md).
+//! the start-up overlap, so the first screen comes sooner on a two-core
+//! machine (see docs/benchmarks.md). The thread is started before the
+//! command line is read ([`ReadAheadThread`]), so it is usually running by
+//! the time it is told what to read; when it is not running yet by the
+//! time the open needs the article, the open reads it itself.
 
-use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,16 +16,151 @@ use super::{FromDisk, ReadArticle};
 use crate::document::ParseOptions;
 use crate::library::{Loaded, Source};
 
-/// Which article the read-ahead thread reads, and where its result comes:
-/// sent before the thread ends, so the open does not wait for the thread's
-/// own teardown (a join took about 0.2 ms after the result was ready).
-type Reading = (Source, Receiver<Result<Loaded, String>>);
+/// What the read-ahead thread is told to do: read this article within
+/// this size, and parse its first screen with these options.
+type Job = (Source, FromDisk, ParseOptions);
 
-/// How long the open asks again and again for the read-ahead's result
-/// before it sleeps until the result comes. The result is usually a
-/// fraction of a millisecond away; a thread put to sleep is woken up that
-/// much later again on a virtual machine whose other core has gone idle.
+/// How long a thread asks again and again for what the other gives (the
+/// open for the read-ahead's result, the read-ahead thread for its
+/// article) before it sleeps until it comes. It is usually a fraction of a
+/// millisecond away; a thread put to sleep is woken up that much later
+/// again on a virtual machine whose other core has gone idle.
 const ASK_AGAIN_FOR: Duration = Duration::from_millis(2);
+
+/// Where the read-ahead thread's article is: not told yet, told and
+/// waiting for whoever takes it first (the thread, or the open when the
+/// thread has not run yet), taken, or never to come.
+enum Told {
+    Nothing,
+    Read(Job),
+    Taken,
+    Closed,
+}
+
+/// The article handed to the read-ahead thread, and its wake-up.
+struct Handoff {
+    told: Mutex<Told>,
+    woken: Condvar,
+}
+
+impl Handoff {
+    /// Takes the article to read, if it is still there, for the open; the
+    /// thread then ends with nothing to do.
+    fn take_back(&self) -> Option<Job> {
+        let mut told = self.told.lock().ok()?;
+        let job = match std::mem::replace(&mut *told, Told::Closed) {
+            Told::Read(job) => Some(job),
+            Told::Taken => {
+                *told = Told::Taken;
+                None
+            }
+            Told::Nothing | Told::Closed => None,
+        };
+        self.woken.notify_all();
+        job
+    }
+
+    /// The thread's side: the article to read, asked for again and again
+    /// for a moment (see [`ASK_AGAIN_FOR`]), then waited for; `None` when
+    /// none is to come or the open took it back.
+    fn next(&self) -> Option<Job> {
+        let until = Instant::now() + ASK_AGAIN_FOR;
+        let mut told = self.told.lock().ok()?;
+        loop {
+            match std::mem::replace(&mut *told, Told::Taken) {
+                Told::Read(job) => return Some(job),
+                Told::Nothing => *told = Told::Nothing,
+                ended @ (Told::Taken | Told::Closed) => {
+                    *told = ended;
+                    return None;
+                }
+            }
+            if Instant::now() < until {
+                drop(told);
+                thread::yield_now();
+                told = self.told.lock().ok()?;
+            } else {
+                told = self.woken.wait(told).ok()?;
+            }
+        }
+    }
+
+    /// Hands the thread its article; `false` when it takes none (it was
+    /// told already, or is gone).
+    fn tell(&self, job: Job) -> bool {
+        let Ok(mut told) = self.told.lock() else {
+            return false;
+        };
+        if !matches!(*told, Told::Nothing) {
+            return false;
+        }
+        *told = Told::Read(job);
+        self.woken.notify_all();
+        true
+    }
+}
+
+/// Tells the read-ahead thread it will get nothing (more) when dropped, so
+/// a thread never told what to read ends.
+struct Teller(Arc<Handoff>);
+
+impl Drop for Teller {
+    fn drop(&mut self) {
+        if let Ok(mut told) = self.0.told.lock()
+            && !matches!(*told, Told::Taken)
+        {
+            *told = Told::Closed;
+            self.0.woken.notify_all();
+        }
+    }
+}
+
+/// The read-ahead's thread, started first thing and waiting for its
+/// article. A thread started on this two-core virtual machine ran 0.1-1.5
+/// ms later (the other core woken from idle), longer than the read-ahead
+/// itself; started before the command line and the configuration are
+/// read, it is usually running when told what to read. Dropped untold
+/// (another command, a library, a book), it ends.
+pub struct ReadAheadThread {
+    teller: Teller,
+    results: Receiver<Result<Loaded, String>>,
+}
+
+impl ReadAheadThread {
+    /// Starts the thread; `None` when no thread can be started (the open
+    /// then reads the article itself).
+    pub fn spawn() -> Option<Self> {
+        let handoff = Arc::new(Handoff {
+            told: Mutex::new(Told::Nothing),
+            woken: Condvar::new(),
+        });
+        let (result, results) = mpsc::sync_channel(1);
+        let told = Arc::clone(&handoff);
+        thread::Builder::new()
+            .name("gloss-read-ahead".into())
+            .spawn(move || {
+                let Some((source, disk, options)) = told.next() else {
+                    return;
+                };
+                let loaded = disk.load(&source);
+                if let Ok(loaded) = &loaded {
+                    loaded.parse_ahead(options);
+                }
+                let _ = result.send(loaded);
+            })
+            .ok()?;
+        Some(Self {
+            teller: Teller(handoff),
+            results,
+        })
+    }
+}
+
+/// The article read ahead: which it is, and its thread.
+struct Reading {
+    source: Source,
+    thread: ReadAheadThread,
+}
 
 /// Reads articles from disk, the first one from a read begun at start.
 pub struct ReadAhead {
@@ -37,27 +175,25 @@ impl ReadAhead {
     /// the open, which reads it from the copy the command line's check
     /// kept; when no thread can be started the open reads it as usual.
     pub fn start(source: Source, max_size: u64, options: ParseOptions) -> Self {
+        Self::start_on(ReadAheadThread::spawn(), source, max_size, options)
+    }
+
+    /// [`ReadAhead::start`] on a thread started earlier.
+    pub fn start_on(
+        thread: Option<ReadAheadThread>,
+        source: Source,
+        max_size: u64,
+        options: ParseOptions,
+    ) -> Self {
         let disk = FromDisk { max_size };
-        let first = match &source {
-            Source::File(path)
+        let first = match (&source, thread) {
+            (Source::File(path), Some(thread))
                 if !path
                     .extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(crate::document::epub::EXTENSION)) =>
+                    .is_some_and(|e| e.eq_ignore_ascii_case(crate::document::epub::EXTENSION))
+                    && thread.teller.0.tell((source.clone(), disk, options)) =>
             {
-                let read = source.clone();
-                let (send, receive) = mpsc::sync_channel(1);
-                thread::Builder::new()
-                    .name("gloss-read-ahead".into())
-                    .spawn(move || {
-                        let loaded = disk.load(&read);
-                        if let Ok(loaded) = &loaded {
-                            loaded.parse_ahead(options);
-                        }
-                        // The open may have read the file itself by now.
-                        let _ = send.send(loaded);
-                    })
-                    .ok()
-                    .map(|_| (source, receive))
+                Some(Reading { source, thread })
             }
             _ => None,
         };
@@ -70,34 +206,39 @@ impl ReadAhead {
 
 impl ReadArticle for ReadAhead {
     /// The read begun at start for its article, the first time it is asked
-    /// for (a later open reads the file again, and sees any change); the
-    /// disk for anything else, or when the read ahead's thread failed.
+    /// for (a later open reads the file again, and sees any change); read
+    /// here when the thread has not begun it yet; the disk for anything
+    /// else, or when the read-ahead's thread failed.
     fn load(&self, source: &Source) -> Result<Loaded, String> {
         let first = self
             .first
             .lock()
             .ok()
-            .and_then(|mut first| first.take_if(|(read, _)| read == source));
-        if let Some(read) = first.and_then(|(_, result)| wait_for(&result)) {
+            .and_then(|mut first| first.take_if(|reading| reading.source == *source));
+        if let Some(Reading { thread, .. }) = first
+            && thread.teller.0.take_back().is_none()
+            && let Some(read) = wait_for(&thread.results)
+        {
             return read;
         }
         self.disk.load(source)
     }
 }
 
-/// The read-ahead's result, asked for again and again for a moment (the
-/// other thread is usually about to send it; see [`ASK_AGAIN_FOR`]), then
-/// waited for; `None` when the thread ended without one (it panicked).
-fn wait_for(result: &Receiver<Result<Loaded, String>>) -> Option<Result<Loaded, String>> {
+/// What the other thread sends, asked for again and again for a moment (it
+/// is usually about to come; see [`ASK_AGAIN_FOR`]), then waited for;
+/// `None` when the other side is gone without sending (the read-ahead
+/// panicked, or the thread was never told what to read).
+fn wait_for<T>(from: &Receiver<T>) -> Option<T> {
     let until = Instant::now() + ASK_AGAIN_FOR;
     loop {
-        match result.try_recv() {
-            Ok(read) => return Some(read),
+        match from.try_recv() {
+            Ok(sent) => return Some(sent),
             Err(TryRecvError::Disconnected) => return None,
-            // Yielding, not spinning: on one free core the reading thread
+            // Yielding, not spinning: on one free core the other thread
             // gets it.
             Err(TryRecvError::Empty) if Instant::now() < until => thread::yield_now(),
-            Err(TryRecvError::Empty) => return result.recv().ok(),
+            Err(TryRecvError::Empty) => return from.recv().ok(),
         }
     }
 }
@@ -196,5 +337,66 @@ mod tests {
         let taken = loaded.document(options());
         assert!(taken.is_head_only());
         assert!(!loaded.parsed_ahead.is_waiting());
+    }
+
+    fn handoff() -> Arc<Handoff> {
+        Arc::new(Handoff {
+            told: Mutex::new(Told::Nothing),
+            woken: Condvar::new(),
+        })
+    }
+
+    fn job(name: &str) -> Job {
+        (
+            Source::File(name.into()),
+            FromDisk { max_size: u64::MAX },
+            options(),
+        )
+    }
+
+    #[test]
+    fn an_article_the_thread_has_not_begun_is_taken_back_and_the_thread_ends() {
+        let handoff = handoff();
+        assert!(handoff.tell(job("a.md")));
+        let (source, _, _) = handoff.take_back().expect("still there");
+        assert_eq!(source, Source::File("a.md".into()));
+        // The thread, running late, finds nothing and ends.
+        assert!(handoff.next().is_none());
+        assert!(!handoff.tell(job("b.md")));
+    }
+
+    #[test]
+    fn an_article_the_thread_took_is_not_taken_back() {
+        let handoff = handoff();
+        assert!(handoff.tell(job("a.md")));
+        assert!(handoff.next().is_some());
+        assert!(handoff.take_back().is_none());
+    }
+
+    #[test]
+    fn a_thread_never_told_what_to_read_ends() {
+        let handoff = handoff();
+        let waiting = {
+            let handoff = Arc::clone(&handoff);
+            thread::spawn(move || handoff.next().is_none())
+        };
+        drop(Teller(handoff));
+        assert!(waiting.join().unwrap());
+    }
+
+    #[test]
+    fn the_open_reads_the_article_itself_when_the_thread_never_ran() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = Source::File(long_article(dir.path()));
+        // A thread that never asks for its article: the open takes it back.
+        let (_result, results) = mpsc::sync_channel(1);
+        let thread = ReadAheadThread {
+            teller: Teller(handoff()),
+            results,
+        };
+        let ahead = ReadAhead::start_on(Some(thread), source.clone(), u64::MAX, options());
+        let read = ahead.load(&source).unwrap();
+        let plain = FromDisk { max_size: u64::MAX }.load(&source).unwrap();
+        assert_eq!(read.text, plain.text);
     }
 }
