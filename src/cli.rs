@@ -411,6 +411,9 @@ where
         Ok(cli) => cli,
         Err(err) => return clap_exit(&err),
     };
+    // The other commands end it at once: it asks for its article again and
+    // again for a moment, which would take a core from their own work.
+    let thread = thread.filter(|_| matches!(cli.command, None | Some(Command::Open(_))));
     match &cli.command {
         None => run_reader(&cli, cli.paths.clone(), None, thread),
         Some(Command::Open(open)) => {
