@@ -44,7 +44,7 @@ use list::ListState;
 pub use list::{ArticleFigures, ArticleId, Figures};
 pub use modes::{Mode, Msg, NoteEdit, Parsed, Pointer};
 use note_editor::{EditorOutcome, NoteEditor};
-use notes::{Notes, position_at, resolve_position};
+use notes::{Notes, position_at, resolve_position_parsing};
 use outline::Headings;
 use panel::Panel;
 use reader::Reader;
@@ -388,8 +388,7 @@ impl App {
         if let Some(position) = reader.notes.position.clone()
             && position.offset > crate::document::CharOffset::ZERO
         {
-            reader.doc.ensure_complete();
-            let offset = resolve_position(&reader.doc, &position);
+            let offset = resolve_position_parsing(&mut reader.doc, &position);
             reader.restore(offset);
             reader.cursor_into_view();
         }

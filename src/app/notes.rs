@@ -454,6 +454,32 @@ pub fn position_quoting(
     }
 }
 
+/// How much more of an article is parsed at a time while looking for a
+/// saved reading position in it (see [`resolve_position_parsing`]).
+const POSITION_PARSE_STEP: usize = 64 * 1024;
+
+/// [`resolve_position`] in an article still being parsed, parsing only as
+/// far as the position and its quote when the quote still starts at its
+/// offset: reopening a 5 MB article at a place halfway in parses half of it
+/// before the first screen, not all of it (the rest is parsed in the
+/// background as after any open). Anywhere else the quote may be found
+/// again in the part not parsed yet, so the whole article is parsed first.
+pub fn resolve_position_parsing(doc: &mut Document, position: &ReadingPosition) -> usize {
+    let through = position
+        .offset
+        .get()
+        .saturating_add(position.quote.chars().count());
+    while !doc.is_complete() && doc.char_offset(doc.text().len()).get() < through {
+        doc.parse_more(POSITION_PARSE_STEP);
+    }
+    let at = doc.byte_offset(position.offset);
+    if doc.text()[at..].starts_with(&position.quote) {
+        return at;
+    }
+    doc.ensure_complete();
+    resolve_position(doc, position)
+}
+
 /// Where a saved position is in the document now: at its offset if the quote
 /// still starts there (found without scanning the text), else where the quote
 /// is found again, else the old offset.

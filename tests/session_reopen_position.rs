@@ -1,0 +1,126 @@
+//! Reopening a long article where the reader left off parses it as far as
+//! that place, not to its end: the first screen is at the saved place and
+//! the rest is left to the background parse. A place moved by text added
+//! above it is still found, after the whole article is parsed.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
+
+use std::fs;
+use std::path::Path;
+
+use gloss::app::{App, Effect};
+use gloss::config::Config;
+use gloss::keymap::{Action, Keymap};
+use gloss::library;
+use gloss::session::{Outcome, Session, Setup};
+
+fn start(library: &Path, data: &Path) -> Session {
+    let mut app = App::new(
+        Config::default(),
+        Keymap::default(),
+        library::scan(&[library.to_path_buf()]),
+    );
+    app.resize(100, 30);
+    Session::start(app, Setup::new(data, u64::MAX))
+}
+
+fn run(session: &mut Session, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Outcome::Done(more) = session.carry_out(effect) {
+            run(session, more);
+        }
+    }
+}
+
+fn act(session: &mut Session, action: Action) {
+    let effects = session.app.update(action);
+    run(session, effects);
+}
+
+/// A Markdown article of about 1.3 MB whose paragraphs each say which
+/// they are.
+fn long_article(path: &Path, preface: &str) {
+    let mut text = format!("# Harbour log\n\n{preface}");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "Calm paragraph {i} of the harbour log, about tides and ropes.\n\n"
+        ));
+    }
+    fs::write(path, text).unwrap();
+}
+
+/// The paragraph the reader's first line on screen is part of.
+fn top_line(session: &mut Session) -> String {
+    let reader = session.app.reader.as_mut().unwrap();
+    let offset = reader.top_offset().unwrap();
+    let text = reader.doc.text();
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[start..].lines().next().unwrap_or("").to_string()
+}
+
+/// Opens the only article, pages down `pages` times, goes back to the list
+/// and saves the reading position; returns the top line read there.
+fn read_to(session: &mut Session, pages: usize) -> String {
+    session.app.list.selected = 0;
+    act(session, Action::OpenArticle);
+    for _ in 0..pages {
+        act(session, Action::PageDown);
+    }
+    let top = top_line(session);
+    act(session, Action::Back);
+    session.flush_position();
+    top
+}
+
+#[test]
+fn a_long_article_reopens_at_the_saved_place_parsed_only_that_far() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let data = dir.path().join("data");
+    fs::create_dir_all(&library).unwrap();
+    long_article(&library.join("log.md"), "");
+    let mut first = start(&library, &data);
+    let left_at = read_to(&mut first, 400);
+    assert!(left_at.contains("paragraph"), "{left_at}");
+    drop(first);
+
+    let mut again = start(&library, &data);
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    assert_eq!(top_line(&mut again), left_at);
+    let doc = &again.app.reader.as_ref().unwrap().doc;
+    assert!(
+        !doc.is_complete(),
+        "the whole article was parsed before the first screen"
+    );
+}
+
+#[test]
+fn a_saved_place_moved_by_text_added_above_is_found_in_the_whole_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let data = dir.path().join("data");
+    fs::create_dir_all(&library).unwrap();
+    let path = library.join("log.md");
+    long_article(&path, "");
+    let mut first = start(&library, &data);
+    let left_at = read_to(&mut first, 400);
+    drop(first);
+
+    // A preface written above: every offset moves on.
+    long_article(
+        &path,
+        &"A preface about the log, added later.\n\n".repeat(30),
+    );
+    let mut again = start(&library, &data);
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    let top = top_line(&mut again);
+    let number = |line: &str| {
+        line.split_whitespace()
+            .skip_while(|w| *w != "paragraph")
+            .nth(1)
+            .map(str::to_string)
+    };
+    assert!(number(&left_at).is_some(), "{left_at}");
+    assert_eq!(number(&top), number(&left_at), "{top} / {left_at}");
+}
