@@ -1,6 +1,7 @@
 //! Reopening a long article where the reader left off parses it as far as
 //! that place, not to its end: the first screen is at the saved place and
-//! the rest is left to the background parse. A place moved by text added
+//! the rest is left to the background parse. A place on the last pages is
+//! shown from a provisional parse of the article's end, as `G` shows it. A place moved by text added
 //! above it is still found, after the whole article is parsed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
@@ -123,4 +124,48 @@ fn a_saved_place_moved_by_text_added_above_is_found_in_the_whole_article() {
     };
     assert!(number(&left_at).is_some(), "{left_at}");
     assert_eq!(number(&top), number(&left_at), "{top} / {left_at}");
+}
+
+#[test]
+fn a_long_article_read_to_its_end_reopens_there_from_a_parse_of_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let data = dir.path().join("data");
+    fs::create_dir_all(&library).unwrap();
+    long_article(&library.join("log.md"), "");
+    let mut first = start(&library, &data);
+    first.app.list.selected = 0;
+    act(&mut first, Action::OpenArticle);
+    act(&mut first, Action::Bottom);
+    act(&mut first, Action::PageUp);
+    // Leaving settles the view on the whole article, and the place is saved.
+    act(&mut first, Action::Back);
+    first.flush_position();
+    first.app.list.selected = 0;
+    act(&mut first, Action::OpenArticle);
+    let left_at = top_line(&mut first);
+    assert!(left_at.contains("paragraph 19"), "{left_at}");
+    act(&mut first, Action::Back);
+    first.flush_position();
+    drop(first);
+
+    let mut again = start(&library, &data);
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    // The runtime sizes the app to the terminal again before the first
+    // frame: the same size keeps the view.
+    again.app.resize(100, 30);
+    let reader = again.app.reader.as_ref().unwrap();
+    assert!(
+        reader.is_provisional(),
+        "the whole article was parsed first"
+    );
+    assert_eq!(top_line(&mut again), left_at);
+    // Leaving settles it on the same place in the whole article, which is
+    // where the next open finds it.
+    act(&mut again, Action::Back);
+    again.flush_position();
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    assert_eq!(top_line(&mut again), left_at);
 }

@@ -57,6 +57,11 @@ pub const ENTRY_HEIGHT: usize = 2;
 /// Lines one mouse-wheel notch scrolls the reader.
 const WHEEL_LINES: isize = 3;
 
+/// From this share of an article read on, a saved place is first looked
+/// for on the article's last pages, from a provisional parse of its end
+/// (see `Reader::show_in_tail`), before the article is parsed that far.
+const NEAR_THE_END: f64 = 0.98;
+
 /// Which pane has focus: it receives the keys while the app is in
 /// [`Mode::Browse`] (and the list does in [`Mode::Panel`] when it has focus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,8 +393,10 @@ impl App {
         if let Some(position) = reader.notes.position.clone()
             && position.offset > crate::document::CharOffset::ZERO
         {
-            let offset = resolve_position_parsing(&mut reader.doc, &position);
-            reader.restore(offset);
+            if position.progress < NEAR_THE_END || !reader.show_in_tail(&position.quote) {
+                let offset = resolve_position_parsing(&mut reader.doc, &position);
+                reader.restore(offset);
+            }
             reader.cursor_into_view();
         }
         if let Some(figures) = self.figures.get_mut(article)

@@ -103,13 +103,19 @@ impl App {
     /// parse's result, quitting (its position is saved from the view, see
     /// [`Reader::provisional_position`], rather than parsing the rest first)
     /// and the motions that stay inside the view (scrolling, paging, `G`;
-    /// upward only while the view's first line is not in view).
+    /// upward only while the view's first line is not in view), and a
+    /// resize to the size the screen already has (the runtime sizes the app
+    /// to the terminal before its first frame).
     pub(super) fn settle_unless_kept(&mut self, msg: &Msg) {
+        let screen = self.screen;
         let Some(reader) = self.reader.as_mut().filter(|r| r.is_provisional()) else {
             return;
         };
         let kept = match msg {
             Msg::Parsed(_) | Msg::Action(Action::Quit) => true,
+            Msg::Resize { width, height } => {
+                (screen.width, screen.height, screen.x, screen.y) == (*width, *height, 0, 0)
+            }
             Msg::Action(action)
                 if matches!(self.mode, Mode::Browse) && self.focus == Focus::Reader =>
             {
@@ -364,6 +370,39 @@ impl Reader {
         self.doc.ensure_complete();
         self.top = self.bottom_top().unwrap_or_default();
         self.fill();
+    }
+
+    /// Shows a saved place on the last pages of an article still being
+    /// parsed from a provisional parse of its end, as `G` does, when the
+    /// place's `quote` is found there once: reopening a long article read
+    /// to its end does not parse all of it first. `false`, with the view as
+    /// it was, when it is not found there (or the article is complete).
+    pub(super) fn show_in_tail(&mut self, quote: &str) -> bool {
+        if quote.is_empty() || self.doc.is_complete() || self.anchor.is_some() {
+            return false;
+        }
+        let top = self.top;
+        self.to_bottom();
+        if !self.is_provisional() {
+            // Little was left: the article is whole now; the caller finds
+            // the place in it.
+            self.top = top;
+            self.fill();
+            return false;
+        }
+        let mut found = self.doc.text().match_indices(quote).map(|(at, _)| at);
+        match (found.next(), found.next()) {
+            (Some(at), None) => {
+                self.restore(at);
+                true
+            }
+            _ => {
+                let _ = self.leave_tail();
+                self.top = top;
+                self.fill();
+                false
+            }
+        }
     }
 
     /// True while the view shows a provisional parse of the article's end
