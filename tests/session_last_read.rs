@@ -2,37 +2,15 @@
 //! was saved), so that `gloss` with no argument reopens it with Enter.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
+#[path = "support/book_session.rs"]
+mod book_session;
+
 use std::fs;
-use std::path::Path;
 
-use gloss::app::{App, ArticleId, Effect};
-use gloss::config::Config;
-use gloss::keymap::{Action, Keymap};
-use gloss::library;
-use gloss::session::{Outcome, Session, Setup};
-
-fn start(library: &Path, data: &Path) -> Session {
-    let mut app = App::new(
-        Config::default(),
-        Keymap::default(),
-        library::scan(&[library.to_path_buf()]),
-    );
-    app.resize(100, 30);
-    Session::start(app, Setup::new(data, u64::MAX))
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
-
-fn act(session: &mut Session, action: Action) {
-    let effects = session.app.update(action);
-    run(session, effects);
-}
+use book_session::{act, run, start_library as start};
+use gloss::app::{ArticleId, Effect};
+use gloss::keymap::Action;
+use gloss::session::Session;
 
 /// Opens the article at `row` of the list, reads a page of it and goes back
 /// to the list; the reading position is saved.

@@ -5,36 +5,25 @@
 //! above it is still found, after the whole article is parsed.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
+#[path = "support/book_session.rs"]
+mod book_session;
+
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use gloss::app::{App, Effect};
-use gloss::config::Config;
-use gloss::keymap::{Action, Keymap};
-use gloss::library;
-use gloss::session::{Outcome, Session, Setup};
+use book_session::{act, start_library as start};
+use gloss::keymap::Action;
+use gloss::session::Session;
 
-fn start(library: &Path, data: &Path) -> Session {
-    let mut app = App::new(
-        Config::default(),
-        Keymap::default(),
-        library::scan(&[library.to_path_buf()]),
-    );
-    app.resize(100, 30);
-    Session::start(app, Setup::new(data, u64::MAX))
-}
-
-fn run(session: &mut Session, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Outcome::Done(more) = session.carry_out(effect) {
-            run(session, more);
-        }
-    }
-}
-
-fn act(session: &mut Session, action: Action) {
-    let effects = session.app.update(action);
-    run(session, effects);
+/// A library folder holding the harbour log (see [`long_article`]), and
+/// where its notes are kept.
+fn harbour_library() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let data = dir.path().join("data");
+    fs::create_dir_all(&library).unwrap();
+    long_article(&library.join("log.md"), "");
+    (dir, library, data)
 }
 
 /// A Markdown article of about 1.3 MB whose paragraphs each say which
@@ -74,11 +63,7 @@ fn read_to(session: &mut Session, pages: usize) -> String {
 
 #[test]
 fn a_long_article_reopens_at_the_saved_place_parsed_only_that_far() {
-    let dir = tempfile::tempdir().unwrap();
-    let library = dir.path().join("library");
-    let data = dir.path().join("data");
-    fs::create_dir_all(&library).unwrap();
-    long_article(&library.join("log.md"), "");
+    let (_dir, library, data) = harbour_library();
     let mut first = start(&library, &data);
     let left_at = read_to(&mut first, 400);
     assert!(left_at.contains("paragraph"), "{left_at}");
@@ -97,12 +82,8 @@ fn a_long_article_reopens_at_the_saved_place_parsed_only_that_far() {
 
 #[test]
 fn a_saved_place_moved_by_text_added_above_is_found_in_the_whole_article() {
-    let dir = tempfile::tempdir().unwrap();
-    let library = dir.path().join("library");
-    let data = dir.path().join("data");
-    fs::create_dir_all(&library).unwrap();
+    let (_dir, library, data) = harbour_library();
     let path = library.join("log.md");
-    long_article(&path, "");
     let mut first = start(&library, &data);
     let left_at = read_to(&mut first, 400);
     drop(first);
@@ -128,11 +109,7 @@ fn a_saved_place_moved_by_text_added_above_is_found_in_the_whole_article() {
 
 #[test]
 fn a_long_article_read_to_its_end_reopens_there_from_a_parse_of_its_end() {
-    let dir = tempfile::tempdir().unwrap();
-    let library = dir.path().join("library");
-    let data = dir.path().join("data");
-    fs::create_dir_all(&library).unwrap();
-    long_article(&library.join("log.md"), "");
+    let (_dir, library, data) = harbour_library();
     let mut first = start(&library, &data);
     first.app.list.selected = 0;
     act(&mut first, Action::OpenArticle);

@@ -21,16 +21,28 @@ pub fn run(session: &mut Session, effects: Vec<Effect>) {
     }
 }
 
-/// A 100x30 session over `book` alone, its data under `dir/data`, with the
-/// book opened.
-pub fn start(dir: &Path, book: &Path) -> Session {
+/// Carries out what `action` leads to, as the event loop would.
+pub fn act(session: &mut Session, action: gloss::keymap::Action) {
+    let effects = session.app.update(action);
+    run(session, effects);
+}
+
+/// A 100x30 session over `library` (a folder, or one article), its data in
+/// `data`, nothing opened yet.
+pub fn start_library(library: &Path, data: &Path) -> Session {
     let mut app = App::new(
         Config::default(),
         Keymap::default(),
-        library::scan(&[book.to_path_buf()]),
+        library::scan(&[library.to_path_buf()]),
     );
     app.resize(100, 30);
-    let mut s = Session::start(app, Setup::new(&dir.join("data"), u64::MAX));
+    Session::start(app, Setup::new(data, u64::MAX))
+}
+
+/// A 100x30 session over `book` alone, its data under `dir/data`, with the
+/// book opened.
+pub fn start(dir: &Path, book: &Path) -> Session {
+    let mut s = start_library(book, &dir.join("data"));
     let effects = s.open_path(book, None);
     run(&mut s, effects);
     s
