@@ -114,7 +114,7 @@ impl App {
         let kept = match msg {
             Msg::Parsed(_) | Msg::Action(Action::Quit) => true,
             Msg::Resize { width, height } => {
-                (screen.width, screen.height, screen.x, screen.y) == (*width, *height, 0, 0)
+                screen == ratatui::layout::Rect::new(0, 0, *width, *height)
             }
             Msg::Action(action)
                 if matches!(self.mode, Mode::Browse) && self.focus == Focus::Reader =>
