@@ -81,9 +81,9 @@ pub struct Begun {
     pub checked: library::Checked,
 }
 
-/// Runs the interactive reader, first opening `start` if given (the article
-/// itself is the library when no paths are given), with what the command
-/// line `begun` for it.
+/// Runs the interactive reader, first opening `start` if given (as
+/// [`start_article`] works it out; the article itself is the library when
+/// no paths are given), with what the command line `begun` for it.
 pub fn run_app_at(
     config: Config,
     keymap: Keymap,
@@ -152,9 +152,9 @@ fn run_with(
 ) -> Result<()> {
     let options = config.reader.parse_options();
     let max_size = config.reader.max_file_size();
-    // `gloss FILE`, like `less FILE`, shows that file at once; the list of
-    // the one article is a key away (Tab, or `\`).
-    let start = start_article(&paths, start);
+    // `gloss FILE`, like `less FILE`, shows that file at once (`start`, from
+    // [`start_article`]); the list of the one article is a key away (Tab,
+    // or `\`).
     if let Some(start) = &start
         && paths.is_empty()
         && !library::is_sample_path(&start.path)

@@ -7,8 +7,7 @@
 //! the time it is told what to read; when it is not running yet by the
 //! time the open needs the article, the open reads it itself.
 
-use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,61 +20,60 @@ use crate::library::{Loaded, Source};
 type Job = (Source, FromDisk, ParseOptions);
 
 /// How long a thread asks again and again for what the other gives (the
-/// open for the read-ahead's result, the read-ahead thread for its
-/// article) before it sleeps until it comes. It is usually a fraction of a
+/// open for the read-ahead's article, the read-ahead thread for what to
+/// read) before it sleeps until it comes. It is usually a fraction of a
 /// millisecond away; a thread put to sleep is woken up that much later
 /// again on a virtual machine whose other core has gone idle.
 const ASK_AGAIN_FOR: Duration = Duration::from_millis(2);
 
-/// Where the read-ahead thread's article is: not told yet, told and
-/// waiting for whoever takes it first (the thread, or the open when the
-/// thread has not run yet), taken, or never to come.
+/// Where the read-ahead stands: not told yet; told, the article waiting for
+/// whoever takes it first (the thread, or the open when the thread has not
+/// run yet); being read by the thread; read; or never to come (taken back,
+/// the thread gone, or no article to read).
 enum Told {
     Nothing,
     Read(Job),
     Taken,
+    Done(Result<Loaded, String>),
     Closed,
 }
 
-/// The article handed to the read-ahead thread, and its wake-up.
+/// The article handed to the read-ahead thread and back, and the wake-up
+/// of whichever side waits.
 struct Handoff {
     told: Mutex<Told>,
     woken: Condvar,
 }
 
 impl Handoff {
-    /// Takes the article to read, if it is still there, for the open; the
-    /// thread then ends with nothing to do.
-    fn take_back(&self) -> Option<Job> {
-        let mut told = self.told.lock().ok()?;
-        let job = match std::mem::replace(&mut *told, Told::Closed) {
-            Told::Read(job) => Some(job),
-            Told::Taken => {
-                *told = Told::Taken;
-                None
-            }
-            Told::Nothing | Told::Closed => None,
-        };
-        self.woken.notify_all();
-        job
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            told: Mutex::new(Told::Nothing),
+            woken: Condvar::new(),
+        })
     }
 
-    /// The thread's side: the article to read, asked for again and again
-    /// for a moment (see [`ASK_AGAIN_FOR`]), then waited for; `None` when
-    /// none is to come or the open took it back.
-    fn next(&self) -> Option<Job> {
+    /// Puts `now` in place of what is there, waking the other side.
+    fn set(&self, mut told: MutexGuard<'_, Told>, now: Told) {
+        *told = now;
+        self.woken.notify_all();
+    }
+
+    /// Waits for `take` to take what it waits for from the state: asked
+    /// again and again for a moment (see [`ASK_AGAIN_FOR`]), then slept
+    /// for. `take` answers `None` to wait on, `Some(None)` when what it
+    /// waits for will never come.
+    fn wait<T>(&self, mut take: impl FnMut(&mut Told) -> Option<Option<T>>) -> Option<T> {
         let until = Instant::now() + ASK_AGAIN_FOR;
         let mut told = self.told.lock().ok()?;
         loop {
-            match std::mem::replace(&mut *told, Told::Taken) {
-                Told::Read(job) => return Some(job),
-                Told::Nothing => *told = Told::Nothing,
-                ended @ (Told::Taken | Told::Closed) => {
-                    *told = ended;
-                    return None;
-                }
+            if let Some(taken) = take(&mut told) {
+                self.woken.notify_all();
+                return taken;
             }
             if Instant::now() < until {
+                // Yielding, not spinning: on one free core the other
+                // thread gets it.
                 drop(told);
                 thread::yield_now();
                 told = self.told.lock().ok()?;
@@ -88,29 +86,80 @@ impl Handoff {
     /// Hands the thread its article; `false` when it takes none (it was
     /// told already, or is gone).
     fn tell(&self, job: Job) -> bool {
-        let Ok(mut told) = self.told.lock() else {
-            return false;
-        };
-        if !matches!(*told, Told::Nothing) {
-            return false;
+        match self.told.lock() {
+            Ok(told) if matches!(*told, Told::Nothing) => {
+                self.set(told, Told::Read(job));
+                true
+            }
+            _ => false,
         }
-        *told = Told::Read(job);
-        self.woken.notify_all();
-        true
+    }
+
+    /// The thread's side: the article to read, once told; `None` when none
+    /// is to come or the open took it back.
+    fn next(&self) -> Option<Job> {
+        self.wait(|told| match std::mem::replace(told, Told::Taken) {
+            Told::Read(job) => Some(Some(job)),
+            Told::Nothing => {
+                *told = Told::Nothing;
+                None
+            }
+            ended => {
+                *told = ended;
+                Some(None)
+            }
+        })
+    }
+
+    /// The thread's side: the article read.
+    fn done(&self, read: Result<Loaded, String>) {
+        if let Ok(told) = self.told.lock() {
+            self.set(told, Told::Done(read));
+        }
+    }
+
+    /// The open's side: the article to read itself, if the thread has not
+    /// taken it yet (the thread then ends with nothing to do); else `None`
+    /// and [`Handoff::read`] gives what the thread read.
+    fn take_back(&self) -> Option<Job> {
+        let mut told = self.told.lock().ok()?;
+        match std::mem::replace(&mut *told, Told::Closed) {
+            Told::Read(job) => {
+                self.woken.notify_all();
+                Some(job)
+            }
+            other => {
+                *told = other;
+                None
+            }
+        }
+    }
+
+    /// The open's side: what the thread read, waited for; `None` when the
+    /// thread ended without it (it panicked).
+    fn read(&self) -> Option<Result<Loaded, String>> {
+        self.wait(|told| match std::mem::replace(told, Told::Closed) {
+            Told::Done(read) => Some(Some(read)),
+            Told::Taken => {
+                *told = Told::Taken;
+                None
+            }
+            _ => Some(None),
+        })
     }
 }
 
-/// Tells the read-ahead thread it will get nothing (more) when dropped, so
-/// a thread never told what to read ends.
-struct Teller(Arc<Handoff>);
+/// One side's hold on the hand-off: dropped, it says it is gone (the open
+/// without telling the thread anything, the thread in a panic), so the
+/// other side never waits for it.
+struct Side(Arc<Handoff>);
 
-impl Drop for Teller {
+impl Drop for Side {
     fn drop(&mut self) {
-        if let Ok(mut told) = self.0.told.lock()
-            && !matches!(*told, Told::Taken)
+        if let Ok(told) = self.0.told.lock()
+            && !matches!(*told, Told::Done(_))
         {
-            *told = Told::Closed;
-            self.0.woken.notify_all();
+            self.0.set(told, Told::Closed);
         }
     }
 }
@@ -121,38 +170,32 @@ impl Drop for Teller {
 /// itself; started before the command line and the configuration are
 /// read, it is usually running when told what to read. Dropped untold
 /// (another command, a library, a book), it ends.
-pub struct ReadAheadThread {
-    teller: Teller,
-    results: Receiver<Result<Loaded, String>>,
-}
+pub struct ReadAheadThread(Side);
 
 impl ReadAheadThread {
     /// Starts the thread; `None` when no thread can be started (the open
     /// then reads the article itself).
     pub fn spawn() -> Option<Self> {
-        let handoff = Arc::new(Handoff {
-            told: Mutex::new(Told::Nothing),
-            woken: Condvar::new(),
-        });
-        let (result, results) = mpsc::sync_channel(1);
-        let told = Arc::clone(&handoff);
+        let handoff = Handoff::new();
+        let thread_side = Side(Arc::clone(&handoff));
         thread::Builder::new()
             .name("gloss-read-ahead".into())
             .spawn(move || {
-                let Some((source, disk, options)) = told.next() else {
+                let Some((source, disk, options)) = thread_side.0.next() else {
                     return;
                 };
                 let loaded = disk.load(&source);
                 if let Ok(loaded) = &loaded {
                     loaded.parse_ahead(options);
                 }
-                let _ = result.send(loaded);
+                thread_side.0.done(loaded);
             })
             .ok()?;
-        Some(Self {
-            teller: Teller(handoff),
-            results,
-        })
+        Some(Self(Side(handoff)))
+    }
+
+    fn handoff(&self) -> &Handoff {
+        &self.0.0
     }
 }
 
@@ -191,7 +234,7 @@ impl ReadAhead {
                 if !path
                     .extension()
                     .is_some_and(|e| e.eq_ignore_ascii_case(crate::document::epub::EXTENSION))
-                    && thread.teller.0.tell((source.clone(), disk, options)) =>
+                    && thread.handoff().tell((source.clone(), disk, options)) =>
             {
                 Some(Reading { source, thread })
             }
@@ -216,30 +259,12 @@ impl ReadArticle for ReadAhead {
             .ok()
             .and_then(|mut first| first.take_if(|reading| reading.source == *source));
         if let Some(Reading { thread, .. }) = first
-            && thread.teller.0.take_back().is_none()
-            && let Some(read) = wait_for(&thread.results)
+            && thread.handoff().take_back().is_none()
+            && let Some(read) = thread.handoff().read()
         {
             return read;
         }
         self.disk.load(source)
-    }
-}
-
-/// What the other thread sends, asked for again and again for a moment (it
-/// is usually about to come; see [`ASK_AGAIN_FOR`]), then waited for;
-/// `None` when the other side is gone without sending (the read-ahead
-/// panicked, or the thread was never told what to read).
-fn wait_for<T>(from: &Receiver<T>) -> Option<T> {
-    let until = Instant::now() + ASK_AGAIN_FOR;
-    loop {
-        match from.try_recv() {
-            Ok(sent) => return Some(sent),
-            Err(TryRecvError::Disconnected) => return None,
-            // Yielding, not spinning: on one free core the other thread
-            // gets it.
-            Err(TryRecvError::Empty) if Instant::now() < until => thread::yield_now(),
-            Err(TryRecvError::Empty) => return from.recv().ok(),
-        }
     }
 }
 
@@ -339,13 +364,6 @@ mod tests {
         assert!(!loaded.parsed_ahead.is_waiting());
     }
 
-    fn handoff() -> Arc<Handoff> {
-        Arc::new(Handoff {
-            told: Mutex::new(Told::Nothing),
-            woken: Condvar::new(),
-        })
-    }
-
     fn job(name: &str) -> Job {
         (
             Source::File(name.into()),
@@ -356,7 +374,7 @@ mod tests {
 
     #[test]
     fn an_article_the_thread_has_not_begun_is_taken_back_and_the_thread_ends() {
-        let handoff = handoff();
+        let handoff = Handoff::new();
         assert!(handoff.tell(job("a.md")));
         let (source, _, _) = handoff.take_back().expect("still there");
         assert_eq!(source, Source::File("a.md".into()));
@@ -367,7 +385,7 @@ mod tests {
 
     #[test]
     fn an_article_the_thread_took_is_not_taken_back() {
-        let handoff = handoff();
+        let handoff = Handoff::new();
         assert!(handoff.tell(job("a.md")));
         assert!(handoff.next().is_some());
         assert!(handoff.take_back().is_none());
@@ -375,12 +393,12 @@ mod tests {
 
     #[test]
     fn a_thread_never_told_what_to_read_ends() {
-        let handoff = handoff();
+        let handoff = Handoff::new();
         let waiting = {
             let handoff = Arc::clone(&handoff);
             thread::spawn(move || handoff.next().is_none())
         };
-        drop(Teller(handoff));
+        drop(Side(handoff));
         assert!(waiting.join().unwrap());
     }
 
@@ -389,14 +407,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let source = Source::File(long_article(dir.path()));
         // A thread that never asks for its article: the open takes it back.
-        let (_result, results) = mpsc::sync_channel(1);
-        let thread = ReadAheadThread {
-            teller: Teller(handoff()),
-            results,
-        };
+        let thread = ReadAheadThread(Side(Handoff::new()));
         let ahead = ReadAhead::start_on(Some(thread), source.clone(), u64::MAX, options());
         let read = ahead.load(&source).unwrap();
         let plain = FromDisk { max_size: u64::MAX }.load(&source).unwrap();
         assert_eq!(read.text, plain.text);
+    }
+
+    #[test]
+    fn the_open_gets_what_the_thread_read_and_a_thread_gone_without_it_is_not_waited_for() {
+        let handoff = Handoff::new();
+        assert!(handoff.tell(job("a.md")));
+        assert!(handoff.next().is_some());
+        let reader = {
+            let handoff = Arc::clone(&handoff);
+            thread::spawn(move || handoff.read().map(|read| read.unwrap_err()))
+        };
+        handoff.done(Err("read".into()));
+        assert_eq!(reader.join().unwrap().as_deref(), Some("read"));
+
+        // A thread that panicked while reading: its side, dropped, says so.
+        let handoff = Handoff::new();
+        assert!(handoff.tell(job("a.md")));
+        let thread_side = Side(Arc::clone(&handoff));
+        assert!(thread_side.0.next().is_some());
+        drop(thread_side);
+        assert!(handoff.read().is_none());
     }
 }
