@@ -295,3 +295,73 @@ fn notes_and_highlights_of_the_listed_articles_are_found_and_marked() {
     assert_eq!(tags.len(), 1);
     assert_eq!(tags[0].hits[0].kind, search::HitKind::Tag);
 }
+
+/// A Markdown file whose first matches are in link targets the reader does
+/// not show, then three lines of text with matches, the middle one with two.
+fn hidden_then_shown(line_end: &str) -> String {
+    let mut text = format!("# Once{line_end}{line_end}");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "See [part {i}](#once-{i}) and [more](#once-more-{i}).{line_end}{line_end}"
+        ));
+    }
+    for line in [
+        "First, once upon a time.",
+        "Second: once, and once more.",
+        "Third and last once.",
+    ] {
+        text.push_str(line);
+        text.push_str(line_end);
+        text.push_str(line_end);
+    }
+    text
+}
+
+#[test]
+fn enter_lands_on_the_chosen_line_when_markup_hides_matches_before_it() {
+    for line_end in ["\n", "\r\n"] {
+        let file = hidden_then_shown(line_end);
+        let mut t = TestApp::with_articles(100, 30, &[("once.md", &file)]);
+        t.keys("F").type_text("once");
+        let request = last_request(&t);
+        let hits = run(&t, &request);
+        deliver(&mut t, &request, hits);
+        let rows = search_of(&t).rows();
+        let hit_rows = |t: &TestApp| {
+            let s = search_of(t);
+            s.results[0]
+                .hits
+                .iter()
+                .map(|h| h.snippet.text.clone())
+                .collect::<Vec<_>>()
+        };
+        let snippets = hit_rows(&t);
+        let second = snippets
+            .iter()
+            .position(|s| s.starts_with("Second"))
+            .expect("the second line is a result");
+        let row = rows
+            .iter()
+            .position(|r| matches!(r, Row::Hit(0, j) if *j == second))
+            .unwrap();
+        for _ in 0..row {
+            t.keys("down");
+        }
+        t.keys("enter");
+        let reader = t.app.reader.as_ref().expect("article open");
+        let text = reader.doc.text();
+        assert!(
+            text[reader.cursor..].starts_with("once, and once more"),
+            "{line_end:?}: at {:?}",
+            &text[reader.cursor..(reader.cursor + 30).min(text.len())]
+        );
+        // The title's match and this line's two: the title, then this is
+        // the second shown; n goes on to the same line's second match.
+        let search = reader.search.as_ref().unwrap();
+        assert_eq!(search.matches.len(), 5, "{line_end:?}");
+        assert_eq!(search.current, Some(2), "{line_end:?}");
+        t.keys("n");
+        let reader = t.app.reader.as_ref().unwrap();
+        assert!(reader.doc.text()[reader.cursor..].starts_with("once more"));
+    }
+}

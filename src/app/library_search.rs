@@ -476,7 +476,10 @@ impl App {
         let matches = query.find_all(text);
         let current = match &jump.target {
             Target::First => (!matches.is_empty()).then_some(0),
-            Target::Text(place, file) => place.pick(*file, &matches, text.len()),
+            Target::Text(place, file) => {
+                let shown = shown_at(&reader.doc, *place);
+                place.pick(*file, &matches, text.len(), shown)
+            }
             Target::Highlight(id) => {
                 let id = crate::annotations::HighlightId::from(id.as_str());
                 reader.notes.range_of(&id).map(|range| {
@@ -508,4 +511,23 @@ impl App {
         }
         self.info(status);
     }
+}
+
+/// Where the document shows a match its file search found: the file's line
+/// and column in the document's source, mapped to the canonical text. Only
+/// for Markdown and plain text, whose source is the file's text (a web
+/// page's or a book's matches were found in the canonical text itself, and
+/// their ordinals agree).
+fn shown_at(doc: &crate::document::Document, place: Place) -> Option<usize> {
+    use crate::document::Format;
+    if !matches!(doc.format(), Format::Markdown | Format::Plain) {
+        return None;
+    }
+    let at = place.in_source(doc.source())?;
+    // A match in markup the text does not show (a link target) maps to
+    // the next text shown after it.
+    let end = doc.source().len();
+    doc.text_range(at.clone())
+        .or_else(|| doc.text_range(at.start..end))
+        .map(|r| r.start)
 }

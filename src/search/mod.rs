@@ -65,6 +65,10 @@ pub struct Place {
     pub ordinal: usize,
     /// Byte offset of the match in the file.
     pub offset: u64,
+    /// 1-based line of the file the match starts on.
+    pub line: u64,
+    /// Byte offset of the match in that line.
+    pub column: usize,
 }
 
 /// One line (of the file, or of a note) with matches in it.
@@ -108,19 +112,48 @@ pub struct FileFigures {
 }
 
 impl Place {
+    /// Where this match is in `source`, the file's text as the document
+    /// read it (decoded, line ends normalised): its line and column, not
+    /// its byte offset in the file, since a `\r\n` file's offsets shift by a
+    /// byte per line once decoded. `None` when the text has changed so the
+    /// line is gone or the column falls inside a character.
+    pub fn in_source(self, source: &str) -> Option<Range<usize>> {
+        let skip = usize::try_from(self.line.checked_sub(1)?).ok()?;
+        let line_start = if skip == 0 {
+            0
+        } else {
+            source
+                .match_indices('\n')
+                .nth(skip - 1)
+                .map(|(i, _)| i + 1)?
+        };
+        let at = line_start.checked_add(self.column)?;
+        let c = source.get(at..)?.chars().next()?;
+        Some(at..at + c.len_utf8())
+    }
+
     /// The match among `matches` (byte ranges in the canonical text of
-    /// `text_len` bytes) that this file match is. The file holds Markdown
-    /// markup the canonical text does not (link targets, `**`, front matter),
-    /// so the counts can differ: when they agree the same ordinal is taken;
-    /// otherwise the match at the nearest relative position in the text.
+    /// `text_len` bytes) that this file match is. `shown` is where the
+    /// document shows the file's match ([`Place::in_source`] mapped through
+    /// the document's source map), when it could say: the first match that
+    /// ends past it is taken (a match hidden in markup, a link target, takes
+    /// the next one shown). Otherwise the file holds markup the canonical
+    /// text does not (link targets, `**`, front matter), so the counts can
+    /// differ: when they agree the same ordinal is taken; otherwise the
+    /// match at the nearest relative position in the text.
     pub fn pick(
         self,
         file: FileFigures,
         matches: &[Range<usize>],
         text_len: usize,
+        shown: Option<usize>,
     ) -> Option<usize> {
         if matches.is_empty() {
             return None;
+        }
+        if let Some(at) = shown {
+            let i = matches.partition_point(|m| m.end <= at);
+            return Some(i.min(matches.len() - 1));
         }
         if matches.len() == file.matches && self.ordinal < matches.len() {
             return Some(self.ordinal);
@@ -252,16 +285,43 @@ mod tests {
         let third = Place {
             ordinal: 2,
             offset: 290,
+            line: 3,
+            column: 0,
         };
-        assert_eq!(third.pick(figures, &same, 30), Some(2));
+        assert_eq!(third.pick(figures, &same, 30, None), Some(2));
         // The file had a match in a link target the text does not show.
         let fewer = [0..1, 25..26];
-        assert_eq!(third.pick(figures, &fewer, 30), Some(1));
+        assert_eq!(third.pick(figures, &fewer, 30, None), Some(1));
         let first = Place {
             ordinal: 0,
             offset: 0,
+            line: 1,
+            column: 0,
         };
-        assert_eq!(first.pick(figures, &fewer, 30), Some(0));
-        assert_eq!(first.pick(figures, &[], 30), None);
+        assert_eq!(first.pick(figures, &fewer, 30, None), Some(0));
+        assert_eq!(first.pick(figures, &[], 30, None), None);
+        // Where the document shows it wins over both.
+        assert_eq!(first.pick(figures, &same, 30, Some(10)), Some(1));
+        assert_eq!(first.pick(figures, &same, 30, Some(12)), Some(2));
+        assert_eq!(first.pick(figures, &same, 30, Some(99)), Some(2));
+    }
+
+    #[test]
+    fn a_place_is_found_in_the_decoded_source_by_line_and_column() {
+        let place = |line, column| Place {
+            ordinal: 0,
+            offset: 0,
+            line,
+            column,
+        };
+        let source = "one\ntwo é three\nfour";
+        assert_eq!(place(1, 1).in_source(source), Some(1..2));
+        assert_eq!(place(2, 4).in_source(source), Some(8..10));
+        assert_eq!(place(3, 0).in_source(source), Some(17..18));
+        // Inside a character, past the end, or a line that is gone.
+        assert_eq!(place(2, 5).in_source(source), None);
+        assert_eq!(place(3, 9).in_source(source), None);
+        assert_eq!(place(7, 0).in_source(source), None);
+        assert_eq!(place(0, 0).in_source(source), None);
     }
 }

@@ -131,6 +131,8 @@ impl Sink for Collect<'_> {
                     place: Some(Place {
                         ordinal: self.count,
                         offset: mat.absolute_byte_offset() + first.start as u64,
+                        line: mat.line_number().unwrap_or(0),
+                        column: first.start,
                     }),
                     highlight: None,
                 });
