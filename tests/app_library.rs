@@ -104,3 +104,22 @@ fn the_filter_finds_file_names_and_marks_matched_characters() {
     assert_eq!(titles(&t).first().map(String::as_str), Some("Node.js 4"));
     insta::assert_snapshot!(t.styled());
 }
+
+#[test]
+fn recently_read_counts_the_articles_read_in_this_session() {
+    let mut t = library();
+    let open_title = |t: &TestApp| {
+        let id = t.app.reader.as_ref().expect("an article open").article;
+        t.app.list.articles[id.0].title.clone()
+    };
+    // Open one article, back to the list, then another and back.
+    t.keys("j j enter");
+    let first = open_title(&t);
+    t.keys("esc k enter");
+    let second = open_title(&t);
+    assert_ne!(first, second);
+    t.keys("esc o o o");
+    assert!(t.status().contains("recently read"), "{}", t.status());
+    let order = titles(&t);
+    assert_eq!(order[..2], [second, first], "{order:?}");
+}

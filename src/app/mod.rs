@@ -1126,6 +1126,10 @@ impl App {
             Some(position) => position,
             None => position_at(&reader.doc, offset, progress),
         };
+        // The "recently read" order counts this session's reading too.
+        if let Some(figures) = self.figures.get_mut(article) {
+            figures.read_at = Some(position.updated);
+        }
         Some(Effect::SavePosition { article, position })
     }
 
