@@ -123,3 +123,31 @@ fn recently_read_counts_the_articles_read_in_this_session() {
     let order = titles(&t);
     assert_eq!(order[..2], [second, first], "{order:?}");
 }
+
+#[test]
+fn x_right_after_archiving_brings_the_same_article_back() {
+    let mut t = library();
+    let selected = |t: &TestApp| {
+        let i = t.app.list.selected_article().unwrap();
+        t.app.list.articles[i].title.clone()
+    };
+    assert_eq!(selected(&t), "Node.js 4");
+    t.keys("x");
+    assert!(
+        t.status().contains("x now brings it back"),
+        "{}",
+        t.status()
+    );
+    assert_eq!(selected(&t), "Node.js 10", "the next one takes its place");
+    t.keys("x");
+    assert!(
+        t.status().contains("\"Node.js 4\" is back"),
+        "{}",
+        t.status()
+    );
+    assert_eq!(selected(&t), "Node.js 4");
+    assert_eq!(titles(&t).len(), 4);
+    // After another key, x archives the article selected then.
+    t.keys("x j x");
+    assert_eq!(titles(&t), ["Node.js 10", "Title 10"]);
+}

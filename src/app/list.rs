@@ -173,6 +173,10 @@ pub struct ListState {
     pub states: StateFilter,
     /// The background scan.
     pub scan: ScanStatus,
+    /// The article `x` just archived out of sight, while no other key has
+    /// come since: `x` again brings that one back (the selection has moved
+    /// on to the next article).
+    pub just_archived: Option<ArticleId>,
     keys: Vec<Keys>,
     facts: Vec<Facts>,
     /// Files removed from the library since they were listed.
@@ -681,10 +685,22 @@ impl App {
         ));
     }
 
-    /// `x`: archives the selected article, or brings it back. The list
-    /// shows the change at once; the session records it in the notes file.
-    pub(super) fn toggle_archived(&mut self) -> Option<Effect> {
-        let id = ArticleId(self.list.selected_article()?);
+    /// `x`: archives the selected article, or brings it back; right after
+    /// archiving one out of sight, brings that one back and selects it
+    /// again (`undo` is [`ListState::just_archived`] as the key found it).
+    /// The list shows the change at once; the session records it in the
+    /// notes file.
+    pub(super) fn toggle_archived(&mut self, undo: Option<ArticleId>) -> Option<Effect> {
+        let undo = undo.filter(|id| {
+            self.figures
+                .get(*id)
+                .and_then(|f| f.archived)
+                .is_some_and(|a| a.value)
+        });
+        let id = match undo {
+            Some(id) => id,
+            None => ArticleId(self.list.selected_article()?),
+        };
         let now = self.clock.now();
         let figures = self.figures.get_mut(id)?;
         let archived = !figures.archived.is_some_and(|a| a.value);
@@ -699,16 +715,23 @@ impl App {
             .unwrap_or_default();
         let position = self.list.selected;
         self.relist();
-        // The next article takes the place of one that left the list.
-        if self.list.selected_article() != Some(id.0) {
+        if undo.is_some() {
+            self.list.select_article(id.0);
+            self.keep_selection_visible();
+        } else if self.list.selected_article() != Some(id.0) {
+            // The next article takes the place of one that left the list;
+            // `x` again, before any other key, brings this one back.
             self.list.selected = position.min(self.list.visible.len().saturating_sub(1));
+            self.list.just_archived = Some(id);
         }
         let key = self.key_or(Context::List, Action::ToggleArchived, "x");
         let states = self.key_or(Context::List, Action::CycleStateFilter, "S");
-        self.info(if archived {
-            format!("archived \"{title}\" ({key} again brings it back; {states} shows archived articles)")
-        } else {
-            format!("\"{title}\" is back in the library")
+        self.info(match (archived, self.list.just_archived.is_some()) {
+            (true, true) => format!(
+                "archived \"{title}\" ({key} now brings it back; {states} shows archived articles)"
+            ),
+            (true, false) => format!("archived \"{title}\" ({key} again brings it back)"),
+            (false, _) => format!("\"{title}\" is back in the library"),
         });
         Some(Effect::Archive {
             article: id,

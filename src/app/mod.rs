@@ -838,6 +838,8 @@ impl App {
     /// Applies one action of a pane (list, reader, or from the panel).
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
+        // Only the key right after archiving can undo it.
+        let just_archived = self.list.just_archived.take();
         match action {
             Action::Quit => match self.unsaved.clone() {
                 Some(unsaved) => {
@@ -896,7 +898,7 @@ impl App {
             }
             Action::CycleSort => self.cycle_sort(),
             Action::CycleStateFilter => self.cycle_states(),
-            Action::ToggleArchived => effects.extend(self.toggle_archived()),
+            Action::ToggleArchived => effects.extend(self.toggle_archived(just_archived)),
             Action::ToggleRawPage => effects.extend(self.toggle_raw_page()),
             Action::Rescan => {
                 self.info("reading the library folders again…");
