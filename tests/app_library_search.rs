@@ -288,7 +288,7 @@ fn notes_and_highlights_of_the_listed_articles_are_found_and_marked() {
     let mut tags = Vec::new();
     let cancel = AtomicBool::new(false);
     let tags_found = std::sync::Mutex::new(Vec::new());
-    search::search_notes(&notes, &query, &cancel, &|_, h| {
+    search::search_notes(&notes, &query, search::Keep::Rows, &cancel, &|_, h| {
         tags_found.lock().unwrap().push(h)
     });
     tags.extend(tags_found.into_inner().unwrap());

@@ -264,3 +264,34 @@ fn a_book_is_searched_in_the_text_the_reader_shows() {
     );
     assert!(!text.contains("<p>"), "no markup in the snippet: {text}");
 }
+
+#[test]
+fn whole_lines_are_printed_with_their_indent_and_long_notes_whole() {
+    let world = World::new();
+    let long = format!(
+        "    {} the kelp line {}",
+        "lead-in words ".repeat(20),
+        "trailing words ".repeat(20)
+    );
+    std::fs::write(world.article("long.md"), format!("# Long\n\n{long}\n")).unwrap();
+    let text = world.ok(&world.data, &["search", "kelp", "articles"]);
+    assert_eq!(text, format!("articles/long.md:3: {long}\n"));
+    let text = world.ok(&world.data, &["search", "--json", "kelp", "articles"]);
+    let line: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+    assert_eq!(line["text"], long.as_str());
+    // A long note, and more matching notes than a screen row list keeps.
+    let note = format!("{} a kelp note at the end", "words before it ".repeat(15));
+    let quotes: Vec<String> = (0..60).map(|i| format!("mark{i:02}")).collect();
+    let marks: Vec<Mark> = quotes
+        .iter()
+        .map(|q| Mark {
+            note: &note,
+            ..Mark::new("field-notes.md", "samphire grows in dense green mats", q)
+        })
+        .collect();
+    world.mark(&marks);
+    let text = world.ok(&world.data, &["search", "kelp note", "articles"]);
+    let notes: Vec<&str> = text.lines().filter(|l| l.contains(":note: ")).collect();
+    assert_eq!(notes.len(), 60, "{text}");
+    assert!(notes[0].ends_with(&format!(":note: {note}")), "{}", notes[0]);
+}

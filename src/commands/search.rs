@@ -118,14 +118,20 @@ pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Res
 fn collect_notes(notes: &NoteTargets, query: &Query) -> BTreeMap<PathBuf, Vec<ArticleHits>> {
     let found = Mutex::new(BTreeMap::<PathBuf, Vec<ArticleHits>>::new());
     let never = AtomicBool::new(false);
-    search::search_notes(notes, query, &never, &|path, hits| {
-        found
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(path.to_path_buf())
-            .or_default()
-            .push(hits);
-    });
+    search::search_notes(
+        notes,
+        query,
+        search::Keep::AllLines,
+        &never,
+        &|path, hits| {
+            found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(path.to_path_buf())
+                .or_default()
+                .push(hits);
+        },
+    );
     found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 pub use fold::base_of;
 pub use notes::{NoteTargets, search_notes};
 pub use query::{Options, Query, QueryError, find_in};
-pub use snippet::Snippet;
+pub use snippet::{Keep, Snippet};
 pub use text::{TextSearcher, list_files, search_in_order, walk};
 
 /// At most this many matches of one article keep a snippet; the count goes
@@ -234,7 +234,7 @@ pub fn run_in_order(
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         if let Some(notes) = notes {
-            scope.spawn(|| search_notes(notes, query, cancel, &|_, hits| found(hits)));
+            scope.spawn(|| search_notes(notes, query, Keep::Rows, cancel, &|_, hits| found(hits)));
         }
         let worker = || {
             let mut searcher = TextSearcher::new(query);

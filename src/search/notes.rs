@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use super::{ArticleHits, Hit, HitKind, MAX_HITS_PER_ARTICLE, Options, Query, Snippet, Target};
+use super::{ArticleHits, Hit, HitKind, Keep, Options, Query, Snippet, Target};
 use crate::annotations::{Store, text_to_path};
 
 /// Where the notes are and which articles' notes to search.
@@ -144,6 +144,7 @@ impl NoteTargets {
 pub fn search_notes(
     targets: &NoteTargets,
     query: &Query,
+    keep: Keep,
     cancel: &AtomicBool,
     found: &(dyn Fn(&Path, ArticleHits) + Sync),
 ) {
@@ -184,7 +185,7 @@ pub fn search_notes(
         let Some((article, shown)) = targets.locate(&path, &mut canonical) else {
             continue;
         };
-        if let Some(hits) = note_hits(article, &content.highlights, query) {
+        if let Some(hits) = note_hits(article, &content.highlights, query, keep) {
             found(&shown, hits);
         }
     }
@@ -217,7 +218,11 @@ fn prefilter(query: &Query) -> Option<Query> {
 /// The matches `ranges` of `text` grouped by the line each starts on: the
 /// 1-based line, a snippet of the lines the group covers (a phrase found
 /// across a line break shows on one line), and the group's match count.
-fn line_hits(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(u64, Snippet, usize)> {
+fn line_hits(
+    text: &str,
+    ranges: &[std::ops::Range<usize>],
+    keep: Keep,
+) -> Vec<(u64, Snippet, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(first) = ranges.get(i) {
@@ -237,7 +242,7 @@ fn line_hits(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(u64, Snippet
             .collect();
         i += group.len().max(1);
         let joined = text[start..end].replace(['\n', '\r'], " ");
-        out.push((line, Snippet::of(&joined, &group).trimmed(), group.len()));
+        out.push((line, keep.snippet(&joined, &group), group.len()));
     }
     out
 }
@@ -247,6 +252,7 @@ fn note_hits(
     article: usize,
     highlights: &[crate::annotations::Highlight],
     query: &Query,
+    keep: Keep,
 ) -> Option<ArticleHits> {
     let mut out = ArticleHits {
         article,
@@ -266,9 +272,9 @@ fn note_hits(
             .filter(|t| !h.note.contains(t.as_str()))
             .map(|t| (HitKind::Tag, t.as_str()));
         for (kind, text) in fields.into_iter().chain(tag_fields) {
-            for (line, snippet, count) in line_hits(text, &query.find_all(text)) {
+            for (line, snippet, count) in line_hits(text, &query.find_all(text), keep) {
                 out.count += count;
-                if out.hits.len() < MAX_HITS_PER_ARTICLE {
+                if out.hits.len() < keep.limit() {
                     out.hits.push(Hit {
                         kind,
                         line,
@@ -291,7 +297,7 @@ mod tests {
     fn a_phrase_across_a_line_break_of_a_note_is_one_hit_on_its_first_line() {
         let text = "first line\nthe tide\ncame in\nand the tide came back";
         let query = Query::new("tide came", Options::default()).unwrap();
-        let hits = line_hits(text, &query.find_all(text));
+        let hits = line_hits(text, &query.find_all(text), Keep::Rows);
         let lines: Vec<(u64, &str, usize)> = hits
             .iter()
             .map(|(line, snippet, count)| (*line, snippet.text.as_str(), *count))
@@ -308,7 +314,7 @@ mod tests {
     fn matches_on_one_line_are_one_hit() {
         let text = "tide, tide\nno\ntide";
         let query = Query::new("tide", Options::default()).unwrap();
-        let hits = line_hits(text, &query.find_all(text));
+        let hits = line_hits(text, &query.find_all(text), Keep::Rows);
         let lines: Vec<(u64, usize)> = hits.iter().map(|(l, _, c)| (*l, *c)).collect();
         assert_eq!(lines, [(1, 2), (3, 1)]);
     }

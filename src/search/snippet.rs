@@ -24,23 +24,35 @@ impl Snippet {
     /// The snippet of `line` whose matches are `matches` (byte ranges into
     /// `line`, in order, on char boundaries).
     pub fn of(line: &str, matches: &[Range<usize>]) -> Self {
+        Self::window(line, matches, BEFORE, WIDTH)
+    }
+
+    /// The whole of `line`, made safe, with every match marked: what
+    /// `gloss search` prints, as ripgrep prints whole lines.
+    pub fn whole(line: &str, matches: &[Range<usize>]) -> Self {
+        Self::window(line, matches, usize::MAX, usize::MAX)
+    }
+
+    /// At most `width` characters of `line`, from `before` characters
+    /// before its first match.
+    fn window(line: &str, matches: &[Range<usize>], before: usize, width: usize) -> Self {
         let line = line.trim_end_matches(['\n', '\r']);
         let first = matches.first().map_or(0, |m| m.start.min(line.len()));
-        // A window of WIDTH characters starting BEFORE characters before
-        // the first match (less at the start of the line).
+        // A window of `width` characters starting `before` characters
+        // before the first match (less at the start of the line).
         let start = line[..first]
             .char_indices()
             .rev()
-            .nth(BEFORE.saturating_sub(1))
+            .nth(before.saturating_sub(1))
             .map_or(0, |(i, _)| i);
-        let start = if line[..first].chars().count() <= BEFORE {
+        let start = if line[..first].chars().count() <= before {
             0
         } else {
             start
         };
         let end = line[start..]
             .char_indices()
-            .nth(WIDTH)
+            .nth(width)
             .map_or(line.len(), |(i, _)| start + i);
         let mut out = Snippet::default();
         if start > 0 {
@@ -79,6 +91,35 @@ impl Snippet {
     }
 }
 
+/// What a search keeps of the lines it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// For the app: the first [`super::MAX_HITS_PER_ARTICLE`] lines of an
+    /// article, each a window around its first match without its indent
+    /// (a row is one screen line).
+    Rows,
+    /// For `gloss search`: every matching line, whole, as ripgrep prints.
+    AllLines,
+}
+
+impl Keep {
+    /// The snippet kept of `line` with its `matches`.
+    pub fn snippet(self, line: &str, matches: &[Range<usize>]) -> Snippet {
+        match self {
+            Keep::Rows => Snippet::of(line, matches).trimmed(),
+            Keep::AllLines => Snippet::whole(line, matches),
+        }
+    }
+
+    /// How many matching lines of one article are kept.
+    pub fn limit(self) -> usize {
+        match self {
+            Keep::Rows => super::MAX_HITS_PER_ARTICLE,
+            Keep::AllLines => usize::MAX,
+        }
+    }
+}
+
 fn push_clean(out: &mut String, text: &str) {
     let clean = sanitize(text);
     out.extend(
@@ -110,5 +151,15 @@ mod tests {
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(s.text.chars().count() <= WIDTH + 2);
         assert_eq!(&s.text[s.marks[0].clone()], "needle");
+    }
+
+    #[test]
+    fn the_command_line_keeps_the_whole_line_with_its_indent() {
+        let line = format!("    {}needle{}\n", "x".repeat(500), "y".repeat(500));
+        let s = Keep::AllLines.snippet(&line, std::slice::from_ref(&(504..510)));
+        assert_eq!(s.text, line.trim_end());
+        assert_eq!(&s.text[s.marks[0].clone()], "needle");
+        let rows = Keep::Rows.snippet("    short needle", &[10..16]);
+        assert_eq!(rows.text, "short needle");
     }
 }

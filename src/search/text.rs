@@ -10,15 +10,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use grep_regex::RegexMatcher;
 use grep_searcher::{Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
 
-use super::{
-    ArticleHits, FileFigures, Hit, HitKind, MAX_HITS_PER_ARTICLE, Place, Query, Snippet, find_in,
-};
+use super::{ArticleHits, FileFigures, Hit, HitKind, Keep, Place, Query, find_in};
 
 /// A line searcher and matcher, reused from file to file by one thread.
 pub struct TextSearcher {
     searcher: Searcher,
     matcher: RegexMatcher,
-    limit: usize,
+    keep: Keep,
 }
 
 impl TextSearcher {
@@ -30,14 +28,14 @@ impl TextSearcher {
                 .multi_line(query.multi_line())
                 .build(),
             matcher: query.matcher().clone(),
-            limit: MAX_HITS_PER_ARTICLE,
+            keep: Keep::Rows,
         }
     }
 
-    /// The same searcher keeping a snippet for every matching line (the
-    /// command line prints them all, as ripgrep does).
+    /// The same searcher keeping every matching line whole (the command
+    /// line prints them all, as ripgrep does).
     pub fn unlimited(mut self) -> Self {
-        self.limit = usize::MAX;
+        self.keep = Keep::AllLines;
         self
     }
 
@@ -53,7 +51,7 @@ impl TextSearcher {
             let text = page_text(path)?;
             return self.bytes(article, text.as_bytes(), cancel);
         }
-        let mut sink = Collect::new(&self.matcher, cancel, self.limit);
+        let mut sink = Collect::new(&self.matcher, cancel, self.keep);
         self.searcher
             .search_path(&self.matcher, path, &mut sink)
             .ok()?;
@@ -67,7 +65,7 @@ impl TextSearcher {
         bytes: &[u8],
         cancel: &AtomicBool,
     ) -> Option<ArticleHits> {
-        let mut sink = Collect::new(&self.matcher, cancel, self.limit);
+        let mut sink = Collect::new(&self.matcher, cancel, self.keep);
         self.searcher
             .search_slice(&self.matcher, bytes, &mut sink)
             .ok()?;
@@ -82,13 +80,13 @@ struct Collect<'a> {
     count: usize,
     hits: Vec<Hit>,
     len: u64,
-    limit: usize,
+    keep: Keep,
 }
 
 impl<'a> Collect<'a> {
-    fn new(matcher: &'a RegexMatcher, cancel: &'a AtomicBool, limit: usize) -> Self {
+    fn new(matcher: &'a RegexMatcher, cancel: &'a AtomicBool, keep: Keep) -> Self {
         Self {
-            limit,
+            keep,
             matcher,
             cancel,
             count: 0,
@@ -123,11 +121,11 @@ impl Sink for Collect<'_> {
             line = line[..end].replace(['\n', '\r'], " ");
         }
         if let Some(first) = ranges.first() {
-            if self.hits.len() < self.limit {
+            if self.hits.len() < self.keep.limit() {
                 self.hits.push(Hit {
                     kind: HitKind::Text,
                     line: mat.line_number().unwrap_or(0),
-                    snippet: Snippet::of(&line, &ranges).trimmed(),
+                    snippet: self.keep.snippet(&line, &ranges),
                     place: Some(Place {
                         ordinal: self.count,
                         offset: mat.absolute_byte_offset() + first.start as u64,
