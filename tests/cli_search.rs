@@ -293,5 +293,9 @@ fn whole_lines_are_printed_with_their_indent_and_long_notes_whole() {
     let text = world.ok(&world.data, &["search", "kelp note", "articles"]);
     let notes: Vec<&str> = text.lines().filter(|l| l.contains(":note: ")).collect();
     assert_eq!(notes.len(), 60, "{text}");
-    assert!(notes[0].ends_with(&format!(":note: {note}")), "{}", notes[0]);
+    assert!(
+        notes[0].ends_with(&format!(":note: {note}")),
+        "{}",
+        notes[0]
+    );
 }

@@ -159,7 +159,7 @@ mod tests {
         let s = Keep::AllLines.snippet(&line, std::slice::from_ref(&(504..510)));
         assert_eq!(s.text, line.trim_end());
         assert_eq!(&s.text[s.marks[0].clone()], "needle");
-        let rows = Keep::Rows.snippet("    short needle", &[10..16]);
+        let rows = Keep::Rows.snippet("    short needle", std::slice::from_ref(&(10..16)));
         assert_eq!(rows.text, "short needle");
     }
 }
