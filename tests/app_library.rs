@@ -99,7 +99,12 @@ fn the_filter_finds_file_names_and_marks_matched_characters() {
     t.keys("/");
     t.type_text("harbour");
     assert_eq!(titles(&t), ["Title 10"]);
-    t.keys("esc /");
+    // Esc clears the filter and keeps the article it found selected.
+    t.keys("esc");
+    assert_eq!(titles(&t).len(), 4);
+    let selected = t.app.list.selected_article().unwrap();
+    assert_eq!(t.app.list.articles[selected].title, "Title 10");
+    t.keys("/");
     t.type_text("node 4");
     assert_eq!(titles(&t).first().map(String::as_str), Some("Node.js 4"));
     insta::assert_snapshot!(t.styled());

@@ -163,6 +163,10 @@ pub struct ListState {
     pub visible: Vec<usize>,
     /// Position in `visible` of the selected entry.
     pub selected: usize,
+    /// Whether a key (or the start, selecting the article read last) has
+    /// chosen the selection: until then the first article stays selected
+    /// while a scan fills the list, whatever order the files arrive in.
+    pub touched: bool,
     /// The live filter text; empty shows everything.
     pub filter: String,
     /// First visible row of the list (kept by the ui between frames).
@@ -401,11 +405,21 @@ impl ListState {
         self.scroll = 0;
     }
 
+    /// Clears the filter: the whole list again, with the article selected
+    /// in the filtered one still selected (the match one went to find).
+    pub fn clear_filter(&mut self) {
+        let selected = self.selected_article();
+        self.set_filter("");
+        if let Some(index) = selected {
+            self.select_article(index);
+        }
+    }
+
     /// Recomputes what is shown after articles, the order or the state
     /// filter changed; the selected article stays selected when it is
     /// still shown.
     pub fn refresh(&mut self) {
-        let selected = self.selected_article();
+        let selected = self.selected_article().filter(|_| self.touched);
         self.visible = self.shown();
         match selected.and_then(|s| self.visible.iter().position(|&i| i == s)) {
             Some(pos) => self.selected = pos,
@@ -771,6 +785,7 @@ impl App {
         };
         if let Some(index) = last.or_else(tour) {
             self.list.select_article(index);
+            self.list.touched = true;
             self.keep_selection_visible();
         }
     }
@@ -844,6 +859,11 @@ mod tests {
         assert_eq!(titles(&list), ["One"]);
         list.set_filter("");
         assert_eq!(titles(&list), ["One", "Two"]);
+        // Clearing keeps the article the filter found selected.
+        list.set_filter("two");
+        list.clear_filter();
+        assert_eq!(titles(&list), ["One", "Two"]);
+        assert_eq!(list.selected, 1);
     }
 
     #[test]
@@ -879,6 +899,28 @@ mod tests {
         fresh.sort = Sort::Author;
         fresh.set_filter("har");
         assert_eq!(titles(&typed), titles(&fresh), "after a new order");
+    }
+
+    #[test]
+    fn the_first_article_stays_selected_while_a_scan_fills_an_untouched_list() {
+        let selected = |list: &ListState| {
+            let i = list.selected_article().unwrap();
+            list.articles[i].title.clone()
+        };
+        let mut list = ListState::new(vec![article("Milk", "A")]);
+        list.add(vec![article("Apples", "B")], 0);
+        list.refresh();
+        assert_eq!(
+            selected(&list),
+            "Apples",
+            "the top, not the first to arrive"
+        );
+        // Once a key chose it, the chosen article stays selected.
+        list.touched = true;
+        list.add(vec![article("Aardvark", "C")], 0);
+        list.refresh();
+        assert_eq!(selected(&list), "Apples");
+        assert_eq!(list.selected, 1);
     }
 
     #[test]

@@ -524,6 +524,9 @@ impl App {
     pub fn update(&mut self, msg: impl Into<Msg>) -> Vec<Effect> {
         let msg = msg.into();
         self.settle_unless_kept(&msg);
+        if msg.is_input() {
+            self.list.touched = true;
+        }
         let effects = match msg {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
@@ -724,7 +727,8 @@ impl App {
         match msg {
             Msg::Action(Action::Back) => {
                 if input.kind == InputKind::Filter {
-                    self.list.set_filter("");
+                    self.list.clear_filter();
+                    self.keep_selection_visible();
                 }
                 return Vec::new();
             }
@@ -921,7 +925,10 @@ impl App {
                 });
             }
             // Esc in the list clears a filter that was kept with Enter.
-            Action::Back if self.focus == Focus::List => self.list.set_filter(""),
+            Action::Back if self.focus == Focus::List => {
+                self.list.clear_filter();
+                self.keep_selection_visible();
+            }
             Action::Back => {
                 let selecting = self.reader.as_ref().is_some_and(|r| r.anchor.is_some());
                 if selecting {

@@ -196,6 +196,23 @@ pub enum Msg {
     },
 }
 
+impl Msg {
+    /// Whether the reader sent it (a key, a paste, the mouse), as opposed to
+    /// a background job or the terminal.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Msg::Action(_)
+                | Msg::Type(_)
+                | Msg::Unbound
+                | Msg::EditorKey(_)
+                | Msg::PanelKey(_)
+                | Msg::Paste(_)
+                | Msg::Mouse(_)
+        )
+    }
+}
+
 /// A complete document parsed off the event loop's thread from a clone of
 /// the one an article opened with: it extends that one exactly (same text
 /// up to where that one stopped, same blocks, links and anchors), so it can
