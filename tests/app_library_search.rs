@@ -281,6 +281,27 @@ fn notes_and_highlights_of_the_listed_articles_are_found_and_marked() {
     let screen = t.text();
     assert!(screen.contains("Plain  1 match"), "{screen}");
     assert!(screen.contains("note:  a zephyr I remember"), "{screen}");
+    // Enter on the note opens its article on the highlight, and says the
+    // note is where the words are (the text has none).
+    let s = search_of(&t);
+    let plain = s.results.iter().position(|r| r.article.0 == 1).unwrap();
+    let row = s
+        .rows()
+        .iter()
+        .position(|r| matches!(r, Row::Hit(i, 0) if *i == plain))
+        .unwrap();
+    for _ in 0..row {
+        t.keys("down");
+    }
+    t.keys("enter");
+    assert_eq!(t.app.reader.as_ref().unwrap().article.0, 1);
+    let status = t.status();
+    assert!(
+        status.contains("on the highlight whose note holds \"zephyr\""),
+        "{status}"
+    );
+    assert!(!status.contains("no match"), "{status}");
+    t.keys("F");
     // A tag is found as a tag.
     t.keys("ctrl-u").type_text("weather");
     let request = last_request(&t);

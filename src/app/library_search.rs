@@ -93,7 +93,7 @@ pub struct Jump {
 enum Target {
     First,
     Text(Place, FileFigures),
-    Highlight(String),
+    Highlight(String, HitKind),
 }
 
 /// What the app keeps of library search between uses of the mode.
@@ -437,7 +437,7 @@ impl App {
                 let hit = &result.hits[j];
                 let target = match (hit.kind, hit.place, result.file, &hit.highlight) {
                     (HitKind::Text, Some(place), Some(file), _) => Target::Text(place, file),
-                    (_, _, _, Some(id)) => Target::Highlight(id.clone()),
+                    (kind, _, _, Some(id)) => Target::Highlight(id.clone(), kind),
                     _ => Target::First,
                 };
                 (i, target)
@@ -480,7 +480,7 @@ impl App {
                 let shown = shown_at(&reader.doc, *place);
                 place.pick(*file, &matches, text.len(), shown)
             }
-            Target::Highlight(id) => {
+            Target::Highlight(id, _) => {
                 let id = crate::annotations::HighlightId::from(id.as_str());
                 reader.notes.range_of(&id).map(|range| {
                     // On the highlight; the next match from there for n.
@@ -492,7 +492,7 @@ impl App {
             }
         };
         let at = match (&jump.target, current) {
-            (Target::Highlight(id), _) => reader
+            (Target::Highlight(id, _), _) => reader
                 .notes
                 .range_of(&crate::annotations::HighlightId::from(id.as_str()))
                 .map(|r| r.start),
@@ -502,9 +502,29 @@ impl App {
         let search = Search {
             query: jump.query,
             matches,
-            current: current.filter(|_| !matches!(jump.target, Target::Highlight(_))),
+            current: current.filter(|_| !matches!(jump.target, Target::Highlight(..))),
         };
-        let status = search.status();
+        let status = match &jump.target {
+            // Found in a note or a tag, which the text need not hold.
+            Target::Highlight(_, kind) if *kind != HitKind::Text => {
+                let what = match kind {
+                    HitKind::Note => "note",
+                    HitKind::Tag => "tags",
+                    _ => "passage",
+                };
+                let mut status =
+                    format!("on the highlight whose {what} holds \"{}\"", search.query);
+                if !search.matches.is_empty() {
+                    let n = search.matches.len();
+                    status.push_str(&format!(
+                        " · {n} match{} in the text",
+                        if n == 1 { "" } else { "es" }
+                    ));
+                }
+                status
+            }
+            _ => search.status(),
+        };
         reader.search = Some(search);
         if let Some(offset) = at {
             reader.cursor_to(offset);
