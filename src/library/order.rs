@@ -66,7 +66,8 @@ pub fn natural(a: &str, b: &str) -> Ordering {
 /// length (and sort after every shorter one, as their value does).
 const NUMBER_WIDTH: usize = 20;
 
-/// The key that orders a title or name as a reader expects: lower case, and
+/// The key that orders a title or name as a reader expects: lower case,
+/// accents dropped (`Über` among the u's, `Élan` among the e's), and
 /// every run of digits padded with zeros to one width, so comparing keys
 /// byte by byte puts `Title 2` before `Title 10` and `Node.js 4` before
 /// `Node.js 10`. Made once per article, so sorting 10,000 is plain string
@@ -101,7 +102,8 @@ fn any_sort_key(text: &str) -> String {
             digits.push(c);
         } else {
             flush(&mut digits, &mut key);
-            key.push(c);
+            // `Über` with the u's, not after `z`.
+            key.push(crate::search::base_of(c));
         }
     }
     flush(&mut digits, &mut key);
@@ -242,6 +244,16 @@ mod tests {
                 "Title 2",
                 "Title 10"
             ]
+        );
+    }
+
+    #[test]
+    fn accented_titles_sort_with_their_letters() {
+        let mut titles = vec!["zebra", "Über alles", "Élan", "Uber", "ergo", "apple"];
+        titles.sort_by_key(|t| sort_key(t));
+        assert_eq!(
+            titles,
+            ["apple", "Élan", "ergo", "Uber", "Über alles", "zebra"]
         );
     }
 
