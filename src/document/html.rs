@@ -395,7 +395,8 @@ pub(super) fn block_events(html: &str) -> Vec<Out> {
     if only_a_comment(html) {
         return Vec::new();
     }
-    tree_events(&Html::parse_fragment(html))
+    let html = super::html_nesting::limit_nesting(html, MAX_DEPTH as usize);
+    tree_events(&Html::parse_fragment(&html))
 }
 
 /// The visible content of a parsed page or fragment as events: what a raw

@@ -12,13 +12,16 @@
 //! (an EPUB chapter).
 //!
 //! A page is parsed in one go (HTML cannot be read a segment at a time), but
-//! the work is bounded: nesting deeper than [`MAX_DEPTH`] is read as flat text,
+//! the work is bounded: nesting deeper than [`MAX_DEPTH`] is read as flat text
+//! (a page nesting far deeper loses those tags before the tree is built, see
+//! [`super::html_nesting`]),
 //! and a page with more than [`MAX_ELEMENTS`] elements or more than
 //! [`MAX_EXTRACTED_BYTES`] of text skips extraction (its whole text is
 //! shown), so a hostile or enormous page cannot take unbounded time; the
 //! reader parses pages of some size in a background job (`session::extract`).
 
 use super::html;
+use super::html_nesting;
 use super::meta::{Metadata, parse_date};
 use super::piece::Piece;
 use super::sanitize::sanitize;
@@ -57,6 +60,8 @@ pub(super) fn parse(source: &str, format: Format) -> Page {
             pieces: sections.into_iter().flat_map(section_pieces).collect(),
         };
     }
+    let limited = html_nesting::limit_nesting(source, MAX_DEPTH);
+    let source = &*limited;
     let tree = Html::parse_document(source);
     let mut meta = metadata(&tree);
     let depth = max_depth(&tree);
@@ -90,7 +95,7 @@ pub(super) fn parse(source: &str, format: Format) -> Page {
 
 /// The blocks of one chapter of a book (its `<section>`), shown whole.
 pub(super) fn section_pieces(section: &str) -> Vec<Piece> {
-    let fragment = Html::parse_fragment(section);
+    let fragment = Html::parse_fragment(&html_nesting::limit_nesting(section, MAX_DEPTH));
     markdown::replay_html(html::tree_events(&fragment))
 }
 
@@ -152,7 +157,9 @@ fn max_depth(tree: &Html) -> usize {
 /// Title, author, date and address from the page's head alone: what the
 /// library list needs from every file, read without extracting the body.
 pub(super) fn read_metadata(source: &str) -> Metadata {
-    metadata(&Html::parse_document(source))
+    metadata(&Html::parse_document(&html_nesting::limit_nesting(
+        source, MAX_DEPTH,
+    )))
 }
 
 /// A metadata value: trimmed, white space collapsed, control characters as

@@ -18,6 +18,7 @@ mod front_matter;
 mod head;
 mod header;
 mod html;
+mod html_nesting;
 mod html_page;
 mod markdown;
 mod meta;

@@ -403,3 +403,28 @@ fn one_pre_with_a_code_per_flavour_reads_as_one_code_block_each() {
         .collect();
     assert_eq!(code.len(), 2);
 }
+
+#[test]
+fn a_page_nested_thousands_deep_shows_its_title_and_text() {
+    // 20,000 nested elements: the tree builder alone took seconds on such
+    // a page; the tags past the reader's depth are dropped first.
+    let n = 20_000;
+    let page = format!(
+        "<html><head><title>Deep page</title></head><body>{}<p>The bottom line.</p>{}</body></html>",
+        "<div><section>".repeat(n / 2),
+        "</section></div>".repeat(n / 2)
+    );
+    for format in [Format::Html, Format::HtmlRaw] {
+        let doc = Document::parse_complete(&page, format, ParseOptions::default());
+        assert!(doc.text().contains("The bottom line."), "{format:?}");
+        assert_eq!(doc.meta().title.as_deref(), Some("Deep page"));
+    }
+    let nested_md = format!(
+        "Before.\n\n{}inner{}\n\nAfter.\n",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let doc = md(&nested_md);
+    assert!(doc.text().contains("inner"));
+    assert!(doc.text().contains("After."));
+}
