@@ -207,8 +207,9 @@ fn what_is_still_refused_at_exit_goes_to_the_recovery_file_and_the_next_start_sa
     // The next start, with space again, saves it and says so.
     let s = session(&w, Switchable::default(), ManualClock::default());
     assert_eq!(stored_quotes(&w.data).len(), 1);
+    // The same count as at exit: the position is saved, not counted.
     assert!(
-        message(&s).contains("from the last session saved"),
+        message(&s).contains("recovered: 1 change(s) from the last session saved"),
         "{}",
         message(&s)
     );

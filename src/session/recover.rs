@@ -53,8 +53,15 @@ impl Session {
         };
         for pending in found.changes {
             let ops: Vec<Op> = pending.changes.iter().cloned().map(Op::from).collect();
+            // Counted as the question at quit counted them: a reading
+            // position is kept too, but is not one of the reader's changes.
+            let changes = pending
+                .changes
+                .iter()
+                .filter(|c| !matches!(c, recovery::Change::Position { .. }))
+                .count();
             match self.apply_for(&pending.article, &ops) {
-                Ok(()) => saved += ops.len(),
+                Ok(()) => saved += changes,
                 Err(e) => {
                     failed = Some(reason_first(&e).0);
                     kept.changes.push(pending);
