@@ -147,6 +147,9 @@ fn the_help_lists_the_editor_keys_questions_and_mouse() {
         "Mouse",
         "select text in the reader",
         "keep a filter, run a search, jump to a heading",
+        "Terminal",
+        "Ctrl-z",
+        "suspend gloss to the shell",
     ] {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }

@@ -72,6 +72,12 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16) {
             .map(|(what, description)| ((*what).to_owned(), (*description).to_owned())),
     );
     push_section("Mouse", &mut rows);
+    // Read by the runtime before the keymap, as a shell reads it.
+    rows.push((
+        "Ctrl-z".to_owned(),
+        "suspend gloss to the shell (your work saved first); fg brings it back".to_owned(),
+    ));
+    push_section("Terminal", &mut rows);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::FOCUSED_BORDER)
