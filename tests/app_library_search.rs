@@ -386,3 +386,22 @@ fn enter_lands_on_the_chosen_line_when_markup_hides_matches_before_it() {
         assert!(reader.doc.text()[reader.cursor..].starts_with("once more"));
     }
 }
+
+#[test]
+fn at_80_columns_the_search_shows_its_keys_not_the_readers_section() {
+    let mut body = String::from("# Guide\n\n## Part one\n\n");
+    for i in 0..80 {
+        body.push_str(&format!(
+            "Paragraph {i} of the first part, long enough to wrap a little at eighty columns.\n\n"
+        ));
+    }
+    let mut t = TestApp::with_articles(80, 24, &[("guide.md", &body)]);
+    t.keys("enter");
+    for _ in 0..30 {
+        t.keys("j");
+    }
+    t.keys("F");
+    let status = t.status();
+    assert!(status.contains("open"), "{status}");
+    assert!(!status.contains("Part one"), "{status}");
+}

@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let width = usize::from(area.width);
     let (left, style) = left_text(app);
     let place = reader_place(app);
-    let hints = hints(app);
+    let hints = shorten(&hints(app), width.saturating_sub(MIN_LEFT));
     // Key hints give way to a message, a text field or a highlight's own
     // keys, never to a long article title: the title is shortened instead.
     let on_highlight = app.focus == Focus::Reader
@@ -117,6 +117,14 @@ impl Place {
 /// takes the bar).
 fn reader_place(app: &App) -> Option<Place> {
     if matches!(app.mode, Mode::Field(_)) || app.message.is_some() || app.panel().is_some() {
+        return None;
+    }
+    // A view over the whole screen hides the reader: its keys matter, not
+    // where the reader is.
+    if matches!(
+        app.mode,
+        Mode::LibrarySearch(_) | Mode::AllNotes(_) | Mode::Review(_)
+    ) {
         return None;
     }
     let reader = app.reader.as_ref()?;
@@ -252,6 +260,21 @@ fn left_text(app: &App) -> (String, ratatui::style::Style) {
     )
 }
 
+/// `hints` within `room` cells: hints are dropped from the middle, the
+/// first (the view's main key) and the last (how to leave it) kept longest;
+/// as they are when they fit.
+fn shorten(hints: &str, room: usize) -> String {
+    if hints.width() <= room {
+        return hints.to_string();
+    }
+    let mut parts: Vec<&str> = hints.trim_end().split(" · ").collect();
+    let joined = |parts: &[&str]| format!("{} ", parts.join(" · "));
+    while parts.len() > 2 && joined(&parts).width() > room {
+        parts.remove(parts.len() - 2);
+    }
+    joined(&parts)
+}
+
 /// The key hints on the right, built from the keymap so a rebound key shows
 /// as rebound (and an unbound action shows no hint at all).
 fn hints(app: &App) -> String {
@@ -363,5 +386,18 @@ fn hints(app: &App) -> String {
         String::new()
     } else {
         format!("{} ", hints.join(" · "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_give_way_from_the_middle_keeping_the_first_and_last() {
+        let hints = "Enter open · Ctrl-w word · Ctrl-r regex · Esc close ";
+        assert_eq!(shorten(hints, 80), hints);
+        assert_eq!(shorten(hints, 40), "Enter open · Ctrl-w word · Esc close ");
+        assert_eq!(shorten(hints, 10), "Enter open · Esc close ");
     }
 }
