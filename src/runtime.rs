@@ -24,12 +24,12 @@ use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resu
 
 mod exit;
 #[cfg(unix)]
-mod hangup; // i8-fix wiring (D1)
+mod hangup;
 #[cfg(unix)]
 mod signals;
 mod terminal;
 #[cfg(unix)]
-mod watchdog; // i8-fix wiring (D1)
+mod watchdog;
 
 /// How long the loop sleeps waiting for input when there is nothing to do:
 /// short, because a signal (SIGTERM, SIGTSTP...) is acted on when it wakes.
@@ -208,8 +208,8 @@ fn run_with(
         // not an empty list; keys are read right after, whatever is found.
         runtime.session.wait_first_batch(FIRST_BATCH_WAIT);
     }
-    #[cfg(unix)] // i8-fix wiring (D1)
-    let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave); // i8-fix wiring (D1)
+    #[cfg(unix)]
+    let watchdog = watchdog::Watchdog::arm(data_dir.clone(), runtime.session.shared(), leave);
     install_panic_hook(data_dir, runtime.session.shared());
     #[cfg(unix)]
     hangup::remember_terminal();
@@ -235,26 +235,27 @@ fn run_with(
         runtime.apply(effects, &mut terminal)
     });
     let result = result.and_then(|()| runtime.run(&mut terminal));
-    #[cfg(unix)] // i8-fix wiring (D1)
+    #[cfg(unix)]
     if let Ok(watchdog) = &watchdog {
         watchdog.leaving();
     }
     leave();
     let kept = runtime.session.finish();
-    #[cfg(unix)] // i8-fix wiring (D1)
-    hangup::terminal_gone(); // i8-fix wiring (D1): no message to a closed terminal
+    // Notes whether the terminal is gone, so no message is written to it.
+    #[cfg(unix)]
+    hangup::terminal_gone();
     report_kept(&runtime.session, &kept);
-    let only_printed = matches!(kept, crate::session::Kept::Lost(..)); // i8-fix wiring (D3)
-    #[cfg(unix)] // i8-fix wiring (D1)
+    let only_printed = matches!(kept, crate::session::Kept::Lost(..));
+    #[cfg(unix)]
     if let Ok(watchdog) = &watchdog {
         watchdog.stand_down();
-    } // i8-fix wiring (D1)
+    }
     // Everything is on disk; freeing a large article's memory one piece at a
     // time would only delay the exit, and the system reclaims it at once.
     std::mem::forget(runtime);
     if only_printed && result.is_ok() {
         anyhow::bail!("your unsaved work could not be kept in a file; it is printed above");
-    } // i8-fix wiring (D3): exit 1
+    }
     result
 }
 
@@ -376,10 +377,11 @@ impl Runtime {
                 AfterSignal::Redraw => dirty = true,
                 AfterSignal::Nothing => {}
             }
-            #[cfg(unix)] // i8-fix wiring (D1): a closed terminal is a SIGHUP
+            // A closed terminal is a SIGHUP.
+            #[cfg(unix)]
             if hangup::terminal_gone() {
                 return Ok(());
-            } // i8-fix wiring (D1)
+            }
             self.session.drain_wake();
             if self.session.collect_jobs() {
                 dirty = true;
@@ -397,17 +399,17 @@ impl Runtime {
             // Background work (the rest of a large article, a scan, a
             // library search) reports through the wake-up socket, so the
             // loop sleeps until a key, a result or the next tick.
-            #[cfg(unix)] // i8-fix wiring (D1)
+            #[cfg(unix)]
             let ready = match self.wait_input()? {
                 hangup::Input::Gone => return Ok(()),
                 input => input == hangup::Input::Ready,
-            }; // i8-fix wiring (D1)
-            #[cfg(not(unix))] // i8-fix wiring (D1)
+            };
+            #[cfg(not(unix))]
             let ready = event::poll(if self.session.jobs_busy() {
                 BUSY_TICK
             } else {
                 IDLE_TICK
-            })?; // i8-fix wiring (D1)
+            })?;
             if ready {
                 let event = event::read()?;
                 #[cfg(unix)]
