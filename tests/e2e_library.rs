@@ -130,6 +130,10 @@ fn r_reads_the_folders_again_and_says_when_it_is_done() {
     g.wait_for("3 articles · by title");
     g.send("R");
     g.wait_for("library read again: 3 articles");
+    // A file it cannot read is named, as at a start.
+    fs::write(lib.join("broken.md"), b"not\0text\0at all").unwrap();
+    g.send("R");
+    g.wait_for("library read again: 3 articles; 1 skipped");
     g.send("q");
     g.wait_exit();
 }

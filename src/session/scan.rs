@@ -601,6 +601,7 @@ impl Session {
             library.last_counts = Some(done.counts);
             library.again
         };
+        let asked = self.app.list.scan.asked;
         self.app.library_scanned(done.generation, done.complete);
         // A library search started while the list was filling searched only
         // the articles listed then: run it again over all of them.
@@ -612,10 +613,15 @@ impl Session {
             skipped: std::mem::take(&mut self.app.list.scan.skipped),
             ignored: self.app.list.scan.ignored,
         };
-        if let Some(text) = summary.summary()
-            && self.app.message.is_none()
-        {
-            self.app.info(text);
+        if let Some(text) = summary.summary() {
+            match &mut self.app.message {
+                None => self.app.info(text),
+                // `R` says what it read and, as a start does, what it left out.
+                Some(message) if asked && !message.error => {
+                    message.text = format!("{}; {text}", message.text);
+                }
+                Some(_) => {}
+            }
         }
         self.app.list.scan.skipped = summary.skipped;
         if again {
