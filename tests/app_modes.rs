@@ -329,3 +329,23 @@ fn esc_then_a_key_read_as_one_alt_key_is_taken_as_both() {
     assert!(t.app.panel().is_none(), "Esc closed the panel");
     assert!(t.app.quit, "then q quit");
 }
+
+#[test]
+fn the_note_editor_shows_its_first_lines_again_after_a_tiny_terminal() {
+    let mut t = TestApp::new(80, 24);
+    t.keys("enter } s enter");
+    assert!(t.app.note_editor().is_some());
+    let words: Vec<String> = (1..=24).map(|i| format!("word{i:02}")).collect();
+    t.type_text(&words.join(" "));
+    assert!(t.text().contains("word01"));
+    t.resize(10, 5);
+    let _ = t.text();
+    t.resize(80, 24);
+    let screen = t.text();
+    assert!(screen.contains("word01"), "{screen}");
+    assert!(screen.contains("word24"), "{screen}");
+    // The cursor stayed at the end: typing goes on there.
+    t.type_text(" end");
+    let note = t.app.note_editor().unwrap().0.text();
+    assert!(note.ends_with("word24 end"), "{note}");
+}

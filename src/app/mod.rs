@@ -531,6 +531,9 @@ impl App {
             Msg::Resize { width, height } => {
                 self.screen = Rect::new(0, 0, width, height);
                 self.fit_reader();
+                if let Mode::Note(edit) = &mut self.mode {
+                    edit.editor.refit();
+                }
                 Vec::new()
             }
             Msg::Paste(text) if matches!(self.mode, Mode::LibrarySearch(_)) => {

@@ -101,6 +101,23 @@ impl NoteEditor {
         }
     }
 
+    /// After the terminal changed size: back to the top, so the next frame
+    /// shows as much of the note above the cursor as fits. The text area
+    /// keeps its old top row, which after a terminal a few rows high hid
+    /// the first lines of the note once there was room again.
+    pub fn refit(&mut self) {
+        let (top, _) = self.textarea.scroll_offset();
+        if top == 0 {
+            return;
+        }
+        let cursor = self.textarea.cursor();
+        self.textarea
+            .scroll((-i16::try_from(top).unwrap_or(i16::MAX), 0));
+        let at = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        self.textarea
+            .move_cursor(CursorMove::Jump(at(cursor.0), at(cursor.1)));
+    }
+
     fn cancel(&mut self) -> EditorOutcome {
         if self.is_modified() {
             self.confirming_discard = true;
