@@ -526,6 +526,11 @@ impl App {
         self.settle_unless_kept(&msg);
         if msg.is_input() {
             self.list.touched = true;
+            // Only the key right after archiving can undo it (a click on
+            // another article, or any other key, ends that chance).
+            if msg != Msg::Action(Action::ToggleArchived) {
+                self.list.just_archived = None;
+            }
         }
         let effects = match msg {
             Msg::Resize { width, height } => {
@@ -845,8 +850,6 @@ impl App {
     /// Applies one action of a pane (list, reader, or from the panel).
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
-        // Only the key right after archiving can undo it.
-        let just_archived = self.list.just_archived.take();
         match action {
             Action::Quit => match self.unsaved.clone() {
                 Some(unsaved) => {
@@ -905,7 +908,10 @@ impl App {
             }
             Action::CycleSort => self.cycle_sort(),
             Action::CycleStateFilter => self.cycle_states(),
-            Action::ToggleArchived => effects.extend(self.toggle_archived(just_archived)),
+            Action::ToggleArchived => {
+                let undo = self.list.just_archived.take();
+                effects.extend(self.toggle_archived(undo));
+            }
             Action::ToggleRawPage => effects.extend(self.toggle_raw_page()),
             Action::Rescan => {
                 self.info("reading the library folders again…");
