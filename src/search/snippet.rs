@@ -2,14 +2,22 @@
 //! first match, made safe for the terminal, with every match in the window
 //! marked. Built once in the searcher so the ui and `gloss search` only print.
 
+use std::borrow::Cow;
 use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use crate::document::sanitize;
 
-/// Characters of context kept before the first match of a long line.
-const BEFORE: usize = 40;
-/// Characters a snippet holds at most.
-const WIDTH: usize = 160;
+/// Characters of context kept before the first match of a long line: enough
+/// to fill a wide row, where [`Snippet::narrowed`] keeps less on a narrow one.
+const BEFORE: usize = 80;
+/// Characters a snippet holds at most: a 200-column row and some to spare.
+const WIDTH: usize = 240;
+/// At most this many cells of context before the first match when a row
+/// is too narrow to show the snippet from its start.
+const NARROW_BEFORE: usize = 40;
 
 /// A line (or part of one) with its matches marked.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -48,7 +56,7 @@ impl Snippet {
         let start = if line[..first].chars().count() <= before {
             0
         } else {
-            start
+            word_start(line, start, first)
         };
         let end = line[start..]
             .char_indices()
@@ -75,6 +83,47 @@ impl Snippet {
             out.text.push('…');
         }
         out
+    }
+
+    /// The snippet as a row of `width` cells shows it: whole when its first
+    /// match ends within the row, else cut before that match (marked "…")
+    /// so the match shows with up to a third of the row of context before
+    /// it. The snippet is made before the row's width is known, so a wide
+    /// row shows the line from its start and a narrow one still the match.
+    pub fn narrowed(&self, width: usize) -> Cow<'_, Snippet> {
+        let Some(first) = self.marks.first() else {
+            return Cow::Borrowed(self);
+        };
+        let Some(upto) = self.text.get(..first.end) else {
+            return Cow::Borrowed(self);
+        };
+        if upto.width() <= width {
+            return Cow::Borrowed(self);
+        }
+        // One cell goes to the "…" that marks the cut.
+        let lead = (width / 3).min(NARROW_BEFORE).saturating_sub(1);
+        let mut cells = 0;
+        let mut cut = first.start;
+        for (i, g) in self.text[..first.start].grapheme_indices(true).rev() {
+            cells += g.width();
+            if cells > lead {
+                break;
+            }
+            cut = i;
+        }
+        let cut = word_start(&self.text, cut, first.start);
+        let ellipsis = "…";
+        let mut text = String::with_capacity(ellipsis.len() + self.text.len() - cut);
+        text.push_str(ellipsis);
+        text.push_str(&self.text[cut..]);
+        let shift = |at: usize| at - cut + ellipsis.len();
+        let marks = self
+            .marks
+            .iter()
+            .filter(|m| m.start >= cut)
+            .map(|m| shift(m.start)..shift(m.end))
+            .collect();
+        Cow::Owned(Snippet { text, marks })
     }
 
     /// The text, trimmed of leading white space, with its marks moved to
@@ -120,6 +169,30 @@ impl Keep {
     }
 }
 
+/// Where a window cut at byte `at` of `text` should start: `at` itself
+/// when a word starts there, else the start of the next word if one starts
+/// within a few characters and before `limit` (the first match), so a snippet
+/// opens with "…word" rather than "…rd".
+fn word_start(text: &str, at: usize, limit: usize) -> usize {
+    const NEAR: usize = 12;
+    let prev_is_space = text[..at]
+        .chars()
+        .next_back()
+        .is_none_or(char::is_whitespace);
+    if prev_is_space {
+        return at;
+    }
+    let mut seen_space = false;
+    for (i, c) in text[at..limit].char_indices().take(NEAR) {
+        if c.is_whitespace() {
+            seen_space = true;
+        } else if seen_space {
+            return at + i;
+        }
+    }
+    at
+}
+
 fn push_clean(out: &mut String, text: &str) {
     let clean = sanitize(text);
     out.extend(
@@ -151,6 +224,41 @@ mod tests {
         assert!(s.text.starts_with('…') && s.text.ends_with('…'));
         assert!(s.text.chars().count() <= WIDTH + 2);
         assert_eq!(&s.text[s.marks[0].clone()], "needle");
+    }
+
+    #[test]
+    fn a_wide_row_shows_the_line_from_its_start_and_a_narrow_one_the_match() {
+        // A paragraph line with the match 120 characters in: a 200-column
+        // row has room for all of it before the match.
+        let line = format!("{}needle and the rest of the line", "word ".repeat(24));
+        let s = Keep::Rows.snippet(&line, std::slice::from_ref(&(120..126)));
+        let wide = s.narrowed(190);
+        assert!(wide.text.starts_with("…word"), "{}", wide.text);
+        let cut_mid_word = Snippet::of(&format!("x{line}"), std::slice::from_ref(&(121..127)));
+        assert!(
+            cut_mid_word.text.starts_with("…word"),
+            "{}",
+            cut_mid_word.text
+        );
+        assert!(wide.text[..wide.marks[0].start].width() > 60);
+        let short = Keep::Rows.snippet("short needle", std::slice::from_ref(&(6..12)));
+        assert_eq!(short.narrowed(190).text, "short needle");
+        // At 70 cells the match comes at most a third of the row in.
+        let narrow = s.narrowed(70);
+        assert!(narrow.text.starts_with('…'));
+        let before = narrow.text[..narrow.marks[0].start].width();
+        assert!((15..=23).contains(&before), "{before}: {}", narrow.text);
+        assert_eq!(&narrow.text[narrow.marks[0].clone()], "needle");
+    }
+
+    #[test]
+    fn narrowing_never_splits_a_wide_character() {
+        let line = format!("{}needle", "語".repeat(100));
+        let at = line.find("needle").unwrap();
+        let s = Snippet::of(&line, std::slice::from_ref(&(at..at + 6)));
+        let n = s.narrowed(31);
+        assert_eq!(&n.text[n.marks[0].clone()], "needle");
+        assert!(n.text[..n.marks[0].start].width() <= 10);
     }
 
     #[test]

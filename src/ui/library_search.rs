@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, app: &App, search: &LibrarySearch, status: Rect) 
     let progress = match &search.state {
         State::Empty => String::new(),
         State::Running => " · searching…".to_string(),
-        State::Done(n) => format!(" · {n} articles searched"),
+        State::Done(n) => format!(" · {n} article{} searched", if *n == 1 { "" } else { "s" }),
         State::Invalid(_) => String::new(),
     };
     let title = format!(
@@ -152,10 +152,8 @@ fn hit_line(hit: &Hit, width: usize) -> Line<'static> {
         ),
     };
     let mut spans = vec![Span::styled(label.clone(), style)];
-    spans.extend(snippet_spans(
-        &hit.snippet,
-        width.saturating_sub(label.width()),
-    ));
+    let width = width.saturating_sub(label.width());
+    spans.extend(snippet_spans(&hit.snippet.narrowed(width), width));
     Line::from(spans)
 }
 
