@@ -40,16 +40,18 @@ pub fn reason_first(e: &StoreError) -> (String, String) {
     }
 }
 
-/// "invalid string (us-deal-2nn.toml, line 20)".
+/// "invalid string (us-deal-2nn.toml, line 20, column 9)": the file, line
+/// and column the README promises, so the user can go straight there.
 pub fn short_corrupt(c: &Corrupt) -> String {
     let name = c.file.file_name().map_or_else(
         || c.file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let reason = c.message.lines().next().unwrap_or("").trim();
-    match c.line {
-        Some(line) => format!("{reason} ({name}, line {line})"),
-        None => format!("{reason} ({name})"),
+    match (c.line, c.column) {
+        (Some(line), Some(column)) => format!("{reason} ({name}, line {line}, column {column})"),
+        (Some(line), None) => format!("{reason} ({name}, line {line})"),
+        _ => format!("{reason} ({name})"),
     }
 }
 
@@ -59,6 +61,20 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+
+    #[test]
+    fn a_corrupt_file_is_named_with_line_and_column() {
+        let c = Corrupt {
+            file: PathBuf::from("/data/gloss/annotations/deal.toml"),
+            message: "invalid string\nexpected `\"`".into(),
+            line: Some(20),
+            column: Some(9),
+        };
+        assert_eq!(
+            short_corrupt(&c),
+            "invalid string (deal.toml, line 20, column 9)"
+        );
+    }
 
     #[test]
     fn save_errors_give_the_reason_first() {
