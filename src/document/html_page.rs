@@ -106,7 +106,10 @@ fn extract(source: &str, meta: &mut Metadata) -> Option<String> {
         max_elements_to_parse: MAX_ELEMENTS,
         ..Default::default()
     };
-    let mut readability = dom_smoothie::Readability::new(source, None, Some(config)).ok()?;
+    let document = dom_query::Document::from(source);
+    inline_divs_as_paragraphs(&document);
+    let mut readability =
+        dom_smoothie::Readability::with_document(document, None, Some(config)).ok()?;
     let article = readability.parse().ok()?;
     if meta.author.is_none() {
         meta.author = article.byline.as_deref().and_then(field);
@@ -117,6 +120,18 @@ fn extract(source: &str, meta: &mut Metadata) -> Option<String> {
     let content = article.content.to_string();
     let shows = !article.text_content.trim().is_empty();
     shows.then_some(content)
+}
+
+/// Makes every `<div>` that holds only text and inline elements a `<p>`
+/// before Readability reads the page. Readability's last clean-up drops a
+/// short `<div>` whose text is mostly a link, which took every "Stability:
+/// 1 - Experimental" notice out of Node's API pages; it never drops a
+/// paragraph, and such a div is shown as a paragraph anyway. The block
+/// elements are those Readability itself looks for before turning a div
+/// into a paragraph while it scores the page.
+fn inline_divs_as_paragraphs(document: &dom_query::Document) {
+    const INLINE_ONLY: &str = "div:not(:has(blockquote, dl, div, img, ol, p, pre, table, ul, section, h1, h2, h3, h4, h5, h6, figure, hr))";
+    document.select(INLINE_ONLY).rename("p");
 }
 
 /// The title as a heading when the content does not start with it

@@ -428,3 +428,36 @@ fn a_page_nested_thousands_deep_shows_its_title_and_text() {
     assert!(doc.text().contains("inner"));
     assert!(doc.text().contains("After."));
 }
+
+#[test]
+fn a_short_notice_made_mostly_of_a_link_survives_article_extraction() {
+    // Node's API pages mark each function "Stability: 1 - Experimental" in
+    // a div whose text is mostly a link; Readability's clean-up dropped
+    // every one of them.
+    let prose = "The reader keeps what the page says about each call, and this \
+                 paragraph is long enough, with commas, that the extractor takes \
+                 the column it sits in for the article itself. ";
+    let mut body = String::new();
+    for name in ["open", "close", "watch"] {
+        body.push_str(&format!(
+            "<h3 id=\"{name}\">fs.{name}()</h3>\
+             <p></p><div class=\"api_stability api_stability_1\">\
+             <a href=\"documentation.html#stability-index\">Stability: 1</a> - Experimental</div><p></p>\
+             <p>{}</p>",
+            prose.repeat(3)
+        ));
+    }
+    let page = format!(
+        "<html><head><title>File system</title></head><body>\
+         <div id=\"nav\"><ul><li><a href=\"a.html\">About</a></li></ul></div>\
+         <div id=\"content\">{body}</div></body></html>"
+    );
+    let doc = Document::parse_complete(&page, Format::Html, ParseOptions::default());
+    assert_eq!(
+        doc.text().matches("Stability: 1 - Experimental").count(),
+        3,
+        "{}",
+        doc.text()
+    );
+    assert!(doc.text().contains("fs.watch()"));
+}
