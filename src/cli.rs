@@ -42,7 +42,8 @@ const EXIT_SKIPPED: u8 = 3;
     name = "gloss",
     version,
     about = "Read articles in the terminal, highlight passages, write notes, and export them.",
-    long_about = "gloss is a terminal reader for articles in plain text and Markdown. \
+    long_about = "gloss is a terminal reader for articles in plain text, Markdown, HTML \
+                  and EPUB. \
                   Select words, sentences or paragraphs to highlight them in colour, attach \
                   notes, and export everything as Markdown, JSON, CSV or W3C annotations. \
                   Highlights stay attached to their text even when the file changes.\n\n\
@@ -136,7 +137,9 @@ pub struct NotesArgs {
     pub sort: Option<crate::annotations::library_notes::SortBy>,
 
     /// Write a JSON array (id, article, path, color, quote, note, tags,
-    /// created, updated, orphaned, start, end) instead of text.
+    /// created, updated, orphaned, start, end; start and end are null for
+    /// an orphan, whose old offsets are last_start, last_end) instead of
+    /// text.
     #[arg(long)]
     pub json: bool,
 

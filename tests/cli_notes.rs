@@ -157,3 +157,41 @@ fn no_notes_says_so_on_stderr() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no notes match"));
 }
+
+#[test]
+fn json_gives_an_orphan_no_current_offsets() {
+    let w = world();
+    let store = gloss::annotations::Store::new(&w.data);
+    let entry = store
+        .index()
+        .unwrap()
+        .entries
+        .into_iter()
+        .find(|e| e.article.path.ends_with(FIELD))
+        .unwrap();
+    let mut orphan = store.read(&entry.file).unwrap().highlights[0].clone();
+    orphan.id = "01HZX3A6Q4W5V8F0J3M2K7N9A4".into();
+    orphan.anchor.quote = "words that were deleted".into();
+    orphan.orphaned = true;
+    let (start, end) = (orphan.anchor.start.get(), orphan.anchor.end.get());
+    store
+        .apply(
+            Some(&entry.file),
+            &entry.article,
+            &[gloss::annotations::Op::Upsert(orphan)],
+        )
+        .unwrap();
+    let notes = json(&w, &[]);
+    let lost = notes
+        .iter()
+        .find(|n| n["quote"] == "words that were deleted")
+        .unwrap();
+    // A script that opens `--at start` must not land on some other passage.
+    assert!(lost["start"].is_null() && lost["end"].is_null(), "{lost}");
+    assert_eq!(
+        (lost["last_start"].as_u64(), lost["last_end"].as_u64()),
+        (Some(start as u64), Some(end as u64))
+    );
+    let placed = notes.iter().find(|n| n["quote"] == SAMPHIRE).unwrap();
+    assert!(placed.get("last_start").is_none());
+}

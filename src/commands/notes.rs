@@ -50,9 +50,16 @@ struct JsonNote<'a> {
     created: String,
     updated: String,
     orphaned: bool,
-    /// Character offsets in the article's text (`gloss open PATH --at`).
-    start: usize,
-    end: usize,
+    /// Character offsets in the article's text (`gloss open PATH --at`);
+    /// null for an orphan, whose offsets no longer name its passage (as in
+    /// `gloss export --format json`).
+    start: Option<usize>,
+    end: Option<usize>,
+    /// An orphan's offsets from before it lost its place, only for orphans.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_end: Option<usize>,
 }
 
 /// Lists the notes of `store` that pass `request` to `out`; `palette`
@@ -111,8 +118,10 @@ fn json_note(n: &LibraryNote) -> JsonNote<'_> {
         created: h.created.to_rfc3339(),
         updated: h.updated.to_rfc3339(),
         orphaned: h.orphaned,
-        start: h.anchor.start.get(),
-        end: h.anchor.end.get(),
+        start: (!h.orphaned).then(|| h.anchor.start.get()),
+        end: (!h.orphaned).then(|| h.anchor.end.get()),
+        last_start: h.orphaned.then(|| h.anchor.start.get()),
+        last_end: h.orphaned.then(|| h.anchor.end.get()),
     }
 }
 
