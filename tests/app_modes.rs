@@ -349,3 +349,28 @@ fn the_note_editor_shows_its_first_lines_again_after_a_tiny_terminal() {
     let note = t.app.note_editor().unwrap().0.text();
     assert!(note.ends_with("word24 end"), "{note}");
 }
+
+#[test]
+fn the_jump_to_a_searched_word_moves_the_percentage_and_the_saved_place() {
+    let mut body = String::from("# Long\n\n");
+    for i in 0..300 {
+        body.push_str(&format!("Paragraph {i} of ordinary filler text.\n\n"));
+    }
+    body.push_str("The quokka waits at the very end.\n");
+    let mut t = TestApp::with_articles(80, 24, &[("long.md", &body)]);
+    t.keys("enter");
+    assert!(t.app.progress_of(gloss::app::ArticleId(0)).unwrap_or(0.0) < 0.1);
+    t.keys("/");
+    t.type_text("quokka");
+    t.keys("enter");
+    // Right after the jump, before any other key: the list's figure and
+    // the saved position say the reader is near the end.
+    let progress = t.app.progress_of(gloss::app::ArticleId(0)).unwrap();
+    assert!(progress > 0.9, "{progress}");
+    assert!(
+        t.effects
+            .iter()
+            .any(|e| matches!(e, gloss::app::Effect::SavePosition { .. })),
+        "no position saved"
+    );
+}

@@ -743,6 +743,9 @@ impl App {
             Msg::Action(Action::Submit) => {
                 if input.kind == InputKind::Search {
                     self.run_search(&input.text);
+                    // The jump to the first match is reading too: the list's
+                    // and status bar's percentage and the saved position follow.
+                    return self.position_effect().into_iter().collect();
                 }
                 return Vec::new();
             }
