@@ -251,6 +251,28 @@ fn is_permalink(el: ElementRef<'_>) -> bool {
     }
 }
 
+/// A link that leads to the heading it is in, around the heading's own text
+/// (mdBook and many site generators write `<h2 id="x"><a href="#x">Title</a></h2>`):
+/// following it goes nowhere, and drawn as a link the heading looked like
+/// one, so its text is shown as the heading's plain text.
+fn is_link_to_own_heading(el: ElementRef<'_>) -> bool {
+    let Some(target) = el.value().attr("href").and_then(|h| h.strip_prefix('#')) else {
+        return false;
+    };
+    if target.is_empty() {
+        return false;
+    }
+    let names_target = |e: ElementRef<'_>| {
+        e.value().attr("id") == Some(target) || e.value().attr("name") == Some(target)
+    };
+    names_target(el)
+        || el
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| heading_level(a.value().name()).is_some())
+            .is_some_and(names_target)
+}
+
 /// A character of the Unicode private-use areas: icon fonts draw their
 /// icons there; no terminal font has them.
 pub(super) fn is_private_use(c: char) -> bool {
@@ -725,6 +747,7 @@ impl Walker {
             // A heading's permalink (`<a href="#id">#</a>`, `¶`, `§`) is a
             // mark for the mouse, not text: its place is the anchor above.
             "a" if is_permalink(el) => {}
+            "a" if is_link_to_own_heading(el) => self.children(el),
             "a" => match el.value().attr("href") {
                 Some(href) if shows_something(el) => self.styled(
                     el,

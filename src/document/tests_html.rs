@@ -461,3 +461,35 @@ fn a_short_notice_made_mostly_of_a_link_survives_article_extraction() {
     );
     assert!(doc.text().contains("fs.watch()"));
 }
+
+#[test]
+fn a_heading_wrapped_in_a_link_to_itself_reads_as_a_heading_not_a_link() {
+    // mdBook's headings (the Rust book): the whole title links to its own id.
+    let doc = Document::parse_complete(
+        "<html><body><h2 id=\"defining-strings\"><a class=\"header\" href=\"#defining-strings\">Defining Strings</a></h2>\
+         <p>Strings grow. See <a href=\"#defining-strings\">the definition</a>.</p>\
+         <h3><a id=\"updating\" href=\"#updating\">Updating a String</a></h3>\
+         <h3 id=\"other\"><a href=\"#defining-strings\">Back to the start</a></h3></body></html>",
+        Format::HtmlRaw,
+        ParseOptions::default(),
+    );
+    let headings: Vec<&str> = doc
+        .blocks()
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Heading { .. }))
+        .map(|b| &doc.text()[b.range.clone()])
+        .collect();
+    assert_eq!(
+        headings,
+        ["Defining Strings", "Updating a String", "Back to the start"]
+    );
+    assert!(doc.find_anchor("defining-strings").is_some());
+    assert!(doc.find_anchor("updating").is_some());
+    // The link in the prose and the heading that leads elsewhere stay links.
+    let targets: Vec<&str> = links(&doc).iter().map(|(_, to)| *to).collect();
+    assert_eq!(
+        targets,
+        ["#defining-strings", "#defining-strings"],
+        "{targets:?}"
+    );
+}
