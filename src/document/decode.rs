@@ -82,11 +82,37 @@ pub enum DecodeError {
     /// The file holds NUL bytes, so it is not text.
     #[error("binary file (contains NUL bytes)")]
     Binary,
+    /// The file is compressed (its first bytes are a compressor's magic
+    /// number): named as such, with the command that unpacks it, since a
+    /// reader who opens `README.md.gz` under /usr/share/doc wants to know
+    /// what to do, not only that it is not text.
+    #[error("{0}-compressed file: unpack it with `{1}` first")]
+    Compressed(&'static str, &'static str),
+}
+
+/// The compressed format `bytes` start with, and the command that unpacks
+/// it: gzip, bzip2, xz and zstd (zip is an EPUB's container, read elsewhere).
+fn compression(bytes: &[u8]) -> Option<DecodeError> {
+    let (name, unpack) = if bytes.starts_with(&[0x1f, 0x8b]) {
+        ("gzip", "gunzip -k")
+    } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+        ("bzip2", "bunzip2 -k")
+    } else if bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        ("xz", "unxz -k")
+    } else if bytes.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        ("zstd", "unzstd")
+    } else {
+        return None;
+    };
+    Some(DecodeError::Compressed(name, unpack))
 }
 
 /// Decodes file bytes as an article's text, so every later stage can assume
 /// `\n` line endings and valid UTF-8. Runs in linear time.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Some(compressed) = compression(bytes) {
+        return Err(compressed);
+    }
     if let Some(order) = Utf16::detect(bytes) {
         return from_utf16(order, bytes);
     }
@@ -107,6 +133,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 /// Like [`decode`], but takes the bytes by value so valid UTF-8 without `\r`
 /// becomes the text without a copy: a 5 MB article is then copied once less.
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if let Some(compressed) = compression(&bytes) {
+        return Err(compressed);
+    }
     if let Some(order) = Utf16::detect(&bytes) {
         return from_utf16(order, &bytes);
     }
@@ -180,6 +209,22 @@ mod tests {
     fn nul_bytes_mean_binary() {
         assert_eq!(decode(b"abc\0def"), Err(DecodeError::Binary));
         assert_eq!(decode(b"\0"), Err(DecodeError::Binary));
+        // A compressed file is named as such, with what unpacks it.
+        let gz = decode(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]).unwrap_err();
+        assert_eq!(
+            gz.to_string(),
+            "gzip-compressed file: unpack it with `gunzip -k` first"
+        );
+        assert!(matches!(
+            decode_owned(b"BZh91AY&SY\0".to_vec()),
+            Err(DecodeError::Compressed("bzip2", _))
+        ));
+        assert!(matches!(
+            decode(b"\xfd7zXZ\0\0"),
+            Err(DecodeError::Compressed("xz", _))
+        ));
+        // Text that merely starts like one is still text.
+        assert!(decode(b"BZh is not a number").is_ok());
     }
 
     #[test]
