@@ -87,6 +87,16 @@ fn an_orphan_is_listed_in_the_panel_and_never_placed() {
         reader.notes.highlights[0].note, "remember this",
         "kept in full"
     );
+    // The reader is told at once, in the singular, and where to look.
+    let said = app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        said,
+        "1 highlight could not be placed in the changed text: see the panel (a)"
+    );
     app.update(Action::Panel);
     assert!(app.panel().is_some());
     let rows = gloss::app::panel::rows(&app.reader.as_ref().expect("open").notes, "");

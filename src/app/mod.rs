@@ -384,10 +384,7 @@ impl App {
             }
             let orphans = reader.notes.orphans();
             if orphans > 0 {
-                let a = self.key_or(Context::Reader, Action::Panel, "a");
-                self.info(format!(
-                    "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
-                ));
+                self.info(self.orphans_message(orphans));
             }
         }
         if let Some(position) = reader.notes.position.clone()
@@ -1127,6 +1124,19 @@ impl App {
             return None;
         }
         Some(Effect::Open(index))
+    }
+
+    /// What the status bar says when `orphans` highlights of the article
+    /// just opened could not be placed in its changed text, with the key
+    /// that lists them.
+    fn orphans_message(&self, orphans: usize) -> String {
+        let a = self.key_or(Context::Reader, Action::Panel, "a");
+        let what = if orphans == 1 {
+            "highlight"
+        } else {
+            "highlights"
+        };
+        format!("{orphans} {what} could not be placed in the changed text: see the panel ({a})")
     }
 
     /// The reading position to save for the open article.

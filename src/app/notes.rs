@@ -574,14 +574,7 @@ impl super::App {
         if let Some(why) = read_only {
             self.error(format!("annotations read-only: {why}"));
         } else if orphans > 0 {
-            let a = self.key_or(
-                crate::keymap::Context::Reader,
-                crate::keymap::Action::Panel,
-                "a",
-            );
-            self.info(format!(
-                "{orphans} highlight(s) could not be placed in the changed text: see the panel ({a})"
-            ));
+            self.info(self.orphans_message(orphans));
         }
         match position {
             Some(position) if !moved && position.offset > crate::document::CharOffset::ZERO => {
