@@ -235,7 +235,7 @@ impl Action {
             Search => "search the article",
             SearchNext => "next match",
             SearchPrev => "previous match",
-            Back => "cancel selection, or back to the list",
+            Back => "cancel selection, clear the search, or back to the list",
             WordNext => "cursor to next word",
             WordPrev => "cursor to previous word",
             WordEnd => "cursor to end of word",
@@ -1099,7 +1099,10 @@ mod tests {
         let reader = section(&help, "Reader");
         assert_eq!(keys_of(reader, "one page down"), "Space, PgDn, Ctrl-f");
         assert_eq!(
-            keys_of(reader, "cancel selection, or back to the list"),
+            keys_of(
+                reader,
+                "cancel selection, clear the search, or back to the list"
+            ),
             "h, Esc, ←"
         );
         let panel = section(&help, "Annotations panel");

@@ -374,3 +374,21 @@ fn the_jump_to_a_searched_word_moves_the_percentage_and_the_saved_place() {
         "no position saved"
     );
 }
+
+#[test]
+fn esc_after_a_search_clears_its_marks_before_leaving_the_reader() {
+    let mut t = open();
+    t.keys("/");
+    t.type_text("zephyr");
+    t.keys("enter");
+    assert!(t.app.reader.as_ref().unwrap().search.is_some());
+    t.keys("esc");
+    assert!(
+        t.app.reader.as_ref().unwrap().search.is_none(),
+        "marks gone"
+    );
+    assert!(t.status().contains("search cleared"), "{}", t.status());
+    assert_eq!(t.app.focus, gloss::app::Focus::Reader, "still reading");
+    t.keys("esc");
+    assert_eq!(t.app.focus, gloss::app::Focus::List);
+}

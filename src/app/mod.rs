@@ -946,6 +946,13 @@ impl App {
                     }
                 } else if self.reattach.take().is_some() {
                     self.info("not moved");
+                } else if self.focus == Focus::Reader
+                    && let Some(r) = self.reader.as_mut().filter(|r| r.search.is_some())
+                {
+                    // As in less and vim: Esc first clears the search's
+                    // marks; the next Esc goes back to the list.
+                    r.search = None;
+                    self.info("search cleared");
                 } else {
                     effects.extend(self.position_effect());
                     if let Some(r) = &mut self.reader {
