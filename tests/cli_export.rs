@@ -182,25 +182,11 @@ fn two_runs_give_identical_bytes_in_every_format() {
 fn filters_select_highlights() {
     let w = world();
     // One more, orphaned, to filter on.
-    let store = gloss::annotations::Store::new(&w.data);
-    let entry = store
-        .index()
-        .unwrap()
-        .entries
-        .into_iter()
-        .find(|e| e.article.path.ends_with(FIELD))
-        .unwrap();
-    let mut orphan = store.read(&entry.file).unwrap().highlights[0].clone();
-    orphan.id = "01HZX3A6Q4W5V8F0J3M2K7N9A4".into();
-    orphan.anchor.quote = "words that were deleted".into();
-    orphan.orphaned = true;
-    store
-        .apply(
-            Some(&entry.file),
-            &entry.article,
-            &[gloss::annotations::Op::Upsert(orphan)],
-        )
-        .unwrap();
+    w.add_orphan(
+        FIELD,
+        "01HZX3A6Q4W5V8F0J3M2K7N9A4",
+        "words that were deleted",
+    );
 
     let json = |args: &[&str]| {
         let mut all = vec!["export", "--format", "json"];

@@ -161,26 +161,11 @@ fn no_notes_says_so_on_stderr() {
 #[test]
 fn json_gives_an_orphan_no_current_offsets() {
     let w = world();
-    let store = gloss::annotations::Store::new(&w.data);
-    let entry = store
-        .index()
-        .unwrap()
-        .entries
-        .into_iter()
-        .find(|e| e.article.path.ends_with(FIELD))
-        .unwrap();
-    let mut orphan = store.read(&entry.file).unwrap().highlights[0].clone();
-    orphan.id = "01HZX3A6Q4W5V8F0J3M2K7N9A4".into();
-    orphan.anchor.quote = "words that were deleted".into();
-    orphan.orphaned = true;
-    let (start, end) = (orphan.anchor.start.get(), orphan.anchor.end.get());
-    store
-        .apply(
-            Some(&entry.file),
-            &entry.article,
-            &[gloss::annotations::Op::Upsert(orphan)],
-        )
-        .unwrap();
+    let (start, end) = w.add_orphan(
+        FIELD,
+        "01HZX3A6Q4W5V8F0J3M2K7N9A4",
+        "words that were deleted",
+    );
     let notes = json(&w, &[]);
     let lost = notes
         .iter()

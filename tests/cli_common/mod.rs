@@ -139,6 +139,30 @@ impl World {
         }
     }
 
+    /// Stores one more highlight on the article whose path ends in
+    /// `article`: a copy of its first highlight, orphaned, with `id` and
+    /// `quote` (text no longer in the article). Returns the offsets it keeps.
+    #[allow(dead_code)] // not every test binary has orphans
+    pub fn add_orphan(&self, article: &str, id: &str, quote: &str) -> (usize, usize) {
+        let store = Store::new(&self.data);
+        let entry = store
+            .index()
+            .unwrap()
+            .entries
+            .into_iter()
+            .find(|e| e.article.path.ends_with(article))
+            .unwrap();
+        let mut orphan = store.read(&entry.file).unwrap().highlights[0].clone();
+        orphan.id = id.into();
+        orphan.anchor.quote = quote.into();
+        orphan.orphaned = true;
+        let kept = (orphan.anchor.start.get(), orphan.anchor.end.get());
+        store
+            .apply(Some(&entry.file), &entry.article, &[Op::Upsert(orphan)])
+            .unwrap();
+        kept
+    }
+
     /// Saves highlights into the world's data directory.
     pub fn mark(&self, marks: &[Mark]) {
         self.mark_in(&self.data, marks);
