@@ -66,6 +66,9 @@ fn highlights_come_back_over_three_days() {
     g.send("windy day #weather");
     g.send(CTRL_S);
     g.wait_for("note saved");
+    // The first Esc clears the search's marks, the second goes to the list.
+    g.send("\x1b");
+    g.wait_for("search cleared");
     g.send("\x1b");
     g.send("D");
     g.wait_for("nothing to review today");
