@@ -95,7 +95,10 @@ pub enum DecodeError {
 fn compression(bytes: &[u8]) -> Option<DecodeError> {
     let (name, unpack) = if bytes.starts_with(&[0x1f, 0x8b]) {
         ("gzip", "gunzip -k")
-    } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+    } else if bytes.starts_with(b"BZh")
+        && bytes.get(3).is_some_and(|d| (b'1'..=b'9').contains(d))
+        && bytes.get(4..10) == Some(b"1AY&SY".as_slice())
+    {
         ("bzip2", "bunzip2 -k")
     } else if bytes.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
         ("xz", "unxz -k")
@@ -225,6 +228,7 @@ mod tests {
         ));
         // Text that merely starts like one is still text.
         assert!(decode(b"BZh is not a number").is_ok());
+        assert!(decode(b"BZh9 is a text that starts like bzip2").is_ok());
     }
 
     #[test]

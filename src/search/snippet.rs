@@ -117,10 +117,10 @@ impl Snippet {
         text.push_str(ellipsis);
         text.push_str(&self.text[cut..]);
         let shift = |at: usize| at - cut + ellipsis.len();
+        // Every mark starts at or after the first, and the cut is before it.
         let marks = self
             .marks
             .iter()
-            .filter(|m| m.start >= cut)
             .map(|m| shift(m.start)..shift(m.end))
             .collect();
         Cow::Owned(Snippet { text, marks })
