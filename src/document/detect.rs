@@ -16,6 +16,9 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
     if ext == "html" || ext == "htm" {
         return Format::Html;
     }
+    if is_machine_readable_copyright(text) {
+        return Format::Plain;
+    }
     let lines = || text.lines().take(SNIFF_LINES);
     if lines().any(has_strong_mark) {
         return Format::Markdown;
@@ -29,6 +32,15 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
     } else {
         Format::Plain
     }
+}
+
+/// A Debian `copyright` file in the machine-readable format (DEP-5): fields
+/// holding globs such as `doc/*.pdf` and addresses in `<>`, which Markdown
+/// would turn into emphasis and drop as HTML.
+fn is_machine_readable_copyright(text: &str) -> bool {
+    text.lines().next().is_some_and(|first| {
+        first.starts_with("Format: http") && first.contains("/copyright-format/")
+    })
 }
 
 /// How many indented lines of prose make a file with only list or quote
@@ -175,6 +187,16 @@ mod tests {
         // A strong mark wins over indented prose.
         let marked = format!("{licence}\nSee **section 2**.\n");
         assert_eq!(detect_format("txt", &marked), Format::Markdown);
+    }
+
+    #[test]
+    fn a_machine_readable_copyright_file_is_plain_despite_its_globs() {
+        let copyright = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\
+                         Upstream-Name: kettle\n\n\
+                         Files: doc/*.pdf src/*/test_*.c\n\
+                         Copyright: 2024 Wren Aldous <wren@example.org>\n\
+                         License: MIT\n";
+        assert_eq!(detect_format("", copyright), Format::Plain);
     }
 
     #[test]

@@ -1022,3 +1022,93 @@ fn a_reference_link_further_in_the_head_reads_the_rest_before_it_is_parsed() {
         "the link has the target defined at the end"
     );
 }
+
+#[test]
+fn hand_wrapped_plain_prose_rewraps_but_lines_laid_out_by_hand_stay() {
+    // Prose wrapped near a margin joins into one paragraph.
+    let prose = plain(
+        "The keeper climbs the tower every evening at dusk and trims\n\
+         the wick before the boats come home across the dark water,\n\
+         then writes the hour in the log.",
+    );
+    assert_eq!(
+        texts(&prose),
+        [
+            "The keeper climbs the tower every evening at dusk and trims the wick before the boats come home across the dark water, then writes the hour in the log."
+        ]
+    );
+    // Lines that end where the next word would have fitted (an address, a
+    // verse) keep their breaks.
+    let address = plain(
+        "Ida Marsh, Keeper of the Light\n\
+         The Lighthouse\n\
+         Harbour Wall 3\n\
+         Port Wren",
+    );
+    assert_eq!(
+        texts(&address),
+        ["Ida Marsh, Keeper of the Light\nThe Lighthouse\nHarbour Wall 3\nPort Wren"]
+    );
+    // So does a list of paths, one word per line, whatever their length.
+    let paths = plain(
+        "src/harbour/keeper_log_rotation.rs\nsrc/harbour/tide_tables_loader.rs\nsrc/light.rs",
+    );
+    assert_eq!(texts(&paths)[0].lines().count(), 3);
+}
+
+#[test]
+fn a_record_of_fields_keeps_a_line_per_field_and_rewraps_long_values() {
+    let record = plain(
+        "Files: debian/*\n\
+         Copyright: 2019, Wren Aldous <wren@example.org>\n \
+         2021, Ida Marsh <ida@example.org>\n\
+         License: MIT\n\
+         Comment:\n \
+         The harbour files were written again from the old paper logs after\n \
+         the flood of that winter, so their dates are the dates of copying.\n \
+         .\n \
+         A second paragraph of the comment.",
+    );
+    assert_eq!(
+        texts(&record),
+        [
+            "Files: debian/*\nCopyright: 2019, Wren Aldous <wren@example.org>\n2021, Ida Marsh <ida@example.org>\nLicense: MIT\nComment:\nThe harbour files were written again from the old paper logs after the flood of that winter, so their dates are the dates of copying.",
+            "A second paragraph of the comment.",
+        ]
+    );
+}
+
+#[test]
+fn plain_prose_keeps_breaks_before_list_items_and_deeper_indents() {
+    let d = plain(
+        "Before you sail, check the following things with care and in order:\n\
+         1. the tide table for the harbour mouth, which changes every day\n\
+         2. the weather report from the coast station at noon and at six\n\
+         - a spare lantern",
+    );
+    assert_eq!(texts(&d)[0].lines().count(), 4, "{:?}", texts(&d));
+    let title = plain(
+        "                    THE HARBOUR LICENCE\n                       Version 2, May 2024",
+    );
+    assert_eq!(texts(&title), ["THE HARBOUR LICENCE\nVersion 2, May 2024"]);
+}
+
+#[test]
+fn a_centred_title_keeps_its_lines_and_a_first_line_indent_joins() {
+    let title = plain(
+        "                          The Harbour Licence\n\
+         \x20                    Version 2, May 2024\n\
+         \x20                 https://harbour.example/licence",
+    );
+    assert_eq!(texts(&title)[0].lines().count(), 3, "{:?}", texts(&title));
+    let indented = plain(
+        "     The keeper climbs the tower every evening at dusk and\n\
+         trims the wick before the boats come home across the water.",
+    );
+    assert_eq!(
+        texts(&indented)[0].lines().count(),
+        1,
+        "{:?}",
+        texts(&indented)
+    );
+}
