@@ -98,16 +98,49 @@ impl Source {
 
     /// True for an EPUB book, which is a zip to unpack rather than text.
     fn is_book(&self) -> bool {
-        matches!(self, Source::File(_)) && self.extension() == document::epub::EXTENSION
+        let name = self.file_name();
+        matches!(self, Source::File(_))
+            && Path::new(&name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(document::epub::EXTENSION))
     }
 
+    /// The extension that names the text's format, looking through a `.gz`
+    /// (`README.md.gz` is Markdown), lower-cased.
     fn extension(&self) -> String {
-        let name = self.file_name();
-        Path::new(&name)
-            .extension()
+        text_extension(Path::new(&self.file_name()))
+    }
+}
+
+/// The bytes of the article file at `path` as gloss reads them: a regular
+/// file of at most `limit` bytes, unpacked when it is gzip (for commands
+/// that parse a file themselves, such as the export's W3C positions).
+pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    file::read(path, limit, None)
+}
+
+/// The extension of `path` that names its text's format, lower-cased: the
+/// one before `.gz` for a gzip file (which [`file::read`] unpacks), so
+/// `NEWS.md.gz` is Markdown; empty when there is none.
+pub fn text_extension(path: &Path) -> String {
+    let ext = |p: &Path| {
+        p.extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default()
+    };
+    match ext(path).as_str() {
+        GZIP_EXTENSION => ext(&path.with_extension("")),
+        other => other.to_owned(),
     }
+}
+
+/// The extension of a gzip file.
+const GZIP_EXTENSION: &str = "gz";
+
+/// True for a gzip file by its name.
+fn is_gzip_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(GZIP_EXTENSION))
 }
 
 /// An article's text, read and decoded, ready to parse.
@@ -825,20 +858,22 @@ fn walk_reason(e: &walkdir::Error) -> String {
 }
 
 /// Whether gloss reads the file at `path` as an article, by its extension
-/// (the library scan and the full-text search agree on it).
+/// (the library scan and the full-text search agree on it): one of
+/// [`EXTENSIONS`], or a text one of them before `.gz` (`README.md.gz`).
 pub fn is_article_name(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str()))
+    let ext = text_extension(path);
+    if is_gzip_name(path) {
+        return ext != document::epub::EXTENSION && EXTENSIONS.contains(&ext.as_str());
+    }
+    EXTENSIONS.contains(&ext.as_str())
 }
 
-/// Whether the file at `path` is read through a parse (a saved web page or
-/// an EPUB book) rather than as the text it holds: a search looks in the
-/// text the reader shows, not in markup or a zip.
+/// Whether the file at `path` is read through a parse (a saved web page, an
+/// EPUB book, a gzip file) rather than as the bytes it holds: a search looks
+/// in the text the reader shows, not in markup, a zip or compressed bytes.
 pub fn is_parsed_name(path: &Path) -> bool {
-    path.extension().is_some_and(|e| {
-        let e = e.to_string_lossy();
-        is_page_extension(&e) || e.eq_ignore_ascii_case(document::epub::EXTENSION)
-    })
+    let ext = text_extension(path);
+    is_gzip_name(path) || is_page_extension(&ext) || ext == document::epub::EXTENSION
 }
 
 /// Whether an extension names a saved web page.

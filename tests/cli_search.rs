@@ -299,3 +299,27 @@ fn whole_lines_are_printed_with_their_indent_and_long_notes_whole() {
         notes[0]
     );
 }
+
+#[test]
+fn a_gzipped_article_in_a_folder_is_searched_in_its_text() {
+    use std::io::Write as _;
+    let world = World::new();
+    let gzip = |text: &str| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    };
+    let news = "# Harbour News\n\nThe **breakwater** was finished in spring.\n";
+    std::fs::write(world.articles.join("news.md.gz"), gzip(news)).unwrap();
+    // Compressed data that is not an article is not searched.
+    std::fs::write(world.articles.join("tides.json.gz"), gzip("breakwater")).unwrap();
+    let out = world.gloss(&["search", "breakwater", "articles"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("articles/news.md.gz:")
+            && text.contains("The breakwater was finished in spring."),
+        "the text the reader shows, not compressed bytes or Markdown marks: {text}"
+    );
+    assert!(!text.contains("tides.json.gz"), "{text}");
+}

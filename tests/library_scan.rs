@@ -297,3 +297,46 @@ fn a_utf16_article_is_listed_with_its_title() {
     assert_eq!(titles(&scan), ["Grüße aus 🌍"]);
     assert!(!scan.articles[0].lossy);
 }
+
+fn gzipped(text: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let news = "# Harbour News\n\nThe **breakwater** was finished.\n";
+    fs::write(dir.path().join("news.md.gz"), gzipped(news.as_bytes())).unwrap();
+    // Compressed files that are not articles by name are not listed.
+    fs::write(dir.path().join("data.json.gz"), gzipped(b"{}")).unwrap();
+    fs::write(
+        dir.path().join("changelog.gz"),
+        gzipped(b"lamp (1.0) stable\n"),
+    )
+    .unwrap();
+    let scan = scan_dir(dir.path());
+    assert_eq!(titles(&scan), ["Harbour News"]);
+    let loaded = library::load(&scan.articles[0].source).unwrap();
+    assert_eq!(loaded.format, gloss::document::Format::Markdown);
+    assert_eq!(loaded.text.as_str(), news);
+    // The reader's own read gives the same text.
+    let reading = library::load_for_reading(&scan.articles[0].source, 1 << 20).unwrap();
+    assert_eq!(reading.text.as_str(), news);
+    // Named on the command line, any gzip file is read, told by its text.
+    let changelog = scan_guarded(vec![dir.path().join("changelog.gz")], 1 << 20);
+    assert_eq!(titles(&changelog), ["lamp (1.0) stable"]);
+}
+
+#[test]
+fn a_damaged_gzip_article_is_skipped_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cut = gzipped("The lamp was mended.\n".repeat(500).as_bytes());
+    cut.truncate(cut.len() / 2);
+    fs::write(dir.path().join("cut.txt.gz"), cut).unwrap();
+    let scan = scan_dir(dir.path());
+    assert!(scan.articles.is_empty(), "{:?}", titles(&scan));
+    assert!(skipped_reason(&scan, "cut.txt.gz").starts_with("damaged gzip file"));
+}

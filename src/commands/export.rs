@@ -263,19 +263,12 @@ pub fn source_positions(
     positions
 }
 
-/// An article parsed completely, and its bytes as on disk; `None` when it
-/// cannot be read or is too large.
+/// An article parsed completely, and its bytes as on disk (unpacked, for a
+/// gzip file); `None` when it cannot be read or is too large.
 fn read_article(path: &Path, parse: ParseOptions, limit: u64) -> Option<(Document, Vec<u8>)> {
-    let size = fs::metadata(path).ok()?.len();
-    if size > limit {
-        return None;
-    }
-    let raw = fs::read(path).ok()?;
+    let raw = crate::library::read_file(path, limit).ok()?;
     let decoded = document::decode(&raw).ok()?;
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let ext = crate::library::text_extension(path);
     let format = document::detect_format(&ext, &decoded.text);
     Some((Document::parse_complete(&decoded.text, format, parse), raw))
 }

@@ -81,6 +81,16 @@ pub enum Refusal {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A gzip file whose text would be larger than the limit once unpacked
+    /// (a compression bomb, or a very long text).
+    #[error("too large once unpacked (over {}; see reader.max_file_size_mib)", Size(*.limit))]
+    UnpacksTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A gzip file that cannot be unpacked.
+    #[error("damaged gzip file ({0})")]
+    DamagedGzip(String),
     /// The system refused: missing, no permission, an I/O error.
     #[error("{0}")]
     Io(String),
@@ -167,7 +177,8 @@ fn accept(meta: &Metadata, limit: u64) -> Result<(), Refusal> {
 /// `max` is `None`), refusing anything else or anything over `limit` before
 /// reading. The open never blocks (`O_NONBLOCK`, so a FIFO swapped in after
 /// the check cannot hang it) and never makes a terminal ours (`O_NOCTTY`);
-/// the type and size are checked again on the open handle.
+/// the type and size are checked again on the open handle. A gzip file is
+/// unpacked (see [`gunzip`]): `max` and `limit` then count unpacked bytes.
 pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
     let (file, meta) = open(path, limit)?;
     let want = max.map_or(meta.len(), |m| m.min(meta.len()));
@@ -175,7 +186,11 @@ pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusa
     // since it was measured from one that did not.
     let cap = max.unwrap_or(limit).min(limit.saturating_add(1));
     let mut bytes = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
-    read_into(file, cap, &mut bytes)?;
+    read_into(&file, cap, &mut bytes)?;
+    if is_gzip(&bytes) {
+        read_into(&file, rest_cap(limit, &bytes), &mut bytes)?;
+        return gunzip(&bytes, limit, max);
+    }
     if max.is_none() && bytes.len() as u64 > limit {
         return Err(Refusal::TooLarge {
             size: bytes.len() as u64,
@@ -183,6 +198,42 @@ pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusa
         });
     }
     Ok(bytes)
+}
+
+/// How much more of a file to read after `bytes`, so that all of it is at
+/// most one byte over `limit` (which tells a file that grew past it).
+fn rest_cap(limit: u64, bytes: &[u8]) -> u64 {
+    limit.saturating_add(1).saturating_sub(bytes.len() as u64)
+}
+
+/// True when `bytes` start a gzip stream (its magic and the deflate
+/// method): most text under /usr/share/doc is kept so, and gloss reads it as
+/// `zless` does.
+pub fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b, 0x08])
+}
+
+/// The text of the gzip file `compressed` (every member, as `gunzip` joins
+/// them): its first `max` bytes when a head is wanted, else all of it,
+/// refused when it unpacks to more than `limit`, so a small file cannot
+/// fill the memory. A damaged or cut stream is refused with the reason.
+fn gunzip(compressed: &[u8], limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
+    if compressed.len() as u64 > limit {
+        return Err(Refusal::TooLarge {
+            size: compressed.len() as u64,
+            limit,
+        });
+    }
+    let cap = max.map_or(limit.saturating_add(1), |m| m.min(limit.saturating_add(1)));
+    let mut text = Vec::new();
+    flate2::read::MultiGzDecoder::new(compressed)
+        .take(cap)
+        .read_to_end(&mut text)
+        .map_err(|e| Refusal::DamagedGzip(e.to_string()))?;
+    if text.len() as u64 > limit {
+        return Err(Refusal::UnpacksTooLarge { limit });
+    }
+    Ok(text)
 }
 
 /// Opens the regular file at `path` the way [`read`] does (never blocking,
@@ -199,7 +250,7 @@ pub fn open(path: &Path, limit: u64) -> Result<(File, Metadata), Refusal> {
     Ok((file, meta))
 }
 
-fn read_into(file: File, cap: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+fn read_into(file: &File, cap: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
     file.take(cap).read_to_end(bytes).map(|_| ())
 }
 
@@ -216,11 +267,16 @@ pub enum Read {
 /// than `head`, only its first part, cut after the last line end in the
 /// first `head` bytes; the rest is read later from the same open handle
 /// (see [`Rest`]), so a long article's first screen does not wait for it.
-/// A UTF-16 file, and a head without a line end, are read whole.
+/// A UTF-16 file, and a head without a line end, are read whole; so is a
+/// gzip file, unpacked (see [`gunzip`]).
 pub fn read_head(path: &Path, limit: u64, head: u64) -> Result<Read, Refusal> {
     let (file, meta) = open(path, limit)?;
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(head)).unwrap_or(0));
     (&file).take(head).read_to_end(&mut bytes)?;
+    if is_gzip(&bytes) {
+        read_into(&file, rest_cap(limit, &bytes), &mut bytes)?;
+        return gunzip(&bytes, limit, None).map(Read::Whole);
+    }
     let utf16 = matches!(bytes.as_slice(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]);
     let cut = bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
     match cut {
@@ -237,8 +293,7 @@ pub fn read_head(path: &Path, limit: u64, head: u64) -> Result<Read, Refusal> {
             Ok(Read::Head(bytes, rest))
         }
         _ => {
-            let cap = limit.saturating_add(1).saturating_sub(bytes.len() as u64);
-            read_into(file, cap, &mut bytes)?;
+            read_into(&file, rest_cap(limit, &bytes), &mut bytes)?;
             if bytes.len() as u64 > limit {
                 return Err(Refusal::TooLarge {
                     size: bytes.len() as u64,
@@ -374,5 +429,61 @@ mod tests {
             Refusal::NotRegular(Kind::Fifo).to_string(),
             "a FIFO (named pipe), not a regular file"
         );
+    }
+
+    fn gzipped(text: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(text).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        fs::write(file.path(), bytes).unwrap();
+        file
+    }
+
+    #[test]
+    fn a_gzip_file_is_read_as_the_text_it_holds() {
+        let text = "# Changes\n\nThe lamp was mended.\n".repeat(200);
+        let file = file_with(&gzipped(text.as_bytes()));
+        let limit = DEFAULT_MAX_FILE_SIZE;
+        assert_eq!(read(file.path(), limit, None).unwrap(), text.as_bytes());
+        // A head for the list is the first bytes of the text.
+        assert_eq!(
+            read(file.path(), limit, Some(9)).unwrap(),
+            b"# Changes".as_slice()
+        );
+        // The reader's first read takes it whole, even when it is long.
+        match read_head(file.path(), limit, 64).unwrap() {
+            Read::Whole(bytes) => assert_eq!(bytes, text.as_bytes()),
+            Read::Head(..) => panic!("a gzip file has no head to read first"),
+        }
+        // gunzip joins the members of a file made by `cat a.gz b.gz`.
+        let two = [gzipped(b"first\n"), gzipped(b"second\n")].concat();
+        let file = file_with(&two);
+        assert_eq!(read(file.path(), limit, None).unwrap(), b"first\nsecond\n");
+    }
+
+    #[test]
+    fn a_gzip_file_that_unpacks_past_the_limit_or_is_damaged_is_refused() {
+        // 1 MiB of zeros packs into about a kilobyte.
+        let bomb = file_with(&gzipped(&vec![0; 1 << 20]));
+        let err = read(bomb.path(), 64 * 1024, None).unwrap_err();
+        assert_eq!(err, Refusal::UnpacksTooLarge { limit: 64 * 1024 });
+        assert!(
+            err.to_string()
+                .starts_with("too large once unpacked (over 64 KiB")
+        );
+        assert!(matches!(
+            read_head(bomb.path(), 64 * 1024, 16),
+            Err(Refusal::UnpacksTooLarge { .. })
+        ));
+        let mut cut = gzipped("The lamp was mended.\n".repeat(100).as_bytes());
+        cut.truncate(cut.len() / 2);
+        let damaged = file_with(&cut);
+        let err = read(damaged.path(), DEFAULT_MAX_FILE_SIZE, None).unwrap_err();
+        assert!(err.to_string().starts_with("damaged gzip file ("), "{err}");
     }
 }
