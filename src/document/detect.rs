@@ -7,10 +7,15 @@ use super::Format;
 const SNIFF_LINES: usize = 200;
 
 /// The format to parse a file with, from its extension and (for anything but
-/// `.md`/`.markdown`) whether its first lines use Markdown marks.
+/// `.md`/`.markdown`) whether its first lines use Markdown marks: any of
+/// them for a `.txt` (a saved article), a link or a fence for a file not
+/// named as text.
 pub fn detect_format(extension: &str, text: &str) -> Format {
     let ext = extension.trim_start_matches('.').to_ascii_lowercase();
-    if ext == "md" || ext == "markdown" {
+    if matches!(
+        ext.as_str(),
+        "md" | "markdown" | "mdown" | "mkd" | "mkdn" | "mdwn"
+    ) {
         return Format::Markdown;
     }
     if ext == "html" || ext == "htm" {
@@ -20,6 +25,17 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
         return Format::Plain;
     }
     let lines = || text.lines().take(SNIFF_LINES);
+    // A file not named as text (README, NEWS, copyright, README.Debian) is
+    // plain text as a forge shows it, unless it holds a Markdown link or a
+    // fenced code block: its `# ` lines are shell prompts and comments, its
+    // ` * ` lines C comments, its `<x>` placeholders.
+    if !matches!(ext.as_str(), "txt" | "text") {
+        return if lines().any(|l| has_link(l) || l.trim_start().starts_with("```")) {
+            Format::Markdown
+        } else {
+            Format::Plain
+        };
+    }
     if lines().any(has_strong_mark) {
         return Format::Markdown;
     }
@@ -37,7 +53,7 @@ pub fn detect_format(extension: &str, text: &str) -> Format {
 /// A Debian `copyright` file in the machine-readable format (DEP-5): fields
 /// holding globs such as `doc/*.pdf` and addresses in `<>`, which Markdown
 /// would turn into emphasis and drop as HTML.
-fn is_machine_readable_copyright(text: &str) -> bool {
+pub(super) fn is_machine_readable_copyright(text: &str) -> bool {
     text.lines().next().is_some_and(|first| {
         first.starts_with("Format: http") && first.contains("/copyright-format/")
     })
@@ -197,6 +213,22 @@ mod tests {
                          Copyright: 2024 Wren Aldous <wren@example.org>\n\
                          License: MIT\n";
         assert_eq!(detect_format("", copyright), Format::Plain);
+    }
+
+    #[test]
+    fn a_file_not_named_as_text_needs_a_link_or_a_fence_to_be_markdown() {
+        // A README's shell prompts, a C comment, a placeholder.
+        let readme = "To keep a copy:\n\n# mkdir backup\n# cd backup\n\n * See <file> for more.\n";
+        assert_eq!(detect_format("", readme), Format::Plain);
+        assert_eq!(detect_format("debian", readme), Format::Plain);
+        assert_eq!(detect_format("txt", readme), Format::Markdown);
+        let linked = "# Lamp\n\nSee [the log](log.md).\n";
+        assert_eq!(detect_format("", linked), Format::Markdown);
+        assert_eq!(
+            detect_format("", "Build:\n\n```\nmake\n```\n"),
+            Format::Markdown
+        );
+        assert_eq!(detect_format("mkd", "plain words"), Format::Markdown);
     }
 
     #[test]

@@ -51,6 +51,18 @@ const PREFACE_CHARS: usize = 300;
 /// Reads the title and byline starting at `from`: a Pandoc title block
 /// (`% Title`), else the first level-1 heading near the start, else the first
 /// line of text (leading HTML comments, HTML blocks and badge lines skipped).
+/// The title of a Debian machine-readable copyright file: `NAME copyright`
+/// from its `Upstream-Name` field, rather than its first line (the format's
+/// URL, the same in every such file, which would make them all one title
+/// in the list). `None` (the file name) when the field is missing.
+fn copyright_title(src: &str) -> Option<String> {
+    let header = src.split("\n\n").next().unwrap_or("");
+    header.lines().find_map(|line| {
+        let name = line.strip_prefix("Upstream-Name:")?.trim();
+        (!name.is_empty()).then(|| format!("{} copyright", super::sanitize::sanitize(name)))
+    })
+}
+
 pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
     let mut header = Header {
         meta: Metadata::default(),
@@ -63,6 +75,12 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.meta = block.meta;
         header.pieces = block.pieces;
         header.body_start = block.end;
+        return header;
+    }
+    if format == Format::Plain
+        && super::detect::is_machine_readable_copyright(src.get(from..).unwrap_or(""))
+    {
+        header.meta.title = copyright_title(src.get(from..).unwrap_or(""));
         return header;
     }
     let Some(first) = next_segment(src, from, rules(format)) else {

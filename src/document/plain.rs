@@ -74,7 +74,11 @@ fn block(lines: &[Line<'_>], base: usize) -> Option<Piece> {
     let kept = kept_breaks(lines);
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
-            piece.text.push(if kept[i - 1] { '\n' } else { ' ' });
+            if kept[i - 1] {
+                piece.text.push('\n');
+            } else if !continues_word(&lines[i - 1], line) {
+                piece.text.push(' ');
+            }
             piece.wrapped = true;
         }
         let from = base + line.from;
@@ -86,16 +90,28 @@ fn block(lines: &[Line<'_>], base: usize) -> Option<Piece> {
     Some(piece)
 }
 
+/// True when `above` ends in a hyphen after a letter and `below` starts with
+/// a small letter (`position-` / `independent`): the word goes on, joined
+/// without a space (the hyphen is kept: it may belong to the word).
+fn continues_word(above: &Line<'_>, below: &Line<'_>) -> bool {
+    let mut tail = above.text.chars().rev();
+    tail.next() == Some('-')
+        && tail.next().is_some_and(char::is_alphabetic)
+        && below.text.starts_with(char::is_lowercase)
+}
+
 /// For each break between two of `lines`, whether it stays a line break. A
 /// record breaks before every field and after the field's name line, and its
 /// values are read as lines of their own; other text keeps every break when
-/// it is laid out by line, and only a few (see [`keeps_break`]) when it is
+/// it is laid out by line, and only a few (see [`prose_breaks`]) when it is
 /// prose.
 fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
     let breaks = lines.len().saturating_sub(1);
     if !is_record(lines) {
-        let all = is_laid_out_by_line(lines);
-        return (0..breaks).map(|i| all || keeps_break(lines, i)).collect();
+        if is_laid_out_by_line(lines) {
+            return vec![true; breaks];
+        }
+        return prose_breaks(lines);
     }
     let mut kept = vec![true; breaks];
     let mut field = 0;
@@ -105,9 +121,14 @@ fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             .unwrap_or(lines.len());
         // The value's lines after the field's own: field + 1 .. next.
         let value = &lines[field + 1..next];
-        let all = is_laid_out_by_line(value);
-        for i in 0..value.len().saturating_sub(1) {
-            kept[field + 1 + i] = all || keeps_break(value, i);
+        // A Copyright field lists one holder per line.
+        let holders = lines[field]
+            .text
+            .to_ascii_lowercase()
+            .starts_with("copyright:");
+        let all = holders || is_laid_out_by_line(value);
+        for (i, keep) in prose_breaks(value).into_iter().enumerate() {
+            kept[field + 1 + i] = all || keep;
         }
         field = next;
     }
@@ -131,16 +152,85 @@ fn is_laid_out_by_line(lines: &[Line<'_>]) -> bool {
     if is_record(lines) {
         return true;
     }
+    let tabular = aligned_lines(lines) + lines.iter().filter(|l| is_code(l.text)).count();
+    if tabular >= 2 && tabular * 2 >= lines.len() {
+        return true;
+    }
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
     let room = widest as f64 * DELIBERATE_FILL;
-    let deliberate = lines
+    // A break before a list item or a notice is kept in prose too, so it
+    // says nothing about the lines around it.
+    let breaks: Vec<&[Line<'_>]> = lines
         .windows(2)
+        .filter(|pair| list_marker(pair[1].text).is_none() && !is_copyright_notice(pair[1].text))
+        .collect();
+    let deliberate = breaks
+        .iter()
         .filter(|pair| {
             let fits = (pair[0].width() + 1 + pair[1].first_word_width()) as f64 <= room;
             fits || (pair[0].is_one_word() && pair[1].is_one_word())
         })
         .count();
-    deliberate * 3 >= lines.len() - 1
+    !breaks.is_empty() && deliberate * 3 >= breaks.len()
+}
+
+/// How many of `lines` are rows of a table: a gap of two or more blanks
+/// (not after the end of a sentence, where some writers put two) that ends
+/// at the same column as a gap in another line.
+fn aligned_lines(lines: &[Line<'_>]) -> usize {
+    let gaps: Vec<Vec<usize>> = lines.iter().map(gap_columns).collect();
+    let mut lines_at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for columns in &gaps {
+        for &column in columns {
+            *lines_at.entry(column).or_default() += 1;
+        }
+    }
+    gaps.iter()
+        .filter(|columns| {
+            columns
+                .iter()
+                .any(|c| lines_at.get(c).is_some_and(|&n| n > 1))
+        })
+        .count()
+}
+
+/// The columns where text resumes after a gap of blanks inside `line`.
+fn gap_columns(line: &Line<'_>) -> Vec<usize> {
+    let text = line.text;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find("  ") {
+        let at = from + found;
+        let resume = text[at..]
+            .find(|c: char| c != ' ')
+            .map_or(text.len(), |i| at + i);
+        let after_sentence = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| matches!(c, '.' | '?' | '!' | ':'));
+        if !after_sentence && resume < text.len() {
+            out.push(line.indent + text[..resume].width());
+        }
+        from = resume.max(at + 2);
+    }
+    out
+}
+
+/// A line of code: it ends with `{`, `}` or `;`, or starts with `}`.
+fn is_code(text: &str) -> bool {
+    text.ends_with(['{', '}', ';']) || text.starts_with('}')
+}
+
+/// A copyright notice: `Copyright (C) 2009 …`, `Copyright 1990 …`,
+/// `© 2009 …`, `(c) 2009 …`. Each starts a line of its own in a list of
+/// holders.
+fn is_copyright_notice(text: &str) -> bool {
+    let rest = text.strip_prefix("Copyright").map_or(text, str::trim_start);
+    let rest = ["(C)", "(c)", "©"]
+        .iter()
+        .find_map(|mark| rest.strip_prefix(mark))
+        .map_or(rest, str::trim_start);
+    rest.len() < text.len() && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// `Field: value` lines, as in a Debian copyright file, a control file or
@@ -169,36 +259,57 @@ fn is_field(text: &str) -> bool {
 /// The longest field name [`is_field`] accepts.
 const MAX_FIELD_NAME: usize = 32;
 
-/// In wrapped prose, whether the break after `lines[i]` is kept anyway:
-/// before a list item, and where the indent changes (a hanging indent, as
-/// under a `Comment:` field, or the lines of a centred title), unless it is
-/// a paragraph whose first line alone is indented.
-fn keeps_break(lines: &[Line<'_>], i: usize) -> bool {
-    let (above, below) = (&lines[i], &lines[i + 1]);
-    if is_list_item(below.text) {
-        return true;
-    }
-    let first_line_indent = i == 0
-        && above.indent > below.indent
-        && lines[1..].iter().all(|line| line.indent == below.indent);
-    above.indent != below.indent && !first_line_indent
+/// In wrapped prose, which breaks are kept anyway: before a list item or a
+/// copyright notice, and
+/// where the indent changes (a hanging indent, as under a `Comment:` field,
+/// or the lines of a centred title), unless it is a paragraph whose first
+/// line alone is indented or a line that continues a list item under its
+/// text (`* Fix the lamp.` / `  It flickered.`), which joins the item.
+fn prose_breaks(lines: &[Line<'_>]) -> Vec<bool> {
+    let mut hang = None;
+    (0..lines.len().saturating_sub(1))
+        .map(|i| {
+            let (above, below) = (&lines[i], &lines[i + 1]);
+            if let Some(marker) = list_marker(above.text) {
+                hang = Some(above.indent + marker);
+            }
+            if list_marker(below.text).is_some() || is_copyright_notice(below.text) {
+                return true;
+            }
+            if hang == Some(below.indent) {
+                return false;
+            }
+            hang = None;
+            let first_line_indent = i == 0
+                && above.indent > below.indent
+                && lines[1..].iter().all(|line| line.indent == below.indent);
+            above.indent != below.indent && !first_line_indent
+        })
+        .collect()
 }
 
-/// `- item`, `* item`, `• item`, `1. item`, `2) item`, `(a) item`.
-fn is_list_item(text: &str) -> bool {
-    if ["- ", "* ", "+ ", "• "].iter().any(|m| text.starts_with(m)) {
-        return true;
-    }
-    let body = text.strip_prefix('(').unwrap_or(text);
-    let mark = body
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>();
-    let numbered = (1..=2).contains(&mark.len()) && mark.chars().all(|c| c.is_ascii_digit());
-    let lettered = mark.len() == 1 && mark.chars().all(|c| c.is_ascii_lowercase());
-    let closed =
-        body[mark.len()..].starts_with(") ") || (numbered && body[mark.len()..].starts_with(". "));
-    (numbered || lettered) && closed
+/// The columns a list item's marker takes with the blanks after it, for
+/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `2) item`, `(a) item`;
+/// `None` when `text` does not start with one.
+fn list_marker(text: &str) -> Option<usize> {
+    let bulleted = ["- ", "* ", "+ ", "• "].iter().any(|m| text.starts_with(m));
+    let marked = bulleted || {
+        let body = text.strip_prefix('(').unwrap_or(text);
+        let mark = body
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>();
+        let numbered = (1..=2).contains(&mark.len()) && mark.chars().all(|c| c.is_ascii_digit());
+        let lettered = mark.len() == 1 && mark.chars().all(|c| c.is_ascii_lowercase());
+        let closed = body[mark.len()..].starts_with(") ")
+            || (numbered && body[mark.len()..].starts_with(". "));
+        (numbered || lettered) && closed
+    };
+    marked.then(|| {
+        let word = text.find(char::is_whitespace).unwrap_or(text.len());
+        let rest = &text[word..];
+        text[..word].width() + (rest.len() - rest.trim_start().len())
+    })
 }
 
 /// Columns of leading blanks; a tab reaches the next multiple of eight.

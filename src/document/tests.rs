@@ -1112,3 +1112,83 @@ fn a_centred_title_keeps_its_lines_and_a_first_line_indent_joins() {
         texts(&indented)
     );
 }
+
+#[test]
+fn a_list_item_continued_under_its_text_joins_the_item() {
+    let d = plain(
+        "  * Mend the lamp on the north tower before the winter storms\n    \
+         come, and log the hours it was dark.\n  \
+         * Paint the railings.",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "* Mend the lamp on the north tower before the winter storms come, and log the hours it was dark.\n* Paint the railings."
+        ]
+    );
+}
+
+#[test]
+fn tables_code_and_copyright_lists_keep_their_lines() {
+    let table = plain(
+        "Berth    Vessel          Master\n\
+         3        Grey Heron      I. Marsh\n\
+         7        Sea Lantern     W. Aldous",
+    );
+    assert_eq!(texts(&table)[0].lines().count(), 3, "{:?}", texts(&table));
+    let code = plain("int main(void) {\n    light_lamp(3);\n    return 0;\n}");
+    assert_eq!(texts(&code)[0].lines().count(), 4, "{:?}", texts(&code));
+    let holders = plain(
+        "Copyright (C) 2003-2006 Wren Aldous and the keepers of the harbour\n\
+         Copyright © 2009 Ida Marsh\n\
+         Copyright 1990-1992 Ossian Pike, the first keeper of the light",
+    );
+    assert_eq!(
+        texts(&holders)[0].lines().count(),
+        3,
+        "{:?}",
+        texts(&holders)
+    );
+    // A record's Copyright field lists one holder per line, however long.
+    let record = plain(
+        "Files: *\n\
+         Copyright: 2011, Wren Aldous <wren@example.org>\n \
+         2011, Ida Marsh <ida@example.org>\n \
+         2014-2016, Ossian Pike <ossian.pike@harbour.example.org>\n \
+         2015, Tam Reed <tam@example.org>\n\
+         License: MIT",
+    );
+    assert_eq!(texts(&record)[0].lines().count(), 6, "{:?}", texts(&record));
+    // Sentences with two spaces after the full stop are still prose.
+    let prose = plain(
+        "The keeper climbs the tower at dusk.  He trims the wick before the\n\
+         boats come home.  Then he writes the hour in the log, as every\n\
+         keeper did before him.",
+    );
+    assert_eq!(texts(&prose)[0].lines().count(), 1, "{:?}", texts(&prose));
+}
+
+#[test]
+fn a_word_hyphenated_at_a_line_end_is_joined_without_a_space() {
+    let d = plain(
+        "The lamp holds position-\nindependent lenses, and the keeper -\nwho is old - cleans them.",
+    );
+    assert_eq!(
+        texts(&d),
+        ["The lamp holds position-independent lenses, and the keeper - who is old - cleans them."]
+    );
+}
+
+#[test]
+fn a_machine_readable_copyright_file_is_titled_by_its_upstream_name() {
+    let src = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\
+               Upstream-Name: lamplighter\n\n\
+               Files: *\nCopyright: 2024 Wren Aldous\nLicense: MIT\n";
+    assert_eq!(
+        plain(src).meta().title.as_deref(),
+        Some("lamplighter copyright")
+    );
+    let nameless = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n\
+                    Files: *\nCopyright: 2024 Wren Aldous\nLicense: MIT\n";
+    assert_eq!(plain(nameless).meta().title, None);
+}

@@ -164,7 +164,37 @@ pub(super) fn unbreakable_runs(
         }
         from = at + len.max(3);
     }
+    out.extend(
+        path_runs(body)
+            .into_iter()
+            .map(|r| range.start + r.start..range.start + r.end),
+    );
     out.sort_by_key(|r| r.start);
+    out
+}
+
+/// The file paths in `body` (`/usr/share/common-licenses/GPL-3`,
+/// `~/notes/todo.md`), without the quotes or brackets around them: a
+/// reader copies a path whole, so it breaks at `/` or `-` only when it is
+/// wider than the column.
+fn path_runs(body: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for token in body.split_inclusive(char::is_whitespace) {
+        let start = at;
+        at += token.len();
+        let word = token.trim_end();
+        let lead = word.len()
+            - word
+                .trim_start_matches(['`', '\'', '"', '(', '<', '['])
+                .len();
+        let path =
+            word[lead..].trim_end_matches(['`', '\'', '"', ')', '>', ']', ',', '.', ';', ':']);
+        let rooted = path.starts_with('/') || path.starts_with("~/");
+        if rooted && path[1..].contains('/') {
+            out.push(start + lead..start + lead + path.len());
+        }
+    }
     out
 }
 
@@ -529,6 +559,23 @@ mod tests {
             .map(|l| &text[l.range.clone()])
             .collect();
         assert_eq!(shown, ["use ", "--with-libyaml ", "here"]);
+    }
+
+    #[test]
+    fn file_paths_stay_on_one_line_when_they_fit() {
+        assert_eq!(
+            para("see `/usr/share/common-licenses/GPL-3' for it", 36),
+            ["see ", "`/usr/share/common-licenses/GPL-3' ", "for it"]
+        );
+        assert_eq!(
+            para("in ~/notes/harbour-log.md today", 24),
+            ["in ", "~/notes/harbour-log.md ", "today"]
+        );
+        // A fraction or an and/or is not a path.
+        assert_eq!(
+            para("either and/or both", 10),
+            ["either ", "and/or ", "both"]
+        );
     }
 
     #[test]
