@@ -194,11 +194,12 @@ fn aligned_lines(lines: &[Line<'_>]) -> usize {
         .count()
 }
 
-/// The columns where text resumes after a gap of blanks inside `line`.
+/// The columns where text resumes after a gap of blanks inside `line`
+/// (measured as it goes, so a long line with many gaps stays linear).
 fn gap_columns(line: &Line<'_>) -> Vec<usize> {
     let text = line.text;
     let mut out = Vec::new();
-    let mut from = 0;
+    let (mut from, mut measured, mut column) = (0, 0, line.indent);
     while let Some(found) = text[from..].find("  ") {
         let at = from + found;
         let resume = text[at..]
@@ -209,7 +210,9 @@ fn gap_columns(line: &Line<'_>) -> Vec<usize> {
             .next_back()
             .is_some_and(|c| matches!(c, '.' | '?' | '!' | ':'));
         if !after_sentence && resume < text.len() {
-            out.push(line.indent + text[..resume].width());
+            column += text[measured..resume].width();
+            measured = resume;
+            out.push(column);
         }
         from = resume.max(at + 2);
     }
