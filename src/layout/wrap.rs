@@ -91,14 +91,25 @@ pub fn wrap_block(
             .flatten()
             .map(|outer| format!("{outer}{CONTINUATION}"));
         let mut prev_end = None;
+        let mut hang = 0;
         for (i, r) in ranges.into_iter().enumerate() {
             let continues = prev_end.is_some_and(|e: usize| !text[..e].ends_with('\n'));
             prev_end = Some(r.end);
-            let prefix = match &continued {
-                Some(mark) if continues => mark,
-                _ if i == 0 => &pre.first,
-                _ => &pre.rest,
-            };
+            if let Some(mark) = continued.as_ref().filter(|_| continues) {
+                // A row of a code line too long for the column, indented
+                // as the line is (see `hang_indent`).
+                let prefix = format!("{mark}{}", " ".repeat(hang));
+                let hung = u16::try_from(hang).unwrap_or(0);
+                let mut row = line(LineKind::Text, &prefix, pre.width + hung, r);
+                row.text_width = text_width - hung;
+                lines.push(row);
+                continue;
+            }
+            if code {
+                let source_line = text[r.start..end].split('\n').next().unwrap_or("");
+                hang = hang_indent(source_line, usize::from(text_width), usize::from(tab_width));
+            }
+            let prefix = if i == 0 { &pre.first } else { &pre.rest };
             lines.push(line(LineKind::Text, prefix, pre.width, r));
         }
         if let BlockKind::Heading(level @ 1..=2) = kind {
@@ -278,6 +289,22 @@ impl<I: Iterator<Item = Cluster>> Clusters<I> {
 
 /// Greedy first-fit wrapping of a segment without line feeds starting at byte
 /// `base`; pushes the line ranges to `out`.
+/// How far the rows that continue a code line too long for the column are
+/// indented, past the `↪` mark: as far as the line itself (its leading
+/// blanks, tabs expanded), so wrapped code keeps its shape; at most half the
+/// column, so the rows keep room for text.
+pub(super) fn hang_indent(line: &str, width: usize, tab_width: usize) -> usize {
+    let mut col = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => col += 1,
+            '\t' => col = tab_advance(col, tab_width, usize::MAX).map_or(col, |w| col + w),
+            _ => break,
+        }
+    }
+    col.min(width / 2)
+}
+
 fn wrap_segment(
     seg: &str,
     base: usize,
@@ -326,8 +353,14 @@ fn wrap_segment(
     let pos = |clusters: &mut Clusters<_>, k: usize| {
         base + clusters.get(k).map_or(seg.len(), |c| c.start)
     };
+    let hang = if rules.code {
+        hang_indent(seg, width, tab_width)
+    } else {
+        0
+    };
     let mut i = 0;
     while clusters.get(i).is_some() {
+        let width = if i == 0 { width } else { width - hang };
         let mut col = 0;
         let mut last_break = None;
         let mut last_soft = None;
@@ -485,6 +518,28 @@ mod tests {
             para(&e.repeat(5), 2),
             [e.repeat(2), e.repeat(2), e.to_string()]
         );
+    }
+
+    #[test]
+    fn a_wrapped_code_line_continues_under_its_own_indent() {
+        let got = code("fn main() {\n    let total = items.sum();\n}", 22);
+        assert_eq!(
+            got,
+            [
+                "  fn main() {",
+                "      let total = ",
+                "↪     items.sum();",
+                "  }"
+            ]
+        );
+        // The hang is at most half the column, so the rows keep room.
+        let deep = format!("{}x = 1 + 2 + 3", " ".repeat(12));
+        let got = code(&deep, 16);
+        assert!(
+            got.iter().skip(1).all(|row| row.starts_with("↪       ")),
+            "{got:?}"
+        );
+        assert_eq!(got.concat().replace(['↪', ' '], ""), "x=1+2+3");
     }
 
     #[test]
