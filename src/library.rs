@@ -137,8 +137,9 @@ pub fn text_extension(path: &Path) -> String {
 /// The extension of a gzip file.
 const GZIP_EXTENSION: &str = "gz";
 
-/// True for a gzip file by its name.
-fn is_gzip_name(path: &Path) -> bool {
+/// True for a gzip file by its name: its text is searched unpacked, not
+/// in the file's bytes.
+pub fn is_gzip_name(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case(GZIP_EXTENSION))
 }
@@ -868,12 +869,12 @@ pub fn is_article_name(path: &Path) -> bool {
     EXTENSIONS.contains(&ext.as_str())
 }
 
-/// Whether the file at `path` is read through a parse (a saved web page, an
-/// EPUB book, a gzip file) rather than as the bytes it holds: a search looks
-/// in the text the reader shows, not in markup, a zip or compressed bytes.
+/// Whether the file at `path` is read through a parse (a saved web page or
+/// an EPUB book, gzipped or not) rather than as the text it holds: a search
+/// looks in the text the reader shows, not in markup or a zip.
 pub fn is_parsed_name(path: &Path) -> bool {
     let ext = text_extension(path);
-    is_gzip_name(path) || is_page_extension(&ext) || ext == document::epub::EXTENSION
+    is_page_extension(&ext) || ext == document::epub::EXTENSION
 }
 
 /// Whether an extension names a saved web page.

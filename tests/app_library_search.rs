@@ -405,3 +405,34 @@ fn at_80_columns_the_search_shows_its_keys_not_the_readers_section() {
     assert!(status.contains("open"), "{status}");
     assert!(!status.contains("Part one"), "{status}");
 }
+
+#[test]
+fn enter_on_a_match_in_a_gzipped_article_lands_on_that_match() {
+    use std::io::Write as _;
+    let text = "Harbour notes\n\nThe keeper lit the lantern at dusk and\nwatched the boats come in one by one\n\
+                across the water until the last was\nhome.\n\nAt dawn the lantern was put out.\n";
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    let packed = encoder.finish().unwrap();
+    let mut t = TestApp::with_bytes(100, 30, &[("notes.txt.gz", &packed)]);
+    t.keys("F").type_text("lantern");
+    let request = last_request(&t);
+    let hits = run(&t, &request);
+    deliver(&mut t, &request, hits);
+    let rows = search_of(&t).rows();
+    let second = rows
+        .iter()
+        .position(|r| matches!(r, Row::Hit(0, 1)))
+        .expect("two matches listed");
+    for _ in 0..second {
+        t.keys("down");
+    }
+    t.keys("enter");
+    let reader = t.app.reader.as_ref().expect("article open");
+    assert!(
+        reader.doc.text()[reader.cursor..].starts_with("lantern was put out"),
+        "at {:?}",
+        &reader.doc.text()[reader.cursor..]
+    );
+    assert_eq!(reader.search.as_ref().unwrap().current, Some(1));
+}

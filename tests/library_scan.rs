@@ -317,8 +317,13 @@ fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
         gzipped(b"lamp (1.0) stable\n"),
     )
     .unwrap();
+    // A saved page gzipped is a page; a book gzipped is not read (a book
+    // is opened by seeking in its zip).
+    let page = "<html><head><title>Tide Tables</title></head><body><p>High water at six.</p></body></html>";
+    fs::write(dir.path().join("tides.html.gz"), gzipped(page.as_bytes())).unwrap();
+    fs::write(dir.path().join("book.epub.gz"), gzipped(b"PK")).unwrap();
     let scan = scan_dir(dir.path());
-    assert_eq!(titles(&scan), ["Harbour News"]);
+    assert_eq!(titles(&scan), ["Harbour News", "Tide Tables"]);
     let loaded = library::load(&scan.articles[0].source).unwrap();
     assert_eq!(loaded.format, gloss::document::Format::Markdown);
     assert_eq!(loaded.text.as_str(), news);

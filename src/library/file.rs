@@ -178,7 +178,8 @@ fn accept(meta: &Metadata, limit: u64) -> Result<(), Refusal> {
 /// reading. The open never blocks (`O_NONBLOCK`, so a FIFO swapped in after
 /// the check cannot hang it) and never makes a terminal ours (`O_NOCTTY`);
 /// the type and size are checked again on the open handle. A gzip file is
-/// unpacked (see [`gunzip`]): `max` and `limit` then count unpacked bytes.
+/// read whole and unpacked (see [`gunzip`]): `max` and `limit` then count
+/// unpacked bytes.
 pub fn read(path: &Path, limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
     let (file, meta) = open(path, limit)?;
     let want = max.map_or(meta.len(), |m| m.min(meta.len()));
@@ -213,10 +214,13 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b, 0x08])
 }
 
-/// The text of the gzip file `compressed` (every member, as `gunzip` joins
-/// them): its first `max` bytes when a head is wanted, else all of it,
-/// refused when it unpacks to more than `limit`, so a small file cannot
-/// fill the memory. A damaged or cut stream is refused with the reason.
+/// The text of the gzip file `compressed`, every member joined as `gunzip`
+/// joins them: its first `max` bytes when a head is wanted, else all of it.
+/// The whole stream is unpacked either way, to refuse one that unpacks to
+/// more than `limit` (so a small file cannot fill the memory, nor be listed
+/// and then refused when opened). Bytes after a member that do not start
+/// another (the zeros a tape or a block device pads with) end the text, as
+/// `gzip -d` ends it; a damaged or cut member is refused with the reason.
 fn gunzip(compressed: &[u8], limit: u64, max: Option<u64>) -> Result<Vec<u8>, Refusal> {
     if compressed.len() as u64 > limit {
         return Err(Refusal::TooLarge {
@@ -224,16 +228,33 @@ fn gunzip(compressed: &[u8], limit: u64, max: Option<u64>) -> Result<Vec<u8>, Re
             limit,
         });
     }
-    let cap = max.map_or(limit.saturating_add(1), |m| m.min(limit.saturating_add(1)));
+    let over = limit.saturating_add(1);
+    let keep = max.map_or(over, |m| m.min(over));
+    let damaged = |e: std::io::Error| Refusal::DamagedGzip(e.to_string());
     let mut text = Vec::new();
-    flate2::read::MultiGzDecoder::new(compressed)
-        .take(cap)
-        .read_to_end(&mut text)
-        .map_err(|e| Refusal::DamagedGzip(e.to_string()))?;
-    if text.len() as u64 > limit {
-        return Err(Refusal::UnpacksTooLarge { limit });
+    let mut unpacked = 0u64;
+    let mut rest = compressed;
+    loop {
+        let mut member = flate2::bufread::GzDecoder::new(rest);
+        let room = keep.saturating_sub(text.len() as u64);
+        let kept = (&mut member)
+            .take(room)
+            .read_to_end(&mut text)
+            .map_err(damaged)? as u64;
+        let counted = std::io::copy(
+            &mut (&mut member).take(over.saturating_sub(unpacked + kept)),
+            &mut std::io::sink(),
+        )
+        .map_err(damaged)?;
+        unpacked += kept + counted;
+        if unpacked > limit {
+            return Err(Refusal::UnpacksTooLarge { limit });
+        }
+        rest = member.into_inner();
+        if !is_gzip(rest) {
+            return Ok(text);
+        }
     }
-    Ok(text)
 }
 
 /// Opens the regular file at `path` the way [`read`] does (never blocking,
@@ -464,6 +485,11 @@ mod tests {
         let two = [gzipped(b"first\n"), gzipped(b"second\n")].concat();
         let file = file_with(&two);
         assert_eq!(read(file.path(), limit, None).unwrap(), b"first\nsecond\n");
+        // Zeros padding the end (as a tape leaves them) end the text, as
+        // `gzip -d` ends it.
+        let padded = [gzipped(b"lamp\n"), vec![0; 512]].concat();
+        let file = file_with(&padded);
+        assert_eq!(read(file.path(), limit, None).unwrap(), b"lamp\n");
     }
 
     #[test]
@@ -480,6 +506,12 @@ mod tests {
             read_head(bomb.path(), 64 * 1024, 16),
             Err(Refusal::UnpacksTooLarge { .. })
         ));
+        // Listing reads a head only, but the whole stream is counted, so a
+        // bomb is not listed and then refused when opened.
+        assert_eq!(
+            read(bomb.path(), 64 * 1024, Some(16)).unwrap_err(),
+            Refusal::UnpacksTooLarge { limit: 64 * 1024 }
+        );
         let mut cut = gzipped("The lamp was mended.\n".repeat(100).as_bytes());
         cut.truncate(cut.len() / 2);
         let damaged = file_with(&cut);

@@ -51,6 +51,13 @@ impl TextSearcher {
             let text = page_text(path)?;
             return self.bytes(article, text.as_bytes(), cancel);
         }
+        if crate::library::is_gzip_name(path) {
+            // The unpacked text, whose lines are the ones the reader's
+            // source has, as for the same file unpacked.
+            let text =
+                crate::library::read_file(path, crate::library::DEFAULT_MAX_FILE_SIZE).ok()?;
+            return self.bytes(article, &text, cancel);
+        }
         let mut sink = Collect::new(&self.matcher, cancel, self.keep);
         self.searcher
             .search_path(&self.matcher, path, &mut sink)
