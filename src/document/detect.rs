@@ -228,7 +228,6 @@ mod tests {
             detect_format("", "Build:\n\n```\nmake\n```\n"),
             Format::Markdown
         );
-        assert_eq!(detect_format("mkd", "plain words"), Format::Markdown);
     }
 
     #[test]

@@ -48,9 +48,6 @@ const PREFACE_BYTES: usize = 8 * 1024;
 /// A preface paragraph is short: longer text before a heading is the body.
 const PREFACE_CHARS: usize = 300;
 
-/// Reads the title and byline starting at `from`: a Pandoc title block
-/// (`% Title`), else the first level-1 heading near the start, else the first
-/// line of text (leading HTML comments, HTML blocks and badge lines skipped).
 /// The title of a Debian machine-readable copyright file: `NAME copyright`
 /// from its `Upstream-Name` field, rather than its first line (the format's
 /// URL, the same in every such file, which would make them all one title
@@ -63,6 +60,10 @@ fn copyright_title(src: &str) -> Option<String> {
     })
 }
 
+/// Reads the title and byline starting at `from`: a Pandoc title block
+/// (`% Title`), else the first level-1 heading near the start, else the first
+/// line of text (leading HTML comments, HTML blocks and badge lines skipped); a Debian
+/// copyright file is titled by [`copyright_title`].
 pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
     let mut header = Header {
         meta: Metadata::default(),

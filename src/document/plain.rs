@@ -40,6 +40,7 @@ pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
 
 /// One non-blank line of a segment: its text without the surrounding blanks,
 /// where that text starts in the segment, and how far it is indented.
+#[derive(Clone, Copy)]
 struct Line<'a> {
     text: &'a str,
     from: usize,
@@ -119,16 +120,34 @@ fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
         let next = (field + 1..lines.len())
             .find(|&i| is_field_line(&lines[i]))
             .unwrap_or(lines.len());
-        // The value's lines after the field's own: field + 1 .. next.
-        let value = &lines[field + 1..next];
+        let name_line = &lines[field];
+        let continued = &lines[field + 1..next];
+        // A value that starts on the field's own line goes on under it:
+        // read them together, the first as indented as the rest.
+        let has_value = name_line
+            .text
+            .split_once(':')
+            .is_some_and(|(_, v)| !v.trim().is_empty());
+        let (first, value): (usize, Vec<Line<'_>>) = match continued.first() {
+            Some(below) if has_value => (
+                field,
+                std::iter::once(Line {
+                    indent: below.indent,
+                    ..*name_line
+                })
+                .chain(continued.iter().copied())
+                .collect(),
+            ),
+            _ => (field + 1, continued.to_vec()),
+        };
         // A Copyright field lists one holder per line.
-        let holders = lines[field]
+        let holders = name_line
             .text
             .to_ascii_lowercase()
             .starts_with("copyright:");
-        let all = holders || is_laid_out_by_line(value);
-        for (i, keep) in prose_breaks(value).into_iter().enumerate() {
-            kept[field + 1 + i] = all || keep;
+        let all = holders || is_laid_out_by_line(&value);
+        for (i, keep) in prose_breaks(&value).into_iter().enumerate() {
+            kept[first + i] = all || keep;
         }
         field = next;
     }
@@ -142,9 +161,11 @@ fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
 const DELIBERATE_FILL: f64 = 0.8;
 
 /// True when the author broke these lines on purpose rather than wrapping
-/// prose at a margin: at least a third of the breaks come where the next
-/// line's first word would have fitted well inside the widest line, or
-/// between two lines of one word each (a list of paths or names).
+/// prose at a margin: a record of fields (see [`is_record`]); a table or
+/// code (half the lines or more aligned on gaps, or ending like code); or
+/// text where at least a third of the breaks come where the next line's
+/// first word would have fitted well inside the widest line, or between two
+/// lines of one word each (a list of paths or names).
 fn is_laid_out_by_line(lines: &[Line<'_>]) -> bool {
     if lines.len() < 2 {
         return false;
@@ -156,7 +177,15 @@ fn is_laid_out_by_line(lines: &[Line<'_>]) -> bool {
     if tabular >= 2 && tabular * 2 >= lines.len() {
         return true;
     }
-    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    // A long URL or path alone on its line says nothing about the margin
+    // the prose around it was wrapped at.
+    let widest = lines
+        .iter()
+        .filter(|line| !line.is_one_word())
+        .map(Line::width)
+        .max()
+        .or_else(|| lines.iter().map(Line::width).max())
+        .unwrap_or(0);
     let room = widest as f64 * DELIBERATE_FILL;
     // A break before a list item or a notice is kept in prose too, so it
     // says nothing about the lines around it.
@@ -200,21 +229,25 @@ fn gap_columns(line: &Line<'_>) -> Vec<usize> {
     let text = line.text;
     let mut out = Vec::new();
     let (mut from, mut measured, mut column) = (0, 0, line.indent);
-    while let Some(found) = text[from..].find("  ") {
+    while let Some(found) = text[from..].find(['\t', ' ']) {
         let at = from + found;
         let resume = text[at..]
-            .find(|c: char| c != ' ')
+            .find(|c: char| c != ' ' && c != '\t')
             .map_or(text.len(), |i| at + i);
+        let blanks = &text[at..resume];
+        let gap = blanks.len() >= 2 || blanks.contains('\t');
         let after_sentence = text[..at]
             .chars()
             .next_back()
             .is_some_and(|c| matches!(c, '.' | '?' | '!' | ':'));
-        if !after_sentence && resume < text.len() {
-            column += text[measured..resume].width();
+        if gap && !after_sentence && resume < text.len() {
+            column += text[measured..at].width();
+            // Tabs reach the next multiple of eight, as `indent_width` counts.
+            column = indent_width_from(column, blanks);
             measured = resume;
             out.push(column);
         }
-        from = resume.max(at + 2);
+        from = resume.max(at + 1);
     }
     out
 }
@@ -317,7 +350,11 @@ fn list_marker(text: &str) -> Option<usize> {
 
 /// Columns of leading blanks; a tab reaches the next multiple of eight.
 fn indent_width(raw: &str) -> usize {
-    let mut col = 0;
+    indent_width_from(0, raw)
+}
+
+/// The column after the leading blanks of `raw`, starting at `col`.
+fn indent_width_from(mut col: usize, raw: &str) -> usize {
     for c in raw.chars() {
         match c {
             ' ' => col += 1,

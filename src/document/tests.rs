@@ -1192,3 +1192,38 @@ fn a_machine_readable_copyright_file_is_titled_by_its_upstream_name() {
                     Files: *\nCopyright: 2024 Wren Aldous\nLicense: MIT\n";
     assert_eq!(plain(nameless).meta().title, None);
 }
+
+#[test]
+fn tab_aligned_tables_keep_their_lines() {
+    let d = plain(
+        "README\t\tthis file, which tells you where to start\nINSTALL\t\thow to build the lamp from its parts\nCOPYING\t\tthe licence",
+    );
+    assert_eq!(texts(&d)[0].lines().count(), 3, "{:?}", texts(&d));
+}
+
+#[test]
+fn a_long_url_alone_on_its_line_does_not_stop_prose_rewrapping() {
+    let d = plain(
+        "The keeper keeps the log of every ship that passes the\n\
+         harbour wall, and the log is published each winter at\n\
+         https://harbour.example.org/records/keepers-log/winter-edition/full-text.html\n\
+         for anyone who wants to read it again.",
+    );
+    assert_eq!(texts(&d)[0].lines().count(), 1, "{:?}", texts(&d));
+}
+
+#[test]
+fn a_field_value_that_starts_on_its_line_rewraps_with_the_lines_under_it() {
+    let d = plain(
+        "Files: *\n\
+         Comment: This is the packaged version of the harbour lamp keeper's\n \
+         utilities.\n\
+         License: MIT",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "Files: *\nComment: This is the packaged version of the harbour lamp keeper's utilities.\nLicense: MIT"
+        ]
+    );
+}
