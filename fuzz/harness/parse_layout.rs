@@ -34,7 +34,10 @@ pub fn run(data: &[u8]) {
             // A compressed format's magic (gzip, bzip2, xz, zstd) is named
             // as such; otherwise only NUL bytes make a file binary.
             let compressed = matches!(e, document::DecodeError::Compressed(..));
-            assert!(compressed || bytes.contains(&0), "only NUL bytes make a file binary");
+            assert!(
+                compressed || bytes.contains(&0),
+                "only NUL bytes make a file binary"
+            );
             assert!(document::decode_owned(bytes.to_vec()).is_err());
             return;
         }
