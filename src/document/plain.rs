@@ -54,8 +54,10 @@ impl Line<'_> {
     }
 
     /// True for a line without blanks inside, such as a path.
+    /// (Text in a script written without spaces, such as Chinese or
+    /// Japanese, is not one word however long: it wraps anywhere.)
     fn is_one_word(&self) -> bool {
-        !self.text.contains(char::is_whitespace)
+        !self.text.contains(char::is_whitespace) && !self.text.chars().any(is_wide)
     }
 
     /// Columns of the first word, which a wrapping author would have put on
@@ -91,14 +93,25 @@ fn block(lines: &[Line<'_>], base: usize) -> Option<Piece> {
     Some(piece)
 }
 
-/// True when `above` ends in a hyphen after a letter and `below` starts with
-/// a small letter (`position-` / `independent`): the word goes on, joined
-/// without a space (the hyphen is kept: it may belong to the word).
+/// True when the text goes on from `above` to `below` without a space: a
+/// word hyphenated at the line end before a small letter (`position-` /
+/// `independent`; the hyphen is kept, it may belong to the word), or two
+/// lines of a script written without spaces (Chinese, Japanese), where a
+/// space would show in the middle of a sentence.
 fn continues_word(above: &Line<'_>, below: &Line<'_>) -> bool {
     let mut tail = above.text.chars().rev();
-    tail.next() == Some('-')
+    let last = tail.next();
+    let hyphenated = last == Some('-')
         && tail.next().is_some_and(char::is_alphabetic)
-        && below.text.starts_with(char::is_lowercase)
+        && below.text.starts_with(char::is_lowercase);
+    let unspaced = last.is_some_and(is_wide) && below.text.chars().next().is_some_and(is_wide);
+    hyphenated || unspaced
+}
+
+/// A character two columns wide: the ideographs, kana and fullwidth forms of
+/// scripts written without spaces between words.
+fn is_wide(c: char) -> bool {
+    unicode_width::UnicodeWidthChar::width(c) == Some(2)
 }
 
 /// For each break between two of `lines`, whether it stays a line break. A

@@ -1227,3 +1227,12 @@ fn a_field_value_that_starts_on_its_line_rewraps_with_the_lines_under_it() {
         ]
     );
 }
+
+#[test]
+fn wrapped_chinese_and_japanese_prose_joins_without_a_space() {
+    let d = plain("灯台守は毎晩、塔に登って\nランプの芯を切りそろえる。\n船が港に戻るまで。");
+    assert_eq!(
+        texts(&d),
+        ["灯台守は毎晩、塔に登ってランプの芯を切りそろえる。船が港に戻るまで。"]
+    );
+}
