@@ -87,10 +87,13 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// Whether a path names a file gloss reads (by extension; a name without
-/// one, like `LICENSE`, is tried as text too).
+/// Whether a path names a file gloss reads (by extension, looking through a
+/// `.gz`, which gloss unpacks; a name without one, like `LICENSE`, is tried
+/// as text too).
 pub fn is_text_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let name = lower.strip_suffix(".gz").unwrap_or(&lower);
     match name.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() => {
             TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
@@ -251,5 +254,8 @@ mod tests {
         assert!(is_text_path("notes.txt"));
         assert!(!is_text_path("logo.png"));
         assert!(is_text_path(".hidden"));
+        assert!(is_text_path("doc/NEWS.md.gz"));
+        assert!(is_text_path("changelog.gz"));
+        assert!(!is_text_path("logo.png.gz"));
     }
 }
