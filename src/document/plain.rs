@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 /// Turns one blank-line separated paragraph into blocks; `base` is where the
 /// segment starts in the source, for the source map. A line holding only `.`
 /// under an indent (a Debian copyright file's empty line inside a field)
-/// splits the paragraph.
+/// splits the paragraph; a line underlined with `===` or `---` is a heading.
 pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut pieces = Vec::new();
@@ -30,12 +30,41 @@ pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
             lines.clear();
             continue;
         }
+        if let Some(level) = underline_level(text)
+            && let Some(title) = lines.pop()
+        {
+            pieces.extend(block(&lines, base));
+            lines.clear();
+            pieces.push(heading(&title, level, base));
+            continue;
+        }
         // `text` is a subslice of `raw`, so its offset is a pointer difference.
         let from = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
         lines.push(Line { text, from, indent });
     }
     pieces.extend(block(&lines, base));
     pieces
+}
+
+/// The heading level a line of `=` (1) or `-` (2), at least three long,
+/// gives the line above it: a title underlined, as plain text has written
+/// titles long before Markdown took the habit from it.
+fn underline_level(text: &str) -> Option<u8> {
+    let level = match text.as_bytes().first()? {
+        b'=' => 1,
+        b'-' => 2,
+        _ => return None,
+    };
+    (text.len() >= 3 && text.bytes().all(|b| b == text.as_bytes()[0])).then_some(level)
+}
+
+/// The heading block of an underlined title (the underline is not text).
+fn heading(title: &Line<'_>, level: u8, base: usize) -> Piece {
+    let mut piece = Piece::new(BlockKind::Heading(level), Container::default());
+    let from = base + title.from;
+    piece.mark_source(from..from + title.text.len());
+    piece.text.push_str(&sanitize(title.text));
+    piece
 }
 
 /// One non-blank line of a segment: its text without the surrounding blanks,

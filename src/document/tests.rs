@@ -1236,3 +1236,32 @@ fn wrapped_chinese_and_japanese_prose_joins_without_a_space() {
         ["灯台守は毎晩、塔に登ってランプの芯を切りそろえる。船が港に戻るまで。"]
     );
 }
+
+#[test]
+fn an_underlined_title_in_plain_text_is_a_heading() {
+    let d = plain(
+        "Version 2.54.7\n==============\n\n- Mend the lamp.\n\nAbstract\n--------\nThe keeper keeps the log.",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "Version 2.54.7",
+            "- Mend the lamp.",
+            "Abstract",
+            "The keeper keeps the log."
+        ]
+    );
+    assert_eq!(
+        kinds(&d),
+        [
+            BlockKind::Heading(1),
+            BlockKind::Paragraph,
+            BlockKind::Heading(2),
+            BlockKind::Paragraph
+        ]
+    );
+    // A rule on its own is text, and so is a table's rule under its header.
+    let d = plain("-----\n\nName    Berth\n----    -----\nHeron   3");
+    assert_eq!(kinds(&d)[0], BlockKind::Paragraph, "{:?}", texts(&d));
+    assert!(texts(&d).iter().all(|t| !t.is_empty()));
+}
