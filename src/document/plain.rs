@@ -144,10 +144,11 @@ fn is_wide(c: char) -> bool {
 }
 
 /// For each break between two of `lines`, whether it stays a line break. A
-/// record breaks before every field and after the field's name line, and its
-/// values are read as lines of their own; other text keeps every break when
-/// it is laid out by line, and only a few (see [`prose_breaks`]) when it is
-/// prose.
+/// record breaks before every field, and after a field's name when its value
+/// starts on the next line; each value (with the field's line when it starts
+/// there) is read by the rules for other text, and a `Copyright:` value keeps
+/// every line. Other text keeps every break when it is laid out by line, and
+/// only a few (see [`prose_breaks`]) when it is prose.
 fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
     let breaks = lines.len().saturating_sub(1);
     if !is_record(lines) {
