@@ -95,7 +95,9 @@ struct Session {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
-    _home: tempfile::TempDir,
+    /// The home and XDG folders; taken back by [`Session::take_home`] to
+    /// start the program again on what it saved.
+    home: Option<tempfile::TempDir>,
 }
 
 impl Session {
@@ -108,8 +110,19 @@ impl Session {
         cache: Option<&Path>,
         first: impl Into<Check>,
     ) -> Result<(Self, Duration)> {
+        Self::spawn_in(tempfile::tempdir()?, program, args, cache, first)
+    }
+
+    /// [`Session::spawn`] in the home `home` (one an earlier session left,
+    /// with the notes and the reading position it saved).
+    fn spawn_in(
+        home: tempfile::TempDir,
+        program: &Path,
+        args: &[&Path],
+        cache: Option<&Path>,
+        first: impl Into<Check>,
+    ) -> Result<(Self, Duration)> {
         let first = first.into();
-        let home = tempfile::tempdir()?;
         let pty = native_pty_system().openpty(PtySize {
             rows: ROWS,
             cols: COLS,
@@ -169,7 +182,7 @@ impl Session {
             writer,
             child,
             _master: pty.master,
-            _home: home,
+            home: Some(home),
         };
         let took = session.wait(start, &first)?;
         Ok((session, took))
@@ -221,6 +234,12 @@ impl Session {
             }
             thread::sleep(POLL);
         }
+    }
+
+    /// The home the program ran in, to start it again there (once it has
+    /// quit: see [`Session::quit`]).
+    fn take_home(&mut self) -> Option<tempfile::TempDir> {
+        self.home.take()
     }
 
     /// Types `keys` and returns the time until the program exits.
@@ -416,6 +435,7 @@ const SEARCH_LAST: &str = "/word of the last line";
 const QUIT: &str = "q -> exit";
 const QUIT_AT_ONCE: &str = "q right after that G -> exit";
 const FILE_FIRST: &str = "gloss FILE, first screen";
+const FILE_AGAIN: &str = "gloss FILE read before, first screen";
 const DIR_SEARCH: &str = "gloss DIR, Enter, /word of last";
 
 /// The 5 MB article in gloss: `gloss open FILE` (where `G` and the search
@@ -454,6 +474,13 @@ fn time_gloss_doc(opts: &Options, file: &Path, title: &str, r: &mut Results) -> 
     let (mut s, first) = Session::spawn(&opts.bin, &[file], None, article::FIRST_MARK)?;
     r.gloss(FILE_FIRST, less, first);
     s.quit("q")?;
+    // Read before: its notes file (the reading position, at the top) is
+    // there, as it is for every article opened a second time.
+    let home = s.take_home().context("the first session's home")?;
+    drop(s);
+    let (mut s, again) = Session::spawn_in(home, &opts.bin, &[file], None, article::FIRST_MARK)?;
+    r.gloss(FILE_AGAIN, less, again);
+    s.quit("q")?;
     drop(s);
     // `gloss DIR` + Enter: the rest is parsed while the reader looks.
     let dir = file.parent().context("the article's folder")?;
@@ -481,6 +508,7 @@ fn time_less(opts: &Options, less: &Path, file: &Path, r: &mut Results) -> Resul
     let (mut s, first) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
     r.reference(FIRST_SCREEN, l, first);
     r.reference(FILE_FIRST, l, first);
+    r.reference(FILE_AGAIN, l, first);
     let at_once = s.answer("G", article::LAST_MARK)?;
     r.reference(G_AT_ONCE, l, at_once);
     r.reference(QUIT_AT_ONCE, l, s.quit("q")?);

@@ -14,7 +14,7 @@ use book_session::{highlight_op, run, until_notes_loaded};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gloss::annotations::{ArticleRecord, Op, Store};
+use gloss::annotations::{ArticleRecord, Op, ReadingPosition, Store};
 use gloss::app::App;
 use gloss::config::Config;
 use gloss::document::{Document, Format, ParseOptions};
@@ -302,6 +302,74 @@ fn a_highlight_made_from_the_head_is_kept_and_an_article_with_notes_opens_whole(
     assert_eq!(reader.notes.highlights.len(), 1);
     assert_eq!(reader.notes.highlights[0].anchor.quote, quote);
     assert_eq!(reader.notes.placed.len(), 1, "placed");
+}
+
+/// Writes the article `bytes` as `long.md` in `dir`, with a notes file in
+/// `dir/data` holding a reading position (no highlight) at the paragraph
+/// starting with `at`, as a first reading leaves it; the article's file is
+/// returned.
+fn read_before(dir: &Path, bytes: &[u8], at: &str) -> PathBuf {
+    let file = dir.join("long.md");
+    fs::write(&file, bytes).unwrap();
+    let path = fs::canonicalize(&file).unwrap();
+    let text = whole(bytes).text().to_string();
+    let start = text.find(at).unwrap();
+    let position = ReadingPosition {
+        offset: gloss::document::CharOffset::new(text[..start].chars().count()),
+        quote: text[start..start + 40].to_string(),
+        progress: start as f64 / text.len() as f64,
+        updated: chrono::Utc::now(),
+    };
+    let record = ArticleRecord {
+        title: "A long read".into(),
+        path: gloss::annotations::path_to_text(&path),
+        ..ArticleRecord::default()
+    };
+    Store::new(&dir.join("data"))
+        .apply(None, &record, &[Op::SetPosition(position)])
+        .unwrap();
+    file
+}
+
+#[test]
+fn an_article_read_before_without_highlights_opens_again_from_its_head_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(2 * 1024 * 1024, "The opening paragraph.", "");
+    let file = read_before(dir.path(), &bytes, "Paragraph 120 walks");
+    let mut s = open_file(&file, Setup::new(&dir.path().join("data"), u64::MAX));
+    {
+        let reader = s.app.reader.as_ref().expect("the article is open");
+        assert!(
+            reader.doc.is_head_only(),
+            "a reading position alone does not need the whole text first"
+        );
+        assert!(reader.notes.read_only.is_none(), "notes can be changed");
+    }
+    let first = shown(&mut s.app);
+    assert!(first.starts_with("Paragraph 120 walks"), "{first}");
+
+    wait_until_complete(&mut s);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.doc.text(), whole(&bytes).text(), "the whole text");
+    assert!(
+        shown(&mut s.app).starts_with("Paragraph 120 walks"),
+        "still there"
+    );
+    assert_eq!(s.app.message.as_ref().filter(|m| m.error), None);
+}
+
+#[test]
+fn an_article_read_before_past_its_head_opens_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(2 * 1024 * 1024, "The opening paragraph.", "");
+    // About a megabyte in: far past the head read for the first screen.
+    let file = read_before(dir.path(), &bytes, "Paragraph 12000 walks");
+    let mut s = open_file(&file, Setup::new(&dir.path().join("data"), u64::MAX));
+    let first = shown(&mut s.app);
+    assert!(first.starts_with("Paragraph 12000 walks"), "{first}");
+    wait_until_complete(&mut s);
+    assert!(shown(&mut s.app).starts_with("Paragraph 12000 walks"));
+    assert_eq!(s.app.message.as_ref().filter(|m| m.error), None);
 }
 
 /// Every file under `dir`, read as text.

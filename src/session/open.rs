@@ -293,16 +293,34 @@ impl Session {
         let notes_later = !self.notes_now
             && matches!(&lookup, Ok(Lookup { located: Some(located), .. })
                 if located.bytes >= self.notes_in_background_from);
-        // Highlights are placed on the whole text: an article with notes
-        // placed now (or with a note typed when the last run ended) is read
-        // whole before it is shown; one without, or whose notes the job
-        // places, shows its first screen from its head (any highlight made
-        // meanwhile anchors in text the whole document keeps at the same
-        // offsets; none is taken while the notes load).
+        let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
+        // The notes placed now are read before the text: whether the text
+        // is needed whole depends on what they hold.
+        let mut read_now = None;
         if loaded.rest.is_some()
             && !notes_later
-            && (!matches!(lookup, Ok(Lookup { located: None, .. })) || self.has_draft(&path))
+            && !match_later
+            && !raw
+            && let Ok(Lookup {
+                located: Some(located),
+                ..
+            }) = &lookup
         {
+            read_now = Some(self.store.read_notes(located.clone()).run());
+        }
+        // Highlights are placed on the whole text: an article with
+        // highlights placed now (or with a note typed when the last run
+        // ended) is read whole before it is shown; one without (a reading
+        // position alone is found in the head, or by parsing on to it), or
+        // whose notes the job places, shows its first screen from its head
+        // (any highlight made meanwhile anchors in text the whole document
+        // keeps at the same offsets; none is taken while the notes load).
+        let places_highlights = match &read_now {
+            Some(Ok(Some(found))) => !found.content.highlights.is_empty(),
+            Some(Ok(None) | Err(_)) => false,
+            None => !matches!(lookup, Ok(Lookup { located: None, .. })),
+        };
+        if loaded.rest.is_some() && !notes_later && (places_highlights || self.has_draft(&path)) {
             loaded = match loaded.read_whole() {
                 Ok(whole) => whole,
                 Err(reason) => {
@@ -343,7 +361,6 @@ impl Session {
         let book_incomplete = book_doc.as_ref().is_some_and(|(d, _)| !d.is_complete());
         let mut moved = false;
         let mut repaired = None;
-        let raw = self.app.raw_pages && loaded.format == crate::document::Format::Html;
         let mut later = None;
         let notes = match lookup {
             // Read-only until the book's fingerprint tells whether a moved
@@ -373,7 +390,7 @@ impl Session {
             Ok(Lookup {
                 located: Some(located),
                 ..
-            }) => match self.store.read_notes(located).run() {
+            }) => match read_now.unwrap_or_else(|| self.store.read_notes(located).run()) {
                 Ok(Some(found)) => {
                     moved = matches!(
                         found.matched,
