@@ -222,6 +222,10 @@ pub(super) fn from_head(
     }
 }
 
+/// How much of the whole text [`read_rest`] parses at a time to catch up
+/// with the head's document.
+const REST_STEP: usize = 64 * 1024;
+
 /// Puts the whole document in the place of one opened from its head: the
 /// rest is read (or taken, when another copy of the document read it),
 /// and the whole text parsed as far as the head was, which gives the same
@@ -236,8 +240,11 @@ fn read_rest(doc: &mut Document) {
     match unread.rest.whole() {
         Ok(whole) => {
             let mut full = start(Arc::clone(&whole.text), doc.pending.format, unread.options);
+            // As far as the head was parsed, a step at a time: a parse
+            // going on to a reading position a megabyte in (while the
+            // background parse still runs) must not parse to the end.
             while full.blocks.len() < doc.blocks.len() && !full.pending.done {
-                more(&mut full, usize::MAX);
+                more(&mut full, REST_STEP);
             }
             if extends(&full, doc) {
                 full.pending.origin = origin;
