@@ -558,6 +558,7 @@ fn write_library(dir: &Path, n: usize) -> Result<Vec<PathBuf>> {
 const LIB_COLD: &str = "library: 10 titles, cold cache";
 const LIB_WARM: &str = "library: 10 titles, warm cache";
 const LIB_FILTER: &str = "filter keystroke -> next frame";
+const LIB_NOTED: &str = "library: 10 titles, all with notes";
 
 /// The library in gloss: its first screen with at least ten titles from an
 /// empty cache and from the cache that start left, and one keystroke of the
@@ -598,6 +599,41 @@ fn time_gloss_library(
     s.type_keys("\x1b")?;
     thread::sleep(opts.settle);
     s.quit("q")?;
+    drop(s);
+    // A library read for years: every article has a notes file (its place).
+    // The first start reads them all; it keeps their summaries in the cache
+    // when it quits, and the second start is timed.
+    let home = tempfile::tempdir()?;
+    write_notes(&home.path().join("data/gloss/annotations"), dir, names)?;
+    let ten = Check::AtLeast(LIBRARY_TITLE.to_string(), 10);
+    let (mut s, _) = Session::spawn_in(home, &opts.bin, &[dir], Some(cache.path()), ten.clone())?;
+    thread::sleep(opts.settle.max(Duration::from_secs(3)));
+    s.quit("q")?;
+    let home = s.take_home().context("the notes session's home")?;
+    drop(s);
+    let (mut s, noted) = Session::spawn_in(home, &opts.bin, &[dir], Some(cache.path()), ten)?;
+    r.gloss(LIB_NOTED, head, noted);
+    thread::sleep(opts.settle);
+    s.quit("q")?;
+    Ok(())
+}
+
+/// Writes a notes file into `annotations` for every article `names` of the
+/// library in `dir`, each with a reading position a third of the way in.
+fn write_notes(annotations: &Path, dir: &Path, names: &[PathBuf]) -> Result<()> {
+    std::fs::create_dir_all(annotations)?;
+    let dir = std::fs::canonicalize(dir)?;
+    for (i, name) in names.iter().enumerate() {
+        let path = dir.join(name);
+        let toml = format!(
+            "version = 2\n\n[article]\ntitle = \"{}\"\npath = \"{}\"\n\n\
+             [position]\noffset = 1000\nquote = \"\"\nprogress = 0.33\n\
+             updated = \"2026-11-01T10:00:00Z\"\n",
+            library_title(i),
+            path.display()
+        );
+        std::fs::write(annotations.join(format!("article-{i:05}.toml")), toml)?;
+    }
     Ok(())
 }
 
@@ -617,6 +653,7 @@ fn time_head(head: &Path, dir: &Path, names: &[PathBuf], r: &mut Results) -> Res
     }
     r.reference(LIB_COLD, "head -qn1", took);
     r.reference(LIB_WARM, "head -qn1", took);
+    r.reference(LIB_NOTED, "head -qn1", took);
     Ok(())
 }
 

@@ -180,6 +180,9 @@ fn run_with(
     // The first screen is the article: the list's figures can wait for it.
     setup.figures_after_first_frame = start.is_some();
     setup.cache_dir = paths::cache_dir();
+    if let Some(dir) = &setup.cache_dir {
+        setup.store.keep_summaries_in(dir);
+    }
     // Notes synced from a machine whose library lives elsewhere are found by
     // the article's place inside the library.
     setup.store.set_library_roots(

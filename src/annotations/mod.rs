@@ -21,6 +21,7 @@ mod quote_index;
 mod reanchor;
 mod repair;
 mod store;
+mod summaries;
 mod sync;
 #[doc(hidden)]
 pub mod testing;

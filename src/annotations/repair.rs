@@ -21,7 +21,7 @@ const ULID_CHARS: usize = 26;
 
 /// What was set right in a file as it was read, so the user can be told; the
 /// fixes reach the disk with the next save.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Repairs {
     /// Highlights that shared their id with an earlier one and got a new id.
     pub renamed_ids: usize,

@@ -67,6 +67,8 @@ pub struct Store {
 struct Shared {
     dir: PathBuf,
     cache: Mutex<HashMap<PathBuf, Cached>>,
+    /// Where `cache` is kept between runs (see [`Store::keep_summaries_in`]).
+    kept: Mutex<super::summaries::Kept>,
     /// Where saves write (the real disk, or a failing one in tests).
     disk: Box<dyn Disk>,
     /// The file this process read or wrote last, parsed, with its
@@ -129,8 +131,8 @@ pub const PENDING_SUFFIX: &str = ".pending.toml";
 /// without bringing deleted highlights back.
 pub const DEFAULT_TOMBSTONE_DAYS: u32 = 180;
 
-#[derive(Debug, Clone)]
-struct Cached {
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct Cached {
     stamp: Stamp,
     /// The pending-changes file's version, when there was one.
     pending: Option<Stamp>,
@@ -141,7 +143,7 @@ struct Cached {
 
 /// What identifies one version of a file cheaply: a save replaces the file
 /// (new inode), so a same-size rewrite within one clock tick is still seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
@@ -168,7 +170,7 @@ impl Stamp {
 }
 
 /// One annotation file as the library list needs it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndexEntry {
     /// The annotation file.
     pub file: PathBuf,
@@ -185,7 +187,7 @@ pub struct IndexEntry {
 
 /// An annotation file that cannot be read (bad TOML, wrong types, not UTF-8,
 /// or written by a newer gloss); it is never written to.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{}: {message}", location(file, *line, *column))]
 pub struct Corrupt {
     /// The file.
@@ -476,6 +478,7 @@ impl Store {
             shared: Arc::new(Shared {
                 dir: dir.clone(),
                 cache: Mutex::new(HashMap::new()),
+                kept: Mutex::new(super::summaries::Kept::default()),
                 disk,
                 last: Mutex::new(None),
                 pending_chunks: Mutex::new(format::Chunks::default()),
@@ -627,6 +630,30 @@ impl Store {
         self.index_counting(false)
     }
 
+    /// Keeps what [`Store::index`] reads of each notes file in the cache
+    /// folder `cache_dir` between runs (see `summaries`), so a start reads
+    /// only the notes files that changed since [`Store::save_summaries`]
+    /// last wrote it. Without it, they are kept in memory only.
+    pub fn keep_summaries_in(&self, cache_dir: &Path) {
+        let mut kept = self.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.file = Some(cache_dir.join(super::summaries::FILE_NAME));
+        kept.loaded = false;
+    }
+
+    /// Writes the summaries for the next run when they changed since they
+    /// were read (see [`Store::keep_summaries_in`]). A failure only costs the
+    /// next start some reading, so it is returned for the caller to ignore.
+    pub fn save_summaries(&self) -> io::Result<()> {
+        let cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut kept = self.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(file) = kept.file.clone().filter(|_| kept.changed) else {
+            return Ok(());
+        };
+        super::summaries::save(&file, &cache)?;
+        kept.changed = false;
+        Ok(())
+    }
+
     fn index_counting(&self, counting: bool) -> Result<Index, StoreError> {
         let listing = match fs::read_dir(&self.dir) {
             Ok(listing) => listing,
@@ -641,7 +668,7 @@ impl Store {
             let entry = entry.map_err(io_error("list", &self.dir))?;
             let path = entry.path();
             if is_annotation_file(&path) {
-                files.push(path);
+                files.push((path, entry));
             } else if entry
                 .file_name()
                 .to_string_lossy()
@@ -650,19 +677,43 @@ impl Store {
                 pending.insert(path);
             }
         }
-        files.sort();
+        // By the bytes of the path (all in one folder, so in the order
+        // `Path`'s comparison gives, which goes component by component and
+        // cost a start with 10,000 notes files tens of milliseconds).
+        files.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
 
         let mut cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
-        cache.retain(|path, _| files.binary_search(path).is_ok());
+        let mut kept = self.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if !kept.loaded {
+            kept.loaded = true;
+            if let Some(file) = &kept.file
+                && cache.is_empty()
+            {
+                *cache = super::summaries::load(file);
+            }
+        }
+        let before = cache.len();
+        cache.retain(|path, _| {
+            files
+                .binary_search_by(|(f, _)| f.as_os_str().cmp(path.as_os_str()))
+                .is_ok()
+        });
+        kept.changed |= cache.len() != before;
         let mut index = Index::default();
-        for file in files {
+        for (file, entry) in files {
             let pending_file = pending_of(&file);
             let pending_stamp = if pending.contains(&pending_file) {
                 Stamp::now(&pending_file)
             } else {
                 None
             };
-            let meta = match fs::metadata(&file) {
+            // Looked up from the listed folder (no walk of the whole path
+            // per file); a link is followed, as opening it follows it.
+            let meta = match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => fs::metadata(&file),
+                _ => entry.metadata(),
+            };
+            let meta = match meta {
                 Ok(meta) if meta.is_file() => meta,
                 // Removed since listing, or a folder named like a file.
                 _ => continue,
@@ -704,6 +755,7 @@ impl Store {
                         counted,
                     };
                     cache.insert(file.clone(), cached.clone());
+                    kept.changed = true;
                     cached
                 }
             };

@@ -32,9 +32,29 @@ pub(super) struct NotesIndex {
 #[derive(Debug, Default)]
 struct Maps {
     by_path: HashMap<String, IndexEntry>,
-    moved: HashMap<String, IndexEntry>,
+    /// The keys of `by_path` that are absolute paths: the articles that may
+    /// have moved (see [`Maps::moved`]).
+    absolute: Vec<String>,
+    /// The summaries whose article is no longer where they say, by
+    /// fingerprint: worked out when first needed (an article without notes
+    /// by its path), since it looks at every such path on the disk.
+    moved: std::sync::OnceLock<HashMap<String, IndexEntry>>,
     /// The article path read last, if any article was read.
     read_last: Option<String>,
+}
+
+impl Maps {
+    /// See [`Maps::moved`].
+    fn moved(&self) -> &HashMap<String, IndexEntry> {
+        self.moved.get_or_init(|| {
+            self.absolute
+                .iter()
+                .filter(|path| !text_to_path(path).exists())
+                .filter_map(|path| self.by_path.get(path))
+                .map(|e| (e.article.fingerprint.clone(), e.clone()))
+                .collect()
+        })
+    }
 }
 
 /// What the store knows of one article the scan found.
@@ -57,15 +77,15 @@ impl NotesIndex {
         hash: &mut dyn FnMut(&Source, &Path) -> Option<String>,
     ) -> Known {
         let maps = &*self.maps;
-        if maps.by_path.is_empty() && maps.moved.is_empty() {
+        if maps.by_path.is_empty() {
             return Known::default();
         }
         let path = store_path(source);
         let key = path_to_text(&path);
         let read_last = maps.read_last.as_deref() == Some(key.as_str());
         let mut entry = maps.by_path.get(key.as_str()).cloned();
-        if entry.is_none() && !maps.moved.is_empty() {
-            entry = hash(source, &path).and_then(|f| maps.moved.get(f.as_str()).cloned());
+        if entry.is_none() && !maps.moved().is_empty() {
+            entry = hash(source, &path).and_then(|f| maps.moved().get(f.as_str()).cloned());
         }
         Known { entry, read_last }
     }
@@ -110,12 +130,12 @@ impl Session {
             }
         };
         // Files whose article is no longer where it was: it may have moved into
-        // this library, recognisable by its text.
-        let moved = index
+        // this library, recognisable by its text (see `Maps::moved`).
+        let absolute = index
             .entries
             .iter()
-            .filter(|e| e.article.path.starts_with('/') && !text_to_path(&e.article.path).exists())
-            .map(|e| (e.article.fingerprint.clone(), e.clone()))
+            .filter(|e| e.article.path.starts_with('/'))
+            .map(|e| e.article.path.clone())
             .collect();
         let read_last = index
             .entries
@@ -131,7 +151,8 @@ impl Session {
                     .into_iter()
                     .map(|e| (e.article.path.clone(), e))
                     .collect(),
-                moved,
+                absolute,
+                moved: std::sync::OnceLock::new(),
                 read_last,
             }),
         };

@@ -220,6 +220,8 @@ impl Session {
         let _ = self.mirror.finish();
         // Only a shortcut for the next start: a failure costs some hashing.
         let _ = self.fingerprints.save();
+        // The same: a failure costs the next start reading the notes files.
+        let _ = self.store.save_summaries();
         let snapshot = self.snapshot();
         let changes = snapshot.change_count();
         let drafts = snapshot.drafts.len();
