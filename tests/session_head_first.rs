@@ -367,9 +367,53 @@ fn an_article_read_before_past_its_head_opens_at_its_place() {
     let mut s = open_file(&file, Setup::new(&dir.path().join("data"), u64::MAX));
     let first = shown(&mut s.app);
     assert!(first.starts_with("Paragraph 12000 walks"), "{first}");
+    assert!(
+        !s.app.reader.as_ref().unwrap().doc.is_complete(),
+        "parsed to the place, not to the end, before the first screen"
+    );
     wait_until_complete(&mut s);
     assert!(shown(&mut s.app).starts_with("Paragraph 12000 walks"));
     assert_eq!(s.app.message.as_ref().filter(|m| m.error), None);
+}
+
+#[test]
+fn another_windows_highlight_past_the_head_is_placed_when_a_save_brings_it_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = article(2 * 1024 * 1024, "The opening paragraph.", "");
+    let file = read_before(dir.path(), &bytes, "Paragraph 3 walks");
+    let mut s = open_file(&file, Setup::new(&dir.path().join("data"), u64::MAX));
+    assert!(s.app.reader.as_ref().unwrap().doc.is_head_only());
+    // Another window highlights the last words, far past the head.
+    let text = whole(&bytes).text().to_string();
+    let at = text.find("The very last words.").unwrap();
+    let record = ArticleRecord {
+        title: "A long read".into(),
+        path: gloss::annotations::path_to_text(&fs::canonicalize(&file).unwrap()),
+        ..ArticleRecord::default()
+    };
+    Store::new(&dir.path().join("data"))
+        .apply(
+            None,
+            &record,
+            &[highlight_op(
+                &text,
+                "far".into(),
+                at..at + 20,
+                "theirs".into(),
+            )],
+        )
+        .unwrap();
+    // This window highlights a sentence of its first screen: its save
+    // merges the other window's highlight in.
+    s.app.update(Action::SentenceNext);
+    let effects = s.app.update(Action::SelectSentence);
+    run(&mut s, effects);
+    let effects = s.app.update(Action::Highlight);
+    run(&mut s, effects);
+    let reader = s.app.reader.as_ref().unwrap();
+    assert_eq!(reader.notes.highlights.len(), 2, "{:?}", s.app.message);
+    assert_eq!(reader.notes.orphans(), 0, "placed in the whole text");
+    assert_eq!(reader.notes.placed.len(), 2);
 }
 
 /// Every file under `dir`, read as text.

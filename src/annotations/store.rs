@@ -131,6 +131,9 @@ pub const PENDING_SUFFIX: &str = ".pending.toml";
 /// without bringing deleted highlights back.
 pub const DEFAULT_TOMBSTONE_DAYS: u32 = 180;
 
+/// What [`Store::index`] read of one notes file, and which version of it:
+/// used again while the file (and its pending changes) are unchanged, and
+/// kept between runs in the cache folder (see `summaries`).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Cached {
     stamp: Stamp,
@@ -139,6 +142,13 @@ pub(super) struct Cached {
     summary: Result<IndexEntry, Corrupt>,
     /// Whether `summary` counts the highlights (see [`Store::index_uncounted`]).
     counted: bool,
+}
+
+impl Cached {
+    /// Whether the notes file could be read (a summary, not a reason).
+    pub(super) fn is_readable(&self) -> bool {
+        self.summary.is_ok()
+    }
 }
 
 /// What identifies one version of a file cheaply: a save replaces the file

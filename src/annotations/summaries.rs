@@ -29,9 +29,17 @@ const VERSION: u32 = 1;
 #[derive(Serialize, Deserialize)]
 struct SummariesFile {
     version: u32,
+    /// The gloss that wrote it: another one may read notes files otherwise
+    /// (one "written by a newer gloss" may be readable after an upgrade),
+    /// so its summaries are not trusted.
+    #[serde(default)]
+    gloss: String,
     #[serde(default)]
     entries: HashMap<String, Cached>,
 }
+
+/// The gloss a summaries file was written by (see [`SummariesFile::gloss`]).
+const GLOSS: &str = env!("CARGO_PKG_VERSION");
 
 /// Where the summaries are kept, and whether they changed since they were
 /// read or written.
@@ -51,7 +59,7 @@ pub(super) fn load(file: &Path) -> HashMap<PathBuf, Cached> {
     fs::read(file)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<SummariesFile>(&bytes).ok())
-        .filter(|f| f.version == VERSION)
+        .filter(|f| f.version == VERSION && f.gloss == GLOSS)
         .map(|f| {
             f.entries
                 .into_iter()
@@ -68,12 +76,17 @@ pub(super) fn save(file: &Path, entries: &HashMap<PathBuf, Cached>) -> std::io::
     #[derive(Serialize)]
     struct Borrowed<'a> {
         version: u32,
+        gloss: &'a str,
         entries: HashMap<&'a str, &'a Cached>,
     }
+    // A notes file that could not be read is read again at the next start
+    // (it may have been mended, or gloss may read it now), never kept.
     let kept = Borrowed {
         version: VERSION,
+        gloss: GLOSS,
         entries: entries
             .iter()
+            .filter(|(_, cached)| cached.is_readable())
             .filter_map(|(path, cached)| Some((path.to_str()?, cached)))
             .collect(),
     };
@@ -82,10 +95,11 @@ pub(super) fn save(file: &Path, entries: &HashMap<PathBuf, Cached>) -> std::io::
         fs::create_dir_all(dir)?;
     }
     let temp = file.with_extension(format!("json.{}.tmp", std::process::id()));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, file).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
+    fs::write(&temp, bytes)
+        .and_then(|()| fs::rename(&temp, file))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
 }
 
 #[cfg(test)]
@@ -97,8 +111,11 @@ mod tests {
     fn notes(dir: &Path, name: &str, article: &str, progress: f64) {
         let dir = dir.join("annotations");
         fs::create_dir_all(&dir).unwrap();
+        // Written beside and renamed into place, as gloss and sync tools
+        // write: a new version (a new inode) whatever the clock says.
+        let temp = dir.join(format!("{name}.new"));
         fs::write(
-            dir.join(name),
+            &temp,
             format!(
                 "version = 2\n\n[article]\ntitle = \"{article}\"\npath = \"/lib/{article}.md\"\n\n\
                  [position]\noffset = 0\nquote = \"\"\nprogress = {progress}\n\
@@ -106,6 +123,7 @@ mod tests {
             ),
         )
         .unwrap();
+        fs::rename(temp, dir.join(name)).unwrap();
     }
 
     /// The progress [`Store::index`] gives for each article, by title.
@@ -171,7 +189,7 @@ mod tests {
         first.keep_summaries_in(cache.path());
         progress(&first);
         first.save_summaries().unwrap();
-        // Same length, new content (a rewrite makes a new version).
+        // Same length, new content, written as gloss writes (see `notes`).
         notes(data.path(), "a.toml", "a", 0.75);
         let next = Store::new(data.path());
         next.keep_summaries_in(cache.path());
@@ -195,6 +213,27 @@ mod tests {
             store.save_summaries().unwrap();
             assert_eq!(load(&cache.path().join(FILE_NAME)).len(), 1, "rebuilt");
         }
+    }
+
+    #[test]
+    fn a_notes_file_that_cannot_be_read_is_not_kept_for_the_next_run() {
+        let data = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        notes(data.path(), "a.toml", "a", 0.25);
+        fs::write(data.path().join("annotations/b.toml"), "version = 99\n").unwrap();
+        let store = Store::new(data.path());
+        store.keep_summaries_in(cache.path());
+        let index = store.index().unwrap();
+        assert_eq!((index.entries.len(), index.corrupt.len()), (1, 1));
+        store.save_summaries().unwrap();
+        let kept = load(&cache.path().join(FILE_NAME));
+        assert_eq!(kept.len(), 1, "only the readable one");
+        // Kept by another gloss: not trusted.
+        let text = fs::read_to_string(cache.path().join(FILE_NAME)).unwrap();
+        let other = text.replace(&format!("\"gloss\":\"{GLOSS}\""), "\"gloss\":\"0.0.1\"");
+        assert_ne!(other, text);
+        fs::write(cache.path().join(FILE_NAME), other).unwrap();
+        assert!(load(&cache.path().join(FILE_NAME)).is_empty());
     }
 
     #[test]

@@ -407,6 +407,22 @@ impl App {
         if reader.article != article {
             return;
         }
+        // Highlights this window does not have (another window's, merged
+        // in by this save) are placed on the whole text, as an open places
+        // them: an article still shown from its head, or parsed only part
+        // of the way, is read and parsed to its end first.
+        if !reader.doc.is_complete() {
+            let known: std::collections::HashSet<_> =
+                reader.notes.highlights.iter().map(|h| &h.id).collect();
+            if saved
+                .content
+                .highlights
+                .iter()
+                .any(|h| !known.contains(&h.id))
+            {
+                reader.doc.ensure_complete();
+            }
+        }
         reader.notes.adopt(saved, reader.doc.text());
         if let Some(figures) = self.figures.get_mut(article) {
             figures.highlights = reader.notes.count();

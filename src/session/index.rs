@@ -44,7 +44,10 @@ struct Maps {
 }
 
 impl Maps {
-    /// See [`Maps::moved`].
+    /// The summaries whose article is no longer at the path they record,
+    /// by fingerprint: an article of the library without notes by its path
+    /// may be one of them, moved. Each such path is looked at on the disk
+    /// once, the first time an article without notes asks.
     fn moved(&self) -> &HashMap<String, IndexEntry> {
         self.moved.get_or_init(|| {
             self.absolute
