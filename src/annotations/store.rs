@@ -702,20 +702,19 @@ impl Store {
                 *cache = super::summaries::load(file);
             }
         }
-        let before = cache.len();
-        cache.retain(|path, _| {
-            files
-                .binary_search_by(|(f, _)| f.as_os_str().cmp(path.as_os_str()))
-                .is_ok()
-        });
-        kept.changed |= cache.len() != before;
+        // Rebuilt from the listing: what the old one holds at the end is of
+        // files that are gone.
+        let mut old = std::mem::take(&mut *cache);
         let mut index = Index::default();
         for (file, entry) in files {
-            let pending_file = pending_of(&file);
-            let pending_stamp = if pending.contains(&pending_file) {
-                Stamp::now(&pending_file)
-            } else {
+            let pending_stamp = if pending.is_empty() {
                 None
+            } else {
+                let pending_file = pending_of(&file);
+                pending
+                    .contains(&pending_file)
+                    .then(|| Stamp::now(&pending_file))
+                    .flatten()
             };
             // Looked up from the listed folder (no walk of the whole path
             // per file); a link is followed, as opening it follows it.
@@ -729,11 +728,10 @@ impl Store {
                 _ => continue,
             };
             let stamp = Stamp::of(&meta);
-            let fresh = cache
-                .get(&file)
+            let fresh = old
+                .remove(&file)
                 .filter(|c| c.stamp == stamp && c.pending == pending_stamp)
-                .filter(|c| c.counted || !counting)
-                .cloned();
+                .filter(|c| c.counted || !counting);
             let cached = match fresh {
                 Some(cached) => cached,
                 None => {
@@ -764,16 +762,17 @@ impl Store {
                         summary,
                         counted,
                     };
-                    cache.insert(file.clone(), cached.clone());
                     kept.changed = true;
                     cached
                 }
             };
-            match cached.summary {
-                Ok(entry) => index.entries.push(entry),
-                Err(corrupt) => index.corrupt.push(corrupt),
+            match &cached.summary {
+                Ok(entry) => index.entries.push(entry.clone()),
+                Err(corrupt) => index.corrupt.push(corrupt.clone()),
             }
+            cache.insert(file, cached);
         }
+        kept.changed |= !old.is_empty();
         Ok(index)
     }
 
