@@ -762,7 +762,9 @@ impl Store {
                         summary,
                         counted,
                     };
-                    kept.changed = true;
+                    // (One that could not be read is not kept: see
+                    // `summaries::save`.)
+                    kept.changed |= cached.is_readable();
                     cached
                 }
             };

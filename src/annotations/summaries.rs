@@ -139,6 +139,18 @@ mod tests {
         out
     }
 
+    /// A store over `data` holding the notes file of article "a" (a
+    /// quarter read), whose summaries were read and kept in `cache`, as a
+    /// first run leaves them.
+    fn kept_once(data: &Path, cache: &Path) -> Store {
+        notes(data, "a.toml", "a", 0.25);
+        let first = Store::new(data);
+        first.keep_summaries_in(cache);
+        assert_eq!(progress(&first), [("a".into(), 0.25)]);
+        first.save_summaries().unwrap();
+        first
+    }
+
     #[test]
     fn a_start_finds_the_summaries_the_last_one_kept_and_reads_only_changed_files() {
         let data = tempfile::tempdir().unwrap();
@@ -184,11 +196,7 @@ mod tests {
     fn a_kept_summary_is_not_used_for_a_file_that_changed_since() {
         let data = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
-        notes(data.path(), "a.toml", "a", 0.25);
-        let first = Store::new(data.path());
-        first.keep_summaries_in(cache.path());
-        progress(&first);
-        first.save_summaries().unwrap();
+        kept_once(data.path(), cache.path());
         // Same length, new content, written as gloss writes (see `notes`).
         notes(data.path(), "a.toml", "a", 0.75);
         let next = Store::new(data.path());
@@ -240,11 +248,7 @@ mod tests {
     fn nothing_is_written_when_nothing_changed() {
         let data = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
-        notes(data.path(), "a.toml", "a", 0.25);
-        let first = Store::new(data.path());
-        first.keep_summaries_in(cache.path());
-        progress(&first);
-        first.save_summaries().unwrap();
+        let first = kept_once(data.path(), cache.path());
         let file = cache.path().join(FILE_NAME);
         fs::write(&file, b"{\"version\": 1, \"entries\": {}}").unwrap();
         // Read again, unchanged: the kept file is not written over.
