@@ -5,6 +5,8 @@
 //! marked so `n` goes on from there. The searching itself is the real
 //! engine, run here on the test's thread and fed back as the session does.
 
+#[path = "support/gzip.rs"]
+mod gzip;
 mod testapp;
 
 use std::sync::atomic::AtomicBool;
@@ -408,16 +410,13 @@ fn at_80_columns_the_search_shows_its_keys_not_the_readers_section() {
 
 #[test]
 fn enter_on_a_match_in_a_gzipped_article_lands_on_that_match() {
-    use std::io::Write as _;
     // The first match is on the file's fifth line, inside a paragraph the
     // reader shows as one line; the second is on the file's seventh line,
     // which is the fifth line the reader shows: read as a line of the file,
     // it led to the first match.
     let text = "Notes\n\nThe keeper of the harbour light went up\nat dusk, as every keeper had done, to the\n\
                 tower where the lantern hung.\n\nAt dawn the lantern was put out.\n";
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(text.as_bytes()).unwrap();
-    let packed = encoder.finish().unwrap();
+    let packed = gzip::gzipped(text.as_bytes());
     let mut t = TestApp::with_bytes(100, 30, &[("notes.txt.gz", &packed)]);
     t.keys("F").type_text("lantern");
     let request = last_request(&t);

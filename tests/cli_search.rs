@@ -7,6 +7,8 @@
 mod cli_common;
 #[path = "support/epub.rs"]
 mod epub_book;
+#[path = "support/gzip.rs"]
+mod gzip;
 
 use cli_common::{Mark, World};
 
@@ -302,13 +304,8 @@ fn whole_lines_are_printed_with_their_indent_and_long_notes_whole() {
 
 #[test]
 fn a_gzipped_article_in_a_folder_is_searched_in_its_unpacked_lines() {
-    use std::io::Write as _;
     let world = World::new();
-    let gzip = |text: &str| {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        encoder.write_all(text.as_bytes()).unwrap();
-        encoder.finish().unwrap()
-    };
+    let gzip = |text: &str| gzip::gzipped(text.as_bytes());
     let news = "# Harbour News\n\nThe **breakwater** was finished in spring.\n";
     std::fs::write(world.articles.join("news.md.gz"), gzip(news)).unwrap();
     // Compressed data that is not an article is not searched.

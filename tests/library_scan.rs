@@ -4,6 +4,9 @@
 //! block or grow without bound.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may fail loudly
 
+#[path = "support/gzip.rs"]
+mod gzip;
+
 use std::ffi::{CString, OsStr};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -298,30 +301,31 @@ fn a_utf16_article_is_listed_with_its_title() {
     assert!(!scan.articles[0].lossy);
 }
 
-fn gzipped(text: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(text).unwrap();
-    encoder.finish().unwrap()
-}
-
 #[test]
 fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
     let dir = tempfile::tempdir().unwrap();
     let news = "# Harbour News\n\nThe **breakwater** was finished.\n";
-    fs::write(dir.path().join("news.md.gz"), gzipped(news.as_bytes())).unwrap();
+    fs::write(
+        dir.path().join("news.md.gz"),
+        gzip::gzipped(news.as_bytes()),
+    )
+    .unwrap();
     // Compressed files that are not articles by name are not listed.
-    fs::write(dir.path().join("data.json.gz"), gzipped(b"{}")).unwrap();
+    fs::write(dir.path().join("data.json.gz"), gzip::gzipped(b"{}")).unwrap();
     fs::write(
         dir.path().join("changelog.gz"),
-        gzipped(b"lamp (1.0) stable\n"),
+        gzip::gzipped(b"lamp (1.0) stable\n"),
     )
     .unwrap();
     // A saved page gzipped is a page; a book gzipped is not read (a book
     // is opened by seeking in its zip).
     let page = "<html><head><title>Tide Tables</title></head><body><p>High water at six.</p></body></html>";
-    fs::write(dir.path().join("tides.html.gz"), gzipped(page.as_bytes())).unwrap();
-    fs::write(dir.path().join("book.epub.gz"), gzipped(b"PK")).unwrap();
+    fs::write(
+        dir.path().join("tides.html.gz"),
+        gzip::gzipped(page.as_bytes()),
+    )
+    .unwrap();
+    fs::write(dir.path().join("book.epub.gz"), gzip::gzipped(b"PK")).unwrap();
     let scan = scan_dir(dir.path());
     assert_eq!(titles(&scan), ["Harbour News", "Tide Tables"]);
     let loaded = library::load(&scan.articles[0].source).unwrap();
@@ -338,7 +342,7 @@ fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
 #[test]
 fn a_damaged_gzip_article_is_skipped_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cut = gzipped("The lamp was mended.\n".repeat(500).as_bytes());
+    let mut cut = gzip::gzipped("The lamp was mended.\n".repeat(500).as_bytes());
     cut.truncate(cut.len() / 2);
     fs::write(dir.path().join("cut.txt.gz"), cut).unwrap();
     let scan = scan_dir(dir.path());

@@ -287,8 +287,6 @@ impl<I: Iterator<Item = Cluster>> Clusters<I> {
     }
 }
 
-/// Greedy first-fit wrapping of a segment without line feeds starting at byte
-/// `base`; pushes the line ranges to `out`.
 /// How far the rows that continue a code line too long for the column are
 /// indented, past the `↪` mark: as far as the line itself (its leading
 /// blanks, tabs expanded), so wrapped code keeps its shape; at most half the
@@ -305,6 +303,10 @@ pub(super) fn hang_indent(line: &str, width: usize, tab_width: usize) -> usize {
     col.min(width / 2)
 }
 
+/// Greedy first-fit wrapping of a segment without line feeds starting at byte
+/// `base`; pushes the line ranges to `out`. A code line's continuation rows
+/// are narrower by its [`hang_indent`], which `wrap_block` draws before them
+/// (both work it out from the same line, so they agree).
 fn wrap_segment(
     seg: &str,
     base: usize,
