@@ -847,7 +847,8 @@ fn run_read_later(
 }
 
 /// `gloss search`: never touches the terminal; exits 0 when something
-/// matched, 1 when nothing did, 2 on a bad query or path (as ripgrep).
+/// matched, 1 when nothing did, 2 on a bad query or path, or when a file
+/// or folder could not be read (as ripgrep).
 fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
     let (config, data_dir) = match prepare_batch(cli) {
         Ok(ready) => ready,
@@ -867,14 +868,15 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
             "gloss: no library folders named or configured: searching every note and the bundled sample articles"
         );
     }
-    let missing: Vec<&PathBuf> = paths.iter().filter(|p| !p.exists()).collect();
+    let (found, missing): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.exists());
     for path in &missing {
         eprintln!(
             "gloss: no such file or folder: {}",
             crate::text::clean(&path.display().to_string())
         );
     }
-    if !paths.is_empty() && missing.len() == paths.len() {
+    if !paths.is_empty() && found.is_empty() {
         return ExitCode::from(EXIT_USAGE);
     }
     let defaults = config.search;
@@ -885,12 +887,16 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
             regex: args.regex || (defaults.regex && !args.fixed_strings),
             fold_accents: args.accents || defaults.fold_accents,
         },
-        paths,
+        paths: found,
         data_dir,
         json: args.json,
     };
     let mut out = commands::search::stdout();
-    match commands::search::run(&request, &mut out) {
+    let refused = |why: &str| eprintln!("gloss: {why}");
+    match commands::search::run(&request, &mut out, &refused) {
+        // As ripgrep: a file or folder that could not be searched makes
+        // the status 2 even when others matched, so a script notices.
+        Ok(outcome) if outcome.refused > 0 || !missing.is_empty() => ExitCode::from(EXIT_USAGE),
         Ok(outcome) if outcome.matches > 0 => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(EXIT_FAILURE),
         Err(err) => command_failed(&err),

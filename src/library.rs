@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
 pub use cache::{Cached, FileStamp, MetaCache, sort_walk_order};
 use file::FileId;
-pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal};
+pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal, io_reason};
 
 /// How much of a file the list reads: enough for front matter, title and
 /// byline, so listing a folder of large articles stays quick.

@@ -321,3 +321,47 @@ fn a_gzipped_article_in_a_folder_is_searched_in_its_unpacked_lines() {
     );
     assert!(!text.contains("tides.json.gz"), "{text}");
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_and_the_status_is_2_as_ripgreps() {
+    let world = World::new();
+    // A gzip file cut short: its header is good, its data ends too soon.
+    let whole = gzip::gzipped(b"# Cut\n\nThe breakwater and the harbour wall.\n");
+    std::fs::write(world.articles.join("cut.md.gz"), &whole[..whole.len() / 2]).unwrap();
+    std::fs::write(
+        world.article("pier.md"),
+        "# Pier\n\nA breakwater of stone.\n",
+    )
+    .unwrap();
+    let out = world.gloss(&["search", "breakwater", "articles"]);
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    let err = cli_common::stderr(&out);
+    // The other files are still searched and printed...
+    assert!(
+        text.contains("articles/pier.md:3: A breakwater of stone."),
+        "{text}"
+    );
+    // ...the damaged one is named with the reason, not passed over in silence...
+    assert!(
+        err.contains("gloss: articles/cut.md.gz: damaged gzip file"),
+        "{err}"
+    );
+    // ...and a script can tell that something was not searched.
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+
+    // The same for a missing path named beside one that is there.
+    let out = world.gloss(&[
+        "search",
+        "breakwater",
+        "articles/pier.md",
+        "articles/gone.md",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("articles/pier.md:3:"));
+    assert!(cli_common::stderr(&out).contains("no such file or folder: articles/gone.md"));
+    assert_eq!(out.status.code(), Some(2));
+
+    // Named alone, the damaged file is still an error, not "no match".
+    let out = world.gloss(&["search", "breakwater", "articles/cut.md.gz"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(cli_common::stderr(&out).contains("damaged gzip file"));
+}

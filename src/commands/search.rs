@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use serde::Serialize;
 
 use crate::library::{self, Source};
-use crate::search::{self, ArticleHits, Hit, NoteTargets, Options, Query};
+use crate::search::{self, ArticleHits, Hit, NoteTargets, Options, Query, Searched};
 
 /// What to search and how to print it.
 #[derive(Debug, Clone)]
@@ -38,6 +38,9 @@ pub struct Outcome {
     pub matches: usize,
     /// Files searched.
     pub files: usize,
+    /// Files and folders that could not be read (each said on standard
+    /// error as it came); ripgrep's exit status 2.
+    pub refused: usize,
 }
 
 /// One line of `--json` output.
@@ -55,13 +58,23 @@ struct JsonHit<'a> {
 /// Runs the search, writing each file's matches to `out` as soon as that
 /// file and every file before it in path order are done, its notes' matches
 /// right after its text's; notes whose article was not among the files come
-/// last, in path order. An invalid query is an error before anything is
-/// searched.
-pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Result<Outcome> {
+/// last, in path order. A file or folder that cannot be read is told to
+/// `refused` as `PATH: reason`, in its turn, and the search goes on. An
+/// invalid query is an error before anything is searched.
+pub fn run(
+    request: &SearchRequest,
+    out: &mut (dyn Write + Send),
+    refused: &(dyn Fn(&str) + Sync),
+) -> anyhow::Result<Outcome> {
     let query = Query::new(&request.query, request.options)
         .map_err(|e| super::UsageError(e.to_string()))?;
     let out = Mutex::new(out);
     let matches = AtomicUsize::new(0);
+    let refusals = AtomicUsize::new(0);
+    let refuse = |why: &str| {
+        refusals.fetch_add(1, Ordering::Relaxed);
+        refused(&crate::text::clean(why));
+    };
     let broken = AtomicBool::new(false);
     let print = |path: &Path, hits: &ArticleHits| {
         let text = format_hits(path, hits, request.json);
@@ -81,13 +94,15 @@ pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Res
     // before the first file is printed, so its notes can follow it.
     let (files, noted) = std::thread::scope(|scope| {
         let noted = scope.spawn(|| collect_notes(&notes, &query));
-        let files = search::list_files(&request.paths);
+        let files = search::list_files_reporting(&request.paths, &mut |why| refuse(&why));
         (files, noted.join().unwrap_or_default())
     });
     let noted = Mutex::new(noted);
-    let each = |path: &Path, text: Option<ArticleHits>| {
-        if let Some(hits) = text {
-            print(path, &hits);
+    let each = |path: &Path, text: Searched| {
+        match text {
+            Ok(Some(hits)) => print(path, &hits),
+            Ok(None) => {}
+            Err(why) => refuse(&format!("{}: {why}", path.display())),
         }
         let notes = noted.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
         for hits in notes.iter().flatten() {
@@ -111,6 +126,7 @@ pub fn run(request: &SearchRequest, out: &mut (dyn Write + Send)) -> anyhow::Res
     Ok(Outcome {
         matches: matches.into_inner(),
         files: searched,
+        refused: refusals.into_inner(),
     })
 }
 
@@ -137,14 +153,14 @@ fn collect_notes(notes: &NoteTargets, query: &Query) -> BTreeMap<PathBuf, Vec<Ar
 
 /// Searches the bundled sample articles in order, named by the path the
 /// store knows them by (`gloss:samples/...`); returns how many.
-fn search_samples(query: &Query, each: &dyn Fn(&Path, Option<ArticleHits>)) -> usize {
+fn search_samples(query: &Query, each: &dyn Fn(&Path, Searched)) -> usize {
     let samples = library::samples().articles;
     let never = AtomicBool::new(false);
     let mut searcher = search::TextSearcher::new(query).unlimited();
     for article in &samples {
         if let Source::Bundled(_, text) = article.source {
             let hits = searcher.bytes(0, text.as_bytes(), &never);
-            each(Path::new(&article.source.display_path()), hits);
+            each(Path::new(&article.source.display_path()), Ok(hits));
         }
     }
     samples.len()

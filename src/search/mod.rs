@@ -25,7 +25,7 @@ pub use fold::base_of;
 pub use notes::{NoteTargets, search_notes};
 pub use query::{Options, Query, QueryError, find_in};
 pub use snippet::{Keep, Snippet};
-pub use text::{TextSearcher, list_files, search_in_order, walk};
+pub use text::{Searched, TextSearcher, list_files, list_files_reporting, search_in_order, walk};
 
 /// At most this many matches of one article keep a snippet; the count goes
 /// on past it.

@@ -12,6 +12,10 @@ use grep_searcher::{Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
 
 use super::{ArticleHits, FileFigures, Hit, HitKind, Keep, Place, Query, find_in};
 
+/// One file searched: its matches (`None` when it has none), or why it
+/// could not be read, in words a reader expects.
+pub type Searched = Result<Option<ArticleHits>, String>;
+
 /// A line searcher and matcher, reused from file to file by one thread.
 pub struct TextSearcher {
     searcher: Searcher,
@@ -47,22 +51,29 @@ impl TextSearcher {
         path: &Path,
         cancel: &AtomicBool,
     ) -> Option<ArticleHits> {
+        self.try_file(article, path, cancel).ok().flatten()
+    }
+
+    /// [`Self::file`], with why the file could not be searched in words a
+    /// reader expects (the command line prints it, as ripgrep does, where
+    /// the app's list has said it already).
+    pub fn try_file(&mut self, article: usize, path: &Path, cancel: &AtomicBool) -> Searched {
         if crate::library::is_parsed_name(path) {
             let text = page_text(path)?;
-            return self.bytes(article, text.as_bytes(), cancel);
+            return Ok(self.bytes(article, text.as_bytes(), cancel));
         }
         if crate::library::is_gzip_name(path) {
             // The unpacked text, whose lines are the ones the reader's
             // source has, as for the same file unpacked.
-            let text =
-                crate::library::read_file(path, crate::library::DEFAULT_MAX_FILE_SIZE).ok()?;
-            return self.bytes(article, &text, cancel);
+            let text = crate::library::read_file(path, crate::library::DEFAULT_MAX_FILE_SIZE)
+                .map_err(|refusal| refusal.to_string())?;
+            return Ok(self.bytes(article, &text, cancel));
         }
         let mut sink = Collect::new(&self.matcher, cancel, self.keep);
         self.searcher
             .search_path(&self.matcher, path, &mut sink)
-            .ok()?;
-        sink.into_hits(article)
+            .map_err(|e| crate::library::io_reason(&e))?;
+        Ok(sink.into_hits(article))
     }
 
     /// The matches in text already in memory.
@@ -158,15 +169,15 @@ impl Sink for Collect<'_> {
 /// reader sees, its snippets show no tags, scripts or zip bytes, and the
 /// n-th match is the n-th the reader finds. Line numbers count lines of
 /// that text, not of the file.
-fn page_text(path: &Path) -> Option<String> {
+fn page_text(path: &Path) -> Result<String, String> {
     let source = crate::library::Source::File(path.to_path_buf());
-    let loaded = crate::library::load(&source).ok()?;
+    let loaded = crate::library::load(&source)?;
     let doc = crate::document::Document::parse_complete(
         &loaded.text,
         loaded.format,
         crate::document::ParseOptions::default(),
     );
-    Some(doc.text().to_owned())
+    Ok(doc.text().to_owned())
 }
 
 /// Whether gloss reads the file at `path` as an article, by its extension.
@@ -178,8 +189,16 @@ pub fn is_article(path: &Path) -> bool {
 /// following links, hidden files included as the library scan includes
 /// them), in path order: the roots as given, each folder's entries by file
 /// name, as `rg --sort path` prints. A root named on the command line is
-/// taken whatever its name.
+/// taken whatever its name. Folders that cannot be listed are left out;
+/// [`list_files_reporting`] says which.
 pub fn list_files(roots: &[PathBuf]) -> Vec<PathBuf> {
+    list_files_reporting(roots, &mut |_| {})
+}
+
+/// [`list_files`], telling `refused` in words (`PATH: permission denied`)
+/// of every folder or file the walk could not enter, so the command line
+/// can say so as ripgrep does rather than find nothing silently.
+pub fn list_files_reporting(roots: &[PathBuf], refused: &mut dyn FnMut(String)) -> Vec<PathBuf> {
     let Some((first, rest)) = roots.split_first() else {
         return Vec::new();
     };
@@ -191,19 +210,46 @@ pub fn list_files(roots: &[PathBuf]) -> Vec<PathBuf> {
         .standard_filters(false)
         .follow_links(true)
         .sort_by_file_name(|a, b| a.cmp(b));
-    builder
-        .build()
-        .flatten()
-        .filter(|entry| {
-            entry.file_type().is_some_and(|t| t.is_file())
-                && (entry.depth() == 0 || is_article(entry.path()))
-        })
-        .map(ignore::DirEntry::into_path)
-        .collect()
+    let mut files = Vec::new();
+    for entry in builder.build() {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && (entry.depth() == 0 || is_article(entry.path()))
+                {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => refused(walk_reason(&e, None)),
+        }
+    }
+    files
+}
+
+/// A walk error as `PATH: reason`, without the OS error number.
+fn walk_reason(e: &ignore::Error, path: Option<&Path>) -> String {
+    let shown = |p: Option<&Path>, reason: String| match p {
+        Some(p) => format!("{}: {reason}", p.display()),
+        None => reason,
+    };
+    match e {
+        ignore::Error::WithPath { path, err } => walk_reason(err, Some(path)),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_reason(err, path)
+        }
+        ignore::Error::Loop { ancestor, child } => format!(
+            "{}: a link that leads back to {}",
+            child.display(),
+            ancestor.display()
+        ),
+        ignore::Error::Io(io) => shown(path, crate::library::io_reason(io)),
+        other => shown(path, other.to_string()),
+    }
 }
 
 /// Searches `files` on `threads` threads and calls `each` with every file
-/// and its matches (`None` when it has none), in the order of `files`
+/// and its matches (`Ok(None)` when it has none, `Err` saying why it could
+/// not be read), in the order of `files`
 /// whichever thread finishes first: a file searched early waits in a small
 /// reorder buffer until the ones before it are handed over, so the output
 /// is the same from run to run and still streams.
@@ -211,7 +257,7 @@ pub fn search_in_order(
     files: &[PathBuf],
     query: &Query,
     threads: usize,
-    each: &(dyn Fn(&Path, Option<ArticleHits>) + Sync),
+    each: &(dyn Fn(&Path, Searched) + Sync),
 ) {
     let next = AtomicUsize::new(0);
     let order = std::sync::Mutex::new(Reorder::default());
@@ -222,7 +268,7 @@ pub fn search_in_order(
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = files.get(i) else { return };
-                let hits = searcher.file(0, path, &never);
+                let hits = searcher.try_file(0, path, &never);
                 // Handed over under the lock, so two threads never print
                 // out of order.
                 let mut order = order.lock().unwrap_or_else(|e| e.into_inner());
@@ -248,7 +294,7 @@ pub fn search_in_order(
 #[derive(Default)]
 struct Reorder {
     next: usize,
-    waiting: std::collections::HashMap<usize, Option<ArticleHits>>,
+    waiting: std::collections::HashMap<usize, Searched>,
 }
 
 /// Searches every article file under `roots` (see [`list_files`]) on
@@ -262,7 +308,7 @@ pub fn walk(
 ) -> usize {
     let files = list_files(roots);
     search_in_order(&files, query, threads, &|path, hits| {
-        if let Some(hits) = hits {
+        if let Ok(Some(hits)) = hits {
             found(path, hits);
         }
     });
@@ -314,7 +360,7 @@ mod tests {
         let query = Query::new("word", Options::default()).unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
         search_in_order(&files, &query, 3, &|path, hits| {
-            assert!(hits.is_some());
+            assert!(matches!(hits, Ok(Some(_))));
             seen.lock().unwrap().push(path.to_path_buf());
         });
         assert_eq!(seen.into_inner().unwrap(), files);
