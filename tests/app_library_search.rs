@@ -116,6 +116,31 @@ fn typing_asks_for_a_search_and_results_stream_in_in_list_order() {
 }
 
 #[test]
+fn articles_of_the_same_title_are_told_apart_by_their_file_names() {
+    let files = [
+        ("harbour.md", "# Harbour\n\nThe breakwater was finished.\n"),
+        (
+            "harbour-old.md",
+            "# Harbour\n\nThe breakwater was rebuilt.\n",
+        ),
+    ];
+    let mut t = TestApp::with_articles(100, 30, &files);
+    t.keys("F").type_text("breakwater");
+    let request = last_request(&t);
+    let hits = run(&t, &request);
+    deliver(&mut t, &request, hits);
+    let screen = t.text();
+    assert!(
+        screen.contains("Harbour  1 match  harbour-old.md · articles/"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Harbour  1 match  harbour.md · articles/"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn a_new_keystroke_makes_the_old_results_stale() {
     let mut t = TestApp::with_articles(100, 30, FILES);
     t.keys("F").type_text("zeph");

@@ -121,25 +121,45 @@ fn modes_text(search: &LibrarySearch) -> String {
     parts.join(" ")
 }
 
-/// An article's entry: its title and match count.
+/// An article's entry: its title, match count, and file name with its
+/// folder (dim, cut first when the row is narrow), so two articles of the
+/// same title (`README.md` and `README.md.gz`, one per folder) can be told
+/// apart, as in the list.
 fn article_line(app: &App, search: &LibrarySearch, index: usize, width: usize) -> Line<'static> {
     let result = &search.results[index];
-    let title = app
-        .list
-        .articles
-        .get(result.article.0)
-        .map_or_else(String::new, |a| a.title.clone());
+    let (title, file) =
+        app.list
+            .articles
+            .get(result.article.0)
+            .map_or_else(Default::default, |a| {
+                (
+                    a.title.clone(),
+                    super::list_pane::file_and_folder(&a.source, &a.title),
+                )
+            });
     let count = format!(
         "  {} match{}",
         result.count,
         if result.count == 1 { "" } else { "es" }
     );
     let title = fit(&title, width.saturating_sub(count.width()));
-    Line::from(vec![
+    let room = width.saturating_sub(title.width() + count.width());
+    let mut spans = vec![
         Span::styled(title, theme::ENTRY_TITLE),
         Span::styled(count, theme::ENTRY_DETAIL),
-    ])
+    ];
+    // Only where a useful part of it fits: a lone ellipsis tells nothing.
+    if !file.is_empty() && room >= FILE_ROOM_MIN {
+        spans.push(Span::styled(
+            fit(&format!("  {file}"), room),
+            theme::ENTRY_DETAIL,
+        ));
+    }
+    Line::from(spans)
 }
+
+/// The fewest cells the file name is shown in after an entry's count.
+const FILE_ROOM_MIN: usize = 8;
 
 /// A matching line: its line number (or what kind of note it is) and the
 /// snippet with the matches marked.

@@ -16,7 +16,7 @@ use crate::text::fit;
 /// name first so a narrow pane cuts the folder rather than the name; only the
 /// folder when the title already is the file name. Names are sanitized: a
 /// file name is text from outside and never reaches the terminal raw.
-fn file_and_folder(source: &Source, title: &str) -> String {
+pub(super) fn file_and_folder(source: &Source, title: &str) -> String {
     match source {
         Source::File(path) => {
             let name = path
