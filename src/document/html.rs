@@ -469,6 +469,12 @@ struct Walker {
     code: u32,
     /// How many elements are open around the one being read.
     depth: u32,
+    /// Reading a table cell, where `<br>` breaks the cell's line (as it does
+    /// in a Markdown table) where elsewhere in flat content it is a space.
+    in_cell: bool,
+    /// A `<br>` in a cell, written as a line break only if text follows
+    /// (a trailing one would leave an empty line in the cell).
+    cell_break: bool,
 }
 
 impl Walker {
@@ -518,6 +524,13 @@ impl Walker {
             if is_html_space(c) {
                 self.space = true;
                 continue;
+            }
+            if self.cell_break {
+                self.cell_break = false;
+                if self.wrote && buf.is_empty() {
+                    self.emit(Event::HardBreak);
+                    self.space = false;
+                }
             }
             if self.space && (self.wrote || !buf.is_empty()) {
                 buf.push(' ');
@@ -728,7 +741,9 @@ impl Walker {
         }
         match name {
             "br" => {
-                if self.flat > 0 || self.leaf.is_none() {
+                if self.in_cell {
+                    self.cell_break = true;
+                } else if self.flat > 0 || self.leaf.is_none() {
                     self.space = true;
                 } else if self.wrote {
                     self.emit(Event::HardBreak);
@@ -879,6 +894,7 @@ impl Walker {
     fn cell(el: ElementRef<'_>) -> Cell {
         let mut w = Walker {
             flat: 1,
+            in_cell: true,
             ..Walker::default()
         };
         w.children(el);

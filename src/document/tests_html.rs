@@ -130,6 +130,23 @@ fn an_html_table_is_the_table_its_markdown_twin_makes() {
 }
 
 #[test]
+fn a_br_in_an_html_table_cell_breaks_the_cells_line_as_in_markdown() {
+    let html = md(concat!(
+        "<table>\n",
+        "  <tr><th>Name</th><th>Notes</th></tr>\n",
+        "  <tr><td>alpha <br> beta</td><td>one<br/>two<br>three<br></td></tr>\n",
+        "</table>"
+    ));
+    let markdown = md("| Name | Notes |\n| --- | --- |\n| alpha<br>beta | one<br/>two<br>three |");
+    assert_eq!(texts(&html), texts(&markdown));
+    assert!(
+        texts(&html)[0].contains("alpha\nbeta"),
+        "{:?}",
+        texts(&html)
+    );
+}
+
+#[test]
 fn scripts_and_styles_never_show() {
     let d = md(
         "<script>\nalert('secret');\n\nvar x = 1;\n</script>\n\n<style>p { color: red }</style>\n\nText <script>hidden()</script>shown.",
