@@ -362,7 +362,8 @@ fn options() -> Result<Options> {
             "--settle-ms" => {
                 settle = Duration::from_millis(args.next().context("--settle-ms MS")?.parse()?);
             }
-            "--bin" => bin = Some(PathBuf::from(args.next().context("--bin PATH")?)),
+            // Absolute: the sessions run in their own folders.
+            "--bin" => bin = Some(std::path::absolute(args.next().context("--bin PATH")?)?),
             "--articles" => articles = args.next().context("--articles N")?.parse()?,
             "--no-less" => use_less = false,
             "--no-library" => library = false,

@@ -248,7 +248,8 @@ fn main() -> Result<()> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
-            "--bin" => bin = Some(PathBuf::from(args.next().context("--bin PATH")?)),
+            // Absolute: the sessions run in their own folders.
+            "--bin" => bin = Some(std::path::absolute(args.next().context("--bin PATH")?)?),
             "--verbose" => verbose = true,
             "-h" | "--help" => {
                 println!(

@@ -196,7 +196,8 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--bin" => bin = PathBuf::from(args.next().context("--bin PATH")?),
+            // Absolute: the sessions run in their own folders.
+            "--bin" => bin = std::path::absolute(args.next().context("--bin PATH")?)?,
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
             "--articles" => articles = args.next().context("--articles N")?.parse()?,
             other => bail!("unknown argument {other}; usage: --bin PATH --runs N [--articles N]"),
