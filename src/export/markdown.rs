@@ -402,15 +402,15 @@ pub(super) fn block_id(id: &str) -> Option<String> {
     (!word.is_empty()).then(|| format!("gloss-{word}"))
 }
 
-/// Whether a quote reads as code: more than one line and a line after the
-/// first indented, which only a code block keeps.
+/// Whether a quote reads as code: more than one line of text and a line
+/// after the first indented, which only a code block keeps. (One line after
+/// blank ones is prose: its indent says nothing.)
 fn is_code(quote: &str) -> bool {
-    let mut lines = quote.lines().filter(|l| !l.trim().is_empty());
-    lines.next().is_some()
-        && quote
-            .lines()
-            .skip(1)
-            .any(|l| !l.trim().is_empty() && (l.starts_with("  ") || l.starts_with('\t')))
+    quote
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .skip(1)
+        .any(|l| l.starts_with("  ") || l.starts_with('\t'))
 }
 
 /// A quote of prose as escaped block-quote paragraphs.
@@ -720,6 +720,7 @@ mod tests {
         );
         assert!(!is_code("one line of prose"));
         assert!(!is_code("two lines\nof prose"));
+        assert!(!is_code("\n  one indented line after a blank one"));
     }
 
     #[test]
