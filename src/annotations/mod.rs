@@ -40,7 +40,7 @@ pub use placement::{Placed, ReanchorReport, Settled, locate, reanchor_all, reanc
 pub use reanchor::{Locator, MIN_FUZZY_CHARS, Orphan, PlacementKind, QuoteSelector};
 pub use repair::{Repairs, distinct_ids};
 pub use store::{
-    BatchLock, Corrupt, DEFAULT_TOMBSTONE_DAYS, Fold, Found, Index, IndexEntry, Located, Lookup,
-    MatchedBy, Op, PENDING_FROM_BYTES, PENDING_SUFFIX, ReadNotes, STAGED_SUFFIX, Saved, Staged,
-    Store, StoreError, pending_of,
+    BatchLock, Corrupt, DEFAULT_TOMBSTONE_DAYS, Fold, Found, Index, IndexCheck, IndexEntry,
+    Located, Lookup, MatchedBy, Op, PENDING_FROM_BYTES, PENDING_SUFFIX, ReadNotes, STAGED_SUFFIX,
+    Saved, Staged, Store, StoreError, pending_of,
 };

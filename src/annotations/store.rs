@@ -179,6 +179,150 @@ impl Stamp {
     }
 }
 
+impl Shared {
+    /// See [`Store::index_counting`]. Every notes file is looked at (its
+    /// length, time and inode) before the summaries are locked, so a save
+    /// or an open on the event loop never waits for 10,000 stats.
+    fn index_counting(&self, counting: bool) -> Result<Index, StoreError> {
+        let listing = match fs::read_dir(&self.dir) {
+            Ok(listing) => listing,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Index::default()),
+            Err(e) => return Err(io_error("list", &self.dir)(e)),
+        };
+        let mut files = Vec::new();
+        // Pending changes are seen in the same listing, so a library of
+        // notes files costs no second look per file.
+        let mut pending = HashSet::new();
+        for entry in listing {
+            let entry = entry.map_err(io_error("list", &self.dir))?;
+            let path = entry.path();
+            if is_annotation_file(&path) {
+                files.push((path, entry));
+            } else if entry
+                .file_name()
+                .to_string_lossy()
+                .ends_with(PENDING_SUFFIX)
+            {
+                pending.insert(path);
+            }
+        }
+        // By the bytes of the path (all in one folder, so in the order
+        // `Path`'s comparison gives, which goes component by component and
+        // cost a start with 10,000 notes files tens of milliseconds).
+        files.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+
+        let stamped: Vec<(PathBuf, Stamp, Option<Stamp>)> = files
+            .into_iter()
+            .filter_map(|(file, entry)| {
+                let pending_stamp = if pending.is_empty() {
+                    None
+                } else {
+                    let pending_file = pending_of(&file);
+                    pending
+                        .contains(&pending_file)
+                        .then(|| Stamp::now(&pending_file))
+                        .flatten()
+                };
+                // Looked up from the listed folder (no walk of the whole
+                // path per file); a link is followed, as opening it
+                // follows it.
+                let meta = match entry.file_type() {
+                    Ok(kind) if kind.is_symlink() => fs::metadata(&file),
+                    _ => entry.metadata(),
+                };
+                match meta {
+                    Ok(meta) if meta.is_file() => Some((file, Stamp::of(&meta), pending_stamp)),
+                    // Removed since listing, or a folder named like a file.
+                    _ => None,
+                }
+            })
+            .collect();
+
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        self.load_kept(&mut cache);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        // Rebuilt from the listing: what the old one holds at the end is of
+        // files that are gone.
+        let mut old = std::mem::take(&mut *cache);
+        let mut index = Index::default();
+        for (file, stamp, pending_stamp) in stamped {
+            let fresh = old
+                .remove(&file)
+                .filter(|c| c.stamp == stamp && c.pending == pending_stamp)
+                .filter(|c| c.counted || !counting);
+            let cached = match fresh {
+                Some(cached) => cached,
+                None => {
+                    let mut counted = true;
+                    let summary = match read_summary(&file, counting) {
+                        Ok(Some((entry, all))) => {
+                            counted = all;
+                            Ok(entry)
+                        }
+                        // Vanished between listing and reading.
+                        Ok(None) => continue,
+                        Err(StoreError::Corrupt(corrupt)) => Err(corrupt),
+                        Err(other) => {
+                            // Unreadable for now (permissions...): report it,
+                            // but do not remember it, so it is tried again.
+                            index.corrupt.push(Corrupt {
+                                file: file.clone(),
+                                message: other.to_string(),
+                                line: None,
+                                column: None,
+                            });
+                            continue;
+                        }
+                    };
+                    let cached = Cached {
+                        stamp,
+                        pending: pending_stamp,
+                        summary,
+                        counted,
+                    };
+                    // (One that could not be read is not kept: see
+                    // `summaries::save`.)
+                    kept.changed |= cached.is_readable();
+                    cached
+                }
+            };
+            match &cached.summary {
+                Ok(entry) => index.entries.push(entry.clone()),
+                Err(corrupt) => index.corrupt.push(corrupt.clone()),
+            }
+            cache.insert(file, cached);
+        }
+        kept.changed |= !old.is_empty();
+        Ok(index)
+    }
+
+    /// Reads the summaries kept from the last run into `cache`, once, when
+    /// nothing was read into it yet.
+    fn load_kept(&self, cache: &mut HashMap<PathBuf, Cached>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if !kept.loaded {
+            kept.loaded = true;
+            if let Some(file) = &kept.file
+                && cache.is_empty()
+            {
+                *cache = super::summaries::load(file);
+            }
+        }
+    }
+}
+
+/// [`Store::index`] run off the event loop (see [`Store::index_check`]).
+#[derive(Debug)]
+pub struct IndexCheck(Arc<Shared>);
+
+impl IndexCheck {
+    /// Every notes file looked at, and those that changed since their
+    /// summary was kept read again.
+    pub fn run(&self) -> Result<Index, StoreError> {
+        self.0.index_counting(true)
+    }
+}
+
 /// One annotation file as the library list needs it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndexEntry {
@@ -664,118 +808,40 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::index`], counting every file's highlights or (for
+    /// [`Store::index_uncounted`]) not those of large files.
     fn index_counting(&self, counting: bool) -> Result<Index, StoreError> {
-        let listing = match fs::read_dir(&self.dir) {
-            Ok(listing) => listing,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Index::default()),
-            Err(e) => return Err(io_error("list", &self.dir)(e)),
-        };
-        let mut files = Vec::new();
-        // Pending changes are seen in the same listing, so a library of
-        // notes files costs no second look per file.
-        let mut pending = HashSet::new();
-        for entry in listing {
-            let entry = entry.map_err(io_error("list", &self.dir))?;
-            let path = entry.path();
-            if is_annotation_file(&path) {
-                files.push((path, entry));
-            } else if entry
-                .file_name()
-                .to_string_lossy()
-                .ends_with(PENDING_SUFFIX)
-            {
-                pending.insert(path);
-            }
-        }
-        // By the bytes of the path (all in one folder, so in the order
-        // `Path`'s comparison gives, which goes component by component and
-        // cost a start with 10,000 notes files tens of milliseconds).
-        files.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+        self.shared.index_counting(counting)
+    }
 
+    /// The summaries kept from the last run (see
+    /// [`Store::keep_summaries_in`]) as they were written, not checked
+    /// against the notes files: what a start shows at once, since looking
+    /// at every notes file (10,000 of them take about 50 ms to stat here)
+    /// would delay its first screen. `None` when none were kept (a first
+    /// run, another gloss version, no cache folder): [`Store::index`] is
+    /// then the only way. An [`IndexCheck`] brings them up to date after.
+    pub fn index_kept(&self) -> Option<Index> {
         let mut cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let mut kept = self.shared.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if !kept.loaded {
-            kept.loaded = true;
-            if let Some(file) = &kept.file
-                && cache.is_empty()
-            {
-                *cache = super::summaries::load(file);
-            }
+        self.shared.load_kept(&mut cache);
+        let mut kept: Vec<(&PathBuf, &IndexEntry)> = cache
+            .iter()
+            .filter_map(|(file, cached)| Some((file, cached.summary.as_ref().ok()?)))
+            .collect();
+        if kept.is_empty() {
+            return None;
         }
-        // Rebuilt from the listing: what the old one holds at the end is of
-        // files that are gone.
-        let mut old = std::mem::take(&mut *cache);
-        let mut index = Index::default();
-        for (file, entry) in files {
-            let pending_stamp = if pending.is_empty() {
-                None
-            } else {
-                let pending_file = pending_of(&file);
-                pending
-                    .contains(&pending_file)
-                    .then(|| Stamp::now(&pending_file))
-                    .flatten()
-            };
-            // Looked up from the listed folder (no walk of the whole path
-            // per file); a link is followed, as opening it follows it.
-            let meta = match entry.file_type() {
-                Ok(kind) if kind.is_symlink() => fs::metadata(&file),
-                _ => entry.metadata(),
-            };
-            let meta = match meta {
-                Ok(meta) if meta.is_file() => meta,
-                // Removed since listing, or a folder named like a file.
-                _ => continue,
-            };
-            let stamp = Stamp::of(&meta);
-            let fresh = old
-                .remove(&file)
-                .filter(|c| c.stamp == stamp && c.pending == pending_stamp)
-                .filter(|c| c.counted || !counting);
-            let cached = match fresh {
-                Some(cached) => cached,
-                None => {
-                    let mut counted = true;
-                    let summary = match read_summary(&file, counting) {
-                        Ok(Some((entry, all))) => {
-                            counted = all;
-                            Ok(entry)
-                        }
-                        // Vanished between listing and reading.
-                        Ok(None) => continue,
-                        Err(StoreError::Corrupt(corrupt)) => Err(corrupt),
-                        Err(other) => {
-                            // Unreadable for now (permissions...): report it,
-                            // but do not remember it, so it is tried again.
-                            index.corrupt.push(Corrupt {
-                                file: file.clone(),
-                                message: other.to_string(),
-                                line: None,
-                                column: None,
-                            });
-                            continue;
-                        }
-                    };
-                    let cached = Cached {
-                        stamp,
-                        pending: pending_stamp,
-                        summary,
-                        counted,
-                    };
-                    // (One that could not be read is not kept: see
-                    // `summaries::save`.)
-                    kept.changed |= cached.is_readable();
-                    cached
-                }
-            };
-            match &cached.summary {
-                Ok(entry) => index.entries.push(entry.clone()),
-                Err(corrupt) => index.corrupt.push(corrupt.clone()),
-            }
-            cache.insert(file, cached);
-        }
-        kept.changed |= !old.is_empty();
-        Ok(index)
+        kept.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+        Some(Index {
+            entries: kept.into_iter().map(|(_, entry)| entry.clone()).collect(),
+            corrupt: Vec::new(),
+        })
+    }
+
+    /// A [`Store::index`] to run on another thread (it shares this store's
+    /// summaries): checking the summaries [`Store::index_kept`] gave.
+    pub fn index_check(&self) -> IndexCheck {
+        IndexCheck(Arc::clone(&self.shared))
     }
 
     /// Finds the annotations of the article at `path` whose canonical text

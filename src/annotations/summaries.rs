@@ -245,6 +245,43 @@ mod tests {
     }
 
     #[test]
+    fn the_kept_summaries_show_at_once_and_the_check_brings_them_up_to_date() {
+        let data = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        kept_once(data.path(), cache.path());
+        notes(data.path(), "b.toml", "b", 0.5);
+        let titles_and_progress = |index: &crate::annotations::Index| {
+            let mut out: Vec<(String, f64)> = index
+                .entries
+                .iter()
+                .map(|e| {
+                    let read = e.position.as_ref().map_or(0.0, |p| p.progress);
+                    (e.article.title.clone(), read)
+                })
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        };
+        // Changed since it was kept, then a notes file the last run never saw.
+        notes(data.path(), "a.toml", "a", 0.75);
+        let next = Store::new(data.path());
+        next.keep_summaries_in(cache.path());
+        // At once: what the last run kept, the notes files not looked at.
+        let kept = next.index_kept().expect("summaries were kept");
+        assert_eq!(titles_and_progress(&kept), [("a".into(), 0.25)]);
+        // The check, as the session runs it off the event loop.
+        let checked = next.index_check().run().unwrap();
+        assert_eq!(
+            titles_and_progress(&checked),
+            [("a".into(), 0.75), ("b".into(), 0.5)]
+        );
+        // Nothing kept (a first run, a cache folder emptied): no shortcut.
+        let bare = Store::new(data.path());
+        bare.keep_summaries_in(&cache.path().join("empty"));
+        assert!(bare.index_kept().is_none());
+    }
+
+    #[test]
     fn nothing_is_written_when_nothing_changed() {
         let data = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();

@@ -31,6 +31,8 @@ pub enum Notice {
     AllNotes,
     /// The highlights due for review today were counted.
     Counted,
+    /// The notes summaries shown at start were checked against the files.
+    IndexChecked,
     /// The library scan handed over a batch of articles (or ended).
     Scanned,
     /// Files changed in a watched library folder.

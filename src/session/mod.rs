@@ -187,6 +187,10 @@ pub struct Session {
     /// Counts the highlights due for review today, off the event loop's
     /// thread (it reads every notes file).
     counting: SingleJob<review::CountDue>,
+    /// The check of the notes summaries a start showed from the cache.
+    checking_index: SingleJob<index::CheckIndex>,
+    /// What that check changed (see [`Session::revised_entry`]).
+    revised: Option<index::Revised>,
     /// Builds today's review queue when `D` starts a review.
     reviewing: SingleJob<review::StartReview>,
     /// Keeps the `export.mirror` folder in step after saves.
@@ -300,6 +304,10 @@ impl Session {
                 .waking(waker.clone())
                 .below_the_reader(),
             reviewing: SingleJob::new(Notice::ReviewReady, sender.clone()).waking(waker.clone()),
+            checking_index: SingleJob::new(Notice::IndexChecked, sender.clone())
+                .waking(waker.clone())
+                .below_the_reader(),
+            revised: None,
             mirror,
             extracting: SingleJob::new(Notice::Extracted, sender.clone()).waking(waker.clone()),
             extracting_raw: None,
@@ -336,6 +344,7 @@ impl Session {
         session.parsing.hold();
         session.loading_notes.hold();
         session.counting.hold();
+        session.checking_index.hold();
         session.merge_conflict_copies();
         session.recover();
         if !session.figures_owed {
@@ -425,6 +434,7 @@ impl Session {
                 }
                 Notice::AllNotes => self.take_all_notes(),
                 Notice::Counted => self.take_count(),
+                Notice::IndexChecked => self.take_checked_index(),
                 Notice::Mirrored => self.take_mirrored(),
                 Notice::ReviewReady => self.take_review(),
                 Notice::Extracted => self.take_extracted(),
@@ -474,6 +484,7 @@ impl Session {
             || self.preparing_code.is_busy()
             || self.all_notes.is_busy()
             || self.counting.is_busy()
+            || self.checking_index.is_busy()
             || self.reviewing.is_busy()
             || self.mirror.is_busy()
             || self.extracting.is_busy()
@@ -496,6 +507,7 @@ impl Session {
         self.parsing.release();
         self.loading_notes.release();
         self.counting.release();
+        self.checking_index.release();
     }
 
     /// True while a library search runs: the runtime then wakes often, so

@@ -561,11 +561,12 @@ impl Session {
         let listed = listed.into_iter().map(|a| (a, LISTED_FROM_CACHE));
         let arrived = arrived.into_iter().map(|a| (a, generation));
         for (Arrival { article, known }, generation) in listed.chain(arrived) {
+            let entry = self.revised_entry(&article.source).unwrap_or(known.entry);
             let ids = self.app.library_found(vec![article], generation);
             let Some(&id) = ids.first() else {
                 continue;
             };
-            if let Some(entry) = &known.entry {
+            if let Some(entry) = &entry {
                 self.apply_figures(id, entry);
             }
             if known.read_last && !self.picked_read_last {
