@@ -61,34 +61,71 @@ fn fold(c: char, ignore_case: bool) -> char {
     }
 }
 
+/// One step of a query: a character, or a blank (a run of white space in
+/// the query) that matches any run of white space in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Char(char),
+    Blank,
+}
+
+/// `query` as steps, case-folded when `ignore_case`.
+fn steps(query: &str, ignore_case: bool) -> Vec<Step> {
+    let mut out = Vec::new();
+    for c in query.chars() {
+        if c.is_whitespace() {
+            if out.last() != Some(&Step::Blank) {
+                out.push(Step::Blank);
+            }
+        } else {
+            out.push(Step::Char(fold(c, ignore_case)));
+        }
+    }
+    out
+}
+
+/// Where a match of `steps` starting at `start` ends, if one does.
+fn match_at(text: &str, start: usize, steps: &[Step], ignore_case: bool) -> Option<usize> {
+    let mut chars = text[start..].char_indices().peekable();
+    let mut end = start;
+    for step in steps {
+        let (i, c) = chars.next()?;
+        match *step {
+            Step::Char(n) if fold(c, ignore_case) == n => end = start + i + c.len_utf8(),
+            Step::Blank if c.is_whitespace() => {
+                end = start + i + c.len_utf8();
+                while let Some(&(i, c)) = chars.peek().filter(|(_, c)| c.is_whitespace()) {
+                    end = start + i + c.len_utf8();
+                    chars.next();
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(end)
+}
+
 /// Every non-overlapping match of `query` in `text`, compared char by char with
-/// simple case folding so byte offsets stay exact.
+/// simple case folding so byte offsets stay exact. A space in the query
+/// matches any run of white space, so `Chapter 1` finds the words however
+/// the text spaces them (a no-break space, a line break in a code block,
+/// two spaces after a full stop), as `F` does.
 fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
     if query.is_empty() {
         return Vec::new();
     }
     let ignore_case = !query.chars().any(char::is_uppercase);
-    if query.is_ascii() {
+    if query.is_ascii() && !query.contains(|c: char| c.is_ascii_whitespace()) {
         return find_ascii(text.as_bytes(), query.as_bytes(), ignore_case);
     }
-    let needle: Vec<char> = query.chars().map(|c| fold(c, ignore_case)).collect();
-    let first = needle[0];
+    let steps = steps(query, ignore_case);
     let mut out = Vec::new();
     let mut next_free = 0;
-    for (start, c) in text.char_indices() {
-        if start < next_free || fold(c, ignore_case) != first {
+    for (start, _) in text.char_indices() {
+        if start < next_free {
             continue;
         }
-        let mut chars = text[start..].char_indices();
-        let mut end = start;
-        let matched = needle.iter().all(|&n| match chars.next() {
-            Some((i, c)) if fold(c, ignore_case) == n => {
-                end = start + i + c.len_utf8();
-                true
-            }
-            _ => false,
-        });
-        if matched {
+        if let Some(end) = match_at(text, start, &steps, ignore_case) {
             out.push(start..end);
             next_free = end;
         }
@@ -187,6 +224,20 @@ mod tests {
             };
             assert_eq!(fast, slow, "{query}");
         }
+    }
+
+    #[test]
+    fn a_space_in_the_query_matches_any_run_of_white_space() {
+        let text = "Chapter\u{a0}1. Protocol, chapter  1 again,\nchapter\n1 at a break; chapter1.";
+        let found: Vec<&str> = find_all(text, "chapter 1")
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(found, ["Chapter\u{a0}1", "chapter  1", "chapter\n1"]);
+        // Upper case still makes it exact, spaces still flexible.
+        assert_eq!(find_all(text, "Chapter 1"), vec![0..10_usize]);
+        // Two spaces typed are one blank.
+        assert_eq!(find_all(text, "chapter  1").len(), 3);
     }
 
     #[test]
