@@ -879,6 +879,10 @@ fn run_search(cli: &Cli, args: &SearchArgs) -> ExitCode {
     if !paths.is_empty() && found.is_empty() {
         return ExitCode::from(EXIT_USAGE);
     }
+    // Web pages' and books' texts are kept for the next search.
+    if let Some(dir) = paths::cache_dir() {
+        crate::search::page_cache::keep_in(&dir);
+    }
     let defaults = config.search;
     let request = commands::search::SearchRequest {
         query: args.query.clone(),

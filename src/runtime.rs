@@ -182,6 +182,7 @@ fn run_with(
     setup.cache_dir = paths::cache_dir();
     if let Some(dir) = &setup.cache_dir {
         setup.store.keep_summaries_in(dir);
+        crate::search::page_cache::keep_in(dir);
     }
     // Notes synced from a machine whose library lives elsewhere are found by
     // the article's place inside the library.

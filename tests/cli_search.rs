@@ -365,3 +365,35 @@ fn a_file_that_cannot_be_read_is_named_and_the_status_is_2_as_ripgreps() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(cli_common::stderr(&out).contains("damaged gzip file"));
 }
+
+#[test]
+fn a_web_pages_text_is_kept_for_the_next_search_and_never_used_stale() {
+    let world = World::new();
+    let page = |body: &str| {
+        format!(
+            "<html><head><title>Quay</title></head><body><nav>Home | About</nav>\
+             <article><h1>Quay</h1><p>{body}</p></article></body></html>"
+        )
+    };
+    std::fs::write(
+        world.article("quay.html"),
+        page("The bollards were painted."),
+    )
+    .unwrap();
+    let text = world.ok(&world.data, &["search", "bollards", "articles"]);
+    assert!(text.contains("articles/quay.html:"), "{text}");
+    let kept = world.tmp.path().join("xdg-cache/gloss/pages");
+    let files: Vec<_> = std::fs::read_dir(&kept).unwrap().collect();
+    assert_eq!(files.len(), 1, "the page's text is kept");
+
+    // The page changes: the search reads the new text, not the kept one.
+    std::fs::write(
+        world.article("quay.html"),
+        page("The capstans were oiled at dawn."),
+    )
+    .unwrap();
+    let out = world.gloss(&["search", "bollards", "articles"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = world.ok(&world.data, &["search", "capstans", "articles"]);
+    assert!(text.contains("articles/quay.html:"), "{text}");
+}

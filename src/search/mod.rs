@@ -13,6 +13,7 @@
 mod fold;
 pub mod job;
 mod notes;
+pub mod page_cache;
 mod query;
 mod snippet;
 mod text;

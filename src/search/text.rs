@@ -168,8 +168,16 @@ impl Sink for Collect<'_> {
 /// article, the chapters in order): a search then matches only words a
 /// reader sees, its snippets show no tags, scripts or zip bytes, and the
 /// n-th match is the n-th the reader finds. Line numbers count lines of
-/// that text, not of the file.
+/// that text, not of the file. Kept between searches (see `page_cache`).
 fn page_text(path: &Path) -> Result<String, String> {
+    match super::page_cache::kept() {
+        Some(texts) => texts.text_of(path, || extract_page_text(path)),
+        None => extract_page_text(path),
+    }
+}
+
+/// [`page_text`], extracted from the file now.
+fn extract_page_text(path: &Path) -> Result<String, String> {
     let source = crate::library::Source::File(path.to_path_buf());
     let loaded = crate::library::load(&source)?;
     let doc = crate::document::Document::parse_complete(

@@ -178,6 +178,7 @@ impl World {
             .env("HOME", self.tmp.path())
             .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
             .env("XDG_DATA_HOME", self.tmp.path().join("xdg-data"))
+            .env("XDG_CACHE_HOME", self.tmp.path().join("xdg-cache"))
             .env_remove("GLOSS_DATA_DIR")
             .stdin(Stdio::null())
             .output()
