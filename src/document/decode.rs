@@ -128,7 +128,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         Err(_) => (String::from_utf8_lossy(bytes), true),
     };
     Ok(Decoded {
-        text: normalise_newlines(&raw),
+        text: without_terminal_formatting(normalise_newlines(&raw)),
         lossy,
     })
 }
@@ -157,7 +157,10 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     } else {
         text
     };
-    Ok(Decoded { text, lossy })
+    Ok(Decoded {
+        text: without_terminal_formatting(text),
+        lossy,
+    })
 }
 
 /// UTF-16 text as [`decode`] returns it; a NUL character still means binary.
@@ -167,9 +170,63 @@ fn from_utf16(order: Utf16, bytes: &[u8]) -> Result<Decoded, DecodeError> {
         return Err(DecodeError::Binary);
     }
     Ok(Decoded {
-        text: normalise_newlines(&text),
+        text: without_terminal_formatting(normalise_newlines(&text)),
         lossy,
     })
+}
+
+/// Text formatted for a terminal (a manual saved from `man`, a tool's
+/// coloured output) as the words it shows, as `less` shows it: overstrikes
+/// (`b\x08b` bold, `_\x08u` underlined, `+\x08o` a bullet) become the
+/// character struck last, and colour and weight sequences (`ESC [ 1 m`) are
+/// dropped rather than shown as `␛[1m`. Other escape sequences are left for
+/// the sanitizer to show as placeholders: a title or clipboard sequence in
+/// an article is an attack the reader should see. Text without a backspace
+/// or an escape is returned as it is.
+fn without_terminal_formatting(text: String) -> String {
+    if memchr::memchr2(0x08, 0x1b, text.as_bytes()).is_none() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{8}' => {
+                // The character struck over the last one replaces it; `_`
+                // struck over a character (or under, first) underlines it.
+                let Some(&next) = chars.peek().filter(|n| !n.is_control()) else {
+                    continue;
+                };
+                chars.next();
+                match out.chars().next_back().filter(|&c| c != '\n') {
+                    Some(_) if next == '_' => {}
+                    Some(_) => {
+                        out.pop();
+                        out.push(next);
+                    }
+                    None => out.push(next),
+                }
+            }
+            '\u{1b}' => {
+                // SGR (`ESC [ 1 m`, `ESC [ 0 m`: bold, colours, reset) is
+                // formatting and is dropped; any other sequence (a title, the
+                // clipboard, a cursor report) has no place in a text and is
+                // left for the sanitizer to show, as is an unfinished one.
+                let mut ahead = chars.clone();
+                let sgr = ahead.next() == Some('[')
+                    && ahead
+                        .find(|c| !(c.is_ascii_digit() || *c == ';' || *c == ':'))
+                        .is_some_and(|c| c == 'm');
+                if sgr {
+                    chars = ahead;
+                } else {
+                    out.push(c);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Turns `\r\n` and lone `\r` into `\n` in one pass.
@@ -246,6 +303,26 @@ mod tests {
         let d = decode(b"\xEF\xBB\xBFa\r\nb\rc\n\r\rd\r").unwrap();
         assert_eq!(d.text, "a\nb\nc\n\n\nd\n");
         assert!(!d.lossy);
+    }
+
+    #[test]
+    fn terminal_formatting_shows_as_the_words_it_formats() {
+        let manual = "\x1b[1mman-db\x1b[0m - the \x1b[4;31mmanual\x1b[24m\n\
+                      +\x08o b\x08bo\x08ol\x08ld\x08d and _\x08u_\x08n_\x08d_\x08e_\x08r end\x08\n";
+        let decoded = decode(manual.as_bytes()).unwrap();
+        assert_eq!(decoded.text, "man-db - the manual\no bold and under end\n");
+        assert_eq!(
+            decode_owned(manual.as_bytes().to_vec()).unwrap().text,
+            decoded.text
+        );
+        // A title or clipboard sequence, a cursor report, an unfinished
+        // colour: left for the sanitizer to show.
+        for kept in ["\x1b]0;T\x07", "\x1b]52;c;QQ==\x07", "\x1b[6n", "\x1b[1"] {
+            let text = format!("a{kept}b");
+            assert_eq!(decode(text.as_bytes()).unwrap().text, text);
+        }
+        // An escape that starts nothing known is left for the sanitizer.
+        assert_eq!(decode(b"a\x1bb").unwrap().text, "a\x1bb");
     }
 
     #[test]
@@ -349,7 +426,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn decoding_any_bytes_never_panics_and_keeps_every_valid_character(
+        fn decoding_any_bytes_never_panics_and_keeps_every_valid_character_but_terminal_formatting(
             bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)
         ) {
             let result = decode(&bytes);
@@ -371,7 +448,11 @@ mod tests {
                     valid.push('\u{fffd}');
                 }
             }
-            proptest::prop_assert_eq!(d.text, normalise_newlines(&valid));
+            // Every character kept, but for a terminal's formatting.
+            proptest::prop_assert_eq!(
+                d.text,
+                without_terminal_formatting(normalise_newlines(&valid))
+            );
             proptest::prop_assert_eq!(d.lossy, invalid);
         }
 
@@ -379,7 +460,8 @@ mod tests {
         fn any_text_without_nul_survives_utf16_in_both_byte_orders(text in "[^\u{0}]{0,80}") {
             for order in [Utf16::Little, Utf16::Big] {
                 let d = decode(&utf16(&text, order)).unwrap();
-                proptest::prop_assert_eq!(&d.text, &normalise_newlines(&text));
+                let shown = without_terminal_formatting(normalise_newlines(&text));
+                proptest::prop_assert_eq!(&d.text, &shown);
                 proptest::prop_assert!(!d.lossy);
             }
         }
