@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use grep_regex::RegexMatcher;
-use grep_searcher::{Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
+use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder, Sink, SinkFinish, SinkMatch};
 
 use super::{ArticleHits, FileFigures, Hit, HitKind, Keep, Place, Query, find_in};
 
@@ -30,6 +30,9 @@ impl TextSearcher {
             searcher: SearcherBuilder::new()
                 .line_number(true)
                 .multi_line(query.multi_line())
+                // A NUL byte makes a file binary, as for the library (which
+                // does not list it) and ripgrep: it is not searched on.
+                .binary_detection(BinaryDetection::quit(0))
                 .build(),
             matcher: query.matcher().clone(),
             keep: Keep::Rows,
@@ -99,6 +102,8 @@ struct Collect<'a> {
     hits: Vec<Hit>,
     len: u64,
     keep: Keep,
+    /// A NUL byte was found: a binary file, none of whose matches count.
+    binary: bool,
 }
 
 impl<'a> Collect<'a> {
@@ -110,11 +115,12 @@ impl<'a> Collect<'a> {
             count: 0,
             hits: Vec::new(),
             len: 0,
+            binary: false,
         }
     }
 
     fn into_hits(self, article: usize) -> Option<ArticleHits> {
-        (self.count > 0).then_some(ArticleHits {
+        (self.count > 0 && !self.binary).then_some(ArticleHits {
             article,
             count: self.count,
             hits: self.hits,
@@ -156,6 +162,11 @@ impl Sink for Collect<'_> {
             self.count += ranges.len();
         }
         Ok(!self.cancel.load(Ordering::Relaxed))
+    }
+
+    fn binary_data(&mut self, _: &Searcher, _: u64) -> Result<bool, io::Error> {
+        self.binary = true;
+        Ok(false)
     }
 
     fn finish(&mut self, _: &Searcher, finish: &SinkFinish) -> Result<(), io::Error> {
@@ -349,6 +360,20 @@ mod tests {
             .collect();
         assert_eq!(marked, ["salt marsh", "salt marsh"]);
         assert_eq!(first.place.unwrap().offset, 31);
+    }
+
+    #[test]
+    fn a_file_with_a_nul_byte_is_binary_and_has_no_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("binary.txt");
+        std::fs::write(&binary, b"abc\0def\nabc again\n").unwrap();
+        let text = dir.path().join("text.txt");
+        std::fs::write(&text, b"abc\n").unwrap();
+        let query = Query::new("abc", Options::default()).unwrap();
+        let never = AtomicBool::new(false);
+        let mut searcher = TextSearcher::new(&query).unlimited();
+        assert!(searcher.file(0, &binary, &never).is_none());
+        assert_eq!(searcher.file(0, &text, &never).unwrap().count, 1);
     }
 
     #[test]
