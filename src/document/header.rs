@@ -65,6 +65,22 @@ fn copyright_title(src: &str) -> Option<String> {
 /// line of text (leading HTML comments, HTML blocks and badge lines skipped); a Debian
 /// copyright file is titled by [`copyright_title`].
 pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
+    let mut header = read_header(src, from, format);
+    // A first line of marks only (`#`, `/*`, `---`) names nothing: the file
+    // name says more.
+    if header
+        .meta
+        .title
+        .as_deref()
+        .is_some_and(|t| !t.chars().any(char::is_alphanumeric))
+    {
+        header.meta.title = None;
+    }
+    header
+}
+
+/// [`read`], before a title of marks only is let go.
+fn read_header(src: &str, from: usize, format: Format) -> Header {
     let mut header = Header {
         meta: Metadata::default(),
         pieces: Vec::new(),
@@ -149,8 +165,10 @@ fn heading_near_start(src: &str, from: usize, format: Format) -> Option<Range<us
     }
     for range in leading_segments(src, from, format) {
         let seg = src.get(range.clone()).unwrap_or("");
-        if opens_with_h1(seg) {
-            return Some(range);
+        // A MyST label (`(name)=`) right above the heading is not text.
+        let skip = myst_targets_len(seg);
+        if opens_with_h1(seg.get(skip..).unwrap_or("")) {
+            return Some(range.start + skip..range.end);
         }
         let short = seg.chars().count() <= PREFACE_CHARS && seg.lines().count() <= 3;
         if !(short || is_markup_only(seg)) {
@@ -171,11 +189,32 @@ fn first_text_segment(src: &str, from: usize, format: Format) -> Option<Range<us
         .find(|r| !is_markup_only(src.get(r.clone()).unwrap_or("")))
 }
 
-/// An HTML comment or block, or a line (or heading) of images and links
-/// (badges, a logo).
+/// An HTML comment or block, a line (or heading) of images and links
+/// (badges, a logo), a table (of build badges, above a README's title), or
+/// only MyST labels.
 fn is_markup_only(seg: &str) -> bool {
     let t = seg.trim_start();
-    t.starts_with('<') || opens_with_image(t) || opens_with_image(t.trim_start_matches('#'))
+    t.starts_with('<')
+        || t.starts_with('|')
+        || opens_with_image(t)
+        || opens_with_image(t.trim_start_matches('#'))
+        || myst_targets_len(seg) == seg.len()
+}
+
+/// The length of the MyST labels (`(name)=` lines, Sphinx's link targets in
+/// Markdown) that open `seg`.
+fn myst_targets_len(seg: &str) -> usize {
+    let mut len = 0;
+    for line in seg.split_inclusive('\n') {
+        let t = line.trim();
+        let target =
+            t.len() > 3 && t.starts_with('(') && t.ends_with(")=") && !t[1..].contains(' ');
+        if !target {
+            break;
+        }
+        len += line.len();
+    }
+    len
 }
 
 /// A line that starts with an image, or a linked image (a logo, a badge).
@@ -521,6 +560,27 @@ mod tests {
         assert_eq!(
             title_of("# Real ![icon](i.png) Title\n\nBody.\n").as_deref(),
             Some("Real [image: icon] Title")
+        );
+    }
+
+    #[test]
+    fn labels_badge_tables_and_marks_are_never_the_title() {
+        // A MyST label right above the heading (pip's docs).
+        assert_eq!(
+            title_of("(repeatability)=\n# Repeatable Installs\n\npip can be used.\n").as_deref(),
+            Some("Repeatable Installs")
+        );
+        // A table of build badges above the heading (GnuTLS's README).
+        let badges = "[![CII](b.svg)](x)\n\n|Branch|CI|Status|\n|:-:|:-:|-:|\n|master|Gitlab|[![ok](s.svg)](p)|\n\n# GnuTLS -- Information for developers\n\nBody.\n";
+        assert_eq!(
+            title_of(badges).as_deref(),
+            Some("GnuTLS -- Information for developers")
+        );
+        // Marks only: no title (the list shows the file name).
+        assert_eq!(title_of("#\n\nset(X 1)\n").as_deref(), None);
+        assert_eq!(
+            read("/*\n * a comment\n */\n", 0, Format::Plain).meta.title,
+            None
         );
     }
 
