@@ -864,9 +864,47 @@ fn walk_reason(e: &walkdir::Error) -> String {
 pub fn is_article_name(path: &Path) -> bool {
     let ext = text_extension(path);
     if is_gzip_name(path) {
-        return ext != document::epub::EXTENSION && EXTENSIONS.contains(&ext.as_str());
+        return (ext != document::epub::EXTENSION && EXTENSIONS.contains(&ext.as_str()))
+            || is_document_name(&path.with_extension(""));
     }
-    EXTENSIONS.contains(&ext.as_str())
+    EXTENSIONS.contains(&ext.as_str()) || is_document_name(path)
+}
+
+/// The names plain-text documents have been given by convention since
+/// before extensions, and their Debian forms: `README`, `NEWS.Debian`,
+/// `changelog.Debian`, `copyright`, `AUTHORS`...
+const DOCUMENT_NAMES: &[&str] = &[
+    "readme",
+    "news",
+    "changelog",
+    "changes",
+    "history",
+    "copying",
+    "license",
+    "licence",
+    "copyright",
+    "authors",
+    "thanks",
+    "todo",
+    "install",
+    "notice",
+    "bugs",
+    "faq",
+];
+
+/// Whether the file name is one of [`DOCUMENT_NAMES`] (any case), alone or
+/// with `.Debian` or `.source` after it (as Debian ships them): text a
+/// reader of `/usr/share/doc` wants listed, where an extension list would
+/// leave out every changelog and copyright file.
+fn is_document_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let (stem, rest) = name.split_once('.').unwrap_or((name, ""));
+    DOCUMENT_NAMES.iter().any(|d| stem.eq_ignore_ascii_case(d))
+        && (rest.is_empty()
+            || rest.eq_ignore_ascii_case("debian")
+            || rest.eq_ignore_ascii_case("source"))
 }
 
 /// Whether the file at `path` is read through a parse (a saved web page or

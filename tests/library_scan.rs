@@ -313,7 +313,7 @@ fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
     // Compressed files that are not articles by name are not listed.
     fs::write(dir.path().join("data.json.gz"), gzip::gzipped(b"{}")).unwrap();
     fs::write(
-        dir.path().join("changelog.gz"),
+        dir.path().join("changes.json.gz"),
         gzip::gzipped(b"lamp (1.0) stable\n"),
     )
     .unwrap();
@@ -335,7 +335,7 @@ fn gzipped_articles_are_listed_by_their_title_and_opened_as_their_format() {
     let reading = library::load_for_reading(&scan.articles[0].source, 1 << 20).unwrap();
     assert_eq!(reading.text.as_str(), news);
     // Named on the command line, any gzip file is read, told by its text.
-    let changelog = scan_guarded(vec![dir.path().join("changelog.gz")], 1 << 20);
+    let changelog = scan_guarded(vec![dir.path().join("changes.json.gz")], 1 << 20);
     assert_eq!(titles(&changelog), ["lamp (1.0) stable"]);
 }
 
@@ -348,4 +348,39 @@ fn a_damaged_gzip_article_is_skipped_with_the_reason() {
     let scan = scan_dir(dir.path());
     assert!(scan.articles.is_empty(), "{:?}", titles(&scan));
     assert!(skipped_reason(&scan, "cut.txt.gz").starts_with("damaged gzip file"));
+}
+
+#[test]
+fn readme_news_changelog_and_copyright_files_are_listed_without_an_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |name: &str, first: &str| {
+        fs::write(dir.path().join(name), format!("{first}\n\nSome text.\n")).unwrap();
+    };
+    text("README", "Lamp README");
+    text("copyright", "Lamp copyright notice");
+    text("NEWS.Debian", "Lamp news for Debian");
+    text("AUTHORS", "Lamp authors");
+    fs::write(
+        dir.path().join("changelog.Debian.gz"),
+        gzip::gzipped(b"lamp (1.0-1) unstable; urgency=low\n\n  * First upload.\n"),
+    )
+    .unwrap();
+    // Other names without an article extension are still left out.
+    text("Makefile", "all:");
+    text("README.c", "int main;");
+    text("lamp", "a program");
+    let scan = scan_dir(dir.path());
+    let mut listed = titles(&scan);
+    listed.sort_unstable();
+    assert_eq!(
+        listed,
+        [
+            "Lamp README",
+            "Lamp authors",
+            "Lamp copyright notice",
+            "Lamp news for Debian",
+            "lamp (1.0-1) unstable; urgency=low"
+        ]
+    );
+    assert_eq!(scan.ignored, 3, "{:?}", scan.ignored);
 }
