@@ -262,7 +262,10 @@ impl Session {
             .enumerate()
             .map(|(i, a)| (ArticleId(i), path_to_text(&store_path(&a.source))))
             .collect();
-        for (id, path) in listed {
+        // The open article's figures follow its saves, which may be newer
+        // than what the check read.
+        let open = self.app.reader.as_ref().map(|r| r.article);
+        for (id, path) in listed.into_iter().filter(|(id, _)| Some(*id) != open) {
             match revised.get(&path) {
                 Some(Some(entry)) => self.apply_figures(id, &entry.clone()),
                 Some(None) => self.clear_figures(id),
