@@ -108,6 +108,7 @@ fn extract(source: &str, meta: &mut Metadata) -> Option<String> {
     };
     let document = dom_query::Document::from(source);
     inline_divs_as_paragraphs(&document);
+    unwrap_sections(&document);
     let mut readability =
         dom_smoothie::Readability::with_document(document, None, Some(config)).ok()?;
     let article = readability.parse().ok()?;
@@ -132,6 +133,139 @@ fn extract(source: &str, meta: &mut Metadata) -> Option<String> {
 fn inline_divs_as_paragraphs(document: &dom_query::Document) {
     const INLINE_ONLY: &str = "div:not(:has(blockquote, dl, div, img, ol, p, pre, table, ul, section, h1, h2, h3, h4, h5, h6, figure, hr))";
     document.select(INLINE_ONLY).rename("p");
+}
+
+/// Unwraps the sections of a page before Readability reads it: each
+/// `<section>`, or `<div>` with a class, that starts with a heading, stands
+/// beside other elements and repeats (two or more of the same element and
+/// class start with a heading) gives its content to its parent. A
+/// documentation page is such sections side by side, and Readability, built
+/// to find one article among boilerplate, lost whole ones three ways:
+///
+/// - it scores a paragraph into its parent and, halved, its grandparent, so
+///   the longest section outscored the element holding them all and became
+///   the article, and a sibling joins that only with a fifth of its score
+///   (Node's errors.html kept "Node.js error codes" and dropped the 30
+///   sections around it, dgram.html its last one);
+/// - its last clean-up drops a `<div>` whose text is more than a fifth link,
+///   as a short section naming a linked constant is (26 of the 35 "Returns"
+///   of gtk-doc's libtasn1 reference);
+/// - it drops an element whose class or id contains a word such as
+///   "related" anywhere (QEMU's `<section id="block-core-vm-unrelated">`,
+///   more than half of its reference).
+///
+/// Unwrapped, the sections' paragraphs score into the element holding them
+/// all, which then wins, and no section is left to drop as a whole. A
+/// section's id becomes a permalink in its heading (`<a id href="#id">`, as
+/// Node's headings have), so links still lead there; the heading itself
+/// would be dropped for an id like "…-unrelated", and Readability drops an
+/// empty anchor without `href`. A section that is its parent's only element
+/// stays: it has no sibling to lose, and Readability counts a `<section>`
+/// as one paragraph of all its text, which keeps its parent the article
+/// (unwrapped, QEMU's page took in its menu bar's "QEMU").
+///
+/// Boilerplate stays Readability's to judge: a heading mostly linking
+/// elsewhere (a list of other stories) does not make a section, nor does a
+/// class or id with a word starting with a boilerplate name ("comments",
+/// "sidebar-widget", but not "unrelated"), and a box seen once (a "Listen"
+/// box in a story) stays whole.
+fn unwrap_sections(document: &dom_query::Document) {
+    let has_sibling = |node: &dom_query::NodeRef| {
+        node.parent().is_some_and(|p| {
+            p.children_it(false)
+                .filter(|c| c.is_element())
+                .nth(1)
+                .is_some()
+        })
+    };
+    let sections: Vec<_> = document
+        .select("section, div")
+        .nodes()
+        .iter()
+        .filter(|node| {
+            let classed = node.attr("class").is_some_and(|c| !c.trim().is_empty());
+            (classed || node.has_name("section")) && !names_boilerplate(node) && has_sibling(node)
+        })
+        .filter_map(|node| Some((*node, leading_heading(node)?)))
+        .collect();
+    let kind = |node: &dom_query::NodeRef| {
+        let name = node.node_name().map(|n| n.to_string());
+        (name, node.attr_or("class", "").to_string())
+    };
+    let mut kinds = std::collections::HashMap::new();
+    for (node, _) in &sections {
+        *kinds.entry(kind(node)).or_insert(0usize) += 1;
+    }
+    for (node, heading) in &sections {
+        if kinds[&kind(node)] < 2 {
+            continue;
+        }
+        if let Some(id) = node.attr("id") {
+            let permalink = document.tree.new_element("a");
+            permalink.set_attr("id", &id);
+            permalink.set_attr("href", &format!("#{id}"));
+            heading.prepend_child(&permalink);
+        }
+        if let Some(first) = node.first_child() {
+            // Moves every child of `node` before it and removes `node`.
+            first.unwrap_node();
+        }
+    }
+}
+
+/// The heading `node` starts with (after white space and empty elements
+/// such as `<a name>`), unless the heading is mostly a link to elsewhere.
+/// Counted without building any text, as on every `<div>` of a large page.
+fn leading_heading<'a>(node: &dom_query::NodeRef<'a>) -> Option<dom_query::NodeRef<'a>> {
+    let first = node.children_it(false).find(|child| {
+        child.is_nonempty_text() || child.descendants_it().any(|d| d.is_nonempty_text())
+    })?;
+    let name = first.node_name()?;
+    if !matches!(&*name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+        return None;
+    }
+    let linked: usize = first
+        .descendants_it()
+        .filter(|d| d.has_name("a") && !d.attr_or("href", "").starts_with('#'))
+        .map(|a| a.normalized_char_count())
+        .sum();
+    (linked * 2 < first.normalized_char_count()).then_some(first)
+}
+
+/// Whether a word of `node`'s class or id starts with a name Readability
+/// reads as boilerplate (its list of unlikely candidates, and "share",
+/// "widget", "nav"...). Readability looks for these anywhere in the
+/// attribute, which took "unrelated" for "related".
+fn names_boilerplate(node: &dom_query::NodeRef) -> bool {
+    const NAMES: [&str; 22] = [
+        "banner",
+        "breadcrumb",
+        "comment",
+        "community",
+        "disqus",
+        "footer",
+        "header",
+        "menu",
+        "nav",
+        "newsletter",
+        "pager",
+        "pagination",
+        "popup",
+        "promo",
+        "related",
+        "replies",
+        "share",
+        "sidebar",
+        "social",
+        "sponsor",
+        "subscribe",
+        "widget",
+    ];
+    let names = format!("{} {}", node.attr_or("class", ""), node.attr_or("id", ""));
+    names
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| NAMES.iter().any(|name| word.starts_with(name)))
 }
 
 /// The title as a heading when the content does not start with it
@@ -378,5 +512,209 @@ fn person(value: &serde_json::Value) -> Option<String> {
             (!names.is_empty()).then(|| names.join(", "))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text of the page's blocks, one block a line.
+    fn text(page: &Page) -> String {
+        let lines: Vec<&str> = page.pieces.iter().map(|p| p.text.as_str()).collect();
+        lines.join("\n")
+    }
+
+    /// `count` paragraphs about brewing, numbered, in the plain sentences of
+    /// reference prose (few commas, which Readability counts).
+    fn paragraphs(topic: &str, count: usize) -> String {
+        (1..=count)
+            .map(|n| {
+                format!(
+                    "<p>Note {n} on {topic}. The kettle warms the water slowly and checks \
+                     the element twice. It keeps a log of each batch so that a brewer who \
+                     returns later can see what was poured and when.</p>"
+                )
+            })
+            .collect()
+    }
+
+    /// A reference page shaped like Node's: a navigation column, then one
+    /// element holding an introduction and sections, one of them far longer
+    /// than the rest.
+    fn reference_page() -> String {
+        format!(
+            r##"<!DOCTYPE html><html><head><title>Kettle | Brewkit docs</title></head><body>
+<div id="column2" role="navigation"><ul>
+<li><a href="cups.html">Cups</a></li><li><a href="kettle.html">Kettle</a></li>
+<li><a href="teapots.html">Teapots</a></li></ul></div>
+<div id="apicontent">
+<p>The kettle module heats water for the other modules, one batch at a time.</p>
+<ul><li>Batches are never mixed.</li><li>Heat is given in degrees.</li></ul>
+<section><h2>Class: Kettle<a class="mark" href="#class-kettle">#</a></h2>{}</section>
+<section><h2>kettle.descale()<a class="mark" href="#descale">#</a></h2>
+<p>Removes the scale from the element; run it monthly where the water is hard.</p></section>
+<section><h2>kettle.pour(cup)<a class="mark" href="#pour">#</a></h2>
+<pre><code>kettle.pour(cups.mug());</code></pre></section>
+</div>
+<footer><p>Brewkit is free software. <a href="/license">License</a></p></footer>
+</body></html>"##,
+            paragraphs("the kettle class", 30)
+        )
+    }
+
+    #[test]
+    fn a_reference_page_keeps_every_section_not_only_the_longest() {
+        let page = parse(&reference_page(), Format::Html);
+        let text = text(&page);
+        let missing = [
+            "heats water for the other modules",
+            "Batches are never mixed.",
+            "Class: Kettle",
+            "Note 30 on the kettle class",
+            "kettle.descale()",
+            "run it monthly",
+            "kettle.pour(cups.mug());",
+        ]
+        .into_iter()
+        .filter(|kept| !text.contains(kept))
+        .collect::<Vec<_>>();
+        assert!(missing.is_empty(), "{missing:?} missing from:\n{text}");
+        for dropped in ["Teapots", "free software"] {
+            assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_section_whose_id_only_contains_a_boilerplate_word_is_kept() {
+        // Sphinx's shape: nested sections named by ids, headings linking
+        // back to the table of contents.
+        let section = |id: &str, title: &str| {
+            format!(
+                r##"<section id="{id}"><h2><a class="toc-backref" href="#toc-{id}">{title}</a><a class="headerlink" href="#{id}">¶</a></h2>{}</section>"##,
+                paragraphs(title, 4)
+            )
+        };
+        let page = format!(
+            r#"<html><head><title>Kettle reference</title></head><body>
+<div class="wy-menu"><ul><li><a href="cups.html">Cups</a></li></ul></div>
+<div class="document"><div itemprop="articleBody"><section id="kettle-reference"><h1>Kettle reference</h1>
+{}{}{}</section></div></div></body></html>"#,
+            section("heating", "Heating"),
+            section("helpers-unrelated-to-heat", "Helpers unrelated to heat"),
+            section("pouring", "Pouring"),
+        );
+        let page = parse(&page, Format::Html);
+        let text = text(&page);
+        for kept in [
+            "Note 4 on Heating",
+            "Note 4 on Helpers",
+            "Note 4 on Pouring",
+        ] {
+            assert!(text.contains(kept), "{kept:?} missing from:\n{text}");
+        }
+        // The section's id still names its heading.
+        let heading = page
+            .pieces
+            .iter()
+            .find(|p| p.text == "Helpers unrelated to heat")
+            .expect("the heading is kept");
+        assert!(
+            heading
+                .anchors
+                .iter()
+                .any(|(_, name)| name == "helpers-unrelated-to-heat")
+        );
+    }
+
+    #[test]
+    fn short_sections_naming_linked_constants_are_kept() {
+        // gtk-doc's shape: a function's "Returns" is a div of its own whose
+        // text is mostly a link to a constant.
+        let function = |name: &str| {
+            format!(
+                r#"<div class="refsect2"><a name="{name}"></a><h3>{name} ()</h3>
+<pre class="programlisting">int {name} (brew_pot *pot);</pre>
+<p>Warms the pot, fills it from the kettle, and waits, which takes a while, for
+the leaves to settle before the pot is poured, stirred, or covered.</p>
+<div class="refsect3"><a name="{name}.returns"></a><h4>Returns</h4>
+<p><a class="link" href="brew.html#BREW-POT-WARM:CAPS"><code>BREW_POT_WARM</code></a> when ready.</p>
+</div></div>"#
+            )
+        };
+        let page = format!(
+            r#"<html><head><title>brew</title></head><body>
+<table class="navigation"><tr><td><a href="index.html">Home</a></td></tr></table>
+<div class="refentry"><div class="refsect1"><h2>Functions</h2>{}{}{}{}</div></div>
+</body></html>"#,
+            function("brew_start"),
+            function("brew_steep"),
+            function("brew_pour"),
+            function("brew_stop")
+        );
+        let text = text(&parse(&page, Format::Html));
+        assert_eq!(text.matches("Returns").count(), 4, "{text}");
+        assert_eq!(
+            text.matches("BREW_POT_WARM when ready.").count(),
+            4,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_news_page_still_loses_its_boilerplate() {
+        let repeat = |count: usize, make: &dyn Fn(usize) -> String| -> String {
+            (1..=count).map(make).collect()
+        };
+        let page = format!(
+            r#"<!DOCTYPE html><html><head><title>Harbour reopens | The Gazette</title></head><body>
+<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<div class="layout"><article class="story">
+<h1>Harbour reopens after the storm</h1>
+<p>The harbour opened again on Monday, three weeks after the storm took the old pier,
+and the first ferry left on time, with a full deck, under a clear sky.</p>
+<section><h2>The repairs</h2><p>Divers checked every pile, the crane crews worked at night,
+and the council paid for new lights along the quay, which the fishermen had wanted for years.</p></section>
+<section><h2>What comes next</h2><p>A new pier is planned for the spring, though the money,
+the design and the date are still argued over in the council, week after week.</p></section>
+<div class="box"><h3>Listen</h3><p><a href="/audio/harbour">Hear this story read aloud</a> (4 min)</p></div>
+{}
+{}
+</article>
+<div class="col-side">{}</div></div>
+<footer><p>The Gazette, all rights reserved.</p></footer>
+</body></html>"#,
+            repeat(3, &|n| format!(
+                r#"<div class="card"><h3><a href="/s{n}">Another story, number {n}, about boats and the weather</a></h3>
+<p>A teaser for the other story, which is about boats, the weather, and fish.</p></div>"#
+            )),
+            repeat(3, &|n| format!(
+                r#"<div class="comment"><h4>Reader {n} says</h4><p>About time, though the new lights
+are far too bright, and the parking, as ever, is a mess, frankly.</p></div>"#
+            )),
+            repeat(3, &|n| format!(
+                r#"<div class="sidebar-widget"><h3>Most read {n}</h3><ul><li><a href="/r{n}">Tides, and the moon</a></li></ul></div>"#
+            )),
+        );
+        let text = text(&parse(&page, Format::Html));
+        for kept in [
+            "first ferry left on time",
+            "The repairs",
+            "A new pier is planned",
+        ] {
+            assert!(text.contains(kept), "{kept:?} missing from:\n{text}");
+        }
+        for dropped in [
+            "Sport",
+            "read aloud",
+            "Another story",
+            "teaser",
+            "Reader 1",
+            "parking",
+            "Most read",
+            "rights reserved",
+        ] {
+            assert!(!text.contains(dropped), "{dropped:?} kept in:\n{text}");
+        }
     }
 }
