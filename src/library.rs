@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use walkdir::WalkDir;
 
 use crate::document::{self, Document, Format, Metadata, ParseOptions, sanitize};
+pub(crate) use cache::write_atomically;
 pub use cache::{Cached, FileStamp, MetaCache, sort_walk_order};
 use file::FileId;
 pub use file::{DEFAULT_MAX_FILE_SIZE, Kind, Refusal, io_reason};

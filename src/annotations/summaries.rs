@@ -91,15 +91,7 @@ pub(super) fn save(file: &Path, entries: &HashMap<PathBuf, Cached>) -> std::io::
             .collect(),
     };
     let bytes = serde_json::to_vec(&kept).map_err(std::io::Error::other)?;
-    if let Some(dir) = file.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let temp = file.with_extension(format!("json.{}.tmp", std::process::id()));
-    fs::write(&temp, bytes)
-        .and_then(|()| fs::rename(&temp, file))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })
+    crate::library::write_atomically(file, &bytes)
 }
 
 #[cfg(test)]

@@ -272,8 +272,9 @@ fn key(path: &Path) -> String {
     crate::annotations::path_to_text(path)
 }
 
-/// Writes `bytes` to `file` crash-safely, creating its folder.
-fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `file` crash-safely, creating its folder: every cache
+/// file gloss keeps goes through here (and so through `replace_file`).
+pub(crate) fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = file.parent() {
         fs::create_dir_all(dir)?;
     }

@@ -15,7 +15,6 @@
 //! (beside, then renamed into place: a crash leaves the old file or the new).
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -115,21 +114,12 @@ fn read_kept(file: &Path, header: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Keeps `text` in `file` under `header`: written beside, then renamed.
+/// Keeps `text` in `file` under `header`, crash-safely.
 fn write_kept(file: &Path, header: &str, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = file.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let temp = file.with_extension(format!("txt.{}.tmp", std::process::id()));
-    let written = fs::File::create(&temp).and_then(|mut out| {
-        out.write_all(header.as_bytes())?;
-        out.write_all(text.as_bytes())
-    });
-    written
-        .and_then(|()| fs::rename(&temp, file))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&temp);
-        })
+    let mut bytes = String::with_capacity(header.len() + text.len());
+    bytes.push_str(header);
+    bytes.push_str(text);
+    crate::library::write_atomically(file, bytes.as_bytes())
 }
 
 #[cfg(test)]
