@@ -91,7 +91,18 @@ pub(super) fn save(file: &Path, entries: &HashMap<PathBuf, Cached>) -> std::io::
             .collect(),
     };
     let bytes = serde_json::to_vec(&kept).map_err(std::io::Error::other)?;
-    crate::library::write_atomically(file, &bytes)
+    // Not through `write_atomically`: it syncs, and this is written as gloss
+    // exits (a hangup's exit must beat the watchdog on a busy disk); a lost
+    // file only costs the next start some reading.
+    if let Some(dir) = file.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let temp = file.with_extension(format!("json.{}.tmp", std::process::id()));
+    fs::write(&temp, bytes)
+        .and_then(|()| fs::rename(&temp, file))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
 }
 
 #[cfg(test)]
