@@ -90,6 +90,25 @@ pub struct Container {
     pub list_depth: u8,
     /// The list marker ("•", "3.") when the block starts a list item.
     pub marker: Option<String>,
+    /// How the lines of a plain-text block laid out by hand (a Debian
+    /// changelog's nested items, an indented value under a field) sit right
+    /// of the block's edge: the indentation is not canonical text, so
+    /// anchors do not move when it is drawn. Sorted by line; lines without
+    /// an entry start at the edge and do not hang.
+    pub indents: Vec<LineIndent>,
+}
+
+/// One line of a block drawn indented: the author's indentation kept, as a
+/// pager would show it, without putting blanks into the text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineIndent {
+    /// Which line of the block: the number of `\n` before it in the block.
+    pub line: u32,
+    /// Columns between the block's edge and the line's first character.
+    pub indent: u16,
+    /// Further columns for the rows the line wraps to: the width of a list
+    /// item's marker, so its wrapped text lines up under the text.
+    pub hang: u16,
 }
 
 /// Inline styles; several can apply at once (a strong link).

@@ -27,7 +27,7 @@ pub(super) struct Header {
 fn parse(src: &str, base: usize, format: Format) -> Vec<Piece> {
     match format {
         Format::Markdown => markdown::parse(src, base),
-        Format::Plain => plain::parse(src, base),
+        Format::Plain => plain::parse(src, base, &mut plain::Margin::default()),
         // Pages have no header of lines (see `html_page`).
         Format::Html | Format::HtmlRaw => Vec::new(),
     }

@@ -312,6 +312,7 @@ impl Builder {
             quote_depth: self.quote_depth,
             list_depth: depth(self.lists.len()),
             marker: self.marker.take(),
+            indents: Vec::new(),
         }
     }
 

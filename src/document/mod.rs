@@ -40,7 +40,7 @@ mod tests_html;
 
 pub use anchors::{Anchor, heading_slug};
 pub use blocks::{
-    Block, BlockKind, ColumnAlign, Container, Link, Span, SpanStyle, Table, TableRow,
+    Block, BlockKind, ColumnAlign, Container, LineIndent, Link, Span, SpanStyle, Table, TableRow,
 };
 pub use char_offset::CharOffset;
 pub use decode::{DecodeError, Decoded, decode, decode_owned, trim_cut_character};

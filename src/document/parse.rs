@@ -43,6 +43,8 @@ pub(super) struct Pending {
     carry: Option<Piece>,
     /// Markdown state that spans segments (footnotes, waiting anchors).
     markdown: markdown::Context,
+    /// Plain text's least indent so far, which indentation is drawn from.
+    margin: plain::Margin,
     done: bool,
     /// The article's link reference definitions, gathered from the whole
     /// source the first time a segment uses one it does not define (an
@@ -95,6 +97,7 @@ impl Pending {
             unread: None,
             origin: None,
             failed: None,
+            margin: plain::Margin::default(),
         }
     }
 
@@ -324,6 +327,7 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
             unread: None,
             origin: None,
             failed: None,
+            margin: plain::Margin::default(),
         },
     };
     for piece in header.pieces {
@@ -359,6 +363,7 @@ fn page(source: Arc<String>, format: Format) -> Document {
             unread: None,
             origin: None,
             failed: None,
+            margin: plain::Margin::default(),
         },
     };
     for piece in page.pieces {
@@ -460,7 +465,9 @@ fn step(doc: &mut Document) -> Step {
             markdown::parse_in(segment, base, &mut doc.pending.markdown, &lookup)
         }
         // Pages are parsed whole by `page` and never get here.
-        Format::Plain | Format::Html | Format::HtmlRaw => plain::parse(segment, base),
+        Format::Plain | Format::Html | Format::HtmlRaw => {
+            plain::parse(segment, base, &mut doc.pending.margin)
+        }
     };
     let bytes = range.end - doc.pending.pos;
     doc.pending.pos = range.end;
@@ -606,6 +613,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             unread: None,
             origin: None,
             failed: None,
+            margin: pending.margin,
         },
     };
     while !tail.pending.done {

@@ -6,14 +6,31 @@
 
 use super::piece::Piece;
 use super::sanitize::sanitize;
-use super::{BlockKind, Container};
+use super::{BlockKind, Container, LineIndent};
 use unicode_width::UnicodeWidthStr;
+
+/// The least indent of the document's lines read so far: indentation is
+/// drawn right of it, so a nested item in the next paragraph stays nested
+/// while a file indented throughout does not lose columns to it. It only
+/// shrinks as the parse goes on, so a document parsed from its head gets
+/// the same blocks as one parsed whole.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Margin(Option<usize>);
+
+impl Margin {
+    /// Takes in the least indent of a block about to be laid out.
+    fn take(&mut self, least: usize) -> usize {
+        let margin = self.0.map_or(least, |m| m.min(least));
+        self.0 = Some(margin);
+        margin
+    }
+}
 
 /// Turns one blank-line separated paragraph into blocks; `base` is where the
 /// segment starts in the source, for the source map. A line holding only `.`
 /// under an indent (a Debian copyright file's empty line inside a field)
 /// splits the paragraph; a line underlined with `===` or `---` is a heading.
-pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
+pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piece> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut pieces = Vec::new();
     let mut line_start = 0;
@@ -26,14 +43,14 @@ pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
         }
         let indent = indent_width(raw);
         if text == "." && indent > 0 {
-            pieces.extend(block(&lines, base));
+            pieces.extend(block(&lines, base, margin));
             lines.clear();
             continue;
         }
         if let Some(level) = underline_level(text)
             && let Some(title) = lines.pop()
         {
-            pieces.extend(block(&lines, base));
+            pieces.extend(block(&lines, base, margin));
             lines.clear();
             pieces.push(heading(&title, level, base));
             continue;
@@ -42,7 +59,7 @@ pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
         let from = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
         lines.push(Line { text, from, indent });
     }
-    pieces.extend(block(&lines, base));
+    pieces.extend(block(&lines, base, margin));
     pieces
 }
 
@@ -98,7 +115,7 @@ impl Line<'_> {
 
 /// The block of `lines`, each break between them kept as a line break or
 /// joined by a space (see [`kept_breaks`]).
-fn block(lines: &[Line<'_>], base: usize) -> Option<Piece> {
+fn block(lines: &[Line<'_>], base: usize, margin: &mut Margin) -> Option<Piece> {
     if lines.is_empty() {
         return None;
     }
@@ -119,7 +136,59 @@ fn block(lines: &[Line<'_>], base: usize) -> Option<Piece> {
     }
     // Page-break repair may join prose, never lines laid out by hand.
     piece.joinable = !piece.text.contains('\n');
+    piece.container.indents = line_indents(lines, &kept, margin);
     Some(piece)
+}
+
+/// How each line of a block is indented right of the document's margin,
+/// and how far its wrapped rows hang (a list item's text width past its
+/// marker, or the indent of the line joined under it): a nested item in a
+/// changelog stays nested, and its wrapped text stays under its words. A
+/// line joined from source lines is as indented as the least of them, and a
+/// block's first line is not indented past the rest unless it is a list
+/// item: a paragraph whose first line alone is indented is not indented.
+fn line_indents(lines: &[Line<'_>], kept: &[bool], margin: &mut Margin) -> Vec<LineIndent> {
+    // The source lines that make each line of the block: from one start to
+    // the next (joined when the break between them was not kept).
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(
+            kept.iter()
+                .enumerate()
+                .filter(|(_, k)| **k)
+                .map(|(i, _)| i + 1),
+        )
+        .chain(std::iter::once(lines.len()))
+        .collect();
+    let least_of = |from: usize, to: usize| lines[from..to].iter().map(|l| l.indent).min();
+    let least = least_of(0, lines.len()).unwrap_or(0);
+    let margin = margin.take(least);
+    let columns = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    starts
+        .windows(2)
+        .enumerate()
+        .filter_map(|(line, pair)| {
+            let (from, to) = (pair[0], pair[1]);
+            let first = &lines[from];
+            let mut indent = least_of(from, to).unwrap_or(first.indent);
+            // A paragraph's first line indented past all the lines after
+            // it is a paragraph indent, as the joined ones have.
+            if line == 0 && list_marker(first.text).is_none() && to < lines.len() {
+                indent = indent.min(least);
+            }
+            let hang = match list_marker(first.text) {
+                Some(marker) => marker,
+                None => lines[from + 1..to]
+                    .first()
+                    .map_or(0, |below| below.indent.saturating_sub(first.indent)),
+            };
+            let indent = LineIndent {
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                indent: columns(indent - margin),
+                hang: columns(hang),
+            };
+            (indent.indent > 0 || indent.hang > 0).then_some(indent)
+        })
+        .collect()
 }
 
 /// True when the text goes on from `above` to `below` without a space: a
@@ -352,7 +421,9 @@ fn prose_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             if let Some(marker) = list_marker(above.text) {
                 hang = Some(above.indent + marker);
             }
-            if list_marker(below.text).is_some() || is_copyright_notice(below.text) {
+            let item = list_marker(below.text).is_some()
+                && (hang.is_some() || !is_wrapped_number(above, below));
+            if item || is_copyright_notice(below.text) {
                 return true;
             }
             if hang == Some(below.indent) {
@@ -365,6 +436,23 @@ fn prose_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             above.indent != below.indent && !first_line_indent
         })
         .collect()
+}
+
+/// True when `below` starts with a number and a full stop that the line
+/// above, ending in the middle of a sentence, wrapped onto it (`...under
+/// section` / `7.  This requirement...`): a list item, not the start of one
+/// past its first, would follow a line that ends a sentence or an item.
+fn is_wrapped_number(above: &Line<'_>, below: &Line<'_>) -> bool {
+    let number: String = below
+        .text
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let ends_mid_sentence = above.text.chars().last().is_some_and(char::is_alphanumeric);
+    !number.is_empty()
+        && number != "1"
+        && below.text[number.len()..].starts_with(". ")
+        && ends_mid_sentence
 }
 
 /// The columns a list item's marker takes with the blanks after it, for

@@ -1079,6 +1079,100 @@ fn a_record_of_fields_keeps_a_line_per_field_and_rewraps_long_values() {
 }
 
 #[test]
+fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
+    // A Debian changelog entry: items under items, each wrapped by hand.
+    let d = plain(
+        "  * New upstream release, see the notes for the harbour charts\n    \
+         and the tide tables.\n    \
+         * Fixes a lamp that flickered when the wind came from the\n      \
+         north (closes: #1024).\n  \
+         * Rebuilt.",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "* New upstream release, see the notes for the harbour charts and the tide tables.\n\
+             * Fixes a lamp that flickered when the wind came from the north (closes: #1024).\n\
+             * Rebuilt."
+        ],
+        "the indentation is drawn, never put into the text"
+    );
+    let indents = &d.blocks()[0].container.indents;
+    let got: Vec<(u32, u16, u16)> = indents.iter().map(|i| (i.line, i.indent, i.hang)).collect();
+    assert_eq!(got, [(0, 0, 2), (1, 2, 2), (2, 0, 2)]);
+    // A nested item in a paragraph of its own stays as deep as it was,
+    // joined or not, and so does the paragraph under it.
+    let d = plain(
+        "  * Second release.\n    * Mends the chart of the north reef, which was\n      \
+         drawn a mile too far west.\n\n      \
+         Thanks to the pilots who reported it.\n\n  \
+         * Rebuilt.",
+    );
+    let got: Vec<Vec<(u32, u16, u16)>> = d
+        .blocks()
+        .iter()
+        .map(|b| {
+            b.container
+                .indents
+                .iter()
+                .map(|i| (i.line, i.indent, i.hang))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [vec![(0, 0, 2), (1, 2, 2)], vec![(0, 4, 0)], vec![(0, 0, 2)]]
+    );
+    // Prose joined into one line has no indents when it is all indented
+    // alike, nor when only its first line is indented.
+    let prose =
+        plain("    The keeper climbs the tower every evening at dusk and trims\n    the wick.");
+    assert!(prose.blocks()[0].container.indents.is_empty());
+    let prose = plain("   The keeper climbs the tower every evening at dusk and trims\nthe wick.");
+    assert!(prose.blocks()[0].container.indents.is_empty());
+    let kept = plain(
+        "  Before dusk the keeper does two things:\n(1) trims the wick, and\n(2) winds the clock.",
+    );
+    let got: Vec<(u32, u16, u16)> = kept.blocks()[0]
+        .container
+        .indents
+        .iter()
+        .map(|i| (i.line, i.indent, i.hang))
+        .collect();
+    assert_eq!(got, [(1, 0, 4), (2, 0, 4)], "{:?}", texts(&kept));
+    // A record's value lines are joined to their field, and its wrapped
+    // rows hang under the value as the source laid them out.
+    let record = plain("Files: *\nComment: kept\n  by hand\n  here");
+    assert_eq!(texts(&record), ["Files: *\nComment: kept by hand here"]);
+    let got: Vec<(u32, u16, u16)> = record.blocks()[0]
+        .container
+        .indents
+        .iter()
+        .map(|i| (i.line, i.indent, i.hang))
+        .collect();
+    assert_eq!(got, [(1, 0, 2)]);
+}
+
+#[test]
+fn a_number_wrapped_to_the_start_of_a_line_is_not_a_list_item() {
+    let d = plain(
+        "    b) The chart must say that it was redrawn under\n    \
+         released terms, and any rule added under section\n    \
+         7.  This rule changes the rule in section 4.\n\n\
+         Steps, in order:\n\
+         1. Trim the wick\n\
+         2. Wind the clock",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "b) The chart must say that it was redrawn under released terms, and any rule added under section 7.  This rule changes the rule in section 4.",
+            "Steps, in order:\n1. Trim the wick\n2. Wind the clock",
+        ]
+    );
+}
+
+#[test]
 fn plain_prose_keeps_breaks_before_list_items_and_deeper_indents() {
     let d = plain(
         "Before you sail, check the following things with care and in order:\n\

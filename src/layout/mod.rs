@@ -699,6 +699,7 @@ mod tests {
                 quote_depth: 0,
                 list_depth: depth,
                 marker: marker.map(str::to_string),
+                ..Default::default()
             },
         }
     }

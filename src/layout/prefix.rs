@@ -123,6 +123,7 @@ mod tests {
             quote_depth: quotes,
             list_depth: lists,
             marker: marker.map(str::to_string),
+            ..Default::default()
         }
     }
 

@@ -48,11 +48,18 @@ fn container() -> impl Strategy<Value = Container> {
         0u8..4,
         0u8..3,
         prop_oneof![Just(None), Just(Some("•")), Just(Some("12."))],
+        // Plain text's indented lines: any indent and hang, even wider
+        // than the column, on some of the first lines.
+        prop::collection::btree_map(0u32..6, (0u16..90, 0u16..40), 0..4),
     )
-        .prop_map(|(quote_depth, list_depth, marker)| Container {
+        .prop_map(|(quote_depth, list_depth, marker, indents)| Container {
             quote_depth,
             list_depth,
             marker: marker.filter(|_| list_depth > 0).map(str::to_string),
+            indents: indents
+                .into_iter()
+                .map(|(line, (indent, hang))| crate::document::LineIndent { line, indent, hang })
+                .collect(),
         })
 }
 

@@ -75,7 +75,11 @@ pub(super) fn lay_out(
     let avail = width.saturating_sub(pre.width).max(1);
     let rows = cell_ranges(table, range.clone());
     let tab = options.tab_width;
-    let breaks = Breaks { code: false, keep };
+    let breaks = Breaks {
+        code: false,
+        keep,
+        indents: &[],
+    };
     let blank_line = |range: Range<usize>| ViewLine {
         block: index,
         kind: LineKind::Blank,

@@ -10,7 +10,7 @@ use unicode_linebreak::linebreaks;
 use super::cells::{MAX_TAB_WIDTH, cluster_indices, cluster_width, is_blank, tab_advance};
 use super::prefix::prefixes;
 use super::{BlockLines, LineKind, ViewLine};
-use crate::document::{BlockKind, Container, Span};
+use crate::document::{BlockKind, Container, LineIndent, Span};
 
 /// Drawn instead of the code indent before a code line that continues the
 /// source line above it (the line was too long for the column).
@@ -79,10 +79,19 @@ pub fn wrap_block(
         } else {
             unbreakable_runs(text, start..end, spans)
         };
+        let indents = if code {
+            &[][..]
+        } else {
+            &container.indents[..]
+        };
         let ranges = break_lines(
             text,
             start..end,
-            Breaks { code, keep: &keep },
+            Breaks {
+                code,
+                keep: &keep,
+                indents,
+            },
             usize::from(text_width),
             usize::from(tab_width),
         );
@@ -92,8 +101,14 @@ pub fn wrap_block(
             .map(|outer| format!("{outer}{CONTINUATION}"));
         let mut prev_end = None;
         let mut hang = 0;
+        // The line of the block (counted in `\n`) the row belongs to.
+        let mut source_line = 0u32;
+        let mut indents = indents.iter().peekable();
         for (i, r) in ranges.into_iter().enumerate() {
             let continues = prev_end.is_some_and(|e: usize| !text[..e].ends_with('\n'));
+            if prev_end.is_some() && !continues {
+                source_line += 1;
+            }
             prev_end = Some(r.end);
             if let Some(mark) = continued.as_ref().filter(|_| continues) {
                 // A row of a code line too long for the column, indented
@@ -110,7 +125,25 @@ pub fn wrap_block(
                 hang = hang_indent(source_line, usize::from(text_width), usize::from(tab_width));
             }
             let prefix = if i == 0 { &pre.first } else { &pre.rest };
-            lines.push(line(LineKind::Text, prefix, pre.width, r));
+            while indents.next_if(|l| l.line < source_line).is_some() {}
+            let shift = indents
+                .peek()
+                .filter(|l| l.line == source_line)
+                .map_or(0, |l| {
+                    let (indent, hang) = fitted_indent(l, usize::from(text_width));
+                    indent + if continues { hang } else { 0 }
+                });
+            if shift == 0 {
+                lines.push(line(LineKind::Text, prefix, pre.width, r));
+                continue;
+            }
+            // An indented line of plain text: blanks after the container's
+            // prefix, never in the text (see `LineIndent`).
+            let shifted = u16::try_from(shift).unwrap_or(0);
+            let prefix = format!("{prefix}{}", " ".repeat(shift));
+            let mut row = line(LineKind::Text, &prefix, pre.width + shifted, r);
+            row.text_width = text_width - shifted;
+            lines.push(row);
         }
         if let BlockKind::Heading(level @ 1..=2) = kind {
             let drawn = lines
@@ -143,6 +176,19 @@ pub(super) struct Breaks<'k> {
     /// Runs (document offsets, sorted) that break only at whitespace while
     /// they fit: bare URLs and inline code spans.
     pub keep: &'k [Range<usize>],
+    /// Lines (counted in `\n`) that start right of the edge or hang their
+    /// wrapped rows, sorted by line: they have that much less room.
+    pub indents: &'k [LineIndent],
+}
+
+/// The columns a [`LineIndent`] takes in a `width`-cell text column: the
+/// indent at most half of it, the hang at most half of what is left, so a
+/// deeply nested line still shows its words. `wrap_block` draws what
+/// `break_lines` made room for, both from here.
+pub(super) fn fitted_indent(line: &LineIndent, width: usize) -> (usize, usize) {
+    let indent = usize::from(line.indent).min(width / 2);
+    let hang = usize::from(line.hang).min((width - indent) / 2);
+    (indent, hang)
 }
 
 /// The runs of `text[range]` that should not break except at whitespace:
@@ -222,13 +268,26 @@ pub(super) fn break_lines(
     let body = text.get(range.clone()).unwrap_or("");
     let mut seg_start = range.start;
     let mut pieces = body.split('\n').peekable();
+    let mut indents = breaks.indents.iter().peekable();
+    let mut line = 0u32;
     while let Some(piece) = pieces.next() {
         let last = pieces.peek().is_none();
         // A trailing "\n" ends the last line; it does not open an empty one.
         if last && piece.is_empty() && !out.is_empty() {
             break;
         }
-        wrap_segment(piece, seg_start, breaks, width, tab_width, &mut out);
+        while indents.next_if(|l| l.line < line).is_some() {}
+        let (first, rest) = match indents.peek().filter(|l| l.line == line) {
+            Some(l) => {
+                let (indent, hang) = fitted_indent(l, width);
+                (width - indent, width - indent - hang)
+            }
+            None if breaks.code => (width, width - hang_indent(piece, width, tab_width)),
+            None => (width, width),
+        };
+        line = line.saturating_add(1);
+        let widths = RowWidths { first, rest };
+        wrap_segment(piece, seg_start, breaks, widths, tab_width, &mut out);
         seg_start += piece.len();
         if !last {
             if let Some(r) = out.last_mut() {
@@ -303,15 +362,25 @@ pub(super) fn hang_indent(line: &str, width: usize, tab_width: usize) -> usize {
     col.min(width / 2)
 }
 
+/// How wide the rows of one line may be: a code line's continuation rows
+/// are narrower by its [`hang_indent`], an indented plain line's by its
+/// [`fitted_indent`], which `wrap_block` draws before them (both work it out
+/// from the same line, so they agree).
+#[derive(Debug, Clone, Copy)]
+struct RowWidths {
+    /// The line's first row (at least 1).
+    first: usize,
+    /// Every row after it (at least 1).
+    rest: usize,
+}
+
 /// Greedy first-fit wrapping of a segment without line feeds starting at byte
-/// `base`; pushes the line ranges to `out`. A code line's continuation rows
-/// are narrower by its [`hang_indent`], which `wrap_block` draws before them
-/// (both work it out from the same line, so they agree).
+/// `base`; pushes the line ranges to `out`.
 fn wrap_segment(
     seg: &str,
     base: usize,
     rules: Breaks<'_>,
-    width: usize,
+    widths: RowWidths,
     tab_width: usize,
     out: &mut Vec<Range<usize>>,
 ) {
@@ -355,14 +424,9 @@ fn wrap_segment(
     let pos = |clusters: &mut Clusters<_>, k: usize| {
         base + clusters.get(k).map_or(seg.len(), |c| c.start)
     };
-    let hang = if rules.code {
-        hang_indent(seg, width, tab_width)
-    } else {
-        0
-    };
     let mut i = 0;
     while clusters.get(i).is_some() {
-        let width = if i == 0 { width } else { width - hang };
+        let width = if i == 0 { widths.first } else { widths.rest }.max(1);
         let mut col = 0;
         let mut last_break = None;
         let mut last_soft = None;
@@ -418,6 +482,7 @@ fn wrap_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     fn opts(width: u16) -> WrapOptions {
         WrapOptions {
@@ -651,9 +716,53 @@ mod tests {
             quote_depth: 1,
             list_depth: 1,
             marker: Some("12.".to_string()),
+            ..Default::default()
         };
         let got = render("alpha beta gamma", &BlockKind::Paragraph, &container, 14);
         assert_eq!(got, ["│ 12. alpha ", "│     beta ", "│     gamma"]);
+    }
+
+    #[test]
+    fn indented_plain_lines_keep_their_indent_and_hang_under_their_text() {
+        // "* Fix the lamp." nested under an item, wrapped: the rows hang
+        // under the words, not under the marker; the text holds no blanks.
+        let text = "* Rebuilt.\n* Fix the lamp that flickered\n* Done.";
+        let container = Container {
+            indents: vec![
+                LineIndent {
+                    line: 0,
+                    indent: 0,
+                    hang: 2,
+                },
+                LineIndent {
+                    line: 1,
+                    indent: 2,
+                    hang: 2,
+                },
+                LineIndent {
+                    line: 2,
+                    indent: 0,
+                    hang: 2,
+                },
+            ],
+            ..Default::default()
+        };
+        let got = render(text, &BlockKind::Paragraph, &container, 16);
+        assert_eq!(
+            got,
+            [
+                "* Rebuilt.",
+                "  * Fix the lamp",
+                "    that ",
+                "    flickered",
+                "* Done."
+            ]
+        );
+        // In a narrow column the indent takes at most half, the hang half
+        // of the rest, and every word still shows.
+        let got = render(text, &BlockKind::Paragraph, &container, 4);
+        assert_eq!(got.concat().replace(' ', ""), text.replace([' ', '\n'], ""));
+        assert!(got.iter().all(|row| row.width() <= 4), "{got:?}");
     }
 
     #[test]
@@ -706,6 +815,7 @@ mod tests {
             quote_depth: 2,
             list_depth: 1,
             marker: Some("•".to_string()),
+            ..Default::default()
         };
         let got = render("ab", &BlockKind::Paragraph, &container, 2);
         assert_eq!(got, ["•a", " b"]);
