@@ -29,10 +29,14 @@ impl Margin {
 /// Turns one blank-line separated paragraph into blocks; `base` is where the
 /// segment starts in the source, for the source map. A line holding only `.`
 /// under an indent (a Debian copyright file's empty line inside a field)
-/// splits the paragraph; a line underlined with `===` or `---` is a heading.
+/// splits the paragraph, and the lines after it go on with the field it was
+/// in; a line underlined with `===` or `---` is a heading.
 pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piece> {
     let mut lines: Vec<Line<'_>> = Vec::new();
     let mut pieces = Vec::new();
+    // The name (`Copyright:`) of the field a `.` line split, which the
+    // lines after it continue.
+    let mut field: Option<&str> = None;
     let mut line_start = 0;
     for raw in segment.split_inclusive('\n') {
         let at = line_start;
@@ -43,14 +47,19 @@ pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piec
         }
         let indent = indent_width(raw);
         if text == "." && indent > 0 {
-            pieces.extend(block(&lines, base, margin));
+            pieces.extend(block(&lines, base, margin, field));
+            field = lines
+                .iter()
+                .rev()
+                .find(|l| is_field_line(l))
+                .map_or(field, |l| l.text.find(':').map(|colon| &l.text[..=colon]));
             lines.clear();
             continue;
         }
         if let Some(level) = underline_level(text)
             && let Some(title) = lines.pop()
         {
-            pieces.extend(block(&lines, base, margin));
+            pieces.extend(block(&lines, base, margin, field.take()));
             lines.clear();
             pieces.push(heading(&title, level, base));
             continue;
@@ -59,7 +68,7 @@ pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piec
         let from = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
         lines.push(Line { text, from, indent });
     }
-    pieces.extend(block(&lines, base, margin));
+    pieces.extend(block(&lines, base, margin, field));
     pieces
 }
 
@@ -114,13 +123,22 @@ impl Line<'_> {
 }
 
 /// The block of `lines`, each break between them kept as a line break or
-/// joined by a space (see [`kept_breaks`]).
-fn block(lines: &[Line<'_>], base: usize, margin: &mut Margin) -> Option<Piece> {
+/// joined by a space (see [`kept_breaks`]); `field` names the field they go
+/// on with, when a `.` line split it.
+fn block(
+    lines: &[Line<'_>],
+    base: usize,
+    margin: &mut Margin,
+    field: Option<&str>,
+) -> Option<Piece> {
     if lines.is_empty() {
         return None;
     }
     let mut piece = Piece::new(BlockKind::Paragraph, Container::default());
-    let kept = kept_breaks(lines);
+    let kept = match field {
+        Some(name) => continued_field_breaks(name, lines),
+        None => kept_breaks(lines),
+    };
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             if kept[i - 1] {
@@ -172,8 +190,9 @@ fn line_indents(lines: &[Line<'_>], kept: &[bool], margin: &mut Margin) -> Vec<L
             let mut indent = least_of(from, to).unwrap_or(first.indent);
             // A paragraph's first line indented past all the lines after
             // it is a paragraph indent, as the joined ones have.
-            if line == 0 && list_marker(first.text).is_none() && to < lines.len() {
-                indent = indent.min(least);
+            let below = lines[to..].iter().map(|l| l.indent).max();
+            if line == 0 && list_marker(first.text).is_none() {
+                indent = below.map_or(indent, |deepest| indent.min(deepest));
             }
             let hang = match list_marker(first.text) {
                 Some(marker) => marker,
@@ -226,6 +245,40 @@ fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
         }
         return prose_breaks(lines);
     }
+    record_breaks(lines)
+}
+
+/// True for a `License:` field, whose line names the licence (`MIT`,
+/// `GPL-2+`) and whose text starts on the next line: the name stays on a line
+/// of its own, not read as the text's first words.
+fn names_a_licence(text: &str) -> bool {
+    text.get(..8)
+        .is_some_and(|name| name.eq_ignore_ascii_case("license:"))
+}
+
+/// [`kept_breaks`] for lines that go on with the field `name` (`License:`)
+/// after a `.` line: read as that field's value when a field follows them
+/// or the field lists copyright holders (one per line), else as other text.
+fn continued_field_breaks(name: &str, lines: &[Line<'_>]) -> Vec<bool> {
+    let starts_a_field = lines.first().is_some_and(is_field_line);
+    let holders = name.to_ascii_lowercase().starts_with("copyright:");
+    let named: Vec<Line<'_>> = std::iter::once(Line {
+        text: name,
+        from: 0,
+        indent: 0,
+    })
+    .chain(lines.iter().copied())
+    .collect();
+    if starts_a_field || !(holders || is_record(&named)) {
+        return kept_breaks(lines);
+    }
+    record_breaks(&named).split_off(1)
+}
+
+/// [`kept_breaks`] for a record: a break before each field, each value
+/// read alone.
+fn record_breaks(lines: &[Line<'_>]) -> Vec<bool> {
+    let breaks = lines.len().saturating_sub(1);
     let mut kept = vec![true; breaks];
     let mut field = 0;
     while field < lines.len() {
@@ -241,7 +294,7 @@ fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             .split_once(':')
             .is_some_and(|(_, v)| !v.trim().is_empty());
         let (first, value): (usize, Vec<Line<'_>>) = match continued.first() {
-            Some(below) if has_value => (
+            Some(below) if has_value && !names_a_licence(name_line.text) => (
                 field,
                 std::iter::once(Line {
                     indent: below.indent,

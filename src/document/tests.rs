@@ -1154,6 +1154,36 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
 }
 
 #[test]
+fn lines_after_a_dot_line_go_on_with_the_field_they_were_in() {
+    // A Debian copyright file's holders, split by a `.` line, stay one per
+    // line; a licence's paragraphs split the same way still rewrap.
+    let d = plain(
+        "Files: charts/*\nCopyright: 2019,\n\tWren Aldous\n\tHarbour Office\n .\n\
+         \tIda Marsh\n\tTide Tables Ltd\nLicense: MIT\n \
+         Permission is granted to anyone to use, copy and change the charts\n \
+         for any purpose, with or without a fee, provided that this notice\n \
+         is kept in every copy of them.\n .\n \
+         The charts are given as they are,\n without any warranty.",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "Files: charts/*\nCopyright: 2019,\nWren Aldous\nHarbour Office",
+            "Ida Marsh\nTide Tables Ltd\nLicense: MIT\nPermission is granted to anyone to use, copy and change the charts for any purpose, with or without a fee, provided that this notice is kept in every copy of them.",
+            "The charts are given as they are, without any warranty.",
+        ]
+    );
+    // The holders after the `.` line stay as indented as the ones before.
+    let got: Vec<(u32, u16)> = d.blocks()[1]
+        .container
+        .indents
+        .iter()
+        .map(|i| (i.line, i.indent))
+        .collect();
+    assert_eq!(got, [(0, 8), (1, 8), (3, 1)]);
+}
+
+#[test]
 fn a_number_wrapped_to_the_start_of_a_line_is_not_a_list_item() {
     let d = plain(
         "    b) The chart must say that it was redrawn under\n    \
