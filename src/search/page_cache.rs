@@ -13,10 +13,16 @@
 //! as it is now, so a search is never answered from a stale text; a
 //! missing, damaged or foreign file is extracted again and written over
 //! (beside, then renamed into place: a crash leaves the old file or the new).
+//!
+//! The folder holds one text per page searched, whatever its size; texts of
+//! pages since deleted or moved, or in an older format, are removed by
+//! [`PageTexts::prune`], which the first extraction of a run starts in the
+//! background, so the folder does not grow with pages no search can reach.
 
 use std::fs;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -80,7 +86,39 @@ impl PageTexts {
         }
         let text = extract()?;
         let _ = write_kept(&file, &header, &text);
+        static PRUNING: Once = Once::new();
+        PRUNING.call_once(|| {
+            let texts = self.clone();
+            let _ = std::thread::Builder::new()
+                .name("page-text-prune".into())
+                .spawn(move || texts.prune());
+        });
         Ok(text)
+    }
+
+    /// Removes the kept texts no search can use: those of pages no longer
+    /// there (deleted, or moved, which keeps them under another name), in
+    /// another version of the format, or damaged. Texts kept by another gloss
+    /// of the same format stay (that gloss may run again); files not named
+    /// as texts are left alone. Returns how many were removed.
+    pub fn prune(&self) -> usize {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let is_text = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".txt"))
+                .is_some_and(|stem| {
+                    stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                });
+            if is_text && !is_usable(&entry.path()) && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
     }
 
     /// The file that keeps the text of the page at `path`.
@@ -102,6 +140,55 @@ fn header(path: &Path, stamp: FileStamp) -> String {
         "gloss-page-text {VERSION} {GLOSS} {} {} {shown}\n",
         stamp.len, stamp.modified_ns
     )
+}
+
+/// False when the kept text in `file` can never be used again: damaged, in
+/// another format, or its page is gone. A page whose name could not be
+/// kept exactly (not UTF-8) is given the benefit of the doubt.
+fn is_usable(file: &Path) -> bool {
+    let Ok(opened) = fs::File::open(file) else {
+        return true;
+    };
+    let mut line = Vec::new();
+    if std::io::BufReader::new(opened)
+        .read_until(b'\n', &mut line)
+        .is_err()
+    {
+        return true;
+    }
+    let Some(line) = std::str::from_utf8(&line)
+        .ok()
+        .and_then(|l| l.strip_suffix('\n'))
+    else {
+        return false;
+    };
+    let fields: Vec<&str> = line.splitn(6, ' ').collect();
+    let ["gloss-page-text", version, _gloss, _len, _time, shown] = fields[..] else {
+        return false;
+    };
+    if version != VERSION.to_string() {
+        return false;
+    }
+    if shown.contains('\u{fffd}') {
+        return true;
+    }
+    // Undo `header`'s escapes: a backslash and `n` is a line break, two
+    // backslashes are one.
+    let mut path = String::with_capacity(shown.len());
+    let mut chars = shown.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            path.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => path.push('\n'),
+            Some(other) => path.push(other),
+            None => path.push('\\'),
+        }
+    }
+    // Only a page known to be gone counts: an unreadable folder is not.
+    !matches!(fs::symlink_metadata(&path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// The text kept in `file`, when its header is `header`.
@@ -167,6 +254,50 @@ mod tests {
         let other = dir.path().join("other.html");
         fs::write(&other, "<p>second one</p>").unwrap();
         assert_eq!(texts.text_of(&other, || extract("other")).unwrap(), "other");
+    }
+
+    #[test]
+    fn prune_removes_texts_of_pages_gone_and_of_other_formats_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = PageTexts::in_dir(&dir.path().join("pages"));
+        let page = |name: &str| {
+            let path = dir.path().join(name);
+            fs::write(&path, "<p>x</p>").unwrap();
+            texts.text_of(&path, || Ok(name.to_string())).unwrap();
+            path
+        };
+        let kept = page("kept.html");
+        let gone = page("gone\nwith a line break.html");
+        let moved = page("moved.html");
+        let old = page("old.html");
+        fs::remove_file(&gone).unwrap();
+        fs::rename(&moved, dir.path().join("moved-here.html")).unwrap();
+        let old_file = texts.file_for(&old);
+        let older = fs::read_to_string(&old_file).unwrap().replacen(
+            &format!("gloss-page-text {VERSION} "),
+            "gloss-page-text 1 ",
+            1,
+        );
+        fs::write(&old_file, older).unwrap();
+        let damaged = texts.file_for(&dir.path().join("never.html"));
+        fs::write(&damaged, b"\xff\xfe").unwrap();
+        let other = dir.path().join("pages").join("notes.txt");
+        fs::write(&other, "not a text of ours").unwrap();
+
+        assert_eq!(texts.prune(), 4);
+        assert!(
+            texts.file_for(&kept).exists(),
+            "a page still there keeps its text"
+        );
+        for path in [&gone, &moved, &old] {
+            assert!(!texts.file_for(path).exists(), "{}", path.display());
+        }
+        assert!(!damaged.exists() && other.exists());
+        assert_eq!(
+            texts.text_of(&kept, || Ok("never".into())).unwrap(),
+            "kept.html"
+        );
+        assert_eq!(texts.prune(), 0, "nothing more to remove");
     }
 
     #[test]
