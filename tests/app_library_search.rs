@@ -205,6 +205,55 @@ fn enter_opens_the_article_at_the_match_with_every_match_marked() {
 }
 
 #[test]
+fn a_match_only_in_a_link_address_opens_where_it_is_and_says_so() {
+    let files = [(
+        "links.md",
+        "# Links\n\nFirst paragraph.\n\nSecond paragraph.\n\nSee [the pull request](https://example.org/pull/50330) for more.\n",
+    )];
+    let mut t = TestApp::with_articles(100, 30, &files);
+    t.keys("F").type_text("pull/50330");
+    let request = last_request(&t);
+    let hits = run(&t, &request);
+    assert_eq!(hits.len(), 1, "the file holds it");
+    deliver(&mut t, &request, hits);
+    t.keys("down enter");
+    let reader = t.app.reader.as_ref().expect("article open");
+    let text = reader.doc.text();
+    assert!(
+        text[reader.cursor..].starts_with(" for more"),
+        "just after the link, not at the top: {:?}",
+        &text[reader.cursor..]
+    );
+    let status = t.status();
+    assert!(status.contains("markup"), "{status}");
+}
+
+#[test]
+fn a_phrase_is_found_across_the_markup_between_its_words() {
+    let files = [(
+        "pool.md",
+        "# Pool\n\nThey provide async tracking for a [`Worker`][] pool, and\nsee [the guide](guide.md) now, in **bold** text.\n\n[`Worker`]: worker.md\n",
+    )];
+    let mut t = TestApp::with_articles(100, 30, &files);
+    for phrase in [
+        "tracking for a Worker pool",
+        "the guide now",
+        "in bold text",
+    ] {
+        t.keys("F ctrl-u").type_text(phrase);
+        let request = last_request(&t);
+        let hits = run(&t, &request);
+        assert_eq!(hits.len(), 1, "{phrase}");
+        deliver(&mut t, &request, hits);
+        t.keys("down enter");
+        let reader = t.app.reader.as_ref().expect("article open");
+        let search = reader.search.as_ref().expect("matches marked");
+        assert_eq!(search.matches.len(), 1, "{phrase}: the text shows it once");
+        assert_eq!(search.current, Some(0), "{phrase}");
+    }
+}
+
+#[test]
 fn modes_are_flipped_by_keys_and_restart_the_search() {
     let mut t = TestApp::with_articles(100, 30, FILES);
     t.keys("F").type_text("cafe");

@@ -262,6 +262,24 @@ fn y_in_the_list_copies_the_target() {
     t.keys("L j j y");
     assert!(t.effects.contains(&Effect::Copy("#the-end".into())));
     assert!(t.status().contains("copied #the-end"), "{}", t.status());
+    assert!(t.app.link_picker().is_some(), "the list stays open");
+}
+
+#[test]
+fn letters_the_list_does_not_bind_filter_it_even_o() {
+    let mut t = app();
+    t.keys("L");
+    t.type_text("open");
+    let picker = t.app.link_picker().expect("still the link list");
+    assert_eq!(picker.filter, "open");
+    assert!(t.opened.is_empty(), "nothing followed");
+    assert!(
+        !t.effects
+            .iter()
+            .any(|e| matches!(e, Effect::OpenUrl { .. })),
+        "{:?}",
+        t.effects
+    );
 }
 
 #[test]

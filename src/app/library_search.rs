@@ -499,12 +499,24 @@ impl App {
             (_, Some(i)) => matches.get(i).map(|m| m.start),
             _ => None,
         };
+        // Found only in markup the text does not show (a link's address):
+        // the cursor goes where it is, and the status says why nothing is
+        // marked.
+        let in_markup = match (&jump.target, at) {
+            (Target::Text(place, _), None) => shown_at(&reader.doc, *place),
+            _ => None,
+        };
+        let at = at.or(in_markup);
         let search = Search {
             query: jump.query,
             matches,
             current: current.filter(|_| !matches!(jump.target, Target::Highlight(..))),
         };
         let status = match &jump.target {
+            _ if in_markup.is_some() && search.matches.is_empty() => format!(
+                "\"{}\" is in this article's markup (a link's address, say), not in its text: the cursor is where it is",
+                search.query
+            ),
             // Found in a note or a tag, which the text need not hold.
             Target::Highlight(_, kind) if *kind != HitKind::Text => {
                 let what = match kind {

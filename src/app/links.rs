@@ -170,6 +170,8 @@ impl App {
                         "copied {} to the clipboard",
                         elide_middle(&target, 60)
                     ));
+                    // Open still: another link may be copied or followed.
+                    self.mode = Mode::Links(picker);
                     return vec![Effect::Copy(target)];
                 }
             }

@@ -198,7 +198,9 @@ pub(super) const HELP: &[(&str, Action)] = &[
 ];
 
 /// Keys of the link list. A printable key it does not bind starts the
-/// filter with that character, so typing filters at once.
+/// filter with that character, so typing filters at once; only `Enter`
+/// follows a link, so a filter typed from its first letter (`open...`)
+/// cannot follow one by accident.
 pub(super) const LINKS: &[(&str, Action)] = &[
     ("j", ListDown),
     ("down", ListDown),
@@ -211,7 +213,6 @@ pub(super) const LINKS: &[(&str, Action)] = &[
     ("pagedown", PageDown),
     ("pageup", PageUp),
     ("enter", FollowLink),
-    ("o", FollowLink),
     ("y", CopyLink),
     ("/", FilterList),
     ("esc", Back),

@@ -144,9 +144,17 @@ impl Query {
     }
 }
 
+/// What a run of white space in a plain-text query matches: white space,
+/// with the Markdown markup a reader does not see around it (`**`, `_`,
+/// backticks, the brackets of a link and its `(address)` or `[label]`), so
+/// a phrase the reader shows is found in the file that marks it up ("a
+/// Worker pool" where the word is a link whose text is code).
+const GAP: &str = r"(?:\]\([^()\s]*\)|\]\[[^\]\s]*\]|[*_~`\[\]])*\s+(?:[*_~`\[])*";
+
 /// The pattern for plain text: each run of white space matches any run of
 /// white space (so a phrase is found across a line break or a double
-/// space), everything else literally, or with its accented forms.
+/// space) and the markup around it (see [`GAP`]), everything else
+/// literally, or with its accented forms.
 fn literal_pattern(text: &str, fold_accents: bool) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut word = String::new();
@@ -165,7 +173,7 @@ fn literal_pattern(text: &str, fold_accents: bool) -> String {
         if c.is_whitespace() {
             flush(&mut word, &mut out);
             if !in_space {
-                out.push_str(r"\s+");
+                out.push_str(GAP);
             }
             in_space = true;
         } else {

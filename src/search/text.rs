@@ -136,30 +136,40 @@ impl Sink for Collect<'_> {
     type Error = io::Error;
 
     fn matched(&mut self, _: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, io::Error> {
-        let mut line = String::from_utf8_lossy(mat.bytes()).into_owned();
-        let ranges = find_in(self.matcher, line.as_bytes());
-        // A phrase found across a line break: its lines become one (a space
-        // for each line end, so every offset stays where it was).
-        if line.trim_end_matches(['\n', '\r']).contains(['\n', '\r']) {
-            let end = line.trim_end_matches(['\n', '\r']).len();
-            line = line[..end].replace(['\n', '\r'], " ");
-        }
-        if let Some(first) = ranges.first() {
+        let lines = String::from_utf8_lossy(mat.bytes()).into_owned();
+        let ranges = find_in(self.matcher, lines.as_bytes());
+        // In multi-line mode (a phrase) the searcher hands over matches on
+        // neighbouring lines together: each line is its own hit, as
+        // ripgrep prints it, unless a match goes on across its end.
+        let first_line = mat.line_number().unwrap_or(0);
+        for group in line_groups(&lines, &ranges) {
+            let text = &lines[group.lines.clone()];
+            // A phrase found across a line break: its lines become one (a
+            // space for each line end, so every offset stays where it was).
+            let text = text
+                .trim_end_matches(['\n', '\r'])
+                .replace(['\n', '\r'], " ");
+            let at = group.lines.start;
+            let found: Vec<_> = ranges[group.matches]
+                .iter()
+                .map(|r| r.start - at..r.end - at)
+                .collect();
+            let line = first_line + lines[..at].matches('\n').count() as u64;
             if self.hits.len() < self.keep.limit() {
                 self.hits.push(Hit {
                     kind: HitKind::Text,
-                    line: mat.line_number().unwrap_or(0),
-                    snippet: self.keep.snippet(&line, &ranges),
+                    line,
+                    snippet: self.keep.snippet(&text, &found),
                     place: Some(Place {
                         ordinal: self.count,
-                        offset: mat.absolute_byte_offset() + first.start as u64,
-                        line: mat.line_number().unwrap_or(0),
-                        column: first.start,
+                        offset: mat.absolute_byte_offset() + (at + found[0].start) as u64,
+                        line,
+                        column: found[0].start,
                     }),
                     highlight: None,
                 });
             }
-            self.count += ranges.len();
+            self.count += found.len();
         }
         Ok(!self.cancel.load(Ordering::Relaxed))
     }
@@ -173,6 +183,50 @@ impl Sink for Collect<'_> {
         self.len = finish.byte_count();
         Ok(())
     }
+}
+
+/// Matches of a multi-line chunk that make one hit: the byte range of the
+/// whole lines they are on, and which of the chunk's matches they are.
+#[derive(Debug, PartialEq, Eq)]
+struct LineGroup {
+    lines: std::ops::Range<usize>,
+    matches: std::ops::Range<usize>,
+}
+
+/// Splits a chunk of lines and its matches (in order, not empty) into one
+/// group per line with matches, a match across a line end taking the lines
+/// it spans into one group.
+fn line_groups(chunk: &str, ranges: &[std::ops::Range<usize>]) -> Vec<LineGroup> {
+    // Bytes, not characters: a match may end inside a character's bytes
+    // here (`range.end - 1`), and a line break is one byte either way.
+    let bytes = chunk.as_bytes();
+    let start_of_line = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    };
+    let end_of_line = |at: usize| {
+        bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| at + i + 1)
+    };
+    let mut groups: Vec<LineGroup> = Vec::new();
+    for (i, range) in ranges.iter().enumerate() {
+        let lines = start_of_line(range.start)..end_of_line(range.end.max(range.start + 1) - 1);
+        match groups.last_mut() {
+            Some(last) if lines.start < last.lines.end => {
+                last.lines.end = last.lines.end.max(lines.end);
+                last.matches.end = i + 1;
+            }
+            _ => groups.push(LineGroup {
+                lines,
+                matches: i..i + 1,
+            }),
+        }
+    }
+    groups
 }
 
 /// A web page's or a book's text as the reader shows it (the extracted
@@ -360,6 +414,37 @@ mod tests {
             .collect();
         assert_eq!(marked, ["salt marsh", "salt marsh"]);
         assert_eq!(first.place.unwrap().offset, 31);
+    }
+
+    #[test]
+    fn a_phrase_on_neighbouring_lines_is_a_hit_per_line_as_ripgrep_prints_it() {
+        let text = b"the event loop turns\nthe event loop waits, the event loop\nsleeps\nan event\nloop wraps\nnone\n";
+        let query = Query::new("event loop", Options::default()).unwrap();
+        let never = AtomicBool::new(false);
+        let hits = TextSearcher::new(&query)
+            .unlimited()
+            .bytes(0, text, &never)
+            .unwrap();
+        assert_eq!(hits.count, 4);
+        let rows: Vec<(u64, &str, usize)> = hits
+            .hits
+            .iter()
+            .map(|h| (h.line, h.snippet.text.as_str(), h.snippet.marks.len()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "the event loop turns", 1),
+                (2, "the event loop waits, the event loop", 2),
+                (4, "an event loop wraps", 1),
+            ]
+        );
+        let places: Vec<(usize, u64)> = hits
+            .hits
+            .iter()
+            .map(|h| h.place.map(|p| (p.ordinal, p.offset)).unwrap())
+            .collect();
+        assert_eq!(places, [(0, 4), (1, 25), (3, 68)]);
     }
 
     #[test]
