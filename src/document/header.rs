@@ -66,6 +66,7 @@ fn copyright_title(src: &str) -> Option<String> {
 /// copyright file is titled by [`copyright_title`].
 pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
     let mut header = read_header(src, from, format);
+    header.meta.title = header.meta.title.map(without_mode_line);
     // A first line of marks only (`#`, `/*`, `---`) names nothing: the file
     // name says more.
     if header
@@ -77,6 +78,19 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.meta.title = None;
     }
     header
+}
+
+/// A title without the Emacs mode line at its end (`GNU gzip NEWS
+/// -*- outline -*-`, which tells an editor how to show the file, not the
+/// reader what it is).
+fn without_mode_line(title: String) -> String {
+    let Some(body) = title.trim_end().strip_suffix("-*-") else {
+        return title;
+    };
+    match body.rfind("-*-") {
+        Some(start) if !body[..start].trim().is_empty() => body[..start].trim_end().to_owned(),
+        _ => title,
+    }
 }
 
 /// [`read`], before a title of marks only is let go.
@@ -530,6 +544,20 @@ mod tests {
         assert_eq!(info("the talks went on"), None);
         assert_eq!(info(&"Name ".repeat(20)), None);
         assert_eq!(info("Jane Doe said so:"), None);
+    }
+
+    #[test]
+    fn an_emacs_mode_line_is_not_part_of_the_title() {
+        let src = "Lamp NEWS                               -*- outline -*-\n\n* Noteworthy changes in 2.0\n";
+        assert_eq!(
+            read(src, 0, Format::Plain).meta.title.as_deref(),
+            Some("Lamp NEWS")
+        );
+        let only = "-*- outline -*-\n\nThe lamp.\n";
+        assert_eq!(
+            read(only, 0, Format::Plain).meta.title.as_deref(),
+            Some("-*- outline -*-")
+        );
     }
 
     #[test]

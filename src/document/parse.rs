@@ -305,6 +305,10 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
         Format::Markdown => markdown::Context::new(&source),
         Format::Plain | Format::Html | Format::HtmlRaw => markdown::Context::default(),
     };
+    let margin = match format {
+        Format::Plain => plain::Margin::of_head(&source),
+        Format::Markdown | Format::Html | Format::HtmlRaw => plain::Margin::default(),
+    };
     let mut doc = Document {
         text: String::new(),
         blocks: Vec::new(),
@@ -327,7 +331,7 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
             unread: None,
             origin: None,
             failed: None,
-            margin: plain::Margin::default(),
+            margin,
         },
     };
     for piece in header.pieces {

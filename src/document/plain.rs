@@ -17,7 +17,31 @@ use unicode_width::UnicodeWidthStr;
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Margin(Option<usize>);
 
+/// How much of a document's start [`Margin::of_head`] looks at: a bounded
+/// amount, so a large document's first screen does not pay for its size,
+/// and within the head a document opened from its head has read.
+const MARGIN_HEAD: usize = 32 * 1024;
+
 impl Margin {
+    /// The least indent of the lines at the start of `source`: without it
+    /// the first paragraphs would be drawn from their own indent until a
+    /// less indented line came (the first entry of a Debian changelog flush,
+    /// the next ones indented, though the file indents them alike).
+    pub(super) fn of_head(source: &str) -> Self {
+        let mut end = source.len().min(MARGIN_HEAD);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = &source[..end];
+        // A line cut by the end of the head still shows its indent.
+        let least = head
+            .split('\n')
+            .filter(|line| !line.trim().is_empty())
+            .map(indent_width)
+            .min();
+        Self(least)
+    }
+
     /// Takes in the least indent of a block about to be laid out.
     fn take(&mut self, least: usize) -> usize {
         let margin = self.0.map_or(least, |m| m.min(least));
@@ -476,7 +500,11 @@ fn prose_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             }
             let item = list_marker(below.text).is_some()
                 && (hang.is_some() || !is_wrapped_number(above, below));
-            if item || is_copyright_notice(below.text) {
+            // After a notice, a capital starts a sentence of its own (`All
+            // rights reserved.`), where a small letter goes on with it.
+            let after_notice = is_copyright_notice(above.text)
+                && below.text.starts_with(|c: char| c.is_uppercase());
+            if item || is_copyright_notice(below.text) || after_notice {
                 return true;
             }
             if hang == Some(below.indent) {

@@ -1154,6 +1154,41 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
 }
 
 #[test]
+fn a_copyright_notice_keeps_its_line_from_the_sentence_after_it() {
+    let d = plain(
+        "Copyright (c) 1998-2000, The Harbour Board of the Northern Estuary\nAll rights reserved.\n\n\
+         Copyright (c) 2001, The Harbour Board of the Northern Estuary and\nthe pilots who sail it.",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "Copyright (c) 1998-2000, The Harbour Board of the Northern Estuary\nAll rights reserved.",
+            "Copyright (c) 2001, The Harbour Board of the Northern Estuary and the pilots who sail it.",
+        ]
+    );
+}
+
+#[test]
+fn entries_indented_alike_are_drawn_alike_from_the_first_one_on() {
+    // The first entry's items come before any line at the left edge of
+    // the body (the title line above them is the header's).
+    let d = plain(
+        "lamp (2.0-1) unstable; urgency=medium\n\n  \
+         * New upstream release.\n  * Brighter wick.\n\n \
+         -- Wren Aldous <wren@example.org>  Mon, 02 Mar 2026 10:00:00 +0000\n\n\
+         lamp (1.0-1) unstable; urgency=low\n\n  \
+         * First release.\n  * Oil tank.\n",
+    );
+    let items: Vec<Vec<u16>> = d
+        .blocks()
+        .iter()
+        .filter(|b| b.container.indents.iter().any(|i| i.hang == 2))
+        .map(|b| b.container.indents.iter().map(|i| i.indent).collect())
+        .collect();
+    assert_eq!(items, [vec![2, 2], vec![2, 2]], "{:?}", texts(&d));
+}
+
+#[test]
 fn lines_after_a_dot_line_go_on_with_the_field_they_were_in() {
     // A Debian copyright file's holders, split by a `.` line, stay one per
     // line; a licence's paragraphs split the same way still rewrap.
