@@ -80,32 +80,54 @@ pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piec
             lines.clear();
             continue;
         }
-        if let Some(level) = underline_level(text)
-            && let Some(title) = lines.pop()
-        {
-            pieces.extend(block(&lines, base, margin, field.take()));
-            lines.clear();
-            pieces.push(heading(&title, level, base));
-            continue;
-        }
         // `text` is a subslice of `raw`, so its offset is a pointer difference.
         let from = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
-        lines.push(Line { text, from, indent });
+        let line = Line { text, from, indent };
+        if let Some(level) = underline_level(text)
+            && let Some(title) = lines.last().copied()
+        {
+            lines.pop();
+            if underlines(&title, text, lines.is_empty()) {
+                pieces.extend(block(&lines, base, margin, field.take()));
+                lines.clear();
+                pieces.push(heading(&title, level, base));
+            } else {
+                // A rule under a paragraph ends it, and stays a line of
+                // its own.
+                lines.push(title);
+                pieces.extend(block(&lines, base, margin, field.take()));
+                lines.clear();
+                pieces.extend(block(&[line], base, margin, None));
+            }
+            continue;
+        }
+        lines.push(line);
     }
     pieces.extend(block(&lines, base, margin, field));
     pieces
 }
 
-/// The heading level a line of `=` (1) or `-` (2), at least three long,
-/// gives the line above it: a title underlined, as plain text has written
-/// titles long before Markdown took the habit from it.
+/// The heading level a line of `=` (1) or `-`, `*` or `~` (2), at least
+/// three long, gives the line above it: a title underlined, as plain text
+/// has written titles long before Markdown took the habit from it.
 fn underline_level(text: &str) -> Option<u8> {
     let level = match text.as_bytes().first()? {
         b'=' => 1,
-        b'-' => 2,
+        b'-' | b'*' | b'~' => 2,
         _ => return None,
     };
     (text.len() >= 3 && text.bytes().all(|b| b == text.as_bytes()[0])).then_some(level)
+}
+
+/// Whether the line `rule` under `title` underlines it: as wide as the
+/// title (give or take two columns), or, for `=` and `-`, under a title
+/// that is a paragraph of its own. A rule under the last line of a
+/// paragraph, wider or narrower than it, separates (`in some cases, the
+/// clause has been left as-is.` over a row of dashes is not a heading),
+/// and a row of `*` is a heading's underline only when it fits the title.
+fn underlines(title: &Line<'_>, rule: &str, alone: bool) -> bool {
+    let fits = title.text.width().abs_diff(rule.width()) <= 2;
+    fits || (alone && rule.starts_with(['=', '-']))
 }
 
 /// The heading block of an underlined title (the underline is not text).

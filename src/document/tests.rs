@@ -1154,6 +1154,35 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
 }
 
 #[test]
+fn a_rule_under_a_paragraph_is_no_heading_and_stars_underline_a_title() {
+    let d = plain(
+        "In some cases the old clause was taken out of the chart notes and\n\
+         in some cases it was left as it was.\n\
+         ----------------------------------------------------------------------\n\n\
+         Installing the lamp\n*******************\n\n\
+         The lamp goes on the top floor.\n",
+    );
+    let kinds: Vec<(BlockKind, &str)> = d
+        .blocks()
+        .iter()
+        .map(|b| (b.kind.clone(), &d.text()[b.range.clone()]))
+        .collect();
+    assert!(
+        kinds
+            .iter()
+            .any(|(k, t)| *k == BlockKind::Heading(2) && *t == "Installing the lamp"),
+        "{kinds:?}"
+    );
+    assert!(
+        !kinds
+            .iter()
+            .any(|(k, t)| matches!(k, BlockKind::Heading(_)) && t.starts_with("in some cases")),
+        "{kinds:?}"
+    );
+    assert!(texts(&d)[0].ends_with("left as it was."), "{:?}", texts(&d));
+}
+
+#[test]
 fn a_copyright_notice_keeps_its_line_from_the_sentence_after_it() {
     let d = plain(
         "Copyright (c) 1998-2000, The Harbour Board of the Northern Estuary\nAll rights reserved.\n\n\

@@ -231,8 +231,9 @@ pub(super) fn unbreakable_runs(
 }
 
 /// The file paths in `body` (`/usr/share/common-licenses/GPL-3`,
-/// `~/notes/todo.md`), without the quotes or brackets around them: a
-/// reader copies a path whole, so it breaks at `/` or `-` only when it is
+/// `~/notes/todo.md`, `doc/examples`), mail addresses and command-line
+/// options (`--target=TARGET`), without the quotes or brackets around them:
+/// a reader copies them whole, so they break at `/`, `-` or `.` only when
 /// wider than the column.
 fn path_runs(body: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -247,12 +248,40 @@ fn path_runs(body: &str) -> Vec<Range<usize>> {
                 .len();
         let path =
             word[lead..].trim_end_matches(['`', '\'', '"', ')', '>', ']', ',', '.', ';', ':']);
-        let rooted = path.starts_with('/') || path.starts_with("~/");
-        if rooted && path[1..].contains('/') {
+        if is_path(path) || is_address(path) || is_option(path) {
             out.push(start + lead..start + lead + path.len());
         }
     }
     out
+}
+
+/// A file path: rooted (`/usr/share`, `~/notes/a.md`), or two or more
+/// names joined by `/` with a letter or digit on each side of every `/`
+/// (`doc/examples`, `gdb-12/gdb/doc`), though not a short `and/or`.
+fn is_path(word: &str) -> bool {
+    if word.starts_with('/') || word.starts_with("~/") {
+        return word[1..].contains('/');
+    }
+    let parts: Vec<&str> = word.split('/').collect();
+    parts.len() >= 2
+        && word.len() > 7
+        && parts.iter().all(|p| {
+            p.starts_with(|c: char| c.is_alphanumeric())
+                && p.ends_with(|c: char| c.is_alphanumeric())
+        })
+}
+
+/// A mail address: `name@host.domain`.
+fn is_address(word: &str) -> bool {
+    word.split_once('@').is_some_and(|(name, host)| {
+        !name.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    })
+}
+
+/// A command-line option: `--long-name`, `--name=VALUE`, `-name`.
+fn is_option(word: &str) -> bool {
+    let name = word.strip_prefix("--").or_else(|| word.strip_prefix('-'));
+    name.is_some_and(|n| n.len() >= 2 && n.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// The line ranges of `text[range]`: each `\n` ends a line (and belongs to it),
@@ -697,6 +726,19 @@ mod tests {
         assert_eq!(
             para("either and/or both", 10),
             ["either ", "and/or ", "both"]
+        );
+        // Relative paths, mail addresses and options neither.
+        assert_eq!(
+            para("examples are in \"doc/examples\" here", 24),
+            ["examples are in ", "\"doc/examples\" here"]
+        );
+        assert_eq!(
+            para("mail <wren@harbour-office.example.org> now", 36),
+            ["mail ", "<wren@harbour-office.example.org> ", "now"]
+        );
+        assert_eq!(
+            para("build with the `--norecursion' option", 20),
+            ["build with the ", "`--norecursion' ", "option"]
         );
     }
 
