@@ -9,13 +9,19 @@ use super::sanitize::sanitize;
 use super::{BlockKind, Container, LineIndent};
 use unicode_width::UnicodeWidthStr;
 
-/// The least indent of the document's lines read so far: indentation is
-/// drawn right of it, so a nested item in the next paragraph stays nested
-/// while a file indented throughout does not lose columns to it. It only
-/// shrinks as the parse goes on, so a document parsed from its head gets
-/// the same blocks as one parsed whole.
+/// The document's margins. The left: the least indent of its lines read so
+/// far, which indentation is drawn right of, so a nested item in the next
+/// paragraph stays nested while a file indented throughout does not lose
+/// columns to it; it only shrinks as the parse goes on, so a document
+/// parsed from its head gets the same blocks as one parsed whole. The
+/// right: the column its prose was wrapped at, from its start.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Margin(Option<usize>);
+pub(super) struct Margin {
+    left: Option<usize>,
+    /// The width of the wider lines at the document's start (nine in ten
+    /// are narrower), 0 when unknown.
+    fill: usize,
+}
 
 /// How much of a document's start [`Margin::of_head`] looks at: a bounded
 /// amount, so a large document's first screen does not pay for its size,
@@ -34,18 +40,20 @@ impl Margin {
         }
         let head = &source[..end];
         // A line cut by the end of the head still shows its indent.
-        let least = head
-            .split('\n')
-            .filter(|line| !line.trim().is_empty())
-            .map(indent_width)
-            .min();
-        Self(least)
+        let lines = head.split('\n').filter(|line| !line.trim().is_empty());
+        let left = lines.clone().map(indent_width).min();
+        let mut widths: Vec<usize> = lines
+            .map(|line| indent_width(line) + line.trim().width())
+            .collect();
+        widths.sort_unstable();
+        let fill = widths.get(widths.len() * 9 / 10).copied().unwrap_or(0);
+        Self { left, fill }
     }
 
     /// Takes in the least indent of a block about to be laid out.
     fn take(&mut self, least: usize) -> usize {
-        let margin = self.0.map_or(least, |m| m.min(least));
-        self.0 = Some(margin);
+        let margin = self.left.map_or(least, |m| m.min(least));
+        self.left = Some(margin);
         margin
     }
 }
@@ -182,8 +190,8 @@ fn block(
     }
     let mut piece = Piece::new(BlockKind::Paragraph, Container::default());
     let kept = match field {
-        Some(name) => continued_field_breaks(name, lines),
-        None => kept_breaks(lines),
+        Some(name) => continued_field_breaks(name, lines, margin.fill),
+        None => kept_breaks(lines, margin.fill),
     };
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
@@ -283,15 +291,15 @@ fn is_wide(c: char) -> bool {
 /// there) is read by the rules for other text, and a `Copyright:` value keeps
 /// every line. Other text keeps every break when it is laid out by line, and
 /// only a few (see [`prose_breaks`]) when it is prose.
-fn kept_breaks(lines: &[Line<'_>]) -> Vec<bool> {
+fn kept_breaks(lines: &[Line<'_>], fill: usize) -> Vec<bool> {
     let breaks = lines.len().saturating_sub(1);
     if !is_record(lines) {
-        if is_laid_out_by_line(lines) {
+        if is_laid_out_by_line(lines, fill) {
             return vec![true; breaks];
         }
         return prose_breaks(lines);
     }
-    record_breaks(lines)
+    record_breaks(lines, fill)
 }
 
 /// True for a `License:` field, whose line names the licence (`MIT`,
@@ -305,7 +313,7 @@ fn names_a_licence(text: &str) -> bool {
 /// [`kept_breaks`] for lines that go on with the field `name` (`License:`)
 /// after a `.` line: read as that field's value when a field follows them
 /// or the field lists copyright holders (one per line), else as other text.
-fn continued_field_breaks(name: &str, lines: &[Line<'_>]) -> Vec<bool> {
+fn continued_field_breaks(name: &str, lines: &[Line<'_>], fill: usize) -> Vec<bool> {
     let starts_a_field = lines.first().is_some_and(is_field_line);
     let holders = name.to_ascii_lowercase().starts_with("copyright:");
     let named: Vec<Line<'_>> = std::iter::once(Line {
@@ -316,14 +324,14 @@ fn continued_field_breaks(name: &str, lines: &[Line<'_>]) -> Vec<bool> {
     .chain(lines.iter().copied())
     .collect();
     if starts_a_field || !(holders || is_record(&named)) {
-        return kept_breaks(lines);
+        return kept_breaks(lines, fill);
     }
-    record_breaks(&named).split_off(1)
+    record_breaks(&named, fill).split_off(1)
 }
 
 /// [`kept_breaks`] for a record: a break before each field, each value
 /// read alone.
-fn record_breaks(lines: &[Line<'_>]) -> Vec<bool> {
+fn record_breaks(lines: &[Line<'_>], fill: usize) -> Vec<bool> {
     let breaks = lines.len().saturating_sub(1);
     let mut kept = vec![true; breaks];
     let mut field = 0;
@@ -356,7 +364,7 @@ fn record_breaks(lines: &[Line<'_>]) -> Vec<bool> {
             .text
             .to_ascii_lowercase()
             .starts_with("copyright:");
-        let all = holders || is_laid_out_by_line(&value);
+        let all = holders || is_laid_out_by_line(&value, fill);
         for (i, keep) in prose_breaks(&value).into_iter().enumerate() {
             kept[first + i] = all || keep;
         }
@@ -364,6 +372,11 @@ fn record_breaks(lines: &[Line<'_>]) -> Vec<bool> {
     }
     kept
 }
+
+/// The widths a file's prose is wrapped at by hand (`fmt`'s 75, an editor's
+/// 72 or 80, a terminal's 100): in files with wider lines (a paragraph per
+/// line) a short line says nothing.
+const HAND_WRAPPED: std::ops::RangeInclusive<usize> = 40..=100;
 
 /// How much of a line's width a line may fill and still count as ended on
 /// purpose when the next line's first word would have fitted after it:
@@ -376,12 +389,17 @@ const DELIBERATE_FILL: f64 = 0.8;
 /// code (half the lines or more aligned on gaps, or ending like code); or
 /// text where at least a third of the breaks come where the next line's
 /// first word would have fitted well inside the widest line, or between two
-/// lines of one word each (a list of paths or names).
-fn is_laid_out_by_line(lines: &[Line<'_>]) -> bool {
+/// lines of one word each (a list of paths or names); or, in a file wrapped
+/// by hand at a usual width (`fill`), lines all shorter than half of it
+/// (commands, settings), which no one wrapping prose breaks so early.
+fn is_laid_out_by_line(lines: &[Line<'_>], fill: usize) -> bool {
     if lines.len() < 2 {
         return false;
     }
     if is_record(lines) {
+        return true;
+    }
+    if HAND_WRAPPED.contains(&fill) && lines.iter().all(|l| l.width() * 2 <= fill) {
         return true;
     }
     let tabular = aligned_lines(lines) + lines.iter().filter(|l| is_code(l.text)).count();

@@ -1154,6 +1154,21 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
 }
 
 #[test]
+fn short_command_lines_in_a_file_wrapped_by_hand_keep_their_breaks() {
+    let prose = "The lamp is built in a folder of its own, so that the sources stay\n\
+                 clean and one tree of sources can serve several builds at once, each\n\
+                 with its own settings and its own place for the finished programs.\n\n";
+    let d = plain(&format!(
+        "{prose}       cd lamp-2.0\n       mkdir ../lamp-build\n       cd ../lamp-build\n\n\
+         {prose}      wick_length: 12\n      oil_kind: paraffin\n"
+    ));
+    let t = texts(&d);
+    assert_eq!(t[0].lines().count(), 1, "prose still joins: {t:?}");
+    assert_eq!(t[1], "cd lamp-2.0\nmkdir ../lamp-build\ncd ../lamp-build");
+    assert_eq!(t[3], "wick_length: 12\noil_kind: paraffin");
+}
+
+#[test]
 fn a_rule_under_a_paragraph_is_no_heading_and_stars_underline_a_title() {
     let d = plain(
         "In some cases the old clause was taken out of the chart notes and\n\
