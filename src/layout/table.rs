@@ -162,6 +162,12 @@ pub(super) fn lay_out(
                     let at = cells.first().map_or(range.start, |c| c.start);
                     out.frame("─".repeat(w), at);
                 }
+                // Every body cell carries its column's name: the header
+                // row itself is only a line of the names, side by side.
+                if *header && !labels.is_empty() {
+                    pack_names(text, cells, breaks, w, tab, &mut out);
+                    continue;
+                }
                 for (c, cell) in cells.iter().enumerate() {
                     let label = match labels.get(c) {
                         Some(l) if !*header => l.as_str(),
@@ -263,6 +269,49 @@ impl Lines<'_> {
         let mut line = self.line(LineKind::Frame, at..at);
         line.frame = frame;
         self.lines.push(line);
+    }
+}
+
+/// The header row of a stacked table: its cells side by side, ` · `
+/// between them, on as many lines as they take (each still a piece of the
+/// text, so a search or a selection finds them).
+fn pack_names(
+    text: &str,
+    cells: &[Range<usize>],
+    breaks: Breaks<'_>,
+    w: usize,
+    tab: u8,
+    out: &mut Lines<'_>,
+) {
+    const BETWEEN: &str = " · ";
+    const BETWEEN_CELLS: usize = 3;
+    let (mut segments, mut frame, mut col) = (Vec::new(), String::new(), 0usize);
+    for cell in cells {
+        for piece in break_lines(text, cell.clone(), breaks, w, usize::from(tab)) {
+            let width = usize::from(drawn_width(text, piece.clone(), to_u16(w), tab));
+            if col > 0 && col + BETWEEN_CELLS + width > w {
+                out.text(
+                    std::mem::take(&mut segments),
+                    std::mem::take(&mut frame),
+                    true,
+                );
+                col = 0;
+            }
+            if col > 0 {
+                frame.push_str(BETWEEN);
+                col += BETWEEN_CELLS;
+            }
+            segments.push(Segment {
+                range: piece,
+                col: to_u16(col),
+                width: to_u16(width.max(1)),
+            });
+            frame.push_str(&" ".repeat(width));
+            col += width;
+        }
+    }
+    if !segments.is_empty() {
+        out.text(segments, frame, true);
     }
 }
 
@@ -603,7 +652,7 @@ pub(super) mod tests {
         let src = "| a | b | c | d |\n|---|---|---|---|\n| 1 | 2 | 3 | 4 |\n";
         assert_eq!(
             table_screen(src, 5),
-            ["a", "b", "c", "d", "─────", "1", "2", "3", "4"]
+            ["a · b", "c · d", "─────", "1", "2", "3", "4"]
         );
         let src = "| Name | Remarks |\n|---|---|\n| Marigold | keep clear of the buoys |\n";
         assert_eq!(
