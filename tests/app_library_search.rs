@@ -74,6 +74,17 @@ fn deliver(t: &mut TestApp, request: &Request, hits: Vec<ArticleHits>) {
     }));
 }
 
+/// Searches the only article for `query` (a new query, whatever was typed
+/// before) and opens its first result; the result must be there.
+fn search_and_open_the_first(t: &mut TestApp, query: &str) {
+    t.keys("F ctrl-u").type_text(query);
+    let request = last_request(t);
+    let hits = run(t, &request);
+    assert_eq!(hits.len(), 1, "{query}: the file holds it");
+    deliver(t, &request, hits);
+    t.keys("down enter");
+}
+
 fn search_of(t: &TestApp) -> &gloss::app::library_search::LibrarySearch {
     match &t.app.mode {
         Mode::LibrarySearch(s) => s,
@@ -211,12 +222,7 @@ fn a_match_only_in_a_link_address_opens_where_it_is_and_says_so() {
         "# Links\n\nFirst paragraph.\n\nSecond paragraph.\n\nSee [the pull request](https://example.org/pull/50330) for more.\n",
     )];
     let mut t = TestApp::with_articles(100, 30, &files);
-    t.keys("F").type_text("pull/50330");
-    let request = last_request(&t);
-    let hits = run(&t, &request);
-    assert_eq!(hits.len(), 1, "the file holds it");
-    deliver(&mut t, &request, hits);
-    t.keys("down enter");
+    search_and_open_the_first(&mut t, "pull/50330");
     let reader = t.app.reader.as_ref().expect("article open");
     let text = reader.doc.text();
     assert!(
@@ -240,12 +246,7 @@ fn a_phrase_is_found_across_the_markup_between_its_words() {
         "the guide now",
         "in bold text",
     ] {
-        t.keys("F ctrl-u").type_text(phrase);
-        let request = last_request(&t);
-        let hits = run(&t, &request);
-        assert_eq!(hits.len(), 1, "{phrase}");
-        deliver(&mut t, &request, hits);
-        t.keys("down enter");
+        search_and_open_the_first(&mut t, phrase);
         let reader = t.app.reader.as_ref().expect("article open");
         let search = reader.search.as_ref().expect("matches marked");
         assert_eq!(search.matches.len(), 1, "{phrase}: the text shows it once");

@@ -22,6 +22,16 @@ fn no_repair(src: &str) -> Document {
     )
 }
 
+/// Each of a block's indented lines as (line, indent, hang).
+fn indents(block: &Block) -> Vec<(u32, u16, u16)> {
+    block
+        .container
+        .indents
+        .iter()
+        .map(|i| (i.line, i.indent, i.hang))
+        .collect()
+}
+
 fn texts(doc: &Document) -> Vec<&str> {
     doc.blocks()
         .iter()
@@ -1097,9 +1107,7 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
         ],
         "the indentation is drawn, never put into the text"
     );
-    let indents = &d.blocks()[0].container.indents;
-    let got: Vec<(u32, u16, u16)> = indents.iter().map(|i| (i.line, i.indent, i.hang)).collect();
-    assert_eq!(got, [(0, 0, 2), (1, 2, 2), (2, 0, 2)]);
+    assert_eq!(indents(&d.blocks()[0]), [(0, 0, 2), (1, 2, 2), (2, 0, 2)]);
     // A nested item in a paragraph of its own stays as deep as it was,
     // joined or not, and so does the paragraph under it.
     let d = plain(
@@ -1108,17 +1116,7 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
          Thanks to the pilots who reported it.\n\n  \
          * Rebuilt.",
     );
-    let got: Vec<Vec<(u32, u16, u16)>> = d
-        .blocks()
-        .iter()
-        .map(|b| {
-            b.container
-                .indents
-                .iter()
-                .map(|i| (i.line, i.indent, i.hang))
-                .collect()
-        })
-        .collect();
+    let got: Vec<_> = d.blocks().iter().map(indents).collect();
     assert_eq!(
         got,
         [vec![(0, 0, 2), (1, 2, 2)], vec![(0, 4, 0)], vec![(0, 0, 2)]]
@@ -1133,24 +1131,17 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
     let kept = plain(
         "  Before dusk the keeper does two things:\n(1) trims the wick, and\n(2) winds the clock.",
     );
-    let got: Vec<(u32, u16, u16)> = kept.blocks()[0]
-        .container
-        .indents
-        .iter()
-        .map(|i| (i.line, i.indent, i.hang))
-        .collect();
-    assert_eq!(got, [(1, 0, 4), (2, 0, 4)], "{:?}", texts(&kept));
+    assert_eq!(
+        indents(&kept.blocks()[0]),
+        [(1, 0, 4), (2, 0, 4)],
+        "{:?}",
+        texts(&kept)
+    );
     // A record's value lines are joined to their field, and its wrapped
     // rows hang under the value as the source laid them out.
     let record = plain("Files: *\nComment: kept\n  by hand\n  here");
     assert_eq!(texts(&record), ["Files: *\nComment: kept by hand here"]);
-    let got: Vec<(u32, u16, u16)> = record.blocks()[0]
-        .container
-        .indents
-        .iter()
-        .map(|i| (i.line, i.indent, i.hang))
-        .collect();
-    assert_eq!(got, [(1, 0, 2)]);
+    assert_eq!(indents(&record.blocks()[0]), [(1, 0, 2)]);
 }
 
 #[test]
@@ -1253,13 +1244,7 @@ fn lines_after_a_dot_line_go_on_with_the_field_they_were_in() {
         ]
     );
     // The holders after the `.` line stay as indented as the ones before.
-    let got: Vec<(u32, u16)> = d.blocks()[1]
-        .container
-        .indents
-        .iter()
-        .map(|i| (i.line, i.indent))
-        .collect();
-    assert_eq!(got, [(0, 8), (1, 8), (3, 1)]);
+    assert_eq!(indents(&d.blocks()[1]), [(0, 8, 0), (1, 8, 0), (3, 1, 0)]);
 }
 
 #[test]
