@@ -212,6 +212,9 @@ fn block(
     Some(piece)
 }
 
+/// How far the wrapped rows of a line the author broke on purpose hang.
+const KEPT_LINE_HANG: usize = 2;
+
 /// How each line of a block is indented right of the document's margin,
 /// and how far its wrapped rows hang (a list item's text width past its
 /// marker, or the indent of the line joined under it): a nested item in a
@@ -248,11 +251,14 @@ fn line_indents(lines: &[Line<'_>], kept: &[bool], margin: &mut Margin) -> Vec<L
             if line == 0 && list_marker(first.text).is_none() {
                 indent = below.map_or(indent, |deepest| indent.min(deepest));
             }
-            let hang = match list_marker(first.text) {
-                Some(marker) => marker,
-                None => lines[from + 1..to]
-                    .first()
-                    .map_or(0, |below| below.indent.saturating_sub(first.indent)),
+            let hang = match (list_marker(first.text), lines.get(from + 1..to)) {
+                (Some(marker), _) => marker,
+                (None, Some([below, ..])) => below.indent.saturating_sub(first.indent),
+                // A line kept as the author broke it (a copyright holder,
+                // a command): its wrapped rows hang a little, so they are
+                // not read as lines of their own.
+                (None, _) if lines.len() > 1 => KEPT_LINE_HANG,
+                (None, _) => 0,
             };
             let indent = LineIndent {
                 line: u32::try_from(line).unwrap_or(u32::MAX),

@@ -1133,7 +1133,7 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
     );
     assert_eq!(
         indents(&kept.blocks()[0]),
-        [(1, 0, 4), (2, 0, 4)],
+        [(0, 0, 2), (1, 0, 4), (2, 0, 4)],
         "{:?}",
         texts(&kept)
     );
@@ -1141,7 +1141,7 @@ fn nested_plain_list_items_keep_their_indent_and_hang_outside_the_text() {
     // rows hang under the value as the source laid them out.
     let record = plain("Files: *\nComment: kept\n  by hand\n  here");
     assert_eq!(texts(&record), ["Files: *\nComment: kept by hand here"]);
-    assert_eq!(indents(&record.blocks()[0]), [(1, 0, 2)]);
+    assert_eq!(indents(&record.blocks()[0]), [(0, 0, 2), (1, 0, 2)]);
 }
 
 #[test]
@@ -1244,7 +1244,7 @@ fn lines_after_a_dot_line_go_on_with_the_field_they_were_in() {
         ]
     );
     // The holders after the `.` line stay as indented as the ones before.
-    assert_eq!(indents(&d.blocks()[1]), [(0, 8, 0), (1, 8, 0), (3, 1, 0)]);
+    assert_eq!(indents(&d.blocks()[1]), [(0, 8, 2), (1, 8, 2), (2, 0, 2), (3, 1, 0)]);
 }
 
 #[test]
