@@ -91,7 +91,10 @@ pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piec
         // `text` is a subslice of `raw`, so its offset is a pointer difference.
         let from = at + (text.as_ptr() as usize - raw.as_ptr() as usize);
         let line = Line { text, from, indent };
-        if let Some(level) = underline_level(text)
+        // A rule under a row of columns is a table's header rule: it stays
+        // with the rows, which read together as a table.
+        let under_columns = lines.last().is_some_and(|row| gap_columns(row).len() >= 2);
+        if let Some(level) = underline_level(text).filter(|_| !under_columns)
             && let Some(title) = lines.last().copied()
         {
             lines.pop();

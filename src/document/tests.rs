@@ -1160,6 +1160,25 @@ fn short_command_lines_in_a_file_wrapped_by_hand_keep_their_breaks() {
 }
 
 #[test]
+fn a_rule_under_a_row_of_columns_keeps_the_table_together() {
+    let d = plain(
+        "The charts come in separate sheets:\n\n\
+         Sheet     Harbour      Soundings     Lights\n\
+         ------------------------------------------\n\
+         North                  north-deep    north-lamps\n\
+         South     south-dock\n",
+    );
+    assert!(
+        d.blocks()
+            .iter()
+            .all(|b| !matches!(b.kind, BlockKind::Heading(_))),
+        "{:?}",
+        texts(&d)
+    );
+    assert_eq!(texts(&d)[1].lines().count(), 4, "{:?}", texts(&d));
+}
+
+#[test]
 fn a_rule_under_a_paragraph_is_no_heading_and_stars_underline_a_title() {
     let d = plain(
         "In some cases the old clause was taken out of the chart notes and\n\
@@ -1244,7 +1263,10 @@ fn lines_after_a_dot_line_go_on_with_the_field_they_were_in() {
         ]
     );
     // The holders after the `.` line stay as indented as the ones before.
-    assert_eq!(indents(&d.blocks()[1]), [(0, 8, 2), (1, 8, 2), (2, 0, 2), (3, 1, 0)]);
+    assert_eq!(
+        indents(&d.blocks()[1]),
+        [(0, 8, 2), (1, 8, 2), (2, 0, 2), (3, 1, 0)]
+    );
 }
 
 #[test]
