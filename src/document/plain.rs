@@ -98,7 +98,9 @@ pub(super) fn parse(segment: &str, base: usize, margin: &mut Margin) -> Vec<Piec
             && let Some(title) = lines.last().copied()
         {
             lines.pop();
-            if underlines(&title, text, lines.is_empty()) {
+            // Alone, or under an overline (`****` / title / `----`).
+            let alone = lines.iter().all(|l| underline_level(l.text).is_some());
+            if underlines(&title, text, alone) {
                 pieces.extend(block(&lines, base, margin, field.take()));
                 lines.clear();
                 pieces.push(heading(&title, level, base));
@@ -131,13 +133,15 @@ fn underline_level(text: &str) -> Option<u8> {
 }
 
 /// Whether the line `rule` under `title` underlines it: as wide as the
-/// title (give or take two columns), or, for `=` and `-`, under a title
+/// title (give or take a tenth, at least four columns), or, for `=` and
+/// `-`, under a title
 /// that is a paragraph of its own. A rule under the last line of a
 /// paragraph, wider or narrower than it, separates (`in some cases, the
 /// clause has been left as-is.` over a row of dashes is not a heading),
 /// and a row of `*` is a heading's underline only when it fits the title.
 fn underlines(title: &Line<'_>, rule: &str, alone: bool) -> bool {
-    let fits = title.text.width().abs_diff(rule.width()) <= 2;
+    let width = title.text.width();
+    let fits = width.abs_diff(rule.width()) <= (width / 10).max(4);
     fits || (alone && rule.starts_with(['=', '-']))
 }
 
@@ -586,7 +590,8 @@ fn is_wrapped_number(above: &Line<'_>, below: &Line<'_>) -> bool {
 }
 
 /// The columns a list item's marker takes with the blanks after it, for
-/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `2) item`, `(a) item`;
+/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `2) item`, `(a) item`,
+/// `c. item` (bash's NEWS);
 /// `None` when `text` does not start with one.
 fn list_marker(text: &str) -> Option<usize> {
     let bulleted = ["- ", "* ", "+ ", "• "].iter().any(|m| text.starts_with(m));
@@ -598,8 +603,7 @@ fn list_marker(text: &str) -> Option<usize> {
             .collect::<String>();
         let numbered = (1..=2).contains(&mark.len()) && mark.chars().all(|c| c.is_ascii_digit());
         let lettered = mark.len() == 1 && mark.chars().all(|c| c.is_ascii_lowercase());
-        let closed = body[mark.len()..].starts_with(") ")
-            || (numbered && body[mark.len()..].starts_with(". "));
+        let closed = body[mark.len()..].starts_with(") ") || body[mark.len()..].starts_with(". ");
         (numbered || lettered) && closed
     };
     marked.then(|| {

@@ -1160,6 +1160,20 @@ fn short_command_lines_in_a_file_wrapped_by_hand_keep_their_breaks() {
 }
 
 #[test]
+fn lettered_items_with_a_full_stop_are_items_and_their_lines_join() {
+    let d = plain(
+        "1. New Features in the Lamp\n\n\
+         c. Rewrote the wick trimmer so that it trims to the height of the glass\n   \
+         and keeps the flame steady. This allows a brighter beam on windy nights.\n",
+    );
+    assert_eq!(
+        texts(&d)[1],
+        "c. Rewrote the wick trimmer so that it trims to the height of the glass and keeps the flame steady. This allows a brighter beam on windy nights."
+    );
+    assert_eq!(indents(&d.blocks()[1]), [(0, 0, 3)]);
+}
+
+#[test]
 fn a_rule_under_a_row_of_columns_keeps_the_table_together() {
     let d = plain(
         "The charts come in separate sheets:\n\n\
@@ -1205,6 +1219,16 @@ fn a_rule_under_a_paragraph_is_no_heading_and_stars_underline_a_title() {
         "{kinds:?}"
     );
     assert!(texts(&d)[0].ends_with("left as it was."), "{:?}", texts(&d));
+    // A title between an overline and an underline of other widths.
+    let d = plain(
+        "Some words before.\n\n************************\nBuilding on an old harbour computer\n------------------------\n\nThe text.\n",
+    );
+    assert!(
+        d.blocks().iter().any(|b| b.kind == BlockKind::Heading(2)
+            && &d.text()[b.range.clone()] == "Building on an old harbour computer"),
+        "{:?}",
+        texts(&d)
+    );
 }
 
 #[test]

@@ -278,10 +278,10 @@ fn is_address(word: &str) -> bool {
     })
 }
 
-/// A command-line option: `--long-name`, `--name=VALUE`, `-name`.
+/// A command-line option: `--long-name`, `--name=VALUE`, `-name`, `-f`.
 fn is_option(word: &str) -> bool {
     let name = word.strip_prefix("--").or_else(|| word.strip_prefix('-'));
-    name.is_some_and(|n| n.len() >= 2 && n.starts_with(|c: char| c.is_ascii_alphabetic()))
+    name.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
 }
 
 /// The line ranges of `text[range]`: each `\n` ends a line (and belongs to it),
@@ -735,6 +735,10 @@ mod tests {
         assert_eq!(
             para("mail <wren@harbour-office.example.org> now", 36),
             ["mail ", "<wren@harbour-office.example.org> ", "now"]
+        );
+        assert_eq!(
+            para("run tail -f on it", 6),
+            ["run ", "tail ", "-f on ", "it"]
         );
         assert_eq!(
             para("build with the `--norecursion' option", 20),
