@@ -188,6 +188,22 @@ impl Session {
         Ok((session, took))
     }
 
+    /// The most memory the program has held resident so far (Linux's
+    /// `VmHWM`), in MiB; `None` where `/proc` does not tell.
+    fn peak_mib(&self) -> Option<f64> {
+        let pid = self.child.process_id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024.0)
+    }
+
     fn screen(&self) -> String {
         self.watch
             .lock()
@@ -311,6 +327,8 @@ struct Row {
 #[derive(Default)]
 struct Results {
     rows: Vec<(String, String, Row)>,
+    /// Peak resident memory (MiB) on the 5 MB article, by the same rows.
+    memory: Vec<(String, String, Row)>,
 }
 
 impl Results {
@@ -334,7 +352,32 @@ impl Results {
     fn reference(&mut self, label: &str, reference: &str, d: Duration) {
         self.row(label, reference).reference.push(d);
     }
+
+    /// Records a peak of `mib` MiB, gloss's or (`of_reference`) the
+    /// reference tool's.
+    fn memory(&mut self, label: &str, reference: &str, mib: Option<f64>, of_reference: bool) {
+        let Some(mib) = mib else { return };
+        let i = match self.memory.iter().position(|(l, _, _)| l == label) {
+            Some(i) => i,
+            None => {
+                self.memory
+                    .push((label.to_string(), reference.to_string(), Row::default()));
+                self.memory.len() - 1
+            }
+        };
+        let row = &mut self.memory[i].2;
+        let samples = if of_reference {
+            &mut row.reference
+        } else {
+            &mut row.gloss
+        };
+        samples.0.push(mib);
+    }
 }
+
+/// The memory row: the peak once `G` has shown the end and the whole
+/// article is parsed (the bound: 10x the file).
+const MEMORY: &str = "peak memory after G, settled";
 
 struct Options {
     runs: usize,
@@ -453,6 +496,7 @@ fn time_gloss_doc(opts: &Options, file: &Path, title: &str, r: &mut Results) -> 
     thread::sleep(opts.settle);
     r.gloss(G_SETTLED, less, s.answer("G", article::LAST_MARK)?);
     thread::sleep(opts.settle);
+    r.memory(MEMORY, less, s.peak_mib(), false);
     r.gloss(QUIT, less, s.quit("q")?);
     drop(s);
     let (mut s, _) = Session::spawn(&opts.bin, &open_args, None, article::FIRST_MARK)?;
@@ -520,6 +564,7 @@ fn time_less(opts: &Options, less: &Path, file: &Path, r: &mut Results) -> Resul
     r.reference(G_SETTLED, l, settled);
     r.reference(G_IDLE, l, settled);
     thread::sleep(opts.settle);
+    r.memory(MEMORY, l, s.peak_mib(), true);
     r.reference(QUIT, l, s.quit("q")?);
     drop(s);
     let (mut s, _) = Session::spawn(less, &[file], None, article::FIRST_MARK)?;
@@ -704,6 +749,28 @@ fn print_table(title: &str, r: &Results, verbose: bool) {
     }
 }
 
+/// The memory rows: gloss's and the reference's peaks (MiB, medians) and
+/// gloss's as a multiple of the article's size.
+fn print_memory(r: &Results, file_bytes: usize) {
+    if r.memory.is_empty() {
+        return;
+    }
+    let file_mib = file_bytes as f64 / (1024.0 * 1024.0);
+    println!("\nmemory (MiB resident, VmHWM; the article is {file_mib:.2} MiB)");
+    for (label, reference, row) in &r.memory {
+        let gloss = row.gloss.median();
+        println!(
+            "  {:<33} gloss {:>6} | {:<9} {:>6} | ratio {:>6} | {} the file",
+            label,
+            fmt(gloss),
+            if reference.is_empty() { "-" } else { reference },
+            fmt(row.reference.median()),
+            ratio(gloss, row.reference.median()),
+            gloss.map_or_else(|| "-".to_string(), |g| format!("{:.1}x", g / file_mib)),
+        );
+    }
+}
+
 fn main() -> Result<()> {
     let opts = options()?;
     let dir = tempfile::tempdir()?;
@@ -753,5 +820,6 @@ fn main() -> Result<()> {
         }
     }
     print_table("results", &results, opts.verbose);
+    print_memory(&results, text.len());
     Ok(())
 }
