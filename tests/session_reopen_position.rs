@@ -146,3 +146,37 @@ fn a_long_article_read_to_its_end_reopens_there_from_a_parse_of_its_end() {
     act(&mut again, Action::OpenArticle);
     assert_eq!(top_line(&mut again), left_at);
 }
+
+#[test]
+fn a_long_article_reopened_on_its_last_pages_is_parsed_whole_in_the_background() {
+    let (_dir, library, data) = harbour_library();
+    let mut first = start(&library, &data);
+    first.app.list.selected = 0;
+    act(&mut first, Action::OpenArticle);
+    act(&mut first, Action::Bottom);
+    act(&mut first, Action::Back);
+    first.flush_position();
+    drop(first);
+
+    let mut again = start(&library, &data);
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    again.app.resize(100, 30);
+    assert!(again.app.reader.as_ref().unwrap().is_provisional());
+    let left_at = top_line(&mut again);
+    // No key is pressed: the rest is parsed all the same, so `gg`, the
+    // outline or a search later find the whole article ready. The
+    // generous deadline only keeps a parse that never starts from hanging
+    // the test.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while again.app.reader.as_ref().unwrap().is_provisional()
+        && std::time::Instant::now() < deadline
+    {
+        again.collect_jobs();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let reader = again.app.reader.as_ref().unwrap();
+    assert!(!reader.is_provisional(), "the rest was never parsed");
+    assert!(reader.doc.is_complete());
+    assert_eq!(top_line(&mut again), left_at, "the view stays where it was");
+}

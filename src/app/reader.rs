@@ -414,6 +414,12 @@ impl Reader {
         self.held.is_some()
     }
 
+    /// The article's own document, also while a provisional view shows a
+    /// parse of its end in its place: what the background parse completes.
+    pub fn article_doc(&self) -> &Document {
+        self.held.as_ref().map_or(&self.doc, |held| &held.doc)
+    }
+
     /// Shows `tail` in place of the document, putting the real one aside.
     fn hold(&mut self, tail: Document) {
         let mut layouts = LayoutCache::new(self.tab_width);

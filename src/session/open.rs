@@ -506,25 +506,28 @@ impl Session {
             parse: Parse {
                 opening: self.openings,
                 article: reader.article,
-                doc: reader.doc.clone(),
+                doc: reader.article_doc().clone(),
                 warm_code: self.warm_code,
             },
         });
     }
 
     /// Starts parsing the rest of the open article in the background when it
-    /// opened incomplete (a newer open replaces a job still waiting).
+    /// opened incomplete (a newer open replaces a job still waiting), also
+    /// when it opened on a provisional view of its end (a long article
+    /// reopened where it was left, on its last pages).
     fn parse_rest(&mut self) {
         let Some(reader) = &self.app.reader else {
             return;
         };
-        if reader.doc.is_complete() {
+        let doc = reader.article_doc();
+        if doc.is_complete() {
             return;
         }
         self.parsing.spawn(Parse {
             opening: self.openings,
             article: reader.article,
-            doc: reader.doc.clone(),
+            doc: doc.clone(),
             warm_code: self.warm_code,
         });
     }
