@@ -23,10 +23,14 @@ pub(super) struct Header {
     pub body_start: usize,
 }
 
+/// Finds the target of a link reference defined elsewhere in the article
+/// (`[Build Status]: https://…` at its end, for a badge in the title).
+pub(super) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Parses a source range as one segment in the document's format.
-fn parse(src: &str, base: usize, format: Format) -> Vec<Piece> {
+fn parse(src: &str, base: usize, format: Format, lookup: Lookup) -> Vec<Piece> {
     match format {
-        Format::Markdown => markdown::parse(src, base),
+        Format::Markdown => markdown::parse_with(src, base, lookup),
         Format::Plain => plain::parse(src, base, &mut plain::Margin::default()),
         // Pages have no header of lines (see `html_page`).
         Format::Html | Format::HtmlRaw => Vec::new(),
@@ -64,9 +68,9 @@ fn copyright_title(src: &str) -> Option<String> {
 /// (`% Title`), else the first level-1 heading near the start, else the first
 /// line of text (leading HTML comments, HTML blocks and badge lines skipped); a Debian
 /// copyright file is titled by [`copyright_title`].
-pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
-    let mut header = read_header(src, from, format);
-    header.meta.title = header.meta.title.map(without_mode_line);
+pub(super) fn read(src: &str, from: usize, format: Format, lookup: Lookup) -> Header {
+    let mut header = read_header(src, from, format, lookup);
+    header.meta.title = header.meta.title.map(without_mode_line).map(without_images);
     // A first line of marks only (`#`, `/*`, `---`) names nothing: the file
     // name says more.
     if header
@@ -78,6 +82,39 @@ pub(super) fn read(src: &str, from: usize, format: Format) -> Header {
         header.meta.title = None;
     }
     header
+}
+
+/// A title without the images its heading shows (a README's build badges
+/// beside its name: `Serde JSON [image: Build Status]` is listed as `Serde
+/// JSON`), its spaces run together; unchanged when images are all there is.
+fn without_images(title: String) -> String {
+    let mut kept = String::with_capacity(title.len());
+    let mut rest = title.as_str();
+    while let Some(at) = rest.find("[image") {
+        let marker = &rest[at..];
+        let end = if marker.starts_with("[image]") {
+            Some("[image]".len())
+        } else if marker.starts_with(markdown::IMAGE_OPEN) {
+            marker.find(']').map(|e| e + 1)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            kept.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+            continue;
+        };
+        kept.push_str(&rest[..at]);
+        kept.push(' ');
+        rest = &marker[end..];
+    }
+    kept.push_str(rest);
+    let words = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().any(char::is_alphanumeric) {
+        words
+    } else {
+        title
+    }
 }
 
 /// A title without the Emacs mode line at its end (`GNU gzip NEWS
@@ -94,7 +131,7 @@ fn without_mode_line(title: String) -> String {
 }
 
 /// [`read`], before a title of marks only is let go.
-fn read_header(src: &str, from: usize, format: Format) -> Header {
+fn read_header(src: &str, from: usize, format: Format, lookup: Lookup) -> Header {
     let mut header = Header {
         meta: Metadata::default(),
         pieces: Vec::new(),
@@ -118,34 +155,54 @@ fn read_header(src: &str, from: usize, format: Format) -> Header {
         header.body_start = src.len();
         return header;
     };
+    // A heading inside an HTML block at the top (`<h1>` in a centred
+    // `<div>`, as many READMEs open) names the article; the block itself
+    // is left to the body, which draws it.
+    let near = heading_near_start(src, from, format);
+    if near.is_none()
+        && let Some(title) = html_heading_near_start(src, from, format, lookup)
+    {
+        header.meta.title = Some(title);
+        return header;
+    }
     // A segment that is only images has no title in it (an image's alt
     // text describes the picture, it does not name the article).
-    let Some(title_seg) = heading_near_start(src, from, format)
+    let Some(title_seg) = near
         .or_else(|| first_text_segment(src, from, format))
-        .or_else(|| (!opens_with_image(src.get(first.clone()).unwrap_or(""))).then_some(first))
+        .or_else(|| {
+            let seg = src.get(first.clone()).unwrap_or("");
+            (!(opens_with_image(seg) || format == Format::Markdown && is_code_block(seg)))
+                .then_some(first)
+        })
     else {
         return header;
     };
     let seg = src.get(title_seg.clone()).unwrap_or("");
     let Some(title_end) = title_block(seg, format).map(|len| title_seg.start + len) else {
-        header.meta.title = first_line_title(seg, format);
+        header.meta.title = first_line_title(seg, format, lookup);
         return header;
     };
     let mut pieces = parse(
         src.get(title_seg.start..title_end).unwrap_or(""),
         title_seg.start,
         format,
+        lookup,
     );
     let title = pieces
         .first()
         .map(|p| p.text.replace('\n', " ").trim().to_owned());
     if pieces.len() != 1 || title.as_deref().is_none_or(str::is_empty) {
-        header.meta.title = first_line_title(seg, format);
+        header.meta.title = first_line_title(seg, format, lookup);
         return header;
     }
     // What comes before the title (a preface, badges, comments) keeps its
     // place in the text, ahead of the title.
-    let mut preface = parse(src.get(from..title_seg.start).unwrap_or(""), from, format);
+    let mut preface = parse(
+        src.get(from..title_seg.start).unwrap_or(""),
+        from,
+        format,
+        lookup,
+    );
     preface.append(&mut pieces);
     for p in &mut preface {
         p.joinable = false;
@@ -153,7 +210,7 @@ fn read_header(src: &str, from: usize, format: Format) -> Header {
     header.meta.title = title;
     header.pieces = preface;
     header.body_start = title_end;
-    read_byline(src, title_end, format, &mut header);
+    read_byline(src, title_end, format, lookup, &mut header);
     header
 }
 
@@ -192,15 +249,63 @@ fn heading_near_start(src: &str, from: usize, format: Format) -> Option<Range<us
     None
 }
 
+/// The text of the first heading inside an HTML block among the leading
+/// segments (`<h1>` first, else the first heading of any level), when only
+/// markup comes before it.
+fn html_heading_near_start(
+    src: &str,
+    from: usize,
+    format: Format,
+    lookup: Lookup,
+) -> Option<String> {
+    if format != Format::Markdown {
+        return None;
+    }
+    for range in leading_segments(src, from, format) {
+        let seg = src.get(range.clone()).unwrap_or("");
+        if !is_markup_only(seg) {
+            return None;
+        }
+        if !seg.trim_start().starts_with('<') {
+            continue;
+        }
+        let pieces = parse(seg, range.start, format, lookup);
+        let level = |p: &Piece| match p.kind {
+            BlockKind::Heading(level) => Some(level),
+            _ => None,
+        };
+        let heading = pieces
+            .iter()
+            .filter(|p| level(p).is_some() && !p.text.trim().is_empty())
+            .min_by_key(|p| level(p));
+        if let Some(heading) = heading {
+            return Some(truncate_title(&heading.text.replace('\n', " ")));
+        }
+    }
+    None
+}
+
 /// The first segment that holds text a reader would call the first line:
-/// not an HTML comment or block, not a row of badges or links.
+/// not an HTML comment or block, not a row of badges or links, not link
+/// definitions, not a code block (a tutorial opening with a console
+/// session).
 fn first_text_segment(src: &str, from: usize, format: Format) -> Option<Range<usize>> {
     if format != Format::Markdown {
         return None;
     }
-    leading_segments(src, from, format)
-        .into_iter()
-        .find(|r| !is_markup_only(src.get(r.clone()).unwrap_or("")))
+    leading_segments(src, from, format).into_iter().find(|r| {
+        let seg = src.get(r.clone()).unwrap_or("");
+        !is_markup_only(seg) && !is_code_block(seg)
+    })
+}
+
+/// A fenced code block (or an indented one, four spaces or a tab in).
+fn is_code_block(seg: &str) -> bool {
+    let t = seg.trim_start_matches(' ');
+    t.starts_with("```")
+        || t.starts_with("~~~")
+        || seg.starts_with('\t')
+        || seg.len() - t.len() >= 4
 }
 
 /// An HTML comment or block, a line (or heading) of images and links
@@ -213,6 +318,16 @@ fn is_markup_only(seg: &str) -> bool {
         || opens_with_image(t)
         || opens_with_image(t.trim_start_matches('#'))
         || myst_targets_len(seg) == seg.len()
+        || is_link_definitions(seg)
+}
+
+/// Lines of link reference definitions (`[name]: https://…`), which show
+/// nothing.
+fn is_link_definitions(seg: &str) -> bool {
+    seg.lines().filter(|l| !l.trim().is_empty()).all(|line| {
+        let t = line.trim_start_matches(' ');
+        line.len() - t.len() <= 3 && t.starts_with('[') && t.find("]:").is_some_and(|end| end > 1)
+    })
 }
 
 /// The length of the MyST labels (`(name)=` lines, Sphinx's link targets in
@@ -286,10 +401,16 @@ fn is_setext_h1_underline(line: &str) -> bool {
     }
 }
 
-/// The first line of text as shown to a reader, cut to about 100 characters.
-fn first_line_title(seg: &str, format: Format) -> Option<String> {
+/// The first line of text as shown to a reader, cut to about 100
+/// characters. Markdown's first paragraph is read whole, so a link the
+/// author's wrapping split (`see [the cargo` / `book](…)`) is its text.
+fn first_line_title(seg: &str, format: Format, lookup: Lookup) -> Option<String> {
     let line = seg.split('\n').next().unwrap_or("");
-    let rendered = parse(line, 0, format)
+    let source = match format {
+        Format::Markdown => seg,
+        Format::Plain | Format::Html | Format::HtmlRaw => line,
+    };
+    let rendered = parse(source, 0, format, lookup)
         .into_iter()
         .map(|p| p.text)
         .find(|t| !t.trim().is_empty())
@@ -324,7 +445,7 @@ struct BylineInfo {
 
 /// Reads byline lines after the title: short name or date lines, ending at a
 /// blank line (so a body paragraph's first line is never taken for one).
-fn read_byline(src: &str, title_end: usize, format: Format, header: &mut Header) {
+fn read_byline(src: &str, title_end: usize, format: Format, lookup: Lookup, header: &mut Header) {
     let mut pos = title_end;
     if src.get(pos..).is_some_and(|r| r.starts_with('\n')) {
         pos += 1;
@@ -348,7 +469,7 @@ fn read_byline(src: &str, title_end: usize, format: Format, header: &mut Header)
         if accepted.len() >= MAX_BYLINE_LINES {
             break;
         }
-        let Some((piece, info)) = byline_line(line, pos, format) else {
+        let Some((piece, info)) = byline_line(line, pos, format, lookup) else {
             break;
         };
         accepted.push((pos..pos + len, piece, info));
@@ -391,12 +512,17 @@ fn push_byline(pieces: &mut Vec<Piece>, mut piece: Piece) {
 }
 
 /// A source line rendered as a byline block, when it reads as one.
-fn byline_line(line: &str, base: usize, format: Format) -> Option<(Piece, BylineInfo)> {
+fn byline_line(
+    line: &str,
+    base: usize,
+    format: Format,
+    lookup: Lookup,
+) -> Option<(Piece, BylineInfo)> {
     let mut line = line.trim_end();
     if format == Format::Markdown {
         line = line.strip_suffix('\\').unwrap_or(line).trim_end();
     }
-    let mut pieces = parse(line, base, format);
+    let mut pieces = parse(line, base, format, lookup);
     if pieces.len() != 1 {
         return None;
     }
@@ -550,12 +676,15 @@ mod tests {
     fn an_emacs_mode_line_is_not_part_of_the_title() {
         let src = "Lamp NEWS                               -*- outline -*-\n\n* Noteworthy changes in 2.0\n";
         assert_eq!(
-            read(src, 0, Format::Plain).meta.title.as_deref(),
+            read(src, 0, Format::Plain, &|_| None).meta.title.as_deref(),
             Some("Lamp NEWS")
         );
         let only = "-*- outline -*-\n\nThe lamp.\n";
         assert_eq!(
-            read(only, 0, Format::Plain).meta.title.as_deref(),
+            read(only, 0, Format::Plain, &|_| None)
+                .meta
+                .title
+                .as_deref(),
             Some("-*- outline -*-")
         );
     }
@@ -570,7 +699,7 @@ mod tests {
     }
 
     fn title_of(src: &str) -> Option<String> {
-        read(src, 0, Format::Markdown).meta.title
+        read(src, 0, Format::Markdown, &|_| None).meta.title
     }
 
     #[test]
@@ -584,10 +713,11 @@ mod tests {
             Some("First words here")
         );
         assert_eq!(title_of("![alt](x.png)\n").as_deref(), None);
-        // A heading with words keeps them, an image inside it or not.
+        // A heading with words keeps them; the list names it without the
+        // images beside them (the reader draws them).
         assert_eq!(
             title_of("# Real ![icon](i.png) Title\n\nBody.\n").as_deref(),
-            Some("Real [image: icon] Title")
+            Some("Real Title")
         );
     }
 
@@ -607,7 +737,9 @@ mod tests {
         // Marks only: no title (the list shows the file name).
         assert_eq!(title_of("#\n\nset(X 1)\n").as_deref(), None);
         assert_eq!(
-            read("/*\n * a comment\n */\n", 0, Format::Plain).meta.title,
+            read("/*\n * a comment\n */\n", 0, Format::Plain, &|_| None)
+                .meta
+                .title,
             None
         );
     }

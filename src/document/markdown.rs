@@ -60,14 +60,25 @@ impl Context {
 }
 
 /// Parses a segment alone into blocks in document order, knowing only the
-/// link definitions inside it (footnote definitions stay where they are): for
-/// the header, which reads titles before the body.
+/// link definitions inside it (footnote definitions stay where they are).
 pub(super) fn parse(segment: &str, base: usize) -> Vec<Piece> {
+    parse_with(segment, base, &|_| None)
+}
+
+/// [`parse`], with `lookup` finding the target of a link label defined
+/// elsewhere in the article: for the header, which reads the title before
+/// the body (a README's title heading holds badges whose definitions are
+/// at its end).
+pub(super) fn parse_with(
+    segment: &str,
+    base: usize,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Piece> {
     let mut b = Builder {
         base,
         ..Builder::default()
     };
-    run(&mut b, segment, &|_| None);
+    run(&mut b, segment, lookup);
     b.out
 }
 
@@ -178,7 +189,7 @@ impl Styles {
 }
 
 /// How an image marker starts; it ends with `]`.
-const IMAGE_OPEN: &str = "[image: ";
+pub(super) const IMAGE_OPEN: &str = "[image: ";
 
 /// HTML elements that never have content or an end tag.
 fn is_void(name: &str) -> bool {

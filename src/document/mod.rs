@@ -314,7 +314,14 @@ pub fn read_metadata(source: &str, format: Format) -> Metadata {
         return html_page::read_metadata(source).or(Metadata::default());
     }
     let (front, body_from) = front_matter::split(source);
-    front.or(header::read(source, body_from, format).meta)
+    let references = std::sync::OnceLock::new();
+    let lookup = |label: &str| {
+        references
+            .get_or_init(|| references::References::gather(source))
+            .get(label)
+            .map(str::to_string)
+    };
+    front.or(header::read(source, body_from, format, &lookup).meta)
 }
 
 /// The text an article with this source is identified by (see

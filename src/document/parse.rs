@@ -298,7 +298,17 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
         return page(source, format);
     }
     let (fm_meta, body_from) = front_matter::split(&source);
-    let header = header::read(&source, body_from, format);
+    // The title's reference links are looked up in the whole source (of a
+    // head, the head: asking makes the whole text be read, see
+    // `from_head`).
+    let references = OnceLock::new();
+    let lookup = |label: &str| {
+        references
+            .get_or_init(|| References::gather(&source))
+            .get(label)
+            .map(str::to_string)
+    };
+    let header = header::read(&source, body_from, format, &lookup);
     let repair = options.repair_page_breaks
         && !repair::uses_blank_lines_deliberately(&source, rules(format));
     let markdown = match format {
@@ -326,7 +336,7 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
             carry: None,
             markdown,
             done: false,
-            references: OnceLock::new(),
+            references,
             book: None,
             unread: None,
             origin: None,

@@ -545,19 +545,27 @@ const MAX_FIELD_NAME: usize = 32;
 /// text (`* Fix the lamp.` / `  It flickered.`), which joins the item.
 fn prose_breaks(lines: &[Line<'_>]) -> Vec<bool> {
     let mut hang = None;
+    // Inside a copyright notice and the lines it wraps onto (its holder's
+    // address).
+    let mut in_notice = false;
     (0..lines.len().saturating_sub(1))
         .map(|i| {
             let (above, below) = (&lines[i], &lines[i + 1]);
             if let Some(marker) = list_marker(above.text) {
                 hang = Some(above.indent + marker);
             }
+            in_notice |= is_copyright_notice(above.text);
             let item = list_marker(below.text).is_some()
                 && (hang.is_some() || !is_wrapped_number(above, below));
-            // After a notice, a capital starts a sentence of its own (`All
-            // rights reserved.`), where a small letter goes on with it.
-            let after_notice = is_copyright_notice(above.text)
-                && below.text.starts_with(|c: char| c.is_uppercase());
+            // After a notice (and its address), a capital starts a sentence
+            // of its own (`All rights reserved.`, `Everyone is permitted…`),
+            // where a small letter, a number or a line after a comma goes
+            // on with it.
+            let after_notice = in_notice
+                && below.text.starts_with(|c: char| c.is_uppercase())
+                && !above.text.ends_with(',');
             if item || is_copyright_notice(below.text) || after_notice {
+                in_notice = false;
                 return true;
             }
             if hang == Some(below.indent) {

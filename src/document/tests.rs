@@ -1244,6 +1244,17 @@ fn a_copyright_notice_keeps_its_line_from_the_sentence_after_it() {
             "Copyright (c) 2001, The Harbour Board of the Northern Estuary and the pilots who sail it.",
         ]
     );
+    // The holder's address goes on with the notice; the sentence after
+    // it starts a line of its own.
+    let d = plain(
+        " Copyright (C) 1991 Harbour Lamp Foundation, Inc.,\n 12 Quay Street, Fifth Floor, Portsea PO1 3AB UK\n Anyone may copy and hand on this notice in full\n but nobody may change a word of it.\n",
+    );
+    assert_eq!(
+        texts(&d),
+        [
+            "Copyright (C) 1991 Harbour Lamp Foundation, Inc., 12 Quay Street, Fifth Floor, Portsea PO1 3AB UK\nAnyone may copy and hand on this notice in full but nobody may change a word of it."
+        ]
+    );
 }
 
 #[test]
@@ -1498,4 +1509,44 @@ fn an_underlined_title_in_plain_text_is_a_heading() {
     let d = plain("-----\n\nName    Berth\n----    -----\nHeron   3");
     assert_eq!(kinds(&d)[0], BlockKind::Paragraph, "{:?}", texts(&d));
     assert!(texts(&d).iter().all(|t| !t.is_empty()));
+}
+
+#[test]
+fn a_title_heading_finds_its_reference_links_at_the_end_and_lists_without_its_badges() {
+    let src = "# Lamp JSON &emsp; [![Build Status]][ci] [Docs]\n\nBody [Docs].\n\n\
+               [Build Status]: https://ci.example/badge.svg\n[ci]: https://ci.example\n\
+               [Docs]: https://docs.example\n";
+    let d = md(src);
+    // The heading is drawn as the body's headings are: the badge is an
+    // image marker, the shortcut reference its text, both links.
+    assert_eq!(
+        texts(&d)[0],
+        "Lamp JSON \u{2003} [image: Build Status] Docs"
+    );
+    assert!(d.links().iter().any(|l| l.url == "https://docs.example"));
+    // The list names the article without its badges.
+    assert_eq!(title_of(src).as_deref(), Some("Lamp JSON Docs"));
+}
+
+#[test]
+fn a_title_is_not_taken_from_markup_definitions_or_code() {
+    // A heading inside the HTML block a README opens with.
+    let centred = "<div align=\"center\">\n  <h1><code>lampwick</code></h1>\n  <p><strong>Wicks for lamps.</strong></p>\n</div>\n\nBody.\n";
+    assert_eq!(title_of(centred).as_deref(), Some("lampwick"));
+    let heading = "<h1 align=\"center\">Lamp.<span></span>rs</h1>\n\n<div align=\"center\">Oil lamps in Rust</div>\n\nBody.\n";
+    assert_eq!(title_of(heading).as_deref(), Some("Lamp.rs"));
+    // Link definitions show nothing; a console session is not a title.
+    let defs = "[lamp shield]: https://img.example/lamp.svg\n\nKeeps the lamp lit.\n";
+    assert_eq!(title_of(defs).as_deref(), Some("Keeps the lamp lit."));
+    let console = "```console\n$ lamp --help\n```\n\nBy default the lamp stays lit.\n";
+    assert_eq!(
+        title_of(console).as_deref(),
+        Some("By default the lamp stays lit.")
+    );
+    // A link the author's wrapping split is read whole.
+    let wrapped = "For more on wicks, see [the lamp\nbook](https://lamp.example/book).\n";
+    assert_eq!(
+        title_of(wrapped).as_deref(),
+        Some("For more on wicks, see the lamp book.")
+    );
 }
