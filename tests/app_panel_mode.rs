@@ -209,6 +209,32 @@ fn a_reload_question_from_the_runtime_closes_the_help_and_returns_to_the_panel()
 }
 
 #[test]
+fn the_reload_question_waits_for_an_answer_while_reading_keys_arrive() {
+    let mut t = panel_open();
+    t.app.offer_reload();
+    // Keys meant for the text, typed as the question came up, neither
+    // answer it nor act on the old text.
+    t.keys("j");
+    t.keys("q");
+    assert_eq!(t.app.question(), Some(&Confirm::Reload), "still asked");
+    let said = t
+        .app
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("y reloads it") && said.contains("n keeps"),
+        "{said}"
+    );
+    assert_eq!(selected(&t), Some("h0002".into()), "j moved nothing");
+    // Ctrl-c answers no, so gloss is never held by the question.
+    t.keys("ctrl-c");
+    assert!(t.app.question().is_none());
+    assert!(matches!(t.app.mode, Mode::Panel(_)));
+}
+
+#[test]
 fn quitting_from_the_help_over_the_panel_with_unsaved_changes_asks_over_the_panel() {
     let mut t = panel_open();
     t.app.unsaved = Some(gloss::app::Unsaved {

@@ -703,6 +703,18 @@ impl App {
                 }
                 effects
             }
+            // The question comes unasked, while keys for reading may be on
+            // their way: only an answer ends it, so a `j` meant for the
+            // text neither dismisses it unseen nor moves the old text.
+            (Confirm::Reload, msg) if !matches!(msg, Msg::Action(Action::No)) => {
+                self.mode = Mode::ask(Confirm::Reload);
+                let yes = self.key_or(Context::Confirm, Action::Yes, "y");
+                let no = self.key_or(Context::Confirm, Action::No, "n");
+                self.info(format!(
+                    "this article changed on disk: {yes} reloads it (highlights re-anchor), {no} keeps reading the text as it was"
+                ));
+                Vec::new()
+            }
             _ => {
                 self.info("kept");
                 Vec::new()

@@ -170,10 +170,18 @@ pub(super) const INPUT: &[(&str, Action)] = &[
     ("up", ListUp),
 ];
 
-/// Answers to a yes/no question. A main question takes any other key as no;
-/// the note editor's "discard changes?" ignores other keys.
-pub(super) const CONFIRM: &[(&str, Action)] =
-    &[("y", Yes), ("Y", Yes), ("n", No), ("N", No), ("esc", No)];
+/// Answers to a yes/no question. A main question takes any other key as no,
+/// except the reload question, which comes unasked and waits for an answer
+/// (Ctrl-c is one, so it never holds gloss); the note editor's "discard
+/// changes?" ignores other keys.
+pub(super) const CONFIRM: &[(&str, Action)] = &[
+    ("y", Yes),
+    ("Y", Yes),
+    ("n", No),
+    ("N", No),
+    ("esc", No),
+    ("ctrl-c", No),
+];
 
 /// Keys of the note editor; any other key edits the text (the text area's own
 /// emacs-style keys).
