@@ -131,7 +131,7 @@ fn entry(keys: &str, description: &str, key_width: usize, width: usize) -> Vec<L
 
 /// `text` in lines of at most `width` cells, broken at spaces (a word
 /// longer than a line is cut where the line ends).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -133,15 +133,17 @@ pub fn draw(
     if shown.is_empty() {
         // A large notes file is read in the background: its highlights are
         // on their way, not missing.
-        let text = match &notes.loading {
-            Some(loading) => loading.status(),
-            None if total == 0 => "no highlights yet".to_string(),
-            None => "no match".to_string(),
+        // Notes that could not be read are not "none yet": the reason (a
+        // damaged notes file, with its line) is said whole, wrapped.
+        let text = match (&notes.loading, &notes.read_only) {
+            (Some(loading), _) => loading.status(),
+            (None, Some(reason)) if total == 0 => reason.clone(),
+            (None, None) if total == 0 => "no highlights yet".to_string(),
+            (None, _) => "no match".to_string(),
         };
-        lines.push(Line::from(Span::styled(
-            fit(&text, width),
-            theme::ENTRY_DETAIL,
-        )));
+        for line in super::help::wrap(&text, width.max(1)) {
+            lines.push(Line::from(Span::styled(line, theme::ENTRY_DETAIL)));
+        }
     } else {
         let selected = panel.selected.min(shown.len() - 1);
         let capacity = usize::from(parts.list.height) / ENTRY_LINES;
@@ -528,6 +530,24 @@ mod tests {
         let text = screen_text(&render(&Panel::default(), &notes, 40, 8));
         assert!(text.contains("loading 20,000 highlights…"), "{text}");
         assert!(!text.contains("no highlights yet"), "{text}");
+    }
+
+    #[test]
+    fn notes_that_could_not_be_read_say_why_not_that_there_are_none() {
+        let notes = Notes {
+            read_only: Some(
+                "the notes file lamp.toml could not be read: invalid value at line 4, column 9"
+                    .into(),
+            ),
+            ..Notes::default()
+        };
+        let text = screen_text(&render(&Panel::default(), &notes, 40, 10));
+        assert!(!text.contains("no highlights yet"), "{text}");
+        assert!(text.contains("lamp.toml could not be"), "{text}");
+        assert!(
+            text.contains("read: invalid value at line 4, column") && !text.contains('…'),
+            "wrapped, not cut:\n{text}"
+        );
     }
 
     #[test]
