@@ -15,7 +15,23 @@ use std::sync::Arc;
 /// The CommonMark extensions articles use; smart punctuation stays off so the
 /// text keeps the characters the author typed.
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_GFM
+}
+
+/// The label GitHub shows for an alert (`> [!WARNING]` over a quote), in
+/// place of its marker.
+fn alert_label(kind: pulldown_cmark::BlockQuoteKind) -> &'static str {
+    use pulldown_cmark::BlockQuoteKind as K;
+    match kind {
+        K::Note => "Note",
+        K::Tip => "Tip",
+        K::Important => "Important",
+        K::Warning => "Warning",
+        K::Caution => "Caution",
+    }
 }
 
 /// What parsing one segment leaves for the next and for the end of the
@@ -829,9 +845,19 @@ impl Builder {
         match tag {
             Tag::Paragraph => self.open_leaf(BlockKind::Paragraph),
             Tag::Heading { level, .. } => self.open_leaf(BlockKind::Heading(heading_level(level))),
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(kind) => {
                 self.close_leaf();
                 self.quote_depth = self.quote_depth.saturating_add(1);
+                // An alert's marker line is read by the parser; its label
+                // opens the quote, strong, as GitHub shows it.
+                if let Some(kind) = kind {
+                    self.open_leaf(BlockKind::Paragraph);
+                    self.styles.strong += 1;
+                    let style = self.styles.current();
+                    self.push(alert_label(kind), style);
+                    self.styles.strong = self.styles.strong.saturating_sub(1);
+                    self.close_leaf();
+                }
             }
             Tag::CodeBlock(kind) => {
                 let lang = match kind {

@@ -290,6 +290,18 @@ fn loose_lists_stay_one_list() {
 }
 
 #[test]
+fn a_github_alert_shows_its_label_not_its_marker() {
+    let d = md("> [!WARNING]\n> The lamp is hot.\n\n> [!NOTE] not a marker here\n");
+    assert_eq!(
+        texts(&d),
+        ["Warning", "The lamp is hot.", "[!NOTE] not a marker here"]
+    );
+    let q: Vec<u8> = d.blocks().iter().map(|b| b.container.quote_depth).collect();
+    assert_eq!(q, [1, 1, 1], "the label is inside the quote");
+    assert!(d.blocks()[0].spans.iter().all(|s| s.style.strong));
+}
+
+#[test]
 fn quotes_set_depth() {
     let d = md("Intro.\n\n> quoted\n>\n> > deeper\n\nout");
     let q: Vec<u8> = d.blocks().iter().map(|b| b.container.quote_depth).collect();
