@@ -541,7 +541,8 @@ fn feed(doc: &mut Document, piece: Piece) {
 
 /// Appends a block to the canonical text, after a blank line when it is not the
 /// first.
-pub(super) fn commit(doc: &mut Document, piece: Piece) {
+pub(super) fn commit(doc: &mut Document, mut piece: Piece) {
+    piece.link_bare_urls();
     if !doc.blocks.is_empty() {
         doc.text.push_str("\n\n");
     }

@@ -107,6 +107,32 @@ impl Piece {
         self.source.retain(|(at, _)| *at < len);
     }
 
+    /// Makes the bare web addresses in the block's text links (as GitHub
+    /// does, and as a plain-text file means them), outside code and outside
+    /// the links it already has, so `o` and the link list follow them.
+    pub fn link_bare_urls(&mut self) {
+        if matches!(self.kind, BlockKind::Code { .. }) || !self.text.contains("://") {
+            return;
+        }
+        let taken = |r: &Range<usize>, spans: &[(Range<usize>, SpanStyle)], links: &[(Range<usize>, String)]| {
+            links.iter().any(|(l, _)| l.start < r.end && r.start < l.end)
+                || spans
+                    .iter()
+                    .any(|(s, style)| style.code && s.start < r.end && r.start < s.end)
+        };
+        let found: Vec<Range<usize>> = bare_urls(&self.text)
+            .filter(|r| !taken(r, &self.spans, &self.links))
+            .collect();
+        if found.is_empty() {
+            return;
+        }
+        for r in &found {
+            self.links.push((r.clone(), self.text[r.clone()].to_string()));
+        }
+        self.links.sort_by_key(|(r, _)| r.start);
+        self.spans = with_link_style(&self.spans, &found);
+    }
+
     /// Records that text appended from now on comes from `range` of the
     /// source, unless the last record already says so.
     pub fn mark_source(&mut self, range: Range<usize>) {
@@ -150,5 +176,145 @@ impl Piece {
         );
         self.source
             .extend(next.source.into_iter().map(|(at, r)| (at + shift, r)));
+    }
+}
+
+/// The byte ranges of `http://` and `https://` addresses in `text`: up to
+/// white space or `<>"`, without the punctuation that ends the sentence
+/// around them or a closing bracket they did not open.
+fn bare_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    text.match_indices("http").filter_map(move |(at, _)| {
+        let rest = &text[at..];
+        let scheme = ["https://", "http://"].iter().find(|s| rest.starts_with(*s))?;
+        // Not the end of a longer word (`xhttp://`).
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '/')
+        {
+            return None;
+        }
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+            .unwrap_or(rest.len());
+        let mut url = &rest[..len];
+        loop {
+            let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_']);
+            let unbalanced = |open: char, close: char| {
+                trimmed.ends_with(close) && trimmed.matches(close).count() > trimmed.matches(open).count()
+            };
+            let trimmed = if unbalanced('(', ')') || unbalanced('[', ']') {
+                &trimmed[..trimmed.len() - 1]
+            } else {
+                trimmed
+            };
+            if trimmed.len() == url.len() {
+                break;
+            }
+            url = trimmed;
+        }
+        (url.len() > scheme.len()).then(|| at..at + url.len())
+    })
+}
+
+/// `spans` with the link style added over `ranges` (sorted, apart):
+/// spans split where a range starts or ends inside them.
+fn with_link_style(
+    spans: &[(Range<usize>, SpanStyle)],
+    ranges: &[Range<usize>],
+) -> Vec<(Range<usize>, SpanStyle)> {
+    let mut cuts: Vec<usize> = spans
+        .iter()
+        .flat_map(|(r, _)| [r.start, r.end])
+        .chain(ranges.iter().flat_map(|r| [r.start, r.end]))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out: Vec<(Range<usize>, SpanStyle)> = Vec::new();
+    for w in cuts.windows(2) {
+        let (start, end) = (w[0], w[1]);
+        let mut style = spans
+            .iter()
+            .find(|(r, _)| r.start <= start && end <= r.end)
+            .map(|(_, s)| *s)
+            .unwrap_or_default();
+        if ranges.iter().any(|r| r.start <= start && end <= r.end) {
+            style.link = true;
+        }
+        if style.is_plain() {
+            continue;
+        }
+        match out.last_mut() {
+            Some((last, last_style)) if last.end == start && *last_style == style => last.end = end,
+            _ => out.push((start..end, style)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(text: &str) -> Vec<&str> {
+        bare_urls(text).map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn bare_urls_end_where_the_sentence_goes_on() {
+        assert_eq!(
+            linked("See https://lamp.example/a-b. And (http://x.example/p?q=1), done"),
+            ["https://lamp.example/a-b", "http://x.example/p?q=1"]
+        );
+        assert_eq!(
+            linked("wiki: https://en.example/Lamp_(oil) here"),
+            ["https://en.example/Lamp_(oil)"]
+        );
+        assert!(linked("an http:// alone, xhttps://no and httpd").is_empty());
+    }
+
+    #[test]
+    fn a_bare_url_becomes_a_link_outside_code_and_existing_links() {
+        let mut p = Piece::new(BlockKind::Paragraph, Container::default());
+        let code = SpanStyle {
+            code: true,
+            ..SpanStyle::default()
+        };
+        let strong = SpanStyle {
+            strong: true,
+            ..SpanStyle::default()
+        };
+        p.push_styled("Read ", SpanStyle::default());
+        p.push_styled("bold https://a.example/x", strong);
+        p.push_styled(" or ", SpanStyle::default());
+        p.push_styled("https://code.example", code);
+        p.link_bare_urls();
+        assert_eq!(
+            p.links,
+            [(10..29, "https://a.example/x".to_string())],
+            "code is not linked"
+        );
+        let styles: Vec<(&str, bool, bool)> = p
+            .spans
+            .iter()
+            .map(|(r, s)| (&p.text[r.clone()], s.strong, s.link))
+            .collect();
+        assert_eq!(
+            styles,
+            [
+                ("bold ", true, false),
+                ("https://a.example/x", true, true),
+                ("https://code.example", false, false)
+            ]
+        );
+        let mut block = Piece::new(
+            BlockKind::Code {
+                lang: String::new(),
+            },
+            Container::default(),
+        );
+        block.push_styled("curl https://a.example", SpanStyle::default());
+        block.link_bare_urls();
+        assert!(block.links.is_empty());
     }
 }
