@@ -469,6 +469,18 @@ fn read_byline(src: &str, title_end: usize, format: Format, lookup: Lookup, head
         if accepted.len() >= MAX_BYLINE_LINES {
             break;
         }
+        // A line over an underline (`----`, `====`) is a section's
+        // heading, however much it looks like a name.
+        let underlined = rest
+            .get(next - pos..)
+            .and_then(|r| r.lines().next())
+            .is_some_and(|below| {
+                let t = below.trim();
+                t.len() >= 3 && t.bytes().all(|b| matches!(b, b'-' | b'=' | b'~' | b'*'))
+            });
+        if underlined {
+            break;
+        }
         let Some((piece, info)) = byline_line(line, pos, format, lookup) else {
             break;
         };
@@ -600,6 +612,50 @@ fn split_trailing_date(part: &str) -> (&str, Option<(String, chrono::NaiveDate)>
 }
 
 /// Lower-case words allowed inside a name ("Ursula von der Leyen").
+/// Words of section headings that are nobody's name.
+const HEADING_WORDS: [&str; 40] = [
+    "about",
+    "appendix",
+    "building",
+    "changes",
+    "chapter",
+    "configuration",
+    "contents",
+    "description",
+    "documentation",
+    "example",
+    "examples",
+    "features",
+    "fixes",
+    "getting",
+    "guide",
+    "install",
+    "installation",
+    "introduction",
+    "license",
+    "licence",
+    "news",
+    "notes",
+    "overview",
+    "package",
+    "packages",
+    "preface",
+    "quick",
+    "reference",
+    "release",
+    "requirements",
+    "roadmap",
+    "section",
+    "started",
+    "summary",
+    "support",
+    "table",
+    "updates",
+    "usage",
+    "version",
+    "workflows",
+];
+
 const NAME_PARTICLES: [&str; 16] = [
     "and", "&", "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "di", "du",
     "bin", "al",
@@ -617,6 +673,14 @@ fn author_name(part: &str, has_company: bool) -> Option<String> {
         }
     }
     let words: Vec<&str> = part.split_whitespace().collect();
+    // A section's name, title-cased as names are (`Kerberos Package
+    // Roadmap`, `Release Notes`, `Quick Install`).
+    if words.iter().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        HEADING_WORDS.iter().any(|h| h.eq_ignore_ascii_case(w))
+    }) {
+        return None;
+    }
     let min_words = if has_company { 1 } else { 2 };
     let name_like = (min_words..=6).contains(&words.len())
         && words.iter().all(|w| {
@@ -661,6 +725,19 @@ mod tests {
             info("Ursula von der Leyen"),
             Some((Some("Ursula von der Leyen".into()), None))
         );
+    }
+
+    #[test]
+    fn section_headings_are_not_bylines() {
+        assert_eq!(info("Kerberos Package Roadmap"), None);
+        assert_eq!(info("UI, Workflows & Features"), None);
+        assert_eq!(info("Release Notes"), None);
+        assert_eq!(info("Quick Install"), None);
+        // Under its title, a line over an underline is a section.
+        let src =
+            "Lamp 2.0 Notes\n==============\n\nHarbour Lights\n--------------\n\n * Brighter.\n";
+        let header = read(src, 0, Format::Plain, &|_| None);
+        assert_eq!(header.meta.author, None);
     }
 
     #[test]
