@@ -41,6 +41,10 @@ pub(super) struct Pending {
     /// A body paragraph that may continue in the next segment (page-break
     /// repair looks one block ahead before committing it).
     carry: Option<Piece>,
+    /// A page number between the paragraph held in `carry` and what comes
+    /// next: dropped when the next part continues the paragraph (the page
+    /// break's debris), kept otherwise.
+    debris: Option<Piece>,
     /// Markdown state that spans segments (footnotes, waiting anchors).
     markdown: markdown::Context,
     /// Plain text's least indent so far, which indentation is drawn from.
@@ -90,6 +94,7 @@ impl Pending {
             body_start: 0,
             repair: false,
             carry: None,
+            debris: None,
             markdown: markdown::Context::default(),
             done: false,
             references: OnceLock::new(),
@@ -334,6 +339,7 @@ fn unparsed(source: Arc<String>, format: Format, options: ParseOptions) -> Docum
             body_start: header.body_start,
             repair,
             carry: None,
+            debris: None,
             markdown,
             done: false,
             references,
@@ -370,6 +376,7 @@ fn page(source: Arc<String>, format: Format) -> Document {
             body_start: 0,
             repair: false,
             carry: None,
+            debris: None,
             markdown: markdown::Context::default(),
             done: true,
             references: OnceLock::new(),
@@ -498,6 +505,9 @@ fn finish(doc: &mut Document) {
     if let Some(carry) = doc.pending.carry.take() {
         commit(doc, carry);
     }
+    if let Some(debris) = doc.pending.debris.take() {
+        commit(doc, debris);
+    }
     let (notes, anchors) = doc.pending.markdown.finish();
     for piece in notes {
         commit(doc, piece);
@@ -513,8 +523,20 @@ fn finish(doc: &mut Document) {
 /// and is joined with it when that block continues the sentence (the rule is
 /// in [`repair`]).
 fn feed(doc: &mut Document, piece: Piece) {
+    if doc.pending.carry.is_some()
+        && doc.pending.debris.is_none()
+        && piece.joinable
+        && repair::is_page_number(&piece.text)
+    {
+        doc.pending.debris = Some(piece);
+        return;
+    }
+    let debris = doc.pending.debris.take();
     if let Some(mut carry) = doc.pending.carry.take() {
         if piece.joinable && repair::continues(&carry, &piece) {
+            // The page's number, between the two halves of a sentence,
+            // is not the text's.
+            drop(debris);
             // Only the part joined in can change how the paragraph ends, so a
             // long chain is checked a part at a time.
             let open = repair::leaves_open(&piece);
@@ -527,6 +549,9 @@ fn feed(doc: &mut Document, piece: Piece) {
             return;
         }
         commit(doc, carry);
+    }
+    if let Some(debris) = debris {
+        commit(doc, debris);
     }
     let may_continue = doc.pending.repair
         && piece.joinable
@@ -621,6 +646,7 @@ pub(super) fn tail(doc: &Document, budget: usize) -> Option<Document> {
             body_start: cut,
             repair: pending.repair,
             carry: None,
+            debris: None,
             markdown: pending.markdown.restart(),
             done: false,
             references: pending.references.clone(),

@@ -53,6 +53,27 @@ const LABEL_WORDS: usize = 8;
 /// How much of the source is read to decide whether it is hard-wrapped.
 const WRAP_SCAN: usize = 64 * 1024;
 
+/// True when a paragraph is only a page's number (`12`, `- 12 -`, `Page
+/// 12`, `12 of 30`, `12/30`), as text extracted from a PDF leaves one at
+/// each page break.
+pub(super) fn is_page_number(text: &str) -> bool {
+    let t = text.trim();
+    let t = t
+        .strip_prefix(['-', '–', '—'])
+        .and_then(|t| t.strip_suffix(['-', '–', '—']))
+        .map_or(t, str::trim);
+    let t = t
+        .strip_prefix("Page ")
+        .or_else(|| t.strip_prefix("page "))
+        .unwrap_or(t)
+        .trim();
+    let number = |n: &str| (1..=4).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit());
+    match t.split_once(" of ").or_else(|| t.split_once('/')) {
+        Some((page, pages)) => number(page.trim()) && number(pages.trim()),
+        None => number(t),
+    }
+}
+
 /// True when the paragraph text ends like a finished sentence, so no page break
 /// is assumed after it.
 pub(super) fn ends_sentence(text: &str) -> bool {

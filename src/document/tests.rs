@@ -610,6 +610,35 @@ fn page_break_chains_join_repeatedly() {
 }
 
 #[test]
+fn a_page_number_between_the_halves_of_a_sentence_is_dropped() {
+    for number in ["2", "- 14 -", "Page 3", "3 of 12", "7/12"] {
+        let d = plain(&format!(
+            "Harbour news\n\nMore than two hundred boats were counted by the harbour\n\n{number}\n\nmaster before the storm.\n\nNext."
+        ));
+        assert_eq!(
+            texts(&d)[1..],
+            [
+                "More than two hundred boats were counted by the harbour master before the storm.",
+                "Next."
+            ],
+            "{number}"
+        );
+    }
+    // A number after a finished sentence, or before text that does not go
+    // on with it, is kept where it is.
+    let d = plain("Harbour news\n\nThe boats were counted.\n\n2\n\nThe storm came.");
+    assert_eq!(
+        texts(&d)[1..],
+        ["The boats were counted.", "2", "The storm came."]
+    );
+    let d = plain("Harbour news\n\nCounted by the harbour\n\n2\n\n- a list item");
+    assert_eq!(
+        texts(&d)[1..],
+        ["Counted by the harbour", "2", "- a list item"]
+    );
+}
+
+#[test]
 fn page_break_repair_never_joins_structure() {
     let cases = [
         // heading after a fragment, fragment before a heading
