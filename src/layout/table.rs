@@ -61,7 +61,8 @@ impl Columns {
 }
 
 /// Lays out the table over `text[range]` (the block `index`) after the
-/// prefixes `pre`; `keep` are the runs that break only at whitespace.
+/// prefixes `pre`; `keep` are the runs that break only when wider than
+/// their column (see [`Breaks::keep`]).
 pub(super) fn lay_out(
     text: &str,
     range: Range<usize>,
