@@ -450,6 +450,31 @@ fn segment_clusters<'s>(
     })
 }
 
+/// The widest piece of `text[range]`, in cells, that the wrapper breaks
+/// only when a row is narrower than it: a word between two break
+/// opportunities, a URL, path or code span between the spaces in it
+/// (blanks not counted). A table column narrower than this would split
+/// a word where nothing allows it (`document_di` / `r`).
+pub(super) fn widest_unbreakable(text: &str, range: Range<usize>, rules: Breaks<'_>) -> usize {
+    let body = text.get(range.clone()).unwrap_or("");
+    let mut widest = 0;
+    let mut base = range.start;
+    for piece in body.split('\n') {
+        let mut run = 0;
+        for c in segment_clusters(piece, base, rules) {
+            if c.break_before || c.kept_space {
+                run = 0;
+            }
+            if !c.blank {
+                run += c.width;
+                widest = widest.max(run);
+            }
+        }
+        base += piece.len() + 1;
+    }
+    widest
+}
+
 /// Greedy first-fit wrapping of a segment without line feeds starting at byte
 /// `base`; pushes the line ranges to `out`.
 fn wrap_segment(
