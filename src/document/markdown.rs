@@ -308,6 +308,17 @@ pub(super) struct Builder {
     src: Option<std::ops::Range<usize>>,
 }
 
+/// `text` with each run of spaces made one space.
+fn collapse_blanks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A table under construction.
 #[derive(Default)]
 struct TableState {
@@ -426,12 +437,23 @@ impl Builder {
             // Tabs and line feeds separate cells and rows; inside a cell they
             // are spaces, except a hard break (`<br>`), which stays a break.
             let clean = clean.replace('\t', " ");
-            let clean = if text == "\n" {
-                clean
+            if text == "\n" || style.code {
+                // A code span keeps its spaces, as CommonMark says.
+                self.leaf().push_styled(&clean, style);
+                return;
+            }
+            // Blanks an author padded a cell with to line up its pipes
+            // show as one space, as on GitHub; none at the cell's start.
+            let clean = collapse_blanks(&clean.replace('\n', " "));
+            let start = self.table.as_ref().and_then(|t| t.cell).unwrap_or(0);
+            let leaf = self.leaf();
+            let after_blank = leaf.text.len() <= start || leaf.text.ends_with([' ', '\n']);
+            let clean = if after_blank {
+                clean.trim_start_matches(' ')
             } else {
-                clean.replace('\n', " ")
+                &clean
             };
-            self.leaf().push_styled(&clean, style);
+            leaf.push_styled(clean, style);
             return;
         }
         self.leaf().push_styled(&clean, style);
@@ -704,6 +726,17 @@ impl Builder {
     /// last cell ended). Outside a row it starts a body row.
     pub(super) fn end_cell(&mut self) {
         self.begin_cell();
+        let start = self.table.as_ref().and_then(|t| t.cell).unwrap_or(0);
+        // No blank ends a cell (see `push`), unless a code span's own.
+        let leaf = self.leaf();
+        let trimmed = leaf.text.trim_end_matches(' ').len().max(start);
+        let code_end = leaf
+            .spans
+            .last()
+            .is_some_and(|(r, s)| s.code && r.end == leaf.text.len());
+        if !code_end {
+            leaf.truncate(trimmed);
+        }
         let end = self.leaf().text.len();
         if let Some(t) = self.table.as_mut()
             && let Some(start) = t.cell.take()

@@ -427,6 +427,30 @@ mod tests {
     }
 
     #[test]
+    fn a_padded_table_cell_maps_its_words_to_the_file() {
+        let source =
+            "| Lamp | Fuel |\n|---|---|\n| `wick`        or `oil` | paraffin   and tallow |\n";
+        let d = doc(source, Format::Markdown);
+        assert!(
+            d.text().contains("wick or oil\tparaffin and tallow"),
+            "{:?}",
+            d.text()
+        );
+        assert_eq!(behind(&d, "or"), "or");
+        assert_eq!(behind(&d, "wick or"), "`wick`        or");
+        assert_eq!(behind(&d, "paraffin and"), "paraffin   and");
+        for quote in ["wick or oil", "or", "paraffin and tallow", "tallow"] {
+            let start = d.text().find(quote).unwrap();
+            let found = d.source_range(start..start + quote.len()).unwrap();
+            assert_eq!(
+                d.text_range(found),
+                Some(start..start + quote.len()),
+                "{quote}"
+            );
+        }
+    }
+
+    #[test]
     fn character_offsets_count_the_file_characters() {
         let d = doc("Café *crème* brûlée is sweet.\n", Format::Markdown);
         let start = d.char_offset(d.text().find("crème").unwrap());

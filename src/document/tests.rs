@@ -243,6 +243,22 @@ fn table_cells_never_hold_the_separators() {
 }
 
 #[test]
+fn runs_of_blanks_in_a_table_cell_read_as_one_space() {
+    // Authors pad a cell to line its pipes up with the rows around it; the
+    // padding shows as one space, as it does on GitHub. A code span keeps
+    // its own spaces, as CommonMark says.
+    let d = md("| Lamp | Fuel |\n|---|---|\n\
+                | `wick`        or `oil` | paraffin  \t and   tallow |\n\
+                | `a  b`   | x |\n");
+    assert_eq!(
+        texts(&d),
+        ["Lamp\tFuel\nwick or oil\tparaffin and tallow\na  b\tx"]
+    );
+    let code: Vec<&str> = styled(&d).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(code, ["wick", "oil", "a  b"]);
+}
+
+#[test]
 fn rules_are_empty_blocks_between_blank_lines() {
     let d = md("Above.\n\n---\n\nBelow.");
     assert_eq!(d.text(), "Above.\n\n\n\nBelow.");

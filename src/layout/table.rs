@@ -5,10 +5,11 @@
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 use super::cells::{cluster_width, drawn_width};
 use super::prefix::Prefixes;
-use super::wrap::{Breaks, WrapOptions, break_lines};
+use super::wrap::{Breaks, WrapOptions, break_lines, widest_unbreakable};
 use super::{BlockLines, LineKind, Segment, ViewLine, line_cells};
 use crate::document::{ColumnAlign, Table};
 
@@ -19,10 +20,6 @@ const NARROW_GAP: &str = "│";
 /// The header rule's crossing under [`GAP`] and [`NARROW_GAP`].
 const GAP_RULE: &str = "─┼─";
 const NARROW_GAP_RULE: &str = "┼";
-
-/// A column narrower than this that must also break its words makes the
-/// table stack its cells instead.
-const MIN_READABLE: usize = 8;
 
 /// How the columns are placed: their widths and the gap between them.
 struct Columns {
@@ -61,7 +58,8 @@ impl Columns {
 }
 
 /// Lays out the table over `text[range]` (the block `index`) after the
-/// prefixes `pre`; `keep` are the runs that break only at whitespace.
+/// prefixes `pre`; `keep` are the runs that break only when wider than
+/// their column (see [`Breaks::keep`]).
 pub(super) fn lay_out(
     text: &str,
     range: Range<usize>,
@@ -100,7 +98,8 @@ pub(super) fn lay_out(
         avail,
         tab,
     };
-    match columns(text, &rows, table, usize::from(avail)) {
+    let labels = labels(text, &rows, usize::from(avail) / 3);
+    match columns(text, &rows, table, breaks, &labels, usize::from(avail)) {
         Some(cols) => {
             let several = rows.iter().any(|(header, cells)| {
                 !header
@@ -156,7 +155,6 @@ pub(super) fn lay_out(
             // a body cell after its column's header as a label, rows
             // between rules.
             let w = usize::from(avail);
-            let labels = labels(text, &rows, w / 3);
             for (r, (header, cells)) in rows.iter().enumerate() {
                 if r > 0 {
                     let at = cells.first().map_or(range.start, |c| c.start);
@@ -173,7 +171,7 @@ pub(super) fn lay_out(
                         Some(l) if !*header => l.as_str(),
                         _ => "",
                     };
-                    let indent = unicode_width::UnicodeWidthStr::width(label);
+                    let indent = label.width();
                     let room = w.saturating_sub(indent).max(1);
                     let pieces = break_lines(text, cell.clone(), breaks, room, usize::from(tab));
                     for (k, piece) in pieces.into_iter().enumerate() {
@@ -376,39 +374,33 @@ fn cell_ranges(table: &Table, range: Range<usize>) -> Vec<(bool, Vec<Range<usize
         .collect()
 }
 
-/// A cell's widest line and its widest word, in cells.
-fn measure(text: &str, cell: Range<usize>, tab: u8) -> (usize, usize) {
-    let (mut widest, mut word, mut line, mut run) = (0, 0, 0, 0);
+/// A cell's widest line, in cells.
+fn measure(text: &str, cell: Range<usize>, tab: u8) -> usize {
+    let (mut widest, mut line) = (0, 0);
     for g in text.get(cell).unwrap_or("").graphemes(true) {
         match g {
-            "\n" | "\r\n" => {
-                line = 0;
-                run = 0;
-            }
-            " " | "\t" => {
-                line += if g == "\t" { usize::from(tab) } else { 1 };
-                run = 0;
-            }
-            _ => {
-                let w = cluster_width(g);
-                line += w;
-                run += w;
-            }
+            "\n" | "\r\n" => line = 0,
+            "\t" => line += usize::from(tab),
+            _ => line += cluster_width(g),
         }
         widest = widest.max(line);
-        word = word.max(run);
     }
-    (widest, word)
+    widest
 }
 
 /// Column widths for `avail` cells: the text's own widths when they fit,
-/// else every column gets its widest word (or a share of the room when even
-/// those do not fit) and the rest of the room goes to the columns that want
-/// more, in proportion. `None` when not even one cell per column fits.
+/// else every column gets its widest unbreakable word (see
+/// [`widest_unbreakable`]) and the rest of the room goes to the columns
+/// that want more, in proportion. `None` when not even one cell per column
+/// fits, or when some column would have to split a word where the wrapper
+/// may not break it, unless the word is too wide for a stacked cell after
+/// its column's label in `labels` too: the cells read better stacked.
 fn columns(
     text: &str,
     rows: &[(bool, Vec<Range<usize>>)],
     table: &Table,
+    breaks: Breaks<'_>,
+    labels: &[String],
     avail: usize,
 ) -> Option<Columns> {
     let n = table.columns().max(1);
@@ -424,7 +416,10 @@ fn columns(
     let mut words = vec![1usize; n];
     for (_, cells) in rows {
         for (c, cell) in cells.iter().enumerate() {
-            let (w, word) = measure(text, cell.clone(), 4);
+            let w = measure(text, cell.clone(), 4);
+            let label = labels.get(c).map_or(0, |l| l.width());
+            let stacked = avail.saturating_sub(label).max(1);
+            let word = widest_unbreakable(text, cell.clone(), breaks).min(stacked);
             if let (Some(nat), Some(wd)) = (natural.get_mut(c), words.get_mut(c)) {
                 *nat = (*nat).max(w);
                 *wd = (*wd).max(word);
@@ -439,53 +434,19 @@ fn columns(
             .zip(&words)
             .map(|(n, w)| (*n).min(*w).max(1))
             .collect();
-        if least.iter().sum::<usize>() >= space {
-            let widths = shrink(least.clone(), space);
-            // Columns too narrow for their words read worse than cells
-            // stacked one under the other.
-            if widths
-                .iter()
-                .zip(&least)
-                .any(|(w, l)| w < l && *w < MIN_READABLE)
-            {
-                return None;
-            }
-            widths
-        } else {
-            grow(least, &natural, space)
+        if least.iter().sum::<usize>() > space {
+            // Some column is too narrow for a word of its own: words cut
+            // anywhere (`document_di` / `r`) read worse than cells stacked
+            // one under the other.
+            return None;
         }
+        grow(least, &natural, space)
     };
     Some(Columns {
         widths,
         gap,
         gap_rule,
     })
-}
-
-/// Narrows the widest columns first until all fit in `space` (each keeps at
-/// least one cell; `space` holds at least one per column): narrow columns such
-/// as numbers stay whole while a long text column gives way.
-fn shrink(mut widths: Vec<usize>, space: usize) -> Vec<usize> {
-    let fits =
-        |cap: usize, widths: &[usize]| widths.iter().map(|w| (*w).min(cap)).sum::<usize>() <= space;
-    // The largest cap that fits, by bisection (the sum grows with the cap).
-    let (mut lo, mut hi) = (1usize, widths.iter().copied().max().unwrap_or(1));
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if fits(mid, &widths) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    let capped: Vec<usize> = widths.iter().map(|w| (*w).min(lo).max(1)).collect();
-    let mut left = space.saturating_sub(capped.iter().sum());
-    widths.iter_mut().zip(capped).for_each(|(w, c)| {
-        let grow = usize::from(left > 0 && *w > c);
-        left -= grow;
-        *w = c + grow;
-    });
-    widths
 }
 
 /// Widens columns from `least` towards `natural` in proportion to what each
@@ -668,6 +629,51 @@ pub(super) mod tests {
                 "    buoys",
             ]
         );
+    }
+
+    #[test]
+    fn columns_too_narrow_for_a_word_stack_the_cells_instead_of_cutting_it() {
+        let src = "| Name | On the coast | Inland |\n|---|---|---|\n\
+                   | `harbour_chart_dir` | `Some(HARBOUR_CHARTS_DIR)` or `None` | `Some({FOLDER_Charts})` |\n\
+                   | `tide_dir` | `None` | `None` |\n";
+        let got = table_screen(src, 40);
+        let words = [
+            "harbour_chart_dir",
+            "Some(HARBOUR_CHARTS_DIR)",
+            "Some({FOLDER_Charts})",
+            "tide_dir",
+        ];
+        for word in words {
+            assert!(
+                got.iter().any(|line| line.contains(word)),
+                "{word} was cut: {got:#?}"
+            );
+        }
+        assert!(!got.iter().any(|l| l.contains(" │ ")), "{got:#?}");
+    }
+
+    #[test]
+    fn a_table_whose_words_fit_their_columns_stays_a_table() {
+        // Each column holds its longest word, though not its whole text: the
+        // text wraps inside its cell, a compound at its hyphens.
+        let src =
+            "| Step | Task |\n|---|---|\n| 1 | relight the lighthouse-keeper-approved lamp |\n";
+        assert_eq!(
+            table_screen(src, 20),
+            [
+                "Step │ Task",
+                "─────┼──────────────",
+                "1    │ relight the",
+                "     │ lighthouse-",
+                "     │ keeper-",
+                "     │ approved lamp",
+            ]
+        );
+        // A word wider than a stacked cell too is cut either way: the table
+        // keeps its columns.
+        let src = "| Link |\n|---|\n| https://example.org/charts/harbour-approaches |\n";
+        let got = table_screen(src, 24);
+        assert_eq!(got[..2], ["Link", "────────────────────────"]);
     }
 
     #[test]

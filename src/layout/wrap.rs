@@ -173,8 +173,10 @@ pub(super) struct Breaks<'k> {
     /// Code: lines break only after whitespace, or anywhere when a word is
     /// wider than the column.
     pub code: bool,
-    /// Runs (document offsets, sorted) that break only at whitespace while
-    /// they fit: bare URLs and inline code spans.
+    /// Runs (document offsets, sorted) that do not break at all while they
+    /// fit on a row: bare URLs, paths and inline code spans (spaces in a
+    /// span included). A longer one breaks after a space inside it, else
+    /// where Unicode allows.
     pub keep: &'k [Range<usize>],
     /// Lines (counted in `\n`) that start right of the edge or hang their
     /// wrapped rows, sorted by line: they have that much less room.
@@ -191,9 +193,9 @@ pub(super) fn fitted_indent(line: &LineIndent, width: usize) -> (usize, usize) {
     (indent, hang)
 }
 
-/// The runs of `text[range]` that should not break except at whitespace:
-/// inline code spans (`--with-libyaml`) and bare URLs (`https://a.org/x-y`),
-/// which a reader copies or reads as one thing.
+/// The runs of `text[range]` that should not break while they fit on a
+/// row: inline code spans (`--with-libyaml`, `f(a[, b])`) and bare URLs
+/// (`https://a.org/x-y`), which a reader copies or reads as one thing.
 pub(super) fn unbreakable_runs(
     text: &str,
     range: Range<usize>,
@@ -344,6 +346,10 @@ struct Cluster {
     /// A line may start here when nothing better is on the line (inside a
     /// word of code, a URL or a code span wider than the column).
     soft_break: bool,
+    /// After a space inside a URL or code span wider than the column: a
+    /// better break than `soft_break`, never better than `break_before`,
+    /// so a span that fits on a row moves to the next one whole.
+    kept_space: bool,
 }
 
 /// A segment's clusters, made as the wrapper reaches them and dropped once
@@ -403,6 +409,72 @@ struct RowWidths {
     rest: usize,
 }
 
+/// The clusters of a segment without line feeds starting at byte `base`,
+/// each with where a row may start, by the rules of `rules`.
+fn segment_clusters<'s>(
+    seg: &'s str,
+    base: usize,
+    rules: Breaks<'s>,
+) -> impl Iterator<Item = Cluster> + 's {
+    let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
+    let mut keep = rules.keep.iter().peekable();
+    let mut prev_blank = false;
+    cluster_indices(seg).map(move |(i, g)| {
+        while breaks.next_if(|&b| b < i).is_some() {}
+        let at = base + i;
+        while keep.next_if(|r| r.end <= at).is_some() {}
+        let kept = !rules.code && keep.peek().is_some_and(|r| r.start < at);
+        let inside = rules.code || kept;
+        let opportunity = breaks.peek() == Some(&i);
+        let blank = is_blank(g);
+        let after_blank = prev_blank && !blank;
+        // Inside code: after whitespace, always (UAX 14 would keep `x //`
+        // together), and nowhere else while the word fits. Inside a URL or
+        // a code span: nowhere while it fits on a row.
+        let break_before = if rules.code {
+            after_blank
+        } else {
+            opportunity && !kept
+        };
+        prev_blank = blank;
+        let tab = g == "\t";
+        Cluster {
+            start: i,
+            width: if tab { 0 } else { cluster_width(g) },
+            tab,
+            blank,
+            break_before,
+            soft_break: inside && opportunity && !break_before,
+            kept_space: kept && after_blank,
+        }
+    })
+}
+
+/// The widest piece of `text[range]`, in cells, that the wrapper breaks
+/// only when a row is narrower than it: a word between two break
+/// opportunities, a URL, path or code span between the spaces in it
+/// (blanks not counted). A table column narrower than this would split
+/// a word where nothing allows it (`document_di` / `r`).
+pub(super) fn widest_unbreakable(text: &str, range: Range<usize>, rules: Breaks<'_>) -> usize {
+    let body = text.get(range.clone()).unwrap_or("");
+    let mut widest = 0;
+    let mut base = range.start;
+    for piece in body.split('\n') {
+        let mut run = 0;
+        for c in segment_clusters(piece, base, rules) {
+            if c.break_before || c.kept_space {
+                run = 0;
+            }
+            if !c.blank {
+                run += c.width;
+                widest = widest.max(run);
+            }
+        }
+        base += piece.len() + 1;
+    }
+    widest
+}
+
 /// Greedy first-fit wrapping of a segment without line feeds starting at byte
 /// `base`; pushes the line ranges to `out`.
 fn wrap_segment(
@@ -417,34 +489,7 @@ fn wrap_segment(
         out.push(base..base);
         return;
     }
-    let mut breaks = linebreaks(seg).map(|(at, _)| at).peekable();
-    let mut keep = rules.keep.iter().peekable();
-    let mut prev_blank = false;
-    let source = cluster_indices(seg).map(move |(i, g)| {
-        while breaks.next_if(|&b| b < i).is_some() {}
-        let at = base + i;
-        while keep.next_if(|r| r.end <= at).is_some() {}
-        let inside = rules.code || keep.peek().is_some_and(|r| r.start < at);
-        let opportunity = breaks.peek() == Some(&i);
-        let blank = is_blank(g);
-        // Inside code, a URL or a code span: after whitespace, always (UAX 14
-        // would keep `x //` together), and nowhere else while the word fits.
-        let break_before = if inside {
-            prev_blank && !blank
-        } else {
-            opportunity
-        };
-        prev_blank = blank;
-        let tab = g == "\t";
-        Cluster {
-            start: i,
-            width: if tab { 0 } else { cluster_width(g) },
-            tab,
-            blank,
-            break_before,
-            soft_break: inside && opportunity && !break_before,
-        }
-    });
+    let source = segment_clusters(seg, base, rules);
     let mut clusters = Clusters {
         source,
         window: VecDeque::new(),
@@ -459,6 +504,7 @@ fn wrap_segment(
         let mut col = 0;
         let mut last_break = None;
         let mut last_soft = None;
+        let mut last_space = None;
         let mut hung = false;
         let mut j = i;
         let end = loop {
@@ -470,6 +516,9 @@ fn wrap_segment(
             if j > i && c.soft_break {
                 last_soft = Some(j);
             }
+            if j > i && c.kept_space {
+                last_space = Some(j);
+            }
             if hung {
                 // Whitespace past the edge stays on this line, undrawn; so do
                 // invisible clusters. The next visible cluster starts a line.
@@ -477,7 +526,7 @@ fn wrap_segment(
                     j += 1;
                     continue;
                 }
-                break last_break.or(last_soft).unwrap_or(j);
+                break last_break.or(last_space).or(last_soft).unwrap_or(j);
             }
             let advance = if c.tab {
                 tab_advance(col, tab_width, width)
@@ -499,7 +548,7 @@ fn wrap_segment(
                 // placeholder by `line_cells`.
                 break i + 1;
             }
-            break last_break.or(last_soft).unwrap_or(j);
+            break last_break.or(last_space).or(last_soft).unwrap_or(j);
         };
         let range = pos(&mut clusters, i)..pos(&mut clusters, end);
         out.push(range);
@@ -710,6 +759,53 @@ mod tests {
             .map(|l| &text[l.range.clone()])
             .collect();
         assert_eq!(shown, ["use ", "--with-libyaml ", "here"]);
+    }
+
+    /// The rows of `text` at `width` with `code` (a piece of it) as an
+    /// inline code span.
+    fn with_code_span(text: &str, code: &str, width: u16) -> Vec<String> {
+        let at = text.find(code).unwrap();
+        let spans = [Span {
+            range: at..at + code.len(),
+            style: crate::document::SpanStyle {
+                code: true,
+                ..Default::default()
+            },
+        }];
+        let lines = wrap_block(
+            text,
+            0..text.len(),
+            &BlockKind::Heading(2),
+            &Container::default(),
+            &spans,
+            &[],
+            0,
+            opts(width),
+        );
+        lines
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Text)
+            .map(|l| text[l.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_code_span_with_spaces_moves_whole_to_the_next_row_when_it_fits() {
+        let code = "Lamp.trim(wick[, oil[, flame]])";
+        let text = format!("Keeper's method: {code}");
+        assert_eq!(
+            with_code_span(&text, code, 40),
+            ["Keeper's method: ", code],
+            "the span was cut at a space inside it"
+        );
+        // Only a span wider than the row breaks, at a space inside it
+        // rather than at its brackets.
+        let got = with_code_span(&text, code, 24);
+        assert_eq!(
+            got,
+            ["Keeper's method: ", "Lamp.trim(wick[, oil[, ", "flame]])"]
+        );
     }
 
     #[test]
