@@ -114,8 +114,12 @@ impl Piece {
         if matches!(self.kind, BlockKind::Code { .. }) || !self.text.contains("://") {
             return;
         }
-        let taken = |r: &Range<usize>, spans: &[(Range<usize>, SpanStyle)], links: &[(Range<usize>, String)]| {
-            links.iter().any(|(l, _)| l.start < r.end && r.start < l.end)
+        let taken = |r: &Range<usize>,
+                     spans: &[(Range<usize>, SpanStyle)],
+                     links: &[(Range<usize>, String)]| {
+            links
+                .iter()
+                .any(|(l, _)| l.start < r.end && r.start < l.end)
                 || spans
                     .iter()
                     .any(|(s, style)| style.code && s.start < r.end && r.start < s.end)
@@ -127,7 +131,8 @@ impl Piece {
             return;
         }
         for r in &found {
-            self.links.push((r.clone(), self.text[r.clone()].to_string()));
+            self.links
+                .push((r.clone(), self.text[r.clone()].to_string()));
         }
         self.links.sort_by_key(|(r, _)| r.start);
         self.spans = with_link_style(&self.spans, &found);
@@ -185,7 +190,9 @@ impl Piece {
 fn bare_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     text.match_indices("http").filter_map(move |(at, _)| {
         let rest = &text[at..];
-        let scheme = ["https://", "http://"].iter().find(|s| rest.starts_with(*s))?;
+        let scheme = ["https://", "http://"]
+            .iter()
+            .find(|s| rest.starts_with(*s))?;
         // Not the end of a longer word (`xhttp://`).
         if text[..at]
             .chars()
@@ -201,7 +208,8 @@ fn bare_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         loop {
             let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_']);
             let unbalanced = |open: char, close: char| {
-                trimmed.ends_with(close) && trimmed.matches(close).count() > trimmed.matches(open).count()
+                trimmed.ends_with(close)
+                    && trimmed.matches(close).count() > trimmed.matches(open).count()
             };
             let trimmed = if unbalanced('(', ')') || unbalanced('[', ']') {
                 &trimmed[..trimmed.len() - 1]
