@@ -104,7 +104,15 @@ pub(super) fn leaves_open(piece: &Piece) -> bool {
 /// that opens a sentence.
 pub(super) fn continues(first: &Piece, next: &Piece) -> bool {
     let text = next.text.trim_start();
-    let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
+    // A code span's case is the code's (`kqueue(2) is a powerful API`
+    // after the tagline `kqueue(2) library for rust`), not a sentence
+    // going on.
+    let lead = next.text.len() - text.len();
+    let opens_with_code = next
+        .spans
+        .iter()
+        .any(|(r, style)| style.code && r.start <= lead && lead < r.end);
+    let starts_lower = !opens_with_code && text.chars().next().is_some_and(char::is_lowercase);
     let long_fragment =
         words(&first.text).take(MIN_WORDS_BEFORE_CAPITAL).count() == MIN_WORDS_BEFORE_CAPITAL;
     is_prose(next)

@@ -655,6 +655,12 @@ fn a_page_number_between_the_halves_of_a_sentence_is_dropped() {
 }
 
 #[test]
+fn a_paragraph_opening_with_code_is_not_a_sentence_going_on() {
+    let src = "# lampd\n\n`lampd(8)` daemon for harbours\n\n`lampd(8)` keeps the harbour lamps lit through the night.\n";
+    assert_eq!(md(src).text(), no_repair(src).text());
+}
+
+#[test]
 fn page_break_repair_never_joins_structure() {
     let cases = [
         // heading after a fragment, fragment before a heading
