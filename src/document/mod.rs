@@ -37,6 +37,7 @@ mod source_map;
 mod tests;
 #[cfg(test)]
 mod tests_html;
+pub mod urls;
 
 pub use anchors::{Anchor, heading_slug};
 pub use blocks::{

@@ -124,7 +124,8 @@ impl Piece {
                     .iter()
                     .any(|(s, style)| style.code && s.start < r.end && r.start < s.end)
         };
-        let found: Vec<Range<usize>> = bare_urls(&self.text)
+        let found: Vec<Range<usize>> = super::urls::addresses(&self.text)
+            .filter(|r| super::urls::is_web(&self.text[r.clone()]))
             .filter(|r| !taken(r, &self.spans, &self.links))
             .collect();
         if found.is_empty() {
@@ -184,47 +185,6 @@ impl Piece {
     }
 }
 
-/// The byte ranges of `http://` and `https://` addresses in `text`: up to
-/// white space or `<>"`, without the punctuation that ends the sentence
-/// around them or a closing bracket they did not open.
-fn bare_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    text.match_indices("http").filter_map(move |(at, _)| {
-        let rest = &text[at..];
-        let scheme = ["https://", "http://"]
-            .iter()
-            .find(|s| rest.starts_with(*s))?;
-        // Not the end of a longer word (`xhttp://`).
-        if text[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '/')
-        {
-            return None;
-        }
-        let len = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
-            .unwrap_or(rest.len());
-        let mut url = &rest[..len];
-        loop {
-            let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '*', '_']);
-            let unbalanced = |open: char, close: char| {
-                trimmed.ends_with(close)
-                    && trimmed.matches(close).count() > trimmed.matches(open).count()
-            };
-            let trimmed = if unbalanced('(', ')') || unbalanced('[', ']') {
-                &trimmed[..trimmed.len() - 1]
-            } else {
-                trimmed
-            };
-            if trimmed.len() == url.len() {
-                break;
-            }
-            url = trimmed;
-        }
-        (url.len() > scheme.len()).then(|| at..at + url.len())
-    })
-}
-
 /// `spans` with the link style added over `ranges` (sorted, apart):
 /// spans split where a range starts or ends inside them.
 fn with_link_style(
@@ -263,23 +223,6 @@ fn with_link_style(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn linked(text: &str) -> Vec<&str> {
-        bare_urls(text).map(|r| &text[r]).collect()
-    }
-
-    #[test]
-    fn bare_urls_end_where_the_sentence_goes_on() {
-        assert_eq!(
-            linked("See https://lamp.example/a-b. And (http://x.example/p?q=1), done"),
-            ["https://lamp.example/a-b", "http://x.example/p?q=1"]
-        );
-        assert_eq!(
-            linked("wiki: https://en.example/Lamp_(oil) here"),
-            ["https://en.example/Lamp_(oil)"]
-        );
-        assert!(linked("an http:// alone, xhttps://no and httpd").is_empty());
-    }
 
     #[test]
     fn a_bare_url_becomes_a_link_outside_code_and_existing_links() {

@@ -207,22 +207,9 @@ pub(super) fn unbreakable_runs(
         .map(|s| s.range.clone())
         .collect();
     let body = text.get(range.clone()).unwrap_or("");
-    let mut from = 0;
-    while let Some(found) = body.get(from..).and_then(|b| b.find("://")) {
-        let at = from + found;
-        let head = body.get(..at).unwrap_or("");
-        let scheme = head
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
-        let tail = body.get(at..).unwrap_or("");
-        let len = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
-            .unwrap_or(tail.len());
-        if scheme < at {
-            out.push(range.start + scheme..range.start + at + len);
-        }
-        from = at + len.max(3);
-    }
+    out.extend(
+        crate::document::urls::addresses(body).map(|r| range.start + r.start..range.start + r.end),
+    );
     out.extend(
         path_runs(body)
             .into_iter()
