@@ -190,11 +190,19 @@ fn has_pair(line: &str, mark: &str) -> bool {
 /// spaces.
 fn has_plain_layout<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
     let lines: Vec<&str> = lines.collect();
+    // Closing tags, gathered once: a tag closed somewhere is real HTML.
+    let closed: std::collections::HashSet<String> = lines
+        .iter()
+        .flat_map(|line| line.match_indices("</").map(|(at, _)| &line[at + 2..]))
+        .filter_map(|rest| {
+            rest.split_once('>')
+                .map(|(name, _)| name.to_ascii_lowercase())
+        })
+        .collect();
     let placeholder = lines.iter().any(|line| {
         tag_names(&without_code_spans(line)).any(|name| {
-            let closing = format!("</{name}>");
-            !VOID_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
-                && !lines.iter().any(|l| l.contains(&closing))
+            let name = name.to_ascii_lowercase();
+            !super::markdown::is_void(&name) && !closed.contains(&name)
         })
     });
     placeholder
@@ -202,13 +210,6 @@ fn has_plain_layout<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
             .windows(2)
             .any(|w| is_column_row(w[0]) && is_column_row(w[1]))
 }
-
-/// HTML elements that are never closed (`<br>`): real tags, not
-/// placeholders, though no `</br>` follows.
-const VOID_ELEMENTS: [&str; 13] = [
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
 
 /// The names of `<name>` tags on a line (letters, digits and `-`, starting
 /// with a letter, no attributes): what Markdown would pass as inline HTML.
@@ -223,34 +224,11 @@ fn tag_names(line: &str) -> impl Iterator<Item = &str> + '_ {
 }
 
 /// A row of a table aligned with spaces: indented less than a Markdown code
-/// block, with at least two gaps of two or more spaces between words (not
-/// the two spaces some put after a full stop).
+/// block, with at least two gaps of blanks between words, as plain text
+/// reads a table's row (not the two spaces some put after a full stop).
 fn is_column_row(line: &str) -> bool {
     let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent >= 4 || line.starts_with('\t') {
-        return false;
-    }
-    let t = line.trim();
-    let bytes = t.as_bytes();
-    let mut gaps = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b' ' {
-            let start = i;
-            while i < bytes.len() && bytes[i] == b' ' {
-                i += 1;
-            }
-            let after_sentence = start
-                .checked_sub(1)
-                .is_some_and(|j| matches!(bytes[j], b'.' | b'?' | b'!' | b':' | b';' | b','));
-            if i - start >= 2 && !after_sentence {
-                gaps += 1;
-            }
-        } else {
-            i += 1;
-        }
-    }
-    gaps >= 2
+    indent < 4 && !line.starts_with('\t') && super::plain::column_gaps(line) >= 2
 }
 
 /// `[text](url)`

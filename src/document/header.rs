@@ -301,11 +301,8 @@ fn first_text_segment(src: &str, from: usize, format: Format) -> Option<Range<us
 
 /// A fenced code block (or an indented one, four spaces or a tab in).
 fn is_code_block(seg: &str) -> bool {
-    let t = seg.trim_start_matches(' ');
-    t.starts_with("```")
-        || t.starts_with("~~~")
-        || seg.starts_with('\t')
-        || seg.len() - t.len() >= 4
+    let indent = seg.len() - seg.trim_start_matches(' ').len();
+    super::repair::is_fence_line(seg) || seg.starts_with('\t') || indent >= 4
 }
 
 /// An HTML comment or block, a line (or heading) of images and links

@@ -208,7 +208,7 @@ impl Styles {
 pub(super) const IMAGE_OPEN: &str = "[image: ";
 
 /// HTML elements that never have content or an end tag.
-fn is_void(name: &str) -> bool {
+pub(super) fn is_void(name: &str) -> bool {
     matches!(
         name,
         "area"

@@ -465,6 +465,19 @@ fn aligned_lines(lines: &[Line<'_>]) -> usize {
         .count()
 }
 
+/// How many gaps of blanks a table's row would have inside `line` (see
+/// [`gap_columns`]): for telling, from the outside, a file that lines its
+/// words up in columns.
+pub(super) fn column_gaps(line: &str) -> usize {
+    let text = line.trim_start_matches([' ', '\t']);
+    let line = Line {
+        text: text.trim_end(),
+        from: 0,
+        indent: line.len() - text.len(),
+    };
+    gap_columns(&line).len()
+}
+
 /// The columns where text resumes after a gap of blanks inside `line`
 /// (measured as it goes, so a long line with many gaps stays linear).
 fn gap_columns(line: &Line<'_>) -> Vec<usize> {

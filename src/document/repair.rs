@@ -182,7 +182,7 @@ pub(super) fn uses_blank_lines_deliberately(src: &str, rules: Rules) -> bool {
 
 /// A Markdown code fence (three backticks or tildes, indented less than
 /// four spaces).
-fn is_fence_line(line: &str) -> bool {
+pub(super) fn is_fence_line(line: &str) -> bool {
     let indent = line.len() - line.trim_start_matches(' ').len();
     indent <= 3 && {
         let t = line.trim_start_matches(' ');
