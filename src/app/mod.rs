@@ -708,11 +708,7 @@ impl App {
             // text neither dismisses it unseen nor moves the old text.
             (Confirm::Reload, msg) if !matches!(msg, Msg::Action(Action::No)) => {
                 self.mode = Mode::ask(Confirm::Reload);
-                let yes = self.key_or(Context::Confirm, Action::Yes, "y");
-                let no = self.key_or(Context::Confirm, Action::No, "n");
-                self.info(format!(
-                    "this article changed on disk: {yes} reloads it (highlights re-anchor), {no} keeps reading the text as it was"
-                ));
+                self.ask_reload();
                 Vec::new()
             }
             _ => {
@@ -842,7 +838,17 @@ impl App {
     /// Asks whether to read the open article again after its file changed.
     pub fn offer_reload(&mut self) {
         self.interrupt(Mode::ask(Confirm::Reload));
-        self.info("this article changed on disk: reload it (highlights re-anchor)? y/n");
+        self.ask_reload();
+    }
+
+    /// The reload question in the status bar, naming its answer keys; said
+    /// again while other keys arrive (see `on_question`).
+    fn ask_reload(&mut self) {
+        let yes = self.key_or(Context::Confirm, Action::Yes, "y");
+        let no = self.key_or(Context::Confirm, Action::No, "n");
+        self.info(format!(
+            "this article changed on disk: {yes} reloads it (highlights re-anchor), {no} keeps reading the text as it was"
+        ));
     }
 
     /// Asks, over the current mode, before quitting would drop `what` (text
