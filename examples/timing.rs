@@ -334,15 +334,7 @@ struct Results {
 impl Results {
     /// The row named `label` (compared with `reference`, "" for none).
     fn row(&mut self, label: &str, reference: &str) -> &mut Row {
-        let i = match self.rows.iter().position(|(l, _, _)| l == label) {
-            Some(i) => i,
-            None => {
-                self.rows
-                    .push((label.to_string(), reference.to_string(), Row::default()));
-                self.rows.len() - 1
-            }
-        };
-        &mut self.rows[i].2
+        row_in(&mut self.rows, label, reference)
     }
 
     fn gloss(&mut self, label: &str, reference: &str, d: Duration) {
@@ -357,15 +349,7 @@ impl Results {
     /// reference tool's.
     fn memory(&mut self, label: &str, reference: &str, mib: Option<f64>, of_reference: bool) {
         let Some(mib) = mib else { return };
-        let i = match self.memory.iter().position(|(l, _, _)| l == label) {
-            Some(i) => i,
-            None => {
-                self.memory
-                    .push((label.to_string(), reference.to_string(), Row::default()));
-                self.memory.len() - 1
-            }
-        };
-        let row = &mut self.memory[i].2;
+        let row = row_in(&mut self.memory, label, reference);
         let samples = if of_reference {
             &mut row.reference
         } else {
@@ -373,6 +357,23 @@ impl Results {
         };
         samples.0.push(mib);
     }
+}
+
+/// The row named `label` in `rows`, added (compared with `reference`) when
+/// it is not there yet.
+fn row_in<'a>(
+    rows: &'a mut Vec<(String, String, Row)>,
+    label: &str,
+    reference: &str,
+) -> &'a mut Row {
+    let i = match rows.iter().position(|(l, _, _)| l == label) {
+        Some(i) => i,
+        None => {
+            rows.push((label.to_string(), reference.to_string(), Row::default()));
+            rows.len() - 1
+        }
+    };
+    &mut rows[i].2
 }
 
 /// The memory row: the peak once `G` has shown the end and the whole

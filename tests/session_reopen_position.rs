@@ -61,6 +61,17 @@ fn read_to(session: &mut Session, pages: usize) -> String {
     top
 }
 
+/// A new session over `library` with its only article opened, sized as
+/// the runtime sizes it before the first frame (the same size keeps the
+/// view).
+fn reopen(library: &Path, data: &Path) -> Session {
+    let mut again = start(library, data);
+    again.app.list.selected = 0;
+    act(&mut again, Action::OpenArticle);
+    again.app.resize(100, 30);
+    again
+}
+
 #[test]
 fn a_long_article_reopens_at_the_saved_place_parsed_only_that_far() {
     let (_dir, library, data) = harbour_library();
@@ -126,12 +137,7 @@ fn a_long_article_read_to_its_end_reopens_there_from_a_parse_of_its_end() {
     first.flush_position();
     drop(first);
 
-    let mut again = start(&library, &data);
-    again.app.list.selected = 0;
-    act(&mut again, Action::OpenArticle);
-    // The runtime sizes the app to the terminal again before the first
-    // frame: the same size keeps the view.
-    again.app.resize(100, 30);
+    let mut again = reopen(&library, &data);
     let reader = again.app.reader.as_ref().unwrap();
     assert!(
         reader.is_provisional(),
@@ -158,10 +164,7 @@ fn a_long_article_reopened_on_its_last_pages_is_parsed_whole_in_the_background()
     first.flush_position();
     drop(first);
 
-    let mut again = start(&library, &data);
-    again.app.list.selected = 0;
-    act(&mut again, Action::OpenArticle);
-    again.app.resize(100, 30);
+    let mut again = reopen(&library, &data);
     assert!(again.app.reader.as_ref().unwrap().is_provisional());
     let left_at = top_line(&mut again);
     // No key is pressed: the rest is parsed all the same, so `gg`, the
