@@ -25,6 +25,7 @@ use terminal::{Term, copy_to_clipboard, draw, enter, is_suspend_key, leave, resu
 mod exit;
 #[cfg(unix)]
 mod hangup;
+mod phase;
 #[cfg(unix)]
 mod signals;
 mod terminal;
@@ -239,6 +240,7 @@ fn run_with(
         runtime.apply(effects, &mut terminal)
     });
     let result = result.and_then(|()| runtime.run(&mut terminal));
+    phase::enter(phase::Phase::Outside);
     #[cfg(unix)]
     if let Ok(watchdog) = &watchdog {
         watchdog.leaving();
@@ -341,8 +343,16 @@ impl Runtime {
     #[cfg(unix)]
     fn suspend(&mut self, terminal: &mut Term) -> Result<()> {
         self.session.secure();
+        if let Some(signals) = &self.signals {
+            signals.clear_resumed();
+        }
         leave();
-        signals::stop_self()?;
+        // A SIGCONT that came while the terminal was being given back (a
+        // script's `kill -TSTP` then `kill -CONT`) has nothing to continue
+        // yet: stopping after it would stop for good.
+        if !self.signals.as_ref().is_some_and(signals::Signals::resumed) {
+            signals::stop_self()?;
+        }
         if let Some(signals) = &self.signals {
             signals.clear_resumed();
         }
@@ -386,6 +396,7 @@ impl Runtime {
             if hangup::terminal_gone() {
                 return Ok(());
             }
+            phase::enter(phase::Phase::Collecting);
             self.session.drain_wake();
             if self.session.collect_jobs() {
                 dirty = true;
@@ -393,7 +404,8 @@ impl Runtime {
             // Input that is already waiting is read before drawing, so a
             // burst (a resize storm, a held key, a paste) costs one frame,
             // not one per event; a frame is still drawn every FRAME_BUDGET.
-            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
+            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !hangup_event_waiting()?) {
+                phase::enter(phase::Phase::Drawing);
                 draw(terminal, &mut self.session.app)?;
                 self.session.frame_drawn();
                 self.prepare_code();
@@ -403,6 +415,7 @@ impl Runtime {
             // Background work (the rest of a large article, a scan, a
             // library search) reports through the wake-up socket, so the
             // loop sleeps until a key, a result or the next tick.
+            phase::enter(phase::Phase::Waiting);
             #[cfg(unix)]
             let ready = match self.wait_input()? {
                 hangup::Input::Gone => return Ok(()),
@@ -415,6 +428,7 @@ impl Runtime {
                 IDLE_TICK
             })?;
             if ready {
+                phase::enter(phase::Phase::Reading);
                 let event = event::read()?;
                 #[cfg(unix)]
                 if is_suspend_key(&event) {
@@ -424,13 +438,17 @@ impl Runtime {
                 }
                 #[cfg(debug_assertions)]
                 self.debug_panic(&event);
+                phase::enter(phase::Phase::Acting);
                 let effects = self.on_event(event);
                 self.apply(effects, terminal)?;
+                phase::enter(phase::Phase::Keeping);
                 self.session.sync_recovery();
                 dirty = true;
             } else {
+                phase::enter(phase::Phase::Keeping);
                 self.session.flush_due_position();
                 self.session.sync_recovery();
+                phase::enter(phase::Phase::Watching);
                 if self.session.check_file() {
                     dirty = true;
                 }
@@ -547,6 +565,15 @@ impl Runtime {
         }
         Ok(())
     }
+}
+
+/// [`hangup::event_waiting`] where there is one (Unix), else crossterm's own
+/// answer.
+fn hangup_event_waiting() -> std::io::Result<bool> {
+    #[cfg(unix)]
+    return hangup::event_waiting();
+    #[cfg(not(unix))]
+    event::poll(Duration::ZERO)
 }
 
 #[cfg(test)]

@@ -109,7 +109,13 @@ fn closing_the_terminal_while_typing_a_note_ends_gloss_and_keeps_the_note() {
     // and in order: the event loop sees the hang-up, where a loop spinning
     // on the dead terminal's end of file would be ended by the signal
     // watchdog with 128 + SIGHUP.
-    assert_eq!(g.wait_exit(), 0, "the orderly exit, not the watchdog's");
+    let status = g.wait_exit();
+    // Debug builds say where the loop was when the watchdog stepped in.
+    let phase = fs::read_to_string(g.data_dir().join("watchdog-phase")).unwrap_or_default();
+    assert_eq!(
+        status, 0,
+        "the orderly exit, not the watchdog's (the loop was {phase})"
+    );
     let kept = fs::read_to_string(recovery_file(&g)).expect("recovery file written");
     assert!(kept.contains("typed before the window closed"), "{kept}");
     note_is_offered_back(home, &lib, "typed before the window closed");
@@ -209,6 +215,7 @@ fn sigtstp_then_sigcont_gives_the_terminal_back_then_takes_it_again() {
     g.wait_for("Ada Writer");
     g.signal("TSTP");
     g.wait_restored();
+    g.wait_stopped();
     let before = g.output().len();
     g.signal("CONT");
     g.wait_for_terminal("gloss's modes back", |s| {
@@ -232,6 +239,7 @@ fn ctrl_z_suspends_and_fg_resumes_with_the_modes_restored() {
     g.wait_for("Alpha Article");
     g.send(CTRL_Z);
     g.wait_restored();
+    g.wait_stopped();
     g.signal("CONT");
     g.wait_for_terminal("resumed", |s| s.alternate_screen());
     assert!(g.terminal_in_app_mode());

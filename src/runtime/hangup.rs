@@ -4,11 +4,19 @@
 //! an error, so the runtime polls the terminal itself and calls crossterm
 //! only when there is input to read. A terminal that is gone is treated as a
 //! SIGHUP: the runtime leaves its loop and exits in order.
+//!
+//! Polling first is not enough on its own: a crossterm call already under
+//! way when the terminal goes (it read the terminal an instant before) can
+//! spin on the end of file all the same. So a small thread also waits for
+//! the hang-up and, when it comes, puts an empty pipe in the terminal's
+//! place: crossterm's next read finds nothing to read and returns, and the
+//! loop sees the terminal gone.
 
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crossterm::event;
@@ -50,7 +58,60 @@ fn tty() -> Option<RawFd> {
 /// runtime calls it as it takes the terminal over), so a hang-up later is
 /// seen as one.
 pub fn remember_terminal() {
-    let _ = tty();
+    static WATCHING: OnceLock<()> = OnceLock::new();
+    if let Some(fd) = tty() {
+        WATCHING.get_or_init(|| {
+            let _ = std::thread::Builder::new()
+                .name("gloss-hangup".into())
+                .spawn(move || watch_hangup(fd));
+        });
+    }
+}
+
+/// Set once the terminal has hung up; from then on [`terminal_gone`] says
+/// so without asking (the descriptor is then a pipe, see [`watch_hangup`]).
+static GONE: AtomicBool = AtomicBool::new(false);
+
+/// The hang-up thread: sleeps in poll(2) asking for no input at all (so it
+/// never wakes for keys, and never takes them from an external editor)
+/// until the terminal hangs up, then marks it [`GONE`] and puts the read
+/// end of an empty, non-blocking pipe on its descriptor, whose write end is
+/// kept open: a read there, crossterm's included, returns "would block"
+/// instead of the end of file crossterm would read forever.
+fn watch_hangup(fd: RawFd) {
+    loop {
+        let mut pollfd = libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, and the count says one.
+        let ready = unsafe { libc::poll(&mut pollfd, 1, -1) };
+        if ready < 0 {
+            if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return;
+        }
+        if pollfd.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+            break;
+        }
+        if pollfd.revents & libc::POLLNVAL != 0 {
+            return;
+        }
+    }
+    GONE.store(true, Ordering::SeqCst);
+    let mut ends = [0 as libc::c_int; 2];
+    // SAFETY: pipe2 writes two descriptors into the array it is given.
+    if unsafe { libc::pipe2(ends.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) } != 0 {
+        return;
+    }
+    // SAFETY: dup2 acts on descriptor numbers only: it replaces the dead
+    // terminal at `fd` with the pipe's read end in one step. Both ends stay
+    // open for the rest of the process, on purpose.
+    unsafe {
+        libc::dup2(ends[0], fd);
+    }
 }
 
 /// True when the terminal keys come from is stdin (found while it was a
@@ -79,6 +140,16 @@ fn poll_tty(fd: RawFd, timeout: Duration) -> io::Result<Option<bool>> {
     }
     let gone = pollfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0;
     Ok(Some(gone))
+}
+
+/// Whether crossterm has an event for the loop now, asked only while the
+/// terminal is there; `false` once it is gone, which the loop's next look
+/// at the terminal then sees.
+pub fn event_waiting() -> io::Result<bool> {
+    if tty().is_some() && terminal_gone() {
+        return Ok(false);
+    }
+    ask_crossterm()
 }
 
 /// Debug builds only: once the file named by `GLOSS_DEBUG_STUCK_FILE`
@@ -110,7 +181,8 @@ fn debug_stuck() {
 pub fn terminal_gone() -> bool {
     #[cfg(debug_assertions)]
     debug_stuck();
-    let gone = tty().is_some_and(|fd| matches!(poll_tty(fd, Duration::ZERO), Ok(Some(true))));
+    let gone = GONE.load(Ordering::SeqCst)
+        || tty().is_some_and(|fd| matches!(poll_tty(fd, Duration::ZERO), Ok(Some(true))));
     if gone {
         silence_terminal_output();
     }
@@ -132,7 +204,7 @@ pub fn wait_input(timeout: Duration) -> io::Result<Input> {
         return Ok(Input::Gone);
     }
     // Events crossterm parsed from an earlier read are not on the fd.
-    if event::poll(Duration::ZERO)? {
+    if ask_crossterm()? {
         return Ok(Input::Ready);
     }
     if timeout.is_zero() {
@@ -144,7 +216,7 @@ pub fn wait_input(timeout: Duration) -> io::Result<Input> {
             silence_terminal_output();
             Ok(Input::Gone)
         }
-        Ok(Some(false)) => Ok(if event::poll(Duration::ZERO)? {
+        Ok(Some(false)) => Ok(if ask_crossterm()? {
             Input::Ready
         } else {
             Input::Nothing
@@ -153,6 +225,17 @@ pub fn wait_input(timeout: Duration) -> io::Result<Input> {
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Input::Nothing),
         Err(e) => Err(e),
     }
+}
+
+/// crossterm's answer to whether an event is ready, the loop's phase
+/// saying so meanwhile (it reads the terminal, and spins on one that is
+/// gone).
+fn ask_crossterm() -> io::Result<bool> {
+    let was = super::phase::current();
+    super::phase::enter(super::phase::Phase::AskingCrossterm);
+    let ready = event::poll(Duration::ZERO);
+    super::phase::restore(was);
+    ready
 }
 
 /// Points stdout and stderr at /dev/null when they hang up too (they are

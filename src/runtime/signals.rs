@@ -66,6 +66,13 @@ impl Signals {
         None
     }
 
+    /// Whether a SIGCONT came since the last [`Signals::clear_resumed`]
+    /// (without taking it), so a suspension can tell it was already
+    /// continued.
+    pub fn resumed(&self) -> bool {
+        self.resumed.load(Ordering::SeqCst)
+    }
+
     /// Forgets a SIGCONT that the runtime has already answered (the one that
     /// ended its own suspension).
     pub fn clear_resumed(&self) {

@@ -91,6 +91,19 @@ impl Watchdog {
 fn take_over(data_dir: &std::path::Path, shared: &recovery::Shared, restore: fn(), signal: i32) {
     super::hangup::silence_terminal_output();
     let mut err = io::stderr();
+    let doing = super::phase::describe();
+    let _ = writeln!(
+        err,
+        "gloss: the event loop did not leave within {} s of the signal; it was {doing}",
+        GRACE.as_secs()
+    );
+    // Debug builds only: where an end-to-end test can read it after the
+    // terminal is gone.
+    #[cfg(debug_assertions)]
+    let _ = std::fs::write(
+        data_dir.join("watchdog-phase"),
+        format!("{doing}; main thread: {}", main_thread_state()),
+    );
     // This thread never holds the lock, and the event loop holds it only to
     // swap in a newer snapshot: waiting for it cannot hang, and skipping it
     // (as the panic hook must) would exit without the note just typed.
@@ -112,4 +125,28 @@ fn take_over(data_dir: &std::path::Path, shared: &recovery::Shared, restore: fn(
     });
     let _ = restored.recv_timeout(RESTORE_LIMIT);
     std::process::exit(128 + signal);
+}
+
+/// Debug builds only: what the main thread is doing in the kernel (its
+/// state letter, wait channel and system call, from /proc), so a test that
+/// sees the watchdog step in can tell a wait from a spin.
+#[cfg(debug_assertions)]
+fn main_thread_state() -> String {
+    let task = format!("/proc/self/task/{}", std::process::id());
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{task}/{name}"))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|e| format!("({e})"))
+    };
+    let stat = read("stat");
+    let state = stat
+        .rsplit_once(") ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or("?")
+        .to_owned();
+    format!(
+        "state {state}, wchan {}, syscall {}",
+        read("wchan"),
+        read("syscall")
+    )
 }

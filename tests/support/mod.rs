@@ -264,6 +264,28 @@ impl Gloss {
         );
     }
 
+    /// Waits until gloss is stopped (job control: state `T` in
+    /// /proc/PID/stat). A SIGCONT sent before then, as soon as the terminal
+    /// looks restored, could come before gloss stops itself and leave it
+    /// stopped for good.
+    pub fn wait_stopped(&self) {
+        let pid = self.child.process_id().expect("gloss has a pid");
+        let start = Instant::now();
+        loop {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat
+                .rsplit_once(") ")
+                .and_then(|(_, rest)| rest.split_whitespace().next());
+            if matches!(state, Some("T" | "t")) {
+                return;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("timed out waiting for gloss to stop; /proc says {stat}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Whether the emulated terminal is in the state a shell expects: main
     /// screen, cursor shown, no mouse reporting, no bracketed paste.
     pub fn terminal_restored(&self) -> bool {
