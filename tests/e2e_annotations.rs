@@ -147,8 +147,9 @@ fn a_highlight_stays_on_its_words_when_the_file_is_edited_and_follows_a_rename()
     fs::rename(&path, lib_dir.join("renamed.md")).expect("rename");
     let mut g = Gloss::start_in(home, &[&lib], 100, 24);
     // The list from the last run's cache holds the old path until the scan
-    // has looked at the folder; the article is opened once it has.
-    let list = g.wait_for("removed from the library");
+    // has looked at the folder, which finds it moved; the article is
+    // opened once it has.
+    let list = g.wait_for("1 article moved");
     assert!(list.contains("✎1"), "{list}");
     g.send("\r");
     g.wait_for("Ada Writer");

@@ -187,6 +187,9 @@ pub struct ListState {
     gone: Vec<bool>,
     /// The scan each article was last found by.
     found_in: Vec<u64>,
+    /// The scan each article was first found by: a file new to the scan
+    /// that dropped another with the same title and metadata was moved.
+    first_found: Vec<u64>,
     by_path: HashMap<PathBuf, usize>,
     /// Counts every change of what the articles are (one added, changed
     /// or removed), so a library search knows whether the articles it
@@ -200,6 +203,16 @@ pub struct ListState {
     /// The articles the last filter matched, to narrow from when the
     /// next keystroke only adds to it (see [`Narrowing`]).
     narrowing: Option<Narrowing>,
+}
+
+/// An article a scan no longer found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dropped {
+    /// The article whose file is gone.
+    pub id: ArticleId,
+    /// The new file the same scan found with its title and metadata: the
+    /// file was moved or renamed there.
+    pub moved_to: Option<ArticleId>,
 }
 
 /// What an ordering or a filter result was made from: when any of it
@@ -281,6 +294,7 @@ impl ListState {
                     self.facts.push(Facts::default());
                     self.gone.push(false);
                     self.found_in.push(generation);
+                    self.first_found.push(generation);
                     self.articles.push(article);
                     self.version += 1;
                     id
@@ -300,6 +314,7 @@ impl ListState {
         self.facts.reserve(additional);
         self.gone.reserve(additional);
         self.found_in.reserve(additional);
+        self.first_found.reserve(additional);
         self.by_path.reserve(additional);
     }
 
@@ -318,9 +333,11 @@ impl ListState {
     }
 
     /// Marks every file-backed article that scan `generation` did not find
-    /// as gone (deleted or moved away); returns how many were.
-    pub fn drop_unfound(&mut self, generation: u64) -> usize {
-        let mut dropped = 0;
+    /// as gone (deleted or moved away); returns them, each with the
+    /// article it moved to when the same scan found a new file with its
+    /// title and metadata (a file moved or renamed within the library).
+    pub fn drop_unfound(&mut self, generation: u64) -> Vec<Dropped> {
+        let mut dropped = Vec::new();
         for (id, article) in self.articles.iter().enumerate() {
             if matches!(article.source, Source::File(_))
                 && self.found_in[id] != generation
@@ -328,8 +345,31 @@ impl ListState {
                 && !self.gone[id]
             {
                 self.gone[id] = true;
-                dropped += 1;
+                dropped.push(Dropped {
+                    id: ArticleId(id),
+                    moved_to: None,
+                });
                 self.version += 1;
+            }
+        }
+        if dropped.is_empty() {
+            return dropped;
+        }
+        let mut new: HashMap<(&str, &crate::document::Metadata), Vec<usize>> = HashMap::new();
+        for (id, article) in self.articles.iter().enumerate() {
+            if self.first_found[id] == generation
+                && !self.gone[id]
+                && matches!(article.source, Source::File(_))
+            {
+                new.entry((article.title.as_str(), &article.meta))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        for drop in &mut dropped {
+            let old = &self.articles[drop.id.0];
+            if let Some(ids) = new.get_mut(&(old.title.as_str(), &old.meta)) {
+                drop.moved_to = ids.pop().map(ArticleId);
             }
         }
         dropped
@@ -645,29 +685,52 @@ impl App {
     }
 
     /// The background scan ended: when it went through every folder, the
-    /// articles it no longer found are dropped from the list.
+    /// articles it no longer found are dropped from the list; one moved
+    /// within the library passes its figures (progress, highlights,
+    /// reading state) to its new entry, whose notes follow it by the text.
     pub fn library_scanned(&mut self, generation: u64, complete: bool) {
         self.list.scan.running = false;
         let asked = std::mem::take(&mut self.list.scan.asked);
         let dropped = if complete {
             self.list.drop_unfound(generation)
         } else {
-            0
+            Vec::new()
         };
+        let mut moved = 0;
+        for drop in &dropped {
+            let Some(to) = drop.moved_to else {
+                continue;
+            };
+            moved += 1;
+            let figures = self.figures.get(drop.id).copied().unwrap_or_default();
+            if let Some(new) = self.figures.get_mut(to)
+                && *new == ArticleFigures::default()
+            {
+                *new = figures;
+            }
+        }
+        let removed = dropped.len() - moved;
         let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let removed = format!(
-            "{dropped} article{} removed from the library",
-            plural(dropped)
-        );
+        let mut changes = Vec::new();
+        if moved > 0 {
+            changes.push(format!("{moved} article{} moved", plural(moved)));
+        }
+        if removed > 0 {
+            changes.push(format!(
+                "{removed} article{} removed from the library",
+                plural(removed)
+            ));
+        }
+        let changes = changes.join(", ");
         if asked {
             let count = self.list.count();
             let mut text = format!("library read again: {count} article{}", plural(count));
-            if dropped > 0 {
-                text.push_str(&format!(", {removed}"));
+            if !changes.is_empty() {
+                text.push_str(&format!(", {changes}"));
             }
             self.info(text);
-        } else if dropped > 0 && self.message.is_none() {
-            self.info(removed);
+        } else if !changes.is_empty() && self.message.is_none() {
+            self.info(changes);
         }
         self.relist();
     }

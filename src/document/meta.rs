@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::sanitize::sanitize;
 
 /// What the list pane shows about an article before its body is parsed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Metadata {
     /// The title; `None` when the article has no heading or text at all (the
     /// library then falls back to the file name).

@@ -54,6 +54,11 @@ pub const POSITION_DELAY: Duration = Duration::from_millis(800);
 /// How often the open article's file is checked for changes on disk.
 pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
+/// How long a missing article file is looked for (back at its path, or
+/// moved within the library, which the library's scan then lists) before
+/// it is called deleted.
+pub const MOVE_WAIT: Duration = Duration::from_secs(3);
+
 /// Reads articles' text: the disk, within the size limit, in gloss; tests
 /// count the reads through it.
 pub trait ReadArticle: Send {

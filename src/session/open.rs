@@ -157,6 +157,10 @@ pub(super) struct Watched {
     path: PathBuf,
     stamp: Option<(u64, std::time::SystemTime)>,
     checked: Instant,
+    /// When the file was first missed, and the size and time it had: it
+    /// may come back (an editor that saves by renaming) or turn up under
+    /// another name in the library before it is called deleted.
+    vanished: Option<(Instant, (u64, std::time::SystemTime))>,
 }
 
 /// The size and modification time of `path`; `None` when it is gone.
@@ -418,6 +422,7 @@ impl Session {
                 path: file.clone(),
                 stamp: stamp_of(file),
                 checked: self.clock.now(),
+                vanished: None,
             }),
             Source::Bundled(..) => None,
         };
@@ -620,24 +625,74 @@ impl Session {
             self.watched = None;
             return false;
         }
-        let now = stamp_of(&watched.path);
+        let mut now = stamp_of(&watched.path);
+        if let Some((since, last)) = watched.vanished {
+            if now.is_none() {
+                if let Some(path) = moved_to(&self.app.list, watched.article, &watched.path, last) {
+                    let shown = crate::document::sanitize(&path.display().to_string()).into_owned();
+                    watched.vanished = None;
+                    watched.stamp = Some(last);
+                    watched.path = path;
+                    self.app.info(format!(
+                        "this article's file moved to {shown}: its notes go with it"
+                    ));
+                    return true;
+                }
+                if now_time.saturating_duration_since(since) < super::MOVE_WAIT {
+                    return false;
+                }
+                watched.vanished = None;
+                watched.stamp = None;
+                self.app.info(
+                    "this article's file was deleted: the text stays open here and its notes are kept",
+                );
+                return true;
+            }
+            // Back where it was: a change from the text as it was opened.
+            watched.vanished = None;
+            watched.stamp = Some(last);
+            now = stamp_of(&watched.path);
+        }
         if now == watched.stamp {
             return false;
         }
-        watched.stamp = now;
+        let was = std::mem::replace(&mut watched.stamp, now);
+        if now.is_none() {
+            // Said once it has been looked for (see MOVE_WAIT).
+            watched.vanished = was.map(|stamp| (now_time, stamp));
+            return false;
+        }
         if self.app.is_busy() {
             // Asked later, not in the middle of typing or of another question.
             watched.stamp = Some((u64::MAX, std::time::UNIX_EPOCH));
             return false;
         }
-        match now {
-            Some(_) => self.app.offer_reload(),
-            None => self.app.info(
-                "this article's file was deleted: the text stays open here and its notes are kept",
-            ),
-        }
+        self.app.offer_reload();
         true
     }
+}
+
+/// The file the open article `article` (last at `old`, with size and time
+/// `stamp`) was moved to, when the library now lists one with its title,
+/// metadata, size and time.
+fn moved_to(
+    list: &crate::app::list::ListState,
+    article: usize,
+    old: &Path,
+    stamp: (u64, std::time::SystemTime),
+) -> Option<PathBuf> {
+    let was = list.articles.get(article)?;
+    list.articles.iter().enumerate().find_map(|(id, a)| {
+        let Source::File(path) = &a.source else {
+            return None;
+        };
+        (path != old
+            && !list.is_gone(crate::app::ArticleId(id))
+            && a.title == was.title
+            && a.meta == was.meta
+            && stamp_of(path) == Some(stamp))
+        .then(|| path.clone())
+    })
 }
 
 /// `reason: file`, for an article that could not be read.
