@@ -12,9 +12,13 @@ use std::ops::Range;
 pub fn addresses(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     text.match_indices("://").filter_map(move |(at, _)| {
         let head = &text[..at];
+        // Just after the last character that cannot be in a scheme (which
+        // may take more than one byte).
         let scheme_start = head
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         // The scheme starts with a letter, and not inside a path
         // (`a/b://`).
         let scheme = &head[scheme_start..];
@@ -78,6 +82,9 @@ mod tests {
             ["ftp://files.example/lamp.tar"]
         );
         assert!(found("an http:// alone, 1://x and a://").is_empty());
+        // A character of several bytes just before the scheme.
+        assert_eq!(found("a\u{dae55}http://x.example"), ["http://x.example"]);
+        assert!(found("\u{dae55}://x").is_empty());
     }
 
     #[test]
