@@ -722,35 +722,26 @@ mod tests {
             para("read https://ex.org/a-b now", 20),
             ["read ", "https://ex.org/a-b ", "now"]
         );
-        let text = "use --with-libyaml here";
-        let at = text.find("--").unwrap();
-        let spans = [Span {
-            range: at..at + "--with-libyaml".len(),
-            style: crate::document::SpanStyle {
-                code: true,
-                ..Default::default()
-            },
-        }];
-        let lines = wrap_block(
-            text,
-            0..text.len(),
-            &BlockKind::Paragraph,
-            &Container::default(),
-            &spans,
-            &[],
-            0,
-            opts(16),
+        assert_eq!(
+            code_span_rows(
+                &BlockKind::Paragraph,
+                "use --with-libyaml here",
+                "--with-libyaml",
+                16
+            ),
+            ["use ", "--with-libyaml ", "here"]
         );
-        let shown: Vec<&str> = lines.lines[..lines.lines.len() - 1]
-            .iter()
-            .map(|l| &text[l.range.clone()])
-            .collect();
-        assert_eq!(shown, ["use ", "--with-libyaml ", "here"]);
     }
 
-    /// The rows of `text` at `width` with `code` (a piece of it) as an
-    /// inline code span.
+    /// The rows of a heading `text` at `width` with `code` (a piece of it)
+    /// as an inline code span.
     fn with_code_span(text: &str, code: &str, width: u16) -> Vec<String> {
+        code_span_rows(&BlockKind::Heading(2), text, code, width)
+    }
+
+    /// The text rows of a block of `kind` holding `text`, at `width`, with
+    /// `code` (a piece of it) as an inline code span.
+    fn code_span_rows(kind: &BlockKind, text: &str, code: &str, width: u16) -> Vec<String> {
         let at = text.find(code).unwrap();
         let spans = [Span {
             range: at..at + code.len(),
@@ -762,7 +753,7 @@ mod tests {
         let lines = wrap_block(
             text,
             0..text.len(),
-            &BlockKind::Heading(2),
+            kind,
             &Container::default(),
             &spans,
             &[],
