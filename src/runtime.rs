@@ -404,7 +404,7 @@ impl Runtime {
             // Input that is already waiting is read before drawing, so a
             // burst (a resize storm, a held key, a paste) costs one frame,
             // not one per event; a frame is still drawn every FRAME_BUDGET.
-            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !hangup_event_waiting()?) {
+            if dirty && (last_draw.elapsed() >= FRAME_BUDGET || !event::poll(Duration::ZERO)?) {
                 phase::enter(phase::Phase::Drawing);
                 draw(terminal, &mut self.session.app)?;
                 self.session.frame_drawn();
@@ -565,15 +565,6 @@ impl Runtime {
         }
         Ok(())
     }
-}
-
-/// [`hangup::event_waiting`] where there is one (Unix), else crossterm's own
-/// answer.
-fn hangup_event_waiting() -> std::io::Result<bool> {
-    #[cfg(unix)]
-    return hangup::event_waiting();
-    #[cfg(not(unix))]
-    event::poll(Duration::ZERO)
 }
 
 #[cfg(test)]

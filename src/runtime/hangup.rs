@@ -142,16 +142,6 @@ fn poll_tty(fd: RawFd, timeout: Duration) -> io::Result<Option<bool>> {
     Ok(Some(gone))
 }
 
-/// Whether crossterm has an event for the loop now, asked only while the
-/// terminal is there; `false` once it is gone, which the loop's next look
-/// at the terminal then sees.
-pub fn event_waiting() -> io::Result<bool> {
-    if tty().is_some() && terminal_gone() {
-        return Ok(false);
-    }
-    ask_crossterm()
-}
-
 /// Debug builds only: once the file named by `GLOSS_DEBUG_STUCK_FILE`
 /// exists, the event loop hangs here for good (after creating
 /// `<file>.stuck` to say so), as it used to hang inside crossterm, so that
