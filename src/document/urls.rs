@@ -55,8 +55,9 @@ pub fn addresses(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// Whether the address `url` (one [`addresses`] found) is a web page's,
 /// which a reader follows: `http` or `https`.
 pub fn is_web(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
+    url.split_once("://").is_some_and(|(scheme, _)| {
+        scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
+    })
 }
 
 #[cfg(test)]
