@@ -190,6 +190,8 @@ pub struct ListState {
     /// The scan each article was first found by: a file new to the scan
     /// that dropped another with the same title and metadata was moved.
     first_found: Vec<u64>,
+    /// Where each article a scan found moved went (see [`Dropped`]).
+    moved: HashMap<usize, usize>,
     by_path: HashMap<PathBuf, usize>,
     /// Counts every change of what the articles are (one added, changed
     /// or removed), so a library search knows whether the articles it
@@ -278,6 +280,9 @@ impl ListState {
                 Some(id) => {
                     self.found_in[id] = generation;
                     let was_gone = std::mem::replace(&mut self.gone[id], false);
+                    if was_gone {
+                        self.moved.remove(&id);
+                    }
                     let same = self.articles[id].title == article.title
                         && self.articles[id].meta == article.meta;
                     if same && !was_gone {
@@ -371,8 +376,24 @@ impl ListState {
             if let Some(ids) = new.get_mut(&(old.title.as_str(), &old.meta)) {
                 drop.moved_to = ids.pop().map(ArticleId);
             }
+            if let Some(to) = drop.moved_to {
+                self.moved.insert(drop.id.0, to.0);
+            }
         }
         dropped
+    }
+
+    /// Where article `id` is now listed, if a scan found it moved (through
+    /// every later move, while the file stays away from each place).
+    pub fn moved_to(&self, id: ArticleId) -> Option<ArticleId> {
+        let mut at = *self.moved.get(&id.0)?;
+        for _ in 0..self.moved.len() {
+            match self.moved.get(&at) {
+                Some(&next) if self.gone[at] => at = next,
+                _ => break,
+            }
+        }
+        (!self.gone[at]).then_some(ArticleId(at))
     }
 
     /// A number that changes whenever an article is added, changed or
@@ -891,6 +912,41 @@ mod tests {
             title: title.into(),
             lossy: false,
         }
+    }
+
+    #[test]
+    fn a_file_found_elsewhere_by_the_scan_that_lost_it_moved_there() {
+        let at = |title: &str, path: &str| Article {
+            source: Source::File(path.into()),
+            ..article(title, "Ada")
+        };
+        let mut list = ListState::new(vec![at("Lamps", "/l/a.md"), at("Wicks", "/l/w.md")]);
+        // Scan 1: a.md is now b.md; w.md is gone for good.
+        list.add(vec![at("Lamps", "/l/b.md")], 1);
+        let dropped = list.drop_unfound(1);
+        assert_eq!(
+            dropped,
+            [
+                Dropped {
+                    id: ArticleId(0),
+                    moved_to: Some(ArticleId(2))
+                },
+                Dropped {
+                    id: ArticleId(1),
+                    moved_to: None
+                }
+            ]
+        );
+        // Scan 2: b.md is now c.md; the first place leads to the last.
+        list.add(vec![at("Lamps", "/l/c.md")], 2);
+        list.drop_unfound(2);
+        assert_eq!(list.moved_to(ArticleId(0)), Some(ArticleId(3)));
+        assert_eq!(list.moved_to(ArticleId(1)), None);
+        // A file with the title of a removed one, found by a later scan,
+        // is a new article, not the removed one moved.
+        list.add(vec![at("Lamps", "/l/c.md"), at("Wicks", "/l/w2.md")], 3);
+        assert!(list.drop_unfound(3).is_empty());
+        assert_eq!(list.moved_to(ArticleId(1)), None);
     }
 
     fn titles(list: &ListState) -> Vec<&str> {

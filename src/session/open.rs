@@ -625,33 +625,14 @@ impl Session {
             self.watched = None;
             return false;
         }
-        let mut now = stamp_of(&watched.path);
+        let now = stamp_of(&watched.path);
         if let Some((since, last)) = watched.vanished {
             if now.is_none() {
-                if let Some(path) = moved_to(&self.app.list, watched.article, &watched.path, last) {
-                    let shown = crate::document::sanitize(&path.display().to_string()).into_owned();
-                    watched.vanished = None;
-                    watched.stamp = Some(last);
-                    watched.path = path;
-                    self.app.info(format!(
-                        "this article's file moved to {shown}: its notes go with it"
-                    ));
-                    return true;
-                }
-                if now_time.saturating_duration_since(since) < super::MOVE_WAIT {
-                    return false;
-                }
-                watched.vanished = None;
-                watched.stamp = None;
-                self.app.info(
-                    "this article's file was deleted: the text stays open here and its notes are kept",
-                );
-                return true;
+                return self.look_for_missing(since, last, now_time);
             }
-            // Back where it was: a change from the text as it was opened.
+            // Back where it was: compared with the text as it was opened.
             watched.vanished = None;
             watched.stamp = Some(last);
-            now = stamp_of(&watched.path);
         }
         if now == watched.stamp {
             return false;
@@ -672,27 +653,42 @@ impl Session {
     }
 }
 
-/// The file the open article `article` (last at `old`, with size and time
-/// `stamp`) was moved to, when the library now lists one with its title,
-/// metadata, size and time.
-fn moved_to(
-    list: &crate::app::list::ListState,
-    article: usize,
-    old: &Path,
-    stamp: (u64, std::time::SystemTime),
-) -> Option<PathBuf> {
-    let was = list.articles.get(article)?;
-    list.articles.iter().enumerate().find_map(|(id, a)| {
-        let Source::File(path) = &a.source else {
-            return None;
+impl Session {
+    /// The open article's file has been missing since `since` (it had
+    /// size and time `last`): followed when the library's scan found it
+    /// moved, said to be deleted once [`super::MOVE_WAIT`] has passed. True
+    /// when a message was shown.
+    fn look_for_missing(
+        &mut self,
+        since: Instant,
+        last: (u64, std::time::SystemTime),
+        now: Instant,
+    ) -> bool {
+        let Some(watched) = &mut self.watched else {
+            return false;
         };
-        (path != old
-            && !list.is_gone(crate::app::ArticleId(id))
-            && a.title == was.title
-            && a.meta == was.meta
-            && stamp_of(path) == Some(stamp))
-        .then(|| path.clone())
-    })
+        let list = &self.app.list;
+        let moved = list.moved_to(crate::app::ArticleId(watched.article));
+        if let Some(Source::File(path)) = moved.map(|to| list.articles[to.0].source.clone()) {
+            let shown = crate::document::sanitize(&path.display().to_string()).into_owned();
+            watched.vanished = None;
+            watched.stamp = Some(last);
+            watched.path = path;
+            self.app.info(format!(
+                "this article's file moved to {shown}: its notes go with it"
+            ));
+            return true;
+        }
+        if now.saturating_duration_since(since) < super::MOVE_WAIT {
+            return false;
+        }
+        watched.vanished = None;
+        watched.stamp = None;
+        self.app.info(
+            "this article's file was deleted: the text stays open here and its notes are kept",
+        );
+        true
+    }
 }
 
 /// `reason: file`, for an article that could not be read.
